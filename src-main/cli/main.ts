@@ -1,0 +1,87 @@
+// The driftwatch command's dispatcher: the same core as the desktop app, headless; subcommands are a plain list.
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { createCore, type Core } from '../core/app'
+import { jsonLogger } from '../core/ports'
+import { targetsCommand } from './targets'
+import { serveCommand } from './serve'
+import { CliError, EXIT, type Command, type Out } from './common'
+import pkg from '../../package.json'
+
+const commands: Command[] = [targetsCommand, serveCommand]
+
+const HELP = `Driftwatch ${pkg.version} — compliance drift watch for auditors
+
+Usage: driftwatch <command> [options]
+
+Commands:
+${commands.map((c) => `  ${c.usage.padEnd(44)} ${c.summary}`).join('\n')}
+
+Global options:
+  --data-dir DIR    where Driftwatch keeps its data (default: the per-user app-data folder,
+                    or $DRIFTWATCH_DATA_DIR); the desktop app uses the same folder
+  --json            machine-readable output (and errors) on stdout
+  -h, --help        help for Driftwatch or for one command
+  -v, --version     print the version
+
+Exit codes: 0 success · 1 error (bad input, not found, conflict, failure) · 64 wrong usage
+Run "driftwatch <command> --help" for a command's options.`
+
+export async function main(argv: string[], out: Out): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    out.stdout(HELP + '\n')
+    return name === undefined ? EXIT.usage : EXIT.ok
+  }
+  if (name === '-v' || name === '--version') {
+    out.stdout(pkg.version + '\n')
+    return EXIT.ok
+  }
+  const command = commands.find((c) => c.name === name)
+  if (!command) {
+    out.stderr(`driftwatch: unknown command "${name}". Run "driftwatch --help" for the list.\n`)
+    return EXIT.usage
+  }
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    const config: ParseArgsConfig = {
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...command.options,
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }
+    parsed = parseArgs(config)
+  } catch (err) {
+    out.stderr(`driftwatch ${name}: ${(err as Error).message}\nRun "driftwatch ${name} --help".\n`)
+    return EXIT.usage
+  }
+  const values = parsed.values as Record<string, unknown>
+  if (values.help) {
+    out.stdout(command.help + '\n')
+    return EXIT.ok
+  }
+  const json = values.json === true
+  let core: Core | undefined
+  try {
+    core = createCore({
+      face: command.name === 'serve' ? 'serve' : 'cli',
+      dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
+      logger: jsonLogger((line) => out.stderr(line)),
+    })
+    return await command.run({ core, values, positionals: parsed.positionals, json, out })
+  } catch (err) {
+    if (err instanceof CliError) {
+      if (json) out.stdout(JSON.stringify({ error: err.api }, null, 2) + '\n')
+      out.stderr(`driftwatch ${name}: ${err.message}\n`)
+      return err.exitCode
+    }
+    out.stderr(`driftwatch ${name}: ${(err as Error).message ?? String(err)}\n`)
+    return EXIT.error
+  } finally {
+    if (command.name !== 'serve') core?.close()
+  }
+}

@@ -1,0 +1,66 @@
+// `driftwatch serve`: the desktop UI in a browser, on 127.0.0.1 only, until Ctrl+C.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { jsonLogger } from '../core/ports'
+import { startServer } from '../server/http'
+import { CliError, EXIT, type Command } from './common'
+
+export const serveCommand: Command = {
+  name: 'serve',
+  usage: 'serve [--port N] [--open]',
+  summary: 'open the Driftwatch UI in a browser on 127.0.0.1',
+  help: `Usage: driftwatch serve [--port N] [--open]
+
+Serves the Driftwatch UI and its API on http://127.0.0.1 only. The printed address carries a
+one-time access token after "#"; anyone without it is refused, and the server answers only to
+127.0.0.1 / localhost (no other host names, no cross-origin calls). Stop it with Ctrl+C.
+
+  --port N   port to listen on (default: a free port)
+  --open     open the address in the default browser`,
+  options: { port: { type: 'string' }, open: { type: 'boolean' } },
+  async run({ core, values, out }) {
+    const port = values.port === undefined ? 0 : Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw CliError.usage(`--port must be a whole number from 1 to 65535, not "${String(values.port)}"`)
+    const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
+    if (!existsSync(rendererDir)) throw new CliError('the UI is not built; run "npm run build" first', {
+      code: 'unavailable',
+      message: 'UI not built',
+      issues: [],
+    })
+    const logger = jsonLogger((line) => out.stderr(line))
+    let server
+    try {
+      server = await startServer({ core, rendererDir, port, logger })
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      const message = e.code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port` : e.message
+      throw new CliError(message, { code: 'unavailable', message, issues: [] })
+    }
+    out.stdout(`Driftwatch is serving on ${server.url}\n`)
+    out.stdout('Open that address (it carries the access token). Press Ctrl+C to stop.\n')
+    if (values.open) openInBrowser(server.url)
+    const stop = () => {
+      void server.close().then(() => {
+        core.close()
+        process.exit(EXIT.ok)
+      })
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    return EXIT.keepAlive
+  },
+}
+
+function openInBrowser(url: string) {
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]]
+  const child = spawn(cmd, args, { stdio: 'ignore', detached: true })
+  child.on('error', () => undefined)
+  child.unref()
+}

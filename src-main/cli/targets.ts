@@ -1,0 +1,176 @@
+// `driftwatch targets list|add|edit|remove`: manage scan targets from a terminal.
+import { KIND_LABELS, TARGET_KINDS, type Target, type TargetInput } from '../../src-preload/contract'
+import { call, CliError, EXIT, type Command, type RunContext } from './common'
+
+// Flag name ↔ contract field. Repeated flags (--tag a --tag b) become lists.
+const FIELD_FLAGS: Record<string, string> = {
+  name: 'name',
+  kind: 'kind',
+  description: 'description',
+  host: 'host',
+  port: 'port',
+  user: 'user',
+  auth: 'auth',
+  sudo: 'sudo',
+  database: 'database',
+  tls: 'tls',
+  'ca-file': 'caFile',
+  org: 'org',
+  repo: 'repos',
+  'api-url': 'apiBaseUrl',
+  tag: 'tags',
+  group: 'groups',
+  credential: 'credentialId',
+}
+const LIST_FLAGS = new Set(['repo', 'tag', 'group'])
+const flagOf = (path: string) => {
+  const field = path.replace(/^target\./, '').split('.')[0] ?? ''
+  const flag = Object.entries(FIELD_FLAGS).find(([, f]) => f === field)?.[0]
+  return flag ? `--${flag}` : field
+}
+
+const HELP = `Usage:
+  driftwatch targets list [--search TEXT] [--kind KIND] [--tag TAG] [--group GROUP] [--json]
+  driftwatch targets add --kind KIND --name NAME [fields...] [--json]
+  driftwatch targets edit <name|id> [fields...] [--json]      (only the fields given change)
+  driftwatch targets remove <name|id> [--json]
+
+Kinds: ${TARGET_KINDS.map((k) => `${k} (${KIND_LABELS[k]})`).join(', ')}
+
+Fields:
+  --name NAME  --description TEXT  --tag TAG (repeatable)  --group GROUP (repeatable)
+  ssh:       --host H --port 22 --user U --auth key|password|agent --sudo none|nopasswd|password
+  postgres:  --host H --port 5432 --database DB --user U --tls disable|require|verify-ca|verify-full --ca-file F
+  mysql:     --host H --port 3306 --database DB --user U --tls ... --ca-file F
+  github:    --org ORG and/or --repo owner/name (repeatable) --api-url URL (GitHub Enterprise Server)
+  --credential ID   the vault credential the target signs in with
+
+Examples:
+  driftwatch targets add --kind ssh --name web-1 --host 10.0.0.5 --user auditor --sudo password --tag prod
+  driftwatch targets edit web-1 --port 2222
+  driftwatch targets list --kind ssh --json`
+
+const options = {
+  search: { type: 'string' },
+  ...Object.fromEntries(
+    Object.keys(FIELD_FLAGS).map((f) => [f, LIST_FLAGS.has(f) ? { type: 'string', multiple: true } : { type: 'string' }]),
+  ),
+} as Command['options']
+
+export const targetsCommand: Command = {
+  name: 'targets',
+  usage: 'targets list|add|edit|remove',
+  summary: 'manage the hosts, databases and GitHub accounts you audit',
+  help: HELP,
+  options,
+  async run(ctx) {
+    const [action, ...args] = ctx.positionals
+    switch (action) {
+      case 'list':
+      case 'ls':
+        return list(ctx)
+      case 'add':
+        return add(ctx)
+      case 'edit':
+        return edit(ctx, args[0])
+      case 'remove':
+      case 'rm':
+        return remove(ctx, args[0])
+      default:
+        throw CliError.usage(
+          action ? `unknown action "${action}"; use list, add, edit or remove` : 'say what to do: list, add, edit or remove',
+        )
+    }
+  },
+}
+
+async function list({ core, values, json, out }: RunContext) {
+  const kind = values.kind as string | undefined
+  if (kind !== undefined && !(TARGET_KINDS as readonly string[]).includes(kind))
+    throw CliError.usage(`unknown kind "${kind}"; expected one of ${TARGET_KINDS.join(', ')}`)
+  const { targets, total } = await call(core, 'targets.list', {
+    query: (values.search as string | undefined) ?? '',
+    kind: kind as Target['kind'] | undefined,
+    tag: (values.tag as string[] | undefined)?.[0],
+    group: (values.group as string[] | undefined)?.[0],
+  })
+  if (json) {
+    out.stdout(JSON.stringify(targets, null, 2) + '\n')
+    return EXIT.ok
+  }
+  if (targets.length === 0) {
+    out.stdout(total === 0 ? 'No targets yet. Add one with "driftwatch targets add --help".\n' : 'No target matches.\n')
+    return EXIT.ok
+  }
+  const rows = targets.map((t) => [t.name, t.kind, address(t), t.tags.join(','), t.groups.join(',')])
+  out.stdout(table(['NAME', 'KIND', 'ADDRESS', 'TAGS', 'GROUPS'], rows))
+  if (targets.length < total) out.stdout(`${targets.length} of ${total} targets shown\n`)
+  return EXIT.ok
+}
+
+async function add({ core, values, json, out }: RunContext) {
+  const fields = fieldsFrom(values)
+  if (!fields.kind) throw CliError.usage(`--kind is required: one of ${TARGET_KINDS.join(', ')}`)
+  const target = await call(core, 'targets.create', { target: fields as TargetInput }, flagOf)
+  out.stdout(json ? JSON.stringify(target, null, 2) + '\n' : `Added ${target.kind} target "${target.name}" (${target.id})\n`)
+  return EXIT.ok
+}
+
+async function edit({ core, values, json, out }: RunContext, ref: string | undefined) {
+  const current = await resolve(core, ref)
+  const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = current
+  const merged = { ...fields, ...fieldsFrom(values) }
+  const target = await call(core, 'targets.update', { id: current.id, target: merged as TargetInput }, flagOf)
+  out.stdout(json ? JSON.stringify(target, null, 2) + '\n' : `Updated "${target.name}"\n`)
+  return EXIT.ok
+}
+
+async function remove({ core, json, out }: RunContext, ref: string | undefined) {
+  const target = await resolve(core, ref)
+  await call(core, 'targets.remove', { id: target.id })
+  out.stdout(json ? JSON.stringify({ removed: target.id, name: target.name }) + '\n' : `Removed "${target.name}"\n`)
+  return EXIT.ok
+}
+
+/** A target is named on the command line by its name (case-insensitive) or its id. */
+async function resolve(core: RunContext['core'], ref: string | undefined): Promise<Target> {
+  if (!ref) throw CliError.usage('name the target (its name or id)')
+  const byId = await core.invoke('targets.get', { id: ref })
+  if (byId.ok) return byId.data as Target
+  const { targets } = await call(core, 'targets.list', { query: ref })
+  const match = targets.find((t) => t.name.toLowerCase() === ref.toLowerCase())
+  if (!match) {
+    const message = `no target named "${ref}"`
+    throw new CliError(message, { code: 'not_found', message, issues: [] })
+  }
+  return match
+}
+
+function fieldsFrom(values: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {}
+  for (const [flag, field] of Object.entries(FIELD_FLAGS)) {
+    const v = values[flag]
+    if (v !== undefined) fields[field] = v
+  }
+  return fields
+}
+
+function address(t: Target): string {
+  switch (t.kind) {
+    case 'local':
+      return 'this computer'
+    case 'ssh':
+      return `${t.user}@${t.host}:${t.port}`
+    case 'postgres':
+    case 'mysql':
+      return `${t.user}@${t.host}:${t.port}${t.database ? '/' + t.database : ''}`
+    case 'github':
+      return [t.org && `org ${t.org}`, t.repos.length && `${t.repos.length} repos`].filter(Boolean).join(', ')
+  }
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd() + '\n'
+  return line(head) + rows.map(line).join('')
+}

@@ -1,0 +1,15 @@
+// What every room of the core is handed: the store's repositories, the ports, and the event emitter.
+import type { Db } from './store/db'
+import type { TargetsRepo } from './store/targets'
+import type { Clock, Logger, Notifier } from './ports'
+import type { EventName, EventPayload } from '../../src-preload/contract'
+
+export interface CoreContext {
+  db: Db
+  repos: { targets: TargetsRepo }
+  clock: Clock
+  notifier: Notifier
+  logger: Logger
+  dataDir: string
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void
+}

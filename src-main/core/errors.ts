@@ -1,0 +1,36 @@
+// Errors that cross the wall: a code the UI can act on, a sentence a person can read, and the fields at fault.
+import type { ZodError } from 'zod'
+import type { ApiError } from '../../src-preload/contract'
+
+export type ErrorCode = ApiError['code']
+export type FieldIssue = { path: string; message: string }
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message)
+    this.name = 'AppError'
+  }
+
+  toApi(): ApiError {
+    return { code: this.code, message: this.message, issues: this.issues }
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} was not found`)
+
+/** A zod failure becomes one readable sentence plus one issue per field, so forms can mark each field. */
+export function validationError(err: ZodError, prefix = ''): AppError {
+  const issues = err.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
+    message: i.message,
+  }))
+  const first = issues[0]
+  const summary = first
+    ? `${first.path ? `${first.path}: ` : ''}${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`
+    : 'Invalid request'
+  return new AppError('validation', summary, issues)
+}

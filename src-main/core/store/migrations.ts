@@ -1,0 +1,73 @@
+// Numbered schema migrations, each applied in its own transaction under PRAGMA user_version.
+// Append only: a shipped migration is never edited; a change is a new entry at the end of the list.
+import type Database from 'better-sqlite3'
+
+export interface Migration {
+  version: number
+  name: string
+  up(db: Database.Database): void
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'targets and their tags and groups',
+    up(db) {
+      db.exec(`
+        CREATE TABLE targets (
+          id          TEXT PRIMARY KEY,
+          name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          kind        TEXT NOT NULL CHECK (kind IN ('local', 'ssh', 'postgres', 'mysql', 'github')),
+          host        TEXT NOT NULL DEFAULT '',
+          description TEXT NOT NULL DEFAULT '',
+          settings    TEXT NOT NULL CHECK (json_valid(settings)),
+          created_at  TEXT NOT NULL,
+          updated_at  TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE target_labels (
+          target_id TEXT NOT NULL REFERENCES targets(id) ON DELETE CASCADE,
+          type      TEXT NOT NULL CHECK (type IN ('tag', 'group')),
+          label     TEXT NOT NULL COLLATE NOCASE,
+          PRIMARY KEY (target_id, type, label)
+        ) STRICT;
+        CREATE INDEX target_labels_by_label ON target_labels(type, label);
+      `)
+    },
+  },
+  {
+    version: 2,
+    name: 'application settings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE settings (
+          key        TEXT PRIMARY KEY,
+          value      TEXT NOT NULL CHECK (json_valid(value)),
+          updated_at TEXT NOT NULL
+        ) STRICT;
+      `)
+    },
+  },
+]
+
+export const LATEST_VERSION = migrations.at(-1)?.version ?? 0
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+export function migrate(db: Database.Database, target = LATEST_VERSION): void {
+  const current = schemaVersion(db)
+  if (current > LATEST_VERSION) {
+    throw new Error(
+      `This data was written by a newer Driftwatch (schema ${current}; this version knows ${LATEST_VERSION}). ` +
+        'Update Driftwatch to open it.',
+    )
+  }
+  for (const m of migrations) {
+    if (m.version <= current || m.version > target) continue
+    db.transaction(() => {
+      m.up(db)
+      db.pragma(`user_version = ${m.version}`)
+    })()
+  }
+}

@@ -1,0 +1,35 @@
+// The only place the main process touches ipcMain: binds every contract channel to the core's dispatcher,
+// after checking that the message comes from our own top-level frame.
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
+import { CHANNELS, IPC_EVENT, IPC_PREFIX, type ApiError, type Envelope } from '../../src-preload/contract'
+import type { Core } from '../core/app'
+import { isTrustedUrl } from './security'
+
+export function bindIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, core: Core): () => void {
+  for (const channel of CHANNELS) {
+    ipcMain.handle(IPC_PREFIX + channel, (event: IpcMainInvokeEvent, payload: unknown) => {
+      if (!isTrustedSender(event)) return Promise.resolve(refused())
+      return core.invoke(channel, payload)
+    })
+  }
+  return () => CHANNELS.forEach((c) => ipcMain.removeHandler(IPC_PREFIX + c))
+}
+
+/** Pushes core events to a window; the preload filters by name for each subscriber. */
+export function forwardEvents(core: Core, target: () => WebContents | undefined): () => void {
+  return core.subscribe((name, payload) => {
+    const wc = target()
+    if (wc && !wc.isDestroyed()) wc.send(IPC_EVENT, name, payload)
+  })
+}
+
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame
+  // Only our own top-level page may call; never an iframe or a page navigated elsewhere.
+  return frame !== null && frame.parent === null && isTrustedUrl(frame.url)
+}
+
+function refused(): Envelope<never> {
+  const error: ApiError = { code: 'forbidden', message: 'IPC from an untrusted frame was refused', issues: [] }
+  return { ok: false, error }
+}

@@ -1,0 +1,215 @@
+// Serve mode: the renderer and the contract over HTTP + Server-Sent Events, on 127.0.0.1 only.
+// Guarded by a random per-run token (Authorization header, never a cookie), a Host-header check against
+// DNS rebinding, an Origin check, and no CORS: a web page on another origin can neither call nor read it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { extname, join, normalize, sep } from 'node:path'
+import type { Core } from '../core/app'
+import type { Logger } from '../core/ports'
+
+export const LOOPBACK = '127.0.0.1'
+const MAX_BODY = 4 * 1024 * 1024
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+}
+// Same policy as the desktop window: only our own scripts and styles, API calls only back to us.
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+export interface ServeOptions {
+  core: Core
+  rendererDir: string
+  port?: number
+  token?: string
+  logger: Logger
+}
+
+export interface RunningServer {
+  server: Server
+  port: number
+  token: string
+  url: string
+  close(): Promise<void>
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const token = opts.token ?? randomBytes(32).toString('base64url')
+  const tokenBuf = Buffer.from(token)
+  const clients = new Set<ServerResponse>()
+  let port = opts.port ?? 0
+
+  const authorised = (req: IncomingMessage) => {
+    const header = req.headers.authorization ?? ''
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '')
+    return given.length === tokenBuf.length && timingSafeEqual(given, tokenBuf)
+  }
+  const allowedHosts = () => new Set([`${LOOPBACK}:${port}`, `localhost:${port}`])
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      opts.logger.log('error', 'serve request failed', { path: pathOf(req), error: String(err) })
+      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: 'Internal error', issues: [] } })
+      else res.end()
+    })
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const path = pathOf(req)
+    // DNS rebinding: a hostile page that made evil.example resolve to 127.0.0.1 still sends its own Host.
+    if (!allowedHosts().has(req.headers.host ?? '')) return sendError(res, 403, 'forbidden', 'Host not allowed')
+    const origin = req.headers.origin
+    if (origin !== undefined && origin !== `http://${LOOPBACK}:${port}` && origin !== `http://localhost:${port}`)
+      return sendError(res, 403, 'forbidden', 'Cross-origin requests are not allowed')
+
+    if (path.startsWith('/api/')) {
+      if (!authorised(req)) return sendError(res, 401, 'unauthorized', 'Missing or wrong access token')
+      if (path === '/api/events' && req.method === 'GET') return openEventStream(req, res)
+      if (req.method !== 'POST') return sendError(res, 405, 'validation', 'Use POST for API calls')
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return sendError(res, 415, 'validation', 'API calls must send Content-Type: application/json')
+      const body = await readBody(req)
+      if (body === undefined) return sendError(res, 413, 'validation', `Request body is larger than ${MAX_BODY} bytes`)
+      let payload: unknown
+      try {
+        payload = body.length ? JSON.parse(body) : {}
+      } catch {
+        return sendError(res, 400, 'validation', 'Request body is not valid JSON')
+      }
+      const channel = decodeURIComponent(path.slice('/api/'.length))
+      const envelope = await opts.core.invoke(channel, payload)
+      const status = envelope.ok ? 200 : statusFor(envelope.error.code)
+      return send(res, status, envelope)
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'validation', 'Method not allowed')
+    return serveStatic(path, res)
+  }
+
+  function openEventStream(req: IncomingMessage, res: ServerResponse) {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      Connection: 'keep-alive',
+    })
+    res.write(': connected\n\n')
+    clients.add(res)
+    const ping = setInterval(() => res.write(': ping\n\n'), 25_000)
+    req.on('close', () => {
+      clearInterval(ping)
+      clients.delete(res)
+    })
+  }
+
+  const unsubscribe = opts.core.subscribe((name, payload) => {
+    const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`
+    for (const c of clients) c.write(frame)
+  })
+
+  async function serveStatic(path: string, res: ServerResponse) {
+    const rel = path === '/' ? 'index.html' : decodeURIComponent(path.slice(1))
+    const file = normalize(join(opts.rendererDir, rel))
+    if (!file.startsWith(normalize(opts.rendererDir) + sep)) return sendError(res, 404, 'not_found', 'Not found')
+    let data: Buffer
+    try {
+      data = await readFile(file)
+    } catch {
+      return sendError(res, 404, 'not_found', 'Not found')
+    }
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      // The page URL carries the token; never leak it to another site.
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': rel === 'index.html' ? 'no-store' : 'no-cache',
+    })
+    res.end(data)
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, LOOPBACK, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const addr = server.address()
+  port = typeof addr === 'object' && addr ? addr.port : port
+
+  return {
+    server,
+    port,
+    token,
+    url: `http://${LOOPBACK}:${port}/#token=${token}`,
+    async close() {
+      unsubscribe()
+      for (const c of clients) c.end()
+      clients.clear()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+    },
+  }
+}
+
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0] ?? '/'
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY) {
+        resolve(undefined)
+        req.destroy()
+      } else chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function statusFor(code: string): number {
+  switch (code) {
+    case 'validation':
+      return 400
+    case 'not_found':
+      return 404
+    case 'conflict':
+      return 409
+    case 'unauthorized':
+      return 401
+    case 'forbidden':
+      return 403
+    case 'unavailable':
+      return 503
+    default:
+      return 500
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  })
+  res.end(JSON.stringify(body))
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string) {
+  send(res, status, { ok: false, error: { code, message, issues: [] } })
+}

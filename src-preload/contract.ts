@@ -1,0 +1,248 @@
+// THE API between the rooms: every channel with its request and response schema, and every pushed event.
+// Main implements it (src-main/core/app.ts), preload and the HTTP server carry it, the renderer calls it.
+import { z } from 'zod'
+
+export const TARGET_KINDS = ['local', 'ssh', 'postgres', 'mysql', 'github'] as const
+export type TargetKind = (typeof TARGET_KINDS)[number]
+
+export const KIND_LABELS: Record<TargetKind, string> = {
+  local: 'This computer',
+  ssh: 'Linux host (SSH)',
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL / MariaDB',
+  github: 'GitHub',
+}
+
+export const DEFAULT_PORTS: Partial<Record<TargetKind, number>> = { ssh: 22, postgres: 5432, mysql: 3306 }
+
+// Hostnames or IP literals; the pattern only refuses what can never be a host (spaces, slashes, schemes).
+const hostField = z
+  .string({ error: 'Host is required' })
+  .trim()
+  .min(1, 'Host is required')
+  .max(253, 'Host is longer than 253 characters')
+  .regex(/^[A-Za-z0-9._:[\]-]+$/, 'Host may contain only letters, digits, dots, hyphens, colons and brackets')
+
+const portField = z.coerce
+  .number({ error: 'Port must be a number' })
+  .int('Port must be a whole number')
+  .min(1, 'Port must be between 1 and 65535')
+  .max(65535, 'Port must be between 1 and 65535')
+
+const userField = z
+  .string({ error: 'User is required' })
+  .trim()
+  .min(1, 'User is required')
+  .max(128, 'User is longer than 128 characters')
+
+const labelList = (what: string) =>
+  z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, `${what} cannot be empty`)
+        .max(64, `${what} is longer than 64 characters`)
+        .regex(/^[^,\n]+$/, `${what} cannot contain commas or line breaks`),
+    )
+    .max(50, `At most 50 ${what.toLowerCase()}s`)
+    .default([])
+
+const credentialRef = z.string().trim().min(1).max(64).nullable().default(null)
+
+const commonFields = {
+  name: z
+    .string({ error: 'Name is required' })
+    .trim()
+    .min(1, 'Name is required')
+    .max(100, 'Name is longer than 100 characters'),
+  description: z.string().trim().max(2000, 'Description is longer than 2000 characters').default(''),
+  tags: labelList('Tag'),
+  groups: labelList('Group'),
+}
+
+export const SUDO_MODES = ['none', 'nopasswd', 'password'] as const
+export const SSH_AUTH_METHODS = ['key', 'password', 'agent'] as const
+export const TLS_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const
+
+const tlsFields = {
+  tls: z.enum(TLS_MODES, { error: 'TLS mode must be one of disable, require, verify-ca, verify-full' }).default('require'),
+  caFile: z.string().trim().max(4096).default(''),
+}
+
+const githubRepo = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'Repositories are written owner/name')
+
+export const LocalTargetInput = z.object({ kind: z.literal('local'), ...commonFields })
+
+export const SshTargetInput = z.object({
+  kind: z.literal('ssh'),
+  ...commonFields,
+  host: hostField,
+  port: portField.default(22),
+  user: userField,
+  auth: z.enum(SSH_AUTH_METHODS, { error: 'Authentication must be key, password or agent' }).default('key'),
+  credentialId: credentialRef,
+  sudo: z.enum(SUDO_MODES, { error: 'Sudo mode must be none, nopasswd or password' }).default('none'),
+  sudoCredentialId: credentialRef,
+})
+
+export const PostgresTargetInput = z.object({
+  kind: z.literal('postgres'),
+  ...commonFields,
+  host: hostField,
+  port: portField.default(5432),
+  database: z.string().trim().min(1, 'Database is required').max(63).default('postgres'),
+  user: userField,
+  credentialId: credentialRef,
+  ...tlsFields,
+})
+
+export const MysqlTargetInput = z.object({
+  kind: z.literal('mysql'),
+  ...commonFields,
+  host: hostField,
+  port: portField.default(3306),
+  database: z.string().trim().max(64).default(''),
+  user: userField,
+  credentialId: credentialRef,
+  ...tlsFields,
+})
+
+export const GithubTargetInput = z
+  .object({
+    kind: z.literal('github'),
+    ...commonFields,
+    org: z
+      .string()
+      .trim()
+      .max(39, 'Organisation names are at most 39 characters')
+      .regex(/^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)?$/, 'Organisation may contain letters, digits and hyphens')
+      .default(''),
+    repos: z.array(githubRepo).max(10_000).default([]),
+    apiBaseUrl: z
+      .string()
+      .trim()
+      .url('API base URL must be a URL such as https://github.example.com/api/v3')
+      .refine((u) => /^https?:\/\//.test(u), 'API base URL must start with https://')
+      .default('https://api.github.com'),
+    credentialId: credentialRef,
+  })
+  .superRefine((t, ctx) => {
+    if (!t.org && t.repos.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['org'], message: 'Give an organisation or at least one repository' })
+  })
+
+const unknownKind = (iss: { code: string; input?: unknown }) => {
+  if (iss.code !== 'invalid_union') return undefined
+  const kind = (iss.input as { kind?: unknown } | undefined)?.kind
+  const known = TARGET_KINDS.join(', ')
+  return kind === undefined || kind === ''
+    ? `Kind is required: one of ${known}`
+    : `Unknown target kind ${JSON.stringify(kind)}: expected one of ${known}`
+}
+
+export const TargetInput = z.discriminatedUnion(
+  'kind',
+  [LocalTargetInput, SshTargetInput, PostgresTargetInput, MysqlTargetInput, GithubTargetInput],
+  { error: unknownKind },
+)
+export type TargetInput = z.input<typeof TargetInput>
+export type TargetFields = z.output<typeof TargetInput>
+
+const stored = { id: z.string(), createdAt: z.string(), updatedAt: z.string() }
+export const Target = z.discriminatedUnion('kind', [
+  LocalTargetInput.extend(stored),
+  SshTargetInput.extend(stored),
+  PostgresTargetInput.extend(stored),
+  MysqlTargetInput.extend(stored),
+  GithubTargetInput.extend(stored),
+])
+export type Target = z.output<typeof Target>
+
+const Id = z.object({ id: z.string().min(1, 'id is required') })
+const Empty = z.object({}).strict()
+
+/** Every error that crosses the wall has this shape; `issues` name the fields a form should mark. */
+export const ApiError = z.object({
+  code: z.enum(['validation', 'not_found', 'conflict', 'unauthorized', 'forbidden', 'unavailable', 'internal']),
+  message: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).default([]),
+})
+export type ApiError = z.infer<typeof ApiError>
+
+const channel = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({
+  request,
+  response,
+})
+
+export const contract = {
+  'app.info': channel(
+    Empty,
+    z.object({
+      name: z.literal('Driftwatch'),
+      version: z.string(),
+      face: z.enum(['desktop', 'serve', 'cli']),
+      dataDir: z.string(),
+      platform: z.string(),
+      schemaVersion: z.number().int(),
+    }),
+  ),
+  'targets.list': channel(
+    z
+      .object({
+        query: z.string().max(200).default(''),
+        kind: z.enum(TARGET_KINDS).optional(),
+        tag: z.string().optional(),
+        group: z.string().optional(),
+      })
+      .default({ query: '' }),
+    z.object({ targets: z.array(Target), total: z.number().int() }),
+  ),
+  'targets.get': channel(Id, Target),
+  'targets.create': channel(z.object({ target: TargetInput }), Target),
+  'targets.update': channel(z.object({ id: z.string().min(1, 'id is required'), target: TargetInput }), Target),
+  'targets.duplicate': channel(Id, Target),
+  'targets.remove': channel(Id, z.object({ removed: z.literal(true) })),
+  'targets.labels': channel(Empty, z.object({ tags: z.array(z.string()), groups: z.array(z.string()) })),
+} as const
+
+export type Contract = typeof contract
+export type Channel = keyof Contract
+export type Req<C extends Channel> = z.input<Contract[C]['request']>
+export type ParsedReq<C extends Channel> = z.output<Contract[C]['request']>
+export type Res<C extends Channel> = z.output<Contract[C]['response']>
+export const CHANNELS = Object.keys(contract) as Channel[]
+
+/** Events pushed from the core to every face (IPC `webContents.send`, or Server-Sent Events). */
+export const events = {
+  'targets.changed': z.object({ ids: z.array(z.string()), reason: z.enum(['created', 'updated', 'removed']) }),
+} as const
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = z.output<Events[E]>
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+
+/** The envelope every transport returns, so a failure is data and never a thrown crash across the wall. */
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ApiError }
+
+/** The one function both transports expose; typed per channel by the contract. */
+export type Invoke = <C extends Channel>(channel: C, req: Req<C>) => Promise<Res<C>>
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name)
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name)
+}
+
+/** Window global installed by the preload; the renderer's api client is the only reader. */
+export interface PreloadBridge {
+  invoke(channel: string, req: unknown): Promise<Envelope<unknown>>
+  on(event: string, listener: (payload: unknown) => void): () => void
+}
+export const BRIDGE_KEY = 'driftwatch'
+export const IPC_PREFIX = 'dw:'
+export const IPC_EVENT = 'dw:event'

@@ -1,0 +1,17 @@
+// One zustand store of typed slices; middleware is applied once here, on the combined store.
+import { create } from 'zustand'
+import { devtools } from 'zustand/middleware'
+import { createAppSlice, type AppSlice } from './app-slice'
+import { createTargetsSlice, type TargetsSlice } from './targets-slice'
+
+export type State = AppSlice & TargetsSlice
+
+export const useStore = create<State>()(
+  devtools(
+    (...a) => ({
+      ...createAppSlice(...a),
+      ...createTargetsSlice(...a),
+    }),
+    { name: 'driftwatch', enabled: import.meta.env.DEV },
+  ),
+)
