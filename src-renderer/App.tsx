@@ -1,0 +1,70 @@
+// The app shell: sidebar, the page the address names, and passing notices.
+import { useEffect } from 'react'
+import { useStore } from './stores'
+import { appSelectors } from './stores/app-slice'
+import { useRoute } from './router'
+import { Sidebar } from './components/Sidebar'
+import { Toasts } from './components/Toasts'
+import { EmptyState } from './components/EmptyState'
+import { Dashboard } from './pages/Dashboard'
+import { TargetsPage } from './pages/Targets'
+import { TargetFormPage } from './pages/TargetForm'
+import { SettingsPage } from './pages/Settings'
+import { PlannedPage } from './pages/Planned'
+
+export function App() {
+  const route = useRoute()
+  const connection = useStore(appSelectors.connection)
+
+  useEffect(() => {
+    const main = document.getElementById('main')
+    main?.focus({ preventScroll: true })
+  }, [route.page])
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        Skip to content
+      </a>
+      <Sidebar route={route} />
+      <main id="main" tabIndex={-1} className="main">
+        {connection === 'unauthorised' ? (
+          <EmptyState
+            title="This address needs its access token"
+            body='Open the full address that "driftwatch serve" printed: it ends with #token=… and only works on this computer.'
+          />
+        ) : connection === 'offline' ? (
+          <EmptyState
+            title="Driftwatch is not reachable"
+            body='The server behind this page stopped. Start it again with "npx driftwatch serve" and open the new address.'
+          />
+        ) : (
+          <Page route={route} />
+        )}
+      </main>
+      <Toasts />
+    </div>
+  )
+}
+
+function Page({ route }: { route: ReturnType<typeof useRoute> }) {
+  switch (route.page) {
+    case 'dashboard':
+      return <Dashboard />
+    case 'targets':
+      return <TargetsPage />
+    case 'target-new':
+      return <TargetFormPage />
+    case 'target-edit':
+      return <TargetFormPage id={route.id} />
+    case 'settings':
+      return <SettingsPage />
+    case 'watch':
+    case 'drift':
+    case 'reports':
+    case 'vault':
+      return <PlannedPage page={route.page} />
+    case 'not-found':
+      return <EmptyState title="Nothing here" body={`There is no page at “${route.path}”.`} action={{ label: 'Go to the dashboard', href: '#/' }} />
+  }
+}

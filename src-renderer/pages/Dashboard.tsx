@@ -1,0 +1,59 @@
+// The dashboard: every target at a glance. Scores appear once targets have been scanned.
+import { KIND_LABELS, TARGET_KINDS } from '../../src-preload/contract'
+import { useStore } from '../stores'
+import { targetSelectors } from '../stores/targets-slice'
+import { EmptyState } from '../components/EmptyState'
+import { KindBadge } from '../components/KindBadge'
+import { targetAddress } from './target-address'
+
+export function Dashboard() {
+  const targets = useStore(targetSelectors.targets)
+  const total = useStore(targetSelectors.total)
+  const loaded = useStore(targetSelectors.loaded)
+  if (!loaded) return <p className="muted">Loading…</p>
+  if (total === 0)
+    return (
+      <EmptyState
+        title="Welcome to Driftwatch"
+        body="Register the hosts, databases and GitHub organisations you audit. Each one becomes a target you can scan and watch for drift."
+        action={{ label: 'Add your first target', href: '#/targets/new' }}
+      />
+    )
+  const counts = TARGET_KINDS.map((k) => [k, targets.filter((t) => t.kind === k).length] as const).filter(
+    ([, n]) => n > 0,
+  )
+  return (
+    <>
+      <header className="page-head">
+        <h1>Dashboard</h1>
+      </header>
+      <section className="stats" aria-label="Targets by kind">
+        <div className="stat">
+          <span className="stat-value">{total}</span>
+          <span className="stat-label">{total === 1 ? 'target' : 'targets'}</span>
+        </div>
+        {counts.map(([kind, n]) => (
+          <div className="stat" key={kind}>
+            <span className="stat-value">{n}</span>
+            <span className="stat-label">{KIND_LABELS[kind]}</span>
+          </div>
+        ))}
+      </section>
+      <section aria-labelledby="latest">
+        <h2 id="latest">Latest scores</h2>
+        <ul className="cards">
+          {targets.map((t) => (
+            <li className="card" key={t.id}>
+              <div className="card-head">
+                <KindBadge kind={t.kind} />
+                <a href={`#/targets/${encodeURIComponent(t.id)}/edit`}>{t.name}</a>
+              </div>
+              <p className="muted small">{targetAddress(t)}</p>
+              <p className="score-none">Not scanned yet</p>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  )
+}

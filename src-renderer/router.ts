@@ -1,0 +1,40 @@
+// A tiny hash router: the address says which page is open, so back/forward and reloads keep your place.
+import { useSyncExternalStore } from 'react'
+
+export type Route =
+  | { page: 'dashboard' }
+  | { page: 'targets' }
+  | { page: 'target-new' }
+  | { page: 'target-edit'; id: string }
+  | { page: 'watch' | 'drift' | 'reports' | 'vault' | 'settings' }
+  | { page: 'not-found'; path: string }
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/'
+  const parts = path.split('/').filter(Boolean)
+  if (parts.length === 0) return { page: 'dashboard' }
+  const [head, id, action] = parts
+  if (head === 'targets') {
+    if (!id) return { page: 'targets' }
+    if (id === 'new') return { page: 'target-new' }
+    if (action === 'edit') return { page: 'target-edit', id: decodeURIComponent(id) }
+  }
+  if (head && ['watch', 'drift', 'reports', 'vault', 'settings'].includes(head) && !id)
+    return { page: head as 'watch' }
+  if (head === 'dashboard' && !id) return { page: 'dashboard' }
+  return { page: 'not-found', path }
+}
+
+const subscribe = (cb: () => void) => {
+  window.addEventListener('hashchange', cb)
+  return () => window.removeEventListener('hashchange', cb)
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash)
+  return parseRoute(hash)
+}
+
+export function navigate(to: string): void {
+  window.location.hash = to
+}
