@@ -1,5 +1,5 @@
 // The app shell: sidebar, the page the address names, and passing notices.
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import { useStore } from './stores'
 import { appSelectors } from './stores/app-slice'
 import { useRoute } from './router'
@@ -16,9 +16,15 @@ export function App() {
   const route = useRoute()
   const connection = useStore(appSelectors.connection)
 
+  const firstRender = useRef(true)
   useEffect(() => {
-    const main = document.getElementById('main')
-    main?.focus({ preventScroll: true })
+    // After a page change, focus moves to the new content (as a screen reader user expects); a fresh load
+    // leaves focus at the top so Tab starts with the skip link and the sidebar.
+    if (firstRender.current) {
+      firstRender.current = false
+      return
+    }
+    document.getElementById('main')?.focus({ preventScroll: true })
   }, [route.page])
 
   return (

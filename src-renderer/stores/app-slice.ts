@@ -32,7 +32,7 @@ export const createAppSlice: StateCreator<State, [['zustand/devtools', never]], 
   },
   toast(kind, text) {
     const id = nextToast++
-    set({ toasts: [...get().toasts, { id, kind, text }] })
+    set({ toasts: [...get().toasts, { id, kind, text }].slice(-3) })
     setTimeout(() => get().dismissToast(id), kind === 'error' ? 8000 : 4000)
   },
   dismissToast(id) {

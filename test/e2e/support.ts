@@ -1,0 +1,82 @@
+// What the browser tests share: a built app, a real `driftwatch serve` on a temp data dir, Debian's Chromium.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const SHOTS = join(ROOT, 'test-results', 'screenshots')
+
+export function ensureBuilt(): void {
+  if (existsSync(join(ROOT, 'out/main/cli.js')) && existsSync(join(ROOT, 'out/renderer/index.html'))) return
+  const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit' })
+  if (r.status !== 0) throw new Error('electron-vite build failed')
+}
+
+export interface Served {
+  url: string
+  origin: string
+  dataDir: string
+  child: ChildProcess
+  stderr(): string
+  stop(): Promise<void>
+}
+
+export async function serve(): Promise<Served> {
+  ensureBuilt()
+  const dataDir = mkdtempSync(join(tmpdir(), 'dw-e2e-'))
+  const child = spawn(process.execPath, [join(ROOT, 'bin/driftwatch.js'), 'serve', '--data-dir', dataDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()))
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`serve did not start: ${err}`)), 15_000)
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /serving on (http:\/\/\S+)/.exec(out)
+      if (m?.[1]) {
+        clearTimeout(timer)
+        ok(m[1])
+      }
+    })
+    child.once('exit', (code) => fail(new Error(`serve exited with ${code}: ${err}`)))
+  })
+  return {
+    url,
+    origin: new URL(url).origin,
+    dataDir,
+    child,
+    stderr: () => err,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGTERM')
+        await exited
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; install Debian's "chromium" package`)
+  mkdirSync(SHOTS, { recursive: true })
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+}
+
+export const shot = (name: string) => join(SHOTS, `${name}.png`)
