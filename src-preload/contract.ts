@@ -66,7 +66,9 @@ export const SSH_AUTH_METHODS = ['key', 'password', 'agent'] as const
 export const TLS_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const
 
 const tlsFields = {
-  tls: z.enum(TLS_MODES, { error: 'TLS mode must be one of disable, require, verify-ca, verify-full' }).default('require'),
+  tls: z
+    .enum(TLS_MODES, { error: 'TLS mode must be one of disable, require, verify-ca, verify-full' })
+    .default('require'),
   caFile: z.string().trim().max(4096).default(''),
 }
 
@@ -119,7 +121,10 @@ export const GithubTargetInput = z
       .string()
       .trim()
       .max(39, 'Organisation names are at most 39 characters')
-      .regex(/^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)?$/, 'Organisation may contain letters, digits and hyphens')
+      .regex(
+        /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)?$/,
+        'Organisation may contain letters, digits and hyphens',
+      )
       .default(''),
     repos: z.array(githubRepo).max(10_000).default([]),
     apiBaseUrl: z
@@ -132,16 +137,21 @@ export const GithubTargetInput = z
   })
   .superRefine((t, ctx) => {
     if (!t.org && t.repos.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['org'], message: 'Give an organisation or at least one repository' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['org'],
+        message: 'Give an organisation or at least one repository',
+      })
   })
 
 const unknownKind = (iss: { code: string; input?: unknown }) => {
   if (iss.code !== 'invalid_union') return undefined
   const kind = (iss.input as { kind?: unknown } | undefined)?.kind
   const known = TARGET_KINDS.join(', ')
-  return kind === undefined || kind === ''
-    ? `Kind is required: one of ${known}`
-    : `Unknown target kind ${JSON.stringify(kind)}: expected one of ${known}`
+  if (kind === undefined || kind === '') return `Kind is required: one of ${known}`
+  // Never JSON.stringify untrusted input here: IPC payloads may hold BigInts or cycles, and strings may be huge.
+  const shown = typeof kind === 'string' ? JSON.stringify(kind.slice(0, 60)) : `of type ${typeof kind}`
+  return `Unknown target kind ${shown}: expected one of ${known}`
 }
 
 export const TargetInput = z.discriminatedUnion(
@@ -167,7 +177,15 @@ const Empty = z.object({}).strict()
 
 /** Every error that crosses the wall has this shape; `issues` name the fields a form should mark. */
 export const ApiError = z.object({
-  code: z.enum(['validation', 'not_found', 'conflict', 'unauthorized', 'forbidden', 'unavailable', 'internal']),
+  code: z.enum([
+    'validation',
+    'not_found',
+    'conflict',
+    'unauthorized',
+    'forbidden',
+    'unavailable',
+    'internal',
+  ]),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).default([]),
 })
@@ -203,7 +221,10 @@ export const contract = {
   ),
   'targets.get': channel(Id, Target),
   'targets.create': channel(z.object({ target: TargetInput }), Target),
-  'targets.update': channel(z.object({ id: z.string().min(1, 'id is required'), target: TargetInput }), Target),
+  'targets.update': channel(
+    z.object({ id: z.string().min(1, 'id is required'), target: TargetInput }),
+    Target,
+  ),
   'targets.duplicate': channel(Id, Target),
   'targets.remove': channel(Id, z.object({ removed: z.literal(true) })),
   'targets.labels': channel(Empty, z.object({ tags: z.array(z.string()), groups: z.array(z.string()) })),
@@ -218,7 +239,10 @@ export const CHANNELS = Object.keys(contract) as Channel[]
 
 /** Events pushed from the core to every face (IPC `webContents.send`, or Server-Sent Events). */
 export const events = {
-  'targets.changed': z.object({ ids: z.array(z.string()), reason: z.enum(['created', 'updated', 'removed']) }),
+  'targets.changed': z.object({
+    ids: z.array(z.string()),
+    reason: z.enum(['created', 'updated', 'removed']),
+  }),
 } as const
 export type Events = typeof events
 export type EventName = keyof Events

@@ -29,7 +29,11 @@ export function App() {
 
   return (
     <div className="shell">
-      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}
+      >
         Skip to content
       </a>
       <Sidebar route={route} />
@@ -71,6 +75,12 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
     case 'vault':
       return <PlannedPage page={route.page} />
     case 'not-found':
-      return <EmptyState title="Nothing here" body={`There is no page at “${route.path}”.`} action={{ label: 'Go to the dashboard', href: '#/' }} />
+      return (
+        <EmptyState
+          title="Nothing here"
+          body={`There is no page at “${route.path}”.`}
+          action={{ label: 'Go to the dashboard', href: '#/' }}
+        />
+      )
   }
 }

@@ -24,18 +24,20 @@ one-time access token after "#"; anyone without it is refused, and the server an
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw CliError.usage(`--port must be a whole number from 1 to 65535, not "${String(values.port)}"`)
     const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
-    if (!existsSync(rendererDir)) throw new CliError('the UI is not built; run "npm run build" first', {
-      code: 'unavailable',
-      message: 'UI not built',
-      issues: [],
-    })
+    if (!existsSync(rendererDir))
+      throw new CliError('the UI is not built; run "npm run build" first', {
+        code: 'unavailable',
+        message: 'UI not built',
+        issues: [],
+      })
     const logger = jsonLogger((line) => out.stderr(line))
     let server
     try {
       server = await startServer({ core, rendererDir, port, logger })
     } catch (err) {
       const e = err as NodeJS.ErrnoException
-      const message = e.code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port` : e.message
+      const message =
+        e.code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port` : e.message
       throw new CliError(message, { code: 'unavailable', message, issues: [] })
     }
     out.stdout(`Driftwatch is serving on ${server.url}\n`)

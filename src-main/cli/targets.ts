@@ -53,7 +53,10 @@ Examples:
 const options = {
   search: { type: 'string' },
   ...Object.fromEntries(
-    Object.keys(FIELD_FLAGS).map((f) => [f, LIST_FLAGS.has(f) ? { type: 'string', multiple: true } : { type: 'string' }]),
+    Object.keys(FIELD_FLAGS).map((f) => [
+      f,
+      LIST_FLAGS.has(f) ? { type: 'string', multiple: true } : { type: 'string' },
+    ]),
   ),
 } as Command['options']
 
@@ -78,7 +81,9 @@ export const targetsCommand: Command = {
         return remove(ctx, args[0])
       default:
         throw CliError.usage(
-          action ? `unknown action "${action}"; use list, add, edit or remove` : 'say what to do: list, add, edit or remove',
+          action
+            ? `unknown action "${action}"; use list, add, edit or remove`
+            : 'say what to do: list, add, edit or remove',
         )
     }
   },
@@ -99,7 +104,11 @@ async function list({ core, values, json, out }: RunContext) {
     return EXIT.ok
   }
   if (targets.length === 0) {
-    out.stdout(total === 0 ? 'No targets yet. Add one with "driftwatch targets add --help".\n' : 'No target matches.\n')
+    out.stdout(
+      total === 0
+        ? 'No targets yet. Add one with "driftwatch targets add --help".\n'
+        : 'No target matches.\n',
+    )
     return EXIT.ok
   }
   const rows = targets.map((t) => [t.name, t.kind, address(t), t.tags.join(','), t.groups.join(',')])
@@ -112,7 +121,11 @@ async function add({ core, values, json, out }: RunContext) {
   const fields = fieldsFrom(values)
   if (!fields.kind) throw CliError.usage(`--kind is required: one of ${TARGET_KINDS.join(', ')}`)
   const target = await call(core, 'targets.create', { target: fields as TargetInput }, flagOf)
-  out.stdout(json ? JSON.stringify(target, null, 2) + '\n' : `Added ${target.kind} target "${target.name}" (${target.id})\n`)
+  out.stdout(
+    json
+      ? JSON.stringify(target, null, 2) + '\n'
+      : `Added ${target.kind} target "${target.name}" (${target.id})\n`,
+  )
   return EXIT.ok
 }
 
@@ -128,7 +141,9 @@ async function edit({ core, values, json, out }: RunContext, ref: string | undef
 async function remove({ core, json, out }: RunContext, ref: string | undefined) {
   const target = await resolve(core, ref)
   await call(core, 'targets.remove', { id: target.id })
-  out.stdout(json ? JSON.stringify({ removed: target.id, name: target.name }) + '\n' : `Removed "${target.name}"\n`)
+  out.stdout(
+    json ? JSON.stringify({ removed: target.id, name: target.name }) + '\n' : `Removed "${target.name}"\n`,
+  )
   return EXIT.ok
 }
 
@@ -171,6 +186,10 @@ function address(t: Target): string {
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd() + '\n'
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd() + '\n'
   return line(head) + rows.map(line).join('')
 }

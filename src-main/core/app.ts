@@ -9,7 +9,15 @@ import { schemaVersion } from './store/migrations'
 import { TargetsRepo } from './store/targets'
 import { targetHandlers } from './targets/handlers'
 import { defaultDataDir } from './paths'
-import { nullLogger, silentNotifier, systemClock, type Clock, type CoreEventListener, type Logger, type Notifier } from './ports'
+import {
+  nullLogger,
+  silentNotifier,
+  systemClock,
+  type Clock,
+  type CoreEventListener,
+  type Logger,
+  type Notifier,
+} from './ports'
 import type { CoreContext } from './context'
 import pkg from '../../package.json'
 

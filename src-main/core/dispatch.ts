@@ -21,7 +21,9 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatcher
   return {
     async invoke(channel, payload) {
       if (!isChannel(channel)) {
-        const shown = JSON.stringify(String(channel).slice(0, 60))
+        // String() throws on some objects (null prototype), so name only the type of a non-string.
+        const shown =
+          typeof channel === 'string' ? JSON.stringify(channel.slice(0, 60)) : `of type ${typeof channel}`
         return fail(new AppError('validation', `Unknown channel ${shown}`))
       }
       const spec = contract[channel]
@@ -34,7 +36,10 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatcher
         return { ok: true, data: spec.response.parse(result) }
       } catch (err) {
         if (err instanceof AppError) return fail(err)
-        logger.log('error', 'handler failed', { channel, error: err instanceof Error ? err.message : String(err) })
+        logger.log('error', 'handler failed', {
+          channel,
+          error: err instanceof Error ? err.message : String(err),
+        })
         return fail(new AppError('internal', `Driftwatch could not complete ${channel}; the log has details`))
       }
     },

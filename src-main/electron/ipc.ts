@@ -30,6 +30,10 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
 }
 
 function refused(): Envelope<never> {
-  const error: ApiError = { code: 'forbidden', message: 'IPC from an untrusted frame was refused', issues: [] }
+  const error: ApiError = {
+    code: 'forbidden',
+    message: 'IPC from an untrusted frame was refused',
+    issues: [],
+  }
   return { ok: false, error }
 }

@@ -1,12 +1,13 @@
 // The thin desktop shell: one locked-down window on the app:// protocol, a tray icon, and the IPC binding.
 // Everything it wires is the same core the CLI and serve mode use; no logic lives here that tests need.
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, protocol, session, shell, Tray } from 'electron'
+import { app, BrowserWindow, Menu, nativeImage, net, protocol, session, shell, Tray } from 'electron'
 import { existsSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createCore, type Core } from '../core/app'
 import { jsonLogger } from '../core/ports'
-import { bindIpc, forwardEvents } from './ipc'
+import { forwardEvents } from './ipc'
+import { bindElectronIpc } from './ipc-main'
 import { isTrustedUrl, lockDown, lockDownSession, setAppOrigin } from './security'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -25,10 +26,13 @@ if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   app.on('second-instance', () => showWindow())
-  app.whenReady().then(start).catch((err: unknown) => {
-    console.error('Driftwatch could not start:', err)
-    app.exit(1)
-  })
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      console.error('Driftwatch could not start:', err)
+      app.exit(1)
+    })
 }
 
 async function start() {
@@ -43,7 +47,8 @@ async function start() {
   lockDownSession(session.defaultSession)
   app.on('web-contents-created', (_e, contents) => lockDown(contents, openExternalIfHttps))
 
-  const dataDir = app.getPath('userData')
+  // Same folder as the CLI's default; DRIFTWATCH_DATA_DIR points both faces elsewhere (tests, portable use).
+  const dataDir = process.env.DRIFTWATCH_DATA_DIR || app.getPath('userData')
   // better-sqlite3 built for Electron's ABI by `npm start` lives beside node_modules' Node build.
   const electronBinding = join(app.getAppPath(), '.electron-native', 'better_sqlite3.node')
   core = createCore({
@@ -52,7 +57,7 @@ async function start() {
     logger: jsonLogger((line) => process.stdout.write(line)),
     sqliteNativeBinding: existsSync(electronBinding) ? electronBinding : undefined,
   })
-  bindIpc(ipcMain, core)
+  bindElectronIpc(core)
   forwardEvents(core, () => win?.webContents)
   createTray()
   await showWindow(devUrl)

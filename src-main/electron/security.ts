@@ -8,7 +8,15 @@ export function setAppOrigin(origin: string): void {
 }
 
 export function isTrustedUrl(url: string): boolean {
-  return url.startsWith(appOrigin)
+  // Compare scheme and host exactly: a prefix test would trust http://localhost:5173.evil.example or
+  // http://localhost:5173@evil.example. (URL.origin is "null" for custom schemes such as app:, so build it.)
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return false
+  }
+  return `${u.protocol}//${u.host}` === appOrigin
 }
 
 /** Refuse navigation, new windows and permission requests; links open in the browser only on https. */

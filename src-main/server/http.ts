@@ -57,7 +57,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       opts.logger.log('error', 'serve request failed', { path: pathOf(req), error: String(err) })
-      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: 'Internal error', issues: [] } })
+      if (!res.headersSent)
+        send(res, 500, { ok: false, error: { code: 'internal', message: 'Internal error', issues: [] } })
       else res.end()
     })
   })
@@ -65,9 +66,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = pathOf(req)
     // DNS rebinding: a hostile page that made evil.example resolve to 127.0.0.1 still sends its own Host.
-    if (!allowedHosts().has(req.headers.host ?? '')) return sendError(res, 403, 'forbidden', 'Host not allowed')
+    if (!allowedHosts().has(req.headers.host ?? ''))
+      return sendError(res, 403, 'forbidden', 'Host not allowed')
     const origin = req.headers.origin
-    if (origin !== undefined && origin !== `http://${LOOPBACK}:${port}` && origin !== `http://localhost:${port}`)
+    if (
+      origin !== undefined &&
+      origin !== `http://${LOOPBACK}:${port}` &&
+      origin !== `http://localhost:${port}`
+    )
       return sendError(res, 403, 'forbidden', 'Cross-origin requests are not allowed')
 
     if (path.startsWith('/api/')) {
@@ -77,20 +83,26 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
         return sendError(res, 415, 'validation', 'API calls must send Content-Type: application/json')
       const body = await readBody(req)
-      if (body === undefined) return sendError(res, 413, 'validation', `Request body is larger than ${MAX_BODY} bytes`)
+      if (body === undefined) {
+        // The rest of the upload is drained and the connection closed, so the client reads this answer.
+        res.setHeader('Connection', 'close')
+        return sendError(res, 413, 'validation', `Request body is larger than ${MAX_BODY} bytes`)
+      }
       let payload: unknown
       try {
         payload = body.length ? JSON.parse(body) : {}
       } catch {
         return sendError(res, 400, 'validation', 'Request body is not valid JSON')
       }
-      const channel = decodeURIComponent(path.slice('/api/'.length))
+      const channel = decodePath(path.slice('/api/'.length))
+      if (channel === undefined) return sendError(res, 400, 'validation', 'Malformed channel name')
       const envelope = await opts.core.invoke(channel, payload)
       const status = envelope.ok ? 200 : statusFor(envelope.error.code)
       return send(res, status, envelope)
     }
 
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'validation', 'Method not allowed')
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendError(res, 405, 'validation', 'Method not allowed')
     return serveStatic(path, res)
   }
 
@@ -116,9 +128,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   })
 
   async function serveStatic(path: string, res: ServerResponse) {
-    const rel = path === '/' ? 'index.html' : decodeURIComponent(path.slice(1))
+    const rel = path === '/' ? 'index.html' : decodePath(path.slice(1))
+    if (rel === undefined) return sendError(res, 404, 'not_found', 'Not found')
     const file = normalize(join(opts.rendererDir, rel))
-    if (!file.startsWith(normalize(opts.rendererDir) + sep)) return sendError(res, 404, 'not_found', 'Not found')
+    if (!file.startsWith(normalize(opts.rendererDir) + sep))
+      return sendError(res, 404, 'not_found', 'Not found')
     let data: Buffer
     try {
       data = await readFile(file)
@@ -166,6 +180,16 @@ function pathOf(req: IncomingMessage): string {
   return (req.url ?? '/').split('?')[0] ?? '/'
 }
 
+/** A bad percent-escape (e.g. "%E0%A4%A") is the client's mistake, not an internal error. */
+function decodePath(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return undefined
+  }
+}
+
+/** The body as text, or undefined once it passes MAX_BODY (the rest is read and dropped, not kept). */
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -173,11 +197,12 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     req.on('data', (c: Buffer) => {
       size += c.length
       if (size > MAX_BODY) {
+        // Destroying the request here would reset the socket before the 413 is written.
+        chunks.length = 0
         resolve(undefined)
-        req.destroy()
       } else chunks.push(c)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
 }

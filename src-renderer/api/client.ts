@@ -123,7 +123,11 @@ export function httpTransport(token: string | null, base = ''): Transport {
     async invoke(channel, req) {
       let res: Response
       try {
-        res = await fetch(`${base}/api/${channel}`, { method: 'POST', headers, body: JSON.stringify(req ?? {}) })
+        res = await fetch(`${base}/api/${channel}`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(req ?? {}),
+        })
       } catch {
         return failure('unavailable', 'Driftwatch is not reachable; is "driftwatch serve" still running?')
       }

@@ -25,7 +25,11 @@ export function ConfirmDialog(props: {
         <button type="button" className="button" onClick={props.onCancel} autoFocus>
           Cancel
         </button>
-        <button type="button" className={`button ${props.danger ? 'danger' : 'primary'}`} onClick={props.onConfirm}>
+        <button
+          type="button"
+          className={`button ${props.danger ? 'danger' : 'primary'}`}
+          onClick={props.onConfirm}
+        >
           {props.confirmLabel}
         </button>
       </div>

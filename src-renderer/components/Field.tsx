@@ -10,7 +10,8 @@ export function Field(props: {
   const id = useId()
   const errId = `${id}-err`
   const hintId = `${id}-hint`
-  const describedBy = [props.error ? errId : '', props.hint ? hintId : ''].filter(Boolean).join(' ') || undefined
+  const describedBy =
+    [props.error ? errId : '', props.hint ? hintId : ''].filter(Boolean).join(' ') || undefined
   return (
     <div className={`field${props.error ? ' has-error' : ''}`}>
       <label htmlFor={id}>{props.label}</label>

@@ -86,7 +86,13 @@ function toInput(kind: TargetKind, d: Draft): Record<string, unknown> {
 }
 
 function fromTarget(t: Target): Draft {
-  const d: Draft = { ...EMPTY, name: t.name, description: t.description, tags: t.tags.join(', '), groups: t.groups.join(', ') }
+  const d: Draft = {
+    ...EMPTY,
+    name: t.name,
+    description: t.description,
+    tags: t.tags.join(', '),
+    groups: t.groups.join(', '),
+  }
   for (const [k, v] of Object.entries(t)) {
     if (typeof v === 'string' || typeof v === 'number') d[k] = String(v)
   }
@@ -164,7 +170,8 @@ export function TargetFormPage({ id }: { id?: string }) {
     } catch (err) {
       if (err instanceof ApiCallError && err.issues.length) {
         const errs: Errors = {}
-        for (const i of err.issues) errs[i.path.replace(/^target\./, '').split('.')[0] ?? 'form'] ??= i.message
+        for (const i of err.issues)
+          errs[i.path.replace(/^target\./, '').split('.')[0] ?? 'form'] ??= i.message
         setErrors(errs)
         focusFirstError(errs)
       } else setFormError((err as Error).message)
@@ -176,10 +183,20 @@ export function TargetFormPage({ id }: { id?: string }) {
   const portPlaceholder = useMemo(() => String(DEFAULT_PORTS[kind] ?? ''), [kind])
 
   if (id && existing === undefined)
-    return <EmptyState title="Target not found" body="It may have been deleted." action={{ label: 'Back to targets', href: '#/targets' }} />
+    return (
+      <EmptyState
+        title="Target not found"
+        body="It may have been deleted."
+        action={{ label: 'Back to targets', href: '#/targets' }}
+      />
+    )
   if (id && existing === null) return <p className="muted">Loading…</p>
 
-  const text = (field: string, label: string, opts: { hint?: string; placeholder?: string; type?: string; required?: boolean } = {}) => (
+  const text = (
+    field: string,
+    label: string,
+    opts: { hint?: string; placeholder?: string; type?: string; required?: boolean } = {},
+  ) => (
     <Field label={label} error={errors[field]} hint={opts.hint}>
       {({ id: fid, describedBy, invalid }) => (
         <input
@@ -198,10 +215,22 @@ export function TargetFormPage({ id }: { id?: string }) {
       )}
     </Field>
   )
-  const select = (field: string, label: string, options: readonly string[], labels: Record<string, string> = {}) => (
+  const select = (
+    field: string,
+    label: string,
+    options: readonly string[],
+    labels: Record<string, string> = {},
+  ) => (
     <Field label={label} error={errors[field]}>
       {({ id: fid, describedBy, invalid }) => (
-        <select id={fid} name={field} value={draft[field]} onChange={set(field)} aria-invalid={invalid} aria-describedby={describedBy}>
+        <select
+          id={fid}
+          name={field}
+          value={draft[field]}
+          onChange={set(field)}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+        >
           {options.map((o) => (
             <option key={o} value={o}>
               {labels[o] ?? o}
@@ -217,10 +246,17 @@ export function TargetFormPage({ id }: { id?: string }) {
       <header className="page-head">
         <h1>{existing ? `Edit ${existing.name}` : 'Add a target'}</h1>
       </header>
-      <form ref={formRef} className="form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label={existing ? 'Edit target' : 'Add target'}>
+      <form
+        ref={formRef}
+        className="form"
+        onSubmit={(e) => void onSubmit(e)}
+        noValidate
+        aria-label={existing ? 'Edit target' : 'Add target'}
+      >
         {existing ? (
           <p>
-            <KindBadge kind={existing.kind} /> <span className="muted">{KIND_LABELS[existing.kind]} — the kind of a target cannot change.</span>
+            <KindBadge kind={existing.kind} />{' '}
+            <span className="muted">{KIND_LABELS[existing.kind]} — the kind of a target cannot change.</span>
           </p>
         ) : (
           <fieldset className="kinds">
@@ -241,13 +277,24 @@ export function TargetFormPage({ id }: { id?: string }) {
           {kind !== 'local' && kind !== 'github' && (
             <>
               {text('host', 'Host', { required: true, placeholder: 'hostname or IP address' })}
-              {text('port', 'Port', { type: 'text', placeholder: portPlaceholder, hint: `Default ${portPlaceholder}` })}
-              {text('user', 'User', { required: true, placeholder: kind === 'ssh' ? 'e.g. auditor' : 'e.g. driftwatch_ro' })}
+              {text('port', 'Port', {
+                type: 'text',
+                placeholder: portPlaceholder,
+                hint: `Default ${portPlaceholder}`,
+              })}
+              {text('user', 'User', {
+                required: true,
+                placeholder: kind === 'ssh' ? 'e.g. auditor' : 'e.g. driftwatch_ro',
+              })}
             </>
           )}
           {kind === 'ssh' && (
             <>
-              {select('auth', 'Sign in with', SSH_AUTH_METHODS, { key: 'SSH key', password: 'Password', agent: 'SSH agent' })}
+              {select('auth', 'Sign in with', SSH_AUTH_METHODS, {
+                key: 'SSH key',
+                password: 'Password',
+                agent: 'SSH agent',
+              })}
               {select('sudo', 'Sudo', SUDO_MODES, {
                 none: 'None',
                 nopasswd: 'sudo without password',
@@ -270,21 +317,46 @@ export function TargetFormPage({ id }: { id?: string }) {
           )}
           {kind === 'github' && (
             <>
-              {text('org', 'Organisation', { placeholder: 'e.g. acme-corp', hint: 'All its repositories, or only those listed below' })}
+              {text('org', 'Organisation', {
+                placeholder: 'e.g. acme-corp',
+                hint: 'All its repositories, or only those listed below',
+              })}
               <Field label="Repositories" error={errors.repos} hint="owner/name, one per line">
                 {({ id: fid, describedBy, invalid }) => (
-                  <textarea id={fid} name="repos" rows={3} value={draft.repos} onChange={set('repos')} aria-invalid={invalid} aria-describedby={describedBy} spellCheck={false} />
+                  <textarea
+                    id={fid}
+                    name="repos"
+                    rows={3}
+                    value={draft.repos}
+                    onChange={set('repos')}
+                    aria-invalid={invalid}
+                    aria-describedby={describedBy}
+                    spellCheck={false}
+                  />
                 )}
               </Field>
-              {text('apiBaseUrl', 'API base URL', { hint: 'Change for GitHub Enterprise Server, e.g. https://github.example.com/api/v3' })}
+              {text('apiBaseUrl', 'API base URL', {
+                hint: 'Change for GitHub Enterprise Server, e.g. https://github.example.com/api/v3',
+              })}
             </>
           )}
           {text('tags', 'Tags', { placeholder: 'prod, pci', hint: 'Comma-separated' })}
-          {text('groups', 'Groups', { placeholder: 'dmz', hint: 'Comma-separated; scans and schedules can target a group' })}
+          {text('groups', 'Groups', {
+            placeholder: 'dmz',
+            hint: 'Comma-separated; scans and schedules can target a group',
+          })}
         </div>
         <Field label="Description" error={errors.description}>
           {({ id: fid, describedBy, invalid }) => (
-            <textarea id={fid} name="description" rows={2} value={draft.description} onChange={set('description')} aria-invalid={invalid} aria-describedby={describedBy} />
+            <textarea
+              id={fid}
+              name="description"
+              rows={2}
+              value={draft.description}
+              onChange={set('description')}
+              aria-invalid={invalid}
+              aria-describedby={describedBy}
+            />
           )}
         </Field>
         {formError && (

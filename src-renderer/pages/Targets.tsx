@@ -104,7 +104,9 @@ export function TargetsPage() {
               </select>
             </label>
             <span className="muted small" aria-live="polite">
-              {targets.length === total ? plural(total, 'target') : `${targets.length} of ${plural(total, 'target')}`}
+              {targets.length === total
+                ? plural(total, 'target')
+                : `${targets.length} of ${plural(total, 'target')}`}
             </span>
           </div>
           {error && <p className="banner error">{error}</p>}
@@ -150,13 +152,30 @@ export function TargetsPage() {
                       ))}
                     </td>
                     <td className="row-actions">
-                      <a className="icon-button" href={`#/targets/${encodeURIComponent(t.id)}/edit`} aria-label={`Edit ${t.name}`} title="Edit">
+                      <a
+                        className="icon-button"
+                        href={`#/targets/${encodeURIComponent(t.id)}/edit`}
+                        aria-label={`Edit ${t.name}`}
+                        title="Edit"
+                      >
                         <Icon name="edit" />
                       </a>
-                      <button type="button" className="icon-button" onClick={() => void onDuplicate(t)} aria-label={`Duplicate ${t.name}`} title="Duplicate">
+                      <button
+                        type="button"
+                        className="icon-button"
+                        onClick={() => void onDuplicate(t)}
+                        aria-label={`Duplicate ${t.name}`}
+                        title="Duplicate"
+                      >
                         <Icon name="copy" />
                       </button>
-                      <button type="button" className="icon-button danger" onClick={() => setDoomed(t)} aria-label={`Delete ${t.name}`} title="Delete">
+                      <button
+                        type="button"
+                        className="icon-button danger"
+                        onClick={() => setDoomed(t)}
+                        aria-label={`Delete ${t.name}`}
+                        title="Delete"
+                      >
                         <Icon name="trash" />
                       </button>
                     </td>

@@ -17,7 +17,10 @@ export interface AppSlice {
 
 let nextToast = 1
 
-export const createAppSlice: StateCreator<State, [['zustand/devtools', never]], [], AppSlice> = (set, get) => ({
+export const createAppSlice: StateCreator<State, [['zustand/devtools', never]], [], AppSlice> = (
+  set,
+  get,
+) => ({
   info: null,
   connection: 'connecting',
   toasts: [],

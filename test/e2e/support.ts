@@ -64,7 +64,8 @@ export async function serve(): Promise<Served> {
 }
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; install Debian's "chromium" package`)
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}; install Debian's "chromium" package`)
   mkdirSync(SHOTS, { recursive: true })
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -25,13 +25,22 @@ afterAll(async () => {
 })
 
 const cliList = () => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), 'targets', 'list', '--json', '--data-dir', app.dataDir])
+  const r = spawnSync(process.execPath, [
+    join(ROOT, 'bin/driftwatch.js'),
+    'targets',
+    'list',
+    '--json',
+    '--data-dir',
+    app.dataDir,
+  ])
   return JSON.parse(r.stdout.toString()) as { name: string; port?: number; tags: string[] }[]
 }
 
 describe('targets in the browser UI', () => {
   it('starts with an honest empty dashboard and drops the token from the address', async () => {
-    await expect.poll(() => page.getByRole('heading', { name: 'Welcome to Driftwatch' }).isVisible()).toBe(true)
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Welcome to Driftwatch' }).isVisible())
+      .toBe(true)
     expect(page.url()).not.toContain('token=')
     await page.screenshot({ path: shot('01-empty-dashboard') })
   })
@@ -138,7 +147,8 @@ describe('targets in the browser UI', () => {
     for (let i = 0; i < 9 && labels.length < 7; i++) {
       await page.keyboard.press('Tab')
       const text = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')
-      if (['Dashboard', 'Targets', 'Watch', 'Drift', 'Reports', 'Vault', 'Settings'].includes(text)) labels.push(text)
+      if (['Dashboard', 'Targets', 'Watch', 'Drift', 'Reports', 'Vault', 'Settings'].includes(text))
+        labels.push(text)
     }
     expect(labels).toEqual(['Dashboard', 'Targets', 'Watch', 'Drift', 'Reports', 'Vault', 'Settings'])
     await page.keyboard.press('Enter')

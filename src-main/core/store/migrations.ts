@@ -55,16 +55,22 @@ export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number
 }
 
-export function migrate(db: Database.Database, target = LATEST_VERSION): void {
+/** Brings `db` up to `target`; `list` is a parameter so tests can add a failing or future migration. */
+export function migrate(
+  db: Database.Database,
+  target?: number,
+  list: readonly Migration[] = migrations,
+): void {
+  const latest = list.at(-1)?.version ?? 0
   const current = schemaVersion(db)
-  if (current > LATEST_VERSION) {
+  if (current > latest) {
     throw new Error(
-      `This data was written by a newer Driftwatch (schema ${current}; this version knows ${LATEST_VERSION}). ` +
+      `This data was written by a newer Driftwatch (schema ${current}; this version knows ${latest}). ` +
         'Update Driftwatch to open it.',
     )
   }
-  for (const m of migrations) {
-    if (m.version <= current || m.version > target) continue
+  for (const m of list) {
+    if (m.version <= current || m.version > (target ?? latest)) continue
     db.transaction(() => {
       m.up(db)
       db.pragma(`user_version = ${m.version}`)

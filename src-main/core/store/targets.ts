@@ -62,7 +62,8 @@ export class TargetsRepo {
   }
 
   findByName(name: string): Target | undefined {
-    const row = this.db.prepare('SELECT * FROM targets WHERE name = ? COLLATE NOCASE').get(name) as Row | undefined
+    const row = this.db.prepare('SELECT * FROM targets WHERE name = ? COLLATE NOCASE').get(name) as
+      Row | undefined
     return row ? this.hydrate([row])[0] : undefined
   }
 
@@ -113,7 +114,9 @@ export class TargetsRepo {
   }
 
   private writeLabels(id: string, fields: TargetFields): void {
-    const ins = this.db.prepare('INSERT OR IGNORE INTO target_labels (target_id, type, label) VALUES (?, ?, ?)')
+    const ins = this.db.prepare(
+      'INSERT OR IGNORE INTO target_labels (target_id, type, label) VALUES (?, ?, ?)',
+    )
     for (const tag of fields.tags) ins.run(id, 'tag', tag)
     for (const group of fields.groups) ins.run(id, 'group', group)
   }

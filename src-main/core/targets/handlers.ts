@@ -18,7 +18,11 @@ type TargetHandlers = Pick<
 
 export function targetHandlers(ctx: CoreContext): TargetHandlers {
   const { repos, clock, emit } = ctx
-  const existing = (id: string): Target => repos.targets.get(id) ?? (() => { throw notFound('Target') })()
+  const existing = (id: string): Target =>
+    repos.targets.get(id) ??
+    (() => {
+      throw notFound('Target')
+    })()
   const ensureNameFree = (name: string, exceptId?: string) => {
     if (repos.targets.nameTaken(name, exceptId)) {
       const issue = { path: 'target.name', message: `A target named "${name}" already exists` }
@@ -42,7 +46,10 @@ export function targetHandlers(ctx: CoreContext): TargetHandlers {
     'targets.update': ({ id, target }) => {
       const before = existing(id)
       if (before.kind !== target.kind) {
-        const issue = { path: 'target.kind', message: `A ${before.kind} target cannot become ${target.kind}; add a new one` }
+        const issue = {
+          path: 'target.kind',
+          message: `A ${before.kind} target cannot become ${target.kind}; add a new one`,
+        }
         throw new AppError('validation', issue.message, [issue])
       }
       ensureNameFree(target.name, id)
@@ -52,7 +59,10 @@ export function targetHandlers(ctx: CoreContext): TargetHandlers {
     },
     'targets.duplicate': ({ id }) => {
       const source = existing(id)
-      const copy: TargetFields = { ...stripStored(source), name: freeCopyName(source.name, (n) => repos.targets.nameTaken(n)) }
+      const copy: TargetFields = {
+        ...stripStored(source),
+        name: freeCopyName(source.name, (n) => repos.targets.nameTaken(n)),
+      }
       const newId = randomUUID()
       repos.targets.insert(newId, copy, clock.now().toISOString())
       emit('targets.changed', { ids: [newId], reason: 'created' })
@@ -76,7 +86,9 @@ function stripStored(t: Target): TargetFields {
 export function freeCopyName(name: string, taken: (n: string) => boolean): string {
   const base = name.replace(/ \(copy(?: \d+)?\)$/, '')
   for (let i = 1; ; i++) {
-    const candidate = `${base} (copy${i === 1 ? '' : ` ${i}`})`.slice(-100)
+    // Names are at most 100 characters: shorten the end of the base, never its start, to fit the suffix.
+    const suffix = ` (copy${i === 1 ? '' : ` ${i}`})`
+    const candidate = base.slice(0, 100 - suffix.length) + suffix
     if (!taken(candidate)) return candidate
   }
 }

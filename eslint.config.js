@@ -1,0 +1,78 @@
+// Lint rules, including the walls between the rooms (DESIGN.md): they fail the build, so they cannot rot.
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import reactHooks from 'eslint-plugin-react-hooks'
+import globals from 'globals'
+import { builtinModules } from 'node:module'
+
+const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`])
+const rawIpc = {
+  name: 'electron',
+  importNames: ['ipcMain', 'ipcRenderer'],
+  message:
+    'Only src-main/electron/ipc-main.ts and src-preload/index.ts touch raw IPC; go through the contract.',
+}
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'dist/**', '.cache/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': ['error', { paths: [rawIpc] }],
+    },
+  },
+  {
+    files: ['src-main/electron/ipc-main.ts', 'src-preload/index.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src-main/core/**', 'src-main/server/**', 'src-main/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The core runs under plain Node: reach Electron through a port.' },
+          ],
+          patterns: [
+            {
+              group: ['**/src-renderer/**', '**/electron/**'],
+              message: 'Faces and the shell depend on the core, never the reverse.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer is untrusted: use the api client.' },
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'The renderer has no Node: ask the core through the api client.',
+            })),
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'The renderer has no Node.' },
+            { group: ['**/src-main/**'], message: 'The renderer talks to main only through the contract.' },
+          ],
+        },
+      ],
+    },
+  },
+)
