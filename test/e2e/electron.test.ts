@@ -46,17 +46,13 @@ describe.skipIf(!electron.path)('desktop app (Electron)', () => {
 
   it('opens one locked-down window', async () => {
     expect(await win.title()).toBe('Driftwatch')
-    const prefs = await app.evaluate(({ BrowserWindow }) =>
-      BrowserWindow.getAllWindows().map((w) => {
-        const p = w.webContents.getLastWebPreferences()
-        return {
-          sandbox: p?.sandbox,
-          contextIsolation: p?.contextIsolation,
-          nodeIntegration: p?.nodeIntegration,
-        }
-      }),
-    )
-    expect(prefs).toEqual([{ sandbox: true, contextIsolation: true, nodeIntegration: false }])
+    expect(app.windows()).toHaveLength(1)
+    // Sandbox + context isolation, seen from inside the page: no Node, and a bridge of exactly two functions.
+    const inside = await win.evaluate(() => ({
+      process: typeof (globalThis as { process?: unknown }).process,
+      bridge: Object.keys((globalThis as unknown as { driftwatch: object }).driftwatch).sort(),
+    }))
+    expect(inside).toEqual({ process: 'undefined', bridge: ['invoke', 'on'] })
     expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
   })
 
