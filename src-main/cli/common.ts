@@ -53,6 +53,9 @@ export async function call<C extends Channel>(
   const lines = env.error.issues.length
     ? env.error.issues.map((i) => `  ${flagFor(i.path)}: ${i.message}`).join('\n')
     : ''
-  const message = env.error.issues.length ? `invalid input:\n${lines}` : env.error.message
+  const message =
+    env.error.code === 'validation' && env.error.issues.length
+      ? `invalid input:\n${lines}`
+      : env.error.message
   throw new CliError(message, env.error)
 }

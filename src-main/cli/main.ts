@@ -28,9 +28,13 @@ Run "driftwatch <command> --help" for a command's options.`
 
 export async function main(argv: string[], out: Out): Promise<number> {
   const [name, ...rest] = argv
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+  if (name === undefined) {
+    out.stderr(HELP + '\n')
+    return EXIT.usage
+  }
+  if (name === '-h' || name === '--help' || name === 'help') {
     out.stdout(HELP + '\n')
-    return name === undefined ? EXIT.usage : EXIT.ok
+    return EXIT.ok
   }
   if (name === '-v' || name === '--version') {
     out.stdout(pkg.version + '\n')

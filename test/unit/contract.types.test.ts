@@ -1,0 +1,101 @@
+// Type-level guard of the contract, checked by `npm run typecheck` (tsc): per-channel request and response
+// types, handlers that must cover every channel, and a renderer client that refuses unknown channels and
+// wrong request shapes. Each @ts-expect-error below is a mistake the compiler must keep catching.
+import { describe, expectTypeOf, it } from 'vitest'
+import type {
+  ApiError,
+  Channel,
+  Envelope,
+  EventPayload,
+  Req,
+  Res,
+  Target,
+  TargetInput,
+  TargetKind,
+} from '../../src-preload/contract'
+import type { Handlers } from '../../src-main/core/dispatch'
+// Types only: the module's top level picks a transport from `window`, which plain Node does not have.
+import type { Api } from '../../src-renderer/api/client'
+
+describe('per-channel request and response types', () => {
+  it('types responses from the contract', () => {
+    expectTypeOf<Res<'targets.list'>>().toEqualTypeOf<{ targets: Target[]; total: number }>()
+    expectTypeOf<Res<'targets.get'>>().toEqualTypeOf<Target>()
+    expectTypeOf<Res<'targets.create'>>().toEqualTypeOf<Target>()
+    expectTypeOf<Res<'targets.remove'>>().toEqualTypeOf<{ removed: true }>()
+    expectTypeOf<Res<'targets.labels'>>().toEqualTypeOf<{ tags: string[]; groups: string[] }>()
+    expectTypeOf<Res<'app.info'>['face']>().toEqualTypeOf<'desktop' | 'serve' | 'cli'>()
+  })
+
+  it('types requests from the contract, with defaults optional on input', () => {
+    expectTypeOf<Req<'targets.get'>>().toEqualTypeOf<{ id: string }>()
+    expectTypeOf<Req<'targets.create'>>().toEqualTypeOf<{ target: TargetInput }>()
+    expectTypeOf<Req<'targets.list'>>().toExtend<{ query?: string; kind?: TargetKind } | undefined>()
+    expectTypeOf<{ kind: 'ssh'; name: string; host: string; user: string }>().toExtend<TargetInput>()
+    // A stored SSH target always has its port, even though the input may leave it out.
+    expectTypeOf<Extract<Target, { kind: 'ssh' }>['port']>().toEqualTypeOf<number>()
+  })
+
+  it('types events and envelopes', () => {
+    expectTypeOf<EventPayload<'targets.changed'>>().toEqualTypeOf<{
+      ids: string[]
+      reason: 'created' | 'updated' | 'removed'
+    }>()
+    expectTypeOf<Extract<Envelope<Target>, { ok: false }>['error']>().toEqualTypeOf<ApiError>()
+    expectTypeOf<Channel>().toEqualTypeOf<
+      | 'app.info'
+      | 'targets.list'
+      | 'targets.get'
+      | 'targets.create'
+      | 'targets.update'
+      | 'targets.duplicate'
+      | 'targets.remove'
+      | 'targets.labels'
+    >()
+  })
+})
+
+describe('Handlers', () => {
+  it('requires a handler for every channel, returning what the contract says', () => {
+    expectTypeOf<keyof Handlers>().toEqualTypeOf<Channel>()
+    const compileOnly = (all: Handlers) => {
+      const { 'targets.labels': _dropped, ...rest } = all
+      // @ts-expect-error: 'targets.labels' is missing
+      const missing: Handlers = rest
+      const wrongResult: Handlers = {
+        ...all,
+        // @ts-expect-error: the contract says removed is the literal true
+        'targets.remove': () => ({ removed: false }),
+      }
+      return [missing, wrongResult]
+    }
+    expectTypeOf(compileOnly).toBeFunction()
+  })
+})
+
+describe('the renderer client', () => {
+  it('returns the channel response and refuses unknown channels and wrong request shapes', () => {
+    // Compiled by tsc, never run: each line is something a page could write.
+    const pageCode = (api: Api) => {
+      expectTypeOf(api.invoke('targets.list', { query: 'web' })).resolves.toEqualTypeOf<Res<'targets.list'>>()
+      expectTypeOf(api.invoke('targets.get', { id: 'a' })).resolves.toEqualTypeOf<Target>()
+      api.on('targets.changed', (p) =>
+        expectTypeOf(p.reason).toEqualTypeOf<'created' | 'updated' | 'removed'>(),
+      )
+
+      // @ts-expect-error: not a channel of the contract
+      void api.invoke('targets.explode', {})
+      // @ts-expect-error: targets.get takes { id }, not a bare string
+      void api.invoke('targets.get', 'web-1')
+      // @ts-expect-error: id must be a string
+      void api.invoke('targets.remove', { id: 42 })
+      // @ts-expect-error: kind must be one of the target kinds
+      void api.invoke('targets.create', { target: { kind: 'oracle', name: 'x' } })
+      // @ts-expect-error: an SSH target needs host and user
+      void api.invoke('targets.create', { target: { kind: 'ssh', name: 'x' } })
+      // @ts-expect-error: not an event of the contract
+      api.on('targets.exploded', () => undefined)
+    }
+    expectTypeOf(pageCode).toBeFunction()
+  })
+})

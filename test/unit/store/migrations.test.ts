@@ -1,0 +1,229 @@
+// Covers the SQLite store's schema: pragmas on open, upgrading from every earlier version keeping the data,
+// refusing data from a newer Driftwatch, and a failed migration leaving the store as it was.
+import { describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { openDatabase, type Db } from '../../../src-main/core/store/db'
+import {
+  LATEST_VERSION,
+  migrate,
+  migrations,
+  schemaVersion,
+  type Migration,
+} from '../../../src-main/core/store/migrations'
+import { TargetsRepo } from '../../../src-main/core/store/targets'
+import { createCore } from '../../../src-main/core/app'
+import { useTmpDirs } from '../../helpers/tmp-dir'
+
+const tmp = useTmpDirs()
+const dbFile = () => join(tmp.make('driftwatch-db-'), 'driftwatch.db')
+
+/**
+ * Data a person could have stored at schema version N, written with that version's own SQL (not today's
+ * repositories), and what it must look like once upgraded to the latest schema. One entry per version that
+ * introduced a table; a DB at version v holds the data of every seed up to v.
+ */
+interface Seed {
+  insert(db: Db): void
+  check(db: Db): void
+}
+const seeds: Record<number, Seed> = {
+  1: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO targets (id, name, kind, host, description, settings, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        'seed-ssh',
+        'web-1',
+        'ssh',
+        '10.0.0.5',
+        'front end',
+        JSON.stringify({
+          host: '10.0.0.5',
+          port: 2222,
+          user: 'auditor',
+          auth: 'key',
+          credentialId: null,
+          sudo: 'password',
+          sudoCredentialId: null,
+        }),
+        '2024-01-01T00:00:00.000Z',
+        '2024-02-01T00:00:00.000Z',
+      )
+      const label = db.prepare('INSERT INTO target_labels (target_id, type, label) VALUES (?, ?, ?)')
+      label.run('seed-ssh', 'tag', 'prod')
+      label.run('seed-ssh', 'group', 'web')
+    },
+    check(db) {
+      const repo = new TargetsRepo(db)
+      expect(repo.get('seed-ssh')).toEqual({
+        id: 'seed-ssh',
+        kind: 'ssh',
+        name: 'web-1',
+        description: 'front end',
+        host: '10.0.0.5',
+        port: 2222,
+        user: 'auditor',
+        auth: 'key',
+        credentialId: null,
+        sudo: 'password',
+        sudoCredentialId: null,
+        tags: ['prod'],
+        groups: ['web'],
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-02-01T00:00:00.000Z',
+      })
+      expect(repo.list({ query: 'prod' }).map((t) => t.id)).toEqual(['seed-ssh'])
+      expect(repo.labels()).toEqual({ tags: ['prod'], groups: ['web'] })
+    },
+  },
+}
+
+const seedsUpTo = (v: number) =>
+  migrations
+    .filter((m) => m.version <= v)
+    .map((m) => {
+      const seed = seeds[m.version]
+      if (!seed)
+        throw new Error(
+          `No seed for schema version ${m.version} ("${m.name}"): add one to seeds in this test`,
+        )
+      return seed
+    })
+
+describe('a fresh store', () => {
+  it('reaches the latest schema with WAL journaling and foreign keys enforced', () => {
+    const file = dbFile()
+    const db = openDatabase(file)
+    try {
+      expect(schemaVersion(db)).toBe(LATEST_VERSION)
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+      expect(() =>
+        db.prepare("INSERT INTO target_labels (target_id, type, label) VALUES ('ghost', 'tag', 'x')").run(),
+      ).toThrow(/FOREIGN KEY/)
+    } finally {
+      db.close()
+    }
+  })
+
+  it('reports its schema version through app.info', async () => {
+    const core = createCore({ dataDir: tmp.make('driftwatch-core-'), face: 'cli' })
+    try {
+      const env = await core.invoke('app.info', {})
+      expect(env).toMatchObject({ ok: true, data: { schemaVersion: LATEST_VERSION } })
+    } finally {
+      core.close()
+    }
+  })
+})
+
+describe('the migration list', () => {
+  it('is numbered 1, 2, 3, … with no gap or repeat', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1))
+    expect(LATEST_VERSION).toBe(migrations.length)
+  })
+
+  it('has a seed for every version a user could be upgrading from', () => {
+    expect(() => seedsUpTo(LATEST_VERSION - 1)).not.toThrow()
+  })
+})
+
+describe('migrates from every earlier version', () => {
+  const earlier = Array.from({ length: LATEST_VERSION }, (_, v) => v)
+
+  it.each(earlier)('from version %i to the latest, keeping the data', (v) => {
+    const file = dbFile()
+    const old = openDatabase(file, { targetVersion: v })
+    try {
+      expect(schemaVersion(old)).toBe(v)
+      for (const seed of seedsUpTo(v)) seed.insert(old)
+    } finally {
+      old.close()
+    }
+
+    const db = openDatabase(file)
+    try {
+      expect(schemaVersion(db)).toBe(LATEST_VERSION)
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+      expect(db.pragma('foreign_key_check')).toEqual([])
+      for (const seed of seedsUpTo(v)) seed.check(db)
+    } finally {
+      db.close()
+    }
+  })
+})
+
+describe('refusals', () => {
+  it('refuses a store written by a newer Driftwatch and leaves it untouched', () => {
+    const file = dbFile()
+    const raw = new Database(file)
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`)
+    raw.close()
+
+    expect(() => openDatabase(file)).toThrow(
+      `This data was written by a newer Driftwatch (schema ${LATEST_VERSION + 1}; ` +
+        `this version knows ${LATEST_VERSION}). Update Driftwatch to open it.`,
+    )
+    const after = new Database(file, { readonly: true })
+    try {
+      expect(schemaVersion(after)).toBe(LATEST_VERSION + 1)
+      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([])
+    } finally {
+      after.close()
+    }
+  })
+
+  it('refuses it through createCore too, so every face shows the same message', () => {
+    const dataDir = tmp.make('driftwatch-core-')
+    const raw = new Database(join(dataDir, 'driftwatch.db'))
+    raw.pragma(`user_version = ${LATEST_VERSION + 5}`)
+    raw.close()
+    expect(() => createCore({ dataDir, face: 'cli' })).toThrow(/newer Driftwatch.*Update Driftwatch/)
+  })
+})
+
+describe('a migration that fails', () => {
+  const half = (version: number, fail: boolean): Migration => ({
+    version,
+    name: `test migration ${version}`,
+    up(db) {
+      db.exec(`CREATE TABLE extra_${version} (x INTEGER) STRICT`)
+      db.prepare("UPDATE targets SET description = 'changed by a migration'").run()
+      if (fail) throw new Error('disk on fire')
+    },
+  })
+  const tables = (db: Db) =>
+    (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (r) => r.name,
+    )
+
+  it('leaves user_version, the tables and the data as they were', () => {
+    const db = openDatabase(dbFile())
+    try {
+      seeds[1]?.insert(db)
+      expect(() => migrate(db, undefined, [...migrations, half(LATEST_VERSION + 1, true)])).toThrow(
+        'disk on fire',
+      )
+      expect(schemaVersion(db)).toBe(LATEST_VERSION)
+      expect(tables(db)).not.toContain(`extra_${LATEST_VERSION + 1}`)
+      expect(new TargetsRepo(db).get('seed-ssh')?.description).toBe('front end')
+    } finally {
+      db.close()
+    }
+  })
+
+  it('keeps the migrations before it that succeeded, each in its own transaction', () => {
+    const db = openDatabase(dbFile())
+    try {
+      const list = [...migrations, half(LATEST_VERSION + 1, false), half(LATEST_VERSION + 2, true)]
+      expect(() => migrate(db, undefined, list)).toThrow('disk on fire')
+      expect(schemaVersion(db)).toBe(LATEST_VERSION + 1)
+      expect(tables(db)).toContain(`extra_${LATEST_VERSION + 1}`)
+      expect(tables(db)).not.toContain(`extra_${LATEST_VERSION + 2}`)
+    } finally {
+      db.close()
+    }
+  })
+})
