@@ -13,7 +13,9 @@ for (const [file, size] of [
   ['build/icon.png', 512],
 ]) {
   const page = await browser.newPage({ viewport: { width: size, height: size } })
-  await page.setContent(`<style>html,body{margin:0;background:transparent}</style>${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}`)
+  await page.setContent(
+    `<style>html,body{margin:0;background:transparent}</style>${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}`,
+  )
   await page.screenshot({ path: file, omitBackground: true })
   await page.close()
 }

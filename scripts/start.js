@@ -12,7 +12,8 @@ const require = createRequire(import.meta.url)
 const quiet = { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' }
 
 function built() {
-  if (existsSync(join(root, 'out/main/index.js')) && existsSync(join(root, 'out/renderer/index.html'))) return true
+  if (existsSync(join(root, 'out/main/index.js')) && existsSync(join(root, 'out/renderer/index.html')))
+    return true
   return spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' }).status === 0
 }
 
@@ -39,7 +40,11 @@ function sqliteForElectron() {
   const version = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version
   const dest = join(root, '.electron-native')
   const stamp = join(dest, 'electron-version')
-  if (existsSync(join(dest, 'better_sqlite3.node')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === version)
+  if (
+    existsSync(join(dest, 'better_sqlite3.node')) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8') === version
+  )
     return {}
   // Build in a copy, so the Node build in node_modules stays as it is.
   const work = join(root, '.cache', 'better-sqlite3-electron')
@@ -48,10 +53,21 @@ function sqliteForElectron() {
   cpSync(join(root, 'node_modules/better-sqlite3'), work, { recursive: true })
   const arch = process.arch
   const attempts = [
-    [join(root, 'node_modules/.bin/prebuild-install'), ['--runtime', 'electron', '--target', version, '--arch', arch]],
+    [
+      join(root, 'node_modules/.bin/prebuild-install'),
+      ['--runtime', 'electron', '--target', version, '--arch', arch],
+    ],
     [
       'npx',
-      ['--yes', 'node-gyp', 'rebuild', '--release', `--target=${version}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers'],
+      [
+        '--yes',
+        'node-gyp',
+        'rebuild',
+        '--release',
+        `--target=${version}`,
+        `--arch=${arch}`,
+        '--dist-url=https://electronjs.org/headers',
+      ],
     ],
   ]
   for (const [cmd, args] of attempts) {
@@ -64,12 +80,16 @@ function sqliteForElectron() {
       return {}
     }
   }
-  return { why: `better-sqlite3 could not be built for Electron ${version} (no prebuilt binary or headers reachable)` }
+  return {
+    why: `better-sqlite3 could not be built for Electron ${version} (no prebuilt binary or headers reachable)`,
+  }
 }
 
 function fallBackToServe(why) {
   console.log(`Driftwatch: ${why}; opening the same app in your browser with "driftwatch serve" instead.`)
-  const child = spawn(process.execPath, [join(root, 'bin/driftwatch.js'), 'serve', '--open'], { stdio: 'inherit' })
+  const child = spawn(process.execPath, [join(root, 'bin/driftwatch.js'), 'serve', '--open'], {
+    stdio: 'inherit',
+  })
   child.on('exit', (code) => process.exit(code ?? 0))
 }
 
