@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // UI polls wait for real work (a vault unlock runs scrypt for ~0.7 s); a busy CI core needs headroom.
+    expect: { poll: { timeout: 10_000 } },
     reporters: ['default'],
     typecheck: { enabled: false },
   },

@@ -172,6 +172,128 @@ export const Target = z.discriminatedUnion('kind', [
 ])
 export type Target = z.output<typeof Target>
 
+// ---- Vault and credentials: secrets go in (typed by the person), only names and metadata come out. ----
+
+export const CREDENTIAL_KINDS = [
+  'ssh-key',
+  'ssh-password',
+  'sudo-password',
+  'db-password',
+  'db-client-cert',
+  'github-token',
+] as const
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number]
+export const CREDENTIAL_LABELS: Record<CredentialKind, string> = {
+  'ssh-key': 'SSH private key',
+  'ssh-password': 'SSH password',
+  'sudo-password': 'Sudo password',
+  'db-password': 'Database password',
+  'db-client-cert': 'Database client certificate',
+  'github-token': 'GitHub token',
+}
+/** Which credential kinds each target field accepts (the target form offers only these). */
+export const CREDENTIALS_FOR: Record<
+  TargetKind,
+  { credentialId: CredentialKind[]; sudoCredentialId?: CredentialKind[] }
+> = {
+  local: { credentialId: [], sudoCredentialId: ['sudo-password'] },
+  ssh: { credentialId: ['ssh-key', 'ssh-password'], sudoCredentialId: ['sudo-password'] },
+  postgres: { credentialId: ['db-password', 'db-client-cert'] },
+  mysql: { credentialId: ['db-password', 'db-client-cert'] },
+  github: { credentialId: ['github-token'] },
+}
+
+const secretText = (what: string, max = 64 * 1024) =>
+  z
+    .string({ error: `${what} is required` })
+    .min(1, `${what} is required`)
+    .max(max, `${what} is too long`)
+const optionalSecret = (max = 1024) => z.string().max(max).default('')
+
+export const SecretFields = {
+  'ssh-key': z.object({ privateKey: secretText('Private key'), passphrase: optionalSecret() }),
+  'ssh-password': z.object({ password: secretText('Password', 1024) }),
+  'sudo-password': z.object({ password: secretText('Password', 1024) }),
+  'db-password': z.object({ password: secretText('Password', 1024) }),
+  'db-client-cert': z.object({
+    cert: secretText('Certificate'),
+    key: secretText('Private key'),
+    passphrase: optionalSecret(),
+  }),
+  'github-token': z.object({ token: secretText('Token', 1024) }),
+} as const
+
+const credentialCommon = {
+  name: z
+    .string({ error: 'Name is required' })
+    .trim()
+    .min(1, 'Name is required')
+    .max(100, 'Name is longer than 100 characters'),
+  username: z.string().trim().max(128, 'User name is longer than 128 characters').default(''),
+  notes: z.string().trim().max(2000, 'Notes are longer than 2000 characters').default(''),
+}
+
+const credentialOf = <K extends CredentialKind>(kind: K) =>
+  z.object({ kind: z.literal(kind), ...credentialCommon, secret: SecretFields[kind] })
+
+export const CredentialInput = z.discriminatedUnion(
+  'kind',
+  [
+    credentialOf('ssh-key'),
+    credentialOf('ssh-password'),
+    credentialOf('sudo-password'),
+    credentialOf('db-password'),
+    credentialOf('db-client-cert'),
+    credentialOf('github-token'),
+  ],
+  {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? `Unknown credential kind: expected one of ${CREDENTIAL_KINDS.join(', ')}`
+        : undefined,
+  },
+)
+export type CredentialInput = {
+  [K in CredentialKind]: {
+    kind: K
+    name: string
+    username?: string
+    notes?: string
+    secret: z.input<(typeof SecretFields)[K]>
+  }
+}[CredentialKind]
+
+export const CredentialMeta = z.object({
+  id: z.string(),
+  kind: z.enum(CREDENTIAL_KINDS),
+  name: z.string(),
+  username: z.string(),
+  notes: z.string(),
+  /** e.g. "SHA256:..." of an SSH key's public half, so a person can tell keys apart without seeing them. */
+  fingerprint: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  rotatedAt: z.string().nullable(),
+  /** Targets that sign in with it. */
+  usedBy: z.array(z.object({ id: z.string(), name: z.string() })),
+})
+export type CredentialMeta = z.output<typeof CredentialMeta>
+
+export const VaultStatus = z.object({
+  state: z.enum(['uninitialised', 'locked', 'unlocked']),
+  autoLockMinutes: z.number().int(),
+  remembered: z.boolean(),
+  /** Empty when "remember on this device" can be offered; otherwise why not. */
+  rememberUnavailable: z.string(),
+  credentials: z.number().int(),
+})
+export type VaultStatus = z.output<typeof VaultStatus>
+
+const passphrase = z
+  .string({ error: 'Passphrase is required' })
+  .min(1, 'Passphrase is required')
+  .max(1024, 'Passphrase is longer than 1024 characters')
+
 const Id = z.object({ id: z.string().min(1, 'id is required') })
 const Empty = z.object({}).strict()
 
@@ -228,6 +350,46 @@ export const contract = {
   'targets.duplicate': channel(Id, Target),
   'targets.remove': channel(Id, z.object({ removed: z.literal(true) })),
   'targets.labels': channel(Empty, z.object({ tags: z.array(z.string()), groups: z.array(z.string()) })),
+  'targets.testConnection': channel(
+    Id,
+    z.object({
+      status: z.enum(['ok', 'failed', 'vault_locked', 'unsupported']),
+      message: z.string(),
+      steps: z.array(z.object({ step: z.string(), ok: z.boolean(), detail: z.string() })),
+    }),
+  ),
+  'vault.status': channel(Empty, VaultStatus),
+  'vault.init': channel(
+    z.object({ passphrase: passphrase.min(12, 'Use at least 12 characters') }),
+    VaultStatus,
+  ),
+  'vault.unlock': channel(z.object({ passphrase, remember: z.boolean().default(false) }), VaultStatus),
+  'vault.lock': channel(Empty, VaultStatus),
+  'vault.changePassphrase': channel(
+    z.object({ current: passphrase, next: passphrase.min(12, 'Use at least 12 characters') }),
+    VaultStatus,
+  ),
+  'vault.setAutoLock': channel(
+    z.object({
+      minutes: z.number().int('Whole minutes').min(0, 'At least 0 (never)').max(1440, 'At most 1440 (a day)'),
+    }),
+    VaultStatus,
+  ),
+  'vault.forgetDevice': channel(Empty, VaultStatus),
+  'credentials.list': channel(Empty, z.object({ credentials: z.array(CredentialMeta) })),
+  'credentials.create': channel(z.object({ credential: CredentialInput }), CredentialMeta),
+  'credentials.update': channel(
+    z.object({
+      id: z.string().min(1, 'id is required'),
+      name: credentialCommon.name.optional(),
+      username: credentialCommon.username.optional(),
+      notes: credentialCommon.notes.optional(),
+      /** Present = rotate: the new secret replaces the old one. Checked against the credential's kind. */
+      secret: z.record(z.string(), z.string().max(64 * 1024)).optional(),
+    }),
+    CredentialMeta,
+  ),
+  'credentials.remove': channel(Id, z.object({ removed: z.literal(true) })),
 } as const
 
 export type Contract = typeof contract
@@ -239,6 +401,11 @@ export const CHANNELS = Object.keys(contract) as Channel[]
 
 /** Events pushed from the core to every face (IPC `webContents.send`, or Server-Sent Events). */
 export const events = {
+  'vault.changed': z.object({
+    state: z.enum(['uninitialised', 'locked', 'unlocked']),
+    reason: z.enum(['init', 'unlock', 'manual', 'idle', 'suspend', 'lock-screen', 'passphrase', 'settings']),
+  }),
+  'credentials.changed': z.object({ ids: z.array(z.string()) }),
   'targets.changed': z.object({
     ids: z.array(z.string()),
     reason: z.enum(['created', 'updated', 'removed']),

@@ -11,6 +11,7 @@ import { TargetsPage } from './pages/Targets'
 import { TargetFormPage } from './pages/TargetForm'
 import { SettingsPage } from './pages/Settings'
 import { PlannedPage } from './pages/Planned'
+import { VaultPage } from './pages/Vault'
 
 export function App() {
   const route = useRoute()
@@ -69,10 +70,11 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
       return <TargetFormPage id={route.id} />
     case 'settings':
       return <SettingsPage />
+    case 'vault':
+      return <VaultPage />
     case 'watch':
     case 'drift':
     case 'reports':
-    case 'vault':
       return <PlannedPage page={route.page} />
     case 'not-found':
       return (

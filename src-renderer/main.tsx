@@ -9,6 +9,10 @@ import './styles.css'
 subscribeToEvents()
 void useStore.getState().loadInfo()
 void useStore.getState().loadTargets()
+void useStore
+  .getState()
+  .loadVault()
+  .then(() => useStore.getState().loadCredentials())
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

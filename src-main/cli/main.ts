@@ -4,10 +4,11 @@ import { createCore, type Core } from '../core/app'
 import { jsonLogger } from '../core/ports'
 import { targetsCommand } from './targets'
 import { serveCommand } from './serve'
+import { vaultCommand } from './vault'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
 
-const commands: Command[] = [targetsCommand, serveCommand]
+const commands: Command[] = [targetsCommand, vaultCommand, serveCommand]
 
 const HELP = `Driftwatch ${pkg.version} — compliance drift watch for auditors
 

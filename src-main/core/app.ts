@@ -8,12 +8,17 @@ import { openDatabase } from './store/db'
 import { schemaVersion } from './store/migrations'
 import { TargetsRepo } from './store/targets'
 import { targetHandlers } from './targets/handlers'
+import { vaultHandlers } from './credentials/handlers'
+import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
+import { Redactor, redactingLogger } from './vault/redact'
 import { defaultDataDir } from './paths'
 import {
   nullLogger,
   silentNotifier,
   systemClock,
+  systemTimers,
   type Clock,
+  type Timers,
   type CoreEventListener,
   type Logger,
   type Notifier,
@@ -27,6 +32,13 @@ export interface CoreOptions {
   clock?: Clock
   notifier?: Notifier
   logger?: Logger
+  timers?: Timers
+  /** The OS keychain for "remember the vault on this device" (desktop app only). */
+  keychain?: KeychainPort
+  /** Suspend / screen-lock events that lock the vault (desktop app only). */
+  power?: PowerEventsPort
+  /** Tests only: cheaper key derivation for new vaults (see Vault). */
+  unsafeKdfForTests?: { N: number; r: number; p: number }
   /** better_sqlite3.node for the running runtime when it is not Node's (the Electron shell). */
   sqliteNativeBinding?: string
 }
@@ -34,6 +46,7 @@ export interface CoreOptions {
 export interface Core extends Dispatcher {
   handlers: Handlers
   dataDir: string
+  vault: Vault
   /** Subscribe to pushed events; returns the unsubscribe function. */
   subscribe(listener: CoreEventListener): () => void
   close(): void
@@ -45,13 +58,16 @@ export function createCore(opts: CoreOptions): Core {
   const dataDir = opts.dataDir ?? defaultDataDir()
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const db = openDatabase(join(dataDir, DB_FILE), { nativeBinding: opts.sqliteNativeBinding })
-  const logger = opts.logger ?? nullLogger
+  const redactor = new Redactor()
+  // Every log line passes the redactor: no secret the vault handed out, and no secret-shaped text, is written.
+  const logger = redactingLogger(opts.logger ?? nullLogger, redactor)
   const listeners = new Set<CoreEventListener>()
+  const clock = opts.clock ?? systemClock
 
   const ctx: CoreContext = {
     db,
     repos: { targets: new TargetsRepo(db) },
-    clock: opts.clock ?? systemClock,
+    clock,
     notifier: opts.notifier ?? silentNotifier,
     logger,
     dataDir,
@@ -67,6 +83,19 @@ export function createCore(opts: CoreOptions): Core {
     },
   }
 
+  const vault = new Vault(db, {
+    clock,
+    timers: opts.timers ?? systemTimers,
+    keychain: opts.keychain,
+    power: opts.power,
+    redactor,
+    unsafeKdfForTests: opts.unsafeKdfForTests,
+    onStateChange: (state, reason) => {
+      logger.log('info', `vault ${state}`, { reason })
+      ctx.emit('vault.changed', { state, reason: reason as EventPayload<'vault.changed'>['reason'] })
+    },
+  })
+
   const handlers: Handlers = {
     'app.info': () => ({
       name: 'Driftwatch' as const,
@@ -77,19 +106,26 @@ export function createCore(opts: CoreOptions): Core {
       schemaVersion: schemaVersion(db),
     }),
     ...targetHandlers(ctx),
+    ...vaultHandlers({ ...ctx, vault }),
   }
   const dispatcher = createDispatcher(handlers, logger)
 
   return {
-    ...dispatcher,
+    async invoke(channel, payload) {
+      // Any call from a person's face counts as activity and postpones the vault's idle auto-lock.
+      vault.touch()
+      return redactor.redactDeep(await dispatcher.invoke(channel, payload))
+    },
     handlers,
     dataDir,
+    vault,
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
     close() {
       listeners.clear()
+      vault.close()
       if (db.open) db.close()
     },
   }

@@ -7,6 +7,17 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => new Date() }
 
+/** Timers behind a port, so auto-lock and schedules run on a fake clock in tests. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+export const systemTimers: Timers = {
+  // unref: a pending auto-lock must not keep a CLI process alive.
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+}
+
 export interface Notification {
   title: string
   body: string

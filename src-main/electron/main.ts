@@ -1,6 +1,18 @@
 // The thin desktop shell: one locked-down window on the app:// protocol, a tray icon, and the IPC binding.
 // Everything it wires is the same core the CLI and serve mode use; no logic lives here that tests need.
-import { app, BrowserWindow, Menu, nativeImage, net, protocol, session, shell, Tray } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  Menu,
+  nativeImage,
+  net,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+} from 'electron'
 import { existsSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -56,7 +68,22 @@ async function start() {
     dataDir,
     logger: jsonLogger((line) => process.stdout.write(line)),
     sqliteNativeBinding: existsSync(electronBinding) ? electronBinding : undefined,
+    keychain: {
+      backend: () => (process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os'),
+      isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),
+      encrypt: (plain) => safeStorage.encryptString(plain.toString('base64')),
+      decrypt: (blob) => Buffer.from(safeStorage.decryptString(blob), 'base64'),
+    },
+    power: {
+      on(event, cb) {
+        const listener = () => cb()
+        if (event === 'suspend') powerMonitor.on('suspend', listener)
+        else powerMonitor.on('lock-screen', listener)
+        return () => powerMonitor.removeListener(event as 'suspend', listener)
+      },
+    },
   })
+  core.vault.unlockRemembered()
   bindElectronIpc(core)
   forwardEvents(core, () => win?.webContents)
   createTray()

@@ -13,6 +13,8 @@ const PATHS = {
   edit: 'M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4',
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
   trash: 'M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3',
+  rotate: 'M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7',
+  lock: 'M6 10V7a6 6 0 0 1 12 0v3M5 10h14v11H5z',
   shield: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z',
 } as const
 

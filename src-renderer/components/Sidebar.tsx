@@ -2,6 +2,7 @@
 import type { Route } from '../router'
 import { useStore } from '../stores'
 import { appSelectors } from '../stores/app-slice'
+import { vaultSelectors } from '../stores/vault-slice'
 import { Icon, type IconName } from './Icon'
 
 const SECTIONS: { page: string; label: string; icon: IconName; href: string }[] = [
@@ -19,6 +20,7 @@ const sectionOf = (route: Route) => (route.page.startsWith('target') ? 'targets'
 export function Sidebar({ route }: { route: Route }) {
   const info = useStore(appSelectors.info)
   const current = sectionOf(route)
+  const vault = useStore(vaultSelectors.state)
   return (
     <nav className="sidebar" aria-label="Sections">
       <div className="brand">
@@ -37,6 +39,12 @@ export function Sidebar({ route }: { route: Route }) {
           </li>
         ))}
       </ul>
+      {vault && vault !== 'uninitialised' && (
+        <a className={`vault-state ${vault}`} href="#/vault" aria-label={`Vault ${vault}`}>
+          <Icon name={vault === 'locked' ? 'lock' : 'vault'} size={16} />
+          {vault === 'locked' ? 'Vault locked' : 'Vault unlocked'}
+        </a>
+      )}
       <div className="sidebar-foot">
         {info ? (
           <span title={info.dataDir}>

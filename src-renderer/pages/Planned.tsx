@@ -14,10 +14,6 @@ const TEXT = {
     title: 'Reports',
     body: 'Evidence reports are not available in this build yet. There is nothing to export until targets have been scanned.',
   },
-  vault: {
-    title: 'Vault',
-    body: 'The encrypted credential vault is not available in this build yet. Targets can be registered now; they will pick a credential from the vault once it exists.',
-  },
 } as const
 
 export function PlannedPage({ page }: { page: keyof typeof TEXT }) {

@@ -2,6 +2,8 @@
 // with the core's own verdict (e.g. a duplicate name) shown on the field it concerns.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import {
+  CREDENTIAL_LABELS,
+  CREDENTIALS_FOR,
   DEFAULT_PORTS,
   KIND_LABELS,
   SSH_AUTH_METHODS,
@@ -47,6 +49,8 @@ const EMPTY: Draft = {
   org: '',
   repos: '',
   apiBaseUrl: 'https://api.github.com',
+  credentialId: '',
+  sudoCredentialId: '',
 }
 
 const list = (s: string, sep: RegExp) =>
@@ -64,11 +68,21 @@ function toInput(kind: TargetKind, d: Draft): Record<string, unknown> {
     groups: list(d.groups ?? '', /,/),
   }
   const port = d.port?.trim() ? d.port : DEFAULT_PORTS[kind]
+  const credentialId = d.credentialId || null
   switch (kind) {
     case 'local':
       return common
     case 'ssh':
-      return { ...common, host: d.host, port, user: d.user, auth: d.auth, sudo: d.sudo }
+      return {
+        ...common,
+        host: d.host,
+        port,
+        user: d.user,
+        auth: d.auth,
+        sudo: d.sudo,
+        credentialId: d.auth === 'agent' ? null : credentialId,
+        sudoCredentialId: d.sudo === 'password' ? d.sudoCredentialId || null : null,
+      }
     case 'postgres':
     case 'mysql':
       return {
@@ -79,9 +93,16 @@ function toInput(kind: TargetKind, d: Draft): Record<string, unknown> {
         database: d.database?.trim() ? d.database : kind === 'postgres' ? 'postgres' : '',
         tls: d.tls,
         caFile: d.caFile,
+        credentialId,
       }
     case 'github':
-      return { ...common, org: d.org, repos: list(d.repos ?? '', /[\s,]+/), apiBaseUrl: d.apiBaseUrl }
+      return {
+        ...common,
+        org: d.org,
+        repos: list(d.repos ?? '', /[\s,]+/),
+        apiBaseUrl: d.apiBaseUrl,
+        credentialId,
+      }
   }
 }
 
@@ -105,6 +126,8 @@ export function TargetFormPage({ id }: { id?: string }) {
   const create = useStore((s) => s.createTarget)
   const update = useStore((s) => s.updateTarget)
   const toast = useStore((s) => s.toast)
+  const credentials = useStore((s) => s.credentials)
+  const vaultState = useStore((s) => s.vault?.state)
   const [existing, setExisting] = useState<Target | null | undefined>(id ? cached : null)
   const [kind, setKind] = useState<TargetKind>(cached?.kind ?? 'ssh')
   const [draft, setDraft] = useState<Draft>(cached ? fromTarget(cached) : EMPTY)
@@ -241,6 +264,41 @@ export function TargetFormPage({ id }: { id?: string }) {
     </Field>
   )
 
+  const credentialSelect = (field: 'credentialId' | 'sudoCredentialId', label: string) => {
+    const kinds = CREDENTIALS_FOR[kind][field] ?? []
+    const options = credentials.filter((c) => kinds.includes(c.kind))
+    const hint =
+      vaultState === 'uninitialised'
+        ? 'Create the vault (Vault page) to add credentials'
+        : options.length === 0
+          ? `No ${kinds.map((k) => CREDENTIAL_LABELS[k].toLowerCase()).join(' or ')} in the vault yet`
+          : undefined
+    return (
+      <Field label={label} error={errors[field]} hint={hint}>
+        {({ id: fid, describedBy, invalid }) => (
+          <select
+            id={fid}
+            name={field}
+            value={draft[field] ?? ''}
+            onChange={set(field)}
+            aria-invalid={invalid}
+            aria-describedby={describedBy}
+          >
+            <option value="">None</option>
+            {options.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({CREDENTIAL_LABELS[c.kind]})
+              </option>
+            ))}
+            {draft[field] && !options.some((c) => c.id === draft[field]) && (
+              <option value={draft[field]}>Unknown credential (deleted?)</option>
+            )}
+          </select>
+        )}
+      </Field>
+    )
+  }
+
   return (
     <>
       <header className="page-head">
@@ -300,6 +358,12 @@ export function TargetFormPage({ id }: { id?: string }) {
                 nopasswd: 'sudo without password',
                 password: 'sudo with password (sent on stdin)',
               })}
+              {draft.auth !== 'agent' &&
+                credentialSelect(
+                  'credentialId',
+                  draft.auth === 'password' ? 'Password credential' : 'Key credential',
+                )}
+              {draft.sudo === 'password' && credentialSelect('sudoCredentialId', 'Sudo password credential')}
             </>
           )}
           {(kind === 'postgres' || kind === 'mysql') && (
@@ -313,6 +377,7 @@ export function TargetFormPage({ id }: { id?: string }) {
               })}
               {(draft.tls === 'verify-ca' || draft.tls === 'verify-full') &&
                 text('caFile', 'CA certificate file', { placeholder: '/path/to/ca.pem' })}
+              {credentialSelect('credentialId', 'Credential')}
             </>
           )}
           {kind === 'github' && (
@@ -335,6 +400,7 @@ export function TargetFormPage({ id }: { id?: string }) {
                   />
                 )}
               </Field>
+              {credentialSelect('credentialId', 'Token credential')}
               {text('apiBaseUrl', 'API base URL', {
                 hint: 'Change for GitHub Enterprise Server, e.g. https://github.example.com/api/v3',
               })}

@@ -3,6 +3,24 @@ import { api } from '../api/client'
 import { useStore } from './index'
 
 export function subscribeToEvents(): () => void {
-  const offs = [api.on('targets.changed', () => void useStore.getState().loadTargets())]
+  const s = () => useStore.getState()
+  const offs = [
+    api.on(
+      'targets.changed',
+      () =>
+        void s()
+          .loadTargets()
+          .then(() => s().loadCredentials()),
+    ),
+    api.on(
+      'vault.changed',
+      () =>
+        void s()
+          .loadVault()
+          .then(() => s().loadCredentials()),
+    ),
+    // Credentials name the targets that use them, so both lists refresh together.
+    api.on('credentials.changed', () => void s().loadCredentials()),
+  ]
   return () => offs.forEach((off) => off())
 }

@@ -3,14 +3,16 @@ import { create } from 'zustand'
 import { devtools } from 'zustand/middleware'
 import { createAppSlice, type AppSlice } from './app-slice'
 import { createTargetsSlice, type TargetsSlice } from './targets-slice'
+import { createVaultSlice, type VaultSlice } from './vault-slice'
 
-export type State = AppSlice & TargetsSlice
+export type State = AppSlice & TargetsSlice & VaultSlice
 
 export const useStore = create<State>()(
   devtools(
     (...a) => ({
       ...createAppSlice(...a),
       ...createTargetsSlice(...a),
+      ...createVaultSlice(...a),
     }),
     { name: 'driftwatch', enabled: import.meta.env.DEV },
   ),

@@ -1,6 +1,9 @@
 // What the browser tests share: a built app, a real `driftwatch serve` on a temp data dir, Debian's Chromium.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { ensureBuilt } from '../helpers/cli'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+
+export { ensureBuilt }
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
@@ -8,12 +11,6 @@ import { chromium, type Browser } from 'playwright-core'
 export const ROOT = resolve(import.meta.dirname, '../..')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SHOTS = join(ROOT, 'test-results', 'screenshots')
-
-export function ensureBuilt(): void {
-  if (existsSync(join(ROOT, 'out/main/cli.js')) && existsSync(join(ROOT, 'out/renderer/index.html'))) return
-  const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit' })
-  if (r.status !== 0) throw new Error('electron-vite build failed')
-}
 
 export interface Served {
   url: string

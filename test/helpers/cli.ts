@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'driftwatch.js')
 const CLI_JS = join(ROOT, 'out', 'main', 'cli.js')
-const SOURCES = ['src-main', 'src-preload', 'package.json', 'electron.vite.config.ts']
+const SOURCES = ['src-main', 'src-preload', 'src-renderer', 'package.json', 'electron.vite.config.ts']
 
 function newestMtime(path: string): number {
   const st = statSync(path)
@@ -18,8 +18,7 @@ function newestMtime(path: string): number {
 
 /**
  * Builds with `npx electron-vite build` unless out/main/cli.js exists and is newer than every source file
- * (a stale build would test yesterday's code). The renderer part of the build may fail while the UI is being
- * written; main and preload are built first, so only a missing CLI counts as a failure.
+ * (a stale build would test yesterday's code).
  */
 export function ensureBuilt(): void {
   const fresh = () =>

@@ -75,6 +75,8 @@ export interface SseStream {
   headers: IncomingHttpHeaders
   /** Resolves with the first event named `name` not yet taken (waits up to `ms`). */
   next(name: string, ms?: number): Promise<SseEvent>
+  /** Every raw frame received so far, taken or not (for sweeps that read everything that was sent). */
+  raw(): string[]
   close(): void
 }
 
@@ -83,6 +85,7 @@ export function openEvents(port: number, headers: Record<string, string>): Promi
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/api/events', headers, agent: false }, (res) => {
       const events: SseEvent[] = []
+      const frames: string[] = []
       const waiters: (() => void)[] = []
       let buffer = ''
       res.setEncoding('utf8')
@@ -92,6 +95,7 @@ export function openEvents(port: number, headers: Record<string, string>): Promi
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const frame = buffer.slice(0, end)
           buffer = buffer.slice(end + 2)
+          frames.push(frame)
           let event = ''
           let data = ''
           for (const line of frame.split('\n')) {
@@ -119,6 +123,7 @@ export function openEvents(port: number, headers: Record<string, string>): Promi
             look()
           })
         },
+        raw: () => [...frames],
         close: () => req.destroy(),
       })
     })

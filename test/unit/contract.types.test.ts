@@ -51,6 +51,31 @@ describe('per-channel request and response types', () => {
       | 'targets.duplicate'
       | 'targets.remove'
       | 'targets.labels'
+      | 'targets.testConnection'
+      | 'vault.status'
+      | 'vault.init'
+      | 'vault.unlock'
+      | 'vault.lock'
+      | 'vault.changePassphrase'
+      | 'vault.setAutoLock'
+      | 'vault.forgetDevice'
+      | 'credentials.list'
+      | 'credentials.create'
+      | 'credentials.update'
+      | 'credentials.remove'
+    >()
+    // What leaves the core about a credential is metadata: there is no field that could hold a secret.
+    expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<
+      | 'id'
+      | 'kind'
+      | 'name'
+      | 'username'
+      | 'notes'
+      | 'fingerprint'
+      | 'createdAt'
+      | 'updatedAt'
+      | 'rotatedAt'
+      | 'usedBy'
     >()
   })
 })

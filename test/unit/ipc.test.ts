@@ -2,10 +2,10 @@
 // only our own top-level page reaches the core, malformed payloads come back as validation envelopes,
 // and core events are forwarded to the window.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { IpcMainInvokeEvent, WebContents } from 'electron'
+import type { WebContents } from 'electron'
 import { bindIpc, forwardEvents } from '../../src-main/electron/ipc'
 import { isTrustedUrl, setAppOrigin } from '../../src-main/electron/security'
-import { CHANNELS, IPC_EVENT, IPC_PREFIX, type Envelope } from '../../src-preload/contract'
+import { CHANNELS, IPC_EVENT, IPC_PREFIX } from '../../src-preload/contract'
 import { call, useCores } from '../helpers/core'
 
 // ipc.ts and security.ts may take only types from electron, so they load under plain Node; a runtime
@@ -14,32 +14,10 @@ vi.mock('electron', () => {
   throw new Error('the IPC edge imported electron at runtime; import only its types')
 })
 
+import { fakeIpcMain } from '../helpers/ipc'
+
 const cores = useCores()
 const APP = 'app://driftwatch'
-
-type Listener = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown
-
-/** What bindIpc needs of ipcMain: the handlers it registered, by channel. */
-function fakeIpcMain() {
-  const handlers = new Map<string, Listener>()
-  return {
-    handlers,
-    handle(channel: string, listener: Listener) {
-      if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`)
-      handlers.set(channel, listener)
-    },
-    removeHandler(channel: string) {
-      handlers.delete(channel)
-    },
-    /** Calls a channel as a renderer frame at `url` would; `parent` non-null means an iframe. */
-    async invoke(channel: string, payload: unknown, frame: { url: string; parent: object | null } | null) {
-      const listener = handlers.get(channel)
-      if (!listener) throw new Error(`No handler registered for '${channel}'`)
-      const event = { senderFrame: frame } as unknown as IpcMainInvokeEvent
-      return (await listener(event, payload)) as Envelope<unknown>
-    },
-  }
-}
 
 const top = (url = `${APP}/index.html`) => ({ url, parent: null })
 const forbidden = {

@@ -78,6 +78,39 @@ const seeds: Record<number, Seed> = {
       expect(repo.labels()).toEqual({ tags: ['prod'], groups: ['web'] })
     },
   },
+  2: {
+    insert(db) {
+      db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run(
+        'ui.theme',
+        '"dark"',
+        '2030-01-01T00:00:00.000Z',
+      )
+    },
+    check(db) {
+      expect(db.prepare('SELECT value FROM settings WHERE key = ?').get('ui.theme')).toEqual({
+        value: '"dark"',
+      })
+    },
+  },
+  3: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO vault (id, header, checksum, wrapped_key, key_check, auto_lock_minutes, created_at, updated_at)
+         VALUES (1, '{}', 'c', x'00', x'00', 30, 't', 't')`,
+      ).run()
+      db.prepare(
+        `INSERT INTO credentials (id, kind, name, meta, ciphertext, created_at, updated_at)
+         VALUES ('cred-1', 'db-password', 'reader', '{"username":"ro"}', x'01', 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT auto_lock_minutes FROM vault').get()).toEqual({ auto_lock_minutes: 30 })
+      expect(db.prepare('SELECT name, ciphertext FROM credentials').get()).toEqual({
+        name: 'reader',
+        ciphertext: Buffer.from([1]),
+      })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>

@@ -1,0 +1,162 @@
+// Opening PostgreSQL and MySQL/MariaDB connections the way every SQL check will: the target's TLS mode
+// mapped exactly (libpq's sslmode semantics), timeouts on everything, and errors a person can act on.
+import { readFile } from 'node:fs/promises'
+import type { ConnectionOptions as TlsOptions } from 'node:tls'
+import pg from 'pg'
+import mysql from 'mysql2/promise'
+import type { Target } from '../../../../src-preload/contract'
+
+export type SqlTarget = Extract<Target, { kind: 'postgres' | 'mysql' }>
+export interface SqlSecret {
+  password?: string
+  cert?: string
+  key?: string
+  passphrase?: string
+}
+
+export const CONNECT_TIMEOUT_MS = 10_000
+
+export class ConnectError extends Error {
+  constructor(
+    readonly step: 'tls' | 'connect' | 'auth' | 'query',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+async function tlsOptions(t: SqlTarget, secret: SqlSecret): Promise<TlsOptions | false> {
+  if (t.tls === 'disable') return false
+  const client =
+    secret.cert && secret.key
+      ? { cert: secret.cert, key: secret.key, passphrase: secret.passphrase || undefined }
+      : {}
+  // sslmode=require encrypts without checking who answers, exactly as libpq and the MySQL client do; the
+  // person chose it over verify-ca / verify-full, which the form offers beside it.
+  if (t.tls === 'require') return { ...client, rejectUnauthorized: false }
+  if (!t.caFile) throw new ConnectError('tls', `TLS mode ${t.tls} needs a CA certificate file`)
+  let ca: string
+  try {
+    ca = await readFile(t.caFile, 'utf8')
+  } catch (err) {
+    throw new ConnectError(
+      'tls',
+      `Cannot read the CA file ${t.caFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    )
+  }
+  const base = { ...client, ca, rejectUnauthorized: true, servername: t.host }
+  // verify-ca checks the chain but not the name, as libpq does.
+  return t.tls === 'verify-ca' ? { ...base, checkServerIdentity: () => undefined } : base
+}
+
+/** Turns driver and socket errors into one sentence naming the cause and where to look. */
+export function explain(t: SqlTarget, err: unknown): ConnectError {
+  if (err instanceof ConnectError) return err
+  const e = err as NodeJS.ErrnoException & { code?: string; errno?: number; sqlMessage?: string }
+  const at = `${t.host}:${t.port}`
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return new ConnectError('connect', `Nothing is listening on ${at} (connection refused)`)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConnectError('connect', `The host name ${t.host} does not resolve`)
+    case 'ETIMEDOUT':
+    case 'ECONNRESET':
+      return new ConnectError('connect', `The connection to ${at} was cut or timed out (${e.code})`)
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return new ConnectError(
+        'tls',
+        `The server's certificate is not signed by the CA in ${t.caFile || 'the system store'}`,
+      )
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return new ConnectError(
+        'tls',
+        `The server's certificate does not name ${t.host} (verify-full checks the host name)`,
+      )
+    case 'CERT_HAS_EXPIRED':
+      return new ConnectError('tls', `The server's certificate has expired`)
+    case '28P01':
+    case 'ER_ACCESS_DENIED_ERROR':
+      return new ConnectError(
+        'auth',
+        `The server refused user ${t.user}: wrong password, or the account may not sign in from here`,
+      )
+    case '28000':
+      return new ConnectError(
+        'auth',
+        `The server's access rules refused this connection: ${firstLine(e.message)}`,
+      )
+    case '3D000':
+    case 'ER_BAD_DB_ERROR':
+      return new ConnectError('auth', `The database ${t.database} does not exist on ${at}`)
+  }
+  if (/timeout/i.test(e.message ?? ''))
+    return new ConnectError('connect', `No answer from ${at} within ${CONNECT_TIMEOUT_MS / 1000} s`)
+  if (/does not support SSL|server does not support secure/i.test(e.message ?? ''))
+    return new ConnectError(
+      'tls',
+      `The server at ${at} does not offer TLS; choose TLS "disable" only if that is acceptable`,
+    )
+  if (/no pg_hba.conf entry/i.test(e.message ?? '')) return new ConnectError('auth', firstLine(e.message))
+  return new ConnectError(
+    'connect',
+    `Could not connect to ${at}: ${firstLine(e.sqlMessage ?? e.message ?? String(err))}`,
+  )
+}
+
+const firstLine = (s: string) => s.split('\n')[0]?.slice(0, 300) ?? ''
+
+export interface SqlSession {
+  version: string
+  query(sql: string): Promise<Record<string, unknown>[]>
+  close(): Promise<void>
+}
+
+export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSession> {
+  const ssl = await tlsOptions(t, secret)
+  try {
+    if (t.kind === 'postgres') {
+      const client = new pg.Client({
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: secret.password ?? '',
+        database: t.database || 'postgres',
+        ssl,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        statement_timeout: CONNECT_TIMEOUT_MS,
+        application_name: 'driftwatch',
+      })
+      client.on('error', () => undefined)
+      await client.connect()
+      const version = String((await client.query('SHOW server_version')).rows[0]?.server_version ?? '')
+      return {
+        version: `PostgreSQL ${version}`,
+        query: async (sql) => (await client.query(sql)).rows as Record<string, unknown>[],
+        close: () => client.end(),
+      }
+    }
+    const conn = await mysql.createConnection({
+      host: t.host,
+      port: t.port,
+      user: t.user,
+      password: secret.password ?? '',
+      database: t.database || undefined,
+      ssl: (ssl || undefined) as mysql.SslOptions | undefined,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+    })
+    conn.on('error', () => undefined)
+    const [rows] = await conn.query('SELECT VERSION() AS v')
+    const v = String((rows as { v: string }[])[0]?.v ?? '')
+    return {
+      version: /mariadb/i.test(v) ? `MariaDB ${v.replace(/-MariaDB.*/i, '')}` : `MySQL ${v}`,
+      query: async (sql) => (await conn.query(sql))[0] as Record<string, unknown>[],
+      close: () => conn.end(),
+    }
+  } catch (err) {
+    throw explain(t, err)
+  }
+}

@@ -1,0 +1,68 @@
+// The vault as the renderer knows it: its state and the credentials' names and metadata — never a secret.
+import type { StateCreator } from 'zustand'
+import type { CredentialInput, CredentialMeta, Req, VaultStatus } from '../../src-preload/contract'
+import { api } from '../api/client'
+import type { State } from './index'
+
+export interface VaultSlice {
+  vault: VaultStatus | null
+  credentials: CredentialMeta[]
+  loadVault(): Promise<void>
+  loadCredentials(): Promise<void>
+  initVault(passphrase: string): Promise<void>
+  unlockVault(passphrase: string, remember: boolean): Promise<void>
+  lockVault(): Promise<void>
+  changePassphrase(current: string, next: string): Promise<void>
+  setAutoLock(minutes: number): Promise<void>
+  forgetDevice(): Promise<void>
+  createCredential(input: CredentialInput): Promise<CredentialMeta>
+  updateCredential(req: Req<'credentials.update'>): Promise<CredentialMeta>
+  removeCredential(id: string): Promise<void>
+}
+
+export const createVaultSlice: StateCreator<State, [['zustand/devtools', never]], [], VaultSlice> = (
+  set,
+  get,
+) => {
+  const withStatus = async (p: Promise<VaultStatus>) => {
+    set({ vault: await p })
+    await get().loadCredentials()
+  }
+  return {
+    vault: null,
+    credentials: [],
+    async loadVault() {
+      set({ vault: await api.invoke('vault.status', {}) })
+    },
+    async loadCredentials() {
+      const { credentials } = await api.invoke('credentials.list', {})
+      set({ credentials })
+    },
+    initVault: (passphrase) => withStatus(api.invoke('vault.init', { passphrase })),
+    unlockVault: (passphrase, remember) => withStatus(api.invoke('vault.unlock', { passphrase, remember })),
+    lockVault: () => withStatus(api.invoke('vault.lock', {})),
+    changePassphrase: (current, next) => withStatus(api.invoke('vault.changePassphrase', { current, next })),
+    setAutoLock: (minutes) => withStatus(api.invoke('vault.setAutoLock', { minutes })),
+    forgetDevice: () => withStatus(api.invoke('vault.forgetDevice', {})),
+    async createCredential(input) {
+      const c = await api.invoke('credentials.create', { credential: input })
+      await get().loadCredentials()
+      return c
+    },
+    async updateCredential(req) {
+      const c = await api.invoke('credentials.update', req)
+      await get().loadCredentials()
+      return c
+    },
+    async removeCredential(id) {
+      await api.invoke('credentials.remove', { id })
+      await get().loadCredentials()
+    },
+  }
+}
+
+export const vaultSelectors = {
+  status: (s: State) => s.vault,
+  state: (s: State) => s.vault?.state ?? null,
+  credentials: (s: State) => s.credentials,
+}
