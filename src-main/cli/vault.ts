@@ -76,7 +76,7 @@ export const vaultCommand: Command = {
         return add(ctx, src)
       case 'remove':
       case 'rm':
-        return remove(ctx, ref)
+        return remove(ctx, ref, src)
       default:
         throw CliError.usage(
           action ? `unknown action "${action}"` : 'say what to do: init, unlock, lock, add, list or remove',
@@ -174,7 +174,7 @@ async function secretFor(
   }
 }
 
-async function remove(ctx: RunContext, ref: string | undefined) {
+async function remove(ctx: RunContext, ref: string | undefined, src: SecretSource) {
   if (!ref) throw CliError.usage('name the credential (its name or id)')
   const { credentials } = await call(ctx.core, 'credentials.list', {})
   const c =
@@ -184,6 +184,7 @@ async function remove(ctx: RunContext, ref: string | undefined) {
     const message = `no credential named "${ref}"`
     throw new CliError(message, { code: 'not_found', message, issues: [] })
   }
+  await unlock(ctx, src)
   await call(ctx.core, 'credentials.remove', { id: c.id })
   return done(ctx, { removed: c.id, name: c.name }, `Removed "${c.name}"`)
 }

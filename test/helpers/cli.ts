@@ -41,6 +41,8 @@ export interface CliResult {
 export interface RunOptions {
   cwd?: string
   env?: NodeJS.ProcessEnv
+  /** Written to the child's stdin, which is then closed (otherwise stdin is not connected). */
+  input?: string
 }
 
 /** Runs `node bin/driftwatch.js ...args` to completion. */
@@ -53,8 +55,9 @@ export function runCommand(cmd: string, args: string[], opts: RunOptions = {}): 
     const child = spawn(cmd, args, {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     })
+    if (opts.input !== undefined) child.stdin!.end(opts.input)
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s))

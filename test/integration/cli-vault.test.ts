@@ -1,0 +1,68 @@
+// `driftwatch vault` as a script would use it: passphrase from the environment, secrets on stdin or in
+// files, never on the command line; clear errors; and no secret in anything the command prints.
+import { describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import ssh2 from 'ssh2'
+import { runCli } from '../helpers/cli'
+import { useTmpDirs } from '../helpers/tmp-dir'
+
+const tmp = useTmpDirs('all')
+const PASS = 'cli vault passphrase 123'
+const SECRET = `canary-cli-secret-${Date.now()}`
+
+describe('driftwatch vault', () => {
+  it('inits, adds from stdin and from a key file, lists, and removes', async () => {
+    const dir = tmp.make('dw-cli-vault-')
+    const env = { DRIFTWATCH_VAULT_PASSPHRASE: PASS }
+    const cli = (args: string[], input?: string, e = env) =>
+      runCli([...args, '--data-dir', dir], { env: e, input })
+
+    const noPass = await cli(['vault', 'init'], undefined, {})
+    expect(noPass.code).toBe(64)
+    expect(noPass.stderr).toContain('set DRIFTWATCH_VAULT_PASSPHRASE or pipe it on stdin')
+
+    const init = await cli(['vault', 'init'])
+    expect(init.code).toBe(0)
+    expect(init.stdout).toContain('Vault created')
+    expect((await cli(['vault', 'init'])).stderr).toContain('The vault already exists')
+
+    const added = await cli(
+      ['vault', 'add', '--kind', 'db-password', '--name', 'billing', '--username', 'ro', '--secret-stdin'],
+      `${SECRET}\n`,
+    )
+    expect(added.code).toBe(0)
+    expect(added.stdout).toMatch(/^Added database password "billing"/)
+
+    const keyFile = join(dir, 'id_ed25519')
+    writeFileSync(keyFile, ssh2.utils.generateKeyPairSync('ed25519').private)
+    const keyAdded = await cli(['vault', 'add', '--kind', 'ssh-key', '--name', 'root key', '--file', keyFile])
+    expect(keyAdded.code).toBe(0)
+    expect(keyAdded.stdout).toMatch(/ssh-ed25519 SHA256:/)
+
+    const list = await cli(['vault', 'list', '--json'])
+    const creds = JSON.parse(list.stdout) as { name: string; username: string }[]
+    expect(creds.map((c) => c.name)).toEqual(['billing', 'root key'])
+    expect(list.stdout).not.toContain(SECRET)
+    expect((await cli(['vault', 'list'])).stdout).toMatch(/^NAME\s+KIND\s+USER/)
+
+    const wrong = await cli(['vault', 'unlock'], undefined, {
+      DRIFTWATCH_VAULT_PASSPHRASE: 'wrong passphrase!!',
+    })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toBe('driftwatch vault: Wrong passphrase\n')
+    expect((await cli(['vault', 'unlock'])).stdout).toBe('Passphrase accepted: 2 credentials.\n')
+
+    expect((await cli(['vault', 'remove', 'billing'])).stdout).toBe('Removed "billing"\n')
+    expect(JSON.parse((await cli(['vault', 'list', '--json'])).stdout)).toHaveLength(1)
+    expect((await cli(['vault', 'remove', 'billing'])).stderr).toContain('no credential named "billing"')
+
+    for (const r of [init, added, keyAdded, list, wrong]) expect(r.stdout + r.stderr).not.toContain(SECRET)
+  }, 60_000)
+
+  it('takes no secret as an argument', async () => {
+    const r = await runCli(['vault', 'add', '--kind', 'db-password', '--name', 'x', '--password', 'oops'])
+    expect(r.code).toBe(64)
+    expect(r.stderr).toContain("Unknown option '--password'")
+  })
+})
