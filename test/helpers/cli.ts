@@ -60,8 +60,8 @@ export function runCommand(cmd: string, args: string[], opts: RunOptions = {}): 
     if (opts.input !== undefined) child.stdin!.end(opts.input)
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s))
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s))
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s))
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s))
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
@@ -116,7 +116,7 @@ export function startServeCli(bin: string, dataDir: string, timeoutMs = 20_000):
       clearTimeout(timer)
       reject(new Error(`serve exited early with ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`))
     })
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
       stdout += s
       const m = /serving on (http:\/\/127\.0\.0\.1:(\d+)\/#token=([A-Za-z0-9_-]+))/.exec(stdout)
       if (!m) return

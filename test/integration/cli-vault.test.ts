@@ -15,7 +15,7 @@ describe('driftwatch vault', () => {
   it('inits, adds from stdin and from a key file, lists, and removes', async () => {
     const dir = tmp.make('dw-cli-vault-')
     const env = { DRIFTWATCH_VAULT_PASSPHRASE: PASS }
-    const cli = (args: string[], input?: string, e = env) =>
+    const cli = (args: string[], input?: string, e: NodeJS.ProcessEnv = env) =>
       runCli([...args, '--data-dir', dir], { env: e, input })
 
     const noPass = await cli(['vault', 'init'], undefined, {})

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync, existsSync } from 'node:fs'
 import ssh2 from 'ssh2'
 import { VaultError, type Vault } from '../../../src-main/core/vault/vault'
+import type { Db } from '../../../src-main/core/store/db'
 import { canonical, checksum, KDF_DEFAULT } from '../../../src-main/core/vault/crypto'
 import { fakeKeychain, fakePower, PASS, useVaults } from './support'
 
@@ -144,10 +145,10 @@ describe('tampering and damage', () => {
     out[at] = (out[at] ?? 0) ^ 0x01
     return out
   }
-  const blob = (h: { db: import('../../../src-main/core/store/db').Db }, id: string) =>
+  const blob = (h: { db: Db }, id: string) =>
     (h.db.prepare('SELECT ciphertext FROM credentials WHERE id = ?').get(id) as { ciphertext: Buffer })
       .ciphertext
-  const setBlob = (h: { db: import('../../../src-main/core/store/db').Db }, id: string, b: Buffer) =>
+  const setBlob = (h: { db: Db }, id: string, b: Buffer) =>
     h.db.prepare('UPDATE credentials SET ciphertext = ? WHERE id = ?').run(b, id)
 
   it('names a credential whose ciphertext had one bit flipped, and the others still open', async () => {
