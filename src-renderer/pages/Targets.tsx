@@ -7,6 +7,7 @@ import { EmptyState } from '../components/EmptyState'
 import { KindBadge } from '../components/KindBadge'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Icon } from '../components/Icon'
+import { IconButton } from '../components/IconButton'
 import { navigate } from '../router'
 import { targetAddress } from './target-address'
 
@@ -160,24 +161,19 @@ export function TargetsPage() {
                       >
                         <Icon name="edit" />
                       </a>
-                      <button
-                        type="button"
-                        className="icon-button"
-                        onClick={() => void onDuplicate(t)}
-                        aria-label={`Duplicate ${t.name}`}
+                      <IconButton
+                        icon="copy"
+                        label={`Duplicate ${t.name}`}
                         title="Duplicate"
-                      >
-                        <Icon name="copy" />
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-button danger"
-                        onClick={() => setDoomed(t)}
-                        aria-label={`Delete ${t.name}`}
+                        onClick={() => void onDuplicate(t)}
+                      />
+                      <IconButton
+                        icon="trash"
+                        label={`Delete ${t.name}`}
                         title="Delete"
-                      >
-                        <Icon name="trash" />
-                      </button>
+                        danger
+                        onClick={() => setDoomed(t)}
+                      />
                     </td>
                   </tr>
                 ))}

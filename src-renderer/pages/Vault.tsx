@@ -15,6 +15,7 @@ import { Field } from '../components/Field'
 import { StrengthMeter } from '../components/StrengthMeter'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Icon } from '../components/Icon'
+import { IconButton } from '../components/IconButton'
 import { estimateStrength } from '../lib/strength'
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
@@ -260,33 +261,25 @@ function Credentials() {
                 </td>
                 <td className="muted small">{new Date(c.rotatedAt ?? c.createdAt).toLocaleDateString()}</td>
                 <td className="row-actions">
-                  <button
-                    type="button"
-                    className="icon-button"
-                    onClick={() => setEditing({ mode: 'edit', cred: c })}
-                    aria-label={`Edit ${c.name}`}
+                  <IconButton
+                    icon="edit"
+                    label={`Edit ${c.name}`}
                     title="Edit name and notes"
-                  >
-                    <Icon name="edit" />
-                  </button>
-                  <button
-                    type="button"
-                    className="icon-button"
-                    onClick={() => setEditing({ mode: 'rotate', cred: c })}
-                    aria-label={`Rotate ${c.name}`}
+                    onClick={() => setEditing({ mode: 'edit', cred: c })}
+                  />
+                  <IconButton
+                    icon="rotate"
+                    label={`Rotate ${c.name}`}
                     title="Rotate: replace the secret"
-                  >
-                    <Icon name="rotate" />
-                  </button>
-                  <button
-                    type="button"
-                    className="icon-button danger"
-                    onClick={() => setDoomed(c)}
-                    aria-label={`Delete ${c.name}`}
+                    onClick={() => setEditing({ mode: 'rotate', cred: c })}
+                  />
+                  <IconButton
+                    icon="trash"
+                    label={`Delete ${c.name}`}
                     title="Delete"
-                  >
-                    <Icon name="trash" />
-                  </button>
+                    danger
+                    onClick={() => setDoomed(c)}
+                  />
                 </td>
               </tr>
             ))}

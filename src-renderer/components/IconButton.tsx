@@ -1,0 +1,22 @@
+// A row action: an icon with an accessible name (the visible icon alone says nothing to a screen reader).
+import { Icon, type IconName } from './Icon'
+
+export function IconButton(props: {
+  icon: IconName
+  label: string
+  title: string
+  danger?: boolean
+  onClick(): void
+}) {
+  return (
+    <button
+      type="button"
+      className={`icon-button${props.danger ? ' danger' : ''}`}
+      onClick={props.onClick}
+      aria-label={props.label}
+      title={props.title}
+    >
+      <Icon name={props.icon} />
+    </button>
+  )
+}
