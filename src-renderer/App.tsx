@@ -12,6 +12,7 @@ import { TargetFormPage } from './pages/TargetForm'
 import { SettingsPage } from './pages/Settings'
 import { PlannedPage } from './pages/Planned'
 import { VaultPage } from './pages/Vault'
+import { VariablesPage } from './pages/Variables'
 
 export function App() {
   const route = useRoute()
@@ -72,6 +73,8 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
       return <SettingsPage />
     case 'vault':
       return <VaultPage />
+    case 'variables':
+      return <VariablesPage sha={route.sha} profileId={route.profileId} />
     case 'watch':
     case 'drift':
     case 'reports':

@@ -6,11 +6,12 @@ export type Route =
   | { page: 'targets' }
   | { page: 'target-new' }
   | { page: 'target-edit'; id: string }
+  | { page: 'variables'; sha?: string; profileId?: string }
   | { page: 'watch' | 'drift' | 'reports' | 'vault' | 'settings' }
   | { page: 'not-found'; path: string }
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/'
+  const path = hash.replace(/^#/, '').split('?')[0] || '/'
   const parts = path.split('/').filter(Boolean)
   if (parts.length === 0) return { page: 'dashboard' }
   const [head, id, action] = parts
@@ -19,6 +20,8 @@ export function parseRoute(hash: string): Route {
     if (id === 'new') return { page: 'target-new' }
     if (action === 'edit') return { page: 'target-edit', id: decodeURIComponent(id) }
   }
+  if (head === 'variables')
+    return { page: 'variables', sha: id, profileId: action ? decodeURIComponent(action) : undefined }
   if (head && ['watch', 'drift', 'reports', 'vault', 'settings'].includes(head) && !id)
     return { page: head as 'watch' }
   if (head === 'dashboard' && !id) return { page: 'dashboard' }

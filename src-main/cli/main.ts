@@ -5,10 +5,11 @@ import { jsonLogger } from '../core/ports'
 import { targetsCommand } from './targets'
 import { serveCommand } from './serve'
 import { vaultCommand } from './vault'
+import { contentCommand, tailoringCommand } from './content'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
 
-const commands: Command[] = [targetsCommand, vaultCommand, serveCommand]
+const commands: Command[] = [targetsCommand, vaultCommand, contentCommand, tailoringCommand, serveCommand]
 
 const HELP = `Driftwatch ${pkg.version} — compliance drift watch for auditors
 

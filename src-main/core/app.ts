@@ -9,6 +9,8 @@ import { schemaVersion } from './store/migrations'
 import { TargetsRepo } from './store/targets'
 import { targetHandlers } from './targets/handlers'
 import { vaultHandlers } from './credentials/handlers'
+import { contentHandlers } from './content/handlers'
+import { ContentRepo } from './store/content'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
 import { defaultDataDir } from './paths'
@@ -107,6 +109,7 @@ export function createCore(opts: CoreOptions): Core {
     }),
     ...targetHandlers(ctx),
     ...vaultHandlers({ ...ctx, vault }),
+    ...contentHandlers({ ...ctx, content: new ContentRepo(db) }),
   }
   const dispatcher = createDispatcher(handlers, logger)
 

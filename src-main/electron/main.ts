@@ -83,7 +83,7 @@ async function start() {
       },
     },
   })
-  core.vault.unlockRemembered()
+  await core.vault.unlockRemembered()
   bindElectronIpc(core)
   forwardEvents(core, () => win?.webContents)
   createTray()

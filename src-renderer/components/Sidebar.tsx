@@ -8,6 +8,7 @@ import { Icon, type IconName } from './Icon'
 const SECTIONS: { page: string; label: string; icon: IconName; href: string }[] = [
   { page: 'dashboard', label: 'Dashboard', icon: 'dashboard', href: '#/' },
   { page: 'targets', label: 'Targets', icon: 'targets', href: '#/targets' },
+  { page: 'variables', label: 'Variables', icon: 'sliders', href: '#/variables' },
   { page: 'watch', label: 'Watch', icon: 'watch', href: '#/watch' },
   { page: 'drift', label: 'Drift', icon: 'drift', href: '#/drift' },
   { page: 'reports', label: 'Reports', icon: 'reports', href: '#/reports' },

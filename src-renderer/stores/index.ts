@@ -4,8 +4,9 @@ import { devtools } from 'zustand/middleware'
 import { createAppSlice, type AppSlice } from './app-slice'
 import { createTargetsSlice, type TargetsSlice } from './targets-slice'
 import { createVaultSlice, type VaultSlice } from './vault-slice'
+import { createContentSlice, type ContentSlice } from './content-slice'
 
-export type State = AppSlice & TargetsSlice & VaultSlice
+export type State = AppSlice & TargetsSlice & VaultSlice & ContentSlice
 
 export const useStore = create<State>()(
   devtools(
@@ -13,6 +14,7 @@ export const useStore = create<State>()(
       ...createAppSlice(...a),
       ...createTargetsSlice(...a),
       ...createVaultSlice(...a),
+      ...createContentSlice(...a),
     }),
     { name: 'driftwatch', enabled: import.meta.env.DEV },
   ),

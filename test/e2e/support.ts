@@ -21,11 +21,12 @@ export interface Served {
   stop(): Promise<void>
 }
 
-export async function serve(): Promise<Served> {
+export async function serve(env: NodeJS.ProcessEnv = {}): Promise<Served> {
   ensureBuilt()
   const dataDir = mkdtempSync(join(tmpdir(), 'dw-e2e-'))
   const child = spawn(process.execPath, [join(ROOT, 'bin/driftwatch.js'), 'serve', '--data-dir', dataDir], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

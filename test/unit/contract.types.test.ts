@@ -63,6 +63,17 @@ describe('per-channel request and response types', () => {
       | 'credentials.create'
       | 'credentials.update'
       | 'credentials.remove'
+      | 'content.discover'
+      | 'content.import'
+      | 'content.list'
+      | 'content.profiles'
+      | 'content.profile'
+      | 'content.rule'
+      | 'tailorings.list'
+      | 'tailorings.save'
+      | 'tailorings.remove'
+      | 'tailorings.export'
+      | 'tailorings.import'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<

@@ -32,7 +32,7 @@ export function fromVaultError(err: unknown): never {
         ? 'not_found'
         : err.code === 'duplicate_name' || err.code === 'already_initialised'
           ? 'conflict'
-          : err.code === 'locked' || err.code === 'uninitialised'
+          : err.code === 'locked' || err.code === 'uninitialised' || err.code === 'keychain_unavailable'
             ? 'unavailable'
             : err.code === 'wrong_passphrase'
               ? 'unauthorized'

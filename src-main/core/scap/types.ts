@@ -72,14 +72,23 @@ export interface XccdfProfile {
   /** refine-rule: rule id → severity override. */
   refineRules: Record<string, { severity?: Severity }>
   extends?: string
+  /** Ids the profile unselects (select selected="false"): what a profile that extends another takes away. */
+  unselected?: string[]
 }
 
 export interface Benchmark {
   id: string
   title: string
   version: string
-  /** The datastream component that holds the benchmark (for `oscap --benchmark-id`). */
+  /**
+   * The ds:data-stream that lists the benchmark's component (`oscap --datastream-id`); the component id
+   * when no data-stream references it; '' for a plain XCCDF file.
+   */
   datastreamId: string
+  /** The ds:component holding the benchmark. */
+  componentId?: string
+  /** The data-stream's checklist component-ref id (`oscap --xccdf-id`). */
+  componentRefId?: string
   profiles: XccdfProfile[]
   groups: XccdfGroup[]
   rules: XccdfRule[]
@@ -111,6 +120,16 @@ export interface Tailoring {
   /** The benchmark the tailoring applies to (its href in the tailoring file). */
   benchmarkHref: string
   version: string
+  /** Tailoring document id (xccdf_<reverse-dns>_tailoring_<name>); derived from profileId when absent. */
+  id?: string
+  /** xs:dateTime the version was completed (the file's required version@time); the caller supplies it. */
+  versionTime?: string
+  profileDescription?: string
+  /** Optional id and version attributes of the file's <benchmark> reference. */
+  benchmarkId?: string
+  benchmarkVersion?: string
+  /** What an imported file held that a Tailoring cannot carry (e.g. a refine-rule weight); never written. */
+  dropped?: string[]
 }
 
 export class ScapError extends Error {

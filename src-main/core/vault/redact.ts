@@ -1,46 +1,96 @@
-// Keeps secrets out of logs and error text: the secret values the vault has handed out since it was
+// Keeps secrets out of logs, errors and answers: the secret values the vault handed out since it was
 // unlocked, and the shapes secrets always have (private key blocks, GitHub tokens, password=..., URL creds).
 import type { Logger } from '../ports'
 
-const MASK = '[redacted]'
-const PATTERNS: RegExp[] = [
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
-  /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{8,}\b/g,
-  /\bgithub_pat_[A-Za-z0-9_]{8,}\b/g,
-  /\b(pass(?:word|wd|phrase)?|pwd|secret|token|PGPASSWORD|MYSQL_PWD)(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi,
-  /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+@/gi,
+export const MASK = '[redacted]'
+/** Enough for every secret an auditor's session uses; the oldest is forgotten first beyond it. */
+export const MAX_REMEMBERED = 1000
+/** Shorter values would mask ordinary words and numbers all over a log. */
+const MIN_SECRET = 4
+
+type Rule = { re: RegExp; to: (match: string, ...groups: string[]) => string }
+const RULES: Rule[] = [
+  // A key block cut short (no END line) is masked to the end of the text.
+  {
+    re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g,
+    to: () => MASK,
+  },
+  { re: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{8,}/g, to: () => MASK },
+  { re: /\bgithub_pat_[A-Za-z0-9_]{8,}/g, to: () => MASK },
+  // Authorization headers: "Bearer x", "token x", "Basic x".
+  {
+    re: /\b(authorization["']?\s*[:=]\s*["']?(?:bearer|token|basic)?\s*)[^\s"',;]+/gi,
+    to: (_m, head) => `${head}${MASK}`,
+  },
+  // key=value and "key": "value" for anything named like a secret: password, PGPASSWORD, MYSQL_PWD,
+  // db_passwd, passphrase, client_secret, GITHUB_TOKEN, api_key. (A bare "pass" is a rule status here.)
+  {
+    re: new RegExp(
+      String.raw`\b([\w-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key))` +
+        String.raw`(["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s"'&]+)`,
+      'gi',
+    ),
+    to: (_m, key, sep) => `${key}${sep}${MASK}`,
+  },
+  // scheme://user:password@host — greedy to the last @ of the authority, for passwords holding an "@".
+  { re: /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)[^\s/?#]*@/gi, to: (_m, head) => `${head}${MASK}@` },
 ]
-const MAX_REMEMBERED = 1000
 
 export class Redactor {
-  private readonly secrets = new Set<string>()
+  /** Insertion order, oldest first: the bound forgets from the front. */
+  private readonly order = new Set<string>()
+  /** Longest first, so a secret that contains another is masked whole; rebuilt lazily when stale. */
+  private sorted: string[] | null = []
 
+  /** Remembers a secret in the forms it is likely to be printed in: as is, URL-encoded, JSON-escaped. */
   registerSecret(value: string): void {
-    // Very short values would mask ordinary words; they are not worth a false sense of safety either way.
-    if (value.length < 4) return
-    if (this.secrets.size >= MAX_REMEMBERED) this.secrets.delete(this.secrets.values().next().value as string)
-    this.secrets.add(value)
+    const forms = new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])
+    for (const form of forms) {
+      if (form.length < MIN_SECRET) continue
+      this.order.delete(form)
+      this.order.add(form)
+    }
+    while (this.order.size > MAX_REMEMBERED) this.order.delete(this.order.values().next().value as string)
+    this.sorted = null
   }
 
+  /** On lock: the values are no longer needed to recognise anything, and should not outlive the key. */
   forgetSecrets(): void {
-    this.secrets.clear()
+    this.order.clear()
+    this.sorted = []
   }
 
   redact(text: string): string {
+    this.sorted ??= [...this.order].sort((a, b) => b.length - a.length)
     let out = text
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(MASK)
-    out = out.replace(PATTERNS[0]!, MASK).replace(PATTERNS[1]!, MASK).replace(PATTERNS[2]!, MASK)
-    out = out.replace(PATTERNS[3]!, (_m, k: string, sep: string) => `${k}${sep}${MASK}`)
-    out = out.replace(PATTERNS[4]!, (_m, head: string) => `${head}${MASK}@`)
+    for (const s of this.sorted) if (out.includes(s)) out = out.split(s).join(MASK)
+    for (const { re, to } of RULES) out = out.replace(re, to)
     return out
   }
 
+  /** Every string in `value`, however deep; errors keep their name and message, binary data is not shown. */
   redactDeep<T>(value: T): T {
-    if (typeof value === 'string') return this.redact(value) as T
-    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T
-    if (value && typeof value === 'object')
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactDeep(v)])) as T
-    return value
+    return this.deep(value, new Set()) as T
+  }
+
+  /** `path` holds the objects above this one: a shared object is redacted each time, a cycle once. */
+  private deep(value: unknown, path: Set<object>): unknown {
+    if (typeof value === 'string') return this.redact(value)
+    if (!value || typeof value !== 'object') return value
+    if (value instanceof Date) return value
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`
+    if (path.has(value)) return '[circular]'
+    path.add(value)
+    try {
+      if (Array.isArray(value)) return value.map((v) => this.deep(v, path))
+      const entries = Object.entries(value)
+      // An Error's message and stack are not enumerable; without this they would vanish from a log line.
+      if (value instanceof Error)
+        entries.unshift(['name', value.name], ['message', value.message], ['stack', value.stack])
+      return Object.fromEntries(entries.map(([k, v]) => [k, this.deep(v, path)]))
+    } finally {
+      path.delete(value)
+    }
   }
 }
 

@@ -18,40 +18,22 @@ import {
   pack,
   seal,
   unpack,
-  type Header,
+  type ScryptCost,
 } from './crypto'
-import { describeSecret } from './secrets'
+import { readHeader } from './header'
+import { checkMeta, checkSecret, type MetaInput } from './secrets'
+import { RESTORE, VaultError } from './errors'
 import type { Redactor } from './redact'
+
+export { VaultError, type VaultErrorCode } from './errors'
 
 export type VaultState = 'uninitialised' | 'locked' | 'unlocked'
 export type LockReason = 'manual' | 'idle' | 'suspend' | 'lock-screen'
-export type VaultErrorCode =
-  | 'uninitialised'
-  | 'already_initialised'
-  | 'locked'
-  | 'wrong_passphrase'
-  | 'header_corrupt'
-  | 'downgrade'
-  | 'truncated'
-  | 'tampered'
-  | 'not_found'
-  | 'duplicate_name'
-  | 'invalid'
-  | 'keychain_unavailable'
-  | 'weak_passphrase'
-
-export class VaultError extends Error {
-  constructor(
-    readonly code: VaultErrorCode,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'VaultError'
-  }
-}
+export type StateChangeReason = 'init' | 'unlock' | 'passphrase' | 'settings' | LockReason
 
 /** The OS keychain, for "remember on this device" (Electron's safeStorage in the desktop app). */
 export interface KeychainPort {
+  /** safeStorage's backend on Linux ('basic_text' means a hard-coded key: no protection at all). */
   backend(): string
   isEncryptionAvailable(): boolean
   encrypt(plain: Buffer): Buffer
@@ -60,10 +42,12 @@ export interface KeychainPort {
 
 /** Suspend and screen-lock notifications (Electron's powerMonitor in the desktop app). */
 export interface PowerEventsPort {
+  /** Returns the unsubscribe function. */
   on(event: 'suspend' | 'lock-screen', cb: () => void): () => void
 }
 
-export interface CredentialRecord {
+/** What anyone may see of a credential, locked or not: never a secret. */
+export interface CredentialMeta {
   id: string
   kind: CredentialKind
   name: string
@@ -73,17 +57,23 @@ export interface CredentialRecord {
   rotatedAt: string | null
 }
 
+/** A credential's secret fields by name (password, token, privateKey, passphrase, cert, key). */
 export type SecretBuffers = Record<string, Buffer>
 
 export interface VaultOptions {
   clock: Clock
+  /** Timers behind a port, so the idle auto-lock runs on a fake clock in tests. */
   timers: Timers
   keychain?: KeychainPort
   power?: PowerEventsPort
+  /** Told every secret handed out, and to forget them all on lock. */
   redactor?: Redactor
-  onStateChange?(state: VaultState, reason: string): void
-  /** Tests only: cheaper key derivation for new vaults. Reading still enforces KDF_MINIMUM unless set. */
-  unsafeKdfForTests?: { N: number; r: number; p: number }
+  onStateChange?(state: VaultState, reason: StateChangeReason): void
+  /**
+   * Tests only: new vaults get these (cheap) parameters, and reading accepts headers down to them instead
+   * of KDF_MINIMUM. Never below them, so a downgrade is still refused.
+   */
+  unsafeKdfForTests?: ScryptCost
 }
 
 type VaultRow = {
@@ -105,14 +95,28 @@ type CredRow = {
   rotated_at: string | null
 }
 
+export const DEFAULT_AUTO_LOCK_MINUTES = 15
+export const MAX_AUTO_LOCK_MINUTES = 1440
+export const MIN_PASSPHRASE = 12
+
 const KEY_AAD = 'driftwatch-vault-key|'
-const CHECK_AAD = 'driftwatch-vault-check|v1'
+// A known value sealed under the data key: how a key from the keychain is checked before it is trusted.
+const CHECK_AAD = `driftwatch-vault-check|v${FORMAT_VERSION}`
 const credAad = (id: string, kind: string) => `driftwatch-credential|v${FORMAT_VERSION}|${id}|${kind}`
+const REASON_TEXT: Record<LockReason, string> = {
+  manual: 'by hand',
+  idle: 'after being idle',
+  suspend: 'as the computer went to sleep',
+  'lock-screen': 'as the screen locked',
+}
 
 export class Vault {
   private key: Buffer | null = null
   private idleTimer: unknown = null
   private lastActivity = 0
+  /** Bumped by every lock, so an unlock whose key derivation straddles a lock does not undo it. */
+  private epoch = 0
+  private lastLock: LockReason = 'manual'
   private readonly unsubscribe: (() => void)[] = []
 
   constructor(
@@ -126,80 +130,120 @@ export class Vault {
   }
 
   state(): VaultState {
-    if (!this.row()) return 'uninitialised'
+    if (!this.row()) {
+      this.wipeKey()
+      return 'uninitialised'
+    }
     return this.key ? 'unlocked' : 'locked'
   }
 
+  /** Creates the vault and leaves it unlocked. */
   async init(passphrase: string): Promise<void> {
-    if (this.row()) throw new VaultError('already_initialised', 'The vault already exists; unlock it instead')
+    if (this.row()) throw alreadyInitialised()
     checkPassphrase(passphrase)
+    const orphans = (this.db.prepare('SELECT count(*) AS n FROM credentials').get() as { n: number }).n
+    if (orphans > 0)
+      // A new data key could never open them: creating a vault here would quietly lose them for good.
+      throw new VaultError(
+        'header_corrupt',
+        `The vault record is missing but ${orphans} stored credential${orphans === 1 ? ' is' : 's are'} ` +
+          `still here; ${RESTORE} rather than creating a new vault, which could not open them`,
+      )
     const header = newHeader(this.opts.unsafeKdfForTests ?? KDF_DEFAULT)
-    const headerText = canonical(header)
+    const text = canonical(header)
+    const epoch = this.epoch
     const kek = await deriveKey(passphrase, header.kdf)
     const dk = randomBytes(32)
     try {
-      const wrapped = seal(kek, dk, KEY_AAD + headerText)
+      // Another face may have created it while scrypt ran.
+      if (this.row()) throw alreadyInitialised()
+      const wrapped = seal(kek, dk, KEY_AAD + text)
       const now = this.now()
       this.db
         .prepare(
-          `INSERT INTO vault (id, header, checksum, wrapped_key, key_check, auto_lock_minutes, created_at, updated_at)
-           VALUES (1, ?, ?, ?, ?, 15, ?, ?)`,
+          `INSERT INTO vault (id, header, checksum, wrapped_key, key_check, auto_lock_minutes, created_at,
+             updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
-          headerText,
-          checksum(headerText, wrapped),
+          text,
+          checksum(text, wrapped),
           wrapped,
           seal(dk, Buffer.from('ok'), CHECK_AAD),
+          DEFAULT_AUTO_LOCK_MINUTES,
           now,
           now,
         )
-      this.key = Buffer.from(dk)
-    } finally {
-      kek.fill(0)
-      dk.fill(0)
-    }
-    this.activity()
-    this.opts.onStateChange?.('unlocked', 'init')
-  }
-
-  async unlock(passphrase: string, opts: { remember?: boolean } = {}): Promise<void> {
-    const row = this.requireRow()
-    const header = this.readHeader(row)
-    if (opts.remember) this.requireKeychain()
-    const kek = await deriveKey(passphrase, header.kdf)
-    let dk: Buffer
-    try {
-      dk = open(kek, row.wrapped_key, KEY_AAD + row.header)
     } catch (err) {
-      if (err instanceof BlobError && err.kind === 'truncated')
-        throw new VaultError(
-          'truncated',
-          'The vault key record is truncated; restore the data folder from a backup',
-        )
-      throw new VaultError('wrong_passphrase', 'Wrong passphrase')
+      dk.fill(0)
+      throw err
     } finally {
       kek.fill(0)
+    }
+    if (epoch !== this.epoch) {
+      dk.fill(0)
+      this.notify('locked', this.lastLock)
+      return
     }
     this.setKey(dk)
-    if (opts.remember) this.remember()
-    this.activity()
-    this.opts.onStateChange?.('unlocked', 'unlock')
+    this.notify('unlocked', 'init')
   }
 
-  /** At start-up: unlock with the key this device remembers, if any. False when there is none or it fails. */
-  unlockRemembered(): boolean {
+  /** Checks the passphrase (even when unlocked), then unlocks; `remember` keeps the key on this device. */
+  async unlock(passphrase: string, opts: { remember?: boolean } = {}): Promise<void> {
+    const row = this.requireRow()
+    const header = readHeader(row, this.floor())
+    if (opts.remember) this.requireKeychain()
+    const epoch = this.epoch
+    const dk = await this.unwrap(passphrase, row, header.kdf, 'Wrong passphrase')
+    if (epoch !== this.epoch) {
+      dk.fill(0)
+      throw new VaultError(
+        'locked',
+        `The vault was locked ${REASON_TEXT[this.lastLock]} while the passphrase was being checked; ` +
+          'unlock it again',
+      )
+    }
+    if (opts.remember) {
+      let blob: Buffer
+      try {
+        blob = this.opts.keychain!.encrypt(dk)
+      } catch (err) {
+        dk.fill(0)
+        throw new VaultError(
+          'keychain_unavailable',
+          `Cannot remember the vault on this device: the system keychain refused (${errText(err)})`,
+        )
+      }
+      this.db.prepare('UPDATE vault SET remembered_key = ? WHERE id = 1').run(blob)
+    }
+    this.setKey(dk)
+    this.notify('unlocked', 'unlock')
+  }
+
+  /**
+   * At start-up: unlocks with the key this device's keychain remembers. False when there is none, the
+   * keychain cannot be used now (kept for next time), or the key is not this vault's (then forgotten).
+   */
+  async unlockRemembered(): Promise<boolean> {
+    if (this.key) return true
     const row = this.row()
-    if (!row?.remembered_key || this.key || !this.keychainReason(false)) return false
+    if (!row?.remembered_key || this.keychainProblem()) return false
+    let dk: Buffer
     try {
-      const dk = this.opts.keychain!.decrypt(row.remembered_key)
-      open(dk, row.key_check, CHECK_AAD)
-      this.setKey(dk)
+      dk = this.opts.keychain!.decrypt(row.remembered_key)
     } catch {
+      // A keyring not yet unlocked after login fails the same way: not a reason to forget the device.
+      return false
+    }
+    try {
+      open(dk, row.key_check, CHECK_AAD).fill(0)
+    } catch {
+      dk.fill(0)
       this.forgetDevice()
       return false
     }
-    this.activity()
-    this.opts.onStateChange?.('unlocked', 'unlock')
+    this.setKey(dk)
+    this.notify('unlocked', 'unlock')
     return true
   }
 
@@ -207,174 +251,201 @@ export class Vault {
     return Boolean(this.row()?.remembered_key)
   }
 
-  /** Empty when "remember on this device" can be offered; otherwise the reason it cannot. */
+  /** Empty when "remember on this device" can be offered; otherwise why it cannot, for the person. */
   rememberUnavailableReason(): string {
-    return this.keychainReason(true)
+    return this.keychainProblem() ?? ''
   }
 
   forgetDevice(): void {
-    this.db.prepare('UPDATE vault SET remembered_key = NULL WHERE id = 1').run()
+    const { changes } = this.db
+      .prepare('UPDATE vault SET remembered_key = NULL WHERE id = 1 AND remembered_key IS NOT NULL')
+      .run()
+    if (changes > 0) this.notify(this.state(), 'settings')
   }
 
   lock(reason: LockReason): void {
+    this.epoch++
+    this.lastLock = reason
     if (!this.key) return
-    this.key.fill(0)
-    this.key = null
-    this.opts.redactor?.forgetSecrets()
-    this.clearIdle()
-    this.opts.onStateChange?.('locked', reason)
+    this.wipeKey()
+    this.notify('locked', reason)
   }
 
+  /** Re-wraps the data key under the new passphrase (and a fresh salt); no credential is re-encrypted. */
   async changePassphrase(current: string, next: string): Promise<void> {
     checkPassphrase(next)
+    if (next.normalize('NFKC') === current.normalize('NFKC'))
+      throw new VaultError('invalid', 'The new passphrase is the same as the current one')
     const row = this.requireRow()
-    const header = this.readHeader(row)
-    const oldKek = await deriveKey(current, header.kdf)
-    let dk: Buffer
-    try {
-      dk = open(oldKek, row.wrapped_key, KEY_AAD + row.header)
-    } catch {
-      throw new VaultError('wrong_passphrase', 'Wrong passphrase: the current passphrase is not this one')
-    } finally {
-      oldKek.fill(0)
-    }
-    // Only the data key is re-wrapped, under a fresh salt: no credential is decrypted or re-sealed.
+    const header = readHeader(row, this.floor())
+    const epoch = this.epoch
+    const dk = await this.unwrap(
+      current,
+      row,
+      header.kdf,
+      'The current passphrase is wrong; the passphrase was not changed',
+    )
     const fresh = newHeader(this.opts.unsafeKdfForTests ?? KDF_DEFAULT)
     const text = canonical(fresh)
-    const kek = await deriveKey(next, fresh.kdf)
+    let kek: Buffer
+    try {
+      kek = await deriveKey(next, fresh.kdf)
+    } catch (err) {
+      dk.fill(0)
+      throw err
+    }
     try {
       const wrapped = seal(kek, dk, KEY_AAD + text)
       this.db
         .prepare('UPDATE vault SET header = ?, checksum = ?, wrapped_key = ?, updated_at = ? WHERE id = 1')
         .run(text, checksum(text, wrapped), wrapped, this.now())
-      this.setKey(dk)
+    } catch (err) {
+      dk.fill(0)
+      throw err
     } finally {
       kek.fill(0)
     }
-    this.activity()
-    this.opts.onStateChange?.('unlocked', 'passphrase')
+    // The new passphrase is in force either way; a lock that came meanwhile still wins.
+    if (epoch !== this.epoch) {
+      dk.fill(0)
+      return
+    }
+    this.setKey(dk)
+    this.notify('unlocked', 'passphrase')
   }
 
   autoLockMinutes(): number {
-    return this.row()?.auto_lock_minutes ?? 15
+    return this.row()?.auto_lock_minutes ?? DEFAULT_AUTO_LOCK_MINUTES
   }
 
+  /** Minutes of inactivity before the vault locks itself; 0 = never. Persisted with the vault. */
   setAutoLock(minutes: number): void {
+    if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_AUTO_LOCK_MINUTES)
+      throw new VaultError(
+        'invalid',
+        `Auto-lock takes whole minutes from 0 (never) to ${MAX_AUTO_LOCK_MINUTES} (a day), not ${minutes}`,
+      )
     this.requireRow()
-    this.db.prepare('UPDATE vault SET auto_lock_minutes = ? WHERE id = 1').run(minutes)
-    this.activity()
-  }
-
-  /** Activity (any call from a face) postpones the idle auto-lock. */
-  touch(): void {
+    this.db
+      .prepare('UPDATE vault SET auto_lock_minutes = ?, updated_at = ? WHERE id = 1')
+      .run(minutes, this.now())
     if (this.key) this.activity()
+    this.notify(this.state(), 'settings')
   }
 
-  list(): CredentialRecord[] {
+  /**
+   * A person did something: postpones the idle auto-lock. Only faces call this; background work that uses
+   * secrets (withSecret) deliberately does not, or a watch schedule would keep the vault open for ever.
+   */
+  touch(): void {
+    if (this.key && !this.lockIfIdle()) this.activity()
+  }
+
+  list(): CredentialMeta[] {
     const rows = this.db
       .prepare(
-        'SELECT id, kind, name, meta, created_at, updated_at, rotated_at FROM credentials ORDER BY name COLLATE NOCASE',
+        `SELECT id, kind, name, meta, created_at, updated_at, rotated_at FROM credentials
+         ORDER BY name COLLATE NOCASE`,
       )
       .all() as CredRow[]
-    return rows.map(toRecord)
+    return rows.map(toMeta)
   }
 
-  get(id: string): CredentialRecord {
-    const row = this.db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredRow | undefined
-    if (!row) throw new VaultError('not_found', 'That credential does not exist (was it deleted?)')
-    return toRecord(row)
+  get(id: string): CredentialMeta {
+    return toMeta(this.credRow(id))
   }
 
-  add(
-    kind: CredentialKind,
-    name: string,
-    meta: CredentialRecord['meta'],
-    secret: Record<string, string>,
-  ): CredentialRecord {
-    const key = this.requireKey(name)
-    this.checkName(name)
-    const described = describeSecret(kind, secret)
+  add(kind: CredentialKind, name: string, meta: MetaInput, secret: Record<string, string>): CredentialMeta {
+    const checkedName = checkName(name)
+    const key = this.requireKey(`add ${checkedName}`)
+    this.checkNameFree(checkedName)
+    const { fields, fingerprint } = checkSecret(kind, secret)
+    const publicMeta = { ...checkMeta(meta), ...(fingerprint && { fingerprint }) }
     const id = randomUUID()
     const now = this.now()
-    const plain = pack(secret)
+    const plain = pack(fields)
     try {
       this.db
         .prepare(
           `INSERT INTO credentials (id, kind, name, meta, ciphertext, created_at, updated_at, rotated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
         )
-        .run(
-          id,
-          kind,
-          name,
-          JSON.stringify({ ...meta, fingerprint: described.fingerprint }),
-          seal(key, plain, credAad(id, kind)),
-          now,
-          now,
-        )
+        .run(id, kind, checkedName, JSON.stringify(publicMeta), seal(key, plain, credAad(id, kind)), now, now)
+    } catch (err) {
+      throw uniqueViolation(err, checkedName)
     } finally {
       plain.fill(0)
     }
+    this.remember(fields)
     this.activity()
     return this.get(id)
   }
 
+  /** Renames, edits metadata, and/or rotates the secret (a new secret sets rotatedAt). */
   update(
     id: string,
-    change: { name?: string; meta?: CredentialRecord['meta']; secret?: Record<string, string> },
-  ): CredentialRecord {
+    change: { name?: string; meta?: MetaInput; secret?: Record<string, string> },
+  ): CredentialMeta {
     const current = this.get(id)
-    const key = this.requireKey(current.name)
-    if (change.name !== undefined && change.name.toLowerCase() !== current.name.toLowerCase())
-      this.checkName(change.name)
+    const key = this.requireKey(`change ${current.name}`)
+    const name = change.name === undefined ? current.name : checkName(change.name)
+    if (name.toLowerCase() !== current.name.toLowerCase()) this.checkNameFree(name)
+    const meta = { ...current.meta, ...(change.meta && checkMeta(change.meta)) }
+    const rotated = change.secret ? checkSecret(current.kind, change.secret) : undefined
+    if (rotated) {
+      delete meta.fingerprint
+      if (rotated.fingerprint) meta.fingerprint = rotated.fingerprint
+    }
     const now = this.now()
-    const meta = { ...current.meta, ...change.meta }
-    this.db.transaction(() => {
-      if (change.secret) {
-        meta.fingerprint = describeSecret(current.kind, change.secret).fingerprint
-        const plain = pack(change.secret)
-        try {
+    const plain = rotated ? pack(rotated.fields) : undefined
+    try {
+      this.db.transaction(() => {
+        if (plain)
           this.db
             .prepare('UPDATE credentials SET ciphertext = ?, rotated_at = ? WHERE id = ?')
             .run(seal(key, plain, credAad(id, current.kind)), now, id)
-        } finally {
-          plain.fill(0)
-        }
-      }
-      this.db
-        .prepare('UPDATE credentials SET name = ?, meta = ?, updated_at = ? WHERE id = ?')
-        .run(change.name ?? current.name, JSON.stringify(meta), now, id)
-    })()
+        this.db
+          .prepare('UPDATE credentials SET name = ?, meta = ?, updated_at = ? WHERE id = ?')
+          .run(name, JSON.stringify(meta), now, id)
+      })()
+    } catch (err) {
+      throw uniqueViolation(err, name)
+    } finally {
+      plain?.fill(0)
+    }
+    if (rotated) this.remember(rotated.fields)
     this.activity()
     return this.get(id)
   }
 
   remove(id: string): void {
     const current = this.get(id)
-    this.requireKey(current.name)
+    this.requireKey(`remove ${current.name}`)
     this.db.prepare('DELETE FROM credentials WHERE id = ?').run(id)
+    this.activity()
   }
 
-  /** Decrypts into Buffers, hands them to `fn`, and zero-fills them afterwards, also when `fn` throws. */
+  /**
+   * Decrypts into Buffers, hands them to `fn`, and zero-fills them when `fn` settles, also when it throws.
+   * `fn` must not keep the Buffers (copy what must outlive the call).
+   */
   async withSecret<T>(id: string, fn: (secret: SecretBuffers) => T | Promise<T>): Promise<T> {
-    const row = this.db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredRow | undefined
-    if (!row) throw new VaultError('not_found', 'That credential does not exist (was it deleted?)')
-    const key = this.requireKey(row.name)
+    const row = this.credRow(id)
+    const key = this.requireKey(`use ${row.name}`)
     let plain: Buffer
     try {
       plain = open(key, row.ciphertext, credAad(row.id, row.kind))
     } catch (err) {
-      if (err instanceof BlobError && err.kind === 'truncated')
-        throw new VaultError('truncated', `The stored secret of "${row.name}" is truncated; rotate it`)
-      throw new VaultError(
-        'tampered',
-        `The stored secret of "${row.name}" was modified or damaged and cannot be trusted; rotate it`,
-      )
+      throw damaged(row.name, err)
     }
-    this.activity()
     try {
-      const fields = unpack(plain)
-      for (const v of Object.values(fields)) this.opts.redactor?.registerSecret(v.toString('utf8'))
+      let fields: SecretBuffers
+      try {
+        fields = unpack(plain)
+      } catch (err) {
+        throw damaged(row.name, err)
+      }
+      this.remember(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.toString('utf8')])))
       return await fn(fields)
     } finally {
       plain.fill(0)
@@ -386,8 +457,40 @@ export class Vault {
     for (const u of this.unsubscribe.splice(0)) u()
   }
 
+  private async unwrap(
+    passphrase: string,
+    row: VaultRow,
+    kdf: Parameters<typeof deriveKey>[1],
+    wrongMessage: string,
+  ): Promise<Buffer> {
+    const kek = await deriveKey(passphrase, kdf)
+    try {
+      return open(kek, row.wrapped_key, KEY_AAD + row.header)
+    } catch (err) {
+      // The checksum vouched for the record, so a failure here is the passphrase (or deliberate tampering,
+      // which cannot be told from it without the passphrase).
+      if (err instanceof BlobError && err.kind === 'truncated')
+        throw new VaultError('truncated', `The vault's wrapped key is truncated; ${RESTORE}`)
+      throw new VaultError('wrong_passphrase', wrongMessage)
+    } finally {
+      kek.fill(0)
+    }
+  }
+
+  private floor(): ScryptCost {
+    return this.opts.unsafeKdfForTests ?? KDF_MINIMUM
+  }
+
   private now(): string {
     return this.opts.clock.now().toISOString()
+  }
+
+  private notify(state: VaultState, reason: StateChangeReason): void {
+    try {
+      this.opts.onStateChange?.(state, reason)
+    } catch {
+      // A listener's failure must not undo a lock or an unlock that already happened.
+    }
   }
 
   private row(): VaultRow | undefined {
@@ -400,93 +503,67 @@ export class Vault {
     return row
   }
 
-  private requireKey(what: string): Buffer {
+  private credRow(id: string): CredRow {
+    const row = this.db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredRow | undefined
+    if (!row) throw new VaultError('not_found', 'That credential does not exist (was it deleted?)')
+    return row
+  }
+
+  /** The data key, or the reason there is none, saying what the person was trying to do. */
+  private requireKey(action: string): Buffer {
     this.requireRow()
-    if (!this.key) throw new VaultError('locked', `The vault is locked: unlock it to use ${what}`)
+    this.lockIfIdle()
+    if (!this.key) throw new VaultError('locked', `The vault is locked: unlock it to ${action}`)
     return this.key
   }
 
-  private checkName(name: string): void {
+  private checkNameFree(name: string): void {
     if (this.db.prepare('SELECT 1 FROM credentials WHERE name = ? COLLATE NOCASE').get(name))
-      throw new VaultError('duplicate_name', `A credential named "${name}" already exists`)
-  }
-
-  /** The header is checked before any key is derived: corruption and downgrades are told apart from typos. */
-  private readHeader(row: VaultRow): Header {
-    if (row.wrapped_key.length < 1 + 12 + 16 + 32)
-      throw new VaultError(
-        'truncated',
-        'The vault key record is truncated; restore the data folder from a backup',
-      )
-    if (checksum(row.header, row.wrapped_key) !== row.checksum)
-      throw new VaultError(
-        'header_corrupt',
-        'The vault header is corrupted (its checksum does not match); restore the data folder from a backup',
-      )
-    let h: Header
-    try {
-      h = JSON.parse(row.header) as Header
-    } catch {
-      throw new VaultError(
-        'header_corrupt',
-        'The vault header is not readable; restore the data folder from a backup',
-      )
-    }
-    if (h.format !== FORMAT_VERSION)
-      throw new VaultError(
-        'header_corrupt',
-        `The vault format ${String(h.format)} is not one this Driftwatch reads (${FORMAT_VERSION})`,
-      )
-    if (h.cipher !== 'aes-256-gcm' || h.kdf?.alg !== 'scrypt')
-      throw new VaultError(
-        'downgrade',
-        `The vault header names an unsupported algorithm (${String(h.kdf?.alg)}); refusing it`,
-      )
-    if (!this.opts.unsafeKdfForTests) {
-      const min = KDF_MINIMUM
-      const weak = !(h.kdf.N >= min.N)
-        ? `N=${h.kdf.N} (minimum ${min.N})`
-        : !(h.kdf.r >= min.r)
-          ? `r=${h.kdf.r} (minimum ${min.r})`
-          : !(h.kdf.p >= min.p)
-            ? `p=${h.kdf.p} (minimum ${min.p})`
-            : !(Buffer.from(h.kdf.salt ?? '', 'base64').length >= min.saltBytes)
-              ? `a salt of ${Buffer.from(h.kdf.salt ?? '', 'base64').length} bytes (minimum ${min.saltBytes})`
-              : ''
-      if (weak)
-        throw new VaultError(
-          'downgrade',
-          `The vault header asks for weaker key derivation than allowed: scrypt ${weak}. Refusing it as a possible downgrade attack`,
-        )
-    }
-    return h
+      throw duplicate(name)
   }
 
   private setKey(dk: Buffer): void {
-    this.key?.fill(0)
-    this.key = Buffer.from(dk)
+    this.wipeKey()
+    // Its own allocation (Buffer.alloc never uses the shared pool), so nothing else aliases the key.
+    this.key = Buffer.alloc(dk.length)
+    dk.copy(this.key)
     dk.fill(0)
+    this.activity()
   }
 
-  private keychainReason(forUi: boolean): string {
+  private wipeKey(): void {
+    if (!this.key) return
+    this.key.fill(0)
+    this.key = null
+    this.opts.redactor?.forgetSecrets()
+    this.clearIdle()
+  }
+
+  private remember(fields: Record<string, string>): void {
+    for (const v of Object.values(fields)) this.opts.redactor?.registerSecret(v)
+  }
+
+  private keychainProblem(): string | null {
     const k = this.opts.keychain
-    if (!k) return forUi ? 'not available outside the desktop app' : ''
-    if (!k.isEncryptionAvailable()) return forUi ? 'this system offers no keychain' : ''
-    if (k.backend() === 'basic_text')
-      return forUi ? 'this system keychain stores data unencrypted (basic_text)' : ''
-    return forUi ? '' : 'ok'
+    if (!k) return 'only the desktop app can use the system keychain'
+    if (!k.isEncryptionAvailable()) return 'this system offers no keychain'
+    // Electron's basic_text backend encrypts with a hard-coded password: as good as storing the key in clear.
+    if (k.backend() === 'basic_text') return 'the system keychain stores data unprotected (basic_text)'
+    return null
   }
 
   private requireKeychain(): void {
-    const why = this.keychainReason(true)
+    const why = this.keychainProblem()
     if (why) throw new VaultError('keychain_unavailable', `Cannot remember the vault on this device: ${why}`)
   }
 
-  private remember(): void {
-    this.requireKeychain()
-    this.db
-      .prepare('UPDATE vault SET remembered_key = ? WHERE id = 1')
-      .run(this.opts.keychain!.encrypt(this.key!))
+  /** Locks now if the idle time passed without the timer firing (a blocked loop, a paused process). */
+  private lockIfIdle(): boolean {
+    const minutes = this.autoLockMinutes()
+    if (!this.key || minutes <= 0) return false
+    if (this.opts.clock.now().getTime() < this.lastActivity + minutes * 60_000) return false
+    this.lock('idle')
+    return true
   }
 
   private activity(): void {
@@ -501,8 +578,9 @@ export class Vault {
     const due = this.lastActivity + minutes * 60_000
     this.idleTimer = this.opts.timers.setTimeout(
       () => {
-        if (this.opts.clock.now().getTime() >= due) this.lock('idle')
-        else this.armIdle()
+        this.idleTimer = null
+        // Wall-clock check: timers can fire early or late around sleep; re-arm if it is not yet due.
+        if (!this.lockIfIdle()) this.armIdle()
       },
       Math.max(0, due - this.opts.clock.now().getTime()),
     )
@@ -515,15 +593,53 @@ export class Vault {
 }
 
 function checkPassphrase(p: string): void {
-  if (p.length < 12) throw new VaultError('weak_passphrase', 'Use a passphrase of at least 12 characters')
+  const length = [...p.normalize('NFKC')].length
+  if (length < MIN_PASSPHRASE)
+    throw new VaultError(
+      'weak_passphrase',
+      `Use a passphrase of at least ${MIN_PASSPHRASE} characters (this one has ${length}); ` +
+        'several words are easy to remember',
+    )
 }
 
-function toRecord(r: CredRow): CredentialRecord {
+function checkName(name: unknown): string {
+  const n = typeof name === 'string' ? name.trim() : ''
+  if (!n) throw new VaultError('invalid', 'name is required')
+  if (n.length > 100) throw new VaultError('invalid', 'name is longer than 100 characters')
+  return n
+}
+
+const alreadyInitialised = () =>
+  new VaultError('already_initialised', 'The vault already exists; unlock it instead')
+const duplicate = (name: string) =>
+  new VaultError('duplicate_name', `A credential named "${name}" already exists`)
+
+/** Another process (the CLI beside the app) can win the race between the name check and the insert. */
+function uniqueViolation(err: unknown, name: string): unknown {
+  return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? duplicate(name) : err
+}
+
+function damaged(name: string, err: unknown): VaultError {
+  if (err instanceof BlobError && err.kind === 'truncated')
+    return new VaultError(
+      'truncated',
+      `The stored secret of "${name}" is truncated (${err.detail}); rotate it to store it again`,
+    )
+  return new VaultError(
+    'tampered',
+    `The stored secret of "${name}" was modified or damaged and cannot be trusted; ` +
+      'rotate it to store it again',
+  )
+}
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err))
+
+function toMeta(r: CredRow): CredentialMeta {
   return {
     id: r.id,
     kind: r.kind,
     name: r.name,
-    meta: JSON.parse(r.meta) as CredentialRecord['meta'],
+    meta: JSON.parse(r.meta) as CredentialMeta['meta'],
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     rotatedAt: r.rotated_at,

@@ -111,6 +111,21 @@ const seeds: Record<number, Seed> = {
       })
     },
   },
+  4: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO content (sha256, file_name, source_path, bytes, scap_version, imported_at, summary, data, parsed)
+         VALUES ('ab', 'ssg-x-ds.xml', '/x', 1, '1.3', 't', '[]', x'00', x'00')`,
+      ).run()
+      db.prepare(
+        `INSERT INTO tailorings (id, name, content_sha256, benchmark_id, data, assigned, created_at, updated_at)
+         VALUES ('t1', 'ACME', 'ab', 'b', '{}', '{"targets":[],"groups":[]}', 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT name FROM tailorings').get()).toEqual({ name: 'ACME' })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>

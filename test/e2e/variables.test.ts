@@ -1,0 +1,102 @@
+// The variables page in real Chromium against `driftwatch serve`: import SSG content, open a profile,
+// change a selector and a number (out of bounds shows the bound), unselect a rule, save, and export a
+// tailoring that real `oscap` accepts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium, serve, shot, type Served } from './support'
+import { useTmpDirs } from '../helpers/tmp-dir'
+
+const SRC = '/usr/share/xml/scap/ssg/content/ssg-debian11-ds.xml'
+const PROFILE = 'xccdf_org.ssgproject.content_profile_standard'
+const tmp = useTmpDirs('all')
+
+let app: Served
+let browser: Browser
+let page: Page
+let contentDir: string
+
+beforeAll(async () => {
+  // SSG declares no bounds on any Value; give the SSH idle timeout bounds so the editor has some to enforce.
+  contentDir = tmp.make('dw-e2e-content-')
+  mkdirSync(contentDir, { recursive: true })
+  const xml = readFileSync(SRC, 'utf8').replace(
+    /(<xccdf-1\.2:Value id="xccdf_org\.ssgproject\.content_value_sshd_idle_timeout_value"[\s\S]*?<xccdf-1\.2:value>300<\/xccdf-1\.2:value>)/,
+    '$1\n<xccdf-1.2:lower-bound>60</xccdf-1.2:lower-bound>\n<xccdf-1.2:upper-bound>3600</xccdf-1.2:upper-bound>',
+  )
+  expect(xml).toContain('<xccdf-1.2:upper-bound>3600</xccdf-1.2:upper-bound>')
+  writeFileSync(join(contentDir, 'ssg-debian11-ds.xml'), xml)
+  app = await serve({ DRIFTWATCH_SCAP_CONTENT_DIR: contentDir })
+  browser = await launchChromium()
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true })
+  page = await context.newPage()
+  page.setDefaultTimeout(20_000)
+  await page.goto(app.url)
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+
+describe('variables page', () => {
+  it('imports discovered content and opens a profile', async () => {
+    await page.getByRole('link', { name: 'Variables' }).click()
+    await expect.poll(() => page.getByText('Import benchmark content first').isVisible()).toBe(true)
+    await page.screenshot({ path: shot('variables-01-import') })
+    await page.getByRole('button', { name: 'Import' }).click()
+    await page.getByRole('combobox', { name: 'Profile' }).selectOption(PROFILE)
+    await expect
+      .poll(() => page.locator('[data-value="sshd_idle_timeout_value"]').isVisible(), { timeout: 20_000 })
+      .toBe(true)
+  }, 60_000)
+
+  it('changes a selector, and a number shows its bound when out of range', async () => {
+    const card = page.locator('[data-value="sshd_idle_timeout_value"]')
+    await card.locator('select').selectOption('15_minutes')
+    expect(await card.getAttribute('class')).toContain('changed')
+    await card.locator('select').selectOption('__custom')
+    await card.getByRole('textbox').fill('99999')
+    await expect.poll(() => card.getByRole('alert').innerText()).toBe('Must be between 60 and 3600')
+    expect(await page.getByRole('button', { name: 'Save tailoring' }).isDisabled()).toBe(true)
+    await card.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: shot('variables-02-out-of-bounds') })
+    await card.getByRole('textbox').fill('900')
+    expect(await card.getByRole('alert').count()).toBe(0)
+  })
+
+  it('unselects a rule, saves, shows the changes and exports a tailoring oscap accepts', async () => {
+    await page.getByRole('tab', { name: /Rules/ }).click()
+    await page.getByRole('searchbox', { name: 'Search rules' }).fill('sshd_disable_root_login')
+    const row = page.locator('tr[data-rule="sshd_disable_root_login"]')
+    await row.getByRole('checkbox').uncheck()
+    expect(await row.getAttribute('class')).toContain('changed')
+    await page.getByRole('tab', { name: /Changes/ }).click()
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Changes from the profile' }).innerText())
+      .toContain('unselected')
+    await page.getByRole('textbox', { name: 'Tailoring name' }).fill('ACME policy')
+    await page.getByRole('button', { name: 'Save tailoring' }).click()
+    await expect
+      .poll(() => page.getByText(/Saved tailoring “ACME policy” \(2 changes\)/).isVisible())
+      .toBe(true)
+    await page.screenshot({ path: shot('variables-03-changes-saved') })
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export XCCDF' }).click(),
+    ])
+    const file = join(contentDir, download.suggestedFilename())
+    await download.saveAs(file)
+    const xml = readFileSync(file, 'utf8')
+    expect(xml).toContain('idref="xccdf_org.ssgproject.content_value_sshd_idle_timeout_value"')
+    expect(xml).toMatch(
+      /<xccdf:select idref="xccdf_org\.ssgproject\.content_rule_sshd_disable_root_login" selected="false"\s*\/>/,
+    )
+    // oscap resolves the tailoring against the content: the customised profile exists and is listed.
+    const info = execFileSync('oscap', ['info', '--profiles', file], { encoding: 'utf8' })
+    expect(info).toContain(`${PROFILE}_customized`)
+  }, 60_000)
+})
