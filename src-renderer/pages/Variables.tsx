@@ -185,6 +185,12 @@ function ProfileEditor(props: {
   const [savedId, setSavedId] = useState(existing?.id)
   const [serverIssues, setServerIssues] = useState<Record<string, string>>({})
   const [query, setQuery] = useState('')
+  const [assigned, setAssigned] = useState({
+    targets: existing?.targets ?? [],
+    groups: existing?.groups ?? [],
+  })
+  const allTargets = useStore((st) => st.targets)
+  const allGroups = useStore((st) => st.labels.groups)
 
   useEffect(() => {
     api
@@ -262,6 +268,7 @@ function ProfileEditor(props: {
         sha256: props.sha256,
         baseProfileId: props.profileId,
         changes,
+        ...assigned,
       })
       setSavedId(t.id)
       toast('info', `Saved tailoring “${t.name}” (${t.diff.length} changes)`)
@@ -322,10 +329,8 @@ function ProfileEditor(props: {
                   v={v}
                   id={inputId}
                   current={current}
-                  selector={
-                    changes.refineValues[v.id] ??
-                    (changes.setValues[v.id] === undefined ? v.profileSelector : '')
-                  }
+                  custom={changes.setValues[v.id] !== undefined}
+                  selector={changes.refineValues[v.id] ?? v.profileSelector}
                   onSelector={(s) => setSelector(v, s)}
                   onLiteral={(x) => setLiteral(v, x)}
                   invalid={Boolean(problem)}
@@ -353,7 +358,9 @@ function ProfileEditor(props: {
                   )}
                 </p>
                 <details>
-                  <summary className="small">Used by {v.usedBy.length} rules</summary>
+                  <summary className="small">
+                    Used by {v.usedBy.length} {v.usedBy.length === 1 ? 'rule' : 'rules'}
+                  </summary>
                   <ul className="small">
                     {v.usedBy.map((r) => (
                       <li key={r.id}>{r.title}</li>
@@ -439,6 +446,49 @@ function ProfileEditor(props: {
             aria-invalid={Boolean(serverIssues.name)}
           />
         </label>
+        <details className="assign">
+          <summary className="button">
+            Assign to
+            {assigned.targets.length + assigned.groups.length
+              ? ` (${assigned.targets.length + assigned.groups.length})`
+              : '…'}
+          </summary>
+          <div className="assign-menu" role="group" aria-label="Assign to targets and groups">
+            {allGroups.length === 0 && allTargets.length === 0 && (
+              <p className="muted small">No targets yet.</p>
+            )}
+            {allGroups.map((g) => (
+              <label key={`g-${g}`} className="check">
+                <input
+                  type="checkbox"
+                  checked={assigned.groups.includes(g)}
+                  onChange={(e) =>
+                    setAssigned((a) => ({
+                      ...a,
+                      groups: e.target.checked ? [...a.groups, g] : a.groups.filter((x) => x !== g),
+                    }))
+                  }
+                />
+                Group {g}
+              </label>
+            ))}
+            {allTargets.map((t) => (
+              <label key={t.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={assigned.targets.includes(t.id)}
+                  onChange={(e) =>
+                    setAssigned((a) => ({
+                      ...a,
+                      targets: e.target.checked ? [...a.targets, t.id] : a.targets.filter((x) => x !== t.id),
+                    }))
+                  }
+                />
+                {t.name}
+              </label>
+            ))}
+          </div>
+        </details>
         <button
           type="button"
           className="button primary"
@@ -460,23 +510,31 @@ function ValueEditor(props: {
   v: ValueView
   id: string
   current: string
+  /** The selector in force ('' = the Value's default, which has no selector name). */
   selector: string
+  /** A literal value is set (set-value) instead of a selector. */
+  custom: boolean
   invalid: boolean
   onSelector(s: string): void
   onLiteral(x: string): void
 }) {
   const { v } = props
   if (v.selectors.length > 0 && v.type !== 'boolean') {
-    const custom = !props.selector
+    const custom = props.custom
+    const pick = (value: string) => {
+      if (value === '__custom') props.onLiteral(props.current)
+      // The default has no selector name: choosing it means the literal default value.
+      else if (value === '__default') props.onLiteral(v.default)
+      else props.onSelector(value)
+    }
     return (
       <div className="value-editor">
         <select
           id={props.id}
-          value={custom ? '__custom' : props.selector}
-          onChange={(e) =>
-            e.target.value === '__custom' ? props.onLiteral(props.current) : props.onSelector(e.target.value)
-          }
+          value={custom ? '__custom' : props.selector || '__default'}
+          onChange={(e) => pick(e.target.value)}
         >
+          <option value="__default">(default) — {v.default || '(empty)'}</option>
           {v.selectors.map((s) => (
             <option key={s.selector} value={s.selector}>
               {s.selector} — {s.value || '(empty)'}

@@ -245,6 +245,11 @@ export function contentHandlers(
     'tailorings.save': (req) => {
       const b = bench(req.sha256, req.benchmarkId)
       const base = profileOf(b, req.baseProfileId)
+      const unknown = req.targets.filter((id) => !ctx.repos.targets.get(id))
+      if (unknown.length) {
+        const message = `No target with id ${unknown[0]}: it may have been deleted`
+        throw new AppError('validation', message, [{ path: 'targets', message }])
+      }
       const existing = req.id ? content.tailoring(req.id) : undefined
       if (req.id && !existing) throw notFound('That tailoring')
       const t: Tailoring = {
