@@ -43,6 +43,7 @@ export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: st
   const importContent = useStore((s) => s.importContent)
   const toast = useStore((s) => s.toast)
   const [busy, setBusy] = useState('')
+  const [path, setPath] = useState('')
   useEffect(() => {
     void load()
   }, [load])
@@ -106,6 +107,26 @@ export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: st
           </ul>
         </details>
       )}
+      <form
+        className="import-path"
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (path.trim()) void onImport(path.trim())
+        }}
+      >
+        <label>
+          <span className="label">Import a datastream from a path on this computer</span>
+          <input
+            className="mono"
+            placeholder="/path/to/ssg-rhel9-ds.xml"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="button" disabled={!path.trim() || Boolean(busy)}>
+          Import
+        </button>
+      </form>
       {current && (
         <div className="toolbar">
           <label>
@@ -410,7 +431,7 @@ function ProfileEditor(props: {
                     />
                   </td>
                   <th scope="row">
-                    {r.title}
+                    <RuleDetail sha256={props.sha256} id={r.id} title={r.title} />
                     <div className="muted small mono">{short(r.id)}</div>
                   </th>
                   <td>
@@ -600,5 +621,41 @@ function ChangeList({ data, changes }: { data: ProfileData; changes: Changes }) 
         ))}
       </tbody>
     </table>
+  )
+}
+
+/** A rule's sanitised description, rationale and references, fetched when opened (plain text only). */
+function RuleDetail({ sha256, id, title }: { sha256: string; id: string; title: string }) {
+  const [detail, setDetail] = useState<Res<'content.rule'> | null>(null)
+  return (
+    <details
+      className="rule-detail"
+      onToggle={(e) => {
+        if ((e.target as HTMLDetailsElement).open && !detail)
+          void api.invoke('content.rule', { sha256, ruleId: id }).then(setDetail)
+      }}
+    >
+      <summary>{title}</summary>
+      {detail ? (
+        <div className="rule-text">
+          <p>{detail.description}</p>
+          {detail.rationale && (
+            <p>
+              <strong>Rationale. </strong>
+              {detail.rationale}
+            </p>
+          )}
+          <p className="small">
+            {detail.references.map((r) => (
+              <span className="chip" key={`${r.system}${r.id}`} title={r.href}>
+                {r.system} {r.id}
+              </span>
+            ))}
+          </p>
+        </div>
+      ) : (
+        <p className="muted small">Loading…</p>
+      )}
+    </details>
   )
 }

@@ -46,7 +46,7 @@ describe('variables page', () => {
     await page.getByRole('link', { name: 'Variables' }).click()
     await expect.poll(() => page.getByText('Import benchmark content first').isVisible()).toBe(true)
     await page.screenshot({ path: shot('variables-01-import') })
-    await page.getByRole('button', { name: 'Import' }).click()
+    await page.locator('.file-list').getByRole('button', { name: 'Import' }).click()
     await page.getByRole('combobox', { name: 'Profile' }).selectOption(PROFILE)
     await expect
       .poll(() => page.locator('[data-value="sshd_idle_timeout_value"]').isVisible(), { timeout: 20_000 })
@@ -71,6 +71,10 @@ describe('variables page', () => {
     await page.getByRole('tab', { name: /Rules/ }).click()
     await page.getByRole('searchbox', { name: 'Search rules' }).fill('sshd_disable_root_login')
     const row = page.locator('tr[data-rule="sshd_disable_root_login"]')
+    // The rule's description and references open in place, as plain text.
+    await row.locator('summary').click()
+    await expect.poll(() => row.locator('.rule-text').innerText()).toMatch(/Rationale\./)
+    expect(await row.locator('.rule-text').innerHTML()).not.toMatch(/<(script|a|code)\b/)
     await row.getByRole('checkbox').uncheck()
     expect(await row.getAttribute('class')).toContain('changed')
     await page.getByRole('tab', { name: /Changes/ }).click()
