@@ -126,6 +126,17 @@ const seeds: Record<number, Seed> = {
       expect(db.prepare('SELECT name FROM tailorings').get()).toEqual({ name: 'ACME' })
     },
   },
+  5: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO known_hosts (host, port, key_type, fingerprint, public_key, trusted_at)
+         VALUES ('10.0.0.5', 22, 'ssh-ed25519', 'SHA256:abc', 'AAAA', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT fingerprint FROM known_hosts').get()).toEqual({ fingerprint: 'SHA256:abc' })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>
