@@ -381,6 +381,51 @@ export type TailoringView = z.output<typeof TailoringView>
 
 const sha = z.string().regex(/^[0-9a-f]{64}$/, 'Content is named by the SHA-256 of its file')
 
+// ---- Scans ----
+
+export const RULE_STATUSES = [
+  'pass',
+  'fail',
+  'error',
+  'unknown',
+  'notapplicable',
+  'notchecked',
+  'notselected',
+  'informational',
+  'fixed',
+] as const
+
+export const ScanView = z.object({
+  id: z.string(),
+  targetId: z.string(),
+  trigger: z.enum(['manual', 'watch']),
+  state: z.enum(['running', 'done', 'failed', 'interrupted', 'cancelled']),
+  profileId: z.string(),
+  tailoringId: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.string(),
+  /** pass / (pass + fail), 0–100; null when nothing passed or failed. */
+  score: z.number().nullable(),
+  counts: z.record(z.string(), z.number()),
+  evidence: z.string().nullable(),
+  /** The content the scan evaluated (SHA-256), for rule details. */
+  contentSha256: z.string(),
+})
+export type ScanView = z.output<typeof ScanView>
+
+export const ResultView = z.object({
+  ruleId: z.string(),
+  status: z.enum(RULE_STATUSES),
+  severity: z.string(),
+  title: z.string(),
+  actual: z.string(),
+  expected: z.string(),
+  message: z.string(),
+  idents: z.array(z.object({ system: z.string(), id: z.string() })),
+})
+export type ResultView = z.output<typeof ResultView>
+
 const Id = z.object({ id: z.string().min(1, 'id is required') })
 const Empty = z.object({}).strict()
 
@@ -540,6 +585,25 @@ export const contract = {
     TailoringView,
   ),
   'tailorings.remove': channel(Id, z.object({ removed: z.literal(true) })),
+  'scan.start': channel(
+    z.object({
+      targetId: z.string().min(1, 'Choose a target'),
+      sha256: sha,
+      profileId: z.string().min(1, 'Choose a profile'),
+      tailoringId: z.string().optional(),
+    }),
+    z.object({ scanId: z.string() }),
+  ),
+  'scan.cancel': channel(z.object({ scanId: z.string().min(1) }), z.object({ cancelled: z.boolean() })),
+  'scans.list': channel(
+    z.object({ targetId: z.string().optional() }),
+    z.object({ scans: z.array(ScanView) }),
+  ),
+  'scans.latest': channel(Empty, z.object({ scans: z.array(ScanView) })),
+  'scan.results': channel(
+    z.object({ scanId: z.string().min(1) }),
+    z.object({ scan: ScanView, results: z.array(ResultView) }),
+  ),
   'tailorings.export': channel(Id, z.object({ fileName: z.string(), xml: z.string() })),
   'tailorings.import': channel(
     z.object({
@@ -563,6 +627,23 @@ export const CHANNELS = Object.keys(contract) as Channel[]
 
 /** Events pushed from the core to every face (IPC `webContents.send`, or Server-Sent Events). */
 export const events = {
+  'scan.progress': z.object({
+    scanId: z.string(),
+    targetId: z.string(),
+    phase: z.enum(['connect', 'prepare', 'upload', 'rule', 'fetch', 'ingest', 'cleanup']),
+    message: z.string().default(''),
+    ruleId: z.string().optional(),
+    status: z.string().optional(),
+    done: z.number().optional(),
+    total: z.number().optional(),
+  }),
+  'scan.finished': z.object({
+    scanId: z.string(),
+    targetId: z.string(),
+    state: z.enum(['done', 'failed', 'cancelled']),
+    score: z.number().nullable(),
+    error: z.string(),
+  }),
   'vault.changed': z.object({
     state: z.enum(['uninitialised', 'locked', 'unlocked']),
     reason: z.enum(['init', 'unlock', 'manual', 'idle', 'suspend', 'lock-screen', 'passphrase', 'settings']),

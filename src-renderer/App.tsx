@@ -13,6 +13,7 @@ import { SettingsPage } from './pages/Settings'
 import { PlannedPage } from './pages/Planned'
 import { VaultPage } from './pages/Vault'
 import { VariablesPage } from './pages/Variables'
+import { TargetDetailPage } from './pages/TargetDetail'
 
 export function App() {
   const route = useRoute()
@@ -69,6 +70,8 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
       return <TargetFormPage />
     case 'target-edit':
       return <TargetFormPage id={route.id} />
+    case 'target':
+      return <TargetDetailPage id={route.id} />
     case 'settings':
       return <SettingsPage />
     case 'vault':

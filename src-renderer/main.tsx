@@ -9,6 +9,7 @@ import './styles.css'
 subscribeToEvents()
 void useStore.getState().loadInfo()
 void useStore.getState().loadTargets()
+void useStore.getState().loadLatest()
 void useStore
   .getState()
   .loadVault()

@@ -6,6 +6,7 @@ export type Route =
   | { page: 'targets' }
   | { page: 'target-new' }
   | { page: 'target-edit'; id: string }
+  | { page: 'target'; id: string }
   | { page: 'variables'; sha?: string; profileId?: string }
   | { page: 'watch' | 'drift' | 'reports' | 'vault' | 'settings' }
   | { page: 'not-found'; path: string }
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
     if (!id) return { page: 'targets' }
     if (id === 'new') return { page: 'target-new' }
     if (action === 'edit') return { page: 'target-edit', id: decodeURIComponent(id) }
+    if (!action) return { page: 'target', id: decodeURIComponent(id) }
   }
   if (head === 'variables')
     return { page: 'variables', sha: id, profileId: action ? decodeURIComponent(action) : undefined }

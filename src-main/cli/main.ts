@@ -6,10 +6,18 @@ import { targetsCommand } from './targets'
 import { serveCommand } from './serve'
 import { vaultCommand } from './vault'
 import { contentCommand, tailoringCommand } from './content'
+import { scanCommand } from './scan'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
 
-const commands: Command[] = [targetsCommand, vaultCommand, contentCommand, tailoringCommand, serveCommand]
+const commands: Command[] = [
+  targetsCommand,
+  scanCommand,
+  vaultCommand,
+  contentCommand,
+  tailoringCommand,
+  serveCommand,
+]
 
 const HELP = `Driftwatch ${pkg.version} — compliance drift watch for auditors
 
@@ -25,7 +33,7 @@ Global options:
   -h, --help        help for Driftwatch or for one command
   -v, --version     print the version
 
-Exit codes: 0 success · 1 error (bad input, not found, conflict, failure) · 64 wrong usage
+Exit codes: 0 success · 1 error (bad input, not found, conflict, failure) · 2 scan found failing rules · 64 wrong usage
 Run "driftwatch <command> --help" for a command's options.`
 
 export async function main(argv: string[], out: Out): Promise<number> {

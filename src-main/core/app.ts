@@ -11,6 +11,8 @@ import { targetHandlers } from './targets/handlers'
 import { vaultHandlers } from './credentials/handlers'
 import { contentHandlers } from './content/handlers'
 import { ContentRepo } from './store/content'
+import { ScansRepo } from './store/scans'
+import { scanHandlers } from './scans/handlers'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
 import { defaultDataDir } from './paths'
@@ -49,6 +51,8 @@ export interface Core extends Dispatcher {
   handlers: Handlers
   dataDir: string
   vault: Vault
+  /** Resolves when no scan is running (tests and the CLI wait on it). */
+  idle(): Promise<void>
   /** Subscribe to pushed events; returns the unsubscribe function. */
   subscribe(listener: CoreEventListener): () => void
   close(): void
@@ -98,6 +102,12 @@ export function createCore(opts: CoreOptions): Core {
     },
   })
 
+  const content = new ContentRepo(db)
+  const scans = new ScansRepo(db)
+  const interrupted = scans.markInterrupted(clock.now().toISOString())
+  if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
+  const scanning = scanHandlers({ ...ctx, content, scans, vault })
+
   const handlers: Handlers = {
     'app.info': () => ({
       name: 'Driftwatch' as const,
@@ -109,7 +119,12 @@ export function createCore(opts: CoreOptions): Core {
     }),
     ...targetHandlers(ctx),
     ...vaultHandlers({ ...ctx, vault }),
-    ...contentHandlers({ ...ctx, content: new ContentRepo(db) }),
+    ...contentHandlers({ ...ctx, content }),
+    'scan.start': scanning['scan.start'],
+    'scan.cancel': scanning['scan.cancel'],
+    'scans.list': scanning['scans.list'],
+    'scans.latest': scanning['scans.latest'],
+    'scan.results': scanning['scan.results'],
   }
   const dispatcher = createDispatcher(handlers, logger)
 
@@ -126,7 +141,9 @@ export function createCore(opts: CoreOptions): Core {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+    idle: () => scanning.idle(),
     close() {
+      for (const c of scanning.running.values()) c.abort()
       listeners.clear()
       vault.close()
       if (db.open) db.close()

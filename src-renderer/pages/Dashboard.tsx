@@ -5,11 +5,13 @@ import { targetSelectors } from '../stores/targets-slice'
 import { EmptyState } from '../components/EmptyState'
 import { KindBadge } from '../components/KindBadge'
 import { targetAddress } from './target-address'
+import { ScoreBadge } from '../components/ScoreBadge'
 
 export function Dashboard() {
   const targets = useStore(targetSelectors.targets)
   const total = useStore(targetSelectors.total)
   const loaded = useStore(targetSelectors.loaded)
+  const latest = useStore((s) => s.latest)
   if (!loaded) return <p className="muted">Loading…</p>
   if (total === 0)
     return (
@@ -46,10 +48,17 @@ export function Dashboard() {
             <li className="card" key={t.id}>
               <div className="card-head">
                 <KindBadge kind={t.kind} />
-                <a href={`#/targets/${encodeURIComponent(t.id)}/edit`}>{t.name}</a>
+                <a href={`#/targets/${encodeURIComponent(t.id)}`}>{t.name}</a>
               </div>
               <p className="muted small">{targetAddress(t)}</p>
-              <p className="score-none">Not scanned yet</p>
+              {latest[t.id] ? (
+                <p className="score-line">
+                  <ScoreBadge score={latest[t.id]!.score} /> {latest[t.id]!.counts.fail ?? 0} failing ·{' '}
+                  {new Date(latest[t.id]!.startedAt).toLocaleDateString()}
+                </p>
+              ) : (
+                <p className="score-none">Not scanned yet</p>
+              )}
             </li>
           ))}
         </ul>

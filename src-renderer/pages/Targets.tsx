@@ -131,7 +131,7 @@ export function TargetsPage() {
                 {targets.map((t) => (
                   <tr key={t.id} data-target={t.name}>
                     <th scope="row">
-                      <a href={`#/targets/${encodeURIComponent(t.id)}/edit`}>{t.name}</a>
+                      <a href={`#/targets/${encodeURIComponent(t.id)}`}>{t.name}</a>
                       {t.description && <div className="muted small clamp">{t.description}</div>}
                     </th>
                     <td>

@@ -21,6 +21,8 @@ export function subscribeToEvents(): () => void {
     ),
     // Credentials name the targets that use them, so both lists refresh together.
     api.on('credentials.changed', () => void s().loadCredentials()),
+    api.on('scan.progress', (e) => s().onProgress(e)),
+    api.on('scan.finished', (e) => s().onFinished(e)),
   ]
   return () => offs.forEach((off) => off())
 }

@@ -5,8 +5,9 @@ import { createAppSlice, type AppSlice } from './app-slice'
 import { createTargetsSlice, type TargetsSlice } from './targets-slice'
 import { createVaultSlice, type VaultSlice } from './vault-slice'
 import { createContentSlice, type ContentSlice } from './content-slice'
+import { createScansSlice, type ScansSlice } from './scans-slice'
 
-export type State = AppSlice & TargetsSlice & VaultSlice & ContentSlice
+export type State = AppSlice & TargetsSlice & VaultSlice & ContentSlice & ScansSlice
 
 export const useStore = create<State>()(
   devtools(
@@ -15,6 +16,7 @@ export const useStore = create<State>()(
       ...createTargetsSlice(...a),
       ...createVaultSlice(...a),
       ...createContentSlice(...a),
+      ...createScansSlice(...a),
     }),
     { name: 'driftwatch', enabled: import.meta.env.DEV },
   ),

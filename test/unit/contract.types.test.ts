@@ -74,6 +74,11 @@ describe('per-channel request and response types', () => {
       | 'tailorings.remove'
       | 'tailorings.export'
       | 'tailorings.import'
+      | 'scan.start'
+      | 'scan.cancel'
+      | 'scans.list'
+      | 'scans.latest'
+      | 'scan.results'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<

@@ -65,5 +65,10 @@ export interface ConnectionReport {
 export interface Scanner<K extends Target['kind'] = Target['kind']> {
   kind: K
   test(target: Extract<Target, { kind: K }>, creds: unknown, signal: AbortSignal): Promise<ConnectionReport>
-  scan(target: Extract<Target, { kind: K }>, creds: unknown, plan: unknown, ctx: ScanContext): Promise<ScanOutcome>
+  scan(
+    target: Extract<Target, { kind: K }>,
+    creds: unknown,
+    plan: unknown,
+    ctx: ScanContext,
+  ): Promise<ScanOutcome>
 }

@@ -1,0 +1,196 @@
+// Scans and their results: a scan row is created 'running', and everything it produced — results, evidence,
+// the target's current status per rule — is committed in one transaction at its end. A crash leaves only
+// the 'running' row, which the next start marks 'interrupted': never a half-stored scan.
+import { createHash } from 'node:crypto'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import type { Db } from './db'
+import type { RuleResult, ScanOutcome } from '../scanners/scanner'
+
+export type ScanState = 'running' | 'done' | 'failed' | 'interrupted' | 'cancelled'
+
+export interface ScanRow {
+  id: string
+  targetId: string
+  trigger: 'manual' | 'watch'
+  state: ScanState
+  profileId: string
+  tailoringId: string | null
+  startedAt: string
+  finishedAt: string | null
+  error: string
+  score: number | null
+  counts: Record<string, number>
+  evidence: string | null
+  info: Record<string, string>
+}
+
+type Raw = Omit<
+  ScanRow,
+  'counts' | 'info' | 'targetId' | 'profileId' | 'tailoringId' | 'startedAt' | 'finishedAt'
+> & {
+  target_id: string
+  profile_id: string
+  tailoring_id: string | null
+  started_at: string
+  finished_at: string | null
+  counts: string
+  info: string
+}
+
+const toRow = (r: Raw): ScanRow => ({
+  id: r.id,
+  targetId: r.target_id,
+  trigger: r.trigger,
+  state: r.state,
+  profileId: r.profile_id,
+  tailoringId: r.tailoring_id,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  error: r.error,
+  score: r.score,
+  counts: JSON.parse(r.counts) as Record<string, number>,
+  evidence: r.evidence,
+  info: JSON.parse(r.info) as Record<string, string>,
+})
+
+/** pass / (pass + fail) × 100, as oscap's and SCAP Workbench's "score" is read by auditors; null without either. */
+export function scoreOf(results: RuleResult[]): number | null {
+  const pass = results.filter((r) => r.status === 'pass').length
+  const fail = results.filter((r) => r.status === 'fail').length
+  return pass + fail === 0 ? null : Math.round((pass / (pass + fail)) * 1000) / 10
+}
+
+export class ScansRepo {
+  constructor(private readonly db: Db) {}
+
+  begin(row: Pick<ScanRow, 'id' | 'targetId' | 'trigger' | 'profileId' | 'tailoringId' | 'startedAt'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO scans (id, target_id, trigger, state, profile_id, tailoring_id, started_at)
+         VALUES (?, ?, ?, 'running', ?, ?, ?)`,
+      )
+      .run(row.id, row.targetId, row.trigger, row.profileId, row.tailoringId, row.startedAt)
+  }
+
+  commit(id: string, outcome: ScanOutcome, at: string): ScanRow {
+    const scan = this.get(id)
+    if (!scan) throw new Error(`scan ${id} vanished`)
+    const counts: Record<string, number> = {}
+    for (const r of outcome.results) counts[r.status] = (counts[r.status] ?? 0) + 1
+    this.db.transaction(() => {
+      let evidenceSha: string | null = null
+      for (const e of outcome.evidence) {
+        const sha = createHash('sha256').update(e.bytes).digest('hex')
+        this.db
+          .prepare(
+            'INSERT OR IGNORE INTO evidence (sha256, media_type, bytes, gz, created_at) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(sha, e.mediaType, e.bytes.length, gzipSync(e.bytes), at)
+        evidenceSha ??= sha
+      }
+      const ins = this.db.prepare(
+        `INSERT INTO results (scan_id, rule_id, status, severity, title, actual, expected, message, idents)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      const current = this.db.prepare(
+        `INSERT INTO current_status (target_id, rule_id, status, actual, scan_id, since) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (target_id, rule_id) DO UPDATE SET
+           since = CASE WHEN current_status.status = excluded.status THEN current_status.since ELSE excluded.since END,
+           status = excluded.status, actual = excluded.actual, scan_id = excluded.scan_id`,
+      )
+      for (const r of outcome.results) {
+        ins.run(
+          id,
+          r.ruleId,
+          r.status,
+          r.severity,
+          r.title,
+          r.actual,
+          r.expected,
+          r.message,
+          JSON.stringify(r.idents),
+        )
+        // error and notchecked say nothing about the rule itself: the last real status stands.
+        if (r.status !== 'error' && r.status !== 'notchecked' && r.status !== 'notselected')
+          current.run(scan.targetId, r.ruleId, r.status, r.actual, id, at)
+      }
+      this.db
+        .prepare(
+          `UPDATE scans SET state = 'done', finished_at = ?, score = ?, counts = ?, evidence = ?, info = ? WHERE id = ?`,
+        )
+        .run(
+          at,
+          scoreOf(outcome.results),
+          JSON.stringify(counts),
+          evidenceSha,
+          JSON.stringify(outcome.info),
+          id,
+        )
+    })()
+    return this.get(id)!
+  }
+
+  finish(id: string, state: 'failed' | 'cancelled', error: string, at: string): void {
+    this.db
+      .prepare(`UPDATE scans SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'`)
+      .run(state, error, at, id)
+  }
+
+  /** At start-up: scans left running by a crash or a kill are marked, not resumed or half-kept. */
+  markInterrupted(at: string): number {
+    return this.db
+      .prepare(
+        `UPDATE scans SET state = 'interrupted', finished_at = ?, error = 'Driftwatch stopped during this scan' WHERE state = 'running'`,
+      )
+      .run(at).changes
+  }
+
+  get(id: string): ScanRow | undefined {
+    const r = this.db.prepare('SELECT * FROM scans WHERE id = ?').get(id) as Raw | undefined
+    return r ? toRow(r) : undefined
+  }
+
+  list(targetId?: string, limit = 200): ScanRow[] {
+    const rows = (
+      targetId
+        ? this.db
+            .prepare('SELECT * FROM scans WHERE target_id = ? ORDER BY started_at DESC LIMIT ?')
+            .all(targetId, limit)
+        : this.db.prepare('SELECT * FROM scans ORDER BY started_at DESC LIMIT ?').all(limit)
+    ) as Raw[]
+    return rows.map(toRow)
+  }
+
+  /** The latest finished scan of each target (for the dashboard's scores). */
+  latestPerTarget(): ScanRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.* FROM scans s JOIN (SELECT target_id, max(started_at) AS m FROM scans WHERE state = 'done' GROUP BY target_id) l
+           ON s.target_id = l.target_id AND s.started_at = l.m WHERE s.state = 'done'`,
+      )
+      .all() as Raw[]
+    return rows.map(toRow)
+  }
+
+  results(scanId: string): RuleResult[] {
+    const rows = this.db
+      .prepare('SELECT * FROM results WHERE scan_id = ? ORDER BY rule_id')
+      .all(scanId) as (Omit<RuleResult, 'ruleId' | 'idents'> & { rule_id: string; idents: string })[]
+    return rows.map((r) => ({
+      ruleId: r.rule_id,
+      status: r.status,
+      severity: r.severity,
+      title: r.title,
+      actual: r.actual,
+      expected: r.expected,
+      message: r.message,
+      idents: JSON.parse(r.idents) as RuleResult['idents'],
+    }))
+  }
+
+  evidence(sha: string): { mediaType: string; bytes: Buffer } | undefined {
+    const r = this.db.prepare('SELECT media_type, gz FROM evidence WHERE sha256 = ?').get(sha) as
+      { media_type: string; gz: Buffer } | undefined
+    return r ? { mediaType: r.media_type, bytes: gunzipSync(r.gz) } : undefined
+  }
+}

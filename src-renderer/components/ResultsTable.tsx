@@ -1,0 +1,132 @@
+// Scan results as a virtualised table: only the rows in view are rendered, so 20,000 rules scroll as
+// smoothly as 20. Filter by status, severity and text; sort by any column; pick a row for its detail.
+import { useMemo, useState, type UIEvent } from 'react'
+import type { ResultView } from '../../src-preload/contract'
+
+const ROW = 36
+const VIEW = 520
+const SEVERITY_ORDER: Record<string, number> = { high: 0, medium: 1, low: 2, info: 3, unknown: 4 }
+type SortKey = 'status' | 'severity' | 'title'
+
+export function ResultsTable(props: {
+  results: ResultView[]
+  selected?: string
+  onSelect(r: ResultView): void
+}) {
+  const [status, setStatus] = useState('')
+  const [severity, setSeverity] = useState('')
+  const [query, setQuery] = useState('')
+  const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: 'severity', asc: true })
+  const [top, setTop] = useState(0)
+
+  const statuses = useMemo(() => [...new Set(props.results.map((r) => r.status))].sort(), [props.results])
+  const rows = useMemo(() => {
+    const q = query.toLowerCase()
+    const filtered = props.results.filter(
+      (r) =>
+        (!status || r.status === status) &&
+        (!severity || r.severity === severity) &&
+        (!q || r.title.toLowerCase().includes(q) || r.ruleId.toLowerCase().includes(q)),
+    )
+    const cmp = (a: ResultView, b: ResultView) => {
+      const d =
+        sort.key === 'severity'
+          ? (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9)
+          : a[sort.key].localeCompare(b[sort.key])
+      return (sort.asc ? d : -d) || a.title.localeCompare(b.title)
+    }
+    return filtered.sort(cmp)
+  }, [props.results, status, severity, query, sort])
+
+  const first = Math.max(0, Math.floor(top / ROW) - 5)
+  const visible = rows.slice(first, first + Math.ceil(VIEW / ROW) + 10)
+  const header = (key: SortKey, label: string) => (
+    <button
+      type="button"
+      className="sort"
+      aria-sort={sort.key === key ? (sort.asc ? 'ascending' : 'descending') : 'none'}
+      onClick={() => setSort((s) => ({ key, asc: s.key === key ? !s.asc : true }))}
+    >
+      {label} {sort.key === key ? (sort.asc ? '▲' : '▼') : ''}
+    </button>
+  )
+
+  return (
+    <section aria-label="Results">
+      <div className="toolbar">
+        <label className="search">
+          <span className="sr-only">Filter results</span>
+          <input
+            type="search"
+            placeholder="Filter by rule or title"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+        </label>
+        <label>
+          <span className="sr-only">Status</span>
+          <select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">All statuses</option>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="sr-only">Severity</span>
+          <select aria-label="Severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
+            <option value="">All severities</option>
+            {['high', 'medium', 'low', 'info', 'unknown'].map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted small" aria-live="polite">
+          {rows.length} of {props.results.length} rules
+        </span>
+      </div>
+      <div className="vtable" role="table" aria-label="Rule results" aria-rowcount={rows.length}>
+        <div className="vrow vhead" role="row">
+          <span role="columnheader">{header('status', 'Status')}</span>
+          <span role="columnheader">{header('severity', 'Severity')}</span>
+          <span role="columnheader">{header('title', 'Rule')}</span>
+        </div>
+        <div
+          className="vbody"
+          style={{ height: VIEW }}
+          onScroll={(e: UIEvent<HTMLDivElement>) => setTop(e.currentTarget.scrollTop)}
+        >
+          <div style={{ height: rows.length * ROW, position: 'relative' }}>
+            {visible.map((r, i) => (
+              <div
+                key={r.ruleId}
+                role="row"
+                tabIndex={0}
+                data-rule={r.ruleId}
+                aria-selected={props.selected === r.ruleId}
+                className={`vrow${props.selected === r.ruleId ? ' selected' : ''}`}
+                style={{ position: 'absolute', top: (first + i) * ROW, height: ROW, left: 0, right: 0 }}
+                onClick={() => props.onSelect(r)}
+                onKeyDown={(e) => e.key === 'Enter' && props.onSelect(r)}
+              >
+                <span role="cell">
+                  <span className={`status status-${r.status}`}>{r.status}</span>
+                </span>
+                <span role="cell" className={`sev sev-${r.severity}`}>
+                  {r.severity}
+                </span>
+                <span role="cell" className="clip" title={r.ruleId}>
+                  {r.title}
+                </span>
+              </div>
+            ))}
+          </div>
+        </div>
+      </div>
+    </section>
+  )
+}

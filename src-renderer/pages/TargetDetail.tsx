@@ -1,0 +1,282 @@
+// A target's page: scan it now (with live progress and cancel), its latest score and counts as a chart,
+// the results table, a rule's detail, and the scan history.
+import { useEffect, useState } from 'react'
+import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import type { Res, ResultView, ScanView } from '../../src-preload/contract'
+import { api } from '../api/client'
+import { useStore } from '../stores'
+import { scanSelectors } from '../stores/scans-slice'
+import { contentSelectors } from '../stores/content-slice'
+import { targetSelectors } from '../stores/targets-slice'
+import { KindBadge } from '../components/KindBadge'
+import { ScoreBadge } from '../components/ScoreBadge'
+import { ResultsTable } from '../components/ResultsTable'
+import { EmptyState } from '../components/EmptyState'
+import { targetAddress } from './target-address'
+
+const STATUS_COLOURS: Record<string, string> = {
+  pass: '#16a34a',
+  fail: '#dc2626',
+  error: '#9333ea',
+  notapplicable: '#94a3b8',
+  notchecked: '#64748b',
+  informational: '#0ea5e9',
+  unknown: '#f59e0b',
+  fixed: '#22c55e',
+}
+
+export function TargetDetailPage({ id }: { id: string }) {
+  const target = useStore(targetSelectors.byId(id))
+  const live = useStore(scanSelectors.live(id))
+  const latest = useStore((s) => s.latest[id])
+  const [history, setHistory] = useState<ScanView[]>([])
+  const [shown, setShown] = useState<Res<'scan.results'> | null>(null)
+  const [selected, setSelected] = useState<ResultView | null>(null)
+
+  useEffect(() => {
+    void api.invoke('scans.list', { targetId: id }).then((r) => setHistory(r.scans))
+  }, [id, latest?.id, live?.scanId])
+  useEffect(() => {
+    const scan = latest
+    if (scan) void api.invoke('scan.results', { scanId: scan.id }).then(setShown)
+  }, [latest])
+
+  if (!target)
+    return (
+      <EmptyState
+        title="Target not found"
+        body="It may have been deleted."
+        action={{ label: 'Back to targets', href: '#/targets' }}
+      />
+    )
+  const counts = shown ? Object.entries(shown.scan.counts).map(([status, n]) => ({ status, n })) : []
+  const last = history[0]
+
+  return (
+    <>
+      <header className="page-head">
+        <div>
+          <h1>
+            {target.name} <KindBadge kind={target.kind} />
+          </h1>
+          <p className="muted small mono">{targetAddress(target)}</p>
+        </div>
+        <a className="button" href={`#/targets/${encodeURIComponent(id)}/edit`}>
+          Edit
+        </a>
+      </header>
+      <ScanPanel targetId={id} />
+      {last && last.state !== 'done' && last.state !== 'running' && (
+        <p className="banner error" role="alert">
+          Last scan {last.state}: {last.error}
+        </p>
+      )}
+      {!shown ? (
+        !live && (
+          <EmptyState title="Not scanned yet" body="Choose content and a profile above and start a scan." />
+        )
+      ) : (
+        <>
+          <section className="summary" aria-label="Latest scan">
+            <div className="score-box">
+              <ScoreBadge score={shown.scan.score} size="large" />
+              <span className="muted small">score on {new Date(shown.scan.startedAt).toLocaleString()}</span>
+            </div>
+            <div className="chart" aria-label="Results by status">
+              <ResponsiveContainer width="100%" height={140}>
+                <BarChart data={counts} layout="vertical" margin={{ left: 20, right: 20 }}>
+                  <XAxis type="number" hide />
+                  <YAxis type="category" dataKey="status" width={100} tick={{ fontSize: 12 }} />
+                  <Tooltip />
+                  <Bar dataKey="n" isAnimationActive={false} label={{ position: 'right', fontSize: 12 }}>
+                    {counts.map((c) => (
+                      <Cell key={c.status} fill={STATUS_COLOURS[c.status] ?? '#64748b'} />
+                    ))}
+                  </Bar>
+                </BarChart>
+              </ResponsiveContainer>
+            </div>
+          </section>
+          <div className="results-layout">
+            <ResultsTable results={shown.results} selected={selected?.ruleId} onSelect={setSelected} />
+            {selected && (
+              <RuleDetailPanel
+                sha256={shown.scan.contentSha256}
+                result={selected}
+                onClose={() => setSelected(null)}
+              />
+            )}
+          </div>
+        </>
+      )}
+      {history.length > 0 && (
+        <section>
+          <h2>Scan history</h2>
+          <table className="table" aria-label="Scan history">
+            <tbody>
+              {history.map((s) => (
+                <tr key={s.id}>
+                  <td>{new Date(s.startedAt).toLocaleString()}</td>
+                  <td>{s.state}</td>
+                  <td>
+                    <ScoreBadge score={s.score} />
+                  </td>
+                  <td className="muted small">{s.error || `${s.counts.fail ?? 0} failing`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </>
+  )
+}
+
+function ScanPanel({ targetId }: { targetId: string }) {
+  const content = useStore(contentSelectors.content)
+  const tailorings = useStore(contentSelectors.tailorings)
+  const loadContent = useStore((s) => s.loadContent)
+  const live = useStore(scanSelectors.live(targetId))
+  const toast = useStore((s) => s.toast)
+  const [sha, setSha] = useState('')
+  const [profiles, setProfiles] = useState<{ id: string; title: string }[]>([])
+  const [profileId, setProfileId] = useState('')
+  const [tailoringId, setTailoringId] = useState('')
+  useEffect(() => {
+    void loadContent()
+  }, [loadContent])
+  const current = sha || content[0]?.sha256 || ''
+  useEffect(() => {
+    if (current) void api.invoke('content.profiles', { sha256: current }).then((r) => setProfiles(r.profiles))
+  }, [current])
+
+  if (content.length === 0)
+    return (
+      <p className="banner">
+        Import benchmark content on the <a href="#/variables">Variables</a> page to scan this target.
+      </p>
+    )
+  const start = async () => {
+    try {
+      await api.invoke('scan.start', {
+        targetId,
+        sha256: current,
+        profileId,
+        tailoringId: tailoringId || undefined,
+      })
+    } catch (err) {
+      toast('error', (err as Error).message)
+    }
+  }
+  const pct = live?.total ? Math.min(100, Math.round((live.done / live.total) * 100)) : 0
+  return (
+    <section className="scan-panel" aria-label="Scan">
+      <select aria-label="Content" value={current} onChange={(e) => setSha(e.target.value)}>
+        {content.map((c) => (
+          <option key={c.sha256} value={c.sha256}>
+            {c.benchmarks[0]?.title ?? c.fileName}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Scan profile" value={profileId} onChange={(e) => setProfileId(e.target.value)}>
+        <option value="">Profile…</option>
+        {profiles.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.title}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Tailoring" value={tailoringId} onChange={(e) => setTailoringId(e.target.value)}>
+        <option value="">No tailoring</option>
+        {tailorings
+          .filter((t) => t.contentSha256 === current && (!profileId || t.baseProfileId === profileId))
+          .map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+      </select>
+      {live ? (
+        <>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Scan progress"
+            aria-valuenow={pct}
+            aria-valuemin={0}
+            aria-valuemax={100}
+          >
+            <span style={{ width: `${pct}%` }} />
+          </div>
+          <span className="muted small clip">
+            {live.total ? `${live.done} / ${live.total} rules` : live.message}
+          </span>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void api.invoke('scan.cancel', { scanId: live.scanId })}
+          >
+            Cancel
+          </button>
+        </>
+      ) : (
+        <button type="button" className="button primary" disabled={!profileId} onClick={() => void start()}>
+          Scan now
+        </button>
+      )}
+    </section>
+  )
+}
+
+function RuleDetailPanel({
+  sha256,
+  result,
+  onClose,
+}: {
+  sha256: string
+  result: ResultView
+  onClose(): void
+}) {
+  const [detail, setDetail] = useState<Res<'content.rule'> | null>(null)
+  useEffect(() => {
+    if (sha256)
+      void api
+        .invoke('content.rule', { sha256, ruleId: result.ruleId })
+        .then(setDetail, () => setDetail(null))
+  }, [sha256, result.ruleId])
+  return (
+    <aside className="rule-panel" aria-label="Rule detail">
+      <button type="button" className="link close" onClick={onClose} aria-label="Close rule detail">
+        ×
+      </button>
+      <h2>{result.title}</h2>
+      <p>
+        <span className={`status status-${result.status}`}>{result.status}</span>{' '}
+        <span className={`sev sev-${result.severity}`}>{result.severity}</span>
+      </p>
+      <p className="muted small mono">{result.ruleId}</p>
+      {detail && <p className="rule-text">{detail.description}</p>}
+      {detail?.rationale && (
+        <p className="rule-text">
+          <strong>Rationale. </strong>
+          {detail.rationale}
+        </p>
+      )}
+      {result.message && (
+        <>
+          <h3>Evidence</h3>
+          <pre className="evidence">{result.message}</pre>
+        </>
+      )}
+      {detail && (
+        <p className="small">
+          {detail.references.map((r) => (
+            <span className="chip" key={`${r.system}${r.id}`}>
+              {r.system} {r.id}
+            </span>
+          ))}
+        </p>
+      )}
+    </aside>
+  )
+}

@@ -1,0 +1,152 @@
+// Scanning this computer end to end with the real oscap and the Debian 11 SSG datastream (widened to
+// Debian 12): progress, results committed with evidence, parity with a plain oscap run, cancel, crash marks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createCore, type Core } from '../../src-main/core/app'
+import type { EventPayload } from '../../src-preload/contract'
+import { widenedDebian11Datastream } from '../services/lib'
+import { useTmpDirs } from '../helpers/tmp-dir'
+import { call } from '../helpers/core'
+import { runCli } from '../helpers/cli'
+
+const PROFILE = 'xccdf_org.ssgproject.content_profile_standard'
+const tmp = useTmpDirs('all')
+let dir: string
+let dataDir: string
+let ds: string
+let core: Core
+let sha256: string
+let targetId: string
+
+const driftwatchTemps = () => readdirSync(tmpdir()).filter((n) => n.startsWith('driftwatch.'))
+
+beforeAll(async () => {
+  dir = tmp.make('dw-scan-local-')
+  dataDir = join(dir, 'data')
+  ds = await widenedDebian11Datastream(dir)
+  core = createCore({ face: 'cli', dataDir })
+  sha256 = (await call(core, 'content.import', { path: ds })).sha256
+  targetId = (
+    await call(core, 'targets.create', { target: { kind: 'local', name: 'laptop', groups: ['fleet'] } })
+  ).id
+}, 60_000)
+
+afterAll(() => core?.close())
+
+async function scanAndWait(req: { tailoringId?: string } = {}) {
+  const progress: EventPayload<'scan.progress'>[] = []
+  let finished: EventPayload<'scan.finished'> | undefined
+  const off = core.subscribe((name, p) => {
+    if (name === 'scan.progress') progress.push(p as EventPayload<'scan.progress'>)
+    if (name === 'scan.finished') finished = p as EventPayload<'scan.finished'>
+  })
+  const { scanId } = await call(core, 'scan.start', { targetId, sha256, profileId: PROFILE, ...req })
+  await core.idle()
+  off()
+  return { scanId, progress, finished: finished! }
+}
+
+describe('scanning this computer', () => {
+  it('streams per-rule progress, commits results with the ARF as evidence, and matches a plain oscap run', async () => {
+    const before = driftwatchTemps()
+    const { scanId, progress, finished } = await scanAndWait()
+    expect(finished).toMatchObject({ scanId, state: 'done', error: '' })
+    const rules = progress.filter((p) => p.phase === 'rule')
+    expect(rules.length).toBeGreaterThan(20)
+    expect(rules.at(-1)!.done).toBe(rules.length)
+
+    const { scan, results } = await call(core, 'scan.results', { scanId })
+    const pass = results.filter((r) => r.status === 'pass').length
+    const fail = results.filter((r) => r.status === 'fail').length
+    expect(pass + fail).toBeGreaterThan(0)
+    expect(scan.score).toBe(Math.round((pass / (pass + fail)) * 1000) / 10)
+    expect(results.every((r) => r.title && r.title !== r.ruleId)).toBe(true)
+
+    // The evidence is the ARF itself, stored by its SHA-256.
+    expect(scan.evidence).toMatch(/^[0-9a-f]{64}$/)
+
+    // Parity: the same statuses as oscap run directly on the same content and profile.
+    const plain = join(dir, 'plain-arf.xml')
+    try {
+      execFileSync('oscap', ['xccdf', 'eval', '--profile', PROFILE, '--results-arf', plain, ds], {
+        stdio: 'ignore',
+      })
+    } catch (err) {
+      if ((err as { status?: number }).status !== 2) throw err
+    }
+    const xml = readFileSync(plain, 'utf8')
+    const expected = new Map(
+      [...xml.matchAll(/<rule-result[^>]*idref="([^"]+)"[\s\S]*?<result>(\w+)<\/result>/g)]
+        .filter((m) => m[2] !== 'notselected')
+        .map((m) => [m[1]!, m[2]!]),
+    )
+    expect(new Map(results.map((r) => [r.ruleId, r.status]))).toEqual(expected)
+    expect(driftwatchTemps()).toEqual(before)
+  }, 120_000)
+
+  it('cancels: the scan is marked cancelled, nothing is stored, the temp dir is gone', async () => {
+    const before = driftwatchTemps()
+    const finishedP = new Promise<EventPayload<'scan.finished'>>((resolve) => {
+      const off = core.subscribe((name, p) => {
+        if (name === 'scan.progress' && (p as EventPayload<'scan.progress'>).phase === 'rule')
+          void core.invoke('scan.cancel', { scanId: (p as EventPayload<'scan.progress'>).scanId })
+        if (name === 'scan.finished') {
+          off()
+          resolve(p as EventPayload<'scan.finished'>)
+        }
+      })
+    })
+    const { scanId } = await call(core, 'scan.start', { targetId, sha256, profileId: PROFILE })
+    const finished = await finishedP
+    await core.idle()
+    expect(finished).toMatchObject({ scanId, state: 'cancelled' })
+    expect((await call(core, 'scan.results', { scanId })).results).toEqual([])
+    expect(driftwatchTemps()).toEqual(before)
+  }, 120_000)
+
+  it('refuses a second scan of the same target while one runs', async () => {
+    const first = await call(core, 'scan.start', { targetId, sha256, profileId: PROFILE })
+    const second = await core.invoke('scan.start', { targetId, sha256, profileId: PROFILE })
+    expect(second.ok).toBe(false)
+    expect(!second.ok && second.error.message).toBe('laptop is already being scanned')
+    await call(core, 'scan.cancel', { scanId: first.scanId })
+    await core.idle()
+  }, 60_000)
+
+  it('marks a scan left running by a crash as interrupted at the next start', async () => {
+    core.close()
+    const { openDatabase } = await import('../../src-main/core/store/db')
+    const db = openDatabase(join(dataDir, 'driftwatch.db'))
+    db.prepare(
+      `INSERT INTO scans (id, target_id, trigger, state, profile_id, started_at) VALUES ('crashed', ?, 'manual', 'running', ?, 't')`,
+    ).run(targetId, PROFILE)
+    db.close()
+    core = createCore({ face: 'cli', dataDir })
+    const { scans } = await call(core, 'scans.list', { targetId })
+    expect(scans.find((s) => s.id === 'crashed')).toMatchObject({
+      state: 'interrupted',
+      error: 'Driftwatch stopped during this scan',
+    })
+  })
+
+  it('driftwatch scan exits 2 when some rules fail, and scans a group', async () => {
+    core.close()
+    const r = await runCli([
+      'scan',
+      'fleet',
+      '--content',
+      sha256.slice(0, 12),
+      '--profile',
+      'standard',
+      '--data-dir',
+      dataDir,
+    ])
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toMatch(/^laptop: score [\d.]+% · \d+ pass · \d+ fail/)
+    expect(r.code).toBe(/ 0 fail /.test(r.stdout) ? 0 : 2)
+    core = createCore({ face: 'cli', dataDir })
+  }, 120_000)
+})
