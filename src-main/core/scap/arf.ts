@@ -1,14 +1,53 @@
-// Reads an ARF (or bare XCCDF TestResult) streaming: per rule-result its status, severity, idents and check
-// messages, plus the TestResult's target, profile and set-values. Refuses DTDs, caps size and depth, and
-// refuses a result set that names one rule twice.
-import { SaxesParser, type SaxesTagNS } from 'saxes'
-import { identSystem } from './datastream'
-import { ScapError } from './types'
+// Reads scan results (an ARF report as `oscap --results-arf` writes it, or an XCCDF 1.2 TestResult) in one
+// streaming pass into per-rule results, with the titles and idents of the benchmark the ARF carries.
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes'
 import type { RuleResult, RuleStatus } from '../scanners/scanner'
+import { DEFAULT_LIMITS, identSystem, type Limits } from './datastream'
+import { ScapError } from './types'
 
+export type { Limits } from './datastream'
+/** The earlier name of the limits this reader takes. */
+export type ArfLimits = Limits
+
+export interface ArfTestResult {
+  id: string
+  benchmarkId?: string
+  profileId: string
+  startTime: string
+  endTime: string
+  /** The <target> the scan ran on: a host name. */
+  target: string
+  /** target-facts by name; a fact that repeats (a host's several MAC addresses) is joined with ', '. */
+  targetFacts: Record<string, string>
+  /** The scanner's own <score> (oscap's weighted default model), not pass / (pass + fail). */
+  score?: number
+  /** Value id → the value the scan used. */
+  setValues: Record<string, string>
+}
+
+export interface ArfResults {
+  testResult: ArfTestResult
+  results: RuleResult[]
+}
+
+export interface ArfSummary {
+  total: number
+  byStatus: Record<RuleStatus, number>
+  bySeverity: Record<string, number>
+  /** Failed rules by severity: what the auditor triages first. */
+  failedBySeverity: Record<string, number>
+  /** pass / (pass + fail) as 0–100, or null when no rule passed or failed. */
+  score: number | null
+}
+
+const NS_ARF = 'http://scap.nist.gov/schema/asset-reporting-format/1.1'
 const NS_XCCDF = 'http://checklists.nist.gov/xccdf/1.2'
 const CHUNK = 64 * 1024
-const STATUSES = new Set<RuleStatus>([
+const DEFAULT_SCORING = 'urn:xccdf:scoring:default'
+
+export const RULE_STATUSES: readonly RuleStatus[] = [
   'pass',
   'fail',
   'error',
@@ -18,199 +57,563 @@ const STATUSES = new Set<RuleStatus>([
   'notselected',
   'informational',
   'fixed',
-])
+]
+const STATUS_SET = new Set<string>(RULE_STATUSES)
 
-export interface ArfLimits {
-  maxBytes?: number
-  maxDepth?: number
-  maxResults?: number
-  maxTextLength?: number
-}
-const DEFAULTS: Required<ArfLimits> = {
-  maxBytes: 1024 * 1024 * 1024,
-  maxDepth: 256,
-  maxResults: 500_000,
-  maxTextLength: 8 * 1024 * 1024,
+function mib(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB` : `${n} bytes`
 }
 
-export interface ArfTestResult {
-  id: string
-  profileId: string
-  startTime: string
-  endTime: string
-  target: string
-  targetFacts: Record<string, string>
-  score?: number
-  setValues: Record<string, string>
+function count(n: number): string {
+  return n.toLocaleString('en-US')
 }
 
-export interface ArfResults {
-  testResult: ArfTestResult
-  results: RuleResult[]
+function attr(tag: SaxesTagNS, local: string): string | undefined {
+  // XCCDF attributes are unqualified; a prefixed one with the same local name is someone else's.
+  const a = tag.attributes[local] as SaxesAttributeNS | undefined
+  return a === undefined ? undefined : a.value
 }
 
+function collapse(s: string): string {
+  return s.replace(/\s+/g, ' ').trim()
+}
+
+// The same check as the datastream reader's: the decoder only says "invalid", an auditor needs the offset.
+function firstBadUtf8(buf: Buffer): number {
+  let i = 0
+  while (i < buf.length) {
+    const b = buf[i]!
+    const n =
+      b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1
+    if (n < 0) return i
+    for (let k = 1; k <= n; k++) {
+      if (i + k >= buf.length) return -1
+      if ((buf[i + k]! & 0xc0) !== 0x80) return i
+    }
+    i += n + 1
+  }
+  return -1
+}
+
+/**
+ * Parses ARF results from a file path, bytes or a stream, never building a document tree. Refuses DTDs,
+ * enforces the datastream reader's limits, and throws a ScapError naming what is wrong: malformed or cut-off
+ * XML, not UTF-8, no TestResult, a rule with two results, or a result for a rule the benchmark lacks.
+ */
 export async function parseArf(
-  source: Buffer,
-  opts: ArfLimits & { signal?: AbortSignal } = {},
+  source: string | Buffer | NodeJS.ReadableStream,
+  opts: Limits & { signal?: AbortSignal } = {},
 ): Promise<ArfResults> {
-  const lim = {
-    ...DEFAULTS,
-    ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
-  } as Required<ArfLimits>
-  if (source.length > lim.maxBytes)
+  const lim: Required<Limits> = { ...DEFAULT_LIMITS }
+  for (const k of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+    const v = opts[k]
+    if (v !== undefined) lim[k] = v
+  }
+  const signal = opts.signal
+  signal?.throwIfAborted()
+
+  if (typeof source === 'string') {
+    const st = await stat(source)
+    if (st.size > lim.maxBytes) {
+      throw new ScapError(
+        'too_large',
+        `The file is ${mib(st.size)}, over the ${mib(lim.maxBytes)} limit for results`,
+      )
+    }
+  }
+
+  const p = new ArfParser(lim)
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  let bytes = 0
+
+  const feed = (chunk: Buffer): void => {
+    signal?.throwIfAborted()
+    const start = bytes
+    bytes += chunk.length
+    if (bytes > lim.maxBytes) {
+      throw new ScapError('too_large', `The file is over the ${mib(lim.maxBytes)} limit for results`)
+    }
+    let text: string
+    try {
+      text = decoder.decode(chunk, { stream: true })
+    } catch {
+      const at = firstBadUtf8(chunk)
+      throw new ScapError(
+        'malformed',
+        `The file is not valid UTF-8 (bad byte sequence at byte ${at >= 0 ? start + at : start}); ` +
+          'results must be UTF-8',
+      )
+    }
+    p.write(text)
+  }
+
+  if (Buffer.isBuffer(source)) {
+    for (let i = 0; i < source.length; i += CHUNK) feed(source.subarray(i, i + CHUNK))
+  } else {
+    // A throw inside the loop ends the iteration, which destroys the stream: no file handle is left open.
+    const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: CHUNK }) : source
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      if (typeof chunk !== 'string') {
+        // A large chunk from someone else's stream is cut up so the limits bite at the same granularity.
+        for (let i = 0; i < chunk.length; i += CHUNK) feed(chunk.subarray(i, i + CHUNK))
+      } else feed(Buffer.from(chunk, 'utf8'))
+    }
+  }
+  try {
+    p.write(decoder.decode())
+  } catch (e) {
+    if (e instanceof ScapError) throw e
+    throw new ScapError('malformed', 'The file is not valid UTF-8 (it ends inside a character)')
+  }
+  p.close()
+  return p.finish()
+}
+
+/** Counts by status and severity, and the score auditors quote: pass / (pass + fail), 0–100. */
+export function arfSummary(results: readonly RuleResult[]): ArfSummary {
+  const byStatus = Object.fromEntries(RULE_STATUSES.map((s) => [s, 0])) as Record<RuleStatus, number>
+  const bySeverity: Record<string, number> = {}
+  const failedBySeverity: Record<string, number> = {}
+  for (const r of results) {
+    byStatus[r.status]++
+    bySeverity[r.severity] = (bySeverity[r.severity] ?? 0) + 1
+    if (r.status === 'fail') failedBySeverity[r.severity] = (failedBySeverity[r.severity] ?? 0) + 1
+  }
+  const decided = byStatus.pass + byStatus.fail
+  return {
+    total: results.length,
+    byStatus,
+    bySeverity,
+    failedBySeverity,
+    score: decided === 0 ? null : (100 * byStatus.pass) / decided,
+  }
+}
+
+interface Capture {
+  depth: number
+  out: string
+  done: (text: string) => void
+}
+
+interface BenchRule {
+  title: string
+  severity: string
+  idents: { system: string; id: string }[]
+}
+
+interface ResultDraft extends RuleResult {
+  /** Whether the <result> element was seen: a rule-result without one says nothing. */
+  hasResult: boolean
+  messages: string[]
+  line: number
+}
+
+type Kind = 'other' | 'benchmark' | 'bench-rule' | 'test-result' | 'rule-result' | 'target-facts' | 'capture'
+
+class ArfParser {
+  private readonly sax: SaxesParser<{ xmlns: true; position: true }>
+  private readonly lim: Required<Limits>
+  private depth = 0
+  private elements = 0
+  private lastEventAt = 0
+  private inOpenTag = false
+  private sawRoot = false
+  private sawDecl = false
+  private readonly kinds: Kind[] = []
+  private capture: Capture | null = null
+  private readonly textOn = (t: string): void => this.onText(t)
+
+  /** Benchmark id → its rules, from every Benchmark the file carries (an ARF's report-request). */
+  private readonly benchmarks = new Map<string, Map<string, BenchRule>>()
+  private benchRules: Map<string, BenchRule> | null = null
+  private benchRule: BenchRule | null = null
+  private benchRuleCount = 0
+
+  private testResults = 0
+  private tr: ArfTestResult | null = null
+  private scores: { system: string; value: number }[] = []
+  private readonly results: ResultDraft[] = []
+  private readonly seen = new Set<string>()
+  private rr: ResultDraft | null = null
+
+  constructor(lim: Required<Limits>) {
+    this.lim = lim
+    this.sax = new SaxesParser({ xmlns: true, position: true })
+    // Every handler set on a saxes parser is a property added after construction; past a handful V8 makes the
+    // parser slow (measured 3x in bench/arf-ingest), so comments, PIs and the XML declaration get none.
+    this.sax.on('doctype', () => {
+      throw new ScapError(
+        'doctype',
+        'The file declares a DOCTYPE; Driftwatch refuses DTDs and entities in results',
+      )
+    })
+    this.sax.on('opentagstart', () => this.onOpenStart())
+    this.sax.on('opentag', (t) => this.onOpen(t))
+    this.sax.on('closetag', () => this.onClose())
+    this.sax.on('cdata', (t) => {
+      this.lastEventAt = this.sax.position
+      if (t.length > this.lim.maxTextLength) this.textTooLong()
+      if (this.capture) this.onText(t)
+    })
+  }
+
+  write(text: string): void {
+    if (!this.sawDecl && text) this.checkDecl(text)
+    try {
+      this.sax.write(text)
+    } catch (e) {
+      throw this.wrap(e)
+    }
+    // saxes buffers a token until it ends, so the distance since the last event bounds what it holds.
+    const gap = this.sax.position - this.lastEventAt
+    if (this.inOpenTag && gap > this.lim.maxAttributeLength) {
+      throw new ScapError(
+        'too_large',
+        `The attributes of an element at line ${this.sax.line} are longer than the ` +
+          `${mib(this.lim.maxAttributeLength)} attribute limit`,
+      )
+    }
+    if (gap > this.lim.maxTextLength) this.textTooLong()
+  }
+
+  private checkDecl(text: string): void {
+    this.sawDecl = true
+    const enc = /^\uFEFF?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1]?.toLowerCase()
+    if (enc !== undefined && enc !== 'utf-8' && enc !== 'utf8' && enc !== 'us-ascii') {
+      throw new ScapError('malformed', `The file declares encoding "${enc}"; results must be UTF-8`)
+    }
+  }
+
+  close(): void {
+    try {
+      this.sax.close()
+    } catch (e) {
+      throw this.wrap(e)
+    }
+  }
+
+  private wrap(e: unknown): Error {
+    if (e instanceof ScapError) return e
+    let msg = e instanceof Error ? e.message.replace(/^\d+:\d+: /, '') : String(e)
+    if (msg === 'undefined entity.') {
+      msg = 'undefined entity (only the five XML entities and character references are allowed)'
+    }
+    // A cut-off download or copy is the usual cause; saying so saves the auditor a hunt.
+    const cut = /unclosed|end of|document must contain/i.test(msg) ? ' (is the file cut off?)' : ''
+    return new ScapError(
+      'malformed',
+      `The XML is malformed at line ${this.sax.line}, column ${this.sax.column + 1}: ${msg}${cut}`,
+    )
+  }
+
+  private textTooLong(): never {
     throw new ScapError(
       'too_large',
-      `The results file is ${source.length} bytes, over the ${lim.maxBytes}-byte limit`,
+      `A text node, comment or markup run at line ${this.sax.line} is longer than the ` +
+        `${mib(this.lim.maxTextLength)} limit`,
     )
-  const sax = new SaxesParser({ xmlns: true, position: true })
-  const tr: ArfTestResult = {
-    id: '',
-    profileId: '',
-    startTime: '',
-    endTime: '',
-    target: '',
-    targetFacts: {},
-    setValues: {},
   }
-  const results: RuleResult[] = []
-  const seen = new Set<string>()
-  const stack: string[] = []
-  let inTestResult = false
-  let current: RuleResult | null = null
-  let text = ''
-  let capturing = false
-  let attr: Record<string, string> = {}
-  let sawTestResult = false
 
-  sax.on('doctype', () => {
-    throw new ScapError(
-      'doctype',
-      'The results file declares a DOCTYPE; Driftwatch refuses DTDs and entities',
-    )
-  })
-  sax.on('error', (e) => {
-    throw new ScapError(
-      'malformed',
-      `The results XML is malformed at line ${sax.line}, column ${sax.column}: ${e.message}`,
-    )
-  })
-  sax.on('opentag', (tag: SaxesTagNS) => {
-    stack.push(tag.local)
-    if (stack.length > lim.maxDepth)
-      throw new ScapError('too_deep', `The results XML nests deeper than ${lim.maxDepth} levels`)
-    if (tag.uri !== NS_XCCDF) return
-    const a = (n: string) => tag.attributes[n]?.value ?? ''
-    if (tag.local === 'TestResult') {
-      // An ARF may hold several reports; the first TestResult is the one oscap wrote for this run.
-      if (sawTestResult) return
-      inTestResult = sawTestResult = true
-      tr.id = a('id')
-      tr.startTime = a('start-time')
-      tr.endTime = a('end-time')
+  private tooMany(what: string, max: number): never {
+    throw new ScapError('too_many', `The results have more than ${count(max)} ${what} (the limit)`)
+  }
+
+  private onOpenStart(): void {
+    this.lastEventAt = this.sax.position
+    this.inOpenTag = true
+    if (++this.depth > this.lim.maxDepth) {
+      throw new ScapError(
+        'too_deep',
+        `Elements nest deeper than the limit of ${this.lim.maxDepth} levels (line ${this.sax.line})`,
+      )
+    }
+    if (++this.elements > this.lim.maxElements) this.tooMany('elements', this.lim.maxElements)
+  }
+
+  private onText(t: string): void {
+    this.lastEventAt = this.sax.position
+    if (t.length > this.lim.maxTextLength) this.textTooLong()
+    const c = this.capture
+    if (!c) return
+    c.out += t
+    if (c.out.length > this.lim.maxTextLength) this.textTooLong()
+  }
+
+  private startCapture(done: (text: string) => void): Kind {
+    this.capture = { depth: this.depth, out: '', done }
+    this.sax.on('text', this.textOn)
+    return 'capture'
+  }
+
+  private onOpen(tag: SaxesTagNS): void {
+    this.lastEventAt = this.sax.position
+    this.inOpenTag = false
+    // Inside captured text an element is markup (e.g. XHTML in a title): its words count, it does not.
+    if (this.capture) return
+    if (!this.sawRoot) this.checkRoot(tag)
+    const parent = this.kinds[this.kinds.length - 1]
+    this.kinds.push(tag.uri === NS_XCCDF ? this.classify(tag, parent) : 'other')
+  }
+
+  private onClose(): void {
+    this.lastEventAt = this.sax.position
+    const c = this.capture
+    if (c && this.depth > c.depth) {
+      this.depth--
       return
     }
-    if (!inTestResult) return
-    attr = { idref: a('idref'), name: a('name'), system: a('system'), severity: a('severity') }
-    switch (tag.local) {
-      case 'profile':
-        tr.profileId = attr.idref ?? ''
-        break
-      case 'rule-result':
-        if (results.length >= lim.maxResults)
-          throw new ScapError('too_many', `More than ${lim.maxResults} rule results`)
-        current = {
-          ruleId: attr.idref ?? '',
-          status: 'unknown',
-          severity: attr.severity ?? '',
-          title: '',
-          actual: '',
-          expected: '',
-          message: '',
-          idents: [],
-        }
-        break
-      case 'target':
-      case 'fact':
-      case 'set-value':
-      case 'score':
-      case 'result':
-      case 'ident':
-      case 'message':
-        capturing = true
-        text = ''
-        break
+    if (c) {
+      this.capture = null
+      this.sax.off('text')
+      c.done(c.out)
     }
-  })
-  sax.on('text', (t) => {
-    if (!capturing) return
-    text += t
-    if (text.length > lim.maxTextLength)
-      throw new ScapError('too_large', 'A text node in the results is too long')
-  })
-  sax.on('closetag', (tag: SaxesTagNS) => {
-    stack.pop()
-    if (tag.uri !== NS_XCCDF || !inTestResult) return
-    const value = text.trim()
-    switch (tag.local) {
-      case 'TestResult':
-        inTestResult = false
-        break
-      case 'target':
-        if (!current) tr.target = value
-        break
-      case 'fact':
-        tr.targetFacts[(tag.attributes.name?.value ?? '').replace(/^urn:xccdf:fact:/, '')] = value
-        break
-      case 'set-value':
-        tr.setValues[tag.attributes.idref?.value ?? ''] = value
-        break
-      case 'score':
-        tr.score = Number(value)
-        break
-      case 'result':
-        if (current) {
-          if (!STATUSES.has(value as RuleStatus))
-            throw new ScapError('invalid', `Rule ${current.ruleId} has an unknown result "${value}"`)
-          current.status = value as RuleStatus
-        }
-        break
-      case 'ident':
-        current?.idents.push({ system: identSystem(tag.attributes.system?.value ?? ''), id: value })
-        break
-      case 'message':
-        if (current && value) current.message = current.message ? `${current.message}\n${value}` : value
-        break
-      case 'rule-result':
-        if (current) {
-          if (seen.has(current.ruleId))
-            throw new ScapError('invalid', `The results name rule ${current.ruleId} twice`)
-          seen.add(current.ruleId)
-          results.push(current)
-        }
-        current = null
-        break
-    }
-    capturing = false
-  })
-
-  try {
-    const decoder = new TextDecoder('utf-8', { fatal: true })
-    for (let i = 0; i < source.length; i += CHUNK) {
-      opts.signal?.throwIfAborted()
-      sax.write(decoder.decode(source.subarray(i, i + CHUNK), { stream: true }))
-      // Let progress events and cancellation through on large files.
-      if (i % (16 * CHUNK) === 0) await new Promise((r) => setImmediate(r))
-    }
-    sax.write(decoder.decode())
-    sax.close()
-  } catch (err) {
-    if (err instanceof ScapError) throw err
-    if (err instanceof TypeError) throw new ScapError('malformed', 'The results file is not valid UTF-8')
-    throw err
+    this.depth--
+    this.closeKind(this.kinds.pop())
   }
-  if (stack.length)
-    throw new ScapError('malformed', `The results file ends inside <${stack.at(-1)}>: truncated?`)
-  if (!sawTestResult)
-    throw new ScapError('not_scap', 'No XCCDF TestResult in this file: is it an ARF from oscap?')
-  return { testResult: tr, results }
+
+  private checkRoot(tag: SaxesTagNS): void {
+    this.sawRoot = true
+    if (tag.uri === NS_ARF && tag.local === 'asset-report-collection') return
+    if (tag.uri === NS_XCCDF && (tag.local === 'Benchmark' || tag.local === 'TestResult')) return
+    if (tag.uri.startsWith('http://checklists.nist.gov/xccdf/')) {
+      throw new ScapError(
+        'not_scap',
+        `The file holds XCCDF in namespace ${tag.uri}; Driftwatch reads XCCDF 1.2 results`,
+      )
+    }
+    throw new ScapError(
+      'not_scap',
+      `The file is XML but not scan results: its root element is {${tag.uri}}${tag.local}, not an ARF ` +
+        'asset-report-collection or an XCCDF 1.2 TestResult',
+    )
+  }
+
+  private classify(tag: SaxesTagNS, parent: Kind | undefined): Kind {
+    const local = tag.local
+    if (local === 'TestResult') return this.openTestResult(tag)
+    switch (parent) {
+      case 'test-result':
+        return this.openTestResultChild(tag)
+      case 'rule-result':
+        return this.openRuleResultChild(tag)
+      case 'target-facts':
+        if (local === 'fact') {
+          const name = attr(tag, 'name') ?? ''
+          const facts = this.tr!.targetFacts
+          return this.startCapture((t) => {
+            const v = t.trim()
+            const had = facts[name]
+            if (had === undefined) facts[name] = v
+            else if (!had.split(', ').includes(v)) facts[name] = `${had}, ${v}`
+          })
+        }
+        return 'other'
+      case 'bench-rule': {
+        const r = this.benchRule!
+        if (local === 'title') return this.startCapture((t) => (r.title ||= collapse(t)))
+        if (local === 'ident') {
+          const system = identSystem(attr(tag, 'system') ?? '')
+          return this.startCapture((t) => {
+            const id = t.trim()
+            if (id) r.idents.push({ system, id })
+          })
+        }
+        return 'other'
+      }
+      default:
+        break
+    }
+    if (local === 'Benchmark') {
+      if (this.benchRules) return 'other'
+      this.benchRules = new Map()
+      this.benchmarks.set(attr(tag, 'id') ?? '', this.benchRules)
+      return 'benchmark'
+    }
+    // Rules sit in Groups at any depth below their Benchmark; a TestResult inside one is handled above.
+    if (local === 'Rule' && this.benchRules && !this.tr) {
+      if (++this.benchRuleCount > this.lim.maxRules) this.tooMany('rules', this.lim.maxRules)
+      this.benchRule = { title: '', severity: attr(tag, 'severity') ?? '', idents: [] }
+      const id = attr(tag, 'id') ?? ''
+      if (!this.benchRules.has(id)) this.benchRules.set(id, this.benchRule)
+      return 'bench-rule'
+    }
+    return 'other'
+  }
+
+  private openTestResult(tag: SaxesTagNS): Kind {
+    if (++this.testResults > 1) {
+      throw new ScapError(
+        'invalid',
+        'The file holds more than one XCCDF TestResult; Driftwatch reads the results of one scan per file',
+      )
+    }
+    this.tr = {
+      id: attr(tag, 'id') ?? '',
+      profileId: '',
+      startTime: attr(tag, 'start-time') ?? '',
+      endTime: attr(tag, 'end-time') ?? '',
+      target: '',
+      targetFacts: {},
+      setValues: {},
+    }
+    return 'test-result'
+  }
+
+  private openTestResultChild(tag: SaxesTagNS): Kind {
+    const tr = this.tr!
+    const idref = attr(tag, 'idref')
+    switch (tag.local) {
+      case 'benchmark': {
+        const id = attr(tag, 'id')
+        if (id) tr.benchmarkId = id
+        return 'other'
+      }
+      case 'profile':
+        if (idref) tr.profileId = idref
+        return 'other'
+      case 'target':
+        return this.startCapture((t) => (tr.target ||= t.trim()))
+      case 'target-facts':
+        return 'target-facts'
+      case 'set-value':
+        if (!idref) return 'other'
+        return this.startCapture((t) => (tr.setValues[idref] = t))
+      case 'score': {
+        const system = attr(tag, 'system') ?? DEFAULT_SCORING
+        return this.startCapture((t) => {
+          const value = Number(t.trim())
+          if (t.trim() !== '' && Number.isFinite(value)) this.scores.push({ system, value })
+        })
+      }
+      case 'rule-result':
+        return this.openRuleResult(tag)
+      default:
+        return 'other'
+    }
+  }
+
+  private openRuleResult(tag: SaxesTagNS): Kind {
+    const id = attr(tag, 'idref') ?? ''
+    if (!id) throw new ScapError('invalid', `A rule-result at line ${this.sax.line} names no rule (no idref)`)
+    if (this.seen.has(id)) {
+      throw new ScapError('invalid', `The results are inconsistent: rule ${id} has two results`)
+    }
+    if (this.results.length >= this.lim.maxRules) this.tooMany('rule results', this.lim.maxRules)
+    this.seen.add(id)
+    this.rr = {
+      ruleId: id,
+      status: 'unknown',
+      severity: attr(tag, 'severity') ?? '',
+      title: '',
+      actual: '',
+      expected: '',
+      message: '',
+      idents: [],
+      hasResult: false,
+      messages: [],
+      line: this.sax.line,
+    }
+    return 'rule-result'
+  }
+
+  private openRuleResultChild(tag: SaxesTagNS): Kind {
+    const r = this.rr!
+    switch (tag.local) {
+      case 'result':
+        return this.startCapture((t) => {
+          const s = t.trim()
+          if (!STATUS_SET.has(s)) {
+            throw new ScapError(
+              'invalid',
+              `Rule ${r.ruleId} has result "${s.slice(0, 40)}", which is not an XCCDF result ` +
+                `(one of ${RULE_STATUSES.join(', ')})`,
+            )
+          }
+          r.status = s as RuleStatus
+          r.hasResult = true
+        })
+      case 'ident': {
+        const system = identSystem(attr(tag, 'system') ?? '')
+        return this.startCapture((t) => {
+          const id = t.trim()
+          if (id) r.idents.push({ system, id })
+        })
+      }
+      case 'message':
+        return this.startCapture((t) => {
+          const m = t.trim()
+          if (m) r.messages.push(m)
+        })
+      case 'check':
+        // check-import sits in check (or complex-check) below the rule-result: the rule-result kind carries on.
+        return 'rule-result'
+      case 'complex-check':
+        return 'rule-result'
+      case 'check-import':
+        return this.startCapture((t) => {
+          const m = t.trim()
+          if (m) r.messages.push(m)
+        })
+      default:
+        return 'other'
+    }
+  }
+
+  private closeKind(kind: Kind | undefined): void {
+    switch (kind) {
+      case 'benchmark':
+        this.benchRules = null
+        return
+      case 'bench-rule':
+        this.benchRule = null
+        return
+      case 'rule-result': {
+        // A closing check or complex-check shares the kind; only the rule-result's own close ends it.
+        const r = this.rr
+        if (!r || this.kinds[this.kinds.length - 1] === 'rule-result') return
+        if (!r.hasResult) {
+          throw new ScapError('invalid', `The rule-result for ${r.ruleId} (line ${r.line}) has no <result>`)
+        }
+        this.results.push(r)
+        this.rr = null
+        return
+      }
+      default:
+    }
+  }
+
+  finish(): ArfResults {
+    const tr = this.tr
+    if (!tr) {
+      throw new ScapError(
+        'not_scap',
+        'The file is well-formed XML but holds no XCCDF 1.2 TestResult, so there are no results to read',
+      )
+    }
+    const score = this.scores.find((s) => s.system === DEFAULT_SCORING) ?? this.scores[0]
+    if (score) tr.score = score.value
+    const rules =
+      (tr.benchmarkId !== undefined ? this.benchmarks.get(tr.benchmarkId) : undefined) ??
+      (this.benchmarks.size === 1 ? [...this.benchmarks.values()][0] : undefined)
+    const results = this.results.map(({ hasResult: _h, messages, line: _l, ...r }): RuleResult => {
+      const rule = rules?.get(r.ruleId)
+      // Without the benchmark a rule cannot be checked; with it, a stranger means the ARF was tampered with
+      // or stitched together from two scans.
+      if (rules && !rule) {
+        throw new ScapError(
+          'invalid',
+          `The results name rule ${r.ruleId}, which is not in the benchmark the file carries` +
+            (tr.benchmarkId ? ` (${tr.benchmarkId})` : ''),
+        )
+      }
+      return {
+        ...r,
+        severity: r.severity || rule?.severity || 'unknown',
+        title: rule?.title ?? '',
+        message: messages.join('\n'),
+        idents: r.idents.length ? r.idents : (rule?.idents ?? []),
+      }
+    })
+    return { testResult: tr, results }
+  }
 }
