@@ -2,10 +2,11 @@
 // streaming pass into per-rule results, with the titles and idents of the benchmark the ARF carries.
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes'
+import { SaxesParser, type SaxesTagNS } from 'saxes'
 import type { RuleResult, RuleStatus } from '../scanners/scanner'
 import { DEFAULT_LIMITS, identSystem, type Limits } from './datastream'
 import { ScapError } from './types'
+import { attr, collapse, count, firstBadUtf8, mib } from './xml-util'
 
 export type { Limits } from './datastream'
 /** The earlier name of the limits this reader takes. */
@@ -59,41 +60,6 @@ export const RULE_STATUSES: readonly RuleStatus[] = [
   'fixed',
 ]
 const STATUS_SET = new Set<string>(RULE_STATUSES)
-
-function mib(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB` : `${n} bytes`
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US')
-}
-
-function attr(tag: SaxesTagNS, local: string): string | undefined {
-  // XCCDF attributes are unqualified; a prefixed one with the same local name is someone else's.
-  const a = tag.attributes[local] as SaxesAttributeNS | undefined
-  return a === undefined ? undefined : a.value
-}
-
-function collapse(s: string): string {
-  return s.replace(/\s+/g, ' ').trim()
-}
-
-// The same check as the datastream reader's: the decoder only says "invalid", an auditor needs the offset.
-function firstBadUtf8(buf: Buffer): number {
-  let i = 0
-  while (i < buf.length) {
-    const b = buf[i]!
-    const n =
-      b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1
-    if (n < 0) return i
-    for (let k = 1; k <= n; k++) {
-      if (i + k >= buf.length) return -1
-      if ((buf[i + k]! & 0xc0) !== 0x80) return i
-    }
-    i += n + 1
-  }
-  return -1
-}
 
 /**
  * Parses ARF results from a file path, bytes or a stream, never building a document tree. Refuses DTDs,

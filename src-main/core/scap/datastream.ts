@@ -17,6 +17,7 @@ import {
   type XccdfRule,
   type XccdfValue,
 } from './types'
+import { attr, collapse, count, firstBadUtf8, mib } from './xml-util'
 
 /** Caps that keep a hostile or broken file from costing more than bounded time and memory. */
 export interface Limits {
@@ -87,14 +88,6 @@ const BLOCKS = new Set([
 ])
 // Their text is code, not prose: it is dropped rather than shown.
 const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed'])
-
-function mib(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB` : `${n} bytes`
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US')
-}
 
 /** How the parser collects the text of one element (a title, a description, a <value>). */
 interface Capture {
@@ -169,12 +162,6 @@ export function identSystem(system: string): string {
   return 'other'
 }
 
-function attr(tag: SaxesTagNS, local: string): string | undefined {
-  // XCCDF and DS attributes are unqualified; a prefixed one with the same local name is someone else's.
-  const a = tag.attributes[local] as SaxesAttributeNS | undefined
-  return a === undefined ? undefined : a.value
-}
-
 function xlinkHref(tag: SaxesTagNS): string | undefined {
   for (const a of Object.values(tag.attributes) as SaxesAttributeNS[]) {
     if (a.uri === NS_XLINK && a.local === 'href') return a.value
@@ -188,10 +175,6 @@ function bool(v: string | undefined, fallback: boolean): boolean {
   return t === 'true' || t === '1' ? true : t === 'false' || t === '0' ? false : fallback
 }
 
-function collapse(s: string): string {
-  return s.replace(/\s+/g, ' ').trim()
-}
-
 function tidyLines(s: string): string {
   return s
     .split('\n')
@@ -199,23 +182,6 @@ function tidyLines(s: string): string {
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .replace(/^\n+|\n+$/g, '')
-}
-
-function firstBadUtf8(buf: Buffer): number {
-  let i = 0
-  while (i < buf.length) {
-    const b = buf[i]!
-    const n =
-      b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1
-    if (n < 0) return i
-    for (let k = 1; k <= n; k++) {
-      // A sequence cut by the chunk's end continues in the next chunk.
-      if (i + k >= buf.length) return -1
-      if ((buf[i + k]! & 0xc0) !== 0x80) return i
-    }
-    i += n + 1
-  }
-  return -1
 }
 
 /**
