@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
 import { createCore, type Core } from '../../src-main/core/app'
 import { jsonLogger } from '../../src-main/core/ports'
 import { bindIpc } from '../../src-main/electron/ipc'
@@ -16,6 +15,7 @@ import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { apiClient, openEvents, type SseStream } from '../helpers/http'
 import { fakeIpcMain } from '../helpers/ipc'
 import { runCli, ensureBuilt, ROOT } from '../helpers/cli'
+import { ed25519KeyPair } from '../helpers/ssh-keys'
 
 const tag = randomBytes(6).toString('hex')
 const CANARY = {
@@ -26,7 +26,7 @@ const CANARY = {
   token: `ghp_canary${tag}TOKEN`,
   wrongPassphrase: `canary-wrong-passphrase-${tag}`,
 }
-const key = ssh2.utils.generateKeyPairSync('ed25519', {
+const key = ed25519KeyPair({
   passphrase: CANARY.keyPassphrase,
   cipher: 'aes256-ctr',
   rounds: 16,

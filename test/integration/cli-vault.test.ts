@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
 import { runCli } from '../helpers/cli'
 import { useTmpDirs } from '../helpers/tmp-dir'
+import { ed25519KeyPair } from '../helpers/ssh-keys'
 
 const tmp = useTmpDirs('all')
 const PASS = 'cli vault passphrase 123'
@@ -35,7 +35,7 @@ describe('driftwatch vault', () => {
     expect(added.stdout).toMatch(/^Added database password "billing"/)
 
     const keyFile = join(dir, 'id_ed25519')
-    writeFileSync(keyFile, ssh2.utils.generateKeyPairSync('ed25519').private)
+    writeFileSync(keyFile, ed25519KeyPair().private)
     const keyAdded = await cli(['vault', 'add', '--kind', 'ssh-key', '--name', 'root key', '--file', keyFile])
     expect(keyAdded.code).toBe(0)
     expect(keyAdded.stdout).toMatch(/ssh-ed25519 SHA256:/)

@@ -4,7 +4,6 @@ import { afterEach } from 'vitest'
 import { createPrivateKey } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
 import { openDatabase, type Db } from '../../../src-main/core/store/db'
 import {
   Vault,
@@ -17,6 +16,7 @@ import { Redactor } from '../../../src-main/core/vault/redact'
 import type { Timers } from '../../../src-main/core/ports'
 import { fakeClock, type FakeClock } from '../../helpers/core'
 import { useTmpDirs } from '../../helpers/tmp-dir'
+import { ed25519KeyPair } from '../../helpers/ssh-keys'
 
 /** Milliseconds per derivation instead of most of a second: test vaults only, through unsafeKdfForTests. */
 export const FAST_KDF = { N: 2 ** 10, r: 8, p: 1 }
@@ -167,12 +167,12 @@ export const reveal = (v: Vault, id: string) =>
   v.withSecret(id, (s) => Object.fromEntries(Object.entries(s).map(([k, b]) => [k, b.toString('utf8')])))
 
 export const KEY_PASSPHRASE = 'key-pass-123'
-export const sshKey = ssh2.utils.generateKeyPairSync('ed25519', {
+export const sshKey = ed25519KeyPair({
   passphrase: KEY_PASSPHRASE,
   cipher: 'aes256-ctr',
   rounds: 16,
 })
-export const plainSshKey = ssh2.utils.generateKeyPairSync('ed25519')
+export const plainSshKey = ed25519KeyPair()
 
 /** A self-signed client certificate and its key, made for these tests only (never used anywhere). */
 export const CLIENT_CERT = `-----BEGIN CERTIFICATE-----
