@@ -591,6 +591,11 @@ export const contract = {
       sha256: sha,
       profileId: z.string().min(1, 'Choose a profile'),
       tailoringId: z.string().optional(),
+      /** The SHA-256 host-key fingerprint a person confirmed for an SSH target seen for the first time. */
+      trustHostKey: z
+        .string()
+        .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A fingerprint looks like SHA256:…')
+        .optional(),
     }),
     z.object({ scanId: z.string() }),
   ),

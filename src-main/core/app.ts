@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { mkdirSync } from 'node:fs'
 import { events as eventSchemas, type EventName, type EventPayload } from '../../src-preload/contract'
 import { createDispatcher, type Dispatcher, type Handlers } from './dispatch'
+import { AppError } from './errors'
 import { openDatabase } from './store/db'
 import { schemaVersion } from './store/migrations'
 import { TargetsRepo } from './store/targets'
@@ -13,6 +14,8 @@ import { contentHandlers } from './content/handlers'
 import { ContentRepo } from './store/content'
 import { ScansRepo } from './store/scans'
 import { scanHandlers } from './scans/handlers'
+import { sshRunnerFor } from './scanners/ssh-oscap/ssh-runner'
+import { HostKeyStore } from './scanners/ssh-oscap/ssh'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
 import { defaultDataDir } from './paths'
@@ -106,7 +109,18 @@ export function createCore(opts: CoreOptions): Core {
   const scans = new ScansRepo(db)
   const interrupted = scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
-  const scanning = scanHandlers({ ...ctx, content, scans, vault })
+  const hostKeys = new HostKeyStore(db, () => clock.now())
+  const scanning = scanHandlers({
+    ...ctx,
+    content,
+    scans,
+    vault,
+    remoteRunner: async (target, signal, trustFingerprint) => {
+      if (target.kind !== 'ssh')
+        throw new AppError('unavailable', `Scanning ${target.kind} targets with oscap is not possible`)
+      return sshRunnerFor(target, { vault, hostKeys, trustFingerprint, signal })
+    },
+  })
 
   const handlers: Handlers = {
     'app.info': () => ({

@@ -24,7 +24,7 @@ export interface ScanDeps extends CoreContext {
   scans: ScansRepo
   vault: Vault
   /** How to reach a target that is not this computer (the SSH runner); absent = only local scans. */
-  remoteRunner?(target: Target, signal: AbortSignal): Promise<Runner>
+  remoteRunner?(target: Target, signal: AbortSignal, trustHostKey?: string): Promise<Runner>
 }
 
 const view = (s: ScanRow): ScanView => ({
@@ -76,7 +76,7 @@ export function scanHandlers(
         target.kind === 'local'
           ? new LocalRunner()
           : deps.remoteRunner
-            ? await deps.remoteRunner(target, controller.signal)
+            ? await deps.remoteRunner(target, controller.signal, plan.trustHostKey)
             : (() => {
                 throw new AppError(
                   'unavailable',

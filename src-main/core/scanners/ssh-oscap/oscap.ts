@@ -31,8 +31,10 @@ export async function runOscap(
   ctx: ScanContext,
 ): Promise<{ arf: Buffer; exitCode: number }> {
   ctx.progress({ phase: 'prepare', message: `Preparing a temporary folder on ${runner.where}` })
-  const version = await runner.exec(['oscap', '--version'], { timeoutMs: 30_000 }).catch(() => null)
-  if (!version || version.code !== 0)
+  // Errors reaching the target (a refused sudo password, a cut connection) propagate as they are;
+  // only a command that ran and failed means oscap is missing.
+  const version = await runner.exec(['oscap', '--version'], { timeoutMs: 30_000 })
+  if (version.code !== 0)
     throw new OscapError(
       'oscap_missing',
       `oscap is not installed on ${runner.where}: install openscap-scanner there`,

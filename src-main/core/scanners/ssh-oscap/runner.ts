@@ -65,7 +65,9 @@ export class LocalRunner implements Runner {
       child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s))
       child.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer)
-        reject(err.code === 'ENOENT' ? new Error(`${cmd} is not installed on this computer`) : err)
+        // Like a shell: a command that does not exist exits 127, it is not a failure to reach the host.
+        if (err.code === 'ENOENT') resolve({ code: 127, stdout: '', stderr: `${cmd}: not found` })
+        else reject(err)
       })
       child.on('close', (code, signal) => {
         clearTimeout(timer)
