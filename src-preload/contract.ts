@@ -588,8 +588,10 @@ export const contract = {
   'scan.start': channel(
     z.object({
       targetId: z.string().min(1, 'Choose a target'),
-      sha256: sha,
-      profileId: z.string().min(1, 'Choose a profile'),
+      /** SCAP content (oscap scans of this computer and SSH hosts); other kinds use built-in rule packs. */
+      sha256: sha.optional(),
+      /** An XCCDF profile id, or a rule pack id for database and GitHub targets (each has a default). */
+      profileId: z.string().min(1, 'Choose a profile').optional(),
       tailoringId: z.string().optional(),
       /** The SHA-256 host-key fingerprint a person confirmed for an SSH target seen for the first time. */
       trustHostKey: z

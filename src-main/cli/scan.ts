@@ -30,18 +30,29 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       const message = `no target or group named "${ref}"`
       throw new CliError(message, { code: 'not_found', message, issues: [] })
     }
-    const { content } = await call(ctx.core, 'content.list', {})
-    const cref = String(ctx.values.content ?? '')
-    const c =
-      content.find((x) => (cref.length >= 8 && x.sha256.startsWith(cref)) || x.fileName === cref) ??
-      (cref ? undefined : content[0])
-    if (!c)
-      throw CliError.usage(
-        cref ? `no imported content "${cref}"` : 'import content first: driftwatch content import FILE',
-      )
+    // SCAP content and profile matter to oscap targets (this computer, SSH hosts); database and GitHub targets
+    // run their built-in rule packs, and --profile then names a pack.
+    const needsContent = scope.some((t) => t.kind === 'local' || t.kind === 'ssh')
+    let sha256: string | undefined
+    if (needsContent) {
+      const { content } = await call(ctx.core, 'content.list', {})
+      const cref = String(ctx.values.content ?? '')
+      const c =
+        content.find((x) => (cref.length >= 8 && x.sha256.startsWith(cref)) || x.fileName === cref) ??
+        (cref ? undefined : content[0])
+      if (!c)
+        throw CliError.usage(
+          cref ? `no imported content "${cref}"` : 'import content first: driftwatch content import FILE',
+        )
+      sha256 = c.sha256
+    }
     const p = String(ctx.values.profile ?? '')
-    if (!p) throw CliError.usage('--profile is required; see "driftwatch content profiles"')
-    const profileId = p.includes('_profile_') ? p : `xccdf_org.ssgproject.content_profile_${p}`
+    if (needsContent && !p) throw CliError.usage('--profile is required; see "driftwatch content profiles"')
+    const profileId = !p
+      ? undefined
+      : p.includes('_profile_') || !needsContent
+        ? p
+        : `xccdf_org.ssgproject.content_profile_${p}`
     let tailoringId: string | undefined
     if (ctx.values.tailoring) {
       const { tailorings } = await call(ctx.core, 'tailorings.list', {})
@@ -76,8 +87,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
         for (let t = queue.shift(); t; t = queue.shift()) {
           const env = await ctx.core.invoke('scan.start', {
             targetId: t.id,
-            sha256: c.sha256,
-            profileId,
+            ...(t.kind === 'local' || t.kind === 'ssh' ? { sha256, profileId } : { profileId }),
             tailoringId,
           })
           if (!env.ok) {

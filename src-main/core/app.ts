@@ -15,6 +15,8 @@ import { ContentRepo } from './store/content'
 import { ScansRepo } from './store/scans'
 import { scanHandlers } from './scans/handlers'
 import { sshRunnerFor } from './scanners/ssh-oscap/ssh-runner'
+import { oscapScanner } from './scanners/ssh-oscap/oscap-scanner'
+import type { Scanner } from './scanners/scanner'
 import { HostKeyStore } from './scanners/ssh-oscap/ssh'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
@@ -110,17 +112,18 @@ export function createCore(opts: CoreOptions): Core {
   const interrupted = scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
   const hostKeys = new HostKeyStore(db, () => clock.now())
-  const scanning = scanHandlers({
-    ...ctx,
-    content,
-    scans,
-    vault,
-    remoteRunner: async (target, signal, trustFingerprint) => {
-      if (target.kind !== 'ssh')
-        throw new AppError('unavailable', `Scanning ${target.kind} targets with oscap is not possible`)
-      return sshRunnerFor(target, { vault, hostKeys, trustFingerprint, signal })
-    },
-  })
+  // The scanners: one per family of target kinds; a new kind is one file and one line here.
+  const scanners: Scanner[] = [
+    oscapScanner({
+      content,
+      remoteRunner: async (target, signal, trustFingerprint) => {
+        if (target.kind !== 'ssh')
+          throw new AppError('unavailable', `Scanning ${target.kind} targets with oscap is not possible`)
+        return sshRunnerFor(target, { vault, hostKeys, trustFingerprint, signal })
+      },
+    }),
+  ]
+  const scanning = scanHandlers({ ...ctx, scans, scanners })
 
   const handlers: Handlers = {
     'app.info': () => ({

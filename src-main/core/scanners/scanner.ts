@@ -1,6 +1,6 @@
 // The one small interface every scanner implements: "Test connection" and a scan that returns results and
 // raw evidence. Scanners never touch the store; the core persists what they return in one transaction.
-import type { Target } from '../../../src-preload/contract'
+import type { Target, TargetKind } from '../../../src-preload/contract'
 
 export type RuleStatus =
   | 'pass'
@@ -62,13 +62,36 @@ export interface ConnectionReport {
   steps: ConnectionStep[]
 }
 
-export interface Scanner<K extends Target['kind'] = Target['kind']> {
-  kind: K
-  test(target: Extract<Target, { kind: K }>, creds: unknown, signal: AbortSignal): Promise<ConnectionReport>
-  scan(
-    target: Extract<Target, { kind: K }>,
-    creds: unknown,
-    plan: unknown,
-    ctx: ScanContext,
-  ): Promise<ScanOutcome>
+/** What a person (or the watch) asks for: which benchmark or rule pack, and how. Fields a kind does not use are ignored. */
+export interface ScanRequest {
+  /** SCAP content by SHA-256 (oscap scanners). */
+  sha256?: string
+  /** An XCCDF profile id (oscap), or a rule pack id (SQL, GitHub); each scanner has a default. */
+  profileId?: string
+  tailoringId?: string
+  /** The SHA-256 host-key fingerprint a person confirmed for an SSH target seen for the first time. */
+  trustHostKey?: string
 }
+
+/** A checked request with its defaults filled in; what the scan row records. */
+export interface ScanPlan {
+  profileId: string
+  tailoringId: string | null
+  sha256?: string
+  trustHostKey?: string
+}
+
+/**
+ * One scanner per family of target kinds. Scanners are built with what they need (the vault, pinned host keys,
+ * the content store) and take secrets from the vault only while they run, so plaintext never outlives a scan.
+ * Adding a scanner is one file and one line in the core's list.
+ */
+export interface Scanner {
+  kinds: readonly TargetKind[]
+  /** Checks a request before a scan row exists; throws AppError ('validation' naming the field, 'not_found'). */
+  plan(target: Target, req: ScanRequest): ScanPlan
+  scan(target: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome>
+}
+
+export const scannerFor = (list: readonly Scanner[], kind: TargetKind): Scanner | undefined =>
+  list.find((s) => s.kinds.includes(kind))

@@ -3,15 +3,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
-import type { ContentRepo } from '../store/content'
 import type { ScanRow, ScansRepo } from '../store/scans'
-import type { Vault } from '../vault/vault'
 import { AppError, notFound } from '../errors'
-import type { ScanContext, ScanOutcome } from '../scanners/scanner'
-import { LocalRunner, type Runner } from '../scanners/ssh-oscap/runner'
-import { runOscap, OscapError } from '../scanners/ssh-oscap/oscap'
-import { parseArf } from '../scap/arf'
-import { writeTailoring } from '../scap/tailoring'
+import { scannerFor, type ScanContext, type ScanPlan, type Scanner } from '../scanners/scanner'
 import type { ScanView, Target } from '../../../src-preload/contract'
 
 type ScanHandlers = Pick<
@@ -20,11 +14,9 @@ type ScanHandlers = Pick<
 >
 
 export interface ScanDeps extends CoreContext {
-  content: ContentRepo
   scans: ScansRepo
-  vault: Vault
-  /** How to reach a target that is not this computer (the SSH runner); absent = only local scans. */
-  remoteRunner?(target: Target, signal: AbortSignal, trustHostKey?: string): Promise<Runner>
+  /** The scanners, one per family of target kinds (see scanners/scanner.ts). */
+  scanners: readonly Scanner[]
 }
 
 const view = (s: ScanRow): ScanView => ({
@@ -46,7 +38,7 @@ const view = (s: ScanRow): ScanView => ({
 export function scanHandlers(
   deps: ScanDeps,
 ): ScanHandlers & { running: Map<string, AbortController>; idle(): Promise<void> } {
-  const { repos, content, scans, clock, emit, logger } = deps
+  const { repos, scans, clock, emit, logger } = deps
   const running = new Map<string, AbortController>()
   const byTarget = new Map<string, string>()
   const inFlight = new Set<Promise<void>>()
@@ -54,7 +46,8 @@ export function scanHandlers(
   async function execute(
     scanId: string,
     target: Target,
-    plan: Parameters<ScanHandlers['scan.start']>[0],
+    scanner: Scanner,
+    plan: ScanPlan,
     controller: AbortController,
   ) {
     const ctx: ScanContext = {
@@ -63,61 +56,8 @@ export function scanHandlers(
       log: (msg, fields) => logger.log('info', msg, { scanId, ...fields }),
     }
     try {
-      const bench = content.benchmark(plan.sha256)
-      const raw = content.raw(plan.sha256)
-      if (!bench || !raw) throw new AppError('not_found', 'That content is no longer imported')
-      const profile = bench.profiles.find((p) => p.id === plan.profileId)
-      const tailoring = plan.tailoringId ? content.tailoring(plan.tailoringId) : undefined
-      ctx.progress({
-        phase: 'connect',
-        message: target.kind === 'local' ? 'Scanning this computer' : `Connecting to ${target.name}`,
-      })
-      const runner: Runner =
-        target.kind === 'local'
-          ? new LocalRunner()
-          : deps.remoteRunner
-            ? await deps.remoteRunner(target, controller.signal, plan.trustHostKey)
-            : (() => {
-                throw new AppError(
-                  'unavailable',
-                  `Scanning ${target.kind} targets is not available in this build`,
-                )
-              })()
-      let arf: Buffer
-      try {
-        ;({ arf } = await runOscap(
-          runner,
-          {
-            datastream: raw,
-            profileId: plan.profileId,
-            tailoring: tailoring ? writeTailoring(tailoring.tailoring) : undefined,
-            tailoredProfileId: tailoring?.tailoring.profileId,
-            ruleCount: profile?.selected.length ?? bench.rules.length,
-          },
-          ctx,
-        ))
-      } finally {
-        await runner.close()
-      }
-      ctx.progress({ phase: 'ingest', message: `Reading the results (${(arf.length / 1e6).toFixed(1)} MB)` })
-      const parsed = await parseArf(arf, { signal: controller.signal })
-      const rules = new Map(bench.rules.map((r) => [r.id, r]))
-      const outcome: ScanOutcome = {
-        results: parsed.results
-          .filter((r) => r.status !== 'notselected')
-          .map((r) => ({
-            ...r,
-            title: r.title || rules.get(r.ruleId)?.title || r.ruleId,
-            severity: r.severity || rules.get(r.ruleId)?.severity || 'unknown',
-          })),
-        evidence: [{ mediaType: 'application/xml+arf', name: 'results-arf.xml', bytes: arf }],
-        info: {
-          host: parsed.testResult.target ?? '',
-          profile: parsed.testResult.profileId ?? plan.profileId,
-          content: plan.sha256,
-        },
-      }
-      if (controller.signal.aborted) throw new OscapError('cancelled', 'The scan was cancelled')
+      const outcome = await scanner.scan(target, plan, ctx)
+      if (controller.signal.aborted) throw new Error('The scan was cancelled')
       const done = scans.commit(scanId, outcome, clock.now().toISOString())
       emit('scan.finished', { scanId, targetId: target.id, state: 'done', score: done.score, error: '' })
     } catch (err) {
@@ -147,27 +87,23 @@ export function scanHandlers(
       const target = repos.targets.get(req.targetId)
       if (!target) throw notFound('Target')
       if (byTarget.has(target.id)) throw new AppError('conflict', `${target.name} is already being scanned`)
-      const bench = content.benchmark(req.sha256)
-      if (!bench) throw notFound('That content')
-      if (!bench.profiles.some((p) => p.id === req.profileId))
-        throw new AppError('validation', `The profile ${req.profileId} is not in ${bench.title}`, [
-          { path: 'profileId', message: 'Not a profile of this content' },
-        ])
-      if (req.tailoringId && !content.tailoring(req.tailoringId)) throw notFound('That tailoring')
+      const scanner = scannerFor(deps.scanners, target.kind)
+      if (!scanner) throw new AppError('unavailable', `Scanning ${target.kind} targets is not available yet`)
+      const plan = scanner.plan(target, req)
       const scanId = randomUUID()
       scans.begin({
         id: scanId,
         targetId: target.id,
         trigger: 'manual',
-        profileId: req.profileId,
-        tailoringId: req.tailoringId ?? null,
+        profileId: plan.profileId,
+        tailoringId: plan.tailoringId,
         startedAt: clock.now().toISOString(),
       })
       const controller = new AbortController()
       running.set(scanId, controller)
       byTarget.set(target.id, scanId)
       // A scan outliving its core (closed mid-scan) cannot record its end; that is logged, never thrown.
-      const p = execute(scanId, target, req, controller).catch((err: unknown) =>
+      const p = execute(scanId, target, scanner, plan, controller).catch((err: unknown) =>
         logger.log('error', 'scan could not be recorded', { scanId, error: String(err) }),
       )
       inFlight.add(p)

@@ -1,0 +1,99 @@
+// The OpenSCAP scanner for this computer and Linux hosts over SSH: the imported datastream (and tailoring)
+// evaluated by oscap on a Runner, the ARF read streaming into rule results, and the ARF kept as evidence.
+import type { Target } from '../../../../src-preload/contract'
+import { AppError, notFound } from '../../errors'
+import type { ContentRepo } from '../../store/content'
+import { parseArf } from '../../scap/arf'
+import { writeTailoring } from '../../scap/tailoring'
+import type { ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
+import { LocalRunner, type Runner } from './runner'
+import { OscapError, runOscap } from './oscap'
+
+export interface OscapScannerDeps {
+  content: ContentRepo
+  /** Opens a Runner on a remote target (the SSH runner); absent = only this computer. */
+  remoteRunner?(target: Target, signal: AbortSignal, trustHostKey?: string): Promise<Runner>
+}
+
+export function oscapScanner(deps: OscapScannerDeps): Scanner {
+  const { content } = deps
+  return {
+    kinds: ['local', 'ssh'],
+
+    plan(_target: Target, req: ScanRequest): ScanPlan {
+      if (!req.sha256)
+        throw new AppError('validation', 'Choose the benchmark content to scan with', [
+          { path: 'sha256', message: 'Choose content' },
+        ])
+      const bench = content.benchmark(req.sha256)
+      if (!bench) throw notFound('That content')
+      if (!req.profileId)
+        throw new AppError('validation', 'Choose a profile', [
+          { path: 'profileId', message: 'Choose a profile' },
+        ])
+      if (!bench.profiles.some((p) => p.id === req.profileId))
+        throw new AppError('validation', `The profile ${req.profileId} is not in ${bench.title}`, [
+          { path: 'profileId', message: 'Not a profile of this content' },
+        ])
+      if (req.tailoringId && !content.tailoring(req.tailoringId)) throw notFound('That tailoring')
+      return {
+        sha256: req.sha256,
+        profileId: req.profileId,
+        tailoringId: req.tailoringId ?? null,
+        trustHostKey: req.trustHostKey,
+      }
+    },
+
+    async scan(target: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome> {
+      const sha = plan.sha256 ?? ''
+      const bench = content.benchmark(sha)
+      const raw = content.raw(sha)
+      if (!bench || !raw) throw new AppError('not_found', 'That content is no longer imported')
+      const profile = bench.profiles.find((p) => p.id === plan.profileId)
+      const tailoring = plan.tailoringId ? content.tailoring(plan.tailoringId) : undefined
+      ctx.progress({
+        phase: 'connect',
+        message: target.kind === 'local' ? 'Scanning this computer' : `Connecting to ${target.name}`,
+      })
+      let runner: Runner
+      if (target.kind === 'local') runner = new LocalRunner()
+      else if (deps.remoteRunner) runner = await deps.remoteRunner(target, ctx.signal, plan.trustHostKey)
+      else throw new AppError('unavailable', `Scanning ${target.kind} targets is not available in this build`)
+      let arf: Buffer
+      try {
+        ;({ arf } = await runOscap(
+          runner,
+          {
+            datastream: raw,
+            profileId: plan.profileId,
+            tailoring: tailoring ? writeTailoring(tailoring.tailoring) : undefined,
+            tailoredProfileId: tailoring?.tailoring.profileId,
+            ruleCount: profile?.selected.length ?? bench.rules.length,
+          },
+          ctx,
+        ))
+      } finally {
+        await runner.close()
+      }
+      ctx.progress({ phase: 'ingest', message: `Reading the results (${(arf.length / 1e6).toFixed(1)} MB)` })
+      const parsed = await parseArf(arf, { signal: ctx.signal })
+      if (ctx.signal.aborted) throw new OscapError('cancelled', 'The scan was cancelled')
+      const rules = new Map(bench.rules.map((r) => [r.id, r]))
+      return {
+        results: parsed.results
+          .filter((r) => r.status !== 'notselected')
+          .map((r) => ({
+            ...r,
+            title: r.title || rules.get(r.ruleId)?.title || r.ruleId,
+            severity: r.severity || rules.get(r.ruleId)?.severity || 'unknown',
+          })),
+        evidence: [{ mediaType: 'application/xml+arf', name: 'results-arf.xml', bytes: arf }],
+        info: {
+          host: parsed.testResult.target ?? '',
+          profile: parsed.testResult.profileId ?? plan.profileId,
+          content: sha,
+        },
+      }
+    },
+  }
+}
