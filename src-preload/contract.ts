@@ -426,6 +426,15 @@ export const ResultView = z.object({
 })
 export type ResultView = z.output<typeof ResultView>
 
+export const KnownHostView = z.object({
+  host: z.string(),
+  port: z.number(),
+  keyType: z.string(),
+  fingerprint: z.string(),
+  trustedAt: z.string(),
+})
+export type KnownHostView = z.output<typeof KnownHostView>
+
 const Id = z.object({ id: z.string().min(1, 'id is required') })
 const Empty = z.object({}).strict()
 
@@ -487,7 +496,9 @@ export const contract = {
     z.object({
       status: z.enum(['ok', 'failed', 'vault_locked', 'unsupported']),
       message: z.string(),
-      steps: z.array(z.object({ step: z.string(), ok: z.boolean(), detail: z.string() })),
+      steps: z.array(
+        z.object({ step: z.string(), ok: z.boolean(), detail: z.string(), fix: z.string().optional() }),
+      ),
     }),
   ),
   'vault.status': channel(Empty, VaultStatus),
@@ -622,6 +633,39 @@ export const contract = {
       sha256: sha,
     }),
     TailoringView,
+  ),
+  // ---- SSH host keys: pinned on first use after a person checks the fingerprint; a change refuses scans. ----
+  'targets.hostKey': channel(
+    Id,
+    z.object({
+      state: z.enum(['trusted', 'unknown', 'changed']),
+      host: z.string(),
+      port: z.number(),
+      keyType: z.string(),
+      fingerprint: z.string(),
+      pinnedFingerprint: z.string().nullable(),
+      pinnedKeyType: z.string().nullable(),
+    }),
+  ),
+  'knownHosts.list': channel(Empty, z.object({ hosts: z.array(KnownHostView) })),
+  'knownHosts.import': channel(
+    z.object({
+      text: z
+        .string()
+        .max(8 * 1024 * 1024, 'A known_hosts file of at most 8 MB')
+        .min(1, 'The file is empty'),
+    }),
+    z.object({
+      added: z.number(),
+      unchanged: z.number(),
+      conflicts: z.array(z.string()),
+      hashed: z.number(),
+      skipped: z.number(),
+    }),
+  ),
+  'knownHosts.forget': channel(
+    z.object({ host: z.string().trim().min(1, 'Host is required'), port: portField }),
+    z.object({ removed: z.boolean() }),
   ),
 } as const
 

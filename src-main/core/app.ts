@@ -18,6 +18,7 @@ import { sshRunnerFor } from './scanners/ssh-oscap/ssh-runner'
 import { oscapScanner } from './scanners/ssh-oscap/oscap-scanner'
 import type { Scanner } from './scanners/scanner'
 import { HostKeyStore } from './scanners/ssh-oscap/ssh'
+import { hostHandlers, testSshTarget } from './hosts/handlers'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
 import { defaultDataDir } from './paths'
@@ -125,6 +126,8 @@ export function createCore(opts: CoreOptions): Core {
   ]
   const scanning = scanHandlers({ ...ctx, scans, scanners })
 
+  const vaultRoom = vaultHandlers({ ...ctx, vault })
+  const hostDeps = { ...ctx, vault, hostKeys }
   const handlers: Handlers = {
     'app.info': () => ({
       name: 'Driftwatch' as const,
@@ -135,8 +138,13 @@ export function createCore(opts: CoreOptions): Core {
       schemaVersion: schemaVersion(db),
     }),
     ...targetHandlers(ctx),
-    ...vaultHandlers({ ...ctx, vault }),
+    ...vaultRoom,
     ...contentHandlers({ ...ctx, content }),
+    ...hostHandlers(hostDeps),
+    'targets.testConnection': async (req) => {
+      const t = ctx.repos.targets.get(req.id)
+      return t?.kind === 'ssh' ? testSshTarget(hostDeps, t) : vaultRoom['targets.testConnection'](req)
+    },
     'scan.start': scanning['scan.start'],
     'scan.cancel': scanning['scan.cancel'],
     'scans.list': scanning['scans.list'],

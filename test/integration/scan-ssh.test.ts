@@ -2,11 +2,14 @@
 // oscap and the widened Debian 11 datastream): first-contact trust, root by key, a non-root user with a
 // sudo password on stdin, parity with a local oscap run, and a wrong sudo password refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync, readdirSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src-main/core/app'
+import { parseArf } from '../../src-main/core/scap/arf'
 import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from '../services/lib'
+import { ed25519KeyPair } from '../helpers/ssh-keys'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
 
@@ -15,12 +18,14 @@ const tmp = useTmpDirs('all')
 let sshd: SshdService
 let core: Core
 let sha256: string
+let datastream: string
 
 beforeAll(async () => {
   const dir = tmp.make('dw-scan-ssh-')
   sshd = await startSshd({ name: 'scan' })
   core = createCore({ face: 'cli', dataDir: join(dir, 'data'), unsafeKdfForTests: { N: 1024, r: 8, p: 1 } })
-  sha256 = (await call(core, 'content.import', { path: await widenedDebian11Datastream(dir) })).sha256
+  datastream = await widenedDebian11Datastream(dir)
+  sha256 = (await call(core, 'content.import', { path: datastream })).sha256
   await call(core, 'vault.init', { passphrase: 'scan over ssh passphrase' })
 }, 120_000)
 
@@ -64,12 +69,41 @@ describe('scanning over SSH', () => {
     expect(done.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(0)
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('driftwatch.'))).toEqual(before)
 
-    // Same host, same content and profile: the same statuses as a scan of this computer.
-    const local = await call(core, 'targets.create', { target: { kind: 'local', name: 'here' } })
-    const here = await scan(local.id)
-    expect(new Map(done.results.map((r) => [r.ruleId, r.status]))).toEqual(
-      new Map(here.results.map((r) => [r.ruleId, r.status])),
-    )
+    // Parity with oscap-ssh itself: the same host, content and profile give every rule the same status.
+    const arfPath = join(tmp.make('dw-oscap-ssh-'), 'arf.xml')
+    const knownHosts = join(tmp.make('dw-kh-'), 'known_hosts')
+    writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`)
+    try {
+      execFileSync(
+        'oscap-ssh',
+        [
+          'root@127.0.0.1',
+          String(sshd.port),
+          'xccdf',
+          'eval',
+          '--profile',
+          PROFILE,
+          '--results-arf',
+          arfPath,
+          datastream,
+        ],
+        {
+          env: {
+            ...process.env,
+            SSH_ADDITIONAL_OPTIONS: `-i ${sshd.privateKeyPath} -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes`,
+          },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      )
+    } catch (err) {
+      // oscap exits 2 when some rules fail: a result, like ours.
+      if ((err as { status?: number }).status !== 2) throw err
+    }
+    const theirs = await parseArf(readFileSync(arfPath))
+    const statuses = (rs: { ruleId: string; status: string }[]) =>
+      new Map(rs.filter((r) => r.status !== 'notselected').map((r) => [r.ruleId, r.status]))
+    expect(statuses(theirs.results).size).toBeGreaterThan(20)
+    expect(statuses(done.results)).toEqual(statuses(theirs.results))
 
     // Pinned now: the next scan needs no trust.
     expect((await scan(target.id)).scan.state).toBe('done')
@@ -104,5 +138,104 @@ describe('scanning over SSH', () => {
     expect(refused.scan.state).toBe('failed')
     expect(refused.scan.error).toMatch(/sudo refused the password/)
     expect(refused.scan.error).not.toContain('not the sudo password')
+  }, 120_000)
+})
+
+describe('refusals, each with a message that says what happened', () => {
+  let keyId: string
+  const target = async (name: string, over: Record<string, unknown> = {}, port = sshd.port) =>
+    (
+      await call(core, 'targets.create', {
+        target: { kind: 'ssh', name, host: '127.0.0.1', port, user: 'root', credentialId: keyId, ...over },
+      })
+    ).id
+
+  beforeAll(async () => {
+    keyId = (
+      await call(core, 'credentials.create', {
+        credential: {
+          kind: 'ssh-key',
+          name: 'root key for refusals',
+          secret: { privateKey: readFileSync(sshd.privateKeyPath, 'utf8') },
+        },
+      })
+    ).id
+  })
+
+  it('refuses a changed host key, showing both fingerprints, and stores nothing', async () => {
+    // This host:port was pinned (from a known_hosts file) to one key; the server there now presents another.
+    const replaced = await startSshd({ name: 'replaced' })
+    const report = await call(core, 'knownHosts.import', {
+      text: `[127.0.0.1]:${replaced.port} ${sshd.hostPublicKey}\n`,
+    })
+    expect(report.added).toBe(1)
+    const refused = await scan(await target('replaced box', {}, replaced.port))
+    expect(refused.scan.state).toBe('failed')
+    expect(refused.scan.error).toMatch(/host key of 127\.0\.0\.1:\d+ changed/)
+    expect(refused.scan.error).toContain(`pinned ${sshd.hostKeyFingerprintSha256}`)
+    expect(refused.scan.error).toContain(`now ${replaced.hostKeyFingerprintSha256}`)
+    expect(refused.results).toEqual([])
+  }, 60_000)
+
+  it('refuses a key the server does not accept', async () => {
+    const wrong = await call(core, 'credentials.create', {
+      credential: {
+        kind: 'ssh-key',
+        name: 'not authorised',
+        secret: { privateKey: ed25519KeyPair().private },
+      },
+    })
+    const refused = await scan(await target('wrong key box', { credentialId: wrong.id }))
+    expect(refused.scan.state).toBe('failed')
+    expect(refused.scan.error).toMatch(/refused the key for user root/)
+  })
+
+  it('says oscap is missing on the target and how to install it', async () => {
+    const bin = tmp.make('dw-no-oscap-')
+    mkdirSync(join(bin, 'bin'))
+    symlinkSync('/bin/sh', join(bin, 'bin', 'sh'))
+    const bare = await startSshd({ name: 'no-oscap', extraConfig: [`SetEnv PATH=${join(bin, 'bin')}`] })
+    const bareKey = await call(core, 'credentials.create', {
+      credential: {
+        kind: 'ssh-key',
+        name: 'no-oscap root key',
+        secret: { privateKey: readFileSync(bare.privateKeyPath, 'utf8') },
+      },
+    })
+    const id = await target('no oscap box', { credentialId: bareKey.id }, bare.port)
+    const refused = await scan(id, bare.hostKeyFingerprintSha256)
+    expect(refused.scan.state).toBe('failed')
+    expect(refused.scan.error).toMatch(
+      /oscap is not installed on root@127\.0\.0\.1:\d+: install openscap-scanner/,
+    )
+  }, 60_000)
+
+  it('fails a scan whose connection is cut, cleans the temp dir by logging in again, stores nothing', async () => {
+    const id = await target('cut box')
+    const before = new Set(readdirSync('/tmp').filter((n) => n.startsWith('driftwatch.')))
+    let cut = false
+    const off = core.subscribe((name, payload) => {
+      const p = payload as { phase?: string; targetId?: string; done?: number }
+      // Mid-scan: oscap has reported a few rules. Kill sshd's per-connection processes (the listener stays).
+      if (name === 'scan.progress' && p.targetId === id && p.phase === 'rule' && (p.done ?? 0) >= 5 && !cut) {
+        cut = true
+        const pid = readFileSync(sshd.pidFile, 'utf8').trim()
+        execFileSync('pkill', ['-KILL', '-P', pid])
+      }
+    })
+    try {
+      const refused = await scan(id)
+      expect(cut).toBe(true)
+      expect(refused.scan.state).toBe('failed')
+      expect(refused.scan.error).toMatch(/connection to root@127\.0\.0\.1:\d+ was cut/)
+      expect(refused.results).toEqual([])
+      expect(refused.scan.score).toBeNull()
+    } finally {
+      off()
+    }
+    const left = readdirSync('/tmp').filter((n) => n.startsWith('driftwatch.') && !before.has(n))
+    expect(left).toEqual([])
+    // The host is fine afterwards: the next scan completes.
+    expect((await scan(id)).scan.state).toBe('done')
   }, 120_000)
 })

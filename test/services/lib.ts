@@ -81,6 +81,8 @@ export interface SshdService extends Service {
   nonRootUser: string
   nonRootPassword: string
   configPath: string
+  /** sshd's own pid file; its children are the per-connection processes. */
+  pidFile: string
 }
 
 interface Running {
@@ -499,11 +501,17 @@ function sshBannerSeen(port: number): Promise<boolean> {
 }
 
 /** A second OpenSSH server with its own config and keys; root logs in by key, NON_ROOT_USER by password. */
-export function startSshd(opts: { name?: string } = {}): Promise<SshdService> {
+export function startSshd(opts: SshdOptions = {}): Promise<SshdService> {
   return tracked(sshd(opts))
 }
 
-async function sshd(opts: { name?: string }): Promise<SshdService> {
+export interface SshdOptions {
+  name?: string
+  /** More sshd_config lines, e.g. `SetEnv PATH=...` to hide a command from sessions. */
+  extraConfig?: string[]
+}
+
+async function sshd(opts: SshdOptions): Promise<SshdService> {
   await ensureNonRootSudoUser()
   // sshd's privilege separation directory; the package creates it only when its own service starts.
   await fsp.mkdir('/run/sshd', { recursive: true, mode: 0o755 })
@@ -548,6 +556,7 @@ async function sshd(opts: { name?: string }): Promise<SshdService> {
         'LogLevel VERBOSE',
         // oscap-ssh copies files with scp, which runs over sftp since OpenSSH 9.
         'Subsystem sftp /usr/lib/openssh/sftp-server',
+        ...(opts.extraConfig ?? []),
       ]
       await fsp.writeFile(configPath, `${config.join('\n')}\n`)
       const { logPath, stop } = await launch({
@@ -571,6 +580,7 @@ async function sshd(opts: { name?: string }): Promise<SshdService> {
         nonRootUser: NON_ROOT_USER,
         nonRootPassword: NON_ROOT_PASSWORD,
         configPath,
+        pidFile: path.join(dir, 'sshd.pid'),
         dir,
         logPath,
         stop,

@@ -10,6 +10,10 @@ export class SshRunner implements Runner {
     private readonly session: SshSession,
     private readonly sudo: SudoMode,
     private readonly sudoPassword?: Buffer,
+    /** Opens a fresh session to the same host (pinned key, same login), to clean up after a cut connection. */
+    private readonly reopen?: () => Promise<SshSession>,
+    /** Called once on close: zeroes the login secrets kept for reopen. */
+    private readonly onClose?: () => void,
   ) {}
 
   get where(): string {
@@ -27,12 +31,21 @@ export class SshRunner implements Runner {
   download(path: string): Promise<Buffer> {
     return this.session.download(path)
   }
-  cleanup(dir: string): Promise<void> {
+  async cleanup(dir: string): Promise<void> {
     // oscap ran as root under sudo, so its files in the temp dir are root's: remove them the same way.
-    return this.session.cleanup(dir, { sudo: this.sudo, password: this.sudoPassword })
+    const opts = { sudo: this.sudo, password: this.sudoPassword }
+    if (!this.session.isClosed || !this.reopen) return this.session.cleanup(dir, opts)
+    // The connection was cut mid-scan: log in once more so no benchmark copy or partial ARF stays behind.
+    const again = await this.reopen()
+    try {
+      await again.cleanup(dir, opts)
+    } finally {
+      await again.close()
+    }
   }
   async close(): Promise<void> {
     this.sudoPassword?.fill(0)
+    this.onClose?.()
     await this.session.close()
   }
 }
@@ -57,21 +70,26 @@ export async function sshRunnerFor(
     await deps.vault.withSecret(target.sudoCredentialId, (s) => {
       sudoPassword = copy(s.password)
     })
-  try {
-    const session = await openSsh({
+  const zero = () => {
+    for (const b of [auth.privateKey, auth.passphrase, auth.password]) b?.fill(0)
+  }
+  const open = (trustFingerprint?: string) =>
+    openSsh({
       host: target.host,
       port: target.port,
       user: target.user,
       auth,
       hostKeys: deps.hostKeys,
-      trustFingerprint: deps.trustFingerprint,
+      trustFingerprint,
       signal: deps.signal,
     })
-    return new SshRunner(session, target.sudo, sudoPassword)
+  try {
+    const session = await open(deps.trustFingerprint)
+    // The login secrets stay (in this scan's own copies) until the runner closes, for one reconnect to clean up.
+    return new SshRunner(session, target.sudo, sudoPassword, () => open(), zero)
   } catch (err) {
     sudoPassword?.fill(0)
+    zero()
     throw err
-  } finally {
-    for (const b of [auth.privateKey, auth.passphrase, auth.password]) b?.fill(0)
   }
 }

@@ -305,6 +305,11 @@ export class SshSession {
     return `${this.user}@${this.host}:${this.port}`
   }
 
+  /** True once the connection is gone (closed by us, or cut). */
+  get isClosed(): boolean {
+    return this.closed
+  }
+
   /** Runs a shell command; rejects with SshError 'timeout' / 'cancelled' after stopping it on the host. */
   async exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
     return this.execAs(cmd, opts)
@@ -742,6 +747,74 @@ export function openSsh(opts: OpenSshOptions): Promise<SshSession> {
         ),
       )
     }
+  })
+}
+
+export interface HostKeyProbe {
+  /** trusted: matches the pin · unknown: no pin yet · changed: differs from the pin. */
+  state: 'trusted' | 'unknown' | 'changed'
+  presented: HostKey
+  pinned?: PinnedHostKey
+}
+
+/**
+ * Asks a host for its key without logging in (the key exchange stops at our refusal), so a person can be shown
+ * the fingerprint before trusting it. Nothing is pinned here.
+ */
+export function probeHostKey(
+  opts: Pick<OpenSshOptions, 'host' | 'port' | 'hostKeys' | 'connectTimeoutMs' | 'signal'>,
+): Promise<HostKeyProbe> {
+  const at = `${opts.host}:${opts.port}`
+  const pin = opts.hostKeys.get(opts.host, opts.port)
+  const client = new Client()
+  let presented: HostKey | undefined
+  let sawBanner = false
+  return new Promise((resolve, reject) => {
+    let done = false
+    const finish = (err?: SshError) => {
+      if (done) return
+      done = true
+      opts.signal?.removeEventListener('abort', onAbort)
+      client.on('error', () => undefined)
+      client.destroy()
+      if (presented) {
+        const state = !pin
+          ? 'unknown'
+          : pin.fingerprint === presented.fingerprint && pin.publicKey === presented.publicKey
+            ? 'trusted'
+            : 'changed'
+        resolve({ state, presented, ...(pin ? { pinned: pin } : {}) })
+      } else reject(err ?? new SshError('disconnected', `${at} closed the connection before showing its key`))
+    }
+    const onAbort = () => finish(new SshError('cancelled', `Connecting to ${at} was cancelled`))
+    opts.signal?.addEventListener('abort', onAbort, { once: true })
+    client.on('greeting', () => (sawBanner = true))
+    client.on('error', (err: Error & { level?: string; code?: string }) =>
+      finish(
+        presented
+          ? undefined
+          : explain(err, { ...opts, user: '', auth: {} }, { sawBanner, handshaken: false, pin }),
+      ),
+    )
+    client.on('close', () => finish())
+    client.connect({
+      host: opts.host,
+      port: opts.port,
+      username: 'driftwatch-probe',
+      readyTimeout: opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+      algorithms: {
+        cipher: [...CIPHERS],
+        ...(pin && HOST_KEY_ALGORITHMS[pin.keyType]
+          ? { serverHostKey: HOST_KEY_ALGORITHMS[pin.keyType] as ServerHostKeyAlgorithm[] }
+          : {}),
+      },
+      hostVerifier: (blob: Buffer) => {
+        presented = hostKeyOf(blob)
+        // Refusing ends the key exchange: nothing is sent that could log in.
+        setImmediate(() => finish())
+        return false
+      },
+    })
   })
 }
 
