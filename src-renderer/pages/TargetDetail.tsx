@@ -2,7 +2,7 @@
 // the results table, a rule's detail, and the scan history.
 import { useEffect, useState } from 'react'
 import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import type { Res, ResultView, ScanView } from '../../src-preload/contract'
+import type { Res, ResultView, ScanView, Target } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
@@ -12,6 +12,8 @@ import { KindBadge } from '../components/KindBadge'
 import { ScoreBadge } from '../components/ScoreBadge'
 import { ResultsTable } from '../components/ResultsTable'
 import { EmptyState } from '../components/EmptyState'
+import { HostKeyDialog, type HostKeyProbe } from '../components/HostKeyDialog'
+import { ConnectionReport } from '../components/ConnectionReport'
 import { targetAddress } from './target-address'
 
 const STATUS_COLOURS: Record<string, string> = {
@@ -32,6 +34,19 @@ export function TargetDetailPage({ id }: { id: string }) {
   const [history, setHistory] = useState<ScanView[]>([])
   const [shown, setShown] = useState<Res<'scan.results'> | null>(null)
   const [selected, setSelected] = useState<ResultView | null>(null)
+  const [report, setReport] = useState<Res<'targets.testConnection'> | null>(null)
+  const [testing, setTesting] = useState(false)
+  const toast = useStore((s) => s.toast)
+  const test = async () => {
+    setTesting(true)
+    try {
+      setReport(await api.invoke('targets.testConnection', { id }))
+    } catch (err) {
+      toast('error', (err as Error).message)
+    } finally {
+      setTesting(false)
+    }
+  }
 
   useEffect(() => {
     void api.invoke('scans.list', { targetId: id }).then((r) => setHistory(r.scans))
@@ -61,11 +76,19 @@ export function TargetDetailPage({ id }: { id: string }) {
           </h1>
           <p className="muted small mono">{targetAddress(target)}</p>
         </div>
-        <a className="button" href={`#/targets/${encodeURIComponent(id)}/edit`}>
-          Edit
-        </a>
+        <div className="head-actions">
+          {target.kind !== 'local' && (
+            <button type="button" className="button" disabled={testing} onClick={() => void test()}>
+              {testing ? 'Testing…' : 'Test connection'}
+            </button>
+          )}
+          <a className="button" href={`#/targets/${encodeURIComponent(id)}/edit`}>
+            Edit
+          </a>
+        </div>
       </header>
-      <ScanPanel targetId={id} />
+      {report && <ConnectionReport report={report} />}
+      <ScanPanel targetId={id} kind={target.kind} />
       {last && last.state !== 'done' && last.state !== 'running' && (
         <p className="banner error" role="alert">
           Last scan {last.state}: {last.error}
@@ -132,7 +155,7 @@ export function TargetDetailPage({ id }: { id: string }) {
   )
 }
 
-function ScanPanel({ targetId }: { targetId: string }) {
+function ScanPanel({ targetId, kind }: { targetId: string; kind: Target['kind'] }) {
   const content = useStore(contentSelectors.content)
   const tailorings = useStore(contentSelectors.tailorings)
   const loadContent = useStore((s) => s.loadContent)
@@ -142,6 +165,7 @@ function ScanPanel({ targetId }: { targetId: string }) {
   const [profiles, setProfiles] = useState<{ id: string; title: string }[]>([])
   const [profileId, setProfileId] = useState('')
   const [tailoringId, setTailoringId] = useState('')
+  const [probe, setProbe] = useState<HostKeyProbe | null>(null)
   useEffect(() => {
     void loadContent()
   }, [loadContent])
@@ -156,15 +180,31 @@ function ScanPanel({ targetId }: { targetId: string }) {
         Import benchmark content on the <a href="#/variables">Variables</a> page to scan this target.
       </p>
     )
-  const start = async () => {
+  const start = async (trustHostKey?: string) => {
     try {
+      // An SSH host is asked for its key first: a new one is shown for trust, a changed one refuses the scan.
+      if (kind === 'ssh' && !trustHostKey) {
+        const p = await api.invoke('targets.hostKey', { id: targetId })
+        if (p.state !== 'trusted') return setProbe(p)
+      }
       await api.invoke('scan.start', {
         targetId,
         sha256: current,
         profileId,
         tailoringId: tailoringId || undefined,
+        trustHostKey,
       })
     } catch (err) {
+      toast('error', (err as Error).message)
+    }
+  }
+  const forget = async () => {
+    if (!probe) return
+    try {
+      await api.invoke('knownHosts.forget', { host: probe.host, port: probe.port })
+      setProbe(await api.invoke('targets.hostKey', { id: targetId }))
+    } catch (err) {
+      setProbe(null)
       toast('error', (err as Error).message)
     }
   }
@@ -224,6 +264,15 @@ function ScanPanel({ targetId }: { targetId: string }) {
           Scan now
         </button>
       )}
+      <HostKeyDialog
+        probe={probe}
+        onCancel={() => setProbe(null)}
+        onForget={() => void forget()}
+        onTrust={(fp) => {
+          setProbe(null)
+          void start(fp)
+        }}
+      />
     </section>
   )
 }

@@ -509,6 +509,8 @@ export interface SshdOptions {
   name?: string
   /** More sshd_config lines, e.g. `SetEnv PATH=...` to hide a command from sessions. */
   extraConfig?: string[]
+  /** A fixed port (e.g. to replace a stopped server with one holding another host key); default: a free one. */
+  port?: number
 }
 
 async function sshd(opts: SshdOptions): Promise<SshdService> {
@@ -538,7 +540,9 @@ async function sshd(opts: SshdOptions): Promise<SshdService> {
     const hostPublicKey = (await fsp.readFile(`${hostKey}.pub`, 'utf8')).trim()
     const fingerprint = (await run('ssh-keygen', ['-lf', `${hostKey}.pub`])).split(' ')[1] ?? ''
     const configPath = path.join(dir, 'sshd_config')
-    return await withFreePort(async (port) => {
+    const listen = (start: (port: number) => Promise<SshdService>) =>
+      opts.port ? start(opts.port) : withFreePort(start)
+    return await listen(async (port) => {
       const config = [
         `Port ${port}`,
         `ListenAddress ${HOST}`,
