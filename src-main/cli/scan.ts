@@ -1,22 +1,36 @@
 // `driftwatch scan <target|group>`: scan now and wait, with a progress bar on a terminal. Exit codes follow
 // oscap: 0 every rule passed, 2 some failed, 1 an error.
-import type { EventPayload, ScanView } from '../../src-preload/contract'
+import { createInterface } from 'node:readline/promises'
+import type { EventPayload, ScanView, Target } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
+import { passphrase, processSource } from './prompt'
 
 const CONCURRENCY = 4
 
 export const scanCommand: Command = {
   name: 'scan',
   usage: 'scan TARGET|GROUP --content C --profile P',
-  summary: 'scan targets now with OpenSCAP and show the results',
-  help: `Usage: driftwatch scan TARGET|GROUP --content CONTENT --profile PROFILE [--tailoring NAME] [--json]
+  summary: 'scan targets now and show the results',
+  help: `Usage: driftwatch scan TARGET|GROUP [--content CONTENT --profile PROFILE] [--tailoring NAME]
+                       [--trust-host-key SHA256:...] [--json]
 
 TARGET is a target's name or id; GROUP scans every target of that group, ${CONCURRENCY} at a time (one
-failure does not stop the others). CONTENT is an import's SHA-256 prefix or file name (see
-"driftwatch content list"); PROFILE an id or, for SCAP Security Guide, a short name such as "standard".
+failure does not stop the others). For this computer and SSH hosts, CONTENT is an import's SHA-256 prefix
+or file name (see "driftwatch content list") and PROFILE an id or, for SCAP Security Guide, a short name such
+as "standard".
+
+SSH hosts seen for the first time are asked for their host key: on a terminal you are shown its SHA-256
+fingerprint to confirm; elsewhere pass --trust-host-key with the fingerprint the host owner gave you
+(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). A host whose pinned key changed is refused.
+Credentials come from the vault, unlocked for this command (prompt, or ${'DRIFTWATCH_VAULT_PASSPHRASE'}).
 
 Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run · 64 wrong usage`,
-  options: { content: { type: 'string' }, profile: { type: 'string' }, tailoring: { type: 'string' } },
+  options: {
+    content: { type: 'string' },
+    profile: { type: 'string' },
+    tailoring: { type: 'string' },
+    'trust-host-key': { type: 'string' },
+  },
   async run(ctx) {
     const ref = ctx.positionals[0]
     if (!ref) throw CliError.usage('name the target or group to scan')
@@ -62,6 +76,9 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       if (!tailoringId) throw CliError.usage(`no tailoring named "${String(ctx.values.tailoring)}"`)
     }
 
+    await unlockIfNeeded(ctx, scope)
+    const trust = await hostKeyTrust(ctx, scope)
+
     const finished = new Map<string, EventPayload<'scan.finished'>>()
     const waiters = new Map<string, () => void>()
     const tty = !ctx.json && process.stderr.isTTY
@@ -88,6 +105,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
           const env = await ctx.core.invoke('scan.start', {
             targetId: t.id,
             ...(t.kind === 'local' || t.kind === 'ssh' ? { sha256, profileId } : { profileId }),
+            trustHostKey: trust.get(t.id),
             tailoringId,
           })
           if (!env.ok) {
@@ -107,6 +125,60 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
     }
     return report(ctx, results)
   },
+}
+
+/** Credentials live in the vault: unlock it for this process when a target in scope signs in with one. */
+async function unlockIfNeeded(ctx: RunContext, scope: Target[]): Promise<void> {
+  const uses = scope.some(
+    (t) => ('credentialId' in t && t.credentialId) || ('sudoCredentialId' in t && t.sudoCredentialId),
+  )
+  if (!uses) return
+  const status = await call(ctx.core, 'vault.status', {})
+  if (status.state !== 'locked') return
+  await call(ctx.core, 'vault.unlock', { passphrase: await passphrase(processSource()) })
+}
+
+/**
+ * First contact with an SSH host: its fingerprint must be confirmed by a person (a prompt on a terminal) or given
+ * with --trust-host-key; never trusted silently. Returns the fingerprint to trust per target id.
+ */
+async function hostKeyTrust(ctx: RunContext, scope: Target[]): Promise<Map<string, string>> {
+  const given = ctx.values['trust-host-key'] ? String(ctx.values['trust-host-key']).trim() : undefined
+  const trust = new Map<string, string>()
+  for (const t of scope) {
+    if (t.kind !== 'ssh') continue
+    const env = await ctx.core.invoke('targets.hostKey', { id: t.id })
+    // Unreachable hosts fail in their scan with the same message; the others go on.
+    if (!env.ok) continue
+    const probe = env.data as {
+      state: string
+      fingerprint: string
+      keyType: string
+      host: string
+      port: number
+    }
+    if (probe.state !== 'unknown') continue
+    const at = `${probe.host}:${probe.port}`
+    if (given) {
+      if (given !== probe.fingerprint)
+        throw new CliError(
+          `${at} presents ${probe.fingerprint}, not the fingerprint given with --trust-host-key (${given}): not scanning`,
+          { code: 'forbidden', message: `host key mismatch for ${at}`, issues: [] },
+        )
+      trust.set(t.id, given)
+      continue
+    }
+    if (!ctx.json && process.stdin.isTTY) {
+      const rl = createInterface({ input: process.stdin, output: process.stderr })
+      const answer = await rl.question(
+        `${t.name} (${at}) is not known yet. Its ${probe.keyType} host key fingerprint is\n  ${probe.fingerprint}\n` +
+          "Compare it with the host owner's (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub). Trust it? [y/N] ",
+      )
+      rl.close()
+      if (/^y(es)?$/i.test(answer.trim())) trust.set(t.id, probe.fingerprint)
+    }
+  }
+  return trust
 }
 
 function report(

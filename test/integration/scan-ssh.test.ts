@@ -12,6 +12,7 @@ import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from 
 import { ed25519KeyPair } from '../helpers/ssh-keys'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
+import { ensureBuilt, runCli } from '../helpers/cli'
 
 const PROFILE = 'xccdf_org.ssgproject.content_profile_standard'
 const tmp = useTmpDirs('all')
@@ -237,5 +238,69 @@ describe('refusals, each with a message that says what happened', () => {
     expect(left).toEqual([])
     // The host is fine afterwards: the next scan completes.
     expect((await scan(id)).scan.state).toBe('done')
+  }, 120_000)
+})
+
+describe('driftwatch scan of an SSH host', () => {
+  it('needs the host key confirmed with --trust-host-key, refuses a wrong one, and exits like oscap', async () => {
+    ensureBuilt()
+    const host = await startSshd({ name: 'cli' })
+    // Its own data dir, set up through the CLI (the in-process core above uses a test-only cheap vault KDF).
+    const dataDir = tmp.make('dw-scan-ssh-cli-')
+    const env = { DRIFTWATCH_VAULT_PASSPHRASE: 'scan over ssh from the cli' }
+    const cli = async (...args: string[]) => {
+      const r = await runCli([...args, '--data-dir', dataDir], { env })
+      expect(r.code, r.stderr).toBe(0)
+      return r.stdout
+    }
+    await cli('content', 'import', datastream)
+    await cli('vault', 'init')
+    const keyId = (
+      JSON.parse(
+        await cli(
+          'vault',
+          'add',
+          '--kind',
+          'ssh-key',
+          '--name',
+          'k',
+          '--file',
+          host.privateKeyPath,
+          '--json',
+        ),
+      ) as { id: string }
+    ).id
+    await cli(
+      'targets',
+      'add',
+      '--kind',
+      'ssh',
+      '--name',
+      'cli-box',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(host.port),
+      '--user',
+      'root',
+      '--credential',
+      keyId,
+    )
+    const scanCli = (...extra: string[]) =>
+      runCli(['scan', 'cli-box', '--profile', 'standard', ...extra, '--data-dir', dataDir], { env })
+
+    const unknown = await scanCli()
+    expect(unknown.code, unknown.stderr).toBe(1)
+    expect(unknown.stdout).toContain(host.hostKeyFingerprintSha256)
+
+    const wrong = await scanCli('--trust-host-key', sshd.hostKeyFingerprintSha256)
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toContain(`presents ${host.hostKeyFingerprintSha256}, not the fingerprint given`)
+
+    const trusted = await scanCli('--trust-host-key', host.hostKeyFingerprintSha256)
+    expect(trusted.code, trusted.stderr).toBe(2)
+    expect(trusted.stdout).toMatch(/cli-box: score [\d.]+% · \d+ pass · [1-9]\d* fail/)
+    // Pinned: the next run needs no flag.
+    expect((await scanCli()).code).toBe(2)
   }, 120_000)
 })
