@@ -579,6 +579,7 @@ export const contract = {
       description: z.string(),
       rationale: z.string(),
       references: z.array(z.object({ system: z.string(), id: z.string(), href: z.string().optional() })),
+      fixes: z.array(z.object({ system: z.enum(['bash', 'ansible']), text: z.string() })),
     }),
   ),
   'tailorings.list': channel(Empty, z.object({ tailorings: z.array(TailoringView) })),
@@ -635,6 +636,14 @@ export const contract = {
     TailoringView,
   ),
   // ---- SSH host keys: pinned on first use after a person checks the fingerprint; a change refuses scans. ----
+  // ---- Remediation: fix scripts for a scan's failed rules (oscap xccdf generate fix on this computer). ----
+  'scan.remediation': channel(
+    z.object({
+      scanId: z.string().min(1),
+      type: z.enum(['bash', 'ansible'], { error: 'Remediation type must be bash or ansible' }),
+    }),
+    z.object({ fileName: z.string(), script: z.string(), failedRules: z.number() }),
+  ),
   'targets.hostKey': channel(
     Id,
     z.object({

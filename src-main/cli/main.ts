@@ -7,12 +7,14 @@ import { serveCommand } from './serve'
 import { vaultCommand } from './vault'
 import { contentCommand, tailoringCommand } from './content'
 import { scanCommand } from './scan'
+import { remediationCommand } from './remediation'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
 
 const commands: Command[] = [
   targetsCommand,
   scanCommand,
+  remediationCommand,
   vaultCommand,
   contentCommand,
   tailoringCommand,

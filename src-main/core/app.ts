@@ -150,6 +150,7 @@ export function createCore(opts: CoreOptions): Core {
     'scans.list': scanning['scans.list'],
     'scans.latest': scanning['scans.latest'],
     'scan.results': scanning['scan.results'],
+    'scan.remediation': scanning['scan.remediation'],
   }
   const dispatcher = createDispatcher(handlers, logger)
 

@@ -104,6 +104,7 @@ export function TargetDetailPage({ id }: { id: string }) {
             <div className="score-box">
               <ScoreBadge score={shown.scan.score} size="large" />
               <span className="muted small">score on {new Date(shown.scan.startedAt).toLocaleString()}</span>
+              <RemediationButtons scan={shown.scan} />
             </div>
             <div className="chart" aria-label="Results by status">
               <ResponsiveContainer width="100%" height={140}>
@@ -277,6 +278,70 @@ function ScanPanel({ targetId, kind }: { targetId: string; kind: Target['kind'] 
   )
 }
 
+function FixView({ fixes }: { fixes: Res<'content.rule'>['fixes'] }) {
+  const [system, setSystem] = useState(fixes[0]!.system)
+  const fix = fixes.find((f) => f.system === system) ?? fixes[0]!
+  return (
+    <section aria-label="Fix">
+      <h3>
+        Fix{' '}
+        {fixes.map((f) => (
+          <button
+            key={f.system}
+            type="button"
+            className={`chip-button ${f.system === fix.system ? 'on' : ''}`}
+            aria-pressed={f.system === fix.system}
+            onClick={() => setSystem(f.system)}
+          >
+            {f.system === 'bash' ? 'Shell' : 'Ansible'}
+          </button>
+        ))}
+      </h3>
+      <pre className="evidence fix-code">{fix.text}</pre>
+      <p className="muted small">Values in [brackets] take the profile&apos;s or tailoring&apos;s setting.</p>
+    </section>
+  )
+}
+
+/** Saves text as a file through the browser (serve mode and the desktop window alike). */
+function download(fileName: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = fileName
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+function RemediationButtons({ scan }: { scan: ScanView }) {
+  const toast = useStore((s) => s.toast)
+  const [busy, setBusy] = useState('')
+  if (!scan.contentSha256 || !(scan.counts.fail ?? 0)) return null
+  const get = async (type: 'bash' | 'ansible') => {
+    setBusy(type)
+    try {
+      const r = await api.invoke('scan.remediation', { scanId: scan.id, type })
+      download(r.fileName, r.script)
+      toast('info', `${r.fileName}: fixes for ${r.failedRules} failed rules`)
+    } catch (err) {
+      toast('error', (err as Error).message)
+    } finally {
+      setBusy('')
+    }
+  }
+  return (
+    <div className="remediation" aria-label="Remediation">
+      <span className="muted small">Remediation for {scan.counts.fail} failed rules</span>
+      <button type="button" className="button" disabled={!!busy} onClick={() => void get('bash')}>
+        {busy === 'bash' ? 'Generating…' : 'Shell script'}
+      </button>
+      <button type="button" className="button" disabled={!!busy} onClick={() => void get('ansible')}>
+        {busy === 'ansible' ? 'Generating…' : 'Ansible playbook'}
+      </button>
+    </div>
+  )
+}
+
 function RuleDetailPanel({
   sha256,
   result,
@@ -317,6 +382,7 @@ function RuleDetailPanel({
           <pre className="evidence">{result.message}</pre>
         </>
       )}
+      {result.status === 'fail' && detail && detail.fixes.length > 0 && <FixView fixes={detail.fixes} />}
       {detail && (
         <p className="small">
           {detail.references.map((r) => (

@@ -2,7 +2,7 @@
 // Debian 12): progress, results committed with evidence, parity with a plain oscap run, cancel, crash marks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src-main/core/app'
@@ -11,6 +11,7 @@ import { widenedDebian11Datastream } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
 import { runCli } from '../helpers/cli'
+import { parse as parseYaml } from 'yaml'
 
 const PROFILE = 'xccdf_org.ssgproject.content_profile_standard'
 const tmp = useTmpDirs('all')
@@ -149,4 +150,52 @@ describe('scanning this computer', () => {
     expect(r.code).toBe(/ 0 fail /.test(r.stdout) ? 0 : 2)
     core = createCore({ face: 'cli', dataDir })
   }, 120_000)
+})
+
+describe('remediation', () => {
+  it('exports shell and Ansible fixes for the failed rules of a scan, and shows a failed rule its fix', async () => {
+    const { scanId } = await scanAndWait()
+    const { results } = await call(core, 'scan.results', { scanId })
+    const failed = results.filter((r) => r.status === 'fail').map((r) => r.ruleId)
+    expect(failed.length).toBeGreaterThan(0)
+
+    const bash = await call(core, 'scan.remediation', { scanId, type: 'bash' })
+    expect(bash.fileName).toMatch(/^laptop-\d{4}-\d{2}-\d{2}-remediation\.sh$/)
+    expect(bash.failedRules).toBe(failed.length)
+    // oscap writes one block per failed rule that has a fix; a passing rule gets none.
+    const fixed = failed.filter((id) => bash.script.includes(`for '${id}'`))
+    expect(fixed.length).toBeGreaterThan(0)
+    const passed = results.find((r) => r.status === 'pass')!.ruleId
+    expect(bash.script).not.toContain(`for '${passed}'`)
+    const script = join(tmp.make('dw-fix-'), 'fix.sh')
+    writeFileSync(script, bash.script)
+    execFileSync('bash', ['-n', script]) // syntactically valid shell
+
+    const ansible = await call(core, 'scan.remediation', { scanId, type: 'ansible' })
+    // A valid playbook for all hosts (here the failed rules have no Ansible fix, so its task list is empty).
+    const play = parseYaml(ansible.script) as { hosts?: string; tasks?: unknown[] | null }[]
+    expect(play[0]!.hosts).toBe('all')
+    expect(ansible.fileName).toMatch(/\.yml$/)
+
+    // The rule detail carries the benchmark's own fix snippets (shown for failed rules in the UI).
+    const details = await Promise.all(
+      results.map((r) => call(core, 'content.rule', { sha256, ruleId: r.ruleId })),
+    )
+    const bashFix = details.flatMap((d) => d.fixes).find((f) => f.system === 'bash')
+    expect(bashFix?.text.length).toBeGreaterThan(10)
+  }, 60_000)
+
+  it('driftwatch remediation writes the script for the latest scan', async () => {
+    const out = join(tmp.make('dw-fix-cli-'), 'laptop.sh')
+    const r = await runCli(['remediation', 'laptop', '--type', 'bash', '--out', out, '--data-dir', dataDir])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/laptop\.sh: fixes for \d+ failed rules of laptop/)
+    expect(readFileSync(out, 'utf8')).toMatch(/^#!\/usr\/bin\/env bash/)
+  })
+
+  it('refuses remediation for a scan with nothing failed or no ARF, saying why', async () => {
+    const env = await core.invoke('scan.remediation', { scanId: 'no-such-scan', type: 'bash' })
+    expect(env.ok).toBe(false)
+    expect(!env.ok && env.error.message).toBe('That scan was not found')
+  })
 })

@@ -74,6 +74,7 @@ describe('per-channel request and response types', () => {
       | 'tailorings.remove'
       | 'tailorings.export'
       | 'tailorings.import'
+      | 'scan.remediation'
       | 'targets.hostKey'
       | 'knownHosts.list'
       | 'knownHosts.import'

@@ -239,6 +239,7 @@ export function contentHandlers(
         description: r.description,
         rationale: r.rationale,
         references: r.references,
+        fixes: r.fixes ?? [],
       }
     },
     'tailorings.list': () => ({ tailorings: content.tailorings().map(view) }),

@@ -7,10 +7,12 @@ import type { ScanRow, ScansRepo } from '../store/scans'
 import { AppError, notFound } from '../errors'
 import { scannerFor, type ScanContext, type ScanPlan, type Scanner } from '../scanners/scanner'
 import type { ScanView, Target } from '../../../src-preload/contract'
+import { parseArf } from '../scap/arf'
+import { generateFix, RemediationError } from '../scanners/ssh-oscap/remediation'
 
 type ScanHandlers = Pick<
   Handlers,
-  'scan.start' | 'scan.cancel' | 'scans.list' | 'scans.latest' | 'scan.results'
+  'scan.start' | 'scan.cancel' | 'scans.list' | 'scans.latest' | 'scan.results' | 'scan.remediation'
 >
 
 export interface ScanDeps extends CoreContext {
@@ -117,6 +119,32 @@ export function scanHandlers(
     },
     'scans.list': ({ targetId }) => ({ scans: scans.list(targetId).map(view) }),
     'scans.latest': () => ({ scans: scans.latestPerTarget().map(view) }),
+    'scan.remediation': async ({ scanId, type }) => {
+      const s = scans.get(scanId)
+      if (!s) throw notFound('That scan')
+      const arf = s.evidence ? scans.evidence(s.evidence) : undefined
+      if (s.state !== 'done' || !arf || arf.mediaType !== 'application/xml+arf')
+        throw new AppError('validation', 'Remediation scripts come from a finished OpenSCAP scan')
+      const failedRules = s.counts.fail ?? 0
+      if (failedRules === 0)
+        throw new AppError('validation', 'No rule failed in this scan: nothing to remediate')
+      const { testResult } = await parseArf(arf.bytes)
+      try {
+        const script = await generateFix(arf.bytes, testResult.id, type)
+        const target = repos.targets.get(s.targetId)?.name ?? 'target'
+        const stamp = s.startedAt.slice(0, 10)
+        const safe = target.replace(/[^A-Za-z0-9._-]+/g, '-')
+        return {
+          fileName: `${safe}-${stamp}-remediation.${type === 'bash' ? 'sh' : 'yml'}`,
+          script,
+          failedRules,
+        }
+      } catch (err) {
+        if (err instanceof RemediationError)
+          throw new AppError(err.code === 'oscap_missing' ? 'unavailable' : 'internal', err.message)
+        throw err
+      }
+    },
     'scan.results': ({ scanId }) => {
       const s = scans.get(scanId)
       if (!s) throw notFound('That scan')

@@ -89,11 +89,19 @@ const BLOCKS = new Set([
 // Their text is code, not prose: it is dropped rather than shown.
 const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed'])
 
+/** The remediation systems shown with a rule; others (puppet, osbuild blueprints) are left in the file. */
+const FIX_SYSTEMS: Record<string, 'bash' | 'ansible'> = {
+  'urn:xccdf:fix:script:sh': 'bash',
+  'urn:xccdf:fix:script:ansible': 'ansible',
+}
+const MAX_FIX = 16 * 1024
+
 /** How the parser collects the text of one element (a title, a description, a <value>). */
 interface Capture {
   depth: number
-  /** rich: XHTML becomes lines of text; plain: tags dropped, whitespace collapsed; raw: kept exactly. */
-  mode: 'rich' | 'plain' | 'raw'
+  /** rich: XHTML becomes lines of text; plain: tags dropped, whitespace collapsed; raw: kept exactly;
+   *  code: kept exactly, with <sub idref> as [idref] (a fix script's Value placeholders). */
+  mode: 'rich' | 'plain' | 'raw' | 'code'
   out: string
   /** Depth of a <script>-like element whose text is being dropped, or 0. */
   dropDepth: number
@@ -415,6 +423,10 @@ class Parser {
         c.dropDepth = this.depth
         return
       }
+      if (c.mode === 'code' && tag.uri === NS_XCCDF && name === 'sub') {
+        const idref = attr(tag, 'idref')
+        if (idref) c.out += `[${idref}]`
+      }
       if (c.mode !== 'rich') return
       if (name === 'br') c.out = c.out.replace(/ $/, '') + '\n'
       else if (name === 'li') this.newline(c, '- ')
@@ -448,7 +460,14 @@ class Parser {
     if (c) {
       this.capture = null
       this.sax.off('text')
-      const text = c.mode === 'rich' ? tidyLines(c.out) : c.mode === 'plain' ? collapse(c.out) : c.out
+      const text =
+        c.mode === 'rich'
+          ? tidyLines(c.out)
+          : c.mode === 'plain'
+            ? collapse(c.out)
+            : c.mode === 'code'
+              ? c.out.trim()
+              : c.out
       c.done(text)
     }
     this.depth--
@@ -666,6 +685,14 @@ class Parser {
         return this.startCapture('rich', (t) => (r.description ||= t))
       case 'rationale':
         return this.startCapture('rich', (t) => (r.rationale ||= t))
+      case 'fix': {
+        const system = FIX_SYSTEMS[attr(tag, 'system') ?? '']
+        if (!system || r.fixes?.some((f) => f.system === system)) return this.classify(tag, 'other')
+        return this.startCapture('code', (t) => {
+          // One snippet per system, bounded: a detail view and an evidence excerpt, not a script store.
+          if (t) (r.fixes ??= []).push({ system, text: t.length > MAX_FIX ? `${t.slice(0, MAX_FIX)}\n…` : t })
+        })
+      }
       case 'ident': {
         const system = attr(tag, 'system') ?? ''
         return this.startCapture('plain', (t) => {

@@ -48,9 +48,15 @@ export interface XccdfRule {
   references: Reference[]
   /** Ids of Values the rule's checks export. */
   values: string[]
-  /** Fix text (remediation script bodies are not kept here). */
+  /** Remediation snippets (shell and Ansible), Values shown as [value_id]; absent in content imported before. */
+  fixes?: RuleFix[]
   selectedByDefault: boolean
   groupId: string
+}
+
+export interface RuleFix {
+  system: 'bash' | 'ansible'
+  text: string
 }
 
 export interface XccdfGroup {

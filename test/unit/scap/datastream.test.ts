@@ -181,6 +181,30 @@ const bm = (inner: string, attrs = ''): string =>
   `id="xccdf_test_benchmark_t"${attrs}><x:title>T</x:title><x:version>1</x:version>${inner}</x:Benchmark>`
 
 describe('parseDatastream: a plain XCCDF 1.2 Benchmark, whatever its prefixes', () => {
+  it('keeps shell and Ansible fix snippets with Values as [placeholders], one per system, and drops others', async () => {
+    const xml = bm(`
+      <x:Rule id="xccdf_test_rule_f" severity="medium">
+        <x:title>F</x:title>
+        <x:fix system="urn:xccdf:fix:script:sh">var_tmout='<x:sub idref="xccdf_test_value_tmout" use="legacy"/>'
+echo "TMOUT=$var_tmout" &gt;&gt; /etc/profile</x:fix>
+        <x:fix system="urn:xccdf:fix:script:sh">echo second shell fix ignored</x:fix>
+        <x:fix system="urn:xccdf:fix:script:ansible">- name: Set TMOUT
+  lineinfile: {path: /etc/profile, line: "TMOUT=<x:sub idref="xccdf_test_value_tmout"/>"}</x:fix>
+        <x:fix system="urn:xccdf:fix:script:puppet">include tmout</x:fix>
+      </x:Rule>`)
+    const rule = (await parseDatastream(Buffer.from(xml))).benchmarks[0]!.rules[0]!
+    expect(rule.fixes).toEqual([
+      {
+        system: 'bash',
+        text: `var_tmout='[xccdf_test_value_tmout]'\necho "TMOUT=$var_tmout" >> /etc/profile`,
+      },
+      {
+        system: 'ansible',
+        text: '- name: Set TMOUT\n  lineinfile: {path: /etc/profile, line: "TMOUT=[xccdf_test_value_tmout]"}',
+      },
+    ])
+  })
+
   it('reads idents, references, bounds, match, profiles that extend and refine', async () => {
     const xml = bm(`
       <x:Profile id="xccdf_test_profile_p" extends="xccdf_test_profile_base">
