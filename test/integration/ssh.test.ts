@@ -210,6 +210,37 @@ describe('login', () => {
     expect(wrong.message).not.toContain('not-the-passphrase')
   })
 
+  it('logs in with a key held by ssh-agent', async () => {
+    freshPins()
+    const dir = await fsp.mkdtemp('/tmp/dw-agent-')
+    const sock = `${dir}/agent.sock`
+    const { stdout } = await execFileAsync('ssh-agent', ['-a', sock, '-s'])
+    const pid = /SSH_AGENT_PID=(\d+)/.exec(stdout)![1]!
+    try {
+      await execFileAsync('ssh-add', [sshd.privateKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock } })
+      const s = await connect({ auth: { agent: sock } })
+      expect((await s.exec('id -u')).stdout).toBe('0\n')
+      const empty = await refusal(openSsh(opts({ auth: { agent: `${dir}/none.sock` } })))
+      expect(empty.code).toBe('auth_failed')
+    } finally {
+      process.kill(Number(pid))
+      await fsp.rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('never uses chacha20-poly1305 (Electron has no BoringSSL cipher for it): a server offering only it is refused clearly', async () => {
+    freshPins()
+    const only = await startSshd({
+      name: 'chacha-only',
+      extraConfig: ['Ciphers chacha20-poly1305@openssh.com'],
+    })
+    const err = await refusal(
+      openSsh({ ...opts(), port: only.port, trustFingerprint: only.hostKeyFingerprintSha256 }),
+    )
+    expect(err.message).toMatch(/share no SSH algorithm/)
+    await only.stop()
+  })
+
   it('reports a key the server does not accept as auth_failed', async () => {
     freshPins()
     const stranger = Buffer.from(ed25519KeyPair().private)
