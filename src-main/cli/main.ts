@@ -8,6 +8,7 @@ import { vaultCommand } from './vault'
 import { contentCommand, tailoringCommand } from './content'
 import { scanCommand } from './scan'
 import { remediationCommand } from './remediation'
+import { hostsCommand } from './hosts'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
 
@@ -15,6 +16,7 @@ const commands: Command[] = [
   targetsCommand,
   scanCommand,
   remediationCommand,
+  hostsCommand,
   vaultCommand,
   contentCommand,
   tailoringCommand,

@@ -302,5 +302,13 @@ describe('driftwatch scan of an SSH host', () => {
     expect(trusted.stdout).toMatch(/cli-box: score [\d.]+% · \d+ pass · [1-9]\d* fail/)
     // Pinned: the next run needs no flag.
     expect((await scanCli()).code).toBe(2)
+    expect(await cli('hosts', 'list')).toContain(
+      `127.0.0.1:${host.port}  ssh-ed25519  ${host.hostKeyFingerprintSha256}`,
+    )
+    expect(await cli('hosts', 'forget', `127.0.0.1:${host.port}`)).toContain('Forgot the pinned key')
+    const kh = join(dataDir, 'known_hosts')
+    writeFileSync(kh, `[127.0.0.1]:${host.port} ${host.hostPublicKey}\n|1|hashed= ssh-ed25519 AAAA\n`)
+    expect(await cli('hosts', 'import', kh)).toMatch(/^1 pinned, 0 already pinned, 1 hashed names skipped/)
+    expect((await scanCli()).code).toBe(2)
   }, 120_000)
 })
