@@ -7,6 +7,7 @@ import { serveCommand } from './serve'
 import { vaultCommand } from './vault'
 import { contentCommand, tailoringCommand } from './content'
 import { scanCommand } from './scan'
+import { rulesCommand } from './rules'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
 
@@ -16,6 +17,7 @@ const commands: Command[] = [
   vaultCommand,
   contentCommand,
   tailoringCommand,
+  rulesCommand,
   serveCommand,
 ]
 
