@@ -2,6 +2,7 @@
 // oscap: 0 every rule passed, 2 some failed, 1 an error.
 import type { EventPayload, ScanView } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
+import { passphrase, processSource } from './prompt'
 
 const CONCURRENCY = 4
 
@@ -63,6 +64,13 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
         (t) => t.name.toLowerCase() === String(ctx.values.tailoring).toLowerCase(),
       )?.id
       if (!tailoringId) throw CliError.usage(`no tailoring named "${String(ctx.values.tailoring)}"`)
+    }
+
+    // Targets that sign in with a vault credential need the vault open for this process's lifetime.
+    if (scope.some((t) => t.kind !== 'local' && t.credentialId)) {
+      const { state } = await call(ctx.core, 'vault.status', {})
+      if (state === 'locked')
+        await call(ctx.core, 'vault.unlock', { passphrase: await passphrase(processSource()) })
     }
 
     const finished = new Map<string, EventPayload<'scan.finished'>>()
