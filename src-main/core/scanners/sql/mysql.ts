@@ -86,9 +86,12 @@ export async function openMysqlReadOnly(
   }
 }
 
+/** MariaDB-only error numbers that mysql2 has no name for. */
+const MARIADB_ERRNO: Record<number, string> = { 1969: 'ER_STATEMENT_TIMEOUT' }
+
 function failure(err: unknown, timeoutMs: number): QueryError {
-  const e = err as Error & { code?: string; sqlMessage?: string }
-  const code = e.code ?? ''
+  const e = err as Error & { code?: string; errno?: number; sqlMessage?: string }
+  const code = (e.errno !== undefined && MARIADB_ERRNO[e.errno]) || e.code || ''
   const kind = FAILURES[code] ?? (e.message?.includes('closed state') ? 'lost' : 'other')
   const message =
     kind === 'timeout' && code !== 'ER_LOCK_WAIT_TIMEOUT'
