@@ -257,6 +257,41 @@ describe('failures a person can act on', () => {
     expect(byId(r).get('after-slow')).toMatchObject({ status: 'pass', actual: 'on' })
   })
 
+  it('a scan can be cancelled while a query runs', async () => {
+    await importPack({
+      id: 'sleepy-pg',
+      title: 'Sleepy',
+      kind: 'postgres',
+      rules: [
+        {
+          id: 'sleep',
+          title: 'Sleeps',
+          query: 'SELECT pg_sleep(20) AS value',
+          timeoutSeconds: 30,
+          assert: { type: 'equals', value: '' },
+        },
+      ],
+    })
+    const running = new Promise<void>((resolve) => {
+      const off = core.subscribe((name, p) => {
+        if (name !== 'scan.progress' || (p as { status?: string }).status !== 'running') return
+        off()
+        resolve()
+      })
+    })
+    const { scanId } = await call(core, 'scan.start', { targetId: hardTarget.id, profileId: 'sleepy-pg' })
+    await running
+    const t0 = Date.now()
+    expect(await call(core, 'scan.cancel', { scanId })).toEqual({ cancelled: true })
+    await core.idle()
+    expect((await call(core, 'scan.results', { scanId })).scan).toMatchObject({
+      state: 'cancelled',
+      error: 'The scan was cancelled',
+    })
+    // Cancelling does not wait for the 20 s query.
+    expect(Date.now() - t0).toBeLessThan(10_000)
+  })
+
   it('a wrong password, a server that is down and a locked vault fail the scan saying so', async () => {
     const bad = await targetFor(stock, { password: 'not-the-password-Zq9' })
     const r1 = await scan(bad.id)
@@ -294,8 +329,20 @@ describe('failures a person can act on', () => {
     expect(byId(r).get('pg-login-roles-scram')?.message).toMatch(
       /needs superuser.*permission denied for table pg_authid/,
     )
+    expect(byId(r).get('pg-log-directory')).toMatchObject({
+      status: 'error',
+      message:
+        'Insufficient privilege: this check needs pg_read_all_settings. The server said: ' +
+        'must be superuser or have privileges of pg_read_all_settings to examine "log_directory"',
+    })
     // Settings everyone may read are still checked.
     expect(byId(r).get('pg-ssl')).toMatchObject({ status: 'fail', actual: 'off' })
+    // Granting what the message names is enough.
+    await admin(stock, (c) => c.query('GRANT pg_read_all_settings TO dw_auditor'))
+    expect(byId(await scan(auditor.id)).get('pg-log-directory')).toMatchObject({
+      status: 'pass',
+      actual: 'log',
+    })
 
     await importPack({
       id: 'acme-pg',
