@@ -212,6 +212,8 @@ describe('PostgreSQL 15, hardened and default', () => {
       rows: [{ value: 'off' }],
     })
     expect(ev.rules).toHaveLength(soft.results.length)
+    // The target's password never reaches the evidence.
+    expect(JSON.stringify(ev)).not.toContain(stock.password)
   })
 
   it('verify-full against the self-signed CA connects; a wrong CA is refused with a clear error', async () => {
