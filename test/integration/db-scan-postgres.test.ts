@@ -294,6 +294,47 @@ describe('failures a person can act on', () => {
     expect(Date.now() - t0).toBeLessThan(10_000)
   })
 
+  it('a connection cut in the middle of a scan fails it, naming the rule and the cause', async () => {
+    await importPack({
+      id: 'cut-pg',
+      title: 'Cut',
+      kind: 'postgres',
+      rules: [
+        {
+          id: 'waits',
+          title: 'Waits',
+          query: 'SELECT pg_sleep(5) AS value',
+          timeoutSeconds: 10,
+          assert: { type: 'equals', value: '' },
+        },
+        {
+          id: 'never-reached',
+          title: 'After',
+          query: 'SELECT 1 AS value',
+          assert: { type: 'equals', value: 1 },
+        },
+      ],
+    })
+    const { scanId } = await call(core, 'scan.start', { targetId: stockTarget.id, profileId: 'cut-pg' })
+    await expect
+      .poll(() =>
+        admin(stock, async (c) => {
+          const r = await c.query(
+            "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'driftwatch' AND query LIKE '%pg_sleep(5)%'",
+          )
+          return r.rowCount
+        }),
+      )
+      .toBe(1)
+    await core.idle()
+    expect((await call(core, 'scan.results', { scanId })).scan).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(
+        /^The connection was lost during waits: (terminating connection due to administrator command|Connection terminated unexpectedly)$/,
+      ),
+    })
+  })
+
   it('a wrong password, a server that is down and a locked vault fail the scan saying so', async () => {
     const bad = await targetFor(stock, { password: 'not-the-password-Zq9' })
     const r1 = await scan(bad.id)
