@@ -9,6 +9,7 @@ import { contentCommand, tailoringCommand } from './content'
 import { scanCommand } from './scan'
 import { remediationCommand } from './remediation'
 import { hostsCommand } from './hosts'
+import { rulesCommand } from './rules'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
 
@@ -20,6 +21,7 @@ const commands: Command[] = [
   vaultCommand,
   contentCommand,
   tailoringCommand,
+  rulesCommand,
   serveCommand,
 ]
 

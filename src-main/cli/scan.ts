@@ -9,8 +9,8 @@ const CONCURRENCY = 4
 
 export const scanCommand: Command = {
   name: 'scan',
-  usage: 'scan TARGET|GROUP --content C --profile P',
-  summary: 'scan targets now and show the results',
+  usage: 'scan TARGET|GROUP [--content C --profile P]',
+  summary: 'scan targets now (OpenSCAP, or a rule pack for databases)',
   help: `Usage: driftwatch scan TARGET|GROUP [--content CONTENT --profile PROFILE] [--tailoring NAME]
                        [--trust-host-key SHA256:...] [--json]
 
@@ -23,6 +23,9 @@ SSH hosts seen for the first time are asked for their host key: on a terminal yo
 fingerprint to confirm; elsewhere pass --trust-host-key with the fingerprint the host owner gave you
 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). A host whose pinned key changed is refused.
 Credentials come from the vault, unlocked for this command (prompt, or ${'DRIFTWATCH_VAULT_PASSPHRASE'}).
+
+Database targets (PostgreSQL, MySQL/MariaDB) need no content: they run the built-in rule pack for their
+kind (postgres-cis, mysql-cis) or the pack --profile names (see "driftwatch rules list").
 
 Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run · 64 wrong usage`,
   options: {

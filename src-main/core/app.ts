@@ -19,6 +19,10 @@ import { oscapScanner } from './scanners/ssh-oscap/oscap-scanner'
 import type { Scanner } from './scanners/scanner'
 import { HostKeyStore } from './scanners/ssh-oscap/ssh'
 import { hostHandlers, testSshTarget } from './hosts/handlers'
+import { sqlScanner } from './scanners/sql/sql-scanner'
+import { RulePacks } from './rules/registry'
+import { RulePacksRepo } from './store/rule-packs'
+import { ruleHandlers } from './rules/handlers'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
 import { defaultDataDir } from './paths'
@@ -113,6 +117,7 @@ export function createCore(opts: CoreOptions): Core {
   const interrupted = scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
   const hostKeys = new HostKeyStore(db, () => clock.now())
+  const packs = new RulePacks(new RulePacksRepo(db))
   // The scanners: one per family of target kinds; a new kind is one file and one line here.
   const scanners: Scanner[] = [
     oscapScanner({
@@ -123,6 +128,7 @@ export function createCore(opts: CoreOptions): Core {
         return sshRunnerFor(target, { vault, hostKeys, trustFingerprint, signal })
       },
     }),
+    sqlScanner({ vault, packs }),
   ]
   const scanning = scanHandlers({ ...ctx, scans, scanners })
 
@@ -145,6 +151,7 @@ export function createCore(opts: CoreOptions): Core {
       const t = ctx.repos.targets.get(req.id)
       return t?.kind === 'ssh' ? testSshTarget(hostDeps, t) : vaultRoom['targets.testConnection'](req)
     },
+    ...ruleHandlers({ ...ctx, packs }),
     'scan.start': scanning['scan.start'],
     'scan.cancel': scanning['scan.cancel'],
     'scans.list': scanning['scans.list'],

@@ -15,6 +15,7 @@ import { EmptyState } from '../components/EmptyState'
 import { HostKeyDialog, type HostKeyProbe } from '../components/HostKeyDialog'
 import { ConnectionReport } from '../components/ConnectionReport'
 import { targetAddress } from './target-address'
+import { SqlScanPanel } from './SqlScanPanel'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -88,7 +89,11 @@ export function TargetDetailPage({ id }: { id: string }) {
         </div>
       </header>
       {report && <ConnectionReport report={report} />}
-      <ScanPanel targetId={id} kind={target.kind} />
+      {target.kind === 'postgres' || target.kind === 'mysql' ? (
+        <SqlScanPanel targetId={id} kind={target.kind} />
+      ) : (
+        <ScanPanel targetId={id} kind={target.kind} />
+      )}
       {last && last.state !== 'done' && last.state !== 'running' && (
         <p className="banner error" role="alert">
           Last scan {last.state}: {last.error}
@@ -96,7 +101,14 @@ export function TargetDetailPage({ id }: { id: string }) {
       )}
       {!shown ? (
         !live && (
-          <EmptyState title="Not scanned yet" body="Choose content and a profile above and start a scan." />
+          <EmptyState
+            title="Not scanned yet"
+            body={
+              target.kind === 'postgres' || target.kind === 'mysql'
+                ? 'Choose a rule pack above and start a scan.'
+                : 'Choose content and a profile above and start a scan.'
+            }
+          />
         )
       ) : (
         <>
@@ -126,6 +138,7 @@ export function TargetDetailPage({ id }: { id: string }) {
             {selected && (
               <RuleDetailPanel
                 sha256={shown.scan.contentSha256}
+                packId={shown.scan.contentSha256 ? '' : shown.scan.profileId}
                 result={selected}
                 onClose={() => setSelected(null)}
               />
@@ -344,20 +357,30 @@ function RemediationButtons({ scan }: { scan: ScanView }) {
 
 function RuleDetailPanel({
   sha256,
+  packId,
   result,
   onClose,
 }: {
   sha256: string
+  /** The rule pack of a database scan (which has no SCAP content). */
+  packId: string
   result: ResultView
   onClose(): void
 }) {
-  const [detail, setDetail] = useState<Res<'content.rule'> | null>(null)
+  const [detail, setDetail] = useState<
+    (Res<'content.rule'> & Partial<Pick<Res<'rules.rule'>, 'remediation' | 'query'>>) | null
+  >(null)
   useEffect(() => {
     if (sha256)
       void api
         .invoke('content.rule', { sha256, ruleId: result.ruleId })
         .then(setDetail, () => setDetail(null))
-  }, [sha256, result.ruleId])
+    else if (packId)
+      void api.invoke('rules.rule', { packId, ruleId: result.ruleId }).then(
+        (r) => setDetail({ ...r, fixes: [], severity: r.severity as Res<'content.rule'>['severity'] }),
+        () => setDetail(null),
+      )
+  }, [sha256, packId, result.ruleId])
   return (
     <aside className="rule-panel" aria-label="Rule detail">
       <button type="button" className="link close" onClick={onClose} aria-label="Close rule detail">
@@ -376,13 +399,27 @@ function RuleDetailPanel({
           {detail.rationale}
         </p>
       )}
+      {(result.actual || result.expected) && (
+        <p className="small">
+          Found <code>{result.actual || '—'}</code>, expected <code>{result.expected || '—'}</code>
+        </p>
+      )}
       {result.message && (
         <>
           <h3>Evidence</h3>
           <pre className="evidence">{result.message}</pre>
         </>
       )}
-      {result.status === 'fail' && detail && detail.fixes.length > 0 && <FixView fixes={detail.fixes} />}
+      {detail?.remediation && (
+        <p className="rule-text">
+          <strong>Remediation. </strong>
+          {detail.remediation}
+        </p>
+      )}
+      {detail?.query && <pre className="evidence">{detail.query}</pre>}
+      {result.status === 'fail' && detail?.fixes && detail.fixes.length > 0 && (
+        <FixView fixes={detail.fixes} />
+      )}
       {detail && (
         <p className="small">
           {detail.references.map((r) => (

@@ -2,8 +2,7 @@
 // Debian 12): progress, results committed with evidence, parity with a plain oscap run, cancel, crash marks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src-main/core/app'
 import type { EventPayload } from '../../src-preload/contract'
@@ -22,7 +21,12 @@ let core: Core
 let sha256: string
 let targetId: string
 
-const driftwatchTemps = () => readdirSync(tmpdir()).filter((n) => n.startsWith('driftwatch.'))
+/** The temp dirs a scan announced (its progress names the folder it works in), and that still exist. */
+const leftBehind = (progress: EventPayload<'scan.progress'>[]) => {
+  const dirs = progress.flatMap((p) => /^Working in (\S+) on /.exec(p.message)?.[1] ?? [])
+  expect(dirs.length).toBe(1)
+  return dirs.filter((d) => existsSync(d))
+}
 
 beforeAll(async () => {
   dir = tmp.make('dw-scan-local-')
@@ -52,7 +56,6 @@ async function scanAndWait(req: { tailoringId?: string } = {}) {
 
 describe('scanning this computer', () => {
   it('streams per-rule progress, commits results with the ARF as evidence, and matches a plain oscap run', async () => {
-    const before = driftwatchTemps()
     const { scanId, progress, finished } = await scanAndWait()
     expect(finished).toMatchObject({ scanId, state: 'done', error: '' })
     const rules = progress.filter((p) => p.phase === 'rule')
@@ -85,13 +88,14 @@ describe('scanning this computer', () => {
         .map((m) => [m[1]!, m[2]!]),
     )
     expect(new Map(results.map((r) => [r.ruleId, r.status]))).toEqual(expected)
-    expect(driftwatchTemps()).toEqual(before)
+    expect(leftBehind(progress)).toEqual([])
   }, 120_000)
 
   it('cancels: the scan is marked cancelled, nothing is stored, the temp dir is gone', async () => {
-    const before = driftwatchTemps()
+    const progress: EventPayload<'scan.progress'>[] = []
     const finishedP = new Promise<EventPayload<'scan.finished'>>((resolve) => {
       const off = core.subscribe((name, p) => {
+        if (name === 'scan.progress') progress.push(p as EventPayload<'scan.progress'>)
         if (name === 'scan.progress' && (p as EventPayload<'scan.progress'>).phase === 'rule')
           void core.invoke('scan.cancel', { scanId: (p as EventPayload<'scan.progress'>).scanId })
         if (name === 'scan.finished') {
@@ -105,7 +109,7 @@ describe('scanning this computer', () => {
     await core.idle()
     expect(finished).toMatchObject({ scanId, state: 'cancelled' })
     expect((await call(core, 'scan.results', { scanId })).results).toEqual([])
-    expect(driftwatchTemps()).toEqual(before)
+    expect(leftBehind(progress)).toEqual([])
   }, 120_000)
 
   it('refuses a second scan of the same target while one runs', async () => {

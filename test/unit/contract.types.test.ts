@@ -84,6 +84,12 @@ describe('per-channel request and response types', () => {
       | 'scans.list'
       | 'scans.latest'
       | 'scan.results'
+      | 'rules.list'
+      | 'rules.rule'
+      | 'rules.import'
+      | 'rules.export'
+      | 'rules.remove'
+      | 'rules.schema'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<

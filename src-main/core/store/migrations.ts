@@ -169,6 +169,22 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 6,
+    name: 'custom rule packs for SQL targets',
+    up(db) {
+      db.exec(`
+        CREATE TABLE rule_packs (
+          id          TEXT PRIMARY KEY,
+          kind        TEXT NOT NULL CHECK (kind IN ('postgres', 'mysql')),
+          title       TEXT NOT NULL,
+          pack        TEXT NOT NULL CHECK (json_valid(pack)),
+          imported_at TEXT NOT NULL,
+          updated_at  TEXT NOT NULL
+        ) STRICT;
+      `)
+    },
+  },
 ]
 
 export const LATEST_VERSION = migrations.at(-1)?.version ?? 0

@@ -137,6 +137,17 @@ const seeds: Record<number, Seed> = {
       expect(db.prepare('SELECT fingerprint FROM known_hosts').get()).toEqual({ fingerprint: 'SHA256:abc' })
     },
   },
+  6: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO rule_packs (id, kind, title, pack, imported_at, updated_at)
+         VALUES ('acme-pg', 'postgres', 'ACME', '{"id":"acme-pg"}', 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT id, kind FROM rule_packs').get()).toEqual({ id: 'acme-pg', kind: 'postgres' })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>

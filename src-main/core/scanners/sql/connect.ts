@@ -93,6 +93,15 @@ export function explain(t: SqlTarget, err: unknown): ConnectError {
     case 'ER_BAD_DB_ERROR':
       return new ConnectError('auth', `The database ${t.database} does not exist on ${at}`)
   }
+  // mysql2 reports TLS verification failures by message only.
+  if (
+    /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer/i.test(
+      e.message ?? '',
+    )
+  )
+    return explain(t, Object.assign(new Error(e.message), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }))
+  if (/Hostname\/IP does not match/i.test(e.message ?? ''))
+    return explain(t, Object.assign(new Error(e.message), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }))
   if (/timeout/i.test(e.message ?? ''))
     return new ConnectError('connect', `No answer from ${at} within ${CONNECT_TIMEOUT_MS / 1000} s`)
   if (/does not support SSL|server does not support secure/i.test(e.message ?? ''))

@@ -41,6 +41,7 @@ export async function runOscap(
     )
   const dir = await runner.mktemp()
   try {
+    ctx.progress({ phase: 'prepare', message: `Working in ${dir} on ${runner.where}` })
     ctx.progress({
       phase: 'upload',
       message: `Uploading the benchmark (${(plan.datastream.length / 1e6).toFixed(1)} MB)`,
@@ -97,7 +98,7 @@ export async function runOscap(
     const arf = await runner.download(`${dir}/arf.xml`)
     return { arf, exitCode: result.code }
   } finally {
-    ctx.progress({ phase: 'cleanup', message: 'Removing the temporary folder' })
+    ctx.progress({ phase: 'cleanup', message: `Removing ${dir}` })
     await runner.cleanup(dir).catch((err: unknown) => ctx.log('cleanup failed', { dir, error: String(err) }))
   }
 }
