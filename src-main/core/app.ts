@@ -18,6 +18,8 @@ import { sshRunnerFor } from './scanners/ssh-oscap/ssh-runner'
 import { oscapScanner } from './scanners/ssh-oscap/oscap-scanner'
 import type { Scanner } from './scanners/scanner'
 import { HostKeyStore } from './scanners/ssh-oscap/ssh'
+import { githubScanner } from './scanners/github/scanner'
+import { GithubRepoStateRepo, HttpCacheRepo } from './store/github'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
 import { defaultDataDir } from './paths'
@@ -121,6 +123,12 @@ export function createCore(opts: CoreOptions): Core {
           throw new AppError('unavailable', `Scanning ${target.kind} targets with oscap is not possible`)
         return sshRunnerFor(target, { vault, hostKeys, trustFingerprint, signal })
       },
+    }),
+    githubScanner({
+      vault,
+      cache: new HttpCacheRepo(db, () => clock.now()),
+      state: new GithubRepoStateRepo(db),
+      now: () => clock.now(),
     }),
   ]
   const scanning = scanHandlers({ ...ctx, scans, scanners })
