@@ -381,15 +381,40 @@ export class GithubClient {
   ): Promise<Response> => {
     const net = this.opts.fetch ?? globalThis.fetch
     const method = (init.method ?? 'GET').toUpperCase()
-    let url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
     const headers = new Headers(init.headers)
     const key = method === 'GET' ? `GET ${url.href} ${headers.get('accept') ?? ''}` : ''
     const cached = key ? this.opts.cache?.get(key) : undefined
     if (cached) headers.set('if-none-match', cached.etag)
+    // One controller per request, linked to the scan's signal and unlinked when the request ends: passing the
+    // scan's signal itself to thousands of fetches piles listeners onto it.
+    const scanSignal = init.signal ?? undefined
+    const ac = new AbortController()
+    const onAbort = () => ac.abort(scanSignal?.reason)
+    if (scanSignal?.aborted) ac.abort(scanSignal.reason)
+    scanSignal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      return await this.exchange(net, method, url, init, headers, key, cached, ac.signal)
+    } finally {
+      scanSignal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  private async exchange(
+    net: typeof fetch,
+    method: string,
+    startUrl: URL,
+    init: RequestInit,
+    headers: Headers,
+    key: string,
+    cached: CachedResponse | undefined,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    let url = startUrl
     let res: Response
     for (let hop = 0; ; hop++) {
       this.stats.requests++
-      res = await net(url, { ...init, method, headers, redirect: 'manual' })
+      res = await net(url, { ...init, method, headers, redirect: 'manual', signal })
       this.noteRateLimit(res.headers)
       if (res.status !== 304) this.stats.points++
       const location = res.headers.get('location')
