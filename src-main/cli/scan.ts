@@ -2,6 +2,7 @@
 // oscap: 0 every rule passed, 2 some failed, 1 an error.
 import type { EventPayload, ScanView } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
+import { passphrase, processSource } from './prompt'
 
 const CONCURRENCY = 4
 
@@ -29,6 +30,12 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
     if (scope.length === 0) {
       const message = `no target or group named "${ref}"`
       throw new CliError(message, { code: 'not_found', message, issues: [] })
+    }
+    // Targets that sign in with a vault credential (a GitHub token, an SSH key) need the vault open for this run.
+    if (scope.some((t) => 'credentialId' in t && t.credentialId)) {
+      const { state } = await call(ctx.core, 'vault.status', {})
+      if (state === 'locked')
+        await call(ctx.core, 'vault.unlock', { passphrase: await passphrase(processSource()) })
     }
     // SCAP content and profile matter to oscap targets (this computer, SSH hosts); database and GitHub targets
     // run their built-in rule packs, and --profile then names a pack.

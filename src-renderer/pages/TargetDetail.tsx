@@ -13,6 +13,7 @@ import { ScoreBadge } from '../components/ScoreBadge'
 import { ResultsTable } from '../components/ResultsTable'
 import { EmptyState } from '../components/EmptyState'
 import { targetAddress } from './target-address'
+import { GithubScanInfo, PackScanPanel } from '../components/PackScanPanel'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -65,7 +66,11 @@ export function TargetDetailPage({ id }: { id: string }) {
           Edit
         </a>
       </header>
-      <ScanPanel targetId={id} />
+      {target.kind === 'local' || target.kind === 'ssh' ? (
+        <ScanPanel targetId={id} />
+      ) : (
+        <PackScanPanel targetId={id} />
+      )}
       {last && last.state !== 'done' && last.state !== 'running' && (
         <p className="banner error" role="alert">
           Last scan {last.state}: {last.error}
@@ -81,6 +86,7 @@ export function TargetDetailPage({ id }: { id: string }) {
             <div className="score-box">
               <ScoreBadge score={shown.scan.score} size="large" />
               <span className="muted small">score on {new Date(shown.scan.startedAt).toLocaleString()}</span>
+              <GithubScanInfo info={shown.scan.info} />
             </div>
             <div className="chart" aria-label="Results by status">
               <ResponsiveContainer width="100%" height={140}>
@@ -267,6 +273,15 @@ function RuleDetailPanel({
           <h3>Evidence</h3>
           <pre className="evidence">{result.message}</pre>
         </>
+      )}
+      {!detail && result.idents.length > 0 && (
+        <p className="small">
+          {result.idents.map((r) => (
+            <span className="chip" key={`${r.system}${r.id}`}>
+              {r.system} {r.id}
+            </span>
+          ))}
+        </p>
       )}
       {detail && (
         <p className="small">
