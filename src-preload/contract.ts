@@ -411,6 +411,8 @@ export const ScanView = z.object({
   evidence: z.string().nullable(),
   /** The content the scan evaluated (SHA-256), for rule details. */
   contentSha256: z.string(),
+  /** What the scanner noted about the run (e.g. GitHub: requests, rate-limit remaining and reset). */
+  info: z.record(z.string(), z.string()).default({}),
 })
 export type ScanView = z.output<typeof ScanView>
 

@@ -43,7 +43,7 @@ Fields:
   postgres:  --host H --port 5432 --database DB --user U --tls disable|require|verify-ca|verify-full --ca-file F
   mysql:     --host H --port 3306 --database DB --user U --tls ... --ca-file F
   github:    --org ORG and/or --repo owner/name (repeatable) --api-url URL (GitHub Enterprise Server)
-  --credential ID   the vault credential the target signs in with
+  --credential NAME|ID   the vault credential the target signs in with
 
 Examples:
   driftwatch targets add --kind ssh --name web-1 --host 10.0.0.5 --user auditor --sudo password --tag prod
@@ -117,8 +117,23 @@ async function list({ core, values, json, out }: RunContext) {
   return EXIT.ok
 }
 
+/** --credential and --sudo-credential take a credential's name (as `vault list` shows it) or its id. */
+async function withCredentialIds(core: RunContext['core'], fields: Record<string, unknown>) {
+  const refs = ['credentialId', 'sudoCredentialId'].filter((k) => typeof fields[k] === 'string' && fields[k])
+  if (refs.length === 0) return fields
+  const { credentials } = await call(core, 'credentials.list', {})
+  for (const k of refs) {
+    const ref = String(fields[k])
+    const hit =
+      credentials.find((c) => c.id === ref) ??
+      credentials.find((c) => c.name.toLowerCase() === ref.toLowerCase())
+    if (hit) fields[k] = hit.id
+  }
+  return fields
+}
+
 async function add({ core, values, json, out }: RunContext) {
-  const fields = fieldsFrom(values)
+  const fields = await withCredentialIds(core, fieldsFrom(values))
   if (!fields.kind) throw CliError.usage(`--kind is required: one of ${TARGET_KINDS.join(', ')}`)
   const target = await call(core, 'targets.create', { target: fields as TargetInput }, flagOf)
   out.stdout(
@@ -132,7 +147,7 @@ async function add({ core, values, json, out }: RunContext) {
 async function edit({ core, values, json, out }: RunContext, ref: string | undefined) {
   const current = await resolve(core, ref)
   const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = current
-  const merged = { ...fields, ...fieldsFrom(values) }
+  const merged = { ...fields, ...(await withCredentialIds(core, fieldsFrom(values))) }
   const target = await call(core, 'targets.update', { id: current.id, target: merged as TargetInput }, flagOf)
   out.stdout(json ? JSON.stringify(target, null, 2) + '\n' : `Updated "${target.name}"\n`)
   return EXIT.ok

@@ -23,6 +23,8 @@ import { sqlScanner } from './scanners/sql/sql-scanner'
 import { RulePacks } from './rules/registry'
 import { RulePacksRepo } from './store/rule-packs'
 import { ruleHandlers } from './rules/handlers'
+import { githubScanner } from './scanners/github/scanner'
+import { GithubRepoStateRepo, HttpCacheRepo } from './store/github'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
 import { defaultDataDir } from './paths'
@@ -129,6 +131,12 @@ export function createCore(opts: CoreOptions): Core {
       },
     }),
     sqlScanner({ vault, packs }),
+    githubScanner({
+      vault,
+      cache: new HttpCacheRepo(db, () => clock.now()),
+      state: new GithubRepoStateRepo(db),
+      now: () => clock.now(),
+    }),
   ]
   const scanning = scanHandlers({ ...ctx, scans, scanners })
 

@@ -16,6 +16,7 @@ import { HostKeyDialog, type HostKeyProbe } from '../components/HostKeyDialog'
 import { ConnectionReport } from '../components/ConnectionReport'
 import { targetAddress } from './target-address'
 import { SqlScanPanel } from './SqlScanPanel'
+import { GithubScanInfo, PackScanPanel } from '../components/PackScanPanel'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -91,6 +92,8 @@ export function TargetDetailPage({ id }: { id: string }) {
       {report && <ConnectionReport report={report} />}
       {target.kind === 'postgres' || target.kind === 'mysql' ? (
         <SqlScanPanel targetId={id} kind={target.kind} />
+      ) : target.kind === 'github' ? (
+        <PackScanPanel targetId={id} />
       ) : (
         <ScanPanel targetId={id} kind={target.kind} />
       )}
@@ -117,6 +120,7 @@ export function TargetDetailPage({ id }: { id: string }) {
               <ScoreBadge score={shown.scan.score} size="large" />
               <span className="muted small">score on {new Date(shown.scan.startedAt).toLocaleString()}</span>
               <RemediationButtons scan={shown.scan} />
+              <GithubScanInfo info={shown.scan.info} />
             </div>
             <div className="chart" aria-label="Results by status">
               <ResponsiveContainer width="100%" height={140}>
@@ -419,6 +423,15 @@ function RuleDetailPanel({
       {detail?.query && <pre className="evidence">{detail.query}</pre>}
       {result.status === 'fail' && detail?.fixes && detail.fixes.length > 0 && (
         <FixView fixes={detail.fixes} />
+      )}
+      {!detail && result.idents.length > 0 && (
+        <p className="small">
+          {result.idents.map((r) => (
+            <span className="chip" key={`${r.system}${r.id}`}>
+              {r.system} {r.id}
+            </span>
+          ))}
+        </p>
       )}
       {detail && (
         <p className="small">

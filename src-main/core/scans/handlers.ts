@@ -35,6 +35,7 @@ const view = (s: ScanRow): ScanView => ({
   counts: s.counts,
   evidence: s.evidence,
   contentSha256: s.info.content ?? '',
+  info: s.info,
 })
 
 export function scanHandlers(

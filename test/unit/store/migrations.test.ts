@@ -148,6 +148,22 @@ const seeds: Record<number, Seed> = {
       expect(db.prepare('SELECT id, kind FROM rule_packs').get()).toEqual({ id: 'acme-pg', kind: 'postgres' })
     },
   },
+  7: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO http_cache (key, etag, headers, gz, stored_at, used_at)
+         VALUES ('GET https://api.github.com/orgs/acme', 'W/"e1"', '{}', x'00', 't', 't')`,
+      ).run()
+      db.prepare(
+        `INSERT INTO github_repo_state (target_id, repo, pushed_at, updated_at, checked_at, pack, results)
+         VALUES ('seed-ssh', 'acme/api', 'p', 'u', 't', 'github-baseline', '[]')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT etag FROM http_cache').get()).toEqual({ etag: 'W/"e1"' })
+      expect(db.prepare('SELECT repo FROM github_repo_state').get()).toEqual({ repo: 'acme/api' })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>

@@ -1,0 +1,303 @@
+// The GitHub scanner: an organisation's settings and every repository in scope checked against the
+// github-baseline pack. Repositories whose pushed_at/updated_at did not move since their last check keep that
+// check's results (a periodic full refresh re-checks them anyway), and every GET is conditional, so watching
+// thousands of repositories costs a handful of requests and no rate-limit points when nothing changed.
+import type { Target } from '../../../../src-preload/contract'
+import { AppError } from '../../errors'
+import { GITHUB_BASELINE_ID } from '../../rules/github-baseline'
+import type { RuleResult, ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
+import { GithubClient, GithubError, type Backoff, type EtagCache } from './client'
+import {
+  DEFAULT_VARIABLES,
+  REPO_CHECKS,
+  evaluateOrg,
+  evaluateRepo,
+  readOrgFacts,
+  readRepoFacts,
+  repoUnreadable,
+  type GithubVariables,
+} from './checks'
+
+type GithubTarget = Extract<Target, { kind: 'github' }>
+type Json = Record<string, unknown>
+
+/** What a repository looked like at its last check, and that check's results. */
+export interface RepoState {
+  repo: string
+  pushedAt: string
+  updatedAt: string
+  checkedAt: string
+  pack: string
+  results: RuleResult[]
+}
+
+export interface RepoStateStore {
+  load(targetId: string): Map<string, RepoState>
+  save(targetId: string, states: RepoState[]): void
+}
+
+export interface GithubScannerDeps {
+  vault: { withSecret<T>(id: string, fn: (s: Record<string, Buffer>) => T | Promise<T>): Promise<T> }
+  cache: EtagCache
+  state: RepoStateStore
+  now?: () => Date
+  /** Overrides of the pack's variables (thresholds). */
+  variables?: () => Partial<GithubVariables>
+  backoff?: Partial<Backoff>
+  /** Repositories checked at the same time (each makes up to ten requests). */
+  concurrency?: number
+  fetch?: typeof fetch
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i
+
+export function githubScanner(deps: GithubScannerDeps): Scanner {
+  const now = deps.now ?? (() => new Date())
+  return {
+    kinds: ['github'],
+
+    plan(target: Target, req: ScanRequest): ScanPlan {
+      const t = target as GithubTarget
+      const profileId = req.profileId ?? GITHUB_BASELINE_ID
+      if (profileId !== GITHUB_BASELINE_ID)
+        throw new AppError(
+          'validation',
+          `GitHub targets are checked with the ${GITHUB_BASELINE_ID} pack, not ${profileId}`,
+          [{ path: 'profileId', message: `Use ${GITHUB_BASELINE_ID}` }],
+        )
+      const url = new URL(t.apiBaseUrl)
+      // The token travels in every request: plain http is accepted only to this computer (a test server).
+      if (url.protocol !== 'https:' && !LOOPBACK.test(url.hostname))
+        throw new AppError(
+          'validation',
+          `The API base URL ${t.apiBaseUrl} must use https: the token would travel in clear`,
+          [{ path: 'apiBaseUrl', message: 'Use https://' }],
+        )
+      if (!t.credentialId)
+        throw new AppError(
+          'validation',
+          `${t.name} has no GitHub token: choose one from the vault on the target`,
+          [{ path: 'credentialId', message: 'Choose a GitHub token' }],
+        )
+      return { profileId, tailoringId: null }
+    },
+
+    async scan(target: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome> {
+      const t = target as GithubTarget
+      const v: GithubVariables = { ...DEFAULT_VARIABLES, ...deps.variables?.() }
+      const startedAt = now()
+      const token = await deps.vault.withSecret(t.credentialId!, (s) => {
+        if (!s.token) throw new AppError('validation', 'The chosen credential is not a GitHub token')
+        return s.token.toString('utf8')
+      })
+      const client = new GithubClient({
+        baseUrl: t.apiBaseUrl,
+        token,
+        cache: deps.cache,
+        signal: ctx.signal,
+        backoff: deps.backoff,
+        fetch: deps.fetch,
+        log: (msg, fields) => ctx.log(msg, fields),
+      })
+      const host = new URL(t.apiBaseUrl).host
+      ctx.progress({
+        phase: 'connect',
+        message: `Asking ${host} for ${t.org || `${t.repos.length} repositories`}`,
+      })
+
+      const results: RuleResult[] = []
+      const previous = deps.state.load(t.id)
+      const nextState: RepoState[] = []
+      const carried: { repo: string; checkedAt: string }[] = []
+      const archived: string[] = []
+      let fullRefresh = 0
+
+      const fail = (err: unknown): never => {
+        // Keep what was checked so far, so the next run resumes instead of starting again.
+        deps.state.save(t.id, [
+          ...nextState,
+          ...[...previous.values()].filter((p) => !nextState.some((n) => n.repo === p.repo)),
+        ])
+        throw err instanceof GithubError ? new AppError('unavailable', err.message) : err
+      }
+
+      // 1. The organisation and its settings; the repositories in scope with their pushed_at / updated_at.
+      let listed: Json[] = []
+      const missing: string[] = []
+      try {
+        if (t.org) {
+          let org: Json
+          try {
+            org = (await client.get<Json>('GET /orgs/{org}', { org: t.org })).data
+          } catch (err) {
+            if (err instanceof GithubError && err.kind === 'not_found')
+              throw new GithubError(
+                'not_found',
+                `The organisation ${t.org} does not exist on ${host} or this token cannot see it`,
+              )
+            throw err
+          }
+          results.push(...evaluateOrg(await readOrgFacts(client, t.org, org), v))
+          const all = await client.paginate<Json>('GET /orgs/{org}/repos', { org: t.org, type: 'all' })
+          if (t.repos.length) {
+            const byName = new Map(all.map((r) => [String(r.full_name).toLowerCase(), r]))
+            for (const name of t.repos) {
+              const r = byName.get(name.toLowerCase())
+              if (r) listed.push(r)
+              else missing.push(name)
+            }
+          } else listed = all
+        } else {
+          for (const name of t.repos) {
+            const [owner, repo] = name.split('/')
+            try {
+              listed.push((await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data)
+            } catch (err) {
+              if (err instanceof GithubError && err.kind === 'not_found') missing.push(name)
+              else if (err instanceof GithubError && !['auth', 'rate_limit', 'cancelled'].includes(err.kind))
+                results.push(...repoUnreadable(name, err, v))
+              else throw err
+            }
+          }
+        }
+      } catch (err) {
+        fail(err)
+      }
+      for (const name of missing)
+        results.push(
+          ...repoUnreadable(
+            name,
+            new GithubError('not_found', `${name} does not exist on ${host} or this token cannot see it`),
+            v,
+          ),
+        )
+
+      // 2. Which repositories need a check: archived ones are reported apart, unchanged ones keep their results.
+      const toCheck: Json[] = []
+      const refreshBefore = startedAt.getTime() - v.fullRefreshHours * 3_600_000
+      for (const r of listed) {
+        const name = String(r.full_name)
+        if (r.archived === true) {
+          archived.push(name)
+          results.push({
+            ruleId: `repo-archived@${name}`,
+            status: 'informational',
+            severity: 'info',
+            title: `Archived repository (read-only, not checked) — ${name}`,
+            actual: 'archived',
+            expected: '',
+            message: `Archived; last push ${String(r.pushed_at ?? 'never')}`,
+            idents: [],
+          })
+          continue
+        }
+        const prev = previous.get(name)
+        const unchanged =
+          prev &&
+          prev.pack === plan.profileId &&
+          prev.pushedAt === String(r.pushed_at ?? '') &&
+          prev.updatedAt === String(r.updated_at ?? '') &&
+          prev.results.length === REPO_CHECKS.length &&
+          !prev.results.some((x) => x.status === 'error')
+        if (unchanged && Date.parse(prev.checkedAt) >= refreshBefore) {
+          results.push(...prev.results)
+          nextState.push(prev)
+          carried.push({ repo: name, checkedAt: prev.checkedAt })
+        } else {
+          if (unchanged) fullRefresh++
+          toCheck.push(r)
+        }
+      }
+
+      // 3. Check the changed repositories, a few at a time.
+      let done = 0
+      const total = toCheck.length
+      const queue = [...toCheck]
+      const worker = async () => {
+        for (let r = queue.shift(); r; r = queue.shift()) {
+          if (ctx.signal.aborted) throw new GithubError('cancelled', 'The scan was cancelled')
+          const name = String(r.full_name)
+          const [owner, repo] = name.split('/')
+          let repoResults: RuleResult[]
+          try {
+            // The list gives a minimal repository; the full one (conditional, so often free) has the settings.
+            const full = t.org
+              ? (await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data
+              : r
+            const facts = await readRepoFacts(client, full, Boolean(t.org) || isOrgOwned(full), now())
+            repoResults = evaluateRepo(facts, v)
+          } catch (err) {
+            if (err instanceof GithubError && !['auth', 'rate_limit', 'cancelled'].includes(err.kind))
+              repoResults = repoUnreadable(name, err, v)
+            else throw err
+          }
+          results.push(...repoResults)
+          nextState.push({
+            repo: name,
+            pushedAt: String(r.pushed_at ?? ''),
+            updatedAt: String(r.updated_at ?? ''),
+            checkedAt: now().toISOString(),
+            pack: plan.profileId,
+            results: repoResults,
+          })
+          done++
+          const worst =
+            repoResults.find((x) => x.status === 'error') ?? repoResults.find((x) => x.status === 'fail')
+          ctx.progress({ phase: 'rule', ruleId: name, status: worst?.status ?? 'pass', done, total })
+        }
+      }
+      try {
+        await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency ?? 4, total)) }, worker))
+      } catch (err) {
+        fail(err)
+      }
+      deps.state.save(t.id, nextState)
+
+      const rl = client.rateLimit
+      const info: Record<string, string> = {
+        pack: plan.profileId,
+        apiBaseUrl: t.apiBaseUrl,
+        repositories: String(listed.length),
+        checked: String(total),
+        unchanged: String(carried.length),
+        fullRefresh: String(fullRefresh),
+        archived: String(archived.length),
+        requests: String(client.stats.requests),
+        notModified: String(client.stats.notModified),
+        rateLimitPoints: String(client.stats.points),
+        retries: String(client.stats.retries),
+        rateLimitRemaining: rl.remaining === null ? '' : String(rl.remaining),
+        rateLimitLimit: rl.limit === null ? '' : String(rl.limit),
+        rateLimitReset: rl.reset,
+      }
+      if (client.tokenScopes) info.tokenScopes = client.tokenScopes.join(', ')
+      const evidence = {
+        kind: 'driftwatch.github-api-responses',
+        version: 1,
+        target: { id: t.id, name: t.name, org: t.org, repos: t.repos, apiBaseUrl: t.apiBaseUrl },
+        pack: plan.profileId,
+        variables: v,
+        startedAt: startedAt.toISOString(),
+        finishedAt: now().toISOString(),
+        stats: client.stats,
+        rateLimit: rl,
+        archived,
+        unchanged: carried,
+        responses: client.exchanges,
+      }
+      return {
+        results,
+        evidence: [
+          {
+            mediaType: 'application/json',
+            name: 'github-api-responses.json',
+            bytes: Buffer.from(JSON.stringify(evidence)),
+          },
+        ],
+        info,
+      }
+    },
+  }
+}
+
+const isOrgOwned = (repo: Json) => ((repo.owner ?? {}) as Json).type === 'Organization'

@@ -1,0 +1,70 @@
+// Scanning a target checked by a built-in rule pack (GitHub today): no content or profile to choose, only
+// "Scan now" with live progress and cancel; and the scanner's notes on the latest scan (GitHub: API requests,
+// rate-limit points spent, what is left and when it resets).
+import { api } from '../api/client'
+import { useStore } from '../stores'
+import { scanSelectors } from '../stores/scans-slice'
+
+export function PackScanPanel({ targetId }: { targetId: string }) {
+  const live = useStore(scanSelectors.live(targetId))
+  const toast = useStore((s) => s.toast)
+  const start = async () => {
+    try {
+      await api.invoke('scan.start', { targetId })
+    } catch (err) {
+      toast('error', (err as Error).message)
+    }
+  }
+  const pct = live?.total ? Math.min(100, Math.round((live.done / live.total) * 100)) : 0
+  return (
+    <section className="scan-panel" aria-label="Scan">
+      <span className="muted small">Built-in checks (github-baseline)</span>
+      {live ? (
+        <>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Scan progress"
+            aria-valuenow={pct}
+            aria-valuemin={0}
+            aria-valuemax={100}
+          >
+            <span style={{ width: `${pct}%` }} />
+          </div>
+          <span className="muted small clip">
+            {live.total ? `${live.done} / ${live.total} repositories` : live.message}
+          </span>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void api.invoke('scan.cancel', { scanId: live.scanId })}
+          >
+            Cancel
+          </button>
+        </>
+      ) : (
+        <button type="button" className="button primary" onClick={() => void start()}>
+          Scan now
+        </button>
+      )}
+    </section>
+  )
+}
+
+const n = (s: string | undefined) => (s ? Number(s).toLocaleString() : '–')
+
+/** What the scanner noted about a GitHub scan; nothing for scans without those notes. */
+export function GithubScanInfo({ info }: { info: Record<string, string> }) {
+  if (info.rateLimitPoints === undefined) return null
+  const reset = info.rateLimitReset ? new Date(info.rateLimitReset).toLocaleTimeString() : ''
+  return (
+    <p className="muted small" aria-label="GitHub API use">
+      GitHub API: {n(info.requests)} requests ({n(info.notModified)} answered “not modified”),{' '}
+      {n(info.rateLimitPoints)} rate-limit points · {n(info.rateLimitRemaining)} of {n(info.rateLimitLimit)}{' '}
+      left
+      {reset && `, resets at ${reset}`} · {n(info.checked)} repositories checked, {n(info.unchanged)}{' '}
+      unchanged
+      {info.archived && info.archived !== '0' ? `, ${n(info.archived)} archived (not checked)` : ''}
+    </p>
+  )
+}

@@ -1,0 +1,127 @@
+// Scanning a GitHub organisation from the UI in real Chromium against `driftwatch serve` and the local GitHub
+// API server: the Scan button works without content, the results table fills, the GitHub API use (requests,
+// rate-limit points, remaining, reset) shows under the score, a rule shows its references — and `driftwatch
+// scan` on the same target from the command line.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { runCli } from '../helpers/cli'
+import { ALL_SCOPES, hardenedRepo, startGithubServer, type GithubServer } from '../services/github-server'
+
+const PASSPHRASE = 'github e2e passphrase 2026'
+const TOKEN = 'ghp_e2e00000000000000000000000000000000007'
+let app: Served
+let gh: GithubServer
+let browser: Browser
+let page: Page
+
+const cli = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
+  })
+
+beforeAll(async () => {
+  gh = await startGithubServer({
+    orgs: [
+      {
+        login: 'acme',
+        allowedActions: 'selected',
+        workflowPermissions: 'read',
+        canApprovePullRequests: false,
+      },
+    ],
+    repos: [
+      hardenedRepo('acme/api'),
+      { fullName: 'acme/website' },
+      { fullName: 'acme/legacy', archived: true },
+    ],
+    tokens: { [TOKEN]: ALL_SCOPES },
+  })
+  app = await serve()
+  expect(cli(['vault', 'init']).status).toBe(0)
+  const add = cli(['vault', 'add', '--kind', 'github-token', '--name', 'acme token', '--secret-stdin'], TOKEN)
+  expect(add.stderr + add.stdout).not.toContain(TOKEN)
+  expect(add.status).toBe(0)
+  const t = cli([
+    'targets',
+    'add',
+    '--kind',
+    'github',
+    '--name',
+    'acme org',
+    '--org',
+    'acme',
+    '--api-url',
+    gh.url,
+    '--credential',
+    'acme token',
+  ])
+  expect(t.stderr).toBe('')
+  expect(t.status).toBe(0)
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
+  page.setDefaultTimeout(20_000)
+  await page.goto(app.url)
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+  await gh?.close()
+})
+
+describe('scanning GitHub from the UI', () => {
+  it('scans without content, shows results and the GitHub API use', async () => {
+    // The serve process has its own vault session: unlock it.
+    await page.getByRole('link', { name: /Vault/ }).first().click()
+    await page.getByLabel('Master passphrase').fill(PASSPHRASE)
+    await page.getByRole('button', { name: 'Unlock' }).click()
+    await expect.poll(() => page.locator('tr[data-credential="acme token"]').isVisible()).toBe(true)
+
+    await page.goto(`${app.origin}/#/targets`)
+    await page.getByRole('link', { name: 'acme org', exact: true }).click()
+    await page.getByRole('button', { name: 'Scan now' }).click()
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Rule results' }).isVisible(), { timeout: 30_000 })
+      .toBe(true)
+    const use = page.getByLabel('GitHub API use')
+    await expect
+      .poll(() => use.innerText())
+      .toMatch(/GitHub API: \d+ requests .* rate-limit points · [\d,]+ of 5,000 left, resets at/)
+    expect(await use.innerText()).toContain('2 repositories checked, 0 unchanged, 1 archived (not checked)')
+    expect(await page.locator('.score-large').innerText()).toMatch(/^\d+(\.\d)?%$/)
+    await page.screenshot({ path: shot('github-01-results') })
+  }, 60_000)
+
+  it('opens a failed rule with its CIS and Scorecard references', async () => {
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('fail')
+    await page.locator('.vbody [role="row"]', { hasText: 'Default branch is protected' }).first().click()
+    const panel = page.getByRole('complementary', { name: 'Rule detail' })
+    await expect.poll(() => panel.innerText()).toMatch(/acme\/website/)
+    expect(await panel.innerText()).toMatch(/not protected/)
+    expect(await panel.innerText()).toMatch(/OpenSSF Scorecard Branch-Protection/)
+    await page.screenshot({ path: shot('github-02-failed-rule') })
+  })
+
+  it('`driftwatch scan` scans the same target from the command line', async () => {
+    // Asynchronous: the GitHub server runs in this process and must answer while the CLI waits.
+    const cliAsync = (args: string[]) =>
+      runCli([...args, '--data-dir', app.dataDir], {
+        env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
+      }).then((r) => ({ ...r, status: r.code }))
+    const r = await cliAsync(['scan', 'acme org'])
+    expect(r.stderr).not.toContain(TOKEN)
+    expect(r.stdout).toMatch(
+      /^acme org: score [\d.]+% · \d+ pass · \d+ fail · 0 error · \d+ not applicable\n$/,
+    )
+    expect(r.status).toBe(2) // some rules fail
+    const json = await cliAsync(['scan', 'acme org', '--json'])
+    const [out] = JSON.parse(json.stdout) as { scan: { info: Record<string, string> } }[]
+    // The browser's scan and the first CLI scan already checked everything: nothing changed since.
+    expect(out!.scan.info).toMatchObject({ checked: '0', unchanged: '2', rateLimitPoints: '0' })
+  })
+})
