@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { runCli } from '../helpers/cli'
 import { ALL_SCOPES, hardenedRepo, startGithubServer, type GithubServer } from '../services/github-server'
 
 const PASSPHRASE = 'github e2e passphrase 2026'
@@ -20,6 +21,7 @@ const cli = (args: string[], input?: string) =>
   spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
     encoding: 'utf8',
     input,
+    timeout: 60_000,
     env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
   })
 
@@ -42,9 +44,13 @@ beforeAll(async () => {
   })
   app = await serve()
   expect(cli(['vault', 'init']).status).toBe(0)
-  const add = cli(['vault', 'add', '--kind', 'github-token', '--name', 'acme token', '--secret-stdin'], TOKEN)
+  const add = cli(
+    ['vault', 'add', '--kind', 'github-token', '--name', 'acme token', '--secret-stdin', '--json'],
+    TOKEN,
+  )
   expect(add.stderr + add.stdout).not.toContain(TOKEN)
   expect(add.status).toBe(0)
+  const { id } = JSON.parse(add.stdout) as { id: string }
   const t = cli([
     'targets',
     'add',
@@ -57,7 +63,7 @@ beforeAll(async () => {
     '--api-url',
     gh.url,
     '--credential',
-    'acme token',
+    id,
   ])
   expect(t.stderr).toBe('')
   expect(t.status).toBe(0)
@@ -106,14 +112,19 @@ describe('scanning GitHub from the UI', () => {
     await page.screenshot({ path: shot('github-02-failed-rule') })
   })
 
-  it('`driftwatch scan` scans the same target from the command line', () => {
-    const r = cli(['scan', 'acme org'])
+  it('`driftwatch scan` scans the same target from the command line', async () => {
+    // Not spawnSync: the GitHub server answering the CLI runs in this process.
+    const scan = (...extra: string[]) =>
+      runCli(['scan', 'acme org', ...extra, '--data-dir', app.dataDir], {
+        env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE },
+      })
+    const r = await scan()
     expect(r.stderr).not.toContain(TOKEN)
     expect(r.stdout).toMatch(
       /^acme org: score [\d.]+% · \d+ pass · \d+ fail · 0 error · \d+ not applicable\n$/,
     )
-    expect(r.status).toBe(2) // some rules fail
-    const json = cli(['scan', 'acme org', '--json'])
+    expect(r.code).toBe(2) // some rules fail
+    const json = await scan('--json')
     const [out] = JSON.parse(json.stdout) as { scan: { info: Record<string, string> } }[]
     // The browser's scan and the first CLI scan already checked everything: nothing changed since.
     expect(out!.scan.info).toMatchObject({ checked: '0', unchanged: '2', rateLimitPoints: '0' })
