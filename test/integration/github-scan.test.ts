@@ -328,6 +328,31 @@ describe('faults', () => {
     expect([...by.values()].filter((r) => r.status === 'error')).toEqual([])
   })
 
+  it('cancels promptly while waiting out a long retry-after', async () => {
+    const t = await call(core, 'targets.create', {
+      target: {
+        kind: 'github',
+        name: 'cancel me',
+        repos: ['acme/hardened'],
+        apiBaseUrl: server.url,
+        credentialId,
+      },
+    })
+    server.inject({ kind: 'secondary-rate-limit', retryAfter: 120 }, { match: /\/repos\/acme\/hardened$/ })
+    let finished: EventPayload<'scan.finished'> | undefined
+    const off = core.subscribe((name, p) => {
+      if (name === 'scan.finished') finished = p as EventPayload<'scan.finished'>
+    })
+    const { scanId } = await call(core, 'scan.start', { targetId: t.id })
+    await expect.poll(() => server.log.some((l) => l.status === 403)).toBe(true)
+    const t0 = Date.now()
+    await call(core, 'scan.cancel', { scanId })
+    await core.idle()
+    off()
+    expect(Date.now() - t0).toBeLessThan(2000)
+    expect(finished).toMatchObject({ scanId, state: 'cancelled', error: 'The scan was cancelled' })
+  })
+
   it('fails the scan with a clear error when the token has expired, keeping no secret in it', async () => {
     server.inject({ kind: 'expired-token' }, { times: 1 })
     const { finished, scan: s } = await scan()
