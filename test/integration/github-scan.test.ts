@@ -307,6 +307,31 @@ describe('scanning a GitHub organisation', () => {
   })
 })
 
+describe('test connection', () => {
+  it('reports the account, the scopes against those the checks need, the organisation and the rate limit', async () => {
+    const spent = server.used.get(TOKEN)
+    const ok = await call(core, 'targets.testConnection', { id: targetId })
+    expect(ok).toMatchObject({ status: 'ok', message: 'Connected as driftwatch-auditor' })
+    expect(ok.steps.map((s) => s.step)).toEqual(['connect', 'auth', 'scopes', 'organisation', 'rate limit'])
+    expect(ok.steps.at(-1)!.detail).toMatch(/^\d+ of 5000 left, resets at 20\d\d-/)
+    // Two rate-limit points a test (/user and the organisation); /rate_limit is free.
+    expect(server.used.get(TOKEN)! - spent!).toBe(2)
+
+    const { targets } = await call(core, 'targets.list', { query: 'acme limited' })
+    const limited = await call(core, 'targets.testConnection', { id: targets[0]!.id })
+    expect(limited.status).toBe('failed')
+    expect(limited.steps.find((s) => s.step === 'scopes')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/missing admin:org_hook \(organisation webhooks\)/),
+    })
+
+    server.inject({ kind: 'expired-token' })
+    const expired = await call(core, 'targets.testConnection', { id: targetId })
+    expect(expired).toMatchObject({ status: 'failed', steps: [{ step: 'auth', ok: false }] })
+    expect(expired.message).toMatch(/expired or been revoked/)
+  })
+})
+
 describe('faults', () => {
   it('survives a secondary rate limit and a 5xx in the middle of a scan', async () => {
     const t = await call(core, 'targets.create', {
