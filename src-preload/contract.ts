@@ -75,7 +75,8 @@ const tlsFields = {
 const githubRepo = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'Repositories are written owner/name')
+  // With an organisation, entries may be patterns: acme/api-* includes, !acme/legacy-* excludes.
+  .regex(/^!?[A-Za-z0-9-]+\/[A-Za-z0-9._*-]+$/, 'Repositories are written owner/name')
 
 export const LocalTargetInput = z.object({ kind: z.literal('local'), ...commonFields })
 

@@ -307,6 +307,45 @@ describe('scanning a GitHub organisation', () => {
   })
 })
 
+describe('choosing repositories', () => {
+  it('takes include and exclude patterns against the organisation, and reports named repositories it lacks', async () => {
+    const t = await call(core, 'targets.create', {
+      target: {
+        kind: 'github',
+        name: 'acme some',
+        org: 'acme',
+        repos: ['acme/*', '!acme/private-*', '!acme/ruleset-only', 'acme/ghost'],
+        apiBaseUrl: server.url,
+        credentialId,
+      },
+    })
+    const { results, scan: s } = await scan(t.id)
+    const repos = new Set(results.filter((r) => r.ruleId.includes('@')).map((r) => r.ruleId.split('@')[1]))
+    expect([...repos].sort()).toEqual(['acme/bare', 'acme/ghost', 'acme/hardened', 'acme/old', 'acme/stale'])
+    expect(s.info).toMatchObject({ repositories: '4', archived: '1' })
+    expect(results.find((r) => r.ruleId === 'repo-branch-protection@acme/ghost')).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(
+        /acme\/ghost does not exist on 127\.0\.0\.1:\d+ or this token cannot see it/,
+      ),
+    })
+
+    const noOrg = await call(core, 'targets.create', {
+      target: {
+        kind: 'github',
+        name: 'patterns only',
+        repos: ['acme/api-*'],
+        apiBaseUrl: server.url,
+        credentialId,
+      },
+    })
+    expect(await callError(core, 'scan.start', { targetId: noOrg.id })).toMatchObject({
+      code: 'validation',
+      issues: [{ path: 'org', message: 'Needed for patterns' }],
+    })
+  })
+})
+
 describe('test connection', () => {
   it('reports the account, the scopes against those the checks need, the organisation and the rate limit', async () => {
     const spent = server.used.get(TOKEN)

@@ -73,6 +73,12 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
           `The API base URL ${t.apiBaseUrl} must use https: the token would travel in clear`,
           [{ path: 'apiBaseUrl', message: 'Use https://' }],
         )
+      if (!t.org && t.repos.some(isPattern))
+        throw new AppError(
+          'validation',
+          'Repository patterns (* and !) select from an organisation: give the organisation too',
+          [{ path: 'org', message: 'Needed for patterns' }],
+        )
       if (!t.credentialId)
         throw new AppError(
           'validation',
@@ -139,14 +145,10 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
           }
           results.push(...evaluateOrg(await readOrgFacts(client, t.org, org), v))
           const all = await client.paginate<Json>('GET /orgs/{org}/repos', { org: t.org, type: 'all' })
-          if (t.repos.length) {
-            const byName = new Map(all.map((r) => [String(r.full_name).toLowerCase(), r]))
-            for (const name of t.repos) {
-              const r = byName.get(name.toLowerCase())
-              if (r) listed.push(r)
-              else missing.push(name)
-            }
-          } else listed = all
+          const sel = selection(t.repos)
+          listed = all.filter((r) => sel.wants(String(r.full_name)))
+          const found = new Set(all.map((r) => String(r.full_name).toLowerCase()))
+          missing.push(...sel.exact.filter((n) => !found.has(n.toLowerCase())))
         } else {
           for (const name of t.repos) {
             const [owner, repo] = name.split('/')
@@ -301,3 +303,20 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
 }
 
 const isOrgOwned = (repo: Json) => ((repo.owner ?? {}) as Json).type === 'Organization'
+
+const isPattern = (entry: string) => entry.startsWith('!') || entry.includes('*')
+
+/** A target's repository list against an organisation: none = all; names and patterns include; !patterns exclude. */
+export function selection(entries: readonly string[]) {
+  const re = (glob: string) =>
+    new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`, 'i')
+  const include = entries.filter((e) => !e.startsWith('!')).map(re)
+  const exclude = entries.filter((e) => e.startsWith('!')).map((e) => re(e.slice(1)))
+  return {
+    /** Names given without a pattern: reported when the organisation does not have them. */
+    exact: entries.filter((e) => !isPattern(e)),
+    wants: (fullName: string) =>
+      (include.length === 0 || include.some((r) => r.test(fullName))) &&
+      !exclude.some((r) => r.test(fullName)),
+  }
+}
