@@ -261,6 +261,11 @@ function RuleDetailPanel({
         <span className={`sev sev-${result.severity}`}>{result.severity}</span>
       </p>
       <p className="muted small mono">{result.ruleId}</p>
+      {(result.actual || result.expected) && (
+        <p className="small">
+          Found <strong>{result.actual || '–'}</strong>; expected {result.expected || '–'}
+        </p>
+      )}
       {detail && <p className="rule-text">{detail.description}</p>}
       {detail?.rationale && (
         <p className="rule-text">

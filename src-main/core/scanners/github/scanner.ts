@@ -254,6 +254,8 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
         fail(err)
       }
       deps.state.save(t.id, nextState)
+      // Answers nobody asked for in 30 days (repositories gone from every target) leave the cache.
+      deps.cache.prune?.(new Date(startedAt.getTime() - 30 * 86_400_000).toISOString())
 
       const rl = client.rateLimit
       const info: Record<string, string> = {
