@@ -346,6 +346,45 @@ describe('choosing repositories', () => {
   })
 })
 
+describe('thresholds', () => {
+  it('are set per target, and a change re-checks every repository with the new value', async () => {
+    const input = {
+      kind: 'github' as const,
+      name: 'acme lenient',
+      org: 'acme',
+      apiBaseUrl: server.url,
+      credentialId,
+      minApprovingReviews: 1,
+    }
+    const t = await call(core, 'targets.create', { target: input })
+    const first = await scan(t.id)
+    expect(first.by.get('repo-required-approvals@acme/ruleset-only')).toMatchObject({
+      status: 'pass',
+      actual: '1',
+      expected: 'required approving reviews ≥ 1',
+    })
+    await call(core, 'targets.update', { id: t.id, target: { ...input, minApprovingReviews: '' as never } })
+    const second = await scan(t.id)
+    expect(second.scan.info).toMatchObject({ checked: '5', unchanged: '0' })
+    expect(second.by.get('repo-required-approvals@acme/ruleset-only')).toMatchObject({
+      status: 'fail',
+      expected: 'required approving reviews ≥ 2',
+    })
+    const bad = await callError(core, 'targets.create', {
+      target: {
+        ...input,
+        name: 'acme strict',
+        minApprovingReviews: 9,
+        maxDefaultPermission: 'owner' as never,
+      },
+    })
+    expect(bad.issues).toEqual([
+      { path: 'target.minApprovingReviews', message: 'Required approvals must be between 0 and 6' },
+      { path: 'target.maxDefaultPermission', message: 'Base permission must be none, read, write or admin' },
+    ])
+  })
+})
+
 describe('test connection', () => {
   it('reports the account, the scopes against those the checks need, the organisation and the rate limit', async () => {
     const spent = server.used.get(TOKEN)

@@ -90,8 +90,15 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
 
     async scan(target: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome> {
       const t = target as GithubTarget
-      const v: GithubVariables = { ...DEFAULT_VARIABLES, ...deps.variables?.() }
+      const own = Object.fromEntries(
+        (Object.keys(DEFAULT_VARIABLES) as (keyof GithubVariables)[])
+          .filter((k) => t[k] !== undefined)
+          .map((k) => [k, t[k]]),
+      )
+      const v: GithubVariables = { ...DEFAULT_VARIABLES, ...deps.variables?.(), ...own }
       const startedAt = now()
+      // Results carry over only when computed by the same pack with the same thresholds.
+      const packKey = `${plan.profileId} ${JSON.stringify(v)}`
       const token = await deps.vault.withSecret(t.credentialId!, (s) => {
         if (!s.token) throw new AppError('validation', 'The chosen credential is not a GitHub token')
         return s.token.toString('utf8')
@@ -196,7 +203,7 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
         const prev = previous.get(name)
         const unchanged =
           prev &&
-          prev.pack === plan.profileId &&
+          prev.pack === packKey &&
           prev.pushedAt === String(r.pushed_at ?? '') &&
           prev.updatedAt === String(r.updated_at ?? '') &&
           prev.results.length === REPO_CHECKS.length &&
@@ -239,7 +246,7 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
             pushedAt: String(r.pushed_at ?? ''),
             updatedAt: String(r.updated_at ?? ''),
             checkedAt: now().toISOString(),
-            pack: plan.profileId,
+            pack: packKey,
             results: repoResults,
           })
           done++
