@@ -112,6 +112,37 @@ describe('scanning GitHub from the UI', () => {
     await page.screenshot({ path: shot('github-02-failed-rule') })
   })
 
+  it('sets a threshold on the target form, and the next scan uses it', async () => {
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('')
+    await page.getByRole('link', { name: 'Edit' }).click()
+    await page.getByLabel('Required approvals').fill('1')
+    await page.getByLabel('Highest base permission').selectOption('none')
+    await page.screenshot({ path: shot('github-03-thresholds'), fullPage: true })
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.getByRole('link', { name: 'acme org', exact: true }).click()
+    await page.getByRole('link', { name: 'Edit' }).click()
+    expect(await page.getByLabel('Required approvals').inputValue()).toBe('1')
+    await page.goBack()
+    await page.getByRole('button', { name: 'Scan now' }).click()
+    // The second scan in the history; a new threshold means every repository is checked again.
+    await expect
+      .poll(() =>
+        page.getByRole('table', { name: 'Scan history' }).locator('tr td:nth-child(2)').allInnerTexts(),
+      )
+      .toEqual(['done', 'done'])
+    await expect
+      .poll(() => page.getByLabel('GitHub API use').innerText())
+      .toMatch(/2 repositories checked, 0 unchanged/)
+    await page.locator('.vbody [role="row"]', { hasText: 'Base repository permission' }).first().click()
+    const panel = page.getByRole('complementary', { name: 'Rule detail' })
+    await expect
+      .poll(() => panel.innerText())
+      .toMatch(/Found read; expected default_repository_permission ≤ none/)
+    await page.getByPlaceholder('Filter by rule or title').fill('approving reviews — acme/api')
+    await page.locator('.vbody [role="row"]').first().click()
+    await expect.poll(() => panel.innerText()).toMatch(/Found 2; expected required approving reviews ≥ 1/)
+  }, 60_000)
+
   it('`driftwatch scan` scans the same target from the command line', async () => {
     // Not spawnSync: the GitHub server answering the CLI runs in this process.
     const scan = (...extra: string[]) =>
