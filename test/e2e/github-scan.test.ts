@@ -159,5 +159,15 @@ describe('scanning GitHub from the UI', () => {
     const [out] = JSON.parse(json.stdout) as { scan: { info: Record<string, string> } }[]
     // The browser's scan and the first CLI scan already checked everything: nothing changed since.
     expect(out!.scan.info).toMatchObject({ checked: '0', unchanged: '2', rateLimitPoints: '0' })
+
+    // Thresholds from the command line too: refused with the field's message, then taken, then used.
+    const edit = (value: string) =>
+      runCli(['targets', 'edit', 'acme org', '--inactive-days', value, '--data-dir', app.dataDir])
+    const bad = await edit('soon')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/Days without a push must be a number/)
+    expect((await edit('30')).code).toBe(0)
+    const again = JSON.parse((await scan('--json')).stdout) as { scan: { info: Record<string, string> } }[]
+    expect(again[0]!.scan.info).toMatchObject({ checked: '2', unchanged: '0' })
   })
 })
