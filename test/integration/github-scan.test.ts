@@ -416,7 +416,7 @@ describe('faults', () => {
       target: {
         kind: 'github',
         name: 'two repos',
-        repos: ['acme/hardened', 'acme/private-free'],
+        repos: ['acme/hardened', 'acme/private-free', 'ACME/Hardened'], // the same repository twice: checked once
         apiBaseUrl: server.url,
         credentialId,
       },

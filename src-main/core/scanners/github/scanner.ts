@@ -157,7 +157,9 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
           const found = new Set(all.map((r) => String(r.full_name).toLowerCase()))
           missing.push(...sel.exact.filter((n) => !found.has(n.toLowerCase())))
         } else {
-          for (const name of t.repos) {
+          // Listed twice (in any case) is checked once: results are keyed by repository.
+          const unique = [...new Map(t.repos.map((n) => [n.toLowerCase(), n])).values()]
+          for (const name of unique) {
             const [owner, repo] = name.split('/')
             try {
               listed.push((await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data)
