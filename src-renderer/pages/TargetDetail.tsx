@@ -78,7 +78,14 @@ export function TargetDetailPage({ id }: { id: string }) {
       )}
       {!shown ? (
         !live && (
-          <EmptyState title="Not scanned yet" body="Choose content and a profile above and start a scan." />
+          <EmptyState
+            title="Not scanned yet"
+            body={
+              target.kind === 'local' || target.kind === 'ssh'
+                ? 'Choose content and a profile above and start a scan.'
+                : 'Start a scan above: the built-in checks need nothing else.'
+            }
+          />
         )
       ) : (
         <>

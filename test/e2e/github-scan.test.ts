@@ -89,6 +89,7 @@ describe('scanning GitHub from the UI', () => {
 
     await page.goto(`${app.origin}/#/targets`)
     await page.getByRole('link', { name: 'acme org', exact: true }).click()
+    await expect.poll(() => page.getByText('the built-in checks need nothing else').isVisible()).toBe(true)
     await page.getByRole('button', { name: 'Scan now' }).click()
     await expect
       .poll(() => page.getByRole('table', { name: 'Rule results' }).isVisible(), { timeout: 30_000 })
