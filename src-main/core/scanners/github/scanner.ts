@@ -159,17 +159,29 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
         } else {
           // Listed twice (in any case) is checked once: results are keyed by repository.
           const unique = [...new Map(t.repos.map((n) => [n.toLowerCase(), n])).values()]
-          for (const name of unique) {
-            const [owner, repo] = name.split('/')
-            try {
-              listed.push((await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data)
-            } catch (err) {
-              if (err instanceof GithubError && err.kind === 'not_found') missing.push(name)
-              else if (err instanceof GithubError && !['auth', 'rate_limit', 'cancelled'].includes(err.kind))
-                results.push(...repoUnreadable(name, err, v))
-              else throw err
+          // A few at a time, like the checks; each is conditional, so an unchanged repository costs no point.
+          const found: (Json | undefined)[] = new Array(unique.length)
+          let next = 0
+          const fetchOne = async () => {
+            for (let i = next++; i < unique.length; i = next++) {
+              const name = unique[i]!
+              const [owner, repo] = name.split('/')
+              try {
+                found[i] = (await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data
+              } catch (err) {
+                if (err instanceof GithubError && err.kind === 'not_found') missing.push(name)
+                else if (
+                  err instanceof GithubError &&
+                  !['auth', 'rate_limit', 'cancelled'].includes(err.kind)
+                )
+                  results.push(...repoUnreadable(name, err, v))
+                else throw err
+              }
             }
           }
+          const lanes = Math.max(1, Math.min(deps.concurrency ?? 4, unique.length))
+          await Promise.all(Array.from({ length: lanes }, fetchOne))
+          listed = found.filter((r): r is Json => r !== undefined)
         }
       } catch (err) {
         fail(err)
