@@ -75,7 +75,8 @@ const tlsFields = {
 const githubRepo = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'Repositories are written owner/name')
+  // With an organisation, entries may be patterns: acme/api-* includes, !acme/legacy-* excludes.
+  .regex(/^!?[A-Za-z0-9-]+\/[A-Za-z0-9._*-]+$/, 'Repositories are written owner/name')
 
 export const LocalTargetInput = z.object({ kind: z.literal('local'), ...commonFields })
 
@@ -113,6 +114,19 @@ export const MysqlTargetInput = z.object({
   ...tlsFields,
 })
 
+// The github-baseline pack's thresholds, set per target; empty = the pack's default.
+const packCount = (label: string, min: number, max: number) =>
+  z.preprocess(
+    (v) => (v === '' || v === null ? undefined : v),
+    z.coerce
+      .number({ error: `${label} must be a number` })
+      .int(`${label} must be a whole number`)
+      .min(min, `${label} must be between ${min} and ${max}`)
+      .max(max, `${label} must be between ${min} and ${max}`)
+      .optional(),
+  )
+export const GITHUB_PERMISSIONS = ['none', 'read', 'write', 'admin'] as const
+
 export const GithubTargetInput = z
   .object({
     kind: z.literal('github'),
@@ -134,6 +148,14 @@ export const GithubTargetInput = z
       .refine((u) => /^https?:\/\//.test(u), 'API base URL must start with https://')
       .default('https://api.github.com'),
     credentialId: credentialRef,
+    minApprovingReviews: packCount('Required approvals', 0, 6),
+    maxRepoAdmins: packCount('Admins per repository', 1, 1000),
+    inactiveDays: packCount('Days without a push', 1, 3650),
+    fullRefreshHours: packCount('Full refresh (hours)', 1, 720),
+    maxDefaultPermission: z.preprocess(
+      (v) => (v === '' || v === null ? undefined : v),
+      z.enum(GITHUB_PERMISSIONS, { error: 'Base permission must be none, read, write or admin' }).optional(),
+    ),
   })
   .superRefine((t, ctx) => {
     if (!t.org && t.repos.length === 0)

@@ -18,6 +18,11 @@ const FIELD_FLAGS: Record<string, string> = {
   org: 'org',
   repo: 'repos',
   'api-url': 'apiBaseUrl',
+  'min-approvals': 'minApprovingReviews',
+  'max-admins': 'maxRepoAdmins',
+  'inactive-days': 'inactiveDays',
+  'full-refresh-hours': 'fullRefreshHours',
+  'max-base-permission': 'maxDefaultPermission',
   tag: 'tags',
   group: 'groups',
   credential: 'credentialId',
@@ -43,6 +48,8 @@ Fields:
   postgres:  --host H --port 5432 --database DB --user U --tls disable|require|verify-ca|verify-full --ca-file F
   mysql:     --host H --port 3306 --database DB --user U --tls ... --ca-file F
   github:    --org ORG and/or --repo owner/name (repeatable) --api-url URL (GitHub Enterprise Server)
+             thresholds: --min-approvals 2 --max-admins 3 --inactive-days 365 --full-refresh-hours 24
+             --max-base-permission none|read|write|admin
   --credential NAME|ID   the vault credential the target signs in with
 
 Examples:

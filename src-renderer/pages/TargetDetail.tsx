@@ -107,9 +107,11 @@ export function TargetDetailPage({ id }: { id: string }) {
           <EmptyState
             title="Not scanned yet"
             body={
-              target.kind === 'postgres' || target.kind === 'mysql'
-                ? 'Choose a rule pack above and start a scan.'
-                : 'Choose content and a profile above and start a scan.'
+              target.kind === 'local' || target.kind === 'ssh'
+                ? 'Choose content and a profile above and start a scan.'
+                : target.kind === 'postgres' || target.kind === 'mysql'
+                  ? 'Choose a rule pack above and start a scan.'
+                  : 'Start a scan above: the built-in checks need nothing else.'
             }
           />
         )
@@ -396,6 +398,11 @@ function RuleDetailPanel({
         <span className={`sev sev-${result.severity}`}>{result.severity}</span>
       </p>
       <p className="muted small mono">{result.ruleId}</p>
+      {(result.actual || result.expected) && (
+        <p className="small">
+          Found <strong>{result.actual || '–'}</strong>; expected {result.expected || '–'}
+        </p>
+      )}
       {detail && <p className="rule-text">{detail.description}</p>}
       {detail?.rationale && (
         <p className="rule-text">

@@ -5,6 +5,7 @@ import {
   CREDENTIAL_LABELS,
   CREDENTIALS_FOR,
   DEFAULT_PORTS,
+  GITHUB_PERMISSIONS,
   KIND_LABELS,
   SSH_AUTH_METHODS,
   SUDO_MODES,
@@ -49,9 +50,19 @@ const EMPTY: Draft = {
   org: '',
   repos: '',
   apiBaseUrl: 'https://api.github.com',
+  maxDefaultPermission: '',
   credentialId: '',
   sudoCredentialId: '',
 }
+
+/** The github-baseline thresholds a GitHub target may change (empty = the pack's default). */
+const GITHUB_THRESHOLDS = [
+  'minApprovingReviews',
+  'maxRepoAdmins',
+  'inactiveDays',
+  'fullRefreshHours',
+  'maxDefaultPermission',
+]
 
 const list = (s: string, sep: RegExp) =>
   s
@@ -102,6 +113,7 @@ function toInput(kind: TargetKind, d: Draft): Record<string, unknown> {
         repos: list(d.repos ?? '', /[\s,]+/),
         apiBaseUrl: d.apiBaseUrl,
         credentialId,
+        ...Object.fromEntries(GITHUB_THRESHOLDS.map((f) => [f, d[f] ?? ''])),
       }
   }
 }
@@ -403,6 +415,22 @@ export function TargetFormPage({ id }: { id?: string }) {
               {credentialSelect('credentialId', 'Token credential')}
               {text('apiBaseUrl', 'API base URL', {
                 hint: 'Change for GitHub Enterprise Server, e.g. https://github.example.com/api/v3',
+              })}
+              {text('minApprovingReviews', 'Required approvals', {
+                type: 'number',
+                hint: 'Default 2 (CIS 1.1.3)',
+              })}
+              {text('maxRepoAdmins', 'Admins per repository, at most', { type: 'number', hint: 'Default 3' })}
+              {text('inactiveDays', 'Days without a push before archiving', {
+                type: 'number',
+                hint: 'Default 365',
+              })}
+              {text('fullRefreshHours', 'Re-check unchanged repositories every (hours)', {
+                type: 'number',
+                hint: 'Default 24',
+              })}
+              {select('maxDefaultPermission', 'Highest base permission', ['', ...GITHUB_PERMISSIONS], {
+                '': 'Pack default (read)',
               })}
             </>
           )}

@@ -21,6 +21,7 @@ const cli = (args: string[], input?: string) =>
   spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
     encoding: 'utf8',
     input,
+    timeout: 60_000,
     env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
   })
 
@@ -43,9 +44,13 @@ beforeAll(async () => {
   })
   app = await serve()
   expect(cli(['vault', 'init']).status).toBe(0)
-  const add = cli(['vault', 'add', '--kind', 'github-token', '--name', 'acme token', '--secret-stdin'], TOKEN)
+  const add = cli(
+    ['vault', 'add', '--kind', 'github-token', '--name', 'acme token', '--secret-stdin', '--json'],
+    TOKEN,
+  )
   expect(add.stderr + add.stdout).not.toContain(TOKEN)
   expect(add.status).toBe(0)
+  const { id } = JSON.parse(add.stdout) as { id: string }
   const t = cli([
     'targets',
     'add',
@@ -58,7 +63,7 @@ beforeAll(async () => {
     '--api-url',
     gh.url,
     '--credential',
-    'acme token',
+    id,
   ])
   expect(t.stderr).toBe('')
   expect(t.status).toBe(0)
@@ -84,6 +89,7 @@ describe('scanning GitHub from the UI', () => {
 
     await page.goto(`${app.origin}/#/targets`)
     await page.getByRole('link', { name: 'acme org', exact: true }).click()
+    await expect.poll(() => page.getByText('the built-in checks need nothing else').isVisible()).toBe(true)
     await page.getByRole('button', { name: 'Scan now' }).click()
     await expect
       .poll(() => page.getByRole('table', { name: 'Rule results' }).isVisible(), { timeout: 30_000 })
@@ -107,21 +113,62 @@ describe('scanning GitHub from the UI', () => {
     await page.screenshot({ path: shot('github-02-failed-rule') })
   })
 
+  it('sets a threshold on the target form, and the next scan uses it', async () => {
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('')
+    await page.getByRole('link', { name: 'Edit' }).click()
+    await page.getByLabel('Required approvals').fill('1')
+    await page.getByLabel('Highest base permission').selectOption('none')
+    await page.screenshot({ path: shot('github-03-thresholds'), fullPage: true })
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.getByRole('link', { name: 'acme org', exact: true }).click()
+    await page.getByRole('link', { name: 'Edit' }).click()
+    expect(await page.getByLabel('Required approvals').inputValue()).toBe('1')
+    await page.goBack()
+    await page.getByRole('button', { name: 'Scan now' }).click()
+    // The second scan in the history; a new threshold means every repository is checked again.
+    await expect
+      .poll(() =>
+        page.getByRole('table', { name: 'Scan history' }).locator('tr td:nth-child(2)').allInnerTexts(),
+      )
+      .toEqual(['done', 'done'])
+    await expect
+      .poll(() => page.getByLabel('GitHub API use').innerText())
+      .toMatch(/2 repositories checked, 0 unchanged/)
+    await page.locator('.vbody [role="row"]', { hasText: 'Base repository permission' }).first().click()
+    const panel = page.getByRole('complementary', { name: 'Rule detail' })
+    await expect
+      .poll(() => panel.innerText())
+      .toMatch(/Found read; expected default_repository_permission ≤ none/)
+    await page.getByPlaceholder('Filter by rule or title').fill('approving reviews — acme/api')
+    await page.locator('.vbody [role="row"]').first().click()
+    await expect.poll(() => panel.innerText()).toMatch(/Found 2; expected required approving reviews ≥ 1/)
+  }, 60_000)
+
   it('`driftwatch scan` scans the same target from the command line', async () => {
-    // Asynchronous: the GitHub server runs in this process and must answer while the CLI waits.
-    const cliAsync = (args: string[]) =>
-      runCli([...args, '--data-dir', app.dataDir], {
-        env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
-      }).then((r) => ({ ...r, status: r.code }))
-    const r = await cliAsync(['scan', 'acme org'])
+    // Not spawnSync: the GitHub server answering the CLI runs in this process.
+    const scan = (...extra: string[]) =>
+      runCli(['scan', 'acme org', ...extra, '--data-dir', app.dataDir], {
+        env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE },
+      })
+    const r = await scan()
     expect(r.stderr).not.toContain(TOKEN)
     expect(r.stdout).toMatch(
       /^acme org: score [\d.]+% · \d+ pass · \d+ fail · 0 error · \d+ not applicable\n$/,
     )
-    expect(r.status).toBe(2) // some rules fail
-    const json = await cliAsync(['scan', 'acme org', '--json'])
+    expect(r.code).toBe(2) // some rules fail
+    const json = await scan('--json')
     const [out] = JSON.parse(json.stdout) as { scan: { info: Record<string, string> } }[]
     // The browser's scan and the first CLI scan already checked everything: nothing changed since.
     expect(out!.scan.info).toMatchObject({ checked: '0', unchanged: '2', rateLimitPoints: '0' })
+
+    // Thresholds from the command line too: refused with the field's message, then taken, then used.
+    const edit = (value: string) =>
+      runCli(['targets', 'edit', 'acme org', '--inactive-days', value, '--data-dir', app.dataDir])
+    const bad = await edit('soon')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/Days without a push must be a number/)
+    expect((await edit('30')).code).toBe(0)
+    const again = JSON.parse((await scan('--json')).stdout) as { scan: { info: Record<string, string> } }[]
+    expect(again[0]!.scan.info).toMatchObject({ checked: '2', unchanged: '0' })
   })
 })

@@ -307,13 +307,116 @@ describe('scanning a GitHub organisation', () => {
   })
 })
 
+describe('choosing repositories', () => {
+  it('takes include and exclude patterns against the organisation, and reports named repositories it lacks', async () => {
+    const t = await call(core, 'targets.create', {
+      target: {
+        kind: 'github',
+        name: 'acme some',
+        org: 'acme',
+        repos: ['acme/*', '!acme/private-*', '!acme/ruleset-only', 'acme/ghost'],
+        apiBaseUrl: server.url,
+        credentialId,
+      },
+    })
+    const { results, scan: s } = await scan(t.id)
+    const repos = new Set(results.filter((r) => r.ruleId.includes('@')).map((r) => r.ruleId.split('@')[1]))
+    expect([...repos].sort()).toEqual(['acme/bare', 'acme/ghost', 'acme/hardened', 'acme/old', 'acme/stale'])
+    expect(s.info).toMatchObject({ repositories: '4', archived: '1' })
+    expect(results.find((r) => r.ruleId === 'repo-branch-protection@acme/ghost')).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(
+        /acme\/ghost does not exist on 127\.0\.0\.1:\d+ or this token cannot see it/,
+      ),
+    })
+
+    const noOrg = await call(core, 'targets.create', {
+      target: {
+        kind: 'github',
+        name: 'patterns only',
+        repos: ['acme/api-*'],
+        apiBaseUrl: server.url,
+        credentialId,
+      },
+    })
+    expect(await callError(core, 'scan.start', { targetId: noOrg.id })).toMatchObject({
+      code: 'validation',
+      issues: [{ path: 'org', message: 'Needed for patterns' }],
+    })
+  })
+})
+
+describe('thresholds', () => {
+  it('are set per target, and a change re-checks every repository with the new value', async () => {
+    const input = {
+      kind: 'github' as const,
+      name: 'acme lenient',
+      org: 'acme',
+      apiBaseUrl: server.url,
+      credentialId,
+      minApprovingReviews: 1,
+    }
+    const t = await call(core, 'targets.create', { target: input })
+    const first = await scan(t.id)
+    expect(first.by.get('repo-required-approvals@acme/ruleset-only')).toMatchObject({
+      status: 'pass',
+      actual: '1',
+      expected: 'required approving reviews ≥ 1',
+    })
+    await call(core, 'targets.update', { id: t.id, target: { ...input, minApprovingReviews: '' as never } })
+    const second = await scan(t.id)
+    expect(second.scan.info).toMatchObject({ checked: '5', unchanged: '0' })
+    expect(second.by.get('repo-required-approvals@acme/ruleset-only')).toMatchObject({
+      status: 'fail',
+      expected: 'required approving reviews ≥ 2',
+    })
+    const bad = await callError(core, 'targets.create', {
+      target: {
+        ...input,
+        name: 'acme strict',
+        minApprovingReviews: 9,
+        maxDefaultPermission: 'owner' as never,
+      },
+    })
+    expect(bad.issues).toEqual([
+      { path: 'target.minApprovingReviews', message: 'Required approvals must be between 0 and 6' },
+      { path: 'target.maxDefaultPermission', message: 'Base permission must be none, read, write or admin' },
+    ])
+  })
+})
+
+describe('test connection', () => {
+  it('reports the account, the scopes against those the checks need, the organisation and the rate limit', async () => {
+    const spent = server.used.get(TOKEN)
+    const ok = await call(core, 'targets.testConnection', { id: targetId })
+    expect(ok).toMatchObject({ status: 'ok', message: 'Connected as driftwatch-auditor' })
+    expect(ok.steps.map((s) => s.step)).toEqual(['connect', 'auth', 'scopes', 'organisation', 'rate limit'])
+    expect(ok.steps.at(-1)!.detail).toMatch(/^\d+ of 5000 left, resets at 20\d\d-/)
+    // Two rate-limit points a test (/user and the organisation); /rate_limit is free.
+    expect(server.used.get(TOKEN)! - spent!).toBe(2)
+
+    const { targets } = await call(core, 'targets.list', { query: 'acme limited' })
+    const limited = await call(core, 'targets.testConnection', { id: targets[0]!.id })
+    expect(limited.status).toBe('failed')
+    expect(limited.steps.find((s) => s.step === 'scopes')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/missing admin:org_hook \(organisation webhooks\)/),
+    })
+
+    server.inject({ kind: 'expired-token' })
+    const expired = await call(core, 'targets.testConnection', { id: targetId })
+    expect(expired).toMatchObject({ status: 'failed', steps: [{ step: 'auth', ok: false }] })
+    expect(expired.message).toMatch(/expired or been revoked/)
+  })
+})
+
 describe('faults', () => {
   it('survives a secondary rate limit and a 5xx in the middle of a scan', async () => {
     const t = await call(core, 'targets.create', {
       target: {
         kind: 'github',
         name: 'two repos',
-        repos: ['acme/hardened', 'acme/private-free'],
+        repos: ['acme/hardened', 'acme/private-free', 'ACME/Hardened'], // the same repository twice: checked once
         apiBaseUrl: server.url,
         credentialId,
       },
@@ -326,6 +429,31 @@ describe('faults', () => {
     expect(by.get('repo-codeowners-valid@acme/hardened')?.status).toBe('pass')
     expect(by.get('repo-dependabot-alerts@acme/hardened')?.status).toBe('pass')
     expect([...by.values()].filter((r) => r.status === 'error')).toEqual([])
+  })
+
+  it('cancels promptly while waiting out a long retry-after', async () => {
+    const t = await call(core, 'targets.create', {
+      target: {
+        kind: 'github',
+        name: 'cancel me',
+        repos: ['acme/hardened'],
+        apiBaseUrl: server.url,
+        credentialId,
+      },
+    })
+    server.inject({ kind: 'secondary-rate-limit', retryAfter: 120 }, { match: /\/repos\/acme\/hardened$/ })
+    let finished: EventPayload<'scan.finished'> | undefined
+    const off = core.subscribe((name, p) => {
+      if (name === 'scan.finished') finished = p as EventPayload<'scan.finished'>
+    })
+    const { scanId } = await call(core, 'scan.start', { targetId: t.id })
+    await expect.poll(() => server.log.some((l) => l.status === 403)).toBe(true)
+    const t0 = Date.now()
+    await call(core, 'scan.cancel', { scanId })
+    await core.idle()
+    off()
+    expect(Date.now() - t0).toBeLessThan(2000)
+    expect(finished).toMatchObject({ scanId, state: 'cancelled', error: 'The scan was cancelled' })
   })
 
   it('fails the scan with a clear error when the token has expired, keeping no secret in it', async () => {

@@ -247,6 +247,27 @@ export async function startGithubServer(opts: GithubServerOptions = {}): Promise
   /** The answer to a GET, with the scopes GitHub accepts for it (checked before answering). */
   function route(path: string, q: URLSearchParams): Answer {
     let m: RegExpMatchArray | null
+    if (path === '/user')
+      return {
+        status: 200,
+        body: {
+          ...user('driftwatch-auditor', 4242),
+          name: 'Driftwatch auditor',
+          company: null,
+          blog: '',
+          location: null,
+          email: null,
+          hireable: null,
+          bio: null,
+          public_repos: 0,
+          public_gists: 0,
+          followers: 0,
+          following: 0,
+          created_at: '2020-01-01T00:00:00Z',
+          updated_at: '2026-01-01T00:00:00Z',
+          user_view_type: 'public',
+        },
+      }
     if ((m = path.match(/^\/orgs\/([^/]+)$/))) {
       const o = orgs.get(m[1]!.toLowerCase())
       if (!o) return notFound
@@ -524,6 +545,22 @@ export async function startGithubServer(opts: GithubServerOptions = {}): Promise
         ...scopeHeader,
       })
 
+    if (path === '/rate_limit') {
+      // Free, as on GitHub: it reports the limit without spending it.
+      const h = rate(0)
+      const core = {
+        limit: Number(h['x-ratelimit-limit']),
+        remaining: Number(h['x-ratelimit-remaining']),
+        used: Number(h['x-ratelimit-used']),
+        reset: resetAt,
+      }
+      const search = { limit: 30, remaining: 30, used: 0, reset: resetAt }
+      return send(200, json({ resources: { core, search }, rate: core }), {
+        ...jsonHeaders,
+        ...h,
+        ...scopeHeader,
+      })
+    }
     const answer = route(path, url.searchParams)
     if (answer.scopes && scopes) {
       const held = new Set(scopes.flatMap((s) => [s, ...(IMPLIED[s] ?? [])]))

@@ -7,6 +7,7 @@ import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
 import { VaultError, type Vault } from '../vault/vault'
 import { openSql, type SqlSecret, type SqlTarget, ConnectError } from '../scanners/sql/connect'
+import { githubTestReport } from '../scanners/github/test-connection'
 
 type VaultHandlers = Pick<
   Handlers,
@@ -170,6 +171,7 @@ export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandler
 type TestReport = Awaited<ReturnType<VaultHandlers['targets.testConnection']>>
 
 async function testConnection(target: Target, vault: Vault): Promise<TestReport> {
+  if (target.kind === 'github') return githubTestReport(target, vault)
   if (target.kind !== 'postgres' && target.kind !== 'mysql')
     return {
       status: 'unsupported',

@@ -94,6 +94,25 @@ describe('conditional requests', () => {
   })
 })
 
+describe('the HTTP cache', () => {
+  it('keeps bodies gzipped in SQLite and drops entries nobody used for a while', () => {
+    const db = openDatabase(join(tmp.make('dw-gh-cache-'), 'driftwatch.db'))
+    dbs.push(db)
+    let now = new Date('2026-01-01T00:00:00Z')
+    const cache = new HttpCacheRepo(db, () => now)
+    const body = Buffer.from(JSON.stringify({ big: 'x'.repeat(10_000) }))
+    cache.put('a', { etag: 'W/"a"', headers: { 'content-type': 'application/json' }, body })
+    cache.put('b', { etag: 'W/"b"', headers: {}, body })
+    const stored = db.prepare("SELECT length(gz) AS n FROM http_cache WHERE key = 'a'").get() as { n: number }
+    expect(stored.n).toBeLessThan(body.length / 10)
+    now = new Date('2026-03-01T00:00:00Z')
+    expect(cache.get('a')?.body.equals(body)).toBe(true) // a read counts as use
+    expect(cache.prune('2026-02-01T00:00:00Z')).toBe(1)
+    expect(cache.get('b')).toBeUndefined()
+    expect(cache.get('a')?.etag).toBe('W/"a"')
+  })
+})
+
 describe('backoff', () => {
   it('is capped exponential with full jitter, never below what the server asked for', () => {
     const b: Backoff = { baseMs: 100, capMs: 1000, retries: 4, maxWaitMs: 60_000 }

@@ -106,6 +106,8 @@ function validate(route: string, status: string, body: unknown) {
 }
 
 const cases: [string, string, string][] = [
+  ['/user', '/user', '200'],
+  ['/rate_limit', '/rate_limit', '200'],
   ['/orgs/{org}/repos', '/orgs/acme/repos?per_page=100', '200'],
   ['/orgs/{org}/hooks', '/orgs/acme/hooks', '200'],
   ['/orgs/{org}/actions/permissions', '/orgs/acme/actions/permissions', '200'],

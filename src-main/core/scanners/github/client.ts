@@ -17,6 +17,8 @@ export interface CachedResponse {
 export interface EtagCache {
   get(key: string): CachedResponse | undefined
   put(key: string, value: CachedResponse): void
+  /** Drops entries unused since `before` (ISO time). */
+  prune?(before: string): number
 }
 
 export interface Backoff {

@@ -73,6 +73,12 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
           `The API base URL ${t.apiBaseUrl} must use https: the token would travel in clear`,
           [{ path: 'apiBaseUrl', message: 'Use https://' }],
         )
+      if (!t.org && t.repos.some(isPattern))
+        throw new AppError(
+          'validation',
+          'Repository patterns (* and !) select from an organisation: give the organisation too',
+          [{ path: 'org', message: 'Needed for patterns' }],
+        )
       if (!t.credentialId)
         throw new AppError(
           'validation',
@@ -84,8 +90,15 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
 
     async scan(target: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome> {
       const t = target as GithubTarget
-      const v: GithubVariables = { ...DEFAULT_VARIABLES, ...deps.variables?.() }
+      const own = Object.fromEntries(
+        (Object.keys(DEFAULT_VARIABLES) as (keyof GithubVariables)[])
+          .filter((k) => t[k] !== undefined)
+          .map((k) => [k, t[k]]),
+      )
+      const v: GithubVariables = { ...DEFAULT_VARIABLES, ...deps.variables?.(), ...own }
       const startedAt = now()
+      // Results carry over only when computed by the same pack with the same thresholds.
+      const packKey = `${plan.profileId} ${JSON.stringify(v)}`
       const token = await deps.vault.withSecret(t.credentialId!, (s) => {
         if (!s.token) throw new AppError('validation', 'The chosen credential is not a GitHub token')
         return s.token.toString('utf8')
@@ -139,26 +152,36 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
           }
           results.push(...evaluateOrg(await readOrgFacts(client, t.org, org), v))
           const all = await client.paginate<Json>('GET /orgs/{org}/repos', { org: t.org, type: 'all' })
-          if (t.repos.length) {
-            const byName = new Map(all.map((r) => [String(r.full_name).toLowerCase(), r]))
-            for (const name of t.repos) {
-              const r = byName.get(name.toLowerCase())
-              if (r) listed.push(r)
-              else missing.push(name)
-            }
-          } else listed = all
+          const sel = selection(t.repos)
+          listed = all.filter((r) => sel.wants(String(r.full_name)))
+          const found = new Set(all.map((r) => String(r.full_name).toLowerCase()))
+          missing.push(...sel.exact.filter((n) => !found.has(n.toLowerCase())))
         } else {
-          for (const name of t.repos) {
-            const [owner, repo] = name.split('/')
-            try {
-              listed.push((await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data)
-            } catch (err) {
-              if (err instanceof GithubError && err.kind === 'not_found') missing.push(name)
-              else if (err instanceof GithubError && !['auth', 'rate_limit', 'cancelled'].includes(err.kind))
-                results.push(...repoUnreadable(name, err, v))
-              else throw err
+          // Listed twice (in any case) is checked once: results are keyed by repository.
+          const unique = [...new Map(t.repos.map((n) => [n.toLowerCase(), n])).values()]
+          // A few at a time, like the checks; each is conditional, so an unchanged repository costs no point.
+          const found: (Json | undefined)[] = new Array(unique.length)
+          let next = 0
+          const fetchOne = async () => {
+            for (let i = next++; i < unique.length; i = next++) {
+              const name = unique[i]!
+              const [owner, repo] = name.split('/')
+              try {
+                found[i] = (await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data
+              } catch (err) {
+                if (err instanceof GithubError && err.kind === 'not_found') missing.push(name)
+                else if (
+                  err instanceof GithubError &&
+                  !['auth', 'rate_limit', 'cancelled'].includes(err.kind)
+                )
+                  results.push(...repoUnreadable(name, err, v))
+                else throw err
+              }
             }
           }
+          const lanes = Math.max(1, Math.min(deps.concurrency ?? 4, unique.length))
+          await Promise.all(Array.from({ length: lanes }, fetchOne))
+          listed = found.filter((r): r is Json => r !== undefined)
         }
       } catch (err) {
         fail(err)
@@ -194,7 +217,7 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
         const prev = previous.get(name)
         const unchanged =
           prev &&
-          prev.pack === plan.profileId &&
+          prev.pack === packKey &&
           prev.pushedAt === String(r.pushed_at ?? '') &&
           prev.updatedAt === String(r.updated_at ?? '') &&
           prev.results.length === REPO_CHECKS.length &&
@@ -237,7 +260,7 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
             pushedAt: String(r.pushed_at ?? ''),
             updatedAt: String(r.updated_at ?? ''),
             checkedAt: now().toISOString(),
-            pack: plan.profileId,
+            pack: packKey,
             results: repoResults,
           })
           done++
@@ -252,6 +275,8 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
         fail(err)
       }
       deps.state.save(t.id, nextState)
+      // Answers nobody asked for in 30 days (repositories gone from every target) leave the cache.
+      deps.cache.prune?.(new Date(startedAt.getTime() - 30 * 86_400_000).toISOString())
 
       const rl = client.rateLimit
       const info: Record<string, string> = {
@@ -301,3 +326,20 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
 }
 
 const isOrgOwned = (repo: Json) => ((repo.owner ?? {}) as Json).type === 'Organization'
+
+const isPattern = (entry: string) => entry.startsWith('!') || entry.includes('*')
+
+/** A target's repository list against an organisation: none = all; names and patterns include; !patterns exclude. */
+export function selection(entries: readonly string[]) {
+  const re = (glob: string) =>
+    new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`, 'i')
+  const include = entries.filter((e) => !e.startsWith('!')).map(re)
+  const exclude = entries.filter((e) => e.startsWith('!')).map((e) => re(e.slice(1)))
+  return {
+    /** Names given without a pattern: reported when the organisation does not have them. */
+    exact: entries.filter((e) => !isPattern(e)),
+    wants: (fullName: string) =>
+      (include.length === 0 || include.some((r) => r.test(fullName))) &&
+      !exclude.some((r) => r.test(fullName)),
+  }
+}
