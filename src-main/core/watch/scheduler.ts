@@ -75,7 +75,8 @@ export interface Running {
 export class Scheduler {
   private timer: unknown = null
   private started = false
-  private readonly owner = randomUUID()
+  /** Who holds the scheduling lease: this scheduler, not just this process (tests open two cores). */
+  readonly owner = randomUUID()
   private leaseHeld = false
   /** Scans this scheduler started, by scan id. */
   readonly running = new Map<string, Running>()

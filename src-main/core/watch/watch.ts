@@ -145,7 +145,7 @@ export function createWatch(d: WatchDeps): Watch {
     const pausedSchedules = new Set(schedules.filter((s) => s.paused).map((s) => s.id))
     const lease = repo.lease()
     const elsewhere =
-      !scheduler.isActive() && lease && lease.until > now() && lease.pid !== process.pid
+      !scheduler.isActive() && lease && lease.until > now() && lease.owner !== scheduler.owner
         ? `Driftwatch process ${lease.pid}`
         : ''
     return {
