@@ -290,6 +290,13 @@ export class AlertsRepo {
       .run(reason, until, id)
   }
 
+  /** The vault was unlocked: messages that waited for it are due now. */
+  wake(reason: string, at: string): number {
+    return this.db
+      .prepare(`UPDATE alert_deliveries SET next_attempt_at = ? WHERE state = 'pending' AND last_error = ?`)
+      .run(at, reason).changes
+  }
+
   events(ids: readonly number[]): DriftEventRow[] {
     if (ids.length === 0) return []
     return (

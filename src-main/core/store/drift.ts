@@ -139,7 +139,7 @@ export class DriftRepo {
   timeline(targetId: string): TimelinePoint[] {
     const scans = this.db
       .prepare(
-        `SELECT id, finished_at AS at, score FROM scans WHERE target_id = ? AND state = 'done' ORDER BY started_at`,
+        `SELECT id, finished_at AS at, score FROM scans WHERE target_id = ? AND state = 'done' ORDER BY started_at, rowid`,
       )
       .all(targetId) as { id: string; at: string; score: number | null }[]
     const counts = this.db

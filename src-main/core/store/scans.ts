@@ -102,7 +102,7 @@ export class ScansRepo {
       const prev = this.db
         .prepare(
           `SELECT id, score FROM scans WHERE target_id = ? AND state = 'done' AND id <> ?
-           ORDER BY finished_at DESC LIMIT 1`,
+           ORDER BY started_at DESC, rowid DESC LIMIT 1`,
         )
         .get(scan.targetId, id) as { id: string; score: number | null } | undefined
 

@@ -179,7 +179,7 @@ export function createWatch(d: WatchDeps): Watch {
     } else if (name === 'vault.changed') {
       if (started) {
         scheduler.tick()
-        if ((payload as { state: string }).state === 'unlocked') dispatcher.kick()
+        if ((payload as { state: string }).state === 'unlocked') dispatcher.vaultUnlocked()
       }
     } else if (name === 'scan.progress' && !scheduler.isActive()) {
       // nothing: the Watch page follows progress itself

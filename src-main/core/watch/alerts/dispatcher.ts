@@ -26,6 +26,7 @@ export interface DispatcherOptions {
 }
 
 export const VAULT_WAIT_MS = 60_000
+export const VAULT_WAIT = 'Waiting for the vault to be unlocked'
 
 export class AlertDispatcher {
   private timer: unknown = null
@@ -61,6 +62,12 @@ export class AlertDispatcher {
     this.abort.abort()
     if (this.timer !== null) this.o.timers.clearTimeout(this.timer)
     this.timer = null
+  }
+
+  /** The vault was unlocked: what waited for it goes now. */
+  vaultUnlocked(): void {
+    this.o.alerts.wake(VAULT_WAIT, this.o.clock.now().toISOString())
+    this.kick()
   }
 
   /** Sends one delivery now, whatever its schedule (for "send test"); returns how it ended. */
