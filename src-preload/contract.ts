@@ -431,6 +431,33 @@ export const ResultView = z.object({
 })
 export type ResultView = z.output<typeof ResultView>
 
+// ---- Rule packs for SQL targets: built-in CIS-style packs and custom YAML/JSON packs ----
+
+export const RULE_PACK_KINDS = ['postgres', 'mysql'] as const
+export const RulePackSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  kind: z.enum(RULE_PACK_KINDS),
+  version: z.string(),
+  benchmark: z.string(),
+  builtIn: z.boolean(),
+  extends: z.string().nullable(),
+  /** Rules a scan with this pack runs (its own and the extended pack's). */
+  rules: z.number().int(),
+  variables: z.array(
+    z.object({
+      name: z.string(),
+      title: z.string(),
+      type: z.enum(['number', 'string']),
+      default: z.union([z.number(), z.string()]),
+      value: z.union([z.number(), z.string()]),
+    }),
+  ),
+  importedAt: z.string().nullable(),
+})
+export type RulePackSummary = z.output<typeof RulePackSummary>
+
 // ---- Watch, drift and alerts ----
 
 export const DRIFT_TYPES = ['regression', 'fixed', 'new-failing', 'value', 'score'] as const
@@ -807,6 +834,42 @@ export const contract = {
     }),
     TailoringView,
   ),
+  // ---- Rule packs (SQL targets) ----
+  'rules.list': channel(
+    z.object({ kind: z.enum(RULE_PACK_KINDS).optional() }).default({}),
+    z.object({ packs: z.array(RulePackSummary) }),
+  ),
+  'rules.rule': channel(
+    z.object({ packId: z.string().min(1), ruleId: z.string().min(1) }),
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      severity: z.string(),
+      description: z.string(),
+      rationale: z.string(),
+      remediation: z.string(),
+      references: z.array(z.object({ system: z.string(), id: z.string() })),
+      query: z.string(),
+      applies: z.string(),
+    }),
+  ),
+  'rules.import': channel(
+    z.object({
+      text: z
+        .string()
+        .min(1, 'The file is empty')
+        .max(8 * 1024 * 1024, 'Rule packs are at most 8 MB'),
+      /** Replace a custom pack with the same id instead of refusing the import. */
+      replace: z.boolean().default(false),
+    }),
+    RulePackSummary,
+  ),
+  'rules.export': channel(
+    z.object({ id: z.string().min(1, 'id is required'), format: z.enum(['yaml', 'json']).default('yaml') }),
+    z.object({ fileName: z.string(), text: z.string() }),
+  ),
+  'rules.remove': channel(Id, z.object({ removed: z.literal(true) })),
+  'rules.schema': channel(Empty, z.object({ schema: z.record(z.string(), z.unknown()) })),
   // ---- Watch, drift and alerts (issue 9) ----
   'watch.status': channel(Empty, WatchStatus),
   'watch.schedules.save': channel(ScheduleInput, ScheduleView),

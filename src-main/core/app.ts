@@ -22,6 +22,10 @@ import { sshRunnerFor } from './scanners/ssh-oscap/ssh-runner'
 import { oscapScanner } from './scanners/ssh-oscap/oscap-scanner'
 import type { Scanner } from './scanners/scanner'
 import { HostKeyStore } from './scanners/ssh-oscap/ssh'
+import { sqlScanner } from './scanners/sql/sql-scanner'
+import { RulePacks } from './rules/registry'
+import { RulePacksRepo } from './store/rule-packs'
+import { ruleHandlers } from './rules/handlers'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
 import { defaultDataDir } from './paths'
@@ -123,6 +127,7 @@ export function createCore(opts: CoreOptions): Core {
   const interrupted = scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
   const hostKeys = new HostKeyStore(db, () => clock.now())
+  const packs = new RulePacks(new RulePacksRepo(db))
   // The scanners: one per family of target kinds; a new kind is one file and one line here.
   const scanners: Scanner[] = [
     ...(opts.scanners ?? []),
@@ -134,6 +139,7 @@ export function createCore(opts: CoreOptions): Core {
         return sshRunnerFor(target, { vault, hostKeys, trustFingerprint, signal })
       },
     }),
+    sqlScanner({ vault, packs }),
   ]
   const scanning = scanHandlers({ ...ctx, scans, scanners })
   const watch = createWatch({
@@ -159,6 +165,7 @@ export function createCore(opts: CoreOptions): Core {
     ...targetHandlers(ctx),
     ...vaultHandlers({ ...ctx, vault }),
     ...contentHandlers({ ...ctx, content }),
+    ...ruleHandlers({ ...ctx, packs }),
     'scan.start': scanning['scan.start'],
     'scan.cancel': scanning['scan.cancel'],
     'scans.list': scanning['scans.list'],

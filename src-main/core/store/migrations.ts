@@ -171,12 +171,28 @@ export const migrations: Migration[] = [
   },
   {
     version: 6,
+    name: 'custom rule packs for SQL targets',
+    up(db) {
+      db.exec(`
+        CREATE TABLE rule_packs (
+          id          TEXT PRIMARY KEY,
+          kind        TEXT NOT NULL CHECK (kind IN ('postgres', 'mysql')),
+          title       TEXT NOT NULL,
+          pack        TEXT NOT NULL CHECK (json_valid(pack)),
+          imported_at TEXT NOT NULL,
+          updated_at  TEXT NOT NULL
+        ) STRICT;
+      `)
+    },
+  },
+  {
+    version: 7,
     name: 'watch: schedules, drift events, alert channels, alerts and their deliveries',
     up(db) {
       // Alert channels keep their secrets (HMAC key, Slack URL, SMTP password) in the vault as 'alert-secret'
       // credentials; the kind list is a CHECK, so the credentials table is rebuilt with the new kind.
       db.exec(`
-        CREATE TABLE credentials_v6 (
+        CREATE TABLE credentials_v7 (
           id         TEXT PRIMARY KEY,
           kind       TEXT NOT NULL CHECK (kind IN ('ssh-key', 'ssh-password', 'sudo-password', 'db-password',
                                                    'db-client-cert', 'github-token', 'alert-secret')),
@@ -187,9 +203,9 @@ export const migrations: Migration[] = [
           updated_at TEXT NOT NULL,
           rotated_at TEXT
         ) STRICT;
-        INSERT INTO credentials_v6 SELECT id, kind, name, meta, ciphertext, created_at, updated_at, rotated_at FROM credentials;
+        INSERT INTO credentials_v7 SELECT id, kind, name, meta, ciphertext, created_at, updated_at, rotated_at FROM credentials;
         DROP TABLE credentials;
-        ALTER TABLE credentials_v6 RENAME TO credentials;
+        ALTER TABLE credentials_v7 RENAME TO credentials;
 
         CREATE TABLE schedules (
           id               TEXT PRIMARY KEY,

@@ -140,8 +140,19 @@ const seeds: Record<number, Seed> = {
   6: {
     insert(db) {
       db.prepare(
+        `INSERT INTO rule_packs (id, kind, title, pack, imported_at, updated_at)
+         VALUES ('acme-pg', 'postgres', 'ACME', '{"id":"acme-pg"}', 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT id, kind FROM rule_packs').get()).toEqual({ id: 'acme-pg', kind: 'postgres' })
+    },
+  },
+  7: {
+    insert(db) {
+      db.prepare(
         `INSERT INTO scans (id, target_id, trigger, state, started_at, finished_at, score)
-         VALUES ('scan-6', 'seed-ssh', 'watch', 'done', 't', 't', 80)`,
+         VALUES ('scan-7', 'seed-ssh', 'watch', 'done', 't', 't', 80)`,
       ).run()
       db.prepare(
         `INSERT INTO schedules (id, target_id, kind, interval_minutes, created_at, updated_at)
@@ -149,7 +160,7 @@ const seeds: Record<number, Seed> = {
       ).run()
       db.prepare(
         `INSERT INTO drift_events (target_id, scan_id, rule_id, type, severity, from_status, to_status, at)
-         VALUES ('seed-ssh', 'scan-6', 'rule-a', 'regression', 'high', 'pass', 'fail', 't')`,
+         VALUES ('seed-ssh', 'scan-7', 'rule-a', 'regression', 'high', 'pass', 'fail', 't')`,
       ).run()
       db.prepare(
         `INSERT INTO credentials (id, kind, name, meta, ciphertext, created_at, updated_at)

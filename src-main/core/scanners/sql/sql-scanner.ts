@@ -1,0 +1,249 @@
+// The SQL scanner for PostgreSQL and MySQL/MariaDB targets: a rule pack's queries run one by one in a
+// read-only, time-bounded session; each result records what was found and what the rule wanted, and the raw
+// rows of every query are kept as a JSON evidence artefact.
+import type { Target } from '../../../../src-preload/contract'
+import { AppError } from '../../errors'
+import type { Vault } from '../../vault/vault'
+import { PackFormatError, type Rule } from '../../rules/format'
+import { DEFAULT_PACK, type RulePacks, type ResolvedPack } from '../../rules/registry'
+import type { RuleResult, ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
+import { ConnectError, type SqlSecret, type SqlTarget } from './connect'
+import { evaluate, normaliseRows, type Row } from './assertions'
+import { openPostgresReadOnly } from './postgres'
+import { openMysqlReadOnly } from './mysql'
+import { compareVersions, QueryError, type ReadOnlySession, type SessionOptions } from './read-only'
+
+export const DEFAULT_TIMEOUT_MS = 5_000
+/** Rows kept per rule in the evidence: enough to audit, bounded for a catalogue with thousands of roles. */
+const EVIDENCE_ROWS = 500
+
+export interface SqlScannerDeps {
+  vault: Vault
+  packs: RulePacks
+  timeoutMs?: number
+}
+
+/** What a privilege failure asks for when a rule does not name it itself. */
+const DEFAULT_GRANT = {
+  postgres: 'superuser, or membership in pg_read_all_settings and pg_read_all_stats',
+  mysql: 'SELECT on the mysql schema and the PROCESS privilege',
+} as const
+
+export function openReadOnly(
+  t: SqlTarget,
+  secret: SqlSecret,
+  opts: SessionOptions,
+): Promise<ReadOnlySession> {
+  return t.kind === 'postgres' ? openPostgresReadOnly(t, secret, opts) : openMysqlReadOnly(t, secret, opts)
+}
+
+/** The target's database secret from the vault; a locked vault or a deleted credential is said plainly. */
+export async function sqlSecretFor(target: SqlTarget, vault: Vault): Promise<SqlSecret> {
+  const ref = target.credentialId
+  if (!ref) return {}
+  const cred = vault.list().find((c) => c.id === ref)
+  if (!cred) throw new AppError('not_found', 'The credential this target uses was deleted; pick another')
+  if (vault.state() !== 'unlocked')
+    throw new AppError('unavailable', `The vault is locked: unlock it to use ${cred.name}`)
+  return vault.withSecret(cred.id, (s) => ({
+    password: s.password?.toString('utf8'),
+    cert: s.cert?.toString('utf8'),
+    key: s.key?.toString('utf8'),
+    passphrase: s.passphrase?.toString('utf8'),
+  }))
+}
+
+export function sqlScanner(deps: SqlScannerDeps): Scanner {
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const resolve = (id: string): ResolvedPack => {
+    try {
+      return deps.packs.resolve(id)
+    } catch (err) {
+      if (err instanceof PackFormatError)
+        throw new AppError('not_found', err.message, [{ path: 'profileId', message: err.message }])
+      throw err
+    }
+  }
+  return {
+    kinds: ['postgres', 'mysql'],
+
+    plan(target: Target, req: ScanRequest): ScanPlan {
+      if (target.kind !== 'postgres' && target.kind !== 'mysql')
+        throw new AppError('unavailable', `The SQL scanner does not scan ${target.kind} targets`)
+      const profileId = req.profileId ?? DEFAULT_PACK[target.kind]
+      const pack = resolve(profileId)
+      if (pack.kind !== target.kind)
+        throw new AppError(
+          'validation',
+          `The rule pack ${pack.id} is for ${pack.kind} targets, not ${target.kind}`,
+          [{ path: 'profileId', message: `A ${pack.kind} pack` }],
+        )
+      return { profileId, tailoringId: null }
+    },
+
+    async scan(target: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome> {
+      if (target.kind !== 'postgres' && target.kind !== 'mysql')
+        throw new AppError('unavailable', `The SQL scanner does not scan ${target.kind} targets`)
+      const pack = resolve(plan.profileId)
+      const secret = await sqlSecretFor(target, deps.vault)
+      ctx.progress({ phase: 'connect', message: `Connecting to ${target.host}:${target.port}` })
+      let session: ReadOnlySession
+      try {
+        session = await openReadOnly(target, secret, { timeoutMs })
+      } catch (err) {
+        if (err instanceof ConnectError) throw new AppError('unavailable', err.message)
+        throw err
+      } finally {
+        for (const k of Object.keys(secret) as (keyof SqlSecret)[]) delete secret[k]
+      }
+      const onAbort = () => void session.close()
+      ctx.signal.addEventListener('abort', onAbort, { once: true })
+      const startedAt = new Date().toISOString()
+      const results: RuleResult[] = []
+      const trail: Record<string, unknown>[] = []
+      try {
+        for (const [i, rule] of pack.rules.entries()) {
+          if (ctx.signal.aborted) throw new AppError('unavailable', 'The scan was cancelled')
+          ctx.progress({
+            phase: 'rule',
+            ruleId: rule.id,
+            status: 'running',
+            done: i,
+            total: pack.rules.length,
+          })
+          const { result, evidence } = await checkRule(rule, session, pack, target.kind, timeoutMs)
+          if (ctx.signal.aborted) throw new AppError('unavailable', 'The scan was cancelled')
+          results.push(result)
+          trail.push(evidence)
+          ctx.progress({
+            phase: 'rule',
+            ruleId: rule.id,
+            status: result.status,
+            done: i + 1,
+            total: pack.rules.length,
+          })
+        }
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort)
+        await session.close()
+      }
+      const evidence = {
+        format: 'driftwatch-sql-evidence/1',
+        target: {
+          name: target.name,
+          kind: target.kind,
+          host: target.host,
+          port: target.port,
+          database: target.database,
+          user: target.user,
+          tls: target.tls,
+        },
+        server: { flavour: session.flavour, version: session.version },
+        session: session.settings,
+        pack: { id: pack.id, title: pack.title, version: pack.version, benchmark: pack.benchmark },
+        variables: pack.values,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        rules: trail,
+      }
+      return {
+        results,
+        evidence: [
+          {
+            mediaType: 'application/json',
+            name: 'query-rows.json',
+            bytes: Buffer.from(JSON.stringify(evidence, null, 1)),
+          },
+        ],
+        info: {
+          host: `${target.host}:${target.port}`,
+          server: session.version,
+          flavour: session.flavour,
+          pack: pack.id,
+          packTitle: pack.title,
+        },
+      }
+    },
+  }
+}
+
+function applies(rule: Rule, session: ReadOnlySession): string | null {
+  const a = rule.applies
+  if (a.flavours && !a.flavours.includes(session.flavour))
+    return `Applies to ${a.flavours.join(', ')}; this server is ${session.version}`
+  if (a.minVersion && compareVersions(session.versionNumber, a.minVersion) < 0)
+    return `Applies from version ${a.minVersion}; this server is ${session.version}`
+  if (a.belowVersion && compareVersions(session.versionNumber, a.belowVersion) >= 0)
+    return `Applies below version ${a.belowVersion}; this server is ${session.version}`
+  return null
+}
+
+async function checkRule(
+  rule: Rule,
+  session: ReadOnlySession,
+  pack: ResolvedPack,
+  kind: 'postgres' | 'mysql',
+  defaultTimeoutMs: number,
+): Promise<{ result: RuleResult; evidence: Record<string, unknown> }> {
+  const base: RuleResult = {
+    ruleId: rule.id,
+    status: 'notchecked',
+    severity: rule.severity,
+    title: rule.title,
+    actual: '',
+    expected: '',
+    message: '',
+    idents: rule.references.map((r) => ({ system: r.system, id: r.id })),
+  }
+  const notFor = applies(rule, session)
+  if (notFor)
+    return {
+      result: { ...base, status: 'notapplicable', message: notFor },
+      evidence: { id: rule.id, status: 'notapplicable', reason: notFor },
+    }
+  const timeout = rule.timeoutSeconds ? rule.timeoutSeconds * 1000 : defaultTimeoutMs
+  const t0 = performance.now()
+  let rows: Row[]
+  try {
+    rows = normaliseRows(await session.query(rule.query, timeout))
+  } catch (err) {
+    if (!(err instanceof QueryError)) throw err
+    if (err.kind === 'lost')
+      throw new AppError('unavailable', `The connection was lost during ${rule.id}: ${err.message}`)
+    const ms = Math.round(performance.now() - t0)
+    const status = err.kind === 'undefined' ? 'notapplicable' : 'error'
+    const message =
+      err.kind === 'privilege'
+        ? `Insufficient privilege: this check needs ${rule.privilege ?? DEFAULT_GRANT[kind]}. The server said: ${err.message}`
+        : err.kind === 'read-only'
+          ? `The server refused a write: the query tried to change data inside the read-only transaction (${err.message})`
+          : err.kind === 'undefined'
+            ? `This server does not have what the check reads: ${err.message}`
+            : err.message
+    return {
+      result: { ...base, status, message },
+      evidence: {
+        id: rule.id,
+        query: rule.query,
+        status,
+        ms,
+        error: { code: err.code, kind: err.kind, message: err.message },
+      },
+    }
+  }
+  const ms = Math.round(performance.now() - t0)
+  const v = evaluate(rule.assert, rows, pack.values)
+  return {
+    result: { ...base, status: v.status, actual: v.actual, expected: v.expected, message: v.message },
+    evidence: {
+      id: rule.id,
+      query: rule.query,
+      status: v.status,
+      actual: v.actual,
+      expected: v.expected,
+      ms,
+      rowCount: rows.length,
+      rows: rows.slice(0, EVIDENCE_ROWS),
+    },
+  }
+}
