@@ -114,12 +114,15 @@ export class DriftRepo {
   events(f: EventFilter = {}): { events: DriftEventRow[]; total: number } {
     const where: string[] = []
     const args: unknown[] = []
-    if (f.targetId) (where.push('target_id = ?'), args.push(f.targetId))
-    if (f.types?.length) (where.push(`type IN (${f.types.map(() => '?').join(',')})`), args.push(...f.types))
-    if (f.severities?.length)
-      (where.push(`severity IN (${f.severities.map(() => '?').join(',')})`), args.push(...f.severities))
-    if (f.from) (where.push('at >= ?'), args.push(f.from))
-    if (f.to) (where.push('at <= ?'), args.push(f.to))
+    const add = (clause: string, ...values: unknown[]) => {
+      where.push(clause)
+      args.push(...values)
+    }
+    if (f.targetId) add('target_id = ?', f.targetId)
+    if (f.types?.length) add(`type IN (${f.types.map(() => '?').join(',')})`, ...f.types)
+    if (f.severities?.length) add(`severity IN (${f.severities.map(() => '?').join(',')})`, ...f.severities)
+    if (f.from) add('at >= ?', f.from)
+    if (f.to) add('at <= ?', f.to)
     const w = where.length ? `WHERE ${where.join(' AND ')}` : ''
     const total = (
       this.db.prepare(`SELECT count(*) AS n FROM drift_events ${w}`).get(...args) as { n: number }
