@@ -143,6 +143,7 @@ export function createWatch(d: WatchDeps): Watch {
     const schedules = repo.schedules()
     const pausedTargets = repo.pausedTargets()
     const pausedSchedules = new Set(schedules.filter((s) => s.paused).map((s) => s.id))
+    const allPaused = repo.paused()
     const lease = repo.lease()
     const elsewhere =
       !scheduler.isActive() && lease && lease.until > now() && lease.owner !== scheduler.owner
@@ -157,7 +158,8 @@ export function createWatch(d: WatchDeps): Watch {
       runs: repo.runs().map((r) => ({
         ...r,
         status:
-          r.status !== 'running' && (pausedTargets.has(r.targetId) || pausedSchedules.has(r.scheduleId))
+          r.status !== 'running' &&
+          (allPaused || pausedTargets.has(r.targetId) || pausedSchedules.has(r.scheduleId))
             ? 'paused'
             : r.status,
       })),

@@ -1,0 +1,140 @@
+// The Drift and Watch pages in real Chromium against `driftwatch serve`: a real PostgreSQL target is scanned by
+// the watch, log_connections is turned off, the next scan records the regression, and the Drift page shows it on
+// the target's score timeline, in the events list (filterable), and as before/after evidence.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import pg from 'pg'
+import { launchChromium, serve, shot, type Served } from './support'
+import { startPostgres, type PgService } from '../services/lib'
+import { createCore, type Core } from '../../src-main/core/app'
+import { call } from '../helpers/core'
+
+let app: Served
+let browser: Browser
+let page: Page
+let pgs: PgService
+let regressionScan: string
+let regressionId: number
+
+async function setLogConnections(v: 'on' | 'off') {
+  const c = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
+  await c.connect()
+  await c.query(`ALTER SYSTEM SET log_connections = ${v}`)
+  await c.query('SELECT pg_reload_conf()')
+  await c.end()
+}
+
+/** "Scan all now" on the watch, and wait for the scan it starts. */
+async function watchedScan(core: Core) {
+  await call(core, 'watch.runNow', {})
+  await core.idle()
+}
+
+beforeAll(async () => {
+  ;[app, pgs] = await Promise.all([serve(), startPostgres({ name: 'e2e-drift' })])
+  await setLogConnections('on')
+  // The watch runs in its own core on the served data folder (as `driftwatch watch` would beside the UI).
+  const core = createCore({ face: 'cli', dataDir: app.dataDir, unsafeKdfForTests: { N: 1024, r: 8, p: 1 } })
+  try {
+    await call(core, 'vault.init', { passphrase: 'e2e drift passphrase' })
+    const cred = await call(core, 'credentials.create', {
+      credential: { kind: 'db-password', name: 'pg', username: pgs.user, secret: { password: pgs.password } },
+    })
+    const target = await call(core, 'targets.create', {
+      target: {
+        kind: 'postgres',
+        name: 'billing-pg',
+        host: pgs.host,
+        port: pgs.port,
+        user: pgs.user,
+        tls: 'disable',
+        credentialId: cred.id,
+      },
+    })
+    await call(core, 'targets.create', { target: { kind: 'local', name: 'This laptop' } })
+    await call(core, 'watch.schedules.save', { targetId: target.id, intervalMinutes: 60 })
+    core.watch.start()
+    await watchedScan(core)
+    await watchedScan(core)
+    await setLogConnections('off')
+    await watchedScan(core)
+    const { events } = await call(core, 'drift.events', { types: ['regression'] })
+    expect(events.map((e) => e.ruleId)).toEqual(['pg-log-connections'])
+    regressionScan = events[0]!.scanId
+    regressionId = events[0]!.id
+  } finally {
+    core.close()
+  }
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
+  page.setDefaultTimeout(20_000)
+  await page.goto(app.url)
+}, 90_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+  await pgs?.stop()
+})
+
+describe('the Drift page', () => {
+  it('shows the regression on the target’s score timeline and in the events list', async () => {
+    await page.goto(`${app.origin}/#/drift`)
+    const marker = page.locator(`circle[data-drift-scan="${regressionScan}"]`)
+    await expect.poll(() => marker.count()).toBe(1)
+    expect(await marker.getAttribute('fill')).toBe('#dc2626')
+    // Three scans on the timeline; only the third is marked.
+    expect(await page.locator('circle[data-drift-scan]').count()).toBe(1)
+    expect(await page.getByText('3 scans').isVisible()).toBe(true)
+    const table = page.getByRole('table', { name: 'Drift events' })
+    const row = table.getByRole('row').filter({ hasText: 'Connection attempts are logged' })
+    expect(await row.innerText()).toMatch(
+      /billing-pg\s+Regression\s+Connection attempts are logged\s+pass → fail\s+medium/,
+    )
+    await page.screenshot({ path: shot('drift-01-timeline') })
+  })
+
+  it('opens the event with before/after evidence, from the timeline marker', async () => {
+    await page.locator(`circle[data-drift-scan="${regressionScan}"]`).click()
+    await expect.poll(() => page.url()).toContain(`#/drift/${regressionId}`)
+    const panel = page.getByRole('complementary', { name: 'Drift event' })
+    await expect.poll(() => panel.isVisible()).toBe(true)
+    const before = panel.getByRole('region', { name: 'Before' })
+    const after = panel.getByRole('region', { name: 'After' })
+    expect(await before.innerText()).toMatch(/Status\s+pass[\s\S]*Found\s+on/)
+    expect(await after.innerText()).toMatch(/Status\s+fail[\s\S]*Found\s+off/)
+    await page.screenshot({ path: shot('drift-02-event') })
+  })
+
+  it('filters events by type and severity', async () => {
+    await page.goto(`${app.origin}/#/drift`)
+    const table = page.getByRole('table', { name: 'Drift events' })
+    await expect.poll(() => table.isVisible()).toBe(true)
+    await page.getByText('Fixed', { exact: true }).click()
+    await expect.poll(() => page.getByText('No drift matches these filters.').isVisible()).toBe(true)
+    await page.getByText('Fixed', { exact: true }).click()
+    await page.getByText('Regression', { exact: true }).first().click()
+    await expect.poll(() => table.getByRole('row').count()).toBe(2) // header + the regression
+    await page.getByRole('combobox', { name: 'Severity' }).selectOption('high')
+    await expect.poll(() => page.getByText('No drift matches these filters.').isVisible()).toBe(true)
+  })
+})
+
+describe('the Watch page', () => {
+  it('lists the schedule with its next-run countdown and last run', async () => {
+    await page.goto(`${app.origin}/#/watch`)
+    const table = page.getByRole('table', { name: 'Schedules' })
+    await expect.poll(() => table.isVisible()).toBe(true)
+    const row = table.getByRole('row').filter({ hasText: 'billing-pg' })
+    expect(await row.innerText()).toMatch(/billing-pg\s+every 1 h\s+in (59|60) min \d+ s/)
+    const first = await row.getByTestId('countdown').innerText()
+    await expect.poll(() => row.getByTestId('countdown').innerText(), { timeout: 5000 }).not.toBe(first)
+    expect(await page.getByText('Drift detected').isVisible()).toBe(true)
+    await page.getByRole('button', { name: 'Pause watch' }).click()
+    await expect.poll(() => page.getByRole('button', { name: 'Resume watch' }).isVisible()).toBe(true)
+    expect(await row.getByTestId('countdown').innerText()).toBe('paused')
+    await page.screenshot({ path: shot('watch-01-schedules'), fullPage: true })
+    await page.getByRole('button', { name: 'Resume watch' }).click()
+    await expect.poll(() => page.getByRole('button', { name: 'Pause watch' }).isVisible()).toBe(true)
+  })
+})
