@@ -18,6 +18,7 @@ import { commitHooks } from '../src-main/core/watch/watch'
 import type { RuleResult } from '../src-main/core/scanners/scanner'
 import { fakeTime, rule, scriptedScanner } from '../test/helpers/watch'
 import { startReceiver } from '../test/helpers/receiver'
+import { call } from '../test/helpers/core'
 import { report, time } from './report'
 
 setFlagsFromString('--expose_gc')
@@ -39,10 +40,9 @@ it('watch: commit to webhook, timeline query, memory over 10,000 cycles', async 
     unsafeKdfForTests: { N: 1024, r: 8, p: 1 },
   })
   await core.invoke('vault.init', { passphrase: 'bench passphrase 1' })
-  const target = await core.invoke('targets.create', {
+  const target = await call(core, 'targets.create', {
     target: { kind: 'postgres', name: 'db', host: '127.0.0.1', user: 'u', tls: 'disable' },
   })
-  if (!target.ok) throw new Error(target.error.message)
   const ch = await core.invoke('alerts.channels.save', {
     kind: 'webhook',
     name: 'hook',
@@ -64,7 +64,7 @@ it('watch: commit to webhook, timeline query, memory over 10,000 cycles', async 
   for (let i = 0; i < ROUNDS * 2; i++) {
     scanner.script.results.set('db', rules(i % 2 === 1))
     const before = rx.received.length
-    await core.invoke('scan.start', { targetId: target.data.id })
+    await core.invoke('scan.start', { targetId: target.id })
     await core.idle()
     if (i % 2 === 1) {
       while (rx.received.length === before) await new Promise((r) => setImmediate(r))
@@ -116,9 +116,7 @@ it('watch: commit to webhook, timeline query, memory over 10,000 cycles', async 
   for (let i = 0; i < 25; i++)
     q.push(
       await time(async () => {
-        const r = await reader.invoke('drift.timeline', { targetId: 't1' })
-        if (!r.ok) throw new Error(r.error.message)
-        points = r.data.points.length
+        points = (await call(reader, 'drift.timeline', { targetId: 't1' })).points.length
       }),
     )
   reader.close()
@@ -145,11 +143,10 @@ it('watch: commit to webhook, timeline query, memory over 10,000 cycles', async 
     scanners: [s3],
     random: () => 0.5,
   })
-  const t3 = await c3.invoke('targets.create', {
+  const t3 = await call(c3, 'targets.create', {
     target: { kind: 'postgres', name: 'db', host: '127.0.0.1', user: 'u', tls: 'disable' },
   })
-  if (!t3.ok) throw new Error(t3.error.message)
-  await c3.invoke('watch.schedules.save', { targetId: t3.data.id, intervalMinutes: 1 })
+  await c3.invoke('watch.schedules.save', { targetId: t3.id, intervalMinutes: 1 })
   c3.watch.start()
   const CYCLES = 10_000
   const WARMUP = 1_000

@@ -114,6 +114,7 @@ export function DriftPage({ eventId }: { eventId?: number }) {
         )}
       </section>
 
+      <OpenAlerts names={names} version={version} />
       <section aria-labelledby="events-h">
         <h2 id="events-h">Events</h2>
         <div className="toolbar" role="search">
@@ -312,6 +313,52 @@ function Side({ title, side }: { title: string; side: Res<'drift.event'>['before
           )}
         </dl>
       )}
+    </section>
+  )
+}
+
+/** Alerts still open (or acknowledged): one per failing rule, until it passes again. */
+function OpenAlerts({ names, version }: { names: Map<string, string>; version: number }) {
+  const toast = useStore((s) => s.toast)
+  const [alerts, setAlerts] = useState<Res<'alerts.list'>['alerts']>([])
+  const [bump, setBump] = useState(0)
+  useEffect(() => {
+    void api.invoke('alerts.list', {}).then((r) => setAlerts(r.alerts.filter((a) => a.state !== 'resolved')))
+  }, [version, bump])
+  if (alerts.length === 0) return null
+  const ack = async (id: number) => {
+    try {
+      await api.invoke('alerts.acknowledge', { id })
+      setBump((b) => b + 1)
+    } catch (err) {
+      toast('error', (err as Error).message)
+    }
+  }
+  return (
+    <section aria-labelledby="alerts-h">
+      <h2 id="alerts-h">Open alerts</h2>
+      <table className="table" aria-label="Open alerts">
+        <tbody>
+          {alerts.map((a) => (
+            <tr key={a.id}>
+              <td>{names.get(a.targetId) ?? a.targetId}</td>
+              <td>
+                <a href={`#/drift/${a.eventId}`}>{a.ruleId || 'Score dropped'}</a>
+              </td>
+              <td className="small">since {new Date(a.openedAt).toLocaleString()}</td>
+              <td className="row-actions">
+                {a.state === 'open' ? (
+                  <button type="button" className="button small" onClick={() => void ack(a.id)}>
+                    Acknowledge
+                  </button>
+                ) : (
+                  <span className="muted small">acknowledged</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   )
 }

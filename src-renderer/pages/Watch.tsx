@@ -7,6 +7,7 @@ import {
   type Res,
   type RunView,
   type ScheduleView,
+  type WatchStatus,
 } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
@@ -251,7 +252,70 @@ export function WatchPage() {
         <ScheduleForm onSaved={() => void load()} />
       </section>
       <AlertChannels />
+      <WatchSettings
+        key={JSON.stringify(status.settings)}
+        settings={status.settings}
+        onSaved={() => void load()}
+      />
     </>
+  )
+}
+
+function WatchSettings({ settings, onSaved }: { settings: WatchStatus['settings']; onSaved(): void }) {
+  const toast = useStore((s) => s.toast)
+  const [v, setV] = useState({
+    concurrency: String(settings.concurrency),
+    major: String(settings.thresholds.major),
+    minor: String(settings.thresholds.minor),
+    priorityFactor: String(settings.priorityFactor),
+  })
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    setErrors({})
+    try {
+      await api.invoke('watch.settings', {
+        ...settings,
+        concurrency: Number(v.concurrency),
+        priorityFactor: Number(v.priorityFactor),
+        thresholds: { major: Number(v.major), minor: Number(v.minor) },
+      })
+      toast('info', 'Watch settings saved')
+      onSaved()
+    } catch (err) {
+      const e2 = err as Error & { issues?: { path: string; message: string }[] }
+      setErrors(Object.fromEntries((e2.issues ?? []).map((i) => [i.path, i.message])))
+      toast('error', e2.message)
+    }
+  }
+  const field = (k: keyof typeof v, label: string, path: string) => (
+    <label className="field">
+      <span className="label">{label}</span>
+      <input type="number" step="any" value={v[k]} onChange={(e) => setV({ ...v, [k]: e.target.value })} />
+      {errors[path] && <span className="field-error">{errors[path]}</span>}
+    </label>
+  )
+  return (
+    <section aria-labelledby="watch-settings-h">
+      <h2 id="watch-settings-h">Settings</h2>
+      <form
+        className="form panel-lite watch-form"
+        onSubmit={(e) => void submit(e)}
+        aria-label="Watch settings"
+      >
+        <div className="grid">
+          {field('concurrency', 'Scans at once', 'concurrency')}
+          {field('priorityFactor', 'Priority targets run … times as often', 'priorityFactor')}
+          {field('major', 'Major score drop (points)', 'thresholds.major')}
+          {field('minor', 'Minor score drop / improvement (points)', 'thresholds.minor')}
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button">
+            Save settings
+          </button>
+        </div>
+      </form>
+    </section>
   )
 }
 

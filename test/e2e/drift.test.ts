@@ -106,6 +106,14 @@ describe('the Drift page', () => {
     await page.screenshot({ path: shot('drift-02-event') })
   })
 
+  it('lists the open alert and acknowledges it', async () => {
+    const alerts = page.getByRole('table', { name: 'Open alerts' })
+    const row = alerts.getByRole('row').filter({ hasText: 'pg-log-connections' })
+    await expect.poll(() => row.count()).toBe(1)
+    await row.getByRole('button', { name: 'Acknowledge' }).click()
+    await expect.poll(() => row.innerText()).toContain('acknowledged')
+  })
+
   it('filters events by type and severity', async () => {
     await page.goto(`${app.origin}/#/drift`)
     const table = page.getByRole('table', { name: 'Drift events' })
@@ -129,7 +137,8 @@ describe('the Watch page', () => {
     expect(await row.innerText()).toMatch(/billing-pg\s+every 1 h\s+in (59|60) min \d+ s/)
     const first = await row.getByTestId('countdown').innerText()
     await expect.poll(() => row.getByTestId('countdown').innerText(), { timeout: 5000 }).not.toBe(first)
-    expect(await page.getByText('Drift detected').isVisible()).toBe(true)
+    // The only alert was acknowledged on the Drift page: the state is back to "all good".
+    expect(await page.locator('.tray').innerText()).toBe('All good')
     await page.getByRole('button', { name: 'Pause watch' }).click()
     await expect.poll(() => page.getByRole('button', { name: 'Resume watch' }).isVisible()).toBe(true)
     expect(await row.getByTestId('countdown').innerText()).toBe('paused')

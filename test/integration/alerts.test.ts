@@ -171,6 +171,19 @@ describe('the signed webhook', () => {
     // One for the rule, one for the major score drop ('' = the target's score).
     expect(open.alerts.map((a) => a.ruleId).sort()).toEqual(['', 'log_connections'])
 
+    // Acknowledged: still no repeat while it fails; acknowledging twice says so.
+    const ruleAlert = open.alerts.find((a) => a.ruleId === 'log_connections')!
+    expect(await call(core, 'alerts.acknowledge', { id: ruleAlert.id })).toMatchObject({
+      state: 'acknowledged',
+    })
+    expect(await core.invoke('alerts.acknowledge', { id: ruleAlert.id })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: 'That alert is acknowledged already' },
+    })
+    await scan([rule('log_connections', 'fail', 'off', 'high'), ...PASSING.slice(1)])
+    await time.advance(1000)
+    expect(rx.received).toHaveLength(1)
+
     // Fixed: the alert resolves (nobody is paged for good news); failing again alerts again.
     await scan(PASSING)
     expect((await call(core, 'alerts.list', { state: 'resolved' })).alerts).toHaveLength(2)
