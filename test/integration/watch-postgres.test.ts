@@ -274,6 +274,60 @@ describe('driftwatch watch against PostgreSQL', () => {
     expect(JSON.stringify(all) + once.stderr).not.toContain(pgs.password)
   }, 120_000)
 
+  it('on SIGTERM lets a running scan finish within the grace period, or cancels it and records that', async () => {
+    const makeDue = () => {
+      const db = openDatabase(join(dataDir, 'driftwatch.db'))
+      db.prepare('UPDATE schedule_runs SET next_run_at = ?').run(new Date().toISOString())
+      db.close()
+    }
+    const holdSettings = async () => {
+      const c = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
+      await c.connect()
+      await c.query('BEGIN')
+      await c.query('LOCK TABLE pg_catalog.pg_settings IN ACCESS EXCLUSIVE MODE')
+      return c
+    }
+    const waitingOn = (c: pg.Client) =>
+      expect
+        .poll(
+          async () => (await c.query('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted')).rows[0].n,
+          {
+            timeout: 10_000,
+            interval: 20,
+          },
+        )
+        .toBeGreaterThan(0)
+    const before = facts().scans.length
+
+    // Within the grace period: the scan is waited for and stored.
+    makeDue()
+    let lock = await holdSettings()
+    const patient = startWatch(['--grace', '30'])
+    await patient.waitLog((l) => l.msg === 'watch scan started')
+    await waitingOn(lock)
+    patient.child.kill('SIGTERM')
+    await patient.waitLog((l) => l.msg === 'stopping')
+    await lock.query('ROLLBACK')
+    await lock.end()
+    expect(await patient.exited).toBe(0)
+    expect(facts().scans.slice(before)).toEqual(['watch:done'])
+
+    // Past it: cancelled, and recorded as cancelled (not left running or marked interrupted later).
+    makeDue()
+    lock = await holdSettings()
+    const hurried = startWatch(['--grace', '1'])
+    await hurried.waitLog((l) => l.msg === 'watch scan started')
+    await waitingOn(lock)
+    hurried.child.kill('SIGTERM')
+    expect(await hurried.exited).toBe(0)
+    await lock.query('ROLLBACK')
+    await lock.end()
+    expect(hurried.logs.map((l) => l.msg)).toContain('cancelling scans still running after the grace period')
+    expect(facts().scans.slice(before)).toEqual(['watch:done', 'watch:cancelled'])
+    expect(facts().regressions).toHaveLength(1)
+    expect(rx.received).toHaveLength(1)
+  }, 60_000)
+
   it('refuses a second daemon on a live PID file', async () => {
     const pidFile = join(dataDir, '..', 'busy.pid')
     const d = startWatch(['--pid-file', pidFile])
