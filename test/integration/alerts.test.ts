@@ -255,6 +255,35 @@ describe('the signed webhook', () => {
     await expect.poll(() => rx.received.length).toBe(2)
   })
 
+  it('is sent by the one process holding the watch, also for a scan another process committed', async () => {
+    await webhook()
+    const scanner = scriptedScanner(time)
+    // A second face on the same data (the UI of `driftwatch serve` beside the desktop app's watch).
+    const other = cores.open({
+      dataDir: core.dataDir,
+      clock: time,
+      timers: time,
+      scanners: [scanner],
+      unsafeKdfForTests: { N: 1024, r: 8, p: 1 },
+    })
+    await call(other, 'vault.unlock', { passphrase: PASS })
+    other.watch.start()
+    expect((await call(other, 'watch.status', {})).active).toBe(false)
+    const otherScan = async (results: RuleResult[]) => {
+      scanner.script.results.set('billing-db', results)
+      await call(other, 'scan.start', { targetId })
+      await other.idle()
+    }
+    await otherScan(PASSING)
+    await otherScan([rule('log_connections', 'fail', 'off', 'high'), ...PASSING.slice(1)])
+    await time.advance(1000)
+    expect(rx.received).toHaveLength(0) // the other process does not send
+    await time.advance(60_000) // the watch's next look at the outbox
+    await expect.poll(() => rx.received.length).toBe(1)
+    await time.advance(5 * 60_000)
+    expect(rx.received).toHaveLength(1)
+  })
+
   it('waits for the vault when it holds the key locked, then sends', async () => {
     await webhook()
     await scan(PASSING)

@@ -223,14 +223,18 @@ export class AlertsRepo {
   }
 
   // ---- deliveries ----
+  /**
+   * A "send test" message, sent at once by the process where the button was pressed; parked far in the future
+   * so the outbox of a watch running elsewhere does not send it too (a retry after a failure re-times it).
+   */
   queueTest(channelId: string, at: string): number {
     return (
       this.db
         .prepare(
           `INSERT INTO alert_deliveries (channel_id, test, state, next_attempt_at, created_at)
-           VALUES (?, 1, 'pending', ?, ?) RETURNING id`,
+           VALUES (?, 1, 'pending', '9999-12-31T00:00:00.000Z', ?) RETURNING id`,
         )
-        .get(channelId, at, at) as { id: number }
+        .get(channelId, at) as { id: number }
     ).id
   }
   delivery(id: number): DeliveryRow | undefined {

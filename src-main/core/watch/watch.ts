@@ -95,7 +95,12 @@ export function createWatch(d: WatchDeps): Watch {
     startScan: (t, req) => d.scanning.start({ targetId: t.id, ...req }, { trigger: 'watch' }),
     isScanning: (id) => d.scanning.scanning(id),
     vaultLocked: (t) => needsVault(t) && vault.state() !== 'unlocked',
-    onChange: () => tick(),
+    onChange: () => {
+      // The lease holder also sends the outbox, looking at it on every tick: messages queued by scans that
+      // other processes committed (a scan started by hand in the UI) are sent within a minute.
+      if (started && scheduler.isActive()) dispatcher.kick()
+      tick()
+    },
   })
   const dispatcher = new AlertDispatcher({
     alerts,
@@ -105,6 +110,7 @@ export function createWatch(d: WatchDeps): Watch {
     timers: d.timers,
     logger,
     random: d.random,
+    mayDeliver: () => scheduler.isActive(),
   })
   let started = false
 

@@ -23,6 +23,11 @@ export interface DispatcherOptions {
   /** Per attempt. */
   timeoutMs?: number
   onDelivered?(d: DeliveryRow, ok: boolean, error: string): void
+  /**
+   * Whether this process may send the outbox now: only the one holding the watch's lease does, so the desktop
+   * app and a `driftwatch watch` on the same data never both send a message.
+   */
+  mayDeliver?(): boolean
 }
 
 export const VAULT_WAIT_MS = 60_000
@@ -78,7 +83,7 @@ export class AlertDispatcher {
   }
 
   private arm(): void {
-    if (this.stopped) return
+    if (this.stopped || (this.o.mayDeliver && !this.o.mayDeliver())) return
     if (this.timer !== null) this.o.timers.clearTimeout(this.timer)
     this.timer = null
     const next = this.o.alerts.nextDue()
@@ -91,6 +96,7 @@ export class AlertDispatcher {
   }
 
   private async drain(): Promise<void> {
+    if (this.o.mayDeliver && !this.o.mayDeliver()) return
     for (const d of this.o.alerts.due(this.o.clock.now().toISOString())) {
       if (this.stopped) return
       await this.deliver(d)
