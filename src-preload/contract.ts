@@ -883,8 +883,12 @@ export const contract = {
       targetId: z.string().min(1).optional(),
       types: z.array(z.enum(DRIFT_TYPES)).default([]),
       severities: z.array(z.string().max(20)).default([]),
-      from: z.string().max(40).optional(),
-      to: z.string().max(40).optional(),
+      from: z.iso
+        .datetime({ offset: true, error: 'From must be a date and time such as 2030-01-31T00:00:00Z' })
+        .optional(),
+      to: z.iso
+        .datetime({ offset: true, error: 'To must be a date and time such as 2030-01-31T23:59:59Z' })
+        .optional(),
       limit: z.number().int().min(1).max(5000).default(500),
     }),
     z.object({ events: z.array(DriftEventView), total: z.number() }),

@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import pg from 'pg'
-import { launchChromium, serve, shot, type Served } from './support'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { launchChromium, ROOT, serve, shot, type Served } from './support'
 import { startPostgres, type PgService } from '../services/lib'
 import { createCore, type Core } from '../../src-main/core/app'
 import { call } from '../helpers/core'
@@ -15,6 +17,7 @@ let page: Page
 let pgs: PgService
 let regressionScan: string
 let regressionId: number
+const PASSPHRASE = 'e2e drift passphrase'
 
 async function setLogConnections(v: 'on' | 'off') {
   const c = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
@@ -34,9 +37,10 @@ beforeAll(async () => {
   ;[app, pgs] = await Promise.all([serve(), startPostgres({ name: 'e2e-drift' })])
   await setLogConnections('on')
   // The watch runs in its own core on the served data folder (as `driftwatch watch` would beside the UI).
-  const core = createCore({ face: 'cli', dataDir: app.dataDir, unsafeKdfForTests: { N: 1024, r: 8, p: 1 } })
+  // The real key derivation: a second serve process opens this vault below, and refuses weakened ones.
+  const core = createCore({ face: 'cli', dataDir: app.dataDir })
   try {
-    await call(core, 'vault.init', { passphrase: 'e2e drift passphrase' })
+    await call(core, 'vault.init', { passphrase: PASSPHRASE })
     const cred = await call(core, 'credentials.create', {
       credential: { kind: 'db-password', name: 'pg', username: pgs.user, secret: { password: pgs.password } },
     })
@@ -147,3 +151,70 @@ describe('the Watch page', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Pause watch' }).isVisible()).toBe(true)
   })
 })
+
+describe('the Watch page of `driftwatch serve --watch`', () => {
+  it('shows a target waiting for the vault, then its scan running with progress after unlocking', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin/driftwatch.js'), 'serve', '--watch', '--data-dir', app.dataDir],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    const exited = new Promise((r) => child.once('exit', r))
+    const blocker = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = ''
+        const t = setTimeout(() => fail(new Error('serve --watch did not start')), 15_000)
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString()
+          const m = /serving on (http:\/\/\S+)/.exec(out)
+          if (!m?.[1]) return
+          clearTimeout(t)
+          ok(m[1])
+        })
+      })
+      const origin = new URL(url).origin
+      const p2 = await browser.newPage({ viewport: { width: 1360, height: 900 } })
+      await p2.goto(url)
+      await p2.goto(`${origin}/#/watch`)
+      await clickInSchedules(p2, 'Run now')
+      const row = p2
+        .getByRole('table', { name: 'Schedules' })
+        .getByRole('row')
+        .filter({ hasText: 'billing-pg' })
+      await expect.poll(() => row.innerText()).toMatch(/Vault locked\s+Waiting for the vault to be unlocked/)
+      expect(await p2.locator('.tray').innerText()).toBe('Waiting for the vault')
+      expect(await p2.getByText('Watching from this window.').isVisible()).toBe(true)
+
+      // A lock on pg_settings holds the scan inside PostgreSQL, so it can be seen running.
+      await blocker.connect()
+      await blocker.query('BEGIN')
+      await blocker.query('LOCK TABLE pg_catalog.pg_settings IN ACCESS EXCLUSIVE MODE')
+      await p2.goto(`${origin}/#/vault`)
+      await p2.getByLabel('Master passphrase').fill(PASSPHRASE)
+      await p2.getByRole('button', { name: 'Unlock' }).click()
+      await p2.goto(`${origin}/#/watch`)
+      const running = p2.getByRole('region', { name: 'Scanning now' })
+      await expect.poll(() => running.isVisible(), { timeout: 15_000 }).toBe(true)
+      expect(await running.innerText()).toContain('billing-pg')
+      await expect.poll(() => running.getByRole('progressbar', { name: 'Progress' }).count()).toBe(1)
+      await expect.poll(() => row.getByTestId('countdown').innerText()).toBe('scanning…')
+      await p2.screenshot({ path: shot('watch-02-running'), fullPage: true })
+      await blocker.query('ROLLBACK')
+      await expect.poll(() => running.isVisible(), { timeout: 30_000 }).toBe(false)
+      await expect.poll(() => row.getByTestId('countdown').innerText()).toMatch(/^in (59|60) min/)
+      await p2.close()
+    } finally {
+      await blocker.end().catch(() => undefined)
+      child.kill('SIGTERM')
+      await exited
+    }
+  }, 90_000)
+})
+
+async function clickInSchedules(p: Page, button: string) {
+  await p.getByRole('table', { name: 'Schedules' }).getByRole('button', { name: button }).click()
+}

@@ -96,6 +96,17 @@ describe('drift recorded at commit', () => {
       new_rule: 'new-failing',
       score: 'score',
     })
+    // The date range filter, and a clear refusal of a date it cannot read.
+    const later = new Date(time.now().getTime() + 1000).toISOString()
+    expect((await call(core, 'drift.events', { from: later })).total).toBe(0)
+    expect((await call(core, 'drift.events', { to: later, types: ['regression'] })).total).toBe(1)
+    expect(await core.invoke('drift.events', { from: 'last week' })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'validation',
+        issues: [{ path: 'from', message: 'From must be a date and time such as 2030-01-31T00:00:00Z' }],
+      },
+    })
     const value = events.find((e) => e.type === 'value')!
     expect([value.fromActual, value.toActual]).toEqual(['14', '12'])
 
