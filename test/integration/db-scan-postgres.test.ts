@@ -259,6 +259,22 @@ describe('failures a person can act on', () => {
     expect(byId(r).get('after-slow')).toMatchObject({ status: 'pass', actual: 'on' })
   })
 
+  it('refuses a rule pack for the other kind, or one that is not installed, before scanning', async () => {
+    expect(await callError(core, 'scan.start', { targetId: stockTarget.id, profileId: 'mysql-cis' })).toEqual(
+      {
+        code: 'validation',
+        message: 'The rule pack mysql-cis is for mysql targets, not postgres',
+        issues: [{ path: 'profileId', message: 'A mysql pack' }],
+      },
+    )
+    expect(
+      await callError(core, 'scan.start', { targetId: stockTarget.id, profileId: 'nope' }),
+    ).toMatchObject({
+      code: 'not_found',
+      message: 'No rule pack "nope"',
+    })
+  })
+
   it('a scan can be cancelled while a query runs', async () => {
     await importPack({
       id: 'sleepy-pg',
@@ -575,5 +591,13 @@ describe('the command line', () => {
     expect(
       (JSON.parse(one.stdout) as { scan: { counts: Record<string, number> } }[])[0]?.scan.counts,
     ).toEqual({ pass: 3 })
+
+    const builtIn = await cli(['rules', 'remove', 'postgres-cis'])
+    expect([builtIn.code, builtIn.stderr]).toEqual([
+      1,
+      'driftwatch rules: postgres-cis is built in and cannot be removed\n',
+    ])
+    expect((await cli(['rules', 'remove', 'my-copy'])).stdout).toBe('Removed my-copy\n')
+    expect((await cli(['rules', 'list', '--json'])).stdout).not.toContain('my-copy')
   }, 120_000)
 })
