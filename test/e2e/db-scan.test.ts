@@ -132,4 +132,24 @@ describe('scanning a PostgreSQL target from the UI', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 60_000)
+
+  it('tailors a variable of the built-in pack into a custom pack that tightens a rule', async () => {
+    const pack = page.getByRole('combobox', { name: 'Rule pack' })
+    await pack.selectOption('postgres-cis')
+    await page.getByRole('button', { name: 'Variables…' }).click()
+    const form = page.getByRole('form', { name: 'Rule pack variables' })
+    await form.getByLabel('max_authentication_timeout_seconds').fill('30')
+    await page.screenshot({ path: shot('db-scan-05-variables') })
+    await form.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => pack.inputValue()).toBe('postgres-cis-tailored')
+    expect(await page.locator('.scan-panel').innerText()).toContain('max_authentication_timeout_seconds = 30')
+    await page.getByRole('button', { name: 'Scan now' }).click()
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('fail')
+    await expect
+      .poll(() => page.getByText(/ of \d+ rules$/).innerText(), { timeout: 30_000 })
+      .toMatch(/^2 of /)
+    await page.getByRole('row', { name: /Unfinished logins are cut off quickly/ }).click()
+    const panel = page.getByRole('complementary', { name: 'Rule detail' })
+    await expect.poll(() => panel.innerText()).toContain('Found 60, expected <= 30')
+  }, 60_000)
 })
