@@ -531,6 +531,12 @@ describe('failures a person can act on', () => {
         expect(err, sql).toBeInstanceOf(QueryError)
         expect((err as QueryError).kind, sql).toBe('read-only')
       }
+      // A rule's text is one statement: the extended protocol refuses a script outright.
+      const script = await session.query('SELECT 1; DELETE FROM public.dw_probe', 5000).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect((script as QueryError).message).toBe('cannot insert multiple commands into a prepared statement')
       // And the session is still usable after the refusals.
       expect(await session.query('SELECT 1 AS one', 5000)).toEqual([{ one: 1 }])
     } finally {

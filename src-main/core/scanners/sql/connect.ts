@@ -120,7 +120,11 @@ const firstLine = (s: string) => s.split('\n')[0]?.slice(0, 300) ?? ''
 
 export interface SqlSession {
   version: string
-  query(sql: string): Promise<Record<string, unknown>[]>
+  /**
+   * `single`: the text must be exactly one statement (PostgreSQL's extended protocol refuses several;
+   * mysql2 never sends several, multipleStatements being off).
+   */
+  query(sql: string, opts?: { single?: boolean }): Promise<Record<string, unknown>[]>
   close(): Promise<void>
 }
 
@@ -144,7 +148,9 @@ export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSessi
       const version = String((await client.query('SHOW server_version')).rows[0]?.server_version ?? '')
       return {
         version: `PostgreSQL ${version}`,
-        query: async (sql) => (await client.query(sql)).rows as Record<string, unknown>[],
+        query: async (sql, opts) =>
+          (await client.query(opts?.single ? ({ text: sql, queryMode: 'extended' } as pg.QueryConfig) : sql))
+            .rows as Record<string, unknown>[],
         close: () => client.end(),
       }
     }

@@ -59,7 +59,8 @@ export async function openPostgresReadOnly(
           throw failure(err, timeoutMs)
         }
         try {
-          const rows = await s.query(sql)
+          // Extended protocol: a rule's text is run as one statement, never a script.
+          const rows = await s.query(sql, { single: true })
           await s.query('RELEASE SAVEPOINT dw_rule')
           if (timeoutMs !== currentTimeout) currentTimeout = timeoutMs
           return rows
