@@ -126,6 +126,8 @@ export interface SqlSession {
    */
   query(sql: string, opts?: { single?: boolean }): Promise<Record<string, unknown>[]>
   close(): Promise<void>
+  /** Drops the connection at once, even mid-query (cancel); the server ends the session when it notices. */
+  destroy(): void
 }
 
 export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSession> {
@@ -152,6 +154,8 @@ export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSessi
           (await client.query(opts?.single ? ({ text: sql, queryMode: 'extended' } as pg.QueryConfig) : sql))
             .rows as Record<string, unknown>[],
         close: () => client.end(),
+        // pg's end() does not wait for a running query.
+        destroy: () => void client.end().catch(() => undefined),
       }
     }
     const conn = await mysql.createConnection({
@@ -170,6 +174,8 @@ export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSessi
       version: /mariadb/i.test(v) ? `MariaDB ${v.replace(/-MariaDB.*/i, '')}` : `MySQL ${v}`,
       query: async (sql) => (await conn.query(sql))[0] as Record<string, unknown>[],
       close: () => conn.end(),
+      // mysql2's end() would wait for the running query; destroy() closes the socket now.
+      destroy: () => conn.destroy(),
     }
   } catch (err) {
     throw explain(t, err)

@@ -28,6 +28,7 @@ export async function openPostgresReadOnly(
 ): Promise<ReadOnlySession> {
   const s = await openSql(t, secret)
   let lost = false
+  let closing: Promise<void> | undefined
   let currentTimeout = opts.timeoutMs
   try {
     const settings: Record<string, string> = {
@@ -76,9 +77,14 @@ export async function openPostgresReadOnly(
           throw f
         }
       },
-      async close() {
-        await s.query('ROLLBACK').catch(() => undefined)
-        await s.close().catch(() => undefined)
+      close: () =>
+        (closing ??= (async () => {
+          if (!lost) await s.query('ROLLBACK').catch(() => undefined)
+          await s.close().catch(() => undefined)
+        })()),
+      abort() {
+        lost = true
+        s.destroy()
       },
     }
   } catch (err) {
