@@ -3,7 +3,7 @@
 // the one failing rule (pgaudit) to see what was found, what was expected and how to fix it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -151,5 +151,15 @@ describe('scanning a PostgreSQL target from the UI', () => {
     await page.getByRole('row', { name: /Unfinished logins are cut off quickly/ }).click()
     const panel = page.getByRole('complementary', { name: 'Rule detail' })
     await expect.poll(() => panel.innerText()).toContain('Found 60, expected <= 30')
+
+    // The tailored pack exports as YAML that names what it extends and the value it sets.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export pack' }).click(),
+    ])
+    expect(download.suggestedFilename()).toBe('postgres-cis-tailored.yaml')
+    const yaml = readFileSync((await download.path())!, 'utf8')
+    expect(yaml).toContain('extends: postgres-cis\n')
+    expect(yaml).toContain('max_authentication_timeout_seconds: 30\n')
   }, 60_000)
 })
