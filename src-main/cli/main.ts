@@ -8,6 +8,7 @@ import { vaultCommand } from './vault'
 import { contentCommand, tailoringCommand } from './content'
 import { scanCommand } from './scan'
 import { watchCommand } from './watch'
+import { rulesCommand } from './rules'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
 
@@ -18,6 +19,7 @@ const commands: Command[] = [
   vaultCommand,
   contentCommand,
   tailoringCommand,
+  rulesCommand,
   serveCommand,
 ]
 

@@ -2,18 +2,22 @@
 // oscap: 0 every rule passed, 2 some failed, 1 an error.
 import type { EventPayload, ScanView } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
+import { passphrase, processSource } from './prompt'
 
 const CONCURRENCY = 4
 
 export const scanCommand: Command = {
   name: 'scan',
-  usage: 'scan TARGET|GROUP --content C --profile P',
-  summary: 'scan targets now with OpenSCAP and show the results',
+  usage: 'scan TARGET|GROUP [--content C --profile P]',
+  summary: 'scan targets now (OpenSCAP, or a rule pack for databases)',
   help: `Usage: driftwatch scan TARGET|GROUP --content CONTENT --profile PROFILE [--tailoring NAME] [--json]
 
 TARGET is a target's name or id; GROUP scans every target of that group, ${CONCURRENCY} at a time (one
 failure does not stop the others). CONTENT is an import's SHA-256 prefix or file name (see
 "driftwatch content list"); PROFILE an id or, for SCAP Security Guide, a short name such as "standard".
+
+Database targets (PostgreSQL, MySQL/MariaDB) need no content: they run the built-in rule pack for their
+kind (postgres-cis, mysql-cis) or the pack --profile names (see "driftwatch rules list").
 
 Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run · 64 wrong usage`,
   options: { content: { type: 'string' }, profile: { type: 'string' }, tailoring: { type: 'string' } },
@@ -60,6 +64,13 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
         (t) => t.name.toLowerCase() === String(ctx.values.tailoring).toLowerCase(),
       )?.id
       if (!tailoringId) throw CliError.usage(`no tailoring named "${String(ctx.values.tailoring)}"`)
+    }
+
+    // Targets that sign in with a vault credential need the vault open for this process's lifetime.
+    if (scope.some((t) => t.kind !== 'local' && t.credentialId)) {
+      const { state } = await call(ctx.core, 'vault.status', {})
+      if (state === 'locked')
+        await call(ctx.core, 'vault.unlock', { passphrase: await passphrase(processSource()) })
     }
 
     const finished = new Map<string, EventPayload<'scan.finished'>>()

@@ -13,6 +13,7 @@ import { ScoreBadge } from '../components/ScoreBadge'
 import { ResultsTable } from '../components/ResultsTable'
 import { EmptyState } from '../components/EmptyState'
 import { targetAddress } from './target-address'
+import { SqlScanPanel } from './SqlScanPanel'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -50,6 +51,8 @@ export function TargetDetailPage({ id }: { id: string }) {
       />
     )
   const counts = shown ? Object.entries(shown.scan.counts).map(([status, n]) => ({ status, n })) : []
+  // A newer scan replaces the results: the open rule shows its new result, or closes if the rule is gone.
+  const open = selected ? (shown?.results.find((r) => r.ruleId === selected.ruleId) ?? null) : null
   const last = history[0]
 
   return (
@@ -65,7 +68,11 @@ export function TargetDetailPage({ id }: { id: string }) {
           Edit
         </a>
       </header>
-      <ScanPanel targetId={id} />
+      {target.kind === 'postgres' || target.kind === 'mysql' ? (
+        <SqlScanPanel targetId={id} kind={target.kind} />
+      ) : (
+        <ScanPanel targetId={id} />
+      )}
       {last && last.state !== 'done' && last.state !== 'running' && (
         <p className="banner error" role="alert">
           Last scan {last.state}: {last.error}
@@ -73,7 +80,14 @@ export function TargetDetailPage({ id }: { id: string }) {
       )}
       {!shown ? (
         !live && (
-          <EmptyState title="Not scanned yet" body="Choose content and a profile above and start a scan." />
+          <EmptyState
+            title="Not scanned yet"
+            body={
+              target.kind === 'postgres' || target.kind === 'mysql'
+                ? 'Choose a rule pack above and start a scan.'
+                : 'Choose content and a profile above and start a scan.'
+            }
+          />
         )
       ) : (
         <>
@@ -98,11 +112,12 @@ export function TargetDetailPage({ id }: { id: string }) {
             </div>
           </section>
           <div className="results-layout">
-            <ResultsTable results={shown.results} selected={selected?.ruleId} onSelect={setSelected} />
-            {selected && (
+            <ResultsTable results={shown.results} selected={open?.ruleId} onSelect={setSelected} />
+            {open && (
               <RuleDetailPanel
                 sha256={shown.scan.contentSha256}
-                result={selected}
+                packId={shown.scan.contentSha256 ? '' : shown.scan.profileId}
+                result={open}
                 onClose={() => setSelected(null)}
               />
             )}
@@ -230,20 +245,30 @@ function ScanPanel({ targetId }: { targetId: string }) {
 
 function RuleDetailPanel({
   sha256,
+  packId,
   result,
   onClose,
 }: {
   sha256: string
+  /** The rule pack of a database scan (which has no SCAP content). */
+  packId: string
   result: ResultView
   onClose(): void
 }) {
-  const [detail, setDetail] = useState<Res<'content.rule'> | null>(null)
+  const [detail, setDetail] = useState<
+    (Res<'content.rule'> & Partial<Pick<Res<'rules.rule'>, 'remediation' | 'query'>>) | null
+  >(null)
   useEffect(() => {
     if (sha256)
       void api
         .invoke('content.rule', { sha256, ruleId: result.ruleId })
         .then(setDetail, () => setDetail(null))
-  }, [sha256, result.ruleId])
+    else if (packId)
+      void api.invoke('rules.rule', { packId, ruleId: result.ruleId }).then(
+        (r) => setDetail({ ...r, severity: r.severity as Res<'content.rule'>['severity'] }),
+        () => setDetail(null),
+      )
+  }, [sha256, packId, result.ruleId])
   return (
     <aside className="rule-panel" aria-label="Rule detail">
       <button type="button" className="link close" onClick={onClose} aria-label="Close rule detail">
@@ -262,12 +287,24 @@ function RuleDetailPanel({
           {detail.rationale}
         </p>
       )}
+      {(result.actual || result.expected) && (
+        <p className="small">
+          Found <code>{result.actual || '—'}</code>, expected <code>{result.expected || '—'}</code>
+        </p>
+      )}
       {result.message && (
         <>
           <h3>Evidence</h3>
           <pre className="evidence">{result.message}</pre>
         </>
       )}
+      {detail?.remediation && (
+        <p className="rule-text">
+          <strong>Remediation. </strong>
+          {detail.remediation}
+        </p>
+      )}
+      {detail?.query && <pre className="evidence">{detail.query}</pre>}
       {detail && (
         <p className="small">
           {detail.references.map((r) => (

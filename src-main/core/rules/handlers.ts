@@ -13,7 +13,13 @@ type RuleHandlers = Pick<
 >
 
 const asAppError = (err: unknown): never => {
-  if (err instanceof PackFormatError) throw new AppError('validation', err.message, err.issues)
+  if (err instanceof PackFormatError)
+    throw new AppError(
+      'validation',
+      err.message,
+      // Each issue carries the whole sentence when the check gave only a short one, so every face can show it.
+      err.issues.length ? err.issues.map((i) => ({ path: i.path, message: i.message || err.message })) : [],
+    )
   throw err
 }
 

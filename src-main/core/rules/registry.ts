@@ -77,7 +77,7 @@ export class RulePacks {
     if (this.builtIns.has(pack.id))
       throw new PackFormatError(
         `The id ${pack.id} belongs to a built-in pack; give the custom pack its own id`,
-        [{ path: 'id', message: 'Used by a built-in pack' }],
+        [{ path: 'id', message: '' }],
       )
     return this.resolveWith(pack.id, (x) => (x === pack.id ? pack : this.raw(x)))
   }
@@ -91,17 +91,17 @@ export class RulePacks {
           chain.length
             ? `${chain.at(-1)!.id} extends ${cur}, which is not installed`
             : `No rule pack "${cur}"`,
-          chain.length ? [{ path: 'extends', message: `No pack "${cur}"` }] : [],
+          chain.length ? [{ path: 'extends', message: '' }] : [],
         )
       if (chain.some((c) => c.id === p.id))
         throw new PackFormatError(
           `The packs ${chain.map((c) => c.id).join(' → ')} extend each other in a loop`,
-          [{ path: 'extends', message: 'Loop' }],
+          [{ path: 'extends', message: '' }],
         )
       if (chain.length && chain[0]!.kind !== p.kind)
         throw new PackFormatError(
           `${chain[0]!.id} scans ${chain[0]!.kind} targets but extends ${p.id}, a ${p.kind} pack`,
-          [{ path: 'extends', message: `A ${p.kind} pack` }],
+          [{ path: 'extends', message: '' }],
         )
       chain.push(p)
       if (chain.length > MAX_DEPTH)
@@ -143,7 +143,7 @@ export class RulePacks {
         if (!(m[1]! in values))
           throw new PackFormatError(
             `Rule "${r.id}" uses \${${m[1]}}, which no variable of ${top.id} defines`,
-            [{ path: 'rules', message: `Unknown variable ${m[1]}` }],
+            [{ path: 'rules', message: '' }],
           )
     })
     return {

@@ -114,6 +114,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-test-database',
       title: 'No test database exists',
+      description: 'No database named test or test_… exists.',
       rationale: 'The test databases installed by default are writable by every account.',
       severity: 'medium',
       remediation: 'DROP DATABASE test (and any test_% database).',
@@ -125,6 +126,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-automatic-sp-privileges',
       title: 'Creating a routine does not grant its creator ALTER and EXECUTE on it',
+      rationale: 'Automatic grants accumulate privileges nobody decided to give.',
       description: 'automatic_sp_privileges = OFF.',
       severity: 'low',
       remediation: SET('automatic_sp_privileges', '0'),
@@ -135,6 +137,8 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-old-passwords',
       title: 'Old pre-4.1 password hashing is off',
+      description: 'old_passwords = 0, so new hashes use the current algorithm.',
+      rationale: 'Pre-4.1 hashes are trivially cracked.',
       severity: 'high',
       remediation: SET('old_passwords', '0'),
       references: cis('7.1'),
@@ -145,6 +149,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-sql-mode-no-auto-create-user',
       title: 'GRANT cannot create accounts implicitly',
+      rationale: 'A mistyped GRANT must not create a new account without a password.',
       description: 'sql_mode includes NO_AUTO_CREATE_USER (MariaDB).',
       severity: 'medium',
       remediation: SET('sql_mode', "'…,NO_AUTO_CREATE_USER'"),
@@ -209,6 +214,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-mysql-schema-access',
       title: 'Only admin accounts have privileges on the mysql schema',
+      description: 'mysql.db grants no non-admin account privileges on the mysql schema.',
       rationale: 'The mysql schema holds the accounts and their password hashes.',
       severity: 'high',
       remediation: "REVOKE ALL ON mysql.* FROM 'user'@'host' for each listed account.",
@@ -232,6 +238,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-log-warnings',
       title: 'Warnings (such as aborted connections) are logged',
+      rationale: 'Aborted connections and access denials are signs of attacks or misconfigured clients.',
       description: 'log_warnings is 2 or more (MariaDB), log_error_verbosity 2 or more (MySQL).',
       severity: 'low',
       remediation: SET('log_warnings', '2'),
@@ -243,6 +250,8 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-log-error-verbosity',
       title: 'Warnings (such as aborted connections) are logged',
+      description: 'log_error_verbosity is 2 or more (MySQL).',
+      rationale: 'Aborted connections and access denials are signs of attacks or misconfigured clients.',
       severity: 'low',
       remediation: SET('log_error_verbosity', '2'),
       references: cis('6.3'),
@@ -267,6 +276,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-log-raw',
       title: 'Passwords are not written to the logs in clear',
+      rationale: 'With log_raw on, passwords in statements are written to the logs unmasked.',
       description: 'log_raw = OFF (MySQL).',
       severity: 'high',
       remediation: SET('log-raw', 'OFF'),
@@ -279,6 +289,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-anonymous-accounts',
       title: 'No anonymous accounts exist',
+      description: 'No account has an empty user name.',
       rationale: 'An anonymous account lets anyone sign in without a user name.',
       severity: 'high',
       remediation: "DROP USER ''@'host' for each listed account.",
@@ -306,6 +317,8 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-empty-passwords-mysql',
       title: 'No account signs in with an empty password',
+      description: 'No unlocked account uses a password plugin with an empty authentication string (MySQL).',
+      rationale: 'An account without a password is open to anyone who can reach the server.',
       severity: 'high',
       remediation: "ALTER USER 'user'@'host' IDENTIFIED BY '…'.",
       references: cis('7.3'),
@@ -318,6 +331,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-wildcard-hosts',
       title: "No account may sign in from any host ('%')",
+      description: "No account's host is '%'.",
       rationale: 'A wildcard host accepts the account from anywhere the port is reachable.',
       severity: 'high',
       remediation: "RENAME USER 'user'@'%' TO 'user'@'10.0.0.%' (the hosts it really connects from).",
@@ -329,6 +343,8 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-root-local-only',
       title: 'root signs in only from this host',
+      description: "Every root account's host is localhost, 127.0.0.1 or ::1.",
+      rationale: 'Remote root logins expose the most powerful account to the network.',
       severity: 'high',
       remediation: "DROP USER 'root'@'<remote host>'; administer through a named account instead.",
       references: cis('7.6'),
@@ -340,19 +356,35 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-password-check-plugin',
       title: 'A password strength plugin is active',
-      description: 'simple_password_check or cracklib_password_check (MariaDB), validate_password (MySQL).',
+      description: 'simple_password_check or cracklib_password_check is active (MariaDB).',
+      rationale: 'Without one, accounts may be given trivially guessable passwords.',
+      severity: 'medium',
+      remediation: "INSTALL SONAME 'simple_password_check' (or cracklib_password_check).",
+      references: cis('7.5'),
+      applies: { flavours: ['mariadb'] },
+      query:
+        "SELECT PLUGIN_NAME AS value FROM information_schema.PLUGINS WHERE PLUGIN_STATUS = 'ACTIVE' AND PLUGIN_NAME IN ('simple_password_check', 'cracklib_password_check')",
+      assert: { type: 'rowCount', op: '>=', value: 1 },
+    },
+    {
+      id: 'my-password-check-component',
+      title: 'A password strength check is active',
+      description:
+        'The validate_password component (or the older plugin) is loaded: its variables exist (MySQL).',
       rationale: 'Without one, accounts may be given trivially guessable passwords.',
       severity: 'medium',
       remediation:
-        "INSTALL SONAME 'simple_password_check' (MariaDB) or INSTALL COMPONENT 'file://component_validate_password' (MySQL).",
+        "INSTALL COMPONENT 'file://component_validate_password' and set validate_password.policy = STRONG.",
       references: cis('7.5'),
+      applies: { flavours: ['mysql'] },
       query:
-        "SELECT PLUGIN_NAME AS value FROM information_schema.PLUGINS WHERE PLUGIN_STATUS = 'ACTIVE' AND PLUGIN_NAME IN ('simple_password_check', 'cracklib_password_check', 'validate_password')",
+        "SELECT VARIABLE_NAME AS value FROM performance_schema.global_variables WHERE VARIABLE_NAME LIKE 'validate\\_password%'",
       assert: { type: 'rowCount', op: '>=', value: 1 },
     },
     {
       id: 'my-password-min-length',
       title: 'Passwords must be long enough',
+      rationale: 'Short passwords fall quickly to guessing and cracking.',
       description: 'simple_password_check_minimal_length is at least min_password_length.',
       severity: 'medium',
       remediation: SET('simple_password_check_minimal_length', '14'),
@@ -364,6 +396,8 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-password-min-length-mysql',
       title: 'Passwords must be long enough',
+      description: 'validate_password.length is at least min_password_length (MySQL).',
+      rationale: 'Short passwords fall quickly to guessing and cracking.',
       severity: 'medium',
       remediation: SET('validate_password.length', '14'),
       references: cis('7.5'),
@@ -374,6 +408,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-password-reuse-check',
       title: 'Password reuse is refused',
+      rationale: 'Reused passwords defeat rotation: a leaked old password works again.',
       description: 'The password_reuse_check plugin is active (MariaDB 10.7 and later).',
       severity: 'low',
       remediation: "INSTALL SONAME 'password_reuse_check' and set password_reuse_check_interval.",
@@ -386,6 +421,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-password-lifetime',
       title: 'Passwords expire',
+      rationale: 'Passwords that never expire stay valid after people leave.',
       description: 'default_password_lifetime is between 1 and max_password_lifetime_days (0 = never).',
       severity: 'low',
       remediation: SET('default_password_lifetime', '365'),
@@ -397,6 +433,8 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-default-auth-plugin',
       title: 'New accounts use caching_sha2_password',
+      description: 'default_authentication_plugin is caching_sha2_password (MySQL 8.0–8.3).',
+      rationale: 'mysql_native_password uses unsalted SHA-1 hashes.',
       severity: 'medium',
       remediation: SET('default_authentication_plugin', 'caching_sha2_password'),
       references: cis('7.1'),
@@ -408,6 +446,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-have-ssl',
       title: 'TLS is available',
+      rationale: 'Without TLS, passwords and data cross the network in clear.',
       description: 'have_ssl = YES: the server has a certificate and accepts TLS.',
       severity: 'high',
       remediation: 'Set ssl_cert, ssl_key (and ssl_ca) in the option file and restart.',
@@ -429,6 +468,8 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-tls-version',
       title: 'Only TLS 1.2 and later are offered',
+      description: 'tls_version offers neither TLSv1.0 nor TLSv1.1.',
+      rationale: 'TLS 1.0 and 1.1 have known weaknesses and are deprecated (RFC 8996).',
       severity: 'high',
       remediation: SET('tls_version', "'TLSv1.2,TLSv1.3'"),
       references: cis('8.1'),
@@ -438,6 +479,7 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-this-connection-encrypted',
       title: "The scanner's own connection is encrypted",
+      description: 'The Ssl_cipher status of the session Driftwatch opened is not empty.',
       rationale: 'If an auditor connecting over TCP is not forced onto TLS, neither are other clients.',
       severity: 'medium',
       remediation: 'Enable TLS, set require_secure_transport = ON, and connect with verify-full.',
@@ -448,6 +490,8 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-tcp-accounts-require-tls',
       title: 'Accounts that sign in over TCP require TLS',
+      rationale:
+        'REQUIRE SSL makes the server refuse the account over an unencrypted connection even if require_secure_transport is off.',
       description: "Every unlocked account whose host is not 'localhost' has REQUIRE SSL (or X509).",
       severity: 'medium',
       remediation: "ALTER USER 'user'@'host' REQUIRE SSL for each listed account.",

@@ -88,6 +88,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-directory',
       title: 'A log directory is configured',
+      description: 'log_directory names where the logging collector writes its files.',
+      rationale: 'Logs need a known place to be collected, protected and retained.',
       severity: 'low',
       remediation: ALTER('log_directory', "'log'"),
       references: cis('3.1.4'),
@@ -98,6 +100,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-filename',
       title: 'Log file names carry a time stamp',
+      rationale:
+        'Overwriting one fixed file name loses earlier entries; dated names keep a history to review.',
       description: 'log_filename uses strftime escapes, so files rotate to new names instead of overwriting.',
       severity: 'low',
       remediation: ALTER('log_filename', "'postgresql-%Y%m%d.log'"),
@@ -109,6 +113,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-file-mode',
       title: 'Log files are readable by the server owner (and at most its group)',
+      description: 'log_file_mode is 0600 or 0640.',
       rationale: 'Logs can hold statements with sensitive data; other users must not read them.',
       severity: 'medium',
       remediation: ALTER('log_file_mode', '0600'),
@@ -119,6 +124,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-truncate-on-rotation',
       title: 'Time-based rotation overwrites old log files of the same name',
+      rationale:
+        'Without truncation a recycled file name grows without bound or mixes periods, which makes retention unreliable.',
       description: 'log_truncate_on_rotation = on, so a reused file name does not grow one file forever.',
       severity: 'low',
       remediation: ALTER('log_truncate_on_rotation', 'on'),
@@ -129,6 +136,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-rotation-age',
       title: 'Log files rotate at least daily',
+      description: 'log_rotation_age is set (not 0) and at most max_log_rotation_age_minutes.',
+      rationale: 'Files that never rotate grow until the disk fills and cannot be archived per period.',
       severity: 'low',
       remediation: ALTER('log_rotation_age', "'1d'"),
       references: cis('3.1.8'),
@@ -139,6 +148,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-rotation-size',
       title: 'Log files rotate by size',
+      description: 'log_rotation_size is above 0, so a file also rotates when it grows large.',
+      rationale: 'A burst of activity otherwise produces one huge file that is hard to ship and review.',
       severity: 'low',
       remediation: ALTER('log_rotation_size', "'1GB'"),
       references: cis('3.1.9'),
@@ -148,6 +159,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-min-messages',
       title: 'Warnings and worse are logged',
+      description: 'log_min_messages is warning or more verbose.',
+      rationale: 'Less verbose levels drop warnings that often precede failures and attacks.',
       severity: 'medium',
       remediation: ALTER('log_min_messages', 'warning'),
       references: cis('3.1.14'),
@@ -161,6 +174,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-min-error-statement',
       title: 'Statements that cause errors are logged',
+      description: 'log_min_error_statement is error or more verbose.',
+      rationale: 'The statement that caused an error is the evidence needed to investigate it.',
       severity: 'medium',
       remediation: ALTER('log_min_error_statement', 'error'),
       references: cis('3.1.15'),
@@ -174,6 +189,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-debug-print-parse',
       title: 'Parse trees are not printed to the log',
+      description: 'debug_print_parse = off.',
       rationale: 'Debug output floods the log and can disclose query contents.',
       severity: 'low',
       remediation: ALTER('debug_print_parse', 'off'),
@@ -184,6 +200,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-debug-print-rewritten',
       title: 'Rewritten query trees are not printed to the log',
+      description: 'debug_print_rewritten = off.',
+      rationale: 'Debug output floods the log and can disclose query contents.',
       severity: 'low',
       remediation: ALTER('debug_print_rewritten', 'off'),
       references: cis('3.1.17'),
@@ -193,6 +211,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-debug-print-plan',
       title: 'Execution plans are not printed to the log',
+      description: 'debug_print_plan = off.',
+      rationale: 'Debug output floods the log and can disclose query contents.',
       severity: 'low',
       remediation: ALTER('debug_print_plan', 'off'),
       references: cis('3.1.18'),
@@ -202,6 +222,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-debug-pretty-print',
       title: 'Debug output, if any, is indented for reading',
+      description: 'debug_pretty_print = on.',
+      rationale: 'If debug output is ever enabled, indented output can actually be reviewed.',
       severity: 'info',
       remediation: ALTER('debug_pretty_print', 'on'),
       references: cis('3.1.19'),
@@ -222,6 +244,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-disconnections',
       title: 'Session ends are logged',
+      rationale: 'Session ends with durations complete the connection record and reveal abnormal sessions.',
       description: 'log_disconnections = on records each session end with its duration.',
       severity: 'medium',
       remediation: ALTER('log_disconnections', 'on'),
@@ -232,6 +255,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-error-verbosity',
       title: 'Log entries carry enough detail',
+      description: 'log_error_verbosity is default or verbose (not terse).',
+      rationale: 'terse drops DETAIL, HINT, QUERY and CONTEXT, which investigations need.',
       severity: 'low',
       remediation: ALTER('log_error_verbosity', 'verbose'),
       references: cis('3.1.22'),
@@ -242,6 +267,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-hostname',
       title: 'Client host names are not resolved for the log',
+      description: 'log_hostname = off.',
       rationale:
         'A reverse DNS lookup per connection slows logins and can be spoofed; the address is logged anyway.',
       severity: 'low',
@@ -278,6 +304,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-timezone',
       title: 'Log time stamps are in UTC',
+      description: 'log_timezone is UTC (or GMT).',
       rationale: 'One time zone across servers lets events be correlated.',
       severity: 'low',
       remediation: ALTER('log_timezone', "'UTC'"),
@@ -306,6 +333,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-checkpoints',
       title: 'Checkpoints are logged',
+      description: 'log_checkpoints = on.',
+      rationale: 'Checkpoint timing shows I/O pressure and unusual write activity.',
       severity: 'low',
       remediation: ALTER('log_checkpoints', 'on'),
       references: cis('3.1.27'),
@@ -315,6 +344,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-lock-waits',
       title: 'Long lock waits are logged',
+      description: 'log_lock_waits = on: waits longer than deadlock_timeout are logged.',
+      rationale: 'Long lock waits reveal contention and sessions holding locks deliberately.',
       severity: 'low',
       remediation: ALTER('log_lock_waits', 'on'),
       references: cis('3.1.28'),
@@ -336,6 +367,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-log-replication-commands',
       title: 'Replication commands are logged',
+      description: 'log_replication_commands = on.',
+      rationale: 'Replication connections copy the whole database; each one must leave a trace.',
       severity: 'low',
       remediation: ALTER('log_replication_commands', 'on'),
       references: cis('7.2'),
@@ -359,15 +392,20 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-ssl-min-protocol',
       title: 'TLS 1.2 or later is required',
+      description: 'ssl_min_protocol_version is TLSv1.2 or TLSv1.3.',
+      rationale: 'TLS 1.0 and 1.1 have known weaknesses and are deprecated (RFC 8996).',
       severity: 'high',
       remediation: ALTER('ssl_min_protocol_version', "'TLSv1.2'"),
       references: cis('6.8'),
+      // The setting exists from PostgreSQL 12; older servers take ssl_ciphers and OpenSSL's defaults.
+      applies: { minVersion: '12' },
       query: setting('ssl_min_protocol_version'),
       assert: { type: 'oneOf', values: ['TLSv1.2', 'TLSv1.3'] },
     },
     {
       id: 'pg-ssl-ciphers',
       title: 'No weak TLS cipher classes are enabled',
+      rationale: 'Weak cipher classes allow downgrade and decryption of captured traffic.',
       description: 'ssl_ciphers does not enable MEDIUM, LOW, EXPORT, RC4, DES/3DES, MD5 or NULL ciphers.',
       severity: 'medium',
       remediation: ALTER('ssl_ciphers', "'HIGH:!aNULL:!MD5:!3DES'"),
@@ -383,6 +421,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-ssl-prefer-server-ciphers',
       title: "The server's cipher order wins",
+      description: 'ssl_prefer_server_ciphers = on.',
+      rationale: "The server's ordered, vetted cipher list is used rather than a client's weaker preference.",
       severity: 'low',
       remediation: ALTER('ssl_prefer_server_ciphers', 'on'),
       references: cis('6.8'),
@@ -416,6 +456,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-unix-socket-permissions',
       title: 'The Unix socket is not open to every local user',
+      rationale: 'A world-writable socket lets every local account attempt to connect.',
       description: 'unix_socket_permissions is 0770 or stricter.',
       severity: 'medium',
       remediation: ALTER('unix_socket_permissions', '0770'),
@@ -426,6 +467,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-authentication-timeout',
       title: 'Unfinished logins are cut off quickly',
+      description: 'authentication_timeout is at most max_authentication_timeout_seconds.',
+      rationale: 'Slow, unfinished logins tie up connection slots: a cheap denial of service.',
       severity: 'low',
       remediation: ALTER('authentication_timeout', "'60s'"),
       references: cis('6.3'),
@@ -447,6 +490,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-password-encryption',
       title: 'New passwords are hashed with SCRAM-SHA-256',
+      description: "password_encryption = 'scram-sha-256'.",
       rationale: 'MD5 password hashes are weak and reusable by anyone who reads them.',
       severity: 'high',
       remediation:
@@ -471,6 +515,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-hba-no-md5-password',
       title: 'No pg_hba.conf line uses md5 or clear-text password authentication',
+      description: 'No pg_hba.conf rule uses the md5 or password method.',
       rationale: 'md5 accepts MD5 hashes (replayable if stolen); password sends the password in clear.',
       severity: 'high',
       remediation:
@@ -498,6 +543,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-hba-no-open-addresses',
       title: 'No pg_hba.conf line admits every address',
+      rationale: 'Admitting every address exposes authentication to the whole network.',
       description: 'No non-reject line matches all, 0.0.0.0/0 or ::/0.',
       severity: 'medium',
       remediation: 'Narrow pg_hba.conf addresses to the networks clients connect from.',
@@ -510,6 +556,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-hba-no-errors',
       title: 'pg_hba.conf has no lines the server could not read',
+      description: 'pg_hba_file_rules reports no line with an error.',
+      rationale: 'A line with an error is skipped, so access may differ from what the file appears to say.',
       severity: 'medium',
       remediation:
         'Fix the lines pg_hba_file_rules reports errors for; the server ignores them silently until reload fails.',
@@ -535,6 +583,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-login-roles-have-passwords',
       title: 'Login roles that may use passwords have one',
+      rationale:
+        'A login role without a password relies entirely on other methods; if pg_hba.conf changes it may become open.',
       description:
         'No login role without a password, other than the bootstrap superuser (normally used over the local socket with peer).',
       severity: 'low',
@@ -548,6 +598,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-password-valid-until-not-past',
       title: 'No login role is explicitly set never to expire',
+      rationale: 'Passwords that never expire stay valid after people leave.',
       description: 'Login roles with a password have no VALID UNTIL of "infinity".',
       severity: 'info',
       remediation: "ALTER ROLE name VALID UNTIL '<date>' for roles that should expire.",
@@ -584,6 +635,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-server-file-roles',
       title: 'No ordinary role may read or write server files or run programs',
+      rationale:
+        'These roles read and write any file the server can, or run programs as its operating-system user.',
       description:
         'No non-superuser is a member of pg_read_server_files, pg_write_server_files or pg_execute_server_program.',
       severity: 'high',
@@ -622,6 +675,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-public-schema-create',
       title: 'PUBLIC cannot create objects in the public schema',
+      description: 'The PUBLIC pseudo-role has no CREATE privilege on schema public.',
       rationale:
         'Anyone able to create objects in a shared schema can plant functions and operators others call.',
       severity: 'high',
@@ -634,6 +688,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-public-table-grants',
       title: 'No table or view in user schemas is granted to PUBLIC',
+      description: 'information_schema.role_table_grants lists no grant to PUBLIC in user schemas.',
+      rationale: 'A grant to PUBLIC reaches every role, including ones created later.',
       severity: 'medium',
       remediation: 'REVOKE ALL ON <table> FROM PUBLIC and grant to the roles that need it.',
       references: cis('4.4'),
@@ -644,6 +700,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-public-function-execute-definer',
       title: 'PUBLIC cannot run SECURITY DEFINER functions',
+      description: 'No SECURITY DEFINER function in a user schema is executable by PUBLIC.',
+      rationale: "Anyone could call it and act with its owner's privileges.",
       severity: 'high',
       remediation: 'REVOKE EXECUTE ON FUNCTION name FROM PUBLIC.',
       references: cis('4.3'),
@@ -654,6 +712,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-risky-extensions',
       title: 'No extensions that reach outside the database are installed',
+      rationale: 'These extensions read server files or connect to other servers from inside the database.',
       description: 'adminpack, dblink, file_fdw, postgres_fdw and the untrusted languages are absent.',
       severity: 'medium',
       remediation: 'DROP EXTENSION each listed extension that is not needed.',
@@ -667,6 +726,9 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-template0-no-connect',
       title: 'template0 accepts no connections',
+      description: 'pg_database.datallowconn is false for template0.',
+      rationale:
+        'template0 is the pristine template; connecting to it allows changes that every new database would inherit.',
       severity: 'low',
       remediation:
         "UPDATE pg_database SET datallowconn = false WHERE datname = 'template0' (as a superuser).",
@@ -692,6 +754,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-fsync',
       title: 'Writes are flushed to disk (fsync on)',
+      description: 'fsync = on.',
       rationale: 'With fsync off a crash can corrupt the database beyond repair.',
       severity: 'high',
       remediation: ALTER('fsync', 'on'),
@@ -702,6 +765,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-full-page-writes',
       title: 'Full page writes are on',
+      description: 'full_page_writes = on.',
+      rationale: 'Without it a crash during a page write can leave torn pages that recovery cannot fix.',
       severity: 'medium',
       remediation: ALTER('full_page_writes', 'on'),
       references: cis('8.3'),
@@ -722,6 +787,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-archive-mode',
       title: 'WAL archiving is enabled',
+      rationale: 'Without archived WAL, data can only be restored to the last base backup.',
       description: 'archive_mode is on (or always), so point-in-time recovery is possible.',
       severity: 'medium',
       remediation: ALTER('archive_mode', 'on') + ' and set archive_command or archive_library.',
@@ -732,6 +798,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-wal-level',
       title: 'WAL carries enough for archiving and replicas',
+      description: 'wal_level is replica or logical.',
+      rationale: 'minimal WAL cannot support archiving, point-in-time recovery or replicas.',
       severity: 'low',
       remediation: ALTER('wal_level', 'replica'),
       references: cis('7.5'),
@@ -741,6 +809,9 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-row-security',
       title: 'Row-level security is not switched off for the server',
+      description: 'row_security is on in the configuration.',
+      rationale:
+        'With row_security off, queries on tables with row-level security policies fail or bypass them.',
       severity: 'low',
       remediation: ALTER('row_security', 'on'),
       references: cis('4.5'),
@@ -750,6 +821,8 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-supported-version',
       title: 'The server runs a supported major version',
+      description: 'server_version_num is at least min_server_version_num.',
+      rationale: 'Versions out of support receive no security fixes.',
       severity: 'high',
       remediation: 'Upgrade to a PostgreSQL major version that still receives security fixes.',
       references: cis('1.2'),
@@ -759,6 +832,7 @@ export const postgresCis: RulePackInput = {
     {
       id: 'pg-unencrypted-client-connections',
       title: 'No client is connected without TLS over the network',
+      rationale: 'Sessions without TLS expose their data and any clear-text credentials on the network.',
       description: 'pg_stat_ssl shows no TCP session without encryption.',
       severity: 'medium',
       remediation: 'Require hostssl in pg_hba.conf; reconnect the listed clients with sslmode=verify-full.',

@@ -93,6 +93,15 @@ export function explain(t: SqlTarget, err: unknown): ConnectError {
     case 'ER_BAD_DB_ERROR':
       return new ConnectError('auth', `The database ${t.database} does not exist on ${at}`)
   }
+  // mysql2 reports TLS verification failures by message only.
+  if (
+    /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer/i.test(
+      e.message ?? '',
+    )
+  )
+    return explain(t, Object.assign(new Error(e.message), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }))
+  if (/Hostname\/IP does not match/i.test(e.message ?? ''))
+    return explain(t, Object.assign(new Error(e.message), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }))
   if (/timeout/i.test(e.message ?? ''))
     return new ConnectError('connect', `No answer from ${at} within ${CONNECT_TIMEOUT_MS / 1000} s`)
   if (/does not support SSL|server does not support secure/i.test(e.message ?? ''))
@@ -111,8 +120,14 @@ const firstLine = (s: string) => s.split('\n')[0]?.slice(0, 300) ?? ''
 
 export interface SqlSession {
   version: string
-  query(sql: string): Promise<Record<string, unknown>[]>
+  /**
+   * `single`: the text must be exactly one statement (PostgreSQL's extended protocol refuses several;
+   * mysql2 never sends several, multipleStatements being off).
+   */
+  query(sql: string, opts?: { single?: boolean }): Promise<Record<string, unknown>[]>
   close(): Promise<void>
+  /** Drops the connection at once, even mid-query (cancel); the server ends the session when it notices. */
+  destroy(): void
 }
 
 export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSession> {
@@ -135,8 +150,12 @@ export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSessi
       const version = String((await client.query('SHOW server_version')).rows[0]?.server_version ?? '')
       return {
         version: `PostgreSQL ${version}`,
-        query: async (sql) => (await client.query(sql)).rows as Record<string, unknown>[],
+        query: async (sql, opts) =>
+          (await client.query(opts?.single ? ({ text: sql, queryMode: 'extended' } as pg.QueryConfig) : sql))
+            .rows as Record<string, unknown>[],
         close: () => client.end(),
+        // pg's end() does not wait for a running query.
+        destroy: () => void client.end().catch(() => undefined),
       }
     }
     const conn = await mysql.createConnection({
@@ -155,6 +174,8 @@ export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSessi
       version: /mariadb/i.test(v) ? `MariaDB ${v.replace(/-MariaDB.*/i, '')}` : `MySQL ${v}`,
       query: async (sql) => (await conn.query(sql))[0] as Record<string, unknown>[],
       close: () => conn.end(),
+      // mysql2's end() would wait for the running query; destroy() closes the socket now.
+      destroy: () => conn.destroy(),
     }
   } catch (err) {
     throw explain(t, err)

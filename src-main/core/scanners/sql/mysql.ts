@@ -32,6 +32,7 @@ export async function openMysqlReadOnly(
 ): Promise<ReadOnlySession> {
   const s = await openSql(t, secret)
   let lost = false
+  let closing: Promise<void> | undefined
   try {
     const mariadb = s.version.startsWith('MariaDB')
     const versionNumber = /\d+(\.\d+)*/.exec(s.version)?.[0] ?? '0'
@@ -75,9 +76,14 @@ export async function openMysqlReadOnly(
           throw f
         }
       },
-      async close() {
-        await s.query('ROLLBACK').catch(() => undefined)
-        await s.close().catch(() => undefined)
+      close: () =>
+        (closing ??= (async () => {
+          if (!lost) await s.query('ROLLBACK').catch(() => undefined)
+          await s.close().catch(() => undefined)
+        })()),
+      abort() {
+        lost = true
+        s.destroy()
       },
     }
   } catch (err) {
@@ -86,9 +92,12 @@ export async function openMysqlReadOnly(
   }
 }
 
+/** MariaDB-only error numbers that mysql2 has no name for. */
+const MARIADB_ERRNO: Record<number, string> = { 1969: 'ER_STATEMENT_TIMEOUT' }
+
 function failure(err: unknown, timeoutMs: number): QueryError {
-  const e = err as Error & { code?: string; sqlMessage?: string }
-  const code = e.code ?? ''
+  const e = err as Error & { code?: string; errno?: number; sqlMessage?: string }
+  const code = (e.errno !== undefined && MARIADB_ERRNO[e.errno]) || e.code || ''
   const kind = FAILURES[code] ?? (e.message?.includes('closed state') ? 'lost' : 'other')
   const message =
     kind === 'timeout' && code !== 'ER_LOCK_WAIT_TIMEOUT'
