@@ -150,6 +150,7 @@ export function createCore(opts: CoreOptions): Core {
     timers: opts.timers ?? systemTimers,
     scanning,
     random: opts.random,
+    redact: (t) => redactor.redact(t),
     listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
   })
 

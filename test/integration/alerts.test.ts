@@ -324,6 +324,20 @@ describe('the signed webhook', () => {
     }
   })
 
+  it('never writes a secret a receiver echoes back into the delivery log', async () => {
+    const slackUrl = `${rx.url}/services/T000/B000/echoed-secret-5d1e`
+    const ch = await call(core, 'alerts.channels.save', { kind: 'slack', name: 'Slack', secret: slackUrl })
+    rx.fallback = { status: 400, body: `invalid_payload for ${slackUrl}` }
+    const d = await call(core, 'alerts.channels.test', { id: ch.id })
+    expect(d).toMatchObject({
+      state: 'failed',
+      lastError: 'Slack answered 400 Bad Request: invalid_payload for [redacted]',
+    })
+    core.close()
+    for (const f of readdirSync(core.dataDir).filter((n) => n.startsWith('driftwatch.db')))
+      expect(readFileSync(join(core.dataDir, f)).toString('latin1')).not.toContain('echoed-secret-5d1e')
+  })
+
   it('refuses bad channel settings with the field at fault', async () => {
     expect(
       await core.invoke('alerts.channels.save', {

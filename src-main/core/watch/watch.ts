@@ -66,6 +66,7 @@ export interface WatchDeps extends CoreContext, WatchStores {
   /** Subscribes to the core's own events (scan.finished, drift.detected, vault.changed). */
   listen(l: (name: string, payload: unknown) => void): () => void
   random?: () => number
+  redact?(text: string): string
 }
 
 export interface Watch {
@@ -111,6 +112,7 @@ export function createWatch(d: WatchDeps): Watch {
     logger,
     random: d.random,
     mayDeliver: () => scheduler.isActive(),
+    redact: d.redact,
   })
   let started = false
 

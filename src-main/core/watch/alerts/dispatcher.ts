@@ -28,6 +28,8 @@ export interface DispatcherOptions {
    * app and a `driftwatch watch` on the same data never both send a message.
    */
   mayDeliver?(): boolean
+  /** Masks secrets the vault handed out; errors are stored in the delivery log through it. */
+  redact?(text: string): string
 }
 
 export const VAULT_WAIT_MS = 60_000
@@ -168,8 +170,10 @@ export class AlertDispatcher {
       retryAt = new Date(clock.now().getTime() + wait).toISOString()
     }
     if (this.stopped && retryable) retryAt = d.nextAttemptAt
-    alerts.markFailed(d.id, error, retryAt)
-    logger.log('warn', 'alert not sent', { delivery: d.id, error, retryAt })
+    // A receiver may echo what it was sent (a Slack URL is the secret itself): the log never keeps it.
+    const shown = this.o.redact ? this.o.redact(error) : error
+    alerts.markFailed(d.id, shown, retryAt)
+    logger.log('warn', 'alert not sent', { delivery: d.id, error: shown, retryAt })
     this.o.onDelivered?.(d, false, error)
   }
 }
