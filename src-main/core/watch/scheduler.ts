@@ -291,16 +291,16 @@ export class Scheduler {
   private arm(): void {
     if (!this.started) return
     const nowIso = this.iso()
-    const waiting = this.d.repo.runs().filter((r) => r.status !== 'running')
-    const next = waiting.length ? waiting[0]!.nextRunAt : null
-    const wait = next ? Math.max(0, Date.parse(next) - Date.parse(nowIso)) : MAX_SLEEP_MS
+    // The next run still to come; runs already due but held back (a limit, a paused target, the vault) are
+    // looked at again when a scan ends or the vault opens, and at the latest after MAX_SLEEP_MS.
+    const next = this.d.repo.runs().find((r) => r.status !== 'running' && r.nextRunAt > nowIso)?.nextRunAt
+    const wait = next ? Date.parse(next) - Date.parse(nowIso) : MAX_SLEEP_MS
     this.timer = this.d.timers.setTimeout(
       () => {
         this.timer = null
         this.tick()
       },
-      // Due runs held back by a limit are looked at again when a scan ends (onScanFinished), not in a loop.
-      wait === 0 ? MAX_SLEEP_MS : Math.min(wait, MAX_SLEEP_MS),
+      Math.min(wait, MAX_SLEEP_MS),
     )
   }
 

@@ -88,6 +88,20 @@ describe('intervals', () => {
     expect(Date.parse(script.started[0]!.at) - Date.parse('2030-01-07T00:00:00.000Z')).toBe(150_000)
     expect(gaps.every((g) => g === HOUR + 150_000)).toBe(true)
   })
+
+  it('wakes for a run due soon even while another due run is held back', async () => {
+    const time = fakeTime()
+    const { core, script } = openWatch(time)
+    const a = await pg(core, 'a')
+    const b = await pg(core, 'b')
+    await call(core, 'watch.schedules.save', { targetId: a, intervalMinutes: 60 })
+    await call(core, 'watch.pause', { targetId: a }) // due, but held back
+    core.watch.start()
+    await time.advance(0)
+    await call(core, 'watch.schedules.save', { targetId: b, intervalMinutes: 60, jitterSeconds: 20 })
+    await time.advance(10_000) // b's first run is 10 s after its creation (0.5 × 20 s jitter)
+    expect(script.started.map((s) => [s.target, s.at])).toEqual([['b', time.iso()]])
+  })
 })
 
 describe('priorities and limits', () => {
