@@ -101,14 +101,6 @@ export class Scheduler {
   start(): void {
     if (this.started) return
     this.started = true
-    // Runs a previous process left 'running' did not finish (their scans are marked interrupted): they are
-    // due again, once, keeping their next-run time (which is in the past) rather than skipping a cycle.
-    for (const r of this.d.repo.runs())
-      if (r.status === 'running' && !this.d.isScanning(r.targetId))
-        this.d.repo.updateRun(r.scheduleId, r.targetId, {
-          status: 'waiting',
-          detail: 'Interrupted; runs again',
-        })
     this.tick()
   }
 
@@ -118,6 +110,19 @@ export class Scheduler {
     this.timer = null
     if (this.leaseHeld) this.d.repo.releaseLease(this.owner)
     this.leaseHeld = false
+  }
+
+  /**
+   * On taking the lease: runs the previous holder left 'running' did not finish (their scans are marked
+   * interrupted), so they are due again, once, keeping their next-run time rather than skipping a cycle.
+   */
+  private resumeInterrupted(): void {
+    for (const r of this.d.repo.runs())
+      if (r.status === 'running' && !this.d.isScanning(r.targetId))
+        this.d.repo.updateRun(r.scheduleId, r.targetId, {
+          status: 'waiting',
+          detail: 'Interrupted; runs again',
+        })
   }
 
   /** The targets a schedule covers now (a group's members change as targets are edited). */
@@ -148,6 +153,7 @@ export class Scheduler {
     if (this.timer !== null) this.d.timers.clearTimeout(this.timer)
     this.timer = null
     try {
+      const had = this.leaseHeld
       this.leaseHeld =
         this.d.repo.acquireLease(
           this.owner,
@@ -156,6 +162,7 @@ export class Scheduler {
           LEASE_TTL_MS,
           this.d.alive ?? pidAlive,
         ) !== null
+      if (this.leaseHeld && !had) this.resumeInterrupted()
       if (this.leaseHeld) this.plan()
     } catch (err) {
       this.d.logger.log('error', 'watch tick failed', { error: String(err) })
