@@ -10,6 +10,7 @@ import { launchChromium, ROOT, serve, shot, type Served } from './support'
 import { startPostgres, type PgService } from '../services/lib'
 import { createCore, type Core } from '../../src-main/core/app'
 import { call } from '../helpers/core'
+import { signatureValid, startReceiver } from '../helpers/receiver'
 
 let app: Served
 let browser: Browser
@@ -149,6 +150,46 @@ describe('the Watch page', () => {
     await page.screenshot({ path: shot('watch-01-schedules'), fullPage: true })
     await page.getByRole('button', { name: 'Resume watch' }).click()
     await expect.poll(() => page.getByRole('button', { name: 'Pause watch' }).isVisible()).toBe(true)
+  })
+})
+
+describe('alert channels on the Watch page', () => {
+  it('adds a signed webhook whose key goes to the vault, sends a test, and shows it in the delivery log', async () => {
+    const rx = await startReceiver()
+    try {
+      await page.goto(`${app.origin}/#/vault`)
+      await page.getByLabel('Master passphrase').fill(PASSPHRASE)
+      await page.getByRole('button', { name: 'Unlock' }).click()
+      await expect.poll(() => page.getByText('Vault unlocked').isVisible()).toBe(true)
+      await page.goto(`${app.origin}/#/watch`)
+      await page.getByRole('button', { name: 'Add channel' }).click()
+      const form = page.getByRole('form', { name: 'New alert channel' })
+      await form.getByLabel('Name').fill('SOC webhook')
+      await form.getByLabel('URL').fill('ftp://nowhere')
+      await form.getByLabel(/Signing key/).fill('ui-hmac-key-77c2')
+      await form.getByRole('button', { name: 'Save channel' }).click()
+      await expect
+        .poll(() => form.getByText('URL must start with https:// or http://').isVisible())
+        .toBe(true)
+      await form.getByLabel('URL').fill(`${rx.url}/hook`)
+      await form.getByRole('button', { name: 'Save channel' }).click()
+      const channels = page.getByRole('table', { name: 'Alert channels' })
+      await expect.poll(() => channels.getByText('SOC webhook').isVisible()).toBe(true)
+      await channels.getByRole('button', { name: 'Send test' }).click()
+      await expect.poll(() => rx.received.length).toBe(1)
+      expect(signatureValid('ui-hmac-key-77c2', rx.received[0]!)).toBe(true)
+      const log = page.getByRole('table', { name: 'Delivery log' })
+      await expect.poll(() => log.innerText()).toMatch(/SOC webhook\s+test\s+sent\s+1 attempt/)
+      // The key went to the vault, under the channel's name; the page never shows it.
+      expect(await page.content()).not.toContain('ui-hmac-key-77c2')
+      await page.goto(`${app.origin}/#/vault`)
+      await expect.poll(() => page.getByText('Alert: SOC webhook').isVisible()).toBe(true)
+      await page.goto(`${app.origin}/#/watch`)
+      await expect.poll(() => page.getByRole('table', { name: 'Delivery log' }).isVisible()).toBe(true)
+      await page.screenshot({ path: shot('watch-03-channels'), fullPage: true })
+    } finally {
+      await rx.close()
+    }
   })
 })
 

@@ -191,8 +191,6 @@ export function createWatch(d: WatchDeps): Watch {
         scheduler.tick()
         if ((payload as { state: string }).state === 'unlocked') dispatcher.vaultUnlocked()
       }
-    } else if (name === 'scan.progress' && !scheduler.isActive()) {
-      // nothing: the Watch page follows progress itself
     }
   })
 
