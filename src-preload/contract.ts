@@ -203,6 +203,7 @@ export const CREDENTIAL_KINDS = [
   'db-password',
   'db-client-cert',
   'github-token',
+  'alert-secret',
 ] as const
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number]
 export const CREDENTIAL_LABELS: Record<CredentialKind, string> = {
@@ -212,6 +213,7 @@ export const CREDENTIAL_LABELS: Record<CredentialKind, string> = {
   'db-password': 'Database password',
   'db-client-cert': 'Database client certificate',
   'github-token': 'GitHub token',
+  'alert-secret': 'Alert channel secret',
 }
 /** Which credential kinds each target field accepts (the target form offers only these). */
 export const CREDENTIALS_FOR: Record<
@@ -243,6 +245,8 @@ export const SecretFields = {
     passphrase: optionalSecret(),
   }),
   'github-token': z.object({ token: secretText('Token', 1024) }),
+  /** A webhook's HMAC key, a Slack incoming-webhook URL or an SMTP password (see the Watch page's alert channels). */
+  'alert-secret': z.object({ secret: secretText('Secret', 4096) }),
 } as const
 
 const credentialCommon = {
@@ -267,6 +271,7 @@ export const CredentialInput = z.discriminatedUnion(
     credentialOf('db-password'),
     credentialOf('db-client-cert'),
     credentialOf('github-token'),
+    credentialOf('alert-secret'),
   ],
   {
     error: (iss) =>
@@ -484,6 +489,185 @@ export const RulePackSummary = z.object({
   importedAt: z.string().nullable(),
 })
 export type RulePackSummary = z.output<typeof RulePackSummary>
+
+// ---- Watch, drift and alerts ----
+
+export const DRIFT_TYPES = ['regression', 'fixed', 'new-failing', 'value', 'score'] as const
+export const DRIFT_TYPE_LABELS: Record<(typeof DRIFT_TYPES)[number], string> = {
+  regression: 'Regression',
+  fixed: 'Fixed',
+  'new-failing': 'New failing rule',
+  value: 'Value changed',
+  score: 'Score',
+}
+export const ALERT_CHANNEL_KINDS = ['webhook', 'slack', 'github-issue', 'email'] as const
+
+const hhmm = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'Times are written HH:MM, e.g. 02:30')
+
+export const ScheduleInput = z
+  .object({
+    id: z.string().optional(),
+    targetId: z.string().min(1).nullable().default(null),
+    group: z.string().trim().min(1).max(64).nullable().default(null),
+    kind: z.enum(['interval', 'daily'], { error: 'Kind must be interval or daily' }).default('interval'),
+    intervalMinutes: z.coerce
+      .number({ error: 'Interval must be a number of minutes' })
+      .int('Interval must be whole minutes')
+      .min(1, 'Interval must be at least 1 minute')
+      .max(44640, 'Interval must be at most 31 days')
+      .default(60),
+    dailyTimes: z.array(hhmm).max(24, 'At most 24 times a day').default([]),
+    priority: z.boolean().default(false),
+    jitterSeconds: z.coerce.number().int().min(0).max(3600, 'Jitter must be at most 3600 seconds').default(0),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'Content is named by the SHA-256 of its file')
+      .optional(),
+    profileId: z.string().min(1).optional(),
+    tailoringId: z.string().optional(),
+    paused: z.boolean().default(false),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.targetId === null) === (s.group === null))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetId'],
+        message: 'Choose a target or a group (one of them)',
+      })
+    if (s.kind === 'daily' && s.dailyTimes.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['dailyTimes'], message: 'Give at least one time of day' })
+  })
+
+export const ScheduleView = z.object({
+  id: z.string(),
+  targetId: z.string().nullable(),
+  group: z.string().nullable(),
+  kind: z.enum(['interval', 'daily']),
+  intervalMinutes: z.number(),
+  dailyTimes: z.array(z.string()),
+  priority: z.boolean(),
+  jitterSeconds: z.number(),
+  sha256: z.string().optional(),
+  profileId: z.string().optional(),
+  tailoringId: z.string().optional(),
+  paused: z.boolean(),
+})
+export type ScheduleView = z.output<typeof ScheduleView>
+
+export const RunView = z.object({
+  scheduleId: z.string(),
+  targetId: z.string(),
+  nextRunAt: z.string(),
+  lastRunAt: z.string().nullable(),
+  lastScanId: z.string().nullable(),
+  status: z.enum(['waiting', 'running', 'backoff', 'vault_locked', 'unavailable', 'paused']),
+  detail: z.string(),
+  failures: z.number(),
+})
+export type RunView = z.output<typeof RunView>
+
+export const WatchSettingsView = z.object({
+  concurrency: z.number().int().min(1, 'At least 1 scan at a time').max(32, 'At most 32 scans at a time'),
+  perKind: z.record(z.string(), z.number().int().min(1).max(32)),
+  thresholds: z
+    .object({
+      major: z.number().min(0.1, 'Thresholds are at least 0.1 points').max(100),
+      minor: z.number().min(0.1, 'Thresholds are at least 0.1 points').max(100),
+    })
+    .refine((t) => t.minor <= t.major, {
+      message: 'The minor threshold cannot be above the major one',
+      path: ['minor'],
+    }),
+  priorityFactor: z.number().min(1).max(24),
+  backoffBaseMinutes: z.number().min(0.1).max(1440),
+  backoffCapMinutes: z.number().min(1).max(10080),
+})
+
+export const WatchStatus = z.object({
+  /** This process is the one scheduling (the desktop app or `driftwatch watch`). */
+  active: z.boolean(),
+  /** Another process holds the schedule (pid), or '' . */
+  elsewhere: z.string(),
+  paused: z.boolean(),
+  pausedTargets: z.array(z.string()),
+  schedules: z.array(ScheduleView),
+  runs: z.array(RunView),
+  settings: WatchSettingsView,
+  tray: z.enum(['ok', 'drift', 'scanning', 'vault_locked', 'paused']),
+  openAlerts: z.number(),
+})
+export type WatchStatus = z.output<typeof WatchStatus>
+
+export const DriftEventView = z.object({
+  id: z.number(),
+  targetId: z.string(),
+  scanId: z.string(),
+  prevScanId: z.string().nullable(),
+  ruleId: z.string(),
+  type: z.enum(DRIFT_TYPES),
+  severity: z.string(),
+  title: z.string(),
+  fromStatus: z.string(),
+  toStatus: z.string(),
+  fromActual: z.string(),
+  toActual: z.string(),
+  fromScore: z.number().nullable(),
+  toScore: z.number().nullable(),
+  at: z.string(),
+})
+export type DriftEventView = z.output<typeof DriftEventView>
+
+const EvidenceSide = z
+  .object({
+    scanId: z.string(),
+    at: z.string().nullable(),
+    status: z.string(),
+    actual: z.string(),
+    expected: z.string(),
+    message: z.string(),
+    evidence: z.string().nullable(),
+  })
+  .nullable()
+
+export const AlertChannelView = z.object({
+  id: z.string(),
+  kind: z.enum(ALERT_CHANNEL_KINDS),
+  name: z.string(),
+  enabled: z.boolean(),
+  config: z.record(z.string(), z.unknown()),
+  /** The vault credential holding the channel's secret (never the secret). */
+  credentialId: z.string().nullable(),
+  throttleMinutes: z.number(),
+})
+export type AlertChannelView = z.output<typeof AlertChannelView>
+
+export const DeliveryView = z.object({
+  id: z.number(),
+  channelId: z.string(),
+  targetId: z.string().nullable(),
+  scanId: z.string().nullable(),
+  eventIds: z.array(z.number()),
+  test: z.boolean(),
+  state: z.enum(['pending', 'sent', 'failed']),
+  attempts: z.number(),
+  nextAttemptAt: z.string(),
+  lastError: z.string(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+})
+
+export const AlertView = z.object({
+  id: z.number(),
+  targetId: z.string(),
+  ruleId: z.string(),
+  eventId: z.number(),
+  state: z.enum(['open', 'acknowledged', 'resolved']),
+  openedAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+})
+
+const TargetScope = z.object({ targetId: z.string().min(1).optional() })
 
 const Id = z.object({ id: z.string().min(1, 'id is required') })
 const Empty = z.object({}).strict()
@@ -762,6 +946,72 @@ export const contract = {
   ),
   'rules.remove': channel(Id, z.object({ removed: z.literal(true) })),
   'rules.schema': channel(Empty, z.object({ schema: z.record(z.string(), z.unknown()) })),
+  // ---- Watch, drift and alerts (issue 9) ----
+  'watch.status': channel(Empty, WatchStatus),
+  'watch.schedules.save': channel(ScheduleInput, ScheduleView),
+  'watch.schedules.remove': channel(Id, z.object({ removed: z.literal(true) })),
+  'watch.pause': channel(TargetScope.extend({ scheduleId: z.string().min(1).optional() }), WatchStatus),
+  'watch.resume': channel(TargetScope.extend({ scheduleId: z.string().min(1).optional() }), WatchStatus),
+  'watch.runNow': channel(z.object({ scheduleId: z.string().min(1).optional() }), WatchStatus),
+  'watch.settings': channel(WatchSettingsView, WatchStatus),
+  'drift.events': channel(
+    z.object({
+      targetId: z.string().min(1).optional(),
+      types: z.array(z.enum(DRIFT_TYPES)).default([]),
+      severities: z.array(z.string().max(20)).default([]),
+      from: z.iso
+        .datetime({ offset: true, error: 'From must be a date and time such as 2030-01-31T00:00:00Z' })
+        .optional(),
+      to: z.iso
+        .datetime({ offset: true, error: 'To must be a date and time such as 2030-01-31T23:59:59Z' })
+        .optional(),
+      limit: z.number().int().min(1).max(5000).default(500),
+    }),
+    z.object({ events: z.array(DriftEventView), total: z.number() }),
+  ),
+  'drift.event': channel(
+    z.object({ id: z.number().int().positive('Events are numbered from 1') }),
+    z.object({ event: DriftEventView, before: EvidenceSide, after: EvidenceSide }),
+  ),
+  'drift.timeline': channel(
+    z.object({ targetId: z.string().min(1, 'Choose a target') }),
+    z.object({
+      points: z.array(
+        z.object({
+          scanId: z.string(),
+          at: z.string(),
+          score: z.number().nullable(),
+          events: z.record(z.string(), z.number()),
+        }),
+      ),
+    }),
+  ),
+  'alerts.channels.list': channel(Empty, z.object({ channels: z.array(AlertChannelView) })),
+  'alerts.channels.save': channel(
+    z.object({
+      id: z.string().optional(),
+      kind: z.enum(ALERT_CHANNEL_KINDS, { error: 'Kind must be webhook, slack, github-issue or email' }),
+      name: z.string().trim().min(1, 'Name is required').max(100, 'Name is longer than 100 characters'),
+      enabled: z.boolean().default(true),
+      config: z.record(z.string(), z.unknown()).default({}),
+      /** A secret typed here is sealed in the vault (as an alert-secret credential) and never stored here. */
+      secret: z.string().max(4096).optional(),
+      credentialId: z.string().min(1).nullable().optional(),
+      throttleMinutes: z.number().int().min(0).max(10080).default(0),
+    }),
+    AlertChannelView,
+  ),
+  'alerts.channels.remove': channel(Id, z.object({ removed: z.literal(true) })),
+  'alerts.channels.test': channel(Id, DeliveryView),
+  'alerts.deliveries': channel(
+    z.object({ channelId: z.string().optional() }),
+    z.object({ deliveries: z.array(DeliveryView) }),
+  ),
+  'alerts.list': channel(
+    z.object({ state: z.enum(['open', 'acknowledged', 'resolved']).optional() }),
+    z.object({ alerts: z.array(AlertView) }),
+  ),
+  'alerts.acknowledge': channel(z.object({ id: z.number().int().positive() }), AlertView),
 } as const
 
 export type Contract = typeof contract
@@ -798,6 +1048,18 @@ export const events = {
   'targets.changed': z.object({
     ids: z.array(z.string()),
     reason: z.enum(['created', 'updated', 'removed']),
+  }),
+  'drift.detected': z.object({
+    scanId: z.string(),
+    targetId: z.string(),
+    eventIds: z.array(z.number()),
+    types: z.record(z.string(), z.number()),
+  }),
+  'watch.tick': z.object({
+    active: z.boolean(),
+    paused: z.boolean(),
+    running: z.number(),
+    tray: z.enum(['ok', 'drift', 'scanning', 'vault_locked', 'paused']),
   }),
 } as const
 export type Events = typeof events

@@ -14,6 +14,8 @@ import { PlannedPage } from './pages/Planned'
 import { VaultPage } from './pages/Vault'
 import { VariablesPage } from './pages/Variables'
 import { TargetDetailPage } from './pages/TargetDetail'
+import { WatchPage } from './pages/Watch'
+import { DriftPage } from './pages/Drift'
 
 export function App() {
   const route = useRoute()
@@ -79,7 +81,9 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
     case 'variables':
       return <VariablesPage sha={route.sha} profileId={route.profileId} />
     case 'watch':
+      return <WatchPage />
     case 'drift':
+      return <DriftPage eventId={'eventId' in route ? route.eventId : undefined} />
     case 'reports':
       return <PlannedPage page={route.page} />
     case 'not-found':

@@ -10,6 +10,7 @@ subscribeToEvents()
 void useStore.getState().loadInfo()
 void useStore.getState().loadTargets()
 void useStore.getState().loadLatest()
+void useStore.getState().loadWatch()
 void useStore
   .getState()
   .loadVault()

@@ -9,6 +9,7 @@ import { contentCommand, tailoringCommand } from './content'
 import { scanCommand } from './scan'
 import { remediationCommand } from './remediation'
 import { hostsCommand } from './hosts'
+import { watchCommand } from './watch'
 import { rulesCommand } from './rules'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
@@ -18,6 +19,7 @@ const commands: Command[] = [
   scanCommand,
   remediationCommand,
   hostsCommand,
+  watchCommand,
   vaultCommand,
   contentCommand,
   tailoringCommand,
@@ -86,13 +88,15 @@ export async function main(argv: string[], out: Out): Promise<number> {
   }
   const json = values.json === true
   let core: Core | undefined
+  let code: number = EXIT.error
   try {
     core = createCore({
       face: command.name === 'serve' ? 'serve' : 'cli',
       dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
       logger: jsonLogger((line) => out.stderr(line)),
     })
-    return await command.run({ core, values, positionals: parsed.positionals, json, out })
+    code = await command.run({ core, values, positionals: parsed.positionals, json, out })
+    return code
   } catch (err) {
     if (err instanceof CliError) {
       if (json) out.stdout(JSON.stringify({ error: err.api }, null, 2) + '\n')
@@ -102,6 +106,7 @@ export async function main(argv: string[], out: Out): Promise<number> {
     out.stderr(`driftwatch ${name}: ${(err as Error).message ?? String(err)}\n`)
     return EXIT.error
   } finally {
-    if (command.name !== 'serve') core?.close()
+    // Long-running commands (serve, watch) close the core themselves when they stop.
+    if (code !== EXIT.keepAlive) core?.close()
   }
 }

@@ -8,17 +8,18 @@ import { CliError, EXIT, type Command } from './common'
 
 export const serveCommand: Command = {
   name: 'serve',
-  usage: 'serve [--port N] [--open]',
+  usage: 'serve [--port N] [--open] [--watch]',
   summary: 'open the Driftwatch UI in a browser on 127.0.0.1',
-  help: `Usage: driftwatch serve [--port N] [--open]
+  help: `Usage: driftwatch serve [--port N] [--open] [--watch]
 
 Serves the Driftwatch UI and its API on http://127.0.0.1 only. The printed address carries a
 one-time access token after "#"; anyone without it is refused, and the server answers only to
 127.0.0.1 / localhost (no other host names, no cross-origin calls). Stop it with Ctrl+C.
 
   --port N   port to listen on (default: a free port)
-  --open     open the address in the default browser`,
-  options: { port: { type: 'string' }, open: { type: 'boolean' } },
+  --open     open the address in the default browser
+  --watch    also run the background watch (scheduled scans and alerts), as the desktop app does`,
+  options: { port: { type: 'string' }, open: { type: 'boolean' }, watch: { type: 'boolean' } },
   async run({ core, values, out }) {
     const port = values.port === undefined ? 0 : Number(values.port)
     if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -43,6 +44,7 @@ one-time access token after "#"; anyone without it is refused, and the server an
     out.stdout(`Driftwatch is serving on ${server.url}\n`)
     out.stdout('Open that address (it carries the access token). Press Ctrl+C to stop.\n')
     if (values.open) openInBrowser(server.url)
+    if (values.watch) core.watch.start()
     const stop = () => {
       void server.close().then(() => {
         core.close()

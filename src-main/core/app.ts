@@ -14,6 +14,10 @@ import { contentHandlers } from './content/handlers'
 import { ContentRepo } from './store/content'
 import { ScansRepo } from './store/scans'
 import { scanHandlers } from './scans/handlers'
+import { commitHooks, createWatch, type Watch } from './watch/watch'
+import { WatchRepo } from './store/watch'
+import { AlertsRepo } from './store/alerts'
+import { DriftRepo } from './store/drift'
 import { sshRunnerFor } from './scanners/ssh-oscap/ssh-runner'
 import { oscapScanner } from './scanners/ssh-oscap/oscap-scanner'
 import type { Scanner } from './scanners/scanner'
@@ -57,12 +61,18 @@ export interface CoreOptions {
   unsafeKdfForTests?: { N: number; r: number; p: number }
   /** better_sqlite3.node for the running runtime when it is not Node's (the Electron shell). */
   sqliteNativeBinding?: string
+  /** Scanners tried before the built-in ones (tests use a tiny scripted scanner). */
+  scanners?: Scanner[]
+  /** [0, 1) for the watch's jitter and backoff (tests pass a fixed one). */
+  random?: () => number
 }
 
 export interface Core extends Dispatcher {
   handlers: Handlers
   dataDir: string
   vault: Vault
+  /** The background watch; started by the faces that keep running (desktop, `driftwatch watch`). */
+  watch: Watch
   /** Resolves when no scan is running (tests and the CLI wait on it). */
   idle(): Promise<void>
   /** Subscribe to pushed events; returns the unsubscribe function. */
@@ -115,13 +125,15 @@ export function createCore(opts: CoreOptions): Core {
   })
 
   const content = new ContentRepo(db)
-  const scans = new ScansRepo(db)
+  const watchStores = { watch: new WatchRepo(db), alerts: new AlertsRepo(db), drift: new DriftRepo(db) }
+  const scans = new ScansRepo(db, commitHooks(watchStores))
   const interrupted = scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
   const hostKeys = new HostKeyStore(db, () => clock.now())
   const packs = new RulePacks(new RulePacksRepo(db))
   // The scanners: one per family of target kinds; a new kind is one file and one line here.
   const scanners: Scanner[] = [
+    ...(opts.scanners ?? []),
     oscapScanner({
       content,
       remoteRunner: async (target, signal, trustFingerprint) => {
@@ -139,6 +151,17 @@ export function createCore(opts: CoreOptions): Core {
     }),
   ]
   const scanning = scanHandlers({ ...ctx, scans, scanners })
+  const watch = createWatch({
+    ...ctx,
+    ...watchStores,
+    scans,
+    vault,
+    timers: opts.timers ?? systemTimers,
+    scanning,
+    random: opts.random,
+    redact: (t) => redactor.redact(t),
+    listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
+  })
 
   const vaultRoom = vaultHandlers({ ...ctx, vault })
   const hostDeps = { ...ctx, vault, hostKeys }
@@ -166,6 +189,7 @@ export function createCore(opts: CoreOptions): Core {
     'scans.latest': scanning['scans.latest'],
     'scan.results': scanning['scan.results'],
     'scan.remediation': scanning['scan.remediation'],
+    ...watch.handlers,
   }
   const dispatcher = createDispatcher(handlers, logger)
 
@@ -178,12 +202,14 @@ export function createCore(opts: CoreOptions): Core {
     handlers,
     dataDir,
     vault,
+    watch,
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
     idle: () => scanning.idle(),
     close() {
+      watch.stop()
       for (const c of scanning.running.values()) c.abort()
       listeners.clear()
       vault.close()

@@ -3,15 +3,13 @@
 import {
   app,
   BrowserWindow,
-  Menu,
-  nativeImage,
   net,
+  Notification,
   powerMonitor,
   protocol,
   safeStorage,
   session,
   shell,
-  Tray,
 } from 'electron'
 import { existsSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
@@ -21,6 +19,7 @@ import { jsonLogger } from '../core/ports'
 import { forwardEvents } from './ipc'
 import { bindElectronIpc } from './ipc-main'
 import { isTrustedUrl, lockDown, lockDownSession, setAppOrigin } from './security'
+import { createWatchTray } from './tray'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '../renderer')
@@ -31,7 +30,7 @@ protocol.registerSchemesAsPrivileged([
 ])
 
 let win: BrowserWindow | undefined
-let tray: Tray | undefined
+let closeTray: (() => void) | undefined
 let core: Core | undefined
 
 if (!app.requestSingleInstanceLock()) {
@@ -67,6 +66,15 @@ async function start() {
     face: 'desktop',
     dataDir,
     logger: jsonLogger((line) => process.stdout.write(line)),
+    // Drift shows as a desktop notification; clicking it opens the window on that event.
+    notifier: {
+      notify(n) {
+        if (!Notification.isSupported()) return
+        const note = new Notification({ title: n.title, body: n.body })
+        note.on('click', () => void showWindow(undefined, n.link))
+        note.show()
+      },
+    },
     sqliteNativeBinding: existsSync(electronBinding) ? electronBinding : undefined,
     keychain: {
       backend: () => (process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os'),
@@ -86,15 +94,25 @@ async function start() {
   await core.vault.unlockRemembered()
   bindElectronIpc(core)
   forwardEvents(core, () => win?.webContents)
-  createTray()
+  closeTray = createWatchTray({
+    core,
+    resourcesDir: join(here, '../../resources'),
+    showWindow: (link) => void showWindow(undefined, link),
+    quit: () => app.quit(),
+  })
+  // The desktop app is where the watch lives: scheduled scans keep running with the window closed.
+  core.watch.start()
   await showWindow(devUrl)
 }
 
-async function showWindow(devUrl?: string) {
+async function showWindow(devUrl?: string, link?: string) {
+  // Links come from the core (e.g. "#/drift/12"); only hash routes of our own page are followed.
+  const hash = link && /^#\/[A-Za-z0-9/_-]*$/.test(link) ? link : ''
   if (win && !win.isDestroyed()) {
     if (win.isMinimized()) win.restore()
     win.show()
     win.focus()
+    if (hash) void win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(hash)}`)
     return
   }
   win = new BrowserWindow({
@@ -115,31 +133,16 @@ async function showWindow(devUrl?: string) {
     },
   })
   win.once('ready-to-show', () => win?.show())
-  await win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`)
-}
-
-function createTray() {
-  const icon = nativeImage.createFromPath(join(here, '../../resources/tray.png'))
-  tray = new Tray(icon)
-  tray.setToolTip('Driftwatch')
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Open Driftwatch', click: () => void showWindow() },
-      { type: 'separator' },
-      { label: 'Quit', click: () => app.quit() },
-    ]),
-  )
-  tray.on('click', () => void showWindow())
+  await win.loadURL((devUrl ?? `${APP_ORIGIN}/index.html`) + hash)
 }
 
 function openExternalIfHttps(url: string) {
   if (/^https:\/\//.test(url) && !isTrustedUrl(url)) void shell.openExternal(url)
 }
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
+// Closing the window keeps Driftwatch watching in the tray; "Quit Driftwatch" in its menu ends it.
+app.on('window-all-closed', () => undefined)
 app.on('will-quit', () => {
-  tray?.destroy()
+  closeTray?.()
   core?.close()
 })

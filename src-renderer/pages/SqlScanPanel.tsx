@@ -11,6 +11,7 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: 'post
   const toast = useStore((s) => s.toast)
   const [packs, setPacks] = useState<RulePackSummary[]>([])
   const [packId, setPackId] = useState('')
+  const [editing, setEditing] = useState(false)
   const load = useCallback(
     () =>
       api.invoke('rules.list', { kind }).then(
@@ -121,6 +122,11 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: 'post
         Export pack
       </button>
       {chosen && chosen.variables.length > 0 && (
+        <button type="button" className="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+          Variables…
+        </button>
+      )}
+      {chosen && chosen.variables.length > 0 && !editing && (
         <span
           className="muted small clip"
           title={chosen.variables.map((v) => `${v.name} = ${v.value}`).join('\n')}
@@ -128,6 +134,91 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: 'post
           {chosen.variables.map((v) => `${v.name} = ${v.value}`).join(' · ')}
         </span>
       )}
+      {chosen && editing && (
+        <VariablesEditor
+          key={chosen.id}
+          pack={chosen}
+          onSaved={(id) => {
+            setEditing(false)
+            void load().then(() => setPackId(id))
+          }}
+        />
+      )}
     </section>
+  )
+}
+
+/**
+ * The pack's thresholds, editable like XCCDF Values: saved as a custom pack that extends the chosen one and
+ * sets its values (a rule pack's counterpart of a tailoring), so the choice is named, exportable and reviewable.
+ */
+function VariablesEditor({ pack, onSaved }: { pack: RulePackSummary; onSaved(id: string): void }) {
+  const toast = useStore((s) => s.toast)
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(pack.variables.map((v) => [v.name, String(v.value)])),
+  )
+  // A built-in pack is tailored into a new custom pack; a custom pack's values are edited in place.
+  const [id, setId] = useState(pack.builtIn ? `${pack.id}-tailored` : pack.id)
+  const save = async () => {
+    const changed: Record<string, number | string> = {}
+    for (const v of pack.variables) {
+      const raw = values[v.name] ?? ''
+      if (raw === String(v.value)) continue
+      if (v.type === 'number' && (raw.trim() === '' || !Number.isFinite(Number(raw)))) {
+        toast('error', `${v.title}: enter a number`)
+        return
+      }
+      changed[v.name] = v.type === 'number' ? Number(raw) : raw
+    }
+    try {
+      // JSON is YAML: the importer checks it like any custom pack (types, bounds, the pack it extends).
+      let doc: Record<string, unknown> = {
+        id,
+        title: `${pack.title} (tailored)`,
+        kind: pack.kind,
+        extends: pack.id,
+        values: changed,
+      }
+      if (!pack.builtIn && id === pack.id) {
+        const current = JSON.parse((await api.invoke('rules.export', { id, format: 'json' })).text) as {
+          values?: Record<string, number | string>
+        }
+        doc = { ...current, values: { ...current.values, ...changed } }
+      }
+      const saved = await api.invoke('rules.import', { text: JSON.stringify(doc), replace: true })
+      toast('info', `Saved ${saved.id}: ${Object.keys(changed).length} values changed`)
+      onSaved(saved.id)
+    } catch (err) {
+      toast('error', (err as Error).message)
+    }
+  }
+  return (
+    <form
+      className="variables-editor"
+      aria-label="Rule pack variables"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void save()
+      }}
+    >
+      {pack.variables.map((v) => (
+        <label key={v.name} className="small">
+          {v.title}
+          <input
+            aria-label={v.name}
+            type={v.type === 'number' ? 'number' : 'text'}
+            value={values[v.name] ?? ''}
+            onChange={(e) => setValues({ ...values, [v.name]: e.target.value })}
+          />
+        </label>
+      ))}
+      <label className="small">
+        Save as pack
+        <input aria-label="Tailored pack id" value={id} onChange={(e) => setId(e.target.value)} />
+      </label>
+      <button type="submit" className="button primary">
+        Save
+      </button>
+    </form>
   )
 }

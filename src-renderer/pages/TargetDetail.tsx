@@ -67,6 +67,8 @@ export function TargetDetailPage({ id }: { id: string }) {
       />
     )
   const counts = shown ? Object.entries(shown.scan.counts).map(([status, n]) => ({ status, n })) : []
+  // A newer scan replaces the results: the open rule shows its new result, or closes if the rule is gone.
+  const open = selected ? (shown?.results.find((r) => r.ruleId === selected.ruleId) ?? null) : null
   const last = history[0]
 
   return (
@@ -140,12 +142,12 @@ export function TargetDetailPage({ id }: { id: string }) {
             </div>
           </section>
           <div className="results-layout">
-            <ResultsTable results={shown.results} selected={selected?.ruleId} onSelect={setSelected} />
-            {selected && (
+            <ResultsTable results={shown.results} selected={open?.ruleId} onSelect={setSelected} />
+            {open && (
               <RuleDetailPanel
                 sha256={shown.scan.contentSha256}
                 packId={shown.scan.contentSha256 ? '' : shown.scan.profileId}
-                result={selected}
+                result={open}
                 onClose={() => setSelected(null)}
               />
             )}

@@ -321,6 +321,7 @@ const SECRET_FIELDS: Record<
     { name: 'passphrase', label: 'Key passphrase', optional: true },
   ],
   'github-token': [{ name: 'token', label: 'Token' }],
+  'alert-secret': [{ name: 'secret', label: 'Secret (webhook key, Slack URL or SMTP password)' }],
 }
 
 function CredentialForm({ editing, onDone }: { editing: NonNullable<Editing>; onDone(): void }) {

@@ -22,7 +22,12 @@ export function subscribeToEvents(): () => void {
     // Credentials name the targets that use them, so both lists refresh together.
     api.on('credentials.changed', () => void s().loadCredentials()),
     api.on('scan.progress', (e) => s().onProgress(e)),
-    api.on('scan.finished', (e) => s().onFinished(e)),
+    api.on('scan.finished', (e) => {
+      s().onFinished(e)
+      void s().loadWatch()
+    }),
+    api.on('watch.tick', () => void s().loadWatch()),
+    api.on('drift.detected', () => s().onDrift()),
   ]
   return () => offs.forEach((off) => off())
 }

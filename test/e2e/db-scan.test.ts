@@ -3,6 +3,8 @@
 // the one failing rule (pgaudit) to see what was found, what was expected and how to fix it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium, ROOT, serve, shot, type Served } from './support'
@@ -60,7 +62,7 @@ describe('scanning a PostgreSQL target from the UI', () => {
       .poll(() => page.getByText('Choose a rule pack above and start a scan.').isVisible())
       .toBe(true)
     const pack = page.getByRole('combobox', { name: 'Rule pack' })
-    expect(await pack.inputValue()).toBe('postgres-cis')
+    await expect.poll(() => pack.inputValue()).toBe('postgres-cis')
     expect(await pack.locator('option:checked').innerText()).toMatch(
       /^PostgreSQL — CIS-style baseline \(\d+ rules\)$/,
     )
@@ -85,4 +87,79 @@ describe('scanning a PostgreSQL target from the UI', () => {
     expect(text).toContain('CIS PostgreSQL 15 3.2')
     await page.screenshot({ path: shot('db-scan-03-failed-rule') })
   })
+
+  it('imports a custom pack from a file, refusing one that writes, and scans with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-e2e-pack-'))
+    try {
+      const writer = join(dir, 'writer.yaml')
+      writeFileSync(
+        writer,
+        'id: writer\ntitle: Writer\nkind: postgres\nrules:\n  - id: w\n    title: W\n    query: DELETE FROM t\n    assert: { type: rowCount, value: 0 }\n',
+      )
+      const input = page.getByLabel('Import a rule pack')
+      await input.setInputFiles(writer)
+      await expect
+        .poll(() => page.locator('.toast').last().innerText())
+        .toMatch(/Rule "w" \(rules\.0\.query\): Only SELECT, WITH, SHOW or VALUES queries are allowed/)
+      const acme = join(dir, 'acme.yaml')
+      writeFileSync(
+        acme,
+        [
+          'id: acme-pg',
+          'title: ACME policy',
+          'kind: postgres',
+          'extends: postgres-cis',
+          'rules:',
+          '  - id: pg-pgaudit-loaded',
+          '    title: Audit logging is ours to decide',
+          "    query: SELECT 'n/a' AS value",
+          '    assert: { type: equals, value: n/a }',
+          '',
+        ].join('\n'),
+      )
+      await input.setInputFiles(acme)
+      const pack = page.getByRole('combobox', { name: 'Rule pack' })
+      await expect.poll(() => pack.inputValue()).toBe('acme-pg')
+      expect(await pack.locator('option:checked').innerText()).toMatch(/^ACME policy \(\d+ rules, custom\)$/)
+      await page.getByRole('button', { name: 'Scan now' }).click()
+      await expect.poll(() => page.locator('.score-large').innerText(), { timeout: 30_000 }).toBe('100%')
+      // The rule that was open now shows the custom pack's result for it.
+      const panel = page.getByRole('complementary', { name: 'Rule detail' })
+      await expect.poll(() => panel.innerText()).toMatch(/^×\s+Audit logging is ours to decide\s+pass/)
+      await page.getByRole('combobox', { name: 'Status' }).selectOption('')
+      await page.screenshot({ path: shot('db-scan-04-custom-pack') })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
+  it('tailors a variable of the built-in pack into a custom pack that tightens a rule', async () => {
+    const pack = page.getByRole('combobox', { name: 'Rule pack' })
+    await pack.selectOption('postgres-cis')
+    await page.getByRole('button', { name: 'Variables…' }).click()
+    const form = page.getByRole('form', { name: 'Rule pack variables' })
+    await form.getByLabel('max_authentication_timeout_seconds').fill('30')
+    await page.screenshot({ path: shot('db-scan-05-variables') })
+    await form.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => pack.inputValue()).toBe('postgres-cis-tailored')
+    expect(await page.locator('.scan-panel').innerText()).toContain('max_authentication_timeout_seconds = 30')
+    await page.getByRole('button', { name: 'Scan now' }).click()
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('fail')
+    await expect
+      .poll(() => page.getByText(/ of \d+ rules$/).innerText(), { timeout: 30_000 })
+      .toMatch(/^2 of /)
+    await page.getByRole('row', { name: /Unfinished logins are cut off quickly/ }).click()
+    const panel = page.getByRole('complementary', { name: 'Rule detail' })
+    await expect.poll(() => panel.innerText()).toContain('Found 60, expected <= 30')
+
+    // The tailored pack exports as YAML that names what it extends and the value it sets.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export pack' }).click(),
+    ])
+    expect(download.suggestedFilename()).toBe('postgres-cis-tailored.yaml')
+    const yaml = readFileSync((await download.path())!, 'utf8')
+    expect(yaml).toContain('extends: postgres-cis\n')
+    expect(yaml).toContain('max_authentication_timeout_seconds: 30\n')
+  }, 60_000)
 })

@@ -239,6 +239,41 @@ describe('failures a person can act on', () => {
     expect(r.get('after-slow')).toMatchObject({ status: 'pass', actual: 'YES' })
   })
 
+  it('a scan can be cancelled while a query runs', async () => {
+    await importPack({
+      id: 'sleepy-maria',
+      title: 'Sleepy',
+      kind: 'mysql',
+      rules: [
+        {
+          id: 'sleep',
+          title: 'Sleeps',
+          query: 'SELECT SLEEP(20) AS value',
+          timeoutSeconds: 30,
+          assert: { type: 'equals', value: 0 },
+        },
+      ],
+    })
+    const running = new Promise<void>((resolve) => {
+      const off = core.subscribe((name, p) => {
+        if (name !== 'scan.progress' || (p as { status?: string }).status !== 'running') return
+        off()
+        resolve()
+      })
+    })
+    const { scanId } = await call(core, 'scan.start', { targetId: hardTarget.id, profileId: 'sleepy-maria' })
+    await running
+    const t0 = Date.now()
+    await call(core, 'scan.cancel', { scanId })
+    await core.idle()
+    expect((await call(core, 'scan.results', { scanId })).scan).toMatchObject({
+      state: 'cancelled',
+      error: 'The scan was cancelled',
+    })
+    // Cancelling does not wait for the 20 s query.
+    expect(Date.now() - t0).toBeLessThan(10_000)
+  })
+
   it('a wrong password fails the scan saying so', async () => {
     const r = await scan((await targetFor(stock, { password: 'wrong-Password-77' })).id)
     expect(r.scan).toMatchObject({

@@ -259,6 +259,22 @@ describe('failures a person can act on', () => {
     expect(byId(r).get('after-slow')).toMatchObject({ status: 'pass', actual: 'on' })
   })
 
+  it('refuses a rule pack for the other kind, or one that is not installed, before scanning', async () => {
+    expect(await callError(core, 'scan.start', { targetId: stockTarget.id, profileId: 'mysql-cis' })).toEqual(
+      {
+        code: 'validation',
+        message: 'The rule pack mysql-cis is for mysql targets, not postgres',
+        issues: [{ path: 'profileId', message: 'A mysql pack' }],
+      },
+    )
+    expect(
+      await callError(core, 'scan.start', { targetId: stockTarget.id, profileId: 'nope' }),
+    ).toMatchObject({
+      code: 'not_found',
+      message: 'No rule pack "nope"',
+    })
+  })
+
   it('a scan can be cancelled while a query runs', async () => {
     await importPack({
       id: 'sleepy-pg',
@@ -515,6 +531,12 @@ describe('failures a person can act on', () => {
         expect(err, sql).toBeInstanceOf(QueryError)
         expect((err as QueryError).kind, sql).toBe('read-only')
       }
+      // A rule's text is one statement: the extended protocol refuses a script outright.
+      const script = await session.query('SELECT 1; DELETE FROM public.dw_probe', 5000).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect((script as QueryError).message).toBe('cannot insert multiple commands into a prepared statement')
       // And the session is still usable after the refusals.
       expect(await session.query('SELECT 1 AS one', 5000)).toEqual([{ one: 1 }])
     } finally {
@@ -575,5 +597,13 @@ describe('the command line', () => {
     expect(
       (JSON.parse(one.stdout) as { scan: { counts: Record<string, number> } }[])[0]?.scan.counts,
     ).toEqual({ pass: 3 })
+
+    const builtIn = await cli(['rules', 'remove', 'postgres-cis'])
+    expect([builtIn.code, builtIn.stderr]).toEqual([
+      1,
+      'driftwatch rules: postgres-cis is built in and cannot be removed\n',
+    ])
+    expect((await cli(['rules', 'remove', 'my-copy'])).stdout).toBe('Removed my-copy\n')
+    expect((await cli(['rules', 'list', '--json'])).stdout).not.toContain('my-copy')
   }, 120_000)
 })

@@ -90,6 +90,23 @@ describe('per-channel request and response types', () => {
       | 'rules.export'
       | 'rules.remove'
       | 'rules.schema'
+      | 'watch.status'
+      | 'watch.schedules.save'
+      | 'watch.schedules.remove'
+      | 'watch.pause'
+      | 'watch.resume'
+      | 'watch.runNow'
+      | 'watch.settings'
+      | 'drift.events'
+      | 'drift.event'
+      | 'drift.timeline'
+      | 'alerts.channels.list'
+      | 'alerts.channels.save'
+      | 'alerts.channels.remove'
+      | 'alerts.channels.test'
+      | 'alerts.deliveries'
+      | 'alerts.list'
+      | 'alerts.acknowledge'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<

@@ -113,9 +113,15 @@ const FORBIDDEN_PREFIXES = ['pg_advisory', 'pg_try_advisory', 'dblink', 'lo_', '
 /** Returns why a query may not run, or null when it is a single read-only SELECT (or SHOW / WITH … SELECT). */
 export function selectOnlyProblem(sql: string): string | null {
   if (sql.length > 20_000) return 'The query is longer than 20,000 characters'
+  // MySQL strings take backslash escapes, PostgreSQL's standard strings do not: 'a\' ends differently in
+  // each. A query must be harmless read either way, so no quote trick hides a statement from one reading.
+  return problemIn(sql, true) ?? problemIn(sql, false)
+}
+
+function problemIn(sql: string, backslashEscapes: boolean): string | null {
   let code: string
   try {
-    code = stripLiterals(sql)
+    code = stripLiterals(sql, backslashEscapes)
   } catch (err) {
     return (err as Error).message
   }
@@ -146,7 +152,7 @@ export function selectOnlyProblem(sql: string): string | null {
  * Removes comments, string literals and quoted identifiers (keeping a blank in their place) so that only SQL
  * words remain. MySQL's executable comments (/*! … *\/) run their content, so they are refused, not removed.
  */
-function stripLiterals(sql: string): string {
+function stripLiterals(sql: string, backslashEscapes: boolean): string {
   let out = ''
   let i = 0
   const n = sql.length
@@ -167,12 +173,10 @@ function stripLiterals(sql: string): string {
       i = end + 2
       out += ' '
     } else if (c === "'" || c === '"' || c === '`') {
-      // Backslash escapes (MySQL, PostgreSQL E'') are honoured: reading too far is safe, the
-      // server-side read-only transaction still stands behind this check.
       let j = i + 1
       for (;;) {
         if (j >= n) throw new Error(`A ${c} quote is not closed`)
-        if (sql[j] === '\\' && c === "'") j += 2
+        if (backslashEscapes && sql[j] === '\\' && c !== '`') j += 2
         else if (sql[j] === c && sql[j + 1] === c) j += 2
         else if (sql[j] === c) break
         else j++

@@ -6,7 +6,7 @@ import type { CoreContext } from '../context'
 import type { ScanRow, ScansRepo } from '../store/scans'
 import { AppError, notFound } from '../errors'
 import { scannerFor, type ScanContext, type ScanPlan, type Scanner } from '../scanners/scanner'
-import type { ScanView, Target } from '../../../src-preload/contract'
+import type { ParsedReq, ScanView, Target } from '../../../src-preload/contract'
 import { parseArf } from '../scap/arf'
 import { generateFix, RemediationError } from '../scanners/ssh-oscap/remediation'
 
@@ -38,9 +38,14 @@ const view = (s: ScanRow): ScanView => ({
   info: s.info,
 })
 
-export function scanHandlers(
-  deps: ScanDeps,
-): ScanHandlers & { running: Map<string, AbortController>; idle(): Promise<void> } {
+export function scanHandlers(deps: ScanDeps): ScanHandlers & {
+  running: Map<string, AbortController>
+  idle(): Promise<void>
+  /** scan.start with a trigger: the UI's path is 'manual', the watch's scheduler passes 'watch'. */
+  start(req: ParsedReq<'scan.start'>, opts?: { trigger?: 'manual' | 'watch' }): { scanId: string }
+  /** Whether a scan of the target is running now. */
+  scanning(targetId: string): boolean
+} {
   const { repos, scans, clock, emit, logger } = deps
   const running = new Map<string, AbortController>()
   const byTarget = new Map<string, string>()
@@ -62,6 +67,11 @@ export function scanHandlers(
       const outcome = await scanner.scan(target, plan, ctx)
       if (controller.signal.aborted) throw new Error('The scan was cancelled')
       const done = scans.commit(scanId, outcome, clock.now().toISOString())
+      if (done.drift.length > 0) {
+        const types: Record<string, number> = {}
+        for (const e of done.drift) types[e.type] = (types[e.type] ?? 0) + 1
+        emit('drift.detected', { scanId, targetId: target.id, eventIds: done.drift.map((e) => e.id), types })
+      }
       emit('scan.finished', { scanId, targetId: target.id, state: 'done', score: done.score, error: '' })
     } catch (err) {
       const cancelled = controller.signal.aborted
@@ -81,38 +91,43 @@ export function scanHandlers(
     }
   }
 
+  function start(req: ParsedReq<'scan.start'>, opts: { trigger?: 'manual' | 'watch' } = {}) {
+    const target = repos.targets.get(req.targetId)
+    if (!target) throw notFound('Target')
+    if (byTarget.has(target.id)) throw new AppError('conflict', `${target.name} is already being scanned`)
+    const scanner = scannerFor(deps.scanners, target.kind)
+    if (!scanner) throw new AppError('unavailable', `Scanning ${target.kind} targets is not available yet`)
+    const plan = scanner.plan(target, req)
+    const scanId = randomUUID()
+    scans.begin({
+      id: scanId,
+      targetId: target.id,
+      trigger: opts.trigger ?? 'manual',
+      profileId: plan.profileId,
+      tailoringId: plan.tailoringId,
+      startedAt: clock.now().toISOString(),
+    })
+    const controller = new AbortController()
+    running.set(scanId, controller)
+    byTarget.set(target.id, scanId)
+    // A scan outliving its core (closed mid-scan) cannot record its end; that is logged, never thrown.
+    const p = execute(scanId, target, scanner, plan, controller).catch((err: unknown) =>
+      logger.log('error', 'scan could not be recorded', { scanId, error: String(err) }),
+    )
+    inFlight.add(p)
+    void p.finally(() => inFlight.delete(p))
+    return { scanId }
+  }
+
   return {
     running,
+    start,
+    scanning: (targetId) => byTarget.has(targetId),
     async idle() {
-      await Promise.all([...inFlight])
+      // Scans started while waiting (the watch starts the next as one ends) are waited for too.
+      while (inFlight.size > 0) await Promise.all([...inFlight])
     },
-    'scan.start': (req) => {
-      const target = repos.targets.get(req.targetId)
-      if (!target) throw notFound('Target')
-      if (byTarget.has(target.id)) throw new AppError('conflict', `${target.name} is already being scanned`)
-      const scanner = scannerFor(deps.scanners, target.kind)
-      if (!scanner) throw new AppError('unavailable', `Scanning ${target.kind} targets is not available yet`)
-      const plan = scanner.plan(target, req)
-      const scanId = randomUUID()
-      scans.begin({
-        id: scanId,
-        targetId: target.id,
-        trigger: 'manual',
-        profileId: plan.profileId,
-        tailoringId: plan.tailoringId,
-        startedAt: clock.now().toISOString(),
-      })
-      const controller = new AbortController()
-      running.set(scanId, controller)
-      byTarget.set(target.id, scanId)
-      // A scan outliving its core (closed mid-scan) cannot record its end; that is logged, never thrown.
-      const p = execute(scanId, target, scanner, plan, controller).catch((err: unknown) =>
-        logger.log('error', 'scan could not be recorded', { scanId, error: String(err) }),
-      )
-      inFlight.add(p)
-      void p.finally(() => inFlight.delete(p))
-      return { scanId }
-    },
+    'scan.start': (req) => start(req),
     'scan.cancel': ({ scanId }) => {
       const c = running.get(scanId)
       c?.abort()

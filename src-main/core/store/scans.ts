@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import type { Db } from './db'
 import type { RuleResult, ScanOutcome } from '../scanners/scanner'
+import { computeDrift, DEFAULT_THRESHOLDS, type Previous, type Thresholds } from '../watch/drift'
+import { insertDriftEvents, type DriftEventRow } from './drift'
 
 export type ScanState = 'running' | 'done' | 'failed' | 'interrupted' | 'cancelled'
 
@@ -60,8 +62,18 @@ export function scoreOf(results: RuleResult[]): number | null {
   return pass + fail === 0 ? null : Math.round((pass / (pass + fail)) * 1000) / 10
 }
 
+/** What the watch adds to a scan's commit: the drift thresholds, and alerts opened in the same transaction. */
+export interface CommitHooks {
+  thresholds?(): Thresholds
+  /** Runs inside the commit transaction with the drift just recorded; a throw rolls the whole scan back. */
+  onDrift?(scan: ScanRow, events: DriftEventRow[], at: string): void
+}
+
 export class ScansRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly hooks: CommitHooks = {},
+  ) {}
 
   begin(row: Pick<ScanRow, 'id' | 'targetId' | 'trigger' | 'profileId' | 'tailoringId' | 'startedAt'>): void {
     this.db
@@ -72,12 +84,28 @@ export class ScansRepo {
       .run(row.id, row.targetId, row.trigger, row.profileId, row.tailoringId, row.startedAt)
   }
 
-  commit(id: string, outcome: ScanOutcome, at: string): ScanRow {
+  commit(id: string, outcome: ScanOutcome, at: string): ScanRow & { drift: DriftEventRow[] } {
     const scan = this.get(id)
     if (!scan) throw new Error(`scan ${id} vanished`)
     const counts: Record<string, number> = {}
     for (const r of outcome.results) counts[r.status] = (counts[r.status] ?? 0) + 1
+    const score = scoreOf(outcome.results)
+    let drift: DriftEventRow[] = []
     this.db.transaction(() => {
+      // Drift is measured against the current status as it stood before this scan, in the same transaction,
+      // so a crash either keeps the scan with its drift or neither.
+      const previous = new Map<string, Previous>()
+      for (const p of this.db
+        .prepare('SELECT rule_id, status, actual FROM current_status WHERE target_id = ?')
+        .iterate(scan.targetId) as Iterable<{ rule_id: string; status: string; actual: string }>)
+        previous.set(p.rule_id, { status: p.status, actual: p.actual })
+      const prev = this.db
+        .prepare(
+          `SELECT id, score FROM scans WHERE target_id = ? AND state = 'done' AND id <> ?
+           ORDER BY started_at DESC, rowid DESC LIMIT 1`,
+        )
+        .get(scan.targetId, id) as { id: string; score: number | null } | undefined
+
       let evidenceSha: string | null = null
       for (const e of outcome.evidence) {
         const sha = createHash('sha256').update(e.bytes).digest('hex')
@@ -118,16 +146,21 @@ export class ScansRepo {
         .prepare(
           `UPDATE scans SET state = 'done', finished_at = ?, score = ?, counts = ?, evidence = ?, info = ? WHERE id = ?`,
         )
-        .run(
-          at,
-          scoreOf(outcome.results),
-          JSON.stringify(counts),
-          evidenceSha,
-          JSON.stringify(outcome.info),
-          id,
-        )
+        .run(at, score, JSON.stringify(counts), evidenceSha, JSON.stringify(outcome.info), id)
+      const findings = computeDrift(
+        previous,
+        outcome.results,
+        { from: prev?.score ?? null, to: score },
+        this.hooks.thresholds?.() ?? DEFAULT_THRESHOLDS,
+      )
+      drift = insertDriftEvents(
+        this.db,
+        { targetId: scan.targetId, scanId: id, prevScanId: prev?.id ?? null, at },
+        findings,
+      )
+      this.hooks.onDrift?.(this.get(id)!, drift, at)
     })()
-    return this.get(id)!
+    return { ...this.get(id)!, drift }
   }
 
   finish(id: string, state: 'failed' | 'cancelled', error: string, at: string): void {

@@ -45,6 +45,7 @@ export const secretSchemas = {
     passphrase: optional('passphrase'),
   }),
   'github-token': z.strictObject({ token }),
+  'alert-secret': z.strictObject({ secret: required('secret', 4096) }),
 } as const satisfies Record<CredentialKind, z.ZodType>
 
 /** Non-secret facts stored in plain text beside the ciphertext; `fingerprint` is computed, never taken. */

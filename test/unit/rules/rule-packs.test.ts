@@ -113,6 +113,7 @@ describe('the SELECT-only guard', () => {
     'SELECT $$ INSERT $$ AS dollar_quoted',
     'SELECT pg_sleep(2)',
     'SELECT r.start, x.set FROM t r, u x',
+    "SELECT current_setting('shared_preload_libraries') ~ '(^|,)\\s*pgaudit' AS value",
   ])('allows %s', (q) => expect(selectOnlyProblem(q)).toBeNull())
 
   it.each([
@@ -130,6 +131,12 @@ describe('the SELECT-only guard', () => {
     ["SELECT query_to_xml('DELETE FROM t', true, true, '')", /query_to_xml\(\) is not allowed/],
     ["SELECT 'unterminated", /quote is not closed/],
     ['SELECT GET_LOCK("x", 10)', /get_lock\(\) is not allowed/],
+    // PostgreSQL reads '\' as a whole string (the DELETE runs); MySQL reads one string to the last quote.
+    ["SELECT '\\' ; DELETE FROM t; --'", /Only one statement/],
+    [
+      "SELECT 'it\\'s' AS mysql_escape, '; DROP TABLE t; --' AS pg_reading",
+      /DROP is not allowed|Only one statement/,
+    ],
   ])('refuses %s', (q, why) => expect(selectOnlyProblem(q)).toMatch(why))
 })
 

@@ -164,6 +164,36 @@ const seeds: Record<number, Seed> = {
       expect(db.prepare('SELECT repo FROM github_repo_state').get()).toEqual({ repo: 'acme/api' })
     },
   },
+  8: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO scans (id, target_id, trigger, state, started_at, finished_at, score)
+         VALUES ('scan-7', 'seed-ssh', 'watch', 'done', 't', 't', 80)`,
+      ).run()
+      db.prepare(
+        `INSERT INTO schedules (id, target_id, kind, interval_minutes, created_at, updated_at)
+         VALUES ('sch-1', 'seed-ssh', 'interval', 60, 't', 't')`,
+      ).run()
+      db.prepare(
+        `INSERT INTO drift_events (target_id, scan_id, rule_id, type, severity, from_status, to_status, at)
+         VALUES ('seed-ssh', 'scan-7', 'rule-a', 'regression', 'high', 'pass', 'fail', 't')`,
+      ).run()
+      db.prepare(
+        `INSERT INTO credentials (id, kind, name, meta, ciphertext, created_at, updated_at)
+         VALUES ('cred-hook', 'alert-secret', 'Alert: hook', '{}', x'02', 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT interval_minutes FROM schedules').get()).toEqual({ interval_minutes: 60 })
+      expect(db.prepare('SELECT type, to_status FROM drift_events').get()).toEqual({
+        type: 'regression',
+        to_status: 'fail',
+      })
+      expect(db.prepare("SELECT kind FROM credentials WHERE id = 'cred-hook'").get()).toEqual({
+        kind: 'alert-secret',
+      })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>

@@ -356,14 +356,29 @@ export const mysqlCis: RulePackInput = {
     {
       id: 'my-password-check-plugin',
       title: 'A password strength plugin is active',
-      description: 'simple_password_check or cracklib_password_check (MariaDB), validate_password (MySQL).',
+      description: 'simple_password_check or cracklib_password_check is active (MariaDB).',
+      rationale: 'Without one, accounts may be given trivially guessable passwords.',
+      severity: 'medium',
+      remediation: "INSTALL SONAME 'simple_password_check' (or cracklib_password_check).",
+      references: cis('7.5'),
+      applies: { flavours: ['mariadb'] },
+      query:
+        "SELECT PLUGIN_NAME AS value FROM information_schema.PLUGINS WHERE PLUGIN_STATUS = 'ACTIVE' AND PLUGIN_NAME IN ('simple_password_check', 'cracklib_password_check')",
+      assert: { type: 'rowCount', op: '>=', value: 1 },
+    },
+    {
+      id: 'my-password-check-component',
+      title: 'A password strength check is active',
+      description:
+        'The validate_password component (or the older plugin) is loaded: its variables exist (MySQL).',
       rationale: 'Without one, accounts may be given trivially guessable passwords.',
       severity: 'medium',
       remediation:
-        "INSTALL SONAME 'simple_password_check' (MariaDB) or INSTALL COMPONENT 'file://component_validate_password' (MySQL).",
+        "INSTALL COMPONENT 'file://component_validate_password' and set validate_password.policy = STRONG.",
       references: cis('7.5'),
+      applies: { flavours: ['mysql'] },
       query:
-        "SELECT PLUGIN_NAME AS value FROM information_schema.PLUGINS WHERE PLUGIN_STATUS = 'ACTIVE' AND PLUGIN_NAME IN ('simple_password_check', 'cracklib_password_check', 'validate_password')",
+        "SELECT VARIABLE_NAME AS value FROM performance_schema.global_variables WHERE VARIABLE_NAME LIKE 'validate\\_password%'",
       assert: { type: 'rowCount', op: '>=', value: 1 },
     },
     {

@@ -397,6 +397,8 @@ export const postgresCis: RulePackInput = {
       severity: 'high',
       remediation: ALTER('ssl_min_protocol_version', "'TLSv1.2'"),
       references: cis('6.8'),
+      // The setting exists from PostgreSQL 12; older servers take ssl_ciphers and OpenSSL's defaults.
+      applies: { minVersion: '12' },
       query: setting('ssl_min_protocol_version'),
       assert: { type: 'oneOf', values: ['TLSv1.2', 'TLSv1.3'] },
     },

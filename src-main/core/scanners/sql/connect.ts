@@ -120,8 +120,14 @@ const firstLine = (s: string) => s.split('\n')[0]?.slice(0, 300) ?? ''
 
 export interface SqlSession {
   version: string
-  query(sql: string): Promise<Record<string, unknown>[]>
+  /**
+   * `single`: the text must be exactly one statement (PostgreSQL's extended protocol refuses several;
+   * mysql2 never sends several, multipleStatements being off).
+   */
+  query(sql: string, opts?: { single?: boolean }): Promise<Record<string, unknown>[]>
   close(): Promise<void>
+  /** Drops the connection at once, even mid-query (cancel); the server ends the session when it notices. */
+  destroy(): void
 }
 
 export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSession> {
@@ -144,8 +150,12 @@ export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSessi
       const version = String((await client.query('SHOW server_version')).rows[0]?.server_version ?? '')
       return {
         version: `PostgreSQL ${version}`,
-        query: async (sql) => (await client.query(sql)).rows as Record<string, unknown>[],
+        query: async (sql, opts) =>
+          (await client.query(opts?.single ? ({ text: sql, queryMode: 'extended' } as pg.QueryConfig) : sql))
+            .rows as Record<string, unknown>[],
         close: () => client.end(),
+        // pg's end() does not wait for a running query.
+        destroy: () => void client.end().catch(() => undefined),
       }
     }
     const conn = await mysql.createConnection({
@@ -164,6 +174,8 @@ export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSessi
       version: /mariadb/i.test(v) ? `MariaDB ${v.replace(/-MariaDB.*/i, '')}` : `MySQL ${v}`,
       query: async (sql) => (await conn.query(sql))[0] as Record<string, unknown>[],
       close: () => conn.end(),
+      // mysql2's end() would wait for the running query; destroy() closes the socket now.
+      destroy: () => conn.destroy(),
     }
   } catch (err) {
     throw explain(t, err)

@@ -32,6 +32,7 @@ export async function openMysqlReadOnly(
 ): Promise<ReadOnlySession> {
   const s = await openSql(t, secret)
   let lost = false
+  let closing: Promise<void> | undefined
   try {
     const mariadb = s.version.startsWith('MariaDB')
     const versionNumber = /\d+(\.\d+)*/.exec(s.version)?.[0] ?? '0'
@@ -75,9 +76,14 @@ export async function openMysqlReadOnly(
           throw f
         }
       },
-      async close() {
-        await s.query('ROLLBACK').catch(() => undefined)
-        await s.close().catch(() => undefined)
+      close: () =>
+        (closing ??= (async () => {
+          if (!lost) await s.query('ROLLBACK').catch(() => undefined)
+          await s.close().catch(() => undefined)
+        })()),
+      abort() {
+        lost = true
+        s.destroy()
       },
     }
   } catch (err) {

@@ -28,6 +28,7 @@ export async function openPostgresReadOnly(
 ): Promise<ReadOnlySession> {
   const s = await openSql(t, secret)
   let lost = false
+  let closing: Promise<void> | undefined
   let currentTimeout = opts.timeoutMs
   try {
     const settings: Record<string, string> = {
@@ -59,7 +60,8 @@ export async function openPostgresReadOnly(
           throw failure(err, timeoutMs)
         }
         try {
-          const rows = await s.query(sql)
+          // Extended protocol: a rule's text is run as one statement, never a script.
+          const rows = await s.query(sql, { single: true })
           await s.query('RELEASE SAVEPOINT dw_rule')
           if (timeoutMs !== currentTimeout) currentTimeout = timeoutMs
           return rows
@@ -75,9 +77,14 @@ export async function openPostgresReadOnly(
           throw f
         }
       },
-      async close() {
-        await s.query('ROLLBACK').catch(() => undefined)
-        await s.close().catch(() => undefined)
+      close: () =>
+        (closing ??= (async () => {
+          if (!lost) await s.query('ROLLBACK').catch(() => undefined)
+          await s.close().catch(() => undefined)
+        })()),
+      abort() {
+        lost = true
+        s.destroy()
       },
     }
   } catch (err) {

@@ -25,7 +25,10 @@ export interface ReadOnlySession {
   settings: Record<string, string>
   /** Runs one rule's query within the read-only transaction; a failure leaves the session usable (unless 'lost'). */
   query(sql: string, timeoutMs: number): Promise<Record<string, unknown>[]>
+  /** Rolls back and closes; safe to call more than once. */
   close(): Promise<void>
+  /** Cancel: drops the connection now, failing a query in flight. */
+  abort(): void
 }
 
 export interface SessionOptions {

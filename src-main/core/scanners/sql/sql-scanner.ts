@@ -96,7 +96,7 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
       } finally {
         for (const k of Object.keys(secret) as (keyof SqlSecret)[]) delete secret[k]
       }
-      const onAbort = () => void session.close()
+      const onAbort = () => session.abort()
       ctx.signal.addEventListener('abort', onAbort, { once: true })
       const startedAt = new Date().toISOString()
       const results: RuleResult[] = []

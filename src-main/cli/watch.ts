@@ -1,0 +1,153 @@
+// `driftwatch watch`: the desktop app's background watch as a daemon (or one pass with --once), with JSON logs
+// on stderr, an optional PID file, and a graceful SIGTERM: no new scans, running ones finish within the grace
+// period or are cancelled and recorded as cancelled, queued alerts are sent, then the process exits.
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import type { EventPayload } from '../../src-preload/contract'
+import { jsonLogger } from '../core/ports'
+import type { Core } from '../core/app'
+import { CliError, EXIT, type Command } from './common'
+import { PASSPHRASE_ENV } from './prompt'
+
+const DEFAULT_GRACE_S = 30
+
+export const watchCommand: Command = {
+  name: 'watch',
+  usage: 'watch [--once] [--pid-file FILE]',
+  summary: 'run the scheduled scans, record drift and send alerts',
+  help: `Usage: driftwatch watch [--once] [--pid-file FILE] [--grace SECONDS]
+
+Runs the watch: every schedule's scans at their times, drift recorded as each scan is stored, alerts sent
+to the configured channels. Schedules and channels are set up on the Watch page. Logs are JSON lines on
+stderr. Only one process watches a data folder at a time (the desktop app counts).
+
+  --once            run what is due now, wait for it and its alerts, then exit
+  --pid-file FILE   write the process id to FILE (refused while another live process holds it)
+  --grace SECONDS   on SIGTERM/SIGINT, how long running scans may finish before they are cancelled
+                    (default ${DEFAULT_GRACE_S})
+
+Credentials come from the vault: set $${PASSPHRASE_ENV} to unlock it; without it, targets that
+need a credential wait ("vault locked") and the rest are scanned.
+Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
+  options: { once: { type: 'boolean' }, 'pid-file': { type: 'string' }, grace: { type: 'string' } },
+  async run({ core, values, out }) {
+    const log = jsonLogger((line) => out.stderr(line))
+    const grace = values.grace === undefined ? DEFAULT_GRACE_S : Number(values.grace)
+    if (!Number.isFinite(grace) || grace < 0 || grace > 3600)
+      throw CliError.usage(
+        `--grace must be a number of seconds from 0 to 3600, not "${String(values.grace)}"`,
+      )
+    const pidFile = typeof values['pid-file'] === 'string' ? values['pid-file'] : undefined
+    if (pidFile) writePidFile(pidFile)
+
+    const passphrase = process.env[PASSPHRASE_ENV]
+    if (passphrase && core.vault.state() === 'locked') {
+      try {
+        await core.vault.unlock(passphrase)
+      } catch (err) {
+        if (pidFile) rmSync(pidFile, { force: true })
+        const message = `could not unlock the vault: ${(err as Error).message}`
+        throw new CliError(message, { code: 'unauthorized', message, issues: [] })
+      }
+    } else if (core.vault.state() === 'locked')
+      log.log('warn', `vault locked; set ${PASSPHRASE_ENV} to scan targets that need credentials`)
+
+    const off = core.subscribe((name, payload) => {
+      if (name === 'scan.finished') {
+        const p = payload as EventPayload<'scan.finished'>
+        log.log(p.state === 'done' ? 'info' : 'warn', 'scan finished', { ...p })
+      } else if (name === 'drift.detected') log.log('info', 'drift detected', { ...(payload as object) })
+    })
+
+    const status = core.watch.status()
+    if (status.elsewhere)
+      log.log('warn', `another process is watching this data folder (${status.elsewhere}); waiting`)
+    core.watch.start()
+    log.log('info', 'watch started', {
+      pid: process.pid,
+      schedules: status.schedules.length,
+      once: Boolean(values.once),
+    })
+
+    if (values.once) {
+      try {
+        await runOnce(core)
+      } finally {
+        off()
+        if (pidFile) rmSync(pidFile, { force: true })
+      }
+      log.log('info', 'watch pass finished')
+      return EXIT.ok
+    }
+
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      log.log('info', 'stopping', { signal, running: core.watch.scheduler.running.size, graceSeconds: grace })
+      void shutdown(core, grace * 1000, log).finally(() => {
+        off()
+        if (pidFile) rmSync(pidFile, { force: true })
+        log.log('info', 'watch stopped')
+        core.close()
+        process.exit(EXIT.ok)
+      })
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+    // The scheduler's timers are unref'd (they must not keep a short CLI command alive); this keeps the daemon up.
+    setInterval(() => undefined, 1 << 30)
+    return EXIT.keepAlive
+  },
+}
+
+/** Stops scheduling, lets running scans finish for up to `graceMs`, cancels the rest, flushes alerts. */
+async function shutdown(core: Core, graceMs: number, log: ReturnType<typeof jsonLogger>) {
+  core.watch.scheduler.stop()
+  const finished = core.idle().then(() => true)
+  const timedOut = new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref())
+  if (!(await Promise.race([finished, timedOut]))) {
+    const ids = [...core.watch.scheduler.running.keys()]
+    log.log('warn', 'cancelling scans still running after the grace period', { scans: ids })
+    for (const scanId of ids) await core.invoke('scan.cancel', { scanId })
+    await core.idle()
+  }
+  core.watch.dispatcher.kick()
+  await core.watch.dispatcher.idle()
+}
+
+async function runOnce(core: Core) {
+  // Scans started as others end are waited for too; then whatever alerts they queued.
+  for (;;) {
+    await core.idle()
+    await core.watch.dispatcher.idle()
+    const now = new Date().toISOString()
+    const st = core.watch.status()
+    const due = st.runs.some((r) => r.status === 'waiting' && r.nextRunAt <= now)
+    if (!st.active || st.paused || (!due && core.watch.scheduler.running.size === 0)) break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  core.watch.scheduler.stop()
+}
+
+function writePidFile(file: string) {
+  try {
+    const held = Number(readFileSync(file, 'utf8').trim())
+    if (Number.isInteger(held) && held > 0 && held !== process.pid) {
+      try {
+        process.kill(held, 0)
+        throw CliError.usage(`another driftwatch watch is running (pid ${held}, ${file})`)
+      } catch (err) {
+        if (err instanceof CliError) throw err
+        // ESRCH: a stale file from a process that died; it is replaced.
+      }
+    }
+  } catch (err) {
+    if (err instanceof CliError) throw err
+  }
+  const fd = openSync(file, 'w', 0o644)
+  try {
+    writeSync(fd, `${process.pid}\n`)
+  } finally {
+    closeSync(fd)
+  }
+}

@@ -1,0 +1,168 @@
+// Drift events and each target's score timeline: written by the scan commit, read by the Drift page. Timelines
+// read scans and events only, never the results table, so a year of daily scans stays a small query.
+import type { Db } from './db'
+import type { DriftFinding, DriftType } from '../watch/drift'
+
+export interface DriftEventRow {
+  id: number
+  targetId: string
+  scanId: string
+  prevScanId: string | null
+  ruleId: string
+  type: DriftType
+  severity: string
+  title: string
+  fromStatus: string
+  toStatus: string
+  fromActual: string
+  toActual: string
+  fromScore: number | null
+  toScore: number | null
+  at: string
+}
+
+type Raw = {
+  id: number
+  target_id: string
+  scan_id: string
+  prev_scan_id: string | null
+  rule_id: string
+  type: DriftType
+  severity: string
+  title: string
+  from_status: string
+  to_status: string
+  from_actual: string
+  to_actual: string
+  from_score: number | null
+  to_score: number | null
+  at: string
+}
+
+export const toEvent = (r: Raw): DriftEventRow => ({
+  id: r.id,
+  targetId: r.target_id,
+  scanId: r.scan_id,
+  prevScanId: r.prev_scan_id,
+  ruleId: r.rule_id,
+  type: r.type,
+  severity: r.severity,
+  title: r.title,
+  fromStatus: r.from_status,
+  toStatus: r.to_status,
+  fromActual: r.from_actual,
+  toActual: r.to_actual,
+  fromScore: r.from_score,
+  toScore: r.to_score,
+  at: r.at,
+})
+
+/** Called inside the scan's commit transaction. */
+export function insertDriftEvents(
+  db: Db,
+  scan: { targetId: string; scanId: string; prevScanId: string | null; at: string },
+  findings: readonly DriftFinding[],
+): DriftEventRow[] {
+  if (findings.length === 0) return []
+  const ins = db.prepare(
+    `INSERT INTO drift_events (target_id, scan_id, prev_scan_id, rule_id, type, severity, title, from_status,
+       to_status, from_actual, to_actual, from_score, to_score, at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  )
+  return findings.map((f) =>
+    toEvent(
+      ins.get(
+        scan.targetId,
+        scan.scanId,
+        scan.prevScanId,
+        f.ruleId,
+        f.type,
+        f.severity,
+        f.title,
+        f.fromStatus,
+        f.toStatus,
+        f.fromActual,
+        f.toActual,
+        f.fromScore,
+        f.toScore,
+        scan.at,
+      ) as Raw,
+    ),
+  )
+}
+
+export interface EventFilter {
+  targetId?: string
+  types?: string[]
+  severities?: string[]
+  from?: string
+  to?: string
+  limit?: number
+}
+
+export interface TimelinePoint {
+  scanId: string
+  at: string
+  score: number | null
+  /** Drift events this scan recorded, by type. */
+  events: Record<string, number>
+}
+
+export class DriftRepo {
+  constructor(private readonly db: Db) {}
+
+  events(f: EventFilter = {}): { events: DriftEventRow[]; total: number } {
+    const where: string[] = []
+    const args: unknown[] = []
+    const add = (clause: string, ...values: unknown[]) => {
+      where.push(clause)
+      args.push(...values)
+    }
+    if (f.targetId) add('target_id = ?', f.targetId)
+    if (f.types?.length) add(`type IN (${f.types.map(() => '?').join(',')})`, ...f.types)
+    if (f.severities?.length) add(`severity IN (${f.severities.map(() => '?').join(',')})`, ...f.severities)
+    if (f.from) add('at >= ?', f.from)
+    if (f.to) add('at <= ?', f.to)
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : ''
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM drift_events ${w}`).get(...args) as { n: number }
+    ).n
+    const rows = this.db
+      .prepare(`SELECT * FROM drift_events ${w} ORDER BY at DESC, id DESC LIMIT ?`)
+      .all(...args, f.limit ?? 500) as Raw[]
+    return { events: rows.map(toEvent), total }
+  }
+
+  event(id: number): DriftEventRow | undefined {
+    const r = this.db.prepare('SELECT * FROM drift_events WHERE id = ?').get(id) as Raw | undefined
+    return r ? toEvent(r) : undefined
+  }
+
+  /** Every finished scan's score for one target, oldest first, with the drift each scan recorded. */
+  timeline(targetId: string): TimelinePoint[] {
+    const scans = this.db
+      .prepare(
+        `SELECT id, finished_at AS at, score FROM scans WHERE target_id = ? AND state = 'done' ORDER BY started_at, rowid`,
+      )
+      .all(targetId) as { id: string; at: string; score: number | null }[]
+    const counts = this.db
+      .prepare(
+        'SELECT scan_id, type, count(*) AS n FROM drift_events WHERE target_id = ? GROUP BY scan_id, type',
+      )
+      .all(targetId) as { scan_id: string; type: string; n: number }[]
+    const byScan = new Map<string, Record<string, number>>()
+    for (const c of counts) byScan.set(c.scan_id, { ...byScan.get(c.scan_id), [c.type]: c.n })
+    return scans.map((s) => ({ scanId: s.id, at: s.at, score: s.score, events: byScan.get(s.id) ?? {} }))
+  }
+
+  /** One rule's stored result in one scan (the before/after evidence of an event). */
+  result(scanId: string, ruleId: string) {
+    return this.db
+      .prepare(
+        'SELECT status, actual, expected, message, severity, title FROM results WHERE scan_id = ? AND rule_id = ?',
+      )
+      .get(scanId, ruleId) as
+      | { status: string; actual: string; expected: string; message: string; severity: string; title: string }
+      | undefined
+  }
+}

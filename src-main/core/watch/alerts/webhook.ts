@@ -1,0 +1,45 @@
+// Generic webhook: the message as JSON, signed with HMAC-SHA256 over the exact body bytes, so the receiver
+// can check it came from this Driftwatch (the key lives in the vault). The delivery id lets it drop repeats.
+import { createHmac } from 'node:crypto'
+import { z } from 'zod'
+import { checkHttp, networkError, type AlertChannel } from './channel'
+import { messageJson } from './message'
+
+export const SIGNATURE_HEADER = 'x-driftwatch-signature-256'
+export const DELIVERY_HEADER = 'x-driftwatch-delivery'
+
+export const sign = (key: string, body: string): string =>
+  `sha256=${createHmac('sha256', key).update(body, 'utf8').digest('hex')}`
+
+const httpUrl = z
+  .string({ error: 'URL is required' })
+  .trim()
+  .url('URL must be a web address such as https://example.com/hook')
+  .refine((u) => /^https?:\/\//i.test(u), 'URL must start with https:// or http://')
+
+export const webhookChannel: AlertChannel<z.ZodObject<{ url: typeof httpUrl }>> = {
+  kind: 'webhook',
+  config: z.object({ url: httpUrl }),
+  needsSecret: true,
+  async send(config, secret, msg, signal) {
+    const body = JSON.stringify(messageJson(msg))
+    let res: Response
+    try {
+      res = await fetch(config.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Driftwatch',
+          [SIGNATURE_HEADER]: sign(secret ?? '', body),
+          [DELIVERY_HEADER]: String(msg.deliveryId),
+        },
+        body,
+        signal,
+        redirect: 'error',
+      })
+    } catch (err) {
+      throw networkError(err, 'The webhook')
+    }
+    await checkHttp(res, 'The webhook')
+  },
+}

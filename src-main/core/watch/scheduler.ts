@@ -1,0 +1,318 @@
+// The watch's scheduler: decides which target to scan when. Time comes only through the Clock and Timers ports,
+// so every rule here (intervals, priority, jitter, limits, backoff, restarts, missed windows) runs on a fake
+// clock in tests. State lives in SQLite (schedule_runs), so a restart resumes where the last process stopped.
+import { randomUUID } from 'node:crypto'
+import type { Target } from '../../../src-preload/contract'
+import type { Clock, Logger, Timers } from '../ports'
+import type { TargetsRepo } from '../store/targets'
+import type { RunRow, ScheduleRow, WatchRepo, WatchSettings } from '../store/watch'
+import type { ScanRequest } from '../scanners/scanner'
+
+export interface SchedulerDeps {
+  repo: WatchRepo
+  targets: TargetsRepo
+  clock: Clock
+  timers: Timers
+  logger: Logger
+  /** [0, 1): jitter and backoff; tests pass a fixed one. */
+  random?: () => number
+  /** Starts a scan through the same path as the UI (scan.start with trigger 'watch'); throws if it cannot. */
+  startScan(target: Target, req: ScanRequest): { scanId: string }
+  /** True while any scan of the target runs (started by the watch or by hand). */
+  isScanning(targetId: string): boolean
+  /** Whether the target's credential is out of reach because the vault is locked. */
+  vaultLocked(target: Target): boolean
+  /** Told whenever run states change (the Watch page and the tray listen). */
+  onChange?(): void
+  /** Another process's pid is alive (lease take-over); default: process.kill(pid, 0). */
+  alive?(pid: number): boolean
+}
+
+/** Longest the scheduler sleeps without looking again (a wall clock can jump: sleep, manual changes). */
+export const MAX_SLEEP_MS = 60_000
+export const LEASE_TTL_MS = 3 * MAX_SLEEP_MS
+
+const MINUTE = 60_000
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The next time a schedule is due strictly after `from` (ms), before jitter. */
+export function nextSlot(s: ScheduleRow, from: number, settings: WatchSettings): number {
+  if (s.kind === 'interval') {
+    const every = Math.max(1, s.intervalMinutes) / (s.priority ? Math.max(1, settings.priorityFactor) : 1)
+    return from + every * MINUTE
+  }
+  const times = s.dailyTimes
+    .map((t) => /^(\d{1,2}):(\d{2})$/.exec(t))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => [Number(m[1]), Number(m[2])] as const)
+  if (times.length === 0) return from + 24 * 60 * MINUTE
+  let best = Infinity
+  for (let day = 0; day <= 1; day++)
+    for (const [h, m] of times) {
+      const d = new Date(from)
+      d.setDate(d.getDate() + day)
+      d.setHours(h, m, 0, 0)
+      if (d.getTime() > from) best = Math.min(best, d.getTime())
+    }
+  return best
+}
+
+export interface Running {
+  scanId: string
+  scheduleId: string
+  targetId: string
+  kind: string
+}
+
+export class Scheduler {
+  private timer: unknown = null
+  private started = false
+  /** Who holds the scheduling lease: this scheduler, not just this process (tests open two cores). */
+  readonly owner = randomUUID()
+  private leaseHeld = false
+  /** Scans this scheduler started, by scan id. */
+  readonly running = new Map<string, Running>()
+
+  constructor(private readonly d: SchedulerDeps) {}
+
+  private now(): number {
+    return this.d.clock.now().getTime()
+  }
+  private iso(ms = this.now()): string {
+    return new Date(ms).toISOString()
+  }
+  private random(): number {
+    return (this.d.random ?? Math.random)()
+  }
+
+  isActive(): boolean {
+    return this.started && this.leaseHeld
+  }
+
+  /** Starts scheduling in this process (desktop app, `driftwatch watch`). */
+  start(): void {
+    if (this.started) return
+    this.started = true
+    this.tick()
+  }
+
+  stop(): void {
+    this.started = false
+    if (this.timer !== null) this.d.timers.clearTimeout(this.timer)
+    this.timer = null
+    if (this.leaseHeld) this.d.repo.releaseLease(this.owner)
+    this.leaseHeld = false
+  }
+
+  /**
+   * On taking the lease: runs the previous holder left 'running' did not finish (their scans are marked
+   * interrupted), so they are due again, once, keeping their next-run time rather than skipping a cycle.
+   */
+  private resumeInterrupted(): void {
+    for (const r of this.d.repo.runs())
+      if (r.status === 'running' && !this.d.isScanning(r.targetId))
+        this.d.repo.updateRun(r.scheduleId, r.targetId, {
+          status: 'waiting',
+          detail: 'Interrupted; runs again',
+        })
+  }
+
+  /** The targets a schedule covers now (a group's members change as targets are edited). */
+  private targetsOf(s: ScheduleRow, all: Target[]): Target[] {
+    if (s.targetId) return all.filter((t) => t.id === s.targetId)
+    const g = (s.group ?? '').toLowerCase()
+    return all.filter((t) => t.groups.some((x) => x.toLowerCase() === g))
+  }
+
+  /** Creates missing run rows (due now, plus jitter) and drops rows of targets that left a schedule. */
+  private sync(schedules: ScheduleRow[], all: Target[]): void {
+    const now = this.now()
+    for (const s of schedules) {
+      const ids = this.targetsOf(s, all).map((t) => t.id)
+      this.d.repo.removeRunsExcept(s.id, ids)
+      for (const id of ids)
+        if (!this.d.repo.run(s.id, id)) this.d.repo.insertRun(s.id, id, this.iso(now + this.jitter(s)))
+    }
+  }
+
+  private jitter(s: ScheduleRow): number {
+    return s.jitterSeconds > 0 ? Math.floor(this.random() * s.jitterSeconds * 1000) : 0
+  }
+
+  /** Looks at every run and starts what is due, within the limits; then sleeps until the next one. */
+  tick(): void {
+    if (!this.started) return
+    if (this.timer !== null) this.d.timers.clearTimeout(this.timer)
+    this.timer = null
+    try {
+      const had = this.leaseHeld
+      this.leaseHeld =
+        this.d.repo.acquireLease(
+          this.owner,
+          process.pid,
+          this.iso(),
+          LEASE_TTL_MS,
+          this.d.alive ?? pidAlive,
+        ) !== null
+      if (this.leaseHeld && !had) this.resumeInterrupted()
+      if (this.leaseHeld) this.plan()
+    } catch (err) {
+      this.d.logger.log('error', 'watch tick failed', { error: String(err) })
+    }
+    this.arm()
+    this.d.onChange?.()
+  }
+
+  private plan(): void {
+    const { repo } = this.d
+    const all = this.d.targets.list()
+    const byId = new Map(all.map((t) => [t.id, t]))
+    const schedules = repo.schedules()
+    this.sync(schedules, all)
+    if (repo.paused()) return
+    const settings = repo.settings()
+    const paused = repo.pausedTargets()
+    const sched = new Map(schedules.map((s) => [s.id, s]))
+    const nowIso = this.iso()
+    const due = repo
+      .runs()
+      .filter((r) => r.status !== 'running' && r.nextRunAt <= nowIso)
+      .filter((r) => !sched.get(r.scheduleId)?.paused && !paused.has(r.targetId))
+      // Priority schedules first, then the longest-waiting.
+      .sort(
+        (a, b) =>
+          Number(sched.get(b.scheduleId)?.priority ?? 0) - Number(sched.get(a.scheduleId)?.priority ?? 0) ||
+          a.nextRunAt.localeCompare(b.nextRunAt),
+      )
+    const perKind = new Map<string, number>()
+    for (const r of this.running.values()) perKind.set(r.kind, (perKind.get(r.kind) ?? 0) + 1)
+    const startedNow = new Set<string>()
+    for (const r of due) {
+      const s = sched.get(r.scheduleId)
+      const t = byId.get(r.targetId)
+      if (!s || !t) continue
+      if (this.running.size >= settings.concurrency) break
+      const kindLimit = settings.perKind[t.kind]
+      if (kindLimit !== undefined && (perKind.get(t.kind) ?? 0) >= kindLimit) continue
+      // Never two scans of one target: a second schedule due for it waits for the first to finish.
+      if (startedNow.has(t.id) || this.d.isScanning(t.id)) continue
+      if (this.d.vaultLocked(t)) {
+        if (r.status !== 'vault_locked')
+          repo.updateRun(r.scheduleId, r.targetId, {
+            status: 'vault_locked',
+            detail: 'Waiting for the vault to be unlocked',
+          })
+        continue
+      }
+      this.launch(s, t, r)
+      startedNow.add(t.id)
+      perKind.set(t.kind, (perKind.get(t.kind) ?? 0) + 1)
+    }
+  }
+
+  private launch(s: ScheduleRow, t: Target, r: RunRow): void {
+    const at = this.iso()
+    try {
+      const { scanId } = this.d.startScan(t, s.request)
+      this.running.set(scanId, { scanId, scheduleId: s.id, targetId: t.id, kind: t.kind })
+      this.d.repo.updateRun(s.id, t.id, { status: 'running', detail: '', lastRunAt: at, lastScanId: scanId })
+      this.d.logger.log('info', 'watch scan started', { target: t.name, scanId, schedule: s.id })
+    } catch (err) {
+      // Could not even start (content removed, a kind without a scanner): back off like a failed scan.
+      this.backoff(s, r, (err as Error).message ?? String(err), 'unavailable')
+    }
+  }
+
+  private backoff(
+    s: ScheduleRow,
+    r: RunRow,
+    error: string,
+    status: 'backoff' | 'unavailable' = 'backoff',
+  ): void {
+    const settings = this.d.repo.settings()
+    const failures = r.failures + 1
+    const cap =
+      Math.min(settings.backoffCapMinutes, settings.backoffBaseMinutes * 2 ** (failures - 1)) * MINUTE
+    // Full jitter (AWS architecture blog): a random wait up to the capped exponential, so targets that failed
+    // together do not retry together; never later than the schedule's own next slot.
+    const wait = Math.max(1000, Math.floor(this.random() * cap))
+    const next = Math.min(this.now() + wait, nextSlot(s, this.now(), settings))
+    this.d.repo.updateRun(s.id, r.targetId, { status, detail: error, failures, nextRunAt: this.iso(next) })
+  }
+
+  /** A scan ended (any scan: one of ours updates its run; any other frees its target). */
+  onScanFinished(scanId: string, state: 'done' | 'failed' | 'cancelled' | 'interrupted', error = ''): void {
+    const mine = this.running.get(scanId)
+    if (mine) {
+      this.running.delete(scanId)
+      const s = this.d.repo.schedule(mine.scheduleId)
+      const r = this.d.repo.run(mine.scheduleId, mine.targetId)
+      if (s && r) {
+        if (state === 'done') this.succeeded(s, r)
+        else if (state === 'failed') this.backoff(s, r, error)
+        // Cancelled (pause, shutdown): the run stays due and runs again when the watch does.
+        else this.d.repo.updateRun(s.id, r.targetId, { status: 'waiting', detail: 'Cancelled; runs again' })
+      }
+    }
+    if (this.started) this.tick()
+  }
+
+  private succeeded(s: ScheduleRow, r: RunRow): void {
+    const settings = this.d.repo.settings()
+    const now = this.now()
+    const startedAt = r.lastRunAt ? Date.parse(r.lastRunAt) : now
+    // From the start of this run, so a 1 h schedule stays hourly; a slot already past (a long scan, or a
+    // window missed while Driftwatch was closed) is not made up: the next one is counted from now.
+    let next = nextSlot(s, startedAt, settings)
+    if (next <= now) next = nextSlot(s, now, settings)
+    this.d.repo.updateRun(s.id, r.targetId, {
+      status: 'waiting',
+      detail: '',
+      failures: 0,
+      nextRunAt: this.iso(next + this.jitter(s)),
+    })
+    // The target was just scanned: its other schedules that were waiting for it count as done too.
+    for (const o of this.d.repo.runs())
+      if (
+        o.targetId === r.targetId &&
+        o.scheduleId !== s.id &&
+        o.status !== 'running' &&
+        o.nextRunAt <= this.iso(now)
+      ) {
+        const os = this.d.repo.schedule(o.scheduleId)
+        if (os)
+          this.d.repo.updateRun(o.scheduleId, o.targetId, {
+            nextRunAt: this.iso(nextSlot(os, now, settings)),
+          })
+      }
+  }
+
+  private arm(): void {
+    if (!this.started) return
+    const nowIso = this.iso()
+    // The next run still to come; runs already due but held back (a limit, a paused target, the vault) are
+    // looked at again when a scan ends or the vault opens, and at the latest after MAX_SLEEP_MS.
+    const next = this.d.repo.runs().find((r) => r.status !== 'running' && r.nextRunAt > nowIso)?.nextRunAt
+    const wait = next ? Date.parse(next) - Date.parse(nowIso) : MAX_SLEEP_MS
+    this.timer = this.d.timers.setTimeout(
+      () => {
+        this.timer = null
+        this.tick()
+      },
+      Math.min(wait, MAX_SLEEP_MS),
+    )
+  }
+
+  /** For the Watch page. */
+  lease() {
+    return this.d.repo.lease()
+  }
+}

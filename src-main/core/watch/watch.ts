@@ -1,0 +1,450 @@
+// The watch room: the scheduler, the alert outbox's sender, desktop notifications and the watch/drift/alerts
+// channels. The scan commit records drift and queues alerts (commitHooks); this room acts on them afterwards.
+import { randomUUID } from 'node:crypto'
+import type { Handlers } from '../dispatch'
+import type { CoreContext } from '../context'
+import type { Timers } from '../ports'
+import type { Vault } from '../vault/vault'
+import type { ScansRepo, CommitHooks } from '../store/scans'
+import type { WatchRepo, ScheduleRow } from '../store/watch'
+import type { AlertsRepo, ChannelRow } from '../store/alerts'
+import type { DriftRepo } from '../store/drift'
+import { AppError, notFound } from '../errors'
+import { fromVaultError } from '../credentials/handlers'
+import { Scheduler } from './scheduler'
+import { AlertDispatcher } from './alerts/dispatcher'
+import { channelFor } from './alerts/index'
+import {
+  DRIFT_TYPE_LABELS,
+  type Target,
+  type WatchStatus,
+  type ParsedReq,
+} from '../../../src-preload/contract'
+
+type WatchHandlers = Pick<
+  Handlers,
+  | 'watch.status'
+  | 'watch.schedules.save'
+  | 'watch.schedules.remove'
+  | 'watch.pause'
+  | 'watch.resume'
+  | 'watch.runNow'
+  | 'watch.settings'
+  | 'drift.events'
+  | 'drift.event'
+  | 'drift.timeline'
+  | 'alerts.channels.list'
+  | 'alerts.channels.save'
+  | 'alerts.channels.remove'
+  | 'alerts.channels.test'
+  | 'alerts.deliveries'
+  | 'alerts.list'
+  | 'alerts.acknowledge'
+>
+
+export interface WatchStores {
+  watch: WatchRepo
+  alerts: AlertsRepo
+  drift: DriftRepo
+}
+
+/** What the watch adds to every scan's commit transaction: its thresholds, and alerts opened with the drift. */
+export const commitHooks = (s: WatchStores): CommitHooks => ({
+  thresholds: () => s.watch.settings().thresholds,
+  onDrift: (scan, events, at) => void s.alerts.recordDrift(scan, events, at),
+})
+
+export interface WatchDeps extends CoreContext, WatchStores {
+  scans: ScansRepo
+  vault: Vault
+  timers: Timers
+  scanning: {
+    start(req: ParsedReq<'scan.start'>, opts: { trigger: 'watch' }): { scanId: string }
+    scanning(targetId: string): boolean
+    running: Map<string, AbortController>
+  }
+  /** Subscribes to the core's own events (scan.finished, drift.detected, vault.changed). */
+  listen(l: (name: string, payload: unknown) => void): () => void
+  random?: () => number
+  redact?(text: string): string
+}
+
+export interface Watch {
+  handlers: WatchHandlers
+  scheduler: Scheduler
+  dispatcher: AlertDispatcher
+  /** Starts scheduling and sending in this process (desktop app, `driftwatch watch`, `serve --watch`). */
+  start(): void
+  stop(): void
+  status(): WatchStatus
+}
+
+const needsVault = (t: Target): boolean =>
+  (t.kind !== 'local' && Boolean(t.credentialId)) || (t.kind === 'ssh' && Boolean(t.sudoCredentialId))
+
+export function createWatch(d: WatchDeps): Watch {
+  const { watch: repo, alerts, drift, clock, vault, emit, logger } = d
+  const now = () => clock.now().toISOString()
+
+  const scheduler = new Scheduler({
+    repo,
+    targets: d.repos.targets,
+    clock,
+    timers: d.timers,
+    logger,
+    random: d.random,
+    startScan: (t, req) => d.scanning.start({ targetId: t.id, ...req }, { trigger: 'watch' }),
+    isScanning: (id) => d.scanning.scanning(id),
+    vaultLocked: (t) => needsVault(t) && vault.state() !== 'unlocked',
+    onChange: () => {
+      // The lease holder also sends the outbox, looking at it on every tick: messages queued by scans that
+      // other processes committed (a scan started by hand in the UI) are sent within a minute.
+      if (started && scheduler.isActive()) dispatcher.kick()
+      tick()
+    },
+  })
+  const dispatcher = new AlertDispatcher({
+    alerts,
+    targets: d.repos.targets,
+    vault,
+    clock,
+    timers: d.timers,
+    logger,
+    random: d.random,
+    mayDeliver: () => scheduler.isActive(),
+    redact: d.redact,
+  })
+  let started = false
+
+  function trayState(): WatchStatus['tray'] {
+    if (repo.paused()) return 'paused'
+    if (repo.runs().some((r) => r.status === 'vault_locked')) return 'vault_locked'
+    if (alerts.alerts('open').length > 0) return 'drift'
+    if (d.scanning.running.size > 0) return 'scanning'
+    return 'ok'
+  }
+  function tick() {
+    emit('watch.tick', {
+      active: scheduler.isActive(),
+      paused: repo.paused(),
+      running: scheduler.running.size,
+      tray: trayState(),
+    })
+  }
+
+  const scheduleView = (s: ScheduleRow) => ({
+    id: s.id,
+    targetId: s.targetId,
+    group: s.group,
+    kind: s.kind,
+    intervalMinutes: s.intervalMinutes,
+    dailyTimes: s.dailyTimes,
+    priority: s.priority,
+    jitterSeconds: s.jitterSeconds,
+    ...(s.request.sha256 && { sha256: s.request.sha256 }),
+    ...(s.request.profileId && { profileId: s.request.profileId }),
+    ...(s.request.tailoringId && { tailoringId: s.request.tailoringId }),
+    paused: s.paused,
+  })
+
+  function status(): WatchStatus {
+    const schedules = repo.schedules()
+    const pausedTargets = repo.pausedTargets()
+    const pausedSchedules = new Set(schedules.filter((s) => s.paused).map((s) => s.id))
+    const allPaused = repo.paused()
+    const lease = repo.lease()
+    const elsewhere =
+      !scheduler.isActive() && lease && lease.until > now() && lease.owner !== scheduler.owner
+        ? `Driftwatch process ${lease.pid}`
+        : ''
+    return {
+      active: scheduler.isActive(),
+      elsewhere,
+      paused: repo.paused(),
+      pausedTargets: [...pausedTargets],
+      schedules: schedules.map(scheduleView),
+      runs: repo.runs().map((r) => ({
+        ...r,
+        status:
+          r.status !== 'running' &&
+          (allPaused || pausedTargets.has(r.targetId) || pausedSchedules.has(r.scheduleId))
+            ? 'paused'
+            : r.status,
+      })),
+      settings: repo.settings(),
+      tray: trayState(),
+      openAlerts: alerts.alerts('open').length,
+    }
+  }
+
+  const off = d.listen((name, payload) => {
+    if (name === 'scan.finished') {
+      const p = payload as { scanId: string; state: 'done' | 'failed' | 'cancelled'; error: string }
+      // After the scan room has let go of the target (its finally runs right after this event).
+      queueMicrotask(() => scheduler.onScanFinished(p.scanId, p.state, p.error))
+    } else if (name === 'drift.detected') {
+      const p = payload as { scanId: string; targetId: string; eventIds: number[] }
+      notify(p.targetId, p.eventIds)
+      if (started) dispatcher.kick()
+    } else if (name === 'vault.changed') {
+      if (started) {
+        scheduler.tick()
+        if ((payload as { state: string }).state === 'unlocked') dispatcher.vaultUnlocked()
+      }
+    }
+  })
+
+  function notify(targetId: string, eventIds: number[]) {
+    const events = alerts.events(eventIds).filter((e) => e.type !== 'fixed' && e.type !== 'value')
+    const worst =
+      events.find((e) => e.type === 'regression') ?? events.find((e) => e.type === 'new-failing') ?? events[0]
+    if (!worst) return
+    const t = d.repos.targets.get(targetId)
+    const rules = events.filter((e) => e.ruleId).length
+    d.notifier.notify({
+      title: `${t?.name ?? 'A target'} drifted`,
+      body:
+        rules > 1
+          ? `${rules} rules changed, e.g. ${worst.title || worst.ruleId} (${DRIFT_TYPE_LABELS[worst.type].toLowerCase()})`
+          : `${worst.title || worst.ruleId}: ${DRIFT_TYPE_LABELS[worst.type].toLowerCase()}`,
+      link: `#/drift/${worst.id}`,
+    })
+  }
+
+  function checkScheduleTarget(req: ParsedReq<'watch.schedules.save'>) {
+    if (req.targetId) {
+      const t = d.repos.targets.get(req.targetId)
+      if (!t)
+        throw new AppError('validation', 'That target does not exist', [
+          { path: 'targetId', message: 'Unknown target' },
+        ])
+      if ((t.kind === 'local' || t.kind === 'ssh') && (!req.sha256 || !req.profileId))
+        throw new AppError('validation', `Scanning ${t.name} needs SCAP content and a profile`, [
+          {
+            path: req.sha256 ? 'profileId' : 'sha256',
+            message: 'Choose the content and profile to scan with',
+          },
+        ])
+    } else if (req.group) {
+      const members = d.repos.targets.list({ group: req.group })
+      if (members.length === 0)
+        throw new AppError('validation', `No target is in the group "${req.group}"`, [
+          { path: 'group', message: 'No target is in this group' },
+        ])
+      if (members.some((t) => t.kind === 'local' || t.kind === 'ssh') && (!req.sha256 || !req.profileId))
+        throw new AppError(
+          'validation',
+          `The group "${req.group}" has hosts that need SCAP content and a profile`,
+          [{ path: 'sha256', message: 'Choose the content and profile to scan with' }],
+        )
+    }
+  }
+
+  async function saveChannel(req: ParsedReq<'alerts.channels.save'>): Promise<ChannelRow> {
+    const impl = channelFor(req.kind)!
+    const parsed = impl.config.safeParse(req.config)
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({
+        path: ['config', ...i.path].join('.'),
+        message: i.message,
+      }))
+      throw new AppError('validation', issues[0]?.message ?? 'The channel settings are invalid', issues)
+    }
+    const existing = req.id ? alerts.channel(req.id) : undefined
+    if (req.id && !existing) throw notFound('That alert channel')
+    const clash = alerts
+      .channels()
+      .find((c) => c.name.toLowerCase() === req.name.toLowerCase() && c.id !== req.id)
+    if (clash)
+      throw new AppError('conflict', `An alert channel named "${req.name}" exists already`, [
+        { path: 'name', message: 'Name already used' },
+      ])
+    const id = existing?.id ?? randomUUID()
+    let credentialId = req.credentialId === undefined ? (existing?.credentialId ?? null) : req.credentialId
+    if (credentialId && !vault.list().some((c) => c.id === credentialId))
+      throw new AppError('validation', 'That credential is not in the vault', [
+        { path: 'credentialId', message: 'Unknown credential' },
+      ])
+    if (req.secret) {
+      try {
+        const own = credentialId ? vault.get(credentialId) : undefined
+        if (own && own.kind === 'alert-secret' && own.meta.notes === `alert channel ${id}`)
+          vault.update(own.id, { secret: { secret: req.secret } })
+        else {
+          const taken = new Set(vault.list().map((c) => c.name.toLowerCase()))
+          let name = `Alert: ${req.name}`.slice(0, 100)
+          if (taken.has(name.toLowerCase())) name = `${name.slice(0, 90)} ${id.slice(0, 8)}`
+          credentialId = vault.add(
+            'alert-secret',
+            name,
+            { notes: `alert channel ${id}` },
+            { secret: req.secret },
+          ).id
+        }
+      } catch (err) {
+        fromVaultError(err)
+      }
+      emit('credentials.changed', { ids: [credentialId!] })
+    }
+    if (impl.needsSecret && !credentialId)
+      throw new AppError('validation', `A ${req.kind} channel needs its secret, kept in the vault`, [
+        { path: 'secret', message: 'Required' },
+      ])
+    return alerts.saveChannel(
+      {
+        id,
+        kind: req.kind,
+        name: req.name,
+        enabled: req.enabled,
+        config: parsed.data as Record<string, unknown>,
+        credentialId,
+        throttleMinutes: req.throttleMinutes,
+      },
+      now(),
+    )
+  }
+
+  const channelView = (c: ChannelRow) => ({
+    id: c.id,
+    kind: c.kind,
+    name: c.name,
+    enabled: c.enabled,
+    config: c.config,
+    credentialId: c.credentialId,
+    throttleMinutes: c.throttleMinutes,
+  })
+
+  function evidenceSide(scanId: string | null, ruleId: string) {
+    if (!scanId) return null
+    const scan = d.scans.get(scanId)
+    if (!scan) return null
+    const r = ruleId ? drift.result(scanId, ruleId) : undefined
+    return {
+      scanId,
+      at: scan.finishedAt,
+      status: r?.status ?? (ruleId ? 'not in this scan' : ''),
+      actual: r?.actual ?? (ruleId ? '' : String(scan.score ?? '')),
+      expected: r?.expected ?? '',
+      message: r?.message ?? '',
+      evidence: scan.evidence,
+    }
+  }
+
+  const handlers: WatchHandlers = {
+    'watch.status': () => status(),
+    'watch.schedules.save': (req) => {
+      checkScheduleTarget(req)
+      if (req.id && !repo.schedule(req.id)) throw notFound('That schedule')
+      const saved = repo.saveSchedule(
+        {
+          id: req.id ?? randomUUID(),
+          targetId: req.targetId,
+          group: req.group,
+          kind: req.kind,
+          intervalMinutes: req.intervalMinutes,
+          dailyTimes: req.dailyTimes,
+          priority: req.priority,
+          jitterSeconds: req.jitterSeconds,
+          request: {
+            ...(req.sha256 && { sha256: req.sha256 }),
+            ...(req.profileId && { profileId: req.profileId }),
+            ...(req.tailoringId && { tailoringId: req.tailoringId }),
+          },
+          paused: req.paused,
+        },
+        now(),
+      )
+      scheduler.tick()
+      return scheduleView(saved)
+    },
+    'watch.schedules.remove': ({ id }) => {
+      if (!repo.removeSchedule(id)) throw notFound('That schedule')
+      scheduler.tick()
+      return { removed: true as const }
+    },
+    'watch.pause': ({ targetId, scheduleId }) => {
+      if (scheduleId) {
+        if (!repo.setSchedulePaused(scheduleId, true, now())) throw notFound('That schedule')
+      } else if (targetId) {
+        if (!d.repos.targets.get(targetId)) throw notFound('Target')
+        repo.setTargetPaused(targetId, true, now())
+      } else repo.setPaused(true, now())
+      scheduler.tick()
+      return status()
+    },
+    'watch.resume': ({ targetId, scheduleId }) => {
+      if (scheduleId) {
+        if (!repo.setSchedulePaused(scheduleId, false, now())) throw notFound('That schedule')
+      } else if (targetId) repo.setTargetPaused(targetId, false, now())
+      else repo.setPaused(false, now())
+      scheduler.tick()
+      return status()
+    },
+    'watch.runNow': ({ scheduleId }) => {
+      if (scheduleId && !repo.schedule(scheduleId)) throw notFound('That schedule')
+      repo.makeDue(now(), scheduleId)
+      scheduler.tick()
+      return status()
+    },
+    'watch.settings': (req) => {
+      repo.saveSettings(req, now())
+      scheduler.tick()
+      return status()
+    },
+    'drift.events': (f) => drift.events(f),
+    'drift.event': ({ id }) => {
+      const event = drift.event(id)
+      if (!event) throw notFound('That drift event')
+      return {
+        event,
+        before: evidenceSide(event.prevScanId, event.ruleId),
+        after: evidenceSide(event.scanId, event.ruleId),
+      }
+    },
+    'drift.timeline': ({ targetId }) => {
+      if (!d.repos.targets.get(targetId)) throw notFound('Target')
+      return { points: drift.timeline(targetId) }
+    },
+    'alerts.channels.list': () => ({ channels: alerts.channels().map(channelView) }),
+    'alerts.channels.save': async (req) => channelView(await saveChannel(req)),
+    'alerts.channels.remove': ({ id }) => {
+      if (!alerts.removeChannel(id)) throw notFound('That alert channel')
+      return { removed: true as const }
+    },
+    'alerts.channels.test': async ({ id }) => {
+      if (!alerts.channel(id)) throw notFound('That alert channel')
+      const deliveryId = alerts.queueTest(id, now())
+      return dispatcher.sendNow(deliveryId)
+    },
+    'alerts.deliveries': ({ channelId }) => ({ deliveries: alerts.deliveries(channelId) }),
+    'alerts.list': ({ state }) => ({ alerts: alerts.alerts(state) }),
+    'alerts.acknowledge': ({ id }) => {
+      if (!alerts.acknowledge(id, now())) {
+        const a = alerts.alerts().find((x) => x.id === id)
+        if (!a) throw notFound('That alert')
+        if (a.state !== 'open') throw new AppError('conflict', `That alert is ${a.state} already`)
+      }
+      tick()
+      return alerts.alerts().find((x) => x.id === id)!
+    },
+  }
+
+  return {
+    handlers,
+    scheduler,
+    dispatcher,
+    status,
+    start() {
+      if (started) return
+      started = true
+      scheduler.start()
+      dispatcher.kick()
+    },
+    stop() {
+      started = false
+      scheduler.stop()
+      dispatcher.stop()
+      off()
+    },
+  }
+}

@@ -1,0 +1,261 @@
+// The Drift and Watch pages in real Chromium against `driftwatch serve`: a real PostgreSQL target is scanned by
+// the watch, log_connections is turned off, the next scan records the regression, and the Drift page shows it on
+// the target's score timeline, in the events list (filterable), and as before/after evidence.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import pg from 'pg'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { startPostgres, type PgService } from '../services/lib'
+import { createCore, type Core } from '../../src-main/core/app'
+import { call } from '../helpers/core'
+import { signatureValid, startReceiver } from '../helpers/receiver'
+
+let app: Served
+let browser: Browser
+let page: Page
+let pgs: PgService
+let regressionScan: string
+let regressionId: number
+const PASSPHRASE = 'e2e drift passphrase'
+
+async function setLogConnections(v: 'on' | 'off') {
+  const c = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
+  await c.connect()
+  await c.query(`ALTER SYSTEM SET log_connections = ${v}`)
+  await c.query('SELECT pg_reload_conf()')
+  await c.end()
+}
+
+/** "Scan all now" on the watch, and wait for the scan it starts. */
+async function watchedScan(core: Core) {
+  await call(core, 'watch.runNow', {})
+  await core.idle()
+}
+
+beforeAll(async () => {
+  ;[app, pgs] = await Promise.all([serve(), startPostgres({ name: 'e2e-drift' })])
+  await setLogConnections('on')
+  // The watch runs in its own core on the served data folder (as `driftwatch watch` would beside the UI).
+  // The real key derivation: a second serve process opens this vault below, and refuses weakened ones.
+  const core = createCore({ face: 'cli', dataDir: app.dataDir })
+  try {
+    await call(core, 'vault.init', { passphrase: PASSPHRASE })
+    const cred = await call(core, 'credentials.create', {
+      credential: { kind: 'db-password', name: 'pg', username: pgs.user, secret: { password: pgs.password } },
+    })
+    const target = await call(core, 'targets.create', {
+      target: {
+        kind: 'postgres',
+        name: 'billing-pg',
+        host: pgs.host,
+        port: pgs.port,
+        user: pgs.user,
+        tls: 'disable',
+        credentialId: cred.id,
+      },
+    })
+    await call(core, 'targets.create', { target: { kind: 'local', name: 'This laptop' } })
+    await call(core, 'watch.schedules.save', { targetId: target.id, intervalMinutes: 60 })
+    core.watch.start()
+    await watchedScan(core)
+    await watchedScan(core)
+    await setLogConnections('off')
+    await watchedScan(core)
+    const { events } = await call(core, 'drift.events', { types: ['regression'] })
+    expect(events.map((e) => e.ruleId)).toEqual(['pg-log-connections'])
+    regressionScan = events[0]!.scanId
+    regressionId = events[0]!.id
+  } finally {
+    core.close()
+  }
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
+  page.setDefaultTimeout(20_000)
+  await page.goto(app.url)
+}, 90_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+  await pgs?.stop()
+})
+
+describe('the Drift page', () => {
+  it('shows the regression on the target’s score timeline and in the events list', async () => {
+    await page.goto(`${app.origin}/#/drift`)
+    const marker = page.locator(`circle[data-drift-scan="${regressionScan}"]`)
+    await expect.poll(() => marker.count()).toBe(1)
+    expect(await marker.getAttribute('fill')).toBe('#dc2626')
+    // Three scans on the timeline; only the third is marked.
+    expect(await page.locator('circle[data-drift-scan]').count()).toBe(1)
+    expect(await page.getByText('3 scans').isVisible()).toBe(true)
+    const table = page.getByRole('table', { name: 'Drift events' })
+    const row = table.getByRole('row').filter({ hasText: 'Connection attempts are logged' })
+    expect(await row.innerText()).toMatch(
+      /billing-pg\s+Regression\s+Connection attempts are logged\s+pass → fail\s+medium/,
+    )
+    await page.screenshot({ path: shot('drift-01-timeline') })
+  })
+
+  it('opens the event with before/after evidence, from the timeline marker', async () => {
+    await page.locator(`circle[data-drift-scan="${regressionScan}"]`).click()
+    await expect.poll(() => page.url()).toContain(`#/drift/${regressionId}`)
+    const panel = page.getByRole('complementary', { name: 'Drift event' })
+    await expect.poll(() => panel.isVisible()).toBe(true)
+    const before = panel.getByRole('region', { name: 'Before' })
+    const after = panel.getByRole('region', { name: 'After' })
+    expect(await before.innerText()).toMatch(/Status\s+pass[\s\S]*Found\s+on/)
+    expect(await after.innerText()).toMatch(/Status\s+fail[\s\S]*Found\s+off/)
+    await page.screenshot({ path: shot('drift-02-event') })
+  })
+
+  it('lists the open alert and acknowledges it', async () => {
+    const alerts = page.getByRole('table', { name: 'Open alerts' })
+    const row = alerts.getByRole('row').filter({ hasText: 'pg-log-connections' })
+    await expect.poll(() => row.count()).toBe(1)
+    await row.getByRole('button', { name: 'Acknowledge' }).click()
+    await expect.poll(() => row.innerText()).toContain('acknowledged')
+  })
+
+  it('filters events by type and severity', async () => {
+    await page.goto(`${app.origin}/#/drift`)
+    const table = page.getByRole('table', { name: 'Drift events' })
+    await expect.poll(() => table.isVisible()).toBe(true)
+    await page.getByText('Fixed', { exact: true }).click()
+    await expect.poll(() => page.getByText('No drift matches these filters.').isVisible()).toBe(true)
+    await page.getByText('Fixed', { exact: true }).click()
+    await page.getByText('Regression', { exact: true }).first().click()
+    await expect.poll(() => table.getByRole('row').count()).toBe(2) // header + the regression
+    await page.getByRole('combobox', { name: 'Severity' }).selectOption('high')
+    await expect.poll(() => page.getByText('No drift matches these filters.').isVisible()).toBe(true)
+  })
+})
+
+describe('the Watch page', () => {
+  it('lists the schedule with its next-run countdown and last run', async () => {
+    await page.goto(`${app.origin}/#/watch`)
+    const table = page.getByRole('table', { name: 'Schedules' })
+    await expect.poll(() => table.isVisible()).toBe(true)
+    const row = table.getByRole('row').filter({ hasText: 'billing-pg' })
+    expect(await row.innerText()).toMatch(/billing-pg\s+every 1 h\s+in (59|60) min \d+ s/)
+    const first = await row.getByTestId('countdown').innerText()
+    await expect.poll(() => row.getByTestId('countdown').innerText(), { timeout: 5000 }).not.toBe(first)
+    // The only alert was acknowledged on the Drift page: the state is back to "all good".
+    expect(await page.locator('.tray').innerText()).toBe('All good')
+    await page.getByRole('button', { name: 'Pause watch' }).click()
+    await expect.poll(() => page.getByRole('button', { name: 'Resume watch' }).isVisible()).toBe(true)
+    expect(await row.getByTestId('countdown').innerText()).toBe('paused')
+    await page.screenshot({ path: shot('watch-01-schedules'), fullPage: true })
+    await page.getByRole('button', { name: 'Resume watch' }).click()
+    await expect.poll(() => page.getByRole('button', { name: 'Pause watch' }).isVisible()).toBe(true)
+  })
+})
+
+describe('alert channels on the Watch page', () => {
+  it('adds a signed webhook whose key goes to the vault, sends a test, and shows it in the delivery log', async () => {
+    const rx = await startReceiver()
+    try {
+      await page.goto(`${app.origin}/#/vault`)
+      await page.getByLabel('Master passphrase').fill(PASSPHRASE)
+      await page.getByRole('button', { name: 'Unlock' }).click()
+      await expect.poll(() => page.getByText('Vault unlocked').isVisible()).toBe(true)
+      await page.goto(`${app.origin}/#/watch`)
+      await page.getByRole('button', { name: 'Add channel' }).click()
+      const form = page.getByRole('form', { name: 'New alert channel' })
+      await form.getByLabel('Name').fill('SOC webhook')
+      await form.getByLabel('URL').fill('ftp://nowhere')
+      await form.getByLabel(/Signing key/).fill('ui-hmac-key-77c2')
+      await form.getByRole('button', { name: 'Save channel' }).click()
+      await expect
+        .poll(() => form.getByText('URL must start with https:// or http://').isVisible())
+        .toBe(true)
+      await form.getByLabel('URL').fill(`${rx.url}/hook`)
+      await form.getByRole('button', { name: 'Save channel' }).click()
+      const channels = page.getByRole('table', { name: 'Alert channels' })
+      await expect.poll(() => channels.getByText('SOC webhook').isVisible()).toBe(true)
+      await channels.getByRole('button', { name: 'Send test' }).click()
+      await expect.poll(() => rx.received.length).toBe(1)
+      expect(signatureValid('ui-hmac-key-77c2', rx.received[0]!)).toBe(true)
+      const log = page.getByRole('table', { name: 'Delivery log' })
+      await expect.poll(() => log.innerText()).toMatch(/SOC webhook\s+test\s+sent\s+1 attempt/)
+      // The key went to the vault, under the channel's name; the page never shows it.
+      expect(await page.content()).not.toContain('ui-hmac-key-77c2')
+      await page.goto(`${app.origin}/#/vault`)
+      await expect.poll(() => page.getByText('Alert: SOC webhook').isVisible()).toBe(true)
+      await page.goto(`${app.origin}/#/watch`)
+      await expect.poll(() => page.getByRole('table', { name: 'Delivery log' }).isVisible()).toBe(true)
+      await page.screenshot({ path: shot('watch-03-channels'), fullPage: true })
+    } finally {
+      await rx.close()
+    }
+  })
+})
+
+describe('the Watch page of `driftwatch serve --watch`', () => {
+  it('shows a target waiting for the vault, then its scan running with progress after unlocking', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin/driftwatch.js'), 'serve', '--watch', '--data-dir', app.dataDir],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    const exited = new Promise((r) => child.once('exit', r))
+    const blocker = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = ''
+        const t = setTimeout(() => fail(new Error('serve --watch did not start')), 15_000)
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString()
+          const m = /serving on (http:\/\/\S+)/.exec(out)
+          if (!m?.[1]) return
+          clearTimeout(t)
+          ok(m[1])
+        })
+      })
+      const origin = new URL(url).origin
+      const p2 = await browser.newPage({ viewport: { width: 1360, height: 900 } })
+      await p2.goto(url)
+      await p2.goto(`${origin}/#/watch`)
+      await clickInSchedules(p2, 'Run now')
+      const row = p2
+        .getByRole('table', { name: 'Schedules' })
+        .getByRole('row')
+        .filter({ hasText: 'billing-pg' })
+      await expect.poll(() => row.innerText()).toMatch(/Vault locked\s+Waiting for the vault to be unlocked/)
+      expect(await p2.locator('.tray').innerText()).toBe('Waiting for the vault')
+      expect(await p2.getByText('Watching from this window.').isVisible()).toBe(true)
+
+      // A lock on pg_settings holds the scan inside PostgreSQL, so it can be seen running.
+      await blocker.connect()
+      await blocker.query('BEGIN')
+      await blocker.query('LOCK TABLE pg_catalog.pg_settings IN ACCESS EXCLUSIVE MODE')
+      await p2.goto(`${origin}/#/vault`)
+      await p2.getByLabel('Master passphrase').fill(PASSPHRASE)
+      await p2.getByRole('button', { name: 'Unlock' }).click()
+      await p2.goto(`${origin}/#/watch`)
+      const running = p2.getByRole('region', { name: 'Scanning now' })
+      await expect.poll(() => running.isVisible(), { timeout: 15_000 }).toBe(true)
+      expect(await running.innerText()).toContain('billing-pg')
+      await expect.poll(() => running.getByRole('progressbar', { name: 'Progress' }).count()).toBe(1)
+      await expect.poll(() => row.getByTestId('countdown').innerText()).toBe('scanning…')
+      await p2.screenshot({ path: shot('watch-02-running'), fullPage: true })
+      await blocker.query('ROLLBACK')
+      await expect.poll(() => running.isVisible(), { timeout: 30_000 }).toBe(false)
+      await expect.poll(() => row.getByTestId('countdown').innerText()).toMatch(/^in (59|60) min/)
+      await p2.close()
+    } finally {
+      await blocker.end().catch(() => undefined)
+      child.kill('SIGTERM')
+      await exited
+    }
+  }, 90_000)
+})
+
+async function clickInSchedules(p: Page, button: string) {
+  await p.getByRole('table', { name: 'Schedules' }).getByRole('button', { name: button }).click()
+}

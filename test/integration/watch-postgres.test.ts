@@ -1,0 +1,341 @@
+// The watch end to end, as a daemon: `driftwatch watch` scans a real PostgreSQL 15 on a schedule; turning
+// log_connections off (ALTER SYSTEM + reload) makes the next cycle record a regression and a webhook receiver on
+// 127.0.0.1 get exactly one signed alert, even though the daemon is killed (SIGKILL) in the middle of that cycle
+// and restarted. Also: SIGTERM stops it cleanly and the PID file goes; --once runs one pass.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import pg from 'pg'
+import { createCore } from '../../src-main/core/app'
+import { openDatabase } from '../../src-main/core/store/db'
+import { startPostgres, type PgService } from '../services/lib'
+import { BIN, ensureBuilt, runCli } from '../helpers/cli'
+import { call } from '../helpers/core'
+import { useTmpDirs } from '../helpers/tmp-dir'
+import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
+
+const PASS = 'watch-e2e passphrase 41'
+const KEY = 'e2e-hmac-key-b7f03a'
+const RULE = 'pg-log-connections'
+const tmp = useTmpDirs('all')
+let pgs: PgService
+let rx: Receiver
+let dataDir: string
+let targetId: string
+
+const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+  const c = new pg.Client({
+    host: pgs.host,
+    port: pgs.port,
+    user: pgs.user,
+    password: pgs.password,
+    database: 'postgres',
+  })
+  await c.connect()
+  try {
+    return await fn(c)
+  } finally {
+    await c.end()
+  }
+}
+const setLogConnections = (v: 'on' | 'off') =>
+  admin(async (c) => {
+    await c.query(`ALTER SYSTEM SET log_connections = ${v}`)
+    await c.query('SELECT pg_reload_conf()')
+  })
+
+interface Daemon {
+  child: ChildProcess
+  logs: Record<string, unknown>[]
+  waitLog(pred: (l: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>
+  exited: Promise<number | null>
+}
+
+function startWatch(args: string[] = []): Daemon {
+  const child = spawn(process.execPath, [BIN, 'watch', '--data-dir', dataDir, ...args], {
+    env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASS },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const logs: Record<string, unknown>[] = []
+  const waiters: {
+    pred: (l: Record<string, unknown>) => boolean
+    ok: (l: Record<string, unknown>) => void
+  }[] = []
+  let buf = ''
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+    buf += s
+    let i
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i)
+      buf = buf.slice(i + 1)
+      let l: Record<string, unknown>
+      try {
+        l = JSON.parse(line) as Record<string, unknown>
+      } catch {
+        l = { msg: line }
+      }
+      logs.push(l)
+      for (const w of [...waiters])
+        if (w.pred(l)) {
+          waiters.splice(waiters.indexOf(w), 1)
+          w.ok(l)
+        }
+    }
+  })
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
+  return {
+    child,
+    logs,
+    exited,
+    waitLog(pred, ms = 30_000) {
+      const seen = logs.find(pred)
+      if (seen) return Promise.resolve(seen)
+      return new Promise((ok, fail) => {
+        const t = setTimeout(
+          () =>
+            fail(
+              new Error(
+                `no such log line within ${ms} ms:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`,
+              ),
+            ),
+          ms,
+        )
+        waiters.push({ pred, ok: (l) => (clearTimeout(t), ok(l)) })
+      })
+    },
+  }
+}
+
+/** Reads the store directly (no core: opening one would mark the daemon's running scan interrupted). */
+function facts() {
+  const db = openDatabase(join(dataDir, 'driftwatch.db'))
+  try {
+    return {
+      scans: (
+        db.prepare('SELECT state, trigger FROM scans ORDER BY started_at, rowid').all() as {
+          state: string
+          trigger: string
+        }[]
+      ).map((s) => `${s.trigger}:${s.state}`),
+      regressions: db
+        .prepare(
+          `SELECT rule_id, from_status, to_status, from_actual, to_actual FROM drift_events WHERE type = 'regression'`,
+        )
+        .all(),
+      deliveries: db.prepare('SELECT state, attempts, event_ids FROM alert_deliveries').all() as {
+        state: string
+        attempts: number
+      }[],
+      alerts: db.prepare('SELECT rule_id, state FROM alerts').all(),
+    }
+  } finally {
+    db.close()
+  }
+}
+
+beforeAll(async () => {
+  ensureBuilt()
+  ;[pgs, rx] = await Promise.all([startPostgres({ name: 'watch' }), startReceiver()])
+  await setLogConnections('on')
+  dataDir = join(tmp.make('dw-watch-pg-'), 'data')
+  const core = createCore({ face: 'cli', dataDir })
+  try {
+    await call(core, 'vault.init', { passphrase: PASS })
+    const cred = await call(core, 'credentials.create', {
+      credential: {
+        kind: 'db-password',
+        name: 'pg admin',
+        username: pgs.user,
+        secret: { password: pgs.password },
+      },
+    })
+    targetId = (
+      await call(core, 'targets.create', {
+        target: {
+          kind: 'postgres',
+          name: 'billing-pg',
+          host: pgs.host,
+          port: pgs.port,
+          user: pgs.user,
+          tls: 'disable',
+          credentialId: cred.id,
+        },
+      })
+    ).id
+    await call(core, 'alerts.channels.save', {
+      kind: 'webhook',
+      name: 'SOC',
+      config: { url: `${rx.url}/hook` },
+      secret: KEY,
+    })
+    await call(core, 'watch.schedules.save', { targetId, intervalMinutes: 60 })
+  } finally {
+    core.close()
+  }
+}, 120_000)
+
+afterAll(async () => {
+  await rx?.close()
+  await pgs?.stop()
+})
+
+describe('driftwatch watch against PostgreSQL', () => {
+  it('records the regression once and sends one signed alert, even when killed mid-cycle and restarted', async () => {
+    const pidFile = join(dataDir, '..', 'watch.pid')
+    // Cycle 1: the baseline. SIGTERM then stops the daemon cleanly and removes its PID file.
+    const first = startWatch(['--pid-file', pidFile])
+    await first.waitLog((l) => l.msg === 'scan finished' && l.state === 'done')
+    expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(first.child.pid))
+    first.child.kill('SIGTERM')
+    expect(await first.exited).toBe(0)
+    expect(existsSync(pidFile)).toBe(false)
+    expect(first.logs.map((l) => l.msg)).toContain('watch stopped')
+    expect(facts()).toMatchObject({ scans: ['watch:done'], regressions: [], deliveries: [] })
+
+    // Someone turns connection logging off.
+    await setLogConnections('off')
+    // The next cycle is due now (as if the hour had passed).
+    const db = openDatabase(join(dataDir, 'driftwatch.db'))
+    db.prepare('UPDATE schedule_runs SET next_run_at = ?').run(new Date().toISOString())
+    db.close()
+
+    // Cycle 2, killed in the middle: a lock held on pg_settings makes the scan wait inside PostgreSQL.
+    const blocker = new pg.Client({
+      host: pgs.host,
+      port: pgs.port,
+      user: pgs.user,
+      password: pgs.password,
+      database: 'postgres',
+    })
+    await blocker.connect()
+    await blocker.query('BEGIN')
+    await blocker.query('LOCK TABLE pg_catalog.pg_settings IN ACCESS EXCLUSIVE MODE')
+    const second = startWatch()
+    await second.waitLog((l) => l.msg === 'watch scan started')
+    await expect
+      .poll(
+        async () =>
+          (await blocker.query('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted')).rows[0].n,
+        {
+          timeout: 10_000,
+          interval: 20,
+        },
+      )
+      .toBeGreaterThan(0)
+    second.child.kill('SIGKILL')
+    await second.exited
+    await blocker.query('ROLLBACK')
+    await blocker.end()
+    expect(facts()).toMatchObject({ scans: ['watch:done', 'watch:running'], regressions: [], deliveries: [] })
+    expect(rx.received).toHaveLength(0)
+
+    // Restarted: the killed scan is marked interrupted and the cycle runs again, once.
+    const third = startWatch()
+    await third.waitLog((l) => l.msg === 'drift detected')
+    await third.waitLog((l) => l.msg === 'alert sent')
+    third.child.kill('SIGTERM')
+    expect(await third.exited).toBe(0)
+
+    const f = facts()
+    expect(f.scans).toEqual(['watch:done', 'watch:interrupted', 'watch:done'])
+    expect(f.regressions).toEqual([
+      { rule_id: RULE, from_status: 'pass', to_status: 'fail', from_actual: 'on', to_actual: 'off' },
+    ])
+    expect(f.deliveries).toMatchObject([{ state: 'sent', attempts: 1 }])
+    expect(f.alerts).toContainEqual({ rule_id: RULE, state: 'open' })
+    expect(rx.received).toHaveLength(1)
+    const msg = rx.received[0]!
+    expect(signatureValid(KEY, msg)).toBe(true)
+    const body = JSON.parse(msg.body) as {
+      target: { name: string }
+      events: { type: string; ruleId: string }[]
+    }
+    expect(body.target.name).toBe('billing-pg')
+    expect(body.events).toContainEqual(
+      expect.objectContaining({ type: 'regression', ruleId: RULE, from: 'pass', to: 'fail' }),
+    )
+
+    // One more pass changes nothing: no new events, no new alert.
+    const db2 = openDatabase(join(dataDir, 'driftwatch.db'))
+    db2.prepare('UPDATE schedule_runs SET next_run_at = ?').run(new Date().toISOString())
+    db2.close()
+    const once = await runCli(['watch', '--once', '--data-dir', dataDir], {
+      env: { DRIFTWATCH_VAULT_PASSPHRASE: PASS },
+    })
+    expect(once.code).toBe(0)
+    expect(facts().scans).toEqual(['watch:done', 'watch:interrupted', 'watch:done', 'watch:done'])
+    expect(facts().regressions).toHaveLength(1)
+    expect(rx.received).toHaveLength(1)
+    // Logs are JSON lines and never carry the secrets.
+    const all = [...first.logs, ...second.logs, ...third.logs]
+    expect(all.every((l) => typeof l.time === 'string' && typeof l.level === 'string')).toBe(true)
+    expect(JSON.stringify(all) + once.stderr).not.toContain(KEY)
+    expect(JSON.stringify(all) + once.stderr).not.toContain(pgs.password)
+  }, 120_000)
+
+  it('on SIGTERM lets a running scan finish within the grace period, or cancels it and records that', async () => {
+    const makeDue = () => {
+      const db = openDatabase(join(dataDir, 'driftwatch.db'))
+      db.prepare('UPDATE schedule_runs SET next_run_at = ?').run(new Date().toISOString())
+      db.close()
+    }
+    const holdSettings = async () => {
+      const c = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
+      await c.connect()
+      await c.query('BEGIN')
+      await c.query('LOCK TABLE pg_catalog.pg_settings IN ACCESS EXCLUSIVE MODE')
+      return c
+    }
+    const waitingOn = (c: pg.Client) =>
+      expect
+        .poll(
+          async () => (await c.query('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted')).rows[0].n,
+          {
+            timeout: 10_000,
+            interval: 20,
+          },
+        )
+        .toBeGreaterThan(0)
+    const before = facts().scans.length
+
+    // Within the grace period: the scan is waited for and stored.
+    makeDue()
+    let lock = await holdSettings()
+    const patient = startWatch(['--grace', '30'])
+    await patient.waitLog((l) => l.msg === 'watch scan started')
+    await waitingOn(lock)
+    patient.child.kill('SIGTERM')
+    await patient.waitLog((l) => l.msg === 'stopping')
+    await lock.query('ROLLBACK')
+    await lock.end()
+    expect(await patient.exited).toBe(0)
+    expect(facts().scans.slice(before)).toEqual(['watch:done'])
+
+    // Past it: cancelled, and recorded as cancelled (not left running or marked interrupted later).
+    makeDue()
+    lock = await holdSettings()
+    const hurried = startWatch(['--grace', '1'])
+    await hurried.waitLog((l) => l.msg === 'watch scan started')
+    await waitingOn(lock)
+    hurried.child.kill('SIGTERM')
+    expect(await hurried.exited).toBe(0)
+    await lock.query('ROLLBACK')
+    await lock.end()
+    expect(hurried.logs.map((l) => l.msg)).toContain('cancelling scans still running after the grace period')
+    expect(facts().scans.slice(before)).toEqual(['watch:done', 'watch:cancelled'])
+    expect(facts().regressions).toHaveLength(1)
+    expect(rx.received).toHaveLength(1)
+  }, 60_000)
+
+  it('refuses a second daemon on a live PID file', async () => {
+    const pidFile = join(dataDir, '..', 'busy.pid')
+    const d = startWatch(['--pid-file', pidFile])
+    await d.waitLog((l) => l.msg === 'watch started')
+    const r = await runCli(['watch', '--pid-file', pidFile, '--data-dir', dataDir])
+    expect(r.code).toBe(64)
+    expect(r.stderr).toContain(`another driftwatch watch is running (pid ${d.child.pid}`)
+    d.child.kill('SIGTERM')
+    expect(await d.exited).toBe(0)
+  }, 60_000)
+})
