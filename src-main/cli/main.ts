@@ -7,12 +7,15 @@ import { serveCommand } from './serve'
 import { vaultCommand } from './vault'
 import { contentCommand, tailoringCommand } from './content'
 import { scanCommand } from './scan'
+import { exportCommand, verifyCommand } from './export'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
 
 const commands: Command[] = [
   targetsCommand,
   scanCommand,
+  exportCommand,
+  verifyCommand,
   vaultCommand,
   contentCommand,
   tailoringCommand,

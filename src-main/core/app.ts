@@ -34,6 +34,12 @@ import {
 } from './ports'
 import type { CoreContext } from './context'
 import pkg from '../../package.json'
+import { AuditLog } from './audit/log'
+import { auditedHandlers, auditListener } from './audit/hooks'
+import { reportHandlers } from './reports/handlers'
+import { chromiumPrinter, defaultRendererDir, type PdfPrinter } from './reports/pdf'
+import { ReportsRepo } from './store/reports'
+import { SigningKeys } from './vault/signing-key'
 
 export interface CoreOptions {
   dataDir?: string
@@ -50,6 +56,10 @@ export interface CoreOptions {
   unsafeKdfForTests?: { N: number; r: number; p: number }
   /** better_sqlite3.node for the running runtime when it is not Node's (the Electron shell). */
   sqliteNativeBinding?: string
+  /** Prints the report view to PDF (the desktop app passes printToPDF; default: Chromium via playwright-core). */
+  pdfPrinter?: PdfPrinter
+  /** The built renderer holding report.html (default: beside the built main bundle). */
+  rendererDir?: string
 }
 
 export interface Core extends Dispatcher {
@@ -94,6 +104,8 @@ export function createCore(opts: CoreOptions): Core {
     },
   }
 
+  const audit = new AuditLog(db, clock, opts.face)
+  listeners.add(auditListener(audit))
   const vault = new Vault(db, {
     clock,
     timers: opts.timers ?? systemTimers,
@@ -142,8 +154,14 @@ export function createCore(opts: CoreOptions): Core {
     'scans.list': scanning['scans.list'],
     'scans.latest': scanning['scans.latest'],
     'scan.results': scanning['scan.results'],
+    ...reportHandlers({
+      ...ctx,
+      ...{ targets: ctx.repos.targets, scans, content, reports: new ReportsRepo(db), version: pkg.version },
+      ...{ audit, signing: new SigningKeys(db, vault, clock), printer: opts.pdfPrinter ?? chromiumPrinter() },
+      rendererDir: opts.rendererDir ?? defaultRendererDir(),
+    }),
   }
-  const dispatcher = createDispatcher(handlers, logger)
+  const dispatcher = createDispatcher(auditedHandlers(handlers, audit), logger)
 
   return {
     async invoke(channel, payload) {

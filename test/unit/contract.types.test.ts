@@ -79,6 +79,10 @@ describe('per-channel request and response types', () => {
       | 'scans.list'
       | 'scans.latest'
       | 'scan.results'
+      | 'reports.preview'
+      | 'reports.export'
+      | 'reports.verify'
+      | 'audit.list'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<
