@@ -26,8 +26,7 @@ export interface PdfPrinter {
 }
 
 export const REPORT_PAGE = 'report.html'
-/** The page calls this once the model is drawn (see src-renderer/report/report-main.tsx). */
-export const READY_FLAG = '__driftwatchReportReady'
+/** The page's render function: takes the model, resolves true once it is drawn (src-renderer/report/report-main.tsx). */
 export const RENDER_FN = '__driftwatchRenderReport'
 
 export const CHROMIUM_ARGS = [
@@ -97,13 +96,17 @@ export function chromiumPrinter(executablePath = process.env.DRIFTWATCH_CHROMIUM
         })
         // Anything else (there should be nothing) is refused: the report never reaches the network.
         await page.route((url) => !url.href.startsWith(ORIGIN), (route) => route.abort())
-        await page.goto(`${ORIGIN}/${REPORT_PAGE}`)
-        await page.waitForFunction(`typeof window.${RENDER_FN} === 'function'`)
-        await page.evaluate(([fn, json]) => (window as unknown as Record<string, (m: unknown) => void>)[fn]!(JSON.parse(json)), [
-          RENDER_FN,
-          JSON.stringify(job.model),
-        ] as const)
-        await page.waitForFunction(`window.${READY_FLAG} === true`, undefined, { timeout: 120_000 })
+        // The page's module script has run by 'load'; the render function resolves once the report is drawn.
+        // (No waitForFunction: its string predicates are eval, which the page's CSP rightly refuses.)
+        await page.goto(`${ORIGIN}/${REPORT_PAGE}`, { waitUntil: 'load' })
+        const drawn = await page.evaluate(
+          ([fn, json]) => {
+            const render = (window as unknown as Record<string, ((m: unknown) => Promise<boolean>) | undefined>)[fn]
+            return render ? render(JSON.parse(json)) : false
+          },
+          [RENDER_FN, JSON.stringify(job.model)] as const,
+        )
+        if (!drawn) throw new Error('The report page did not draw the report')
         const pdf = await page.pdf({
           format: 'A4',
           printBackground: true,
