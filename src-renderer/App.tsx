@@ -14,6 +14,7 @@ import { PlannedPage } from './pages/Planned'
 import { VaultPage } from './pages/Vault'
 import { VariablesPage } from './pages/Variables'
 import { TargetDetailPage } from './pages/TargetDetail'
+import { ReportsPage } from './pages/Reports'
 
 export function App() {
   const route = useRoute()
@@ -78,9 +79,10 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
       return <VaultPage />
     case 'variables':
       return <VariablesPage sha={route.sha} profileId={route.profileId} />
+    case 'reports':
+      return <ReportsPage />
     case 'watch':
     case 'drift':
-    case 'reports':
       return <PlannedPage page={route.page} />
     case 'not-found':
       return (

@@ -10,10 +10,6 @@ const TEXT = {
     title: 'Drift',
     body: 'No drift recorded. Drift appears here once a target has been scanned more than once and a rule changed from pass to fail, or back.',
   },
-  reports: {
-    title: 'Reports',
-    body: 'Evidence reports are not available in this build yet. There is nothing to export until targets have been scanned.',
-  },
 } as const
 
 export function PlannedPage({ page }: { page: keyof typeof TEXT }) {

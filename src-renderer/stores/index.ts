@@ -6,8 +6,9 @@ import { createTargetsSlice, type TargetsSlice } from './targets-slice'
 import { createVaultSlice, type VaultSlice } from './vault-slice'
 import { createContentSlice, type ContentSlice } from './content-slice'
 import { createScansSlice, type ScansSlice } from './scans-slice'
+import { createReportsSlice, type ReportsSlice } from './reports-slice'
 
-export type State = AppSlice & TargetsSlice & VaultSlice & ContentSlice & ScansSlice
+export type State = AppSlice & TargetsSlice & VaultSlice & ContentSlice & ScansSlice & ReportsSlice
 
 export const useStore = create<State>()(
   devtools(
@@ -17,6 +18,7 @@ export const useStore = create<State>()(
       ...createVaultSlice(...a),
       ...createContentSlice(...a),
       ...createScansSlice(...a),
+      ...createReportsSlice(...a),
     }),
     { name: 'driftwatch', enabled: import.meta.env.DEV },
   ),

@@ -110,7 +110,7 @@ describe('driftwatch export from real scans', () => {
     const files = unzipSync(readFileSync(zipPath))
     for (const e of json.evidence) expect(Buffer.from(files[e.path]!).toString()).toContain('<arf:asset-report-collection')
     const pdf = Uint8Array.from(files['report.pdf']!)
-    pdf[pdf.length >> 1] ^= 0x01
+    pdf[pdf.length >> 1] = pdf[pdf.length >> 1]! ^ 0x01
     writeFileSync(join(dir, 'bad-pdf.zip'), zipSync({ ...files, 'report.pdf': pdf }))
     const bad = await cli(['verify', join(dir, 'bad-pdf.zip')])
     expect(bad.code).toBe(1)
