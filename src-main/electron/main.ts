@@ -21,6 +21,7 @@ import { jsonLogger } from '../core/ports'
 import { forwardEvents } from './ipc'
 import { bindElectronIpc } from './ipc-main'
 import { isTrustedUrl, lockDown, lockDownSession, setAppOrigin } from './security'
+import { electronPrinter } from './print-pdf'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '../renderer')
@@ -66,6 +67,8 @@ async function start() {
   core = createCore({
     face: 'desktop',
     dataDir,
+    pdfPrinter: electronPrinter(() => (devUrl ? new URL(devUrl).origin : APP_ORIGIN)),
+    rendererDir,
     logger: jsonLogger((line) => process.stdout.write(line)),
     sqliteNativeBinding: existsSync(electronBinding) ? electronBinding : undefined,
     keychain: {
