@@ -545,7 +545,12 @@ export const ReportModel = z.object({
     events: z.array(
       z.object({
         targetId: z.string(),
+        /** regression, fixed, new-failing, value (a setting changed), score; '' when the store does not say. */
+        type: z.string(),
+        /** '' for a change of the whole scan's score. */
         ruleId: z.string(),
+        title: z.string(),
+        severity: z.string(),
         from: z.string(),
         to: z.string(),
         scanId: z.string(),

@@ -241,6 +241,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
               <tr>
                 <th>When</th>
                 <th>Target</th>
+                <th>Change</th>
                 <th>Rule</th>
                 <th>From</th>
                 <th>To</th>
@@ -248,10 +249,20 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             </thead>
             <tbody>
               {model.drift.events.map((d) => (
-                <tr key={`${d.at}|${d.targetId}|${d.ruleId}|${d.scanId}`}>
+                <tr key={`${d.at}|${d.targetId}|${d.ruleId}|${d.type}|${d.scanId}`}>
                   <td>{when(d.at)}</td>
                   <td>{targetName.get(d.targetId) ?? d.targetId}</td>
-                  <td className="mono">{d.ruleId}</td>
+                  <td>{d.type || 'change'}</td>
+                  <td>
+                    {d.ruleId ? (
+                      <>
+                        {d.title && <div>{d.title}</div>}
+                        <span className="mono">{d.ruleId}</span>
+                      </>
+                    ) : (
+                      'Score'
+                    )}
+                  </td>
                   <td>{d.from}</td>
                   <td>{d.to}</td>
                 </tr>

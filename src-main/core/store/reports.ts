@@ -22,7 +22,10 @@ type RawScan = {
 
 export interface DriftEventRow {
   targetId: string
+  type: string
   ruleId: string
+  title: string
+  severity: string
   from: string
   to: string
   scanId: string
@@ -82,8 +85,8 @@ export class ReportsRepo {
   }
 
   /**
-   * Drift events of these targets in the window, oldest first; empty while the table does not exist. Column
-   * names are read from the table itself, so the reader follows the schema drift detection settles on.
+   * Drift events of these targets in the window, oldest first; empty while the table does not exist (drift
+   * detection adds it). Columns are looked up, so an older or newer drift schema degrades to fewer details.
    */
   driftEvents(targetIds: readonly string[], from?: string, to?: string): DriftEventRow[] {
     if (!this.hasDriftTable() || targetIds.length === 0) return []
@@ -92,33 +95,36 @@ export class ReportsRepo {
         (c) => c.name,
       ),
     )
-    const pick = (...names: string[]) => names.find((n) => cols.has(n))
-    const c = {
-      target: pick('target_id', 'target'),
-      rule: pick('rule_id', 'rule'),
-      from: pick('from_status', 'from', 'previous_status', 'old_status'),
-      to: pick('to_status', 'to', 'status', 'new_status'),
-      scan: pick('scan_id', 'scan'),
-      at: pick('at', 'detected_at', 'created_at'),
-    }
-    if (!c.target || !c.rule || !c.to || !c.at) return []
-    const q = (n: string | undefined) => (n ? `"${n}"` : "''")
+    if (!cols.has('target_id') || !cols.has('at')) return []
+    const col = (n: string, fallback = "''") => (cols.has(n) ? `"${n}"` : fallback)
     const rows = this.db
       .prepare(
-        `SELECT ${q(c.target)} AS targetId, ${q(c.rule)} AS ruleId, ${q(c.from)} AS "from", ${q(c.to)} AS "to",
-                ${q(c.scan)} AS scanId, ${q(c.at)} AS at
-         FROM drift_events WHERE ${q(c.target)} IN (SELECT value FROM json_each(?))
-           AND (? IS NULL OR ${q(c.at)} >= ?) AND (? IS NULL OR ${q(c.at)} <= ?)
-         ORDER BY ${q(c.at)}, ${q(c.target)}, ${q(c.rule)}`,
+        `SELECT target_id AS targetId, ${col('type')} AS type, ${col('rule_id')} AS ruleId, ${col('title')} AS title,
+                ${col('severity')} AS severity, ${col('from_status')} AS fromStatus, ${col('to_status')} AS toStatus,
+                ${col('from_score', 'NULL')} AS fromScore, ${col('to_score', 'NULL')} AS toScore,
+                ${col('scan_id')} AS scanId, at
+         FROM drift_events WHERE target_id IN (SELECT value FROM json_each(?))
+           AND (? IS NULL OR at >= ?) AND (? IS NULL OR at <= ?)
+         ORDER BY at, target_id, ${col('rule_id')}, ${col('type')}`,
       )
-      .all(JSON.stringify(targetIds), from ?? null, from ?? null, to ?? null, to ?? null) as DriftEventRow[]
-    return rows.map((r) => ({
-      targetId: String(r.targetId),
-      ruleId: String(r.ruleId),
-      from: String(r.from ?? ''),
-      to: String(r.to ?? ''),
-      scanId: String(r.scanId ?? ''),
-      at: String(r.at),
-    }))
+      .all(JSON.stringify(targetIds), from ?? null, from ?? null, to ?? null, to ?? null) as (Omit<
+      DriftEventRow,
+      'from' | 'to'
+    > & { fromStatus: string; toStatus: string; fromScore: number | null; toScore: number | null })[]
+    const pct = (v: number | null) => (v === null ? 'n/a' : `${v}%`)
+    return rows.map((r) => {
+      const isScore = r.type === 'score' || (!r.ruleId && (r.fromScore !== null || r.toScore !== null))
+      return {
+        targetId: String(r.targetId),
+        type: String(r.type ?? ''),
+        ruleId: String(r.ruleId ?? ''),
+        title: String(r.title ?? ''),
+        severity: String(r.severity ?? ''),
+        from: isScore ? pct(r.fromScore) : String(r.fromStatus ?? ''),
+        to: isScore ? pct(r.toScore) : String(r.toStatus ?? ''),
+        scanId: String(r.scanId ?? ''),
+        at: String(r.at),
+      }
+    })
   }
 }

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createCore, type Core } from '../../../src-main/core/app'
+import Database from 'better-sqlite3'
+import { createCore, DB_FILE, type Core } from '../../../src-main/core/app'
 import { call, callError } from '../../helpers/core'
 import { useTmpDirs } from '../../helpers/tmp-dir'
 import { seedSyntheticStore, syntheticRuleId } from '../../helpers/report-store'
@@ -129,6 +130,46 @@ describe('CSV', () => {
     expect(sev.indexOf('low')).toBeGreaterThan(sev.lastIndexOf('high'))
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`)
     expect(csvCell('a,b')).toBe('"a,b"')
+  })
+})
+
+describe('drift events', () => {
+  it('lists the drift events of the targets in scope and window, and leaves them out when asked', async () => {
+    const c = createCore({ face: 'cli', dataDir: tmp.make('dw-report-drift-') })
+    try {
+      const { targetIds: ids } = await seedSyntheticStore(c, { targets: 2, rules: 10, scans: 2 })
+      // The table as drift detection (issue 9) creates it; IF NOT EXISTS once that migration is in.
+      const db = new Database(join(c.dataDir, DB_FILE))
+      try {
+        db.exec(`CREATE TABLE IF NOT EXISTS drift_events (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, target_id TEXT NOT NULL, scan_id TEXT NOT NULL, prev_scan_id TEXT,
+          rule_id TEXT NOT NULL DEFAULT '', type TEXT NOT NULL, severity TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+          from_status TEXT NOT NULL DEFAULT '', to_status TEXT NOT NULL DEFAULT '', from_actual TEXT NOT NULL DEFAULT '',
+          to_actual TEXT NOT NULL DEFAULT '', from_score REAL, to_score REAL, at TEXT NOT NULL)`)
+        const ins = db.prepare(
+          `INSERT INTO drift_events (target_id, scan_id, rule_id, type, severity, title, from_status, to_status, from_score, to_score, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        ins.run(ids[0], 'scan-0-1', syntheticRuleId(2), 'fixed', 'low', 'Synthetic rule 2', 'fail', 'pass', null, null, '2030-01-02T00:01:30.000Z')
+        ins.run(ids[0], 'scan-0-1', '', 'score', 'info', '', '', '', 61.5, 70.2, '2030-01-02T00:01:30.000Z')
+        ins.run(ids[1], 'scan-1-1', syntheticRuleId(4), 'regression', 'high', 'Synthetic rule 4', 'pass', 'fail', null, null, '2030-01-02T00:02:30.000Z')
+      } finally {
+        db.close()
+      }
+      const model = await call(c, 'reports.preview', { scope: { targetIds: [ids[0]!] } })
+      expect(model.drift.available).toBe(true)
+      expect(model.drift.events.map((e) => [e.type, e.ruleId, e.from, e.to])).toEqual([
+        ['score', '', '61.5%', '70.2%'],
+        ['fixed', syntheticRuleId(2), 'fail', 'pass'],
+      ])
+      expect((await call(c, 'reports.preview', { scope: { from: '2030-01-02T00:00:30Z' } })).drift.events).toHaveLength(1)
+      expect((await call(c, 'reports.preview', { scope: { includeDrift: false } })).drift).toEqual({ available: false, events: [] })
+      const json = JSON.parse(read((await call(c, 'reports.export', { scope: {}, format: 'json', path: join(out, 'drift.json') })).path))
+      expect(evidenceErrors(json)).toEqual([])
+      expect(json.drift.events).toHaveLength(3)
+    } finally {
+      c.close()
+    }
   })
 })
 
