@@ -22,17 +22,26 @@ async function call<T>(p: Promise<{ ok: boolean; data?: unknown; error?: { messa
 }
 
 /** The baseline page: the same 5,000 findings as plain HTML, no React, no styles beyond a few lines. */
-async function staticPdfMs(model: { results: { ruleId: string; title: string; status: string; actual: string; expected: string }[] }): Promise<number> {
+async function staticPdfMs(model: {
+  results: { ruleId: string; title: string; status: string; actual: string; expected: string }[]
+}): Promise<number> {
   const rows = model.results
     .filter((r) => r.status === 'fail')
-    .map((r) => `<div style="border:1px solid #ccc;margin:4px;padding:4px;break-inside:avoid"><b>${r.title}</b><br><code>${r.ruleId}</code><pre>Found: ${r.actual}\nExpected: ${r.expected}</pre></div>`)
+    .map(
+      (r) =>
+        `<div style="border:1px solid #ccc;margin:4px;padding:4px;break-inside:avoid"><b>${r.title}</b><br><code>${r.ruleId}</code><pre>Found: ${r.actual}\nExpected: ${r.expected}</pre></div>`,
+    )
     .join('\n')
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
   try {
     return await time(async () => {
       const page = await browser.newPage()
       await page.setContent(`<!doctype html><title>baseline</title><body>${rows}</body>`)
-      await page.pdf({ format: 'A4', displayHeaderFooter: true, footerTemplate: '<span class="pageNumber"></span>' })
+      await page.pdf({
+        format: 'A4',
+        displayHeaderFooter: true,
+        footerTemplate: '<span class="pageNumber"></span>',
+      })
     })
   } finally {
     await browser.close()
@@ -54,11 +63,17 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
       const out = join(dir, 'big.pdf')
       let engine = ''
       pdfMs = await time(async () => {
-        engine = (await call<{ engine: string }>(big.invoke('reports.export', { scope: {}, format: 'pdf', path: out }))).engine
+        engine = (
+          await call<{ engine: string }>(
+            big.invoke('reports.export', { scope: {}, format: 'pdf', path: out }),
+          )
+        ).engine
       })
       pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1])
       console.log(`  PDF: ${pages} pages, ${(statSync(out).size / 1e6).toFixed(1)} MB, printed by ${engine}`)
-      const model = await call<Parameters<typeof staticPdfMs>[0]>(big.invoke('reports.preview', { scope: {} }))
+      const model = await call<Parameters<typeof staticPdfMs>[0]>(
+        big.invoke('reports.preview', { scope: {} }),
+      )
       baselineMs = await staticPdfMs(model)
     } finally {
       big.close()
@@ -71,11 +86,17 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
     try {
       await seedSyntheticStore(heavy, { targets: 2, rules: 300, scans: 5, evidenceBytes: 10 * 1000 * 1000 })
       await call(heavy.invoke('vault.init', { passphrase: 'bench passphrase, long enough' }))
-      const model = await call<{ evidence: { sha256: string; bytes: number; path: string }[] }>(heavy.invoke('reports.preview', { scope: {} }))
+      const model = await call<{ evidence: { sha256: string; bytes: number; path: string }[] }>(
+        heavy.invoke('reports.preview', { scope: {} }),
+      )
       const total = model.evidence.reduce((a, e) => a + e.bytes, 0)
       const out = join(dir, 'bundle.zip')
-      bundleMs = await time(() => call(heavy.invoke('reports.export', { scope: {}, format: 'bundle', path: out })))
-      console.log(`  bundle: ${(total / 1e6).toFixed(1)} MB of evidence in ${model.evidence.length} artefacts → ${(statSync(out).size / 1e6).toFixed(1)} MB zip`)
+      bundleMs = await time(() =>
+        call(heavy.invoke('reports.export', { scope: {}, format: 'bundle', path: out })),
+      )
+      console.log(
+        `  bundle: ${(total / 1e6).toFixed(1)} MB of evidence in ${model.evidence.length} artefacts → ${(statSync(out).size / 1e6).toFixed(1)} MB zip`,
+      )
       // Baseline: the same artefacts written out, then `zip -6` of them (compression alone, no PDF, no hashing).
       const raw = join(dir, 'raw', 'evidence')
       mkdirSync(raw, { recursive: true })
@@ -89,7 +110,9 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
         db.close()
       }
       zipMs = await time(() => {
-        const r = spawnSync('zip', ['-6', '-q', '-r', join(dir, 'baseline.zip'), 'evidence'], { cwd: join(dir, 'raw') })
+        const r = spawnSync('zip', ['-6', '-q', '-r', join(dir, 'baseline.zip'), 'evidence'], {
+          cwd: join(dir, 'raw'),
+        })
         if (r.status !== 0) throw new Error(`zip failed: ${r.stderr}`)
       })
     } finally {
@@ -97,8 +120,18 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
     }
 
     report('export', [
-      { figure: 'PDF, 5,000 findings (report view, Chromium)', ms: pdfMs, baseline: 'Chromium printing the same findings as static HTML', baselineMs },
-      { figure: 'signed bundle, 100 MB of evidence (all formats incl. PDF)', ms: bundleMs, baseline: 'zip -6 of the same artefacts', baselineMs: zipMs },
+      {
+        figure: 'PDF, 5,000 findings (report view, Chromium)',
+        ms: pdfMs,
+        baseline: 'Chromium printing the same findings as static HTML',
+        baselineMs,
+      },
+      {
+        figure: 'signed bundle, 100 MB of evidence (all formats incl. PDF)',
+        ms: bundleMs,
+        baseline: 'zip -6 of the same artefacts',
+        baselineMs: zipMs,
+      },
     ])
   } finally {
     rmSync(dir, { recursive: true, force: true })

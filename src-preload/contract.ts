@@ -471,7 +471,12 @@ export const ReportModel = z.object({
   /** The latest scan's end: the report's "as of", so the same scope always gives the same report. */
   asOf: z.string(),
   generator: z.object({ name: z.string(), version: z.string() }),
-  engagement: z.object({ name: z.string(), auditor: z.string(), organisation: z.string(), notes: z.string() }),
+  engagement: z.object({
+    name: z.string(),
+    auditor: z.string(),
+    organisation: z.string(),
+    notes: z.string(),
+  }),
   scope: z.object({
     targetIds: z.array(z.string()),
     groups: z.array(z.string()),
@@ -782,7 +787,10 @@ export const contract = {
     z.object({
       path: z.string().trim().min(1, 'Choose a bundle'),
       /** A public key (PEM) the bundle must have been signed with. */
-      trustedKey: z.string().max(16 * 1024).optional(),
+      trustedKey: z
+        .string()
+        .max(16 * 1024)
+        .optional(),
     }),
     z.object({
       ok: z.boolean(),

@@ -45,7 +45,9 @@ $DRIFTWATCH_VAULT_PASSPHRASE. The same scope exported twice gives byte-identical
     const format = String(v.format ?? '')
     if (!(EXPORT_FORMATS as readonly string[]).includes(format))
       throw CliError.usage(
-        format ? `unknown format "${format}": use one of ${EXPORT_FORMATS.join(', ')}` : `--format is required: one of ${EXPORT_FORMATS.join(', ')}`,
+        format
+          ? `unknown format "${format}": use one of ${EXPORT_FORMATS.join(', ')}`
+          : `--format is required: one of ${EXPORT_FORMATS.join(', ')}`,
       )
     const refs = (v.target as string[] | undefined) ?? []
     const targetIds: string[] = []
@@ -111,8 +113,12 @@ Exit codes: 0 intact · 1 something differs or cannot be read · 64 wrong usage`
     if (ctx.values['audit-log']) {
       const res = await call(ctx.core, 'audit.list', { limit: 10_000 })
       if (ctx.json) ctx.out.stdout(JSON.stringify(res, null, 2) + '\n')
-      else if (res.intact) ctx.out.stdout(`The audit log is intact: ${res.entries.length} entries, each chained to the one before.\n`)
-      else ctx.out.stdout(`The audit log was tampered with:\n${res.problems.map((p) => `  ${p}`).join('\n')}\n`)
+      else if (res.intact)
+        ctx.out.stdout(
+          `The audit log is intact: ${res.entries.length} entries, each chained to the one before.\n`,
+        )
+      else
+        ctx.out.stdout(`The audit log was tampered with:\n${res.problems.map((p) => `  ${p}`).join('\n')}\n`)
       return res.intact ? EXIT.ok : EXIT.error
     }
     const path = ctx.positionals[0]
@@ -122,13 +128,17 @@ Exit codes: 0 intact · 1 something differs or cannot be read · 64 wrong usage`
       try {
         trustedKey = readFileSync(String(ctx.values.key), 'utf8')
       } catch (err) {
-        throw CliError.usage(`cannot read --key ${String(ctx.values.key)}: ${(err as NodeJS.ErrnoException).code ?? ''}`)
+        throw CliError.usage(
+          `cannot read --key ${String(ctx.values.key)}: ${(err as NodeJS.ErrnoException).code ?? ''}`,
+        )
       }
     }
     const res = await call(ctx.core, 'reports.verify', { path: resolve(path), trustedKey })
     if (ctx.json) ctx.out.stdout(JSON.stringify(res, null, 2) + '\n')
     else if (res.ok)
-      ctx.out.stdout(`${path}: intact. ${res.files} files match the manifest, signed by ${res.signedBy}; the audit log is unbroken.\n`)
+      ctx.out.stdout(
+        `${path}: intact. ${res.files} files match the manifest, signed by ${res.signedBy}; the audit log is unbroken.\n`,
+      )
     else
       ctx.out.stdout(
         `${path}: NOT intact (${res.problems.length} problem${res.problems.length === 1 ? '' : 's'}):\n` +

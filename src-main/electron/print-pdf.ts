@@ -9,7 +9,13 @@ export function electronPrinter(origin: () => string): PdfPrinter {
     async print(job) {
       const win = new BrowserWindow({
         show: false,
-        webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+        webPreferences: {
+          sandbox: true,
+          contextIsolation: true,
+          nodeIntegration: false,
+          webSecurity: true,
+          spellcheck: false,
+        },
       })
       try {
         await win.loadURL(`${origin()}/${REPORT_PAGE}`)
@@ -27,7 +33,10 @@ export function electronPrinter(origin: () => string): PdfPrinter {
           // Inches: the same 18 mm / 14 mm margins as the CLI's Chromium.
           margins: { top: 0.71, bottom: 0.71, left: 0.55, right: 0.55 },
         })
-        return { pdf, engine: `Electron ${process.versions.electron} printToPDF (Chromium ${process.versions.chrome})` }
+        return {
+          pdf,
+          engine: `Electron ${process.versions.electron} printToPDF (Chromium ${process.versions.chrome})`,
+        }
       } finally {
         win.destroy()
       }

@@ -51,7 +51,8 @@ export function ReportsPage() {
       </>
     )
 
-  const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
+  const toggle = (list: string[], v: string) =>
+    list.includes(v) ? list.filter((x) => x !== v) : [...list, v]
   const eng = scope.engagement
   const setEng = (patch: Partial<typeof eng>) => setScope({ engagement: { ...eng, ...patch } })
 
@@ -96,33 +97,76 @@ export function ReportsPage() {
             <legend>Time window</legend>
             <div className="grid">
               <Field label="From">
-                {({ id }) => <input id={id} type="date" value={scope.from} onChange={(e) => setScope({ from: e.target.value })} />}
+                {({ id }) => (
+                  <input
+                    id={id}
+                    type="date"
+                    value={scope.from}
+                    onChange={(e) => setScope({ from: e.target.value })}
+                  />
+                )}
               </Field>
               <Field label="To">
-                {({ id }) => <input id={id} type="date" value={scope.to} onChange={(e) => setScope({ to: e.target.value })} />}
+                {({ id }) => (
+                  <input
+                    id={id}
+                    type="date"
+                    value={scope.to}
+                    onChange={(e) => setScope({ to: e.target.value })}
+                  />
+                )}
               </Field>
             </div>
             <label className="check">
-              <input type="checkbox" checked={scope.includeDrift} onChange={(e) => setScope({ includeDrift: e.target.checked })} />
+              <input
+                type="checkbox"
+                checked={scope.includeDrift}
+                onChange={(e) => setScope({ includeDrift: e.target.checked })}
+              />
               Include drift events
             </label>
           </fieldset>
           <fieldset className="report-fieldset">
             <legend>Engagement</legend>
             <Field label="Engagement name">
-              {({ id }) => <input id={id} value={eng.name} maxLength={200} onChange={(e) => setEng({ name: e.target.value })} />}
+              {({ id }) => (
+                <input
+                  id={id}
+                  value={eng.name}
+                  maxLength={200}
+                  onChange={(e) => setEng({ name: e.target.value })}
+                />
+              )}
             </Field>
             <Field label="Auditor">
-              {({ id }) => <input id={id} value={eng.auditor} maxLength={200} onChange={(e) => setEng({ auditor: e.target.value })} />}
+              {({ id }) => (
+                <input
+                  id={id}
+                  value={eng.auditor}
+                  maxLength={200}
+                  onChange={(e) => setEng({ auditor: e.target.value })}
+                />
+              )}
             </Field>
             <Field label="Organisation">
               {({ id }) => (
-                <input id={id} value={eng.organisation} maxLength={200} onChange={(e) => setEng({ organisation: e.target.value })} />
+                <input
+                  id={id}
+                  value={eng.organisation}
+                  maxLength={200}
+                  onChange={(e) => setEng({ organisation: e.target.value })}
+                />
               )}
             </Field>
             <Field label="Notes">
               {({ id }) => (
-                <textarea id={id} rows={3} value={eng.notes} maxLength={10_000} onChange={(e) => setEng({ notes: e.target.value })} />
+                <textarea
+                  id={id}
+                  rows={3}
+                  value={eng.notes}
+                  maxLength={10_000}
+                  onChange={(e) => setEng({ notes: e.target.value })}
+                />
               )}
             </Field>
           </fieldset>
@@ -156,7 +200,10 @@ export function ReportsPage() {
               <p className="report-saved" role="status">
                 Saved {FORMAT_LABELS[lastExport.format]} to <span className="mono">{lastExport.path}</span> (
                 {Math.max(1, Math.round(lastExport.bytes / 1024))} KB)
-                {lastExport.format === 'pdf' || lastExport.format === 'bundle' ? `, printed by ${lastExport.engine}` : ''}.
+                {lastExport.format === 'pdf' || lastExport.format === 'bundle'
+                  ? `, printed by ${lastExport.engine}`
+                  : ''}
+                .
                 <br />
                 <span className="muted small mono">SHA-256 {lastExport.sha256}</span>
               </p>

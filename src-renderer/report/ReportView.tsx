@@ -16,12 +16,21 @@ const SEVERITY_LABEL: Record<string, string> = {
 const FINDING = new Set(['fail', 'error'])
 const EXCERPT = 700
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n).trimEnd()} … (${s.length - n} more characters)` : s)
+const clip = (s: string, n: number) =>
+  s.length > n ? `${s.slice(0, n).trimEnd()} … (${s.length - n} more characters)` : s
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '')
-const when = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC')
+const when = (iso: string) =>
+  iso
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC')
+    .replace(/Z$/, ' UTC')
 const score = (s: number | null) => (s === null ? 'n/a' : `${s}%`)
 const bytes = (n: number) =>
-  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`
+  n >= 1024 * 1024
+    ? `${(n / 1024 / 1024).toFixed(1)} MB`
+    : n >= 1024
+      ? `${(n / 1024).toFixed(1)} KB`
+      : `${n} B`
 
 export function findingsBySeverity(model: ReportModel): Result[] {
   const rank = (s: string) => (SEVERITY_ORDER.includes(s) ? SEVERITY_ORDER.indexOf(s) : SEVERITY_ORDER.length)
@@ -87,8 +96,8 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
           {model.scope.from || model.scope.to
             ? `Scans started between ${day(model.scope.from) || 'the first scan'} and ${day(model.scope.to) || 'the last scan'}.`
             : 'Every finished scan of the targets below.'}{' '}
-          Findings are the rules that failed or errored in each target&rsquo;s latest scan in that window; the score is
-          pass ÷ (pass + fail), as OpenSCAP reports it.
+          Findings are the rules that failed or errored in each target&rsquo;s latest scan in that window; the
+          score is pass ÷ (pass + fail), as OpenSCAP reports it.
         </p>
         <table className="report-table">
           <thead>
@@ -182,12 +191,15 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
         {[...groups.entries()].map(([sev, list]) => (
           <div key={sev} className="report-sev-group">
             <h3>
-              {SEVERITY_LABEL[sev] ?? sev} ({model.results.filter((r) => FINDING.has(r.status) && r.severity === sev).length})
+              {SEVERITY_LABEL[sev] ?? sev} (
+              {model.results.filter((r) => FINDING.has(r.status) && r.severity === sev).length})
             </h3>
             {list.map((f) => (
               <div key={f.id} className="report-finding">
                 <div className="report-finding-head">
-                  <span className={`report-sev sev-${f.severity}`}>{f.status === 'error' ? 'error' : f.severity}</span>
+                  <span className={`report-sev sev-${f.severity}`}>
+                    {f.status === 'error' ? 'error' : f.severity}
+                  </span>
                   <strong>{f.title}</strong>
                 </div>
                 <div className="report-finding-meta">
@@ -198,15 +210,24 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
                   <span className="label">Evidence</span>
                   {f.actual || f.expected || f.message || f.evidenceExcerpt ? (
                     <pre>
-                      {[f.actual && `Found: ${f.actual}`, f.expected && `Expected: ${f.expected}`, f.message, f.evidenceExcerpt]
+                      {[
+                        f.actual && `Found: ${f.actual}`,
+                        f.expected && `Expected: ${f.expected}`,
+                        f.message,
+                        f.evidenceExcerpt,
+                      ]
                         .filter(Boolean)
                         .map((x) => clip(x as string, EXCERPT))
                         .join('\n')}
                     </pre>
                   ) : (
                     <p>
-                      The check reported {f.status} without further output; its full record is in the evidence artefact{' '}
-                      <span className="mono">{scanOf.get(f.scanId)?.evidenceSha256?.slice(0, 16) ?? '—'}…</span> (appendix).
+                      The check reported {f.status} without further output; its full record is in the evidence
+                      artefact{' '}
+                      <span className="mono">
+                        {scanOf.get(f.scanId)?.evidenceSha256?.slice(0, 16) ?? '—'}…
+                      </span>{' '}
+                      (appendix).
                     </p>
                   )}
                 </div>
@@ -275,8 +296,9 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
       <section className="report-section">
         <h2>Appendix: evidence artefacts</h2>
         <p>
-          Each artefact is the scanner&rsquo;s raw output, stored by its SHA-256 and included in the evidence bundle under
-          the path shown. <span className="mono">sha256sum</span> of the file gives the same value.
+          Each artefact is the scanner&rsquo;s raw output, stored by its SHA-256 and included in the evidence
+          bundle under the path shown. <span className="mono">sha256sum</span> of the file gives the same
+          value.
         </p>
         {model.evidence.map((a) => (
           <div key={a.sha256} className="report-artefact">

@@ -12,11 +12,17 @@ export function TrendChart({ targets }: { targets: ReportModel['targets'] }) {
   if (points.length === 0) return <p>No scores to chart: no scan had a rule pass or fail.</p>
   const t0 = Math.min(...points)
   const t1 = Math.max(...points)
-  const x = (ms: number) => PAD.left + (t1 === t0 ? (W - PAD.left - PAD.right) / 2 : ((ms - t0) / (t1 - t0)) * (W - PAD.left - PAD.right))
+  const x = (ms: number) =>
+    PAD.left +
+    (t1 === t0 ? (W - PAD.left - PAD.right) / 2 : ((ms - t0) / (t1 - t0)) * (W - PAD.left - PAD.right))
   const y = (score: number) => PAD.top + (1 - score / 100) * (H - PAD.top - PAD.bottom)
   const shown = targets.slice(0, COLOURS.length)
   // Within two days the dates alone would read the same at both ends: show the time too.
-  const label = (ms: number) => new Date(ms).toISOString().slice(0, t1 - t0 < 2 * 86_400_000 ? 16 : 10).replace('T', ' ')
+  const label = (ms: number) =>
+    new Date(ms)
+      .toISOString()
+      .slice(0, t1 - t0 < 2 * 86_400_000 ? 16 : 10)
+      .replace('T', ' ')
   return (
     <figure className="report-chart">
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label="Score per target over time">
@@ -35,12 +41,19 @@ export function TrendChart({ targets }: { targets: ReportModel['targets'] }) {
           {label(t1)}
         </text>
         {shown.map((t, i) => {
-          const pts = t.trend.filter((p) => p.score !== null).map((p) => [x(Date.parse(p.at)), y(p.score!)] as const)
+          const pts = t.trend
+            .filter((p) => p.score !== null)
+            .map((p) => [x(Date.parse(p.at)), y(p.score!)] as const)
           const colour = COLOURS[i % COLOURS.length]
           return (
             <g key={t.id}>
               {pts.length > 1 && (
-                <polyline points={pts.map(([a, b]) => `${a},${b}`).join(' ')} fill="none" stroke={colour} strokeWidth="2" />
+                <polyline
+                  points={pts.map(([a, b]) => `${a},${b}`).join(' ')}
+                  fill="none"
+                  stroke={colour}
+                  strokeWidth="2"
+                />
               )}
               {pts.map(([a, b], j) => (
                 <circle key={j} cx={a} cy={b} r="3" fill={colour} />
@@ -58,7 +71,9 @@ export function TrendChart({ targets }: { targets: ReportModel['targets'] }) {
             {t.name} ({t.score === null ? 'n/a' : `${t.score}%`})
           </span>
         ))}
-        {targets.length > shown.length && <span>and {targets.length - shown.length} more targets (see the table)</span>}
+        {targets.length > shown.length && (
+          <span>and {targets.length - shown.length} more targets (see the table)</span>
+        )}
       </figcaption>
     </figure>
   )

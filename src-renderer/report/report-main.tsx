@@ -23,5 +23,7 @@ function Printed({ model, onDrawn }: { model: ReportModel; onDrawn: () => void }
 
 window.__driftwatchRenderReport = (model) =>
   new Promise((resolve) => {
-    createRoot(document.getElementById('report')!).render(<Printed model={model} onDrawn={() => resolve(true)} />)
+    createRoot(document.getElementById('report')!).render(
+      <Printed model={model} onDrawn={() => resolve(true)} />,
+    )
   })

@@ -37,7 +37,10 @@ export const toScope = (s: BuilderScope): ReportScope => ({
 let previewSeq = 0
 let timer: ReturnType<typeof setTimeout> | undefined
 
-export const createReportsSlice: StateCreator<State, [['zustand/devtools', never]], [], ReportsSlice> = (set, get) => ({
+export const createReportsSlice: StateCreator<State, [['zustand/devtools', never]], [], ReportsSlice> = (
+  set,
+  get,
+) => ({
   reportScope: {
     targetIds: [],
     groups: [],
@@ -63,7 +66,13 @@ export const createReportsSlice: StateCreator<State, [['zustand/devtools', never
       if (seq === previewSeq) set({ preview: { state: 'ready', model, error: '' } })
     } catch (err) {
       if (seq === previewSeq)
-        set({ preview: { state: 'error', model: null, error: err instanceof ApiCallError ? err.message : String(err) } })
+        set({
+          preview: {
+            state: 'error',
+            model: null,
+            error: err instanceof ApiCallError ? err.message : String(err),
+          },
+        })
     }
   },
   async exportReport(format) {

@@ -37,8 +37,14 @@ const preview = () => page.getByRole('region', { name: 'Preview' })
 describe('the Reports page', () => {
   it('previews the report live as the scope and engagement change', async () => {
     await page.goto(`${app.origin}/#/reports`)
-    await expect.poll(() => preview().getByRole('heading', { level: 1 }).innerText()).toBe('Compliance evidence report')
-    expect(await preview().getByRole('row', { name: /^host-00[01] / }).count()).toBe(4)
+    await expect
+      .poll(() => preview().getByRole('heading', { level: 1 }).innerText())
+      .toBe('Compliance evidence report')
+    expect(
+      await preview()
+        .getByRole('row', { name: /^host-00[01] / })
+        .count(),
+    ).toBe(4)
     await page.getByLabel('Engagement name').fill('ACME Q4 audit')
     await page.getByLabel('Organisation').fill('ACME Corp')
     await page.getByLabel('Auditor').fill('Jane Doe')
@@ -46,8 +52,18 @@ describe('the Reports page', () => {
     await expect.poll(() => preview().getByText('Prepared for ACME Corp').isVisible()).toBe(true)
     await page.getByRole('group', { name: 'Targets' }).getByLabel('host-001').check()
     // Only host-001 is left in the scope table and the summary.
-    await expect.poll(() => preview().getByRole('row', { name: /^host-000 / }).count()).toBe(0)
-    expect(await preview().getByRole('row', { name: /^host-001 / }).count()).toBe(2)
+    await expect
+      .poll(() =>
+        preview()
+          .getByRole('row', { name: /^host-000 / })
+          .count(),
+      )
+      .toBe(0)
+    expect(
+      await preview()
+        .getByRole('row', { name: /^host-001 / })
+        .count(),
+    ).toBe(2)
     await page.screenshot({ path: shot('reports-01-builder-preview') })
   }, 60_000)
 

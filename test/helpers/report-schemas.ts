@@ -9,14 +9,17 @@ import { convertFile, type ContextualizedEvaluation } from 'inspecjs'
 import { Convert } from 'inspecjs/lib/generated_parsers/v_1_0/exec-json'
 import { contextualizeEvaluation } from 'inspecjs'
 
-const load = (rel: string) => JSON.parse(readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8')) as object
+const load = (rel: string) =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8')) as object
 
 function validator(schema: object) {
   const ajv = new Ajv({ allErrors: true, strict: false })
   addFormats(ajv)
   const validate = ajv.compile(schema)
   return (doc: unknown): string[] =>
-    validate(doc) ? [] : (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath} ${e.message ?? ''}`)
+    validate(doc)
+      ? []
+      : (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath} ${e.message ?? ''}`)
 }
 
 export const oscalErrors = validator(load('../fixtures/oscal/oscal_assessment-results_schema.json'))
@@ -26,6 +29,9 @@ export const evidenceErrors = validator(load('../../resources/evidence-report-1.
 export function heimdallOpen(text: string): ContextualizedEvaluation {
   Convert.toExecJSON(text)
   const converted = convertFile(text, true)
-  if (!converted['1_0_ExecJson']) throw new Error(`inspecjs does not read this as HDF exec JSON: ${JSON.stringify(converted.errors ?? {}).slice(0, 500)}`)
+  if (!converted['1_0_ExecJson'])
+    throw new Error(
+      `inspecjs does not read this as HDF exec JSON: ${JSON.stringify(converted.errors ?? {}).slice(0, 500)}`,
+    )
   return contextualizeEvaluation(converted['1_0_ExecJson'])
 }

@@ -23,11 +23,14 @@ export interface SyntheticOptions {
 
 const SEVERITIES = ['high', 'medium', 'low', 'unknown']
 
-export const syntheticRuleId = (i: number) => `xccdf_org.example.content_rule_synthetic_${String(i).padStart(5, '0')}`
+export const syntheticRuleId = (i: number) =>
+  `xccdf_org.example.content_rule_synthetic_${String(i).padStart(5, '0')}`
 
 /** An ARF-shaped artefact holding a rule-result per rule, padded with varied text to the size asked for. */
 function artefact(results: RuleResult[], size: number, seed: string): Buffer {
-  const parts = [`<?xml version="1.0" encoding="UTF-8"?>\n<!-- ${seed} -->\n<arf:asset-report-collection xmlns:arf="urn:x">\n`]
+  const parts = [
+    `<?xml version="1.0" encoding="UTF-8"?>\n<!-- ${seed} -->\n<arf:asset-report-collection xmlns:arf="urn:x">\n`,
+  ]
   for (const r of results)
     parts.push(
       `<rule-result idref="${r.ruleId}" severity="${r.severity}"><result>${r.status}</result>` +
@@ -46,14 +49,23 @@ function artefact(results: RuleResult[], size: number, seed: string): Buffer {
   return Buffer.from(parts.join(''))
 }
 
-export async function seedSyntheticStore(core: Core, opts: SyntheticOptions): Promise<{ targetIds: string[]; findings: number }> {
+export async function seedSyntheticStore(
+  core: Core,
+  opts: SyntheticOptions,
+): Promise<{ targetIds: string[]; findings: number }> {
   const targetIds: string[] = []
   for (let t = 0; t < opts.targets; t++) {
     const kind = t % 2 === 0 ? 'local' : 'ssh'
     const target =
       kind === 'local'
         ? { kind: 'local' as const, name: `host-${String(t).padStart(3, '0')}`, groups: ['synthetic'] }
-        : { kind: 'ssh' as const, name: `host-${String(t).padStart(3, '0')}`, host: `10.0.0.${t}`, user: 'audit', groups: ['synthetic'] }
+        : {
+            kind: 'ssh' as const,
+            name: `host-${String(t).padStart(3, '0')}`,
+            host: `10.0.0.${t}`,
+            user: 'audit',
+            groups: ['synthetic'],
+          }
     targetIds.push((await call(core, 'targets.create', { target })).id)
   }
   const db = openDatabase(join(core.dataDir, DB_FILE))
@@ -66,10 +78,18 @@ export async function seedSyntheticStore(core: Core, opts: SyntheticOptions): Pr
       for (let s = 0; s < count; s++) {
         const at = new Date(start + (s * 86_400 + t * 60) * 1000).toISOString()
         const id = `scan-${t}-${s}`
-        scans.begin({ id, targetId, trigger: 'manual', profileId: 'xccdf_org.example.content_profile_synthetic', tailoringId: null, startedAt: at })
+        scans.begin({
+          id,
+          targetId,
+          trigger: 'manual',
+          profileId: 'xccdf_org.example.content_profile_synthetic',
+          tailoringId: null,
+          startedAt: at,
+        })
         const results: RuleResult[] = Array.from({ length: opts.rules }, (_, i) => {
           // Later scans fix a few more rules, so the trend moves.
-          const status: RuleStatus = i % (opts.failEvery ?? 3) === 0 && i >= s * 2 ? 'fail' : i % 11 === 5 ? 'notapplicable' : 'pass'
+          const status: RuleStatus =
+            i % (opts.failEvery ?? 3) === 0 && i >= s * 2 ? 'fail' : i % 11 === 5 ? 'notapplicable' : 'pass'
           return {
             ruleId: syntheticRuleId(i),
             status,
@@ -84,7 +104,17 @@ export async function seedSyntheticStore(core: Core, opts: SyntheticOptions): Pr
         if (s === count - 1) findings += results.filter((r) => r.status === 'fail').length
         scans.commit(
           id,
-          { results, evidence: [{ mediaType: 'application/xml+arf', name: 'arf.xml', bytes: artefact(results, opts.evidenceBytes ?? 4096, id) }], info: { content: '' } },
+          {
+            results,
+            evidence: [
+              {
+                mediaType: 'application/xml+arf',
+                name: 'arf.xml',
+                bytes: artefact(results, opts.evidenceBytes ?? 4096, id),
+              },
+            ],
+            info: { content: '' },
+          },
           new Date(Date.parse(at) + 90_000).toISOString(),
         )
       }

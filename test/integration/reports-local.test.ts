@@ -28,8 +28,16 @@ beforeAll(async () => {
   const core = createCore({ face: 'cli', dataDir })
   try {
     const sha256 = (await call(core, 'content.import', { path: ds })).sha256
-    const target = await call(core, 'targets.create', { target: { kind: 'local', name: 'laptop', groups: ['fleet'] } })
-    await call(core, 'tailorings.save', { name: 'Fleet', sha256, baseProfileId: PROFILE, changes: {}, targets: [target.id] })
+    const target = await call(core, 'targets.create', {
+      target: { kind: 'local', name: 'laptop', groups: ['fleet'] },
+    })
+    await call(core, 'tailorings.save', {
+      name: 'Fleet',
+      sha256,
+      baseProfileId: PROFILE,
+      changes: {},
+      targets: [target.id],
+    })
     for (let i = 0; i < 2; i++) {
       await call(core, 'scan.start', { targetId: target.id, sha256, profileId: PROFILE })
       await core.idle()
@@ -52,10 +60,28 @@ describe('driftwatch export from real scans', () => {
   }
 
   it('writes evidence JSON valid against its schema, byte-identical when exported twice', async () => {
-    const a = await cli(['export', '--format', 'json', '--group', 'fleet', ...engagement, '--out', join(dir, 'a.json')])
+    const a = await cli([
+      'export',
+      '--format',
+      'json',
+      '--group',
+      'fleet',
+      ...engagement,
+      '--out',
+      join(dir, 'a.json'),
+    ])
     expect(a.stderr).toBe('')
     expect(a.code).toBe(0)
-    const b = await cli(['export', '--format', 'json', '--group', 'fleet', ...engagement, '--out', join(dir, 'b.json')])
+    const b = await cli([
+      'export',
+      '--format',
+      'json',
+      '--group',
+      'fleet',
+      ...engagement,
+      '--out',
+      join(dir, 'b.json'),
+    ])
     expect(readFileSync(join(dir, 'b.json'))).toEqual(readFileSync(join(dir, 'a.json')))
     json = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'))
     expect(evidenceErrors(json)).toEqual([])
@@ -70,12 +96,28 @@ describe('driftwatch export from real scans', () => {
     expect((await cli(['export', '--format', 'hdf', '--out', join(dir, 'r.hdf.json')])).code).toBe(0)
     const hdf = heimdallOpen(readFileSync(join(dir, 'r.hdf.json'), 'utf8'))
     const failed = hdf.contains[0]!.contains.filter((c) => c.hdf.status === 'Failed').map((c) => c.data.id)
-    expect(failed.sort()).toEqual(json.results.filter((r) => r.status === 'fail').map((r) => r.ruleId).sort())
+    expect(failed.sort()).toEqual(
+      json.results
+        .filter((r) => r.status === 'fail')
+        .map((r) => r.ruleId)
+        .sort(),
+    )
   }, 60_000)
 
   it('prints the PDF with Chromium: its text holds the scores, the rule ids and the artefact hashes', async () => {
     const pdf = join(dir, 'report.pdf')
-    const r = await cli(['export', '--format', 'pdf', '--target', 'laptop', ...engagement, '--notes', 'On-site visit.', '--out', pdf])
+    const r = await cli([
+      'export',
+      '--format',
+      'pdf',
+      '--target',
+      'laptop',
+      ...engagement,
+      '--notes',
+      'On-site visit.',
+      '--out',
+      pdf,
+    ])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/\nPrinted by Chromium \d+\.[\d.]+ \(playwright-core, \/usr\/bin\/chromium\)\n$/)
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
@@ -85,7 +127,13 @@ describe('driftwatch export from real scans', () => {
     expect(flat).toContain(`${json.targets[0]!.score}%`)
     for (const f of json.results.filter((x) => x.status === 'fail')) expect(flat).toContain(f.ruleId)
     for (const e of json.evidence) expect(text).toContain(`SHA-256 ${e.sha256}`)
-    for (const heading of ['1. Scope and method', '2. Executive summary', '3. Findings', '4. Drift events', 'Appendix: evidence artefacts'])
+    for (const heading of [
+      '1. Scope and method',
+      '2. Executive summary',
+      '3. Findings',
+      '4. Drift events',
+      'Appendix: evidence artefacts',
+    ])
       expect(flat).toContain(heading)
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1])
     expect(pages).toBeGreaterThanOrEqual(6)
@@ -100,33 +148,55 @@ describe('driftwatch export from real scans', () => {
     const env = { DRIFTWATCH_VAULT_PASSPHRASE: PASS }
     expect((await cli(['vault', 'init'], env)).code).toBe(0)
     const zipPath = join(dir, 'evidence.zip')
-    const r = await cli(['export', '--format', 'bundle', '--group', 'fleet', ...engagement, '--out', zipPath], env)
+    const r = await cli(
+      ['export', '--format', 'bundle', '--group', 'fleet', ...engagement, '--out', zipPath],
+      env,
+    )
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/\nPrinted by bundle \(PDF: Chromium \d+/)
     const ok = await cli(['verify', zipPath])
-    expect(ok.stdout).toMatch(/evidence\.zip: intact\. 9 files match the manifest, signed by SHA256:\S+; the audit log is unbroken\.\n$/)
+    expect(ok.stdout).toMatch(
+      /evidence\.zip: intact\. 9 files match the manifest, signed by SHA256:\S+; the audit log is unbroken\.\n$/,
+    )
     expect(ok.code).toBe(0)
 
     const files = unzipSync(readFileSync(zipPath))
-    for (const e of json.evidence) expect(Buffer.from(files[e.path]!).toString()).toContain('<arf:asset-report-collection')
+    for (const e of json.evidence)
+      expect(Buffer.from(files[e.path]!).toString()).toContain('<arf:asset-report-collection')
     const pdf = Uint8Array.from(files['report.pdf']!)
     pdf[pdf.length >> 1] = pdf[pdf.length >> 1]! ^ 0x01
     writeFileSync(join(dir, 'bad-pdf.zip'), zipSync({ ...files, 'report.pdf': pdf }))
     const bad = await cli(['verify', join(dir, 'bad-pdf.zip')])
     expect(bad.code).toBe(1)
-    expect(bad.stdout).toMatch(/NOT intact \(1 problem\):\n {2}report\.pdf: differs: its SHA-256 is [0-9a-f]{64}, the manifest says [0-9a-f]{64}\n$/)
+    expect(bad.stdout).toMatch(
+      /NOT intact \(1 problem\):\n {2}report\.pdf: differs: its SHA-256 is [0-9a-f]{64}, the manifest says [0-9a-f]{64}\n$/,
+    )
 
     const log = Buffer.from(files['audit-log.jsonl']!).toString().split('\n')
     const actions = log.filter(Boolean).map((l) => JSON.parse(l).action)
     expect(actions).toEqual(
-      expect.arrayContaining(['target.created', 'tailoring.saved', 'scan.started', 'scan.finished', 'report.exported', 'vault.created', 'vault.unlocked', 'report.exporting']),
+      expect.arrayContaining([
+        'target.created',
+        'tailoring.saved',
+        'scan.started',
+        'scan.finished',
+        'report.exported',
+        'vault.created',
+        'vault.unlocked',
+        'report.exporting',
+      ]),
     )
     const i = actions.indexOf('scan.finished')
     log[i] = log[i]!.replace(/"score":[\d.]+/, '"score":100')
-    writeFileSync(join(dir, 'bad-log.zip'), zipSync({ ...files, 'audit-log.jsonl': Buffer.from(log.join('\n')) }))
+    writeFileSync(
+      join(dir, 'bad-log.zip'),
+      zipSync({ ...files, 'audit-log.jsonl': Buffer.from(log.join('\n')) }),
+    )
     const badLog = await cli(['verify', join(dir, 'bad-log.zip')])
     expect(badLog.code).toBe(1)
-    expect(badLog.stdout).toContain(`audit-log.jsonl entry ${i + 1}: entry ${i + 1} (scan.finished) was changed: its hash does not match`)
+    expect(badLog.stdout).toContain(
+      `audit-log.jsonl entry ${i + 1}: entry ${i + 1} (scan.finished) was changed: its hash does not match`,
+    )
 
     const audit = await cli(['verify', '--audit-log'])
     expect(audit.stdout).toMatch(/^The audit log is intact: \d+ entries/)

@@ -5,7 +5,10 @@ import type { CoreEventListener } from '../ports'
 import type { Channel, EventPayload } from '../../../src-preload/contract'
 import type { AuditLog } from './log'
 
-type Pick = (req: Record<string, unknown>, res: Record<string, unknown>) => { subject: string; details?: object }
+type Pick = (
+  req: Record<string, unknown>,
+  res: Record<string, unknown>,
+) => { subject: string; details?: object }
 
 // Only ids and names: never a secret, never a whole request.
 const AUDITED: Partial<Record<Channel, { action: string; pick: Pick }>> = {
@@ -16,8 +19,14 @@ const AUDITED: Partial<Record<Channel, { action: string; pick: Pick }>> = {
       details: { scanId: r.scanId, profileId: q.profileId ?? '', tailoringId: q.tailoringId ?? null },
     }),
   },
-  'targets.create': { action: 'target.created', pick: (_q, r) => ({ subject: String(r.id), details: { name: r.name } }) },
-  'targets.update': { action: 'target.updated', pick: (_q, r) => ({ subject: String(r.id), details: { name: r.name } }) },
+  'targets.create': {
+    action: 'target.created',
+    pick: (_q, r) => ({ subject: String(r.id), details: { name: r.name } }),
+  },
+  'targets.update': {
+    action: 'target.updated',
+    pick: (_q, r) => ({ subject: String(r.id), details: { name: r.name } }),
+  },
   'targets.duplicate': {
     action: 'target.created',
     pick: (q, r) => ({ subject: String(r.id), details: { name: r.name, duplicateOf: q.id } }),

@@ -72,7 +72,10 @@ export function verifyChain(
             : `entry ${e.seq} is out of order (expected ${expectedSeq})`,
       })
     if (entryHash(e) !== e.hash)
-      problems.push({ seq: e.seq, message: `entry ${e.seq} (${e.action}) was changed: its hash does not match` })
+      problems.push({
+        seq: e.seq,
+        message: `entry ${e.seq} (${e.action}) was changed: its hash does not match`,
+      })
     else if (e.prevHash !== prev)
       problems.push({
         seq: e.seq,

@@ -33,7 +33,10 @@ export const bundleName = (f: ExportFormat) => (f.id === 'csv' ? 'findings.csv' 
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
-export async function renderBundle(model: ReportModel, ctx: ExportContext): Promise<{ bytes: Buffer; engine: string }> {
+export async function renderBundle(
+  model: ReportModel,
+  ctx: ExportContext,
+): Promise<{ bytes: Buffer; engine: string }> {
   const chunks: Uint8Array[] = []
   let failure: Error | null = null
   const zip = new Zip((err, data) => {
@@ -64,7 +67,8 @@ export async function renderBundle(model: ReportModel, ctx: ExportContext): Prom
   for (const e of model.evidence) {
     const bytes = ctx.evidenceBytes(e.sha256)
     // The store keeps artefacts by hash; one that no longer hashes to its name must not be vouched for.
-    if (sha256(bytes) !== e.sha256) throw new Error(`Evidence ${e.sha256} in the store is damaged: its bytes no longer match their SHA-256`)
+    if (sha256(bytes) !== e.sha256)
+      throw new Error(`Evidence ${e.sha256} in the store is damaged: its bytes no longer match their SHA-256`)
     addListed(e.path, bytes)
     // Let other work (the UI, other requests) run between large artefacts.
     await new Promise((r) => setImmediate(r))
@@ -87,7 +91,12 @@ export async function renderBundle(model: ReportModel, ctx: ExportContext): Prom
   const signer = ctx.signingKey()
   const manifest: Manifest = {
     ...manifestHead,
-    signature: { algorithm: 'Ed25519', file: SIGNATURE, publicKey: PUBLIC_KEY, fingerprint: signer.fingerprint },
+    signature: {
+      algorithm: 'Ed25519',
+      file: SIGNATURE,
+      publicKey: PUBLIC_KEY,
+      fingerprint: signer.fingerprint,
+    },
   }
   const manifestBytes = jsonBytes(manifest)
   const { signature, key } = await ctx.sign(manifestBytes)

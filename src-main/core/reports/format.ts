@@ -34,4 +34,5 @@ export interface ExportFormat {
 }
 
 /** JSON with two-space indentation and a final newline; key order is the order objects were built in. */
-export const jsonBytes = (value: unknown): Buffer => Buffer.from(JSON.stringify(value, null, 2) + '\n', 'utf8')
+export const jsonBytes = (value: unknown): Buffer =>
+  Buffer.from(JSON.stringify(value, null, 2) + '\n', 'utf8')

@@ -8,6 +8,13 @@ import { csvFormat } from './csv'
 import { pdfFormat } from './pdf'
 import { bundleFormat } from './bundle'
 
-export const formats: readonly ExportFormat[] = [pdfFormat, jsonFormat, oscalFormat, hdfFormat, csvFormat, bundleFormat]
+export const formats: readonly ExportFormat[] = [
+  pdfFormat,
+  jsonFormat,
+  oscalFormat,
+  hdfFormat,
+  csvFormat,
+  bundleFormat,
+]
 
 export const formatFor = (id: FormatId): ExportFormat | undefined => formats.find((f) => f.id === id)

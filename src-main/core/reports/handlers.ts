@@ -41,9 +41,15 @@ export const defaultFileName = (model: ReportModel, extension: string) =>
 function signingError(err: unknown): never {
   if (err instanceof VaultError) {
     if (err.code === 'uninitialised')
-      throw new AppError('unavailable', 'Evidence bundles are signed with a key kept in the vault: create the vault first')
+      throw new AppError(
+        'unavailable',
+        'Evidence bundles are signed with a key kept in the vault: create the vault first',
+      )
     if (err.code === 'locked')
-      throw new AppError('unavailable', 'Evidence bundles are signed with a key kept in the vault: unlock the vault first')
+      throw new AppError(
+        'unavailable',
+        'Evidence bundles are signed with a key kept in the vault: unlock the vault first',
+      )
     throw new AppError('internal', err.message)
   }
   throw err
@@ -84,7 +90,9 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
       const f = formatFor(format)
       if (!f) throw new AppError('validation', `Unknown format ${format}`)
       if (path && !isAbsolute(path))
-        throw new AppError('validation', 'path must be absolute', [{ path: 'path', message: 'must be absolute' }])
+        throw new AppError('validation', 'path must be absolute', [
+          { path: 'path', message: 'must be absolute' },
+        ])
       const model = buildModel(deps, scope)
       let out = path
       if (!out) {
@@ -100,7 +108,11 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
         } catch (err) {
           signingError(err)
         }
-        deps.audit.append({ action: 'report.exporting', subject: model.reportId, details: { format, path: out } })
+        deps.audit.append({
+          action: 'report.exporting',
+          subject: model.reportId,
+          details: { format, path: out },
+        })
       }
       const { bytes, engine } = await f.render(model, exportContext)
       await writeAtomically(out, bytes)
@@ -108,7 +120,15 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
       deps.audit.append({
         action: 'report.exported',
         subject: model.reportId,
-        details: { format, path: out, sha256: digest, bytes: bytes.length, engine, targets: model.scope.targetIds, groups: model.scope.groups },
+        details: {
+          format,
+          path: out,
+          sha256: digest,
+          bytes: bytes.length,
+          engine,
+          targets: model.scope.targetIds,
+          groups: model.scope.groups,
+        },
       })
       return { path: out, bytes: bytes.length, sha256: digest, engine }
     },
@@ -117,7 +137,10 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
       try {
         bytes = await readFile(path)
       } catch (err) {
-        throw new AppError('not_found', `Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+        throw new AppError(
+          'not_found',
+          `Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        )
       }
       return verifyBundle(bytes, { trustedKeyPem: trustedKey })
     },
@@ -125,7 +148,17 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
       const entries = deps.audit.entries()
       const problems = deps.audit.verify()
       return {
-        entries: entries.slice(-limit).reverse().map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, hash: e.hash })),
+        entries: entries
+          .slice(-limit)
+          .reverse()
+          .map((e) => ({
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            subject: e.subject,
+            hash: e.hash,
+          })),
         intact: problems.length === 0,
         problems: problems.map((p) => p.message),
       }

@@ -23,7 +23,9 @@ export function toHdf(model: ReportModel): unknown {
       const first = rows[0]!
       const applicable = rows.some((r) => r.status !== 'notapplicable')
       const nist = first.references.filter((x) => x.system === 'NIST-800-53').map((x) => x.id)
-      const cci = first.references.filter((x) => x.system === 'DISA-CCI' || x.system === 'CCI').map((x) => x.id)
+      const cci = first.references
+        .filter((x) => x.system === 'DISA-CCI' || x.system === 'CCI')
+        .map((x) => x.id)
       return {
         id: ruleId,
         title: first.title,
@@ -52,8 +54,12 @@ export function toHdf(model: ReportModel): unknown {
           return {
             status,
             code_desc: `${t?.name ?? r.targetId}: ${r.ruleId} ${r.status}`,
-            ...(status === 'failed' || status === 'error' ? { message: detail || r.evidenceExcerpt || `rule ${r.status}` } : {}),
-            ...(status === 'skipped' ? { skip_message: `XCCDF result ${r.status}${detail ? `: ${detail}` : ''}` } : {}),
+            ...(status === 'failed' || status === 'error'
+              ? { message: detail || r.evidenceExcerpt || `rule ${r.status}` }
+              : {}),
+            ...(status === 'skipped'
+              ? { skip_message: `XCCDF result ${r.status}${detail ? `: ${detail}` : ''}` }
+              : {}),
             resource: t?.name ?? r.targetId,
             resource_id: r.targetId,
             start_time: s?.startedAt ?? model.asOf,
@@ -63,7 +69,11 @@ export function toHdf(model: ReportModel): unknown {
     })
 
   return {
-    platform: { name: 'Driftwatch', release: model.generator.version, target_id: model.targets.map((t) => t.name).join(', ') },
+    platform: {
+      name: 'Driftwatch',
+      release: model.generator.version,
+      target_id: model.targets.map((t) => t.name).join(', '),
+    },
     version: model.generator.version,
     statistics: {},
     profiles: [

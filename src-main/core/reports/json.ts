@@ -13,7 +13,10 @@ export const jsonFormat: ExportFormat = {
   label: 'Evidence JSON',
   extension: '.json',
   mediaType: 'application/json',
-  render: async (model) => ({ bytes: jsonBytes({ $schema: EVIDENCE_SCHEMA_ID, ...model }), engine: 'driftwatch' }),
+  render: async (model) => ({
+    bytes: jsonBytes({ $schema: EVIDENCE_SCHEMA_ID, ...model }),
+    engine: 'driftwatch',
+  }),
 }
 
 /** The schema as the model defines it; resources/ holds this, written out (a unit test keeps them equal). */
@@ -27,6 +30,6 @@ export function evidenceJsonSchema(): Record<string, unknown> {
     $id: EVIDENCE_SCHEMA_ID,
     title: 'Driftwatch evidence report',
     description:
-      'A Driftwatch evidence report (format 1.0.0): scope, engagement, per-target scores and trend, every rule result of each target\'s latest scan, drift events, and the evidence artefacts with their SHA-256.',
+      "A Driftwatch evidence report (format 1.0.0): scope, engagement, per-target scores and trend, every rule result of each target's latest scan, drift events, and the evidence artefacts with their SHA-256.",
   }
 }

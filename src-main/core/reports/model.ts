@@ -55,13 +55,18 @@ function resolveTargets(repo: TargetsRepo, scope: { targetIds: string[]; groups:
   const chosen = new Map<string, Target>()
   for (const id of scope.targetIds) {
     const t = all.find((x) => x.id === id)
-    if (!t) throw new AppError('not_found', `No target with id "${id.slice(0, 60)}"`, [{ path: 'scope.targetIds', message: 'unknown target' }])
+    if (!t)
+      throw new AppError('not_found', `No target with id "${id.slice(0, 60)}"`, [
+        { path: 'scope.targetIds', message: 'unknown target' },
+      ])
     chosen.set(t.id, t)
   }
   for (const g of scope.groups) {
     const members = all.filter((t) => t.groups.some((x) => x.toLowerCase() === g.toLowerCase()))
     if (members.length === 0)
-      throw new AppError('not_found', `No target is in the group "${g.slice(0, 60)}"`, [{ path: 'scope.groups', message: 'empty group' }])
+      throw new AppError('not_found', `No target is in the group "${g.slice(0, 60)}"`, [
+        { path: 'scope.groups', message: 'empty group' },
+      ])
     for (const t of members) chosen.set(t.id, t)
   }
   return [...chosen.values()].sort((a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id))
@@ -84,8 +89,14 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
   )
   if (scans.length === 0) {
     const names = targets.map((t) => t.name)
-    const who = names.length === 0 ? 'There are no targets' : names.length > 5 ? `${names.length} targets` : names.join(', ')
-    const when = from || to ? ` between ${from?.slice(0, 10) ?? 'the start'} and ${to?.slice(0, 10) ?? 'now'}` : ''
+    const who =
+      names.length === 0
+        ? 'There are no targets'
+        : names.length > 5
+          ? `${names.length} targets`
+          : names.join(', ')
+    const when =
+      from || to ? ` between ${from?.slice(0, 10) ?? 'the start'} and ${to?.slice(0, 10) ?? 'now'}` : ''
     throw new AppError(
       'not_found',
       names.length === 0
@@ -181,12 +192,16 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     const sha = s.info.content ?? ''
     rules(sha)
     const kind = inScope.find((t) => t.id === s.targetId)?.kind ?? ''
-    const tool = kind === 'local' || kind === 'ssh' ? 'OpenSCAP (oscap xccdf eval)' : `Driftwatch ${kind} rule pack`
+    const tool =
+      kind === 'local' || kind === 'ssh' ? 'OpenSCAP (oscap xccdf eval)' : `Driftwatch ${kind} rule pack`
     const m = { tool, profileId: s.profileId, contentSha256: sha, benchmark: benchmarkOf.get(sha) ?? '' }
     method.set(`${m.tool}|${m.profileId}|${m.contentSha256}`, m)
   }
 
-  const asOf = scans.map((s) => s.finishedAt ?? s.startedAt).sort().at(-1)!
+  const asOf = scans
+    .map((s) => s.finishedAt ?? s.startedAt)
+    .sort()
+    .at(-1)!
   const scopeOut = {
     targetIds: [...scope.targetIds].sort(),
     groups: [...scope.groups].sort(),

@@ -67,7 +67,9 @@ export function toOscal(model: ReportModel): unknown {
       collected: scan.finishedAt,
     }))
     const findings = rows
-      .filter((r) => r.status === 'pass' || r.status === 'fail' || r.status === 'error' || r.status === 'fixed')
+      .filter(
+        (r) => r.status === 'pass' || r.status === 'fail' || r.status === 'error' || r.status === 'fixed',
+      )
       .map((r) => ({
         uuid: u(`finding|${r.id}`),
         title: oneLine(r.title) || r.ruleId,
@@ -78,7 +80,8 @@ export function toOscal(model: ReportModel): unknown {
           'target-id': token(r.ruleId),
           status: {
             state: r.status === 'pass' || r.status === 'fixed' ? 'satisfied' : 'not-satisfied',
-            reason: r.status === 'pass' || r.status === 'fixed' ? 'pass' : r.status === 'fail' ? 'fail' : 'other',
+            reason:
+              r.status === 'pass' || r.status === 'fixed' ? 'pass' : r.status === 'fail' ? 'fail' : 'other',
           },
         },
         'related-observations': [{ 'observation-uuid': u(`observation|${r.id}`) }],
@@ -103,7 +106,9 @@ export function toOscal(model: ReportModel): unknown {
         ],
       },
       'reviewed-controls': {
-        'control-selections': [{ description: `Rules of profile ${scan.profileId || 'default'}`, 'include-all': {} }],
+        'control-selections': [
+          { description: `Rules of profile ${scan.profileId || 'default'}`, 'include-all': {} },
+        ],
       },
       observations: nonEmpty(observations),
       findings: nonEmpty(findings),
@@ -140,7 +145,10 @@ export function toOscal(model: ReportModel): unknown {
         'last-modified': model.asOf,
         version: model.formatVersion,
         'oscal-version': OSCAL_VERSION,
-        props: nonEmpty([...prop('engagement', model.engagement.name), ...prop('generator', `Driftwatch ${model.generator.version}`)]),
+        props: nonEmpty([
+          ...prop('engagement', model.engagement.name),
+          ...prop('generator', `Driftwatch ${model.generator.version}`),
+        ]),
         roles: parties.length ? [{ id: 'assessor', title: 'Assessor' }] : undefined,
         parties: nonEmpty(parties),
         'responsible-parties': parties.length

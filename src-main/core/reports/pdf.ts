@@ -51,7 +51,8 @@ const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 export function printTemplates(model: ReportModel): { headerTemplate: string; footerTemplate: string } {
-  const style = 'font-family: Liberation Sans, Arial, sans-serif; font-size: 8px; color: #555; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between;'
+  const style =
+    'font-family: Liberation Sans, Arial, sans-serif; font-size: 8px; color: #555; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between;'
   const left = [model.engagement.organisation, model.title].filter(Boolean).join(' · ')
   return {
     headerTemplate: `<div style="${style}"><span>${esc(left)}</span><span>Confidential: audit evidence</span></div>`,
@@ -73,7 +74,9 @@ const TYPES: Record<string, string> = {
 const ORIGIN = 'http://driftwatch-report.invalid'
 
 /** Chromium through playwright-core; `executablePath` defaults to /usr/bin/chromium or $DRIFTWATCH_CHROMIUM. */
-export function chromiumPrinter(executablePath = process.env.DRIFTWATCH_CHROMIUM ?? '/usr/bin/chromium'): PdfPrinter {
+export function chromiumPrinter(
+  executablePath = process.env.DRIFTWATCH_CHROMIUM ?? '/usr/bin/chromium',
+): PdfPrinter {
   return {
     async print(job) {
       if (!existsSync(executablePath))
@@ -82,7 +85,10 @@ export function chromiumPrinter(executablePath = process.env.DRIFTWATCH_CHROMIUM
           `PDF export needs Chromium, which is not at ${executablePath}: install it (apt-get install chromium) or set DRIFTWATCH_CHROMIUM`,
         )
       if (!existsSync(join(job.rendererDir, REPORT_PAGE)))
-        throw new AppError('unavailable', `The report page is not built (${join(job.rendererDir, REPORT_PAGE)}); run "npm run build"`)
+        throw new AppError(
+          'unavailable',
+          `The report page is not built (${join(job.rendererDir, REPORT_PAGE)}); run "npm run build"`,
+        )
       const { chromium } = await import('playwright-core')
       const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true })
       try {
@@ -92,16 +98,25 @@ export function chromiumPrinter(executablePath = process.env.DRIFTWATCH_CHROMIUM
         await page.route(`${ORIGIN}/**`, async (route) => {
           const path = normalize(join(root, decodeURIComponent(new URL(route.request().url()).pathname)))
           if (!path.startsWith(root) || !existsSync(path)) return route.fulfill({ status: 404, body: '' })
-          return route.fulfill({ status: 200, contentType: TYPES[extname(path)] ?? 'application/octet-stream', body: await readFile(path) })
+          return route.fulfill({
+            status: 200,
+            contentType: TYPES[extname(path)] ?? 'application/octet-stream',
+            body: await readFile(path),
+          })
         })
         // Anything else (there should be nothing) is refused: the report never reaches the network.
-        await page.route((url) => !url.href.startsWith(ORIGIN), (route) => route.abort())
+        await page.route(
+          (url) => !url.href.startsWith(ORIGIN),
+          (route) => route.abort(),
+        )
         // The page's module script has run by 'load'; the render function resolves once the report is drawn.
         // (No waitForFunction: its string predicates are eval, which the page's CSP rightly refuses.)
         await page.goto(`${ORIGIN}/${REPORT_PAGE}`, { waitUntil: 'load' })
         const drawn = await page.evaluate(
           ([fn, json]) => {
-            const render = (window as unknown as Record<string, ((m: unknown) => Promise<boolean>) | undefined>)[fn]
+            const render = (
+              window as unknown as Record<string, ((m: unknown) => Promise<boolean>) | undefined>
+            )[fn]
             return render ? render(JSON.parse(json)) : false
           },
           [RENDER_FN, JSON.stringify(job.model)] as const,

@@ -74,7 +74,8 @@ export class ReportsRepo {
 
   /** One artefact's bytes, decompressed; read one at a time so a 100 MB bundle never holds all at once. */
   evidenceBytes(sha: string): Buffer | undefined {
-    const r = this.db.prepare('SELECT gz FROM evidence WHERE sha256 = ?').get(sha) as { gz: Buffer } | undefined
+    const r = this.db.prepare('SELECT gz FROM evidence WHERE sha256 = ?').get(sha) as
+      { gz: Buffer } | undefined
     return r ? gunzipSync(r.gz) : undefined
   }
 

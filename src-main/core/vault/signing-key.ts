@@ -17,7 +17,9 @@ export interface PublicSigningKey {
 
 export const keyFingerprint = (publicKeyPem: string): string => {
   const body = publicKeyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
-  return 'SHA256:' + createHash('sha256').update(Buffer.from(body, 'base64')).digest('base64').replace(/=+$/, '')
+  return (
+    'SHA256:' + createHash('sha256').update(Buffer.from(body, 'base64')).digest('base64').replace(/=+$/, '')
+  )
 }
 
 export class SigningKeys {
@@ -45,8 +47,11 @@ export class SigningKeys {
     const row = this.db.prepare('SELECT sealed_private FROM signing_keys WHERE id = ?').get(key.id) as {
       sealed_private: Buffer
     }
-    const signature = await this.vault.withSealed(PURPOSE, row.sealed_private, 'sign the evidence bundle', (der) =>
-      sign(null, data, createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })),
+    const signature = await this.vault.withSealed(
+      PURPOSE,
+      row.sealed_private,
+      'sign the evidence bundle',
+      (der) => sign(null, data, createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })),
     )
     return { key, signature }
   }

@@ -21,7 +21,8 @@ const PASS = 'correct horse battery staple'
 beforeAll(() => ensureBuilt(), 300_000)
 
 const open = (dataDir?: string) => cores.open({ unsafeKdfForTests: FAST_KDF, ...(dataDir && { dataDir }) })
-const actions = async (core: Core) => (await call(core, 'audit.list', {})).entries.map((e) => e.action).reverse()
+const actions = async (core: Core) =>
+  (await call(core, 'audit.list', {})).entries.map((e) => e.action).reverse()
 
 describe('the audit log', () => {
   it('records target and tailoring changes, scans, vault unlocks and exports, each chained to the one before', async () => {
@@ -47,10 +48,13 @@ describe('the audit log', () => {
 
   it('refuses UPDATE and DELETE, and a change made behind its back is named by entry', async () => {
     const core = open()
-    for (const name of ['a', 'b', 'c', 'd']) await call(core, 'targets.create', { target: { kind: 'local', name } })
+    for (const name of ['a', 'b', 'c', 'd'])
+      await call(core, 'targets.create', { target: { kind: 'local', name } })
     const db = new Database(join(core.dataDir, DB_FILE))
     try {
-      expect(() => db.prepare("UPDATE audit_log SET subject = 'x' WHERE seq = 2").run()).toThrow(/append-only/)
+      expect(() => db.prepare("UPDATE audit_log SET subject = 'x' WHERE seq = 2").run()).toThrow(
+        /append-only/,
+      )
       expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/)
       // Someone with the file drops the guard and edits entry 2.
       db.exec('DROP TRIGGER audit_log_no_update')
@@ -82,16 +86,32 @@ describe('the evidence bundle', () => {
   beforeAll(async () => {
     core = createCore({ face: 'cli', dataDir: tmp.make('dw-bundle-'), unsafeKdfForTests: FAST_KDF })
     await seedSyntheticStore(core, { targets: 2, rules: 40, scans: 2 })
-    const locked = await callError(core, 'reports.export', { scope: {}, format: 'bundle', path: join(core.dataDir, 'x.zip') })
-    expect(locked.message).toBe('Evidence bundles are signed with a key kept in the vault: create the vault first')
+    const locked = await callError(core, 'reports.export', {
+      scope: {},
+      format: 'bundle',
+      path: join(core.dataDir, 'x.zip'),
+    })
+    expect(locked.message).toBe(
+      'Evidence bundles are signed with a key kept in the vault: create the vault first',
+    )
     await call(core, 'vault.init', { passphrase: PASS })
     await call(core, 'vault.lock', {})
     expect(
-      (await callError(core, 'reports.export', { scope: {}, format: 'bundle', path: join(core.dataDir, 'x.zip') })).message,
+      (
+        await callError(core, 'reports.export', {
+          scope: {},
+          format: 'bundle',
+          path: join(core.dataDir, 'x.zip'),
+        })
+      ).message,
     ).toBe('Evidence bundles are signed with a key kept in the vault: unlock the vault first')
     await call(core, 'vault.unlock', { passphrase: PASS })
     bundlePath = join(core.dataDir, 'bundle.zip')
-    const res = await call(core, 'reports.export', { scope: { engagement: { name: 'Q1' } }, format: 'bundle', path: bundlePath })
+    const res = await call(core, 'reports.export', {
+      scope: { engagement: { name: 'Q1' } },
+      format: 'bundle',
+      path: bundlePath,
+    })
     expect(res.engine).toMatch(/^bundle \(PDF: Chromium \d+/)
     zip = readFileSync(bundlePath)
     return () => core.close()
@@ -147,24 +167,41 @@ describe('the evidence bundle', () => {
     expect(lines.length).toBeGreaterThanOrEqual(3)
     const edited = [...lines]
     edited[1] = edited[1]!.replace('"actor":"cli"', '"actor":"someone-else"')
-    const changed = verifyBundle(zipSync({ ...files, 'audit-log.jsonl': Buffer.from(edited.join('\n') + '\n') }))
+    const changed = verifyBundle(
+      zipSync({ ...files, 'audit-log.jsonl': Buffer.from(edited.join('\n') + '\n') }),
+    )
     expect(changed.problems.map((p) => p.file)).toEqual(['audit-log.jsonl', 'audit-log.jsonl entry 2'])
     expect(changed.problems[1]!.message).toMatch(/entry 2 .* was changed/)
 
-    const removed = verifyBundle(zipSync({ ...files, 'audit-log.jsonl': Buffer.from([lines[0], ...lines.slice(2)].join('\n') + '\n') }))
+    const removed = verifyBundle(
+      zipSync({ ...files, 'audit-log.jsonl': Buffer.from([lines[0], ...lines.slice(2)].join('\n') + '\n') }),
+    )
     expect(removed.problems.map((p) => p.file)).toContain('audit-log.jsonl entry 3')
     expect(removed.problems.map((p) => p.message)).toContain('entry 2 is missing before entry 3')
 
     // Cutting the last entry keeps the chain whole, but the signed manifest recorded how many there were.
-    const cut = verifyBundle(zipSync({ ...files, 'audit-log.jsonl': Buffer.from(lines.slice(0, -1).join('\n') + '\n') }))
-    expect(cut.problems.map((p) => p.message)).toContain(`the log has ${lines.length - 1} entries but ${lines.length} were recorded`)
+    const cut = verifyBundle(
+      zipSync({ ...files, 'audit-log.jsonl': Buffer.from(lines.slice(0, -1).join('\n') + '\n') }),
+    )
+    expect(cut.problems.map((p) => p.message)).toContain(
+      `the log has ${lines.length - 1} entries but ${lines.length} were recorded`,
+    )
   })
 
   it('a file slipped in after signing, or a bundle re-signed by another key, is caught', async () => {
     const files = unzipSync(zip)
     const added = verifyBundle(zipSync({ ...files, 'evidence/extra.xml': Buffer.from('<x/>') }))
-    expect(added.problems).toEqual([{ file: 'evidence/extra.xml', message: 'is in the bundle but not in the manifest (added after signing)' }])
-    const other = createCore({ face: 'cli', dataDir: tmp.make('dw-bundle-other-'), unsafeKdfForTests: FAST_KDF })
+    expect(added.problems).toEqual([
+      {
+        file: 'evidence/extra.xml',
+        message: 'is in the bundle but not in the manifest (added after signing)',
+      },
+    ])
+    const other = createCore({
+      face: 'cli',
+      dataDir: tmp.make('dw-bundle-other-'),
+      unsafeKdfForTests: FAST_KDF,
+    })
     try {
       await call(other, 'vault.init', { passphrase: PASS })
       await seedSyntheticStore(other, { targets: 1, rules: 5 })
@@ -173,7 +210,9 @@ describe('the evidence bundle', () => {
       const theirs = readFileSync(p)
       const pem = Buffer.from(files['signing-key.pub.pem']!).toString()
       expect(verifyBundle(theirs).ok).toBe(true)
-      expect(verifyBundle(theirs, { trustedKeyPem: pem }).problems[0]!.message).toMatch(/^was signed by SHA256:.*, not by the trusted key SHA256:/)
+      expect(verifyBundle(theirs, { trustedKeyPem: pem }).problems[0]!.message).toMatch(
+        /^was signed by SHA256:.*, not by the trusted key SHA256:/,
+      )
     } finally {
       other.close()
     }

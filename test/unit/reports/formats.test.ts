@@ -50,7 +50,9 @@ describe('evidence JSON', () => {
     const t0 = doc.targets[0]
     expect(t0.trend).toHaveLength(3)
     expect(t0.trend[2].score).toBeGreaterThan(t0.trend[0].score)
-    expect(doc.summary.findings).toBe(doc.results.filter((r: { status: string }) => r.status === 'fail').length)
+    expect(doc.summary.findings).toBe(
+      doc.results.filter((r: { status: string }) => r.status === 'fail').length,
+    )
     expect(doc.evidence).toHaveLength(9)
     // Findings carry their own record from the raw artefact.
     const f = doc.results.find((r: { status: string }) => r.status === 'fail')
@@ -59,8 +61,14 @@ describe('evidence JSON', () => {
 
   it('is byte-identical when the same scope is exported twice, and differs when the scope does', async () => {
     for (const format of ['json', 'oscal', 'hdf', 'csv'] as const) {
-      const a = await exportTo(core, format, `twice-1.${format}`, { groups: ['synthetic'], engagement: { name: 'Q1' } })
-      const b = await exportTo(core, format, `twice-2.${format}`, { groups: ['synthetic'], engagement: { name: 'Q1' } })
+      const a = await exportTo(core, format, `twice-1.${format}`, {
+        groups: ['synthetic'],
+        engagement: { name: 'Q1' },
+      })
+      const b = await exportTo(core, format, `twice-2.${format}`, {
+        groups: ['synthetic'],
+        engagement: { name: 'Q1' },
+      })
       expect(b.sha256, format).toBe(a.sha256)
       expect(b.text).toBe(a.text)
     }
@@ -88,7 +96,9 @@ describe('OSCAL Assessment Results', () => {
     expect(ar.metadata['oscal-version']).toBe('1.0.6')
     expect(ar.metadata.parties.map((p: { name: string }) => p.name)).toEqual(['Jane Doe', 'ACME'])
     expect(ar.results).toHaveLength(3)
-    const failed = ar.results[0].findings.filter((f: { target: { status: { state: string } } }) => f.target.status.state === 'not-satisfied')
+    const failed = ar.results[0].findings.filter(
+      (f: { target: { status: { state: string } } }) => f.target.status.state === 'not-satisfied',
+    )
     expect(failed.length).toBeGreaterThan(0)
     const hashes = ar['back-matter'].resources.flatMap((r: { rlinks?: { hashes: { value: string }[] }[] }) =>
       (r.rlinks ?? []).flatMap((l) => l.hashes.map((h) => h.value)),
@@ -115,7 +125,14 @@ describe('HDF', () => {
   })
 
   it('the parser is strict: a control without its results is refused', () => {
-    const bad = { platform: { name: 'x', release: '1' }, version: '1', statistics: {}, profiles: [{ name: 'p', sha256: 'a', supports: [], attributes: [], groups: [], controls: [{ id: 'c' }] }] }
+    const bad = {
+      platform: { name: 'x', release: '1' },
+      version: '1',
+      statistics: {},
+      profiles: [
+        { name: 'p', sha256: 'a', supports: [], attributes: [], groups: [], controls: [{ id: 'c' }] },
+      ],
+    }
     expect(() => heimdallOpen(JSON.stringify(bad))).toThrow()
   })
 })
@@ -150,9 +167,33 @@ describe('drift events', () => {
           `INSERT INTO drift_events (target_id, scan_id, rule_id, type, severity, title, from_status, to_status, from_score, to_score, at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        ins.run(ids[0], 'scan-0-1', syntheticRuleId(2), 'fixed', 'low', 'Synthetic rule 2', 'fail', 'pass', null, null, '2030-01-02T00:01:30.000Z')
+        ins.run(
+          ids[0],
+          'scan-0-1',
+          syntheticRuleId(2),
+          'fixed',
+          'low',
+          'Synthetic rule 2',
+          'fail',
+          'pass',
+          null,
+          null,
+          '2030-01-02T00:01:30.000Z',
+        )
         ins.run(ids[0], 'scan-0-1', '', 'score', 'info', '', '', '', 61.5, 70.2, '2030-01-02T00:01:30.000Z')
-        ins.run(ids[1], 'scan-1-1', syntheticRuleId(4), 'regression', 'high', 'Synthetic rule 4', 'pass', 'fail', null, null, '2030-01-02T00:02:30.000Z')
+        ins.run(
+          ids[1],
+          'scan-1-1',
+          syntheticRuleId(4),
+          'regression',
+          'high',
+          'Synthetic rule 4',
+          'pass',
+          'fail',
+          null,
+          null,
+          '2030-01-02T00:02:30.000Z',
+        )
       } finally {
         db.close()
       }
@@ -162,9 +203,19 @@ describe('drift events', () => {
         ['score', '', '61.5%', '70.2%'],
         ['fixed', syntheticRuleId(2), 'fail', 'pass'],
       ])
-      expect((await call(c, 'reports.preview', { scope: { from: '2030-01-02T00:00:30Z' } })).drift.events).toHaveLength(1)
-      expect((await call(c, 'reports.preview', { scope: { includeDrift: false } })).drift).toEqual({ available: false, events: [] })
-      const json = JSON.parse(read((await call(c, 'reports.export', { scope: {}, format: 'json', path: join(out, 'drift.json') })).path))
+      expect(
+        (await call(c, 'reports.preview', { scope: { from: '2030-01-02T00:00:30Z' } })).drift.events,
+      ).toHaveLength(1)
+      expect((await call(c, 'reports.preview', { scope: { includeDrift: false } })).drift).toEqual({
+        available: false,
+        events: [],
+      })
+      const json = JSON.parse(
+        read(
+          (await call(c, 'reports.export', { scope: {}, format: 'json', path: join(out, 'drift.json') }))
+            .path,
+        ),
+      )
       expect(evidenceErrors(json)).toEqual([])
       expect(json.drift.events).toHaveLength(3)
     } finally {
@@ -187,8 +238,14 @@ describe('at scale and when things go wrong', () => {
   }, 120_000)
 
   it('says plainly when there is nothing in scope', async () => {
-    const err = await callError(core, 'reports.export', { scope: { from: '2040-01-01' }, format: 'json', path: join(out, 'none.json') })
-    expect(err.message).toBe('No finished scans of host-000, host-001, host-002 between 2040-01-01 and now: scan them first, or widen the time window')
+    const err = await callError(core, 'reports.export', {
+      scope: { from: '2040-01-01' },
+      format: 'json',
+      path: join(out, 'none.json'),
+    })
+    expect(err.message).toBe(
+      'No finished scans of host-000, host-001, host-002 between 2040-01-01 and now: scan them first, or widen the time window',
+    )
     const empty = createCore({ face: 'cli', dataDir: tmp.make('dw-report-empty-') })
     try {
       expect((await callError(empty, 'reports.preview', { scope: {} })).message).toBe(
@@ -197,16 +254,24 @@ describe('at scale and when things go wrong', () => {
     } finally {
       empty.close()
     }
-    expect((await callError(core, 'reports.preview', { scope: { groups: ['nope'] } })).message).toBe('No target is in the group "nope"')
-    expect((await callError(core, 'reports.preview', { scope: { from: '2030-02-01', to: '2030-01-01' } })).message).toMatch(
-      /ends before it starts/,
+    expect((await callError(core, 'reports.preview', { scope: { groups: ['nope'] } })).message).toBe(
+      'No target is in the group "nope"',
     )
+    expect(
+      (await callError(core, 'reports.preview', { scope: { from: '2030-02-01', to: '2030-01-01' } })).message,
+    ).toMatch(/ends before it starts/)
     expect(existsSync(join(out, 'none.json'))).toBe(false)
   })
 
   it('a write error is named and leaves no file, not even a partial one', async () => {
-    const missing = await callError(core, 'reports.export', { scope: {}, format: 'json', path: join(out, 'no-such-dir', 'r.json') })
-    expect(missing.message).toBe(`Could not write ${join(out, 'no-such-dir', 'r.json')}: the folder does not exist (ENOENT). Nothing was written.`)
+    const missing = await callError(core, 'reports.export', {
+      scope: {},
+      format: 'json',
+      path: join(out, 'no-such-dir', 'r.json'),
+    })
+    expect(missing.message).toBe(
+      `Could not write ${join(out, 'no-such-dir', 'r.json')}: the folder does not exist (ENOENT). Nothing was written.`,
+    )
 
     // A real full disk: a 64 KB tmpfs, too small for the 5,000-finding JSON (root can mount; CI runs as root).
     const small = join(tmp.make('dw-full-'), 'disk')
@@ -219,8 +284,14 @@ describe('at scale and when things go wrong', () => {
     }
     try {
       writeFileSync(join(small, 'old.json'), 'previous export\n')
-      const full = await callError(big, 'reports.export', { scope: {}, format: 'json', path: join(small, 'old.json') })
-      expect(full.message).toBe(`Could not write ${join(small, 'old.json')}: the disk is full (ENOSPC). Nothing was written.`)
+      const full = await callError(big, 'reports.export', {
+        scope: {},
+        format: 'json',
+        path: join(small, 'old.json'),
+      })
+      expect(full.message).toBe(
+        `Could not write ${join(small, 'old.json')}: the disk is full (ENOSPC). Nothing was written.`,
+      )
       // The earlier file is untouched, and no temporary file is left behind.
       expect(readdirSync(small)).toEqual(['old.json'])
       expect(read(join(small, 'old.json'))).toBe('previous export\n')
