@@ -12,6 +12,9 @@ import { useTmpDirs } from '../../helpers/tmp-dir'
 import { seedSyntheticStore, syntheticRuleId } from '../../helpers/report-store'
 import { evidenceErrors, heimdallOpen, oscalErrors } from '../../helpers/report-schemas'
 import { CSV_COLUMNS, csvCell } from '../../../src-main/core/reports/csv'
+import { ensureBuilt, ROOT } from '../../helpers/cli'
+
+const SHOTS = join(ROOT, 'test-results', 'screenshots')
 
 const tmp = useTmpDirs('all')
 let core: Core
@@ -235,6 +238,19 @@ describe('at scale and when things go wrong', () => {
     const hdf = heimdallOpen((await exportTo(big, 'hdf', 'big.hdf.json')).text)
     expect(hdf.contains[0]!.contains.every((c) => c.hdf.status === 'Failed')).toBe(true)
     expect((await exportTo(big, 'csv', 'big.csv')).text.trimEnd().split('\r\n')).toHaveLength(5001)
+  }, 120_000)
+
+  it('prints the PDF of 5,000 findings: every rule id is in its text, page numbers run to the end', async () => {
+    ensureBuilt()
+    const res = await call(big, 'reports.export', { scope: {}, format: 'pdf', path: join(out, 'big.pdf') })
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [res.path], { encoding: 'utf8' }))![1])
+    expect(pages).toBeGreaterThan(900)
+    const text = execFileSync('pdftotext', [res.path, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    for (const i of [0, 1, 500, 999]) expect(text).toContain(syntheticRuleId(i))
+    expect(text.match(/Synthetic rule \d+: setting/g)).toHaveLength(5000)
+    expect(text).toContain(`Page ${pages} of ${pages}`)
+    mkdirSync(SHOTS, { recursive: true })
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '500', '-l', '500', res.path, join(SHOTS, 'report-5000-findings')])
   }, 120_000)
 
   it('says plainly when there is nothing in scope', async () => {
