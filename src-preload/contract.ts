@@ -448,6 +448,8 @@ export const ReportScope = z
   .object({
     targetIds: z.array(z.string().min(1)).max(10_000).default([]),
     groups: z.array(z.string().min(1)).max(1000).default([]),
+    /** XCCDF profiles or rule packs to report on (empty = every one scanned). */
+    profileIds: z.array(z.string().min(1)).max(1000).default([]),
     from: isoTime.optional(),
     to: isoTime.optional(),
     includeDrift: z.boolean().default(true),
@@ -480,6 +482,7 @@ export const ReportModel = z.object({
   scope: z.object({
     targetIds: z.array(z.string()),
     groups: z.array(z.string()),
+    profileIds: z.array(z.string()),
     from: z.string().nullable(),
     to: z.string().nullable(),
     includeDrift: z.boolean(),

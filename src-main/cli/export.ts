@@ -19,6 +19,8 @@ evidence and the audit log, with a manifest of SHA-256 hashes signed by the vaul
 Scope (default: every target):
   --target NAME     a target's name or id (repeatable)
   --group NAME      every target of a group (repeatable)
+  --profile ID      only scans of this XCCDF profile or rule pack (repeatable; SSG short names such as
+                    "standard" work)
   --from DATE       scans started on or after DATE (2026-01-31 or an ISO time)
   --to DATE         scans started on or before DATE (a date alone means the whole day)
   --no-drift        leave drift events out
@@ -31,6 +33,7 @@ $DRIFTWATCH_VAULT_PASSPHRASE. The same scope exported twice gives byte-identical
     format: { type: 'string', short: 'f' },
     target: { type: 'string', multiple: true },
     group: { type: 'string', multiple: true },
+    profile: { type: 'string', multiple: true },
     from: { type: 'string' },
     to: { type: 'string' },
     'no-drift': { type: 'boolean' },
@@ -65,6 +68,12 @@ $DRIFTWATCH_VAULT_PASSPHRASE. The same scope exported twice gives byte-identical
     const scope: ReportScope = {
       targetIds,
       groups: (v.group as string[] | undefined) ?? [],
+      // Like "driftwatch scan": a bare SSG name means its XCCDF profile id.
+      profileIds: ((v.profile as string[] | undefined) ?? []).map((p) =>
+        /^[a-z0-9_-]+$/i.test(p) && !p.includes('_profile_') && !p.includes('-')
+          ? `xccdf_org.ssgproject.content_profile_${p}`
+          : p,
+      ),
       from: v.from as string | undefined,
       to: v.to as string | undefined,
       includeDrift: v['no-drift'] !== true,

@@ -24,6 +24,9 @@ export function ReportsPage() {
   const targets = useStore(targetSelectors.targets)
   const loaded = useStore(targetSelectors.loaded)
   const groups = useStore((s) => s.labels.groups)
+  const latest = useStore((s) => s.latest)
+  // The profiles and rule packs the targets were last scanned with: what a report can be narrowed to.
+  const profiles = [...new Set(Object.values(latest).map((s) => s.profileId))].filter(Boolean).sort()
   const scope = useStore(reportSelectors.scope)
   const preview = useStore(reportSelectors.preview)
   const exporting = useStore(reportSelectors.exporting)
@@ -92,6 +95,20 @@ export function ReportsPage() {
                 </label>
               ))}
             </div>
+            {profiles.length > 1 && (
+              <div className="report-checks" role="group" aria-label="Profiles">
+                {profiles.map((p) => (
+                  <label key={p} className="check" title={p}>
+                    <input
+                      type="checkbox"
+                      checked={scope.profileIds.includes(p)}
+                      onChange={() => setScope({ profileIds: toggle(scope.profileIds, p) })}
+                    />
+                    Profile {p.replace(/^xccdf_org\.ssgproject\.content_profile_/, '')}
+                  </label>
+                ))}
+              </div>
+            )}
           </fieldset>
           <fieldset className="report-fieldset">
             <legend>Time window</legend>

@@ -8,6 +8,7 @@ import type { State } from './index'
 export type BuilderScope = {
   targetIds: string[]
   groups: string[]
+  profileIds: string[]
   from: string
   to: string
   includeDrift: boolean
@@ -28,6 +29,7 @@ export interface ReportsSlice {
 export const toScope = (s: BuilderScope): ReportScope => ({
   targetIds: s.targetIds,
   groups: s.groups,
+  profileIds: s.profileIds,
   ...(s.from && { from: s.from }),
   ...(s.to && { to: s.to }),
   includeDrift: s.includeDrift,
@@ -44,6 +46,7 @@ export const createReportsSlice: StateCreator<State, [['zustand/devtools', never
   reportScope: {
     targetIds: [],
     groups: [],
+    profileIds: [],
     from: '',
     to: '',
     includeDrift: true,

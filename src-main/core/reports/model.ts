@@ -86,6 +86,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     targets.map((t) => t.id),
     from,
     to,
+    scope.profileIds,
   )
   if (scans.length === 0) {
     const names = targets.map((t) => t.name)
@@ -96,7 +97,8 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
           ? `${names.length} targets`
           : names.join(', ')
     const when =
-      from || to ? ` between ${from?.slice(0, 10) ?? 'the start'} and ${to?.slice(0, 10) ?? 'now'}` : ''
+      (from || to ? ` between ${from?.slice(0, 10) ?? 'the start'} and ${to?.slice(0, 10) ?? 'now'}` : '') +
+      (scope.profileIds.length ? ` with profile ${scope.profileIds.join(', ')}` : '')
     throw new AppError(
       'not_found',
       names.length === 0
@@ -205,6 +207,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
   const scopeOut = {
     targetIds: [...scope.targetIds].sort(),
     groups: [...scope.groups].sort(),
+    profileIds: [...scope.profileIds].sort(),
     from: from ?? null,
     to: to ?? null,
     includeDrift: scope.includeDrift,

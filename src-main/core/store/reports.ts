@@ -35,16 +35,33 @@ export interface DriftEventRow {
 export class ReportsRepo {
   constructor(private readonly db: Db) {}
 
-  /** Finished scans of these targets started within [from, to], oldest first (ties broken by id). */
-  doneScans(targetIds: readonly string[], from?: string, to?: string): ScanRow[] {
+  /**
+   * Finished scans of these targets started within [from, to] (and of these profiles, unless none are
+   * named), oldest first (ties broken by id).
+   */
+  doneScans(
+    targetIds: readonly string[],
+    from?: string,
+    to?: string,
+    profileIds: readonly string[] = [],
+  ): ScanRow[] {
     if (targetIds.length === 0) return []
     const rows = this.db
       .prepare(
         `SELECT * FROM scans WHERE state = 'done' AND target_id IN (SELECT value FROM json_each(?))
            AND (? IS NULL OR started_at >= ?) AND (? IS NULL OR started_at <= ?)
+           AND (? = 0 OR profile_id IN (SELECT value FROM json_each(?)))
          ORDER BY started_at, id`,
       )
-      .all(JSON.stringify(targetIds), from ?? null, from ?? null, to ?? null, to ?? null) as RawScan[]
+      .all(
+        JSON.stringify(targetIds),
+        from ?? null,
+        from ?? null,
+        to ?? null,
+        to ?? null,
+        profileIds.length,
+        JSON.stringify(profileIds),
+      ) as RawScan[]
     return rows.map((r) => ({
       id: r.id,
       targetId: r.target_id,

@@ -85,6 +85,14 @@ describe('evidence JSON', () => {
     expect(doc.scans).toHaveLength(3)
     expect(doc.scans.every((s: { startedAt: string }) => s.startedAt.startsWith('2030-01-02'))).toBe(true)
     expect(doc.targets[0].trend).toHaveLength(1)
+    // And to the profiles asked for.
+    const same = await call(core, 'reports.preview', {
+      scope: { profileIds: ['xccdf_org.example.content_profile_synthetic'] },
+    })
+    expect(same.scans).toHaveLength(9)
+    expect((await callError(core, 'reports.preview', { scope: { profileIds: ['other'] } })).message).toBe(
+      'No finished scans of host-000, host-001, host-002 with profile other: scan them first, or widen the time window',
+    )
   })
 })
 
@@ -250,7 +258,17 @@ describe('at scale and when things go wrong', () => {
     expect(text.match(/Synthetic rule \d+: setting/g)).toHaveLength(5000)
     expect(text).toContain(`Page ${pages} of ${pages}`)
     mkdirSync(SHOTS, { recursive: true })
-    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '500', '-l', '500', res.path, join(SHOTS, 'report-5000-findings')])
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '60',
+      '-f',
+      '500',
+      '-l',
+      '500',
+      res.path,
+      join(SHOTS, 'report-5000-findings'),
+    ])
   }, 120_000)
 
   it('says plainly when there is nothing in scope', async () => {
