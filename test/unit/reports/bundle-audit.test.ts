@@ -2,7 +2,7 @@
 // tampering (changed or removed entries), and that a bundle's signature, hashes and audit log catch a change
 // of one byte in any file. The PDF inside is printed by the real Chromium (needs `npm run build`).
 import { beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { unzipSync, zipSync } from 'fflate'
 import Database from 'better-sqlite3'
@@ -136,6 +136,18 @@ describe('the evidence bundle', () => {
     expect(manifest.files).toHaveLength(names.length - 3)
     const log = Buffer.from(unzipSync(zip)['audit-log.jsonl']!).toString()
     expect(log).toContain('"action":"report.exporting"')
+  })
+
+  it("keeps the signing key's private half only sealed: no PKCS#8 Ed25519 key is anywhere in the database", () => {
+    // Every Ed25519 PKCS#8 private key starts with these 16 bytes; a plaintext key in the store would show them.
+    const pkcs8Prefix = Buffer.from('302e020100300506032b657004220420', 'hex')
+    const files = [DB_FILE, `${DB_FILE}-wal`].map((f) => join(core.dataDir, f))
+    const bytes = Buffer.concat(files.map((f) => (existsSync(f) ? readFileSync(f) : Buffer.alloc(0))))
+    expect(bytes.includes(Buffer.from('signing_keys'))).toBe(true)
+    expect(bytes.includes(pkcs8Prefix)).toBe(false)
+    expect(verifyBundle(Buffer.from('not a zip')).problems).toEqual([
+      { file: '(bundle)', message: expect.stringMatching(/^not a readable zip file/) },
+    ])
   })
 
   it('an untouched bundle verifies, through the channel too', async () => {
