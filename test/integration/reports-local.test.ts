@@ -53,6 +53,21 @@ const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args, '-
 const engagement = ['--engagement', 'ACME Q4 audit', '--auditor', 'Jane Doe', '--organisation', 'ACME Corp']
 
 describe('driftwatch export from real scans', () => {
+  it('refuses a wrong format or an unknown target with a clear message', async () => {
+    const fmt = await cli(['export', '--format', 'docx'])
+    expect(fmt.code).toBe(64)
+    expect(fmt.stderr).toBe(
+      'driftwatch export: unknown format "docx": use one of pdf, json, oscal, hdf, csv, bundle\n',
+    )
+    const who = await cli(['export', '--format', 'json', '--target', 'nobody'])
+    expect(who.code).toBe(1)
+    expect(who.stderr).toBe('driftwatch export: no target named "nobody"\n')
+    const when = await cli(['export', '--format', 'json', '--from', '2040-01-01'])
+    expect(when.stderr).toBe(
+      'driftwatch export: No finished scans of laptop between 2040-01-01 and now: scan them first, or widen the time window\n',
+    )
+  }, 30_000)
+
   let json: {
     targets: { name: string; score: number }[]
     results: { ruleId: string; status: string }[]
@@ -196,6 +211,18 @@ describe('driftwatch export from real scans', () => {
     expect(badLog.code).toBe(1)
     expect(badLog.stdout).toContain(
       `audit-log.jsonl entry ${i + 1}: entry ${i + 1} (scan.finished) was changed: its hash does not match`,
+    )
+
+    // Pinning the expected key: the bundle's own key passes, another one is named.
+    writeFileSync(join(dir, 'ours.pem'), Buffer.from(files['signing-key.pub.pem']!))
+    expect((await cli(['verify', zipPath, '--key', join(dir, 'ours.pem')])).code).toBe(0)
+    const { generateKeyPairSync } = await import('node:crypto')
+    const other = generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' })
+    writeFileSync(join(dir, 'other.pem'), other)
+    const pinned = await cli(['verify', zipPath, '--key', join(dir, 'other.pem'), '--json'])
+    expect(pinned.code).toBe(1)
+    expect(JSON.parse(pinned.stdout).problems[0].message).toMatch(
+      /^was signed by SHA256:\S+, not by the trusted key SHA256:/,
     )
 
     const audit = await cli(['verify', '--audit-log'])

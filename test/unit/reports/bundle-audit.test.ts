@@ -17,6 +17,7 @@ import { FAST_KDF } from '../vault/support'
 const cores = useCores()
 const tmp = useTmpDirs('all')
 const PASS = 'correct horse battery staple'
+const CANARY = 'canary-report-secret-7f3a9c'
 
 beforeAll(() => ensureBuilt(), 300_000)
 
@@ -106,6 +107,20 @@ describe('the evidence bundle', () => {
       ).message,
     ).toBe('Evidence bundles are signed with a key kept in the vault: unlock the vault first')
     await call(core, 'vault.unlock', { passphrase: PASS })
+    // A secret in the vault, used by a target in scope: it must reach no file of the bundle.
+    const cred = await call(core, 'credentials.create', {
+      credential: { kind: 'db-password', name: 'reader', secret: { password: CANARY } },
+    })
+    await call(core, 'targets.create', {
+      target: {
+        kind: 'postgres',
+        name: 'db',
+        host: '127.0.0.1',
+        user: 'ro',
+        credentialId: cred.id,
+        groups: ['synthetic'],
+      },
+    })
     bundlePath = join(core.dataDir, 'bundle.zip')
     const res = await call(core, 'reports.export', {
       scope: { engagement: { name: 'Q1' } },
@@ -136,6 +151,10 @@ describe('the evidence bundle', () => {
     expect(manifest.files).toHaveLength(names.length - 3)
     const log = Buffer.from(unzipSync(zip)['audit-log.jsonl']!).toString()
     expect(log).toContain('"action":"report.exporting"')
+    for (const [name, data] of Object.entries(unzipSync(zip))) {
+      expect(Buffer.from(data).includes(CANARY), name).toBe(false)
+      expect(Buffer.from(data).includes(PASS), name).toBe(false)
+    }
   })
 
   it("keeps the signing key's private half only sealed: no PKCS#8 Ed25519 key is anywhere in the database", () => {
