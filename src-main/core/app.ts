@@ -156,8 +156,14 @@ export function createCore(opts: CoreOptions): Core {
     'scan.results': scanning['scan.results'],
     ...reportHandlers({
       ...ctx,
-      ...{ targets: ctx.repos.targets, scans, content, reports: new ReportsRepo(db), version: pkg.version },
-      ...{ audit, signing: new SigningKeys(db, vault, clock), printer: opts.pdfPrinter ?? chromiumPrinter() },
+      targets: ctx.repos.targets,
+      scans,
+      content,
+      reports: new ReportsRepo(db),
+      version: pkg.version,
+      audit,
+      signing: new SigningKeys(db, vault, clock),
+      printer: opts.pdfPrinter ?? chromiumPrinter(),
       rendererDir: opts.rendererDir ?? defaultRendererDir(),
     }),
   }
