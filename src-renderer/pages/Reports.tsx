@@ -1,7 +1,8 @@
 // The Reports page: build a report (scope, time window, drift, engagement details), see it live as it will
 // print, and export it as PDF, evidence JSON, OSCAL, HDF, CSV or a signed evidence bundle.
-import { useEffect } from 'react'
-import { EXPORT_FORMATS, type ExportFormat } from '../../src-preload/contract'
+import { useEffect, useState } from 'react'
+import { EXPORT_FORMATS, type ExportFormat, type Res } from '../../src-preload/contract'
+import { api } from '../api/client'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
 import { reportSelectors } from '../stores/reports-slice'
@@ -226,6 +227,7 @@ export function ReportsPage() {
               </p>
             )}
           </fieldset>
+          <AuditLogPanel refresh={lastExport?.sha256 ?? ''} />
         </form>
         <section className="report-preview-pane" aria-label="Preview" aria-busy={preview.state === 'loading'}>
           {preview.state === 'error' ? (
@@ -240,5 +242,41 @@ export function ReportsPage() {
         </section>
       </div>
     </>
+  )
+}
+
+/** The latest audit entries and whether the chain is whole: what an auditor can point to about this data. */
+function AuditLogPanel({ refresh }: { refresh: string }) {
+  const [log, setLog] = useState<Res<'audit.list'> | null>(null)
+  useEffect(() => {
+    let live = true
+    api.invoke('audit.list', { limit: 12 }).then(
+      (r) => live && setLog(r),
+      () => live && setLog(null),
+    )
+    return () => {
+      live = false
+    }
+  }, [refresh])
+  if (!log) return null
+  return (
+    <details className="panel-lite report-audit">
+      <summary>Audit log {log.intact ? '· chain intact' : '· TAMPERED'}</summary>
+      {!log.intact && (
+        <p className="banner error" role="alert">
+          {log.problems.join('; ')}
+        </p>
+      )}
+      <ol className="report-audit-list">
+        {log.entries.map((e) => (
+          <li key={e.seq}>
+            <span className="muted small">
+              #{e.seq} {e.at.replace('T', ' ').slice(0, 19)}
+            </span>{' '}
+            {e.action} <span className="muted small">({e.actor})</span>
+          </li>
+        ))}
+      </ol>
+    </details>
   )
 }

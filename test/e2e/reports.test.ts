@@ -75,6 +75,11 @@ describe('the Reports page', () => {
     expect(text).toMatch(/printed by Chromium \d+/)
     const path = /to (\/\S+\.pdf) \(/.exec(text)![1]!
     expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-')
+    // The export is in the audit log, whose chain is whole.
+    await page.getByText(/^Audit log · chain intact/).click()
+    await expect
+      .poll(() => page.locator('.report-audit-list li').first().innerText())
+      .toMatch(/report\.exported \(serve\)$/)
     await page.screenshot({ path: shot('reports-02-exported') })
   }, 90_000)
 
