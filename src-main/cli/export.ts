@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { EXPORT_FORMATS, type ExportFormat, type ReportScope } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command } from './common'
 import { passphrase, processSource } from './prompt'
+import { verifyBundle } from '../core/reports/verify'
 
 export const exportCommand: Command = {
   name: 'export',
@@ -142,7 +143,15 @@ Exit codes: 0 intact · 1 something differs or cannot be read · 64 wrong usage`
         )
       }
     }
-    const res = await call(ctx.core, 'reports.verify', { path: resolve(path), trustedKey })
+    // Checked here rather than through a store: whoever received the bundle may have no Driftwatch data at all.
+    let bytes: Buffer
+    try {
+      bytes = readFileSync(resolve(path))
+    } catch (err) {
+      const message = `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`
+      throw new CliError(message, { code: 'not_found', message, issues: [] })
+    }
+    const res = verifyBundle(bytes, { trustedKeyPem: trustedKey })
     if (ctx.json) ctx.out.stdout(JSON.stringify(res, null, 2) + '\n')
     else if (res.ok)
       ctx.out.stdout(

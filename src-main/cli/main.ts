@@ -84,12 +84,22 @@ export async function main(argv: string[], out: Out): Promise<number> {
   const json = values.json === true
   let core: Core | undefined
   try {
-    core = createCore({
-      face: command.name === 'serve' ? 'serve' : 'cli',
-      dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
-      logger: jsonLogger((line) => out.stderr(line)),
+    // Opened on first use: a command that needs no store (verifying a bundle someone handed you) creates none.
+    const open = () =>
+      (core ??= createCore({
+        face: command.name === 'serve' ? 'serve' : 'cli',
+        dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
+        logger: jsonLogger((line) => out.stderr(line)),
+      }))
+    return await command.run({
+      get core() {
+        return open()
+      },
+      values,
+      positionals: parsed.positionals,
+      json,
+      out,
     })
-    return await command.run({ core, values, positionals: parsed.positionals, json, out })
   } catch (err) {
     if (err instanceof CliError) {
       if (json) out.stdout(JSON.stringify({ error: err.api }, null, 2) + '\n')

@@ -3,7 +3,7 @@
 // (pdftotext) must hold the scores, rule ids and artefact hashes; its pages are rendered to PNG for a look.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { unzipSync, zipSync } from 'fflate'
 import { createCore } from '../../src-main/core/app'
@@ -174,6 +174,11 @@ describe('driftwatch export from real scans', () => {
       /evidence\.zip: intact\. 9 files match the manifest, signed by SHA256:\S+; the audit log is unbroken\.\n$/,
     )
     expect(ok.code).toBe(0)
+
+    // Whoever receives the bundle needs no Driftwatch data: verifying creates none.
+    const elsewhere = join(dir, 'recipient-data')
+    expect((await runCli(['verify', zipPath, '--data-dir', elsewhere])).code).toBe(0)
+    expect(existsSync(elsewhere)).toBe(false)
 
     const files = unzipSync(readFileSync(zipPath))
     for (const e of json.evidence)
