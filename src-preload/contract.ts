@@ -486,6 +486,8 @@ export const ReportModel = z.object({
     from: z.string().nullable(),
     to: z.string().nullable(),
     includeDrift: z.boolean(),
+    /** Targets the scope names that have no finished scan in the window: a gap the report must show. */
+    notScanned: z.array(z.object({ id: z.string(), name: z.string() })),
   }),
   method: z.array(
     z.object({ tool: z.string(), profileId: z.string(), contentSha256: z.string(), benchmark: z.string() }),

@@ -119,6 +119,13 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             ))}
           </tbody>
         </table>
+        {model.scope.notScanned.length > 0 && (
+          <p className="report-gap">
+            Not covered: {model.scope.notScanned.map((t) => t.name).join(', ')}{' '}
+            {model.scope.notScanned.length === 1 ? 'is' : 'are'} in scope but had no finished scan in this
+            window.
+          </p>
+        )}
         <h3>Method</h3>
         <ul className="report-method">
           {model.method.map((m) => (

@@ -211,6 +211,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     from: from ?? null,
     to: to ?? null,
     includeDrift: scope.includeDrift,
+    notScanned: targets.filter((t) => !byTarget.has(t.id)).map((t) => ({ id: t.id, name: t.name })),
   }
   const drift = scope.includeDrift
     ? {

@@ -208,6 +208,11 @@ describe('drift events', () => {
       } finally {
         db.close()
       }
+      // A target in scope with no scan is named as a gap, not silently left out.
+      const never = await call(c, 'targets.create', { target: { kind: 'local', name: 'never-scanned' } })
+      expect((await call(c, 'reports.preview', { scope: {} })).scope.notScanned).toEqual([
+        { id: never.id, name: 'never-scanned' },
+      ])
       const model = await call(c, 'reports.preview', { scope: { targetIds: [ids[0]!] } })
       expect(model.drift.available).toBe(true)
       expect(model.drift.events.map((e) => [e.type, e.ruleId, e.from, e.to])).toEqual([
