@@ -28,7 +28,9 @@ export default defineConfig({
     root: 'src-renderer',
     build: {
       outDir: 'out/renderer',
-      rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
+      rollupOptions: {
+        input: { index: resolve('src-renderer/index.html'), report: resolve('src-renderer/report.html') },
+      },
     },
     plugins: [react()],
   },

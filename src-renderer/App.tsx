@@ -10,12 +10,12 @@ import { Dashboard } from './pages/Dashboard'
 import { TargetsPage } from './pages/Targets'
 import { TargetFormPage } from './pages/TargetForm'
 import { SettingsPage } from './pages/Settings'
-import { PlannedPage } from './pages/Planned'
 import { VaultPage } from './pages/Vault'
 import { VariablesPage } from './pages/Variables'
 import { TargetDetailPage } from './pages/TargetDetail'
 import { WatchPage } from './pages/Watch'
 import { DriftPage } from './pages/Drift'
+import { ReportsPage } from './pages/Reports'
 
 export function App() {
   const route = useRoute()
@@ -80,12 +80,12 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
       return <VaultPage />
     case 'variables':
       return <VariablesPage sha={route.sha} profileId={route.profileId} />
+    case 'reports':
+      return <ReportsPage />
     case 'watch':
       return <WatchPage />
     case 'drift':
       return <DriftPage eventId={'eventId' in route ? route.eventId : undefined} />
-    case 'reports':
-      return <PlannedPage page={route.page} />
     case 'not-found':
       return (
         <EmptyState

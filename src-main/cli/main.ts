@@ -11,6 +11,7 @@ import { remediationCommand } from './remediation'
 import { hostsCommand } from './hosts'
 import { watchCommand } from './watch'
 import { rulesCommand } from './rules'
+import { exportCommand, verifyCommand } from './export'
 import { CliError, EXIT, type Command, type Out } from './common'
 import pkg from '../../package.json'
 
@@ -20,6 +21,8 @@ const commands: Command[] = [
   remediationCommand,
   hostsCommand,
   watchCommand,
+  exportCommand,
+  verifyCommand,
   vaultCommand,
   contentCommand,
   tailoringCommand,
@@ -90,12 +93,22 @@ export async function main(argv: string[], out: Out): Promise<number> {
   let core: Core | undefined
   let code: number = EXIT.error
   try {
-    core = createCore({
-      face: command.name === 'serve' ? 'serve' : 'cli',
-      dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
-      logger: jsonLogger((line) => out.stderr(line)),
+    // Opened on first use: a command that needs no store (verifying a bundle someone handed you) creates none.
+    const open = () =>
+      (core ??= createCore({
+        face: command.name === 'serve' ? 'serve' : 'cli',
+        dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
+        logger: jsonLogger((line) => out.stderr(line)),
+      }))
+    code = await command.run({
+      get core() {
+        return open()
+      },
+      values,
+      positionals: parsed.positionals,
+      json,
+      out,
     })
-    code = await command.run({ core, values, positionals: parsed.positionals, json, out })
     return code
   } catch (err) {
     if (err instanceof CliError) {

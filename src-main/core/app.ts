@@ -45,6 +45,12 @@ import {
 } from './ports'
 import type { CoreContext } from './context'
 import pkg from '../../package.json'
+import { AuditLog } from './audit/log'
+import { auditedHandlers, auditListener } from './audit/hooks'
+import { reportHandlers } from './reports/handlers'
+import { chromiumPrinter, defaultRendererDir, type PdfPrinter } from './reports/pdf'
+import { ReportsRepo } from './store/reports'
+import { SigningKeys } from './vault/signing-key'
 
 export interface CoreOptions {
   dataDir?: string
@@ -65,6 +71,10 @@ export interface CoreOptions {
   scanners?: Scanner[]
   /** [0, 1) for the watch's jitter and backoff (tests pass a fixed one). */
   random?: () => number
+  /** Prints the report view to PDF (the desktop app passes printToPDF; default: Chromium via playwright-core). */
+  pdfPrinter?: PdfPrinter
+  /** The built renderer holding report.html (default: beside the built main bundle). */
+  rendererDir?: string
 }
 
 export interface Core extends Dispatcher {
@@ -111,6 +121,8 @@ export function createCore(opts: CoreOptions): Core {
     },
   }
 
+  const audit = new AuditLog(db, clock, opts.face)
+  listeners.add(auditListener(audit))
   const vault = new Vault(db, {
     clock,
     timers: opts.timers ?? systemTimers,
@@ -190,8 +202,20 @@ export function createCore(opts: CoreOptions): Core {
     'scan.results': scanning['scan.results'],
     'scan.remediation': scanning['scan.remediation'],
     ...watch.handlers,
+    ...reportHandlers({
+      ...ctx,
+      targets: ctx.repos.targets,
+      scans,
+      content,
+      reports: new ReportsRepo(db),
+      version: pkg.version,
+      audit,
+      signing: new SigningKeys(db, vault, clock),
+      printer: opts.pdfPrinter ?? chromiumPrinter(),
+      rendererDir: opts.rendererDir ?? defaultRendererDir(),
+    }),
   }
-  const dispatcher = createDispatcher(handlers, logger)
+  const dispatcher = createDispatcher(auditedHandlers(handlers, audit), logger)
 
   return {
     async invoke(channel, payload) {

@@ -20,6 +20,7 @@ import { forwardEvents } from './ipc'
 import { bindElectronIpc } from './ipc-main'
 import { isTrustedUrl, lockDown, lockDownSession, setAppOrigin } from './security'
 import { createWatchTray } from './tray'
+import { electronPrinter } from './print-pdf'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '../renderer')
@@ -65,6 +66,8 @@ async function start() {
   core = createCore({
     face: 'desktop',
     dataDir,
+    pdfPrinter: electronPrinter(() => (devUrl ? new URL(devUrl).origin : APP_ORIGIN)),
+    rendererDir,
     logger: jsonLogger((line) => process.stdout.write(line)),
     // Drift shows as a desktop notification; clicking it opens the window on that event.
     notifier: {

@@ -7,8 +7,15 @@ import { createVaultSlice, type VaultSlice } from './vault-slice'
 import { createContentSlice, type ContentSlice } from './content-slice'
 import { createScansSlice, type ScansSlice } from './scans-slice'
 import { createWatchSlice, type WatchSlice } from './watch-slice'
+import { createReportsSlice, type ReportsSlice } from './reports-slice'
 
-export type State = AppSlice & TargetsSlice & VaultSlice & ContentSlice & ScansSlice & WatchSlice
+export type State = AppSlice &
+  TargetsSlice &
+  VaultSlice &
+  ContentSlice &
+  ScansSlice &
+  WatchSlice &
+  ReportsSlice
 
 export const useStore = create<State>()(
   devtools(
@@ -19,6 +26,7 @@ export const useStore = create<State>()(
       ...createContentSlice(...a),
       ...createScansSlice(...a),
       ...createWatchSlice(...a),
+      ...createReportsSlice(...a),
     }),
     { name: 'driftwatch', enabled: import.meta.env.DEV },
   ),

@@ -107,6 +107,10 @@ describe('per-channel request and response types', () => {
       | 'alerts.deliveries'
       | 'alerts.list'
       | 'alerts.acknowledge'
+      | 'reports.preview'
+      | 'reports.export'
+      | 'reports.verify'
+      | 'audit.list'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<

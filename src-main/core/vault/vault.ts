@@ -103,6 +103,7 @@ const KEY_AAD = 'driftwatch-vault-key|'
 // A known value sealed under the data key: how a key from the keychain is checked before it is trusted.
 const CHECK_AAD = `driftwatch-vault-check|v${FORMAT_VERSION}`
 const credAad = (id: string, kind: string) => `driftwatch-credential|v${FORMAT_VERSION}|${id}|${kind}`
+const sealedAad = (purpose: string) => `driftwatch-sealed|v${FORMAT_VERSION}|${purpose}`
 const REASON_TEXT: Record<LockReason, string> = {
   manual: 'by hand',
   idle: 'after being idle',
@@ -447,6 +448,35 @@ export class Vault {
       }
       this.remember(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.toString('utf8')])))
       return await fn(fields)
+    } finally {
+      plain.fill(0)
+    }
+  }
+
+  /**
+   * Seals bytes that are not a credential (the report signing key) under the data key, bound to `purpose`,
+   * so such a blob opens only for the same purpose. Needs the vault unlocked; `action` says why, for the error.
+   */
+  sealFor(purpose: string, plain: Buffer, action: string): Buffer {
+    return seal(this.requireKey(action), plain, sealedAad(purpose))
+  }
+
+  /** Opens a blob from sealFor, hands it to `fn`, and zero-fills it when `fn` settles. */
+  async withSealed<T>(
+    purpose: string,
+    blob: Buffer,
+    action: string,
+    fn: (plain: Buffer) => T | Promise<T>,
+  ): Promise<T> {
+    let plain: Buffer
+    try {
+      plain = open(this.requireKey(action), blob, sealedAad(purpose))
+    } catch (err) {
+      if (err instanceof VaultError) throw err
+      throw damaged(purpose, err)
+    }
+    try {
+      return await fn(plain)
     } finally {
       plain.fill(0)
     }

@@ -194,6 +194,23 @@ const seeds: Record<number, Seed> = {
       })
     },
   },
+  9: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash)
+         VALUES (1, 't', 'cli', 'export', 'report.json', '{}', '00', 'h1')`,
+      ).run()
+      db.prepare(
+        `INSERT INTO signing_keys (id, algorithm, public_key, sealed_private, created_at)
+         VALUES ('k1', 'ed25519', 'PEM', x'01', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT action, hash FROM audit_log').get()).toEqual({ action: 'export', hash: 'h1' })
+      expect(() => db.prepare("UPDATE audit_log SET action = 'x'").run()).toThrow(/append-only/)
+      expect(db.prepare('SELECT public_key FROM signing_keys').get()).toEqual({ public_key: 'PEM' })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>

@@ -1,0 +1,139 @@
+// Export speed: the PDF of a report with 5,000 findings (the report view printed by Chromium through
+// playwright-core), beside the same Chromium printing a static page of the same findings; and the signed
+// evidence bundle over 100 MB of evidence, beside `zip -6` of the same artefacts.
+import { it } from 'vitest'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+import { createCore } from '../src-main/core/app'
+import { CHROMIUM_ARGS } from '../src-main/core/reports/pdf'
+import { ensureBuilt } from '../test/helpers/cli'
+import { seedSyntheticStore } from '../test/helpers/report-store'
+import { report, time } from './report'
+
+const FAST_KDF = { N: 2 ** 10, r: 8, p: 1 }
+
+async function call<T>(p: Promise<{ ok: boolean; data?: unknown; error?: { message: string } }>): Promise<T> {
+  const env = await p
+  if (!env.ok) throw new Error(env.error?.message)
+  return env.data as T
+}
+
+/** The baseline page: the same 5,000 findings as plain HTML, no React, no styles beyond a few lines. */
+async function staticPdfMs(model: {
+  results: { ruleId: string; title: string; status: string; actual: string; expected: string }[]
+}): Promise<number> {
+  const rows = model.results
+    .filter((r) => r.status === 'fail')
+    .map(
+      (r) =>
+        `<div style="border:1px solid #ccc;margin:4px;padding:4px;break-inside:avoid"><b>${r.title}</b><br><code>${r.ruleId}</code><pre>Found: ${r.actual}\nExpected: ${r.expected}</pre></div>`,
+    )
+    .join('\n')
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  try {
+    return await time(async () => {
+      const page = await browser.newPage()
+      await page.setContent(`<!doctype html><title>baseline</title><body>${rows}</body>`)
+      await page.pdf({
+        format: 'A4',
+        displayHeaderFooter: true,
+        footerTemplate: '<span class="pageNumber"></span>',
+      })
+    })
+  } finally {
+    await browser.close()
+  }
+}
+
+it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evidence', async () => {
+  ensureBuilt()
+  const dir = mkdtempSync(join(tmpdir(), 'dw-bench-export-'))
+  try {
+    // 5,000 findings: five targets, a thousand failed rules each.
+    const big = createCore({ face: 'cli', dataDir: join(dir, 'big') })
+    let pdfMs = 0
+    let pages = 0
+    let baselineMs = 0
+    try {
+      const { findings } = await seedSyntheticStore(big, { targets: 5, rules: 1000, failEvery: 1 })
+      if (findings !== 5000) throw new Error(`expected 5000 findings, seeded ${findings}`)
+      const out = join(dir, 'big.pdf')
+      let engine = ''
+      pdfMs = await time(async () => {
+        engine = (
+          await call<{ engine: string }>(
+            big.invoke('reports.export', { scope: {}, format: 'pdf', path: out }),
+          )
+        ).engine
+      })
+      pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1])
+      console.log(`  PDF: ${pages} pages, ${(statSync(out).size / 1e6).toFixed(1)} MB, printed by ${engine}`)
+      const model = await call<Parameters<typeof staticPdfMs>[0]>(
+        big.invoke('reports.preview', { scope: {} }),
+      )
+      baselineMs = await staticPdfMs(model)
+    } finally {
+      big.close()
+    }
+
+    // 100 MB of evidence: ten scans (two targets, five scans each) with 10 MB artefacts.
+    const heavy = createCore({ face: 'cli', dataDir: join(dir, 'heavy'), unsafeKdfForTests: FAST_KDF })
+    let bundleMs = 0
+    let zipMs = 0
+    try {
+      await seedSyntheticStore(heavy, { targets: 2, rules: 300, scans: 5, evidenceBytes: 10 * 1000 * 1000 })
+      await call(heavy.invoke('vault.init', { passphrase: 'bench passphrase, long enough' }))
+      const model = await call<{ evidence: { sha256: string; bytes: number; path: string }[] }>(
+        heavy.invoke('reports.preview', { scope: {} }),
+      )
+      const total = model.evidence.reduce((a, e) => a + e.bytes, 0)
+      const out = join(dir, 'bundle.zip')
+      bundleMs = await time(() =>
+        call(heavy.invoke('reports.export', { scope: {}, format: 'bundle', path: out })),
+      )
+      console.log(
+        `  bundle: ${(total / 1e6).toFixed(1)} MB of evidence in ${model.evidence.length} artefacts → ${(statSync(out).size / 1e6).toFixed(1)} MB zip`,
+      )
+      // Baseline: the same artefacts written out, then `zip -6` of them (compression alone, no PDF, no hashing).
+      const raw = join(dir, 'raw', 'evidence')
+      mkdirSync(raw, { recursive: true })
+      const { ReportsRepo } = await import('../src-main/core/store/reports')
+      const { openDatabase } = await import('../src-main/core/store/db')
+      const db = openDatabase(join(dir, 'heavy', 'driftwatch.db'))
+      try {
+        const repo = new ReportsRepo(db)
+        for (const e of model.evidence) writeFileSync(join(dir, 'raw', e.path), repo.evidenceBytes(e.sha256)!)
+      } finally {
+        db.close()
+      }
+      zipMs = await time(() => {
+        const r = spawnSync('zip', ['-6', '-q', '-r', join(dir, 'baseline.zip'), 'evidence'], {
+          cwd: join(dir, 'raw'),
+        })
+        if (r.status !== 0) throw new Error(`zip failed: ${r.stderr}`)
+      })
+    } finally {
+      heavy.close()
+    }
+
+    report('export', [
+      {
+        figure: 'PDF, 5,000 findings (report view, Chromium)',
+        ms: pdfMs,
+        baseline: 'Chromium printing the same findings as static HTML',
+        baselineMs,
+      },
+      {
+        figure: 'signed bundle, 100 MB of evidence (all formats incl. PDF)',
+        ms: bundleMs,
+        baseline: 'zip -6 of the same artefacts',
+        baselineMs: zipMs,
+      },
+    ])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}, 600_000)

@@ -1,0 +1,198 @@
+// The append-only, hash-chained audit log: who did what and when (scans, target and tailoring changes,
+// exports, vault unlocks). Each entry carries the SHA-256 of the one before, so a changed or removed entry
+// breaks the chain wherever the log travels (the database, or an evidence bundle's audit-log.jsonl).
+import { createHash } from 'node:crypto'
+import type { Db } from '../store/db'
+import type { Clock } from '../ports'
+
+export const GENESIS = '0'.repeat(64)
+
+export interface AuditEntry {
+  seq: number
+  at: string
+  actor: string
+  action: string
+  subject: string
+  details: Record<string, unknown>
+  prevHash: string
+  hash: string
+}
+
+export type AuditInput = Pick<AuditEntry, 'action'> & Partial<Pick<AuditEntry, 'subject' | 'details'>>
+
+/** Sorted keys at every depth: the same entry always hashes to the same bytes, wherever it is re-read. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  const obj = value as Record<string, unknown>
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+    .join(',')}}`
+}
+
+export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
+  const body = canonicalJson({
+    seq: e.seq,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    subject: e.subject,
+    details: e.details,
+    prevHash: e.prevHash,
+  })
+  return createHash('sha256').update(body).digest('hex')
+}
+
+export interface ChainProblem {
+  /** The entry at fault (its sequence number), or the place a removed entry was. */
+  seq: number
+  message: string
+}
+
+/**
+ * Checks a chain read from anywhere. `expectHead` (count and last hash, as a signed manifest records them)
+ * also catches entries cut off the end, which a chain alone cannot show.
+ */
+export function verifyChain(
+  entries: readonly AuditEntry[],
+  expectHead?: { count: number; hash: string },
+): ChainProblem[] {
+  const problems: ChainProblem[] = []
+  let prev = GENESIS
+  let expectedSeq = 1
+  for (const e of entries) {
+    if (e.seq !== expectedSeq)
+      problems.push({
+        seq: e.seq,
+        message:
+          e.seq > expectedSeq
+            ? `entry ${expectedSeq}${e.seq - expectedSeq > 1 ? `–${e.seq - 1}` : ''} is missing before entry ${e.seq}`
+            : `entry ${e.seq} is out of order (expected ${expectedSeq})`,
+      })
+    if (entryHash(e) !== e.hash)
+      problems.push({
+        seq: e.seq,
+        message: `entry ${e.seq} (${e.action}) was changed: its hash does not match`,
+      })
+    else if (e.prevHash !== prev)
+      problems.push({
+        seq: e.seq,
+        message: `entry ${e.seq} (${e.action}) does not follow the entry before it: an entry was changed or removed`,
+      })
+    prev = e.hash
+    expectedSeq = e.seq + 1
+  }
+  if (expectHead) {
+    if (entries.length !== expectHead.count)
+      problems.push({
+        seq: expectHead.count,
+        message: `the log has ${entries.length} entries but ${expectHead.count} were recorded`,
+      })
+    else if (prev !== (expectHead.count === 0 ? GENESIS : expectHead.hash))
+      problems.push({ seq: expectHead.count, message: 'the last entry is not the one recorded' })
+  }
+  return problems
+}
+
+type Raw = {
+  seq: number
+  at: string
+  actor: string
+  action: string
+  subject: string
+  details: string
+  prev_hash: string
+  hash: string
+}
+const toEntry = (r: Raw): AuditEntry => ({
+  seq: r.seq,
+  at: r.at,
+  actor: r.actor,
+  action: r.action,
+  subject: r.subject,
+  details: JSON.parse(r.details) as Record<string, unknown>,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+})
+
+export class AuditLog {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    /** Who acts through this core: 'desktop', 'serve' or 'cli'. */
+    private readonly actor: string,
+  ) {}
+
+  /** Appends in one IMMEDIATE transaction, so two processes on one data folder never fork the chain. */
+  append(input: AuditInput): AuditEntry {
+    const run = this.db.transaction((): AuditEntry => {
+      const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+        { seq: number; hash: string } | undefined
+      const base = {
+        seq: (last?.seq ?? 0) + 1,
+        at: this.clock.now().toISOString(),
+        actor: this.actor,
+        action: input.action,
+        subject: input.subject ?? '',
+        details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
+        prevHash: last?.hash ?? GENESIS,
+      }
+      const entry = { ...base, hash: entryHash(base) }
+      this.db
+        .prepare(
+          `INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          entry.seq,
+          entry.at,
+          entry.actor,
+          entry.action,
+          entry.subject,
+          canonicalJson(entry.details),
+          entry.prevHash,
+          entry.hash,
+        )
+      return entry
+    })
+    return run.immediate()
+  }
+
+  entries(): AuditEntry[] {
+    return (this.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Raw[]).map(toEntry)
+  }
+
+  head(): { count: number; hash: string } {
+    const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined
+    const count = (this.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
+    return { count, hash: last?.hash ?? GENESIS }
+  }
+
+  verify(): ChainProblem[] {
+    return verifyChain(this.entries())
+  }
+}
+
+/** One JSON object per line, as bundles carry the log: easy to diff, and a changed line names its entry. */
+export function toJsonLines(entries: readonly AuditEntry[]): string {
+  return entries.map((e) => canonicalJson(e)).join('\n') + (entries.length ? '\n' : '')
+}
+
+export function fromJsonLines(text: string): { entries: AuditEntry[]; problems: ChainProblem[] } {
+  const entries: AuditEntry[] = []
+  const problems: ChainProblem[] = []
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return
+    try {
+      const e = JSON.parse(line) as AuditEntry
+      if (typeof e.seq !== 'number' || typeof e.hash !== 'string') throw new Error('not an entry')
+      entries.push(e)
+    } catch {
+      problems.push({ seq: i + 1, message: `line ${i + 1} is not an audit entry` })
+    }
+  })
+  return { entries, problems }
+}

@@ -1,0 +1,167 @@
+// The report channels: a live preview (the model the report view draws), exports in every format written
+// atomically and recorded in the audit log, bundle verification, and the audit log itself.
+import { createHash } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { isAbsolute, join } from 'node:path'
+import type { Handlers } from '../dispatch'
+import type { CoreContext } from '../context'
+import type { ReportModel } from '../../../src-preload/contract'
+import { AppError } from '../errors'
+import { buildModel, type ModelDeps } from './model'
+import { formatFor, formats } from './formats'
+import type { ExportContext } from './format'
+import { writeAtomically } from './write-file'
+import { printTemplates, type PdfPrinter } from './pdf'
+import { verifyBundle } from './verify'
+import type { AuditLog } from '../audit/log'
+import type { SigningKeys } from '../vault/signing-key'
+import { VaultError } from '../vault/vault'
+
+type ReportHandlers = Pick<Handlers, 'reports.preview' | 'reports.export' | 'reports.verify' | 'audit.list'>
+
+export interface ReportDeps extends CoreContext, ModelDeps {
+  audit: AuditLog
+  signing: SigningKeys
+  printer: PdfPrinter
+  rendererDir: string
+}
+
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60) || 'report'
+
+/** The file name an export gets when no path is given: engagement, date and report id, so names sort and differ. */
+export const defaultFileName = (model: ReportModel, extension: string) =>
+  `${slug(model.engagement.name || 'driftwatch-report')}-${model.asOf.slice(0, 10)}-${model.reportId.slice(0, 8)}${extension}`
+
+function signingError(err: unknown): never {
+  if (err instanceof VaultError) {
+    if (err.code === 'uninitialised')
+      throw new AppError(
+        'unavailable',
+        'Evidence bundles are signed with a key kept in the vault: create the vault first',
+      )
+    if (err.code === 'locked')
+      throw new AppError(
+        'unavailable',
+        'Evidence bundles are signed with a key kept in the vault: unlock the vault first',
+      )
+    throw new AppError('internal', err.message)
+  }
+  throw err
+}
+
+export function reportHandlers(deps: ReportDeps): ReportHandlers {
+  const exportContext: ExportContext = {
+    formats,
+    evidenceBytes(sha) {
+      const b = deps.reports.evidenceBytes(sha)
+      if (!b) throw new AppError('not_found', `Evidence ${sha} is no longer in the store`)
+      return b
+    },
+    printPdf: async (model) => {
+      const { headerTemplate, footerTemplate } = printTemplates(model)
+      return deps.printer.print({ model, rendererDir: deps.rendererDir, headerTemplate, footerTemplate })
+    },
+    signingKey() {
+      try {
+        return deps.signing.ensure()
+      } catch (err) {
+        return signingError(err)
+      }
+    },
+    async sign(data) {
+      try {
+        return await deps.signing.sign(data)
+      } catch (err) {
+        return signingError(err)
+      }
+    },
+    auditEntries: () => deps.audit.entries(),
+  }
+
+  return {
+    'reports.preview': ({ scope }) => buildModel(deps, scope),
+    'reports.export': async ({ scope, format, path }) => {
+      const f = formatFor(format)
+      if (!f) throw new AppError('validation', `Unknown format ${format}`)
+      if (path && !isAbsolute(path))
+        throw new AppError('validation', 'path must be absolute', [
+          { path: 'path', message: 'must be absolute' },
+        ])
+      const model = buildModel(deps, scope)
+      let out = path
+      if (!out) {
+        const dir = join(deps.dataDir, 'exports')
+        mkdirSync(dir, { recursive: true, mode: 0o700 })
+        out = join(dir, defaultFileName(model, f.extension))
+      }
+      // A bundle records its own export in the log it carries: the entry is written first, then the bundle.
+      const sha = () => createHash('sha256')
+      if (format === 'bundle') {
+        try {
+          deps.signing.ensure()
+        } catch (err) {
+          signingError(err)
+        }
+        deps.audit.append({
+          action: 'report.exporting',
+          subject: model.reportId,
+          details: { format, path: out },
+        })
+      }
+      const { bytes, engine } = await f.render(model, exportContext)
+      await writeAtomically(out, bytes)
+      const digest = sha().update(bytes).digest('hex')
+      deps.audit.append({
+        action: 'report.exported',
+        subject: model.reportId,
+        details: {
+          format,
+          path: out,
+          sha256: digest,
+          bytes: bytes.length,
+          engine,
+          targets: model.scope.targetIds,
+          groups: model.scope.groups,
+        },
+      })
+      return { path: out, bytes: bytes.length, sha256: digest, engine }
+    },
+    'reports.verify': async ({ path, trustedKey }) => {
+      let bytes: Buffer
+      try {
+        bytes = await readFile(path)
+      } catch (err) {
+        throw new AppError(
+          'not_found',
+          `Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        )
+      }
+      return verifyBundle(bytes, { trustedKeyPem: trustedKey })
+    },
+    'audit.list': ({ limit }) => {
+      const entries = deps.audit.entries()
+      const problems = deps.audit.verify()
+      return {
+        entries: entries
+          .slice(-limit)
+          .reverse()
+          .map((e) => ({
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            subject: e.subject,
+            hash: e.hash,
+          })),
+        intact: problems.length === 0,
+        problems: problems.map((p) => p.message),
+      }
+    },
+  }
+}

@@ -1,0 +1,104 @@
+// MITRE's Heimdall Data Format (HDF exec JSON, as inspecjs defines it): one control per rule, with one
+// result per target, so Heimdall shows a rule failing on two hosts as one failed control with two results.
+import { createHash } from 'node:crypto'
+import type { ReportModel } from '../../../src-preload/contract'
+import type { ExportFormat } from './format'
+import { jsonBytes } from './format'
+
+// Heimdall reads severity from impact (convertImpactToSeverity); impact 0 means "not applicable".
+const IMPACT: Record<string, number> = { high: 0.7, medium: 0.5, low: 0.3, info: 0.1, unknown: 0.5 }
+
+const hdfStatus = (s: string): 'passed' | 'failed' | 'error' | 'skipped' =>
+  s === 'pass' || s === 'fixed' ? 'passed' : s === 'fail' ? 'failed' : s === 'error' ? 'error' : 'skipped'
+
+export function toHdf(model: ReportModel): unknown {
+  const target = new Map(model.targets.map((t) => [t.id, t]))
+  const scan = new Map(model.scans.map((s) => [s.id, s]))
+  const controls = new Map<string, ReportModel['results']>()
+  for (const r of model.results) controls.set(r.ruleId, [...(controls.get(r.ruleId) ?? []), r])
+
+  const hdfControls = [...controls.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([ruleId, rows]) => {
+      const first = rows[0]!
+      const applicable = rows.some((r) => r.status !== 'notapplicable')
+      const nist = first.references.filter((x) => x.system === 'NIST-800-53').map((x) => x.id)
+      const cci = first.references
+        .filter((x) => x.system === 'DISA-CCI' || x.system === 'CCI')
+        .map((x) => x.id)
+      return {
+        id: ruleId,
+        title: first.title,
+        desc: first.remediation || first.title,
+        descriptions: [
+          ...(first.remediation ? [{ label: 'fix', data: first.remediation }] : []),
+          ...(first.rationale ? [{ label: 'rationale', data: first.rationale }] : []),
+        ],
+        impact: applicable ? (IMPACT[first.severity] ?? 0.5) : 0,
+        refs: [],
+        tags: {
+          severity: first.severity,
+          nist,
+          ...(cci.length ? { cci } : {}),
+          idents: first.idents.map((i) => `${i.system} ${i.id}`),
+        },
+        code: null,
+        source_location: { ref: first.scanId, line: null },
+        results: rows.map((r) => {
+          const t = target.get(r.targetId)
+          const s = scan.get(r.scanId)
+          const status = hdfStatus(r.status)
+          const detail = [r.actual && `found ${r.actual}`, r.expected && `expected ${r.expected}`, r.message]
+            .filter(Boolean)
+            .join('; ')
+          return {
+            status,
+            code_desc: `${t?.name ?? r.targetId}: ${r.ruleId} ${r.status}`,
+            ...(status === 'failed' || status === 'error'
+              ? { message: detail || r.evidenceExcerpt || `rule ${r.status}` }
+              : {}),
+            ...(status === 'skipped'
+              ? { skip_message: `XCCDF result ${r.status}${detail ? `: ${detail}` : ''}` }
+              : {}),
+            resource: t?.name ?? r.targetId,
+            resource_id: r.targetId,
+            start_time: s?.startedAt ?? model.asOf,
+          }
+        }),
+      }
+    })
+
+  return {
+    platform: {
+      name: 'Driftwatch',
+      release: model.generator.version,
+      target_id: model.targets.map((t) => t.name).join(', '),
+    },
+    version: model.generator.version,
+    statistics: {},
+    profiles: [
+      {
+        name: 'driftwatch-evidence',
+        title: model.title,
+        version: model.formatVersion,
+        sha256: createHash('sha256').update(`hdf|${model.reportId}`).digest('hex'),
+        summary: `Driftwatch evidence report as of ${model.asOf} for ${model.targets.map((t) => t.name).join(', ')}`,
+        maintainer: model.engagement.auditor || null,
+        copyright: model.engagement.organisation || null,
+        supports: [],
+        attributes: [],
+        groups: [],
+        status: 'loaded',
+        controls: hdfControls,
+      },
+    ],
+  }
+}
+
+export const hdfFormat: ExportFormat = {
+  id: 'hdf',
+  label: 'Heimdall (HDF)',
+  extension: '.hdf.json',
+  mediaType: 'application/json',
+  render: async (model) => ({ bytes: jsonBytes(toHdf(model)), engine: 'driftwatch' }),
+}

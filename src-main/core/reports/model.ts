@@ -1,0 +1,303 @@
+// Builds the report model from the store: the targets a scope names, their finished scans in the window,
+// each target's latest results with remediation from the benchmark, drift, and the evidence list.
+// Everything is sorted and every id derived from content, so the same scope always gives the same model.
+import { createHash } from 'node:crypto'
+import type { ContentRepo } from '../store/content'
+import type { ReportsRepo } from '../store/reports'
+import type { ScansRepo, ScanRow } from '../store/scans'
+import type { TargetsRepo } from '../store/targets'
+import type { ReportModel, ReportScope, Target } from '../../../src-preload/contract'
+import { ReportScope as ScopeSchema } from '../../../src-preload/contract'
+import { AppError } from '../errors'
+import type { XccdfRule } from '../scap/types'
+
+export const FORMAT_VERSION = '1.0.0' as const
+export const SEVERITY_ORDER = ['high', 'medium', 'low', 'unknown', 'info'] as const
+export const FINDING_STATUSES = new Set(['fail', 'error'])
+
+export interface ModelDeps {
+  targets: TargetsRepo
+  scans: ScansRepo
+  content: ContentRepo
+  reports: ReportsRepo
+  version: string
+}
+
+/** A UUID (version 5 layout) derived from `name`: the same thing always gets the same id. */
+export function stableUuid(name: string): string {
+  const h = createHash('sha256').update(name).digest()
+  h[6] = (h[6]! & 0x0f) | 0x50
+  h[8] = (h[8]! & 0x3f) | 0x80
+  const x = h.subarray(0, 16).toString('hex')
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`
+}
+
+const EXT: Record<string, string> = {
+  'application/xml+arf': 'xml',
+  'application/xml': 'xml',
+  'application/json': 'json',
+  'text/plain': 'txt',
+  'text/csv': 'csv',
+}
+export const evidencePath = (sha: string, mediaType: string) =>
+  `evidence/${sha}.${EXT[mediaType] ?? (mediaType.includes('json') ? 'json' : mediaType.includes('xml') ? 'xml' : 'bin')}`
+
+/** A date alone means the whole day: from its first millisecond, to its last. */
+function windowEdge(v: string | undefined, edge: 'from' | 'to'): string | undefined {
+  if (!v) return undefined
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return `${v}T${edge === 'from' ? '00:00:00.000' : '23:59:59.999'}Z`
+  return new Date(v).toISOString()
+}
+
+function resolveTargets(repo: TargetsRepo, scope: { targetIds: string[]; groups: string[] }): Target[] {
+  const all = repo.list()
+  if (scope.targetIds.length === 0 && scope.groups.length === 0) return all
+  const chosen = new Map<string, Target>()
+  for (const id of scope.targetIds) {
+    const t = all.find((x) => x.id === id)
+    if (!t)
+      throw new AppError('not_found', `No target with id "${id.slice(0, 60)}"`, [
+        { path: 'scope.targetIds', message: 'unknown target' },
+      ])
+    chosen.set(t.id, t)
+  }
+  for (const g of scope.groups) {
+    const members = all.filter((t) => t.groups.some((x) => x.toLowerCase() === g.toLowerCase()))
+    if (members.length === 0)
+      throw new AppError('not_found', `No target is in the group "${g.slice(0, 60)}"`, [
+        { path: 'scope.groups', message: 'empty group' },
+      ])
+    for (const t of members) chosen.set(t.id, t)
+  }
+  return [...chosen.values()].sort((a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id))
+}
+
+const hostOf = (t: Target): string =>
+  'host' in t ? t.host : t.kind === 'github' ? t.org || t.repos.join(', ') : 'this computer'
+
+export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
+  const parsed = ScopeSchema.safeParse(input)
+  if (!parsed.success) throw new AppError('validation', parsed.error.issues[0]?.message ?? 'Invalid scope')
+  const scope = parsed.data
+  const from = windowEdge(scope.from, 'from')
+  const to = windowEdge(scope.to, 'to')
+  const targets = resolveTargets(deps.targets, scope)
+  const scans = deps.reports.doneScans(
+    targets.map((t) => t.id),
+    from,
+    to,
+    scope.profileIds,
+  )
+  if (scans.length === 0) {
+    const names = targets.map((t) => t.name)
+    const who =
+      names.length === 0
+        ? 'There are no targets'
+        : names.length > 5
+          ? `${names.length} targets`
+          : names.join(', ')
+    const when =
+      (from || to ? ` between ${from?.slice(0, 10) ?? 'the start'} and ${to?.slice(0, 10) ?? 'now'}` : '') +
+      (scope.profileIds.length ? ` with profile ${scope.profileIds.join(', ')}` : '')
+    throw new AppError(
+      'not_found',
+      names.length === 0
+        ? 'There are no targets to report on: add and scan a target first'
+        : `No finished scans of ${who}${when}: scan them first, or widen the time window`,
+    )
+  }
+
+  const byTarget = new Map<string, ScanRow[]>()
+  for (const s of scans) byTarget.set(s.targetId, [...(byTarget.get(s.targetId) ?? []), s])
+  const inScope = targets.filter((t) => byTarget.has(t.id))
+
+  // Remediation and rationale come from the benchmark each scan evaluated (read once per content).
+  const rulesOf = new Map<string, Map<string, XccdfRule>>()
+  const benchmarkOf = new Map<string, string>()
+  const rules = (sha: string) => {
+    let m = rulesOf.get(sha)
+    if (!m) {
+      const b = sha ? deps.content.benchmark(sha) : undefined
+      m = new Map((b?.rules ?? []).map((r) => [r.id, r]))
+      rulesOf.set(sha, m)
+      benchmarkOf.set(sha, b ? `${b.title} ${b.version}`.trim() : '')
+    }
+    return m
+  }
+
+  const results: ReportModel['results'] = []
+  const modelTargets: ReportModel['targets'] = []
+  for (const t of inScope) {
+    const list = byTarget.get(t.id)!
+    const latest = list.at(-1)!
+    const contentSha = latest.info.content ?? ''
+    const ruleMap = rules(contentSha)
+    const scanResults = deps.scans.results(latest.id)
+    const excerpts = scanResults.some((r) => FINDING_STATUSES.has(r.status))
+      ? excerptsFrom(deps.reports, latest.evidence)
+      : new Map<string, string>()
+    for (const r of scanResults) {
+      if (r.status === 'notselected') continue
+      const rule = ruleMap.get(r.ruleId)
+      results.push({
+        id: stableUuid(`result|${latest.id}|${r.ruleId}`),
+        targetId: t.id,
+        scanId: latest.id,
+        ruleId: r.ruleId,
+        title: r.title || rule?.title || r.ruleId,
+        severity: r.severity || 'unknown',
+        status: r.status,
+        actual: r.actual,
+        expected: r.expected,
+        message: r.message,
+        evidenceExcerpt: FINDING_STATUSES.has(r.status) ? (excerpts.get(r.ruleId) ?? '') : '',
+        idents: r.idents,
+        references: (rule?.references ?? []).map((x) => ({ system: x.system, id: x.id })),
+        remediation: rule?.description ?? '',
+        rationale: rule?.rationale ?? '',
+      })
+    }
+    modelTargets.push({
+      id: t.id,
+      name: t.name,
+      kind: t.kind,
+      host: hostOf(t),
+      groups: [...t.groups].sort(),
+      latestScanId: latest.id,
+      score: latest.score,
+      counts: sortKeys(latest.counts),
+      trend: list.map((s) => ({ scanId: s.id, at: s.finishedAt ?? s.startedAt, score: s.score })),
+    })
+  }
+
+  const findings = results.filter((r) => FINDING_STATUSES.has(r.status))
+  const bySeverity: Record<string, number> = {}
+  for (const f of findings) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1
+  const scored = modelTargets.filter((t) => t.score !== null)
+  const averageScore = scored.length
+    ? Math.round((scored.reduce((a, t) => a + (t.score ?? 0), 0) / scored.length) * 10) / 10
+    : null
+
+  const evidenceScans = new Map<string, string[]>()
+  for (const s of scans)
+    if (s.evidence) evidenceScans.set(s.evidence, [...(evidenceScans.get(s.evidence) ?? []), s.id])
+  const evidence = deps.reports.evidenceMeta([...evidenceScans.keys()]).map((e) => ({
+    sha256: e.sha256,
+    mediaType: e.mediaType,
+    bytes: e.bytes,
+    path: evidencePath(e.sha256, e.mediaType),
+    scanIds: evidenceScans.get(e.sha256) ?? [],
+  }))
+
+  const method = new Map<string, ReportModel['method'][number]>()
+  for (const s of scans) {
+    const sha = s.info.content ?? ''
+    rules(sha)
+    const kind = inScope.find((t) => t.id === s.targetId)?.kind ?? ''
+    const tool =
+      kind === 'local' || kind === 'ssh' ? 'OpenSCAP (oscap xccdf eval)' : `Driftwatch ${kind} rule pack`
+    const m = { tool, profileId: s.profileId, contentSha256: sha, benchmark: benchmarkOf.get(sha) ?? '' }
+    method.set(`${m.tool}|${m.profileId}|${m.contentSha256}`, m)
+  }
+
+  const asOf = scans
+    .map((s) => s.finishedAt ?? s.startedAt)
+    .sort()
+    .at(-1)!
+  const scopeOut = {
+    targetIds: [...scope.targetIds].sort(),
+    groups: [...scope.groups].sort(),
+    profileIds: [...scope.profileIds].sort(),
+    from: from ?? null,
+    to: to ?? null,
+    includeDrift: scope.includeDrift,
+    notScanned: targets.filter((t) => !byTarget.has(t.id)).map((t) => ({ id: t.id, name: t.name })),
+  }
+  const drift = scope.includeDrift
+    ? {
+        available: deps.reports.hasDriftTable(),
+        events: deps.reports.driftEvents(
+          inScope.map((t) => t.id),
+          from,
+          to,
+        ),
+      }
+    : { available: false, events: [] }
+
+  return {
+    formatVersion: FORMAT_VERSION,
+    reportId: stableUuid(`report|${JSON.stringify(scopeOut)}|${scans.map((s) => s.id).join(',')}`),
+    title: scope.engagement.name || 'Compliance evidence report',
+    asOf,
+    generator: { name: 'Driftwatch', version: deps.version },
+    engagement: scope.engagement,
+    scope: scopeOut,
+    method: [...method.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, m]) => m),
+    summary: {
+      targets: modelTargets.length,
+      scans: scans.length,
+      rulesEvaluated: results.length,
+      findings: findings.length,
+      bySeverity: sortKeys(bySeverity),
+      averageScore,
+    },
+    targets: modelTargets,
+    scans: scans.map((s) => ({
+      id: s.id,
+      targetId: s.targetId,
+      profileId: s.profileId,
+      tailoringId: s.tailoringId,
+      trigger: s.trigger,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt ?? s.startedAt,
+      score: s.score,
+      counts: sortKeys(s.counts),
+      evidenceSha256: s.evidence,
+      contentSha256: s.info.content ?? '',
+    })),
+    results,
+    drift,
+    evidence,
+  }
+}
+
+const EXCERPT_MAX = 4000
+
+/**
+ * Each rule's own record in an ARF (its xccdf rule-result element: result, identifiers, the OVAL check it ran),
+ * found in one pass over the artefact, as the evidence excerpt a reader can match against the raw file.
+ */
+function excerptsFrom(reports: ReportsRepo, sha: string | null): Map<string, string> {
+  const out = new Map<string, string>()
+  if (!sha) return out
+  const bytes = reports.evidenceBytes(sha)
+  if (!bytes) return out
+  const xml = bytes.toString('utf8')
+  const re = /<((?:[\w-]+:)?rule-result)\b[^>]*\bidref="([^"]+)"[\s\S]*?<\/\1>/g
+  for (const m of xml.matchAll(re)) {
+    const text = m[0].replace(/\n\s*/g, '\n')
+    out.set(m[2]!, text.length > EXCERPT_MAX ? `${text.slice(0, EXCERPT_MAX)}…` : text)
+  }
+  return out
+}
+
+function sortKeys(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)))
+}
+
+/** Findings ordered for people: by severity, then target, then rule. */
+export function findingsBySeverity(model: ReportModel): ReportModel['results'] {
+  const rank = (s: string) => {
+    const i = (SEVERITY_ORDER as readonly string[]).indexOf(s)
+    return i < 0 ? SEVERITY_ORDER.length : i
+  }
+  const name = new Map(model.targets.map((t) => [t.id, t.name]))
+  return model.results
+    .filter((r) => FINDING_STATUSES.has(r.status))
+    .sort(
+      (a, b) =>
+        rank(a.severity) - rank(b.severity) ||
+        (name.get(a.targetId) ?? '').localeCompare(name.get(b.targetId) ?? '') ||
+        a.ruleId.localeCompare(b.ruleId),
+    )
+}

@@ -1,0 +1,172 @@
+// OSCAL Assessment Results (JSON, OSCAL 1.0.6, valid against NIST's schema): one result per target (its
+// latest scan), an observation per rule evaluated, a finding per rule that passed or failed, targets as
+// inventory items, evidence artefacts as back-matter resources with their SHA-256. Every UUID is derived
+// from what it names, so the same scope exports the same document.
+import type { ReportModel } from '../../../src-preload/contract'
+import type { ExportFormat } from './format'
+import { jsonBytes } from './format'
+import { stableUuid } from './model'
+
+export const OSCAL_VERSION = '1.0.6'
+
+/** OSCAL strings used as prop values may not be empty, start or end with space, or hold line breaks. */
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim()
+const prop = (name: string, value: string) => {
+  const v = oneLine(value)
+  return v ? [{ name, ns: 'https://driftwatch.invalid/ns/oscal', value: v }] : []
+}
+const nonEmpty = <T>(list: T[]) => (list.length ? list : undefined)
+/** OSCAL tokens: a letter or underscore, then letters, digits, dots, hyphens, underscores. */
+const token = (s: string) => {
+  const t = s.replace(/[^\p{L}\p{N}._-]/gu, '_')
+  return /^[\p{L}_]/u.test(t) ? t : `_${t}`
+}
+
+export function toOscal(model: ReportModel): unknown {
+  const u = (what: string) => stableUuid(`oscal|${model.reportId}|${what}`)
+  const scanOf = new Map(model.scans.map((s) => [s.id, s]))
+  const resourceOf = new Map(model.evidence.map((e) => [e.sha256, u(`evidence|${e.sha256}`)]))
+  const planUuid = u('plan')
+  const parties = [
+    ...(model.engagement.auditor
+      ? [{ uuid: u('party|auditor'), type: 'person', name: model.engagement.auditor }]
+      : []),
+    ...(model.engagement.organisation
+      ? [{ uuid: u('party|organisation'), type: 'organization', name: model.engagement.organisation }]
+      : []),
+  ]
+
+  const results = model.targets.map((t) => {
+    const scan = scanOf.get(t.latestScanId)!
+    const itemUuid = u(`target|${t.id}`)
+    const evidenceUuid = scan.evidenceSha256 ? resourceOf.get(scan.evidenceSha256) : undefined
+    const rows = model.results.filter((r) => r.targetId === t.id)
+    const observations = rows.map((r) => ({
+      uuid: u(`observation|${r.id}`),
+      title: oneLine(r.title) || r.ruleId,
+      description: [
+        `Rule ${r.ruleId} evaluated ${r.status} on ${t.name}.`,
+        r.actual && `Found: ${r.actual}`,
+        r.expected && `Expected: ${r.expected}`,
+        r.message && `Message: ${r.message}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      props: [
+        ...prop('rule-id', r.ruleId),
+        ...prop('result', r.status),
+        ...prop('severity', r.severity),
+        ...r.idents.flatMap((i) => prop('ident', `${i.system} ${i.id}`)),
+      ],
+      methods: ['TEST'],
+      types: r.status === 'fail' || r.status === 'error' ? ['finding'] : undefined,
+      subjects: [{ 'subject-uuid': itemUuid, type: 'inventory-item', title: t.name }],
+      'relevant-evidence': evidenceUuid
+        ? [{ href: `#${evidenceUuid}`, description: `Raw scanner output (SHA-256 ${scan.evidenceSha256})` }]
+        : undefined,
+      collected: scan.finishedAt,
+    }))
+    const findings = rows
+      .filter(
+        (r) => r.status === 'pass' || r.status === 'fail' || r.status === 'error' || r.status === 'fixed',
+      )
+      .map((r) => ({
+        uuid: u(`finding|${r.id}`),
+        title: oneLine(r.title) || r.ruleId,
+        description: r.remediation || `${r.ruleId}: ${r.status}`,
+        props: [...prop('severity', r.severity), ...prop('result', r.status)],
+        target: {
+          type: 'objective-id',
+          'target-id': token(r.ruleId),
+          status: {
+            state: r.status === 'pass' || r.status === 'fixed' ? 'satisfied' : 'not-satisfied',
+            reason:
+              r.status === 'pass' || r.status === 'fixed' ? 'pass' : r.status === 'fail' ? 'fail' : 'other',
+          },
+        },
+        'related-observations': [{ 'observation-uuid': u(`observation|${r.id}`) }],
+        remarks: r.evidenceExcerpt || undefined,
+      }))
+    return {
+      uuid: u(`result|${t.id}|${scan.id}`),
+      title: `${t.name}: ${scan.profileId || 'scan'}`,
+      description:
+        `Automated assessment of ${t.name} (${t.kind}, ${t.host}) by Driftwatch ${model.generator.version}; ` +
+        `score ${t.score ?? 'n/a'}% (pass ÷ (pass + fail)).`,
+      start: scan.startedAt,
+      end: scan.finishedAt,
+      props: [...prop('score', t.score === null ? 'n/a' : String(t.score)), ...prop('scan-id', scan.id)],
+      'local-definitions': {
+        'inventory-items': [
+          {
+            uuid: itemUuid,
+            description: `${t.name} (${t.kind}) ${t.host}`,
+            props: [...prop('target-id', t.id), ...prop('kind', t.kind), ...prop('host', t.host)],
+          },
+        ],
+      },
+      'reviewed-controls': {
+        'control-selections': [
+          { description: `Rules of profile ${scan.profileId || 'default'}`, 'include-all': {} },
+        ],
+      },
+      observations: nonEmpty(observations),
+      findings: nonEmpty(findings),
+    }
+  })
+
+  const resources = [
+    {
+      uuid: planUuid,
+      title: 'Assessment plan',
+      description: model.method
+        .map((m) => `${m.tool}: profile ${m.profileId}${m.benchmark ? ` of ${m.benchmark}` : ''}`)
+        .join('\n'),
+    },
+    ...model.evidence.map((e) => ({
+      uuid: resourceOf.get(e.sha256)!,
+      title: `Evidence ${e.sha256.slice(0, 12)}`,
+      description: `Raw scanner output, ${e.bytes} bytes (${e.mediaType}), from scans ${e.scanIds.join(', ')}`,
+      rlinks: [
+        {
+          href: e.path,
+          'media-type': e.mediaType,
+          hashes: [{ algorithm: 'SHA-256', value: e.sha256 }],
+        },
+      ],
+    })),
+  ]
+
+  return {
+    'assessment-results': {
+      uuid: u('document'),
+      metadata: {
+        title: model.title,
+        'last-modified': model.asOf,
+        version: model.formatVersion,
+        'oscal-version': OSCAL_VERSION,
+        props: nonEmpty([
+          ...prop('engagement', model.engagement.name),
+          ...prop('generator', `Driftwatch ${model.generator.version}`),
+        ]),
+        roles: parties.length ? [{ id: 'assessor', title: 'Assessor' }] : undefined,
+        parties: nonEmpty(parties),
+        'responsible-parties': parties.length
+          ? [{ 'role-id': 'assessor', 'party-uuids': parties.map((p) => p.uuid) }]
+          : undefined,
+        remarks: model.engagement.notes || undefined,
+      },
+      'import-ap': { href: `#${planUuid}` },
+      results,
+      'back-matter': { resources },
+    },
+  }
+}
+
+export const oscalFormat: ExportFormat = {
+  id: 'oscal',
+  label: 'OSCAL Assessment Results',
+  extension: '.oscal.json',
+  mediaType: 'application/oscal.ar+json',
+  render: async (model) => ({ bytes: jsonBytes(toOscal(model)), engine: 'driftwatch' }),
+}

@@ -1,0 +1,100 @@
+// The report builder's state: the scope being built, its live preview (the model the report view draws), and
+// exports in progress or done. Previews are debounced and stale answers dropped, so typing stays smooth.
+import type { StateCreator } from 'zustand'
+import type { ExportFormat, ReportModel, ReportScope, Res } from '../../src-preload/contract'
+import { api, ApiCallError } from '../api/client'
+import type { State } from './index'
+
+export type BuilderScope = {
+  targetIds: string[]
+  groups: string[]
+  profileIds: string[]
+  from: string
+  to: string
+  includeDrift: boolean
+  engagement: { name: string; auditor: string; organisation: string; notes: string }
+}
+
+export interface ReportsSlice {
+  reportScope: BuilderScope
+  preview: { state: 'idle' | 'loading' | 'ready' | 'error'; model: ReportModel | null; error: string }
+  exporting: ExportFormat | null
+  lastExport: (Res<'reports.export'> & { format: ExportFormat }) | null
+  exportError: string
+  setReportScope(patch: Partial<BuilderScope>): void
+  loadPreview(): Promise<void>
+  exportReport(format: ExportFormat): Promise<void>
+}
+
+export const toScope = (s: BuilderScope): ReportScope => ({
+  targetIds: s.targetIds,
+  groups: s.groups,
+  profileIds: s.profileIds,
+  ...(s.from && { from: s.from }),
+  ...(s.to && { to: s.to }),
+  includeDrift: s.includeDrift,
+  engagement: s.engagement,
+})
+
+let previewSeq = 0
+let timer: ReturnType<typeof setTimeout> | undefined
+
+export const createReportsSlice: StateCreator<State, [['zustand/devtools', never]], [], ReportsSlice> = (
+  set,
+  get,
+) => ({
+  reportScope: {
+    targetIds: [],
+    groups: [],
+    profileIds: [],
+    from: '',
+    to: '',
+    includeDrift: true,
+    engagement: { name: '', auditor: '', organisation: '', notes: '' },
+  },
+  preview: { state: 'idle', model: null, error: '' },
+  exporting: null,
+  lastExport: null,
+  exportError: '',
+  setReportScope(patch) {
+    set({ reportScope: { ...get().reportScope, ...patch } })
+    clearTimeout(timer)
+    timer = setTimeout(() => void get().loadPreview(), 350)
+  },
+  async loadPreview() {
+    const seq = ++previewSeq
+    set({ preview: { ...get().preview, state: 'loading' } })
+    try {
+      const model = await api.invoke('reports.preview', { scope: toScope(get().reportScope) })
+      if (seq === previewSeq) set({ preview: { state: 'ready', model, error: '' } })
+    } catch (err) {
+      if (seq === previewSeq)
+        set({
+          preview: {
+            state: 'error',
+            model: null,
+            error: err instanceof ApiCallError ? err.message : String(err),
+          },
+        })
+    }
+  },
+  async exportReport(format) {
+    set({ exporting: format, exportError: '' })
+    try {
+      const res = await api.invoke('reports.export', { scope: toScope(get().reportScope), format })
+      set({ lastExport: { ...res, format } })
+    } catch (err) {
+      set({ exportError: err instanceof ApiCallError ? err.message : String(err) })
+    } finally {
+      set({ exporting: null })
+    }
+  },
+})
+
+export const reportSelectors = {
+  scope: (s: State) => s.reportScope,
+  preview: (s: State) => s.preview,
+  exporting: (s: State) => s.exporting,
+  lastExport: (s: State) => s.lastExport,
+  exportError: (s: State) => s.exportError,
+}

@@ -1,0 +1,98 @@
+// The Reports page in real Chromium against `driftwatch serve`: build a report (scope, engagement, time
+// window), watch the live preview follow, export a PDF that serve mode prints with Chromium, and be told
+// plainly when a bundle cannot be signed or nothing is in scope.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { createCore } from '../../src-main/core/app'
+import { launchChromium, serve, shot, type Served } from './support'
+import { seedSyntheticStore } from '../helpers/report-store'
+
+let app: Served
+let browser: Browser
+let page: Page
+
+beforeAll(async () => {
+  app = await serve()
+  // A second core on the same data folder (SQLite in WAL mode) writes the scans serve mode will read.
+  const core = createCore({ face: 'cli', dataDir: app.dataDir })
+  try {
+    await seedSyntheticStore(core, { targets: 2, rules: 40, scans: 3 })
+  } finally {
+    core.close()
+  }
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1400, height: 950 } })
+  page.setDefaultTimeout(20_000)
+  await page.goto(app.url)
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+
+const preview = () => page.getByRole('region', { name: 'Preview' })
+
+describe('the Reports page', () => {
+  it('previews the report live as the scope and engagement change', async () => {
+    await page.goto(`${app.origin}/#/reports`)
+    await expect
+      .poll(() => preview().getByRole('heading', { level: 1 }).innerText())
+      .toBe('Compliance evidence report')
+    expect(
+      await preview()
+        .getByRole('row', { name: /^host-00[01] / })
+        .count(),
+    ).toBe(4)
+    await page.getByLabel('Engagement name').fill('ACME Q4 audit')
+    await page.getByLabel('Organisation').fill('ACME Corp')
+    await page.getByLabel('Auditor').fill('Jane Doe')
+    await expect.poll(() => preview().getByRole('heading', { level: 1 }).innerText()).toBe('ACME Q4 audit')
+    await expect.poll(() => preview().getByText('Prepared for ACME Corp').isVisible()).toBe(true)
+    await page.getByRole('group', { name: 'Targets' }).getByLabel('host-001').check()
+    // Only host-001 is left in the scope table and the summary.
+    await expect
+      .poll(() =>
+        preview()
+          .getByRole('row', { name: /^host-000 / })
+          .count(),
+      )
+      .toBe(0)
+    expect(
+      await preview()
+        .getByRole('row', { name: /^host-001 / })
+        .count(),
+    ).toBe(2)
+    await page.screenshot({ path: shot('reports-01-builder-preview') })
+  }, 60_000)
+
+  it('exports a PDF printed by Chromium in serve mode, and says where it went', async () => {
+    await page.getByRole('button', { name: 'PDF', exact: true }).click()
+    const status = page.getByRole('status').filter({ hasText: 'Saved PDF' })
+    await expect.poll(() => status.isVisible(), { timeout: 60_000 }).toBe(true)
+    const text = await status.innerText()
+    expect(text).toMatch(/printed by Chromium \d+/)
+    const path = /to (\/\S+\.pdf) \(/.exec(text)![1]!
+    expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-')
+    // The export is in the audit log, whose chain is whole.
+    await page.getByText(/^Audit log · chain intact/).click()
+    await expect
+      .poll(() => page.locator('.report-audit-list li').first().innerText())
+      .toMatch(/report\.exported \(serve\)$/)
+    await page.screenshot({ path: shot('reports-02-exported') })
+  }, 90_000)
+
+  it('explains that a bundle needs the vault, and that an empty window has nothing to report', async () => {
+    await page.getByRole('button', { name: 'Signed bundle' }).click()
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: 'create the vault first' }).isVisible())
+      .toBe(true)
+    await page.getByLabel('From').fill('2040-01-01')
+    await expect
+      .poll(() => preview().getByText('No finished scans of host-001 between 2040-01-01 and now').isVisible())
+      .toBe(true)
+    expect(await page.getByRole('button', { name: 'PDF', exact: true }).isDisabled()).toBe(true)
+    await page.screenshot({ path: shot('reports-03-empty-window') })
+  }, 60_000)
+})
