@@ -4,6 +4,7 @@
 import { api } from '../api/client'
 import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
+import { LiveScanProgress } from './LiveScanProgress'
 
 export function PackScanPanel({ targetId }: { targetId: string }) {
   const live = useStore(scanSelectors.live(targetId))
@@ -15,33 +16,11 @@ export function PackScanPanel({ targetId }: { targetId: string }) {
       toast('error', (err as Error).message)
     }
   }
-  const pct = live?.total ? Math.min(100, Math.round((live.done / live.total) * 100)) : 0
   return (
     <section className="scan-panel" aria-label="Scan">
       <span className="muted small">Built-in checks (github-baseline)</span>
       {live ? (
-        <>
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Scan progress"
-            aria-valuenow={pct}
-            aria-valuemin={0}
-            aria-valuemax={100}
-          >
-            <span style={{ width: `${pct}%` }} />
-          </div>
-          <span className="muted small clip">
-            {live.total ? `${live.done} / ${live.total} repositories` : live.message}
-          </span>
-          <button
-            type="button"
-            className="button"
-            onClick={() => void api.invoke('scan.cancel', { scanId: live.scanId })}
-          >
-            Cancel
-          </button>
-        </>
+        <LiveScanProgress live={live} unit="repositories" />
       ) : (
         <button type="button" className="button primary" onClick={() => void start()}>
           Scan now

@@ -5,6 +5,7 @@ import type { RulePackSummary } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
+import { LiveScanProgress } from '../components/LiveScanProgress'
 
 export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: 'postgres' | 'mysql' }) {
   const live = useStore(scanSelectors.live(targetId))
@@ -66,7 +67,6 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: 'post
       toast('error', (err as Error).message)
     }
   }
-  const pct = live?.total ? Math.min(100, Math.round((live.done / live.total) * 100)) : 0
 
   return (
     <section className="scan-panel" aria-label="Scan">
@@ -78,28 +78,7 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: 'post
         ))}
       </select>
       {live ? (
-        <>
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Scan progress"
-            aria-valuenow={pct}
-            aria-valuemin={0}
-            aria-valuemax={100}
-          >
-            <span style={{ width: `${pct}%` }} />
-          </div>
-          <span className="muted small clip">
-            {live.total ? `${live.done} / ${live.total} rules` : live.message}
-          </span>
-          <button
-            type="button"
-            className="button"
-            onClick={() => void api.invoke('scan.cancel', { scanId: live.scanId })}
-          >
-            Cancel
-          </button>
-        </>
+        <LiveScanProgress live={live} />
       ) : (
         <button type="button" className="button primary" disabled={!current} onClick={() => void start()}>
           Scan now

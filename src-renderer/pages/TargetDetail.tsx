@@ -17,6 +17,7 @@ import { ConnectionReport } from '../components/ConnectionReport'
 import { targetAddress } from './target-address'
 import { SqlScanPanel } from './SqlScanPanel'
 import { GithubScanInfo, PackScanPanel } from '../components/PackScanPanel'
+import { LiveScanProgress } from '../components/LiveScanProgress'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -230,7 +231,6 @@ function ScanPanel({ targetId, kind }: { targetId: string; kind: Target['kind'] 
       toast('error', (err as Error).message)
     }
   }
-  const pct = live?.total ? Math.min(100, Math.round((live.done / live.total) * 100)) : 0
   return (
     <section className="scan-panel" aria-label="Scan">
       <select aria-label="Content" value={current} onChange={(e) => setSha(e.target.value)}>
@@ -259,28 +259,7 @@ function ScanPanel({ targetId, kind }: { targetId: string; kind: Target['kind'] 
           ))}
       </select>
       {live ? (
-        <>
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Scan progress"
-            aria-valuenow={pct}
-            aria-valuemin={0}
-            aria-valuemax={100}
-          >
-            <span style={{ width: `${pct}%` }} />
-          </div>
-          <span className="muted small clip">
-            {live.total ? `${live.done} / ${live.total} rules` : live.message}
-          </span>
-          <button
-            type="button"
-            className="button"
-            onClick={() => void api.invoke('scan.cancel', { scanId: live.scanId })}
-          >
-            Cancel
-          </button>
-        </>
+        <LiveScanProgress live={live} />
       ) : (
         <button type="button" className="button primary" disabled={!profileId} onClick={() => void start()}>
           Scan now
