@@ -2,23 +2,7 @@
 // drift events when this store has them (the drift_events table comes with drift detection).
 import { gunzipSync } from 'node:zlib'
 import type { Db } from './db'
-import type { ScanRow } from './scans'
-
-type RawScan = {
-  id: string
-  target_id: string
-  trigger: 'manual' | 'watch'
-  state: ScanRow['state']
-  profile_id: string
-  tailoring_id: string | null
-  started_at: string
-  finished_at: string | null
-  error: string
-  score: number | null
-  counts: string
-  evidence: string | null
-  info: string
-}
+import { toScanRow, type RawScan, type ScanRow } from './scans'
 
 export interface DriftEventRow {
   targetId: string
@@ -62,21 +46,7 @@ export class ReportsRepo {
         profileIds.length,
         JSON.stringify(profileIds),
       ) as RawScan[]
-    return rows.map((r) => ({
-      id: r.id,
-      targetId: r.target_id,
-      trigger: r.trigger,
-      state: r.state,
-      profileId: r.profile_id,
-      tailoringId: r.tailoring_id,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      error: r.error,
-      score: r.score,
-      counts: JSON.parse(r.counts) as Record<string, number>,
-      evidence: r.evidence,
-      info: JSON.parse(r.info) as Record<string, string>,
-    }))
+    return rows.map(toScanRow)
   }
 
   evidenceMeta(shas: readonly string[]): { sha256: string; mediaType: string; bytes: number }[] {

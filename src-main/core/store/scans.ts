@@ -26,7 +26,8 @@ export interface ScanRow {
   info: Record<string, string>
 }
 
-type Raw = Omit<
+/** A scans row as SQLite returns it. */
+export type RawScan = Omit<
   ScanRow,
   'counts' | 'info' | 'targetId' | 'profileId' | 'tailoringId' | 'startedAt' | 'finishedAt'
 > & {
@@ -39,7 +40,7 @@ type Raw = Omit<
   info: string
 }
 
-const toRow = (r: Raw): ScanRow => ({
+export const toScanRow = (r: RawScan): ScanRow => ({
   id: r.id,
   targetId: r.target_id,
   trigger: r.trigger,
@@ -179,8 +180,8 @@ export class ScansRepo {
   }
 
   get(id: string): ScanRow | undefined {
-    const r = this.db.prepare('SELECT * FROM scans WHERE id = ?').get(id) as Raw | undefined
-    return r ? toRow(r) : undefined
+    const r = this.db.prepare('SELECT * FROM scans WHERE id = ?').get(id) as RawScan | undefined
+    return r ? toScanRow(r) : undefined
   }
 
   list(targetId?: string, limit = 200): ScanRow[] {
@@ -190,8 +191,8 @@ export class ScansRepo {
             .prepare('SELECT * FROM scans WHERE target_id = ? ORDER BY started_at DESC LIMIT ?')
             .all(targetId, limit)
         : this.db.prepare('SELECT * FROM scans ORDER BY started_at DESC LIMIT ?').all(limit)
-    ) as Raw[]
-    return rows.map(toRow)
+    ) as RawScan[]
+    return rows.map(toScanRow)
   }
 
   /** The latest finished scan of each target (for the dashboard's scores). */
@@ -201,8 +202,8 @@ export class ScansRepo {
         `SELECT s.* FROM scans s JOIN (SELECT target_id, max(started_at) AS m FROM scans WHERE state = 'done' GROUP BY target_id) l
            ON s.target_id = l.target_id AND s.started_at = l.m WHERE s.state = 'done'`,
       )
-      .all() as Raw[]
-    return rows.map(toRow)
+      .all() as RawScan[]
+    return rows.map(toScanRow)
   }
 
   results(scanId: string): RuleResult[] {
