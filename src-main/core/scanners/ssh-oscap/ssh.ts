@@ -371,9 +371,10 @@ export class SshSession {
 
   /** Writes data to remotePath over SFTP (pipelined), then checks its SHA-256 on the host. */
   async upload(data: Buffer, remotePath: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
-    const sftp = await this.sftp()
+    const sftp = await this.untilCut(this.sftp())
     try {
-      await sftpWrite(sftp, remotePath, data, opts.signal)
+      // ssh2 leaves SFTP requests unanswered when the connection drops: the cut itself ends the wait.
+      await this.untilCut(sftpWrite(sftp, remotePath, data, opts.signal))
     } catch (err) {
       throw this.sftpError(err, `Could not upload ${remotePath} to ${this.host}`)
     } finally {
@@ -561,6 +562,17 @@ export class SshSession {
       await this.run(cmd, { timeoutMs: 15_000, stdin: as && sudoStdin(as) }).catch(() => undefined)
     }
     channel?.close()
+  }
+
+  /** p, or the disconnect error if the connection goes first. */
+  private untilCut<T>(p: Promise<T>): Promise<T> {
+    if (this.closed)
+      return Promise.reject(new SshError('disconnected', `The connection to ${this.where} is closed`))
+    return new Promise<T>((resolve, reject) => {
+      const onCut = (err: SshError) => reject(err)
+      this.live.add(onCut)
+      p.then(resolve, reject).finally(() => this.live.delete(onCut))
+    })
   }
 
   private sftp(): Promise<SFTPWrapper> {
