@@ -14,7 +14,14 @@ process.stdout.write('ready\n')
 for (let n = 0; ; n++) {
   const id = randomUUID()
   const at = new Date(Date.now() + n).toISOString()
-  scans.begin({ id, targetId: targetId!, trigger: 'watch', profileId: 'crash', tailoringId: null, startedAt: at })
+  scans.begin({
+    id,
+    targetId: targetId!,
+    trigger: 'watch',
+    profileId: 'crash',
+    tailoringId: null,
+    startedAt: at,
+  })
   // Each scan flips a random share of rules, so every commit writes current_status and drift events.
   const results: RuleResult[] = Array.from({ length: RULES }, (_, i) => ({
     ruleId: `rule-${i}`,
@@ -27,5 +34,9 @@ for (let n = 0; ; n++) {
     idents: [],
   }))
   const evidence = Buffer.from(JSON.stringify(results))
-  scans.commit(id, { results, evidence: [{ mediaType: 'application/json', name: 'e.json', bytes: evidence }], info: {} }, at)
+  scans.commit(
+    id,
+    { results, evidence: [{ mediaType: 'application/json', name: 'e.json', bytes: evidence }], info: {} },
+    at,
+  )
 }

@@ -32,7 +32,6 @@ beforeAll(async () => {
   await bundle.close()
 })
 
-
 function runAndKill(file: string, targetId: string, delayMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [childJs, file, targetId, String(RULES)], {
@@ -72,9 +71,12 @@ it(`survives ${KILLS} kill -9 during scan commits with no half-stored scan`, asy
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
     expect(db.pragma('foreign_key_check')).toEqual([])
     const states = Object.fromEntries(
-      (db.prepare('SELECT state, count(*) AS n FROM scans GROUP BY state').all() as { state: string; n: number }[]).map(
-        (r) => [r.state, r.n],
-      ),
+      (
+        db.prepare('SELECT state, count(*) AS n FROM scans GROUP BY state').all() as {
+          state: string
+          n: number
+        }[]
+      ).map((r) => [r.state, r.n]),
     )
     // Most kills land mid-scan (the child spends its time building and committing): those rows stay 'running'.
     expect(states.done ?? 0).toBeGreaterThan(0)
@@ -91,12 +93,18 @@ it(`survives ${KILLS} kill -9 during scan commits with no half-stored scan`, asy
     expect(partial).toEqual([])
     // Nothing of an unfinished scan anywhere.
     const orphans = (sql: string) => (db.prepare(sql).get() as { n: number }).n
-    expect(orphans(`SELECT count(*) AS n FROM results r JOIN scans s ON s.id = r.scan_id WHERE s.state <> 'done'`)).toBe(0)
     expect(
-      orphans(`SELECT count(*) AS n FROM current_status c JOIN scans s ON s.id = c.scan_id WHERE s.state <> 'done'`),
+      orphans(`SELECT count(*) AS n FROM results r JOIN scans s ON s.id = r.scan_id WHERE s.state <> 'done'`),
     ).toBe(0)
     expect(
-      orphans(`SELECT count(*) AS n FROM drift_events d JOIN scans s ON s.id = d.scan_id WHERE s.state <> 'done'`),
+      orphans(
+        `SELECT count(*) AS n FROM current_status c JOIN scans s ON s.id = c.scan_id WHERE s.state <> 'done'`,
+      ),
+    ).toBe(0)
+    expect(
+      orphans(
+        `SELECT count(*) AS n FROM drift_events d JOIN scans s ON s.id = d.scan_id WHERE s.state <> 'done'`,
+      ),
     ).toBe(0)
     // current_status is the last done scan's view: it names the latest done scan for every non-error rule.
     const latest = db

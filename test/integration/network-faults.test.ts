@@ -64,7 +64,10 @@ async function proxyTo(port: number): Promise<TcpProxy> {
 }
 
 /** Starts a scan, waits for its end, and gives its results and how long it took. */
-async function scan(targetId: string, extra: { sha256?: string; profileId?: string; trustHostKey?: string } = {}) {
+async function scan(
+  targetId: string,
+  extra: { sha256?: string; profileId?: string; trustHostKey?: string } = {},
+) {
   const t0 = performance.now()
   const { scanId } = await call(core, 'scan.start', { targetId, ...extra })
   await core.idle()
@@ -137,7 +140,9 @@ describe.each(['postgres', 'mysql'] as const)('%s behind a faulty network', (kin
     expect(fast.scan.state).toBe('done')
     const statuses = (r: Res<'scan.results'>) => r.results.map((x) => `${x.ruleId}=${x.status}`)
     expect(statuses(slow)).toEqual(statuses(fast))
-    console.log(`${kind}: ${slow.results.length} rules, ${perScan} bytes; ${Math.round(slow.ms)} ms with latency, ${Math.round(fast.ms)} ms without`)
+    console.log(
+      `${kind}: ${slow.results.length} rules, ${perScan} bytes; ${Math.round(slow.ms)} ms with latency, ${Math.round(fast.ms)} ms without`,
+    )
   })
 
   it('a reset mid-scan fails the scan at once, naming the target, and stores none of it', async () => {
@@ -159,7 +164,9 @@ describe.each(['postgres', 'mysql'] as const)('%s behind a faulty network', (kin
       const r = await scan(targetId)
       expectFailedAndEmpty(r)
       expect(r.scan.error).toContain(`127.0.0.1:${proxy.port}`)
-      expect(r.scan.error).toContain(`stopped answering: no reply within ${(NET.statementMs + NET.queryMs) / 1000} s`)
+      expect(r.scan.error).toContain(
+        `stopped answering: no reply within ${(NET.statementMs + NET.queryMs) / 1000} s`,
+      )
       expect(r.ms).toBeGreaterThanOrEqual(NET.statementMs + NET.queryMs - 50)
       expect(r.ms).toBeLessThan(NET.statementMs + NET.queryMs + 1500)
       console.log(`${kind} stall mid-scan: ${Math.round(r.ms)} ms: ${r.scan.error}`)
@@ -202,7 +209,14 @@ describe('sshd behind a faulty network', () => {
     })
     targetId = (
       await call(core, 'targets.create', {
-        target: { kind: 'ssh', name: 'ssh behind proxy', host: '127.0.0.1', port: proxy.port, user: 'root', credentialId: key.id },
+        target: {
+          kind: 'ssh',
+          name: 'ssh behind proxy',
+          host: '127.0.0.1',
+          port: proxy.port,
+          user: 'root',
+          credentialId: key.id,
+        },
       })
     ).id
   })
@@ -210,7 +224,11 @@ describe('sshd behind a faulty network', () => {
   it('scans through 10 ms of latency each way', async () => {
     proxy.latency(10)
     const before = proxy.bytes
-    const r = await scan(targetId, { sha256, profileId: PROFILE, trustHostKey: sshd.hostKeyFingerprintSha256 })
+    const r = await scan(targetId, {
+      sha256,
+      profileId: PROFILE,
+      trustHostKey: sshd.hostKeyFingerprintSha256,
+    })
     perScan = proxy.bytes - before
     proxy.latency(0)
     expect(r.scan.state, r.scan.error).toBe('done')

@@ -115,7 +115,11 @@ export function explain(t: SqlTarget, err: unknown, connectMs = CONNECT_TIMEOUT_
   )
     return explain(t, Object.assign(new Error(e.message), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), connectMs)
   if (/Hostname\/IP does not match/i.test(e.message ?? ''))
-    return explain(t, Object.assign(new Error(e.message), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }), connectMs)
+    return explain(
+      t,
+      Object.assign(new Error(e.message), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }),
+      connectMs,
+    )
   if (/timeout/i.test(e.message ?? ''))
     return new ConnectError('connect', `No answer from ${at} within ${connectMs / 1000} s`)
   if (/does not support SSL|server does not support secure/i.test(e.message ?? ''))
@@ -144,7 +148,11 @@ export interface SqlSession {
   destroy(): void
 }
 
-export async function openSql(t: SqlTarget, secret: SqlSecret, timeouts: SqlTimeouts = {}): Promise<SqlSession> {
+export async function openSql(
+  t: SqlTarget,
+  secret: SqlSecret,
+  timeouts: SqlTimeouts = {},
+): Promise<SqlSession> {
   const ssl = await tlsOptions(t, secret)
   const connectMs = timeouts.connectMs ?? CONNECT_TIMEOUT_MS
   const queryMs = timeouts.queryMs ?? CONNECT_TIMEOUT_MS

@@ -3,7 +3,15 @@
 import type { Target } from '../../../../src-preload/contract'
 import type { Vault } from '../../vault/vault'
 import type { ExecOptions, ExecResult, Runner } from './runner'
-import { openSsh, shq, type HostKeyPins, type OpenSshOptions, type SshAuth, type SshSession, type SudoMode } from './ssh'
+import {
+  openSsh,
+  shq,
+  type HostKeyPins,
+  type OpenSshOptions,
+  type SshAuth,
+  type SshSession,
+  type SudoMode,
+} from './ssh'
 
 export class SshRunner implements Runner {
   constructor(

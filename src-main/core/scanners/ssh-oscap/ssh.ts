@@ -306,7 +306,10 @@ export class SshSession {
               'timeout',
               `${this.where} stopped answering (no reply to SSH keepalives within ${fmtMs(keepaliveLimitMs)}); the connection was closed`,
             )
-          : new SshError('disconnected', `The connection to ${this.where} was cut while a command was running`)
+          : new SshError(
+              'disconnected',
+              `The connection to ${this.where} was cut while a command was running`,
+            )
       for (const fail of [...this.live]) fail(err)
     })
   }
