@@ -75,6 +75,19 @@ export interface CoreOptions {
   pdfPrinter?: PdfPrinter
   /** The built renderer holding report.html (default: beside the built main bundle). */
   rendererDir?: string
+  /** Network limits for scans (default: the scanners' own); the fault tests shorten them. */
+  network?: NetworkTimeouts
+}
+
+export interface NetworkTimeouts {
+  /** Connect and login, SSH and SQL. */
+  connectMs?: number
+  /** SSH keepalive interval; a peer silent for 4 intervals is dropped. */
+  keepaliveMs?: number
+  /** SQL: the client's wait for an answer beyond the statement timeout. */
+  queryMs?: number
+  /** SQL: the statement timeout of a rule's query. */
+  statementMs?: number
 }
 
 export interface Core extends Dispatcher {
@@ -151,10 +164,16 @@ export function createCore(opts: CoreOptions): Core {
       remoteRunner: async (target, signal, trustFingerprint) => {
         if (target.kind !== 'ssh')
           throw new AppError('unavailable', `Scanning ${target.kind} targets with oscap is not possible`)
-        return sshRunnerFor(target, { vault, hostKeys, trustFingerprint, signal })
+        const timeouts = { connectTimeoutMs: opts.network?.connectMs, keepaliveMs: opts.network?.keepaliveMs }
+        return sshRunnerFor(target, { vault, hostKeys, trustFingerprint, signal, timeouts })
       },
     }),
-    sqlScanner({ vault, packs }),
+    sqlScanner({
+      vault,
+      packs,
+      timeoutMs: opts.network?.statementMs,
+      network: { connectMs: opts.network?.connectMs, queryMs: opts.network?.queryMs },
+    }),
     githubScanner({
       vault,
       cache: new HttpCacheRepo(db, () => clock.now()),

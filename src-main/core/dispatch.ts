@@ -8,7 +8,7 @@ import {
   type ParsedReq,
   type Res,
 } from '../../src-preload/contract'
-import { AppError, validationError } from './errors'
+import { AppError, diskFullError, validationError } from './errors'
 import type { Logger } from './ports'
 
 export type Handlers = { [C in Channel]: (req: ParsedReq<C>) => Promise<Res<C>> | Res<C> }
@@ -36,6 +36,8 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatcher
         return { ok: true, data: spec.response.parse(result) }
       } catch (err) {
         if (err instanceof AppError) return fail(err)
+        const full = diskFullError(err)
+        if (full) return fail(full)
         logger.log('error', 'handler failed', {
           channel,
           error: err instanceof Error ? err.message : String(err),

@@ -34,3 +34,16 @@ export function validationError(err: ZodError, prefix = ''): AppError {
     : 'Invalid request'
   return new AppError('validation', summary, issues)
 }
+
+/**
+ * A full disk (SQLite's SQLITE_FULL, or ENOSPC from a file write) as one sentence a person can act on; the
+ * transaction that hit it was rolled back, so the store is as it was before. undefined for other errors.
+ */
+export function diskFullError(err: unknown): AppError | undefined {
+  const e = err as { code?: string } | null
+  if (e?.code !== 'SQLITE_FULL' && e?.code !== 'ENOSPC') return undefined
+  return new AppError(
+    'unavailable',
+    "The disk holding Driftwatch's data is full: nothing of this was saved, and what was saved before is intact. Free some space and try again",
+  )
+}

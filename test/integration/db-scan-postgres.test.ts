@@ -346,7 +346,7 @@ describe('failures a person can act on', () => {
     expect((await call(core, 'scan.results', { scanId })).scan).toMatchObject({
       state: 'failed',
       error: expect.stringMatching(
-        /^The connection was lost during waits: (terminating connection due to administrator command|Connection terminated unexpectedly)$/,
+        /^The connection to pg \d+ \(127\.0\.0\.1:\d+\) was lost during waits: (terminating connection due to administrator command|Connection terminated unexpectedly)$/,
       ),
     })
   })

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
 import type { ScanRow, ScansRepo } from '../store/scans'
-import { AppError, notFound } from '../errors'
+import { AppError, diskFullError, notFound } from '../errors'
 import { scannerFor, type ScanContext, type ScanPlan, type Scanner } from '../scanners/scanner'
 import type { ParsedReq, ScanView, Target } from '../../../src-preload/contract'
 import { parseArf } from '../scap/arf'
@@ -75,8 +75,16 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
       emit('scan.finished', { scanId, targetId: target.id, state: 'done', score: done.score, error: '' })
     } catch (err) {
       const cancelled = controller.signal.aborted
-      const message = cancelled ? 'The scan was cancelled' : err instanceof Error ? err.message : String(err)
-      scans.finish(scanId, cancelled ? 'cancelled' : 'failed', message, clock.now().toISOString())
+      const message = cancelled
+        ? 'The scan was cancelled'
+        : (diskFullError(err)?.message ?? (err instanceof Error ? err.message : String(err)))
+      try {
+        scans.finish(scanId, cancelled ? 'cancelled' : 'failed', message, clock.now().toISOString())
+      } catch (again) {
+        // The store cannot take even that (a full disk): the row stays 'running', the next start marks it
+        // interrupted, and the person still hears why now.
+        logger.log('error', 'scan end could not be recorded', { scanId, error: String(again) })
+      }
       logger.log('warn', 'scan failed', { scanId, error: message })
       emit('scan.finished', {
         scanId,

@@ -16,6 +16,20 @@ export interface SqlSecret {
 
 export const CONNECT_TIMEOUT_MS = 10_000
 
+/** How long the client waits, whatever the server was told: a peer that stalls cannot hold a scan forever. */
+export interface SqlTimeouts {
+  /** TCP connect, TLS and login; default CONNECT_TIMEOUT_MS. */
+  connectMs?: number
+  /**
+   * The client's own wait for any one answer, beyond the server-side statement timeout (which a stalled
+   * network never delivers); default CONNECT_TIMEOUT_MS.
+   */
+  queryMs?: number
+}
+
+/** The client gave up waiting for an answer: the connection is unusable (half a reply may be in flight). */
+export const STALLED = 'DW_STALLED'
+
 export class ConnectError extends Error {
   constructor(
     readonly step: 'tls' | 'connect' | 'auth' | 'query',
@@ -50,7 +64,7 @@ async function tlsOptions(t: SqlTarget, secret: SqlSecret): Promise<TlsOptions |
 }
 
 /** Turns driver and socket errors into one sentence naming the cause and where to look. */
-export function explain(t: SqlTarget, err: unknown): ConnectError {
+export function explain(t: SqlTarget, err: unknown, connectMs = CONNECT_TIMEOUT_MS): ConnectError {
   if (err instanceof ConnectError) return err
   const e = err as NodeJS.ErrnoException & { code?: string; errno?: number; sqlMessage?: string }
   const at = `${t.host}:${t.port}`
@@ -99,11 +113,15 @@ export function explain(t: SqlTarget, err: unknown): ConnectError {
       e.message ?? '',
     )
   )
-    return explain(t, Object.assign(new Error(e.message), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }))
+    return explain(t, Object.assign(new Error(e.message), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), connectMs)
   if (/Hostname\/IP does not match/i.test(e.message ?? ''))
-    return explain(t, Object.assign(new Error(e.message), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }))
+    return explain(
+      t,
+      Object.assign(new Error(e.message), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }),
+      connectMs,
+    )
   if (/timeout/i.test(e.message ?? ''))
-    return new ConnectError('connect', `No answer from ${at} within ${CONNECT_TIMEOUT_MS / 1000} s`)
+    return new ConnectError('connect', `No answer from ${at} within ${connectMs / 1000} s`)
   if (/does not support SSL|server does not support secure/i.test(e.message ?? ''))
     return new ConnectError(
       'tls',
@@ -124,14 +142,23 @@ export interface SqlSession {
    * `single`: the text must be exactly one statement (PostgreSQL's extended protocol refuses several;
    * mysql2 never sends several, multipleStatements being off).
    */
-  query(sql: string, opts?: { single?: boolean }): Promise<Record<string, unknown>[]>
+  query(sql: string, opts?: { single?: boolean; waitMs?: number }): Promise<Record<string, unknown>[]>
   close(): Promise<void>
   /** Drops the connection at once, even mid-query (cancel); the server ends the session when it notices. */
   destroy(): void
 }
 
-export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSession> {
+export async function openSql(
+  t: SqlTarget,
+  secret: SqlSecret,
+  timeouts: SqlTimeouts = {},
+): Promise<SqlSession> {
   const ssl = await tlsOptions(t, secret)
+  const connectMs = timeouts.connectMs ?? CONNECT_TIMEOUT_MS
+  const queryMs = timeouts.queryMs ?? CONNECT_TIMEOUT_MS
+  const at = `${t.host}:${t.port}`
+  const stalled = (ms: number) =>
+    Object.assign(new Error(`${at} stopped answering: no reply within ${ms / 1000} s`), { code: STALLED })
   try {
     if (t.kind === 'postgres') {
       const client = new pg.Client({
@@ -141,21 +168,57 @@ export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSessi
         password: secret.password ?? '',
         database: t.database || 'postgres',
         ssl,
-        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-        statement_timeout: CONNECT_TIMEOUT_MS,
+        connectionTimeoutMillis: connectMs,
+        statement_timeout: connectMs,
+        // Client side: the server's statement_timeout cannot reach us over a stalled network.
+        query_timeout: queryMs,
         application_name: 'driftwatch',
       })
       client.on('error', () => undefined)
+      // pg keeps the socket after a client-side timeout or end() (which waits for the peer); destroying it
+      // is what frees a stalled connection.
+      const drop = () =>
+        (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy()
+      let dropped = false
+      const run = async (q: string | pg.QueryConfig, waitMs = queryMs) => {
+        try {
+          const config: pg.QueryConfig = typeof q === 'string' ? { text: q } : q
+          return await client.query({ ...config, query_timeout: waitMs } as pg.QueryConfig)
+        } catch (err) {
+          if (/Query read timeout/i.test((err as Error).message ?? '')) {
+            dropped = true
+            drop()
+            throw stalled(waitMs)
+          }
+          throw err
+        }
+      }
       await client.connect()
-      const version = String((await client.query('SHOW server_version')).rows[0]?.server_version ?? '')
+      const version = String((await run('SHOW server_version')).rows[0]?.server_version ?? '')
       return {
         version: `PostgreSQL ${version}`,
         query: async (sql, opts) =>
-          (await client.query(opts?.single ? ({ text: sql, queryMode: 'extended' } as pg.QueryConfig) : sql))
-            .rows as Record<string, unknown>[],
-        close: () => client.end(),
+          (
+            await run(
+              opts?.single ? ({ text: sql, queryMode: 'extended' } as pg.QueryConfig) : sql,
+              opts?.waitMs,
+            )
+          ).rows as Record<string, unknown>[],
+        close: async () => {
+          if (dropped) return
+          // A peer that never acknowledges the goodbye must not hold the caller.
+          const timer = setTimeout(drop, queryMs)
+          try {
+            await client.end()
+          } finally {
+            clearTimeout(timer)
+          }
+        },
         // pg's end() does not wait for a running query.
-        destroy: () => void client.end().catch(() => undefined),
+        destroy: () => {
+          void client.end().catch(() => undefined)
+          drop()
+        },
       }
     }
     const conn = await mysql.createConnection({
@@ -165,19 +228,42 @@ export async function openSql(t: SqlTarget, secret: SqlSecret): Promise<SqlSessi
       password: secret.password ?? '',
       database: t.database || undefined,
       ssl: (ssl || undefined) as mysql.SslOptions | undefined,
-      connectTimeout: CONNECT_TIMEOUT_MS,
+      connectTimeout: connectMs,
     })
     conn.on('error', () => undefined)
-    const [rows] = await conn.query('SELECT VERSION() AS v')
+    let dropped = false
+    const run = async (sql: string, waitMs = queryMs) => {
+      try {
+        // mysql2's per-query timeout is the client's own wait; it also closes the connection.
+        return (await conn.query({ sql, timeout: waitMs }))[0]
+      } catch (err) {
+        if ((err as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+          dropped = true
+          conn.destroy()
+          throw stalled(waitMs)
+        }
+        throw err
+      }
+    }
+    const rows = await run('SELECT VERSION() AS v')
     const v = String((rows as { v: string }[])[0]?.v ?? '')
     return {
       version: /mariadb/i.test(v) ? `MariaDB ${v.replace(/-MariaDB.*/i, '')}` : `MySQL ${v}`,
-      query: async (sql) => (await conn.query(sql))[0] as Record<string, unknown>[],
-      close: () => conn.end(),
+      query: async (sql, opts) => (await run(sql, opts?.waitMs)) as Record<string, unknown>[],
+      close: async () => {
+        if (dropped) return
+        const timer = setTimeout(() => conn.destroy(), queryMs)
+        try {
+          await conn.end()
+        } finally {
+          clearTimeout(timer)
+        }
+      },
       // mysql2's end() would wait for the running query; destroy() closes the socket now.
       destroy: () => conn.destroy(),
     }
   } catch (err) {
-    throw explain(t, err)
+    if ((err as { code?: string }).code === STALLED) throw new ConnectError('connect', (err as Error).message)
+    throw explain(t, err, connectMs)
   }
 }

@@ -2,7 +2,7 @@
 // READ ONLY (so even a statement that commits implicitly cannot write afterwards), every query runs inside
 // START TRANSACTION READ ONLY, and each is bounded by MAX_EXECUTION_TIME (MySQL) or max_statement_time
 // (MariaDB) and by the lock wait timeouts.
-import { openSql, type SqlSecret, type SqlTarget } from './connect'
+import { CONNECT_TIMEOUT_MS, openSql, STALLED, type SqlSecret, type SqlTarget } from './connect'
 import { QueryError, type QueryFailure, type ReadOnlySession, type SessionOptions } from './read-only'
 
 const LOCK_WAIT_S = 2
@@ -23,6 +23,7 @@ const FAILURES: Record<string, QueryFailure> = {
   ER_SP_DOES_NOT_EXIST: 'undefined',
   PROTOCOL_CONNECTION_LOST: 'lost',
   ECONNRESET: 'lost',
+  [STALLED]: 'lost',
 }
 
 export async function openMysqlReadOnly(
@@ -30,7 +31,8 @@ export async function openMysqlReadOnly(
   secret: SqlSecret,
   opts: SessionOptions,
 ): Promise<ReadOnlySession> {
-  const s = await openSql(t, secret)
+  const s = await openSql(t, secret, opts.network)
+  const grace = opts.network?.queryMs ?? CONNECT_TIMEOUT_MS
   let lost = false
   let closing: Promise<void> | undefined
   try {
@@ -67,7 +69,7 @@ export async function openMysqlReadOnly(
             await s.query(`SET SESSION ${timeoutSetting(timeoutMs)}`)
             currentTimeout = timeoutMs
           }
-          const rows = await s.query(sql)
+          const rows = await s.query(sql, { waitMs: timeoutMs + grace })
           // SHOW and SELECT give row arrays; anything else (never a rule's query) is not rows.
           return Array.isArray(rows) ? rows : []
         } catch (err) {

@@ -2,7 +2,7 @@
 // BEGIN READ ONLY transaction (and default_transaction_read_only), bounded by statement_timeout,
 // lock_timeout and idle_in_transaction_session_timeout, each rule behind a savepoint so one failure
 // does not end the others.
-import { openSql, type SqlSecret, type SqlTarget } from './connect'
+import { CONNECT_TIMEOUT_MS, openSql, STALLED, type SqlSecret, type SqlTarget } from './connect'
 import { QueryError, type QueryFailure, type ReadOnlySession, type SessionOptions } from './read-only'
 
 const LOCK_TIMEOUT_MS = 2_000
@@ -26,7 +26,8 @@ export async function openPostgresReadOnly(
   secret: SqlSecret,
   opts: SessionOptions,
 ): Promise<ReadOnlySession> {
-  const s = await openSql(t, secret)
+  const s = await openSql(t, secret, opts.network)
+  const grace = opts.network?.queryMs ?? CONNECT_TIMEOUT_MS
   let lost = false
   let closing: Promise<void> | undefined
   let currentTimeout = opts.timeoutMs
@@ -57,16 +58,23 @@ export async function openPostgresReadOnly(
               : `SAVEPOINT dw_rule; SET LOCAL statement_timeout = ${Math.round(timeoutMs)}`,
           )
         } catch (err) {
-          throw failure(err, timeoutMs)
+          const f = failure(err, timeoutMs)
+          if (f.kind === 'lost') lost = true
+          throw f
         }
         try {
           // Extended protocol: a rule's text is run as one statement, never a script.
-          const rows = await s.query(sql, { single: true })
+          const rows = await s.query(sql, { single: true, waitMs: timeoutMs + grace })
           await s.query('RELEASE SAVEPOINT dw_rule')
           if (timeoutMs !== currentTimeout) currentTimeout = timeoutMs
           return rows
         } catch (err) {
           const f = failure(err, timeoutMs)
+          if (f.kind === 'lost') {
+            // Nothing to roll back on a dead connection, and waiting for it again would only stall twice.
+            lost = true
+            throw f
+          }
           try {
             // Also undoes a SET LOCAL made under the savepoint, so the timeout in force stays currentTimeout.
             await s.query('ROLLBACK TO SAVEPOINT dw_rule')
@@ -97,7 +105,7 @@ function failure(err: unknown, timeoutMs: number): QueryError {
   const e = err as Error & { code?: string }
   const code = e.code ?? ''
   const kind: QueryFailure =
-    FAILURES[code] ??
+    (code === STALLED ? 'lost' : FAILURES[code]) ??
     (code.startsWith('08') || /terminat|Connection|ended/i.test(e.message) ? 'lost' : 'other')
   const first = (e.message ?? String(err)).split('\n')[0] ?? ''
   const message =

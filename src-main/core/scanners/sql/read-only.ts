@@ -1,6 +1,7 @@
 // What the SQL scanner needs of a database session: one read-only transaction with timeouts on everything,
 // a query per rule, and failures sorted into kinds a rule's status can be decided from.
 import type { Flavour } from '../../rules/format'
+import type { SqlTimeouts } from './connect'
 
 export type QueryFailure = 'timeout' | 'privilege' | 'read-only' | 'undefined' | 'lost' | 'other'
 
@@ -34,6 +35,11 @@ export interface ReadOnlySession {
 export interface SessionOptions {
   /** Default statement timeout; each query may set its own. */
   timeoutMs: number
+  /**
+   * The client's own limits: connectMs for connect and login, queryMs for a setup answer, and a rule's
+   * statement timeout + queryMs for a rule's (past it the peer is taken as stalled and the connection dropped).
+   */
+  network?: SqlTimeouts
 }
 
 /** Compares dotted versions numerically: "10.11.6" > "10.5". */

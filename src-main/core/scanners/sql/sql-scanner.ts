@@ -7,7 +7,7 @@ import type { Vault } from '../../vault/vault'
 import { PackFormatError, type Rule } from '../../rules/format'
 import { DEFAULT_PACK, type RulePacks, type ResolvedPack } from '../../rules/registry'
 import type { RuleResult, ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
-import { ConnectError, type SqlSecret, type SqlTarget } from './connect'
+import { ConnectError, type SqlSecret, type SqlTarget, type SqlTimeouts } from './connect'
 import { evaluate, normaliseRows, type Row } from './assertions'
 import { openPostgresReadOnly } from './postgres'
 import { openMysqlReadOnly } from './mysql'
@@ -21,6 +21,8 @@ export interface SqlScannerDeps {
   vault: Vault
   packs: RulePacks
   timeoutMs?: number
+  /** The client's own connect and answer limits (tests shorten them; see SessionOptions.network). */
+  network?: SqlTimeouts
 }
 
 /** What a privilege failure asks for when a rule does not name it itself. */
@@ -89,10 +91,15 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
       ctx.progress({ phase: 'connect', message: `Connecting to ${target.host}:${target.port}` })
       let session: ReadOnlySession
       try {
-        session = await openReadOnly(target, secret, { timeoutMs })
+        session = await openReadOnly(target, secret, { timeoutMs, network: deps.network })
       } catch (err) {
         if (err instanceof ConnectError) throw new AppError('unavailable', err.message)
-        throw err
+        if (err instanceof AppError) throw err
+        // Cut while setting the session up (after login): say where, as a connect error would.
+        throw new AppError(
+          'unavailable',
+          `The connection to ${target.name} (${target.host}:${target.port}) failed while starting the read-only session: ${(err as Error).message}`,
+        )
       } finally {
         for (const k of Object.keys(secret) as (keyof SqlSecret)[]) delete secret[k]
       }
@@ -111,7 +118,9 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
             done: i,
             total: pack.rules.length,
           })
-          const { result, evidence } = await checkRule(rule, session, pack, target.kind, timeoutMs)
+          // No retry after a lost connection: a second session would read another snapshot, and the scan's
+          // results must all come from one read-only transaction. The scan fails and keeps nothing.
+          const { result, evidence } = await checkRule(rule, session, pack, target, timeoutMs)
           if (ctx.signal.aborted) throw new AppError('unavailable', 'The scan was cancelled')
           results.push(result)
           trail.push(evidence)
@@ -182,7 +191,7 @@ async function checkRule(
   rule: Rule,
   session: ReadOnlySession,
   pack: ResolvedPack,
-  kind: 'postgres' | 'mysql',
+  target: SqlTarget,
   defaultTimeoutMs: number,
 ): Promise<{ result: RuleResult; evidence: Record<string, unknown> }> {
   const base: RuleResult = {
@@ -209,12 +218,15 @@ async function checkRule(
   } catch (err) {
     if (!(err instanceof QueryError)) throw err
     if (err.kind === 'lost')
-      throw new AppError('unavailable', `The connection was lost during ${rule.id}: ${err.message}`)
+      throw new AppError(
+        'unavailable',
+        `The connection to ${target.name} (${target.host}:${target.port}) was lost during ${rule.id}: ${err.message}`,
+      )
     const ms = Math.round(performance.now() - t0)
     const status = err.kind === 'undefined' ? 'notapplicable' : 'error'
     const message =
       err.kind === 'privilege'
-        ? `Insufficient privilege: this check needs ${rule.privilege ?? DEFAULT_GRANT[kind]}. The server said: ${err.message}`
+        ? `Insufficient privilege: this check needs ${rule.privilege ?? DEFAULT_GRANT[target.kind]}. The server said: ${err.message}`
         : err.kind === 'read-only'
           ? `The server refused a write: the query tried to change data inside the read-only transaction (${err.message})`
           : err.kind === 'undefined'

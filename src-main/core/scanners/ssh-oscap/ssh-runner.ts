@@ -3,7 +3,15 @@
 import type { Target } from '../../../../src-preload/contract'
 import type { Vault } from '../../vault/vault'
 import type { ExecOptions, ExecResult, Runner } from './runner'
-import { openSsh, shq, type HostKeyPins, type SshAuth, type SshSession, type SudoMode } from './ssh'
+import {
+  openSsh,
+  shq,
+  type HostKeyPins,
+  type OpenSshOptions,
+  type SshAuth,
+  type SshSession,
+  type SudoMode,
+} from './ssh'
 
 export class SshRunner implements Runner {
   constructor(
@@ -53,7 +61,14 @@ export class SshRunner implements Runner {
 /** Opens the SSH session a target describes, with its key or password (and sudo password) from the vault. */
 export async function sshRunnerFor(
   target: Extract<Target, { kind: 'ssh' }>,
-  deps: { vault: Vault; hostKeys: HostKeyPins; trustFingerprint?: string; signal: AbortSignal },
+  deps: {
+    vault: Vault
+    hostKeys: HostKeyPins
+    trustFingerprint?: string
+    signal: AbortSignal
+    /** Login and keepalive limits (see OpenSshOptions); tests shorten them. */
+    timeouts?: Pick<OpenSshOptions, 'connectTimeoutMs' | 'keepaliveMs'>
+  },
 ): Promise<Runner> {
   // Copies owned by this scan, zeroed when it ends; the vault zeroes its own after withSecret returns.
   const copy = (b: Buffer | undefined) => (b ? Buffer.from(b) : undefined)
@@ -82,6 +97,7 @@ export async function sshRunnerFor(
       hostKeys: deps.hostKeys,
       trustFingerprint,
       signal: deps.signal,
+      ...deps.timeouts,
     })
   try {
     const session = await open(deps.trustFingerprint)

@@ -20,6 +20,8 @@ const gunzipAsync = promisify(gunzip)
 
 export const CONNECT_TIMEOUT_MS = 20_000
 export const KEEPALIVE_MS = 15_000
+/** Unanswered keepalives before ssh2 drops the connection. */
+export const KEEPALIVE_COUNT = 3
 /** oscap needs room for its own temp files and the ARF; below this the connection test warns. */
 export const MIN_TMP_FREE_BYTES = 200 * 1024 * 1024
 
@@ -290,13 +292,24 @@ export class SshSession {
     readonly user: string,
     /** The key the server proved it holds, and whether it was pinned before or just now. */
     readonly hostKey: HostKey & { status: 'pinned' | 'trusted-now' },
+    /** keepalive interval × (count + 1): how long a silent peer is given before the connection is dropped. */
+    keepaliveLimitMs = KEEPALIVE_MS * (KEEPALIVE_COUNT + 1),
   ) {
+    let lastError: (Error & { level?: string }) | undefined
+    client.on('error', (err: Error & { level?: string }) => (lastError = err))
     client.on('close', () => {
       this.closed = true
-      const err = new SshError(
-        'disconnected',
-        `The connection to ${this.where} was cut while a command was running`,
-      )
+      // ssh2 ends a connection whose keepalives go unanswered with a client-timeout error: a stalled peer.
+      const err =
+        lastError?.level === 'client-timeout'
+          ? new SshError(
+              'timeout',
+              `${this.where} stopped answering (no reply to SSH keepalives within ${fmtMs(keepaliveLimitMs)}); the connection was closed`,
+            )
+          : new SshError(
+              'disconnected',
+              `The connection to ${this.where} was cut while a command was running`,
+            )
       for (const fail of [...this.live]) fail(err)
     })
   }
@@ -361,9 +374,10 @@ export class SshSession {
 
   /** Writes data to remotePath over SFTP (pipelined), then checks its SHA-256 on the host. */
   async upload(data: Buffer, remotePath: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
-    const sftp = await this.sftp()
+    const sftp = await this.untilCut(this.sftp())
     try {
-      await sftpWrite(sftp, remotePath, data, opts.signal)
+      // ssh2 leaves SFTP requests unanswered when the connection drops: the cut itself ends the wait.
+      await this.untilCut(sftpWrite(sftp, remotePath, data, opts.signal))
     } catch (err) {
       throw this.sftpError(err, `Could not upload ${remotePath} to ${this.host}`)
     } finally {
@@ -553,6 +567,17 @@ export class SshSession {
     channel?.close()
   }
 
+  /** p, or the disconnect error if the connection goes first. */
+  private untilCut<T>(p: Promise<T>): Promise<T> {
+    if (this.closed)
+      return Promise.reject(new SshError('disconnected', `The connection to ${this.where} is closed`))
+    return new Promise<T>((resolve, reject) => {
+      const onCut = (err: SshError) => reject(err)
+      this.live.add(onCut)
+      p.then(resolve, reject).finally(() => this.live.delete(onCut))
+    })
+  }
+
   private sftp(): Promise<SFTPWrapper> {
     return new Promise((resolve, reject) =>
       this.client.sftp((err, sftp) =>
@@ -665,7 +690,7 @@ export function openSsh(opts: OpenSshOptions): Promise<SshSession> {
     username: opts.user,
     readyTimeout: opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     keepaliveInterval: opts.keepaliveMs ?? KEEPALIVE_MS,
-    keepaliveCountMax: 3,
+    keepaliveCountMax: KEEPALIVE_COUNT,
     hostVerifier: verify,
     algorithms: {
       cipher: [...CIPHERS],
@@ -719,10 +744,14 @@ export function openSsh(opts: OpenSshOptions): Promise<SshSession> {
       // Later errors surface as 'close' on the session, failing whatever command is running.
       client.on('error', () => undefined)
       resolve(
-        new SshSession(client, opts.host, opts.port, opts.user, {
-          ...presented!,
-          status: pin ? 'pinned' : 'trusted-now',
-        }),
+        new SshSession(
+          client,
+          opts.host,
+          opts.port,
+          opts.user,
+          { ...presented!, status: pin ? 'pinned' : 'trusted-now' },
+          (opts.keepaliveMs ?? KEEPALIVE_MS) * (KEEPALIVE_COUNT + 1),
+        ),
       )
     })
     client.on('error', (err: Error & { level?: string; code?: string }) =>
