@@ -153,7 +153,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
         evidenceExcerpt: FINDING_STATUSES.has(r.status) ? (excerpts.get(r.ruleId) ?? '') : '',
         idents: r.idents,
         references: (rule?.references ?? []).map((x) => ({ system: x.system, id: x.id })),
-        remediation: rule?.description ?? '',
+        remediation: remediationOf(rule),
         rationale: rule?.rationale ?? '',
       })
     }
@@ -300,4 +300,11 @@ export function findingsBySeverity(model: ReportModel): ReportModel['results'] {
         (name.get(a.targetId) ?? '').localeCompare(name.get(b.targetId) ?? '') ||
         a.ruleId.localeCompare(b.ruleId),
     )
+}
+
+/** The benchmark's guidance for a rule, with its shell fix when it has one (Values shown as [value_id]). */
+function remediationOf(rule: XccdfRule | undefined): string {
+  if (!rule) return ''
+  const fix = rule.fixes?.find((f) => f.system === 'bash')
+  return fix ? `${rule.description}\n\nShell fix:\n${fix.text}` : rule.description
 }
