@@ -1,8 +1,8 @@
 // Hostile benchmark content stays inert. A datastream whose rule title, description and rationale carry
 // <script>, <img onerror>, javascript: links, event-handler attributes and HTML entities (built from the real
 // Debian 11 content, test/helpers/hostile-content.ts) is imported and scanned with the CLI as an auditor
-// would; then the rule is opened in real Chromium against `driftwatch serve` (target detail and the report
-// preview) and printed to PDF with `driftwatch export`. Had any payload run, it would set window.__pwned,
+// would; then the rule is opened in real Chromium against `driftwatch serve` (target detail, the report preview
+// and the Variables page) and printed to PDF with `driftwatch export`. Had any payload run, it would set window.__pwned,
 // raise a dialog and write "PWNED" into the page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -141,6 +141,27 @@ describe('hostile rule text', () => {
     await page.screenshot({ path: shot('hostile-02-report-preview') })
   }, 60_000)
 
+  it('shows it as text on the Variables page, where the rule opens in place', async () => {
+    await page.goto(`${app.origin}/#/variables`)
+    await page
+      .getByRole('combobox', { name: 'Profile' })
+      .selectOption('xccdf_org.ssgproject.content_profile_standard')
+    await page.getByRole('tab', { name: /Rules/ }).click()
+    await page.getByRole('searchbox', { name: 'Search rules' }).fill('file_permissions_systemmap')
+    const row = page.locator('tr[data-rule="file_permissions_systemmap"]')
+    expect(await row.locator('summary').innerText()).toBe(TITLE_TEXT)
+    await row.locator('summary').click()
+    await expect.poll(() => row.locator('.rule-text').innerText()).toContain('Hostile description ends here.')
+    const text = await row.locator('.rule-text').innerText()
+    for (const literal of DESCRIPTION_LITERALS) expect(text).toContain(literal)
+    expect(text).toContain(RATIONALE_LITERAL)
+    await page.waitForTimeout(300)
+    expect(await traces(page)).toMatchObject(inert)
+    expect(dialogs).toEqual([])
+    await row.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: shot('hostile-03-variables') })
+  }, 60_000)
+
   it('prints it as text in the PDF, where nothing runs either', () => {
     const pdf = join(dir, 'hostile.pdf')
     const hostileName = `<script>${JS}</script>`
@@ -170,7 +191,7 @@ describe('hostile rule text', () => {
     expect(squash(text)).toContain(squash('Hostile description ends here.'))
     expect(text).not.toContain(RAN)
     expect(text).not.toContain('body{display:none}')
-    // The pages, for a look (pdftoppm names them hostile-03-pdf-1.png, -2.png...).
-    execFileSync('pdftoppm', ['-png', '-r', '60', pdf, shot('hostile-03-pdf').replace(/\.png$/, '')])
+    // The pages, for a look (pdftoppm names them hostile-04-pdf-1.png, -2.png...).
+    execFileSync('pdftoppm', ['-png', '-r', '60', pdf, shot('hostile-04-pdf').replace(/\.png$/, '')])
   }, 120_000)
 })
