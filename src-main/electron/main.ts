@@ -1,16 +1,6 @@
 // The thin desktop shell: one locked-down window on the app:// protocol, a tray icon, and the IPC binding.
 // Everything it wires is the same core the CLI and serve mode use; no logic lives here that tests need.
-import {
-  app,
-  BrowserWindow,
-  net,
-  Notification,
-  powerMonitor,
-  protocol,
-  safeStorage,
-  session,
-  shell,
-} from 'electron'
+import { app, BrowserWindow, net, Notification, powerMonitor, protocol, safeStorage, session } from 'electron'
 import { existsSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -18,6 +8,7 @@ import { createCore, type Core } from '../core/app'
 import { jsonLogger } from '../core/ports'
 import { forwardEvents } from './ipc'
 import { bindElectronIpc } from './ipc-main'
+import { openExternal } from './open-external'
 import { createMainWindow, lockDown, lockDownSession, setAppOrigin } from './security'
 import { createWatchTray } from './tray'
 import { electronPrinter } from './print-pdf'
@@ -121,11 +112,6 @@ async function showWindow(devUrl?: string, link?: string) {
   win = createMainWindow(BrowserWindow, join(here, '../preload/index.cjs'))
   win.once('ready-to-show', () => win?.show())
   await win.loadURL((devUrl ?? `${APP_ORIGIN}/index.html`) + hash)
-}
-
-// lockDown hands over only https links outside the app that the user just clicked (security.ts).
-function openExternal(url: string) {
-  void shell.openExternal(url)
 }
 
 // Closing the window keeps Driftwatch watching in the tray; "Quit Driftwatch" in its menu ends it.

@@ -39,8 +39,8 @@ const REVIEWED: (Pick<Finding, 'issue' | 'file' | 'location' | 'sample'> & { rea
   },
   {
     issue: 'OPEN_EXTERNAL_JS_CHECK',
-    file: 'src-main/electron/main.ts',
-    location: '128:7',
+    file: 'src-main/electron/open-external.ts',
+    location: '6:7',
     sample: 'void shell.openExternal(url)',
     reason:
       "Reached only through lockDown()'s window-open handler, which passes an https URL outside the app, " +

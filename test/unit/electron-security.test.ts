@@ -110,7 +110,14 @@ describe('window options', () => {
     const main = readFileSync(join(ROOT, 'src-main/electron/main.ts'), 'utf8')
     expect(main).toMatch(/createMainWindow\(BrowserWindow, /)
     expect(main).toMatch(/lockDownSession\(session\.defaultSession\)/)
-    expect(main).toMatch(/app\.on\('web-contents-created', \(_e, contents\) => lockDown\(contents, /)
+    expect(main).toMatch(
+      /app\.on\('web-contents-created', \(_e, contents\) => lockDown\(contents, openExternal\)\)/,
+    )
+    // The OS gets addresses only through open-external.ts, which only lockDown's handler is handed.
+    const openers = files(join(ROOT, 'src-main'))
+      .filter((f) => /\.openExternal\(/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(ROOT, f))
+    expect(openers).toEqual(['src-main/electron/open-external.ts'])
     expect(readFileSync(join(ROOT, 'src-main/electron/print-pdf.ts'), 'utf8')).toMatch(
       /createReportWindow\(BrowserWindow\)/,
     )
