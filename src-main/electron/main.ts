@@ -1,16 +1,6 @@
 // The thin desktop shell: one locked-down window on the app:// protocol, a tray icon, and the IPC binding.
 // Everything it wires is the same core the CLI and serve mode use; no logic lives here that tests need.
-import {
-  app,
-  BrowserWindow,
-  net,
-  Notification,
-  powerMonitor,
-  protocol,
-  safeStorage,
-  session,
-  shell,
-} from 'electron'
+import { app, BrowserWindow, net, Notification, powerMonitor, protocol, safeStorage, session } from 'electron'
 import { existsSync } from 'node:fs'
 import { join, normalize, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -18,7 +8,8 @@ import { createCore, type Core } from '../core/app'
 import { jsonLogger } from '../core/ports'
 import { forwardEvents } from './ipc'
 import { bindElectronIpc } from './ipc-main'
-import { isTrustedUrl, lockDown, lockDownSession, setAppOrigin } from './security'
+import { openExternal } from './open-external'
+import { createMainWindow, lockDown, lockDownSession, setAppOrigin } from './security'
 import { createWatchTray } from './tray'
 import { electronPrinter } from './print-pdf'
 
@@ -57,7 +48,7 @@ async function start() {
     return net.fetch(pathToFileURL(file).toString())
   })
   lockDownSession(session.defaultSession)
-  app.on('web-contents-created', (_e, contents) => lockDown(contents, openExternalIfHttps))
+  app.on('web-contents-created', (_e, contents) => lockDown(contents, openExternal))
 
   // Same folder as the CLI's default; DRIFTWATCH_DATA_DIR points both faces elsewhere (tests, portable use).
   const dataDir = process.env.DRIFTWATCH_DATA_DIR || app.getPath('userData')
@@ -118,29 +109,9 @@ async function showWindow(devUrl?: string, link?: string) {
     if (hash) void win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(hash)}`)
     return
   }
-  win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 560,
-    show: false,
-    title: 'Driftwatch',
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-    },
-  })
+  win = createMainWindow(BrowserWindow, join(here, '../preload/index.cjs'))
   win.once('ready-to-show', () => win?.show())
   await win.loadURL((devUrl ?? `${APP_ORIGIN}/index.html`) + hash)
-}
-
-function openExternalIfHttps(url: string) {
-  if (/^https:\/\//.test(url) && !isTrustedUrl(url)) void shell.openExternal(url)
 }
 
 // Closing the window keeps Driftwatch watching in the tray; "Quit Driftwatch" in its menu ends it.

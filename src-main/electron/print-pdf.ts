@@ -3,20 +3,12 @@
 import { BrowserWindow } from 'electron'
 import type { PdfPrinter } from '../core/reports/pdf'
 import { RENDER_FN, REPORT_PAGE } from '../core/reports/pdf'
+import { createReportWindow } from './security'
 
 export function electronPrinter(origin: () => string): PdfPrinter {
   return {
     async print(job) {
-      const win = new BrowserWindow({
-        show: false,
-        webPreferences: {
-          sandbox: true,
-          contextIsolation: true,
-          nodeIntegration: false,
-          webSecurity: true,
-          spellcheck: false,
-        },
-      })
+      const win = createReportWindow(BrowserWindow)
       try {
         await win.loadURL(`${origin()}/${REPORT_PAGE}`)
         // The model travels as a JSON string literal, parsed in the page: data, never code.

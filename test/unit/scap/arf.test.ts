@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { arfSummary, parseArf, type ArfResults } from '../../../src-main/core/scap/arf'
 import { ScapError } from '../../../src-main/core/scap/types'
@@ -225,6 +227,41 @@ describe('parseArf: hostile and broken results', () => {
       ) +
       `]><TestResult xmlns="${XCCDF}">&lol9;</TestResult>`
     await refuses(parseArf(Buffer.from(lol)), 'doctype', /DOCTYPE/)
+  })
+
+  // A hostile scan target writes the ARF: an entity or DTD in it must never make Driftwatch read the
+  // auditor's files or call out. The DTD's URL points at a local server that counts requests.
+  it('refuses an external entity and an external DTD, never reading or fetching what they name', async () => {
+    const secret = join(dir, 'auditor-secret.txt')
+    writeFileSync(secret, 'CANARY-auditor-secret')
+    const xxe =
+      `<?xml version="1.0"?><!DOCTYPE TestResult [<!ENTITY xxe SYSTEM "file://${secret}">]>` +
+      `<TestResult xmlns="${XCCDF}" id="t"><target>&xxe;</target></TestResult>`
+    const e = await refuses(parseArf(Buffer.from(xxe)), 'doctype', /DOCTYPE/)
+    expect(e.message).not.toContain('CANARY')
+    const fetched: string[] = []
+    const server = createServer((req, res) => {
+      fetched.push(req.url ?? '')
+      res.end('<!ENTITY x "y">')
+    })
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+    try {
+      const port = (server.address() as AddressInfo).port
+      const dtd =
+        `<?xml version="1.0"?><!DOCTYPE TestResult SYSTEM "http://127.0.0.1:${port}/evil.dtd">` +
+        `<TestResult xmlns="${XCCDF}" id="t"><target>h</target></TestResult>`
+      await refuses(parseArf(Buffer.from(dtd)), 'doctype', /DOCTYPE/)
+    } finally {
+      await new Promise((ok) => server.close(ok))
+    }
+    expect(fetched).toEqual([])
+  })
+
+  it('stops a 10 MB attribute at the default attribute limit, fast', async () => {
+    const t0 = performance.now()
+    const attr = `<TestResult xmlns="${XCCDF}" id="` + 'a'.repeat(10 * 1024 * 1024) + '"/>'
+    await refuses(parseArf(Buffer.from(attr)), 'too_large', /attribute limit/)
+    expect(performance.now() - t0).toBeLessThan(3000)
   })
 
   it('refuses a truncated ARF (its first half) as malformed and cut off', async () => {
