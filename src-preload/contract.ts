@@ -1000,6 +1000,21 @@ export const contract = {
     }),
     z.object({ scanId: z.string() }),
   ),
+  /** Scans every target of a group, a few at a time; each scan reports its own progress and end. */
+  'scan.startGroup': channel(
+    z.object({
+      group: z.string().trim().min(1, 'Choose a group'),
+      /** For this computer and SSH hosts in the group; databases and GitHub use their default rule packs. */
+      sha256: sha.optional(),
+      profileId: z.string().min(1).optional(),
+      tailoringId: z.string().optional(),
+      concurrency: z.number().int().min(1).max(16, 'At most 16 scans at a time').default(4),
+    }),
+    z.object({
+      queued: z.array(z.object({ targetId: z.string(), name: z.string() })),
+      skipped: z.array(z.object({ targetId: z.string(), name: z.string(), reason: z.string() })),
+    }),
+  ),
   'scan.cancel': channel(z.object({ scanId: z.string().min(1) }), z.object({ cancelled: z.boolean() })),
   'scans.list': channel(
     z.object({ targetId: z.string().optional() }),

@@ -215,6 +215,7 @@ export function createCore(opts: CoreOptions): Core {
     },
     ...ruleHandlers({ ...ctx, packs }),
     'scan.start': scanning['scan.start'],
+    'scan.startGroup': scanning['scan.startGroup'],
     'scan.cancel': scanning['scan.cancel'],
     'scans.list': scanning['scans.list'],
     'scans.latest': scanning['scans.latest'],

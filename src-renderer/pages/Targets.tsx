@@ -10,6 +10,7 @@ import { Icon } from '../components/Icon'
 import { IconButton } from '../components/IconButton'
 import { navigate } from '../router'
 import { targetAddress } from './target-address'
+import { GroupScanBar, ScanCell } from '../components/GroupScan'
 
 export function TargetsPage() {
   const targets = useStore(targetSelectors.targets)
@@ -110,6 +111,7 @@ export function TargetsPage() {
                 : `${targets.length} of ${plural(total, 'target')}`}
             </span>
           </div>
+          <GroupScanBar targets={targets} />
           {error && <p className="banner error">{error}</p>}
           {targets.length === 0 && loaded ? (
             <p className="muted">No target matches “{filter.query}”.</p>
@@ -122,6 +124,7 @@ export function TargetsPage() {
                   <th scope="col">Address</th>
                   <th scope="col">Tags</th>
                   <th scope="col">Groups</th>
+                  <th scope="col">Score</th>
                   <th scope="col">
                     <span className="sr-only">Actions</span>
                   </th>
@@ -151,6 +154,9 @@ export function TargetsPage() {
                           {g}
                         </span>
                       ))}
+                    </td>
+                    <td aria-label={`Scan of ${t.name}`}>
+                      <ScanCell targetId={t.id} name={t.name} />
                     </td>
                     <td className="row-actions">
                       <a

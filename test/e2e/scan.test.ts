@@ -22,6 +22,8 @@ beforeAll(async () => {
     })
   expect(cli('content', 'import', ds).status).toBe(0)
   expect(cli('targets', 'add', '--kind', 'local', '--name', 'This laptop').status).toBe(0)
+  for (const name of ['lab-1', 'lab-2'])
+    expect(cli('targets', 'add', '--kind', 'local', '--name', name, '--group', 'lab').status).toBe(0)
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
   page.setDefaultTimeout(20_000)
@@ -72,4 +74,22 @@ describe('scanning from the UI', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click()
     await expect.poll(() => page.locator('.card .score').innerText()).toMatch(/%$/)
   })
+
+  it('scans a group from the targets list, each row with its own progress, then its score', async () => {
+    await page.getByRole('link', { name: 'Targets' }).click()
+    await page.getByRole('combobox', { name: 'Group to scan' }).selectOption('lab')
+    await page
+      .getByRole('combobox', { name: 'Group profile' })
+      .selectOption({ label: 'Standard System Security Profile for Debian 11' })
+    await page.getByRole('button', { name: 'Scan 2 targets' }).click()
+    await expect
+      .poll(() => page.getByRole('progressbar', { name: /Scan progress of lab-/ }).count())
+      .toBeGreaterThan(0)
+    await page.screenshot({ path: shot('scan-04-group-progress') })
+    for (const name of ['lab-1', 'lab-2'])
+      await expect
+        .poll(() => page.locator(`tr[data-target="${name}"] .score`).innerText(), { timeout: 60_000 })
+        .toMatch(/%$/)
+    await page.screenshot({ path: shot('scan-05-group-done') })
+  }, 90_000)
 })

@@ -203,3 +203,47 @@ describe('remediation', () => {
     expect(!env.ok && env.error.message).toBe('That scan was not found')
   })
 })
+
+describe('scanning a group', () => {
+  it('scans every target a few at a time, each with its own progress; one failure does not stop the others', async () => {
+    const group = 'branch-office'
+    const ids: string[] = []
+    for (const name of ['office-1', 'office-2', 'office-3'])
+      ids.push((await call(core, 'targets.create', { target: { kind: 'local', name, groups: [group] } })).id)
+    // A host nothing answers for: its scan fails, the others go on.
+    const dead = await call(core, 'targets.create', {
+      target: { kind: 'ssh', name: 'office-gone', host: '127.0.0.1', port: 1, user: 'root', groups: [group] },
+    })
+    let running = 0
+    let most = 0
+    const progressed = new Set<string>()
+    const ended = new Map<string, string>()
+    const off = core.subscribe((name, p) => {
+      const e = p as { scanId: string; targetId: string; state?: string }
+      if (name === 'scan.progress' && !progressed.has(e.scanId)) {
+        progressed.add(e.scanId)
+        most = Math.max(most, ++running)
+      }
+      if (name === 'scan.finished') {
+        running--
+        ended.set(e.targetId, e.state!)
+      }
+    })
+    const r = await call(core, 'scan.startGroup', { group, sha256, profileId: PROFILE, concurrency: 2 })
+    expect(r.queued.map((q) => q.name).sort()).toEqual(['office-1', 'office-2', 'office-3', 'office-gone'])
+    expect(r.skipped).toEqual([])
+    await core.idle()
+    off()
+    expect(most).toBe(2)
+    expect(progressed.size).toBe(4)
+    expect(ids.map((id) => ended.get(id))).toEqual(['done', 'done', 'done'])
+    expect(ended.get(dead.id)).toBe('failed')
+
+    // Without content the hosts cannot be planned: each is named as skipped, nothing starts.
+    const none = await call(core, 'scan.startGroup', { group })
+    expect(none.queued).toEqual([])
+    expect(none.skipped.map((x) => x.reason)).toContain('Choose the benchmark content to scan with')
+    const unknown = await core.invoke('scan.startGroup', { group: 'no-such-group' })
+    expect(!unknown.ok && unknown.error.message).toBe('The group "no-such-group" was not found')
+  }, 120_000)
+})

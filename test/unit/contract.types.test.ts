@@ -75,6 +75,7 @@ describe('per-channel request and response types', () => {
       | 'tailorings.export'
       | 'tailorings.import'
       | 'scan.remediation'
+      | 'scan.startGroup'
       | 'targets.hostKey'
       | 'knownHosts.list'
       | 'knownHosts.import'

@@ -12,7 +12,13 @@ import { generateFix, RemediationError } from '../scanners/ssh-oscap/remediation
 
 type ScanHandlers = Pick<
   Handlers,
-  'scan.start' | 'scan.cancel' | 'scans.list' | 'scans.latest' | 'scan.results' | 'scan.remediation'
+  | 'scan.start'
+  | 'scan.startGroup'
+  | 'scan.cancel'
+  | 'scans.list'
+  | 'scans.latest'
+  | 'scan.results'
+  | 'scan.remediation'
 >
 
 export interface ScanDeps extends CoreContext {
@@ -50,6 +56,8 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
   const running = new Map<string, AbortController>()
   const byTarget = new Map<string, string>()
   const inFlight = new Set<Promise<void>>()
+  /** Each running scan's end, for a group scan to wait on before it starts the next target. */
+  const ends = new Map<string, Promise<void>>()
 
   async function execute(
     scanId: string,
@@ -123,8 +131,60 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
       logger.log('error', 'scan could not be recorded', { scanId, error: String(err) }),
     )
     inFlight.add(p)
-    void p.finally(() => inFlight.delete(p))
+    ends.set(scanId, p)
+    void p.finally(() => {
+      inFlight.delete(p)
+      ends.delete(scanId)
+    })
     return { scanId }
+  }
+
+  /** The request a target of a group gets: content and profile for oscap kinds, default packs for the rest. */
+  const groupRequest = (t: Target, req: ParsedReq<'scan.startGroup'>): ParsedReq<'scan.start'> =>
+    t.kind === 'local' || t.kind === 'ssh'
+      ? { targetId: t.id, sha256: req.sha256, profileId: req.profileId, tailoringId: req.tailoringId }
+      : { targetId: t.id }
+
+  function startGroup(req: ParsedReq<'scan.startGroup'>) {
+    const members = repos.targets.list({ group: req.group })
+    if (members.length === 0) throw notFound(`The group "${req.group}"`)
+    const queued: Target[] = []
+    const skipped: { targetId: string; name: string; reason: string }[] = []
+    // Plans are checked now, so a target that cannot be scanned (no content chosen for a host) is named at once.
+    for (const t of members) {
+      const scanner = scannerFor(deps.scanners, t.kind)
+      try {
+        if (!scanner) throw new AppError('unavailable', `Scanning ${t.kind} targets is not available yet`)
+        scanner.plan(t, groupRequest(t, req))
+        if (byTarget.has(t.id)) throw new AppError('conflict', 'already being scanned')
+        queued.push(t)
+      } catch (err) {
+        skipped.push({
+          targetId: t.id,
+          name: t.name,
+          reason: err instanceof Error ? err.message : String(err),
+        })
+      }
+    }
+    const queue = [...queued]
+    // A few at a time: each worker takes the next target when its scan ends, so one host's failure (or a
+    // slow one) never stops the others.
+    const worker = async () => {
+      for (let t = queue.shift(); t; t = queue.shift()) {
+        try {
+          const { scanId } = start(groupRequest(t, req))
+          await ends.get(scanId)
+        } catch (err) {
+          logger.log('warn', 'group scan: a target could not start', { targetId: t.id, error: String(err) })
+        }
+      }
+    }
+    const pool = Promise.all(Array.from({ length: Math.min(req.concurrency, queued.length) }, worker)).then(
+      () => undefined,
+    )
+    inFlight.add(pool)
+    void pool.finally(() => inFlight.delete(pool))
+    return { queued: queued.map((t) => ({ targetId: t.id, name: t.name })), skipped }
   }
 
   return {
@@ -136,6 +196,7 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
       while (inFlight.size > 0) await Promise.all([...inFlight])
     },
     'scan.start': (req) => start(req),
+    'scan.startGroup': (req) => startGroup(req),
     'scan.cancel': ({ scanId }) => {
       const c = running.get(scanId)
       c?.abort()

@@ -1,0 +1,112 @@
+// Scanning a whole group from the targets list: pick the group (and, for this computer and SSH hosts, the
+// benchmark and profile), start; the core runs a few at a time and each row shows its own progress.
+import { useEffect, useState } from 'react'
+import type { Target } from '../../src-preload/contract'
+import { api } from '../api/client'
+import { useStore } from '../stores'
+import { contentSelectors } from '../stores/content-slice'
+import { scanSelectors } from '../stores/scans-slice'
+import { targetSelectors } from '../stores/targets-slice'
+import { ScoreBadge } from './ScoreBadge'
+
+export function GroupScanBar({ targets }: { targets: Target[] }) {
+  const groups = useStore(targetSelectors.labels).groups
+  const content = useStore(contentSelectors.content)
+  const loadContent = useStore((s) => s.loadContent)
+  const toast = useStore((s) => s.toast)
+  const [group, setGroup] = useState('')
+  const [sha, setSha] = useState('')
+  const [profiles, setProfiles] = useState<{ id: string; title: string }[]>([])
+  const [profileId, setProfileId] = useState('')
+  useEffect(() => {
+    void loadContent()
+  }, [loadContent])
+  const current = sha || content[0]?.sha256 || ''
+  useEffect(() => {
+    if (current) void api.invoke('content.profiles', { sha256: current }).then((r) => setProfiles(r.profiles))
+  }, [current])
+  if (groups.length === 0) return null
+  const members = targets.filter((t) => t.groups.includes(group))
+  const needsContent = members.some((t) => t.kind === 'local' || t.kind === 'ssh')
+  const start = async () => {
+    try {
+      const r = await api.invoke('scan.startGroup', {
+        group,
+        ...(needsContent ? { sha256: current, profileId } : {}),
+      })
+      const skipped = r.skipped.length
+        ? `; not scanned: ${r.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}`
+        : ''
+      toast(
+        r.skipped.length ? 'error' : 'info',
+        `Scanning ${r.queued.length} targets of ${group}, 4 at a time${skipped}`,
+      )
+    } catch (err) {
+      toast('error', (err as Error).message)
+    }
+  }
+  return (
+    <section className="group-scan" aria-label="Scan a group">
+      <select aria-label="Group to scan" value={group} onChange={(e) => setGroup(e.target.value)}>
+        <option value="">Scan a group…</option>
+        {groups.map((g) => (
+          <option key={g} value={g}>
+            {g}
+          </option>
+        ))}
+      </select>
+      {group && needsContent && (
+        <>
+          <select aria-label="Group content" value={current} onChange={(e) => setSha(e.target.value)}>
+            {content.map((c) => (
+              <option key={c.sha256} value={c.sha256}>
+                {c.benchmarks[0]?.title ?? c.fileName}
+              </option>
+            ))}
+          </select>
+          <select aria-label="Group profile" value={profileId} onChange={(e) => setProfileId(e.target.value)}>
+            <option value="">Profile…</option>
+            {profiles.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.title}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+      {group && (
+        <button
+          type="button"
+          className="button primary"
+          disabled={needsContent && (!current || !profileId)}
+          onClick={() => void start()}
+        >
+          Scan {members.length} targets
+        </button>
+      )}
+    </section>
+  )
+}
+
+/** A target's row: its scan's live progress while one runs, else its latest score. */
+export function ScanCell({ targetId, name }: { targetId: string; name: string }) {
+  const live = useStore(scanSelectors.live(targetId))
+  const latest = useStore((s) => s.latest[targetId])
+  if (live) {
+    const pct = live.total ? Math.min(100, Math.round((live.done / live.total) * 100)) : 0
+    return (
+      <div
+        className="progress mini"
+        role="progressbar"
+        aria-label={`Scan progress of ${name}`}
+        aria-valuenow={pct}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        title={live.message}
+      >
+        <span style={{ width: `${pct}%` }} />
+      </div>
+    )
+  }
+  return latest ? <ScoreBadge score={latest.score} /> : <span className="muted small">–</span>
+}
