@@ -1,30 +1,20 @@
 // Scanning a whole group from the targets list: pick the group (and, for this computer and SSH hosts, the
 // benchmark and profile), start; the core runs a few at a time and each row shows its own progress.
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { Target } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
-import { contentSelectors } from '../stores/content-slice'
 import { scanSelectors } from '../stores/scans-slice'
 import { targetSelectors } from '../stores/targets-slice'
 import { ScoreBadge } from './ScoreBadge'
+import { ContentProfileSelects, useContentProfile } from './ContentProfilePicker'
 
 export function GroupScanBar({ targets }: { targets: Target[] }) {
   const groups = useStore(targetSelectors.labels).groups
-  const content = useStore(contentSelectors.content)
-  const loadContent = useStore((s) => s.loadContent)
   const toast = useStore((s) => s.toast)
   const [group, setGroup] = useState('')
-  const [sha, setSha] = useState('')
-  const [profiles, setProfiles] = useState<{ id: string; title: string }[]>([])
-  const [profileId, setProfileId] = useState('')
-  useEffect(() => {
-    void loadContent()
-  }, [loadContent])
-  const current = sha || content[0]?.sha256 || ''
-  useEffect(() => {
-    if (current) void api.invoke('content.profiles', { sha256: current }).then((r) => setProfiles(r.profiles))
-  }, [current])
+  const choice = useContentProfile()
+  const { sha256: current, profileId } = choice
   if (groups.length === 0) return null
   const members = targets.filter((t) => t.groups.includes(group))
   const needsContent = members.some((t) => t.kind === 'local' || t.kind === 'ssh')
@@ -56,23 +46,10 @@ export function GroupScanBar({ targets }: { targets: Target[] }) {
         ))}
       </select>
       {group && needsContent && (
-        <>
-          <select aria-label="Group content" value={current} onChange={(e) => setSha(e.target.value)}>
-            {content.map((c) => (
-              <option key={c.sha256} value={c.sha256}>
-                {c.benchmarks[0]?.title ?? c.fileName}
-              </option>
-            ))}
-          </select>
-          <select aria-label="Group profile" value={profileId} onChange={(e) => setProfileId(e.target.value)}>
-            <option value="">Profile…</option>
-            {profiles.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.title}
-              </option>
-            ))}
-          </select>
-        </>
+        <ContentProfileSelects
+          choice={choice}
+          labels={{ content: 'Group content', profile: 'Group profile' }}
+        />
       )}
       {group && (
         <button

@@ -18,6 +18,7 @@ import { targetAddress } from './target-address'
 import { SqlScanPanel } from './SqlScanPanel'
 import { GithubScanInfo, PackScanPanel } from '../components/PackScanPanel'
 import { LiveScanProgress } from '../components/LiveScanProgress'
+import { ContentProfileSelects, useContentProfile } from '../components/ContentProfilePicker'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -179,23 +180,13 @@ export function TargetDetailPage({ id }: { id: string }) {
 }
 
 function ScanPanel({ targetId, kind }: { targetId: string; kind: Target['kind'] }) {
-  const content = useStore(contentSelectors.content)
   const tailorings = useStore(contentSelectors.tailorings)
-  const loadContent = useStore((s) => s.loadContent)
   const live = useStore(scanSelectors.live(targetId))
   const toast = useStore((s) => s.toast)
-  const [sha, setSha] = useState('')
-  const [profiles, setProfiles] = useState<{ id: string; title: string }[]>([])
-  const [profileId, setProfileId] = useState('')
+  const choice = useContentProfile()
+  const { content, sha256: current, profileId } = choice
   const [tailoringId, setTailoringId] = useState('')
   const [probe, setProbe] = useState<HostKeyProbe | null>(null)
-  useEffect(() => {
-    void loadContent()
-  }, [loadContent])
-  const current = sha || content[0]?.sha256 || ''
-  useEffect(() => {
-    if (current) void api.invoke('content.profiles', { sha256: current }).then((r) => setProfiles(r.profiles))
-  }, [current])
 
   if (content.length === 0)
     return (
@@ -233,21 +224,7 @@ function ScanPanel({ targetId, kind }: { targetId: string; kind: Target['kind'] 
   }
   return (
     <section className="scan-panel" aria-label="Scan">
-      <select aria-label="Content" value={current} onChange={(e) => setSha(e.target.value)}>
-        {content.map((c) => (
-          <option key={c.sha256} value={c.sha256}>
-            {c.benchmarks[0]?.title ?? c.fileName}
-          </option>
-        ))}
-      </select>
-      <select aria-label="Scan profile" value={profileId} onChange={(e) => setProfileId(e.target.value)}>
-        <option value="">Profile…</option>
-        {profiles.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.title}
-          </option>
-        ))}
-      </select>
+      <ContentProfileSelects choice={choice} />
       <select aria-label="Tailoring" value={tailoringId} onChange={(e) => setTailoringId(e.target.value)}>
         <option value="">No tailoring</option>
         {tailorings

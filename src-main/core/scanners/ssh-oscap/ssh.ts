@@ -400,7 +400,7 @@ export class SshSession {
     remotePath: string,
     opts: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<Buffer> {
-    const r = await this.run(`gzip -c -- ${shq(remotePath)}`, opts)
+    const r = await this.run(`gzip -1 -c -- ${shq(remotePath)}`, opts)
     if (r.code !== 0)
       throw new SshError(
         'command_failed',
