@@ -3,7 +3,7 @@
 // ARF ingest in MB/s on a ~70 MB ARF built from the fetched one, beside `xmllint --stream --noout`.
 import { it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore } from '../src-main/core/app'
@@ -11,6 +11,7 @@ import { openDatabase } from '../src-main/core/store/db'
 import { ScansRepo } from '../src-main/core/store/scans'
 import { startSshd, stopAll, widenedDebian11Datastream } from '../test/services/lib'
 import { call } from '../test/helpers/core'
+import { rootKeyTarget } from '../test/helpers/ssh-target'
 import { arfIngestFigure, median } from './large-arf'
 import { report, time } from './report'
 
@@ -29,23 +30,7 @@ it('SSH scan: Driftwatch beside oscap-ssh', async () => {
     const ds = await widenedDebian11Datastream(dir)
     const { sha256 } = await call(core, 'content.import', { path: ds })
     await call(core, 'vault.init', { passphrase: 'bench ssh scan passphrase' })
-    const key = await call(core, 'credentials.create', {
-      credential: {
-        kind: 'ssh-key',
-        name: 'k',
-        secret: { privateKey: readFileSync(sshd.privateKeyPath, 'utf8') },
-      },
-    })
-    const target = await call(core, 'targets.create', {
-      target: {
-        kind: 'ssh',
-        name: 'b',
-        host: '127.0.0.1',
-        port: sshd.port,
-        user: 'root',
-        credentialId: key.id,
-      },
-    })
+    const targetId = await rootKeyTarget(core, sshd, 'b')
     let trust: string | undefined = sshd.hostKeyFingerprintSha256
     let lastScan = ''
     const ours: number[] = []
@@ -53,7 +38,7 @@ it('SSH scan: Driftwatch beside oscap-ssh', async () => {
       ours.push(
         await time(async () => {
           const { scanId } = await call(core, 'scan.start', {
-            targetId: target.id,
+            targetId,
             sha256,
             profileId: PROFILE,
             trustHostKey: trust,

@@ -11,6 +11,7 @@ import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from 
 import { ed25519KeyPair } from '../helpers/ssh-keys'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
+import { rootKeyCredential, rootKeyTarget } from '../helpers/ssh-target'
 import { ensureBuilt, runCli } from '../helpers/cli'
 
 const PROFILE = 'xccdf_org.ssgproject.content_profile_standard'
@@ -50,28 +51,12 @@ async function scan(targetId: string, trustHostKey?: string) {
 
 describe('scanning over SSH', () => {
   it('refuses an unknown host key with its fingerprint, then scans as root by key once it is trusted', async () => {
-    const key = await call(core, 'credentials.create', {
-      credential: {
-        kind: 'ssh-key',
-        name: 'root key',
-        secret: { privateKey: readFileSync(sshd.privateKeyPath, 'utf8') },
-      },
-    })
-    const target = await call(core, 'targets.create', {
-      target: {
-        kind: 'ssh',
-        name: 'box',
-        host: '127.0.0.1',
-        port: sshd.port,
-        user: 'root',
-        credentialId: key.id,
-      },
-    })
-    const refused = await scan(target.id)
+    const targetId = await rootKeyTarget(core, sshd, 'box')
+    const refused = await scan(targetId)
     expect(refused.scan.state).toBe('failed')
     expect(refused.scan.error).toContain(sshd.hostKeyFingerprintSha256)
 
-    const done = await scan(target.id, sshd.hostKeyFingerprintSha256)
+    const done = await scan(targetId, sshd.hostKeyFingerprintSha256)
     expect(done.scan.state, done.scan.error).toBe('done')
     expect(done.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(0)
     expect(done.workDirs).toHaveLength(1)
@@ -114,7 +99,7 @@ describe('scanning over SSH', () => {
     expect(statuses(done.results)).toEqual(statuses(theirs.results))
 
     // Pinned now: the next scan needs no trust.
-    expect((await scan(target.id)).scan.state).toBe('done')
+    expect((await scan(targetId)).scan.state).toBe('done')
   }, 120_000)
 
   it('scans as a non-root user with the sudo password on stdin, and refuses a wrong one', async () => {
@@ -159,15 +144,7 @@ describe('refusals, each with a message that says what happened', () => {
     ).id
 
   beforeAll(async () => {
-    keyId = (
-      await call(core, 'credentials.create', {
-        credential: {
-          kind: 'ssh-key',
-          name: 'root key for refusals',
-          secret: { privateKey: readFileSync(sshd.privateKeyPath, 'utf8') },
-        },
-      })
-    ).id
+    keyId = await rootKeyCredential(core, sshd, 'root key for refusals')
   })
 
   it('refuses a changed host key, showing both fingerprints, and stores nothing', async () => {
@@ -203,14 +180,8 @@ describe('refusals, each with a message that says what happened', () => {
     mkdirSync(join(bin, 'bin'))
     symlinkSync('/bin/sh', join(bin, 'bin', 'sh'))
     const bare = await startSshd({ name: 'no-oscap', extraConfig: [`SetEnv PATH=${join(bin, 'bin')}`] })
-    const bareKey = await call(core, 'credentials.create', {
-      credential: {
-        kind: 'ssh-key',
-        name: 'no-oscap root key',
-        secret: { privateKey: readFileSync(bare.privateKeyPath, 'utf8') },
-      },
-    })
-    const id = await target('no oscap box', { credentialId: bareKey.id }, bare.port)
+    const bareKey = await rootKeyCredential(core, bare, 'no-oscap root key')
+    const id = await target('no oscap box', { credentialId: bareKey }, bare.port)
     const refused = await scan(id, bare.hostKeyFingerprintSha256)
     expect(refused.scan.state).toBe('failed')
     expect(refused.scan.error).toMatch(
