@@ -1,7 +1,7 @@
 // `driftwatch scan <target|group>`: scan now and wait, with a progress bar on a terminal. Exit codes follow
 // oscap: 0 every rule passed, 2 some failed, 1 an error.
 import { createInterface } from 'node:readline/promises'
-import type { EventPayload, ScanView, Target } from '../../src-preload/contract'
+import type { EventPayload, KindView, ScanView, Target } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { passphrase, processSource } from './prompt'
 
@@ -47,9 +47,12 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       const message = `no target or group named "${ref}"`
       throw new CliError(message, { code: 'not_found', message, issues: [] })
     }
-    // SCAP content and profile matter to oscap targets (this computer, SSH hosts); database and GitHub targets
-    // run their built-in rule packs, and --profile then names a pack.
-    const needsContent = scope.some((t) => t.kind === 'local' || t.kind === 'ssh')
+    // SCAP content and profile matter to kinds scanned with content (this computer, SSH hosts); the others run
+    // their rule packs, and --profile then names a pack.
+    const { kinds } = await call(ctx.core, 'kinds.list', {})
+    const policy = (t: Target) => kinds.find((k) => k.kind === t.kind)?.policy
+    const takesContent = (t: Target) => policy(t)?.content ?? false
+    const needsContent = scope.some(takesContent)
     let sha256: string | undefined
     if (needsContent) {
       const { content } = await call(ctx.core, 'content.list', {})
@@ -79,8 +82,11 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       if (!tailoringId) throw CliError.usage(`no tailoring named "${String(ctx.values.tailoring)}"`)
     }
 
-    await unlockIfNeeded(ctx, scope)
-    const trust = await hostKeyTrust(ctx, scope)
+    await unlockIfNeeded(ctx, scope, kinds)
+    const trust = await hostKeyTrust(
+      ctx,
+      scope.filter((t) => policy(t)?.hostKey),
+    )
 
     const finished = new Map<string, EventPayload<'scan.finished'>>()
     const waiters = new Map<string, () => void>()
@@ -107,7 +113,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
         for (let t = queue.shift(); t; t = queue.shift()) {
           const env = await ctx.core.invoke('scan.start', {
             targetId: t.id,
-            ...(t.kind === 'local' || t.kind === 'ssh' ? { sha256, profileId } : { profileId }),
+            ...(takesContent(t) ? { sha256, profileId } : { profileId }),
             trustHostKey: trust.get(t.id),
             tailoringId,
           })
@@ -131,9 +137,9 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
 }
 
 /** Credentials live in the vault: unlock it for this process when a target in scope signs in with one. */
-async function unlockIfNeeded(ctx: RunContext, scope: Target[]): Promise<void> {
-  const uses = scope.some(
-    (t) => ('credentialId' in t && t.credentialId) || ('sudoCredentialId' in t && t.sudoCredentialId),
+async function unlockIfNeeded(ctx: RunContext, scope: Target[], kinds: KindView[]): Promise<void> {
+  const uses = scope.some((t) =>
+    kinds.find((k) => k.kind === t.kind)?.credentials.some((c) => Boolean(t[c.field])),
   )
   if (!uses) return
   const status = await call(ctx.core, 'vault.status', {})
@@ -142,14 +148,13 @@ async function unlockIfNeeded(ctx: RunContext, scope: Target[]): Promise<void> {
 }
 
 /**
- * First contact with an SSH host: its fingerprint must be confirmed by a person (a prompt on a terminal) or given
+ * First contact with an SSH host (the kinds whose policy pins host keys): its fingerprint must be confirmed by a person (a prompt on a terminal) or given
  * with --trust-host-key; never trusted silently. Returns the fingerprint to trust per target id.
  */
 async function hostKeyTrust(ctx: RunContext, scope: Target[]): Promise<Map<string, string>> {
   const given = ctx.values['trust-host-key'] ? String(ctx.values['trust-host-key']).trim() : undefined
   const trust = new Map<string, string>()
   for (const t of scope) {
-    if (t.kind !== 'ssh') continue
     const env = await ctx.core.invoke('targets.hostKey', { id: t.id })
     // Unreachable hosts fail in their scan with the same message; the others go on.
     if (!env.ok) continue

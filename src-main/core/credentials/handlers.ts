@@ -1,13 +1,11 @@
 // The vault and credential channels: secrets come in from a face, are sealed by the vault, and only
-// names and metadata ever go back out. Also "Test connection", the first work that needs a secret.
-import type { CredentialMeta as WireCredential, Target, VaultStatus } from '../../../src-preload/contract'
+// names and metadata ever go back out.
+import type { CredentialMeta as WireCredential, VaultStatus } from '../../../src-preload/contract'
 import { SecretFields } from '../../../src-preload/contract'
 import { AppError, notFound } from '../errors'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
 import { VaultError, type Vault } from '../vault/vault'
-import { openSql, type SqlSecret, type SqlTarget, ConnectError } from '../scanners/sql/connect'
-import { githubTestReport } from '../scanners/github/test-connection'
 
 type VaultHandlers = Pick<
   Handlers,
@@ -22,7 +20,6 @@ type VaultHandlers = Pick<
   | 'credentials.create'
   | 'credentials.update'
   | 'credentials.remove'
-  | 'targets.testConnection'
 >
 
 /** Vault errors keep their specific sentence; the code tells a face how to react. */
@@ -62,7 +59,7 @@ const guard =
   }
 
 export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandlers {
-  const { vault, repos, emit } = ctx
+  const { vault, repos, emit, kinds } = ctx
 
   const status = (): VaultStatus => ({
     state: vault.state(),
@@ -75,8 +72,7 @@ export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandler
   const usedBy = () => {
     const map = new Map<string, { id: string; name: string }[]>()
     for (const t of repos.targets.list()) {
-      const refs = [t.kind !== 'local' ? t.credentialId : null, t.kind === 'ssh' ? t.sudoCredentialId : null]
-      for (const ref of refs) if (ref) map.set(ref, [...(map.get(ref) ?? []), { id: t.id, name: t.name }])
+      for (const ref of kinds.credentialRefs(t)) map.set(ref, [...(map.get(ref) ?? []), { id: t.id, name: t.name }])
     }
     return map
   }
@@ -160,52 +156,6 @@ export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandler
       emit('credentials.changed', { ids: [id] })
       return { removed: true as const }
     }),
-    'targets.testConnection': async ({ id }) => {
-      const target = repos.targets.get(id)
-      if (!target) throw notFound('Target')
-      return testConnection(target, vault)
-    },
   }
 }
 
-type TestReport = Awaited<ReturnType<VaultHandlers['targets.testConnection']>>
-
-async function testConnection(target: Target, vault: Vault): Promise<TestReport> {
-  if (target.kind === 'github') return githubTestReport(target, vault)
-  if (target.kind !== 'postgres' && target.kind !== 'mysql')
-    return {
-      status: 'unsupported',
-      message: `Test connection for ${target.kind} targets arrives with their scanner`,
-      steps: [],
-    }
-  const steps: TestReport['steps'] = []
-  const ref = target.credentialId
-  const cred = ref ? vault.list().find((c) => c.id === ref) : undefined
-  if (ref && !cred)
-    return { status: 'failed', message: 'The credential this target uses was deleted; pick another', steps }
-  if (cred && vault.state() !== 'unlocked')
-    return { status: 'vault_locked', message: `The vault is locked: unlock it to use ${cred.name}`, steps }
-  const run = async (secret: SqlSecret): Promise<TestReport> => {
-    try {
-      const session = await openSql(target as SqlTarget, secret)
-      steps.push({ step: 'connect', ok: true, detail: `${target.host}:${target.port}` })
-      steps.push({ step: 'auth', ok: true, detail: `signed in as ${target.user}` })
-      steps.push({ step: 'version', ok: true, detail: session.version })
-      await session.close()
-      return { status: 'ok', message: `Connected: ${session.version}`, steps }
-    } catch (err) {
-      const e = err instanceof ConnectError ? err : new ConnectError('connect', String(err))
-      steps.push({ step: e.step, ok: false, detail: e.message })
-      return { status: 'failed', message: e.message, steps }
-    }
-  }
-  if (!cred) return run({})
-  return vault.withSecret(cred.id, (s) =>
-    run({
-      password: s.password?.toString('utf8'),
-      cert: s.cert?.toString('utf8'),
-      key: s.key?.toString('utf8'),
-      passphrase: s.passphrase?.toString('utf8'),
-    }),
-  )
-}

@@ -7,7 +7,8 @@ import type { Vault } from '../vault/vault'
 import { fromVaultError } from '../credentials/handlers'
 import type { HostKeyStore } from '../scanners/ssh-oscap/ssh'
 import { SshError, probeHostKey, testSshConnection, type SshAuth } from '../scanners/ssh-oscap/ssh'
-import type { Res, Target } from '../../../src-preload/contract'
+import type { Res } from '../../../src-preload/contract'
+import type { SshTarget } from '../scanners/ssh'
 
 type HostHandlers = Pick<
   Handlers,
@@ -19,11 +20,12 @@ export interface HostDeps extends CoreContext {
   vault: Vault
 }
 
-const sshTarget = (ctx: CoreContext, id: string): Extract<Target, { kind: 'ssh' }> => {
+const sshTarget = (ctx: HostDeps, id: string): SshTarget => {
   const t = ctx.repos.targets.get(id)
   if (!t) throw notFound('Target')
-  if (t.kind !== 'ssh') throw new AppError('validation', `${t.name} is not reached over SSH`)
-  return t
+  // Host keys belong to the kinds whose policy says so (SSH); the kind's fields carry host and port.
+  if (!ctx.kinds.get(t.kind)?.policy.hostKey) throw new AppError('validation', `${t.name} is not reached over SSH`)
+  return t as SshTarget
 }
 
 export function hostHandlers(deps: HostDeps): HostHandlers {
@@ -75,8 +77,8 @@ type TestReport = Res<'targets.testConnection'>
 
 /** "Test connection" for an SSH target: reachability, host key, login, OS, oscap, sudo, temp space. */
 export async function testSshTarget(
-  deps: HostDeps,
-  t: Extract<Target, { kind: 'ssh' }>,
+  deps: Pick<HostDeps, 'vault' | 'hostKeys'>,
+  t: SshTarget,
 ): Promise<TestReport> {
   const refs = [t.auth !== 'agent' ? t.credentialId : '', t.sudo === 'password' ? t.sudoCredentialId : '']
   const known = new Set(deps.vault.list().map((c) => c.id))

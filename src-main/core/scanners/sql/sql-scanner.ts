@@ -83,9 +83,11 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
       return { profileId, tailoringId: null }
     },
 
-    async scan(target: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome> {
-      if (target.kind !== 'postgres' && target.kind !== 'mysql')
-        throw new AppError('unavailable', `The SQL scanner does not scan ${target.kind} targets`)
+    async scan(stored: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome> {
+      if (stored.kind !== 'postgres' && stored.kind !== 'mysql')
+        throw new AppError('unavailable', `The SQL scanner does not scan ${stored.kind} targets`)
+      // Its kind's schema checked these fields when the target was saved.
+      const target = stored as SqlTarget
       const pack = resolve(plan.profileId)
       const secret = await sqlSecretFor(target, deps.vault)
       ctx.progress({ phase: 'connect', message: `Connecting to ${target.host}:${target.port}` })
