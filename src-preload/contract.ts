@@ -777,7 +777,7 @@ export const contract = {
       .default({ query: '' }),
     z.object({ targets: z.array(Target), total: z.number().int() }),
   ),
-  'kinds.list': channel(Empty, z.object({ kinds: z.array(KindView) })),
+  'kinds.list': channel(Empty, z.object({ kinds: z.array(KindView), defaultKind: z.string() })),
   'targets.get': channel(Id, Target),
   'targets.create': channel(z.object({ target: TargetInput }), Target),
   'targets.update': channel(

@@ -322,6 +322,7 @@ function WatchSettings({ settings, onSaved }: { settings: WatchStatus['settings'
 function ScheduleForm({ onSaved }: { onSaved(): void }) {
   const targets = useStore(targetSelectors.targets)
   const labels = useStore(targetSelectors.labels)
+  const kinds = useStore(targetSelectors.kinds)
   const content = useStore(contentSelectors.content)
   const loadContent = useStore((s) => s.loadContent)
   const toast = useStore((s) => s.toast)
@@ -343,7 +344,8 @@ function ScheduleForm({ onSaved }: { onSaved(): void }) {
   }, [sha])
 
   const target = targets.find((t) => `t:${t.id}` === scope)
-  const needsContent = scope.startsWith('g:') || target?.kind === 'local' || target?.kind === 'ssh'
+  const needsContent =
+    scope.startsWith('g:') || Boolean(kinds.find((k) => k.kind === target?.kind)?.policy.content)
 
   async function submit(e: FormEvent) {
     e.preventDefault()

@@ -4,6 +4,7 @@ import type { Target, TargetFields } from '../../../src-preload/contract'
 import { AppError, notFound } from '../errors'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
+import { DEFAULT_KIND } from '../scanners/registry'
 
 type TargetHandlers = Pick<
   Handlers,
@@ -37,7 +38,7 @@ export function targetHandlers(ctx: CoreContext): TargetHandlers {
       return { targets, total: repos.targets.count() }
     },
     'targets.get': ({ id }) => existing(id),
-    'kinds.list': () => ({ kinds: kinds.views() }),
+    'kinds.list': () => ({ kinds: kinds.views(), defaultKind: DEFAULT_KIND }),
     'targets.create': (req) => {
       // The kind's own fields, checked and defaulted by its schema (the contract checked the common ones).
       const target = kinds.parse(req.target)
