@@ -50,7 +50,8 @@ driftwatch scan TARGET --profile ID.`,
           // Kinds scanned with rule packs, as the registry says (postgres, mysql, github).
           const { kinds } = await call(ctx.core, 'kinds.list', {})
           const withPacks = kinds.filter((k) => k.policy.rulePack !== 'none').map((k) => k.kind)
-          if (!withPacks.includes(kind)) throw CliError.usage(`--kind is ${withPacks.join(', ').replace(/, ([^,]*)$/, ' or $1')}`)
+          if (!withPacks.includes(kind))
+            throw CliError.usage(`--kind is ${withPacks.join(', ').replace(/, ([^,]*)$/, ' or $1')}`)
         }
         const { packs } = await call(ctx.core, 'rules.list', { kind })
         const lines = packs.map(

@@ -11,7 +11,9 @@ const FIELD_FLAGS: Record<string, string> = {
   description: 'description',
   tag: 'tags',
   group: 'groups',
-  ...Object.fromEntries(BUILT_IN_KINDS.flatMap((k) => k.form.flatMap((f) => (f.flag ? [[f.flag, f.name]] : [])))),
+  ...Object.fromEntries(
+    BUILT_IN_KINDS.flatMap((k) => k.form.flatMap((f) => (f.flag ? [[f.flag, f.name]] : []))),
+  ),
 }
 const LIST_FLAGS = new Set([
   'tag',

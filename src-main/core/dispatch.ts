@@ -78,7 +78,9 @@ export function createDispatcher(
       const extra = parsed.success || isObject(payload) ? (checks[channel]?.(payload ?? {}) ?? []) : []
       if (!parsed.success || extra.length) {
         const own = new Set(extra.map((i) => i.path))
-        const base = parsed.success ? [] : validationError(parsed.error).issues.filter((i) => !own.has(i.path))
+        const base = parsed.success
+          ? []
+          : validationError(parsed.error).issues.filter((i) => !own.has(i.path))
         return fail(issuesError([...base, ...extra]))
       }
       try {

@@ -315,7 +315,9 @@ export function TargetFormPage({ id }: { id?: string }) {
         {existing ? (
           <p>
             <KindBadge kind={existing.kind} />{' '}
-            <span className="muted">{view?.label ?? existing.kind} — the kind of a target cannot change.</span>
+            <span className="muted">
+              {view?.label ?? existing.kind} — the kind of a target cannot change.
+            </span>
           </p>
         ) : (
           <fieldset className="kinds">

@@ -53,7 +53,15 @@ export const createTargetsSlice: StateCreator<State, [['zustand/devtools', never
       ])
       // A newer filter may have been typed while this answer travelled; keep only the latest.
       if (get().targetsFilter !== filter) return
-      set({ targets, targetsTotal: total, labels, kinds, defaultKind, targetsLoaded: true, targetsError: null })
+      set({
+        targets,
+        targetsTotal: total,
+        labels,
+        kinds,
+        defaultKind,
+        targetsLoaded: true,
+        targetsError: null,
+      })
     } catch (err) {
       set({ targetsError: (err as Error).message, targetsLoaded: true })
     }

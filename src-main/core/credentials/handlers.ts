@@ -72,7 +72,8 @@ export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandler
   const usedBy = () => {
     const map = new Map<string, { id: string; name: string }[]>()
     for (const t of repos.targets.list()) {
-      for (const ref of kinds.credentialRefs(t)) map.set(ref, [...(map.get(ref) ?? []), { id: t.id, name: t.name }])
+      for (const ref of kinds.credentialRefs(t))
+        map.set(ref, [...(map.get(ref) ?? []), { id: t.id, name: t.name }])
     }
     return map
   }
@@ -158,4 +159,3 @@ export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandler
     }),
   }
 }
-

@@ -24,7 +24,8 @@ const sshTarget = (ctx: HostDeps, id: string): SshTarget => {
   const t = ctx.repos.targets.get(id)
   if (!t) throw notFound('Target')
   // Host keys belong to the kinds whose policy says so (SSH); the kind's fields carry host and port.
-  if (!ctx.kinds.get(t.kind)?.policy.hostKey) throw new AppError('validation', `${t.name} is not reached over SSH`)
+  if (!ctx.kinds.get(t.kind)?.policy.hostKey)
+    throw new AppError('validation', `${t.name} is not reached over SSH`)
   return t as SshTarget
 }
 

@@ -75,7 +75,6 @@ function resolveTargets(repo: TargetsRepo, scope: { targetIds: string[]; groups:
   return [...chosen.values()].sort((a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id))
 }
 
-
 export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
   const parsed = ScopeSchema.safeParse(input)
   if (!parsed.success) throw new AppError('validation', parsed.error.issues[0]?.message ?? 'Invalid scope')

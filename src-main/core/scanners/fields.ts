@@ -23,8 +23,22 @@ export const tlsFields = {
 
 /** Host, port and user, in the order every networked form shows them. */
 export const hostPortUserForm = (port: number, userPlaceholder: string): KindFormField[] => [
-  { name: 'host', label: 'Host', input: 'text', required: true, placeholder: 'hostname or IP address', flag: 'host' },
-  { name: 'port', label: 'Port', input: 'port', placeholder: String(port), help: `Default ${port}`, flag: 'port' },
+  {
+    name: 'host',
+    label: 'Host',
+    input: 'text',
+    required: true,
+    placeholder: 'hostname or IP address',
+    flag: 'host',
+  },
+  {
+    name: 'port',
+    label: 'Port',
+    input: 'port',
+    placeholder: String(port),
+    help: `Default ${port}`,
+    flag: 'port',
+  },
   { name: 'user', label: 'User', input: 'text', required: true, placeholder: userPlaceholder, flag: 'user' },
 ]
 

@@ -14,7 +14,17 @@ export const BUILT_IN_KINDS: readonly AnyKind[] = [localKind, sshKind, postgresK
 /** The kind a new target's form starts with: the one most people add. */
 export const DEFAULT_KIND = sshKind.kind
 
-const COMMON = new Set(['kind', 'name', 'description', 'tags', 'groups', 'id', 'createdAt', 'updatedAt', 'address'])
+const COMMON = new Set([
+  'kind',
+  'name',
+  'description',
+  'tags',
+  'groups',
+  'id',
+  'createdAt',
+  'updatedAt',
+  'address',
+])
 
 /** The kinds of one core: the built-in ones plus any a test (or a future plug-in) adds. */
 export class Kinds {

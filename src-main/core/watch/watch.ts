@@ -14,12 +14,7 @@ import { fromVaultError } from '../credentials/handlers'
 import { Scheduler } from './scheduler'
 import { AlertDispatcher } from './alerts/dispatcher'
 import { channelFor } from './alerts/index'
-import {
-  DRIFT_TYPE_LABELS,
-  type Target,
-  type WatchStatus,
-  type ParsedReq,
-} from '../../../src-preload/contract'
+import { DRIFT_TYPE_LABELS, type WatchStatus, type ParsedReq } from '../../../src-preload/contract'
 
 type WatchHandlers = Pick<
   Handlers,

@@ -21,7 +21,14 @@ export const githubKind = defineKind({
       help: 'All its repositories, or only those listed below',
       flag: 'org',
     },
-    { name: 'repos', label: 'Repositories', input: 'textarea', list: true, help: 'owner/name, one per line', flag: 'repo' },
+    {
+      name: 'repos',
+      label: 'Repositories',
+      input: 'textarea',
+      list: true,
+      help: 'owner/name, one per line',
+      flag: 'repo',
+    },
     { name: 'credentialId', label: 'Token credential', input: 'credential', flag: 'credential' },
     {
       name: 'apiBaseUrl',
