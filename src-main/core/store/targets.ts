@@ -22,10 +22,13 @@ export interface TargetFilter {
 const COMMON = new Set(['kind', 'name', 'description', 'tags', 'groups', 'address'])
 
 export class TargetsRepo {
-  /** address: how a target reads in lists, from its kind (the registry's answer; the store knows no kinds). */
+  /**
+   * address: how a target reads in lists, from its kind (the registry's answer; the store knows no kinds). The
+   * core always passes it; a repo opened bare (migration checks) returns the stored fields only.
+   */
   constructor(
     private readonly db: Db,
-    private readonly address: (t: Target) => string = () => '',
+    private readonly address?: (t: Target) => string,
   ) {}
 
   list(filter: TargetFilter = {}): Target[] {
@@ -151,9 +154,8 @@ export class TargetsRepo {
         ...(labels.get(r.id) ?? { tags: [], groups: [] }),
         createdAt: r.created_at,
         updatedAt: r.updated_at,
-        address: '',
       } as Target
-      t.address = this.address(t)
+      if (this.address) t.address = this.address(t)
       return t
     })
   }
