@@ -167,7 +167,9 @@ async function remove({ core, json, out }: RunContext, ref: string | undefined) 
   const target = await resolve(core, ref)
   await call(core, 'targets.remove', { id: target.id })
   out.stdout(
-    json ? JSON.stringify({ removed: target.id, name: target.name }) + '\n' : `Removed "${safeText(target.name)}"\n`,
+    json
+      ? JSON.stringify({ removed: target.id, name: target.name }) + '\n'
+      : `Removed "${safeText(target.name)}"\n`,
   )
   return EXIT.ok
 }

@@ -147,8 +147,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const now = Date.now()
     for (const [k, c] of codes) if (c.expires <= now) codes.delete(k)
     const entry = codes.get(codeKey(code))
-    if (!entry)
-      return sendError(res, 401, 'unauthorized', 'This one-time code is unknown or has expired')
+    if (!entry) return sendError(res, 401, 'unauthorized', 'This one-time code is unknown or has expired')
     if (entry.used) {
       replaceToken()
       return sendError(
