@@ -71,7 +71,8 @@ export function readZipStrictly(zip: Uint8Array): StrictZip {
       endAt = i
       break
     }
-  if (endAt < 0) return fail('not a readable zip file: no end-of-central-directory record (or it was cut short)')
+  if (endAt < 0)
+    return fail('not a readable zip file: no end-of-central-directory record (or it was cut short)')
   const disk = buf.readUInt16LE(endAt + 4)
   const cdDisk = buf.readUInt16LE(endAt + 6)
   const onDisk = buf.readUInt16LE(endAt + 8)
@@ -183,7 +184,10 @@ export function readZipStrictly(zip: Uint8Array): StrictZip {
   for (const e of entries) {
     const at = e.offset
     if (at + LOCAL_LEN > cdOffset || buf.readUInt32LE(at) !== SIG.local) {
-      problems.push({ file: e.name, message: `has no local header at offset ${at}, where the central directory points` })
+      problems.push({
+        file: e.name,
+        message: `has no local header at offset ${at}, where the central directory points`,
+      })
       continue
     }
     const flags = buf.readUInt16LE(at + 6)
