@@ -3,7 +3,9 @@
 
 // C0 controls, DEL, C1 controls (a UTF-8 terminal may read U+009B as CSI), and the bidirectional overrides
 // that reorder what is shown (the "Trojan Source" trick).
+// eslint-disable-next-line no-control-regex -- finding control characters is this module's job
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+// eslint-disable-next-line no-control-regex -- as above
 const UNSAFE_KEEP_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
 // \uXXXX is both readable and a valid JSON escape: escaping inside --json output keeps it parseable and

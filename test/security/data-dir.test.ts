@@ -1,7 +1,7 @@
 // The data folder is private and the CLI cannot be made to drive the terminal: a fresh data folder made by the
 // real CLI under umask 022 is 0700 with every file 0600 (database, -wal, -shm, exports), a looser old one is
 // tightened at start, and a target named with escape sequences is printed escaped by `targets list` and `scan`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { apiClient } from '../helpers/http'
@@ -9,6 +9,8 @@ import { ensureBuilt, runCommand, serveEntry, startServeCli, BIN } from '../help
 import { useTmpDirs } from '../helpers/tmp-dir'
 
 const tmp = useTmpDirs('all')
+// eslint-disable-next-line no-control-regex -- what must never reach the terminal raw
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/
 const mode = (p: string) => statSync(p).mode & 0o777
 
 /** `driftwatch ARGS` under umask 022, as most shells start. */
@@ -33,7 +35,6 @@ describe('the data folder', () => {
     expect(mode(dataDir)).toBe(0o700)
     expect(mode(join(dataDir, 'driftwatch.db'))).toBe(0o600)
     for (const [p, m] of Object.entries(modes(dataDir))) expect(m, p).toBe(0o600)
-
   })
 
   it('keeps the -wal and -shm files of a running serve 0600 under umask 022', async () => {
@@ -102,11 +103,11 @@ describe('terminal escapes from target names', () => {
       dataDir,
     ])
     expect(add.code, add.stderr).toBe(0)
-    expect(add.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/)
+    expect(add.stdout).not.toMatch(RAW_CONTROL)
   })
 
   const expectEscaped = (text: string) => {
-    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/)
+    expect(text).not.toMatch(RAW_CONTROL)
     expect(text).toContain('evil\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m\\u202etxt.exe')
   }
 
@@ -115,7 +116,7 @@ describe('terminal escapes from target names', () => {
     expect(list.code).toBe(0)
     expectEscaped(list.stdout)
     const json = await runCommand(process.execPath, [BIN, 'targets', 'list', '--json', '--data-dir', dataDir])
-    expect(json.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/)
+    expect(json.stdout).not.toMatch(RAW_CONTROL)
     expect((JSON.parse(json.stdout) as { name: string }[])[0]?.name).toBe(NAME)
   })
 
@@ -123,6 +124,6 @@ describe('terminal escapes from target names', () => {
     const scan = await runCommand(process.execPath, [BIN, 'scan', NAME, '--data-dir', dataDir])
     expect(scan.code).toBe(1)
     expectEscaped(scan.stdout)
-    expect(scan.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/)
+    expect(scan.stderr).not.toMatch(RAW_CONTROL)
   })
 })

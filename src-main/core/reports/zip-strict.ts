@@ -25,6 +25,7 @@ const S_IFREG = 0o100000
 const S_IFLNK = 0o120000
 const S_IFDIR = 0o040000
 const UNIX_HOSTS = new Set([3, 19]) // Unix, OS X
+// eslint-disable-next-line no-control-regex -- refusing control characters in names is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
 
 interface Entry {
