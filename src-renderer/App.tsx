@@ -46,7 +46,7 @@ export function App() {
         {connection === 'unauthorised' ? (
           <EmptyState
             title="This address needs its access token"
-            body='Open the full address that "driftwatch serve" printed: it ends with #token=… and only works on this computer.'
+            body='Open the full address that "driftwatch serve" printed: it ends with #token=… and only works on this computer. A link opened by "serve --open" works once, within 30 seconds.'
           />
         ) : connection === 'offline' ? (
           <EmptyState

@@ -13,6 +13,7 @@ import { watchCommand } from './watch'
 import { rulesCommand } from './rules'
 import { exportCommand, verifyCommand } from './export'
 import { CliError, EXIT, type Command, type Out } from './common'
+import { safeLines } from './terminal-text'
 import pkg from '../../package.json'
 
 const commands: Command[] = [
@@ -47,7 +48,13 @@ Global options:
 Exit codes: 0 success · 1 error (bad input, not found, conflict, failure) · 2 scan found failing rules · 64 wrong usage
 Run "driftwatch <command> --help" for a command's options.`
 
-export async function main(argv: string[], out: Out): Promise<number> {
+export async function main(argv: string[], rawOut: Out): Promise<number> {
+  // Every line any command prints passes here: whatever text a target or a file put in it, no control
+  // sequence reaches the terminal raw (printers also escape line breaks inside single-line fields).
+  const out: Out = {
+    stdout: (s) => rawOut.stdout(safeLines(s)),
+    stderr: (s) => rawOut.stderr(safeLines(s)),
+  }
   const [name, ...rest] = argv
   if (name === undefined) {
     out.stderr(HELP + '\n')

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises'
 import type { EventPayload, KindView, ScanView, Target } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { passphrase, processSource } from './prompt'
+import { safeText } from './terminal-text'
 
 const CONCURRENCY = 4
 
@@ -98,7 +99,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
         const bar = e.total
           ? `[${'#'.repeat(Math.round(((e.done ?? 0) / e.total) * 30)).padEnd(30)}] ${e.done}/${e.total}`
           : e.message
-        process.stderr.write(`\r\x1b[K${t}: ${bar}`)
+        process.stderr.write(`\r\x1b[K${safeText(t)}: ${safeText(bar ?? '')}`)
       }
       if (name === 'scan.finished') {
         const e = payload as EventPayload<'scan.finished'>
@@ -179,7 +180,7 @@ async function hostKeyTrust(ctx: RunContext, scope: Target[]): Promise<Map<strin
     if (!ctx.json && process.stdin.isTTY) {
       const rl = createInterface({ input: process.stdin, output: process.stderr })
       const answer = await rl.question(
-        `${t.name} (${at}) is not known yet. Its ${probe.keyType} host key fingerprint is\n  ${probe.fingerprint}\n` +
+        `${safeText(t.name)} (${safeText(at)}) is not known yet. Its ${probe.keyType} host key fingerprint is\n  ${probe.fingerprint}\n` +
           "Compare it with the host owner's (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub). Trust it? [y/N] ",
       )
       rl.close()
@@ -197,12 +198,12 @@ function report(
   else
     for (const r of results) {
       if (!r.scan || r.scan.state !== 'done') {
-        ctx.out.stdout(`${r.target}: ${r.scan?.state ?? 'not started'} — ${r.error}\n`)
+        ctx.out.stdout(`${safeText(r.target)}: ${r.scan?.state ?? 'not started'} — ${safeText(r.error)}\n`)
         continue
       }
       const c = r.scan.counts
       ctx.out.stdout(
-        `${r.target}: score ${r.scan.score ?? '–'}% · ${c.pass ?? 0} pass · ${c.fail ?? 0} fail · ${c.error ?? 0} error · ` +
+        `${safeText(r.target)}: score ${r.scan.score ?? '–'}% · ${c.pass ?? 0} pass · ${c.fail ?? 0} fail · ${c.error ?? 0} error · ` +
           `${c.notapplicable ?? 0} not applicable\n`,
       )
     }

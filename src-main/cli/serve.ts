@@ -12,9 +12,14 @@ export const serveCommand: Command = {
   summary: 'open the Driftwatch UI in a browser on 127.0.0.1',
   help: `Usage: driftwatch serve [--port N] [--open] [--watch]
 
-Serves the Driftwatch UI and its API on http://127.0.0.1 only. The printed address carries a
-one-time access token after "#"; anyone without it is refused, and the server answers only to
-127.0.0.1 / localhost (no other host names, no cross-origin calls). Stop it with Ctrl+C.
+Serves the Driftwatch UI and its API on http://127.0.0.1 only. The address printed here carries the
+session's access token after "#": keep it to yourself; anyone without it is refused, and the server answers
+only to 127.0.0.1 / localhost (no other host names, no cross-origin calls). Stop it with Ctrl+C.
+
+--open starts the browser with a different address: a one-time code, not the token, because a program's
+command line is visible to every user of this computer. The page trades the code for the token once,
+within 30 seconds. Should the code be presented twice (someone else read it and was faster), the token is
+replaced and the new address printed here.
 
   --port N   port to listen on (default: a free port)
   --open     open the address in the default browser
@@ -34,7 +39,17 @@ one-time access token after "#"; anyone without it is refused, and the server an
     const logger = jsonLogger((line) => out.stderr(line))
     let server
     try {
-      server = await startServer({ core, rendererDir, port, logger })
+      server = await startServer({
+        core,
+        rendererDir,
+        port,
+        logger,
+        onTokenReplaced: (url) =>
+          out.stdout(
+            `A one-time code was used twice: someone else on this computer may have taken it. The access token\n` +
+              `was replaced and the old one no longer works. Open the new address: ${url}\n`,
+          ),
+      })
     } catch (err) {
       const e = err as NodeJS.ErrnoException
       const message =
@@ -43,7 +58,7 @@ one-time access token after "#"; anyone without it is refused, and the server an
     }
     out.stdout(`Driftwatch is serving on ${server.url}\n`)
     out.stdout('Open that address (it carries the access token). Press Ctrl+C to stop.\n')
-    if (values.open) openInBrowser(server.url)
+    if (values.open) openInBrowser(server.oneTimeUrl())
     if (values.watch) core.watch.start()
     const stop = () => {
       void server.close().then(() => {
@@ -57,6 +72,7 @@ one-time access token after "#"; anyone without it is refused, and the server an
   },
 }
 
+/** `url` carries a one-time code only: the opener's command line is readable by every local user. */
 function openInBrowser(url: string) {
   const [cmd, args] =
     process.platform === 'darwin'
@@ -64,7 +80,9 @@ function openInBrowser(url: string) {
       : process.platform === 'win32'
         ? ['cmd', ['/c', 'start', '""', url]]
         : ['xdg-open', [url]]
-  const child = spawn(cmd, args, { stdio: 'ignore', detached: true })
+  // The browser needs the desktop session's variables, not Driftwatch's own (a vault passphrase among them).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DRIFTWATCH_')))
+  const child = spawn(cmd, args, { stdio: 'ignore', detached: true, env })
   child.on('error', () => undefined)
   child.unref()
 }

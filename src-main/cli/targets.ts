@@ -2,6 +2,7 @@
 import type { Target, TargetInput } from '../../src-preload/contract'
 import { BUILT_IN_KINDS } from '../core/scanners/registry'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
+import { safeText } from './terminal-text'
 
 // Flag name ↔ contract field: the common fields, then each kind's own (its form names the flag). Repeated flags
 // (--tag a --tag b) become lists.
@@ -118,7 +119,9 @@ async function list({ core, values, json, out }: RunContext) {
     )
     return EXIT.ok
   }
-  const rows = targets.map((t) => [t.name, t.kind, t.address, t.tags.join(','), t.groups.join(',')])
+  const rows = targets.map((t) =>
+    [t.name, t.kind, t.address, t.tags.join(','), t.groups.join(',')].map(safeText),
+  )
   out.stdout(table(['NAME', 'KIND', 'ADDRESS', 'TAGS', 'GROUPS'], rows))
   if (targets.length < total) out.stdout(`${targets.length} of ${total} targets shown\n`)
   return EXIT.ok
@@ -147,7 +150,7 @@ async function add({ core, values, json, out }: RunContext) {
   out.stdout(
     json
       ? JSON.stringify(target, null, 2) + '\n'
-      : `Added ${target.kind} target "${target.name}" (${target.id})\n`,
+      : `Added ${target.kind} target "${safeText(target.name)}" (${target.id})\n`,
   )
   return EXIT.ok
 }
@@ -157,7 +160,7 @@ async function edit({ core, values, json, out }: RunContext, ref: string | undef
   const { id: _id, createdAt: _c, updatedAt: _u, address: _a, ...fields } = current
   const merged = { ...fields, ...(await withCredentialIds(core, fieldsFrom(values))) }
   const target = await call(core, 'targets.update', { id: current.id, target: merged as TargetInput }, flagOf)
-  out.stdout(json ? JSON.stringify(target, null, 2) + '\n' : `Updated "${target.name}"\n`)
+  out.stdout(json ? JSON.stringify(target, null, 2) + '\n' : `Updated "${safeText(target.name)}"\n`)
   return EXIT.ok
 }
 
@@ -165,7 +168,9 @@ async function remove({ core, json, out }: RunContext, ref: string | undefined) 
   const target = await resolve(core, ref)
   await call(core, 'targets.remove', { id: target.id })
   out.stdout(
-    json ? JSON.stringify({ removed: target.id, name: target.name }) + '\n' : `Removed "${target.name}"\n`,
+    json
+      ? JSON.stringify({ removed: target.id, name: target.name }) + '\n'
+      : `Removed "${safeText(target.name)}"\n`,
   )
   return EXIT.ok
 }
@@ -178,7 +183,7 @@ async function resolve(core: RunContext['core'], ref: string | undefined): Promi
   const { targets } = await call(core, 'targets.list', { query: ref })
   const match = targets.find((t) => t.name.toLowerCase() === ref.toLowerCase())
   if (!match) {
-    const message = `no target named "${ref}"`
+    const message = `no target named "${safeText(ref)}"`
     throw new CliError(message, { code: 'not_found', message, issues: [] })
   }
   return match

@@ -7,6 +7,7 @@ import {
   type CredentialKind,
 } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
+import { safeText } from './terminal-text'
 import {
   askHidden,
   PASSPHRASE_ENV,
@@ -99,13 +100,9 @@ async function list(ctx: RunContext) {
   if (ctx.json) return done(ctx, credentials, '')
   if (credentials.length === 0)
     return done(ctx, null, 'No credentials yet. Add one with "driftwatch vault add --help".')
-  const rows = credentials.map((c) => [
-    c.name,
-    c.kind,
-    c.username,
-    c.usedBy.map((t) => t.name).join(','),
-    c.fingerprint,
-  ])
+  const rows = credentials.map((c) =>
+    [c.name, c.kind, c.username, c.usedBy.map((t) => t.name).join(','), c.fingerprint].map(safeText),
+  )
   const head = ['NAME', 'KIND', 'USER', 'USED BY', 'FINGERPRINT']
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
   const line = (r: string[]) =>

@@ -1,7 +1,6 @@
 // createCore wires the store, the ports and the rooms, and returns the contract's handlers behind a dispatcher.
 // Every face (Electron IPC, the HTTP server, the CLI, tests) talks to Driftwatch only through this.
 import { join } from 'node:path'
-import { mkdirSync } from 'node:fs'
 import { events as eventSchemas, type EventName, type EventPayload } from '../../src-preload/contract'
 import { createDispatcher, kindHooks, type Dispatcher, type Handlers } from './dispatch'
 import { notFound } from './errors'
@@ -29,7 +28,7 @@ import { ruleHandlers } from './rules/handlers'
 import { GithubRepoStateRepo, HttpCacheRepo } from './store/github'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
-import { defaultDataDir } from './paths'
+import { defaultDataDir, ensurePrivateDataDir } from './paths'
 import {
   nullLogger,
   silentNotifier,
@@ -107,7 +106,7 @@ export const DB_FILE = 'driftwatch.db'
 
 export function createCore(opts: CoreOptions): Core {
   const dataDir = opts.dataDir ?? defaultDataDir()
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  ensurePrivateDataDir(dataDir)
   const db = openDatabase(join(dataDir, DB_FILE), { nativeBinding: opts.sqliteNativeBinding })
   const redactor = new Redactor()
   // Every log line passes the redactor: no secret the vault handed out, and no secret-shaped text, is written.

@@ -1,8 +1,9 @@
 // Serve mode: the renderer and the contract over HTTP + Server-Sent Events, on 127.0.0.1 only.
 // Guarded by a random per-run token (Authorization header, never a cookie), a Host-header check against
 // DNS rebinding, an Origin check, and no CORS: a web page on another origin can neither call nor read it.
+// A browser opened by `serve --open` gets a one-time code instead of the token (see oneTimeUrl).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import type { Core } from '../core/app'
@@ -10,6 +11,9 @@ import type { Logger } from '../core/ports'
 
 export const LOOPBACK = '127.0.0.1'
 const MAX_BODY = 4 * 1024 * 1024
+/** Where a browser trades its one-time code for the session token. */
+export const SESSION_PATH = '/api/session'
+const CODE_TTL_MS = 30_000
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -31,21 +35,41 @@ export interface ServeOptions {
   port?: number
   token?: string
   logger: Logger
+  /** How long a one-time code from oneTimeUrl() can be exchanged (default 30 s; tests shorten it). */
+  codeTtlMs?: number
+  /**
+   * A one-time code was presented a second time while still fresh: someone else on this computer may have
+   * read it (a browser's command line is visible to every local user) and traded it first. The session token
+   * has been replaced; this is told the new address so the person at the terminal can carry on.
+   */
+  onTokenReplaced?: (url: string) => void
 }
 
 export interface RunningServer {
   server: Server
   port: number
-  token: string
-  url: string
+  /** The current session token (replaced if a one-time code is presented twice). */
+  readonly token: string
+  /** The address with the session token after "#", for the terminal that started the server. */
+  readonly url: string
+  /**
+   * An address for a browser launched by us, whose command line any local user can read: it carries a
+   * one-time code (after "#") that the page trades once, within codeTtlMs, for the session token.
+   */
+  oneTimeUrl(): string
   close(): Promise<void>
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
-  const token = opts.token ?? randomBytes(32).toString('base64url')
-  const tokenBuf = Buffer.from(token)
+  let token = opts.token ?? randomBytes(32).toString('base64url')
+  let tokenBuf = Buffer.from(token)
   const clients = new Set<ServerResponse>()
   let port = opts.port ?? 0
+  const codeTtlMs = opts.codeTtlMs ?? CODE_TTL_MS
+  // Codes by their SHA-256 (a lookup by hash leaks no timing about the code itself), until they expire.
+  const codes = new Map<string, { expires: number; used: boolean }>()
+  const codeKey = (code: string) => createHash('sha256').update(code).digest('hex')
+  const tokenUrl = () => `http://${LOOPBACK}:${port}/#token=${token}`
 
   const authorised = (req: IncomingMessage) => {
     const header = req.headers.authorization ?? ''
@@ -76,6 +100,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     )
       return sendError(res, 403, 'forbidden', 'Cross-origin requests are not allowed')
 
+    if (path === SESSION_PATH && req.method === 'POST') return exchangeCode(req, res)
     if (path.startsWith('/api/')) {
       if (!authorised(req)) return sendError(res, 401, 'unauthorized', 'Missing or wrong access token')
       if (path === '/api/events' && req.method === 'GET') return openEventStream(req, res)
@@ -104,6 +129,51 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendError(res, 405, 'validation', 'Method not allowed')
     return serveStatic(path, res)
+  }
+
+  /** A one-time code for the session token: once, while fresh; a second try replaces the token. */
+  async function exchangeCode(req: IncomingMessage, res: ServerResponse) {
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+      return sendError(res, 415, 'validation', 'Send the code as JSON: {"code": "..."}')
+    const body = await readBody(req)
+    let code: unknown
+    try {
+      code = (JSON.parse(body ?? '') as { code?: unknown }).code
+    } catch {
+      code = undefined
+    }
+    if (typeof code !== 'string' || code.length === 0 || code.length > 200)
+      return sendError(res, 400, 'validation', 'Send the code as JSON: {"code": "..."}')
+    const now = Date.now()
+    for (const [k, c] of codes) if (c.expires <= now) codes.delete(k)
+    const entry = codes.get(codeKey(code))
+    if (!entry) return sendError(res, 401, 'unauthorized', 'This one-time code is unknown or has expired')
+    if (entry.used) {
+      replaceToken()
+      return sendError(
+        res,
+        401,
+        'unauthorized',
+        'This one-time code was already used; the access token was replaced — use the new address in the terminal',
+      )
+    }
+    entry.used = true
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    res.end(JSON.stringify({ ok: true, data: { token } }))
+  }
+
+  /** Whoever traded the code first (maybe not the person's browser) loses the token with every stream on it. */
+  function replaceToken() {
+    token = randomBytes(32).toString('base64url')
+    tokenBuf = Buffer.from(token)
+    for (const c of clients) c.end()
+    clients.clear()
+    opts.logger.log('warn', 'a one-time code was presented twice: the session token was replaced', {})
+    opts.onTokenReplaced?.(tokenUrl())
   }
 
   function openEventStream(req: IncomingMessage, res: ServerResponse) {
@@ -164,8 +234,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   return {
     server,
     port,
-    token,
-    url: `http://${LOOPBACK}:${port}/#token=${token}`,
+    get token() {
+      return token
+    },
+    get url() {
+      return tokenUrl()
+    },
+    oneTimeUrl() {
+      const code = randomBytes(32).toString('base64url')
+      codes.set(codeKey(code), { expires: Date.now() + codeTtlMs, used: false })
+      return `http://${LOOPBACK}:${port}/#code=${code}`
+    },
     async close() {
       unsubscribe()
       for (const c of clients) c.end()

@@ -59,18 +59,42 @@ export function bridgeTransport(bridge: PreloadBridge): Transport {
 
 const TOKEN_KEY = 'driftwatch.token'
 
-/** Serve mode: the token arrives once in the address (#token=...), is kept for this tab, and leaves the URL. */
-export function takeToken(loc: Location, storage: Storage, history: History): string | null {
+/**
+ * Serve mode: the token arrives once in the address (#token=... as printed in the terminal), is kept for this
+ * tab, and leaves the URL. A browser started by `serve --open` gets #code=... instead, traded once for the
+ * token; the code leaves the address before the trade, so a reload cannot present it a second time.
+ */
+export async function takeToken(
+  loc: Location,
+  storage: Storage,
+  history: History,
+  post: typeof fetch = fetch,
+): Promise<string | null> {
   const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(loc.hash)
-  if (m?.[1]) {
-    storage.setItem(TOKEN_KEY, m[1])
-    history.replaceState(null, '', loc.pathname + '#/')
+  const code = /(?:^#|&)code=([A-Za-z0-9_-]+)/.exec(loc.hash)?.[1]
+  if (m?.[1] || code) history.replaceState(null, '', loc.pathname + '#/')
+  if (m?.[1]) storage.setItem(TOKEN_KEY, m[1])
+  else if (code) {
+    try {
+      const res = await post('/api/session', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code }),
+      })
+      const env = (await res.json()) as Envelope<{ token: string }>
+      if (env.ok) storage.setItem(TOKEN_KEY, env.data.token)
+    } catch {
+      // unreachable server: the first API call says so
+    }
   }
   return storage.getItem(TOKEN_KEY)
 }
 
-export function httpTransport(token: string | null, base = ''): Transport {
-  const headers = { Authorization: `Bearer ${token ?? ''}`, 'Content-Type': 'application/json' }
+export function httpTransport(token: string | null | Promise<string | null>, base = ''): Transport {
+  const headersReady = Promise.resolve(token).then((t) => ({
+    Authorization: `Bearer ${t ?? ''}`,
+    'Content-Type': 'application/json',
+  }))
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
   let streaming = false
 
@@ -83,7 +107,7 @@ export function httpTransport(token: string | null, base = ''): Transport {
     // EventSource cannot send the Authorization header, so read the event stream with fetch.
     for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
       try {
-        const res = await fetch(`${base}/api/events`, { headers })
+        const res = await fetch(`${base}/api/events`, { headers: await headersReady })
         if (res.status === 401) return
         const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
         let buffer = ''
@@ -125,7 +149,7 @@ export function httpTransport(token: string | null, base = ''): Transport {
       try {
         res = await fetch(`${base}/api/${channel}`, {
           method: 'POST',
-          headers,
+          headers: await headersReady,
           body: JSON.stringify(req ?? {}),
         })
       } catch {

@@ -92,11 +92,28 @@ export function serveEntry(stageDir: string): { bin: string; staged: boolean } {
   return { bin: join(stageDir, 'bin', 'driftwatch.js'), staged: true }
 }
 
+export interface ServeOptions {
+  /** More arguments after `serve --port 0 --data-dir DIR` (e.g. --open). */
+  args?: string[]
+  env?: NodeJS.ProcessEnv
+  /** Run under this umask (octal text, e.g. "022") through /bin/sh. */
+  umask?: string
+}
+
 /** Starts `driftwatch serve --port 0 --data-dir DIR` and resolves once it prints its address. */
-export function startServeCli(bin: string, dataDir: string, timeoutMs = 20_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], {
+export function startServeCli(
+  bin: string,
+  dataDir: string,
+  timeoutMs = 20_000,
+  opts: ServeOptions = {},
+): Promise<ServeProcess & { pid: number }> {
+  const argv = [bin, 'serve', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])]
+  const [cmd, args] = opts.umask
+    ? ['/bin/sh', ['-c', `umask ${opts.umask} && exec "$0" "$@"`, process.execPath, ...argv]]
+    : [process.execPath, argv]
+  const child = spawn(cmd, args, {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
@@ -122,6 +139,7 @@ export function startServeCli(bin: string, dataDir: string, timeoutMs = 20_000):
       if (!m) return
       clearTimeout(timer)
       resolve({
+        pid: child.pid!,
         url: m[1] as string,
         port: Number(m[2]),
         token: m[3] as string,

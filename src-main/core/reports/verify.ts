@@ -1,11 +1,11 @@
 // Checks an evidence bundle: the manifest's Ed25519 signature, every listed file's SHA-256, files added or
 // missing, and the audit log's hash chain against the head the signed manifest records. Each problem names
-// the file (and, for the audit log, the entry) at fault.
+// the file (and, for the audit log, the entry) at fault. The zip itself is read strictly (zip-strict.ts) first.
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto'
-import { unzipSync } from 'fflate'
 import { fromJsonLines, verifyChain } from '../audit/log'
 import { keyFingerprint } from '../vault/signing-key'
 import { AUDIT_LOG, BUNDLE_KIND, MANIFEST, PUBLIC_KEY, SIGNATURE, type Manifest } from './bundle'
+import { readZipStrictly } from './zip-strict'
 
 export interface VerifyReport {
   ok: boolean
@@ -19,19 +19,15 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
 export function verifyBundle(zipBytes: Uint8Array, opts: { trustedKeyPem?: string } = {}): VerifyReport {
   const problems: VerifyReport['problems'] = []
-  let files: Record<string, Uint8Array>
-  try {
-    files = unzipSync(zipBytes)
-  } catch (err) {
-    return {
-      ok: false,
-      files: 0,
-      signedBy: '',
-      problems: [{ file: '(bundle)', message: `not a readable zip file (${(err as Error).message})` }],
-    }
+  // A zip that can be read two ways is refused before anything in it is believed.
+  const zip = readZipStrictly(zipBytes)
+  if (zip.problems.length) return { ok: false, files: 0, signedBy: '', problems: zip.problems }
+  const files = zip.files
+  const text = (name: string) => {
+    const data = files.get(name)
+    return data ? Buffer.from(data).toString('utf8') : undefined
   }
-  const text = (name: string) => (files[name] ? Buffer.from(files[name]).toString('utf8') : undefined)
-  const manifestBytes = files[MANIFEST]
+  const manifestBytes = files.get(MANIFEST)
   if (!manifestBytes)
     return {
       ok: false,
@@ -90,7 +86,7 @@ export function verifyBundle(zipBytes: Uint8Array, opts: { trustedKeyPem?: strin
   const listed = new Set<string>()
   for (const f of manifest.files) {
     listed.add(f.path)
-    const data = files[f.path]
+    const data = files.get(f.path)
     if (!data)
       problems.push({ file: f.path, message: 'is listed in the manifest but missing from the bundle' })
     else if (sha256(data) !== f.sha256)
@@ -99,14 +95,8 @@ export function verifyBundle(zipBytes: Uint8Array, opts: { trustedKeyPem?: strin
         message: `differs: its SHA-256 is ${sha256(data)}, the manifest says ${f.sha256}`,
       })
   }
-  for (const name of Object.keys(files).sort())
-    if (
-      !listed.has(name) &&
-      name !== MANIFEST &&
-      name !== SIGNATURE &&
-      name !== PUBLIC_KEY &&
-      !name.endsWith('/')
-    )
+  for (const name of [...files.keys()].sort())
+    if (!listed.has(name) && name !== MANIFEST && name !== SIGNATURE && name !== PUBLIC_KEY)
       problems.push({ file: name, message: 'is in the bundle but not in the manifest (added after signing)' })
 
   const log = text(AUDIT_LOG)

@@ -21,7 +21,8 @@ export async function writeAtomically(path: string, bytes: Uint8Array): Promise<
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`)
   let fh: Awaited<ReturnType<typeof open>> | undefined
   try {
-    fh = await open(tmp, 'wx')
+    // Findings list the client's weaknesses: readable by the auditor only, whatever the umask.
+    fh = await open(tmp, 'wx', 0o600)
     await fh.writeFile(bytes)
     await fh.sync()
     await fh.close()

@@ -1,6 +1,6 @@
 // Opens the SQLite store with the pragmas Driftwatch relies on and brings its schema up to date.
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { migrate } from './migrations'
 
@@ -14,7 +14,7 @@ export interface OpenOptions {
 }
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  if (file !== ':memory:') createPrivately(file)
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {})
   try {
     db.pragma('journal_mode = WAL')
@@ -28,4 +28,16 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.close()
     throw err
   }
+}
+
+/**
+ * The database (targets, findings, evidence, sealed keys) is readable by its owner only, whatever the umask:
+ * made 0600 before SQLite opens it, and an older, looser one tightened. SQLite gives the -wal and -shm files
+ * it creates the database file's own mode, so they follow; ones left from an earlier run are tightened too.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600))
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`])
+    if (existsSync(f)) chmodSync(f, 0o600)
 }
