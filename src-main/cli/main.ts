@@ -13,6 +13,7 @@ import { watchCommand } from './watch'
 import { rulesCommand } from './rules'
 import { exportCommand, verifyCommand } from './export'
 import { CliError, EXIT, type Command, type Out } from './common'
+import { takeEnvPassphrase } from './prompt'
 import pkg from '../../package.json'
 
 const commands: Command[] = [
@@ -48,6 +49,8 @@ Exit codes: 0 success · 1 error (bad input, not found, conflict, failure) · 2 
 Run "driftwatch <command> --help" for a command's options.`
 
 export async function main(argv: string[], out: Out): Promise<number> {
+  // Before anything can start a child process: the passphrase leaves the environment for good.
+  takeEnvPassphrase()
   const [name, ...rest] = argv
   if (name === undefined) {
     out.stderr(HELP + '\n')

@@ -171,6 +171,7 @@ export class Vault {
       return false
     }
     if (current === this.generation) return false
+    this.generation = current
     this.lock('elsewhere')
     return true
   }
