@@ -150,7 +150,11 @@ export function createCore(opts: CoreOptions): Core {
         e.type === 'wrong'
           ? { attempt: e.attempt, failures: e.failures, waitSeconds: Math.ceil(e.delayMs / 1000) }
           : { attempt: e.attempt, waitSeconds: Math.ceil(e.waitMs / 1000) }
-      logger.log('warn', e.type === 'wrong' ? 'wrong vault passphrase' : 'vault passphrase attempt refused', details)
+      logger.log(
+        'warn',
+        e.type === 'wrong' ? 'wrong vault passphrase' : 'vault passphrase attempt refused',
+        details,
+      )
       if (e.type === 'wrong') audit.append({ action: 'vault.wrong-passphrase', subject: 'vault', details })
       if (e.type === 'wrong' && e.delayMs > 0)
         audit.append({ action: 'vault.backoff', subject: 'vault', details })

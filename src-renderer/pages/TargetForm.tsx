@@ -405,9 +405,9 @@ export function TargetFormPage({ id }: { id?: string }) {
                   Allow the password in clear text
                   <span className="warning" role="note">
                     {' '}
-                    Without TLS, a server that asks for a cleartext password (PostgreSQL &ldquo;password&rdquo;,
-                    MySQL mysql_clear_password) gets it readable to anyone on the network. Off: Driftwatch
-                    refuses such a login before the password is sent.
+                    Without TLS, a server that asks for a cleartext password (PostgreSQL
+                    &ldquo;password&rdquo;, MySQL mysql_clear_password) gets it readable to anyone on the
+                    network. Off: Driftwatch refuses such a login before the password is sent.
                   </span>
                 </label>
               )}

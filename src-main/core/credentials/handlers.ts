@@ -171,7 +171,10 @@ export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandler
         ])
       const { address, bound } = await vault.confirmAddress(passphrase, ids, target)
       if (address === null)
-        throw new AppError('validation', `${target.name} runs on this computer: its credentials are not bound`)
+        throw new AppError(
+          'validation',
+          `${target.name} runs on this computer: its credentials are not bound`,
+        )
       if (bound.length) emit('credentials.changed', { ids: bound.map((c) => c.id) })
       return { address, credentials: bound }
     }),

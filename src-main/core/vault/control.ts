@@ -125,9 +125,7 @@ export class VaultControl {
 
   recordSuccess(): void {
     this.db
-      .prepare(
-        'UPDATE vault_control SET failures = 0, next_attempt_at = NULL WHERE id = 1 AND failures != 0',
-      )
+      .prepare('UPDATE vault_control SET failures = 0, next_attempt_at = NULL WHERE id = 1 AND failures != 0')
       .run()
   }
 

@@ -113,7 +113,11 @@ export async function githubTestReport(
   vault: {
     state(): string
     list(): { id: string; name: string }[]
-    withSecret<T>(id: string, target: GithubTarget, fn: (s: Record<string, Buffer>) => T | Promise<T>): Promise<T>
+    withSecret<T>(
+      id: string,
+      target: GithubTarget,
+      fn: (s: Record<string, Buffer>) => T | Promise<T>,
+    ): Promise<T>
   },
   cache?: EtagCache,
 ): Promise<{ status: 'ok' | 'failed' | 'vault_locked'; message: string; steps: ConnectionStep[] }> {
