@@ -53,11 +53,8 @@ const AUDITED: Partial<Record<Channel, { action: string; pick: Pick }>> = {
     action: 'credential.updated',
     pick: (q, r) => ({
       subject: String(r.id),
-      // Which fields changed, never their values: a rotated secret is only said to be rotated.
-      details: {
-        name: r.name,
-        changed: ['name', 'username', 'notes', 'secret'].filter((k) => q[k] !== undefined),
-      },
+      // A new secret is only said to be rotated, never shown.
+      details: { name: r.name, kind: r.kind, rotated: q.secret !== undefined },
     }),
   },
   'credentials.remove': { action: 'credential.removed', pick: (q) => ({ subject: String(q.id) }) },
