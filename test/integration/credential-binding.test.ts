@@ -147,7 +147,7 @@ describe('a credential bound to its address (dispatcher)', () => {
 
     // Another target at another address is refused the same way.
     const other = await call(core, 'targets.create', {
-      target: { ...pgTarget('pg-other', cred.id, pgs.port), host: 'localhost' },
+      target: pgTarget('pg-other', cred.id, pgs.port, { host: 'localhost' }),
     })
     expect((await callError(core, 'targets.testConnection', { id: other.id })).message).toContain(
       'confirm to use it at localhost:',
