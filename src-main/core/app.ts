@@ -150,14 +150,14 @@ export function createCore(opts: CoreOptions): Core {
         e.type === 'wrong'
           ? { attempt: e.attempt, failures: e.failures, waitSeconds: Math.ceil(e.delayMs / 1000) }
           : { attempt: e.attempt, waitSeconds: Math.ceil(e.waitMs / 1000) }
-      logger.log(
-        'warn',
-        e.type === 'wrong' ? 'wrong vault passphrase' : 'vault passphrase attempt refused',
-        details,
-      )
+      // Each wrong passphrase is audited; the log hears when the backoff starts or turns an attempt away
+      // (a single typo is not worth a warning on the terminal).
       if (e.type === 'wrong') audit.append({ action: 'vault.wrong-passphrase', subject: 'vault', details })
-      if (e.type === 'wrong' && e.delayMs > 0)
+      if (e.type === 'wrong' && e.delayMs > 0) {
         audit.append({ action: 'vault.backoff', subject: 'vault', details })
+        logger.log('warn', 'wrong vault passphrases: further attempts wait', details)
+      }
+      if (e.type === 'refused') logger.log('warn', 'vault passphrase attempt refused: backing off', details)
     },
     onStateChange: (state, reason) => {
       logger.log('info', `vault ${state}`, { reason })
