@@ -70,6 +70,11 @@ const tlsFields = {
     .enum(TLS_MODES, { error: 'TLS mode must be one of disable, require, verify-ca, verify-full' })
     .default('require'),
   caFile: z.string().trim().max(4096).default(''),
+  /**
+   * Lets the password travel in clear when TLS is off and the server asks for it (PostgreSQL `password`
+   * auth, MySQL mysql_clear_password). Off: such a login is refused before the password is sent.
+   */
+  allowCleartextPassword: z.boolean().default(false),
 }
 
 const githubRepo = z
@@ -920,6 +925,14 @@ export const contract = {
     CredentialMeta,
   ),
   'credentials.remove': channel(Id, z.object({ removed: z.literal(true) })),
+  /** Confirms, with the passphrase, that the target's credentials may be used at its current address. */
+  'credentials.rebind': channel(
+    z.object({ targetId: z.string().min(1, 'targetId is required'), passphrase }),
+    z.object({
+      address: z.string(),
+      credentials: z.array(z.object({ id: z.string(), name: z.string(), from: z.array(z.string()) })),
+    }),
+  ),
   'content.discover': channel(
     Empty,
     z.object({
@@ -1254,7 +1267,17 @@ export const events = {
   }),
   'vault.changed': z.object({
     state: z.enum(['uninitialised', 'locked', 'unlocked']),
-    reason: z.enum(['init', 'unlock', 'manual', 'idle', 'suspend', 'lock-screen', 'passphrase', 'settings']),
+    reason: z.enum([
+      'init',
+      'unlock',
+      'manual',
+      'idle',
+      'suspend',
+      'lock-screen',
+      'elsewhere',
+      'passphrase',
+      'settings',
+    ]),
   }),
   'credentials.changed': z.object({ ids: z.array(z.string()) }),
   'targets.changed': z.object({

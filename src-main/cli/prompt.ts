@@ -5,6 +5,23 @@ import { CliError } from './common'
 
 export const PASSPHRASE_ENV = 'DRIFTWATCH_VAULT_PASSPHRASE'
 
+let envPassphrase: string | undefined
+
+/**
+ * Reads $DRIFTWATCH_VAULT_PASSPHRASE once and removes it from this process's environment, so no child process
+ * (Chromium, oscap, a browser) and nothing reading process.env later can see it. Called first thing by the CLI.
+ */
+export function takeEnvPassphrase(env: NodeJS.ProcessEnv = process.env): void {
+  const v = env[PASSPHRASE_ENV]
+  if (v !== undefined) {
+    if (v) envPassphrase = v
+    delete env[PASSPHRASE_ENV]
+  }
+}
+
+/** The passphrase the environment held when the CLI started (see takeEnvPassphrase). */
+export const envVaultPassphrase = (): string | undefined => envPassphrase
+
 export interface SecretSource {
   env: NodeJS.ProcessEnv
   stdin: NodeJS.ReadStream
@@ -49,7 +66,8 @@ export async function askHidden(src: SecretSource, question: string): Promise<st
 
 /** The master passphrase: from the environment (automation; see README for the risk) or a hidden prompt. */
 export async function passphrase(src: SecretSource, opts: { confirm?: boolean } = {}): Promise<string> {
-  const fromEnv = src.env[PASSPHRASE_ENV]
+  takeEnvPassphrase(src.env)
+  const fromEnv = envPassphrase
   if (fromEnv) return fromEnv
   const first = await askHidden(src, 'Vault passphrase: ')
   if (opts.confirm) {

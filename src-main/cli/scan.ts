@@ -13,7 +13,7 @@ export const scanCommand: Command = {
   usage: 'scan TARGET|GROUP [--content C --profile P]',
   summary: 'scan targets now (OpenSCAP, or a rule pack for databases)',
   help: `Usage: driftwatch scan TARGET|GROUP [--content CONTENT --profile PROFILE] [--tailoring NAME]
-                       [--trust-host-key SHA256:...] [--json]
+                       [--trust-host-key SHA256:...] [--rebind-credential] [--json]
 
 TARGET is a target's name or id; GROUP scans every target of that group, ${CONCURRENCY} at a time (one
 failure does not stop the others). For this computer and SSH hosts, CONTENT is an import's SHA-256 prefix
@@ -24,6 +24,9 @@ SSH hosts seen for the first time are asked for their host key: on a terminal yo
 fingerprint to confirm; elsewhere pass --trust-host-key with the fingerprint the host owner gave you
 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). A host whose pinned key changed is refused.
 Credentials come from the vault, unlocked for this command (prompt, or ${'DRIFTWATCH_VAULT_PASSPHRASE'}).
+A credential is bound to the address (host:port, GitHub API URL) it was first used at; a target that moved
+is refused until you confirm with --rebind-credential (the passphrase is asked for again, or taken from
+${'DRIFTWATCH_VAULT_PASSPHRASE'}); the confirmation is written to the audit log.
 
 Database targets (PostgreSQL, MySQL/MariaDB) need no content: they run the built-in rule pack for their
 kind (postgres-cis, mysql-cis) or the pack --profile names (see "driftwatch rules list").
@@ -34,6 +37,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
     profile: { type: 'string' },
     tailoring: { type: 'string' },
     'trust-host-key': { type: 'string' },
+    'rebind-credential': { type: 'boolean' },
   },
   async run(ctx) {
     const ref = ctx.positionals[0]
@@ -80,7 +84,8 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       if (!tailoringId) throw CliError.usage(`no tailoring named "${String(ctx.values.tailoring)}"`)
     }
 
-    await unlockIfNeeded(ctx, scope)
+    const used = await unlockIfNeeded(ctx, scope)
+    if (ctx.values['rebind-credential']) await rebind(ctx, scope, used)
     const trust = await hostKeyTrust(ctx, scope)
 
     const finished = new Map<string, EventPayload<'scan.finished'>>()
@@ -132,14 +137,30 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
 }
 
 /** Credentials live in the vault: unlock it for this process when a target in scope signs in with one. */
-async function unlockIfNeeded(ctx: RunContext, scope: Target[]): Promise<void> {
-  const uses = scope.some(
-    (t) => ('credentialId' in t && t.credentialId) || ('sudoCredentialId' in t && t.sudoCredentialId),
-  )
-  if (!uses) return
+async function unlockIfNeeded(ctx: RunContext, scope: Target[]): Promise<string | undefined> {
+  if (!scope.some(usesCredential)) return undefined
   const status = await call(ctx.core, 'vault.status', {})
-  if (status.state !== 'locked') return
-  await call(ctx.core, 'vault.unlock', { passphrase: await passphrase(processSource()) })
+  if (status.state !== 'locked') return undefined
+  const given = await passphrase(processSource())
+  await call(ctx.core, 'vault.unlock', { passphrase: given })
+  return given
+}
+
+const usesCredential = (t: Target) =>
+  Boolean(('credentialId' in t && t.credentialId) || ('sudoCredentialId' in t && t.sudoCredentialId))
+
+/** --rebind-credential: the passphrase again confirms each target's credentials at its current address. */
+async function rebind(ctx: RunContext, scope: Target[], given: string | undefined): Promise<void> {
+  const targets = scope.filter((t) => usesCredential(t) && t.kind !== 'local')
+  if (targets.length === 0) throw CliError.usage('--rebind-credential: no target in scope uses a credential')
+  const pass = given ?? (await passphrase(processSource()))
+  for (const t of targets) {
+    const r = await call(ctx.core, 'credentials.rebind', { targetId: t.id, passphrase: pass })
+    for (const c of r.credentials)
+      ctx.out.stderr(
+        `Credential "${c.name}" may now be used at ${r.address} (was bound to ${c.from.join(', ') || 'nothing'})\n`,
+      )
+  }
 }
 
 /**

@@ -142,11 +142,32 @@ export function createCore(opts: CoreOptions): Core {
     power: opts.power,
     redactor,
     unsafeKdfForTests: opts.unsafeKdfForTests,
+    face: opts.face,
+    // Who tried and when (the audit entry's actor and time), never what was typed.
+    onPassphrase: (e) => {
+      const details =
+        e.type === 'wrong'
+          ? { attempt: e.attempt, failures: e.failures, waitSeconds: Math.ceil(e.delayMs / 1000) }
+          : { attempt: e.attempt, waitSeconds: Math.ceil(e.waitMs / 1000) }
+      // Each wrong passphrase is audited; the log hears when the backoff starts or turns an attempt away
+      // (a single typo is not worth a warning on the terminal).
+      if (e.type === 'wrong') audit.append({ action: 'vault.wrong-passphrase', subject: 'vault', details })
+      if (e.type === 'wrong' && e.delayMs > 0) {
+        audit.append({ action: 'vault.backoff', subject: 'vault', details })
+        logger.log('warn', 'wrong vault passphrases: further attempts wait', details)
+      }
+      if (e.type === 'refused') logger.log('warn', 'vault passphrase attempt refused: backing off', details)
+    },
     onStateChange: (state, reason) => {
       logger.log('info', `vault ${state}`, { reason })
       ctx.emit('vault.changed', { state, reason: reason as EventPayload<'vault.changed'>['reason'] })
     },
   })
+
+  // `driftwatch vault lock` from another process: the key is forgotten within a second even when no secret is
+  // asked for (every use of a secret checks as well). unref: this must not keep a CLI process alive.
+  const lockWatch = setInterval(() => vault.checkRemoteLock(), 1000)
+  lockWatch.unref()
 
   const content = new ContentRepo(db)
   const watchStores = { watch: new WatchRepo(db), alerts: new AlertsRepo(db), drift: new DriftRepo(db) }
@@ -253,6 +274,7 @@ export function createCore(opts: CoreOptions): Core {
     idle: () => scanning.idle(),
     close() {
       watch.stop()
+      clearInterval(lockWatch)
       for (const c of scanning.running.values()) c.abort()
       listeners.clear()
       vault.close()

@@ -13,6 +13,10 @@ import { createMainWindow, lockDown, lockDownSession, setAppOrigin } from './sec
 import { createWatchTray } from './tray'
 import { electronPrinter } from './print-pdf'
 
+// The desktop app never reads the CLI's passphrase variable; an app started from a shell that exported it
+// must not hand it to its renderer, GPU and utility processes (or anything they start).
+delete process.env.DRIFTWATCH_VAULT_PASSPHRASE
+
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '../renderer')
 const APP_ORIGIN = 'app://driftwatch'

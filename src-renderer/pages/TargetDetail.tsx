@@ -14,6 +14,7 @@ import { ResultsTable } from '../components/ResultsTable'
 import { EmptyState } from '../components/EmptyState'
 import { HostKeyDialog, type HostKeyProbe } from '../components/HostKeyDialog'
 import { ConnectionReport } from '../components/ConnectionReport'
+import { needsRebind, RebindCredential } from '../components/RebindCredential'
 import { targetAddress } from './target-address'
 import { SqlScanPanel } from './SqlScanPanel'
 import { GithubScanInfo, PackScanPanel } from '../components/PackScanPanel'
@@ -40,13 +41,17 @@ export function TargetDetailPage({ id }: { id: string }) {
   const [selected, setSelected] = useState<ResultView | null>(null)
   const [report, setReport] = useState<Res<'targets.testConnection'> | null>(null)
   const [testing, setTesting] = useState(false)
+  const [rebind, setRebind] = useState('')
+  const [rebound, setRebound] = useState(false)
   const toast = useStore((s) => s.toast)
   const test = async () => {
     setTesting(true)
     try {
       setReport(await api.invoke('targets.testConnection', { id }))
     } catch (err) {
-      toast('error', (err as Error).message)
+      const message = (err as Error).message
+      if (needsRebind(message)) setRebind(message)
+      else toast('error', message)
     } finally {
       setTesting(false)
     }
@@ -94,6 +99,17 @@ export function TargetDetailPage({ id }: { id: string }) {
         </div>
       </header>
       {report && <ConnectionReport report={report} />}
+      {(rebind || (!rebound && last && last.state === 'failed' && needsRebind(last.error))) && (
+        <RebindCredential
+          targetId={id}
+          message={rebind || last!.error}
+          onDone={() => {
+            setRebind('')
+            setRebound(true)
+            toast('info', 'Confirmed: the credential may be used at this address')
+          }}
+        />
+      )}
       {target.kind === 'postgres' || target.kind === 'mysql' ? (
         <SqlScanPanel targetId={id} kind={target.kind} />
       ) : target.kind === 'github' ? (

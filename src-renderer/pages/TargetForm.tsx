@@ -47,6 +47,7 @@ const EMPTY: Draft = {
   database: '',
   tls: 'require',
   caFile: '',
+  allowCleartextPassword: '',
   org: '',
   repos: '',
   apiBaseUrl: 'https://api.github.com',
@@ -104,6 +105,7 @@ function toInput(kind: TargetKind, d: Draft): Record<string, unknown> {
         database: d.database?.trim() ? d.database : kind === 'postgres' ? 'postgres' : '',
         tls: d.tls,
         caFile: d.caFile,
+        allowCleartextPassword: d.tls === 'disable' && d.allowCleartextPassword === 'true',
         credentialId,
       }
     case 'github':
@@ -128,6 +130,7 @@ function fromTarget(t: Target): Draft {
   }
   for (const [k, v] of Object.entries(t)) {
     if (typeof v === 'string' || typeof v === 'number') d[k] = String(v)
+    if (typeof v === 'boolean') d[k] = v ? 'true' : ''
   }
   if (t.kind === 'github') d.repos = t.repos.join('\n')
   return d
@@ -389,6 +392,25 @@ export function TargetFormPage({ id }: { id?: string }) {
               })}
               {(draft.tls === 'verify-ca' || draft.tls === 'verify-full') &&
                 text('caFile', 'CA certificate file', { placeholder: '/path/to/ca.pem' })}
+              {draft.tls === 'disable' && (
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    name="allowCleartextPassword"
+                    checked={draft.allowCleartextPassword === 'true'}
+                    onChange={(e) =>
+                      setDraft((d) => ({ ...d, allowCleartextPassword: e.target.checked ? 'true' : '' }))
+                    }
+                  />{' '}
+                  Allow the password in clear text
+                  <span className="warning" role="note">
+                    {' '}
+                    Without TLS, a server that asks for a cleartext password (PostgreSQL
+                    &ldquo;password&rdquo;, MySQL mysql_clear_password) gets it readable to anyone on the
+                    network. Off: Driftwatch refuses such a login before the password is sent.
+                  </span>
+                </label>
+              )}
               {credentialSelect('credentialId', 'Credential')}
             </>
           )}

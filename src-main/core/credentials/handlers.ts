@@ -22,6 +22,7 @@ type VaultHandlers = Pick<
   | 'credentials.create'
   | 'credentials.update'
   | 'credentials.remove'
+  | 'credentials.rebind'
   | 'targets.testConnection'
 >
 
@@ -35,7 +36,7 @@ export function fromVaultError(err: unknown): never {
           ? 'conflict'
           : err.code === 'locked' || err.code === 'uninitialised' || err.code === 'keychain_unavailable'
             ? 'unavailable'
-            : err.code === 'wrong_passphrase'
+            : err.code === 'wrong_passphrase' || err.code === 'backoff'
               ? 'unauthorized'
               : err.code === 'invalid' || err.code === 'weak_passphrase'
                 ? 'validation'
@@ -43,7 +44,7 @@ export function fromVaultError(err: unknown): never {
     const issues =
       err.code === 'duplicate_name'
         ? [{ path: 'credential.name', message: err.message }]
-        : err.code === 'wrong_passphrase'
+        : err.code === 'wrong_passphrase' || err.code === 'backoff'
           ? [{ path: 'passphrase', message: err.message }]
           : []
     throw new AppError(code, err.message, issues)
@@ -160,12 +161,40 @@ export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandler
       emit('credentials.changed', { ids: [id] })
       return { removed: true as const }
     }),
+    'credentials.rebind': guard(async ({ targetId, passphrase }) => {
+      const target = repos.targets.get(targetId)
+      if (!target) throw notFound('Target')
+      const ids = credentialRefs(target)
+      if (ids.length === 0)
+        throw new AppError('validation', `${target.name} uses no credential from the vault`, [
+          { path: 'targetId', message: 'No credential to confirm' },
+        ])
+      const { address, bound } = await vault.confirmAddress(passphrase, ids, target)
+      if (address === null)
+        throw new AppError(
+          'validation',
+          `${target.name} runs on this computer: its credentials are not bound`,
+        )
+      if (bound.length) emit('credentials.changed', { ids: bound.map((c) => c.id) })
+      return { address, credentials: bound }
+    }),
     'targets.testConnection': async ({ id }) => {
       const target = repos.targets.get(id)
       if (!target) throw notFound('Target')
       return testConnection(target, vault)
     },
   }
+}
+
+/** The vault credentials a target uses for its current settings (the login, and sudo for SSH). */
+export function credentialRefs(t: Target): string[] {
+  const refs: (string | null | undefined)[] =
+    t.kind === 'ssh'
+      ? [t.auth !== 'agent' ? t.credentialId : null, t.sudo === 'password' ? t.sudoCredentialId : null]
+      : t.kind === 'local'
+        ? []
+        : [t.credentialId]
+  return [...new Set(refs.filter((r): r is string => Boolean(r)))]
 }
 
 type TestReport = Awaited<ReturnType<VaultHandlers['targets.testConnection']>>
@@ -200,7 +229,7 @@ async function testConnection(target: Target, vault: Vault): Promise<TestReport>
     }
   }
   if (!cred) return run({})
-  return vault.withSecret(cred.id, (s) =>
+  return vault.withSecret(cred.id, target, (s) =>
     run({
       password: s.password?.toString('utf8'),
       cert: s.cert?.toString('utf8'),

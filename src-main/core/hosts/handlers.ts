@@ -94,13 +94,13 @@ export async function testSshTarget(
   try {
     if (t.auth === 'agent') auth.agent = process.env.SSH_AUTH_SOCK
     else if (t.credentialId)
-      await deps.vault.withSecret(t.credentialId, (s) => {
+      await deps.vault.withSecret(t.credentialId, t, (s) => {
         auth.privateKey = copy(s.privateKey)
         auth.passphrase = copy(s.passphrase)
         auth.password = copy(s.password)
       })
     if (t.sudo === 'password' && t.sudoCredentialId)
-      await deps.vault.withSecret(t.sudoCredentialId, (s) => (sudoPassword = copy(s.password)))
+      await deps.vault.withSecret(t.sudoCredentialId, t, (s) => (sudoPassword = copy(s.password)))
   } catch (err) {
     fromVaultError(err)
   }

@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Db } from '../store/db'
 import type { Clock, Timers } from '../ports'
-import type { CredentialKind } from '../../../src-preload/contract'
+import type { CredentialKind, Target } from '../../../src-preload/contract'
 import {
   BlobError,
   canonical,
@@ -24,11 +24,19 @@ import { readHeader } from './header'
 import { checkMeta, checkSecret, type MetaInput } from './secrets'
 import { RESTORE, VaultError } from './errors'
 import type { Redactor } from './redact'
+import { addressOf, CredentialBindings } from './bindings'
+import { VaultControl, type FailureRecord, type VaultProcess } from './control'
 
 export { VaultError, type VaultErrorCode } from './errors'
 
 export type VaultState = 'uninitialised' | 'locked' | 'unlocked'
-export type LockReason = 'manual' | 'idle' | 'suspend' | 'lock-screen'
+/** 'elsewhere': another process on this data folder locked every vault (`driftwatch vault lock`). */
+export type LockReason = 'manual' | 'idle' | 'suspend' | 'lock-screen' | 'elsewhere'
+/** What a passphrase was asked for, for the audit log. */
+export type PassphraseAttempt = 'unlock' | 'change-passphrase' | 'confirm-address'
+export type PassphraseEvent =
+  | ({ type: 'wrong'; attempt: PassphraseAttempt } & FailureRecord)
+  | { type: 'refused'; attempt: PassphraseAttempt; waitMs: number }
 export type StateChangeReason = 'init' | 'unlock' | 'passphrase' | 'settings' | LockReason
 
 /** The OS keychain, for "remember on this device" (Electron's safeStorage in the desktop app). */
@@ -69,6 +77,10 @@ export interface VaultOptions {
   /** Told every secret handed out, and to forget them all on lock. */
   redactor?: Redactor
   onStateChange?(state: VaultState, reason: StateChangeReason): void
+  /** Told of each wrong passphrase and each attempt refused by the backoff (never the passphrase itself). */
+  onPassphrase?(event: PassphraseEvent): void
+  /** Which face this process is ('desktop', 'serve', 'cli'), so a lock from elsewhere can name it. */
+  face?: string
   /**
    * Tests only: new vaults get these (cheap) parameters, and reading accepts headers down to them instead
    * of KDF_MINIMUM. Never below them, so a downgrade is still refused.
@@ -109,6 +121,7 @@ const REASON_TEXT: Record<LockReason, string> = {
   idle: 'after being idle',
   suspend: 'as the computer went to sleep',
   'lock-screen': 'as the screen locked',
+  elsewhere: 'from another Driftwatch process',
 }
 
 export class Vault {
@@ -119,11 +132,17 @@ export class Vault {
   private epoch = 0
   private lastLock: LockReason = 'manual'
   private readonly unsubscribe: (() => void)[] = []
+  /** The shared lock generation this process's key was unlocked under; a different one means "locked". */
+  private generation = 0
+  private readonly control: VaultControl
+  readonly bindings: CredentialBindings
 
   constructor(
     private readonly db: Db,
     private readonly opts: VaultOptions,
   ) {
+    this.control = new VaultControl(db, opts.face ?? 'cli', () => opts.clock.now())
+    this.bindings = new CredentialBindings(db, () => this.now())
     if (opts.power) {
       this.unsubscribe.push(opts.power.on('suspend', () => this.lock('suspend')))
       this.unsubscribe.push(opts.power.on('lock-screen', () => this.lock('lock-screen')))
@@ -135,7 +154,41 @@ export class Vault {
       this.wipeKey()
       return 'uninitialised'
     }
+    this.checkRemoteLock()
     return this.key ? 'unlocked' : 'locked'
+  }
+
+  /**
+   * Forgets the key if another process locked the vault since it was unlocked here; true when it did.
+   * Run before every use of the key, and polled by the core so the key does not linger until then.
+   */
+  checkRemoteLock(): boolean {
+    if (!this.key) return false
+    let current: number
+    try {
+      current = this.control.generation()
+    } catch {
+      return false
+    }
+    if (current === this.generation) return false
+    this.generation = current
+    this.lock('elsewhere')
+    return true
+  }
+
+  /**
+   * Locks this process and tells every other Driftwatch process on this data folder to forget its key; they
+   * see it at their next use of a secret at the latest. Returns the other processes as they were.
+   */
+  lockEverywhere(): { generation: number; others: VaultProcess[] } {
+    const generation = this.control.bumpGeneration()
+    this.lock('manual')
+    return { generation, others: this.control.others() }
+  }
+
+  /** The processes on this data folder that hold or held the vault, besides this one. */
+  otherProcesses(): VaultProcess[] {
+    return this.control.others()
   }
 
   /** Creates the vault and leaves it unlocked. */
@@ -195,8 +248,10 @@ export class Vault {
     const header = readHeader(row, this.floor())
     if (opts.remember) this.requireKeychain()
     const epoch = this.epoch
-    const dk = await this.unwrap(passphrase, row, header.kdf, 'Wrong passphrase')
-    if (epoch !== this.epoch) {
+    const generation = this.control.generation()
+    const dk = await this.unwrap(passphrase, row, header.kdf, 'Wrong passphrase', 'unlock')
+    if (epoch !== this.epoch || generation !== this.control.generation()) {
+      if (generation !== this.control.generation()) this.lastLock = 'elsewhere'
       dk.fill(0)
       throw new VaultError(
         'locked',
@@ -269,7 +324,33 @@ export class Vault {
     this.lastLock = reason
     if (!this.key) return
     this.wipeKey()
+    this.report(false)
     this.notify('locked', reason)
+  }
+
+  /**
+   * The explicit act that lets a credential be used at a new address: the passphrase again (with the same
+   * backoff as an unlock), then the target's address is bound to each credential. Returns what was bound.
+   */
+  async confirmAddress(
+    passphrase: string,
+    credentialIds: string[],
+    target: Target,
+  ): Promise<{ address: string | null; bound: { id: string; name: string; from: string[] }[] }> {
+    const row = this.requireRow()
+    const header = readHeader(row, this.floor())
+    const creds = credentialIds.map((id) => this.get(id))
+    this.requireKey(`confirm ${creds.map((c) => c.name).join(', ') || 'a credential'}`)
+    ;(await this.unwrap(passphrase, row, header.kdf, 'Wrong passphrase', 'confirm-address')).fill(0)
+    const address = addressOf(target)
+    const bound: { id: string; name: string; from: string[] }[] = []
+    if (address !== null)
+      for (const c of creds) {
+        const from = this.bindings.addresses(c.id)
+        if (this.bindings.add(c.id, address, 'confirmed')) bound.push({ id: c.id, name: c.name, from })
+      }
+    this.activity()
+    return { address, bound }
   }
 
   /** Re-wraps the data key under the new passphrase (and a fresh salt); no credential is re-encrypted. */
@@ -285,6 +366,7 @@ export class Vault {
       row,
       header.kdf,
       'The current passphrase is wrong; the passphrase was not changed',
+      'change-passphrase',
     )
     const fresh = newHeader(this.opts.unsafeKdfForTests ?? KDF_DEFAULT)
     const text = canonical(fresh)
@@ -430,9 +512,18 @@ export class Vault {
    * Decrypts into Buffers, hands them to `fn`, and zero-fills them when `fn` settles, also when it throws.
    * `fn` must not keep the Buffers (copy what must outlive the call).
    */
-  async withSecret<T>(id: string, fn: (secret: SecretBuffers) => T | Promise<T>): Promise<T> {
+  async withSecret<T>(
+    id: string,
+    /**
+     * The target the secret is for: it is handed out only at an address the credential is bound to (see
+     * bindings.ts). null for secrets that go to no target (alert channels).
+     */
+    target: Target | null,
+    fn: (secret: SecretBuffers) => T | Promise<T>,
+  ): Promise<T> {
     const row = this.credRow(id)
     const key = this.requireKey(`use ${row.name}`)
+    if (target) this.bindings.claim(row, target)
     let plain: Buffer
     try {
       plain = open(key, row.ciphertext, credAad(row.id, row.kind))
@@ -485,25 +576,69 @@ export class Vault {
   close(): void {
     this.lock('manual')
     for (const u of this.unsubscribe.splice(0)) u()
+    try {
+      this.control.forget()
+    } catch {
+      // The store may already be gone; the next lock drops rows of processes that no longer exist.
+    }
   }
 
+  /**
+   * Derives and opens the data key. Wrong passphrases are counted in the store, which every process shares,
+   * so restarting does not reset the backoff; while it runs, attempts are refused before any derivation.
+   */
   private async unwrap(
     passphrase: string,
     row: VaultRow,
     kdf: Parameters<typeof deriveKey>[1],
     wrongMessage: string,
+    attempt: PassphraseAttempt,
   ): Promise<Buffer> {
+    const waitMs = this.control.waitMs()
+    if (waitMs > 0) {
+      this.tell({ type: 'refused', attempt, waitMs })
+      throw new VaultError(
+        'backoff',
+        `Too many wrong passphrases: wait ${Math.ceil(waitMs / 1000)} s before trying again`,
+      )
+    }
     const kek = await deriveKey(passphrase, kdf)
     try {
-      return open(kek, row.wrapped_key, KEY_AAD + row.header)
+      const dk = open(kek, row.wrapped_key, KEY_AAD + row.header)
+      this.control.recordSuccess()
+      return dk
     } catch (err) {
       // The checksum vouched for the record, so a failure here is the passphrase (or deliberate tampering,
       // which cannot be told from it without the passphrase).
       if (err instanceof BlobError && err.kind === 'truncated')
         throw new VaultError('truncated', `The vault's wrapped key is truncated; ${RESTORE}`)
-      throw new VaultError('wrong_passphrase', wrongMessage)
+      const failure = this.control.recordFailure()
+      this.tell({ type: 'wrong', attempt, ...failure })
+      throw new VaultError(
+        'wrong_passphrase',
+        failure.delayMs > 0
+          ? `${wrongMessage} (${failure.failures} wrong in a row: the next try must wait ${Math.ceil(failure.delayMs / 1000)} s)`
+          : wrongMessage,
+      )
     } finally {
       kek.fill(0)
+    }
+  }
+
+  private tell(event: PassphraseEvent): void {
+    try {
+      this.opts.onPassphrase?.(event)
+    } catch {
+      // Auditing must not turn a refused passphrase into another error.
+    }
+  }
+
+  /** Keeps this process's row in the shared registry current; a failure to write it never undoes a lock. */
+  private report(unlocked: boolean): void {
+    try {
+      this.control.report(unlocked, this.generation)
+    } catch {
+      // Best effort: `vault lock` reports a process it cannot see as unreachable.
     }
   }
 
@@ -542,6 +677,7 @@ export class Vault {
   /** The data key, or the reason there is none, saying what the person was trying to do. */
   private requireKey(action: string): Buffer {
     this.requireRow()
+    this.checkRemoteLock()
     this.lockIfIdle()
     if (!this.key) throw new VaultError('locked', `The vault is locked: unlock it to ${action}`)
     return this.key
@@ -558,6 +694,8 @@ export class Vault {
     this.key = Buffer.alloc(dk.length)
     dk.copy(this.key)
     dk.fill(0)
+    this.generation = this.control.generation()
+    this.report(true)
     this.activity()
   }
 

@@ -37,7 +37,9 @@ export interface RepoStateStore {
 }
 
 export interface GithubScannerDeps {
-  vault: { withSecret<T>(id: string, fn: (s: Record<string, Buffer>) => T | Promise<T>): Promise<T> }
+  vault: {
+    withSecret<T>(id: string, target: Target, fn: (s: Record<string, Buffer>) => T | Promise<T>): Promise<T>
+  }
   cache: EtagCache
   state: RepoStateStore
   now?: () => Date
@@ -99,7 +101,7 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
       const startedAt = now()
       // Results carry over only when computed by the same pack with the same thresholds.
       const packKey = `${plan.profileId} ${JSON.stringify(v)}`
-      const token = await deps.vault.withSecret(t.credentialId!, (s) => {
+      const token = await deps.vault.withSecret(t.credentialId!, t, (s) => {
         if (!s.token) throw new AppError('validation', 'The chosen credential is not a GitHub token')
         return s.token.toString('utf8')
       })

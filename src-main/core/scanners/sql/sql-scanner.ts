@@ -47,7 +47,7 @@ export async function sqlSecretFor(target: SqlTarget, vault: Vault): Promise<Sql
   if (!cred) throw new AppError('not_found', 'The credential this target uses was deleted; pick another')
   if (vault.state() !== 'unlocked')
     throw new AppError('unavailable', `The vault is locked: unlock it to use ${cred.name}`)
-  return vault.withSecret(cred.id, (s) => ({
+  return vault.withSecret(cred.id, target, (s) => ({
     password: s.password?.toString('utf8'),
     cert: s.cert?.toString('utf8'),
     key: s.key?.toString('utf8'),

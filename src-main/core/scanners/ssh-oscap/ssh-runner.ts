@@ -75,14 +75,14 @@ export async function sshRunnerFor(
   const auth: SshAuth = {}
   if (target.auth === 'agent') auth.agent = process.env.SSH_AUTH_SOCK
   else if (target.credentialId)
-    await deps.vault.withSecret(target.credentialId, (s) => {
+    await deps.vault.withSecret(target.credentialId, target, (s) => {
       auth.privateKey = copy(s.privateKey)
       auth.passphrase = copy(s.passphrase)
       auth.password = copy(s.password)
     })
   let sudoPassword: Buffer | undefined
   if (target.sudo === 'password' && target.sudoCredentialId)
-    await deps.vault.withSecret(target.sudoCredentialId, (s) => {
+    await deps.vault.withSecret(target.sudoCredentialId, target, (s) => {
       sudoPassword = copy(s.password)
     })
   const zero = () => {

@@ -123,7 +123,7 @@ export class AlertDispatcher {
       }
       try {
         // Copied out of the vault's Buffers, which are zeroed when the callback returns.
-        secret = await vault.withSecret(channel.credentialId, (s) =>
+        secret = await vault.withSecret(channel.credentialId, null, (s) =>
           (s.secret ?? s.token ?? s.password)?.toString('utf8'),
         )
       } catch (err) {

@@ -1,0 +1,87 @@
+// Binds each credential to the addresses it was first used at, so moving a target (or pointing a new one at
+// another server) cannot pull its secret out: using it elsewhere needs the passphrase again.
+import type { Target } from '../../../src-preload/contract'
+import type { Db } from '../store/db'
+import { AppError } from '../errors'
+
+/**
+ * Where a target's secret goes: host:port for SSH and the databases, the API base URL for GitHub; null for
+ * the local computer (its sudo password never leaves this machine). The migration that bound credentials
+ * already in use writes the same normal form in SQL: keep the two in step.
+ */
+export function addressOf(t: Target): string | null {
+  if (t.kind === 'local') return null
+  if (t.kind === 'github') return t.apiBaseUrl.trim().toLowerCase().replace(/\/+$/, '')
+  const h = t.host.toLowerCase().replace(/[[\]]/g, '')
+  return `${h.includes(':') ? `[${h}]` : h}:${t.port}`
+}
+
+/** The issue path a face looks for to offer "confirm with the passphrase" instead of a plain error. */
+export const REBIND_ISSUE = 'rebindCredential'
+
+/** A credential asked for at an address it is not bound to: refused until a person confirms. */
+export class CredentialAddressError extends AppError {
+  constructor(
+    readonly credentialId: string,
+    readonly credentialName: string,
+    readonly boundTo: string[],
+    readonly address: string,
+  ) {
+    const message =
+      `Credential "${credentialName}" is bound to ${boundTo.join(', ')}; confirm to use it at ${address} ` +
+      '(enter the vault passphrase again; on the command line add --rebind-credential)'
+    super('forbidden', message, [{ path: REBIND_ISSUE, message }])
+    this.name = 'CredentialAddressError'
+  }
+}
+
+export type BindingHow = 'existing' | 'first-use' | 'confirmed'
+
+export class CredentialBindings {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => string,
+  ) {}
+
+  addresses(credentialId: string): string[] {
+    return (
+      this.db
+        .prepare('SELECT address FROM credential_bindings WHERE credential_id = ? ORDER BY bound_at, address')
+        .all(credentialId) as { address: string }[]
+    ).map((r) => r.address)
+  }
+
+  /**
+   * Allows handing out the credential for `target`: binds it on its first use, passes at a bound address,
+   * and throws CredentialAddressError anywhere else. One transaction, so two processes racing on a first
+   * use cannot both bind.
+   */
+  claim(cred: { id: string; name: string }, target: Target): void {
+    const address = addressOf(target)
+    if (address === null) return
+    this.db.transaction(() => {
+      const bound = this.addresses(cred.id)
+      if (bound.includes(address)) return
+      if (bound.length > 0) throw new CredentialAddressError(cred.id, cred.name, bound, address)
+      this.add(cred.id, address, 'first-use')
+    })()
+  }
+
+  /** Whether `target` may use the credential now, without binding anything. */
+  allows(credentialId: string, target: Target): boolean {
+    const address = addressOf(target)
+    if (address === null) return true
+    const bound = this.addresses(credentialId)
+    return bound.length === 0 || bound.includes(address)
+  }
+
+  /** Adds an address a person confirmed; false when it was bound already. */
+  add(credentialId: string, address: string, how: BindingHow): boolean {
+    const { changes } = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO credential_bindings (credential_id, address, bound_at, how) VALUES (?, ?, ?, ?)`,
+      )
+      .run(credentialId, address, this.now(), how)
+    return changes > 0
+  }
+}
