@@ -5,7 +5,10 @@ import type { Envelope } from './contract'
 
 /** What a person may pick to import; each kind has its own dialog title and file filter. */
 export const PICK_KINDS = {
-  datastream: { title: 'Import a SCAP datastream', filters: [{ name: 'SCAP datastream', extensions: ['xml'] }] },
+  datastream: {
+    title: 'Import a SCAP datastream',
+    filters: [{ name: 'SCAP datastream', extensions: ['xml'] }],
+  },
   bundle: { title: 'Verify an evidence bundle', filters: [{ name: 'Evidence bundle', extensions: ['zip'] }] },
 } as const
 export type PickKind = keyof typeof PICK_KINDS
@@ -23,7 +26,9 @@ export const SaveTextRequest = z
     text: z.string().max(64 * 1024 * 1024),
   })
   .strict()
-export const PickRequest = z.object({ kind: z.enum(Object.keys(PICK_KINDS) as [PickKind, ...PickKind[]]) }).strict()
+export const PickRequest = z
+  .object({ kind: z.enum(Object.keys(PICK_KINDS) as [PickKind, ...PickKind[]]) })
+  .strict()
 
 export interface Saved {
   /** false when the person closed the dialog without saving. */

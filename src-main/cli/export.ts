@@ -146,7 +146,9 @@ Exit codes: 0 intact · 1 something differs or cannot be read · 64 wrong usage`
     let trustedKey: string | undefined
     if (ctx.values.key) {
       try {
-        trustedKey = (await readUserFile(String(ctx.values.key), { maxBytes: 16 * 1024 })).bytes.toString('utf8')
+        trustedKey = (await readUserFile(String(ctx.values.key), { maxBytes: 16 * 1024 })).bytes.toString(
+          'utf8',
+        )
       } catch (err) {
         throw CliError.usage(`--key: ${(err as Error).message}`)
       }

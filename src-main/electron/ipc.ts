@@ -18,7 +18,10 @@ export function bindIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, core
 }
 
 /** Binds the three named file calls (save an export, save a text, pick a file); none takes a path. */
-export function bindFileIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, files: DesktopFiles): () => void {
+export function bindFileIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  files: DesktopFiles,
+): () => void {
   const calls: [string, (payload: unknown) => Promise<Envelope<unknown>>][] = [
     [FILE_IPC.saveDownload, files.saveDownload],
     [FILE_IPC.saveText, files.saveText],

@@ -90,7 +90,12 @@ async function start() {
   await core.vault.unlockRemembered()
   bindElectronIpc(core)
   // Exports are saved, and imports read, by main in the native dialogs; the renderer never names a path.
-  bindElectronFileIpc(desktopFiles(core, electronDialogs(() => win)))
+  bindElectronFileIpc(
+    desktopFiles(
+      core,
+      electronDialogs(() => win),
+    ),
+  )
   forwardEvents(core, () => win?.webContents)
   closeTray = createWatchTray({
     core,

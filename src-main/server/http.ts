@@ -114,7 +114,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   function sendDownload(id: string, res: ServerResponse) {
     const file = STAGED_ID.test(id) ? opts.core.downloads.take(id) : undefined
-    if (!file) return sendError(res, 404, 'not_found', 'That export is gone (each downloads once): export it again')
+    if (!file)
+      return sendError(res, 404, 'not_found', 'That export is gone (each downloads once): export it again')
     res.writeHead(200, {
       'Content-Type': file.mediaType,
       'Content-Length': file.bytes.length,
@@ -133,7 +134,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const bytes = await readRaw(req, MAX_UPLOAD_BYTES)
     if (bytes === undefined) {
       res.setHeader('Connection', 'close')
-      return sendError(res, 413, 'validation', `Files of at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB can be uploaded`)
+      return sendError(
+        res,
+        413,
+        'validation',
+        `Files of at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB can be uploaded`,
+      )
     }
     if (bytes.length === 0) return sendError(res, 400, 'validation', 'The file is empty')
     const uploadId = opts.core.uploads.put({ fileName, mediaType: 'application/octet-stream', bytes })

@@ -53,7 +53,7 @@ export interface Api {
   pickFile(kind: PickKind): Promise<Picked | null>
 }
 
-const unwrap = async <T,>(p: Promise<Envelope<T>>): Promise<T> => {
+const unwrap = async <T>(p: Promise<Envelope<T>>): Promise<T> => {
   const env = await p
   if (!env.ok) throw new ApiCallError(env.error)
   return env.data
@@ -97,7 +97,10 @@ function saveBlob(blob: Blob, fileName: string) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
-const ACCEPT: Record<PickKind, string> = { datastream: '.xml,application/xml,text/xml', bundle: '.zip,application/zip' }
+const ACCEPT: Record<PickKind, string> = {
+  datastream: '.xml,application/xml,text/xml',
+  bundle: '.zip,application/zip',
+}
 
 /** The browser's file chooser; resolves with the chosen file, or null when the person cancels. */
 function chooseFile(kind: PickKind): Promise<File | null> {

@@ -54,7 +54,10 @@ export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: st
     void api.invoke('content.profiles', { sha256: current.sha256 }).then((r) => setProfiles(r.profiles))
   }, [current])
 
-  const onImport = async (key: string, from: () => Promise<{ uploadId: string } | { discovered: string } | null>) => {
+  const onImport = async (
+    key: string,
+    from: () => Promise<{ uploadId: string } | { discovered: string } | null>,
+  ) => {
     setBusy(key)
     try {
       const source = await from()
@@ -109,7 +112,9 @@ export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: st
         </details>
       )}
       <div className="import-path">
-        <span className="label">Import a datastream file (SCAP 1.2 or 1.3 source datastream, e.g. ssg-rhel9-ds.xml)</span>
+        <span className="label">
+          Import a datastream file (SCAP 1.2 or 1.3 source datastream, e.g. ssg-rhel9-ds.xml)
+        </span>
         <button
           type="button"
           className="button"

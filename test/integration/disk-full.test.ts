@@ -12,7 +12,7 @@ import Database from 'better-sqlite3'
 import { createCore, DB_FILE, type Core } from '../../src-main/core/app'
 import type { Scanner, ScanOutcome } from '../../src-main/core/scanners/scanner'
 import { widenedDebian11Datastream } from '../services/lib'
-import { call, callError } from '../helpers/core'
+import { call } from '../helpers/core'
 import { importContentFile, importContentError } from '../helpers/files'
 import { useTmpDirs } from '../helpers/tmp-dir'
 

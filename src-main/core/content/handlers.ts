@@ -46,7 +46,8 @@ export function contentHandlers(
   const dir = ctx.contentDir ?? process.env.DRIFTWATCH_SCAP_CONTENT_DIR ?? SSG_DIR
 
   // Datastream names only: a listed id can never climb out of the folder or name anything else.
-  const discoverable = (name: string) => /^[A-Za-z0-9._-]+-ds(-1\.[23])?\.xml$/.test(name) && !name.startsWith('.')
+  const discoverable = (name: string) =>
+    /^[A-Za-z0-9._-]+-ds(-1\.[23])?\.xml$/.test(name) && !name.startsWith('.')
   const listDiscoverable = async () => {
     try {
       return (await readdir(dir)).filter(discoverable).sort()
@@ -200,7 +201,8 @@ export function contentHandlers(
         source = f.origin ?? f.fileName
       }
       const parsed = await parseDatastream(raw).catch(scapFailure)
-      if (!content.has(parsed.sha256)) content.insert(parsed, raw, fileName, source, clock.now().toISOString())
+      if (!content.has(parsed.sha256))
+        content.insert(parsed, raw, fileName, source, clock.now().toISOString())
       return content.list().find((c) => c.sha256 === parsed.sha256)!
     },
     'content.list': () => ({ content: content.list() }),

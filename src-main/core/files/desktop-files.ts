@@ -40,12 +40,17 @@ export function desktopFiles(
     saveDownload: (payload) =>
       guarded(SaveDownloadRequest, payload, async ({ download }) => {
         const meta = staging.downloads.peek(download)
-        if (!meta) throw new AppError('not_found', 'That export is no longer waiting to be saved: export it again')
-        const path = await dialogs.save({ title: 'Save the export', defaultName: safeFileName(meta.fileName) })
+        if (!meta)
+          throw new AppError('not_found', 'That export is no longer waiting to be saved: export it again')
+        const path = await dialogs.save({
+          title: 'Save the export',
+          defaultName: safeFileName(meta.fileName),
+        })
         if (!path) return { saved: false, fileName: meta.fileName }
         // Taken only now: closing the dialog leaves the export there to save on a second try.
         const file = staging.downloads.take(download)
-        if (!file) throw new AppError('not_found', 'That export is no longer waiting to be saved: export it again')
+        if (!file)
+          throw new AppError('not_found', 'That export is no longer waiting to be saved: export it again')
         await writeAtomically(path, file.bytes)
         return { saved: true, fileName: baseName(path) }
       }),

@@ -32,7 +32,13 @@ export class UserFileError extends AppError {
   }
 }
 
-function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }) {
+function kindOf(st: {
+  isDirectory(): boolean
+  isFIFO(): boolean
+  isSocket(): boolean
+  isCharacterDevice(): boolean
+  isBlockDevice(): boolean
+}) {
   if (st.isDirectory()) return 'a folder'
   if (st.isFIFO()) return 'a FIFO (named pipe)'
   if (st.isSocket()) return 'a socket'

@@ -75,7 +75,11 @@ export class FileStaging {
   }
 }
 
-export const DOWNLOAD_LIMITS: StagingLimits = { ttlMs: 10 * 60_000, maxFiles: 32, maxBytes: 1024 * 1024 * 1024 }
+export const DOWNLOAD_LIMITS: StagingLimits = {
+  ttlMs: 10 * 60_000,
+  maxFiles: 32,
+  maxBytes: 1024 * 1024 * 1024,
+}
 export const UPLOAD_LIMITS: StagingLimits = { ttlMs: 10 * 60_000, maxFiles: 16, maxBytes: 256 * 1024 * 1024 }
 /** The largest single upload: SSG's biggest datastreams are ~20 MB, bundles of many ARFs more. */
 export const MAX_UPLOAD_BYTES = 128 * 1024 * 1024
@@ -84,6 +88,9 @@ export const MAX_UPLOAD_BYTES = 128 * 1024 * 1024
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? ''
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').replace(/^\.+/, '').slice(0, 200)
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .replace(/^\.+/, '')
+    .slice(0, 200)
   return clean || 'file'
 }

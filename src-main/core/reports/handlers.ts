@@ -98,11 +98,19 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
         } catch (err) {
           signingError(err)
         }
-        deps.audit.append({ action: 'report.exporting', subject: model.reportId, details: { format, fileName } })
+        deps.audit.append({
+          action: 'report.exporting',
+          subject: model.reportId,
+          details: { format, fileName },
+        })
       }
       const { bytes, engine } = await f.render(model, exportContext)
       const digest = createHash('sha256').update(bytes).digest('hex')
-      const download = deps.downloads.put({ fileName, mediaType: f.mediaType, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) })
+      const download = deps.downloads.put({
+        fileName,
+        mediaType: f.mediaType,
+        bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
+      })
       deps.audit.append({
         action: 'report.exported',
         subject: model.reportId,
@@ -120,7 +128,8 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
     },
     'reports.verify': ({ uploadId, trustedKey }) => {
       const file = deps.uploads.take(uploadId)
-      if (!file) throw new AppError('not_found', 'That upload is gone (each is used once): choose the bundle again')
+      if (!file)
+        throw new AppError('not_found', 'That upload is gone (each is used once): choose the bundle again')
       return verifyBundle(file.bytes, { trustedKeyPem: trustedKey })
     },
     'audit.list': ({ limit }) => {
