@@ -54,7 +54,7 @@ beforeAll(async () => {
   await page.getByLabel('Master passphrase', { exact: true }).fill(PASSPHRASE)
   await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE)
   await page.getByRole('button', { name: 'Create vault' }).click()
-  await expect.poll(() => page.getByRole('heading', { name: 'Vault', exact: true }).isVisible()).toBe(true)
+  await page.getByRole('heading', { name: 'Vault', exact: true }).waitFor()
 }, 90_000)
 
 afterAll(async () => {

@@ -88,9 +88,7 @@ export const MAX_UPLOAD_BYTES = 128 * 1024 * 1024
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? ''
   // eslint-disable-next-line no-control-regex
-  const clean = base
-    .replace(/[\u0000-\u001f\u007f"]/g, '')
-    .replace(/^\.+/, '')
-    .slice(0, 200)
+  const unsafe = /[\u0000-\u001f\u007f"]/g
+  const clean = base.replace(unsafe, '').replace(/^\.+/, '').slice(0, 200)
   return clean || 'file'
 }
