@@ -829,6 +829,21 @@ export type ReportModel = z.output<typeof ReportModel>
 
 const Id = z.object({ id: z.string().min(1, 'id is required') })
 const Empty = z.object({}).strict()
+/** Channels that move files are strict: a request naming a field they do not know (say, a path) is refused. */
+const StrictId = Id.strict()
+/**
+ * A file staged in the core under a random single-use id: an export waiting to be downloaded or saved, or an
+ * uploaded file waiting to be imported. The wire never carries a filesystem path to read or write.
+ */
+const stagedId = (message: string) => z.string({ error: message }).regex(/^[A-Za-z0-9_-]{32}$/, message)
+const Download = {
+  /** Fetch it once: GET /api/download/ID in serve mode, or the desktop app's save dialog. */
+  download: z.string(),
+  fileName: z.string(),
+  mediaType: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+}
 
 /** Every error that crosses the wall has this shape; `issues` name the fields a form should mark. */
 export const ApiError = z.object({
@@ -939,7 +954,8 @@ export const contract = {
       dir: z.string(),
       files: z.array(
         z.object({
-          path: z.string(),
+          /** What content.import takes to import this file: the client names it by this id, never by path. */
+          id: z.string(),
           name: z.string(),
           bytes: z.number(),
           importedSha256: z.string().nullable(),
@@ -948,7 +964,18 @@ export const contract = {
     }),
   ),
   'content.import': channel(
-    z.object({ path: z.string().min(1, 'Choose a datastream file') }),
+    z
+      .object({
+        /** A file uploaded (serve mode) or picked in the open dialog (desktop app). */
+        uploadId: stagedId('Choose a datastream file').optional(),
+        /** One of the files content.discover listed, by its id. */
+        discovered: z.string().min(1).max(255).optional(),
+      })
+      .strict()
+      .refine((r) => (r.uploadId === undefined) !== (r.discovered === undefined), {
+        message: 'Choose a datastream file',
+        path: ['uploadId'],
+      }),
     ContentSummary,
   ),
   'content.list': channel(Empty, z.object({ content: z.array(ContentSummary) })),
@@ -1038,24 +1065,28 @@ export const contract = {
     z.object({ scanId: z.string().min(1) }),
     z.object({ scan: ScanView, results: z.array(ResultView) }),
   ),
-  'tailorings.export': channel(Id, z.object({ fileName: z.string(), xml: z.string() })),
+  'tailorings.export': channel(StrictId, z.object({ fileName: z.string(), xml: z.string() })),
   'tailorings.import': channel(
-    z.object({
-      xml: z
-        .string()
-        .min(1)
-        .max(16 * 1024 * 1024),
-      name: z.string().trim().min(1).max(100),
-      sha256: sha,
-    }),
+    z
+      .object({
+        xml: z
+          .string()
+          .min(1)
+          .max(16 * 1024 * 1024),
+        name: z.string().trim().min(1).max(100),
+        sha256: sha,
+      })
+      .strict(),
     TailoringView,
   ),
   // ---- Remediation: fix scripts for a scan's failed rules (oscap xccdf generate fix on this computer). ----
   'scan.remediation': channel(
-    z.object({
-      scanId: z.string().min(1),
-      type: z.enum(['bash', 'ansible'], { error: 'Remediation type must be bash or ansible' }),
-    }),
+    z
+      .object({
+        scanId: z.string().min(1),
+        type: z.enum(['bash', 'ansible'], { error: 'Remediation type must be bash or ansible' }),
+      })
+      .strict(),
     z.object({ fileName: z.string(), script: z.string(), failedRules: z.number() }),
   ),
   // ---- SSH host keys: pinned on first use after a person checks the fingerprint; a change refuses scans. ----
@@ -1073,12 +1104,14 @@ export const contract = {
   ),
   'knownHosts.list': channel(Empty, z.object({ hosts: z.array(KnownHostView) })),
   'knownHosts.import': channel(
-    z.object({
-      text: z
-        .string()
-        .max(8 * 1024 * 1024, 'A known_hosts file of at most 8 MB')
-        .min(1, 'The file is empty'),
-    }),
+    z
+      .object({
+        text: z
+          .string()
+          .max(8 * 1024 * 1024, 'A known_hosts file of at most 8 MB')
+          .min(1, 'The file is empty'),
+      })
+      .strict(),
     z.object({
       added: z.number(),
       unchanged: z.number(),
@@ -1111,18 +1144,22 @@ export const contract = {
     }),
   ),
   'rules.import': channel(
-    z.object({
-      text: z
-        .string()
-        .min(1, 'The file is empty')
-        .max(8 * 1024 * 1024, 'Rule packs are at most 8 MB'),
-      /** Replace a custom pack with the same id instead of refusing the import. */
-      replace: z.boolean().default(false),
-    }),
+    z
+      .object({
+        text: z
+          .string()
+          .min(1, 'The file is empty')
+          .max(8 * 1024 * 1024, 'Rule packs are at most 8 MB'),
+        /** Replace a custom pack with the same id instead of refusing the import. */
+        replace: z.boolean().default(false),
+      })
+      .strict(),
     RulePackSummary,
   ),
   'rules.export': channel(
-    z.object({ id: z.string().min(1, 'id is required'), format: z.enum(['yaml', 'json']).default('yaml') }),
+    z
+      .object({ id: z.string().min(1, 'id is required'), format: z.enum(['yaml', 'json']).default('yaml') })
+      .strict(),
     z.object({ fileName: z.string(), text: z.string() }),
   ),
   'rules.remove': channel(Id, z.object({ removed: z.literal(true) })),
@@ -1195,24 +1232,28 @@ export const contract = {
   'alerts.acknowledge': channel(z.object({ id: z.number().int().positive() }), AlertView),
   // ---- Reports and evidence (issue 10) ----
   'reports.preview': channel(z.object({ scope: ReportScope }), ReportModel),
+  /** Renders the export and stages its bytes: the face that asked decides where they go (download, save dialog, --out). */
   'reports.export': channel(
-    z.object({
-      scope: ReportScope,
-      format: z.enum(EXPORT_FORMATS, { error: `Format must be one of ${EXPORT_FORMATS.join(', ')}` }),
-      /** Where to write; default: the exports folder in the data folder. */
-      path: z.string().trim().min(1).max(4096).optional(),
-    }),
-    z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), engine: z.string() }),
+    z
+      .object({
+        scope: ReportScope,
+        format: z.enum(EXPORT_FORMATS, { error: `Format must be one of ${EXPORT_FORMATS.join(', ')}` }),
+      })
+      .strict(),
+    z.object({ ...Download, engine: z.string() }),
   ),
   'reports.verify': channel(
-    z.object({
-      path: z.string().trim().min(1, 'Choose a bundle'),
-      /** A public key (PEM) the bundle must have been signed with. */
-      trustedKey: z
-        .string()
-        .max(16 * 1024)
-        .optional(),
-    }),
+    z
+      .object({
+        /** The bundle, uploaded (serve mode) or picked in the open dialog (desktop app). */
+        uploadId: stagedId('Choose a bundle'),
+        /** A public key (PEM) the bundle must have been signed with. */
+        trustedKey: z
+          .string()
+          .max(16 * 1024)
+          .optional(),
+      })
+      .strict(),
     z.object({
       ok: z.boolean(),
       files: z.number(),

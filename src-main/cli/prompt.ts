@@ -1,6 +1,6 @@
 // Asking for secrets on a terminal without echoing them, or taking them from the environment or stdin for
 // automation. Secrets are never accepted as command-line arguments (they would show in `ps` and history).
-import { readFile } from 'node:fs/promises'
+import { readUserFile } from '../core/files/read-user-file'
 import { CliError } from './common'
 
 export const PASSPHRASE_ENV = 'DRIFTWATCH_VAULT_PASSPHRASE'
@@ -87,8 +87,8 @@ export async function readAllStdin(stdin: NodeJS.ReadStream): Promise<string> {
 
 export async function readSecretFile(path: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8')
+    return (await readUserFile(path, { maxBytes: 8 * 1024 * 1024 })).bytes.toString('utf8')
   } catch (err) {
-    throw CliError.usage(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`)
+    throw CliError.usage((err as Error).message)
   }
 }

@@ -50,6 +50,7 @@ import { reportHandlers } from './reports/handlers'
 import { chromiumPrinter, defaultRendererDir, type PdfPrinter } from './reports/pdf'
 import { ReportsRepo } from './store/reports'
 import { SigningKeys } from './vault/signing-key'
+import { DOWNLOAD_LIMITS, FileStaging, UPLOAD_LIMITS } from './files/staging'
 
 export interface CoreOptions {
   dataDir?: string
@@ -93,6 +94,10 @@ export interface Core extends Dispatcher {
   handlers: Handlers
   dataDir: string
   vault: Vault
+  /** Exports waiting for their face to deliver them, by the id reports.export returned. */
+  downloads: FileStaging
+  /** Files a face read or received for a channel to import, by id. */
+  uploads: FileStaging
   /** The background watch; started by the faces that keep running (desktop, `driftwatch watch`). */
   watch: Watch
   /** Resolves when no scan is running (tests and the CLI wait on it). */
@@ -214,6 +219,9 @@ export function createCore(opts: CoreOptions): Core {
     listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
   })
 
+  const now = () => clock.now().getTime()
+  const downloads = new FileStaging(DOWNLOAD_LIMITS, now)
+  const uploads = new FileStaging(UPLOAD_LIMITS, now)
   const vaultRoom = vaultHandlers({ ...ctx, vault })
   const hostDeps = { ...ctx, vault, hostKeys }
   const handlers: Handlers = {
@@ -227,7 +235,7 @@ export function createCore(opts: CoreOptions): Core {
     }),
     ...targetHandlers(ctx),
     ...vaultRoom,
-    ...contentHandlers({ ...ctx, content }),
+    ...contentHandlers({ ...ctx, content, uploads }),
     ...hostHandlers(hostDeps),
     'targets.testConnection': async (req) => {
       const t = ctx.repos.targets.get(req.id)
@@ -253,6 +261,8 @@ export function createCore(opts: CoreOptions): Core {
       signing: new SigningKeys(db, vault, clock),
       printer: opts.pdfPrinter ?? chromiumPrinter(),
       rendererDir: opts.rendererDir ?? defaultRendererDir(),
+      uploads,
+      downloads,
     }),
   }
   const dispatcher = createDispatcher(auditedHandlers(handlers, audit), logger)
@@ -266,6 +276,8 @@ export function createCore(opts: CoreOptions): Core {
     handlers,
     dataDir,
     vault,
+    downloads,
+    uploads,
     watch,
     subscribe(listener) {
       listeners.add(listener)

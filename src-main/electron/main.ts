@@ -7,7 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createCore, type Core } from '../core/app'
 import { jsonLogger } from '../core/ports'
 import { forwardEvents } from './ipc'
-import { bindElectronIpc } from './ipc-main'
+import { bindElectronFileIpc, bindElectronIpc } from './ipc-main'
+import { electronDialogs } from './file-dialogs'
+import { desktopFiles } from '../core/files/desktop-files'
 import { openExternal } from './open-external'
 import { createMainWindow, lockDown, lockDownSession, setAppOrigin } from './security'
 import { createWatchTray } from './tray'
@@ -91,6 +93,13 @@ async function start() {
   })
   await core.vault.unlockRemembered()
   bindElectronIpc(core)
+  // Exports are saved, and imports read, by main in the native dialogs; the renderer never names a path.
+  bindElectronFileIpc(
+    desktopFiles(
+      core,
+      electronDialogs(() => win),
+    ),
+  )
   forwardEvents(core, () => win?.webContents)
   closeTray = createWatchTray({
     core,

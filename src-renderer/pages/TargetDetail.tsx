@@ -296,16 +296,6 @@ function FixView({ fixes }: { fixes: Res<'content.rule'>['fixes'] }) {
   )
 }
 
-/** Saves text as a file through the browser (serve mode and the desktop window alike). */
-function download(fileName: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
 function RemediationButtons({ scan }: { scan: ScanView }) {
   const toast = useStore((s) => s.toast)
   const [busy, setBusy] = useState('')
@@ -314,8 +304,8 @@ function RemediationButtons({ scan }: { scan: ScanView }) {
     setBusy(type)
     try {
       const r = await api.invoke('scan.remediation', { scanId: scan.id, type })
-      download(r.fileName, r.script)
-      toast('info', `${r.fileName}: fixes for ${r.failedRules} failed rules`)
+      const saved = await api.saveText(r.fileName, 'text/plain', r.script)
+      if (saved.saved) toast('info', `${saved.fileName}: fixes for ${r.failedRules} failed rules`)
     } catch (err) {
       toast('error', (err as Error).message)
     } finally {

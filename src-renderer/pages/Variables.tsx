@@ -43,7 +43,6 @@ export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: st
   const importContent = useStore((s) => s.importContent)
   const toast = useStore((s) => s.toast)
   const [busy, setBusy] = useState('')
-  const [path, setPath] = useState('')
   useEffect(() => {
     void load()
   }, [load])
@@ -55,10 +54,15 @@ export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: st
     void api.invoke('content.profiles', { sha256: current.sha256 }).then((r) => setProfiles(r.profiles))
   }, [current])
 
-  const onImport = async (path: string) => {
-    setBusy(path)
+  const onImport = async (
+    key: string,
+    from: () => Promise<{ uploadId: string } | { discovered: string } | null>,
+  ) => {
+    setBusy(key)
     try {
-      const c = await importContent(path)
+      const source = await from()
+      if (!source) return
+      const c = await importContent(source)
       toast('info', `Imported ${c.fileName}`)
       navigate(`/variables/${c.sha256}`)
     } catch (err) {
@@ -80,7 +84,7 @@ export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: st
           body={
             discovered?.files.length
               ? `SCAP Security Guide datastreams were found in ${discovered.dir}. Import one to customise its profiles.`
-              : `No SCAP Security Guide content was found in ${discovered?.dir ?? 'the standard folder'}. Install a package such as ssg-debian, or import a datastream with "driftwatch content import FILE".`
+              : `No SCAP Security Guide content was found in ${discovered?.dir ?? 'the standard folder'}. Install a package such as ssg-debian, or choose a datastream file below.`
           }
         />
       )}
@@ -91,42 +95,41 @@ export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: st
           </summary>
           <ul className="file-list">
             {notImported.map((f) => (
-              <li key={f.path}>
+              <li key={f.id}>
                 <span className="mono">{f.name}</span>{' '}
                 <span className="muted small">{(f.bytes / 1e6).toFixed(1)} MB</span>
                 <button
                   type="button"
                   className="button small"
                   disabled={Boolean(busy)}
-                  onClick={() => void onImport(f.path)}
+                  onClick={() => void onImport(f.id, async () => ({ discovered: f.id }))}
                 >
-                  {busy === f.path ? 'Importing…' : 'Import'}
+                  {busy === f.id ? 'Importing…' : 'Import'}
                 </button>
               </li>
             ))}
           </ul>
         </details>
       )}
-      <form
-        className="import-path"
-        onSubmit={(e) => {
-          e.preventDefault()
-          if (path.trim()) void onImport(path.trim())
-        }}
-      >
-        <label>
-          <span className="label">Import a datastream from a path on this computer</span>
-          <input
-            className="mono"
-            placeholder="/path/to/ssg-rhel9-ds.xml"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-          />
-        </label>
-        <button type="submit" className="button" disabled={!path.trim() || Boolean(busy)}>
-          Import
+      <div className="import-path">
+        <span className="label">
+          Import a datastream file (SCAP 1.2 or 1.3 source datastream, e.g. ssg-rhel9-ds.xml)
+        </span>
+        <button
+          type="button"
+          className="button"
+          disabled={Boolean(busy)}
+          onClick={() =>
+            // The file chooser opens inside this click; the file travels as bytes, never as a path.
+            void onImport('file', async () => {
+              const picked = await api.pickFile('datastream')
+              return picked && { uploadId: picked.uploadId }
+            })
+          }
+        >
+          {busy === 'file' ? 'Importing…' : 'Choose a datastream file…'}
         </button>
-      </form>
+      </div>
       {current && (
         <div className="toolbar">
           <label>
@@ -302,13 +305,13 @@ function ProfileEditor(props: {
   }
   const exportXml = async () => {
     if (!savedId) return
-    const { fileName, xml } = await api.invoke('tailorings.export', { id: savedId })
-    const a = document.createElement('a')
-    a.href = URL.createObjectURL(new Blob([xml], { type: 'application/xml' }))
-    a.download = fileName
-    a.click()
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000)
-    toast('info', `Exported ${fileName}`)
+    try {
+      const { fileName, xml } = await api.invoke('tailorings.export', { id: savedId })
+      const saved = await api.saveText(fileName, 'application/xml', xml)
+      if (saved.saved) toast('info', `Exported ${saved.fileName}`)
+    } catch (err) {
+      toast('error', (err as Error).message)
+    }
   }
 
   return (

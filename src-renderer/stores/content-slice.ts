@@ -9,7 +9,8 @@ export interface ContentSlice {
   discovered: Res<'content.discover'> | null
   tailorings: TailoringView[]
   loadContent(): Promise<void>
-  importContent(path: string): Promise<ContentSummary>
+  /** Imports a file the person picked (its upload id) or one the server discovered (its listed id). */
+  importContent(from: { uploadId: string } | { discovered: string }): Promise<ContentSummary>
 }
 
 export const createContentSlice: StateCreator<State, [['zustand/devtools', never]], [], ContentSlice> = (
@@ -27,8 +28,8 @@ export const createContentSlice: StateCreator<State, [['zustand/devtools', never
     ])
     set({ content, discovered, tailorings })
   },
-  async importContent(path) {
-    const c = await api.invoke('content.import', { path })
+  async importContent(from) {
+    const c = await api.invoke('content.import', from)
     await get().loadContent()
     return c
   },

@@ -12,7 +12,8 @@ import Database from 'better-sqlite3'
 import { createCore, DB_FILE, type Core } from '../../src-main/core/app'
 import type { Scanner, ScanOutcome } from '../../src-main/core/scanners/scanner'
 import { widenedDebian11Datastream } from '../services/lib'
-import { call, callError } from '../helpers/core'
+import { call } from '../helpers/core'
+import { importContentFile, importContentError } from '../helpers/files'
 import { useTmpDirs } from '../helpers/tmp-dir'
 
 const run = promisify(execFile)
@@ -91,7 +92,7 @@ it('a full disk fails import and commit clearly, keeps the database intact, and 
     const filler = join(mnt, 'filler')
     writeFileSync(filler, Buffer.alloc(Math.max(0, free() - 256 * 1024)))
 
-    const importErr = await callError(core, 'content.import', { path: datastream })
+    const importErr = await importContentError(core, datastream)
     expect(importErr.code).toBe('unavailable')
     expect(importErr.message).toMatch(
       /^The disk holding Driftwatch's data is full: nothing of this was saved/,
@@ -121,7 +122,7 @@ it('a full disk fails import and commit clearly, keeps the database intact, and 
     const again = await scan(core, target.id)
     expect(again.scan.state).toBe('done')
     expect(again.results).toHaveLength(3000)
-    const imported = await call(core, 'content.import', { path: datastream })
+    const imported = await importContentFile(core, datastream)
     expect(imported.sha256).toMatch(/^[0-9a-f]{64}$/)
   } finally {
     core.close()

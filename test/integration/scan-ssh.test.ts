@@ -11,6 +11,7 @@ import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from 
 import { ed25519KeyPair } from '../helpers/ssh-keys'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
+import { importContentFile } from '../helpers/files'
 import { rootKeyCredential, rootKeyTarget } from '../helpers/ssh-target'
 import { ensureBuilt, runCli } from '../helpers/cli'
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
   sshd = await startSshd({ name: 'scan' })
   core = createCore({ face: 'cli', dataDir: join(dir, 'data'), unsafeKdfForTests: { N: 1024, r: 8, p: 1 } })
   datastream = await widenedDebian11Datastream(dir)
-  sha256 = (await call(core, 'content.import', { path: datastream })).sha256
+  sha256 = (await importContentFile(core, datastream)).sha256
   await call(core, 'vault.init', { passphrase: 'scan over ssh passphrase' })
 }, 120_000)
 
