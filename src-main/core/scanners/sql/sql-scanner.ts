@@ -6,6 +6,7 @@ import { AppError } from '../../errors'
 import type { Vault } from '../../vault/vault'
 import { PackFormatError, type Rule } from '../../rules/format'
 import { DEFAULT_PACK, type RulePacks, type ResolvedPack } from '../../rules/registry'
+import { loadSqlGuard, queryProblem } from '../../rules/sql-guard'
 import type { RuleResult, ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
 import { ConnectError, type SqlSecret, type SqlTarget, type SqlTimeouts } from './connect'
 import { evaluate, normaliseRows, type Row } from './assertions'
@@ -87,6 +88,9 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
       if (target.kind !== 'postgres' && target.kind !== 'mysql')
         throw new AppError('unavailable', `The SQL scanner does not scan ${target.kind} targets`)
       const pack = resolve(plan.profileId)
+      // The guard runs again on every rule just before it is sent: a pack row changed in the database
+      // behind the importer's back is judged as strictly as an import.
+      await loadSqlGuard()
       const secret = await sqlSecretFor(target, deps.vault)
       ctx.progress({ phase: 'connect', message: `Connecting to ${target.host}:${target.port}` })
       let session: ReadOnlySession
@@ -203,6 +207,14 @@ async function checkRule(
     expected: '',
     message: '',
     idents: rule.references.map((r) => ({ system: r.system, id: r.id })),
+  }
+  const refused = queryProblem(rule.query, target.kind)
+  if (refused) {
+    const message = `Refused by the SQL guard, not run: ${refused}`
+    return {
+      result: { ...base, status: 'error', message },
+      evidence: { id: rule.id, query: rule.query, status: 'error', refused },
+    }
   }
   const notFor = applies(rule, session)
   if (notFor)
