@@ -126,7 +126,7 @@ const ALLOWED_TYPES = new Set(
   `select column_ref number string single_quote_string natural_string hex_string bit_string full_hex_string
   bool boolean null star expr_list binary_expr unary_expr function aggr_func cast case when else var
   backticks_quote_string default interval extract datetime date time timestamp param_unused window
-  window_frame_expr origin ESCAPE ASC DESC bigint datatype collate fulltext_search`.split(/\s+/),
+  window_frame_expr origin ESCAPE ASC DESC bigint datatype collate fulltext_search dual`.split(/\s+/),
 )
 
 function walk(node: Json): string | null {
