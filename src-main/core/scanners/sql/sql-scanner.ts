@@ -12,6 +12,7 @@ import { ConnectError, type SqlSecret, type SqlTarget, type SqlTimeouts } from '
 import { evaluate, normaliseRows, type Row } from './assertions'
 import { openPostgresReadOnly } from './postgres'
 import { openMysqlReadOnly } from './mysql'
+import { privilegeWarning } from './privileges'
 import { compareVersions, QueryError, type ReadOnlySession, type SessionOptions } from './read-only'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
@@ -112,7 +113,16 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
       const startedAt = new Date().toISOString()
       const results: RuleResult[] = []
       const trail: Record<string, unknown>[] = []
+      let warning: string | null
       try {
+        try {
+          warning = await privilegeWarning(target.kind, target.user, (q) => session.query(q, timeoutMs))
+        } catch (err) {
+          if (err instanceof QueryError && err.kind === 'lost') throw err
+          // Not knowing is said too: the account may still be privileged.
+          warning = `Could not read the scan account's privileges: ${(err as Error).message}`
+        }
+        if (warning) ctx.log('privileged scan account', { warning })
         for (const [i, rule] of pack.rules.entries()) {
           if (ctx.signal.aborted) throw new AppError('unavailable', 'The scan was cancelled')
           ctx.progress({
@@ -153,6 +163,7 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
         },
         server: { flavour: session.flavour, version: session.version },
         session: session.settings,
+        ...(warning ? { privilegeWarning: warning } : {}),
         pack: { id: pack.id, title: pack.title, version: pack.version, benchmark: pack.benchmark },
         variables: pack.values,
         startedAt,
@@ -174,6 +185,7 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
           flavour: session.flavour,
           pack: pack.id,
           packTitle: pack.title,
+          ...(warning ? { privilegeWarning: warning } : {}),
         },
       }
     },
