@@ -327,24 +327,25 @@ describe('failures a person can act on', () => {
         'CREATE FUNCTION dwprobe.w() RETURNS int MODIFIES SQL DATA BEGIN INSERT INTO dwprobe.t VALUES (1); RETURN 1; END',
       )
     })
-    await importPack({
-      id: 'sneaky-maria',
-      title: 'Calls a function that writes',
-      kind: 'mysql',
-      rules: [
-        {
-          id: 'calls-writer',
-          title: 'Calls dwprobe.w',
-          query: 'SELECT dwprobe.w() AS value',
-          assert: { type: 'equals', value: 1 },
-        },
-      ],
+    // A function defined on the server is not on the guard's allowlist: refused on import, never sent.
+    const notListed = await callError(core, 'rules.import', {
+      text: YAML.stringify({
+        id: 'sneaky-maria',
+        title: 'Calls a function that writes',
+        kind: 'mysql',
+        rules: [
+          {
+            id: 'calls-writer',
+            title: 'Calls it',
+            query: 'SELECT dwprobe.w() AS value',
+            assert: { type: 'equals', value: 1 },
+          },
+        ],
+      }),
     })
-    expect(byId(await scan(stockTarget.id, 'sneaky-maria')).get('calls-writer')).toMatchObject({
-      status: 'error',
-      message:
-        'The server refused a write: the query tried to change data inside the read-only transaction (Cannot execute statement in a READ ONLY transaction)',
-    })
+    expect(notListed.message).toMatch(
+      /^Rule "calls-writer" \(rules\.0\.query\): The function dwprobe\.w\(\) is not on the list/,
+    )
 
     // Below the guard: the session refuses writes, DDL (which would commit implicitly) and a new read-write transaction.
     const session = await openMysqlReadOnly(

@@ -495,25 +495,25 @@ describe('failures a person can act on', () => {
         "CREATE FUNCTION public.dw_write() RETURNS int LANGUAGE sql AS 'INSERT INTO public.dw_probe VALUES (1) RETURNING x'",
       )
     })
-    await importPack({
-      id: 'sneaky-pg',
-      title: 'Calls a function that writes',
-      kind: 'postgres',
-      rules: [
-        {
-          id: 'calls-writer',
-          title: 'Calls dw_write',
-          query: 'SELECT public.dw_write() AS value',
-          assert: { type: 'equals', value: 1 },
-        },
-      ],
+    // A function defined on the server is not on the guard's allowlist: refused on import, never sent.
+    const notListed = await callError(core, 'rules.import', {
+      text: YAML.stringify({
+        id: 'sneaky-pg',
+        title: 'Calls a function that writes',
+        kind: 'postgres',
+        rules: [
+          {
+            id: 'calls-writer',
+            title: 'Calls it',
+            query: 'SELECT public.dw_write() AS value',
+            assert: { type: 'equals', value: 1 },
+          },
+        ],
+      }),
     })
-    const r = byId(await scan(stockTarget.id, 'sneaky-pg'))
-    expect(r.get('calls-writer')).toMatchObject({
-      status: 'error',
-      message:
-        'The server refused a write: the query tried to change data inside the read-only transaction (cannot execute INSERT in a read-only transaction)',
-    })
+    expect(notListed.message).toMatch(
+      /^Rule "calls-writer" \(rules\.0\.query\): The function public\.dw_write\(\) is not on the list/,
+    )
 
     // Below the guard, the session itself: a data-modifying CTE and DDL are refused by the server.
     const t = stockTarget as SqlTarget
@@ -572,7 +572,8 @@ describe('the command line', () => {
     // Exit 2: some rule failed (pgaudit).
     expect(s.code, s.stderr).toBe(2)
     expect(s.stdout).toMatch(
-      /^pg-hardened: score 98\.\d% · \d+ pass · 1 fail · 0 error · 0 not applicable\n$/,
+      // The scan account here is the superuser, so the CLI says so on its own line.
+      /^pg-hardened: score 98\.\d% · \d+ pass · 1 fail · 0 error · 0 not applicable\npg-hardened: warning: The scan account postgres is a superuser, .*Scan with a least-privilege role \(pg_read_all_settings \+ pg_monitor\) instead\.\n$/,
     )
 
     const out = join(dir, 'postgres-cis.yaml')
