@@ -382,7 +382,8 @@ describe('failures a person can act on', () => {
     const hba = byId(r).get('pg-hba-no-trust')
     expect(hba?.status).toBe('error')
     expect(hba?.message).toBe(
-      'Insufficient privilege: this check needs superuser (the catalogue it reads is readable only by superusers). ' +
+      'Insufficient privilege: this check needs superuser, or SELECT on pg_hba_file_rules and EXECUTE on ' +
+        'pg_hba_file_rules() in this database (see the README). ' +
         'The server said: permission denied for view pg_hba_file_rules',
     )
     expect(byId(r).get('pg-login-roles-scram')?.message).toMatch(
@@ -573,7 +574,7 @@ describe('the command line', () => {
     expect(s.code, s.stderr).toBe(2)
     expect(s.stdout).toMatch(
       // The scan account here is the superuser, so the CLI says so on its own line.
-      /^pg-hardened: score 98\.\d% · \d+ pass · 1 fail · 0 error · 0 not applicable\npg-hardened: warning: The scan account postgres is a superuser, .*Scan with a least-privilege role \(pg_read_all_settings \+ pg_monitor\) instead\.\n$/,
+      /^pg-hardened: score 98\.\d% · \d+ pass · 1 fail · 0 error · 0 not applicable\npg-hardened: warning: The scan account postgres is a superuser, .*Scan with a least-privilege role instead \(pg_read_all_settings \+ pg_monitor \+ pg_hba_file_rules; Test connection shows the SQL\)\.\n$/,
     )
 
     const out = join(dir, 'postgres-cis.yaml')

@@ -34,7 +34,7 @@ export async function privilegeWarning(
       truthy(row.run_programs) && 'may run programs on the server (pg_execute_server_program)',
     ].filter(Boolean)
     if (!held.length) return null
-    return `The scan account ${user} ${held.join(', ')}: a rule pack runs with all of that. Scan with a least-privilege role (pg_read_all_settings + pg_monitor) instead.`
+    return `The scan account ${user} ${held.join(', ')}: a rule pack runs with all of that. Scan with a least-privilege role instead (pg_read_all_settings + pg_monitor + pg_hba_file_rules; Test connection shows the SQL).`
   }
   const privs = (await query(MYSQL_CHECK)).map((r) => String(r.privilege ?? '').toUpperCase())
   const held = MYSQL_DANGEROUS.filter((p) => privs.includes(p))
@@ -43,20 +43,25 @@ export async function privilegeWarning(
   const what = [all ? 'ALL PRIVILEGES ON *.*' : '', held.length ? `global ${held.join(', ')}` : '']
     .filter(Boolean)
     .join(', including ')
-  return `The scan account ${user} holds ${what}: a rule pack runs with all of that (FILE reads and writes server files). Scan with a least-privilege account (PROCESS + SELECT on mysql.*) instead.`
+  return `The scan account ${user} holds ${what}: a rule pack runs with all of that (FILE reads and writes server files). Scan with a least-privilege account instead (SELECT on mysql.* only; Test connection shows the SQL).`
 }
 
-/** The role to create instead, as SQL a person can copy (the name is a suggestion). */
+/**
+ * The role to create instead, as SQL a person can copy (the name is a suggestion). Each grant is what a built-in
+ * pack needs and no more (test/security/least-privilege.test.ts proves the verdicts match a superuser's):
+ * PostgreSQL's pg_hba_file_rules view and function are revoked from PUBLIC, and granted in the database scanned;
+ * MariaDB needs SELECT on the mysql schema only (variables and information_schema are readable by anyone).
+ */
 export function leastPrivilegeSql(kind: 'postgres' | 'mysql'): string {
   return kind === 'postgres'
     ? [
         "CREATE ROLE driftwatch_scan LOGIN PASSWORD 'choose-a-password';",
         'GRANT pg_read_all_settings, pg_monitor TO driftwatch_scan;',
+        'GRANT SELECT ON pg_catalog.pg_hba_file_rules TO driftwatch_scan;',
+        'GRANT EXECUTE ON FUNCTION pg_catalog.pg_hba_file_rules() TO driftwatch_scan;',
       ].join('\n')
     : [
         "CREATE USER 'driftwatch_scan'@'%' IDENTIFIED BY 'choose-a-password';",
-        "GRANT PROCESS ON *.* TO 'driftwatch_scan'@'%';",
         "GRANT SELECT ON mysql.* TO 'driftwatch_scan'@'%';",
-        "GRANT SELECT ON performance_schema.* TO 'driftwatch_scan'@'%';",
       ].join('\n')
 }
