@@ -181,21 +181,37 @@ describe('MariaDB, hardened and default', () => {
         actual: 'dwadmin@127.0.0.1',
         expected: 'matches /^(root)@/',
       })
-    await importPack({
-      id: 'acme-maria',
-      title: 'ACME MariaDB policy',
-      kind: 'mysql',
-      extends: 'mysql-cis',
-      values: { admin_users: 'root|dwadmin', min_password_length: 16 },
+    expect(byId(hard).get('my-mysql-schema-access')).toMatchObject({ status: 'pass', actual: '(no rows)' })
+    // An account reading the mysql schema (and so every password hash) fails the rule until named an admin.
+    await admin(hardened, async (c) => {
+      await c.query("CREATE USER 'dw_dba'@'127.0.0.1' IDENTIFIED BY 'Dba-Long-Pw-9317-x!'")
+      await c.query("GRANT SELECT ON mysql.* TO 'dw_dba'@'127.0.0.1'")
     })
-    const acme = byId(await scan(hardTarget.id, 'acme-maria'))
-    for (const id of privileged)
-      expect(acme.get(id)).toMatchObject({ status: 'pass', expected: 'matches /^(root|dwadmin)@/' })
-    expect(acme.get('my-password-min-length')).toMatchObject({
-      status: 'fail',
-      actual: '14',
-      expected: '>= 16',
-    })
+    try {
+      expect(byId(await scan(hardTarget.id)).get('my-mysql-schema-access')).toMatchObject({
+        status: 'fail',
+        actual: 'dw_dba@127.0.0.1',
+        expected: 'matches /^(root)@/',
+      })
+      await importPack({
+        id: 'acme-maria',
+        title: 'ACME MariaDB policy',
+        kind: 'mysql',
+        extends: 'mysql-cis',
+        values: { admin_users: 'root|dwadmin|dw_dba', min_password_length: 16 },
+      })
+      const acme = byId(await scan(hardTarget.id, 'acme-maria'))
+      for (const id of [...privileged, 'my-mysql-schema-access'])
+        expect(acme.get(id)).toMatchObject({ status: 'pass', expected: 'matches /^(root|dwadmin|dw_dba)@/' })
+      expect(acme.get('my-mysql-schema-access')?.actual).toBe('dw_dba@127.0.0.1')
+      expect(acme.get('my-password-min-length')).toMatchObject({
+        status: 'fail',
+        actual: '14',
+        expected: '>= 16',
+      })
+    } finally {
+      await admin(hardened, (c) => c.query("DROP USER 'dw_dba'@'127.0.0.1'"))
+    }
   })
 
   it('verify-full against the self-signed CA connects; a wrong CA is refused with a clear error', async () => {
