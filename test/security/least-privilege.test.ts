@@ -145,6 +145,11 @@ describe('the documented least-privilege role', () => {
     expect(su.scan.info.privilegeWarning).toMatch(/^The scan account dwadmin holds ALL PRIVILEGES ON \*\.\*/)
     expect(least.scan.info.privilegeWarning).toBeUndefined()
     expect(statuses(least)).toEqual(statuses(su))
+    // As the README says: the scan account reads the mysql schema, so the rule on that lists it (for both).
+    expect(least.results.find((r) => r.ruleId === 'my-mysql-schema-access')).toMatchObject({
+      status: 'fail',
+      actual: 'driftwatch_scan@%',
+    })
   }, 60_000)
 
   for (const kind of ['postgres', 'mysql'] as const)
