@@ -737,7 +737,14 @@ export const ReportModel = z.object({
     notScanned: z.array(z.object({ id: z.string(), name: z.string() })),
   }),
   method: z.array(
-    z.object({ tool: z.string(), profileId: z.string(), contentSha256: z.string(), benchmark: z.string() }),
+    z.object({
+      tool: z.string(),
+      profileId: z.string(),
+      contentSha256: z.string(),
+      benchmark: z.string(),
+      /** e.g. a scan account that was a superuser, per target. */
+      warnings: z.array(z.string()).default([]),
+    }),
   ),
   summary: z.object({
     targets: z.number(),

@@ -222,6 +222,8 @@ function report(
         `${safeText(r.target)}: score ${r.scan.score ?? '–'}% · ${c.pass ?? 0} pass · ${c.fail ?? 0} fail · ${c.error ?? 0} error · ` +
           `${c.notapplicable ?? 0} not applicable\n`,
       )
+      const warning = r.scan.info.privilegeWarning
+      if (warning) ctx.out.stdout(`${r.target}: warning: ${warning}\n`)
     }
   if (results.some((r) => !r.scan || r.scan.state !== 'done')) return EXIT.error
   return results.some((r) => (r.scan?.counts.fail ?? 0) > 0) ? 2 : EXIT.ok

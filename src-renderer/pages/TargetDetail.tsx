@@ -19,6 +19,7 @@ import { targetAddress } from './target-address'
 import { SqlScanPanel } from './SqlScanPanel'
 import { GithubScanInfo, PackScanPanel } from '../components/PackScanPanel'
 import { LiveScanProgress } from '../components/LiveScanProgress'
+import { ScanAccountWarning } from '../components/ScanAccountWarning'
 import { ContentProfileSelects, useContentProfile } from '../components/ContentProfilePicker'
 
 const STATUS_COLOURS: Record<string, string> = {
@@ -137,6 +138,7 @@ export function TargetDetailPage({ id }: { id: string }) {
         )
       ) : (
         <>
+          <ScanAccountWarning info={shown.scan.info} />
           <section className="summary" aria-label="Latest scan">
             <div className="score-box">
               <ScoreBadge score={shown.scan.score} size="large" />

@@ -138,6 +138,11 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
                   (content SHA-256 <span className="mono">{m.contentSha256}</span>)
                 </>
               )}
+              {m.warnings.map((w) => (
+                <p key={w} className="report-gap">
+                  Warning: {w}
+                </p>
+              ))}
             </li>
           ))}
         </ul>

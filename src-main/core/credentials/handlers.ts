@@ -8,6 +8,7 @@ import type { CoreContext } from '../context'
 import { VaultError, type Vault } from '../vault/vault'
 import { openSql, type SqlSecret, type SqlTarget, ConnectError } from '../scanners/sql/connect'
 import { githubTestReport } from '../scanners/github/test-connection'
+import { leastPrivilegeSql, privilegeWarning } from '../scanners/sql/privileges'
 
 type VaultHandlers = Pick<
   Handlers,
@@ -220,8 +221,11 @@ async function testConnection(target: Target, vault: Vault): Promise<TestReport>
       steps.push({ step: 'connect', ok: true, detail: `${target.host}:${target.port}` })
       steps.push({ step: 'auth', ok: true, detail: `signed in as ${target.user}` })
       steps.push({ step: 'version', ok: true, detail: session.version })
+      const privileges = await privilegeStep(target as SqlTarget, (q) => session.query(q, { single: true }))
+      steps.push(privileges)
       await session.close()
-      return { status: 'ok', message: `Connected: ${session.version}`, steps }
+      const warn = privileges.ok ? '' : `. Warning: ${privileges.detail}`
+      return { status: 'ok', message: `Connected: ${session.version}${warn}`, steps }
     } catch (err) {
       const e = err instanceof ConnectError ? err : new ConnectError('connect', String(err))
       steps.push({ step: e.step, ok: false, detail: e.message })
@@ -237,4 +241,24 @@ async function testConnection(target: Target, vault: Vault): Promise<TestReport>
       passphrase: s.passphrase?.toString('utf8'),
     }),
   )
+}
+
+/** The scan account's privileges: a warning with the least-privilege role as copyable SQL when it holds too much. */
+async function privilegeStep(
+  t: SqlTarget,
+  query: (sql: string) => Promise<Record<string, unknown>[]>,
+): Promise<TestReport['steps'][number]> {
+  try {
+    const warning = await privilegeWarning(t.kind, t.user, query)
+    if (!warning)
+      return { step: 'privileges', ok: true, detail: `${t.user} holds no file, program or superuser rights` }
+    return { step: 'privileges', ok: false, detail: warning, fix: leastPrivilegeSql(t.kind) }
+  } catch (err) {
+    return {
+      step: 'privileges',
+      ok: false,
+      detail: `Could not read the account's privileges: ${(err as Error).message}`,
+      fix: leastPrivilegeSql(t.kind),
+    }
+  }
 }
