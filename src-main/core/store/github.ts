@@ -2,9 +2,8 @@
 // repository, what the repository looked like when last checked with the results then, for incremental watches.
 import { gunzipSync, gzipSync } from 'node:zlib'
 import type { Db } from './db'
-import type { CachedResponse, EtagCache } from '../scanners/github/client'
-import type { RepoState, RepoStateStore } from '../scanners/github/scanner'
-import type { RuleResult } from '../scanners/scanner'
+import type { CachedResponse, EtagCache, RepoState } from '../model/github'
+import type { RuleResult } from '../model/scan'
 
 export class HttpCacheRepo implements EtagCache {
   constructor(
@@ -51,7 +50,7 @@ export class HttpCacheRepo implements EtagCache {
   }
 }
 
-export class GithubRepoStateRepo implements RepoStateStore {
+export class GithubRepoStateRepo {
   constructor(private readonly db: Db) {}
 
   load(targetId: string): Map<string, RepoState> {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import type { Db } from './db'
-import type { RuleResult, ScanOutcome } from '../scanners/scanner'
+import type { RuleResult, ScanOutcome } from '../model/scan'
 import { computeDrift, DEFAULT_THRESHOLDS, type Previous, type Thresholds } from '../watch/drift'
 import { insertDriftEvents, type DriftEventRow } from './drift'
 

@@ -6,6 +6,7 @@ import type { Target } from '../../../../src-preload/contract'
 import { AppError } from '../../errors'
 import { GITHUB_BASELINE_ID } from '../../rules/github-baseline'
 import type { RuleResult, ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
+import type { RepoState } from '../../model/github'
 import { GithubClient, GithubError, type Backoff, type EtagCache } from './client'
 import {
   DEFAULT_VARIABLES,
@@ -18,18 +19,10 @@ import {
   type GithubVariables,
 } from './checks'
 
+export type { RepoState } from '../../model/github'
+
 type GithubTarget = Extract<Target, { kind: 'github' }>
 type Json = Record<string, unknown>
-
-/** What a repository looked like at its last check, and that check's results. */
-export interface RepoState {
-  repo: string
-  pushedAt: string
-  updatedAt: string
-  checkedAt: string
-  pack: string
-  results: RuleResult[]
-}
 
 export interface RepoStateStore {
   load(targetId: string): Map<string, RepoState>
