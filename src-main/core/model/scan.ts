@@ -1,5 +1,6 @@
 // What a scan produces and what a person asks of one: plain data shared by the scanners (which return it),
 // the store (which keeps it) and the watch, so none of them depends on another for its types.
+import type { RepoState } from './github'
 
 export type RuleStatus =
   | 'pass'
@@ -35,6 +36,11 @@ export interface ScanOutcome {
   results: RuleResult[]
   evidence: EvidenceArtefact[]
   info: Record<string, string>
+  /**
+   * GitHub: each repository in scope as this scan saw it, with its results. The commit replaces the target's
+   * stored state with it in the scan's transaction, so a cancelled or failed scan leaves none behind.
+   */
+  githubRepoState?: RepoState[]
 }
 
 /** What a person (or the watch) asks for: which benchmark or rule pack, and how. Fields a kind does not use are ignored. */

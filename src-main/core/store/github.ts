@@ -1,5 +1,7 @@
 // GitHub's stored state: the HTTP cache behind conditional requests (ETag + body, gzipped) and, per target and
 // repository, what the repository looked like when last checked with the results then, for incremental watches.
+// The HTTP cache is written as answers arrive (it only replays GitHub's own answers); the repository state only
+// by a scan's commit (see scans.ts).
 import { gunzipSync, gzipSync } from 'node:zlib'
 import type { Db } from './db'
 import type { CachedResponse, EtagCache, RepoState } from '../model/github'
@@ -80,17 +82,18 @@ export class GithubRepoStateRepo {
       ]),
     )
   }
+}
 
-  /** Replaces the target's state with `states` in one transaction (repositories no longer in scope go). */
-  save(targetId: string, states: RepoState[]): void {
-    const ins = this.db.prepare(
-      `INSERT INTO github_repo_state (target_id, repo, pushed_at, updated_at, checked_at, pack, results)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM github_repo_state WHERE target_id = ?').run(targetId)
-      for (const s of states)
-        ins.run(targetId, s.repo, s.pushedAt, s.updatedAt, s.checkedAt, s.pack, JSON.stringify(s.results))
-    })()
-  }
+/**
+ * Replaces the target's state with `states` (repositories no longer in scope go). Called only inside a scan's
+ * commit, so the state always belongs to a stored scan.
+ */
+export function replaceRepoState(db: Db, targetId: string, states: readonly RepoState[]): void {
+  const ins = db.prepare(
+    `INSERT INTO github_repo_state (target_id, repo, pushed_at, updated_at, checked_at, pack, results)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  )
+  db.prepare('DELETE FROM github_repo_state WHERE target_id = ?').run(targetId)
+  for (const s of states)
+    ins.run(targetId, s.repo, s.pushedAt, s.updatedAt, s.checkedAt, s.pack, JSON.stringify(s.results))
 }

@@ -24,15 +24,15 @@ export type { RepoState } from '../../model/github'
 type GithubTarget = Extract<Target, { kind: 'github' }>
 type Json = Record<string, unknown>
 
-export interface RepoStateStore {
+/** Reads what the last committed scan kept; the new state travels back in the outcome and is kept by its commit. */
+export interface RepoStateReader {
   load(targetId: string): Map<string, RepoState>
-  save(targetId: string, states: RepoState[]): void
 }
 
 export interface GithubScannerDeps {
   vault: { withSecret<T>(id: string, fn: (s: Record<string, Buffer>) => T | Promise<T>): Promise<T> }
   cache: EtagCache
-  state: RepoStateStore
+  state: RepoStateReader
   now?: () => Date
   /** Overrides of the pack's variables (thresholds). */
   variables?: () => Partial<GithubVariables>
@@ -118,12 +118,9 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
       const archived: string[] = []
       let fullRefresh = 0
 
+      // Nothing of a scan that does not finish is kept: the repository state is written only by the scan's
+      // commit, so a later scan never carries forward results that no scan stored.
       const fail = (err: unknown): never => {
-        // Keep what was checked so far, so the next run resumes instead of starting again.
-        deps.state.save(t.id, [
-          ...nextState,
-          ...[...previous.values()].filter((p) => !nextState.some((n) => n.repo === p.repo)),
-        ])
         throw err instanceof GithubError ? new AppError('unavailable', err.message) : err
       }
 
@@ -267,7 +264,6 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
       } catch (err) {
         fail(err)
       }
-      deps.state.save(t.id, nextState)
       // Answers nobody asked for in 30 days (repositories gone from every target) leave the cache.
       deps.cache.prune?.(new Date(startedAt.getTime() - 30 * 86_400_000).toISOString())
 
@@ -313,6 +309,7 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
           },
         ],
         info,
+        githubRepoState: nextState,
       }
     },
   }
