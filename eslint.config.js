@@ -46,6 +46,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noFaces] }] },
   },
   {
+    // SQL lives in store/: other rooms call its repositories. ssh-oscap keeps its host-key pins until they move.
+    files: ['src-main/**'],
+    ignores: ['src-main/core/store/**', 'src-main/core/scanners/ssh-oscap/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(prepare|transaction|pragma)$/]',
+          message: 'SQL lives in src-main/core/store: add a method to a repository there.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src-main/core/store/**'],
     rules: {
       'no-restricted-imports': [
