@@ -2,6 +2,7 @@
 // another server) cannot pull its secret out: using it elsewhere needs the passphrase again.
 import type { Target } from '../../../src-preload/contract'
 import type { Db } from '../store/db'
+import { CredentialBindingsRepo, type BindingHow } from '../store/credential-bindings'
 import { AppError } from '../errors'
 
 /**
@@ -35,20 +36,20 @@ export class CredentialAddressError extends AppError {
   }
 }
 
-export type BindingHow = 'existing' | 'first-use' | 'confirmed'
+export type { BindingHow }
 
 export class CredentialBindings {
+  private readonly repo: CredentialBindingsRepo
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly now: () => string,
-  ) {}
+  ) {
+    this.repo = new CredentialBindingsRepo(db)
+  }
 
   addresses(credentialId: string): string[] {
-    return (
-      this.db
-        .prepare('SELECT address FROM credential_bindings WHERE credential_id = ? ORDER BY bound_at, address')
-        .all(credentialId) as { address: string }[]
-    ).map((r) => r.address)
+    return this.repo.addresses(credentialId)
   }
 
   /**
@@ -59,12 +60,12 @@ export class CredentialBindings {
   claim(cred: { id: string; name: string }, target: Target): void {
     const address = addressOf(target)
     if (address === null) return
-    this.db.transaction(() => {
+    this.repo.atomically(() => {
       const bound = this.addresses(cred.id)
       if (bound.includes(address)) return
       if (bound.length > 0) throw new CredentialAddressError(cred.id, cred.name, bound, address)
       this.add(cred.id, address, 'first-use')
-    })()
+    })
   }
 
   /** Whether `target` may use the credential now, without binding anything. */
@@ -77,11 +78,6 @@ export class CredentialBindings {
 
   /** Adds an address a person confirmed; false when it was bound already. */
   add(credentialId: string, address: string, how: BindingHow): boolean {
-    const { changes } = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO credential_bindings (credential_id, address, bound_at, how) VALUES (?, ?, ?, ?)`,
-      )
-      .run(credentialId, address, this.now(), how)
-    return changes > 0
+    return this.repo.add(credentialId, address, how, this.now())
   }
 }

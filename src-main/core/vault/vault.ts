@@ -3,6 +3,7 @@
 // zeroed on lock; metadata (names, kinds, user names, fingerprints) stays readable while locked.
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Db } from '../store/db'
+import { VaultRepo, type CredRow, type VaultRow } from '../store/vault'
 import type { Clock, Timers } from '../ports'
 import type { CredentialKind, Target } from '../../../src-preload/contract'
 import {
@@ -88,25 +89,6 @@ export interface VaultOptions {
   unsafeKdfForTests?: ScryptCost
 }
 
-type VaultRow = {
-  header: string
-  checksum: string
-  wrapped_key: Buffer
-  key_check: Buffer
-  remembered_key: Buffer | null
-  auto_lock_minutes: number
-}
-type CredRow = {
-  id: string
-  kind: CredentialKind
-  name: string
-  meta: string
-  ciphertext: Buffer
-  created_at: string
-  updated_at: string
-  rotated_at: string | null
-}
-
 export const DEFAULT_AUTO_LOCK_MINUTES = 15
 export const MAX_AUTO_LOCK_MINUTES = 1440
 export const MIN_PASSPHRASE = 12
@@ -136,13 +118,15 @@ export class Vault {
   private generation = 0
   private readonly control: VaultControl
   readonly bindings: CredentialBindings
+  private readonly repo: VaultRepo
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly opts: VaultOptions,
   ) {
     this.control = new VaultControl(db, opts.face ?? 'cli', () => opts.clock.now())
     this.bindings = new CredentialBindings(db, () => this.now())
+    this.repo = new VaultRepo(db)
     if (opts.power) {
       this.unsubscribe.push(opts.power.on('suspend', () => this.lock('suspend')))
       this.unsubscribe.push(opts.power.on('lock-screen', () => this.lock('lock-screen')))
@@ -195,7 +179,7 @@ export class Vault {
   async init(passphrase: string): Promise<void> {
     if (this.row()) throw alreadyInitialised()
     checkPassphrase(passphrase)
-    const orphans = (this.db.prepare('SELECT count(*) AS n FROM credentials').get() as { n: number }).n
+    const orphans = this.repo.credentialCount()
     if (orphans > 0)
       // A new data key could never open them: creating a vault here would quietly lose them for good.
       throw new VaultError(
@@ -213,20 +197,14 @@ export class Vault {
       if (this.row()) throw alreadyInitialised()
       const wrapped = seal(kek, dk, KEY_AAD + text)
       const now = this.now()
-      this.db
-        .prepare(
-          `INSERT INTO vault (id, header, checksum, wrapped_key, key_check, auto_lock_minutes, created_at,
-             updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          text,
-          checksum(text, wrapped),
-          wrapped,
-          seal(dk, Buffer.from('ok'), CHECK_AAD),
-          DEFAULT_AUTO_LOCK_MINUTES,
-          now,
-          now,
-        )
+      this.repo.create({
+        header: text,
+        checksum: checksum(text, wrapped),
+        wrappedKey: wrapped,
+        keyCheck: seal(dk, Buffer.from('ok'), CHECK_AAD),
+        autoLockMinutes: DEFAULT_AUTO_LOCK_MINUTES,
+        at: now,
+      })
     } catch (err) {
       dk.fill(0)
       throw err
@@ -270,7 +248,7 @@ export class Vault {
           `Cannot remember the vault on this device: the system keychain refused (${errText(err)})`,
         )
       }
-      this.db.prepare('UPDATE vault SET remembered_key = ? WHERE id = 1').run(blob)
+      this.repo.rememberKey(blob)
     }
     this.setKey(dk)
     this.notify('unlocked', 'unlock')
@@ -313,10 +291,7 @@ export class Vault {
   }
 
   forgetDevice(): void {
-    const { changes } = this.db
-      .prepare('UPDATE vault SET remembered_key = NULL WHERE id = 1 AND remembered_key IS NOT NULL')
-      .run()
-    if (changes > 0) this.notify(this.state(), 'settings')
+    if (this.repo.forgetKey()) this.notify(this.state(), 'settings')
   }
 
   lock(reason: LockReason): void {
@@ -379,9 +354,7 @@ export class Vault {
     }
     try {
       const wrapped = seal(kek, dk, KEY_AAD + text)
-      this.db
-        .prepare('UPDATE vault SET header = ?, checksum = ?, wrapped_key = ?, updated_at = ? WHERE id = 1')
-        .run(text, checksum(text, wrapped), wrapped, this.now())
+      this.repo.rewrap(text, checksum(text, wrapped), wrapped, this.now())
     } catch (err) {
       dk.fill(0)
       throw err
@@ -409,9 +382,7 @@ export class Vault {
         `Auto-lock takes whole minutes from 0 (never) to ${MAX_AUTO_LOCK_MINUTES} (a day), not ${minutes}`,
       )
     this.requireRow()
-    this.db
-      .prepare('UPDATE vault SET auto_lock_minutes = ?, updated_at = ? WHERE id = 1')
-      .run(minutes, this.now())
+    this.repo.setAutoLock(minutes, this.now())
     if (this.key) this.activity()
     this.notify(this.state(), 'settings')
   }
@@ -425,13 +396,7 @@ export class Vault {
   }
 
   list(): CredentialMeta[] {
-    const rows = this.db
-      .prepare(
-        `SELECT id, kind, name, meta, created_at, updated_at, rotated_at FROM credentials
-         ORDER BY name COLLATE NOCASE`,
-      )
-      .all() as CredRow[]
-    return rows.map(toMeta)
+    return this.repo.credentials().map(toMeta)
   }
 
   get(id: string): CredentialMeta {
@@ -448,12 +413,14 @@ export class Vault {
     const now = this.now()
     const plain = pack(fields)
     try {
-      this.db
-        .prepare(
-          `INSERT INTO credentials (id, kind, name, meta, ciphertext, created_at, updated_at, rotated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
-        )
-        .run(id, kind, checkedName, JSON.stringify(publicMeta), seal(key, plain, credAad(id, kind)), now, now)
+      this.repo.addCredential({
+        id,
+        kind,
+        name: checkedName,
+        meta: JSON.stringify(publicMeta),
+        ciphertext: seal(key, plain, credAad(id, kind)),
+        at: now,
+      })
     } catch (err) {
       throw uniqueViolation(err, checkedName)
     } finally {
@@ -482,15 +449,12 @@ export class Vault {
     const now = this.now()
     const plain = rotated ? pack(rotated.fields) : undefined
     try {
-      this.db.transaction(() => {
-        if (plain)
-          this.db
-            .prepare('UPDATE credentials SET ciphertext = ?, rotated_at = ? WHERE id = ?')
-            .run(seal(key, plain, credAad(id, current.kind)), now, id)
-        this.db
-          .prepare('UPDATE credentials SET name = ?, meta = ?, updated_at = ? WHERE id = ?')
-          .run(name, JSON.stringify(meta), now, id)
-      })()
+      this.repo.updateCredential(id, {
+        name,
+        meta: JSON.stringify(meta),
+        ciphertext: plain && seal(key, plain, credAad(id, current.kind)),
+        at: now,
+      })
     } catch (err) {
       throw uniqueViolation(err, name)
     } finally {
@@ -504,7 +468,7 @@ export class Vault {
   remove(id: string): void {
     const current = this.get(id)
     this.requireKey(`remove ${current.name}`)
-    this.db.prepare('DELETE FROM credentials WHERE id = ?').run(id)
+    this.repo.removeCredential(id)
     this.activity()
   }
 
@@ -659,7 +623,7 @@ export class Vault {
   }
 
   private row(): VaultRow | undefined {
-    return this.db.prepare('SELECT * FROM vault WHERE id = 1').get() as VaultRow | undefined
+    return this.repo.row()
   }
 
   private requireRow(): VaultRow {
@@ -669,7 +633,7 @@ export class Vault {
   }
 
   private credRow(id: string): CredRow {
-    const row = this.db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredRow | undefined
+    const row = this.repo.credential(id)
     if (!row) throw new VaultError('not_found', 'That credential does not exist (was it deleted?)')
     return row
   }
@@ -684,8 +648,7 @@ export class Vault {
   }
 
   private checkNameFree(name: string): void {
-    if (this.db.prepare('SELECT 1 FROM credentials WHERE name = ? COLLATE NOCASE').get(name))
-      throw duplicate(name)
+    if (this.repo.nameTaken(name)) throw duplicate(name)
   }
 
   private setKey(dk: Buffer): void {

@@ -6,20 +6,9 @@ import { Octokit } from '@octokit/rest'
 import { throttling } from '@octokit/plugin-throttling'
 import { retry } from '@octokit/plugin-retry'
 
-/** A stored 200: its validator, the headers a replay needs (type, pagination links) and the body. */
-export interface CachedResponse {
-  etag: string
-  headers: Record<string, string>
-  body: Buffer
-}
+import type { CachedResponse, EtagCache } from '../../model/github'
 
-/** The ETag store (SQLite's http_cache in the app; see store/github.ts). */
-export interface EtagCache {
-  get(key: string): CachedResponse | undefined
-  put(key: string, value: CachedResponse): void
-  /** Drops entries unused since `before` (ISO time). */
-  prune?(before: string): number
-}
+export type { CachedResponse, EtagCache } from '../../model/github'
 
 export interface Backoff {
   /** First retry waits up to this long (full jitter: a random time between 0 and the ceiling). */

@@ -6,6 +6,7 @@ import type { Target } from '../../../../src-preload/contract'
 import { AppError } from '../../errors'
 import { GITHUB_BASELINE_ID } from '../../rules/github-baseline'
 import type { RuleResult, ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
+import type { RepoState } from '../../model/github'
 import { GithubClient, GithubError, type Backoff, type EtagCache } from './client'
 import {
   DEFAULT_VARIABLES,
@@ -18,22 +19,14 @@ import {
   type GithubVariables,
 } from './checks'
 
+export type { RepoState } from '../../model/github'
+
 type GithubTarget = Extract<Target, { kind: 'github' }>
 type Json = Record<string, unknown>
 
-/** What a repository looked like at its last check, and that check's results. */
-export interface RepoState {
-  repo: string
-  pushedAt: string
-  updatedAt: string
-  checkedAt: string
-  pack: string
-  results: RuleResult[]
-}
-
-export interface RepoStateStore {
+/** Reads what the last committed scan kept; the new state travels back in the outcome and is kept by its commit. */
+export interface RepoStateReader {
   load(targetId: string): Map<string, RepoState>
-  save(targetId: string, states: RepoState[]): void
 }
 
 export interface GithubScannerDeps {
@@ -41,7 +34,7 @@ export interface GithubScannerDeps {
     withSecret<T>(id: string, target: Target, fn: (s: Record<string, Buffer>) => T | Promise<T>): Promise<T>
   }
   cache: EtagCache
-  state: RepoStateStore
+  state: RepoStateReader
   now?: () => Date
   /** Overrides of the pack's variables (thresholds). */
   variables?: () => Partial<GithubVariables>
@@ -127,12 +120,9 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
       const archived: string[] = []
       let fullRefresh = 0
 
+      // Nothing of a scan that does not finish is kept: the repository state is written only by the scan's
+      // commit, so a later scan never carries forward results that no scan stored.
       const fail = (err: unknown): never => {
-        // Keep what was checked so far, so the next run resumes instead of starting again.
-        deps.state.save(t.id, [
-          ...nextState,
-          ...[...previous.values()].filter((p) => !nextState.some((n) => n.repo === p.repo)),
-        ])
         throw err instanceof GithubError ? new AppError('unavailable', err.message) : err
       }
 
@@ -276,7 +266,6 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
       } catch (err) {
         fail(err)
       }
-      deps.state.save(t.id, nextState)
       // Answers nobody asked for in 30 days (repositories gone from every target) leave the cache.
       deps.cache.prune?.(new Date(startedAt.getTime() - 30 * 86_400_000).toISOString())
 
@@ -322,6 +311,7 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
           },
         ],
         info,
+        githubRepoState: nextState,
       }
     },
   }
