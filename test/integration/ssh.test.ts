@@ -8,15 +8,11 @@ import { promisify } from 'node:util'
 import { utils } from 'ssh2'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from '../../src-main/core/store/db'
-import {
-  fingerprintOf,
-  HostKeyStore,
-  openSsh,
-  SshError,
-  testSshConnection,
-  type OpenSshOptions,
-  type SshSession,
-} from '../../src-main/core/scanners/ssh-oscap/ssh'
+import { fingerprintOf, HostKeyStore } from '../../src-main/core/scanners/ssh-oscap/host-keys'
+import { SshError } from '../../src-main/core/scanners/ssh-oscap/ssh-common'
+import { openSsh, type OpenSshOptions } from '../../src-main/core/scanners/ssh-oscap/ssh-connect'
+import type { SshSession } from '../../src-main/core/scanners/ssh-oscap/ssh-session'
+import { testSshConnection } from '../../src-main/core/scanners/ssh-oscap/ssh-test-connection'
 import { startSshd, stopAll, freePort, type SshdService } from '../services/lib'
 import { ed25519KeyPair } from '../helpers/ssh-keys'
 

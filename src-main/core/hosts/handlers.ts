@@ -5,8 +5,10 @@ import type { CoreContext } from '../context'
 import { AppError, notFound } from '../errors'
 import type { Vault } from '../vault/vault'
 import { fromVaultError } from '../credentials/handlers'
-import type { HostKeyStore } from '../scanners/ssh-oscap/ssh'
-import { SshError, probeHostKey, testSshConnection, type SshAuth } from '../scanners/ssh-oscap/ssh'
+import type { HostKeyStore } from '../scanners/ssh-oscap/host-keys'
+import { SshError } from '../scanners/ssh-oscap/ssh-common'
+import { probeHostKey, type SshAuth } from '../scanners/ssh-oscap/ssh-connect'
+import { testSshConnection } from '../scanners/ssh-oscap/ssh-test-connection'
 import type { Res, Target } from '../../../src-preload/contract'
 
 type HostHandlers = Pick<
