@@ -1,6 +1,6 @@
 // What every SSH room shares: the one error type with its codes, the connection time limits, and the helpers
 // that keep messages short and readable.
-import type { HostKey } from './host-keys'
+import type { HostKey } from './host-key'
 
 export const CONNECT_TIMEOUT_MS = 20_000
 export const KEEPALIVE_MS = 15_000

@@ -3,13 +3,8 @@
 // turned into a message that says what to do.
 import { Client, type AuthenticationType, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2'
 import { CONNECT_TIMEOUT_MS, KEEPALIVE_COUNT, KEEPALIVE_MS, SshError } from './ssh-common'
-import {
-  HOST_KEY_ALGORITHMS,
-  hostKeyOf,
-  type HostKey,
-  type HostKeyPins,
-  type PinnedHostKey,
-} from './host-keys'
+import { HOST_KEY_ALGORITHMS, hostKeyOf, type HostKey, type PinnedHostKey } from './host-key'
+import type { HostKeyPins } from './host-key-store'
 import { SshSession } from './ssh-session'
 
 // Electron's BoringSSL has no chacha20-poly1305, so the list is explicit rather than ssh2's default.

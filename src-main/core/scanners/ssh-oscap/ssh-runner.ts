@@ -3,7 +3,7 @@
 import type { Target } from '../../../../src-preload/contract'
 import type { Vault } from '../../vault/vault'
 import type { ExecOptions, ExecResult, Runner } from './runner'
-import type { HostKeyPins } from './host-keys'
+import type { HostKeyPins } from './host-key-store'
 import { openSsh, type OpenSshOptions, type SshAuth } from './ssh-connect'
 import { shq, type SshSession, type SudoMode } from './ssh-session'
 

@@ -6,7 +6,7 @@ import { gunzip } from 'node:zlib'
 import { promisify } from 'node:util'
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
 import { cancelled, firstLine, fmtMs, KEEPALIVE_COUNT, KEEPALIVE_MS, SshError } from './ssh-common'
-import type { HostKey } from './host-keys'
+import type { HostKey } from './host-key'
 
 const gunzipAsync = promisify(gunzip)
 
