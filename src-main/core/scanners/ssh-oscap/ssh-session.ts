@@ -7,6 +7,7 @@ import { promisify } from 'node:util'
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
 import { cancelled, firstLine, fmtMs, KEEPALIVE_COUNT, KEEPALIVE_MS, SshError } from './ssh-common'
 import type { HostKey } from './host-key'
+import { mapLimit } from '../../util/concurrency'
 
 const gunzipAsync = promisify(gunzip)
 
@@ -370,19 +371,14 @@ async function sftpWrite(sftp: SFTPWrapper, path: string, data: Buffer, signal?:
     sftp.open(path, 'w', 0o600, (err, h) => (err ? reject(err) : resolve(h))),
   )
   try {
-    let next = 0
-    const worker = async () => {
-      while (next < data.length) {
-        if (signal?.aborted) throw cancelled()
-        const at = next
-        next += CHUNK
-        const len = Math.min(CHUNK, data.length - at)
-        await new Promise<void>((resolve, reject) =>
-          sftp.write(handle, data, at, len, at, (err) => (err ? reject(err) : resolve())),
-        )
-      }
-    }
-    await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
+    const offsets = Array.from({ length: Math.ceil(data.length / CHUNK) }, (_, k) => k * CHUNK)
+    await mapLimit(offsets, IN_FLIGHT, async (at) => {
+      if (signal?.aborted) throw cancelled()
+      const len = Math.min(CHUNK, data.length - at)
+      await new Promise<void>((resolve, reject) =>
+        sftp.write(handle, data, at, len, at, (err) => (err ? reject(err) : resolve())),
+      )
+    })
   } finally {
     await new Promise<void>((resolve) => sftp.close(handle, () => resolve()))
   }
