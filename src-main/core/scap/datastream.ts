@@ -15,7 +15,8 @@ import {
   type XccdfRule,
   type XccdfValue,
 } from './types'
-import { attr, collapse, count } from './xml-util'
+import { attr, count } from './xml-util'
+import { TextCapture, type CaptureMode } from './xccdf-text'
 import { readXml, XML_DEFAULT_LIMITS, XmlReader } from './xml-reader'
 
 /** Caps that keep a hostile or broken file from costing more than bounded time and memory. */
@@ -60,48 +61,12 @@ const OPERATORS = new Set<ValueOperator>([
   'less than or equal',
   'pattern match',
 ])
-// XHTML elements that start a new line when descriptions become plain text.
-const BLOCKS = new Set([
-  'p',
-  'div',
-  'pre',
-  'ul',
-  'ol',
-  'table',
-  'tr',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'blockquote',
-  'dl',
-  'dt',
-  'dd',
-])
-// Their text is code, not prose: it is dropped rather than shown.
-const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed'])
-
 /** The remediation systems shown with a rule; others (puppet, osbuild blueprints) are left in the file. */
 const FIX_SYSTEMS: Record<string, 'bash' | 'ansible'> = {
   'urn:xccdf:fix:script:sh': 'bash',
   'urn:xccdf:fix:script:ansible': 'ansible',
 }
 const MAX_FIX = 16 * 1024
-
-/** How the parser collects the text of one element (a title, a description, a <value>). */
-interface Capture {
-  depth: number
-  /** rich: XHTML becomes lines of text; plain: tags dropped, whitespace collapsed; raw: kept exactly;
-   *  code: kept exactly, with <sub idref> as [idref] (a fix script's Value placeholders). */
-  mode: 'rich' | 'plain' | 'raw' | 'code'
-  out: string
-  /** Depth of a <script>-like element whose text is being dropped, or 0. */
-  dropDepth: number
-  preDepth: number
-  done: (text: string) => void
-}
 
 interface RuleDraft extends XccdfRule {
   valueSet: Set<string>
@@ -177,15 +142,6 @@ function bool(v: string | undefined, fallback: boolean): boolean {
   return t === 'true' || t === '1' ? true : t === 'false' || t === '0' ? false : fallback
 }
 
-function tidyLines(s: string): string {
-  return s
-    .split('\n')
-    .map((l) => l.replace(/\s+$/, ''))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .replace(/^\n+|\n+$/g, '')
-}
-
 /**
  * Parses a source datastream or XCCDF 1.2 Benchmark from a file path or bytes, without ever building a
  * document tree. Refuses DTDs (so no entity is ever expanded) and throws a ScapError naming the problem
@@ -218,7 +174,7 @@ class Parser {
   private readonly lim: Required<Limits>
   private sawRoot = false
   private readonly kinds: Kind[] = []
-  private capture: Capture | null = null
+  private capture: TextCapture | null = null
 
   scapVersion = ''
   private collectionVersion = ''
@@ -251,55 +207,18 @@ class Parser {
   }
 
   private onText(t: string): void {
-    const c = this.capture
-    if (!c || c.dropDepth) return
-    if (c.mode === 'rich' && !c.preDepth) {
-      let s = t.replace(/\s+/g, ' ')
-      if (c.out === '' || c.out.endsWith('\n') || c.out.endsWith(' ')) s = s.replace(/^ /, '')
-      c.out += s
-    } else {
-      c.out += t
-    }
-    if (c.out.length > this.lim.maxTextLength) this.reader.textTooLong()
+    this.capture?.text(t)
   }
 
-  private startCapture(mode: Capture['mode'], done: (text: string) => void): Kind {
-    this.capture = { depth: this.reader.depth, mode, out: '', dropDepth: 0, preDepth: 0, done }
+  private startCapture(mode: CaptureMode, done: (text: string) => void): Kind {
+    const tooLong = () => this.reader.textTooLong()
+    this.capture = new TextCapture(this.reader.depth, mode, done, this.lim.maxTextLength, tooLong)
     this.reader.textOn()
     return 'capture'
   }
 
-  private newline(c: Capture, bullet = ''): void {
-    if (c.out !== '' && !c.out.endsWith('\n')) c.out = c.out.replace(/ $/, '') + '\n'
-    c.out += bullet
-  }
-
   private onOpen(tag: SaxesTagNS): void {
-    const c = this.capture
-    if (c) {
-      // Inside captured text every element is markup: keep its words, never the element or its attributes.
-      if (c.dropDepth) return
-      const name = tag.local.toLowerCase()
-      if (DROPPED.has(name)) {
-        c.dropDepth = this.reader.depth
-        return
-      }
-      if (c.mode === 'code' && tag.uri === NS_XCCDF && name === 'sub') {
-        const idref = attr(tag, 'idref')
-        if (idref) c.out += `[${idref}]`
-      }
-      if (c.mode !== 'rich') return
-      if (name === 'br') c.out = c.out.replace(/ $/, '') + '\n'
-      else if (name === 'li') this.newline(c, '- ')
-      else if (BLOCKS.has(name)) this.newline(c)
-      if (name === 'pre' && !c.preDepth) c.preDepth = this.reader.depth
-      if (tag.uri === NS_XCCDF && name === 'sub') {
-        // A Value's setting is profile-dependent; the marker names it so a caller can substitute it.
-        const idref = attr(tag, 'idref')
-        if (idref) c.out += `[${idref}]`
-      }
-      return
-    }
+    if (this.capture) return this.capture.open(tag, this.reader.depth)
     if (!this.sawRoot) this.checkRoot(tag)
     const parent = this.kinds[this.kinds.length - 1]
     this.kinds.push(this.classify(tag, parent))
@@ -307,27 +226,11 @@ class Parser {
 
   private onClose(tag: SaxesTagNS): void {
     const c = this.capture
-    if (c && this.reader.depth > c.depth) {
-      if (c.dropDepth === this.reader.depth) c.dropDepth = 0
-      else if (!c.dropDepth && c.mode === 'rich') {
-        const name = tag.local.toLowerCase()
-        if (BLOCKS.has(name) || name === 'li') this.newline(c)
-      }
-      if (c.preDepth === this.reader.depth) c.preDepth = 0
-      return
-    }
+    if (c && this.reader.depth > c.depth) return c.close(tag, this.reader.depth)
     if (c) {
       this.capture = null
       this.reader.textOff()
-      const text =
-        c.mode === 'rich'
-          ? tidyLines(c.out)
-          : c.mode === 'plain'
-            ? collapse(c.out)
-            : c.mode === 'code'
-              ? c.out.trim()
-              : c.out
-      c.done(text)
+      c.finish()
     }
     const kind = this.kinds.pop()
     this.closeKind(kind)
