@@ -46,9 +46,9 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noFaces] }] },
   },
   {
-    // SQL lives in store/: other rooms call its repositories. ssh-oscap keeps its host-key pins until they move.
+    // SQL lives in store/: other rooms call its repositories.
     files: ['src-main/**'],
-    ignores: ['src-main/core/store/**', 'src-main/core/scanners/ssh-oscap/**'],
+    ignores: ['src-main/core/store/**'],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -1123,8 +1123,20 @@ export const contract = {
       added: z.number(),
       unchanged: z.number(),
       conflicts: z.array(z.string()),
+      /** Hashed names (|1|…) matching no SSH target in Driftwatch: add the target, import again. */
       hashed: z.number(),
       skipped: z.number(),
+      pinned: z.array(
+        z.object({
+          host: z.string(),
+          port: z.number(),
+          keyType: z.string(),
+          fingerprint: z.string(),
+          hashed: z.boolean(),
+        }),
+      ),
+      /** Why each entry was left out, by line (the first 200). */
+      reasons: z.array(z.object({ line: z.number(), reason: z.string() })),
     }),
   ),
   'knownHosts.forget': channel(

@@ -5,6 +5,7 @@ import type { EventPayload, ScanView, Target } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { passphrase, processSource } from './prompt'
 import { safeText } from './terminal-text'
+import { mapLimit } from '../core/util/concurrency'
 
 const CONCURRENCY = 4
 
@@ -108,26 +109,22 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
     })
     const results: { target: string; scan: ScanView | null; error: string }[] = []
     try {
-      const queue = [...scope]
-      const worker = async () => {
-        for (let t = queue.shift(); t; t = queue.shift()) {
-          const env = await ctx.core.invoke('scan.start', {
-            targetId: t.id,
-            ...(t.kind === 'local' || t.kind === 'ssh' ? { sha256, profileId } : { profileId }),
-            trustHostKey: trust.get(t.id),
-            tailoringId,
-          })
-          if (!env.ok) {
-            results.push({ target: t.name, scan: null, error: env.error.message })
-            continue
-          }
-          const { scanId } = env.data as { scanId: string }
-          if (!finished.has(scanId)) await new Promise<void>((r) => waiters.set(scanId, r))
-          const { scan } = await call(ctx.core, 'scan.results', { scanId })
-          results.push({ target: t.name, scan, error: scan.error })
+      await mapLimit(scope, CONCURRENCY, async (t) => {
+        const env = await ctx.core.invoke('scan.start', {
+          targetId: t.id,
+          ...(t.kind === 'local' || t.kind === 'ssh' ? { sha256, profileId } : { profileId }),
+          trustHostKey: trust.get(t.id),
+          tailoringId,
+        })
+        if (!env.ok) {
+          results.push({ target: t.name, scan: null, error: env.error.message })
+          return
         }
-      }
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, scope.length) }, worker))
+        const { scanId } = env.data as { scanId: string }
+        if (!finished.has(scanId)) await new Promise<void>((r) => waiters.set(scanId, r))
+        const { scan } = await call(ctx.core, 'scan.results', { scanId })
+        results.push({ target: t.name, scan, error: scan.error })
+      })
     } finally {
       off()
       if (tty) process.stderr.write('\r\x1b[K')

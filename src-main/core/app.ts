@@ -7,6 +7,7 @@ import { AppError } from './errors'
 import { openDatabase } from './store/db'
 import { schemaVersion } from './store/migrations'
 import { TargetsRepo } from './store/targets'
+import { KnownHostsRepo } from './store/known-hosts'
 import { targetHandlers } from './targets/handlers'
 import { vaultHandlers } from './credentials/handlers'
 import { contentHandlers } from './content/handlers'
@@ -20,7 +21,7 @@ import { DriftRepo } from './store/drift'
 import { sshRunnerFor } from './scanners/ssh-oscap/ssh-runner'
 import { oscapScanner } from './scanners/ssh-oscap/oscap-scanner'
 import type { Scanner } from './scanners/scanner'
-import { HostKeyStore } from './scanners/ssh-oscap/ssh'
+import { HostKeyStore } from './scanners/ssh-oscap/host-key-store'
 import { hostHandlers, testSshTarget } from './hosts/handlers'
 import { sqlScanner } from './scanners/sql/sql-scanner'
 import { RulePacks } from './rules/registry'
@@ -179,7 +180,7 @@ export function createCore(opts: CoreOptions): Core {
   const scans = new ScansRepo(db, commitHooks(watchStores))
   const interrupted = scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
-  const hostKeys = new HostKeyStore(db, () => clock.now())
+  const hostKeys = new HostKeyStore(new KnownHostsRepo(db), () => clock.now())
   const packs = new RulePacks(new RulePacksRepo(db))
   // The scanners: one per family of target kinds; a new kind is one file and one line here.
   const scanners: Scanner[] = [

@@ -5,8 +5,10 @@ import type { CoreContext } from '../context'
 import { AppError, notFound } from '../errors'
 import type { Vault } from '../vault/vault'
 import { fromVaultError } from '../credentials/handlers'
-import type { HostKeyStore } from '../scanners/ssh-oscap/ssh'
-import { SshError, probeHostKey, testSshConnection, type SshAuth } from '../scanners/ssh-oscap/ssh'
+import type { HostKeyStore } from '../scanners/ssh-oscap/host-key-store'
+import { SshError } from '../scanners/ssh-oscap/ssh-common'
+import { probeHostKey, type SshAuth } from '../scanners/ssh-oscap/ssh-connect'
+import { testSshConnection } from '../scanners/ssh-oscap/ssh-test-connection'
 import type { Res, Target } from '../../../src-preload/contract'
 
 type HostHandlers = Pick<
@@ -56,10 +58,16 @@ export function hostHandlers(deps: HostDeps): HostHandlers {
       })),
     }),
     'knownHosts.import': ({ text }) => {
-      const report = hostKeys.importKnownHosts(text)
+      // Hashed names can only be recognised, not read: try every SSH target Driftwatch knows.
+      const targets = deps.repos.targets
+        .list({ kind: 'ssh' })
+        .flatMap((t) => (t.kind === 'ssh' ? [{ host: t.host, port: t.port }] : []))
+      const report = hostKeys.importKnownHosts(text, targets)
       deps.logger.log('info', 'known_hosts imported', {
         added: report.added,
         conflicts: report.conflicts.length,
+        hashedUnmatched: report.hashed,
+        skipped: report.skipped,
       })
       return report
     },

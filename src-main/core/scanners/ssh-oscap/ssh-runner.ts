@@ -3,15 +3,9 @@
 import type { Target } from '../../../../src-preload/contract'
 import type { Vault } from '../../vault/vault'
 import type { ExecOptions, ExecResult, Runner } from './runner'
-import {
-  openSsh,
-  shq,
-  type HostKeyPins,
-  type OpenSshOptions,
-  type SshAuth,
-  type SshSession,
-  type SudoMode,
-} from './ssh'
+import type { HostKeyPins } from './host-key-store'
+import { openSsh, type OpenSshOptions, type SshAuth } from './ssh-connect'
+import { shq, type SshSession, type SudoMode } from './ssh-session'
 
 export class SshRunner implements Runner {
   constructor(
