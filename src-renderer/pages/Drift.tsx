@@ -1,7 +1,7 @@
 // The Drift page: each target's score over time with its drift marked, the drift events filtered by target,
 // type, severity and dates, and one event's before/after evidence (what the rule found in each scan).
 import { useEffect, useMemo, useState } from 'react'
-import { DRIFT_TYPES, DRIFT_TYPE_LABELS, type DriftEventView, type Res } from '../../src-preload/contract'
+import { DRIFT_TYPES, DRIFT_TYPE_LABELS, type Res } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
@@ -9,6 +9,7 @@ import { watchSelectors } from '../stores/watch-slice'
 import { DriftChart } from '../components/DriftChart'
 import { EmptyState } from '../components/EmptyState'
 import { navigate } from '../router'
+import { driftChange } from '../lib/format'
 
 type DriftType = (typeof DRIFT_TYPES)[number]
 const SEVERITIES = ['high', 'medium', 'low', 'major', 'minor', 'improvement']
@@ -209,7 +210,7 @@ export function DriftPage({ eventId }: { eventId?: number }) {
                     <td>
                       <a href={`#/drift/${e.id}`}>{e.type === 'score' ? 'Score' : e.title || e.ruleId}</a>
                     </td>
-                    <td className="mono small">{change(e)}</td>
+                    <td className="mono small">{driftChange(e)}</td>
                     <td>{e.severity}</td>
                   </tr>
                 ))}
@@ -220,12 +221,6 @@ export function DriftPage({ eventId }: { eventId?: number }) {
       </section>
     </>
   )
-}
-
-function change(e: DriftEventView): string {
-  if (e.type === 'score') return `${e.fromScore ?? '–'}% → ${e.toScore ?? '–'}%`
-  if (e.type === 'value') return `${e.fromActual || '∅'} → ${e.toActual || '∅'}`
-  return `${e.fromStatus || 'new'} → ${e.toStatus}`
 }
 
 function EventView({ id, names }: { id: number; names: Map<string, string> }) {

@@ -8,32 +8,12 @@ import { useStore } from '../stores'
 import { contentSelectors } from '../stores/content-slice'
 import { EmptyState } from '../components/EmptyState'
 import { navigate } from '../router'
+import { valueProblem } from '../lib/value-check'
 
 type ProfileData = Res<'content.profile'>
 type Changes = TailoringView['changes']
 const NO_CHANGES: Changes = { refineValues: {}, setValues: {}, selects: {}, refineRules: {} }
 const short = (id: string) => id.replace(/^xccdf_[a-z.]+_(rule|value|profile)_/, '')
-
-/** The reason a typed value cannot be used, or '' when it can. Same rules as the core checks on save. */
-export function valueProblem(v: ValueView, raw: string): string {
-  if (v.type === 'number') {
-    if (raw.trim() === '' || !Number.isFinite(Number(raw))) return 'Must be a number'
-    const n = Number(raw)
-    if (v.lowerBound !== undefined && v.upperBound !== undefined && (n < v.lowerBound || n > v.upperBound))
-      return `Must be between ${v.lowerBound} and ${v.upperBound}`
-    if (v.lowerBound !== undefined && n < v.lowerBound) return `Must be at least ${v.lowerBound}`
-    if (v.upperBound !== undefined && n > v.upperBound) return `Must be at most ${v.upperBound}`
-  }
-  if (v.type === 'boolean' && raw !== 'true' && raw !== 'false') return 'Must be true or false'
-  if (v.type === 'string' && v.match) {
-    try {
-      if (!new RegExp(`^(?:${v.match})$`).test(raw)) return `Must match the pattern ${v.match}`
-    } catch {
-      return ''
-    }
-  }
-  return ''
-}
 
 export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: string }) {
   const content = useStore(contentSelectors.content)

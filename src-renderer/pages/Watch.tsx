@@ -6,7 +6,6 @@ import {
   type AlertChannelView,
   type Res,
   type RunView,
-  type ScheduleView,
   type WatchStatus,
 } from '../../src-preload/contract'
 import { api } from '../api/client'
@@ -15,6 +14,7 @@ import { targetSelectors } from '../stores/targets-slice'
 import { contentSelectors } from '../stores/content-slice'
 import { watchSelectors } from '../stores/watch-slice'
 import { EmptyState } from '../components/EmptyState'
+import { countdown, scheduleEvery } from '../lib/schedule-text'
 
 const TRAY_TEXT = {
   ok: 'All good',
@@ -41,31 +41,6 @@ function useNow(ms = 1000): number {
   }, [ms])
   return now
 }
-
-export function countdown(to: string, now: number): string {
-  const s = Math.round((Date.parse(to) - now) / 1000)
-  if (s <= 0) return 'due now'
-  const d = Math.floor(s / 86400)
-  const h = Math.floor((s % 86400) / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const sec = s % 60
-  return d > 0
-    ? `in ${d} d ${h} h`
-    : h > 0
-      ? `in ${h} h ${m} min`
-      : m > 0
-        ? `in ${m} min ${sec} s`
-        : `in ${sec} s`
-}
-
-const every = (s: ScheduleView) =>
-  s.kind === 'daily'
-    ? `daily at ${s.dailyTimes.join(', ')}`
-    : s.intervalMinutes % 1440 === 0
-      ? `every ${s.intervalMinutes / 1440} d`
-      : s.intervalMinutes % 60 === 0
-        ? `every ${s.intervalMinutes / 60} h`
-        : `every ${s.intervalMinutes} min`
 
 export function WatchPage() {
   const status = useStore(watchSelectors.status)
@@ -188,7 +163,7 @@ export function WatchPage() {
                         {s.group && r && <span className="muted small"> (group {s.group})</span>}
                         {s.priority && <span className="badge"> priority</span>}
                       </td>
-                      <td>{every(s)}</td>
+                      <td>{scheduleEvery(s)}</td>
                       <td data-testid="countdown">
                         {!r
                           ? '–'
