@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { valueProblem } from '../../../src-renderer/lib/value-check'
 import { validateTailoring } from '../../../src-main/core/scap/tailoring'
-import type { XccdfValue } from '../../../src-main/core/scap/types'
+import type { Tailoring, XccdfValue } from '../../../src-main/core/scap/types'
 import type { ValueView } from '../../../src-preload/contract'
 
 const ID = 'xccdf_org.ssgproject.content_value_v'
@@ -25,17 +25,18 @@ function value(def: Partial<XccdfValue> & Pick<XccdfValue, 'type'>): { view: Val
 
 /** What the core says when this literal is saved in a tailoring, or '' when it accepts it. */
 function coreProblem(v: XccdfValue, raw: string): string {
-  const t = {
+  const t: Tailoring = {
     benchmarkHref: 'ds.xml',
+    version: '1',
     profileId: 'xccdf_org.example_profile_p',
-    baseProfileId: 'xccdf_org.ssgproject.content_profile_standard',
-    title: 'P',
+    profileTitle: 'P',
+    extends: 'xccdf_org.ssgproject.content_profile_standard',
     setValues: { [ID]: raw },
     refineValues: {},
     selects: {},
     refineRules: {},
   }
-  return validateTailoring(t as Parameters<typeof validateTailoring>[0], [v], new Set())
+  return validateTailoring(t, [v], new Set())
     .map((p) => p.message)
     .join('; ')
 }
