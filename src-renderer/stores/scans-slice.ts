@@ -1,22 +1,38 @@
 // Scans as the renderer knows them: each target's latest scan (for scores) and live progress of running ones.
 import type { StateCreator } from 'zustand'
-import type { EventPayload, ScanView } from '../../src-preload/contract'
+import type { EventPayload, ScanProgressEvent, ScanView } from '../../src-preload/contract'
 import { api } from '../api/client'
+import { errorText } from './loadable'
 import type { State } from './index'
 
+/** A running scan: its latest progress event (a step with its words, or a rule checked) and the rule count so
+ * far, which stays on show through the steps after the rules (fetching, cleaning up). */
 export interface LiveScan {
   scanId: string
-  phase: string
-  message: string
+  now: ScanProgressEvent
   done: number
   total: number
-  lastRule: string
+}
+
+/** The next live state of a target's scan after one progress event; a new scan starts from zero. */
+export function applyProgress(prev: LiveScan | undefined, e: ScanProgressEvent): LiveScan {
+  const same = prev?.scanId === e.scanId
+  if (e.phase === 'rule') return { scanId: e.scanId, now: e, done: e.done, total: e.total }
+  return { scanId: e.scanId, now: e, done: same ? prev.done : 0, total: same ? prev.total : 0 }
+}
+
+/** What a running scan is doing, in a few words: the rule being checked or the step's own message. */
+export function liveText(l: LiveScan): string {
+  if (l.now.phase === 'rule') return l.now.ruleId
+  return l.now.message || l.now.phase
 }
 
 export interface ScansSlice {
   latest: Record<string, ScanView>
+  latestError: string
   live: Record<string, LiveScan>
   loadLatest(): Promise<void>
+  cancelScan(scanId: string): Promise<void>
   onProgress(e: EventPayload<'scan.progress'>): void
   onFinished(e: EventPayload<'scan.finished'>): void
 }
@@ -26,22 +42,26 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
   get,
 ) => ({
   latest: {},
+  latestError: '',
   live: {},
   async loadLatest() {
-    const { scans } = await api.invoke('scans.latest', {})
-    set({ latest: Object.fromEntries(scans.map((s) => [s.targetId, s])) })
+    try {
+      const { scans } = await api.invoke('scans.latest', {})
+      set({ latest: Object.fromEntries(scans.map((s) => [s.targetId, s])), latestError: '' })
+    } catch (err) {
+      set({ latestError: errorText(err) })
+      get().toast('error', `Could not load the latest scans: ${errorText(err)}`)
+    }
+  },
+  async cancelScan(scanId) {
+    try {
+      await api.invoke('scan.cancel', { scanId })
+    } catch (err) {
+      get().toast('error', `Could not cancel the scan: ${errorText(err)}`)
+    }
   },
   onProgress(e) {
-    const prev = get().live[e.targetId]
-    const next: LiveScan = {
-      scanId: e.scanId,
-      phase: e.phase,
-      message: e.message || prev?.message || '',
-      done: e.done ?? prev?.done ?? 0,
-      total: e.total ?? prev?.total ?? 0,
-      lastRule: e.ruleId ?? prev?.lastRule ?? '',
-    }
-    set({ live: { ...get().live, [e.targetId]: next } })
+    set({ live: { ...get().live, [e.targetId]: applyProgress(get().live[e.targetId], e) } })
   },
   onFinished(e) {
     const live = { ...get().live }
@@ -53,5 +73,7 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
 
 export const scanSelectors = {
   latest: (s: State) => s.latest,
+  latestError: (s: State) => s.latestError,
   live: (targetId: string) => (s: State) => s.live[targetId],
+  allLive: (s: State) => s.live,
 }
