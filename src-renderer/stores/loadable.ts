@@ -53,3 +53,19 @@ export function keyedLoader<T>(
     }
   }
 }
+
+/** Runs an action the user asked for; a failure becomes an error toast that says what failed and why.
+ * Answers whether it worked, so the caller can go on (close a form, say "saved") only then. */
+export async function attempt(
+  toast: (kind: 'info' | 'error', text: string) => void,
+  what: string,
+  call: () => Promise<unknown>,
+): Promise<boolean> {
+  try {
+    await call()
+    return true
+  } catch (err) {
+    toast('error', `${what}: ${errorText(err)}`)
+    return false
+  }
+}
