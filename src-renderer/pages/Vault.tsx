@@ -18,9 +18,19 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export function VaultPage() {
   const status = useStore(vaultSelectors.status)
   const load = useStore((s) => s.loadVault)
+  const error = useStore(vaultSelectors.vaultError)
   useEffect(() => {
     void load()
   }, [load])
+  if (!status && error)
+    return (
+      <p className="banner error" role="alert">
+        Could not read the vault: {error}{' '}
+        <button type="button" className="link" onClick={() => void load()}>
+          Try again
+        </button>
+      </p>
+    )
   if (!status) return <p className="muted">Loading…</p>
   if (status.state === 'uninitialised') return <CreateVault />
   if (status.state === 'locked') return <UnlockVault />
@@ -176,6 +186,7 @@ function Credentials() {
   const lock = useStore((s) => s.lockVault)
   const remove = useStore((s) => s.removeCredential)
   const loadCredentials = useStore((s) => s.loadCredentials)
+  const credentialsError = useStore(vaultSelectors.credentialsError)
   const toast = useStore((s) => s.toast)
   const [editing, setEditing] = useState<Editing>(null)
   const [doomed, setDoomed] = useState<CredentialMeta | null>(null)
@@ -209,6 +220,14 @@ function Credentials() {
         </div>
       </header>
       {editing && <CredentialForm editing={editing} onDone={() => setEditing(null)} />}
+      {credentialsError && (
+        <p className="banner error" role="alert">
+          Could not list the credentials: {credentialsError}{' '}
+          <button type="button" className="link" onClick={() => void loadCredentials()}>
+            Try again
+          </button>
+        </p>
+      )}
       {credentials.length === 0 ? (
         <section className="empty">
           <h2>No credentials yet</h2>

@@ -1,8 +1,8 @@
 // Scans as the renderer knows them: each target's latest scan (for scores) and live progress of running ones.
 import type { StateCreator } from 'zustand'
-import type { EventPayload, ScanProgressEvent, ScanView } from '../../src-preload/contract'
+import type { EventPayload, Res, ScanProgressEvent, ScanView } from '../../src-preload/contract'
 import { api } from '../api/client'
-import { errorText } from './loadable'
+import { errorText, keyedLoader, type Loadable } from './loadable'
 import type { State } from './index'
 
 /** A running scan: its latest progress event (a step with its words, or a rule checked) and the rule count so
@@ -31,7 +31,13 @@ export interface ScansSlice {
   latest: Record<string, ScanView>
   latestError: string
   live: Record<string, LiveScan>
+  /** Each target's scans, newest first, by target id. */
+  history: Record<string, Loadable<ScanView[]>>
+  /** A scan's results, by scan id. */
+  results: Record<string, Loadable<Res<'scan.results'>>>
   loadLatest(): Promise<void>
+  loadHistory(targetId: string): Promise<void>
+  loadResults(scanId: string): Promise<void>
   cancelScan(scanId: string): Promise<void>
   onProgress(e: EventPayload<'scan.progress'>): void
   onFinished(e: EventPayload<'scan.finished'>): void
@@ -40,40 +46,57 @@ export interface ScansSlice {
 export const createScansSlice: StateCreator<State, [['zustand/devtools', never]], [], ScansSlice> = (
   set,
   get,
-) => ({
-  latest: {},
-  latestError: '',
-  live: {},
-  async loadLatest() {
-    try {
-      const { scans } = await api.invoke('scans.latest', {})
-      set({ latest: Object.fromEntries(scans.map((s) => [s.targetId, s])), latestError: '' })
-    } catch (err) {
-      set({ latestError: errorText(err) })
-      get().toast('error', `Could not load the latest scans: ${errorText(err)}`)
-    }
-  },
-  async cancelScan(scanId) {
-    try {
-      await api.invoke('scan.cancel', { scanId })
-    } catch (err) {
-      get().toast('error', `Could not cancel the scan: ${errorText(err)}`)
-    }
-  },
-  onProgress(e) {
-    set({ live: { ...get().live, [e.targetId]: applyProgress(get().live[e.targetId], e) } })
-  },
-  onFinished(e) {
-    const live = { ...get().live }
-    delete live[e.targetId]
-    set({ live })
-    void get().loadLatest()
-  },
-})
+) => {
+  const historyLoader = keyedLoader(
+    () => get().history,
+    (history) => set({ history }),
+  )
+  const resultsLoader = keyedLoader(
+    () => get().results,
+    (results) => set({ results }),
+  )
+  return {
+    latest: {},
+    latestError: '',
+    live: {},
+    history: {},
+    results: {},
+    loadHistory: (targetId) =>
+      historyLoader(targetId, async () => (await api.invoke('scans.list', { targetId })).scans),
+    loadResults: (scanId) => resultsLoader(scanId, () => api.invoke('scan.results', { scanId })),
+    async loadLatest() {
+      try {
+        const { scans } = await api.invoke('scans.latest', {})
+        set({ latest: Object.fromEntries(scans.map((s) => [s.targetId, s])), latestError: '' })
+      } catch (err) {
+        set({ latestError: errorText(err) })
+        get().toast('error', `Could not load the latest scans: ${errorText(err)}`)
+      }
+    },
+    async cancelScan(scanId) {
+      try {
+        await api.invoke('scan.cancel', { scanId })
+      } catch (err) {
+        get().toast('error', `Could not cancel the scan: ${errorText(err)}`)
+      }
+    },
+    onProgress(e) {
+      set({ live: { ...get().live, [e.targetId]: applyProgress(get().live[e.targetId], e) } })
+    },
+    onFinished(e) {
+      const live = { ...get().live }
+      delete live[e.targetId]
+      set({ live })
+      void get().loadLatest()
+    },
+  }
+}
 
 export const scanSelectors = {
   latest: (s: State) => s.latest,
   latestError: (s: State) => s.latestError,
   live: (targetId: string) => (s: State) => s.live[targetId],
   allLive: (s: State) => s.live,
+  history: (targetId: string) => (s: State) => s.history[targetId],
+  results: (scanId: string | undefined) => (s: State) => (scanId ? s.results[scanId] : undefined),
 }
