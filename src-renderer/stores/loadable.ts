@@ -1,7 +1,5 @@
 // Server state with its loading and error states spelled out, so no page shows stale data as fresh or a failed
 // call as "nothing there". Pure helpers: the slices build on them and unit tests check them without a server.
-import { ApiCallError } from '../api/client'
-
 /** What the renderer holds of one server answer. `data` survives a reload or a failed reload, so the page
  * keeps showing the last good answer while it says what is happening. */
 export interface Loadable<T> {
@@ -31,8 +29,17 @@ export function errorText(err: unknown): string {
 
 /** A failed form submission's field errors, by field path ("config.url"); empty when the failure names none. */
 export function fieldIssues(err: unknown): Record<string, string> {
-  if (!(err instanceof ApiCallError)) return {}
-  return Object.fromEntries(err.issues.map((i) => [i.path, i.message]))
+  // An ApiCallError carries the contract's issues; read them by shape so this module needs no transport.
+  const issues = (err as { issues?: unknown } | null)?.issues
+  if (!Array.isArray(issues)) return {}
+  return Object.fromEntries(
+    issues
+      .filter(
+        (i): i is { path: string; message: string } =>
+          typeof i?.path === 'string' && typeof i?.message === 'string',
+      )
+      .map((i) => [i.path, i.message]),
+  )
 }
 
 /** Loads into a keyed map of Loadables and drops answers that a newer request for the same key overtook. */

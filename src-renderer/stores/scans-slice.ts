@@ -1,31 +1,12 @@
 // Scans as the renderer knows them: each target's latest scan (for scores) and live progress of running ones.
 import type { StateCreator } from 'zustand'
-import type { EventPayload, Res, ScanProgressEvent, ScanView } from '../../src-preload/contract'
+import type { EventPayload, Res, ScanView } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { errorText, keyedLoader, type Loadable } from './loadable'
 import type { State } from './index'
+import { applyProgress, type LiveScan } from './live-scan'
 
-/** A running scan: its latest progress event (a step with its words, or a rule checked) and the rule count so
- * far, which stays on show through the steps after the rules (fetching, cleaning up). */
-export interface LiveScan {
-  scanId: string
-  now: ScanProgressEvent
-  done: number
-  total: number
-}
-
-/** The next live state of a target's scan after one progress event; a new scan starts from zero. */
-export function applyProgress(prev: LiveScan | undefined, e: ScanProgressEvent): LiveScan {
-  const same = prev?.scanId === e.scanId
-  if (e.phase === 'rule') return { scanId: e.scanId, now: e, done: e.done, total: e.total }
-  return { scanId: e.scanId, now: e, done: same ? prev.done : 0, total: same ? prev.total : 0 }
-}
-
-/** What a running scan is doing, in a few words: the rule being checked or the step's own message. */
-export function liveText(l: LiveScan): string {
-  if (l.now.phase === 'rule') return l.now.ruleId
-  return l.now.message || l.now.phase
-}
+export { applyProgress, liveText, type LiveScan } from './live-scan'
 
 export interface ScansSlice {
   latest: Record<string, ScanView>
