@@ -1306,18 +1306,26 @@ export type ParsedReq<C extends Channel> = z.output<Contract[C]['request']>
 export type Res<C extends Channel> = z.output<Contract[C]['response']>
 export const CHANNELS = Object.keys(contract) as Channel[]
 
+/** A running scan's progress, as the core's ScanProgress (scanners/scanner.ts) says it: either a step with its
+ * words, or one rule checked with the count so far. The phase tells which, so no field is "maybe there". */
+export const SCAN_STEPS = ['connect', 'prepare', 'upload', 'fetch', 'ingest', 'cleanup'] as const
+const scanIds = { scanId: z.string(), targetId: z.string() }
+export const ScanProgressEvent = z.discriminatedUnion('phase', [
+  z.object({ ...scanIds, phase: z.enum(SCAN_STEPS), message: z.string() }),
+  z.object({
+    ...scanIds,
+    phase: z.literal('rule'),
+    ruleId: z.string(),
+    status: z.enum([...RULE_STATUSES, 'running']),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
+])
+export type ScanProgressEvent = z.output<typeof ScanProgressEvent>
+
 /** Events pushed from the core to every face (IPC `webContents.send`, or Server-Sent Events). */
 export const events = {
-  'scan.progress': z.object({
-    scanId: z.string(),
-    targetId: z.string(),
-    phase: z.enum(['connect', 'prepare', 'upload', 'rule', 'fetch', 'ingest', 'cleanup']),
-    message: z.string().default(''),
-    ruleId: z.string().optional(),
-    status: z.string().optional(),
-    done: z.number().optional(),
-    total: z.number().optional(),
-  }),
+  'scan.progress': ScanProgressEvent,
   'scan.finished': z.object({
     scanId: z.string(),
     targetId: z.string(),

@@ -96,10 +96,11 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       if (name === 'scan.progress' && tty) {
         const e = payload as EventPayload<'scan.progress'>
         const t = scope.find((x) => x.id === e.targetId)?.name ?? ''
-        const bar = e.total
-          ? `[${'#'.repeat(Math.round(((e.done ?? 0) / e.total) * 30)).padEnd(30)}] ${e.done}/${e.total}`
-          : e.message
-        process.stderr.write(`\r\x1b[K${safeText(t)}: ${safeText(bar ?? '')}`)
+        const bar =
+          e.phase === 'rule'
+            ? `[${'#'.repeat(Math.round((e.done / Math.max(e.total, 1)) * 30)).padEnd(30)}] ${e.done}/${e.total}`
+            : e.message
+        process.stderr.write(`\r\x1b[K${safeText(t)}: ${safeText(bar)}`)
       }
       if (name === 'scan.finished') {
         const e = payload as EventPayload<'scan.finished'>

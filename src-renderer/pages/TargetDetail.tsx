@@ -37,8 +37,12 @@ export function TargetDetailPage({ id }: { id: string }) {
   const target = useStore(targetSelectors.byId(id))
   const live = useStore(scanSelectors.live(id))
   const latest = useStore((s) => s.latest[id])
-  const [history, setHistory] = useState<ScanView[]>([])
-  const [shown, setShown] = useState<Res<'scan.results'> | null>(null)
+  const loadedHistory = useStore(scanSelectors.history(id))
+  const loadedResults = useStore(scanSelectors.results(latest?.id))
+  const loadHistory = useStore((s) => s.loadHistory)
+  const loadResults = useStore((s) => s.loadResults)
+  const history = loadedHistory?.data ?? []
+  const shown = loadedResults?.data ?? null
   const [selected, setSelected] = useState<ResultView | null>(null)
   const [report, setReport] = useState<Res<'targets.testConnection'> | null>(null)
   const [testing, setTesting] = useState(false)
@@ -59,12 +63,11 @@ export function TargetDetailPage({ id }: { id: string }) {
   }
 
   useEffect(() => {
-    void api.invoke('scans.list', { targetId: id }).then((r) => setHistory(r.scans))
-  }, [id, latest?.id, live?.scanId])
+    void loadHistory(id)
+  }, [id, latest?.id, live?.scanId, loadHistory])
   useEffect(() => {
-    const scan = latest
-    if (scan) void api.invoke('scan.results', { scanId: scan.id }).then(setShown)
-  }, [latest])
+    if (latest) void loadResults(latest.id)
+  }, [latest, loadResults])
 
   if (!target)
     return (
@@ -123,8 +126,17 @@ export function TargetDetailPage({ id }: { id: string }) {
           Last scan {last.state}: {last.error}
         </p>
       )}
+      {[loadedHistory, loadedResults].map(
+        (l, i) =>
+          l?.state === 'error' && (
+            <p key={i} className="banner error" role="alert">
+              Could not read {i === 0 ? 'the scan history' : 'the latest results'}: {l.error}
+            </p>
+          ),
+      )}
       {!shown ? (
-        !live && (
+        !live &&
+        loadedResults?.state !== 'error' && (
           <EmptyState
             title="Not scanned yet"
             body={

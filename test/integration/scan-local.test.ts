@@ -24,7 +24,9 @@ let targetId: string
 
 /** The temp dirs a scan announced (its progress names the folder it works in), and that still exist. */
 const leftBehind = (progress: EventPayload<'scan.progress'>[]) => {
-  const dirs = progress.flatMap((p) => /^Working in (\S+) on /.exec(p.message)?.[1] ?? [])
+  const dirs = progress.flatMap((p) =>
+    p.phase === 'rule' ? [] : (/^Working in (\S+) on /.exec(p.message)?.[1] ?? []),
+  )
   expect(dirs.length).toBe(1)
   return dirs.filter((d) => existsSync(d))
 }

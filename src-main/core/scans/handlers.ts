@@ -69,7 +69,7 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
   ) {
     const ctx: ScanContext = {
       signal: controller.signal,
-      progress: (p) => emit('scan.progress', { scanId, targetId: target.id, message: '', ...p }),
+      progress: (p) => emit('scan.progress', { scanId, targetId: target.id, ...p }),
       log: (msg, fields) => logger.log('info', msg, { scanId, ...fields }),
     }
     try {

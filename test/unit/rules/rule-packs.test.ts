@@ -2,21 +2,17 @@
 // are refused with a message naming the rule and the problem, `extends` and variables resolve, and the
 // JSON Schema published in resources/ is the one the code checks against.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Ajv2020 from 'ajv/dist/2020'
 import YAML from 'yaml'
-import {
-  formatPack,
-  PackFormatError,
-  parsePack,
-  rulePackJsonSchema,
-} from '../../../src-main/core/rules/format'
+import { formatPack, PackFormatError, parsePack } from '../../../src-main/core/rules/format'
 import { loadSqlGuard, queryProblem } from '../../../src-main/core/rules/sql-guard'
 import { BUILT_IN_PACKS, RulePacks } from '../../../src-main/core/rules/registry'
 import { RulePacksRepo } from '../../../src-main/core/store/rule-packs'
 import { openDatabase } from '../../../src-main/core/store/db'
 import { useTmpDirs } from '../../helpers/tmp-dir'
+import { golden, UPDATE_HINT } from '../../golden/golden-files'
 
 const SCHEMA_FILE = join(import.meta.dirname, '../../../resources/rule-pack.schema.json')
 const tmp = useTmpDirs()
@@ -217,10 +213,9 @@ describe('custom packs', () => {
 })
 
 describe('the published JSON Schema', () => {
-  it('is the schema the code checks against (UPDATE_SCHEMA=1 rewrites it)', () => {
-    const generated = JSON.stringify(rulePackJsonSchema(), null, 2) + '\n'
-    if (process.env.UPDATE_SCHEMA) writeFileSync(SCHEMA_FILE, generated)
-    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(generated)
+  it('is the schema the code checks against (`npm run golden:update` rewrites it, never the test)', () => {
+    const { generate } = golden('resources/rule-pack.schema.json')
+    expect(readFileSync(SCHEMA_FILE, 'utf8'), `${SCHEMA_FILE} ${UPDATE_HINT}`).toBe(generate())
   })
 
   it('accepts the built-in packs as exported and refuses what the importer refuses', () => {
