@@ -29,6 +29,15 @@ const rawIpc = {
     'Only src-main/electron/ipc-main.ts and src-preload/index.ts touch raw IPC; go through the contract.',
 }
 
+const noElectron = {
+  name: 'electron',
+  message: 'The core runs under plain Node: reach Electron through a port.',
+}
+const noFaces = {
+  group: ['**/src-renderer/**', '**/electron/**'],
+  message: 'Faces and the shell depend on the core, never the reverse.',
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'dist/**', '.cache/**'] },
   js.configs.recommended,
@@ -55,17 +64,34 @@ export default tseslint.config(
   },
   {
     files: ['src-main/core/**', 'src-main/server/**', 'src-main/cli/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noFaces] }] },
+  },
+  {
+    // SQL lives in store/: other rooms call its repositories.
+    files: ['src-main/**'],
+    ignores: ['src-main/core/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(prepare|transaction|pragma)$/]',
+          message: 'SQL lives in src-main/core/store: add a method to a repository there.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-main/core/store/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: 'electron', message: 'The core runs under plain Node: reach Electron through a port.' },
-          ],
+          paths: [noElectron],
           patterns: [
+            noFaces,
             {
-              group: ['**/src-renderer/**', '**/electron/**'],
-              message: 'Faces and the shell depend on the core, never the reverse.',
+              group: ['**/scanners/**'],
+              message: 'The store keeps what scanners return: shared types live in core/model.',
             },
           ],
         },

@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core'
 import { createCore } from '../src-main/core/app'
 import { CHROMIUM_ARGS } from '../src-main/core/reports/pdf'
 import { ensureBuilt } from '../test/helpers/cli'
+import { exportReportTo } from '../test/helpers/files'
 import { seedSyntheticStore } from '../test/helpers/report-store'
 import { report, time } from './report'
 
@@ -63,11 +64,7 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
       const out = join(dir, 'big.pdf')
       let engine = ''
       pdfMs = await time(async () => {
-        engine = (
-          await call<{ engine: string }>(
-            big.invoke('reports.export', { scope: {}, format: 'pdf', path: out }),
-          )
-        ).engine
+        engine = (await exportReportTo(big, { scope: {}, format: 'pdf' }, out)).engine
       })
       pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1])
       console.log(`  PDF: ${pages} pages, ${(statSync(out).size / 1e6).toFixed(1)} MB, printed by ${engine}`)
@@ -91,9 +88,7 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
       )
       const total = model.evidence.reduce((a, e) => a + e.bytes, 0)
       const out = join(dir, 'bundle.zip')
-      bundleMs = await time(() =>
-        call(heavy.invoke('reports.export', { scope: {}, format: 'bundle', path: out })),
-      )
+      bundleMs = await time(() => exportReportTo(heavy, { scope: {}, format: 'bundle' }, out))
       console.log(
         `  bundle: ${(total / 1e6).toFixed(1)} MB of evidence in ${model.evidence.length} artefacts → ${(statSync(out).size / 1e6).toFixed(1)} MB zip`,
       )

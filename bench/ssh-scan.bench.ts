@@ -11,6 +11,7 @@ import { openDatabase } from '../src-main/core/store/db'
 import { ScansRepo } from '../src-main/core/store/scans'
 import { startSshd, stopAll, widenedDebian11Datastream } from '../test/services/lib'
 import { call } from '../test/helpers/core'
+import { importContentFile } from '../test/helpers/files'
 import { rootKeyTarget } from '../test/helpers/ssh-target'
 import { arfIngestFigure, median } from './large-arf'
 import { report, time } from './report'
@@ -28,7 +29,7 @@ it('SSH scan: Driftwatch beside oscap-ssh', async () => {
   })
   try {
     const ds = await widenedDebian11Datastream(dir)
-    const { sha256 } = await call(core, 'content.import', { path: ds })
+    const { sha256 } = await importContentFile(core, ds)
     await call(core, 'vault.init', { passphrase: 'bench ssh scan passphrase' })
     const targetId = await rootKeyTarget(core, sshd, 'b')
     let trust: string | undefined = sshd.hostKeyFingerprintSha256

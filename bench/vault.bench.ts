@@ -43,7 +43,7 @@ it('vault: unlock and secrets', async () => {
       ids.push(vault.add('db-password', `db-${i}`, {}, { password: `password-number-${i}` }).id)
   })
   const use = await time(async () => {
-    for (const id of ids) await vault.withSecret(id, (s) => s.password?.length)
+    for (const id of ids) await vault.withSecret(id, null, (s) => s.password?.length)
   })
 
   // The same rows and blob sizes through bare statements: what storage alone costs.

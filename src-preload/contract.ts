@@ -109,6 +109,7 @@ export const KindCredential = z.object({
   role: z.string(),
   kinds: z.array(z.enum(CREDENTIAL_KINDS)),
 })
+export type KindCredential = z.output<typeof KindCredential>
 
 /** A target kind as every face sees it: labels, form, and what its scan panel offers. */
 export const KindView = z.object({
@@ -640,7 +641,14 @@ export const ReportModel = z.object({
     notScanned: z.array(z.object({ id: z.string(), name: z.string() })),
   }),
   method: z.array(
-    z.object({ tool: z.string(), profileId: z.string(), contentSha256: z.string(), benchmark: z.string() }),
+    z.object({
+      tool: z.string(),
+      profileId: z.string(),
+      contentSha256: z.string(),
+      benchmark: z.string(),
+      /** e.g. a scan account that was a superuser, per target. */
+      warnings: z.array(z.string()).default([]),
+    }),
   ),
   summary: z.object({
     targets: z.number(),
@@ -732,6 +740,21 @@ export type ReportModel = z.output<typeof ReportModel>
 
 const Id = z.object({ id: z.string().min(1, 'id is required') })
 const Empty = z.object({}).strict()
+/** Channels that move files are strict: a request naming a field they do not know (say, a path) is refused. */
+const StrictId = Id.strict()
+/**
+ * A file staged in the core under a random single-use id: an export waiting to be downloaded or saved, or an
+ * uploaded file waiting to be imported. The wire never carries a filesystem path to read or write.
+ */
+const stagedId = (message: string) => z.string({ error: message }).regex(/^[A-Za-z0-9_-]{32}$/, message)
+const Download = {
+  /** Fetch it once: GET /api/download/ID in serve mode, or the desktop app's save dialog. */
+  download: z.string(),
+  fileName: z.string(),
+  mediaType: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+}
 
 /** Every error that crosses the wall has this shape; `issues` name the fields a form should mark. */
 export const ApiError = z.object({
@@ -829,13 +852,22 @@ export const contract = {
     CredentialMeta,
   ),
   'credentials.remove': channel(Id, z.object({ removed: z.literal(true) })),
+  /** Confirms, with the passphrase, that the target's credentials may be used at its current address. */
+  'credentials.rebind': channel(
+    z.object({ targetId: z.string().min(1, 'targetId is required'), passphrase }),
+    z.object({
+      address: z.string(),
+      credentials: z.array(z.object({ id: z.string(), name: z.string(), from: z.array(z.string()) })),
+    }),
+  ),
   'content.discover': channel(
     Empty,
     z.object({
       dir: z.string(),
       files: z.array(
         z.object({
-          path: z.string(),
+          /** What content.import takes to import this file: the client names it by this id, never by path. */
+          id: z.string(),
           name: z.string(),
           bytes: z.number(),
           importedSha256: z.string().nullable(),
@@ -844,7 +876,18 @@ export const contract = {
     }),
   ),
   'content.import': channel(
-    z.object({ path: z.string().min(1, 'Choose a datastream file') }),
+    z
+      .object({
+        /** A file uploaded (serve mode) or picked in the open dialog (desktop app). */
+        uploadId: stagedId('Choose a datastream file').optional(),
+        /** One of the files content.discover listed, by its id. */
+        discovered: z.string().min(1).max(255).optional(),
+      })
+      .strict()
+      .refine((r) => (r.uploadId === undefined) !== (r.discovered === undefined), {
+        message: 'Choose a datastream file',
+        path: ['uploadId'],
+      }),
     ContentSummary,
   ),
   'content.list': channel(Empty, z.object({ content: z.array(ContentSummary) })),
@@ -934,24 +977,28 @@ export const contract = {
     z.object({ scanId: z.string().min(1) }),
     z.object({ scan: ScanView, results: z.array(ResultView) }),
   ),
-  'tailorings.export': channel(Id, z.object({ fileName: z.string(), xml: z.string() })),
+  'tailorings.export': channel(StrictId, z.object({ fileName: z.string(), xml: z.string() })),
   'tailorings.import': channel(
-    z.object({
-      xml: z
-        .string()
-        .min(1)
-        .max(16 * 1024 * 1024),
-      name: z.string().trim().min(1).max(100),
-      sha256: sha,
-    }),
+    z
+      .object({
+        xml: z
+          .string()
+          .min(1)
+          .max(16 * 1024 * 1024),
+        name: z.string().trim().min(1).max(100),
+        sha256: sha,
+      })
+      .strict(),
     TailoringView,
   ),
   // ---- Remediation: fix scripts for a scan's failed rules (oscap xccdf generate fix on this computer). ----
   'scan.remediation': channel(
-    z.object({
-      scanId: z.string().min(1),
-      type: z.enum(['bash', 'ansible'], { error: 'Remediation type must be bash or ansible' }),
-    }),
+    z
+      .object({
+        scanId: z.string().min(1),
+        type: z.enum(['bash', 'ansible'], { error: 'Remediation type must be bash or ansible' }),
+      })
+      .strict(),
     z.object({ fileName: z.string(), script: z.string(), failedRules: z.number() }),
   ),
   // ---- SSH host keys: pinned on first use after a person checks the fingerprint; a change refuses scans. ----
@@ -969,18 +1016,32 @@ export const contract = {
   ),
   'knownHosts.list': channel(Empty, z.object({ hosts: z.array(KnownHostView) })),
   'knownHosts.import': channel(
-    z.object({
-      text: z
-        .string()
-        .max(8 * 1024 * 1024, 'A known_hosts file of at most 8 MB')
-        .min(1, 'The file is empty'),
-    }),
+    z
+      .object({
+        text: z
+          .string()
+          .max(8 * 1024 * 1024, 'A known_hosts file of at most 8 MB')
+          .min(1, 'The file is empty'),
+      })
+      .strict(),
     z.object({
       added: z.number(),
       unchanged: z.number(),
       conflicts: z.array(z.string()),
+      /** Hashed names (|1|…) matching no SSH target in Driftwatch: add the target, import again. */
       hashed: z.number(),
       skipped: z.number(),
+      pinned: z.array(
+        z.object({
+          host: z.string(),
+          port: z.number(),
+          keyType: z.string(),
+          fingerprint: z.string(),
+          hashed: z.boolean(),
+        }),
+      ),
+      /** Why each entry was left out, by line (the first 200). */
+      reasons: z.array(z.object({ line: z.number(), reason: z.string() })),
     }),
   ),
   'knownHosts.forget': channel(
@@ -1007,18 +1068,22 @@ export const contract = {
     }),
   ),
   'rules.import': channel(
-    z.object({
-      text: z
-        .string()
-        .min(1, 'The file is empty')
-        .max(8 * 1024 * 1024, 'Rule packs are at most 8 MB'),
-      /** Replace a custom pack with the same id instead of refusing the import. */
-      replace: z.boolean().default(false),
-    }),
+    z
+      .object({
+        text: z
+          .string()
+          .min(1, 'The file is empty')
+          .max(8 * 1024 * 1024, 'Rule packs are at most 8 MB'),
+        /** Replace a custom pack with the same id instead of refusing the import. */
+        replace: z.boolean().default(false),
+      })
+      .strict(),
     RulePackSummary,
   ),
   'rules.export': channel(
-    z.object({ id: z.string().min(1, 'id is required'), format: z.enum(['yaml', 'json']).default('yaml') }),
+    z
+      .object({ id: z.string().min(1, 'id is required'), format: z.enum(['yaml', 'json']).default('yaml') })
+      .strict(),
     z.object({ fileName: z.string(), text: z.string() }),
   ),
   'rules.remove': channel(Id, z.object({ removed: z.literal(true) })),
@@ -1091,24 +1156,28 @@ export const contract = {
   'alerts.acknowledge': channel(z.object({ id: z.number().int().positive() }), AlertView),
   // ---- Reports and evidence (issue 10) ----
   'reports.preview': channel(z.object({ scope: ReportScope }), ReportModel),
+  /** Renders the export and stages its bytes: the face that asked decides where they go (download, save dialog, --out). */
   'reports.export': channel(
-    z.object({
-      scope: ReportScope,
-      format: z.enum(EXPORT_FORMATS, { error: `Format must be one of ${EXPORT_FORMATS.join(', ')}` }),
-      /** Where to write; default: the exports folder in the data folder. */
-      path: z.string().trim().min(1).max(4096).optional(),
-    }),
-    z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), engine: z.string() }),
+    z
+      .object({
+        scope: ReportScope,
+        format: z.enum(EXPORT_FORMATS, { error: `Format must be one of ${EXPORT_FORMATS.join(', ')}` }),
+      })
+      .strict(),
+    z.object({ ...Download, engine: z.string() }),
   ),
   'reports.verify': channel(
-    z.object({
-      path: z.string().trim().min(1, 'Choose a bundle'),
-      /** A public key (PEM) the bundle must have been signed with. */
-      trustedKey: z
-        .string()
-        .max(16 * 1024)
-        .optional(),
-    }),
+    z
+      .object({
+        /** The bundle, uploaded (serve mode) or picked in the open dialog (desktop app). */
+        uploadId: stagedId('Choose a bundle'),
+        /** A public key (PEM) the bundle must have been signed with. */
+        trustedKey: z
+          .string()
+          .max(16 * 1024)
+          .optional(),
+      })
+      .strict(),
     z.object({
       ok: z.boolean(),
       files: z.number(),
@@ -1142,18 +1211,26 @@ export type ParsedReq<C extends Channel> = z.output<Contract[C]['request']>
 export type Res<C extends Channel> = z.output<Contract[C]['response']>
 export const CHANNELS = Object.keys(contract) as Channel[]
 
+/** A running scan's progress, as the core's ScanProgress (scanners/scanner.ts) says it: either a step with its
+ * words, or one rule checked with the count so far. The phase tells which, so no field is "maybe there". */
+export const SCAN_STEPS = ['connect', 'prepare', 'upload', 'fetch', 'ingest', 'cleanup'] as const
+const scanIds = { scanId: z.string(), targetId: z.string() }
+export const ScanProgressEvent = z.discriminatedUnion('phase', [
+  z.object({ ...scanIds, phase: z.enum(SCAN_STEPS), message: z.string() }),
+  z.object({
+    ...scanIds,
+    phase: z.literal('rule'),
+    ruleId: z.string(),
+    status: z.enum([...RULE_STATUSES, 'running']),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
+])
+export type ScanProgressEvent = z.output<typeof ScanProgressEvent>
+
 /** Events pushed from the core to every face (IPC `webContents.send`, or Server-Sent Events). */
 export const events = {
-  'scan.progress': z.object({
-    scanId: z.string(),
-    targetId: z.string(),
-    phase: z.enum(['connect', 'prepare', 'upload', 'rule', 'fetch', 'ingest', 'cleanup']),
-    message: z.string().default(''),
-    ruleId: z.string().optional(),
-    status: z.string().optional(),
-    done: z.number().optional(),
-    total: z.number().optional(),
-  }),
+  'scan.progress': ScanProgressEvent,
   'scan.finished': z.object({
     scanId: z.string(),
     targetId: z.string(),
@@ -1163,7 +1240,17 @@ export const events = {
   }),
   'vault.changed': z.object({
     state: z.enum(['uninitialised', 'locked', 'unlocked']),
-    reason: z.enum(['init', 'unlock', 'manual', 'idle', 'suspend', 'lock-screen', 'passphrase', 'settings']),
+    reason: z.enum([
+      'init',
+      'unlock',
+      'manual',
+      'idle',
+      'suspend',
+      'lock-screen',
+      'elsewhere',
+      'passphrase',
+      'settings',
+    ]),
   }),
   'credentials.changed': z.object({ ids: z.array(z.string()) }),
   'targets.changed': z.object({

@@ -1,7 +1,9 @@
-// The preload bridge: exposes exactly invoke(channel, req) and on(event, cb) for the contract's own names.
-// It forwards nothing else and validates nothing deeper: the main process checks sender and schema.
+// The preload bridge: exposes exactly invoke(channel, req) and on(event, cb) for the contract's own names,
+// and three named file calls (save an export, save a text, pick a file) that main answers with its own
+// dialogs. It forwards nothing else and validates nothing deeper: the main process checks sender and schema.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { BRIDGE_KEY, IPC_EVENT, IPC_PREFIX, isChannel, isEventName, type PreloadBridge } from './contract'
+import { FILE_IPC, FILES_KEY, type FileBridge } from './files'
 
 const bridge: PreloadBridge = {
   invoke(channel, req) {
@@ -21,3 +23,11 @@ const bridge: PreloadBridge = {
 }
 
 contextBridge.exposeInMainWorld(BRIDGE_KEY, bridge)
+
+const files: FileBridge = {
+  saveDownload: (download) => ipcRenderer.invoke(FILE_IPC.saveDownload, { download }),
+  saveText: (fileName, text) => ipcRenderer.invoke(FILE_IPC.saveText, { fileName, text }),
+  pickFile: (kind) => ipcRenderer.invoke(FILE_IPC.pick, { kind }),
+}
+
+contextBridge.exposeInMainWorld(FILES_KEY, files)

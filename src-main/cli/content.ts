@@ -1,7 +1,9 @@
 // `driftwatch content ...` and `driftwatch tailoring ...`: SCAP datastreams and the tailorings made from them.
-import { readFile, writeFile, rename } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { writeFile, rename } from 'node:fs/promises'
 import type { ContentSummary } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
+import { readTextFile, stage } from './files'
 
 const table = (head: string[], rows: string[][]) => {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
@@ -74,7 +76,11 @@ short name for SCAP Security Guide content (e.g. --profile standard).`,
               : `No datastreams in ${found.dir} (install ssg-debian or another SCAP Security Guide package)\n`,
           )
         }
-        const c = await call(ctx.core, 'content.import', { path: arg }, () => 'FILE')
+        // A bare name the discovery listed imports from there; anything else is a file the user names.
+        const found = !arg.includes('/') ? (await call(ctx.core, 'content.discover', {})).files : []
+        const listed = found.find((f) => f.name === arg && !existsSync(arg))
+        const req = listed ? { discovered: listed.id } : { uploadId: (await stage(ctx, arg)).uploadId }
+        const c = await call(ctx.core, 'content.import', req, () => 'FILE')
         const b = c.benchmarks[0]
         return print(
           ctx,
@@ -202,9 +208,7 @@ export const tailoringCommand: Command = {
       if (!arg || typeof ctx.values.name !== 'string')
         throw CliError.usage('tailoring import FILE --name NAME --content CONTENT')
       const c = await resolveContent(ctx, ctx.values.content as string | undefined)
-      const xml = await readFile(arg, 'utf8').catch(() => {
-        throw CliError.usage(`cannot read ${arg}`)
-      })
+      const xml = await readTextFile(arg, 16 * 1024 * 1024)
       const t = await call(ctx.core, 'tailorings.import', { xml, name: ctx.values.name, sha256: c.sha256 })
       return print(ctx, t, `Imported "${t.name}": ${t.diff.length} changes to ${t.baseProfileId}\n`)
     }

@@ -1,11 +1,16 @@
 // `driftwatch export` writes a report in one format (PDF, evidence JSON, OSCAL, HDF, CSV, or a signed bundle of
-// all of them); `driftwatch verify` checks a bundle's signature, hashes and audit log, naming what differs.
-import { readFileSync } from 'node:fs'
+// all of them) where --out says; `driftwatch verify` checks a bundle's signature, hashes and audit log.
+// The core renders the bytes; only this face, run by the user, decides which file they go to.
 import { resolve } from 'node:path'
 import { EXPORT_FORMATS, type ExportFormat, type ReportScope } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command } from './common'
 import { passphrase, processSource } from './prompt'
 import { verifyBundle } from '../core/reports/verify'
+import { readUserFile } from '../core/files/read-user-file'
+import { saveStaged } from '../core/files/user-files'
+import { AppError } from '../core/errors'
+
+const MAX_BUNDLE_BYTES = 2 * 1024 * 1024 * 1024 - 1
 
 export const exportCommand: Command = {
   name: 'export',
@@ -26,7 +31,7 @@ Scope (default: every target):
   --to DATE         scans started on or before DATE (a date alone means the whole day)
   --no-drift        leave drift events out
 Engagement: --engagement NAME --auditor NAME --organisation NAME --notes TEXT
-  --out FILE        where to write (default: the exports folder in the data folder)
+  --out FILE        where to write (default: the suggested file name in the current folder)
 
 A bundle is signed with a key kept in the vault: the passphrase is asked for on a terminal or read from
 $DRIFTWATCH_VAULT_PASSPHRASE. The same scope exported twice gives byte-identical JSON, OSCAL, HDF and CSV.`,
@@ -90,16 +95,21 @@ $DRIFTWATCH_VAULT_PASSPHRASE. The same scope exported twice gives byte-identical
       if (status.state === 'locked')
         await call(ctx.core, 'vault.unlock', { passphrase: await passphrase(processSource()) })
     }
-    const res = await call(
-      ctx.core,
-      'reports.export',
-      { scope, format: format as ExportFormat, path: v.out ? resolve(String(v.out)) : undefined },
-      (p) => p.replace(/^scope\./, '--').replace(/^path$/, '--out'),
+    const res = await call(ctx.core, 'reports.export', { scope, format: format as ExportFormat }, (p) =>
+      p.replace(/^scope\./, '--'),
     )
+    const out = resolve(v.out ? String(v.out) : res.fileName)
+    try {
+      await saveStaged(ctx.core.downloads, res.download, out)
+    } catch (err) {
+      if (err instanceof AppError) throw new CliError(err.message, err.toApi())
+      throw err
+    }
+    const { download: _id, ...shown } = res
     ctx.out.stdout(
       ctx.json
-        ? JSON.stringify(res, null, 2) + '\n'
-        : `Wrote ${res.path} (${res.bytes} bytes, SHA-256 ${res.sha256})${format === 'pdf' || format === 'bundle' ? `\nPrinted by ${res.engine}` : ''}\n`,
+        ? JSON.stringify({ ...shown, path: out }, null, 2) + '\n'
+        : `Wrote ${out} (${res.bytes} bytes, SHA-256 ${res.sha256})${format === 'pdf' || format === 'bundle' ? `\nPrinted by ${res.engine}` : ''}\n`,
     )
     return EXIT.ok
   },
@@ -136,19 +146,19 @@ Exit codes: 0 intact · 1 something differs or cannot be read · 64 wrong usage`
     let trustedKey: string | undefined
     if (ctx.values.key) {
       try {
-        trustedKey = readFileSync(String(ctx.values.key), 'utf8')
-      } catch (err) {
-        throw CliError.usage(
-          `cannot read --key ${String(ctx.values.key)}: ${(err as NodeJS.ErrnoException).code ?? ''}`,
+        trustedKey = (await readUserFile(String(ctx.values.key), { maxBytes: 16 * 1024 })).bytes.toString(
+          'utf8',
         )
+      } catch (err) {
+        throw CliError.usage(`--key: ${(err as Error).message}`)
       }
     }
     // Checked here rather than through a store: whoever received the bundle may have no Driftwatch data at all.
     let bytes: Buffer
     try {
-      bytes = readFileSync(resolve(path))
+      bytes = (await readUserFile(path, { maxBytes: MAX_BUNDLE_BYTES })).bytes
     } catch (err) {
-      const message = `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`
+      const message = (err as Error).message
       throw new CliError(message, { code: 'not_found', message, issues: [] })
     }
     const res = verifyBundle(bytes, { trustedKeyPem: trustedKey })

@@ -9,7 +9,8 @@ export const hostsCommand: Command = {
   summary: 'SSH host keys: list pins, import known_hosts, forget a pin',
   help: `Usage:
   driftwatch hosts list [--json]
-  driftwatch hosts import FILE        pin the keys of an OpenSSH known_hosts file (never replaces a pin)
+  driftwatch hosts import FILE        pin the keys of an OpenSSH known_hosts file (never replaces a pin);
+                                      hashed names (|1|...) are matched against the SSH targets added here
   driftwatch hosts forget HOST[:PORT] remove a pin, e.g. after the host was reinstalled (port 22 by default)`,
   options: {},
   async run(ctx) {
@@ -33,10 +34,16 @@ export const hostsCommand: Command = {
       const conflicts = r.conflicts.length
         ? `; ${r.conflicts.length} already pinned to another key, left alone: ${r.conflicts.join(', ')}`
         : ''
-      return print(
-        r,
-        `${r.added} pinned, ${r.unchanged} already pinned, ${r.hashed} hashed names skipped, ${r.skipped} other lines skipped${conflicts}`,
-      )
+      const lines = [
+        `${r.added} pinned, ${r.unchanged} already pinned, ${r.hashed} hashed names skipped (no SSH target ` +
+          `matches them), ${r.skipped} other entries skipped${conflicts}`,
+        ...r.pinned.map(
+          (p) =>
+            `  pinned ${p.host}:${p.port} ${p.keyType} ${p.fingerprint}${p.hashed ? ' (hashed entry)' : ''}`,
+        ),
+        ...r.reasons.map((s) => `  line ${s.line}: ${s.reason}`),
+      ]
+      return print(r, lines.join('\n'))
     }
     if (action === 'forget') {
       const m = arg ? /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(arg) : null

@@ -14,6 +14,7 @@ import { rulesCommand } from './rules'
 import { exportCommand, verifyCommand } from './export'
 import { CliError, EXIT, type Command, type Out } from './common'
 import { safeLines } from './terminal-text'
+import { takeEnvPassphrase } from './prompt'
 import pkg from '../../package.json'
 
 const commands: Command[] = [
@@ -49,6 +50,8 @@ Exit codes: 0 success · 1 error (bad input, not found, conflict, failure) · 2 
 Run "driftwatch <command> --help" for a command's options.`
 
 export async function main(argv: string[], rawOut: Out): Promise<number> {
+  // Before anything can start a child process: the passphrase leaves the environment for good.
+  takeEnvPassphrase()
   // Every line any command prints passes here: whatever text a target or a file put in it, no control
   // sequence reaches the terminal raw (printers also escape line breaks inside single-line fields).
   const out: Out = {

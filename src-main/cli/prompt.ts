@@ -1,9 +1,26 @@
 // Asking for secrets on a terminal without echoing them, or taking them from the environment or stdin for
 // automation. Secrets are never accepted as command-line arguments (they would show in `ps` and history).
-import { readFile } from 'node:fs/promises'
+import { readUserFile } from '../core/files/read-user-file'
 import { CliError } from './common'
 
 export const PASSPHRASE_ENV = 'DRIFTWATCH_VAULT_PASSPHRASE'
+
+let envPassphrase: string | undefined
+
+/**
+ * Reads $DRIFTWATCH_VAULT_PASSPHRASE once and removes it from this process's environment, so no child process
+ * (Chromium, oscap, a browser) and nothing reading process.env later can see it. Called first thing by the CLI.
+ */
+export function takeEnvPassphrase(env: NodeJS.ProcessEnv = process.env): void {
+  const v = env[PASSPHRASE_ENV]
+  if (v !== undefined) {
+    if (v) envPassphrase = v
+    delete env[PASSPHRASE_ENV]
+  }
+}
+
+/** The passphrase the environment held when the CLI started (see takeEnvPassphrase). */
+export const envVaultPassphrase = (): string | undefined => envPassphrase
 
 export interface SecretSource {
   env: NodeJS.ProcessEnv
@@ -49,7 +66,8 @@ export async function askHidden(src: SecretSource, question: string): Promise<st
 
 /** The master passphrase: from the environment (automation; see README for the risk) or a hidden prompt. */
 export async function passphrase(src: SecretSource, opts: { confirm?: boolean } = {}): Promise<string> {
-  const fromEnv = src.env[PASSPHRASE_ENV]
+  takeEnvPassphrase(src.env)
+  const fromEnv = envPassphrase
   if (fromEnv) return fromEnv
   const first = await askHidden(src, 'Vault passphrase: ')
   if (opts.confirm) {
@@ -69,8 +87,8 @@ export async function readAllStdin(stdin: NodeJS.ReadStream): Promise<string> {
 
 export async function readSecretFile(path: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8')
+    return (await readUserFile(path, { maxBytes: 8 * 1024 * 1024 })).bytes.toString('utf8')
   } catch (err) {
-    throw CliError.usage(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`)
+    throw CliError.usage((err as Error).message)
   }
 }

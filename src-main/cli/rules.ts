@@ -1,7 +1,8 @@
 // `driftwatch rules ...`: the rule packs database targets are scanned with — list them, import a custom pack
 // (YAML or JSON, checked before it is stored), export any pack, remove a custom one, print the JSON Schema.
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { rename, writeFile } from 'node:fs/promises'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
+import { readTextFile } from './files'
 
 const print = (ctx: RunContext, data: unknown, text: string) => {
   ctx.out.stdout(ctx.json ? JSON.stringify(data, null, 2) + '\n' : text)
@@ -62,9 +63,7 @@ driftwatch scan TARGET --profile ID.`,
       }
       case 'import': {
         if (!arg) throw CliError.usage('rules import FILE [--replace]')
-        const text = await readFile(arg, 'utf8').catch(() => {
-          throw CliError.usage(`cannot read ${arg}`)
-        })
+        const text = await readTextFile(arg, 8 * 1024 * 1024)
         const p = await call(ctx.core, 'rules.import', { text, replace: Boolean(ctx.values.replace) })
         return print(ctx, p, `Imported ${p.id} (${p.kind}, ${p.rules} rules): ${p.title}\n`)
       }

@@ -5,6 +5,8 @@ import type { EventPayload, KindView, ScanView, Target } from '../../src-preload
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { passphrase, processSource } from './prompt'
 import { safeText } from './terminal-text'
+import { mapLimit } from '../core/util/concurrency'
+import { credentialRefsOf } from '../core/scanners/registry'
 
 const CONCURRENCY = 4
 
@@ -13,7 +15,7 @@ export const scanCommand: Command = {
   usage: 'scan TARGET|GROUP [--content C --profile P]',
   summary: 'scan targets now (OpenSCAP, or a rule pack for databases)',
   help: `Usage: driftwatch scan TARGET|GROUP [--content CONTENT --profile PROFILE] [--tailoring NAME]
-                       [--trust-host-key SHA256:...] [--json]
+                       [--trust-host-key SHA256:...] [--rebind-credential] [--json]
 
 TARGET is a target's name or id; GROUP scans every target of that group, ${CONCURRENCY} at a time (one
 failure does not stop the others). For this computer and SSH hosts, CONTENT is an import's SHA-256 prefix
@@ -24,6 +26,9 @@ SSH hosts seen for the first time are asked for their host key: on a terminal yo
 fingerprint to confirm; elsewhere pass --trust-host-key with the fingerprint the host owner gave you
 (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). A host whose pinned key changed is refused.
 Credentials come from the vault, unlocked for this command (prompt, or ${'DRIFTWATCH_VAULT_PASSPHRASE'}).
+A credential is bound to the address (host:port, GitHub API URL) it was first used at; a target that moved
+is refused until you confirm with --rebind-credential (the passphrase is asked for again, or taken from
+${'DRIFTWATCH_VAULT_PASSPHRASE'}); the confirmation is written to the audit log.
 
 Database targets (PostgreSQL, MySQL/MariaDB) need no content: they run the built-in rule pack for their
 kind (postgres-cis, mysql-cis) or the pack --profile names (see "driftwatch rules list").
@@ -34,6 +39,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
     profile: { type: 'string' },
     tailoring: { type: 'string' },
     'trust-host-key': { type: 'string' },
+    'rebind-credential': { type: 'boolean' },
   },
   async run(ctx) {
     const ref = ctx.positionals[0]
@@ -83,7 +89,8 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       if (!tailoringId) throw CliError.usage(`no tailoring named "${String(ctx.values.tailoring)}"`)
     }
 
-    await unlockIfNeeded(ctx, scope, kinds)
+    const used = await unlockIfNeeded(ctx, scope, kinds)
+    if (ctx.values['rebind-credential']) await rebind(ctx, scope, used, kinds)
     const trust = await hostKeyTrust(
       ctx,
       scope.filter((t) => policy(t)?.hostKey),
@@ -96,10 +103,11 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       if (name === 'scan.progress' && tty) {
         const e = payload as EventPayload<'scan.progress'>
         const t = scope.find((x) => x.id === e.targetId)?.name ?? ''
-        const bar = e.total
-          ? `[${'#'.repeat(Math.round(((e.done ?? 0) / e.total) * 30)).padEnd(30)}] ${e.done}/${e.total}`
-          : e.message
-        process.stderr.write(`\r\x1b[K${safeText(t)}: ${safeText(bar ?? '')}`)
+        const bar =
+          e.phase === 'rule'
+            ? `[${'#'.repeat(Math.round((e.done / Math.max(e.total, 1)) * 30)).padEnd(30)}] ${e.done}/${e.total}`
+            : e.message
+        process.stderr.write(`\r\x1b[K${safeText(t)}: ${safeText(bar)}`)
       }
       if (name === 'scan.finished') {
         const e = payload as EventPayload<'scan.finished'>
@@ -109,26 +117,22 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
     })
     const results: { target: string; scan: ScanView | null; error: string }[] = []
     try {
-      const queue = [...scope]
-      const worker = async () => {
-        for (let t = queue.shift(); t; t = queue.shift()) {
-          const env = await ctx.core.invoke('scan.start', {
-            targetId: t.id,
-            ...(takesContent(t) ? { sha256, profileId } : { profileId }),
-            trustHostKey: trust.get(t.id),
-            tailoringId,
-          })
-          if (!env.ok) {
-            results.push({ target: t.name, scan: null, error: env.error.message })
-            continue
-          }
-          const { scanId } = env.data as { scanId: string }
-          if (!finished.has(scanId)) await new Promise<void>((r) => waiters.set(scanId, r))
-          const { scan } = await call(ctx.core, 'scan.results', { scanId })
-          results.push({ target: t.name, scan, error: scan.error })
+      await mapLimit(scope, CONCURRENCY, async (t) => {
+        const env = await ctx.core.invoke('scan.start', {
+          targetId: t.id,
+          ...(takesContent(t) ? { sha256, profileId } : { profileId }),
+          trustHostKey: trust.get(t.id),
+          tailoringId,
+        })
+        if (!env.ok) {
+          results.push({ target: t.name, scan: null, error: env.error.message })
+          return
         }
-      }
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, scope.length) }, worker))
+        const { scanId } = env.data as { scanId: string }
+        if (!finished.has(scanId)) await new Promise<void>((r) => waiters.set(scanId, r))
+        const { scan } = await call(ctx.core, 'scan.results', { scanId })
+        results.push({ target: t.name, scan, error: scan.error })
+      })
     } finally {
       off()
       if (tty) process.stderr.write('\r\x1b[K')
@@ -138,14 +142,42 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
 }
 
 /** Credentials live in the vault: unlock it for this process when a target in scope signs in with one. */
-async function unlockIfNeeded(ctx: RunContext, scope: Target[], kinds: KindView[]): Promise<void> {
-  const uses = scope.some((t) =>
-    kinds.find((k) => k.kind === t.kind)?.credentials.some((c) => Boolean(t[c.field])),
-  )
-  if (!uses) return
+async function unlockIfNeeded(
+  ctx: RunContext,
+  scope: Target[],
+  kinds: KindView[],
+): Promise<string | undefined> {
+  if (!scope.some((t) => usesCredential(t, kinds))) return undefined
   const status = await call(ctx.core, 'vault.status', {})
-  if (status.state !== 'locked') return
-  await call(ctx.core, 'vault.unlock', { passphrase: await passphrase(processSource()) })
+  if (status.state !== 'locked') return undefined
+  const given = await passphrase(processSource())
+  await call(ctx.core, 'vault.unlock', { passphrase: given })
+  return given
+}
+
+/** Whether the target signs in with a vault credential, as its kind's data says (kinds.list). */
+const usesCredential = (t: Target, kinds: KindView[]) => {
+  const k = kinds.find((v) => v.kind === t.kind)
+  return k ? credentialRefsOf(k.credentials, k.fields, t).length > 0 : false
+}
+
+/** --rebind-credential: the passphrase again confirms each target's credentials at its current address. */
+async function rebind(
+  ctx: RunContext,
+  scope: Target[],
+  given: string | undefined,
+  kinds: KindView[],
+): Promise<void> {
+  const targets = scope.filter((t) => usesCredential(t, kinds))
+  if (targets.length === 0) throw CliError.usage('--rebind-credential: no target in scope uses a credential')
+  const pass = given ?? (await passphrase(processSource()))
+  for (const t of targets) {
+    const r = await call(ctx.core, 'credentials.rebind', { targetId: t.id, passphrase: pass })
+    for (const c of r.credentials)
+      ctx.out.stderr(
+        `Credential "${c.name}" may now be used at ${r.address} (was bound to ${c.from.join(', ') || 'nothing'})\n`,
+      )
+  }
 }
 
 /**
@@ -206,6 +238,8 @@ function report(
         `${safeText(r.target)}: score ${r.scan.score ?? '–'}% · ${c.pass ?? 0} pass · ${c.fail ?? 0} fail · ${c.error ?? 0} error · ` +
           `${c.notapplicable ?? 0} not applicable\n`,
       )
+      const warning = r.scan.info.privilegeWarning
+      if (warning) ctx.out.stdout(`${safeText(r.target)}: warning: ${safeText(warning)}\n`)
     }
   if (results.some((r) => !r.scan || r.scan.state !== 'done')) return EXIT.error
   return results.some((r) => (r.scan?.counts.fail ?? 0) > 0) ? 2 : EXIT.ok

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { jsonLogger } from '../core/ports'
+import { childEnv } from '../core/child-env'
 import { startServer } from '../server/http'
 import { CliError, EXIT, type Command } from './common'
 
@@ -80,8 +81,13 @@ function openInBrowser(url: string) {
       : process.platform === 'win32'
         ? ['cmd', ['/c', 'start', '""', url]]
         : ['xdg-open', [url]]
-  // The browser needs the desktop session's variables, not Driftwatch's own (a vault passphrase among them).
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DRIFTWATCH_')))
+  // The desktop session's variables a browser needs to show itself, and nothing else of this process's.
+  const env = childEnv({
+    DISPLAY: process.env.DISPLAY,
+    WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY,
+    XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR,
+    DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS,
+  })
   const child = spawn(cmd, args, { stdio: 'ignore', detached: true, env })
   child.on('error', () => undefined)
   child.unref()

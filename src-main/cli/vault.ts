@@ -21,7 +21,8 @@ import {
 const HELP = `Usage:
   driftwatch vault init                 create the vault (asks for a passphrase twice)
   driftwatch vault unlock               check the passphrase (each command unlocks only for itself)
-  driftwatch vault lock                 forget "remember on this device" for this data folder
+  driftwatch vault lock                 lock the vault in every Driftwatch process on this data folder
+                                        (serve, watch, the desktop app) and forget "remember on this device"
   driftwatch vault list [--json]        names and metadata, never secrets
   driftwatch vault add --kind KIND --name NAME [--username U] [--notes TEXT] [secret options]
   driftwatch vault remove <name|id>
@@ -66,10 +67,8 @@ export const vaultCommand: Command = {
         const status = await unlock(ctx, src)
         return done(ctx, status, `Passphrase accepted: ${status.credentials} credentials.`)
       }
-      case 'lock': {
-        const status = await call(ctx.core, 'vault.forgetDevice', {})
-        return done(ctx, status, 'Locked. This data folder no longer remembers the vault key on this device.')
-      }
+      case 'lock':
+        return lockEverywhere(ctx)
       case 'list':
       case 'ls':
         return list(ctx)
@@ -89,6 +88,49 @@ export const vaultCommand: Command = {
 const done = ({ json, out }: RunContext, data: unknown, text: string) => {
   out.stdout(json ? JSON.stringify(data, null, 2) + '\n' : text + '\n')
   return EXIT.ok
+}
+
+/** How long `vault lock` waits for running processes to say they forgot their key. */
+const LOCK_ACK_MS = 3000
+
+/**
+ * Bumps the shared lock generation, then waits for each running process that held the key to record that it
+ * saw it; says exactly which did, which were locked already, and which did not answer in time.
+ */
+async function lockEverywhere(ctx: RunContext) {
+  const { generation, others } = ctx.core.vault.lockEverywhere()
+  const status = await call(ctx.core, 'vault.forgetDevice', {})
+  const holding = others.filter((p) => p.unlocked)
+  const deadline = Date.now() + LOCK_ACK_MS
+  let pending = holding
+  while (pending.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100))
+    const now = ctx.core.vault.otherProcesses()
+    pending = pending.filter((p) => {
+      const seen = now.find((n) => n.id === p.id)
+      return seen !== undefined && seen.unlocked && seen.seenGeneration < generation
+    })
+  }
+  const name = (p: { face: string; pid: number }) => `${p.face} pid ${p.pid}`
+  const processes = others.map((p) => ({
+    pid: p.pid,
+    face: p.face,
+    result: !p.unlocked ? 'was already locked' : pending.includes(p) ? 'did not answer' : 'locked',
+  }))
+  const parts = [
+    'this process',
+    ...processes.map((p) =>
+      p.result === 'did not answer'
+        ? `${name(p)} did not confirm within ${LOCK_ACK_MS / 1000} s (it checks before every use of a secret ` +
+          'and will refuse it)'
+        : `${name(p)} ${p.result}`,
+    ),
+  ]
+  const text =
+    `Locked: ${parts.join('; ')}.` +
+    (others.length === 0 ? ' No other Driftwatch process holds this data folder.' : '') +
+    ' This data folder no longer remembers the vault key on this device.'
+  return done(ctx, { ...status, generation, processes }, text)
 }
 
 async function unlock(ctx: RunContext, src: SecretSource) {

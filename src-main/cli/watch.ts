@@ -6,7 +6,7 @@ import type { EventPayload } from '../../src-preload/contract'
 import { jsonLogger } from '../core/ports'
 import type { Core } from '../core/app'
 import { CliError, EXIT, type Command } from './common'
-import { PASSPHRASE_ENV } from './prompt'
+import { envVaultPassphrase, PASSPHRASE_ENV } from './prompt'
 
 const DEFAULT_GRACE_S = 30
 
@@ -39,7 +39,7 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
     const pidFile = typeof values['pid-file'] === 'string' ? values['pid-file'] : undefined
     if (pidFile) writePidFile(pidFile)
 
-    const passphrase = process.env[PASSPHRASE_ENV]
+    const passphrase = envVaultPassphrase()
     if (passphrase && core.vault.state() === 'locked') {
       try {
         await core.vault.unlock(passphrase)

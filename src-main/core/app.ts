@@ -7,6 +7,7 @@ import { notFound } from './errors'
 import { openDatabase } from './store/db'
 import { schemaVersion } from './store/migrations'
 import { TargetsRepo } from './store/targets'
+import { KnownHostsRepo } from './store/known-hosts'
 import { targetHandlers } from './targets/handlers'
 import { vaultHandlers } from './credentials/handlers'
 import { contentHandlers } from './content/handlers'
@@ -18,7 +19,7 @@ import { WatchRepo } from './store/watch'
 import { AlertsRepo } from './store/alerts'
 import { DriftRepo } from './store/drift'
 import type { Scanner } from './scanners/scanner'
-import { HostKeyStore } from './scanners/ssh-oscap/ssh'
+import { HostKeyStore } from './scanners/ssh-oscap/host-key-store'
 import { hostHandlers } from './hosts/handlers'
 import { BUILT_IN_KINDS, Kinds } from './scanners/registry'
 import type { AnyKind, KindEnv } from './scanners/kind'
@@ -48,6 +49,7 @@ import { reportHandlers } from './reports/handlers'
 import { chromiumPrinter, defaultRendererDir, type PdfPrinter } from './reports/pdf'
 import { ReportsRepo } from './store/reports'
 import { SigningKeys } from './vault/signing-key'
+import { DOWNLOAD_LIMITS, FileStaging, UPLOAD_LIMITS } from './files/staging'
 
 export interface CoreOptions {
   dataDir?: string
@@ -93,6 +95,10 @@ export interface Core extends Dispatcher {
   handlers: Handlers
   dataDir: string
   vault: Vault
+  /** Exports waiting for their face to deliver them, by the id reports.export returned. */
+  downloads: FileStaging
+  /** Files a face read or received for a channel to import, by id. */
+  uploads: FileStaging
   /** The background watch; started by the faces that keep running (desktop, `driftwatch watch`). */
   watch: Watch
   /** Resolves when no scan is running (tests and the CLI wait on it). */
@@ -144,18 +150,40 @@ export function createCore(opts: CoreOptions): Core {
     power: opts.power,
     redactor,
     unsafeKdfForTests: opts.unsafeKdfForTests,
+    face: opts.face,
+    bindingAddress: (t) => kinds.bindingAddress(t),
+    // Who tried and when (the audit entry's actor and time), never what was typed.
+    onPassphrase: (e) => {
+      const details =
+        e.type === 'wrong'
+          ? { attempt: e.attempt, failures: e.failures, waitSeconds: Math.ceil(e.delayMs / 1000) }
+          : { attempt: e.attempt, waitSeconds: Math.ceil(e.waitMs / 1000) }
+      // Each wrong passphrase is audited; the log hears when the backoff starts or turns an attempt away
+      // (a single typo is not worth a warning on the terminal).
+      if (e.type === 'wrong') audit.append({ action: 'vault.wrong-passphrase', subject: 'vault', details })
+      if (e.type === 'wrong' && e.delayMs > 0) {
+        audit.append({ action: 'vault.backoff', subject: 'vault', details })
+        logger.log('warn', 'wrong vault passphrases: further attempts wait', details)
+      }
+      if (e.type === 'refused') logger.log('warn', 'vault passphrase attempt refused: backing off', details)
+    },
     onStateChange: (state, reason) => {
       logger.log('info', `vault ${state}`, { reason })
       ctx.emit('vault.changed', { state, reason: reason as EventPayload<'vault.changed'>['reason'] })
     },
   })
 
+  // `driftwatch vault lock` from another process: the key is forgotten within a second even when no secret is
+  // asked for (every use of a secret checks as well). unref: this must not keep a CLI process alive.
+  const lockWatch = setInterval(() => vault.checkRemoteLock(), 1000)
+  lockWatch.unref()
+
   const content = new ContentRepo(db)
   const watchStores = { watch: new WatchRepo(db), alerts: new AlertsRepo(db), drift: new DriftRepo(db) }
   const scans = new ScansRepo(db, commitHooks(watchStores))
   const interrupted = scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
-  const hostKeys = new HostKeyStore(db, () => clock.now())
+  const hostKeys = new HostKeyStore(new KnownHostsRepo(db), () => clock.now())
   const packs = new RulePacks(new RulePacksRepo(db))
   const env: KindEnv = {
     ...ctx,
@@ -185,6 +213,9 @@ export function createCore(opts: CoreOptions): Core {
     listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
   })
 
+  const now = () => clock.now().getTime()
+  const downloads = new FileStaging(DOWNLOAD_LIMITS, now)
+  const uploads = new FileStaging(UPLOAD_LIMITS, now)
   const vaultRoom = vaultHandlers({ ...ctx, vault })
   const hostDeps = { ...ctx, vault, hostKeys }
   const handlers: Handlers = {
@@ -198,7 +229,7 @@ export function createCore(opts: CoreOptions): Core {
     }),
     ...targetHandlers(ctx),
     ...vaultRoom,
-    ...contentHandlers({ ...ctx, content }),
+    ...contentHandlers({ ...ctx, content, uploads }),
     ...hostHandlers(hostDeps),
     'targets.testConnection': async (req) => {
       const t = ctx.repos.targets.get(req.id)
@@ -232,6 +263,8 @@ export function createCore(opts: CoreOptions): Core {
       signing: new SigningKeys(db, vault, clock),
       printer: opts.pdfPrinter ?? chromiumPrinter(),
       rendererDir: opts.rendererDir ?? defaultRendererDir(),
+      uploads,
+      downloads,
     }),
   }
   const dispatcher = createDispatcher(auditedHandlers(handlers, audit), logger, kindHooks(kinds))
@@ -245,6 +278,8 @@ export function createCore(opts: CoreOptions): Core {
     handlers,
     dataDir,
     vault,
+    downloads,
+    uploads,
     watch,
     subscribe(listener) {
       listeners.add(listener)
@@ -253,6 +288,7 @@ export function createCore(opts: CoreOptions): Core {
     idle: () => scanning.idle(),
     close() {
       watch.stop()
+      clearInterval(lockWatch)
       for (const c of scanning.running.values()) c.abort()
       listeners.clear()
       vault.close()

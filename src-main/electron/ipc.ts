@@ -3,6 +3,8 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import { CHANNELS, IPC_EVENT, IPC_PREFIX, type ApiError, type Envelope } from '../../src-preload/contract'
 import type { Core } from '../core/app'
+import type { DesktopFiles } from '../core/files/desktop-files'
+import { FILE_IPC } from '../../src-preload/files'
 import { isTrustedUrl } from './security'
 
 export function bindIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, core: Core): () => void {
@@ -13,6 +15,23 @@ export function bindIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, core
     })
   }
   return () => CHANNELS.forEach((c) => ipcMain.removeHandler(IPC_PREFIX + c))
+}
+
+/** Binds the three named file calls (save an export, save a text, pick a file); none takes a path. */
+export function bindFileIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  files: DesktopFiles,
+): () => void {
+  const calls: [string, (payload: unknown) => Promise<Envelope<unknown>>][] = [
+    [FILE_IPC.saveDownload, files.saveDownload],
+    [FILE_IPC.saveText, files.saveText],
+    [FILE_IPC.pick, files.pickFile],
+  ]
+  for (const [name, fn] of calls)
+    ipcMain.handle(name, (event: IpcMainInvokeEvent, payload: unknown) =>
+      isTrustedSender(event) ? fn(payload) : Promise.resolve(refused()),
+    )
+  return () => calls.forEach(([name]) => ipcMain.removeHandler(name))
 }
 
 /** Pushes core events to a window; the preload filters by name for each subscriber. */

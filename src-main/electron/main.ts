@@ -7,11 +7,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createCore, type Core } from '../core/app'
 import { jsonLogger } from '../core/ports'
 import { forwardEvents } from './ipc'
-import { bindElectronIpc } from './ipc-main'
+import { bindElectronFileIpc, bindElectronIpc } from './ipc-main'
+import { electronDialogs } from './file-dialogs'
+import { desktopFiles } from '../core/files/desktop-files'
 import { openExternal } from './open-external'
 import { createMainWindow, lockDown, lockDownSession, setAppOrigin } from './security'
 import { createWatchTray } from './tray'
 import { electronPrinter } from './print-pdf'
+
+// The desktop app never reads the CLI's passphrase variable; an app started from a shell that exported it
+// must not hand it to its renderer, GPU and utility processes (or anything they start).
+delete process.env.DRIFTWATCH_VAULT_PASSPHRASE
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '../renderer')
@@ -87,6 +93,13 @@ async function start() {
   })
   await core.vault.unlockRemembered()
   bindElectronIpc(core)
+  // Exports are saved, and imports read, by main in the native dialogs; the renderer never names a path.
+  bindElectronFileIpc(
+    desktopFiles(
+      core,
+      electronDialogs(() => win),
+    ),
+  )
   forwardEvents(core, () => win?.webContents)
   closeTray = createWatchTray({
     core,

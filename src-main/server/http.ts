@@ -2,12 +2,15 @@
 // Guarded by a random per-run token (Authorization header, never a cookie), a Host-header check against
 // DNS rebinding, an Origin check, and no CORS: a web page on another origin can neither call nor read it.
 // A browser opened by `serve --open` gets a one-time code instead of the token (see oneTimeUrl).
+// Files move as bytes, never as paths: exports are fetched from /api/download/ID as attachments, imports are
+// uploaded to /api/upload (size-limited) and named to the channel that consumes them by the id returned.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import type { Core } from '../core/app'
 import type { Logger } from '../core/ports'
+import { MAX_UPLOAD_BYTES, STAGED_ID, safeFileName } from '../core/files/staging'
 
 export const LOOPBACK = '127.0.0.1'
 const MAX_BODY = 4 * 1024 * 1024
@@ -104,7 +107,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (path.startsWith('/api/')) {
       if (!authorised(req)) return sendError(res, 401, 'unauthorized', 'Missing or wrong access token')
       if (path === '/api/events' && req.method === 'GET') return openEventStream(req, res)
+      if (path.startsWith('/api/download/') && req.method === 'GET')
+        return sendDownload(path.slice('/api/download/'.length), res)
       if (req.method !== 'POST') return sendError(res, 405, 'validation', 'Use POST for API calls')
+      if (path === '/api/upload') return receiveUpload(req, res)
       if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
         return sendError(res, 415, 'validation', 'API calls must send Content-Type: application/json')
       const body = await readBody(req)
@@ -174,6 +180,40 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     clients.clear()
     opts.logger.log('warn', 'a one-time code was presented twice: the session token was replaced', {})
     opts.onTokenReplaced?.(tokenUrl())
+  }
+
+  function sendDownload(id: string, res: ServerResponse) {
+    const file = STAGED_ID.test(id) ? opts.core.downloads.take(id) : undefined
+    if (!file)
+      return sendError(res, 404, 'not_found', 'That export is gone (each downloads once): export it again')
+    res.writeHead(200, {
+      'Content-Type': file.mediaType,
+      'Content-Length': file.bytes.length,
+      'Content-Disposition': contentDisposition(file.fileName),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+    })
+    res.end(file.bytes)
+  }
+
+  async function receiveUpload(req: IncomingMessage, res: ServerResponse) {
+    if (!(req.headers['content-type'] ?? '').startsWith('application/octet-stream'))
+      return sendError(res, 415, 'validation', 'Uploads must send Content-Type: application/octet-stream')
+    const fileName = safeFileName(decodePath(String(req.headers['x-file-name'] ?? '')) ?? '')
+    const bytes = await readRaw(req, MAX_UPLOAD_BYTES)
+    if (bytes === undefined) {
+      res.setHeader('Connection', 'close')
+      return sendError(
+        res,
+        413,
+        'validation',
+        `Files of at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB can be uploaded`,
+      )
+    }
+    if (bytes.length === 0) return sendError(res, 400, 'validation', 'The file is empty')
+    const uploadId = opts.core.uploads.put({ fileName, mediaType: 'application/octet-stream', bytes })
+    return send(res, 200, { ok: true, data: { uploadId, fileName, bytes: bytes.length } })
   }
 
   function openEventStream(req: IncomingMessage, res: ServerResponse) {
@@ -269,21 +309,33 @@ function decodePath(s: string): string | undefined {
 }
 
 /** The body as text, or undefined once it passes MAX_BODY (the rest is read and dropped, not kept). */
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return (await readRaw(req, MAX_BODY))?.toString('utf8')
+}
+
+/** The body's bytes, or undefined once it passes `max` (the rest is read and dropped, not kept). */
+function readRaw(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (c: Buffer) => {
       size += c.length
-      if (size > MAX_BODY) {
+      if (size > max) {
         // Destroying the request here would reset the socket before the 413 is written.
         chunks.length = 0
         resolve(undefined)
       } else chunks.push(c)
     })
-    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(size > max ? undefined : Buffer.concat(chunks)))
     req.on('error', reject)
   })
+}
+
+/** RFC 6266: an ASCII fallback for old clients, and the exact name in UTF-8 for the rest. */
+export function contentDisposition(fileName: string): string {
+  const name = safeFileName(fileName)
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/[\\%]/g, '_')
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
 }
 
 function statusFor(code: string): number {

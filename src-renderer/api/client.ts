@@ -1,5 +1,7 @@
 // The renderer's one API client, typed by the contract. It speaks to the preload bridge in the desktop app
-// and to the token-guarded HTTP server in serve mode; pages never know which.
+// and to the token-guarded HTTP server in serve mode; pages never know which. Files move as bytes: an export
+// is saved by main's save dialog or downloaded as an attachment, an import is picked in main's open dialog or
+// uploaded from the browser's file chooser; no path is ever sent.
 import {
   BRIDGE_KEY,
   type ApiError,
@@ -11,11 +13,21 @@ import {
   type Req,
   type Res,
 } from '../../src-preload/contract'
+import { FILES_KEY, type FileBridge, type Picked, type PickKind, type Saved } from '../../src-preload/files'
+
+/** An export staged by the core (what reports.export returns). */
+export interface DownloadRef {
+  download: string
+  fileName: string
+}
 
 export interface Transport {
   kind: 'desktop' | 'http'
   invoke(channel: Channel, req: unknown): Promise<Envelope<unknown>>
   on(event: EventName, listener: (payload: unknown) => void): () => void
+  saveDownload(d: DownloadRef): Promise<Envelope<Saved>>
+  saveText(fileName: string, mediaType: string, text: string): Promise<Envelope<Saved>>
+  pickFile(kind: PickKind): Promise<Envelope<Picked | null>>
 }
 
 /** A failed call: `issues` name the form fields at fault (paths like "target.port"). */
@@ -33,6 +45,18 @@ export interface Api {
   transport: Transport['kind']
   invoke<C extends Channel>(channel: C, req: Req<C>): Promise<Res<C>>
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+  /** Saves an export: the save dialog in the desktop app, a download in the browser. */
+  saveDownload(d: DownloadRef): Promise<Saved>
+  /** Saves text the page holds (a tailoring, a fix script, a rule pack) the same way. */
+  saveText(fileName: string, mediaType: string, text: string): Promise<Saved>
+  /** Lets the person choose a file to import; null when they cancel. */
+  pickFile(kind: PickKind): Promise<Picked | null>
+}
+
+const unwrap = async <T>(p: Promise<Envelope<T>>): Promise<T> => {
+  const env = await p
+  if (!env.ok) throw new ApiCallError(env.error)
+  return env.data
 }
 
 export function createApi(transport: Transport): Api {
@@ -46,15 +70,55 @@ export function createApi(transport: Transport): Api {
     on(event, listener) {
       return transport.on(event, listener as (p: unknown) => void)
     },
+    saveDownload: (d) => unwrap(transport.saveDownload(d)),
+    saveText: (fileName, mediaType, text) => unwrap(transport.saveText(fileName, mediaType, text)),
+    pickFile: (kind) => unwrap(transport.pickFile(kind)),
   }
 }
 
-export function bridgeTransport(bridge: PreloadBridge): Transport {
+export function bridgeTransport(bridge: PreloadBridge, files: FileBridge): Transport {
   return {
     kind: 'desktop',
     invoke: (channel, req) => bridge.invoke(channel, req) as Promise<Envelope<unknown>>,
     on: (event, listener) => bridge.on(event, listener),
+    saveDownload: (d) => files.saveDownload(d.download),
+    saveText: (fileName, _mediaType, text) => files.saveText(fileName, text),
+    pickFile: (kind) => files.pickFile(kind),
   }
+}
+
+/** Hands bytes to the browser as a download under the given name. */
+function saveBlob(blob: Blob, fileName: string) {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = fileName
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+const ACCEPT: Record<PickKind, string> = {
+  datastream: '.xml,application/xml,text/xml',
+  bundle: '.zip,application/zip',
+}
+
+/** The browser's file chooser; resolves with the chosen file, or null when the person cancels. */
+function chooseFile(kind: PickKind): Promise<File | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.accept = ACCEPT[kind]
+    input.hidden = true
+    input.dataset.pick = kind
+    document.body.append(input)
+    const done = (f: File | null) => {
+      input.remove()
+      resolve(f)
+    }
+    input.addEventListener('change', () => done(input.files?.[0] ?? null), { once: true })
+    input.addEventListener('cancel', () => done(null), { once: true })
+    input.click()
+  })
 }
 
 const TOKEN_KEY = 'driftwatch.token'
@@ -142,8 +206,51 @@ export function httpTransport(token: string | null | Promise<string | null>, bas
     for (const l of set) l(payload)
   }
 
+  const auth = async () => ({ Authorization: (await headersReady).Authorization })
+  /** A non-JSON answer (an attachment) on success, the usual envelope on failure. */
+  const errorOf = async (res: Response): Promise<Envelope<never>> => {
+    try {
+      return (await res.json()) as Envelope<never>
+    } catch {
+      return failure('internal', `Unexpected answer from the server (HTTP ${res.status})`)
+    }
+  }
+
   return {
     kind: 'http',
+    async saveDownload(d) {
+      let res: Response
+      try {
+        res = await fetch(`${base}/api/download/${encodeURIComponent(d.download)}`, { headers: await auth() })
+      } catch {
+        return failure('unavailable', 'Driftwatch is not reachable; is "driftwatch serve" still running?')
+      }
+      if (!res.ok) return errorOf(res)
+      saveBlob(await res.blob(), d.fileName)
+      return { ok: true, data: { saved: true, fileName: d.fileName } }
+    },
+    async saveText(fileName, mediaType, text) {
+      saveBlob(new Blob([text], { type: mediaType }), fileName)
+      return { ok: true, data: { saved: true, fileName } }
+    },
+    async pickFile(kind) {
+      const file = await chooseFile(kind)
+      if (!file) return { ok: true, data: null }
+      try {
+        const res = await fetch(`${base}/api/upload`, {
+          method: 'POST',
+          headers: {
+            ...(await auth()),
+            'Content-Type': 'application/octet-stream',
+            'X-File-Name': encodeURIComponent(file.name),
+          },
+          body: file,
+        })
+        return (await res.json()) as Envelope<Picked>
+      } catch {
+        return failure('unavailable', 'The file could not be uploaded; is "driftwatch serve" still running?')
+      }
+    },
     async invoke(channel, req) {
       let res: Response
       try {
@@ -175,8 +282,10 @@ export function httpTransport(token: string | null | Promise<string | null>, bas
 }
 
 function pickTransport(): Transport {
-  const bridge = (globalThis as unknown as Record<string, PreloadBridge | undefined>)[BRIDGE_KEY]
-  if (bridge) return bridgeTransport(bridge)
+  const g = globalThis as unknown as Record<string, unknown>
+  const bridge = g[BRIDGE_KEY] as PreloadBridge | undefined
+  const files = g[FILES_KEY] as FileBridge | undefined
+  if (bridge && files) return bridgeTransport(bridge, files)
   return httpTransport(takeToken(window.location, window.sessionStorage, window.history))
 }
 

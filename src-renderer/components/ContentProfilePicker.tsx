@@ -1,68 +1,132 @@
-// Choosing what an OpenSCAP scan evaluates: the imported benchmark content and one of its profiles. One hook
-// holds the choice (loading content and each content's profiles); one component shows the two selects.
+// Choosing what an OpenSCAP scan or a tailoring starts from: the imported benchmark content and one of its
+// profiles. The one picker for every place that asks (target scan, group scan, schedules, variables): a hook
+// holds the choice, the store holds the content and its profiles, one component shows the two selects.
 import { useEffect, useState } from 'react'
-import { api } from '../api/client'
 import { useStore } from '../stores'
-import { contentSelectors } from '../stores/content-slice'
+import { contentSelectors, type ProfileSummary } from '../stores/content-slice'
+import type { Loadable } from '../stores/loadable'
 
 export interface ContentProfileChoice {
   content: ReturnType<typeof contentSelectors.content>
   /** The chosen content's SHA-256 (the first import until one is chosen); '' with nothing imported. */
   sha256: string
   setSha256(sha: string): void
-  profiles: { id: string; title: string }[]
+  profiles: ProfileSummary[]
+  /** Loading, failed or ready: the profiles of the chosen content as the store has them. */
+  profilesState: Loadable<ProfileSummary[]>['state']
+  profilesError: string
   profileId: string
   setProfileId(id: string): void
 }
 
-export function useContentProfile(): ContentProfileChoice {
+/** The choice held by the caller (e.g. in the address, as on the Variables page). */
+export function useContentProfileAt(
+  sha: string,
+  profileId: string,
+  pick: { sha256(sha: string): void; profileId(id: string): void },
+): ContentProfileChoice {
   const content = useStore(contentSelectors.content)
   const loadContent = useStore((s) => s.loadContent)
-  const [sha, setSha256] = useState('')
-  const [profiles, setProfiles] = useState<{ id: string; title: string }[]>([])
-  const [profileId, setProfileId] = useState('')
+  const loadProfiles = useStore((s) => s.loadProfiles)
   useEffect(() => {
     void loadContent()
   }, [loadContent])
-  const sha256 = sha || content[0]?.sha256 || ''
+  const sha256 = content.some((c) => c.sha256 === sha) ? sha : (content[0]?.sha256 ?? '')
+  const profiles = useStore(contentSelectors.profiles(sha256))
   useEffect(() => {
-    if (sha256) void api.invoke('content.profiles', { sha256 }).then((r) => setProfiles(r.profiles))
-  }, [sha256])
-  return { content, sha256, setSha256, profiles, profileId, setProfileId }
+    if (sha256) void loadProfiles(sha256)
+  }, [sha256, loadProfiles])
+  return {
+    content,
+    sha256,
+    setSha256: pick.sha256,
+    profiles: profiles?.data ?? [],
+    profilesState: profiles?.state ?? 'idle',
+    profilesError: profiles?.error ?? '',
+    profileId,
+    setProfileId: pick.profileId,
+  }
+}
+
+/** The choice held here, starting at the first import. */
+export function useContentProfile(): ContentProfileChoice {
+  const [sha, setSha256] = useState('')
+  const [profileId, setProfileId] = useState('')
+  return useContentProfileAt(sha, profileId, { sha256: setSha256, profileId: setProfileId })
 }
 
 export function ContentProfileSelects({
   choice,
   labels = { content: 'Content', profile: 'Scan profile' },
+  fields,
 }: {
   choice: ContentProfileChoice
   labels?: { content: string; profile: string }
+  /** Visible labels around each select (forms), with version, file and rule counts shown, and field errors. */
+  fields?: { className: string; errors?: { content?: string; profile?: string } }
 }) {
+  const loadProfiles = useStore((s) => s.loadProfiles)
+  const contentSelect = (
+    <select
+      aria-label={labels.content}
+      value={choice.sha256}
+      onChange={(e) => choice.setSha256(e.target.value)}
+    >
+      {choice.content.length === 0 && <option value="">No content imported</option>}
+      {choice.content.map((c) => (
+        <option key={c.sha256} value={c.sha256}>
+          {c.benchmarks[0]?.title ?? c.fileName}
+          {fields && ` ${c.benchmarks[0]?.version ?? ''} (${c.fileName})`}
+        </option>
+      ))}
+    </select>
+  )
+  const profileSelect = (
+    <select
+      aria-label={labels.profile}
+      aria-busy={choice.profilesState === 'loading'}
+      value={choice.profileId}
+      onChange={(e) => choice.setProfileId(e.target.value)}
+    >
+      <option value="">{choice.profilesState === 'loading' ? 'Loading profiles…' : 'Profile…'}</option>
+      {choice.profiles.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.title}
+          {fields && ` (${p.selectedRules} rules)`}
+        </option>
+      ))}
+    </select>
+  )
+  const problem = choice.profilesState === 'error' && (
+    <span className="field-error" role="alert">
+      Could not read the profiles: {choice.profilesError}{' '}
+      <button type="button" className="link small" onClick={() => void loadProfiles(choice.sha256)}>
+        Try again
+      </button>
+    </span>
+  )
+  if (!fields)
+    return (
+      <>
+        {contentSelect}
+        {profileSelect}
+        {problem}
+      </>
+    )
+  const err = (text?: string) => text && <span className="field-error">{text}</span>
   return (
     <>
-      <select
-        aria-label={labels.content}
-        value={choice.sha256}
-        onChange={(e) => choice.setSha256(e.target.value)}
-      >
-        {choice.content.map((c) => (
-          <option key={c.sha256} value={c.sha256}>
-            {c.benchmarks[0]?.title ?? c.fileName}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label={labels.profile}
-        value={choice.profileId}
-        onChange={(e) => choice.setProfileId(e.target.value)}
-      >
-        <option value="">Profile…</option>
-        {choice.profiles.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.title}
-          </option>
-        ))}
-      </select>
+      <label className={fields.className}>
+        <span className="label">{labels.content}</span>
+        {contentSelect}
+        {err(fields.errors?.content)}
+      </label>
+      <label className={fields.className}>
+        <span className="label">{labels.profile}</span>
+        {profileSelect}
+        {err(fields.errors?.profile)}
+        {problem}
+      </label>
     </>
   )
 }

@@ -4,7 +4,7 @@ import { useState } from 'react'
 import type { Target } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
-import { scanSelectors } from '../stores/scans-slice'
+import { liveText, scanSelectors } from '../stores/scans-slice'
 import { targetSelectors } from '../stores/targets-slice'
 import { ScoreBadge } from './ScoreBadge'
 import { ContentProfileSelects, useContentProfile } from './ContentProfilePicker'
@@ -80,7 +80,7 @@ export function ScanCell({ targetId, name }: { targetId: string; name: string })
         aria-valuenow={pct}
         aria-valuemin={0}
         aria-valuemax={100}
-        title={live.message}
+        title={liveText(live)}
       >
         <span style={{ width: `${pct}%` }} />
       </div>

@@ -1,8 +1,9 @@
 // A running scan's progress bar, its count (or current step), and Cancel: the same in every scan panel.
-import { api } from '../api/client'
+import { useStore } from '../stores'
 import type { LiveScan } from '../stores/scans-slice'
 
 export function LiveScanProgress({ live, unit = 'rules' }: { live: LiveScan; unit?: string }) {
+  const cancel = useStore((s) => s.cancelScan)
   const pct = live.total ? Math.min(100, Math.round((live.done / live.total) * 100)) : 0
   return (
     <>
@@ -17,13 +18,9 @@ export function LiveScanProgress({ live, unit = 'rules' }: { live: LiveScan; uni
         <span style={{ width: `${pct}%` }} />
       </div>
       <span className="muted small clip">
-        {live.total ? `${live.done} / ${live.total} ${unit}` : live.message}
+        {live.now.phase === 'rule' ? `${live.done} / ${live.total} ${unit}` : live.now.message}
       </span>
-      <button
-        type="button"
-        className="button"
-        onClick={() => void api.invoke('scan.cancel', { scanId: live.scanId })}
-      >
+      <button type="button" className="button" onClick={() => void cancel(live.scanId)}>
         Cancel
       </button>
     </>

@@ -1,14 +1,16 @@
 // The Drift page: each target's score over time with its drift marked, the drift events filtered by target,
 // type, severity and dates, and one event's before/after evidence (what the rule found in each scan).
 import { useEffect, useMemo, useState } from 'react'
-import { DRIFT_TYPES, DRIFT_TYPE_LABELS, type DriftEventView, type Res } from '../../src-preload/contract'
-import { api } from '../api/client'
+import { DRIFT_TYPES, DRIFT_TYPE_LABELS, type Res } from '../../src-preload/contract'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
 import { watchSelectors } from '../stores/watch-slice'
+import { driftSelectors } from '../stores/drift-slice'
+import { alertSelectors } from '../stores/alerts-slice'
 import { DriftChart } from '../components/DriftChart'
 import { EmptyState } from '../components/EmptyState'
 import { navigate } from '../router'
+import { driftChange } from '../lib/format'
 
 type DriftType = (typeof DRIFT_TYPES)[number]
 const SEVERITIES = ['high', 'medium', 'low', 'major', 'minor', 'improvement']
@@ -25,33 +27,30 @@ export function DriftPage({ eventId }: { eventId?: number }) {
   const targets = useStore(targetSelectors.targets)
   const version = useStore(watchSelectors.driftVersion)
   const [filter, setFilter] = useState<Filter>({ targetId: '', types: [], severity: '', from: '', to: '' })
-  const [events, setEvents] = useState<Res<'drift.events'> | null>(null)
+  const loadedEvents = useStore(driftSelectors.events)
+  const loadEvents = useStore((s) => s.loadDriftEvents)
+  const loadTimeline = useStore((s) => s.loadDriftTimeline)
+  const events = loadedEvents.data
   const [chartTarget, setChartTarget] = useState('')
-  const [points, setPoints] = useState<Res<'drift.timeline'>['points']>([])
-  const [error, setError] = useState('')
   const names = useMemo(() => new Map(targets.map((t) => [t.id, t.name])), [targets])
 
   useEffect(() => {
-    api
-      .invoke('drift.events', {
-        ...(filter.targetId && { targetId: filter.targetId }),
-        types: filter.types,
-        severities: filter.severity ? [filter.severity] : [],
-        ...(filter.from && { from: new Date(`${filter.from}T00:00:00`).toISOString() }),
-        ...(filter.to && { to: new Date(`${filter.to}T23:59:59.999`).toISOString() }),
-      })
-      .then(setEvents, (e: Error) => setError(e.message))
-  }, [filter, version])
+    void loadEvents({
+      ...(filter.targetId && { targetId: filter.targetId }),
+      types: filter.types,
+      severities: filter.severity ? [filter.severity] : [],
+      ...(filter.from && { from: new Date(`${filter.from}T00:00:00`).toISOString() }),
+      ...(filter.to && { to: new Date(`${filter.to}T23:59:59.999`).toISOString() }),
+    })
+  }, [filter, version, loadEvents])
 
   // The timeline shows the filtered target, else the target of the latest event, else the first target.
   const shownTarget = filter.targetId || chartTarget || events?.events[0]?.targetId || targets[0]?.id || ''
+  const timeline = useStore(driftSelectors.timeline(shownTarget))
+  const points = timeline?.data ?? []
   useEffect(() => {
-    if (!shownTarget) return
-    api.invoke('drift.timeline', { targetId: shownTarget }).then(
-      (r) => setPoints(r.points),
-      () => setPoints([]),
-    )
-  }, [shownTarget, version])
+    if (shownTarget) void loadTimeline(shownTarget)
+  }, [shownTarget, version, loadTimeline])
 
   if (targets.length === 0)
     return (
@@ -101,7 +100,13 @@ export function DriftPage({ eventId }: { eventId?: number }) {
             <span className="legend legend-other">other drift</span>
           </span>
         </div>
-        {points.length === 0 ? (
+        {timeline?.state === 'error' ? (
+          <p className="banner error" role="alert">
+            Could not read the timeline of {names.get(shownTarget) ?? 'this target'}: {timeline.error}
+          </p>
+        ) : !timeline?.data ? (
+          <p className="muted">Loading the timeline…</p>
+        ) : points.length === 0 ? (
           <p className="muted">No finished scans of {names.get(shownTarget) ?? 'this target'} yet.</p>
         ) : (
           <DriftChart
@@ -171,10 +176,18 @@ export function DriftPage({ eventId }: { eventId?: number }) {
             />
           </label>
           <span className="muted small" aria-live="polite">
-            {events ? `${events.events.length} of ${events.total} events` : ''}
+            {loadedEvents.state === 'loading'
+              ? 'Loading…'
+              : events
+                ? `${events.events.length} of ${events.total} events`
+                : ''}
           </span>
         </div>
-        {error && <p className="banner error">{error}</p>}
+        {loadedEvents.state === 'error' && (
+          <p className="banner error" role="alert">
+            Could not read the drift events: {loadedEvents.error}
+          </p>
+        )}
         {events && events.events.length === 0 ? (
           <p className="muted">
             No drift matches these filters. Drift is recorded when a target is scanned again and a rule
@@ -209,7 +222,7 @@ export function DriftPage({ eventId }: { eventId?: number }) {
                     <td>
                       <a href={`#/drift/${e.id}`}>{e.type === 'score' ? 'Score' : e.title || e.ruleId}</a>
                     </td>
-                    <td className="mono small">{change(e)}</td>
+                    <td className="mono small">{driftChange(e)}</td>
                     <td>{e.severity}</td>
                   </tr>
                 ))}
@@ -222,25 +235,16 @@ export function DriftPage({ eventId }: { eventId?: number }) {
   )
 }
 
-function change(e: DriftEventView): string {
-  if (e.type === 'score') return `${e.fromScore ?? '–'}% → ${e.toScore ?? '–'}%`
-  if (e.type === 'value') return `${e.fromActual || '∅'} → ${e.toActual || '∅'}`
-  return `${e.fromStatus || 'new'} → ${e.toStatus}`
-}
-
 function EventView({ id, names }: { id: number; names: Map<string, string> }) {
-  const [got, setGot] = useState<{ id: number; data?: Res<'drift.event'>; error?: string } | null>(null)
+  const current = useStore(driftSelectors.event(id))
+  const load = useStore((s) => s.loadDriftEvent)
   useEffect(() => {
-    api.invoke('drift.event', { id }).then(
-      (data) => setGot({ id, data }),
-      (e: Error) => setGot({ id, error: e.message }),
-    )
-  }, [id])
-  const current = got?.id === id ? got : null
-  if (current?.error)
+    void load(id)
+  }, [id, load])
+  if (current?.state === 'error')
     return (
       <p className="banner error" role="alert">
-        {current.error}
+        Could not read drift event {id}: {current.error}
       </p>
     )
   const data = current?.data
@@ -319,21 +323,20 @@ function Side({ title, side }: { title: string; side: Res<'drift.event'>['before
 
 /** Alerts still open (or acknowledged): one per failing rule, until it passes again. */
 function OpenAlerts({ names, version }: { names: Map<string, string>; version: number }) {
-  const toast = useStore((s) => s.toast)
-  const [alerts, setAlerts] = useState<Res<'alerts.list'>['alerts']>([])
-  const [bump, setBump] = useState(0)
+  const loaded = useStore(alertSelectors.open)
+  const load = useStore((s) => s.loadOpenAlerts)
+  const ack = useStore((s) => s.acknowledgeAlert)
   useEffect(() => {
-    void api.invoke('alerts.list', {}).then((r) => setAlerts(r.alerts.filter((a) => a.state !== 'resolved')))
-  }, [version, bump])
+    void load()
+  }, [version, load])
+  const alerts = loaded.data ?? []
+  if (loaded.state === 'error')
+    return (
+      <p className="banner error" role="alert">
+        Could not read the open alerts: {loaded.error}
+      </p>
+    )
   if (alerts.length === 0) return null
-  const ack = async (id: number) => {
-    try {
-      await api.invoke('alerts.acknowledge', { id })
-      setBump((b) => b + 1)
-    } catch (err) {
-      toast('error', (err as Error).message)
-    }
-  }
   return (
     <section aria-labelledby="alerts-h">
       <h2 id="alerts-h">Open alerts</h2>

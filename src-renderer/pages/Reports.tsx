@@ -216,7 +216,10 @@ export function ReportsPage() {
             )}
             {lastExport && !exportError && (
               <p className="report-saved" role="status">
-                Saved {FORMAT_LABELS[lastExport.format]} to <span className="mono">{lastExport.path}</span> (
+                {lastExport.saved
+                  ? `${api.transport === 'http' ? 'Downloaded' : 'Saved'} ${FORMAT_LABELS[lastExport.format]} as `
+                  : `${FORMAT_LABELS[lastExport.format]} not saved (the dialog was closed): `}
+                <span className="mono">{lastExport.savedAs}</span> (
                 {Math.max(1, Math.round(lastExport.bytes / 1024))} KB)
                 {lastExport.format === 'pdf' || lastExport.format === 'bundle'
                   ? `, printed by ${lastExport.engine}`

@@ -57,12 +57,7 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: strin
   const exportPack = async () => {
     try {
       const { fileName, text } = await api.invoke('rules.export', { id: current, format: 'yaml' })
-      const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }))
-      const a = document.createElement('a')
-      a.href = url
-      a.download = fileName
-      a.click()
-      URL.revokeObjectURL(url)
+      await api.saveText(fileName, 'application/yaml', text)
     } catch (err) {
       toast('error', (err as Error).message)
     }

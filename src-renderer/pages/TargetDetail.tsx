@@ -14,9 +14,11 @@ import { ResultsTable } from '../components/ResultsTable'
 import { EmptyState } from '../components/EmptyState'
 import { HostKeyDialog, type HostKeyProbe } from '../components/HostKeyDialog'
 import { ConnectionReport } from '../components/ConnectionReport'
+import { needsRebind, RebindCredential } from '../components/RebindCredential'
 import { SqlScanPanel } from './SqlScanPanel'
 import { GithubScanInfo, PackScanPanel } from '../components/PackScanPanel'
 import { LiveScanProgress } from '../components/LiveScanProgress'
+import { ScanAccountWarning } from '../components/ScanAccountWarning'
 import { ContentProfileSelects, useContentProfile } from '../components/ContentProfilePicker'
 
 const STATUS_COLOURS: Record<string, string> = {
@@ -36,30 +38,37 @@ export function TargetDetailPage({ id }: { id: string }) {
   const policy = kind?.policy
   const live = useStore(scanSelectors.live(id))
   const latest = useStore((s) => s.latest[id])
-  const [history, setHistory] = useState<ScanView[]>([])
-  const [shown, setShown] = useState<Res<'scan.results'> | null>(null)
+  const loadedHistory = useStore(scanSelectors.history(id))
+  const loadedResults = useStore(scanSelectors.results(latest?.id))
+  const loadHistory = useStore((s) => s.loadHistory)
+  const loadResults = useStore((s) => s.loadResults)
+  const history = loadedHistory?.data ?? []
+  const shown = loadedResults?.data ?? null
   const [selected, setSelected] = useState<ResultView | null>(null)
   const [report, setReport] = useState<Res<'targets.testConnection'> | null>(null)
   const [testing, setTesting] = useState(false)
+  const [rebind, setRebind] = useState('')
+  const [rebound, setRebound] = useState(false)
   const toast = useStore((s) => s.toast)
   const test = async () => {
     setTesting(true)
     try {
       setReport(await api.invoke('targets.testConnection', { id }))
     } catch (err) {
-      toast('error', (err as Error).message)
+      const message = (err as Error).message
+      if (needsRebind(message)) setRebind(message)
+      else toast('error', message)
     } finally {
       setTesting(false)
     }
   }
 
   useEffect(() => {
-    void api.invoke('scans.list', { targetId: id }).then((r) => setHistory(r.scans))
-  }, [id, latest?.id, live?.scanId])
+    void loadHistory(id)
+  }, [id, latest?.id, live?.scanId, loadHistory])
   useEffect(() => {
-    const scan = latest
-    if (scan) void api.invoke('scan.results', { scanId: scan.id }).then(setShown)
-  }, [latest])
+    if (latest) void loadResults(latest.id)
+  }, [latest, loadResults])
 
   if (!target)
     return (
@@ -95,6 +104,17 @@ export function TargetDetailPage({ id }: { id: string }) {
         </div>
       </header>
       {report && <ConnectionReport report={report} />}
+      {(rebind || (!rebound && last && last.state === 'failed' && needsRebind(last.error))) && (
+        <RebindCredential
+          targetId={id}
+          message={rebind || last!.error}
+          onDone={() => {
+            setRebind('')
+            setRebound(true)
+            toast('info', 'Confirmed: the credential may be used at this address')
+          }}
+        />
+      )}
       {/* The panel follows the kind's policy: content and profile, a rule pack to pick, or nothing to choose. */}
       {!kind ? null : kind.policy.content ? (
         <ScanPanel targetId={id} kind={kind} />
@@ -108,8 +128,17 @@ export function TargetDetailPage({ id }: { id: string }) {
           Last scan {last.state}: {last.error}
         </p>
       )}
+      {[loadedHistory, loadedResults].map(
+        (l, i) =>
+          l?.state === 'error' && (
+            <p key={i} className="banner error" role="alert">
+              Could not read {i === 0 ? 'the scan history' : 'the latest results'}: {l.error}
+            </p>
+          ),
+      )}
       {!shown ? (
-        !live && (
+        !live &&
+        loadedResults?.state !== 'error' && (
           <EmptyState
             title="Not scanned yet"
             body={
@@ -123,6 +152,7 @@ export function TargetDetailPage({ id }: { id: string }) {
         )
       ) : (
         <>
+          <ScanAccountWarning info={shown.scan.info} />
           <section className="summary" aria-label="Latest scan">
             <div className="score-box">
               <ScoreBadge score={shown.scan.score} size="large" />
@@ -284,16 +314,6 @@ function FixView({ fixes }: { fixes: Res<'content.rule'>['fixes'] }) {
   )
 }
 
-/** Saves text as a file through the browser (serve mode and the desktop window alike). */
-function download(fileName: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
 function RemediationButtons({ scan }: { scan: ScanView }) {
   const toast = useStore((s) => s.toast)
   const [busy, setBusy] = useState('')
@@ -302,8 +322,8 @@ function RemediationButtons({ scan }: { scan: ScanView }) {
     setBusy(type)
     try {
       const r = await api.invoke('scan.remediation', { scanId: scan.id, type })
-      download(r.fileName, r.script)
-      toast('info', `${r.fileName}: fixes for ${r.failedRules} failed rules`)
+      const saved = await api.saveText(r.fileName, 'text/plain', r.script)
+      if (saved.saved) toast('info', `${saved.fileName}: fixes for ${r.failedRules} failed rules`)
     } catch (err) {
       toast('error', (err as Error).message)
     } finally {

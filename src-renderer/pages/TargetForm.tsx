@@ -265,6 +265,12 @@ export function TargetFormPage({ id }: { id?: string }) {
               onChange={(e) => set(f.name)({ target: { value: String(e.target.checked) } })}
             />{' '}
             {label}
+            {f.help && (
+              <span className="warning" role="note">
+                {' '}
+                {f.help}
+              </span>
+            )}
           </label>
         )
       case 'textarea':

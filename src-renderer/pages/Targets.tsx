@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Icon } from '../components/Icon'
 import { IconButton } from '../components/IconButton'
 import { navigate } from '../router'
+import { plural } from '../lib/format'
 import { GroupScanBar, ScanCell } from '../components/GroupScan'
 
 export function TargetsPage() {
@@ -200,5 +201,3 @@ export function TargetsPage() {
     </>
   )
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`

@@ -2,6 +2,7 @@
 // printed by Chromium as the PDF (report.html). Plain HTML and SVG only, so print and screen look the same.
 import type { ReportModel } from '../../src-preload/contract'
 import { TrendChart } from './TrendChart'
+import { bytes, clip, isoDay, reportScore, utcTime } from '../lib/format'
 
 type Result = ReportModel['results'][number]
 
@@ -15,22 +16,6 @@ const SEVERITY_LABEL: Record<string, string> = {
 }
 const FINDING = new Set(['fail', 'error'])
 const EXCERPT = 700
-
-const clip = (s: string, n: number) =>
-  s.length > n ? `${s.slice(0, n).trimEnd()} … (${s.length - n} more characters)` : s
-const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '')
-const when = (iso: string) =>
-  iso
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC')
-    .replace(/Z$/, ' UTC')
-const score = (s: number | null) => (s === null ? 'n/a' : `${s}%`)
-const bytes = (n: number) =>
-  n >= 1024 * 1024
-    ? `${(n / 1024 / 1024).toFixed(1)} MB`
-    : n >= 1024
-      ? `${(n / 1024).toFixed(1)} KB`
-      : `${n} B`
 
 export function findingsBySeverity(model: ReportModel): Result[] {
   const rank = (s: string) => (SEVERITY_ORDER.includes(s) ? SEVERITY_ORDER.indexOf(s) : SEVERITY_ORDER.length)
@@ -74,11 +59,11 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             </>
           )}
           <dt>Evidence as of</dt>
-          <dd>{when(model.asOf)}</dd>
+          <dd>{utcTime(model.asOf)}</dd>
           <dt>Targets</dt>
           <dd>{model.summary.targets}</dd>
           <dt>Average score</dt>
-          <dd className="report-score">{score(model.summary.averageScore)}</dd>
+          <dd className="report-score">{reportScore(model.summary.averageScore)}</dd>
           <dt>Findings</dt>
           <dd>{model.summary.findings}</dd>
           <dt>Report id</dt>
@@ -94,7 +79,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
         <h2>1. Scope and method</h2>
         <p>
           {model.scope.from || model.scope.to
-            ? `Scans started between ${day(model.scope.from) || 'the first scan'} and ${day(model.scope.to) || 'the last scan'}.`
+            ? `Scans started between ${isoDay(model.scope.from) || 'the first scan'} and ${isoDay(model.scope.to) || 'the last scan'}.`
             : 'Every finished scan of the targets below.'}{' '}
           Findings are the rules that failed or errored in each target&rsquo;s latest scan in that window; the
           score is pass ÷ (pass + fail), as OpenSCAP reports it.
@@ -138,6 +123,11 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
                   (content SHA-256 <span className="mono">{m.contentSha256}</span>)
                 </>
               )}
+              {m.warnings.map((w) => (
+                <p key={w} className="report-gap">
+                  Warning: {w}
+                </p>
+              ))}
             </li>
           ))}
         </ul>
@@ -168,13 +158,13 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             {model.targets.map((t) => (
               <tr key={t.id}>
                 <td>{t.name}</td>
-                <td className="num strong">{score(t.score)}</td>
+                <td className="num strong">{reportScore(t.score)}</td>
                 <td className="num">{t.counts.pass ?? 0}</td>
                 <td className="num">{t.counts.fail ?? 0}</td>
                 <td className="num">{t.counts.error ?? 0}</td>
                 <td className="num">{t.counts.notapplicable ?? 0}</td>
                 <td className="num">{t.trend.length}</td>
-                <td>{when(scanOf.get(t.latestScanId)?.finishedAt ?? '')}</td>
+                <td>{utcTime(scanOf.get(t.latestScanId)?.finishedAt ?? '')}</td>
               </tr>
             ))}
           </tbody>
@@ -278,7 +268,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             <tbody>
               {model.drift.events.map((d) => (
                 <tr key={`${d.at}|${d.targetId}|${d.ruleId}|${d.type}|${d.scanId}`}>
-                  <td>{when(d.at)}</td>
+                  <td>{utcTime(d.at)}</td>
                   <td>{targetName.get(d.targetId) ?? d.targetId}</td>
                   <td>{d.type || 'change'}</td>
                   <td>
@@ -314,7 +304,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
               {a.scanIds
                 .map((id) => {
                   const s = scanOf.get(id)
-                  return s ? `${targetName.get(s.targetId) ?? s.targetId} ${day(s.finishedAt)}` : id
+                  return s ? `${targetName.get(s.targetId) ?? s.targetId} ${isoDay(s.finishedAt)}` : id
                 })
                 .join(', ')}
             </div>

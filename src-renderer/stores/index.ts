@@ -1,4 +1,7 @@
 // One zustand store of typed slices; middleware is applied once here, on the combined store.
+// Server state lives here, not in pages: loaders record a failure in the slice (a Loadable or an error field)
+// for the page to show, and never throw; actions a user starts either toast their failure or, for forms,
+// throw it so the form can mark the fields at fault. No failure is swallowed.
 import { create } from 'zustand'
 import { devtools } from 'zustand/middleware'
 import { createAppSlice, type AppSlice } from './app-slice'
@@ -8,6 +11,8 @@ import { createContentSlice, type ContentSlice } from './content-slice'
 import { createScansSlice, type ScansSlice } from './scans-slice'
 import { createWatchSlice, type WatchSlice } from './watch-slice'
 import { createReportsSlice, type ReportsSlice } from './reports-slice'
+import { createAlertsSlice, type AlertsSlice } from './alerts-slice'
+import { createDriftSlice, type DriftSlice } from './drift-slice'
 
 export type State = AppSlice &
   TargetsSlice &
@@ -15,7 +20,9 @@ export type State = AppSlice &
   ContentSlice &
   ScansSlice &
   WatchSlice &
-  ReportsSlice
+  ReportsSlice &
+  AlertsSlice &
+  DriftSlice
 
 export const useStore = create<State>()(
   devtools(
@@ -27,6 +34,8 @@ export const useStore = create<State>()(
       ...createScansSlice(...a),
       ...createWatchSlice(...a),
       ...createReportsSlice(...a),
+      ...createAlertsSlice(...a),
+      ...createDriftSlice(...a),
     }),
     { name: 'driftwatch', enabled: import.meta.env.DEV },
   ),

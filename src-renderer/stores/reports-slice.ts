@@ -19,7 +19,8 @@ export interface ReportsSlice {
   reportScope: BuilderScope
   preview: { state: 'idle' | 'loading' | 'ready' | 'error'; model: ReportModel | null; error: string }
   exporting: ExportFormat | null
-  lastExport: (Res<'reports.export'> & { format: ExportFormat }) | null
+  /** The last export and what became of it: saved (or downloaded) under savedAs, or the dialog was closed. */
+  lastExport: (Res<'reports.export'> & { format: ExportFormat; saved: boolean; savedAs: string }) | null
   exportError: string
   setReportScope(patch: Partial<BuilderScope>): void
   loadPreview(): Promise<void>
@@ -82,7 +83,9 @@ export const createReportsSlice: StateCreator<State, [['zustand/devtools', never
     set({ exporting: format, exportError: '' })
     try {
       const res = await api.invoke('reports.export', { scope: toScope(get().reportScope), format })
-      set({ lastExport: { ...res, format } })
+      // The core only staged the bytes; the save dialog (desktop) or a download (browser) puts them somewhere.
+      const saved = await api.saveDownload(res)
+      set({ lastExport: { ...res, format, saved: saved.saved, savedAs: saved.fileName } })
     } catch (err) {
       set({ exportError: err instanceof ApiCallError ? err.message : String(err) })
     } finally {

@@ -1,22 +1,25 @@
 // Scans as the renderer knows them: each target's latest scan (for scores) and live progress of running ones.
 import type { StateCreator } from 'zustand'
-import type { EventPayload, ScanView } from '../../src-preload/contract'
+import type { EventPayload, Res, ScanView } from '../../src-preload/contract'
 import { api } from '../api/client'
+import { errorText, keyedLoader, type Loadable } from './loadable'
 import type { State } from './index'
+import { applyProgress, type LiveScan } from './live-scan'
 
-export interface LiveScan {
-  scanId: string
-  phase: string
-  message: string
-  done: number
-  total: number
-  lastRule: string
-}
+export { applyProgress, liveText, type LiveScan } from './live-scan'
 
 export interface ScansSlice {
   latest: Record<string, ScanView>
+  latestError: string
   live: Record<string, LiveScan>
+  /** Each target's scans, newest first, by target id. */
+  history: Record<string, Loadable<ScanView[]>>
+  /** A scan's results, by scan id. */
+  results: Record<string, Loadable<Res<'scan.results'>>>
   loadLatest(): Promise<void>
+  loadHistory(targetId: string): Promise<void>
+  loadResults(scanId: string): Promise<void>
+  cancelScan(scanId: string): Promise<void>
   onProgress(e: EventPayload<'scan.progress'>): void
   onFinished(e: EventPayload<'scan.finished'>): void
 }
@@ -24,34 +27,57 @@ export interface ScansSlice {
 export const createScansSlice: StateCreator<State, [['zustand/devtools', never]], [], ScansSlice> = (
   set,
   get,
-) => ({
-  latest: {},
-  live: {},
-  async loadLatest() {
-    const { scans } = await api.invoke('scans.latest', {})
-    set({ latest: Object.fromEntries(scans.map((s) => [s.targetId, s])) })
-  },
-  onProgress(e) {
-    const prev = get().live[e.targetId]
-    const next: LiveScan = {
-      scanId: e.scanId,
-      phase: e.phase,
-      message: e.message || prev?.message || '',
-      done: e.done ?? prev?.done ?? 0,
-      total: e.total ?? prev?.total ?? 0,
-      lastRule: e.ruleId ?? prev?.lastRule ?? '',
-    }
-    set({ live: { ...get().live, [e.targetId]: next } })
-  },
-  onFinished(e) {
-    const live = { ...get().live }
-    delete live[e.targetId]
-    set({ live })
-    void get().loadLatest()
-  },
-})
+) => {
+  const historyLoader = keyedLoader(
+    () => get().history,
+    (history) => set({ history }),
+  )
+  const resultsLoader = keyedLoader(
+    () => get().results,
+    (results) => set({ results }),
+  )
+  return {
+    latest: {},
+    latestError: '',
+    live: {},
+    history: {},
+    results: {},
+    loadHistory: (targetId) =>
+      historyLoader(targetId, async () => (await api.invoke('scans.list', { targetId })).scans),
+    loadResults: (scanId) => resultsLoader(scanId, () => api.invoke('scan.results', { scanId })),
+    async loadLatest() {
+      try {
+        const { scans } = await api.invoke('scans.latest', {})
+        set({ latest: Object.fromEntries(scans.map((s) => [s.targetId, s])), latestError: '' })
+      } catch (err) {
+        set({ latestError: errorText(err) })
+        get().toast('error', `Could not load the latest scans: ${errorText(err)}`)
+      }
+    },
+    async cancelScan(scanId) {
+      try {
+        await api.invoke('scan.cancel', { scanId })
+      } catch (err) {
+        get().toast('error', `Could not cancel the scan: ${errorText(err)}`)
+      }
+    },
+    onProgress(e) {
+      set({ live: { ...get().live, [e.targetId]: applyProgress(get().live[e.targetId], e) } })
+    },
+    onFinished(e) {
+      const live = { ...get().live }
+      delete live[e.targetId]
+      set({ live })
+      void get().loadLatest()
+    },
+  }
+}
 
 export const scanSelectors = {
   latest: (s: State) => s.latest,
+  latestError: (s: State) => s.latestError,
   live: (targetId: string) => (s: State) => s.live[targetId],
+  allLive: (s: State) => s.live,
+  history: (targetId: string) => (s: State) => s.history[targetId],
+  results: (scanId: string | undefined) => (s: State) => (scanId ? s.results[scanId] : undefined),
 }

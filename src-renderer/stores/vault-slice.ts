@@ -2,11 +2,15 @@
 import type { StateCreator } from 'zustand'
 import type { CredentialInput, CredentialMeta, Req, VaultStatus } from '../../src-preload/contract'
 import { api } from '../api/client'
+import { errorText } from './loadable'
 import type { State } from './index'
 
 export interface VaultSlice {
   vault: VaultStatus | null
   credentials: CredentialMeta[]
+  /** Why the vault's state or the credentials could not be read ('' when they were). */
+  vaultError: string
+  credentialsError: string
   loadVault(): Promise<void>
   loadCredentials(): Promise<void>
   initVault(passphrase: string): Promise<void>
@@ -31,12 +35,22 @@ export const createVaultSlice: StateCreator<State, [['zustand/devtools', never]]
   return {
     vault: null,
     credentials: [],
+    vaultError: '',
+    credentialsError: '',
     async loadVault() {
-      set({ vault: await api.invoke('vault.status', {}) })
+      try {
+        set({ vault: await api.invoke('vault.status', {}), vaultError: '' })
+      } catch (err) {
+        set({ vaultError: errorText(err) })
+      }
     },
     async loadCredentials() {
-      const { credentials } = await api.invoke('credentials.list', {})
-      set({ credentials })
+      try {
+        const { credentials } = await api.invoke('credentials.list', {})
+        set({ credentials, credentialsError: '' })
+      } catch (err) {
+        set({ credentialsError: errorText(err) })
+      }
     },
     initVault: (passphrase) => withStatus(api.invoke('vault.init', { passphrase })),
     unlockVault: (passphrase, remember) => withStatus(api.invoke('vault.unlock', { passphrase, remember })),
@@ -65,4 +79,6 @@ export const vaultSelectors = {
   status: (s: State) => s.vault,
   state: (s: State) => s.vault?.state ?? null,
   credentials: (s: State) => s.credentials,
+  vaultError: (s: State) => s.vaultError,
+  credentialsError: (s: State) => s.credentialsError,
 }

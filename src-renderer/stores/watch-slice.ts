@@ -1,14 +1,25 @@
-// The watch as the renderer knows it: schedules, their runs and the tray state, refreshed by pushed events.
+// The watch as the renderer knows it: schedules, their runs and the tray state, refreshed by pushed events, and
+// the commands that change them (pause, resume, run now, schedules, settings).
 import type { StateCreator } from 'zustand'
-import type { WatchStatus } from '../../src-preload/contract'
+import type { Req, WatchStatus } from '../../src-preload/contract'
 import { api } from '../api/client'
+import { attempt, failed, idle, loading, ready, type Loadable } from './loadable'
 import type { State } from './index'
 
+type Command = 'watch.runNow' | 'watch.pause' | 'watch.resume'
+
 export interface WatchSlice {
-  watch: WatchStatus | null
+  watch: Loadable<WatchStatus>
   /** Bumped whenever drift is recorded, so open Drift pages reload. */
   driftVersion: number
   loadWatch(): Promise<void>
+  /** Pause, resume or run now (all, one target or one schedule); the answer is the new status. */
+  watchCommand<C extends Command>(channel: C, req: Req<C>, doneText?: string): Promise<boolean>
+  removeSchedule(id: string): Promise<boolean>
+  /** Throws on failure, so the form can mark the fields at fault. */
+  saveSchedule(input: Req<'watch.schedules.save'>): Promise<void>
+  /** Throws on failure, so the form can mark the fields at fault. */
+  saveWatchSettings(settings: Req<'watch.settings'>): Promise<void>
   onDrift(): void
 }
 
@@ -16,10 +27,40 @@ export const createWatchSlice: StateCreator<State, [['zustand/devtools', never]]
   set,
   get,
 ) => ({
-  watch: null,
+  watch: idle(),
   driftVersion: 0,
   async loadWatch() {
-    set({ watch: await api.invoke('watch.status', {}) })
+    set({ watch: loading(get().watch) })
+    try {
+      set({ watch: ready(await api.invoke('watch.status', {})) })
+    } catch (err) {
+      set({ watch: failed(get().watch, err) })
+    }
+  },
+  async watchCommand(channel, req, doneText) {
+    const what = channel === 'watch.runNow' ? 'Could not run now' : `Could not ${channel.slice(6)}`
+    const ok = await attempt(get().toast, what, async () => {
+      // The three commands share one request shape; the cast only joins their signatures.
+      const status = await api.invoke(channel as 'watch.pause', req as Req<'watch.pause'>)
+      set({ watch: ready(status) })
+    })
+    if (ok && doneText) get().toast('info', doneText)
+    return ok
+  },
+  async removeSchedule(id) {
+    const ok = await attempt(get().toast, 'Could not remove the schedule', () =>
+      api.invoke('watch.schedules.remove', { id }),
+    )
+    if (ok) get().toast('info', 'Schedule removed')
+    await get().loadWatch()
+    return ok
+  },
+  async saveSchedule(input) {
+    await api.invoke('watch.schedules.save', input)
+    await get().loadWatch()
+  },
+  async saveWatchSettings(settings) {
+    set({ watch: ready(await api.invoke('watch.settings', settings)) })
   },
   onDrift() {
     set({ driftVersion: get().driftVersion + 1 })
@@ -28,6 +69,7 @@ export const createWatchSlice: StateCreator<State, [['zustand/devtools', never]]
 })
 
 export const watchSelectors = {
-  status: (s: State) => s.watch,
+  watch: (s: State) => s.watch,
+  status: (s: State) => s.watch.data,
   driftVersion: (s: State) => s.driftVersion,
 }

@@ -72,6 +72,11 @@ describe('scanning a PostgreSQL target from the UI', () => {
       .poll(() => page.getByRole('table', { name: 'Rule results' }).isVisible(), { timeout: 30_000 })
       .toBe(true)
     expect(await page.locator('.score-large').innerText()).toMatch(/^98\.\d%$/)
+    // Scanned as postgres: the results carry a warning saying so, and what to use instead.
+    const warning = page.getByRole('alert', { name: 'Scan account warning' })
+    expect(await warning.innerText()).toMatch(
+      /^Scanned as a superuser: The scan account postgres is a superuser, .*: a rule pack runs with all of that\. Scan with a least-privilege role instead .*Test connection shows the SQL\)\.$/,
+    )
     await page.screenshot({ path: shot('db-scan-02-results') })
   }, 60_000)
 
@@ -100,7 +105,9 @@ describe('scanning a PostgreSQL target from the UI', () => {
       await input.setInputFiles(writer)
       await expect
         .poll(() => page.locator('.toast').last().innerText())
-        .toMatch(/Rule "w" \(rules\.0\.query\): Only SELECT, WITH, SHOW or VALUES queries are allowed/)
+        .toMatch(
+          /Rule "w" \(rules\.0\.query\): \w.* is not allowed in a rule: only SELECT, WITH … SELECT and SHOW may run/,
+        )
       const acme = join(dir, 'acme.yaml')
       writeFileSync(
         acme,
@@ -161,5 +168,25 @@ describe('scanning a PostgreSQL target from the UI', () => {
     const yaml = readFileSync((await download.path())!, 'utf8')
     expect(yaml).toContain('extends: postgres-cis\n')
     expect(yaml).toContain('max_authentication_timeout_seconds: 30\n')
+  }, 60_000)
+
+  it('Test connection as a superuser warns and offers the least-privilege role as SQL to copy', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin })
+    await page.getByRole('button', { name: 'Test connection' }).click()
+    const report = page.getByRole('status', { name: 'Connection test' })
+    await expect.poll(() => report.innerText()).toMatch(/^Ready to scan — Connected: PostgreSQL 15/)
+    expect(await report.innerText()).toContain('⚠ privileges The scan account postgres is a superuser')
+    const sql = await report.getByLabel('Fix to copy').innerText()
+    expect(sql).toBe(
+      [
+        "CREATE ROLE driftwatch_scan LOGIN PASSWORD 'choose-a-password';",
+        'GRANT pg_read_all_settings, pg_monitor TO driftwatch_scan;',
+        'GRANT SELECT ON pg_catalog.pg_hba_file_rules TO driftwatch_scan;',
+        'GRANT EXECUTE ON FUNCTION pg_catalog.pg_hba_file_rules() TO driftwatch_scan;',
+      ].join('\n'),
+    )
+    await report.getByRole('button', { name: 'Copy SQL' }).click()
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(sql)
+    await page.screenshot({ path: shot('db-scan-06-test-connection-privileges'), fullPage: true })
   }, 60_000)
 })

@@ -1,6 +1,6 @@
 // The Reports page in real Chromium against `driftwatch serve`: build a report (scope, engagement, time
-// window), watch the live preview follow, export a PDF that serve mode prints with Chromium, and be told
-// plainly when a bundle cannot be signed or nothing is in scope.
+// window), watch the live preview follow, export a PDF that serve mode prints with Chromium and the browser
+// downloads, and be told plainly when a bundle cannot be signed or nothing is in scope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
@@ -22,7 +22,8 @@ beforeAll(async () => {
     core.close()
   }
   browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 950 } })
+  const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true })
+  page = await context.newPage()
   page.setDefaultTimeout(20_000)
   await page.goto(app.url)
 }, 60_000)
@@ -67,14 +68,22 @@ describe('the Reports page', () => {
     await page.screenshot({ path: shot('reports-01-builder-preview') })
   }, 60_000)
 
-  it('exports a PDF printed by Chromium in serve mode, and says where it went', async () => {
-    await page.getByRole('button', { name: 'PDF', exact: true }).click()
-    const status = page.getByRole('status').filter({ hasText: 'Saved PDF' })
+  it('exports a PDF printed by Chromium in serve mode, downloaded by the browser under its name', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      page.getByRole('button', { name: 'PDF', exact: true }).click(),
+    ])
+    const status = page.getByRole('status').filter({ hasText: 'Downloaded PDF as' })
     await expect.poll(() => status.isVisible(), { timeout: 60_000 }).toBe(true)
     const text = await status.innerText()
     expect(text).toMatch(/printed by Chromium \d+/)
-    const path = /to (\/\S+\.pdf) \(/.exec(text)![1]!
-    expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-')
+    expect(text).toContain(download.suggestedFilename())
+    expect(download.suggestedFilename()).toMatch(/^acme-q4-audit-.*\.pdf$/)
+    expect(
+      readFileSync(await download.path())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-')
     // The export is in the audit log, whose chain is whole.
     await page.getByText(/^Audit log · chain intact/).click()
     await expect

@@ -253,6 +253,23 @@ describe('the signed webhook', () => {
     })
   })
 
+  it('waits at least as long as a 429 Retry-After asks before retrying', async () => {
+    await webhook()
+    rx.answers.push({ status: 429, body: 'slow down', headers: { 'retry-after': '120' } })
+    await scan(PASSING)
+    await scan([rule('log_connections', 'fail', 'off', 'high'), ...PASSING.slice(1)])
+    await expect
+      .poll(async () => (await call(core, 'alerts.deliveries', {})).deliveries[0]!.lastError)
+      .toBe('The webhook answered 429 Too Many Requests: slow down')
+    const pending = (await call(core, 'alerts.deliveries', {})).deliveries[0]!
+    // The jittered wait would be 15 s; the receiver asked for 120 s, so 120 s it is.
+    expect(Date.parse(pending.nextAttemptAt) - time.now().getTime()).toBe(120_000)
+    await time.advance(60_000)
+    expect(rx.received).toHaveLength(1)
+    await time.advance(60_000)
+    await expect.poll(() => rx.received.length).toBe(2)
+  })
+
   it('throttles per target: a second alert within the window waits for the window to end', async () => {
     await webhook({ throttleMinutes: 60 })
     await scan(PASSING)

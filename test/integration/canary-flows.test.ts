@@ -28,6 +28,7 @@ import {
   type SshdService,
 } from '../services/lib'
 import { ensureBuilt, ROOT } from '../helpers/cli'
+import { exportReportTo, importContentFile, verifyBundleFile } from '../helpers/files'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
 import { ed25519KeyPair } from '../helpers/ssh-keys'
 import { useTmpDirs } from '../helpers/tmp-dir'
@@ -101,9 +102,7 @@ beforeAll(async () => {
   core.subscribe((name, payload) => answers.push(JSON.stringify({ name, payload })))
   // The watch sends queued alerts (no schedule is saved, so it starts no scan of its own).
   core.watch.start()
-  sha256 = (
-    await call('content.import', { path: await widenedDebian11Datastream(tmp.make('dw-canary-ds-')) })
-  ).sha256
+  sha256 = (await importContentFile(core, await widenedDebian11Datastream(tmp.make('dw-canary-ds-')))).sha256
 }, 120_000)
 
 afterAll(async () => {
@@ -256,10 +255,10 @@ it('secrets used in SSH, SQL and GitHub scans, alerts and exports appear nowhere
 
   // Every export format, the bundle included, and its verification.
   for (const format of ['json', 'csv', 'oscal', 'hdf', 'pdf', 'bundle'] as const) {
-    const out = await call('reports.export', { scope: {}, format, path: join(exportDir, `report-${format}`) })
+    const out = await exportReportTo(core, { scope: {}, format }, join(exportDir, `report-${format}`))
     expect(out.bytes).toBeGreaterThan(0)
   }
-  const verified = await call('reports.verify', { path: join(exportDir, 'report-bundle') })
+  const verified = await verifyBundleFile(core, join(exportDir, 'report-bundle'))
   expect(verified.ok).toBe(true)
   await call('audit.list', { limit: 1000 })
   await call('credentials.list', {})

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { runCli, ROOT } from '../helpers/cli'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { useCores, call, callError } from '../helpers/core'
+import { importContentFile } from '../helpers/files'
 
 const DS = '/usr/share/xml/scap/ssg/content/ssg-debian11-ds.xml'
 const WORKBENCH = join(ROOT, 'test/fixtures/tailoring/scap-workbench.xml')
@@ -77,7 +78,7 @@ describe('driftwatch content and tailoring', () => {
 
   it('validates a tailoring against the benchmark and checks what it is assigned to', async () => {
     const core = cores.open()
-    const c = await call(core, 'content.import', { path: DS })
+    const c = await importContentFile(core, DS)
     const target = await call(core, 'targets.create', {
       target: { kind: 'local', name: 'laptop', groups: ['fleet'] },
     })

@@ -181,21 +181,37 @@ describe('MariaDB, hardened and default', () => {
         actual: 'dwadmin@127.0.0.1',
         expected: 'matches /^(root)@/',
       })
-    await importPack({
-      id: 'acme-maria',
-      title: 'ACME MariaDB policy',
-      kind: 'mysql',
-      extends: 'mysql-cis',
-      values: { admin_users: 'root|dwadmin', min_password_length: 16 },
+    expect(byId(hard).get('my-mysql-schema-access')).toMatchObject({ status: 'pass', actual: '(no rows)' })
+    // An account reading the mysql schema (and so every password hash) fails the rule until named an admin.
+    await admin(hardened, async (c) => {
+      await c.query("CREATE USER 'dw_dba'@'127.0.0.1' IDENTIFIED BY 'Dba-Long-Pw-9317-x!'")
+      await c.query("GRANT SELECT ON mysql.* TO 'dw_dba'@'127.0.0.1'")
     })
-    const acme = byId(await scan(hardTarget.id, 'acme-maria'))
-    for (const id of privileged)
-      expect(acme.get(id)).toMatchObject({ status: 'pass', expected: 'matches /^(root|dwadmin)@/' })
-    expect(acme.get('my-password-min-length')).toMatchObject({
-      status: 'fail',
-      actual: '14',
-      expected: '>= 16',
-    })
+    try {
+      expect(byId(await scan(hardTarget.id)).get('my-mysql-schema-access')).toMatchObject({
+        status: 'fail',
+        actual: 'dw_dba@127.0.0.1',
+        expected: 'matches /^(root)@/',
+      })
+      await importPack({
+        id: 'acme-maria',
+        title: 'ACME MariaDB policy',
+        kind: 'mysql',
+        extends: 'mysql-cis',
+        values: { admin_users: 'root|dwadmin|dw_dba', min_password_length: 16 },
+      })
+      const acme = byId(await scan(hardTarget.id, 'acme-maria'))
+      for (const id of [...privileged, 'my-mysql-schema-access'])
+        expect(acme.get(id)).toMatchObject({ status: 'pass', expected: 'matches /^(root|dwadmin|dw_dba)@/' })
+      expect(acme.get('my-mysql-schema-access')?.actual).toBe('dw_dba@127.0.0.1')
+      expect(acme.get('my-password-min-length')).toMatchObject({
+        status: 'fail',
+        actual: '14',
+        expected: '>= 16',
+      })
+    } finally {
+      await admin(hardened, (c) => c.query("DROP USER 'dw_dba'@'127.0.0.1'"))
+    }
   })
 
   it('verify-full against the self-signed CA connects; a wrong CA is refused with a clear error', async () => {
@@ -219,7 +235,8 @@ describe('failures a person can act on', () => {
         {
           id: 'slow',
           title: 'Sleeps',
-          query: 'SELECT SLEEP(3) AS value',
+          query:
+            'SELECT COUNT(*) AS value FROM information_schema.COLLATIONS a, information_schema.COLLATIONS b, information_schema.COLLATIONS c, information_schema.COLLATIONS d',
           timeoutSeconds: 0.5,
           assert: { type: 'equals', value: 0 },
         },
@@ -248,7 +265,8 @@ describe('failures a person can act on', () => {
         {
           id: 'sleep',
           title: 'Sleeps',
-          query: 'SELECT SLEEP(20) AS value',
+          query:
+            'SELECT COUNT(*) AS value FROM information_schema.COLLATIONS a, information_schema.COLLATIONS b, information_schema.COLLATIONS c, information_schema.COLLATIONS d WHERE a.ID > 0',
           timeoutSeconds: 30,
           assert: { type: 'equals', value: 0 },
         },
@@ -315,7 +333,7 @@ describe('failures a person can act on', () => {
       }),
     })
     expect(refused.message).toBe(
-      'Rule "w" (rules.0.query): INTO is not allowed in a rule: rules may only read (SELECT)',
+      'Rule "w" (rules.0.query): SELECT … INTO (a variable, OUTFILE or DUMPFILE) is not allowed in a rule: it writes',
     )
 
     await admin(stock, async (c) => {
@@ -325,24 +343,25 @@ describe('failures a person can act on', () => {
         'CREATE FUNCTION dwprobe.w() RETURNS int MODIFIES SQL DATA BEGIN INSERT INTO dwprobe.t VALUES (1); RETURN 1; END',
       )
     })
-    await importPack({
-      id: 'sneaky-maria',
-      title: 'Calls a function that writes',
-      kind: 'mysql',
-      rules: [
-        {
-          id: 'calls-writer',
-          title: 'Calls dwprobe.w',
-          query: 'SELECT dwprobe.w() AS value',
-          assert: { type: 'equals', value: 1 },
-        },
-      ],
+    // A function defined on the server is not on the guard's allowlist: refused on import, never sent.
+    const notListed = await callError(core, 'rules.import', {
+      text: YAML.stringify({
+        id: 'sneaky-maria',
+        title: 'Calls a function that writes',
+        kind: 'mysql',
+        rules: [
+          {
+            id: 'calls-writer',
+            title: 'Calls it',
+            query: 'SELECT dwprobe.w() AS value',
+            assert: { type: 'equals', value: 1 },
+          },
+        ],
+      }),
     })
-    expect(byId(await scan(stockTarget.id, 'sneaky-maria')).get('calls-writer')).toMatchObject({
-      status: 'error',
-      message:
-        'The server refused a write: the query tried to change data inside the read-only transaction (Cannot execute statement in a READ ONLY transaction)',
-    })
+    expect(notListed.message).toMatch(
+      /^Rule "calls-writer" \(rules\.0\.query\): The function dwprobe\.w\(\) is not on the list/,
+    )
 
     // Below the guard: the session refuses writes, DDL (which would commit implicitly) and a new read-write transaction.
     const session = await openMysqlReadOnly(

@@ -238,7 +238,7 @@ describe('failures a person can act on', () => {
         {
           id: 'slow',
           title: 'Sleeps',
-          query: 'SELECT pg_sleep(3) AS value',
+          query: 'SELECT count(*) AS value FROM (SELECT generate_series(1, 3000000000) AS x) s',
           timeoutSeconds: 0.5,
           assert: { type: 'equals', value: '' },
         },
@@ -284,7 +284,7 @@ describe('failures a person can act on', () => {
         {
           id: 'sleep',
           title: 'Sleeps',
-          query: 'SELECT pg_sleep(20) AS value',
+          query: 'SELECT count(*) AS value FROM (SELECT generate_series(1, 20000000000) AS x) s',
           timeoutSeconds: 30,
           assert: { type: 'equals', value: '' },
         },
@@ -319,7 +319,7 @@ describe('failures a person can act on', () => {
         {
           id: 'waits',
           title: 'Waits',
-          query: 'SELECT pg_sleep(5) AS value',
+          query: 'SELECT count(*) AS value FROM (SELECT generate_series(1, 5000000000) AS x) s',
           timeoutSeconds: 10,
           assert: { type: 'equals', value: '' },
         },
@@ -336,7 +336,7 @@ describe('failures a person can act on', () => {
       .poll(() =>
         admin(stock, async (c) => {
           const r = await c.query(
-            "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'driftwatch' AND query LIKE '%pg_sleep(5)%'",
+            "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'driftwatch' AND query LIKE '%generate_series(1, 5000000000)%'",
           )
           return r.rowCount
         }),
@@ -382,7 +382,8 @@ describe('failures a person can act on', () => {
     const hba = byId(r).get('pg-hba-no-trust')
     expect(hba?.status).toBe('error')
     expect(hba?.message).toBe(
-      'Insufficient privilege: this check needs superuser (the catalogue it reads is readable only by superusers). ' +
+      'Insufficient privilege: this check needs superuser, or SELECT on pg_hba_file_rules and EXECUTE on ' +
+        'pg_hba_file_rules() in this database (see the README). ' +
         'The server said: permission denied for view pg_hba_file_rules',
     )
     expect(byId(r).get('pg-login-roles-scram')?.message).toMatch(
@@ -484,7 +485,7 @@ describe('failures a person can act on', () => {
     })
     expect(refused).toMatchObject({
       code: 'validation',
-      message: 'Rule "w" (rules.0.query): INSERT is not allowed in a rule: rules may only read (SELECT)',
+      message: 'Rule "w" (rules.0.query): INSERT is not allowed in a rule: rules may only read',
     })
     expect((await call(core, 'rules.list', {})).packs.map((p) => p.id)).not.toContain('writer-pg')
 
@@ -495,25 +496,25 @@ describe('failures a person can act on', () => {
         "CREATE FUNCTION public.dw_write() RETURNS int LANGUAGE sql AS 'INSERT INTO public.dw_probe VALUES (1) RETURNING x'",
       )
     })
-    await importPack({
-      id: 'sneaky-pg',
-      title: 'Calls a function that writes',
-      kind: 'postgres',
-      rules: [
-        {
-          id: 'calls-writer',
-          title: 'Calls dw_write',
-          query: 'SELECT public.dw_write() AS value',
-          assert: { type: 'equals', value: 1 },
-        },
-      ],
+    // A function defined on the server is not on the guard's allowlist: refused on import, never sent.
+    const notListed = await callError(core, 'rules.import', {
+      text: YAML.stringify({
+        id: 'sneaky-pg',
+        title: 'Calls a function that writes',
+        kind: 'postgres',
+        rules: [
+          {
+            id: 'calls-writer',
+            title: 'Calls it',
+            query: 'SELECT public.dw_write() AS value',
+            assert: { type: 'equals', value: 1 },
+          },
+        ],
+      }),
     })
-    const r = byId(await scan(stockTarget.id, 'sneaky-pg'))
-    expect(r.get('calls-writer')).toMatchObject({
-      status: 'error',
-      message:
-        'The server refused a write: the query tried to change data inside the read-only transaction (cannot execute INSERT in a read-only transaction)',
-    })
+    expect(notListed.message).toMatch(
+      /^Rule "calls-writer" \(rules\.0\.query\): The function public\.dw_write\(\) is not on the list/,
+    )
 
     // Below the guard, the session itself: a data-modifying CTE and DDL are refused by the server.
     const t = stockTarget as SqlTarget
@@ -572,7 +573,8 @@ describe('the command line', () => {
     // Exit 2: some rule failed (pgaudit).
     expect(s.code, s.stderr).toBe(2)
     expect(s.stdout).toMatch(
-      /^pg-hardened: score 98\.\d% · \d+ pass · 1 fail · 0 error · 0 not applicable\n$/,
+      // The scan account here is the superuser, so the CLI says so on its own line.
+      /^pg-hardened: score 98\.\d% · \d+ pass · 1 fail · 0 error · 0 not applicable\npg-hardened: warning: The scan account postgres is a superuser, .*Scan with a least-privilege role instead \(pg_read_all_settings \+ pg_monitor \+ pg_hba_file_rules; Test connection shows the SQL\)\.\n$/,
     )
 
     const out = join(dir, 'postgres-cis.yaml')

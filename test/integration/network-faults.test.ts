@@ -22,6 +22,7 @@ import {
 import { startTcpProxy, type TcpProxy } from '../services/tcp-proxy'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
+import { importContentFile } from '../helpers/files'
 
 const NET: Required<NetworkTimeouts> = { connectMs: 1500, keepaliveMs: 250, queryMs: 800, statementMs: 1000 }
 const PROFILE = 'xccdf_org.ssgproject.content_profile_standard'
@@ -47,7 +48,7 @@ beforeAll(async () => {
     unsafeKdfForTests: { N: 1024, r: 8, p: 1 },
     network: NET,
   })
-  sha256 = (await call(core, 'content.import', { path: await widenedDebian11Datastream(dir) })).sha256
+  sha256 = (await importContentFile(core, await widenedDebian11Datastream(dir))).sha256
   await call(core, 'vault.init', { passphrase: 'network faults passphrase' })
 }, 120_000)
 

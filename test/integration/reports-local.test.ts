@@ -10,6 +10,7 @@ import { createCore } from '../../src-main/core/app'
 import { widenedDebian11Datastream } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
+import { importContentFile } from '../helpers/files'
 import { ensureBuilt, ROOT, runCli } from '../helpers/cli'
 import { evidenceErrors, heimdallOpen, oscalErrors } from '../helpers/report-schemas'
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const ds = await widenedDebian11Datastream(dir)
   const core = createCore({ face: 'cli', dataDir })
   try {
-    const sha256 = (await call(core, 'content.import', { path: ds })).sha256
+    const sha256 = (await importContentFile(core, ds)).sha256
     const target = await call(core, 'targets.create', {
       target: { kind: 'local', name: 'laptop', groups: ['fleet'] },
     })

@@ -9,6 +9,7 @@ import type { EventPayload } from '../../src-preload/contract'
 import { widenedDebian11Datastream } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
+import { importContentFile } from '../helpers/files'
 import { runCli } from '../helpers/cli'
 import { parse as parseYaml } from 'yaml'
 
@@ -23,7 +24,9 @@ let targetId: string
 
 /** The temp dirs a scan announced (its progress names the folder it works in), and that still exist. */
 const leftBehind = (progress: EventPayload<'scan.progress'>[]) => {
-  const dirs = progress.flatMap((p) => /^Working in (\S+) on /.exec(p.message)?.[1] ?? [])
+  const dirs = progress.flatMap((p) =>
+    p.phase === 'rule' ? [] : (/^Working in (\S+) on /.exec(p.message)?.[1] ?? []),
+  )
   expect(dirs.length).toBe(1)
   return dirs.filter((d) => existsSync(d))
 }
@@ -33,7 +36,7 @@ beforeAll(async () => {
   dataDir = join(dir, 'data')
   ds = await widenedDebian11Datastream(dir)
   core = createCore({ face: 'cli', dataDir })
-  sha256 = (await call(core, 'content.import', { path: ds })).sha256
+  sha256 = (await importContentFile(core, ds)).sha256
   targetId = (
     await call(core, 'targets.create', { target: { kind: 'local', name: 'laptop', groups: ['fleet'] } })
   ).id

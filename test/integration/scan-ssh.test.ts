@@ -11,6 +11,7 @@ import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from 
 import { ed25519KeyPair } from '../helpers/ssh-keys'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
+import { importContentFile } from '../helpers/files'
 import { rootKeyCredential, rootKeyTarget } from '../helpers/ssh-target'
 import { ensureBuilt, runCli } from '../helpers/cli'
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
   sshd = await startSshd({ name: 'scan' })
   core = createCore({ face: 'cli', dataDir: join(dir, 'data'), unsafeKdfForTests: { N: 1024, r: 8, p: 1 } })
   datastream = await widenedDebian11Datastream(dir)
-  sha256 = (await call(core, 'content.import', { path: datastream })).sha256
+  sha256 = (await importContentFile(core, datastream)).sha256
   await call(core, 'vault.init', { passphrase: 'scan over ssh passphrase' })
 }, 120_000)
 
@@ -132,6 +133,36 @@ describe('scanning over SSH', () => {
     expect(refused.scan.error).toMatch(/sudo refused the password/)
     expect(refused.scan.error).not.toContain('not the sudo password')
   }, 120_000)
+})
+
+describe('hashed known_hosts (HashKnownHosts yes, the Debian and Ubuntu default)', () => {
+  it('pins the key of a registered target from ssh-keyscan -H output, then trusts it', async () => {
+    const hashedHost = await startSshd({ name: 'hashed' })
+    const targetId = await rootKeyTarget(core, hashedHost, 'hashed box')
+    // What ~/.ssh/known_hosts holds on Debian after a first login: host names only as |1|salt|hash.
+    const text = execFileSync('ssh-keyscan', ['-H', '-p', String(hashedHost.port), '127.0.0.1'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+    expect(text).toMatch(/^\|1\|/)
+    expect(text).not.toContain('127.0.0.1')
+    const report = await call(core, 'knownHosts.import', { text })
+    expect(report.added).toBe(1)
+    expect(report.pinned).toEqual([
+      {
+        host: '127.0.0.1',
+        port: hashedHost.port,
+        keyType: 'ssh-ed25519',
+        fingerprint: hashedHost.hostKeyFingerprintSha256,
+        hashed: true,
+      },
+    ])
+    const tested = await call(core, 'targets.testConnection', { id: targetId })
+    expect(tested.status, tested.message).toBe('ok')
+    expect(tested.steps.find((s) => s.step === 'host key')?.detail).toBe(
+      `Matches the pinned ssh-ed25519 key ${hashedHost.hostKeyFingerprintSha256}`,
+    )
+  }, 60_000)
 })
 
 describe('refusals, each with a message that says what happened', () => {
@@ -286,9 +317,19 @@ describe('driftwatch scan of an SSH host', () => {
       `127.0.0.1:${host.port}  ssh-ed25519  ${host.hostKeyFingerprintSha256}`,
     )
     expect(await cli('hosts', 'forget', `127.0.0.1:${host.port}`)).toContain('Forgot the pinned key')
+    // A known_hosts as Debian writes it (hashed), with one more host that is no target here.
     const kh = join(dataDir, 'known_hosts')
-    writeFileSync(kh, `[127.0.0.1]:${host.port} ${host.hostPublicKey}\n|1|hashed= ssh-ed25519 AAAA\n`)
-    expect(await cli('hosts', 'import', kh)).toMatch(/^1 pinned, 0 already pinned, 1 hashed names skipped/)
+    writeFileSync(kh, `[127.0.0.1]:${host.port} ${host.hostPublicKey}\n[127.0.0.1]:1 ${host.hostPublicKey}\n`)
+    execFileSync('ssh-keygen', ['-H', '-f', kh], { stdio: 'ignore' })
+    expect(readFileSync(kh, 'utf8')).not.toContain('127.0.0.1')
+    const imported = await cli('hosts', 'import', kh)
+    expect(imported).toMatch(
+      /^1 pinned, 0 already pinned, 1 hashed names skipped \(no SSH target matches them\)/,
+    )
+    expect(imported).toContain(
+      `pinned 127.0.0.1:${host.port} ssh-ed25519 ${host.hostKeyFingerprintSha256} (hashed entry)`,
+    )
+    expect(imported).toContain('line 2: a hashed host name that matches no SSH target in Driftwatch')
     expect((await scanCli()).code).toBe(2)
   }, 120_000)
 })

@@ -8,15 +8,13 @@ import { promisify } from 'node:util'
 import { utils } from 'ssh2'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from '../../src-main/core/store/db'
-import {
-  fingerprintOf,
-  HostKeyStore,
-  openSsh,
-  SshError,
-  testSshConnection,
-  type OpenSshOptions,
-  type SshSession,
-} from '../../src-main/core/scanners/ssh-oscap/ssh'
+import { fingerprintOf } from '../../src-main/core/scanners/ssh-oscap/host-key'
+import { HostKeyStore } from '../../src-main/core/scanners/ssh-oscap/host-key-store'
+import { KnownHostsRepo } from '../../src-main/core/store/known-hosts'
+import { SshError } from '../../src-main/core/scanners/ssh-oscap/ssh-common'
+import { openSsh, type OpenSshOptions } from '../../src-main/core/scanners/ssh-oscap/ssh-connect'
+import type { SshSession } from '../../src-main/core/scanners/ssh-oscap/ssh-session'
+import { testSshConnection } from '../../src-main/core/scanners/ssh-oscap/ssh-test-connection'
 import { startSshd, stopAll, freePort, type SshdService } from '../services/lib'
 import { ed25519KeyPair } from '../helpers/ssh-keys'
 
@@ -47,7 +45,7 @@ afterEach(async () => {
 /** A fresh store per test: pins from one test must not make another pass. */
 function freshPins(): HostKeyStore {
   db = openDatabase(':memory:')
-  pins = new HostKeyStore(db)
+  pins = new HostKeyStore(new KnownHostsRepo(db))
   return pins
 }
 
@@ -157,7 +155,18 @@ describe('host keys', () => {
       'garbage line',
     ].join('\n')
     const r = pins.importKnownHosts(text)
-    expect(r).toEqual({ added: 3, unchanged: 0, conflicts: [], hashed: 2, skipped: 3 })
+    expect(r).toMatchObject({ added: 3, unchanged: 0, conflicts: [], hashed: 2, skipped: 4 })
+    expect(r.reasons.map((s) => s.line)).toEqual([3, 6, 7, 8, 9, 10])
+    expect(r.reasons[0]!.reason).toBe('web1.example.org:22: its ssh-ed25519 key on line 4 is pinned instead')
+    expect(r.reasons[1]!.reason).toMatch(/hashed host name that matches no SSH target/)
+    expect(r.reasons[3]!.reason).toMatch(/wildcard pattern/)
+    expect(r.reasons[4]!.reason).toMatch(/^@cert-authority/)
+    expect(r.reasons[5]!.reason).toBe('no key on the line')
+    expect(r.pinned.map((p) => `${p.host}:${p.port} ${p.keyType}`).sort()).toEqual([
+      '10.0.0.5:22 ssh-rsa',
+      'db.example.org:2222 ssh-ed25519',
+      'web1.example.org:22 ssh-ed25519',
+    ])
     // The strongest key wins when a host lists several.
     expect(pins.get('web1.example.org', 22)?.publicKey).toBe(ed)
     expect(pins.get('10.0.0.5', 22)?.keyType).toBe('ssh-rsa')
@@ -171,6 +180,67 @@ describe('host keys', () => {
     })
     expect(pins.forget('10.0.0.5', 22)).toBe(true)
     expect(pins.get('10.0.0.5', 22)).toBeUndefined()
+  })
+
+  it('imports hashed known_hosts entries (ssh-keygen -H) for the targets Driftwatch knows', async () => {
+    freshPins()
+    const dir = await fsp.mkdtemp('/tmp/dw-kh-')
+    try {
+      const line = (k: string) => k.split(' ').slice(0, 2).join(' ')
+      const ed = line(ed25519KeyPair().public)
+      const revokedKey = line(ed25519KeyPair().public)
+      const file = `${dir}/known_hosts`
+      await fsp.writeFile(
+        file,
+        [
+          `web1.example.org,10.0.0.5 ${ed}`,
+          `[db.example.org]:2222 ${revokedKey}`,
+          `[127.0.0.1]:${sshd.port} ${line(sshd.hostPublicKey)}`,
+          `not-registered.example.org ${ed}`,
+          '',
+        ].join('\n'),
+      )
+      await execFileAsync('ssh-keygen', ['-H', '-f', file])
+      const hashed = await fsp.readFile(file, 'utf8')
+      // OpenSSH wrote one |1|salt|hash line per name: no host name is left in the file.
+      expect(hashed.trim().split('\n')).toHaveLength(5)
+      expect(hashed).not.toMatch(/example|127\.0\.0\.1/)
+      const text =
+        '# hashed by ssh-keygen -H\n' +
+        hashed +
+        `@revoked * ${revokedKey}\n@cert-authority *.example.org ${ed}\n@unknown x ${ed}\n`
+      const targets = [
+        { host: 'WEB1.example.org', port: 22 },
+        { host: '10.0.0.5', port: 22 },
+        { host: 'db.example.org', port: 2222 },
+        { host: sshd.host, port: sshd.port },
+        { host: 'web1.example.org', port: 2200 },
+      ]
+      const r = pins.importKnownHosts(text, targets)
+      expect(r).toMatchObject({ added: 3, unchanged: 0, conflicts: [], hashed: 1, skipped: 4 })
+      expect(r.pinned.map((p) => `${p.host}:${p.port} ${p.hashed}`).sort()).toEqual([
+        '10.0.0.5:22 true',
+        '127.0.0.1:' + sshd.port + ' true',
+        'web1.example.org:22 true',
+      ])
+      const reasons = r.reasons.map((x) => x.reason)
+      expect(reasons).toContain(
+        'a hashed host name that matches no SSH target in Driftwatch: add the target, then import again',
+      )
+      expect(reasons.find((x) => x.startsWith('db.example.org:2222'))).toMatch(
+        /is marked @revoked in this file/,
+      )
+      expect(reasons).toContain('@cert-authority: a CA for host certificates; Driftwatch pins host keys only')
+      expect(reasons).toContain('unknown marker @unknown')
+      expect(pins.get('db.example.org', 2222)).toBeUndefined()
+      expect(pins.get('web1.example.org', 2200)).toBeUndefined()
+      // The pin from a hashed line is the one the host presents: the connection trusts it without asking.
+      const s = await connect({ trustFingerprint: undefined })
+      expect(s.hostKey.status).toBe('pinned')
+      expect(s.hostKey.fingerprint).toBe(sshd.hostKeyFingerprintSha256)
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('trusts a key imported from known_hosts without asking', async () => {

@@ -47,6 +47,23 @@ export interface DbOptions {
   name?: string
 }
 
+export interface PgOptions extends DbOptions {
+  /** postgresql.conf lines appended after the defaults (and after the hardened settings), e.g. "fsync = off". */
+  config?: string[]
+  /** pg_hba.conf lines replacing the default ones; they must let `postgres` in over TCP from 127.0.0.1. */
+  hba?: string[]
+  /**
+   * listen_addresses instead of 127.0.0.1 (it is set on the command line, which postgresql.conf cannot
+   * override). It must include 127.0.0.1; pg_hba.conf should then reject every other address.
+   */
+  listenAddresses?: string
+}
+
+export interface MariadbOptions extends DbOptions {
+  /** mariadbd command-line options appended after the others, e.g. "--local-infile=1". */
+  args?: string[]
+}
+
 export interface PgService extends Service {
   user: string
   password: string
@@ -295,11 +312,11 @@ export async function makeTlsFiles(dir: string, owner?: { uid: number; gid: numb
 }
 
 /** PostgreSQL 15 from the Debian package, superuser `postgres` with a SCRAM password over TCP. */
-export function startPostgres(opts: DbOptions = {}): Promise<PgService> {
+export function startPostgres(opts: PgOptions = {}): Promise<PgService> {
   return tracked(postgres(opts))
 }
 
-async function postgres(opts: DbOptions): Promise<PgService> {
+async function postgres(opts: PgOptions): Promise<PgService> {
   const hardened = opts.hardened ?? false
   const owner = await systemUser('postgres')
   const dir = await makeDir('postgres', opts.name, owner)
@@ -323,13 +340,15 @@ async function postgres(opts: DbOptions): Promise<PgService> {
     )
     await fsp.rm(pwFile)
     const tls = hardened ? await makeTlsFiles(dir, owner) : undefined
-    const hba = tls
-      ? [
-          'local all all peer',
-          'hostssl all all 127.0.0.1/32 scram-sha-256',
-          'hostnossl all all 0.0.0.0/0 reject',
-        ]
-      : ['local all all peer', 'host all all 127.0.0.1/32 scram-sha-256']
+    const hba =
+      opts.hba ??
+      (tls
+        ? [
+            'local all all peer',
+            'hostssl all all 127.0.0.1/32 scram-sha-256',
+            'hostnossl all all 0.0.0.0/0 reject',
+          ]
+        : ['local all all peer', 'host all all 127.0.0.1/32 scram-sha-256'])
     await fsp.writeFile(path.join(dataDir, 'pg_hba.conf'), `${hba.join('\n')}\n`)
     if (tls) {
       const conf = [
@@ -361,6 +380,11 @@ async function postgres(opts: DbOptions): Promise<PgService> {
         `\n# driftwatch hardened\n${conf.join('\n')}\n`,
       )
     }
+    if (opts.config?.length)
+      await fsp.appendFile(
+        path.join(dataDir, 'postgresql.conf'),
+        `\n# driftwatch test settings\n${opts.config.join('\n')}\n`,
+      )
     const ssl = tls ? { ca: fs.readFileSync(tls.caCertPath, 'utf8') } : false
     const database = 'postgres'
     return await withFreePort(async (port) => {
@@ -370,7 +394,16 @@ async function postgres(opts: DbOptions): Promise<PgService> {
         dir,
         ...owner,
         cmd: `${PG_BIN}/postgres`,
-        args: ['-D', dataDir, '-p', String(port), '-k', socketDir, '-c', `listen_addresses=${HOST}`],
+        args: [
+          '-D',
+          dataDir,
+          '-p',
+          String(port),
+          '-k',
+          socketDir,
+          '-c',
+          `listen_addresses=${opts.listenAddresses ?? HOST}`,
+        ],
         // SIGINT is PostgreSQL's fast shutdown; SIGTERM would wait for clients to leave.
         stopSignal: 'SIGINT',
         ready: async () => {
@@ -393,11 +426,11 @@ async function postgres(opts: DbOptions): Promise<PgService> {
 }
 
 /** MariaDB 10.11 from the Debian package, with an all-privileges user for TCP logins from 127.0.0.1. */
-export function startMariadb(opts: DbOptions = {}): Promise<MariadbService> {
+export function startMariadb(opts: MariadbOptions = {}): Promise<MariadbService> {
   return tracked(mariadb(opts))
 }
 
-async function mariadb(opts: DbOptions): Promise<MariadbService> {
+async function mariadb(opts: MariadbOptions): Promise<MariadbService> {
   const hardened = opts.hardened ?? false
   const owner = await systemUser('mysql')
   const dir = await makeDir('mariadb', opts.name, owner)
@@ -449,6 +482,7 @@ async function mariadb(opts: DbOptions): Promise<MariadbService> {
         ...tlsArgs,
         ...(tls ? ['--require-secure-transport=ON'] : []),
         ...hardenedArgs,
+        ...(opts.args ?? []),
       ]
       // The socket is exempt from require_secure_transport, so setup works in both modes.
       const viaSocket = () => mysql.createConnection({ socketPath, user: 'root' })

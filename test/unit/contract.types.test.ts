@@ -68,6 +68,7 @@ describe('per-channel request and response types', () => {
       | 'credentials.create'
       | 'credentials.update'
       | 'credentials.remove'
+      | 'credentials.rebind'
       | 'content.discover'
       | 'content.import'
       | 'content.list'

@@ -45,6 +45,34 @@ const AUDITED: Partial<Record<Channel, { action: string; pick: Pick }>> = {
   },
   'tailorings.remove': { action: 'tailoring.removed', pick: (q) => ({ subject: String(q.id) }) },
   'vault.changePassphrase': { action: 'vault.passphrase-changed', pick: () => ({ subject: 'vault' }) },
+  'credentials.create': {
+    action: 'credential.created',
+    pick: (_q, r) => ({ subject: String(r.id), details: { name: r.name, kind: r.kind } }),
+  },
+  'credentials.update': {
+    action: 'credential.updated',
+    pick: (q, r) => ({
+      subject: String(r.id),
+      // A new secret is only said to be rotated, never shown.
+      details: { name: r.name, kind: r.kind, rotated: q.secret !== undefined },
+    }),
+  },
+  'credentials.remove': { action: 'credential.removed', pick: (q) => ({ subject: String(q.id) }) },
+  'credentials.rebind': {
+    action: 'credential.rebound',
+    pick: (q, r) => ({
+      subject: String(q.targetId),
+      details: { address: r.address, credentials: r.credentials },
+    }),
+  },
+  'rules.import': {
+    action: 'rule-pack.imported',
+    pick: (q, r) => ({
+      subject: String(r.id),
+      details: { title: r.title, version: r.version, kind: r.kind, replace: q.replace === true },
+    }),
+  },
+  'rules.remove': { action: 'rule-pack.removed', pick: (q) => ({ subject: String(q.id) }) },
 }
 
 /** Wraps the audited handlers; a failed call is not logged (nothing changed). */

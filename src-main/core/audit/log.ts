@@ -3,20 +3,12 @@
 // breaks the chain wherever the log travels (the database, or an evidence bundle's audit-log.jsonl).
 import { createHash } from 'node:crypto'
 import type { Db } from '../store/db'
+import { AuditLogRepo, type AuditEntry } from '../store/audit-log'
 import type { Clock } from '../ports'
 
-export const GENESIS = '0'.repeat(64)
+export type { AuditEntry } from '../store/audit-log'
 
-export interface AuditEntry {
-  seq: number
-  at: string
-  actor: string
-  action: string
-  subject: string
-  details: Record<string, unknown>
-  prevHash: string
-  hash: string
-}
+export const GENESIS = '0'.repeat(64)
 
 export type AuditInput = Pick<AuditEntry, 'action'> & Partial<Pick<AuditEntry, 'subject' | 'details'>>
 
@@ -96,40 +88,21 @@ export function verifyChain(
   return problems
 }
 
-type Raw = {
-  seq: number
-  at: string
-  actor: string
-  action: string
-  subject: string
-  details: string
-  prev_hash: string
-  hash: string
-}
-const toEntry = (r: Raw): AuditEntry => ({
-  seq: r.seq,
-  at: r.at,
-  actor: r.actor,
-  action: r.action,
-  subject: r.subject,
-  details: JSON.parse(r.details) as Record<string, unknown>,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-})
-
 export class AuditLog {
+  private readonly repo: AuditLogRepo
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
     /** Who acts through this core: 'desktop', 'serve' or 'cli'. */
     private readonly actor: string,
-  ) {}
+  ) {
+    this.repo = new AuditLogRepo(db)
+  }
 
   /** Appends in one IMMEDIATE transaction, so two processes on one data folder never fork the chain. */
   append(input: AuditInput): AuditEntry {
-    const run = this.db.transaction((): AuditEntry => {
-      const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-        { seq: number; hash: string } | undefined
+    return this.repo.append((last) => {
       const base = {
         seq: (last?.seq ?? 0) + 1,
         at: this.clock.now().toISOString(),
@@ -140,35 +113,17 @@ export class AuditLog {
         prevHash: last?.hash ?? GENESIS,
       }
       const entry = { ...base, hash: entryHash(base) }
-      this.db
-        .prepare(
-          `INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          entry.seq,
-          entry.at,
-          entry.actor,
-          entry.action,
-          entry.subject,
-          canonicalJson(entry.details),
-          entry.prevHash,
-          entry.hash,
-        )
-      return entry
+      return { entry, detailsJson: canonicalJson(entry.details) }
     })
-    return run.immediate()
   }
 
   entries(): AuditEntry[] {
-    return (this.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Raw[]).map(toEntry)
+    return this.repo.entries()
   }
 
   head(): { count: number; hash: string } {
-    const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-      { seq: number; hash: string } | undefined
-    const count = (this.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
-    return { count, hash: last?.hash ?? GENESIS }
+    const last = this.repo.last()
+    return { count: this.repo.count(), hash: last?.hash ?? GENESIS }
   }
 
   verify(): ChainProblem[] {

@@ -1,8 +1,9 @@
-// SCAP content and tailoring channels: import datastreams (discovered in the standard folder or named by
-// path), browse a profile's rules and Values, and save, export and import tailorings checked against it.
+// SCAP content and tailoring channels: import datastreams (one the server found in the standard folder, named
+// by the id it listed, or an uploaded file), browse a profile's rules and Values, and save, export and import
+// tailorings checked against it. A client never names a path on this machine.
 import { randomUUID } from 'node:crypto'
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { basename, join, resolve } from 'node:path'
+import { readdir, stat } from 'node:fs/promises'
+import { isAbsolute, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
@@ -12,6 +13,9 @@ import { parseDatastream } from '../scap/datastream'
 import { readTailoring, validateTailoring, writeTailoring } from '../scap/tailoring'
 import { ScapError, type Benchmark, type Tailoring, type XccdfProfile } from '../scap/types'
 import type { TailoringView } from '../../../src-preload/contract'
+import type { FileStaging } from '../files/staging'
+import { MAX_UPLOAD_BYTES } from '../files/staging'
+import { readUserFile } from '../files/read-user-file'
 
 export const SSG_DIR = '/usr/share/xml/scap/ssg/content'
 
@@ -36,10 +40,22 @@ const scapFailure = (err: unknown): never => {
 }
 
 export function contentHandlers(
-  ctx: CoreContext & { content: ContentRepo; contentDir?: string },
+  ctx: CoreContext & { content: ContentRepo; contentDir?: string; uploads: FileStaging },
 ): ContentHandlers {
   const { content, clock } = ctx
   const dir = ctx.contentDir ?? process.env.DRIFTWATCH_SCAP_CONTENT_DIR ?? SSG_DIR
+
+  // Datastream names only: a listed id can never climb out of the folder or name anything else.
+  const discoverable = (name: string) =>
+    /^[A-Za-z0-9._-]+-ds(-1\.[23])?\.xml$/.test(name) && !name.startsWith('.')
+  const listDiscoverable = async () => {
+    try {
+      return (await readdir(dir)).filter(discoverable).sort()
+    } catch {
+      // No SCAP Security Guide installed here: an empty list, and the page says where it looked.
+      return []
+    }
+  }
 
   const bench = (sha256: string, benchmarkId?: string): Benchmark => {
     const b = content.benchmark(sha256, benchmarkId)
@@ -145,36 +161,48 @@ export function contentHandlers(
 
   return {
     'content.discover': async () => {
-      let names: string[] = []
-      try {
-        names = (await readdir(dir)).filter((n) => /-ds(-1\.[23])?\.xml$/.test(n)).sort()
-      } catch {
-        // No SCAP Security Guide installed here: an empty list, and the page says where it looked.
-      }
+      const names = await listDiscoverable()
       const imported = new Map(content.list().map((c) => [c.sourcePath, c.sha256]))
       const files = await Promise.all(
         names.map(async (name) => {
           const path = join(dir, name)
-          return { path, name, bytes: (await stat(path)).size, importedSha256: imported.get(path) ?? null }
+          const bytes = await stat(path).then(
+            (s) => s.size,
+            () => 0,
+          )
+          return { id: name, name, bytes, importedSha256: imported.get(path) ?? null }
         }),
       )
       return { dir, files }
     },
-    'content.import': async ({ path }) => {
-      const full = resolve(path)
+    'content.import': async ({ uploadId, discovered }) => {
       let raw: Buffer
-      try {
-        raw = await readFile(full)
-      } catch (err) {
-        throw new AppError(
-          'validation',
-          `Cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
-          [{ path: 'path', message: 'Cannot read this file' }],
-        )
+      let fileName: string
+      let source: string
+      if (discovered !== undefined) {
+        // Only a name the listing offers right now; anything else is refused the same way, found or not.
+        if (!(await listDiscoverable()).includes(discovered))
+          throw new AppError('not_found', 'That datastream is not among the discovered content', [
+            { path: 'discovered', message: 'Not among the discovered content' },
+          ])
+        source = join(dir, discovered)
+        const f = await readUserFile(source, { maxBytes: MAX_UPLOAD_BYTES })
+        raw = f.bytes
+        fileName = discovered
+      } else {
+        const f = ctx.uploads.take(uploadId!)
+        if (!f)
+          throw new AppError('not_found', 'That upload is gone (each is used once): choose the file again', [
+            { path: 'uploadId', message: 'Choose the file again' },
+          ])
+        raw = f.bytes
+        fileName = f.fileName
+        // The CLI and the open dialog know the real path; an upload from a browser has only its name.
+        source = f.origin ?? f.fileName
       }
       const parsed = await parseDatastream(raw).catch(scapFailure)
       if (!content.has(parsed.sha256))
-        content.insert(parsed, raw, basename(full), full, clock.now().toISOString())
+        content.insert(parsed, raw, fileName, source, clock.now().toISOString())
       return content.list().find((c) => c.sha256 === parsed.sha256)!
     },
     'content.list': () => ({ content: content.list() }),
@@ -258,8 +286,7 @@ export function contentHandlers(
         profileTitle: `${base.title} (${req.name})`,
         extends: base.id,
         ...req.changes,
-        benchmarkHref: pathToFileURL(content.list().find((c) => c.sha256 === req.sha256)?.sourcePath ?? '')
-          .href,
+        benchmarkHref: benchmarkHref(content.list().find((c) => c.sha256 === req.sha256)?.sourcePath ?? ''),
         version: String(Number(existing?.tailoring.version ?? 0) + 1),
         versionTime: clock
           .now()
@@ -301,4 +328,9 @@ export function contentHandlers(
       return save(randomUUID(), name, sha256, b, t, { targets: [], groups: [] })
     },
   }
+}
+
+/** A file: URL for content read from a path here; an upload's bare name otherwise (never this process's cwd). */
+function benchmarkHref(source: string): string {
+  return isAbsolute(source) ? pathToFileURL(source).href : encodeURIComponent(source)
 }

@@ -20,6 +20,7 @@ type VaultHandlers = Pick<
   | 'credentials.create'
   | 'credentials.update'
   | 'credentials.remove'
+  | 'credentials.rebind'
 >
 
 /** Vault errors keep their specific sentence; the code tells a face how to react. */
@@ -32,7 +33,7 @@ export function fromVaultError(err: unknown): never {
           ? 'conflict'
           : err.code === 'locked' || err.code === 'uninitialised' || err.code === 'keychain_unavailable'
             ? 'unavailable'
-            : err.code === 'wrong_passphrase'
+            : err.code === 'wrong_passphrase' || err.code === 'backoff'
               ? 'unauthorized'
               : err.code === 'invalid' || err.code === 'weak_passphrase'
                 ? 'validation'
@@ -40,7 +41,7 @@ export function fromVaultError(err: unknown): never {
     const issues =
       err.code === 'duplicate_name'
         ? [{ path: 'credential.name', message: err.message }]
-        : err.code === 'wrong_passphrase'
+        : err.code === 'wrong_passphrase' || err.code === 'backoff'
           ? [{ path: 'passphrase', message: err.message }]
           : []
     throw new AppError(code, err.message, issues)
@@ -156,6 +157,23 @@ export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandler
       vault.remove(id)
       emit('credentials.changed', { ids: [id] })
       return { removed: true as const }
+    }),
+    'credentials.rebind': guard(async ({ targetId, passphrase }) => {
+      const target = repos.targets.get(targetId)
+      if (!target) throw notFound('Target')
+      const ids = kinds.credentialRefs(target)
+      if (ids.length === 0)
+        throw new AppError('validation', `${target.name} uses no credential from the vault`, [
+          { path: 'targetId', message: 'No credential to confirm' },
+        ])
+      const { address, bound } = await vault.confirmAddress(passphrase, ids, target)
+      if (address === null)
+        throw new AppError(
+          'validation',
+          `${target.name} keeps its credentials on this computer: they are not bound to an address`,
+        )
+      if (bound.length) emit('credentials.changed', { ids: bound.map((c) => c.id) })
+      return { address, credentials: bound }
     }),
   }
 }

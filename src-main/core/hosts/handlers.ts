@@ -5,8 +5,10 @@ import type { CoreContext } from '../context'
 import { AppError, notFound } from '../errors'
 import type { Vault } from '../vault/vault'
 import { fromVaultError } from '../credentials/handlers'
-import type { HostKeyStore } from '../scanners/ssh-oscap/ssh'
-import { SshError, probeHostKey, testSshConnection, type SshAuth } from '../scanners/ssh-oscap/ssh'
+import type { HostKeyStore } from '../scanners/ssh-oscap/host-key-store'
+import { SshError } from '../scanners/ssh-oscap/ssh-common'
+import { probeHostKey, type SshAuth } from '../scanners/ssh-oscap/ssh-connect'
+import { testSshConnection } from '../scanners/ssh-oscap/ssh-test-connection'
 import type { Res } from '../../../src-preload/contract'
 import type { SshTarget } from '../scanners/ssh'
 
@@ -59,10 +61,18 @@ export function hostHandlers(deps: HostDeps): HostHandlers {
       })),
     }),
     'knownHosts.import': ({ text }) => {
-      const report = hostKeys.importKnownHosts(text)
+      // Hashed names can only be recognised, not read: try every target whose kind pins host keys (the kinds
+      // whose policy says so carry host and port, as sshTarget above relies on).
+      const targets = deps.repos.targets
+        .list()
+        .filter((t) => deps.kinds.get(t.kind)?.policy.hostKey)
+        .map((t) => ({ host: (t as SshTarget).host, port: (t as SshTarget).port }))
+      const report = hostKeys.importKnownHosts(text, targets)
       deps.logger.log('info', 'known_hosts imported', {
         added: report.added,
         conflicts: report.conflicts.length,
+        hashedUnmatched: report.hashed,
+        skipped: report.skipped,
       })
       return report
     },
@@ -97,13 +107,13 @@ export async function testSshTarget(
   try {
     if (t.auth === 'agent') auth.agent = process.env.SSH_AUTH_SOCK
     else if (t.credentialId)
-      await deps.vault.withSecret(t.credentialId, (s) => {
+      await deps.vault.withSecret(t.credentialId, t, (s) => {
         auth.privateKey = copy(s.privateKey)
         auth.passphrase = copy(s.passphrase)
         auth.password = copy(s.password)
       })
     if (t.sudo === 'password' && t.sudoCredentialId)
-      await deps.vault.withSecret(t.sudoCredentialId, (s) => (sudoPassword = copy(s.password)))
+      await deps.vault.withSecret(t.sudoCredentialId, t, (s) => (sudoPassword = copy(s.password)))
   } catch (err) {
     fromVaultError(err)
   }

@@ -1,9 +1,7 @@
-// The report channels: a live preview (the model the report view draws), exports in every format written
-// atomically and recorded in the audit log, bundle verification, and the audit log itself.
+// The report channels: a live preview (the model the report view draws), exports in every format staged for
+// the face to deliver (download, save dialog, --out) and recorded in the audit log, bundle verification of an
+// uploaded file, and the audit log itself. No channel here takes or returns a filesystem path.
 import { createHash } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
-import { isAbsolute, join } from 'node:path'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
 import type { ReportModel } from '../../../src-preload/contract'
@@ -11,7 +9,7 @@ import { AppError } from '../errors'
 import { buildModel, type ModelDeps } from './model'
 import { formatFor, formats } from './formats'
 import type { ExportContext } from './format'
-import { writeAtomically } from './write-file'
+import type { FileStaging } from '../files/staging'
 import { printTemplates, type PdfPrinter } from './pdf'
 import { verifyBundle } from './verify'
 import type { AuditLog } from '../audit/log'
@@ -25,6 +23,8 @@ export interface ReportDeps extends CoreContext, ModelDeps {
   signing: SigningKeys
   printer: PdfPrinter
   rendererDir: string
+  uploads: FileStaging
+  downloads: FileStaging
 }
 
 const slug = (s: string) =>
@@ -34,7 +34,7 @@ const slug = (s: string) =>
     .replace(/^-|-$/g, '')
     .slice(0, 60) || 'report'
 
-/** The file name an export gets when no path is given: engagement, date and report id, so names sort and differ. */
+/** The file name an export suggests: engagement, date and report id, so names sort and differ. */
 export const defaultFileName = (model: ReportModel, extension: string) =>
   `${slug(model.engagement.name || 'driftwatch-report')}-${model.asOf.slice(0, 10)}-${model.reportId.slice(0, 8)}${extension}`
 
@@ -86,22 +86,12 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
 
   return {
     'reports.preview': ({ scope }) => buildModel(deps, scope),
-    'reports.export': async ({ scope, format, path }) => {
+    'reports.export': async ({ scope, format }) => {
       const f = formatFor(format)
       if (!f) throw new AppError('validation', `Unknown format ${format}`)
-      if (path && !isAbsolute(path))
-        throw new AppError('validation', 'path must be absolute', [
-          { path: 'path', message: 'must be absolute' },
-        ])
       const model = buildModel(deps, scope)
-      let out = path
-      if (!out) {
-        const dir = join(deps.dataDir, 'exports')
-        mkdirSync(dir, { recursive: true, mode: 0o700 })
-        out = join(dir, defaultFileName(model, f.extension))
-      }
+      const fileName = defaultFileName(model, f.extension)
       // A bundle records its own export in the log it carries: the entry is written first, then the bundle.
-      const sha = () => createHash('sha256')
       if (format === 'bundle') {
         try {
           deps.signing.ensure()
@@ -111,18 +101,22 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
         deps.audit.append({
           action: 'report.exporting',
           subject: model.reportId,
-          details: { format, path: out },
+          details: { format, fileName },
         })
       }
       const { bytes, engine } = await f.render(model, exportContext)
-      await writeAtomically(out, bytes)
-      const digest = sha().update(bytes).digest('hex')
+      const digest = createHash('sha256').update(bytes).digest('hex')
+      const download = deps.downloads.put({
+        fileName,
+        mediaType: f.mediaType,
+        bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
+      })
       deps.audit.append({
         action: 'report.exported',
         subject: model.reportId,
         details: {
           format,
-          path: out,
+          fileName,
           sha256: digest,
           bytes: bytes.length,
           engine,
@@ -130,19 +124,13 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
           groups: model.scope.groups,
         },
       })
-      return { path: out, bytes: bytes.length, sha256: digest, engine }
+      return { download, fileName, mediaType: f.mediaType, bytes: bytes.length, sha256: digest, engine }
     },
-    'reports.verify': async ({ path, trustedKey }) => {
-      let bytes: Buffer
-      try {
-        bytes = await readFile(path)
-      } catch (err) {
-        throw new AppError(
-          'not_found',
-          `Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        )
-      }
-      return verifyBundle(bytes, { trustedKeyPem: trustedKey })
+    'reports.verify': ({ uploadId, trustedKey }) => {
+      const file = deps.uploads.take(uploadId)
+      if (!file)
+        throw new AppError('not_found', 'That upload is gone (each is used once): choose the bundle again')
+      return verifyBundle(file.bytes, { trustedKeyPem: trustedKey })
     },
     'audit.list': ({ limit }) => {
       const entries = deps.audit.entries()

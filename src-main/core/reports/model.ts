@@ -195,8 +195,19 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     rules(sha)
     const kind = inScope.find((t) => t.id === s.targetId)?.kind ?? ''
     const tool = deps.kinds.get(kind)?.report.method ?? `Driftwatch ${kind} scanner`
-    const m = { tool, profileId: s.profileId, contentSha256: sha, benchmark: benchmarkOf.get(sha) ?? '' }
-    method.set(`${m.tool}|${m.profileId}|${m.contentSha256}`, m)
+    const key = `${tool}|${s.profileId}|${sha}`
+    const m = method.get(key) ?? {
+      tool,
+      profileId: s.profileId,
+      contentSha256: sha,
+      benchmark: benchmarkOf.get(sha) ?? '',
+      warnings: [],
+    }
+    // A privileged scan account is part of how the evidence was gathered, so the report says so.
+    const name = inScope.find((t) => t.id === s.targetId)?.name ?? s.targetId
+    const warning = s.info.privilegeWarning ? `${name}: ${s.info.privilegeWarning}` : ''
+    if (warning && !m.warnings.includes(warning)) m.warnings.push(warning)
+    method.set(key, m)
   }
 
   const asOf = scans

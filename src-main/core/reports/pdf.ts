@@ -8,6 +8,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ReportModel } from '../../../src-preload/contract'
 import { AppError } from '../errors'
+import { childEnv } from '../child-env'
 import type { ExportFormat } from './format'
 
 /** What a printer needs besides the model: where the built report page is, and the header/footer. */
@@ -90,7 +91,13 @@ export function chromiumPrinter(
           `The report page is not built (${join(job.rendererDir, REPORT_PAGE)}); run "npm run build"`,
         )
       const { chromium } = await import('playwright-core')
-      const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true })
+      // Chromium and its helpers get a minimal environment: nothing of this process's secrets.
+      const browser = await chromium.launch({
+        executablePath,
+        args: CHROMIUM_ARGS,
+        headless: true,
+        env: childEnv() as Record<string, string>,
+      })
       try {
         const version = browser.version()
         const page = await browser.newPage()

@@ -2,7 +2,7 @@
 // spirit of Wazuh SCA checks): one zod schema, from which resources/rule-pack.schema.json is generated.
 import { z } from 'zod'
 import YAML from 'yaml'
-import { selectOnlyProblem } from './sql-guard'
+import { MAX_QUERY_LENGTH, packQueryProblems } from './sql-guard'
 
 export const PACK_KINDS = ['postgres', 'mysql'] as const
 export const FLAVOURS = ['postgresql', 'mysql', 'mariadb'] as const
@@ -151,11 +151,8 @@ export const Rule = z
     query: z
       .string()
       .min(1, 'A rule needs a query')
-      .max(20_000)
-      .superRefine((q, ctx) => {
-        const problem = selectOnlyProblem(q)
-        if (problem) ctx.addIssue({ code: 'custom', message: problem })
-      })
+      .max(MAX_QUERY_LENGTH)
+      // The SQL guard needs the pack's kind (its dialect); parsePack runs it on every rule.
       .describe('One read-only SELECT (or WITH … SELECT, SHOW); anything that writes is refused on import'),
     assert: Assertion,
     timeoutSeconds: z
@@ -262,11 +259,14 @@ export function parsePack(text: string): RulePack {
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     throw new PackFormatError('A rule pack is a mapping with id, title, kind and rules')
   const parsed = RulePack.safeParse(data)
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      path: i.path.map(String).join('.'),
-      message: i.message,
-    }))
+  const guarded = parsed.success ? packQueryProblems(parsed.data) : []
+  if (!parsed.success || guarded.length) {
+    const issues = parsed.success
+      ? guarded.map((g) => ({ path: `rules.${g.index}.query`, message: g.problem }))
+      : parsed.error.issues.map((i) => ({
+          path: i.path.map(String).join('.'),
+          message: i.message,
+        }))
     const first = issues[0]!
     const where = describePath(data as Record<string, unknown>, first.path)
     throw new PackFormatError(
@@ -274,7 +274,7 @@ export function parsePack(text: string): RulePack {
       issues,
     )
   }
-  return parsed.data
+  return parsed.data!
 }
 
 /** "rules.3.query" → 'rule "pg-bad" (rules.3.query)', so a person finds the rule by its id. */

@@ -6,6 +6,7 @@ import type { RulePackSummary } from '../../../src-preload/contract'
 import { AppError, notFound } from '../errors'
 import { formatPack, PackFormatError, parsePack, rulePackJsonSchema, type RulePack } from './format'
 import type { CodePack, RulePacks } from './registry'
+import { loadSqlGuard } from './sql-guard'
 
 type RuleHandlers = Pick<
   Handlers,
@@ -131,8 +132,9 @@ export function ruleHandlers(ctx: CoreContext & { packs: RulePacks }): RuleHandl
         applies,
       }
     },
-    'rules.import': ({ text, replace }) => {
+    'rules.import': async ({ text, replace }) => {
       try {
+        await loadSqlGuard()
         const pack = parsePack(text)
         packs.check(pack)
         if (packs.isCustom(pack.id) && !replace)

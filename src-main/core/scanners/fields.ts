@@ -19,6 +19,11 @@ export const tlsFields = {
     .enum(TLS_MODES, { error: 'TLS mode must be one of disable, require, verify-ca, verify-full' })
     .default('require'),
   caFile: z.string().trim().max(4096).default(''),
+  /**
+   * Lets the password travel in clear when TLS is off and the server asks for it (PostgreSQL `password`
+   * auth, MySQL mysql_clear_password). Off: such a login is refused before the password is sent.
+   */
+  allowCleartextPassword: z.boolean().default(false),
 }
 
 /** Host, port and user, in the order every networked form shows them. */
@@ -64,6 +69,16 @@ export const tlsForm: KindFormField[] = [
     placeholder: '/path/to/ca.pem',
     showWhen: { field: 'tls', in: ['verify-ca', 'verify-full'] },
     flag: 'ca-file',
+  },
+  {
+    name: 'allowCleartextPassword',
+    label: 'Allow the password in clear text',
+    input: 'checkbox',
+    showWhen: { field: 'tls', in: ['disable'] },
+    help:
+      'Without TLS, a server that asks for a cleartext password (PostgreSQL "password", MySQL ' +
+      'mysql_clear_password) gets it readable to anyone on the network. Off: Driftwatch refuses such a login ' +
+      'before the password is sent.',
   },
 ]
 

@@ -7,7 +7,7 @@ import type { ContentRepo } from '../store/content'
 import type { GithubRepoStateRepo, HttpCacheRepo } from '../store/github'
 import type { RulePacks } from '../rules/registry'
 import type { Vault } from '../vault/vault'
-import type { HostKeyStore } from './ssh-oscap/ssh'
+import type { HostKeyStore } from './ssh-oscap/host-key-store'
 import type { Scanner } from './scanner'
 
 /** What the core hands a kind: the rooms and stores its Test connection and scanner may use. */
@@ -37,6 +37,12 @@ export interface TargetKindDescriptor<F extends object = Record<string, unknown>
   form: KindFormField[]
   /** How the target reads in lists and on its page: one way, for every face. */
   address(t: KindTarget<F>): string
+  /**
+   * Where its credentials' secrets go, in the normal form credential bindings keep (vault/bindings.ts:
+   * host:port, an API URL); null when they never leave this computer. A credential first used at one binding
+   * address needs the passphrase again anywhere else.
+   */
+  bindingAddress(t: KindTarget<F>): string | null
   policy: KindView['policy']
   /** The vault credentials its targets use, by the field holding their id. */
   credentials: KindView['credentials']

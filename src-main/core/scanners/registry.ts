@@ -1,6 +1,12 @@
 // The target kinds Driftwatch knows: a plain list (adding a kind is one folder under scanners/ and one line
 // here) and the questions core, CLI and renderer ask of it, so nothing else ever branches on a kind.
-import type { KindView, Target, TargetFields } from '../../../src-preload/contract'
+import type {
+  KindCredential,
+  KindFormField,
+  KindView,
+  Target,
+  TargetFields,
+} from '../../../src-preload/contract'
 import { AppError, issuesError, type FieldIssue } from '../errors'
 import type { AnyKind } from './kind'
 import { localKind } from './local'
@@ -104,12 +110,28 @@ export class Kinds {
     return Object.fromEntries(Object.entries(t).filter(([k]) => named.has(k))) as Target
   }
 
-  /** The vault credentials a target uses (by id), as its kind declares them. */
+  /**
+   * Where a target's secrets go (the vault binds credentials to it), as its kind says; null when they never
+   * leave this computer. A target of a kind this core does not know gets no secret.
+   */
+  bindingAddress(t: Target): string | null {
+    const kind = this.get(t.kind)
+    if (!kind) throw this.unknown(t.kind)
+    return kind.bindingAddress(t)
+  }
+
+  /**
+   * The vault credentials a target uses (by id) with its current settings: those its kind declares, less any
+   * whose form field is hidden by another field's value (an SSH login by agent uses no key credential).
+   */
   credentialRefs(t: Target): string[] {
     const kind = this.get(t.kind)
-    return (kind?.credentials ?? [])
-      .map((c) => t[c.field])
-      .filter((ref): ref is string => typeof ref === 'string' && ref !== '')
+    return kind ? credentialRefsOf(kind.credentials, kind.form, t) : []
+  }
+
+  private unknown(kind: unknown): AppError {
+    const issue = this.kindIssue(kind)!
+    return new AppError('validation', issue.message, [issue])
   }
 
   /** The kinds as data for every face: labels, form fields and the policy that shapes the scan panel. */
@@ -125,6 +147,26 @@ export class Kinds {
       progressUnit: k.progressUnit ?? 'rules',
     }))
   }
+}
+
+/**
+ * The credential ids a target uses with its current settings, from its kind's data (a KindView's credentials and
+ * fields serve as well, so the CLI asks the same question of kinds.list): a credential whose form field another
+ * field's value hides (an SSH login by agent) is not in use.
+ */
+export function credentialRefsOf(
+  credentials: readonly KindCredential[],
+  form: readonly KindFormField[],
+  t: Target,
+): string[] {
+  const refs = credentials
+    .filter((c) => {
+      const when = form.find((f) => f.name === c.field)?.showWhen
+      return !when || when.in.includes(String(t[when.field] ?? ''))
+    })
+    .map((c) => t[c.field])
+    .filter((ref): ref is string => typeof ref === 'string' && ref !== '')
+  return [...new Set(refs)]
 }
 
 const fieldNames = (kind: AnyKind): string[] => {

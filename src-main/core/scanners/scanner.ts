@@ -1,42 +1,9 @@
 // The one small interface every scanner implements: "Test connection" and a scan that returns results and
 // raw evidence. Scanners never touch the store; the core persists what they return in one transaction.
 import type { Target } from '../../../src-preload/contract'
+import type { RuleStatus, ScanOutcome, ScanRequest } from '../model/scan'
 
-export type RuleStatus =
-  | 'pass'
-  | 'fail'
-  | 'error'
-  | 'unknown'
-  | 'notapplicable'
-  | 'notchecked'
-  | 'notselected'
-  | 'informational'
-  | 'fixed'
-
-export interface RuleResult {
-  ruleId: string
-  status: RuleStatus
-  severity: string
-  title: string
-  /** What was found (e.g. a setting's value); '' when the check does not expose it. */
-  actual: string
-  expected: string
-  /** Check messages, or why the rule errored. */
-  message: string
-  idents: { system: string; id: string }[]
-}
-
-export interface EvidenceArtefact {
-  mediaType: string
-  name: string
-  bytes: Buffer
-}
-
-export interface ScanOutcome {
-  results: RuleResult[]
-  evidence: EvidenceArtefact[]
-  info: Record<string, string>
-}
+export type { EvidenceArtefact, RuleResult, RuleStatus, ScanOutcome, ScanRequest } from '../model/scan'
 
 export type ScanProgress =
   | { phase: 'connect' | 'prepare' | 'upload' | 'fetch' | 'ingest' | 'cleanup'; message: string }
@@ -60,17 +27,6 @@ export interface ConnectionReport {
   ok: boolean
   message: string
   steps: ConnectionStep[]
-}
-
-/** What a person (or the watch) asks for: which benchmark or rule pack, and how. Fields a kind does not use are ignored. */
-export interface ScanRequest {
-  /** SCAP content by SHA-256 (oscap scanners). */
-  sha256?: string
-  /** An XCCDF profile id (oscap), or a rule pack id (SQL, GitHub); each scanner has a default. */
-  profileId?: string
-  tailoringId?: string
-  /** The SHA-256 host-key fingerprint a person confirmed for an SSH target seen for the first time. */
-  trustHostKey?: string
 }
 
 /** A checked request with its defaults filled in; what the scan row records. */

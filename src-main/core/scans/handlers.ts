@@ -9,6 +9,7 @@ import { scannerFor, type ScanContext, type ScanPlan, type Scanner } from '../sc
 import type { ParsedReq, ScanView, Target } from '../../../src-preload/contract'
 import { parseArf } from '../scap/arf'
 import { generateFix, RemediationError } from '../scanners/ssh-oscap/remediation'
+import { mapLimit } from '../util/concurrency'
 
 type ScanHandlers = Pick<
   Handlers,
@@ -68,7 +69,7 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
   ) {
     const ctx: ScanContext = {
       signal: controller.signal,
-      progress: (p) => emit('scan.progress', { scanId, targetId: target.id, message: '', ...p }),
+      progress: (p) => emit('scan.progress', { scanId, targetId: target.id, ...p }),
       log: (msg, fields) => logger.log('info', msg, { scanId, ...fields }),
     }
     try {
@@ -166,22 +167,16 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
         })
       }
     }
-    const queue = [...queued]
-    // A few at a time: each worker takes the next target when its scan ends, so one host's failure (or a
-    // slow one) never stops the others.
-    const worker = async () => {
-      for (let t = queue.shift(); t; t = queue.shift()) {
-        try {
-          const { scanId } = start(groupRequest(t, req))
-          await ends.get(scanId)
-        } catch (err) {
-          logger.log('warn', 'group scan: a target could not start', { targetId: t.id, error: String(err) })
-        }
+    // A few at a time: each lane takes the next target when its scan ends, and a target that cannot start is
+    // logged, not thrown, so one host's failure (or a slow one) never stops the others.
+    const pool = mapLimit(queued, req.concurrency, async (t) => {
+      try {
+        const { scanId } = start(groupRequest(t, req))
+        await ends.get(scanId)
+      } catch (err) {
+        logger.log('warn', 'group scan: a target could not start', { targetId: t.id, error: String(err) })
       }
-    }
-    const pool = Promise.all(Array.from({ length: Math.min(req.concurrency, queued.length) }, worker)).then(
-      () => undefined,
-    )
+    }).then(() => undefined)
     inFlight.add(pool)
     void pool.finally(() => inFlight.delete(pool))
     return { queued: queued.map((t) => ({ targetId: t.id, name: t.name })), skipped }

@@ -1,12 +1,11 @@
 // Reads scan results (an ARF report as `oscap --results-arf` writes it, or an XCCDF 1.2 TestResult) in one
 // streaming pass into per-rule results, with the titles and idents of the benchmark the ARF carries.
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
-import { SaxesParser, type SaxesTagNS } from 'saxes'
+import type { SaxesTagNS } from 'saxes'
 import type { RuleResult, RuleStatus } from '../scanners/scanner'
 import { DEFAULT_LIMITS, identSystem, type Limits } from './datastream'
 import { ScapError } from './types'
-import { attr, collapse, count, firstBadUtf8, mib } from './xml-util'
+import { attr, collapse, count } from './xml-util'
+import { readXml, XmlReader, type XmlSource } from './xml-reader'
 
 export type { Limits } from './datastream'
 /** The earlier name of the limits this reader takes. */
@@ -45,7 +44,6 @@ export interface ArfSummary {
 
 const NS_ARF = 'http://scap.nist.gov/schema/asset-reporting-format/1.1'
 const NS_XCCDF = 'http://checklists.nist.gov/xccdf/1.2'
-const CHUNK = 64 * 1024
 const DEFAULT_SCORING = 'urn:xccdf:scoring:default'
 
 export const RULE_STATUSES: readonly RuleStatus[] = [
@@ -76,62 +74,8 @@ export async function parseArf(
     if (v !== undefined) lim[k] = v
   }
   const signal = opts.signal
-  signal?.throwIfAborted()
-
-  if (typeof source === 'string') {
-    const st = await stat(source)
-    if (st.size > lim.maxBytes) {
-      throw new ScapError(
-        'too_large',
-        `The file is ${mib(st.size)}, over the ${mib(lim.maxBytes)} limit for results`,
-      )
-    }
-  }
-
   const p = new ArfParser(lim)
-  const decoder = new TextDecoder('utf-8', { fatal: true })
-  let bytes = 0
-
-  const feed = (chunk: Buffer): void => {
-    signal?.throwIfAborted()
-    const start = bytes
-    bytes += chunk.length
-    if (bytes > lim.maxBytes) {
-      throw new ScapError('too_large', `The file is over the ${mib(lim.maxBytes)} limit for results`)
-    }
-    let text: string
-    try {
-      text = decoder.decode(chunk, { stream: true })
-    } catch {
-      const at = firstBadUtf8(chunk)
-      throw new ScapError(
-        'malformed',
-        `The file is not valid UTF-8 (bad byte sequence at byte ${at >= 0 ? start + at : start}); ` +
-          'results must be UTF-8',
-      )
-    }
-    p.write(text)
-  }
-
-  if (Buffer.isBuffer(source)) {
-    for (let i = 0; i < source.length; i += CHUNK) feed(source.subarray(i, i + CHUNK))
-  } else {
-    // A throw inside the loop ends the iteration, which destroys the stream: no file handle is left open.
-    const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: CHUNK }) : source
-    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-      if (typeof chunk !== 'string') {
-        // A large chunk from someone else's stream is cut up so the limits bite at the same granularity.
-        for (let i = 0; i < chunk.length; i += CHUNK) feed(chunk.subarray(i, i + CHUNK))
-      } else feed(Buffer.from(chunk, 'utf8'))
-    }
-  }
-  try {
-    p.write(decoder.decode())
-  } catch (e) {
-    if (e instanceof ScapError) throw e
-    throw new ScapError('malformed', 'The file is not valid UTF-8 (it ends inside a character)')
-  }
-  p.close()
+  await readXml(p.reader, source as XmlSource, { maxBytes: lim.maxBytes, signal })
   return p.finish()
 }
 
@@ -177,17 +121,11 @@ interface ResultDraft extends RuleResult {
 type Kind = 'other' | 'benchmark' | 'bench-rule' | 'test-result' | 'rule-result' | 'target-facts' | 'capture'
 
 class ArfParser {
-  private readonly sax: SaxesParser<{ xmlns: true; position: true }>
+  readonly reader: XmlReader
   private readonly lim: Required<Limits>
-  private depth = 0
-  private elements = 0
-  private lastEventAt = 0
-  private inOpenTag = false
   private sawRoot = false
-  private sawDecl = false
   private readonly kinds: Kind[] = []
   private capture: Capture | null = null
-  private readonly textOn = (t: string): void => this.onText(t)
 
   /** Benchmark id → its rules, from every Benchmark the file carries (an ARF's report-request). */
   private readonly benchmarks = new Map<string, Map<string, BenchRule>>()
@@ -204,116 +142,34 @@ class ArfParser {
 
   constructor(lim: Required<Limits>) {
     this.lim = lim
-    this.sax = new SaxesParser({ xmlns: true, position: true })
-    // Every handler set on a saxes parser is a property added after construction; past a handful V8 makes the
-    // parser slow (measured 3x in bench/arf-ingest), so comments, PIs and the XML declaration get none.
-    this.sax.on('doctype', () => {
-      throw new ScapError(
-        'doctype',
-        'The file declares a DOCTYPE; Driftwatch refuses DTDs and entities in results',
-      )
+    this.reader = new XmlReader(lim, {
+      open: (t) => this.onOpen(t),
+      close: () => this.onClose(),
+      text: (t) => this.onText(t),
+      cdata: (t) => {
+        if (this.capture) this.onText(t)
+      },
     })
-    this.sax.on('opentagstart', () => this.onOpenStart())
-    this.sax.on('opentag', (t) => this.onOpen(t))
-    this.sax.on('closetag', () => this.onClose())
-    this.sax.on('cdata', (t) => {
-      this.lastEventAt = this.sax.position
-      if (t.length > this.lim.maxTextLength) this.textTooLong()
-      if (this.capture) this.onText(t)
-    })
-  }
-
-  write(text: string): void {
-    if (!this.sawDecl && text) this.checkDecl(text)
-    try {
-      this.sax.write(text)
-    } catch (e) {
-      throw this.wrap(e)
-    }
-    // saxes buffers a token until it ends, so the distance since the last event bounds what it holds.
-    const gap = this.sax.position - this.lastEventAt
-    if (this.inOpenTag && gap > this.lim.maxAttributeLength) {
-      throw new ScapError(
-        'too_large',
-        `The attributes of an element at line ${this.sax.line} are longer than the ` +
-          `${mib(this.lim.maxAttributeLength)} attribute limit`,
-      )
-    }
-    if (gap > this.lim.maxTextLength) this.textTooLong()
-  }
-
-  private checkDecl(text: string): void {
-    this.sawDecl = true
-    const enc = /^\uFEFF?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1]?.toLowerCase()
-    if (enc !== undefined && enc !== 'utf-8' && enc !== 'utf8' && enc !== 'us-ascii') {
-      throw new ScapError('malformed', `The file declares encoding "${enc}"; results must be UTF-8`)
-    }
-  }
-
-  close(): void {
-    try {
-      this.sax.close()
-    } catch (e) {
-      throw this.wrap(e)
-    }
-  }
-
-  private wrap(e: unknown): Error {
-    if (e instanceof ScapError) return e
-    let msg = e instanceof Error ? e.message.replace(/^\d+:\d+: /, '') : String(e)
-    if (msg === 'undefined entity.') {
-      msg = 'undefined entity (only the five XML entities and character references are allowed)'
-    }
-    // A cut-off download or copy is the usual cause; saying so saves the auditor a hunt.
-    const cut = /unclosed|end of|document must contain/i.test(msg) ? ' (is the file cut off?)' : ''
-    return new ScapError(
-      'malformed',
-      `The XML is malformed at line ${this.sax.line}, column ${this.sax.column + 1}: ${msg}${cut}`,
-    )
-  }
-
-  private textTooLong(): never {
-    throw new ScapError(
-      'too_large',
-      `A text node, comment or markup run at line ${this.sax.line} is longer than the ` +
-        `${mib(this.lim.maxTextLength)} limit`,
-    )
   }
 
   private tooMany(what: string, max: number): never {
     throw new ScapError('too_many', `The results have more than ${count(max)} ${what} (the limit)`)
   }
 
-  private onOpenStart(): void {
-    this.lastEventAt = this.sax.position
-    this.inOpenTag = true
-    if (++this.depth > this.lim.maxDepth) {
-      throw new ScapError(
-        'too_deep',
-        `Elements nest deeper than the limit of ${this.lim.maxDepth} levels (line ${this.sax.line})`,
-      )
-    }
-    if (++this.elements > this.lim.maxElements) this.tooMany('elements', this.lim.maxElements)
-  }
-
   private onText(t: string): void {
-    this.lastEventAt = this.sax.position
-    if (t.length > this.lim.maxTextLength) this.textTooLong()
     const c = this.capture
     if (!c) return
     c.out += t
-    if (c.out.length > this.lim.maxTextLength) this.textTooLong()
+    if (c.out.length > this.lim.maxTextLength) this.reader.textTooLong()
   }
 
   private startCapture(done: (text: string) => void): Kind {
-    this.capture = { depth: this.depth, out: '', done }
-    this.sax.on('text', this.textOn)
+    this.capture = { depth: this.reader.depth, out: '', done }
+    this.reader.textOn()
     return 'capture'
   }
 
   private onOpen(tag: SaxesTagNS): void {
-    this.lastEventAt = this.sax.position
-    this.inOpenTag = false
     // Inside captured text an element is markup (e.g. XHTML in a title): its words count, it does not.
     if (this.capture) return
     if (!this.sawRoot) this.checkRoot(tag)
@@ -322,18 +178,13 @@ class ArfParser {
   }
 
   private onClose(): void {
-    this.lastEventAt = this.sax.position
     const c = this.capture
-    if (c && this.depth > c.depth) {
-      this.depth--
-      return
-    }
+    if (c && this.reader.depth > c.depth) return
     if (c) {
       this.capture = null
-      this.sax.off('text')
+      this.reader.textOff()
       c.done(c.out)
     }
-    this.depth--
     this.closeKind(this.kinds.pop())
   }
 
@@ -460,7 +311,8 @@ class ArfParser {
 
   private openRuleResult(tag: SaxesTagNS): Kind {
     const id = attr(tag, 'idref') ?? ''
-    if (!id) throw new ScapError('invalid', `A rule-result at line ${this.sax.line} names no rule (no idref)`)
+    if (!id)
+      throw new ScapError('invalid', `A rule-result at line ${this.reader.line} names no rule (no idref)`)
     if (this.seen.has(id)) {
       throw new ScapError('invalid', `The results are inconsistent: rule ${id} has two results`)
     }
@@ -477,7 +329,7 @@ class ArfParser {
       idents: [],
       hasResult: false,
       messages: [],
-      line: this.sax.line,
+      line: this.reader.line,
     }
     return 'rule-result'
   }

@@ -1,9 +1,7 @@
 // Reads a SCAP 1.2/1.3 source datastream (or a plain XCCDF 1.2 Benchmark) in one streaming pass: what an
 // auditor needs of each benchmark (profiles, groups, rules, Values) as plain data, plus the file's SHA-256.
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
-import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes'
+import type { SaxesAttributeNS, SaxesTagNS } from 'saxes'
 import {
   ScapError,
   type Benchmark,
@@ -17,7 +15,9 @@ import {
   type XccdfRule,
   type XccdfValue,
 } from './types'
-import { attr, collapse, count, firstBadUtf8, mib } from './xml-util'
+import { attr, count } from './xml-util'
+import { TextCapture, type CaptureMode } from './xccdf-text'
+import { readXml, XML_DEFAULT_LIMITS, XmlReader } from './xml-reader'
 
 /** Caps that keep a hostile or broken file from costing more than bounded time and memory. */
 export interface Limits {
@@ -34,11 +34,7 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Required<Limits> = {
-  maxBytes: 256 * 1024 * 1024,
-  maxDepth: 256,
-  maxElements: 5_000_000,
-  maxAttributeLength: 1024 * 1024,
-  maxTextLength: 8 * 1024 * 1024,
+  ...XML_DEFAULT_LIMITS,
   maxBenchmarks: 64,
   maxProfiles: 10_000,
   maxGroups: 100_000,
@@ -53,7 +49,6 @@ export interface ParseOptions extends Limits {
 const NS_DS = 'http://scap.nist.gov/schema/scap/source/1.2'
 const NS_XCCDF = 'http://checklists.nist.gov/xccdf/1.2'
 const NS_XLINK = 'http://www.w3.org/1999/xlink'
-const CHUNK = 64 * 1024
 
 const SEVERITIES = new Set<Severity>(['unknown', 'info', 'low', 'medium', 'high'])
 const VALUE_TYPES = new Set<ValueType>(['number', 'string', 'boolean'])
@@ -66,48 +61,12 @@ const OPERATORS = new Set<ValueOperator>([
   'less than or equal',
   'pattern match',
 ])
-// XHTML elements that start a new line when descriptions become plain text.
-const BLOCKS = new Set([
-  'p',
-  'div',
-  'pre',
-  'ul',
-  'ol',
-  'table',
-  'tr',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'blockquote',
-  'dl',
-  'dt',
-  'dd',
-])
-// Their text is code, not prose: it is dropped rather than shown.
-const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed'])
-
 /** The remediation systems shown with a rule; others (puppet, osbuild blueprints) are left in the file. */
 const FIX_SYSTEMS: Record<string, 'bash' | 'ansible'> = {
   'urn:xccdf:fix:script:sh': 'bash',
   'urn:xccdf:fix:script:ansible': 'ansible',
 }
 const MAX_FIX = 16 * 1024
-
-/** How the parser collects the text of one element (a title, a description, a <value>). */
-interface Capture {
-  depth: number
-  /** rich: XHTML becomes lines of text; plain: tags dropped, whitespace collapsed; raw: kept exactly;
-   *  code: kept exactly, with <sub idref> as [idref] (a fix script's Value placeholders). */
-  mode: 'rich' | 'plain' | 'raw' | 'code'
-  out: string
-  /** Depth of a <script>-like element whose text is being dropped, or 0. */
-  dropDepth: number
-  preDepth: number
-  done: (text: string) => void
-}
 
 interface RuleDraft extends XccdfRule {
   valueSet: Set<string>
@@ -183,15 +142,6 @@ function bool(v: string | undefined, fallback: boolean): boolean {
   return t === 'true' || t === '1' ? true : t === 'false' || t === '0' ? false : fallback
 }
 
-function tidyLines(s: string): string {
-  return s
-    .split('\n')
-    .map((l) => l.replace(/\s+$/, ''))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .replace(/^\n+|\n+$/g, '')
-}
-
 /**
  * Parses a source datastream or XCCDF 1.2 Benchmark from a file path or bytes, without ever building a
  * document tree. Refuses DTDs (so no entity is ever expanded) and throws a ScapError naming the problem
@@ -206,75 +156,25 @@ export async function parseDatastream(
     const v = opts[k]
     if (v !== undefined) lim[k] = v
   }
-  const signal = opts.signal
-  signal?.throwIfAborted()
-
-  if (typeof source === 'string') {
-    const st = await stat(source)
-    if (st.size > lim.maxBytes) {
-      throw new ScapError(
-        'too_large',
-        `The file is ${mib(st.size)}, over the ${mib(lim.maxBytes)} limit for SCAP content`,
-      )
-    }
-  }
-
   const p = new Parser(lim)
   const hash = createHash('sha256')
-  const decoder = new TextDecoder('utf-8', { fatal: true })
   let bytes = 0
-
-  const feed = (chunk: Buffer): void => {
-    signal?.throwIfAborted()
-    const start = bytes
+  const onChunk = (chunk: Buffer) => {
     bytes += chunk.length
-    if (bytes > lim.maxBytes) {
-      throw new ScapError('too_large', `The file is over the ${mib(lim.maxBytes)} limit for SCAP content`)
-    }
     hash.update(chunk)
-    let text: string
-    try {
-      text = decoder.decode(chunk, { stream: true })
-    } catch {
-      const at = firstBadUtf8(chunk)
-      throw new ScapError(
-        'malformed',
-        `The file is not valid UTF-8 (bad byte sequence at byte ${at >= 0 ? start + at : start}); ` +
-          'SCAP content must be UTF-8',
-      )
-    }
-    p.write(text)
   }
-
-  if (typeof source === 'string') {
-    const stream = createReadStream(source, { highWaterMark: CHUNK })
-    for await (const chunk of stream) feed(chunk as Buffer)
-  } else {
-    for (let i = 0; i < source.length; i += CHUNK) feed(source.subarray(i, i + CHUNK))
-  }
-  try {
-    p.write(decoder.decode())
-  } catch (e) {
-    if (e instanceof ScapError) throw e
-    throw new ScapError('malformed', 'The file is not valid UTF-8 (it ends inside a character)')
-  }
-  p.close()
+  await readXml(p.reader, source, { maxBytes: lim.maxBytes, signal: opts.signal, onChunk })
 
   const benchmarks = p.finish()
   return { sha256: hash.digest('hex'), bytes, scapVersion: p.scapVersion, benchmarks }
 }
 
 class Parser {
-  private readonly sax: SaxesParser<{ xmlns: true; position: true }>
+  readonly reader: XmlReader
   private readonly lim: Required<Limits>
-  private depth = 0
-  private elements = 0
-  private lastEventAt = 0
-  private inOpenTag = false
   private sawRoot = false
   private readonly kinds: Kind[] = []
-  private capture: Capture | null = null
-  private readonly textOn = (t: string): void => this.onText(t)
+  private capture: TextCapture | null = null
 
   scapVersion = ''
   private collectionVersion = ''
@@ -292,185 +192,46 @@ class Parser {
 
   constructor(lim: Required<Limits>) {
     this.lim = lim
-    this.sax = new SaxesParser({ xmlns: true, position: true })
-    this.sax.on('doctype', () => {
-      throw new ScapError(
-        'doctype',
-        'The file declares a DOCTYPE; Driftwatch refuses DTDs and entities in SCAP content',
-      )
+    this.reader = new XmlReader(lim, {
+      open: (t) => this.onOpen(t),
+      close: (t) => this.onClose(t),
+      text: (t) => this.onText(t),
+      cdata: (t) => {
+        if (this.capture) this.onText(t)
+      },
     })
-    this.sax.on('xmldecl', (d) => {
-      const enc = d.encoding?.toLowerCase()
-      if (enc !== undefined && enc !== 'utf-8' && enc !== 'utf8' && enc !== 'us-ascii') {
-        throw new ScapError(
-          'malformed',
-          `The file declares encoding "${d.encoding}"; SCAP content must be UTF-8`,
-        )
-      }
-    })
-    this.sax.on('opentagstart', () => this.onOpenStart())
-    this.sax.on('opentag', (t) => this.onOpen(t))
-    this.sax.on('closetag', (t) => this.onClose(t))
-    this.sax.on('cdata', (t) => {
-      this.lastEventAt = this.sax.position
-      if (t.length > this.lim.maxTextLength) this.textTooLong()
-      if (this.capture) this.onText(t)
-    })
-    this.sax.on('comment', () => (this.lastEventAt = this.sax.position))
-    this.sax.on('processinginstruction', () => (this.lastEventAt = this.sax.position))
-  }
-
-  write(text: string): void {
-    try {
-      this.sax.write(text)
-    } catch (e) {
-      throw this.wrap(e)
-    }
-    // saxes buffers a token until it ends: a giant attribute, text node, comment or entity name would grow
-    // without an event, so the distance since the last event is the bound on what it holds.
-    const gap = this.sax.position - this.lastEventAt
-    if (this.inOpenTag && gap > this.lim.maxAttributeLength) this.attributeTooLong()
-    if (gap > this.lim.maxTextLength) this.textTooLong()
-  }
-
-  close(): void {
-    try {
-      this.sax.close()
-    } catch (e) {
-      throw this.wrap(e)
-    }
-  }
-
-  private wrap(e: unknown): Error {
-    if (e instanceof ScapError) return e
-    let msg = e instanceof Error ? e.message.replace(/^\d+:\d+: /, '') : String(e)
-    if (msg === 'undefined entity.') {
-      msg = 'undefined entity (only the five XML entities and character references are allowed)'
-    }
-    return new ScapError(
-      'malformed',
-      `The XML is malformed at line ${this.sax.line}, column ${this.sax.column + 1}: ${msg}`,
-    )
-  }
-
-  private attributeTooLong(): never {
-    throw new ScapError(
-      'too_large',
-      `The attributes of an element at line ${this.sax.line} are longer than the ` +
-        `${mib(this.lim.maxAttributeLength)} attribute limit`,
-    )
-  }
-
-  private textTooLong(): never {
-    throw new ScapError(
-      'too_large',
-      `A text node, comment or markup run at line ${this.sax.line} is longer than the ` +
-        `${mib(this.lim.maxTextLength)} limit`,
-    )
   }
 
   private tooMany(what: string, max: number): never {
     throw new ScapError('too_many', `The content has more than ${count(max)} ${what} (the limit)`)
   }
 
-  private onOpenStart(): void {
-    this.lastEventAt = this.sax.position
-    this.inOpenTag = true
-    if (++this.depth > this.lim.maxDepth) {
-      throw new ScapError(
-        'too_deep',
-        `Elements nest deeper than the limit of ${this.lim.maxDepth} levels (line ${this.sax.line})`,
-      )
-    }
-    if (++this.elements > this.lim.maxElements) this.tooMany('elements', this.lim.maxElements)
-  }
-
   private onText(t: string): void {
-    this.lastEventAt = this.sax.position
-    if (t.length > this.lim.maxTextLength) this.textTooLong()
-    const c = this.capture
-    if (!c || c.dropDepth) return
-    if (c.mode === 'rich' && !c.preDepth) {
-      let s = t.replace(/\s+/g, ' ')
-      if (c.out === '' || c.out.endsWith('\n') || c.out.endsWith(' ')) s = s.replace(/^ /, '')
-      c.out += s
-    } else {
-      c.out += t
-    }
-    if (c.out.length > this.lim.maxTextLength) this.textTooLong()
+    this.capture?.text(t)
   }
 
-  private startCapture(mode: Capture['mode'], done: (text: string) => void): Kind {
-    this.capture = { depth: this.depth, mode, out: '', dropDepth: 0, preDepth: 0, done }
-    this.sax.on('text', this.textOn)
+  private startCapture(mode: CaptureMode, done: (text: string) => void): Kind {
+    const tooLong = () => this.reader.textTooLong()
+    this.capture = new TextCapture(this.reader.depth, mode, done, this.lim.maxTextLength, tooLong)
+    this.reader.textOn()
     return 'capture'
   }
 
-  private newline(c: Capture, bullet = ''): void {
-    if (c.out !== '' && !c.out.endsWith('\n')) c.out = c.out.replace(/ $/, '') + '\n'
-    c.out += bullet
-  }
-
   private onOpen(tag: SaxesTagNS): void {
-    this.lastEventAt = this.sax.position
-    this.inOpenTag = false
-    const c = this.capture
-    if (c) {
-      // Inside captured text every element is markup: keep its words, never the element or its attributes.
-      if (c.dropDepth) return
-      const name = tag.local.toLowerCase()
-      if (DROPPED.has(name)) {
-        c.dropDepth = this.depth
-        return
-      }
-      if (c.mode === 'code' && tag.uri === NS_XCCDF && name === 'sub') {
-        const idref = attr(tag, 'idref')
-        if (idref) c.out += `[${idref}]`
-      }
-      if (c.mode !== 'rich') return
-      if (name === 'br') c.out = c.out.replace(/ $/, '') + '\n'
-      else if (name === 'li') this.newline(c, '- ')
-      else if (BLOCKS.has(name)) this.newline(c)
-      if (name === 'pre' && !c.preDepth) c.preDepth = this.depth
-      if (tag.uri === NS_XCCDF && name === 'sub') {
-        // A Value's setting is profile-dependent; the marker names it so a caller can substitute it.
-        const idref = attr(tag, 'idref')
-        if (idref) c.out += `[${idref}]`
-      }
-      return
-    }
+    if (this.capture) return this.capture.open(tag, this.reader.depth)
     if (!this.sawRoot) this.checkRoot(tag)
     const parent = this.kinds[this.kinds.length - 1]
     this.kinds.push(this.classify(tag, parent))
   }
 
   private onClose(tag: SaxesTagNS): void {
-    this.lastEventAt = this.sax.position
     const c = this.capture
-    if (c && this.depth > c.depth) {
-      if (c.dropDepth === this.depth) c.dropDepth = 0
-      else if (!c.dropDepth && c.mode === 'rich') {
-        const name = tag.local.toLowerCase()
-        if (BLOCKS.has(name) || name === 'li') this.newline(c)
-      }
-      if (c.preDepth === this.depth) c.preDepth = 0
-      this.depth--
-      return
-    }
+    if (c && this.reader.depth > c.depth) return c.close(tag, this.reader.depth)
     if (c) {
       this.capture = null
-      this.sax.off('text')
-      const text =
-        c.mode === 'rich'
-          ? tidyLines(c.out)
-          : c.mode === 'plain'
-            ? collapse(c.out)
-            : c.mode === 'code'
-              ? c.out.trim()
-              : c.out
-      c.done(text)
+      this.reader.textOff()
+      c.finish()
     }
-    this.depth--
     const kind = this.kinds.pop()
     this.closeKind(kind)
   }

@@ -1,7 +1,8 @@
 // XCCDF 1.2 tailoring files: write what `oscap xccdf eval --tailoring-file` and SCAP Workbench accept, read
 // what SCAP Workbench and autotailor write, and check an auditor's changes against the benchmark's Values.
-import { SaxesParser, type SaxesTagNS } from 'saxes'
+import type { SaxesTagNS } from 'saxes'
 import { ScapError, type Severity, type Tailoring, type XccdfValue } from './types'
+import { readXmlBytes, XML_DEFAULT_LIMITS, XmlReader, type XmlLimits } from './xml-reader'
 
 const XCCDF12 = 'http://checklists.nist.gov/xccdf/1.2'
 const XCCDF11_TAILORING = 'http://open-scap.org/page/Xccdf-1.1-tailoring'
@@ -9,7 +10,12 @@ const XHTML = 'http://www.w3.org/1999/xhtml'
 const SEVERITIES: readonly Severity[] = ['unknown', 'info', 'low', 'medium', 'high']
 
 /** A tailoring holds one profile of a few thousand selects at most; these caps are far above real files. */
-export const TAILORING_LIMITS = { maxBytes: 8 * 1024 * 1024, maxDepth: 64, maxElements: 200_000 }
+export const TAILORING_LIMITS: XmlLimits = {
+  ...XML_DEFAULT_LIMITS,
+  maxBytes: 8 * 1024 * 1024,
+  maxDepth: 64,
+  maxElements: 200_000,
+}
 
 // XML Schema's NCName, which every XCCDF id and idref must be.
 const NCNAME = /^[\p{L}_][\p{L}\p{M}\p{N}_.\-\u00B7\u203F\u2040]*$/u
@@ -144,20 +150,6 @@ interface ProfileDraft {
   dropped: string[]
 }
 
-function decode(xml: string | Buffer): string {
-  if (typeof xml === 'string') return xml.replace(/^\uFEFF/, '')
-  if ((xml[0] === 0xfe && xml[1] === 0xff) || (xml[0] === 0xff && xml[1] === 0xfe)) {
-    throw new ScapError('malformed', 'the file is UTF-16; tailoring files are read as UTF-8')
-  }
-  const s = xml.toString('utf8').replace(/^\uFEFF/, '')
-  // Workbench and autotailor write UTF-8; decoding anything else as UTF-8 would silently garble text.
-  const enc = /^<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/.exec(s)?.[1]
-  if (enc && !/^(utf-?8|us-ascii|ascii)$/i.test(enc)) {
-    throw new ScapError('malformed', `the file declares encoding ${enc}; only UTF-8 is read`)
-  }
-  return s
-}
-
 const attrValue = (tag: SaxesTagNS, local: string) => {
   const a = Object.values(tag.attributes).find((x) => x.local === local && x.uri === '')
   return a?.value
@@ -168,18 +160,8 @@ const attrValue = (tag: SaxesTagNS, local: string) => {
  * `opts.profileId` when it holds several. No DTD is ever processed: a DOCTYPE is refused outright.
  */
 export function readTailoring(xml: string | Buffer, opts: { profileId?: string } = {}): Tailoring {
-  const bytes = typeof xml === 'string' ? Buffer.byteLength(xml) : xml.length
-  if (bytes > TAILORING_LIMITS.maxBytes) {
-    throw new ScapError(
-      'too_large',
-      `tailoring file is ${bytes} bytes; the limit is ${TAILORING_LIMITS.maxBytes}`,
-    )
-  }
-  const source = decode(xml)
-  if (source.trim() === '') throw new ScapError('malformed', 'the file is empty')
-  const parser = new SaxesParser({ xmlns: true, position: true })
+  const bytes = typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml
   const stack: string[] = []
-  let elements = 0
   let rootSeen = false
   let tailoringId = ''
   let version: string | undefined
@@ -191,28 +173,9 @@ export function readTailoring(xml: string | Buffer, opts: { profileId?: string }
   // Text is collected for the element in hand: version, title, description or set-value.
   let textTarget: { el: string; idref?: string; buf: string } | undefined
 
-  const where = () => `line ${parser.line}, column ${parser.column}`
+  const where = () => `line ${reader.line}, column ${reader.column}`
 
-  parser.on('error', (err) => {
-    const why = err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '')
-    const open = /^unclosed tag: (.+)$/.exec(why)?.[1]
-    if (open) throw new ScapError('malformed', `the file ends inside <${open}>: truncated?`)
-    throw new ScapError('malformed', `not well-formed XML (${why}) at ${where()}`)
-  })
-  parser.on('doctype', () => {
-    throw new ScapError('doctype', `tailoring files may not contain a DOCTYPE (refused at ${where()})`)
-  })
-  parser.on('opentag', (tag) => {
-    elements += 1
-    if (elements > TAILORING_LIMITS.maxElements) {
-      throw new ScapError('too_many', `more than ${TAILORING_LIMITS.maxElements} elements`)
-    }
-    if (stack.length >= TAILORING_LIMITS.maxDepth) {
-      throw new ScapError(
-        'too_deep',
-        `elements nested deeper than ${TAILORING_LIMITS.maxDepth} at ${where()}`,
-      )
-    }
+  const open = (tag: SaxesTagNS) => {
     const depth = stack.length
     stack.push(tag.local)
     if (depth === 0) {
@@ -302,14 +265,11 @@ export function readTailoring(xml: string | Buffer, opts: { profileId?: string }
         }
       } else current.dropped.push(`<${tag.local}${idref ? ` idref="${idref}"` : ''}>`)
     }
-  })
-  parser.on('text', (t) => {
+  }
+  const text = (t: string) => {
     if (textTarget) textTarget.buf += t
-  })
-  parser.on('cdata', (t) => {
-    if (textTarget) textTarget.buf += t
-  })
-  parser.on('closetag', () => {
+  }
+  const close = () => {
     const depth = stack.length - 1
     stack.pop()
     if (depth === 1) current = undefined
@@ -321,14 +281,14 @@ export function readTailoring(xml: string | Buffer, opts: { profileId?: string }
     else if (current && el === 'title') current.title = buf
     else if (current && el === 'description') current.description = buf
     else if (current && el === 'set-value' && idref) current.setValues[idref] = buf
-  })
-
-  try {
-    parser.write(source).close()
-  } catch (error) {
-    if (error instanceof ScapError) throw error
-    throw new ScapError('malformed', `not well-formed XML: ${(error as Error).message}`)
   }
+
+  const reader = new XmlReader(TAILORING_LIMITS, { open, close, text, cdata: text })
+  reader.textOn()
+  if (bytes.length > TAILORING_LIMITS.maxBytes) reader.tooBig(bytes.length)
+  const blank = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09
+  if (bytes.every(blank)) throw new ScapError('malformed', 'the file is empty')
+  readXmlBytes(reader, bytes)
   if (!rootSeen) throw new ScapError('malformed', 'the file holds no XML element (empty or truncated)')
   if (profiles.length === 0) throw new ScapError('invalid', 'the tailoring holds no <Profile>')
   let p: ProfileDraft | undefined

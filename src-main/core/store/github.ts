@@ -1,10 +1,11 @@
 // GitHub's stored state: the HTTP cache behind conditional requests (ETag + body, gzipped) and, per target and
 // repository, what the repository looked like when last checked with the results then, for incremental watches.
+// The HTTP cache is written as answers arrive (it only replays GitHub's own answers); the repository state only
+// by a scan's commit (see scans.ts).
 import { gunzipSync, gzipSync } from 'node:zlib'
 import type { Db } from './db'
-import type { CachedResponse, EtagCache } from '../scanners/github/client'
-import type { RepoState, RepoStateStore } from '../scanners/github/scanner'
-import type { RuleResult } from '../scanners/scanner'
+import type { CachedResponse, EtagCache, RepoState } from '../model/github'
+import type { RuleResult } from '../model/scan'
 
 export class HttpCacheRepo implements EtagCache {
   constructor(
@@ -51,7 +52,7 @@ export class HttpCacheRepo implements EtagCache {
   }
 }
 
-export class GithubRepoStateRepo implements RepoStateStore {
+export class GithubRepoStateRepo {
   constructor(private readonly db: Db) {}
 
   load(targetId: string): Map<string, RepoState> {
@@ -81,17 +82,18 @@ export class GithubRepoStateRepo implements RepoStateStore {
       ]),
     )
   }
+}
 
-  /** Replaces the target's state with `states` in one transaction (repositories no longer in scope go). */
-  save(targetId: string, states: RepoState[]): void {
-    const ins = this.db.prepare(
-      `INSERT INTO github_repo_state (target_id, repo, pushed_at, updated_at, checked_at, pack, results)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM github_repo_state WHERE target_id = ?').run(targetId)
-      for (const s of states)
-        ins.run(targetId, s.repo, s.pushedAt, s.updatedAt, s.checkedAt, s.pack, JSON.stringify(s.results))
-    })()
-  }
+/**
+ * Replaces the target's state with `states` (repositories no longer in scope go). Called only inside a scan's
+ * commit, so the state always belongs to a stored scan.
+ */
+export function replaceRepoState(db: Db, targetId: string, states: readonly RepoState[]): void {
+  const ins = db.prepare(
+    `INSERT INTO github_repo_state (target_id, repo, pushed_at, updated_at, checked_at, pack, results)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  )
+  db.prepare('DELETE FROM github_repo_state WHERE target_id = ?').run(targetId)
+  for (const s of states)
+    ins.run(targetId, s.repo, s.pushedAt, s.updatedAt, s.checkedAt, s.pack, JSON.stringify(s.results))
 }

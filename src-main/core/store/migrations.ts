@@ -364,6 +364,90 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 10,
+    name: 'credential address bindings, cross-process vault lock, passphrase backoff',
+    up(db) {
+      // credential_bindings: the addresses a credential may be handed out for (host:port, or a GitHub API
+      // base URL); another address needs the passphrase again. Credentials already in use are bound to the
+      // addresses of the targets using them now (the same normal form as vault/bindings.ts addressOf).
+      // vault_control: one row shared by every process on this data folder: a lock generation that
+      // `driftwatch vault lock` bumps, and the wrong-passphrase count behind the backoff.
+      // vault_processes: the running processes that hold the vault, so a lock can say who it reached.
+      db.exec(`
+        CREATE TABLE credential_bindings (
+          credential_id TEXT NOT NULL REFERENCES credentials(id) ON DELETE CASCADE,
+          address       TEXT NOT NULL,
+          bound_at      TEXT NOT NULL,
+          how           TEXT NOT NULL CHECK (how IN ('existing', 'first-use', 'confirmed')),
+          PRIMARY KEY (credential_id, address)
+        ) STRICT;
+        CREATE TABLE vault_control (
+          id                INTEGER PRIMARY KEY CHECK (id = 1),
+          lock_generation   INTEGER NOT NULL DEFAULT 0,
+          failures          INTEGER NOT NULL DEFAULT 0,
+          last_failure_at   TEXT,
+          next_attempt_at   TEXT
+        ) STRICT;
+        INSERT INTO vault_control (id) VALUES (1);
+        CREATE TABLE vault_processes (
+          id              TEXT PRIMARY KEY,
+          pid             INTEGER NOT NULL,
+          face            TEXT NOT NULL,
+          started_at      TEXT NOT NULL,
+          unlocked        INTEGER NOT NULL DEFAULT 0,
+          seen_generation INTEGER NOT NULL DEFAULT 0,
+          updated_at      TEXT NOT NULL
+        ) STRICT;
+        INSERT OR IGNORE INTO credential_bindings (credential_id, address, bound_at, how)
+          WITH t AS (
+            SELECT kind, settings,
+                   replace(replace(lower(host), '[', ''), ']', '') AS h,
+                   json_extract(settings, '$.port') AS port
+              FROM targets WHERE kind IN ('ssh', 'postgres', 'mysql', 'github')
+          ), a AS (
+            SELECT json_extract(settings, '$.credentialId') AS credential_id,
+                   CASE WHEN kind = 'github'
+                        THEN rtrim(lower(coalesce(json_extract(settings, '$.apiBaseUrl'),
+                                                  'https://api.github.com')), '/')
+                        ELSE (CASE WHEN instr(h, ':') > 0 THEN '[' || h || ']' ELSE h END) || ':' || port
+                   END AS address
+              FROM t
+            UNION
+            SELECT json_extract(settings, '$.sudoCredentialId'),
+                   (CASE WHEN instr(h, ':') > 0 THEN '[' || h || ']' ELSE h END) || ':' || port
+              FROM t WHERE kind = 'ssh'
+          )
+          SELECT c.id, a.address, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'existing'
+            FROM a JOIN credentials c ON c.id = a.credential_id;
+        `)
+    },
+  },
+  {
+    version: 11,
+    name: 'target kinds checked by the registry of scanners, not by the schema',
+    up(db) {
+      // A CHECK cannot change in place: the table is rebuilt (SQLite's "other kinds of table schema changes").
+      // Ten tables reference targets ON DELETE CASCADE; the runner turns foreign keys off around this migration,
+      // so dropping the old table deletes nothing, and checks every reference before it commits.
+      db.exec(`
+        CREATE TABLE targets_v11 (
+          id          TEXT PRIMARY KEY,
+          name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          kind        TEXT NOT NULL CHECK (kind <> ''),
+          host        TEXT NOT NULL DEFAULT '',
+          description TEXT NOT NULL DEFAULT '',
+          settings    TEXT NOT NULL CHECK (json_valid(settings)),
+          created_at  TEXT NOT NULL,
+          updated_at  TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO targets_v11 (id, name, kind, host, description, settings, created_at, updated_at)
+          SELECT id, name, kind, host, description, settings, created_at, updated_at FROM targets;
+        DROP TABLE targets;
+        ALTER TABLE targets_v11 RENAME TO targets;
+      `)
+    },
+  },
 ]
 
 export const LATEST_VERSION = migrations.at(-1)?.version ?? 0
@@ -372,7 +456,17 @@ export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number
 }
 
-/** Brings `db` up to `target`; `list` is a parameter so tests can add a failing or future migration. */
+/** A migration that would leave rows pointing at rows that are gone; nothing of it was kept. */
+export class MigrationError extends Error {}
+
+/**
+ * Brings `db` up to `target`; `list` is a parameter so tests can add a failing or future migration.
+ *
+ * Each migration runs in its own transaction with foreign keys off, as SQLite prescribes for table rebuilds:
+ * with them on, dropping a parent table (to change a CHECK) deletes every row that references it, in cascade.
+ * The pragma is a no-op inside a transaction, so it is switched outside, and every reference is checked
+ * before the migration commits.
+ */
 export function migrate(
   db: Database.Database,
   target?: number,
@@ -386,11 +480,28 @@ export function migrate(
         'Update Driftwatch to open it.',
     )
   }
-  for (const m of list) {
-    if (m.version <= current || m.version > (target ?? latest)) continue
-    db.transaction(() => {
-      m.up(db)
-      db.pragma(`user_version = ${m.version}`)
-    })()
+  const pending = list.filter((m) => m.version > current && m.version <= (target ?? latest))
+  if (pending.length === 0) return
+  if (db.inTransaction)
+    throw new Error('Migrations cannot run inside a transaction: foreign keys could not be turned off')
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1
+  db.pragma('foreign_keys = OFF')
+  try {
+    for (const m of pending) {
+      db.transaction(() => {
+        m.up(db)
+        const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[]
+        if (broken.length > 0) {
+          const where = [...new Set(broken.map((b) => `${b.table} → ${b.parent}`))].join(', ')
+          throw new MigrationError(
+            `Schema migration ${m.version} ("${m.name}") was undone: it would leave ${broken.length} ` +
+              `row(s) referring to rows that no longer exist (${where}). Your data is unchanged.`,
+          )
+        }
+        db.pragma(`user_version = ${m.version}`)
+      })()
+    }
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON')
   }
 }

@@ -1,12 +1,14 @@
 // Scans and their results: a scan row is created 'running', and everything it produced — results, evidence,
-// the target's current status per rule — is committed in one transaction at its end. A crash leaves only
-// the 'running' row, which the next start marks 'interrupted': never a half-stored scan.
+// the target's current status per rule, drift, and what its scanner keeps for the next run — is committed in
+// one transaction at its end. A crash leaves only the 'running' row, which the next start marks 'interrupted':
+// never a half-stored scan.
 import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import type { Db } from './db'
-import type { RuleResult, ScanOutcome } from '../scanners/scanner'
+import type { RuleResult, ScanOutcome } from '../model/scan'
 import { computeDrift, DEFAULT_THRESHOLDS, type Previous, type Thresholds } from '../watch/drift'
 import { insertDriftEvents, type DriftEventRow } from './drift'
+import { replaceRepoState } from './github'
 
 export type ScanState = 'running' | 'done' | 'failed' | 'interrupted' | 'cancelled'
 
@@ -143,6 +145,8 @@ export class ScansRepo {
         if (r.status !== 'error' && r.status !== 'notchecked' && r.status !== 'notselected')
           current.run(scan.targetId, r.ruleId, r.status, r.actual, id, at)
       }
+      // What a scanner keeps for its next run is part of the same promise: stored with the scan, or not at all.
+      if (outcome.githubRepoState) replaceRepoState(this.db, scan.targetId, outcome.githubRepoState)
       this.db
         .prepare(
           `UPDATE scans SET state = 'done', finished_at = ?, score = ?, counts = ?, evidence = ?, info = ? WHERE id = ?`,

@@ -1,7 +1,7 @@
 // The watch's persistent state: schedules, one run row per schedule and target (next run, last run, backoff),
 // pauses, settings and the lease that lets only one Driftwatch process schedule at a time.
 import type { Db } from './db'
-import type { ScanRequest } from '../scanners/scanner'
+import type { ScanRequest } from '../model/scan'
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../watch/drift'
 
 export interface ScheduleRow {

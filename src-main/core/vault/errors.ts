@@ -13,6 +13,8 @@ export type VaultErrorCode =
   | 'invalid'
   | 'keychain_unavailable'
   | 'weak_passphrase'
+  /** Too many wrong passphrases in a row: attempts wait (shared by every process on the data folder). */
+  | 'backoff'
 
 export class VaultError extends Error {
   constructor(

@@ -2,6 +2,7 @@
 // signing needs the vault unlocked), its public half stored readable and shipped inside every bundle.
 import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto'
 import type { Db } from '../store/db'
+import { SigningKeysRepo } from '../store/signing-keys'
 import type { Clock } from '../ports'
 import type { Vault } from './vault'
 
@@ -23,16 +24,18 @@ export const keyFingerprint = (publicKeyPem: string): string => {
 }
 
 export class SigningKeys {
+  private readonly repo: SigningKeysRepo
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly vault: Vault,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.repo = new SigningKeysRepo(db)
+  }
 
   current(): PublicSigningKey | undefined {
-    const r = this.db
-      .prepare('SELECT id, public_key FROM signing_keys ORDER BY created_at DESC, id LIMIT 1')
-      .get() as { id: string; public_key: string } | undefined
+    const r = this.repo.current()
     return r ? { id: r.id, publicKeyPem: r.public_key, fingerprint: keyFingerprint(r.public_key) } : undefined
   }
 
@@ -44,12 +47,9 @@ export class SigningKeys {
   /** Signs with the current key, creating it first if there is none; throws VaultError when locked. */
   async sign(data: Buffer): Promise<{ key: PublicSigningKey; signature: Buffer }> {
     const key = this.ensure()
-    const row = this.db.prepare('SELECT sealed_private FROM signing_keys WHERE id = ?').get(key.id) as {
-      sealed_private: Buffer
-    }
     const signature = await this.vault.withSealed(
       PURPOSE,
-      row.sealed_private,
+      this.repo.sealedPrivate(key.id),
       'sign the evidence bundle',
       (der) => sign(null, data, createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })),
     )
@@ -63,11 +63,7 @@ export class SigningKeys {
       const sealed = this.vault.sealFor(PURPOSE, der, 'create the key that signs evidence bundles')
       const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString()
       const id = keyFingerprint(pem)
-      this.db
-        .prepare(
-          `INSERT INTO signing_keys (id, algorithm, public_key, sealed_private, created_at) VALUES (?, 'ed25519', ?, ?, ?)`,
-        )
-        .run(id, pem, sealed, this.clock.now().toISOString())
+      this.repo.add(id, pem, sealed, this.clock.now().toISOString())
       return { id, publicKeyPem: pem, fingerprint: id }
     } finally {
       der.fill(0)

@@ -3,8 +3,9 @@
 // zeroed on lock; metadata (names, kinds, user names, fingerprints) stays readable while locked.
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Db } from '../store/db'
+import { VaultRepo, type CredRow, type VaultRow } from '../store/vault'
 import type { Clock, Timers } from '../ports'
-import type { CredentialKind } from '../../../src-preload/contract'
+import type { CredentialKind, Target } from '../../../src-preload/contract'
 import {
   BlobError,
   canonical,
@@ -24,11 +25,19 @@ import { readHeader } from './header'
 import { checkMeta, checkSecret, type MetaInput } from './secrets'
 import { RESTORE, VaultError } from './errors'
 import type { Redactor } from './redact'
+import { CredentialBindings, type BindingAddress } from './bindings'
+import { VaultControl, type FailureRecord, type VaultProcess } from './control'
 
 export { VaultError, type VaultErrorCode } from './errors'
 
 export type VaultState = 'uninitialised' | 'locked' | 'unlocked'
-export type LockReason = 'manual' | 'idle' | 'suspend' | 'lock-screen'
+/** 'elsewhere': another process on this data folder locked every vault (`driftwatch vault lock`). */
+export type LockReason = 'manual' | 'idle' | 'suspend' | 'lock-screen' | 'elsewhere'
+/** What a passphrase was asked for, for the audit log. */
+export type PassphraseAttempt = 'unlock' | 'change-passphrase' | 'confirm-address'
+export type PassphraseEvent =
+  | ({ type: 'wrong'; attempt: PassphraseAttempt } & FailureRecord)
+  | { type: 'refused'; attempt: PassphraseAttempt; waitMs: number }
 export type StateChangeReason = 'init' | 'unlock' | 'passphrase' | 'settings' | LockReason
 
 /** The OS keychain, for "remember on this device" (Electron's safeStorage in the desktop app). */
@@ -69,30 +78,20 @@ export interface VaultOptions {
   /** Told every secret handed out, and to forget them all on lock. */
   redactor?: Redactor
   onStateChange?(state: VaultState, reason: StateChangeReason): void
+  /** Told of each wrong passphrase and each attempt refused by the backoff (never the passphrase itself). */
+  onPassphrase?(event: PassphraseEvent): void
+  /** Which face this process is ('desktop', 'serve', 'cli'), so a lock from elsewhere can name it. */
+  face?: string
+  /**
+   * Where a target's secrets go, as its kind says (the core passes the registry's answer). Without it no
+   * secret is handed out for a target: a vault that cannot bind refuses rather than hands out unbound.
+   */
+  bindingAddress?: BindingAddress
   /**
    * Tests only: new vaults get these (cheap) parameters, and reading accepts headers down to them instead
    * of KDF_MINIMUM. Never below them, so a downgrade is still refused.
    */
   unsafeKdfForTests?: ScryptCost
-}
-
-type VaultRow = {
-  header: string
-  checksum: string
-  wrapped_key: Buffer
-  key_check: Buffer
-  remembered_key: Buffer | null
-  auto_lock_minutes: number
-}
-type CredRow = {
-  id: string
-  kind: CredentialKind
-  name: string
-  meta: string
-  ciphertext: Buffer
-  created_at: string
-  updated_at: string
-  rotated_at: string | null
 }
 
 export const DEFAULT_AUTO_LOCK_MINUTES = 15
@@ -109,6 +108,7 @@ const REASON_TEXT: Record<LockReason, string> = {
   idle: 'after being idle',
   suspend: 'as the computer went to sleep',
   'lock-screen': 'as the screen locked',
+  elsewhere: 'from another Driftwatch process',
 }
 
 export class Vault {
@@ -119,11 +119,29 @@ export class Vault {
   private epoch = 0
   private lastLock: LockReason = 'manual'
   private readonly unsubscribe: (() => void)[] = []
+  /** The shared lock generation this process's key was unlocked under; a different one means "locked". */
+  private generation = 0
+  private readonly control: VaultControl
+  readonly bindings: CredentialBindings
+  private readonly repo: VaultRepo
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly opts: VaultOptions,
   ) {
+    this.control = new VaultControl(db, opts.face ?? 'cli', () => opts.clock.now())
+    this.bindings = new CredentialBindings(
+      db,
+      () => this.now(),
+      opts.bindingAddress ??
+        (() => {
+          throw new VaultError(
+            'invalid',
+            'This vault binds no credential to an address: no secret for a target',
+          )
+        }),
+    )
+    this.repo = new VaultRepo(db)
     if (opts.power) {
       this.unsubscribe.push(opts.power.on('suspend', () => this.lock('suspend')))
       this.unsubscribe.push(opts.power.on('lock-screen', () => this.lock('lock-screen')))
@@ -135,14 +153,48 @@ export class Vault {
       this.wipeKey()
       return 'uninitialised'
     }
+    this.checkRemoteLock()
     return this.key ? 'unlocked' : 'locked'
+  }
+
+  /**
+   * Forgets the key if another process locked the vault since it was unlocked here; true when it did.
+   * Run before every use of the key, and polled by the core so the key does not linger until then.
+   */
+  checkRemoteLock(): boolean {
+    if (!this.key) return false
+    let current: number
+    try {
+      current = this.control.generation()
+    } catch {
+      return false
+    }
+    if (current === this.generation) return false
+    this.generation = current
+    this.lock('elsewhere')
+    return true
+  }
+
+  /**
+   * Locks this process and tells every other Driftwatch process on this data folder to forget its key; they
+   * see it at their next use of a secret at the latest. Returns the other processes as they were.
+   */
+  lockEverywhere(): { generation: number; others: VaultProcess[] } {
+    const generation = this.control.bumpGeneration()
+    this.lock('manual')
+    return { generation, others: this.control.others() }
+  }
+
+  /** The processes on this data folder that hold or held the vault, besides this one. */
+  otherProcesses(): VaultProcess[] {
+    return this.control.others()
   }
 
   /** Creates the vault and leaves it unlocked. */
   async init(passphrase: string): Promise<void> {
     if (this.row()) throw alreadyInitialised()
     checkPassphrase(passphrase)
-    const orphans = (this.db.prepare('SELECT count(*) AS n FROM credentials').get() as { n: number }).n
+    const orphans = this.repo.credentialCount()
     if (orphans > 0)
       // A new data key could never open them: creating a vault here would quietly lose them for good.
       throw new VaultError(
@@ -160,20 +212,14 @@ export class Vault {
       if (this.row()) throw alreadyInitialised()
       const wrapped = seal(kek, dk, KEY_AAD + text)
       const now = this.now()
-      this.db
-        .prepare(
-          `INSERT INTO vault (id, header, checksum, wrapped_key, key_check, auto_lock_minutes, created_at,
-             updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          text,
-          checksum(text, wrapped),
-          wrapped,
-          seal(dk, Buffer.from('ok'), CHECK_AAD),
-          DEFAULT_AUTO_LOCK_MINUTES,
-          now,
-          now,
-        )
+      this.repo.create({
+        header: text,
+        checksum: checksum(text, wrapped),
+        wrappedKey: wrapped,
+        keyCheck: seal(dk, Buffer.from('ok'), CHECK_AAD),
+        autoLockMinutes: DEFAULT_AUTO_LOCK_MINUTES,
+        at: now,
+      })
     } catch (err) {
       dk.fill(0)
       throw err
@@ -195,8 +241,10 @@ export class Vault {
     const header = readHeader(row, this.floor())
     if (opts.remember) this.requireKeychain()
     const epoch = this.epoch
-    const dk = await this.unwrap(passphrase, row, header.kdf, 'Wrong passphrase')
-    if (epoch !== this.epoch) {
+    const generation = this.control.generation()
+    const dk = await this.unwrap(passphrase, row, header.kdf, 'Wrong passphrase', 'unlock')
+    if (epoch !== this.epoch || generation !== this.control.generation()) {
+      if (generation !== this.control.generation()) this.lastLock = 'elsewhere'
       dk.fill(0)
       throw new VaultError(
         'locked',
@@ -215,7 +263,7 @@ export class Vault {
           `Cannot remember the vault on this device: the system keychain refused (${errText(err)})`,
         )
       }
-      this.db.prepare('UPDATE vault SET remembered_key = ? WHERE id = 1').run(blob)
+      this.repo.rememberKey(blob)
     }
     this.setKey(dk)
     this.notify('unlocked', 'unlock')
@@ -258,10 +306,7 @@ export class Vault {
   }
 
   forgetDevice(): void {
-    const { changes } = this.db
-      .prepare('UPDATE vault SET remembered_key = NULL WHERE id = 1 AND remembered_key IS NOT NULL')
-      .run()
-    if (changes > 0) this.notify(this.state(), 'settings')
+    if (this.repo.forgetKey()) this.notify(this.state(), 'settings')
   }
 
   lock(reason: LockReason): void {
@@ -269,7 +314,33 @@ export class Vault {
     this.lastLock = reason
     if (!this.key) return
     this.wipeKey()
+    this.report(false)
     this.notify('locked', reason)
+  }
+
+  /**
+   * The explicit act that lets a credential be used at a new address: the passphrase again (with the same
+   * backoff as an unlock), then the target's address is bound to each credential. Returns what was bound.
+   */
+  async confirmAddress(
+    passphrase: string,
+    credentialIds: string[],
+    target: Target,
+  ): Promise<{ address: string | null; bound: { id: string; name: string; from: string[] }[] }> {
+    const row = this.requireRow()
+    const header = readHeader(row, this.floor())
+    const creds = credentialIds.map((id) => this.get(id))
+    this.requireKey(`confirm ${creds.map((c) => c.name).join(', ') || 'a credential'}`)
+    ;(await this.unwrap(passphrase, row, header.kdf, 'Wrong passphrase', 'confirm-address')).fill(0)
+    const address = this.bindings.addressOf(target)
+    const bound: { id: string; name: string; from: string[] }[] = []
+    if (address !== null)
+      for (const c of creds) {
+        const from = this.bindings.addresses(c.id)
+        if (this.bindings.add(c.id, address, 'confirmed')) bound.push({ id: c.id, name: c.name, from })
+      }
+    this.activity()
+    return { address, bound }
   }
 
   /** Re-wraps the data key under the new passphrase (and a fresh salt); no credential is re-encrypted. */
@@ -285,6 +356,7 @@ export class Vault {
       row,
       header.kdf,
       'The current passphrase is wrong; the passphrase was not changed',
+      'change-passphrase',
     )
     const fresh = newHeader(this.opts.unsafeKdfForTests ?? KDF_DEFAULT)
     const text = canonical(fresh)
@@ -297,9 +369,7 @@ export class Vault {
     }
     try {
       const wrapped = seal(kek, dk, KEY_AAD + text)
-      this.db
-        .prepare('UPDATE vault SET header = ?, checksum = ?, wrapped_key = ?, updated_at = ? WHERE id = 1')
-        .run(text, checksum(text, wrapped), wrapped, this.now())
+      this.repo.rewrap(text, checksum(text, wrapped), wrapped, this.now())
     } catch (err) {
       dk.fill(0)
       throw err
@@ -327,9 +397,7 @@ export class Vault {
         `Auto-lock takes whole minutes from 0 (never) to ${MAX_AUTO_LOCK_MINUTES} (a day), not ${minutes}`,
       )
     this.requireRow()
-    this.db
-      .prepare('UPDATE vault SET auto_lock_minutes = ?, updated_at = ? WHERE id = 1')
-      .run(minutes, this.now())
+    this.repo.setAutoLock(minutes, this.now())
     if (this.key) this.activity()
     this.notify(this.state(), 'settings')
   }
@@ -343,13 +411,7 @@ export class Vault {
   }
 
   list(): CredentialMeta[] {
-    const rows = this.db
-      .prepare(
-        `SELECT id, kind, name, meta, created_at, updated_at, rotated_at FROM credentials
-         ORDER BY name COLLATE NOCASE`,
-      )
-      .all() as CredRow[]
-    return rows.map(toMeta)
+    return this.repo.credentials().map(toMeta)
   }
 
   get(id: string): CredentialMeta {
@@ -366,12 +428,14 @@ export class Vault {
     const now = this.now()
     const plain = pack(fields)
     try {
-      this.db
-        .prepare(
-          `INSERT INTO credentials (id, kind, name, meta, ciphertext, created_at, updated_at, rotated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
-        )
-        .run(id, kind, checkedName, JSON.stringify(publicMeta), seal(key, plain, credAad(id, kind)), now, now)
+      this.repo.addCredential({
+        id,
+        kind,
+        name: checkedName,
+        meta: JSON.stringify(publicMeta),
+        ciphertext: seal(key, plain, credAad(id, kind)),
+        at: now,
+      })
     } catch (err) {
       throw uniqueViolation(err, checkedName)
     } finally {
@@ -400,15 +464,12 @@ export class Vault {
     const now = this.now()
     const plain = rotated ? pack(rotated.fields) : undefined
     try {
-      this.db.transaction(() => {
-        if (plain)
-          this.db
-            .prepare('UPDATE credentials SET ciphertext = ?, rotated_at = ? WHERE id = ?')
-            .run(seal(key, plain, credAad(id, current.kind)), now, id)
-        this.db
-          .prepare('UPDATE credentials SET name = ?, meta = ?, updated_at = ? WHERE id = ?')
-          .run(name, JSON.stringify(meta), now, id)
-      })()
+      this.repo.updateCredential(id, {
+        name,
+        meta: JSON.stringify(meta),
+        ciphertext: plain && seal(key, plain, credAad(id, current.kind)),
+        at: now,
+      })
     } catch (err) {
       throw uniqueViolation(err, name)
     } finally {
@@ -422,7 +483,7 @@ export class Vault {
   remove(id: string): void {
     const current = this.get(id)
     this.requireKey(`remove ${current.name}`)
-    this.db.prepare('DELETE FROM credentials WHERE id = ?').run(id)
+    this.repo.removeCredential(id)
     this.activity()
   }
 
@@ -430,9 +491,18 @@ export class Vault {
    * Decrypts into Buffers, hands them to `fn`, and zero-fills them when `fn` settles, also when it throws.
    * `fn` must not keep the Buffers (copy what must outlive the call).
    */
-  async withSecret<T>(id: string, fn: (secret: SecretBuffers) => T | Promise<T>): Promise<T> {
+  async withSecret<T>(
+    id: string,
+    /**
+     * The target the secret is for: it is handed out only at an address the credential is bound to (see
+     * bindings.ts). null for secrets that go to no target (alert channels).
+     */
+    target: Target | null,
+    fn: (secret: SecretBuffers) => T | Promise<T>,
+  ): Promise<T> {
     const row = this.credRow(id)
     const key = this.requireKey(`use ${row.name}`)
+    if (target) this.bindings.claim(row, target)
     let plain: Buffer
     try {
       plain = open(key, row.ciphertext, credAad(row.id, row.kind))
@@ -485,25 +555,69 @@ export class Vault {
   close(): void {
     this.lock('manual')
     for (const u of this.unsubscribe.splice(0)) u()
+    try {
+      this.control.forget()
+    } catch {
+      // The store may already be gone; the next lock drops rows of processes that no longer exist.
+    }
   }
 
+  /**
+   * Derives and opens the data key. Wrong passphrases are counted in the store, which every process shares,
+   * so restarting does not reset the backoff; while it runs, attempts are refused before any derivation.
+   */
   private async unwrap(
     passphrase: string,
     row: VaultRow,
     kdf: Parameters<typeof deriveKey>[1],
     wrongMessage: string,
+    attempt: PassphraseAttempt,
   ): Promise<Buffer> {
+    const waitMs = this.control.waitMs()
+    if (waitMs > 0) {
+      this.tell({ type: 'refused', attempt, waitMs })
+      throw new VaultError(
+        'backoff',
+        `Too many wrong passphrases: wait ${Math.ceil(waitMs / 1000)} s before trying again`,
+      )
+    }
     const kek = await deriveKey(passphrase, kdf)
     try {
-      return open(kek, row.wrapped_key, KEY_AAD + row.header)
+      const dk = open(kek, row.wrapped_key, KEY_AAD + row.header)
+      this.control.recordSuccess()
+      return dk
     } catch (err) {
       // The checksum vouched for the record, so a failure here is the passphrase (or deliberate tampering,
       // which cannot be told from it without the passphrase).
       if (err instanceof BlobError && err.kind === 'truncated')
         throw new VaultError('truncated', `The vault's wrapped key is truncated; ${RESTORE}`)
-      throw new VaultError('wrong_passphrase', wrongMessage)
+      const failure = this.control.recordFailure()
+      this.tell({ type: 'wrong', attempt, ...failure })
+      throw new VaultError(
+        'wrong_passphrase',
+        failure.delayMs > 0
+          ? `${wrongMessage} (${failure.failures} wrong in a row: the next try must wait ${Math.ceil(failure.delayMs / 1000)} s)`
+          : wrongMessage,
+      )
     } finally {
       kek.fill(0)
+    }
+  }
+
+  private tell(event: PassphraseEvent): void {
+    try {
+      this.opts.onPassphrase?.(event)
+    } catch {
+      // Auditing must not turn a refused passphrase into another error.
+    }
+  }
+
+  /** Keeps this process's row in the shared registry current; a failure to write it never undoes a lock. */
+  private report(unlocked: boolean): void {
+    try {
+      this.control.report(unlocked, this.generation)
+    } catch {
+      // Best effort: `vault lock` reports a process it cannot see as unreachable.
     }
   }
 
@@ -524,7 +638,7 @@ export class Vault {
   }
 
   private row(): VaultRow | undefined {
-    return this.db.prepare('SELECT * FROM vault WHERE id = 1').get() as VaultRow | undefined
+    return this.repo.row()
   }
 
   private requireRow(): VaultRow {
@@ -534,7 +648,7 @@ export class Vault {
   }
 
   private credRow(id: string): CredRow {
-    const row = this.db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredRow | undefined
+    const row = this.repo.credential(id)
     if (!row) throw new VaultError('not_found', 'That credential does not exist (was it deleted?)')
     return row
   }
@@ -542,14 +656,14 @@ export class Vault {
   /** The data key, or the reason there is none, saying what the person was trying to do. */
   private requireKey(action: string): Buffer {
     this.requireRow()
+    this.checkRemoteLock()
     this.lockIfIdle()
     if (!this.key) throw new VaultError('locked', `The vault is locked: unlock it to ${action}`)
     return this.key
   }
 
   private checkNameFree(name: string): void {
-    if (this.db.prepare('SELECT 1 FROM credentials WHERE name = ? COLLATE NOCASE').get(name))
-      throw duplicate(name)
+    if (this.repo.nameTaken(name)) throw duplicate(name)
   }
 
   private setKey(dk: Buffer): void {
@@ -558,6 +672,8 @@ export class Vault {
     this.key = Buffer.alloc(dk.length)
     dk.copy(this.key)
     dk.fill(0)
+    this.generation = this.control.generation()
+    this.report(true)
     this.activity()
   }
 

@@ -7,6 +7,7 @@ import type { Clock, Logger, Timers } from '../ports'
 import type { TargetsRepo } from '../store/targets'
 import type { RunRow, ScheduleRow, WatchRepo, WatchSettings } from '../store/watch'
 import type { ScanRequest } from '../scanners/scanner'
+import { backoffDelay } from '../util/backoff'
 
 export interface SchedulerDeps {
   repo: WatchRepo
@@ -239,11 +240,13 @@ export class Scheduler {
   ): void {
     const settings = this.d.repo.settings()
     const failures = r.failures + 1
-    const cap =
-      Math.min(settings.backoffCapMinutes, settings.backoffBaseMinutes * 2 ** (failures - 1)) * MINUTE
-    // Full jitter (AWS architecture blog): a random wait up to the capped exponential, so targets that failed
-    // together do not retry together; never later than the schedule's own next slot.
-    const wait = Math.max(1000, Math.floor(this.random() * cap))
+    // Targets that failed together do not retry together (full jitter); at least a second, and never later
+    // than the schedule's own next slot.
+    const policy = {
+      baseMs: settings.backoffBaseMinutes * MINUTE,
+      capMs: settings.backoffCapMinutes * MINUTE,
+    }
+    const wait = backoffDelay(failures - 1, policy, () => this.random(), 1000)
     const next = Math.min(this.now() + wait, nextSlot(s, this.now(), settings))
     this.d.repo.updateRun(s.id, r.targetId, { status, detail: error, failures, nextRunAt: this.iso(next) })
   }

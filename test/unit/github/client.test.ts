@@ -3,12 +3,8 @@
 // token, a missing scope named, and the token never following a redirect to another host.
 import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import {
-  backoffDelay,
-  GithubClient,
-  GithubError,
-  type Backoff,
-} from '../../../src-main/core/scanners/github/client'
+import { GithubClient, GithubError, type Backoff } from '../../../src-main/core/scanners/github/client'
+import { backoffDelay } from '../../../src-main/core/util/backoff'
 import { HttpCacheRepo } from '../../../src-main/core/store/github'
 import { openDatabase, type Db } from '../../../src-main/core/store/db'
 import {

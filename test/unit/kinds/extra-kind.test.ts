@@ -58,6 +58,7 @@ const echoKind = defineKind({
     { name: 'greeting', label: 'Greeting', input: 'text', required: true, placeholder: 'hello' },
   ],
   address: (t) => `echo://127.0.0.1:${t.port}`,
+  bindingAddress: (t) => `127.0.0.1:${t.port}`,
   policy: {
     content: false,
     tailoring: false,

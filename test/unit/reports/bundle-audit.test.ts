@@ -12,6 +12,7 @@ import { useTmpDirs } from '../../helpers/tmp-dir'
 import { seedSyntheticStore } from '../../helpers/report-store'
 import { ensureBuilt } from '../../helpers/cli'
 import { verifyBundle } from '../../../src-main/core/reports/verify'
+import { exportReportTo, verifyBundleFile } from '../../helpers/files'
 import { FAST_KDF } from '../vault/support'
 
 const cores = useCores()
@@ -87,25 +88,15 @@ describe('the evidence bundle', () => {
   beforeAll(async () => {
     core = createCore({ face: 'cli', dataDir: tmp.make('dw-bundle-'), unsafeKdfForTests: FAST_KDF })
     await seedSyntheticStore(core, { targets: 2, rules: 40, scans: 2 })
-    const locked = await callError(core, 'reports.export', {
-      scope: {},
-      format: 'bundle',
-      path: join(core.dataDir, 'x.zip'),
-    })
+    const locked = await callError(core, 'reports.export', { scope: {}, format: 'bundle' })
     expect(locked.message).toBe(
       'Evidence bundles are signed with a key kept in the vault: create the vault first',
     )
     await call(core, 'vault.init', { passphrase: PASS })
     await call(core, 'vault.lock', {})
-    expect(
-      (
-        await callError(core, 'reports.export', {
-          scope: {},
-          format: 'bundle',
-          path: join(core.dataDir, 'x.zip'),
-        })
-      ).message,
-    ).toBe('Evidence bundles are signed with a key kept in the vault: unlock the vault first')
+    expect((await callError(core, 'reports.export', { scope: {}, format: 'bundle' })).message).toBe(
+      'Evidence bundles are signed with a key kept in the vault: unlock the vault first',
+    )
     await call(core, 'vault.unlock', { passphrase: PASS })
     // A secret in the vault, used by a target in scope: it must reach no file of the bundle.
     const cred = await call(core, 'credentials.create', {
@@ -122,11 +113,11 @@ describe('the evidence bundle', () => {
       },
     })
     bundlePath = join(core.dataDir, 'bundle.zip')
-    const res = await call(core, 'reports.export', {
-      scope: { engagement: { name: 'Q1' } },
-      format: 'bundle',
-      path: bundlePath,
-    })
+    const res = await exportReportTo(
+      core,
+      { scope: { engagement: { name: 'Q1' } }, format: 'bundle' },
+      bundlePath,
+    )
     expect(res.engine).toMatch(/^bundle \(PDF: Chromium \d+/)
     zip = readFileSync(bundlePath)
     return () => core.close()
@@ -171,7 +162,7 @@ describe('the evidence bundle', () => {
 
   it('an untouched bundle verifies, through the channel too', async () => {
     expect(verifyBundle(zip)).toMatchObject({ ok: true, problems: [] })
-    const res = await call(core, 'reports.verify', { path: bundlePath })
+    const res = await verifyBundleFile(core, bundlePath)
     expect(res).toMatchObject({ ok: true, files: 11 })
     expect(res.signedBy).toMatch(/^SHA256:/)
   })
@@ -237,7 +228,7 @@ describe('the evidence bundle', () => {
       await call(other, 'vault.init', { passphrase: PASS })
       await seedSyntheticStore(other, { targets: 1, rules: 5 })
       const p = join(other.dataDir, 'b.zip')
-      await call(other, 'reports.export', { scope: {}, format: 'bundle', path: p })
+      await exportReportTo(other, { scope: {}, format: 'bundle' }, p)
       const theirs = readFileSync(p)
       const pem = Buffer.from(files['signing-key.pub.pem']!).toString()
       expect(verifyBundle(theirs).ok).toBe(true)

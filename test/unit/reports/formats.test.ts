@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import { createCore, type Core } from '../../../src-main/core/app'
 import { call, callError } from '../../helpers/core'
+import { exportReportError, exportReportTo } from '../../helpers/files'
 import { useTmpDirs } from '../../helpers/tmp-dir'
 import { seedSyntheticStore, syntheticRuleId } from '../../helpers/report-store'
 import { evidenceErrors, heimdallOpen, oscalErrors } from '../../helpers/report-schemas'
@@ -37,7 +38,7 @@ afterAll(() => {
 
 const read = (p: string) => readFileSync(p, 'utf8')
 async function exportTo(c: Core, format: 'json' | 'oscal' | 'hdf' | 'csv', name: string, scope = {}) {
-  const res = await call(c, 'reports.export', { scope, format, path: join(out, name) })
+  const res = await exportReportTo(c, { scope, format }, join(out, name))
   return { ...res, text: read(res.path) }
 }
 
@@ -184,10 +185,7 @@ describe('drift events', () => {
         events: [],
       })
       const json = JSON.parse(
-        read(
-          (await call(c, 'reports.export', { scope: {}, format: 'json', path: join(out, 'drift.json') }))
-            .path,
-        ),
+        read((await exportReportTo(c, { scope: {}, format: 'json' }, join(out, 'drift.json'))).path),
       )
       expect(evidenceErrors(json)).toEqual([])
       expect(json.drift.events).toHaveLength(first.length + (await recorded(ids[1]!)).length)
@@ -212,7 +210,7 @@ describe('at scale and when things go wrong', () => {
 
   it('prints the PDF of 5,000 findings: every rule id is in its text, page numbers run to the end', async () => {
     ensureBuilt()
-    const res = await call(big, 'reports.export', { scope: {}, format: 'pdf', path: join(out, 'big.pdf') })
+    const res = await exportReportTo(big, { scope: {}, format: 'pdf' }, join(out, 'big.pdf'))
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [res.path], { encoding: 'utf8' }))![1])
     expect(pages).toBeGreaterThan(900)
     const text = execFileSync('pdftotext', [res.path, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
@@ -234,11 +232,11 @@ describe('at scale and when things go wrong', () => {
   }, 120_000)
 
   it('says plainly when there is nothing in scope', async () => {
-    const err = await callError(core, 'reports.export', {
-      scope: { from: '2040-01-01' },
-      format: 'json',
-      path: join(out, 'none.json'),
-    })
+    const err = await exportReportError(
+      core,
+      { scope: { from: '2040-01-01' }, format: 'json' },
+      join(out, 'none.json'),
+    )
     expect(err.message).toBe(
       'No finished scans of host-000, host-001, host-002 between 2040-01-01 and now: scan them first, or widen the time window',
     )
@@ -260,11 +258,11 @@ describe('at scale and when things go wrong', () => {
   })
 
   it('a write error is named and leaves no file, not even a partial one', async () => {
-    const missing = await callError(core, 'reports.export', {
-      scope: {},
-      format: 'json',
-      path: join(out, 'no-such-dir', 'r.json'),
-    })
+    const missing = await exportReportError(
+      core,
+      { scope: {}, format: 'json' },
+      join(out, 'no-such-dir', 'r.json'),
+    )
     expect(missing.message).toBe(
       `Could not write ${join(out, 'no-such-dir', 'r.json')}: the folder does not exist (ENOENT). Nothing was written.`,
     )
@@ -280,11 +278,7 @@ describe('at scale and when things go wrong', () => {
     }
     try {
       writeFileSync(join(small, 'old.json'), 'previous export\n')
-      const full = await callError(big, 'reports.export', {
-        scope: {},
-        format: 'json',
-        path: join(small, 'old.json'),
-      })
+      const full = await exportReportError(big, { scope: {}, format: 'json' }, join(small, 'old.json'))
       expect(full.message).toBe(
         `Could not write ${join(small, 'old.json')}: the disk is full (ENOSPC). Nothing was written.`,
       )

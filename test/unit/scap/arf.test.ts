@@ -312,7 +312,7 @@ describe('parseArf: hostile and broken results', () => {
 
   it('refuses a file that declares another encoding', async () => {
     const latin = minimalTestResult('').replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
-    await refuses(parseArf(Buffer.from(latin)), 'malformed', /declares encoding "iso-8859-1"/)
+    await refuses(parseArf(Buffer.from(latin)), 'malformed', /declares encoding "ISO-8859-1"/)
   })
 
   it('refuses XML that is not results: a datastream, XCCDF 1.1, an empty file', async () => {

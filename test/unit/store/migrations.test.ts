@@ -211,6 +211,24 @@ const seeds: Record<number, Seed> = {
       expect(db.prepare('SELECT public_key FROM signing_keys').get()).toEqual({ public_key: 'PEM' })
     },
   },
+  10: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO credential_bindings (credential_id, address, bound_at, how)
+         VALUES ('cred-1', 'db.example:5432', 't', 'confirmed')`,
+      ).run()
+      db.prepare('UPDATE vault_control SET lock_generation = 4, failures = 2 WHERE id = 1').run()
+    },
+    check(db) {
+      expect(db.prepare("SELECT address FROM credential_bindings WHERE how = 'confirmed'").all()).toEqual([
+        { address: 'db.example:5432' },
+      ])
+      expect(db.prepare('SELECT lock_generation, failures FROM vault_control').get()).toEqual({
+        lock_generation: 4,
+        failures: 2,
+      })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>

@@ -164,7 +164,9 @@ export async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<Va
 
 /** A secret as strings (tests only: the point of withSecret is that callers never need this). */
 export const reveal = (v: Vault, id: string) =>
-  v.withSecret(id, (s) => Object.fromEntries(Object.entries(s).map(([k, b]) => [k, b.toString('utf8')])))
+  v.withSecret(id, null, (s) =>
+    Object.fromEntries(Object.entries(s).map(([k, b]) => [k, b.toString('utf8')])),
+  )
 
 export const KEY_PASSPHRASE = 'key-pass-123'
 export const sshKey = ed25519KeyPair({

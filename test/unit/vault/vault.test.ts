@@ -179,7 +179,7 @@ describe('storing secrets', () => {
     await vault.init(PASS)
     const id = vault.add('db-client-cert', 'c', {}, { cert: CLIENT_CERT, key: CLIENT_KEY }).id
     let seen: Buffer[] = []
-    const during = await vault.withSecret(id, async (s) => {
+    const during = await vault.withSecret(id, null, async (s) => {
       seen = Object.values(s)
       await new Promise((r) => setTimeout(r, 5))
       // Still intact while the (asynchronous) user works with it.
@@ -190,7 +190,7 @@ describe('storing secrets', () => {
     for (const b of seen) expect(b.length > 0 && b.every((x) => x === 0)).toBe(true)
 
     await expect(
-      vault.withSecret(id, (s) => {
+      vault.withSecret(id, null, (s) => {
         seen = Object.values(s)
         throw new Error('connection refused')
       }),
@@ -231,7 +231,7 @@ describe('storing secrets', () => {
     await vault.init(PASS)
     const secret = canary('in-an-error')
     const id = vault.add('db-password', 'db', {}, { password: secret }).id
-    await vault.withSecret(id, () => undefined)
+    await vault.withSecret(id, null, () => undefined)
     expect(redactor.redact(`FATAL: password ${secret} refused`)).toBe('FATAL: password [redacted] refused')
     vault.lock('manual')
     expect(redactor.redact(secret)).toBe(secret)
@@ -531,7 +531,7 @@ describe('locking', () => {
     const id = vault.add('db-password', 'db', {}, { password: 'p' }).id
     for (let i = 0; i < 14; i++) {
       timers.advance(60_000)
-      await vault.withSecret(id, () => undefined)
+      await vault.withSecret(id, null, () => undefined)
     }
     timers.advance(60_000)
     expect(vault.state()).toBe('locked')

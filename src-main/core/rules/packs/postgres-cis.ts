@@ -15,7 +15,11 @@ const configured = (name: string) => `SELECT reset_val AS value FROM pg_settings
 const ALTER = (name: string, value: string) =>
   `Set ${name} = ${value} in postgresql.conf (or ALTER SYSTEM SET ${name} = ${value}) and reload the server ` +
   `(SELECT pg_reload_conf()); settings marked "postmaster" need a restart.`
-const SUPERUSER = 'superuser (the catalogue it reads is readable only by superusers)'
+/** pg_hba_file_rules is revoked from PUBLIC; the README's scan role is granted it (no secrets in it). */
+const HBA =
+  'superuser, or SELECT on pg_hba_file_rules and EXECUTE on pg_hba_file_rules() in this database (see the README)'
+/** pg_authid holds the password hashes (an md5 one signs in as is): only a superuser should read it. */
+const SUPERUSER = 'superuser (pg_authid, which holds the password hashes, is readable only by superusers)'
 const SETTINGS = 'pg_read_all_settings'
 
 export const postgresCis: RulePackInput = {
@@ -507,7 +511,7 @@ export const postgresCis: RulePackInput = {
       severity: 'high',
       remediation: 'Replace trust with scram-sha-256 (or peer for local sockets) in pg_hba.conf and reload.',
       references: cis('5.2'),
-      privilege: SUPERUSER,
+      privilege: HBA,
       query:
         "SELECT line_number, type, database, user_name, address, auth_method FROM pg_hba_file_rules WHERE auth_method = 'trust'",
       assert: { type: 'rowCount', op: '=', value: 0 },
@@ -521,7 +525,7 @@ export const postgresCis: RulePackInput = {
       remediation:
         'Use scram-sha-256 instead of md5 or password in pg_hba.conf, after moving passwords to SCRAM.',
       references: cis('5.2'),
-      privilege: SUPERUSER,
+      privilege: HBA,
       query:
         "SELECT line_number, type, database, user_name, address, auth_method FROM pg_hba_file_rules WHERE auth_method IN ('md5', 'password')",
       assert: { type: 'rowCount', op: '=', value: 0 },
@@ -535,7 +539,7 @@ export const postgresCis: RulePackInput = {
       remediation:
         'Change host lines to hostssl in pg_hba.conf (add "hostnossl all all 0.0.0.0/0 reject") and reload.',
       references: cis('5.2', '6.8'),
-      privilege: SUPERUSER,
+      privilege: HBA,
       query:
         "SELECT line_number, type, database, user_name, address, auth_method FROM pg_hba_file_rules WHERE type IN ('host', 'hostnossl') AND auth_method <> 'reject'",
       assert: { type: 'rowCount', op: '=', value: 0 },
@@ -548,7 +552,7 @@ export const postgresCis: RulePackInput = {
       severity: 'medium',
       remediation: 'Narrow pg_hba.conf addresses to the networks clients connect from.',
       references: cis('5.2'),
-      privilege: SUPERUSER,
+      privilege: HBA,
       query:
         "SELECT line_number, type, address, netmask, auth_method FROM pg_hba_file_rules WHERE auth_method <> 'reject' AND (address = 'all' OR (address IN ('0.0.0.0', '::') AND netmask IN ('0.0.0.0', '::')))",
       assert: { type: 'rowCount', op: '=', value: 0 },
@@ -562,7 +566,7 @@ export const postgresCis: RulePackInput = {
       remediation:
         'Fix the lines pg_hba_file_rules reports errors for; the server ignores them silently until reload fails.',
       references: cis('5.2'),
-      privilege: SUPERUSER,
+      privilege: HBA,
       query: 'SELECT line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL',
       assert: { type: 'rowCount', op: '=', value: 0 },
     },

@@ -5,27 +5,13 @@
 import { Octokit } from '@octokit/rest'
 import { throttling } from '@octokit/plugin-throttling'
 import { retry } from '@octokit/plugin-retry'
+import { backoffDelay, retryAfterMs, type BackoffPolicy } from '../../util/backoff'
 
-/** A stored 200: its validator, the headers a replay needs (type, pagination links) and the body. */
-export interface CachedResponse {
-  etag: string
-  headers: Record<string, string>
-  body: Buffer
-}
+import type { CachedResponse, EtagCache } from '../../model/github'
 
-/** The ETag store (SQLite's http_cache in the app; see store/github.ts). */
-export interface EtagCache {
-  get(key: string): CachedResponse | undefined
-  put(key: string, value: CachedResponse): void
-  /** Drops entries unused since `before` (ISO time). */
-  prune?(before: string): number
-}
+export type { CachedResponse, EtagCache } from '../../model/github'
 
-export interface Backoff {
-  /** First retry waits up to this long (full jitter: a random time between 0 and the ceiling). */
-  baseMs: number
-  /** The ceiling never grows past this. */
-  capMs: number
+export interface Backoff extends BackoffPolicy {
   /** Retries after the first attempt, per request. */
   retries: number
   /** A rate-limit reset further away than this fails the request instead of stalling the scan. */
@@ -33,12 +19,6 @@ export interface Backoff {
 }
 
 export const DEFAULT_BACKOFF: Backoff = { baseMs: 1000, capMs: 60_000, retries: 4, maxWaitMs: 15 * 60_000 }
-
-/** Capped exponential backoff with full jitter; never shorter than what the server asked for (`floorMs`). */
-export function backoffDelay(attempt: number, b: Backoff, random: () => number, floorMs = 0): number {
-  const ceiling = Math.min(b.capMs, b.baseMs * 2 ** Math.max(0, attempt))
-  return Math.max(floorMs, Math.floor(random() * ceiling))
-}
 
 export interface RateLimitStatus {
   limit: number | null
@@ -226,13 +206,8 @@ export class GithubClient {
     ).retry
     retryApi.retryRequest = (error, retries) => {
       const attempt = Number(error.request?.request?.retryCount ?? 0)
-      const after = Number(error.response?.headers?.['retry-after'] ?? 0)
-      const delay = backoffDelay(
-        attempt,
-        this.backoff,
-        this.random,
-        Number.isFinite(after) ? after * 1000 : 0,
-      )
+      const after = retryAfterMs(error.response?.headers?.['retry-after'])
+      const delay = backoffDelay(attempt, this.backoff, this.random, after)
       if (attempt < retries) {
         this.stats.retries++
         log('GitHub request failed; retrying', { status: error.status, delayMs: delay })

@@ -1,5 +1,6 @@
 // The GitHub kind: an organisation and/or repositories checked against the built-in github-baseline pack through
 // the REST API (conditional requests, rate limits respected); Test connection checks the token and its scopes.
+import { urlBinding } from '../../vault/bindings'
 import { defineKind } from '../kind'
 import { GITHUB_BASELINE_ID } from '../../rules/github-baseline'
 import { githubScanner } from './scanner'
@@ -83,6 +84,7 @@ export const githubKind = defineKind({
     const host = new URL(t.apiBaseUrl).host
     return parts.filter(Boolean).join(' + ') + (host === 'api.github.com' ? '' : ` on ${host}`)
   },
+  bindingAddress: (t) => urlBinding(t.apiBaseUrl),
   policy: {
     content: false,
     tailoring: false,

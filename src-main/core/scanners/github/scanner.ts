@@ -7,7 +7,9 @@ import type { GithubTarget } from './fields'
 import { AppError } from '../../errors'
 import { GITHUB_BASELINE_ID } from '../../rules/github-baseline'
 import type { RuleResult, ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
+import type { RepoState } from '../../model/github'
 import { GithubClient, GithubError, type Backoff, type EtagCache } from './client'
+import { mapLimit } from '../../util/concurrency'
 import {
   DEFAULT_VARIABLES,
   REPO_CHECKS,
@@ -19,27 +21,21 @@ import {
   type GithubVariables,
 } from './checks'
 
+export type { RepoState } from '../../model/github'
+
 type Json = Record<string, unknown>
 
-/** What a repository looked like at its last check, and that check's results. */
-export interface RepoState {
-  repo: string
-  pushedAt: string
-  updatedAt: string
-  checkedAt: string
-  pack: string
-  results: RuleResult[]
-}
-
-export interface RepoStateStore {
+/** Reads what the last committed scan kept; the new state travels back in the outcome and is kept by its commit. */
+export interface RepoStateReader {
   load(targetId: string): Map<string, RepoState>
-  save(targetId: string, states: RepoState[]): void
 }
 
 export interface GithubScannerDeps {
-  vault: { withSecret<T>(id: string, fn: (s: Record<string, Buffer>) => T | Promise<T>): Promise<T> }
+  vault: {
+    withSecret<T>(id: string, target: Target, fn: (s: Record<string, Buffer>) => T | Promise<T>): Promise<T>
+  }
   cache: EtagCache
-  state: RepoStateStore
+  state: RepoStateReader
   now?: () => Date
   /** Overrides of the pack's variables (thresholds). */
   variables?: () => Partial<GithubVariables>
@@ -99,7 +95,7 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
       const startedAt = now()
       // Results carry over only when computed by the same pack with the same thresholds.
       const packKey = `${plan.profileId} ${JSON.stringify(v)}`
-      const token = await deps.vault.withSecret(t.credentialId!, (s) => {
+      const token = await deps.vault.withSecret(t.credentialId!, t, (s) => {
         if (!s.token) throw new AppError('validation', 'The chosen credential is not a GitHub token')
         return s.token.toString('utf8')
       })
@@ -119,18 +115,18 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
       })
 
       const results: RuleResult[] = []
+      // Repositories are read and checked a few at a time; each request is conditional, so an unchanged
+      // repository costs no rate-limit point.
+      const lanes = Math.max(1, deps.concurrency ?? 4)
       const previous = deps.state.load(t.id)
       const nextState: RepoState[] = []
       const carried: { repo: string; checkedAt: string }[] = []
       const archived: string[] = []
       let fullRefresh = 0
 
+      // Nothing of a scan that does not finish is kept: the repository state is written only by the scan's
+      // commit, so a later scan never carries forward results that no scan stored.
       const fail = (err: unknown): never => {
-        // Keep what was checked so far, so the next run resumes instead of starting again.
-        deps.state.save(t.id, [
-          ...nextState,
-          ...[...previous.values()].filter((p) => !nextState.some((n) => n.repo === p.repo)),
-        ])
         throw err instanceof GithubError ? new AppError('unavailable', err.message) : err
       }
 
@@ -159,28 +155,18 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
         } else {
           // Listed twice (in any case) is checked once: results are keyed by repository.
           const unique = [...new Map(t.repos.map((n) => [n.toLowerCase(), n])).values()]
-          // A few at a time, like the checks; each is conditional, so an unchanged repository costs no point.
-          const found: (Json | undefined)[] = new Array(unique.length)
-          let next = 0
-          const fetchOne = async () => {
-            for (let i = next++; i < unique.length; i = next++) {
-              const name = unique[i]!
-              const [owner, repo] = name.split('/')
-              try {
-                found[i] = (await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data
-              } catch (err) {
-                if (err instanceof GithubError && err.kind === 'not_found') missing.push(name)
-                else if (
-                  err instanceof GithubError &&
-                  !['auth', 'rate_limit', 'cancelled'].includes(err.kind)
-                )
-                  results.push(...repoUnreadable(name, err, v))
-                else throw err
-              }
+          const found = await mapLimit(unique, lanes, async (name): Promise<Json | undefined> => {
+            const [owner, repo] = name.split('/')
+            try {
+              return (await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data
+            } catch (err) {
+              if (err instanceof GithubError && err.kind === 'not_found') missing.push(name)
+              else if (err instanceof GithubError && !['auth', 'rate_limit', 'cancelled'].includes(err.kind))
+                results.push(...repoUnreadable(name, err, v))
+              else throw err
+              return undefined
             }
-          }
-          const lanes = Math.max(1, Math.min(deps.concurrency ?? 4, unique.length))
-          await Promise.all(Array.from({ length: lanes }, fetchOne))
+          })
           listed = found.filter((r): r is Json => r !== undefined)
         }
       } catch (err) {
@@ -232,49 +218,43 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
         }
       }
 
-      // 3. Check the changed repositories, a few at a time.
+      // 3. Check the changed repositories, `lanes` at a time.
       let done = 0
       const total = toCheck.length
-      const queue = [...toCheck]
-      const worker = async () => {
-        for (let r = queue.shift(); r; r = queue.shift()) {
-          if (ctx.signal.aborted) throw new GithubError('cancelled', 'The scan was cancelled')
-          const name = String(r.full_name)
-          const [owner, repo] = name.split('/')
-          let repoResults: RuleResult[]
-          try {
-            // The list gives a minimal repository; the full one (conditional, so often free) has the settings.
-            const full = t.org
-              ? (await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data
-              : r
-            const facts = await readRepoFacts(client, full, Boolean(t.org) || isOrgOwned(full), now())
-            repoResults = evaluateRepo(facts, v)
-          } catch (err) {
-            if (err instanceof GithubError && !['auth', 'rate_limit', 'cancelled'].includes(err.kind))
-              repoResults = repoUnreadable(name, err, v)
-            else throw err
-          }
-          results.push(...repoResults)
-          nextState.push({
-            repo: name,
-            pushedAt: String(r.pushed_at ?? ''),
-            updatedAt: String(r.updated_at ?? ''),
-            checkedAt: now().toISOString(),
-            pack: packKey,
-            results: repoResults,
-          })
-          done++
-          const worst =
-            repoResults.find((x) => x.status === 'error') ?? repoResults.find((x) => x.status === 'fail')
-          ctx.progress({ phase: 'rule', ruleId: name, status: worst?.status ?? 'pass', done, total })
+      const check = async (r: Json) => {
+        if (ctx.signal.aborted) throw new GithubError('cancelled', 'The scan was cancelled')
+        const name = String(r.full_name)
+        const [owner, repo] = name.split('/')
+        let repoResults: RuleResult[]
+        try {
+          // The list gives a minimal repository; the full one (conditional, so often free) has the settings.
+          const full = t.org ? (await client.get<Json>('GET /repos/{owner}/{repo}', { owner, repo })).data : r
+          const facts = await readRepoFacts(client, full, Boolean(t.org) || isOrgOwned(full), now())
+          repoResults = evaluateRepo(facts, v)
+        } catch (err) {
+          if (err instanceof GithubError && !['auth', 'rate_limit', 'cancelled'].includes(err.kind))
+            repoResults = repoUnreadable(name, err, v)
+          else throw err
         }
+        results.push(...repoResults)
+        nextState.push({
+          repo: name,
+          pushedAt: String(r.pushed_at ?? ''),
+          updatedAt: String(r.updated_at ?? ''),
+          checkedAt: now().toISOString(),
+          pack: packKey,
+          results: repoResults,
+        })
+        done++
+        const worst =
+          repoResults.find((x) => x.status === 'error') ?? repoResults.find((x) => x.status === 'fail')
+        ctx.progress({ phase: 'rule', ruleId: name, status: worst?.status ?? 'pass', done, total })
       }
       try {
-        await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency ?? 4, total)) }, worker))
+        await mapLimit(toCheck, lanes, check)
       } catch (err) {
         fail(err)
       }
-      deps.state.save(t.id, nextState)
       // Answers nobody asked for in 30 days (repositories gone from every target) leave the cache.
       deps.cache.prune?.(new Date(startedAt.getTime() - 30 * 86_400_000).toISOString())
 
@@ -320,6 +300,7 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
           },
         ],
         info,
+        githubRepoState: nextState,
       }
     },
   }

@@ -112,7 +112,11 @@ export async function githubTestReport(
   vault: {
     state(): string
     list(): { id: string; name: string }[]
-    withSecret<T>(id: string, fn: (s: Record<string, Buffer>) => T | Promise<T>): Promise<T>
+    withSecret<T>(
+      id: string,
+      target: GithubTarget,
+      fn: (s: Record<string, Buffer>) => T | Promise<T>,
+    ): Promise<T>
   },
   cache?: EtagCache,
 ): Promise<{ status: 'ok' | 'failed' | 'vault_locked'; message: string; steps: ConnectionStep[] }> {
@@ -131,7 +135,7 @@ export async function githubTestReport(
       message: `The vault is locked: unlock it to use ${cred.name}`,
       steps: [],
     }
-  const token = await vault.withSecret(cred.id, (s) => s.token?.toString('utf8') ?? '')
+  const token = await vault.withSecret(cred.id, target, (s) => s.token?.toString('utf8') ?? '')
   const r = await testGithubConnection(target, token, { cache })
   return { status: r.ok ? 'ok' : 'failed', message: r.message, steps: r.steps }
 }

@@ -12,6 +12,8 @@ export const localKind = defineKind({
   fields: z.object({}),
   form: [],
   address: () => 'This computer',
+  // A sudo password for this computer never leaves it.
+  bindingAddress: () => null,
   policy: {
     content: true,
     tailoring: true,

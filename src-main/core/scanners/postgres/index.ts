@@ -1,6 +1,7 @@
 // The PostgreSQL kind: a server checked with a rule pack (postgres-cis or a custom one) in a read-only,
 // time-bounded session; Test connection signs in and reads the version.
 import { z } from 'zod'
+import { hostPortBinding } from '../../vault/bindings'
 import { defineKind } from '../kind'
 import {
   credentialForm,
@@ -38,6 +39,7 @@ export const postgresKind = defineKind({
     credentialForm('Credential'),
   ],
   address: (t) => `${t.user}@${t.host}:${t.port}${t.database ? `/${t.database}` : ''}`,
+  bindingAddress: (t) => hostPortBinding(t.host, t.port),
   policy: {
     content: false,
     tailoring: false,

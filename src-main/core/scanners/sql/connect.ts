@@ -16,6 +16,8 @@ export type SqlTarget = Target & {
   database: string
   tls: (typeof TLS_MODES)[number]
   caFile: string
+  /** Let a password travel in clear when TLS is off (the person opted in); absent on targets stored before. */
+  allowCleartextPassword?: boolean
   credentialId: string | null
 }
 export interface SqlSecret {
@@ -170,13 +172,28 @@ export async function openSql(
   const at = `${t.host}:${t.port}`
   const stalled = (ms: number) =>
     Object.assign(new Error(`${at} stopped answering: no reply within ${ms / 1000} s`), { code: STALLED })
+  // Without TLS a cleartext login hands the password to whoever answers at that address.
+  const refuseCleartext = !ssl && !t.allowCleartextPassword
+  const cleartextRefused = () =>
+    new ConnectError(
+      'auth',
+      `The server at ${at} asked for the password in clear text without TLS; it was not sent. ` +
+        'Turn TLS on, have the server use scram-sha-256, or allow cleartext passwords for this target',
+    )
   try {
     if (t.kind === 'postgres') {
+      let askedCleartext = false
+      const password = secret.password ?? ''
       const client = new pg.Client({
         host: t.host,
         port: t.port,
         user: t.user,
-        password: secret.password ?? '',
+        // pg asks for the password only once the server has said how it wants it: the listener below has
+        // recorded the request type by then, so a cleartext request is refused before anything is sent.
+        password: () => {
+          if (askedCleartext && refuseCleartext) throw cleartextRefused()
+          return password
+        },
         database: t.database || 'postgres',
         ssl,
         connectionTimeoutMillis: connectMs,
@@ -186,6 +203,11 @@ export async function openSql(
         application_name: 'driftwatch',
       })
       client.on('error', () => undefined)
+      // Added before connect() attaches pg's own listeners, so it runs first.
+      ;(client as unknown as { connection: NodeJS.EventEmitter }).connection.on(
+        'authenticationCleartextPassword',
+        () => (askedCleartext = true),
+      )
       // pg keeps the socket after a client-side timeout or end() (which waits for the peer); destroying it
       // is what frees a stalled connection.
       const drop = () =>
@@ -240,6 +262,8 @@ export async function openSql(
       database: t.database || undefined,
       ssl: (ssl || undefined) as mysql.SslOptions | undefined,
       connectTimeout: connectMs,
+      // mysql_clear_password sends the password as it is: only inside TLS, or when the target opts in.
+      enableCleartextPlugin: !refuseCleartext,
     })
     conn.on('error', () => undefined)
     let dropped = false
@@ -275,6 +299,7 @@ export async function openSql(
     }
   } catch (err) {
     if ((err as { code?: string }).code === STALLED) throw new ConnectError('connect', (err as Error).message)
+    if ((err as { code?: string }).code === 'MYSQL_CLEAR_PASSWORD_NOT_ENABLED') throw cleartextRefused()
     throw explain(t, err, connectMs)
   }
 }

@@ -6,11 +6,13 @@ import { AppError } from '../../errors'
 import type { Vault } from '../../vault/vault'
 import { PackFormatError, type Rule } from '../../rules/format'
 import { DEFAULT_PACK, type RulePacks, type ResolvedPack } from '../../rules/registry'
+import { loadSqlGuard, queryProblem } from '../../rules/sql-guard'
 import type { RuleResult, ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
 import { ConnectError, type SqlSecret, type SqlTarget, type SqlTimeouts } from './connect'
 import { evaluate, normaliseRows, type Row } from './assertions'
 import { openPostgresReadOnly } from './postgres'
 import { openMysqlReadOnly } from './mysql'
+import { privilegeWarning } from './privileges'
 import { compareVersions, QueryError, type ReadOnlySession, type SessionOptions } from './read-only'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
@@ -47,7 +49,7 @@ export async function sqlSecretFor(target: SqlTarget, vault: Vault): Promise<Sql
   if (!cred) throw new AppError('not_found', 'The credential this target uses was deleted; pick another')
   if (vault.state() !== 'unlocked')
     throw new AppError('unavailable', `The vault is locked: unlock it to use ${cred.name}`)
-  return vault.withSecret(cred.id, (s) => ({
+  return vault.withSecret(cred.id, target, (s) => ({
     password: s.password?.toString('utf8'),
     cert: s.cert?.toString('utf8'),
     key: s.key?.toString('utf8'),
@@ -89,6 +91,9 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
       // Its kind's schema checked these fields when the target was saved.
       const target = stored as SqlTarget
       const pack = resolve(plan.profileId)
+      // The guard runs again on every rule just before it is sent: a pack row changed in the database
+      // behind the importer's back is judged as strictly as an import.
+      await loadSqlGuard()
       const secret = await sqlSecretFor(target, deps.vault)
       ctx.progress({ phase: 'connect', message: `Connecting to ${target.host}:${target.port}` })
       let session: ReadOnlySession
@@ -110,7 +115,16 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
       const startedAt = new Date().toISOString()
       const results: RuleResult[] = []
       const trail: Record<string, unknown>[] = []
+      let warning: string | null
       try {
+        try {
+          warning = await privilegeWarning(target.kind, target.user, (q) => session.query(q, timeoutMs))
+        } catch (err) {
+          if (err instanceof QueryError && err.kind === 'lost') throw err
+          // Not knowing is said too: the account may still be privileged.
+          warning = `Could not read the scan account's privileges: ${(err as Error).message}`
+        }
+        if (warning) ctx.log('privileged scan account', { warning })
         for (const [i, rule] of pack.rules.entries()) {
           if (ctx.signal.aborted) throw new AppError('unavailable', 'The scan was cancelled')
           ctx.progress({
@@ -151,6 +165,7 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
         },
         server: { flavour: session.flavour, version: session.version },
         session: session.settings,
+        ...(warning ? { privilegeWarning: warning } : {}),
         pack: { id: pack.id, title: pack.title, version: pack.version, benchmark: pack.benchmark },
         variables: pack.values,
         startedAt,
@@ -172,6 +187,7 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
           flavour: session.flavour,
           pack: pack.id,
           packTitle: pack.title,
+          ...(warning ? { privilegeWarning: warning } : {}),
         },
       }
     },
@@ -205,6 +221,14 @@ async function checkRule(
     expected: '',
     message: '',
     idents: rule.references.map((r) => ({ system: r.system, id: r.id })),
+  }
+  const refused = queryProblem(rule.query, target.kind)
+  if (refused) {
+    const message = `Refused by the SQL guard, not run: ${refused}`
+    return {
+      result: { ...base, status: 'error', message },
+      evidence: { id: rule.id, query: rule.query, status: 'error', refused },
+    }
   }
   const notFor = applies(rule, session)
   if (notFor)

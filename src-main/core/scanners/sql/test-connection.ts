@@ -1,8 +1,10 @@
 // "Test connection" for a PostgreSQL or MySQL/MariaDB target: the credential from the vault (or why it cannot be
-// had), then connect, sign in and read the server's version, each step reported.
+// had), then connect (cleartext passwords refused without TLS unless the target allows them), sign in, read the
+// server's version, and check the scan account holds no more than it needs, each step reported.
 import type { Res } from '../../../../src-preload/contract'
 import type { Vault } from '../../vault/vault'
 import { ConnectError, openSql, type SqlSecret, type SqlTarget } from './connect'
+import { leastPrivilegeSql, privilegeWarning } from './privileges'
 
 type TestReport = Res<'targets.testConnection'>
 
@@ -20,8 +22,11 @@ export async function testSqlTarget(target: SqlTarget, vault: Vault): Promise<Te
       steps.push({ step: 'connect', ok: true, detail: `${target.host}:${target.port}` })
       steps.push({ step: 'auth', ok: true, detail: `signed in as ${target.user}` })
       steps.push({ step: 'version', ok: true, detail: session.version })
+      const privileges = await privilegeStep(target, (q) => session.query(q, { single: true }))
+      steps.push(privileges)
       await session.close()
-      return { status: 'ok', message: `Connected: ${session.version}`, steps }
+      const warn = privileges.ok ? '' : `. Warning: ${privileges.detail}`
+      return { status: 'ok', message: `Connected: ${session.version}${warn}`, steps }
     } catch (err) {
       const e = err instanceof ConnectError ? err : new ConnectError('connect', String(err))
       steps.push({ step: e.step, ok: false, detail: e.message })
@@ -29,7 +34,8 @@ export async function testSqlTarget(target: SqlTarget, vault: Vault): Promise<Te
     }
   }
   if (!cred) return run({})
-  return vault.withSecret(cred.id, (s) =>
+  // The vault hands the secret out only at an address the credential is bound to (the kind's binding address).
+  return vault.withSecret(cred.id, target, (s) =>
     run({
       password: s.password?.toString('utf8'),
       cert: s.cert?.toString('utf8'),
@@ -37,4 +43,24 @@ export async function testSqlTarget(target: SqlTarget, vault: Vault): Promise<Te
       passphrase: s.passphrase?.toString('utf8'),
     }),
   )
+}
+
+/** The scan account's privileges: a warning with the least-privilege role as copyable SQL when it holds too much. */
+async function privilegeStep(
+  t: SqlTarget,
+  query: (sql: string) => Promise<Record<string, unknown>[]>,
+): Promise<TestReport['steps'][number]> {
+  try {
+    const warning = await privilegeWarning(t.kind, t.user, query)
+    if (!warning)
+      return { step: 'privileges', ok: true, detail: `${t.user} holds no file, program or superuser rights` }
+    return { step: 'privileges', ok: false, detail: warning, fix: leastPrivilegeSql(t.kind) }
+  } catch (err) {
+    return {
+      step: 'privileges',
+      ok: false,
+      detail: `Could not read the account's privileges: ${(err as Error).message}`,
+      fix: leastPrivilegeSql(t.kind),
+    }
+  }
 }

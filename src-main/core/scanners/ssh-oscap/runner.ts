@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { childEnv } from '../../child-env'
 
 export interface ExecResult {
   code: number | null
@@ -52,7 +53,7 @@ export class LocalRunner implements Runner {
   exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       const [cmd, ...args] = argv
-      const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() })
       let stdout = ''
       let stderr = ''
       const kill = () => child.kill('SIGTERM')

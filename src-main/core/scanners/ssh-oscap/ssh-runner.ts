@@ -3,15 +3,9 @@
 import type { SshTarget } from '../ssh'
 import type { Vault } from '../../vault/vault'
 import type { ExecOptions, ExecResult, Runner } from './runner'
-import {
-  openSsh,
-  shq,
-  type HostKeyPins,
-  type OpenSshOptions,
-  type SshAuth,
-  type SshSession,
-  type SudoMode,
-} from './ssh'
+import type { HostKeyPins } from './host-key-store'
+import { openSsh, type OpenSshOptions, type SshAuth } from './ssh-connect'
+import { shq, type SshSession, type SudoMode } from './ssh-session'
 
 export class SshRunner implements Runner {
   constructor(
@@ -75,14 +69,14 @@ export async function sshRunnerFor(
   const auth: SshAuth = {}
   if (target.auth === 'agent') auth.agent = process.env.SSH_AUTH_SOCK
   else if (target.credentialId)
-    await deps.vault.withSecret(target.credentialId, (s) => {
+    await deps.vault.withSecret(target.credentialId, target, (s) => {
       auth.privateKey = copy(s.privateKey)
       auth.passphrase = copy(s.passphrase)
       auth.password = copy(s.password)
     })
   let sudoPassword: Buffer | undefined
   if (target.sudo === 'password' && target.sudoCredentialId)
-    await deps.vault.withSecret(target.sudoCredentialId, (s) => {
+    await deps.vault.withSecret(target.sudoCredentialId, target, (s) => {
       sudoPassword = copy(s.password)
     })
   const zero = () => {

@@ -1,6 +1,7 @@
 // The "Linux host (SSH)" kind: a host reached over SSH (host key pinned on first use), scanned with OpenSCAP and
 // imported content, signing in with a key, a password or the agent, with sudo when oscap needs root.
 import { z } from 'zod'
+import { hostPortBinding } from '../../vault/bindings'
 import { defineKind, type KindTarget } from '../kind'
 import { credentialRef, hostField, hostPortUserForm, portField, userField } from '../fields'
 import { oscapScanner } from '../ssh-oscap/oscap-scanner'
@@ -70,6 +71,7 @@ export const sshKind = defineKind({
     },
   ],
   address: (t) => `${t.user}@${t.host}:${t.port}`,
+  bindingAddress: (t) => hostPortBinding(t.host, t.port),
   policy: {
     content: true,
     tailoring: true,

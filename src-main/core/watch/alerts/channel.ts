@@ -1,6 +1,7 @@
 // The one small interface each alert channel implements; adding a channel is one file and one line below.
 import type { z } from 'zod'
 import type { AlertMessage } from './message'
+import { retryAfterMs } from '../../util/backoff'
 
 export interface AlertChannel<C extends z.ZodType = z.ZodType> {
   kind: 'webhook' | 'slack' | 'github-issue' | 'email'
@@ -16,6 +17,8 @@ export class SendError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** How long the receiver asked us to wait (its Retry-After), in ms; 0 when it said nothing. */
+    readonly retryAfterMs = 0,
   ) {
     super(message)
   }
@@ -28,6 +31,7 @@ export async function checkHttp(res: Response, what: string): Promise<void> {
   throw new SendError(
     `${what} answered ${res.status} ${res.statusText}${body ? `: ${body}` : ''}`,
     res.status >= 500 || res.status === 429 || res.status === 408,
+    retryAfterMs(res.headers.get('retry-after')),
   )
 }
 

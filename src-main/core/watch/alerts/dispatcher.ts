@@ -7,6 +7,7 @@ import type { Vault } from '../../vault/vault'
 import { channelFor } from './index'
 import { SendError } from './channel'
 import { buildMessage } from './message'
+import { backoffDelay } from '../../util/backoff'
 
 export interface DispatcherOptions {
   alerts: AlertsRepo
@@ -123,7 +124,7 @@ export class AlertDispatcher {
       }
       try {
         // Copied out of the vault's Buffers, which are zeroed when the callback returns.
-        secret = await vault.withSecret(channel.credentialId, (s) =>
+        secret = await vault.withSecret(channel.credentialId, null, (s) =>
           (s.secret ?? s.token ?? s.password)?.toString('utf8'),
         )
       } catch (err) {
@@ -152,21 +153,19 @@ export class AlertDispatcher {
       this.o.onDelivered?.(d, true, '')
     } catch (err) {
       const e = err instanceof SendError ? err : new SendError((err as Error).message ?? String(err), true)
-      this.fail(d, e.message, e.retryable)
+      this.fail(d, e.message, e.retryable, e.retryAfterMs)
     }
   }
 
-  private fail(d: DeliveryRow, error: string, retryable: boolean): void {
+  private fail(d: DeliveryRow, error: string, retryable: boolean, retryAfterMs = 0): void {
     const { alerts, clock, logger } = this.o
     const attempts = d.attempts + 1
     const max = this.o.maxAttempts ?? 6
     let retryAt: string | null = null
     if (retryable && attempts < max && !this.stopped) {
-      const cap = Math.min(
-        this.o.maxDelayMs ?? 30 * 60_000,
-        (this.o.baseDelayMs ?? 30_000) * 2 ** (attempts - 1),
-      )
-      const wait = Math.max(1000, Math.floor((this.o.random ?? Math.random)() * cap))
+      const policy = { baseMs: this.o.baseDelayMs ?? 30_000, capMs: this.o.maxDelayMs ?? 30 * 60_000 }
+      // At least a second, and no sooner than the receiver asked (a 429's Retry-After).
+      const wait = backoffDelay(attempts - 1, policy, this.o.random, Math.max(1000, retryAfterMs))
       retryAt = new Date(clock.now().getTime() + wait).toISOString()
     }
     if (this.stopped && retryable) retryAt = d.nextAttemptAt

@@ -4,6 +4,7 @@ import { Octokit } from '@octokit/rest'
 import { z } from 'zod'
 import { SendError, type AlertChannel } from './channel'
 import { messageJson } from './message'
+import { retryAfterMs } from '../../util/backoff'
 
 const config = z.object({
   repo: z
@@ -45,6 +46,9 @@ export const githubIssueChannel: AlertChannel<typeof config> = {
             ? `GitHub answered ${status}: the token cannot create issues in ${cfg.repo}`
             : `GitHub answered ${status}: ${(err as Error).message}`,
         status >= 500 || status === 429,
+        retryAfterMs(
+          (err as { response?: { headers?: Record<string, string> } }).response?.headers?.['retry-after'],
+        ),
       )
     }
   },

@@ -1,0 +1,96 @@
+// The Watch page's alert channels: the channels that carry drift alerts (send a test, remove, add one) and the
+// log of their recent deliveries.
+import { useEffect, useState } from 'react'
+import { useStore } from '../../stores'
+import { alertSelectors } from '../../stores/alerts-slice'
+import { ChannelForm, CHANNEL_LABELS } from './ChannelForm'
+
+export function AlertChannels() {
+  const loaded = useStore(alertSelectors.channels)
+  const load = useStore((s) => s.loadAlertChannels)
+  const test = useStore((s) => s.testAlertChannel)
+  const remove = useStore((s) => s.removeAlertChannel)
+  const [adding, setAdding] = useState(false)
+  useEffect(() => {
+    void load()
+  }, [load])
+  const channels = loaded.data?.channels ?? []
+  const log = loaded.data?.deliveries ?? []
+  const names = new Map(channels.map((c) => [c.id, c.name]))
+
+  return (
+    <section aria-labelledby="channels-h" aria-busy={loaded.state === 'loading'}>
+      <div className="toolbar">
+        <h2 id="channels-h">Alert channels</h2>
+        <button type="button" className="button" onClick={() => setAdding(!adding)}>
+          {adding ? 'Cancel' : 'Add channel'}
+        </button>
+      </div>
+      <p className="muted small">
+        Desktop notifications are always on. Channels get one message per scan that drifted, once per failing
+        rule (no repeats while it stays failing); their secrets are kept in the vault.
+      </p>
+      {loaded.state === 'error' && (
+        <p className="banner error" role="alert">
+          Could not load the alert channels: {loaded.error}{' '}
+          <button type="button" className="link" onClick={() => void load()}>
+            Try again
+          </button>
+        </p>
+      )}
+      {loaded.state === 'loading' && !loaded.data && <p className="muted">Loading the alert channels…</p>}
+      {adding && <ChannelForm onSaved={() => setAdding(false)} />}
+      {channels.length > 0 && (
+        <table className="table" aria-label="Alert channels">
+          <tbody>
+            {channels.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name}</td>
+                <td className="muted">{CHANNEL_LABELS[c.kind]}</td>
+                <td className="small">
+                  {c.throttleMinutes ? `at most every ${c.throttleMinutes} min per target` : ''}
+                </td>
+                <td className="row-actions">
+                  <button type="button" className="button small" onClick={() => void test(c.id)}>
+                    Send test
+                  </button>
+                  <button type="button" className="button small danger" onClick={() => void remove(c.id)}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {log.length > 0 && (
+        <>
+          <h3>Delivery log</h3>
+          <table className="table" aria-label="Delivery log">
+            <tbody>
+              {log.map((d) => (
+                <tr key={d.id}>
+                  <td className="small">{new Date(d.sentAt ?? d.createdAt).toLocaleString()}</td>
+                  <td>{names.get(d.channelId) ?? d.channelId}</td>
+                  <td>
+                    {d.test ? 'test' : `${d.eventIds.length} event${d.eventIds.length === 1 ? '' : 's'}`}
+                  </td>
+                  <td>
+                    <span
+                      className={`status status-${d.state === 'sent' ? 'pass' : d.state === 'failed' ? 'fail' : 'error'}`}
+                    >
+                      {d.state}
+                    </span>{' '}
+                    <span className="muted small">
+                      {d.attempts} attempt{d.attempts === 1 ? '' : 's'} {d.lastError && `· ${d.lastError}`}
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  )
+}
