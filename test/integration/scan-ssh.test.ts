@@ -185,7 +185,9 @@ describe('refusals, each with a message that says what happened', () => {
       text: `[127.0.0.1]:${replaced.port} ${sshd.hostPublicKey}\n`,
     })
     expect(report.added).toBe(1)
-    const refused = await scan(await target('replaced box', {}, replaced.port))
+    // Its own credential: a credential is bound to the first address it is used at (SECURITY.md 10).
+    const replacedKey = await rootKeyCredential(core, replaced, 'replaced root key')
+    const refused = await scan(await target('replaced box', { credentialId: replacedKey }, replaced.port))
     expect(refused.scan.state).toBe('failed')
     expect(refused.scan.error).toMatch(/host key of 127\.0\.0\.1:\d+ changed/)
     expect(refused.scan.error).toContain(`pinned ${sshd.hostKeyFingerprintSha256}`)
