@@ -2,12 +2,13 @@
 // streaming pass into per-rule results, with the titles and idents of the benchmark the ARF carries.
 import type { SaxesTagNS } from 'saxes'
 import type { RuleResult, RuleStatus } from '../scanners/scanner'
-import { DEFAULT_LIMITS, identSystem, type Limits } from './datastream'
+import { DEFAULT_LIMITS, type Limits } from './limits'
+import { identSystem } from './references'
 import { ScapError } from './types'
 import { attr, collapse, count } from './xml-util'
 import { readXml, XmlReader, type XmlSource } from './xml-reader'
 
-export type { Limits } from './datastream'
+export type { Limits } from './limits'
 /** The earlier name of the limits this reader takes. */
 export type ArfLimits = Limits
 

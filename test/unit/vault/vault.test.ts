@@ -32,7 +32,8 @@ const flip = (buf: Buffer, at: number, bit = 0) => {
   out[at] = (out[at] ?? 0) ^ (1 << bit)
   return out
 }
-const internalKey = (v: Vault) => (v as unknown as { key: Buffer | null }).key
+// The one Buffer the key lives in, inside the vault's key session (session.ts).
+const internalKey = (v: Vault) => (v as unknown as { session: { key: Buffer | null } }).session.key
 
 describe('storing secrets', () => {
   it('round-trips every credential kind, and list() shows metadata and fingerprints only', async () => {

@@ -1,0 +1,18 @@
+// Every schema migration in the order they apply. Append only: a shipped migration is never edited; a change
+// is a new file and a new entry at the end of this list.
+import type { Migration } from './migration'
+import { v01 } from './v01-targets'
+import { v02 } from './v02-settings'
+import { v03 } from './v03-vault'
+import { v04 } from './v04-content'
+import { v05 } from './v05-scans'
+import { v06 } from './v06-rule-packs'
+import { v07 } from './v07-github-cache'
+import { v08 } from './v08-watch'
+import { v09 } from './v09-audit-log'
+import { v10 } from './v10-credential-bindings'
+import { v11 } from './v11-targets-kind-free'
+
+export const migrations: Migration[] = [v01, v02, v03, v04, v05, v06, v07, v08, v09, v10, v11]
+
+export const LATEST_VERSION = migrations.at(-1)?.version ?? 0
