@@ -6,6 +6,22 @@ import globals from 'globals'
 import { builtinModules } from 'node:module'
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`])
+
+// One kind, one place (issue 16): what a target kind means lives in its folder under src-main/core/scanners/
+// (<kind>/ and the machinery they share) and the registry there. Everywhere else asks the registry, so a
+// comparison with a kind's name (t.kind === 'ssh', case 'postgres':) outside that folder is an error: it is
+// how knowledge about kinds spread over 17 files before. Ask kinds.get(t.kind)?.policy, or add to the descriptor.
+const KIND_NAMES = 'local|ssh|postgres|mysql|github'
+const kindBranch = (what) => ({
+  message: `${what}: a branch on a target kind belongs in src-main/core/scanners/<kind>/; ask the kind registry (policy, address, credentials) instead.`,
+})
+const kindBranches = [
+  {
+    selector: `BinaryExpression[operator=/^[!=]==?$/] > Literal[value=/^(${KIND_NAMES})$/]`,
+    ...kindBranch('Comparing with a kind name'),
+  },
+  { selector: `SwitchCase > Literal[value=/^(${KIND_NAMES})$/]`, ...kindBranch('A case on a kind name') },
+]
 const rawIpc = {
   name: 'electron',
   importNames: ['ipcMain', 'ipcRenderer'],
@@ -36,6 +52,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': ['error', { paths: [rawIpc] }],
     },
+  },
+  {
+    files: ['src-main/**', 'src-renderer/**', 'src-preload/**'],
+    ignores: ['src-main/core/scanners/**'],
+    rules: { 'no-restricted-syntax': ['error', ...kindBranches] },
   },
   {
     files: ['src-main/electron/ipc-main.ts', 'src-preload/index.ts'],

@@ -2,38 +2,23 @@
 // Main implements it (src-main/core/app.ts), preload and the HTTP server carry it, the renderer calls it.
 import { z } from 'zod'
 
-export const TARGET_KINDS = ['local', 'ssh', 'postgres', 'mysql', 'github'] as const
-export type TargetKind = (typeof TARGET_KINDS)[number]
-
-export const KIND_LABELS: Record<TargetKind, string> = {
-  local: 'This computer',
-  ssh: 'Linux host (SSH)',
-  postgres: 'PostgreSQL',
-  mysql: 'MySQL / MariaDB',
-  github: 'GitHub',
-}
-
-export const DEFAULT_PORTS: Partial<Record<TargetKind, number>> = { ssh: 22, postgres: 5432, mysql: 3306 }
+// Target kinds live in the core's registry (src-main/core/scanners/registry.ts), one folder per kind: the wall
+// knows only what every target shares. The kind's own fields travel flat beside these (host, port, org, ...)
+// and the core checks them with the kind's schema, naming each field at fault (see kinds.list for the form).
 
 // Hostnames or IP literals; the pattern only refuses what can never be a host (spaces, slashes, schemes).
-const hostField = z
+export const hostField = z
   .string({ error: 'Host is required' })
   .trim()
   .min(1, 'Host is required')
   .max(253, 'Host is longer than 253 characters')
   .regex(/^[A-Za-z0-9._:[\]-]+$/, 'Host may contain only letters, digits, dots, hyphens, colons and brackets')
 
-const portField = z.coerce
+export const portField = z.coerce
   .number({ error: 'Port must be a number' })
   .int('Port must be a whole number')
   .min(1, 'Port must be between 1 and 65535')
   .max(65535, 'Port must be between 1 and 65535')
-
-const userField = z
-  .string({ error: 'User is required' })
-  .trim()
-  .min(1, 'User is required')
-  .max(128, 'User is longer than 128 characters')
 
 const labelList = (what: string) =>
   z
@@ -48,9 +33,9 @@ const labelList = (what: string) =>
     .max(50, `At most 50 ${what.toLowerCase()}s`)
     .default([])
 
-const credentialRef = z.string().trim().min(1).max(64).nullable().default(null)
-
 const commonFields = {
+  // Which kinds exist is the registry's answer; the core names them when this one is unknown.
+  kind: z.string({ error: 'Kind is required' }),
   name: z
     .string({ error: 'Name is required' })
     .trim()
@@ -61,143 +46,41 @@ const commonFields = {
   groups: labelList('Group'),
 }
 
-export const SUDO_MODES = ['none', 'nopasswd', 'password'] as const
-export const SSH_AUTH_METHODS = ['key', 'password', 'agent'] as const
-export const TLS_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const
-
-const tlsFields = {
-  tls: z
-    .enum(TLS_MODES, { error: 'TLS mode must be one of disable, require, verify-ca, verify-full' })
-    .default('require'),
-  caFile: z.string().trim().max(4096).default(''),
-  /**
-   * Lets the password travel in clear when TLS is off and the server asks for it (PostgreSQL `password`
-   * auth, MySQL mysql_clear_password). Off: such a login is refused before the password is sent.
-   */
-  allowCleartextPassword: z.boolean().default(false),
-}
-
-const githubRepo = z
-  .string()
-  .trim()
-  // With an organisation, entries may be patterns: acme/api-* includes, !acme/legacy-* excludes.
-  .regex(/^!?[A-Za-z0-9-]+\/[A-Za-z0-9._*-]+$/, 'Repositories are written owner/name')
-
-export const LocalTargetInput = z.object({ kind: z.literal('local'), ...commonFields })
-
-export const SshTargetInput = z.object({
-  kind: z.literal('ssh'),
-  ...commonFields,
-  host: hostField,
-  port: portField.default(22),
-  user: userField,
-  auth: z.enum(SSH_AUTH_METHODS, { error: 'Authentication must be key, password or agent' }).default('key'),
-  credentialId: credentialRef,
-  sudo: z.enum(SUDO_MODES, { error: 'Sudo mode must be none, nopasswd or password' }).default('none'),
-  sudoCredentialId: credentialRef,
-})
-
-export const PostgresTargetInput = z.object({
-  kind: z.literal('postgres'),
-  ...commonFields,
-  host: hostField,
-  port: portField.default(5432),
-  database: z.string().trim().min(1, 'Database is required').max(63).default('postgres'),
-  user: userField,
-  credentialId: credentialRef,
-  ...tlsFields,
-})
-
-export const MysqlTargetInput = z.object({
-  kind: z.literal('mysql'),
-  ...commonFields,
-  host: hostField,
-  port: portField.default(3306),
-  database: z.string().trim().max(64).default(''),
-  user: userField,
-  credentialId: credentialRef,
-  ...tlsFields,
-})
-
-// The github-baseline pack's thresholds, set per target; empty = the pack's default.
-const packCount = (label: string, min: number, max: number) =>
-  z.preprocess(
-    (v) => (v === '' || v === null ? undefined : v),
-    z.coerce
-      .number({ error: `${label} must be a number` })
-      .int(`${label} must be a whole number`)
-      .min(min, `${label} must be between ${min} and ${max}`)
-      .max(max, `${label} must be between ${min} and ${max}`)
-      .optional(),
-  )
-export const GITHUB_PERMISSIONS = ['none', 'read', 'write', 'admin'] as const
-
-export const GithubTargetInput = z
-  .object({
-    kind: z.literal('github'),
-    ...commonFields,
-    org: z
-      .string()
-      .trim()
-      .max(39, 'Organisation names are at most 39 characters')
-      .regex(
-        /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)?$/,
-        'Organisation may contain letters, digits and hyphens',
-      )
-      .default(''),
-    repos: z.array(githubRepo).max(10_000).default([]),
-    apiBaseUrl: z
-      .string()
-      .trim()
-      .url('API base URL must be a URL such as https://github.example.com/api/v3')
-      .refine((u) => /^https?:\/\//.test(u), 'API base URL must start with https://')
-      .default('https://api.github.com'),
-    credentialId: credentialRef,
-    minApprovingReviews: packCount('Required approvals', 0, 6),
-    maxRepoAdmins: packCount('Admins per repository', 1, 1000),
-    inactiveDays: packCount('Days without a push', 1, 3650),
-    fullRefreshHours: packCount('Full refresh (hours)', 1, 720),
-    maxDefaultPermission: z.preprocess(
-      (v) => (v === '' || v === null ? undefined : v),
-      z.enum(GITHUB_PERMISSIONS, { error: 'Base permission must be none, read, write or admin' }).optional(),
-    ),
-  })
-  .superRefine((t, ctx) => {
-    if (!t.org && t.repos.length === 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['org'],
-        message: 'Give an organisation or at least one repository',
-      })
-  })
-
-const unknownKind = (iss: { code: string; input?: unknown }) => {
-  if (iss.code !== 'invalid_union') return undefined
-  const kind = (iss.input as { kind?: unknown } | undefined)?.kind
-  const known = TARGET_KINDS.join(', ')
-  if (kind === undefined || kind === '') return `Kind is required: one of ${known}`
-  // Never JSON.stringify untrusted input here: IPC payloads may hold BigInts or cycles, and strings may be huge.
-  const shown = typeof kind === 'string' ? JSON.stringify(kind.slice(0, 60)) : `of type ${typeof kind}`
-  return `Unknown target kind ${shown}: expected one of ${known}`
-}
-
-export const TargetInput = z.discriminatedUnion(
-  'kind',
-  [LocalTargetInput, SshTargetInput, PostgresTargetInput, MysqlTargetInput, GithubTargetInput],
-  { error: unknownKind },
-)
+/** A target as a person gives it: the common fields checked here, the kind's own fields kept for the core. */
+export const TargetInput = z.looseObject(commonFields)
 export type TargetInput = z.input<typeof TargetInput>
 export type TargetFields = z.output<typeof TargetInput>
 
 const stored = { id: z.string(), createdAt: z.string(), updatedAt: z.string() }
-export const Target = z.discriminatedUnion('kind', [
-  LocalTargetInput.extend(stored),
-  SshTargetInput.extend(stored),
-  PostgresTargetInput.extend(stored),
-  MysqlTargetInput.extend(stored),
-  GithubTargetInput.extend(stored),
-])
+export const Target = z.looseObject({
+  ...commonFields,
+  ...stored,
+  /** How the target reads in lists (user@host:port, an organisation, "This computer"), from its kind. */
+  address: z.string(),
+})
 export type Target = z.output<typeof Target>
+
+/** One field of a kind's form, as data: the renderer draws the form from these, with no code per kind. */
+export const KindFormField = z.object({
+  name: z.string(),
+  label: z.string(),
+  input: z.enum(['text', 'number', 'port', 'select', 'textarea', 'checkbox', 'credential']),
+  placeholder: z.string().optional(),
+  /** The form's starting value (the schema's default applies when the field is left empty). */
+  default: z.string().optional(),
+  help: z.string().optional(),
+  required: z.boolean().optional(),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  /** A textarea holding a list: one entry per line (commas and spaces also separate). */
+  list: z.boolean().optional(),
+  /** Shown (and sent) only while another field has one of these values. */
+  showWhen: z.object({ field: z.string(), in: z.array(z.string()) }).optional(),
+  /** The label while another field has a given value (e.g. "Password credential" when signing in by password). */
+  labelWhen: z.array(z.object({ field: z.string(), value: z.string(), label: z.string() })).optional(),
+  /** The command line's flag for this field (driftwatch targets add --FLAG). */
+  flag: z.string().optional(),
+})
+export type KindFormField = z.output<typeof KindFormField>
 
 // ---- Vault and credentials: secrets go in (typed by the person), only names and metadata come out. ----
 
@@ -220,17 +103,39 @@ export const CREDENTIAL_LABELS: Record<CredentialKind, string> = {
   'github-token': 'GitHub token',
   'alert-secret': 'Alert channel secret',
 }
-/** Which credential kinds each target field accepts (the target form offers only these). */
-export const CREDENTIALS_FOR: Record<
-  TargetKind,
-  { credentialId: CredentialKind[]; sudoCredentialId?: CredentialKind[] }
-> = {
-  local: { credentialId: [], sudoCredentialId: ['sudo-password'] },
-  ssh: { credentialId: ['ssh-key', 'ssh-password'], sudoCredentialId: ['sudo-password'] },
-  postgres: { credentialId: ['db-password', 'db-client-cert'] },
-  mysql: { credentialId: ['db-password', 'db-client-cert'] },
-  github: { credentialId: ['github-token'] },
-}
+/** A kind's use of a vault credential: the target field holding its id, its role, the credential kinds it takes. */
+export const KindCredential = z.object({
+  field: z.string(),
+  role: z.string(),
+  kinds: z.array(z.enum(CREDENTIAL_KINDS)),
+})
+export type KindCredential = z.output<typeof KindCredential>
+
+/** A target kind as every face sees it: labels, form, and what its scan panel offers. */
+export const KindView = z.object({
+  kind: z.string(),
+  label: z.string(),
+  shortLabel: z.string(),
+  description: z.string(),
+  fields: z.array(KindFormField),
+  credentials: z.array(KindCredential),
+  policy: z.object({
+    /** Scanned with imported SCAP content and one of its profiles. */
+    content: z.boolean(),
+    /** Takes a tailoring of that content. */
+    tailoring: z.boolean(),
+    /** "choose": a rule pack is picked (custom ones may be imported); "built-in": one fixed pack; "none". */
+    rulePack: z.enum(['choose', 'built-in', 'none']),
+    defaultPack: z.string().nullable(),
+    /** A host key is confirmed before the first scan. */
+    hostKey: z.boolean(),
+    /** Offers "Test connection". */
+    testConnection: z.boolean(),
+  }),
+  /** What live progress counts (rules, repositories). */
+  progressUnit: z.string(),
+})
+export type KindView = z.output<typeof KindView>
 
 const secretText = (what: string, max = 64 * 1024) =>
   z
@@ -470,12 +375,11 @@ export const KnownHostView = z.object({
 export type KnownHostView = z.output<typeof KnownHostView>
 // ---- Rule packs for SQL targets: built-in CIS-style packs and custom YAML/JSON packs ----
 
-export const RULE_PACK_KINDS = ['postgres', 'mysql'] as const
 export const RulePackSummary = z.object({
   id: z.string(),
   title: z.string(),
   description: z.string(),
-  kind: z.enum(RULE_PACK_KINDS),
+  kind: z.string(),
   version: z.string(),
   benchmark: z.string(),
   builtIn: z.boolean(),
@@ -889,13 +793,14 @@ export const contract = {
     z
       .object({
         query: z.string().max(200).default(''),
-        kind: z.enum(TARGET_KINDS).optional(),
+        kind: z.string().max(60).optional(),
         tag: z.string().optional(),
         group: z.string().optional(),
       })
       .default({ query: '' }),
     z.object({ targets: z.array(Target), total: z.number().int() }),
   ),
+  'kinds.list': channel(Empty, z.object({ kinds: z.array(KindView), defaultKind: z.string() })),
   'targets.get': channel(Id, Target),
   'targets.create': channel(z.object({ target: TargetInput }), Target),
   'targets.update': channel(
@@ -1145,7 +1050,7 @@ export const contract = {
   ),
   // ---- Rule packs (SQL targets) ----
   'rules.list': channel(
-    z.object({ kind: z.enum(RULE_PACK_KINDS).optional() }).default({}),
+    z.object({ kind: z.string().max(60).optional() }).default({}),
     z.object({ packs: z.array(RulePackSummary) }),
   ),
   'rules.rule': channel(

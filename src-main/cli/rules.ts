@@ -12,15 +12,16 @@ const print = (ctx: RunContext, data: unknown, text: string) => {
 export const rulesCommand: Command = {
   name: 'rules',
   usage: 'rules list|import|export|remove|schema',
-  summary: 'rule packs for PostgreSQL and MySQL/MariaDB targets',
+  summary: 'rule packs for PostgreSQL, MySQL/MariaDB and GitHub targets',
   help: `Usage:
-  driftwatch rules list [--kind postgres|mysql] [--json]
+  driftwatch rules list [--kind postgres|mysql|github] [--json]
   driftwatch rules import FILE [--replace]            a custom pack in YAML or JSON (see "rules schema")
   driftwatch rules export ID [--format yaml|json] [--out FILE]   stdout without --out
   driftwatch rules remove ID
   driftwatch rules schema [--out FILE]                the JSON Schema custom packs follow
 
-Built-in packs: postgres-cis and mysql-cis. A custom pack may "extends" one of them and set its variables
+Built-in packs: postgres-cis, mysql-cis and github-baseline (its checks are built into the GitHub scanner:
+listed and shown, not exported or extended). A custom pack may "extends" one of them and set its variables
 in "values" (e.g. min_password_length), override rules by id, and add its own. Queries must be one
 read-only SELECT (or WITH … SELECT, SHOW); anything that writes is refused on import. Scan with a pack:
 driftwatch scan TARGET --profile ID.`,
@@ -46,8 +47,13 @@ driftwatch scan TARGET --profile ID.`,
     switch (action) {
       case 'list': {
         const kind = ctx.values.kind as string | undefined
-        if (kind !== undefined && kind !== 'postgres' && kind !== 'mysql')
-          throw CliError.usage('--kind is postgres or mysql')
+        if (kind !== undefined) {
+          // Kinds scanned with rule packs, as the registry says (postgres, mysql, github).
+          const { kinds } = await call(ctx.core, 'kinds.list', {})
+          const withPacks = kinds.filter((k) => k.policy.rulePack !== 'none').map((k) => k.kind)
+          if (!withPacks.includes(kind))
+            throw CliError.usage(`--kind is ${withPacks.join(', ').replace(/, ([^,]*)$/, ' or $1')}`)
+        }
         const { packs } = await call(ctx.core, 'rules.list', { kind })
         const lines = packs.map(
           (p) =>

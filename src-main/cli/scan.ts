@@ -1,11 +1,12 @@
 // `driftwatch scan <target|group>`: scan now and wait, with a progress bar on a terminal. Exit codes follow
 // oscap: 0 every rule passed, 2 some failed, 1 an error.
 import { createInterface } from 'node:readline/promises'
-import type { EventPayload, ScanView, Target } from '../../src-preload/contract'
+import type { EventPayload, KindView, ScanView, Target } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { passphrase, processSource } from './prompt'
 import { safeText } from './terminal-text'
 import { mapLimit } from '../core/util/concurrency'
+import { credentialRefsOf } from '../core/scanners/registry'
 
 const CONCURRENCY = 4
 
@@ -53,9 +54,12 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       const message = `no target or group named "${ref}"`
       throw new CliError(message, { code: 'not_found', message, issues: [] })
     }
-    // SCAP content and profile matter to oscap targets (this computer, SSH hosts); database and GitHub targets
-    // run their built-in rule packs, and --profile then names a pack.
-    const needsContent = scope.some((t) => t.kind === 'local' || t.kind === 'ssh')
+    // SCAP content and profile matter to kinds scanned with content (this computer, SSH hosts); the others run
+    // their rule packs, and --profile then names a pack.
+    const { kinds } = await call(ctx.core, 'kinds.list', {})
+    const policy = (t: Target) => kinds.find((k) => k.kind === t.kind)?.policy
+    const takesContent = (t: Target) => policy(t)?.content ?? false
+    const needsContent = scope.some(takesContent)
     let sha256: string | undefined
     if (needsContent) {
       const { content } = await call(ctx.core, 'content.list', {})
@@ -85,9 +89,12 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       if (!tailoringId) throw CliError.usage(`no tailoring named "${String(ctx.values.tailoring)}"`)
     }
 
-    const used = await unlockIfNeeded(ctx, scope)
-    if (ctx.values['rebind-credential']) await rebind(ctx, scope, used)
-    const trust = await hostKeyTrust(ctx, scope)
+    const used = await unlockIfNeeded(ctx, scope, kinds)
+    if (ctx.values['rebind-credential']) await rebind(ctx, scope, used, kinds)
+    const trust = await hostKeyTrust(
+      ctx,
+      scope.filter((t) => policy(t)?.hostKey),
+    )
 
     const finished = new Map<string, EventPayload<'scan.finished'>>()
     const waiters = new Map<string, () => void>()
@@ -113,7 +120,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       await mapLimit(scope, CONCURRENCY, async (t) => {
         const env = await ctx.core.invoke('scan.start', {
           targetId: t.id,
-          ...(t.kind === 'local' || t.kind === 'ssh' ? { sha256, profileId } : { profileId }),
+          ...(takesContent(t) ? { sha256, profileId } : { profileId }),
           trustHostKey: trust.get(t.id),
           tailoringId,
         })
@@ -135,8 +142,12 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
 }
 
 /** Credentials live in the vault: unlock it for this process when a target in scope signs in with one. */
-async function unlockIfNeeded(ctx: RunContext, scope: Target[]): Promise<string | undefined> {
-  if (!scope.some(usesCredential)) return undefined
+async function unlockIfNeeded(
+  ctx: RunContext,
+  scope: Target[],
+  kinds: KindView[],
+): Promise<string | undefined> {
+  if (!scope.some((t) => usesCredential(t, kinds))) return undefined
   const status = await call(ctx.core, 'vault.status', {})
   if (status.state !== 'locked') return undefined
   const given = await passphrase(processSource())
@@ -144,12 +155,20 @@ async function unlockIfNeeded(ctx: RunContext, scope: Target[]): Promise<string 
   return given
 }
 
-const usesCredential = (t: Target) =>
-  Boolean(('credentialId' in t && t.credentialId) || ('sudoCredentialId' in t && t.sudoCredentialId))
+/** Whether the target signs in with a vault credential, as its kind's data says (kinds.list). */
+const usesCredential = (t: Target, kinds: KindView[]) => {
+  const k = kinds.find((v) => v.kind === t.kind)
+  return k ? credentialRefsOf(k.credentials, k.fields, t).length > 0 : false
+}
 
 /** --rebind-credential: the passphrase again confirms each target's credentials at its current address. */
-async function rebind(ctx: RunContext, scope: Target[], given: string | undefined): Promise<void> {
-  const targets = scope.filter((t) => usesCredential(t) && t.kind !== 'local')
+async function rebind(
+  ctx: RunContext,
+  scope: Target[],
+  given: string | undefined,
+  kinds: KindView[],
+): Promise<void> {
+  const targets = scope.filter((t) => usesCredential(t, kinds))
   if (targets.length === 0) throw CliError.usage('--rebind-credential: no target in scope uses a credential')
   const pass = given ?? (await passphrase(processSource()))
   for (const t of targets) {
@@ -162,14 +181,13 @@ async function rebind(ctx: RunContext, scope: Target[], given: string | undefine
 }
 
 /**
- * First contact with an SSH host: its fingerprint must be confirmed by a person (a prompt on a terminal) or given
+ * First contact with an SSH host (the kinds whose policy pins host keys): its fingerprint must be confirmed by a person (a prompt on a terminal) or given
  * with --trust-host-key; never trusted silently. Returns the fingerprint to trust per target id.
  */
 async function hostKeyTrust(ctx: RunContext, scope: Target[]): Promise<Map<string, string>> {
   const given = ctx.values['trust-host-key'] ? String(ctx.values['trust-host-key']).trim() : undefined
   const trust = new Map<string, string>()
   for (const t of scope) {
-    if (t.kind !== 'ssh') continue
     const env = await ctx.core.invoke('targets.hostKey', { id: t.id })
     // Unreachable hosts fail in their scan with the same message; the others go on.
     if (!env.ok) continue
@@ -221,7 +239,7 @@ function report(
           `${c.notapplicable ?? 0} not applicable\n`,
       )
       const warning = r.scan.info.privilegeWarning
-      if (warning) ctx.out.stdout(`${r.target}: warning: ${warning}\n`)
+      if (warning) ctx.out.stdout(`${safeText(r.target)}: warning: ${safeText(warning)}\n`)
     }
   if (results.some((r) => !r.scan || r.scan.state !== 'done')) return EXIT.error
   return results.some((r) => (r.scan?.counts.fail ?? 0) > 0) ? 2 : EXIT.ok

@@ -1,34 +1,41 @@
 // `driftwatch targets list|add|edit|remove`: manage scan targets from a terminal.
-import { KIND_LABELS, TARGET_KINDS, type Target, type TargetInput } from '../../src-preload/contract'
+import type { Target, TargetInput } from '../../src-preload/contract'
+import { BUILT_IN_KINDS } from '../core/scanners/registry'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { safeText } from './terminal-text'
 
-// Flag name ↔ contract field. Repeated flags (--tag a --tag b) become lists.
+// Flag name ↔ contract field: the common fields, then each kind's own (its form names the flag). Repeated flags
+// (--tag a --tag b) become lists.
 const FIELD_FLAGS: Record<string, string> = {
   name: 'name',
   kind: 'kind',
   description: 'description',
-  host: 'host',
-  port: 'port',
-  user: 'user',
-  auth: 'auth',
-  sudo: 'sudo',
-  database: 'database',
-  tls: 'tls',
-  'ca-file': 'caFile',
-  org: 'org',
-  repo: 'repos',
-  'api-url': 'apiBaseUrl',
-  'min-approvals': 'minApprovingReviews',
-  'max-admins': 'maxRepoAdmins',
-  'inactive-days': 'inactiveDays',
-  'full-refresh-hours': 'fullRefreshHours',
-  'max-base-permission': 'maxDefaultPermission',
   tag: 'tags',
   group: 'groups',
-  credential: 'credentialId',
+  ...Object.fromEntries(
+    BUILT_IN_KINDS.flatMap((k) => k.form.flatMap((f) => (f.flag ? [[f.flag, f.name]] : []))),
+  ),
 }
-const LIST_FLAGS = new Set(['repo', 'tag', 'group'])
+const LIST_FLAGS = new Set([
+  'tag',
+  'group',
+  ...BUILT_IN_KINDS.flatMap((k) => k.form.flatMap((f) => (f.flag && f.list ? [f.flag] : []))),
+])
+const KIND_NAMES = BUILT_IN_KINDS.map((k) => k.kind).join(', ')
+
+/** One help line per kind: its flags, with the default or the choices where the form has them. */
+const kindHelp = BUILT_IN_KINDS.filter((k) => k.form.length > 0)
+  .map((k) => {
+    const flags = k.form
+      .filter((f) => f.flag && f.input !== 'credential')
+      .map((f) => {
+        const choices = f.options?.map((o) => o.value).filter(Boolean)
+        const value = choices?.length ? choices.join('|') : (f.placeholder ?? f.name).replace(/^e\.g\. /, '')
+        return `--${f.flag} ${value}${f.list ? ' (repeatable)' : ''}`
+      })
+    return `  ${(k.kind + ':').padEnd(10)} ${flags.join(' ')}`
+  })
+  .join('\n')
 const flagOf = (path: string) => {
   const field = path.replace(/^target\./, '').split('.')[0] ?? ''
   const flag = Object.entries(FIELD_FLAGS).find(([, f]) => f === field)?.[0]
@@ -41,17 +48,12 @@ const HELP = `Usage:
   driftwatch targets edit <name|id> [fields...] [--json]      (only the fields given change)
   driftwatch targets remove <name|id> [--json]
 
-Kinds: ${TARGET_KINDS.map((k) => `${k} (${KIND_LABELS[k]})`).join(', ')}
+Kinds: ${BUILT_IN_KINDS.map((k) => `${k.kind} (${k.label})`).join(', ')}
 
 Fields:
   --name NAME  --description TEXT  --tag TAG (repeatable)  --group GROUP (repeatable)
-  ssh:       --host H --port 22 --user U --auth key|password|agent --sudo none|nopasswd|password
-  postgres:  --host H --port 5432 --database DB --user U --tls disable|require|verify-ca|verify-full --ca-file F
-  mysql:     --host H --port 3306 --database DB --user U --tls ... --ca-file F
-  github:    --org ORG and/or --repo owner/name (repeatable) --api-url URL (GitHub Enterprise Server)
-             thresholds: --min-approvals 2 --max-admins 3 --inactive-days 365 --full-refresh-hours 24
-             --max-base-permission none|read|write|admin
-  --credential NAME|ID   the vault credential the target signs in with
+${kindHelp}
+  --credential NAME|ID   the vault credential the target signs in with (--sudo-credential for sudo)
 
 Examples:
   driftwatch targets add --kind ssh --name web-1 --host 10.0.0.5 --user auditor --sudo password --tag prod
@@ -99,11 +101,9 @@ export const targetsCommand: Command = {
 
 async function list({ core, values, json, out }: RunContext) {
   const kind = values.kind as string | undefined
-  if (kind !== undefined && !(TARGET_KINDS as readonly string[]).includes(kind))
-    throw CliError.usage(`unknown kind "${kind}"; expected one of ${TARGET_KINDS.join(', ')}`)
   const { targets, total } = await call(core, 'targets.list', {
     query: (values.search as string | undefined) ?? '',
-    kind: kind as Target['kind'] | undefined,
+    kind,
     tag: (values.tag as string[] | undefined)?.[0],
     group: (values.group as string[] | undefined)?.[0],
   })
@@ -120,7 +120,7 @@ async function list({ core, values, json, out }: RunContext) {
     return EXIT.ok
   }
   const rows = targets.map((t) =>
-    [t.name, t.kind, address(t), t.tags.join(','), t.groups.join(',')].map(safeText),
+    [t.name, t.kind, t.address, t.tags.join(','), t.groups.join(',')].map(safeText),
   )
   out.stdout(table(['NAME', 'KIND', 'ADDRESS', 'TAGS', 'GROUPS'], rows))
   if (targets.length < total) out.stdout(`${targets.length} of ${total} targets shown\n`)
@@ -129,7 +129,8 @@ async function list({ core, values, json, out }: RunContext) {
 
 /** --credential and --sudo-credential take a credential's name (as `vault list` shows it) or its id. */
 async function withCredentialIds(core: RunContext['core'], fields: Record<string, unknown>) {
-  const refs = ['credentialId', 'sudoCredentialId'].filter((k) => typeof fields[k] === 'string' && fields[k])
+  const credentialFields = new Set(BUILT_IN_KINDS.flatMap((k) => k.credentials.map((c) => c.field)))
+  const refs = [...credentialFields].filter((k) => typeof fields[k] === 'string' && fields[k])
   if (refs.length === 0) return fields
   const { credentials } = await call(core, 'credentials.list', {})
   for (const k of refs) {
@@ -144,7 +145,7 @@ async function withCredentialIds(core: RunContext['core'], fields: Record<string
 
 async function add({ core, values, json, out }: RunContext) {
   const fields = await withCredentialIds(core, fieldsFrom(values))
-  if (!fields.kind) throw CliError.usage(`--kind is required: one of ${TARGET_KINDS.join(', ')}`)
+  if (!fields.kind) throw CliError.usage(`--kind is required: one of ${KIND_NAMES}`)
   const target = await call(core, 'targets.create', { target: fields as TargetInput }, flagOf)
   out.stdout(
     json
@@ -156,7 +157,7 @@ async function add({ core, values, json, out }: RunContext) {
 
 async function edit({ core, values, json, out }: RunContext, ref: string | undefined) {
   const current = await resolve(core, ref)
-  const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = current
+  const { id: _id, createdAt: _c, updatedAt: _u, address: _a, ...fields } = current
   const merged = { ...fields, ...(await withCredentialIds(core, fieldsFrom(values))) }
   const target = await call(core, 'targets.update', { id: current.id, target: merged as TargetInput }, flagOf)
   out.stdout(json ? JSON.stringify(target, null, 2) + '\n' : `Updated "${safeText(target.name)}"\n`)
@@ -195,20 +196,6 @@ function fieldsFrom(values: Record<string, unknown>): Record<string, unknown> {
     if (v !== undefined) fields[field] = v
   }
   return fields
-}
-
-function address(t: Target): string {
-  switch (t.kind) {
-    case 'local':
-      return 'this computer'
-    case 'ssh':
-      return `${t.user}@${t.host}:${t.port}`
-    case 'postgres':
-    case 'mysql':
-      return `${t.user}@${t.host}:${t.port}${t.database ? '/' + t.database : ''}`
-    case 'github':
-      return [t.org && `org ${t.org}`, t.repos.length && `${t.repos.length} repos`].filter(Boolean).join(', ')
-  }
 }
 
 function table(head: string[], rows: string[][]): string {

@@ -2,8 +2,8 @@
 // Every face (Electron IPC, the HTTP server, the CLI, tests) talks to Driftwatch only through this.
 import { join } from 'node:path'
 import { events as eventSchemas, type EventName, type EventPayload } from '../../src-preload/contract'
-import { createDispatcher, type Dispatcher, type Handlers } from './dispatch'
-import { AppError } from './errors'
+import { createDispatcher, kindHooks, type Dispatcher, type Handlers } from './dispatch'
+import { notFound } from './errors'
 import { openDatabase } from './store/db'
 import { schemaVersion } from './store/migrations'
 import { TargetsRepo } from './store/targets'
@@ -18,16 +18,14 @@ import { commitHooks, createWatch, type Watch } from './watch/watch'
 import { WatchRepo } from './store/watch'
 import { AlertsRepo } from './store/alerts'
 import { DriftRepo } from './store/drift'
-import { sshRunnerFor } from './scanners/ssh-oscap/ssh-runner'
-import { oscapScanner } from './scanners/ssh-oscap/oscap-scanner'
 import type { Scanner } from './scanners/scanner'
 import { HostKeyStore } from './scanners/ssh-oscap/host-key-store'
-import { hostHandlers, testSshTarget } from './hosts/handlers'
-import { sqlScanner } from './scanners/sql/sql-scanner'
+import { hostHandlers } from './hosts/handlers'
+import { BUILT_IN_KINDS, Kinds } from './scanners/registry'
+import type { AnyKind, KindEnv } from './scanners/kind'
 import { RulePacks } from './rules/registry'
 import { RulePacksRepo } from './store/rule-packs'
 import { ruleHandlers } from './rules/handlers'
-import { githubScanner } from './scanners/github/scanner'
 import { GithubRepoStateRepo, HttpCacheRepo } from './store/github'
 import { Vault, type KeychainPort, type PowerEventsPort } from './vault/vault'
 import { Redactor, redactingLogger } from './vault/redact'
@@ -70,6 +68,8 @@ export interface CoreOptions {
   sqliteNativeBinding?: string
   /** Scanners tried before the built-in ones (tests use a tiny scripted scanner). */
   scanners?: Scanner[]
+  /** Target kinds beside the built-in ones (scanners/registry.ts); tests add one defined in the test. */
+  kinds?: AnyKind[]
   /** [0, 1) for the watch's jitter and backoff (tests pass a fixed one). */
   random?: () => number
   /** Prints the report view to PDF (the desktop app passes printToPDF; default: Chromium via playwright-core). */
@@ -120,9 +120,11 @@ export function createCore(opts: CoreOptions): Core {
   const listeners = new Set<CoreEventListener>()
   const clock = opts.clock ?? systemClock
 
+  const kinds = new Kinds([...BUILT_IN_KINDS, ...(opts.kinds ?? [])])
   const ctx: CoreContext = {
     db,
-    repos: { targets: new TargetsRepo(db) },
+    repos: { targets: new TargetsRepo(db, (t) => kinds.address(t)) },
+    kinds,
     clock,
     notifier: opts.notifier ?? silentNotifier,
     logger,
@@ -149,6 +151,7 @@ export function createCore(opts: CoreOptions): Core {
     redactor,
     unsafeKdfForTests: opts.unsafeKdfForTests,
     face: opts.face,
+    bindingAddress: (t) => kinds.bindingAddress(t),
     // Who tried and when (the audit entry's actor and time), never what was typed.
     onPassphrase: (e) => {
       const details =
@@ -182,30 +185,20 @@ export function createCore(opts: CoreOptions): Core {
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
   const hostKeys = new HostKeyStore(new KnownHostsRepo(db), () => clock.now())
   const packs = new RulePacks(new RulePacksRepo(db))
-  // The scanners: one per family of target kinds; a new kind is one file and one line here.
+  const env: KindEnv = {
+    ...ctx,
+    vault,
+    packs,
+    content,
+    hostKeys,
+    httpCache: new HttpCacheRepo(db, () => clock.now()),
+    githubState: new GithubRepoStateRepo(db),
+    network: opts.network ?? {},
+  }
+  // Each kind builds its scanner once; scripted test scanners are tried first.
   const scanners: Scanner[] = [
     ...(opts.scanners ?? []),
-    oscapScanner({
-      content,
-      remoteRunner: async (target, signal, trustFingerprint) => {
-        if (target.kind !== 'ssh')
-          throw new AppError('unavailable', `Scanning ${target.kind} targets with oscap is not possible`)
-        const timeouts = { connectTimeoutMs: opts.network?.connectMs, keepaliveMs: opts.network?.keepaliveMs }
-        return sshRunnerFor(target, { vault, hostKeys, trustFingerprint, signal, timeouts })
-      },
-    }),
-    sqlScanner({
-      vault,
-      packs,
-      timeoutMs: opts.network?.statementMs,
-      network: { connectMs: opts.network?.connectMs, queryMs: opts.network?.queryMs },
-    }),
-    githubScanner({
-      vault,
-      cache: new HttpCacheRepo(db, () => clock.now()),
-      state: new GithubRepoStateRepo(db),
-      now: () => clock.now(),
-    }),
+    ...kinds.list.map((k) => ({ kinds: [k.kind], ...k.scanner(env) })),
   ]
   const scanning = scanHandlers({ ...ctx, scans, scanners })
   const watch = createWatch({
@@ -240,7 +233,15 @@ export function createCore(opts: CoreOptions): Core {
     ...hostHandlers(hostDeps),
     'targets.testConnection': async (req) => {
       const t = ctx.repos.targets.get(req.id)
-      return t?.kind === 'ssh' ? testSshTarget(hostDeps, t) : vaultRoom['targets.testConnection'](req)
+      if (!t) throw notFound('Target')
+      const kind = kinds.get(t.kind)
+      if (!kind?.test)
+        return {
+          status: 'unsupported' as const,
+          message: `${kind?.label ?? t.kind} targets have no connection to test`,
+          steps: [],
+        }
+      return kind.test(t, env)
     },
     ...ruleHandlers({ ...ctx, packs }),
     'scan.start': scanning['scan.start'],
@@ -266,7 +267,7 @@ export function createCore(opts: CoreOptions): Core {
       downloads,
     }),
   }
-  const dispatcher = createDispatcher(auditedHandlers(handlers, audit), logger)
+  const dispatcher = createDispatcher(auditedHandlers(handlers, audit), logger, kindHooks(kinds))
 
   return {
     async invoke(channel, payload) {

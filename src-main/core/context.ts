@@ -1,12 +1,15 @@
 // What every room of the core is handed: the store's repositories, the ports, and the event emitter.
 import type { Db } from './store/db'
 import type { TargetsRepo } from './store/targets'
+import type { Kinds } from './scanners/registry'
 import type { Clock, Logger, Notifier } from './ports'
 import type { EventName, EventPayload } from '../../src-preload/contract'
 
 export interface CoreContext {
   db: Db
   repos: { targets: TargetsRepo }
+  /** The target kinds (scanners/registry.ts): what every room asks instead of branching on a kind. */
+  kinds: Kinds
   clock: Clock
   notifier: Notifier
   logger: Logger

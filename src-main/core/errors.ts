@@ -24,10 +24,16 @@ export const notFound = (what: string) => new AppError('not_found', `${what} was
 
 /** A zod failure becomes one readable sentence plus one issue per field, so forms can mark each field. */
 export function validationError(err: ZodError, prefix = ''): AppError {
-  const issues = err.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
-    message: i.message,
-  }))
+  return issuesError(
+    err.issues.map((i) => ({
+      path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
+      message: i.message,
+    })),
+  )
+}
+
+/** Field issues as one validation error: the first issue's sentence, and how many more there are. */
+export function issuesError(issues: FieldIssue[]): AppError {
   const first = issues[0]
   const summary = first
     ? `${first.path ? `${first.path}: ` : ''}${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`

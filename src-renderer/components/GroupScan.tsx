@@ -1,4 +1,4 @@
-// Scanning a whole group from the targets list: pick the group (and, for this computer and SSH hosts, the
+// Scanning a whole group from the targets list: pick the group (and, for kinds scanned with content, the
 // benchmark and profile), start; the core runs a few at a time and each row shows its own progress.
 import { useState } from 'react'
 import type { Target } from '../../src-preload/contract'
@@ -11,13 +11,14 @@ import { ContentProfileSelects, useContentProfile } from './ContentProfilePicker
 
 export function GroupScanBar({ targets }: { targets: Target[] }) {
   const groups = useStore(targetSelectors.labels).groups
+  const kinds = useStore(targetSelectors.kinds)
   const toast = useStore((s) => s.toast)
   const [group, setGroup] = useState('')
   const choice = useContentProfile()
   const { sha256: current, profileId } = choice
   if (groups.length === 0) return null
   const members = targets.filter((t) => t.groups.includes(group))
-  const needsContent = members.some((t) => t.kind === 'local' || t.kind === 'ssh')
+  const needsContent = members.some((t) => kinds.find((k) => k.kind === t.kind)?.policy.content)
   const start = async () => {
     try {
       const r = await api.invoke('scan.startGroup', {

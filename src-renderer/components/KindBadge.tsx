@@ -1,18 +1,12 @@
 // A coloured badge naming a target's kind, so a long list can be read at a glance.
-import { KIND_LABELS, type TargetKind } from '../../src-preload/contract'
+import { useStore } from '../stores'
+import { targetSelectors } from '../stores/targets-slice'
 
-const SHORT: Record<TargetKind, string> = {
-  local: 'Local',
-  ssh: 'SSH',
-  postgres: 'PostgreSQL',
-  mysql: 'MySQL',
-  github: 'GitHub',
-}
-
-export function KindBadge({ kind }: { kind: TargetKind }) {
+export function KindBadge({ kind }: { kind: string }) {
+  const view = useStore(targetSelectors.kind(kind))
   return (
-    <span className={`badge kind-${kind}`} title={KIND_LABELS[kind]}>
-      {SHORT[kind]}
+    <span className={`badge kind-${kind}`} title={view?.label ?? kind}>
+      {view?.shortLabel ?? kind}
     </span>
   )
 }

@@ -1,4 +1,4 @@
-// Scanning a target checked by a built-in rule pack (GitHub today): no content or profile to choose, only
+// Scanning a target with nothing to choose (a built-in rule pack, as GitHub's, or a kind without policy): only
 // "Scan now" with live progress and cancel; and the scanner's notes on the latest scan (GitHub: API requests,
 // rate-limit points spent, what is left and when it resets).
 import { api } from '../api/client'
@@ -6,7 +6,17 @@ import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
 import { LiveScanProgress } from './LiveScanProgress'
 
-export function PackScanPanel({ targetId }: { targetId: string }) {
+export function PackScanPanel({
+  targetId,
+  pack,
+  unit,
+}: {
+  targetId: string
+  /** The built-in pack the kind scans with, if any. */
+  pack: string | null
+  /** What live progress counts. */
+  unit: string
+}) {
   const live = useStore(scanSelectors.live(targetId))
   const toast = useStore((s) => s.toast)
   const start = async () => {
@@ -18,9 +28,9 @@ export function PackScanPanel({ targetId }: { targetId: string }) {
   }
   return (
     <section className="scan-panel" aria-label="Scan">
-      <span className="muted small">Built-in checks (github-baseline)</span>
+      {pack && <span className="muted small">Built-in checks ({pack})</span>}
       {live ? (
-        <LiveScanProgress live={live} unit="repositories" />
+        <LiveScanProgress live={live} unit={unit} />
       ) : (
         <button type="button" className="button primary" onClick={() => void start()}>
           Scan now

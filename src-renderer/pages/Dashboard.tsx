@@ -1,16 +1,15 @@
 // The dashboard: every target at a glance. Scores appear once targets have been scanned.
-import { KIND_LABELS, TARGET_KINDS } from '../../src-preload/contract'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
 import { EmptyState } from '../components/EmptyState'
 import { KindBadge } from '../components/KindBadge'
-import { targetAddress } from './target-address'
 import { ScoreBadge } from '../components/ScoreBadge'
 
 export function Dashboard() {
   const targets = useStore(targetSelectors.targets)
   const total = useStore(targetSelectors.total)
   const loaded = useStore(targetSelectors.loaded)
+  const kinds = useStore(targetSelectors.kinds)
   const latest = useStore((s) => s.latest)
   if (!loaded) return <p className="muted">Loading…</p>
   if (total === 0)
@@ -21,9 +20,9 @@ export function Dashboard() {
         action={{ label: 'Add your first target', href: '#/targets/new' }}
       />
     )
-  const counts = TARGET_KINDS.map((k) => [k, targets.filter((t) => t.kind === k).length] as const).filter(
-    ([, n]) => n > 0,
-  )
+  const counts = kinds
+    .map((k) => [k.label, targets.filter((t) => t.kind === k.kind).length] as const)
+    .filter(([, n]) => n > 0)
   return (
     <>
       <header className="page-head">
@@ -34,10 +33,10 @@ export function Dashboard() {
           <span className="stat-value">{total}</span>
           <span className="stat-label">{total === 1 ? 'target' : 'targets'}</span>
         </div>
-        {counts.map(([kind, n]) => (
-          <div className="stat" key={kind}>
+        {counts.map(([label, n]) => (
+          <div className="stat" key={label}>
             <span className="stat-value">{n}</span>
-            <span className="stat-label">{KIND_LABELS[kind]}</span>
+            <span className="stat-label">{label}</span>
           </div>
         ))}
       </section>
@@ -50,7 +49,7 @@ export function Dashboard() {
                 <KindBadge kind={t.kind} />
                 <a href={`#/targets/${encodeURIComponent(t.id)}`}>{t.name}</a>
               </div>
-              <p className="muted small">{targetAddress(t)}</p>
+              <p className="muted small">{t.address}</p>
               {latest[t.id] ? (
                 <p className="score-line">
                   <ScoreBadge score={latest[t.id]!.score} /> {latest[t.id]!.counts.fail ?? 0} failing ·{' '}

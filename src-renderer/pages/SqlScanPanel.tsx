@@ -7,7 +7,7 @@ import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
 import { LiveScanProgress } from '../components/LiveScanProgress'
 
-export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: 'postgres' | 'mysql' }) {
+export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: string }) {
   const live = useStore(scanSelectors.live(targetId))
   const toast = useStore((s) => s.toast)
   const [packs, setPacks] = useState<RulePackSummary[]>([])

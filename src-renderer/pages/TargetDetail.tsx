@@ -2,7 +2,7 @@
 // the results table, a rule's detail, and the scan history.
 import { useEffect, useState } from 'react'
 import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import type { Res, ResultView, ScanView, Target } from '../../src-preload/contract'
+import type { KindView, Res, ResultView, ScanView } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
@@ -15,7 +15,6 @@ import { EmptyState } from '../components/EmptyState'
 import { HostKeyDialog, type HostKeyProbe } from '../components/HostKeyDialog'
 import { ConnectionReport } from '../components/ConnectionReport'
 import { needsRebind, RebindCredential } from '../components/RebindCredential'
-import { targetAddress } from './target-address'
 import { SqlScanPanel } from './SqlScanPanel'
 import { GithubScanInfo, PackScanPanel } from '../components/PackScanPanel'
 import { LiveScanProgress } from '../components/LiveScanProgress'
@@ -35,6 +34,8 @@ const STATUS_COLOURS: Record<string, string> = {
 
 export function TargetDetailPage({ id }: { id: string }) {
   const target = useStore(targetSelectors.byId(id))
+  const kind = useStore(targetSelectors.kind(target?.kind))
+  const policy = kind?.policy
   const live = useStore(scanSelectors.live(id))
   const latest = useStore((s) => s.latest[id])
   const loadedHistory = useStore(scanSelectors.history(id))
@@ -89,10 +90,10 @@ export function TargetDetailPage({ id }: { id: string }) {
           <h1>
             {target.name} <KindBadge kind={target.kind} />
           </h1>
-          <p className="muted small mono">{targetAddress(target)}</p>
+          <p className="muted small mono">{target.address}</p>
         </div>
         <div className="head-actions">
-          {target.kind !== 'local' && (
+          {policy?.testConnection && (
             <button type="button" className="button" disabled={testing} onClick={() => void test()}>
               {testing ? 'Testing…' : 'Test connection'}
             </button>
@@ -114,12 +115,13 @@ export function TargetDetailPage({ id }: { id: string }) {
           }}
         />
       )}
-      {target.kind === 'postgres' || target.kind === 'mysql' ? (
-        <SqlScanPanel targetId={id} kind={target.kind} />
-      ) : target.kind === 'github' ? (
-        <PackScanPanel targetId={id} />
+      {/* The panel follows the kind's policy: content and profile, a rule pack to pick, or nothing to choose. */}
+      {!kind ? null : kind.policy.content ? (
+        <ScanPanel targetId={id} kind={kind} />
+      ) : kind.policy.rulePack === 'choose' ? (
+        <SqlScanPanel targetId={id} kind={kind.kind} />
       ) : (
-        <ScanPanel targetId={id} kind={target.kind} />
+        <PackScanPanel targetId={id} pack={kind.policy.defaultPack} unit={kind.progressUnit} />
       )}
       {last && last.state !== 'done' && last.state !== 'running' && (
         <p className="banner error" role="alert">
@@ -140,9 +142,9 @@ export function TargetDetailPage({ id }: { id: string }) {
           <EmptyState
             title="Not scanned yet"
             body={
-              target.kind === 'local' || target.kind === 'ssh'
+              policy?.content
                 ? 'Choose content and a profile above and start a scan.'
-                : target.kind === 'postgres' || target.kind === 'mysql'
+                : policy?.rulePack === 'choose'
                   ? 'Choose a rule pack above and start a scan.'
                   : 'Start a scan above: the built-in checks need nothing else.'
             }
@@ -209,7 +211,7 @@ export function TargetDetailPage({ id }: { id: string }) {
   )
 }
 
-function ScanPanel({ targetId, kind }: { targetId: string; kind: Target['kind'] }) {
+function ScanPanel({ targetId, kind }: { targetId: string; kind: KindView }) {
   const tailorings = useStore(contentSelectors.tailorings)
   const live = useStore(scanSelectors.live(targetId))
   const toast = useStore((s) => s.toast)
@@ -227,7 +229,7 @@ function ScanPanel({ targetId, kind }: { targetId: string; kind: Target['kind'] 
   const start = async (trustHostKey?: string) => {
     try {
       // An SSH host is asked for its key first: a new one is shown for trust, a changed one refuses the scan.
-      if (kind === 'ssh' && !trustHostKey) {
+      if (kind.policy.hostKey && !trustHostKey) {
         const p = await api.invoke('targets.hostKey', { id: targetId })
         if (p.state !== 'trusted') return setProbe(p)
       }
@@ -255,16 +257,18 @@ function ScanPanel({ targetId, kind }: { targetId: string; kind: Target['kind'] 
   return (
     <section className="scan-panel" aria-label="Scan">
       <ContentProfileSelects choice={choice} />
-      <select aria-label="Tailoring" value={tailoringId} onChange={(e) => setTailoringId(e.target.value)}>
-        <option value="">No tailoring</option>
-        {tailorings
-          .filter((t) => t.contentSha256 === current && (!profileId || t.baseProfileId === profileId))
-          .map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-      </select>
+      {kind.policy.tailoring && (
+        <select aria-label="Tailoring" value={tailoringId} onChange={(e) => setTailoringId(e.target.value)}>
+          <option value="">No tailoring</option>
+          {tailorings
+            .filter((t) => t.contentSha256 === current && (!profileId || t.baseProfileId === profileId))
+            .map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+        </select>
+      )}
       {live ? (
         <LiveScanProgress live={live} />
       ) : (

@@ -1,19 +1,13 @@
-// Add or edit a target: kind-specific fields, checked as you submit against the same schema the core uses,
-// with the core's own verdict (e.g. a duplicate name) shown on the field it concerns.
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
+// Add or edit a target: the kind's fields drawn from the core's description of it (kinds.list: labels, inputs,
+// defaults, when a field shows), the common fields checked as you submit against the contract's schema, and the
+// core's own verdict on the kind's fields (e.g. a bad port, a duplicate name) shown on the field it concerns.
+import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react'
 import {
   CREDENTIAL_LABELS,
-  CREDENTIALS_FOR,
-  DEFAULT_PORTS,
-  GITHUB_PERMISSIONS,
-  KIND_LABELS,
-  SSH_AUTH_METHODS,
-  SUDO_MODES,
-  TARGET_KINDS,
-  TLS_MODES,
   TargetInput,
+  type KindFormField,
+  type KindView,
   type Target,
-  type TargetKind,
 } from '../../src-preload/contract'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
@@ -26,44 +20,7 @@ import { navigate } from '../router'
 type Draft = Record<string, string>
 type Errors = Record<string, string>
 
-const KIND_HELP: Record<TargetKind, string> = {
-  local: 'Scan the computer Driftwatch runs on with its local oscap.',
-  ssh: 'A Linux host reached over SSH and scanned with OpenSCAP.',
-  postgres: 'CIS-style configuration checks, read-only.',
-  mysql: 'MySQL or MariaDB configuration checks, read-only.',
-  github: 'Branch protection and security features of an organisation or repositories.',
-}
-
-const EMPTY: Draft = {
-  name: '',
-  description: '',
-  tags: '',
-  groups: '',
-  host: '',
-  port: '',
-  user: '',
-  auth: 'key',
-  sudo: 'none',
-  database: '',
-  tls: 'require',
-  caFile: '',
-  allowCleartextPassword: '',
-  org: '',
-  repos: '',
-  apiBaseUrl: 'https://api.github.com',
-  maxDefaultPermission: '',
-  credentialId: '',
-  sudoCredentialId: '',
-}
-
-/** The github-baseline thresholds a GitHub target may change (empty = the pack's default). */
-const GITHUB_THRESHOLDS = [
-  'minApprovingReviews',
-  'maxRepoAdmins',
-  'inactiveDays',
-  'fullRefreshHours',
-  'maxDefaultPermission',
-]
+const EMPTY: Draft = { name: '', description: '', tags: '', groups: '' }
 
 const list = (s: string, sep: RegExp) =>
   s
@@ -71,53 +28,30 @@ const list = (s: string, sep: RegExp) =>
     .map((x) => x.trim())
     .filter(Boolean)
 
-function toInput(kind: TargetKind, d: Draft): Record<string, unknown> {
-  const common = {
-    kind,
+const valueOf = (f: KindFormField, d: Draft) => d[f.name] ?? f.default ?? ''
+const visible = (f: KindFormField, d: Draft) =>
+  !f.showWhen || f.showWhen.in.includes(d[f.showWhen.field] ?? '')
+const labelOf = (f: KindFormField, d: Draft) =>
+  f.labelWhen?.find((l) => d[l.field] === l.value)?.label ?? f.label
+
+/** The draft as the contract's input: a field left empty is left out, so the kind's default applies. */
+function toInput(kind: KindView | undefined, d: Draft): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    kind: kind?.kind ?? '',
     name: d.name,
     description: d.description,
     tags: list(d.tags ?? '', /,/),
     groups: list(d.groups ?? '', /,/),
   }
-  const port = d.port?.trim() ? d.port : DEFAULT_PORTS[kind]
-  const credentialId = d.credentialId || null
-  switch (kind) {
-    case 'local':
-      return common
-    case 'ssh':
-      return {
-        ...common,
-        host: d.host,
-        port,
-        user: d.user,
-        auth: d.auth,
-        sudo: d.sudo,
-        credentialId: d.auth === 'agent' ? null : credentialId,
-        sudoCredentialId: d.sudo === 'password' ? d.sudoCredentialId || null : null,
-      }
-    case 'postgres':
-    case 'mysql':
-      return {
-        ...common,
-        host: d.host,
-        port,
-        user: d.user,
-        database: d.database?.trim() ? d.database : kind === 'postgres' ? 'postgres' : '',
-        tls: d.tls,
-        caFile: d.caFile,
-        allowCleartextPassword: d.tls === 'disable' && d.allowCleartextPassword === 'true',
-        credentialId,
-      }
-    case 'github':
-      return {
-        ...common,
-        org: d.org,
-        repos: list(d.repos ?? '', /[\s,]+/),
-        apiBaseUrl: d.apiBaseUrl,
-        credentialId,
-        ...Object.fromEntries(GITHUB_THRESHOLDS.map((f) => [f, d[f] ?? ''])),
-      }
+  for (const f of kind?.fields ?? []) {
+    if (!visible(f, d)) continue
+    const v = valueOf(f, d)
+    if (f.list) input[f.name] = list(v, /[\s,]+/)
+    else if (f.input === 'checkbox') input[f.name] = v === 'true'
+    else if (f.input === 'credential') input[f.name] = v || null
+    else if (v.trim() !== '') input[f.name] = v
   }
+  return input
 }
 
 function fromTarget(t: Target): Draft {
@@ -129,10 +63,9 @@ function fromTarget(t: Target): Draft {
     groups: t.groups.join(', '),
   }
   for (const [k, v] of Object.entries(t)) {
-    if (typeof v === 'string' || typeof v === 'number') d[k] = String(v)
-    if (typeof v === 'boolean') d[k] = v ? 'true' : ''
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') d[k] ??= String(v)
+    else if (Array.isArray(v) && !(k in EMPTY)) d[k] = v.join('\n')
   }
-  if (t.kind === 'github') d.repos = t.repos.join('\n')
   return d
 }
 
@@ -143,8 +76,15 @@ export function TargetFormPage({ id }: { id?: string }) {
   const toast = useStore((s) => s.toast)
   const credentials = useStore((s) => s.credentials)
   const vaultState = useStore((s) => s.vault?.state)
+  const kinds = useStore(targetSelectors.kinds)
+  const defaultKind = useStore((s) => s.defaultKind)
   const [existing, setExisting] = useState<Target | null | undefined>(id ? cached : null)
-  const [kind, setKind] = useState<TargetKind>(cached?.kind ?? 'ssh')
+  const [kind, setKind] = useState<string>(cached?.kind ?? defaultKind)
+  const view = kinds.find((k) => k.kind === kind)
+  // Opened before the kinds arrived (a reload on this page): start with the core's default kind.
+  useEffect(() => {
+    if (!kind && defaultKind) setKind(defaultKind)
+  }, [kind, defaultKind])
   const [draft, setDraft] = useState<Draft>(cached ? fromTarget(cached) : EMPTY)
   const [errors, setErrors] = useState<Errors>({})
   const [formError, setFormError] = useState('')
@@ -188,7 +128,7 @@ export function TargetFormPage({ id }: { id?: string }) {
   async function onSubmit(e: FormEvent) {
     e.preventDefault()
     setFormError('')
-    const input = toInput(kind, draft)
+    const input = toInput(view, draft)
     const checked = TargetInput.safeParse(input)
     if (!checked.success) {
       const errs: Errors = {}
@@ -218,8 +158,6 @@ export function TargetFormPage({ id }: { id?: string }) {
     }
   }
 
-  const portPlaceholder = useMemo(() => String(DEFAULT_PORTS[kind] ?? ''), [kind])
-
   if (id && existing === undefined)
     return (
       <EmptyState
@@ -233,7 +171,7 @@ export function TargetFormPage({ id }: { id?: string }) {
   const text = (
     field: string,
     label: string,
-    opts: { hint?: string; placeholder?: string; type?: string; required?: boolean } = {},
+    opts: { hint?: string; placeholder?: string; type?: string; required?: boolean; value?: string } = {},
   ) => (
     <Field label={label} error={errors[field]} hint={opts.hint}>
       {({ id: fid, describedBy, invalid }) => (
@@ -241,7 +179,7 @@ export function TargetFormPage({ id }: { id?: string }) {
           id={fid}
           name={field}
           type={opts.type ?? 'text'}
-          value={draft[field] ?? ''}
+          value={opts.value ?? draft[field] ?? ''}
           placeholder={opts.placeholder}
           onChange={set(field)}
           aria-invalid={invalid}
@@ -253,25 +191,20 @@ export function TargetFormPage({ id }: { id?: string }) {
       )}
     </Field>
   )
-  const select = (
-    field: string,
-    label: string,
-    options: readonly string[],
-    labels: Record<string, string> = {},
-  ) => (
-    <Field label={label} error={errors[field]}>
+  const select = (f: KindFormField) => (
+    <Field label={labelOf(f, draft)} error={errors[f.name]} hint={f.help}>
       {({ id: fid, describedBy, invalid }) => (
         <select
           id={fid}
-          name={field}
-          value={draft[field]}
-          onChange={set(field)}
+          name={f.name}
+          value={valueOf(f, draft)}
+          onChange={set(f.name)}
           aria-invalid={invalid}
           aria-describedby={describedBy}
         >
-          {options.map((o) => (
-            <option key={o} value={o}>
-              {labels[o] ?? o}
+          {(f.options ?? []).map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
             </option>
           ))}
         </select>
@@ -279,14 +212,14 @@ export function TargetFormPage({ id }: { id?: string }) {
     </Field>
   )
 
-  const credentialSelect = (field: 'credentialId' | 'sudoCredentialId', label: string) => {
-    const kinds = CREDENTIALS_FOR[kind][field] ?? []
-    const options = credentials.filter((c) => kinds.includes(c.kind))
+  const credentialSelect = (field: string, label: string) => {
+    const accepted = view?.credentials.find((c) => c.field === field)?.kinds ?? []
+    const options = credentials.filter((c) => accepted.includes(c.kind))
     const hint =
       vaultState === 'uninitialised'
         ? 'Create the vault (Vault page) to add credentials'
         : options.length === 0
-          ? `No ${kinds.map((k) => CREDENTIAL_LABELS[k].toLowerCase()).join(' or ')} in the vault yet`
+          ? `No ${accepted.map((k) => CREDENTIAL_LABELS[k].toLowerCase()).join(' or ')} in the vault yet`
           : undefined
     return (
       <Field label={label} error={errors[field]} hint={hint}>
@@ -314,6 +247,65 @@ export function TargetFormPage({ id }: { id?: string }) {
     )
   }
 
+  /** One of the kind's fields, drawn from its description. */
+  const kindField = (f: KindFormField) => {
+    const label = labelOf(f, draft)
+    switch (f.input) {
+      case 'select':
+        return <Fragment key={f.name}>{select(f)}</Fragment>
+      case 'credential':
+        return <Fragment key={f.name}>{credentialSelect(f.name, label)}</Fragment>
+      case 'checkbox':
+        return (
+          <label key={f.name} className="check">
+            <input
+              type="checkbox"
+              name={f.name}
+              checked={valueOf(f, draft) === 'true'}
+              onChange={(e) => set(f.name)({ target: { value: String(e.target.checked) } })}
+            />{' '}
+            {label}
+            {f.help && (
+              <span className="warning" role="note">
+                {' '}
+                {f.help}
+              </span>
+            )}
+          </label>
+        )
+      case 'textarea':
+        return (
+          <Field key={f.name} label={label} error={errors[f.name]} hint={f.help}>
+            {({ id: fid, describedBy, invalid }) => (
+              <textarea
+                id={fid}
+                name={f.name}
+                rows={3}
+                value={valueOf(f, draft)}
+                placeholder={f.placeholder}
+                onChange={set(f.name)}
+                aria-invalid={invalid}
+                aria-describedby={describedBy}
+                spellCheck={false}
+              />
+            )}
+          </Field>
+        )
+      default:
+        return (
+          <Fragment key={f.name}>
+            {text(f.name, label, {
+              hint: f.help,
+              placeholder: f.placeholder,
+              type: f.input === 'number' ? 'number' : 'text',
+              required: f.required,
+              value: valueOf(f, draft),
+            })}
+          </Fragment>
+        )
+    }
+  }
+
   return (
     <>
       <header className="page-head">
@@ -329,16 +321,24 @@ export function TargetFormPage({ id }: { id?: string }) {
         {existing ? (
           <p>
             <KindBadge kind={existing.kind} />{' '}
-            <span className="muted">{KIND_LABELS[existing.kind]} — the kind of a target cannot change.</span>
+            <span className="muted">
+              {view?.label ?? existing.kind} — the kind of a target cannot change.
+            </span>
           </p>
         ) : (
           <fieldset className="kinds">
             <legend>Kind</legend>
-            {TARGET_KINDS.map((k) => (
-              <label key={k} className={`kind-option${kind === k ? ' selected' : ''}`}>
-                <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
-                <span className="kind-title">{KIND_LABELS[k]}</span>
-                <span className="kind-help">{KIND_HELP[k]}</span>
+            {kinds.map((k) => (
+              <label key={k.kind} className={`kind-option${kind === k.kind ? ' selected' : ''}`}>
+                <input
+                  type="radio"
+                  name="kind"
+                  value={k.kind}
+                  checked={kind === k.kind}
+                  onChange={() => setKind(k.kind)}
+                />
+                <span className="kind-title">{k.label}</span>
+                <span className="kind-help">{k.description}</span>
               </label>
             ))}
           </fieldset>
@@ -347,115 +347,7 @@ export function TargetFormPage({ id }: { id?: string }) {
 
         <div className="grid">
           {text('name', 'Name', { required: true, placeholder: 'e.g. web-1 (production)' })}
-          {kind !== 'local' && kind !== 'github' && (
-            <>
-              {text('host', 'Host', { required: true, placeholder: 'hostname or IP address' })}
-              {text('port', 'Port', {
-                type: 'text',
-                placeholder: portPlaceholder,
-                hint: `Default ${portPlaceholder}`,
-              })}
-              {text('user', 'User', {
-                required: true,
-                placeholder: kind === 'ssh' ? 'e.g. auditor' : 'e.g. driftwatch_ro',
-              })}
-            </>
-          )}
-          {kind === 'ssh' && (
-            <>
-              {select('auth', 'Sign in with', SSH_AUTH_METHODS, {
-                key: 'SSH key',
-                password: 'Password',
-                agent: 'SSH agent',
-              })}
-              {select('sudo', 'Sudo', SUDO_MODES, {
-                none: 'None',
-                nopasswd: 'sudo without password',
-                password: 'sudo with password (sent on stdin)',
-              })}
-              {draft.auth !== 'agent' &&
-                credentialSelect(
-                  'credentialId',
-                  draft.auth === 'password' ? 'Password credential' : 'Key credential',
-                )}
-              {draft.sudo === 'password' && credentialSelect('sudoCredentialId', 'Sudo password credential')}
-            </>
-          )}
-          {(kind === 'postgres' || kind === 'mysql') && (
-            <>
-              {text('database', 'Database', { placeholder: kind === 'postgres' ? 'postgres' : 'optional' })}
-              {select('tls', 'TLS', TLS_MODES, {
-                disable: 'Disabled',
-                require: 'Required (no certificate check)',
-                'verify-ca': 'Verify the CA',
-                'verify-full': 'Verify the CA and host name',
-              })}
-              {(draft.tls === 'verify-ca' || draft.tls === 'verify-full') &&
-                text('caFile', 'CA certificate file', { placeholder: '/path/to/ca.pem' })}
-              {draft.tls === 'disable' && (
-                <label className="check">
-                  <input
-                    type="checkbox"
-                    name="allowCleartextPassword"
-                    checked={draft.allowCleartextPassword === 'true'}
-                    onChange={(e) =>
-                      setDraft((d) => ({ ...d, allowCleartextPassword: e.target.checked ? 'true' : '' }))
-                    }
-                  />{' '}
-                  Allow the password in clear text
-                  <span className="warning" role="note">
-                    {' '}
-                    Without TLS, a server that asks for a cleartext password (PostgreSQL
-                    &ldquo;password&rdquo;, MySQL mysql_clear_password) gets it readable to anyone on the
-                    network. Off: Driftwatch refuses such a login before the password is sent.
-                  </span>
-                </label>
-              )}
-              {credentialSelect('credentialId', 'Credential')}
-            </>
-          )}
-          {kind === 'github' && (
-            <>
-              {text('org', 'Organisation', {
-                placeholder: 'e.g. acme-corp',
-                hint: 'All its repositories, or only those listed below',
-              })}
-              <Field label="Repositories" error={errors.repos} hint="owner/name, one per line">
-                {({ id: fid, describedBy, invalid }) => (
-                  <textarea
-                    id={fid}
-                    name="repos"
-                    rows={3}
-                    value={draft.repos}
-                    onChange={set('repos')}
-                    aria-invalid={invalid}
-                    aria-describedby={describedBy}
-                    spellCheck={false}
-                  />
-                )}
-              </Field>
-              {credentialSelect('credentialId', 'Token credential')}
-              {text('apiBaseUrl', 'API base URL', {
-                hint: 'Change for GitHub Enterprise Server, e.g. https://github.example.com/api/v3',
-              })}
-              {text('minApprovingReviews', 'Required approvals', {
-                type: 'number',
-                hint: 'Default 2 (CIS 1.1.3)',
-              })}
-              {text('maxRepoAdmins', 'Admins per repository, at most', { type: 'number', hint: 'Default 3' })}
-              {text('inactiveDays', 'Days without a push before archiving', {
-                type: 'number',
-                hint: 'Default 365',
-              })}
-              {text('fullRefreshHours', 'Re-check unchanged repositories every (hours)', {
-                type: 'number',
-                hint: 'Default 24',
-              })}
-              {select('maxDefaultPermission', 'Highest base permission', ['', ...GITHUB_PERMISSIONS], {
-                '': 'Pack default (read)',
-              })}
-            </>
-          )}
+          {view?.fields.filter((f) => visible(f, draft)).map((f) => kindField(f))}
           {text('tags', 'Tags', { placeholder: 'prod, pci', hint: 'Comma-separated' })}
           {text('groups', 'Groups', {
             placeholder: 'dmz',

@@ -1,6 +1,6 @@
 // The targets list: search, filter by kind, and edit, duplicate or delete each target.
 import { useEffect, useRef, useState } from 'react'
-import { KIND_LABELS, TARGET_KINDS, type Target, type TargetKind } from '../../src-preload/contract'
+import type { Target } from '../../src-preload/contract'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
 import { EmptyState } from '../components/EmptyState'
@@ -9,7 +9,6 @@ import { ConfirmDialog } from '../components/ConfirmDialog'
 import { Icon } from '../components/Icon'
 import { IconButton } from '../components/IconButton'
 import { navigate } from '../router'
-import { targetAddress } from './target-address'
 import { plural } from '../lib/format'
 import { GroupScanBar, ScanCell } from '../components/GroupScan'
 
@@ -17,6 +16,7 @@ export function TargetsPage() {
   const targets = useStore(targetSelectors.targets)
   const total = useStore(targetSelectors.total)
   const loaded = useStore(targetSelectors.loaded)
+  const kinds = useStore(targetSelectors.kinds)
   const error = useStore(targetSelectors.error)
   const filter = useStore(targetSelectors.filter)
   const setFilter = useStore((s) => s.setTargetsFilter)
@@ -96,12 +96,12 @@ export function TargetsPage() {
               <span className="sr-only">Kind</span>
               <select
                 value={filter.kind ?? ''}
-                onChange={(e) => setFilter({ kind: (e.target.value || undefined) as TargetKind | undefined })}
+                onChange={(e) => setFilter({ kind: e.target.value || undefined })}
               >
                 <option value="">All kinds</option>
-                {TARGET_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {KIND_LABELS[k]}
+                {kinds.map((k) => (
+                  <option key={k.kind} value={k.kind}>
+                    {k.label}
                   </option>
                 ))}
               </select>
@@ -141,7 +141,7 @@ export function TargetsPage() {
                     <td>
                       <KindBadge kind={t.kind} />
                     </td>
-                    <td className="mono">{targetAddress(t)}</td>
+                    <td className="mono">{t.address}</td>
                     <td>
                       {t.tags.map((tag) => (
                         <span className="chip" key={tag}>

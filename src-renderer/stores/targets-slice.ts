@@ -1,12 +1,13 @@
-// Targets as the renderer knows them: the filtered list, the search, and the actions that change them.
+// Targets as the renderer knows them: the filtered list, the search, the kinds (as data from the core: labels,
+// form fields, scan policy), and the actions that change them.
 import type { StateCreator } from 'zustand'
-import type { Target, TargetInput, TargetKind } from '../../src-preload/contract'
+import type { KindView, Target, TargetInput } from '../../src-preload/contract'
 import { api } from '../api/client'
 import type { State } from './index'
 
 export interface TargetsFilter {
   query: string
-  kind?: TargetKind
+  kind?: string
 }
 
 export interface TargetsSlice {
@@ -16,6 +17,10 @@ export interface TargetsSlice {
   targetsError: string | null
   targetsFilter: TargetsFilter
   labels: { tags: string[]; groups: string[] }
+  /** The target kinds the core knows; the renderer never branches on a kind's name. */
+  kinds: KindView[]
+  /** The kind a new target's form starts with. */
+  defaultKind: string
   loadTargets(): Promise<void>
   setTargetsFilter(f: Partial<TargetsFilter>): void
   createTarget(input: TargetInput): Promise<Target>
@@ -34,16 +39,29 @@ export const createTargetsSlice: StateCreator<State, [['zustand/devtools', never
   targetsError: null,
   targetsFilter: { query: '' },
   labels: { tags: [], groups: [] },
+  kinds: [],
+  defaultKind: '',
   async loadTargets() {
     const filter = get().targetsFilter
     try {
-      const [{ targets, total }, labels] = await Promise.all([
+      const known = get().kinds
+      const [{ targets, total }, labels, { kinds, defaultKind }] = await Promise.all([
         api.invoke('targets.list', { query: filter.query, kind: filter.kind }),
         api.invoke('targets.labels', {}),
+        // Kinds do not change while the app runs: asked once.
+        known.length ? { kinds: known, defaultKind: get().defaultKind } : api.invoke('kinds.list', {}),
       ])
       // A newer filter may have been typed while this answer travelled; keep only the latest.
       if (get().targetsFilter !== filter) return
-      set({ targets, targetsTotal: total, labels, targetsLoaded: true, targetsError: null })
+      set({
+        targets,
+        targetsTotal: total,
+        labels,
+        kinds,
+        defaultKind,
+        targetsLoaded: true,
+        targetsError: null,
+      })
     } catch (err) {
       set({ targetsError: (err as Error).message, targetsLoaded: true })
     }
@@ -81,4 +99,6 @@ export const targetSelectors = {
   filter: (s: State) => s.targetsFilter,
   labels: (s: State) => s.labels,
   byId: (id: string | undefined) => (s: State) => s.targets.find((t) => t.id === id),
+  kinds: (s: State) => s.kinds,
+  kind: (kind: string | undefined) => (s: State) => s.kinds.find((k) => k.kind === kind),
 }

@@ -2,7 +2,7 @@
 // results, failures and duration the test decides (the real scanners are covered by their own tests).
 import type { Clock, Timers } from '../../src-main/core/ports'
 import type { RuleResult, ScanOutcome, Scanner } from '../../src-main/core/scanners/scanner'
-import type { Target, TargetKind } from '../../src-preload/contract'
+import type { Target } from '../../src-preload/contract'
 
 export interface FakeTime extends Clock, Timers {
   /** Moves time forward by `ms`, firing each timer at its moment and letting the work it starts settle. */
@@ -82,7 +82,7 @@ export interface Script {
 /** A scanner for database kinds that returns what the test scripted (default: one passing rule). */
 export function scriptedScanner(
   clock: Clock,
-  kinds: TargetKind[] = ['postgres', 'mysql'],
+  kinds: string[] = ['postgres', 'mysql'],
 ): Scanner & { script: Script } {
   const script: Script = { results: new Map(), started: [], gates: new Map() }
   return {

@@ -11,8 +11,9 @@ import type {
   Res,
   Target,
   TargetInput,
-  TargetKind,
+  KindView,
 } from '../../src-preload/contract'
+import type { SshTarget } from '../../src-main/core/scanners/ssh'
 import type { Handlers } from '../../src-main/core/dispatch'
 // Types only: the module's top level picks a transport from `window`, which plain Node does not have.
 import type { Api } from '../../src-renderer/api/client'
@@ -30,10 +31,13 @@ describe('per-channel request and response types', () => {
   it('types requests from the contract, with defaults optional on input', () => {
     expectTypeOf<Req<'targets.get'>>().toEqualTypeOf<{ id: string }>()
     expectTypeOf<Req<'targets.create'>>().toEqualTypeOf<{ target: TargetInput }>()
-    expectTypeOf<Req<'targets.list'>>().toExtend<{ query?: string; kind?: TargetKind } | undefined>()
+    expectTypeOf<Req<'targets.list'>>().toExtend<{ query?: string; kind?: string } | undefined>()
     expectTypeOf<{ kind: 'ssh'; name: string; host: string; user: string }>().toExtend<TargetInput>()
-    // A stored SSH target always has its port, even though the input may leave it out.
-    expectTypeOf<Extract<Target, { kind: 'ssh' }>['port']>().toEqualTypeOf<number>()
+    // Kinds are data from the registry: the wire names their fields, forms and policy.
+    expectTypeOf<Res<'kinds.list'>>().toEqualTypeOf<{ kinds: KindView[]; defaultKind: string }>()
+    expectTypeOf<Target['address']>().toEqualTypeOf<string>()
+    // A stored SSH target always has its port, even though the input may leave it out (its kind's schema).
+    expectTypeOf<SshTarget['port']>().toEqualTypeOf<number>()
   })
 
   it('types events and envelopes', () => {
@@ -44,6 +48,7 @@ describe('per-channel request and response types', () => {
     expectTypeOf<Extract<Envelope<Target>, { ok: false }>['error']>().toEqualTypeOf<ApiError>()
     expectTypeOf<Channel>().toEqualTypeOf<
       | 'app.info'
+      | 'kinds.list'
       | 'targets.list'
       | 'targets.get'
       | 'targets.create'
@@ -164,10 +169,8 @@ describe('the renderer client', () => {
       void api.invoke('targets.get', 'web-1')
       // @ts-expect-error: id must be a string
       void api.invoke('targets.remove', { id: 42 })
-      // @ts-expect-error: kind must be one of the target kinds
-      void api.invoke('targets.create', { target: { kind: 'oracle', name: 'x' } })
-      // @ts-expect-error: an SSH target needs host and user
-      void api.invoke('targets.create', { target: { kind: 'ssh', name: 'x' } })
+      // @ts-expect-error: every target has a name (which kinds exist, and their fields, the core checks at run time)
+      void api.invoke('targets.create', { target: { kind: 'ssh' } })
       // @ts-expect-error: not an event of the contract
       api.on('targets.exploded', () => undefined)
     }

@@ -6,7 +6,7 @@ import { call, callError, fakeClock, recordEvents, useCores } from '../helpers/c
 
 const cores = useCores()
 
-const ssh = (over: Partial<Extract<TargetInput, { kind: 'ssh' }>> = {}): TargetInput => ({
+const ssh = (over: Partial<TargetInput> = {}): TargetInput => ({
   kind: 'ssh',
   name: 'web-1',
   host: '10.0.0.5',
@@ -28,6 +28,7 @@ describe('create', () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       createdAt: '2030-05-01T10:00:00.000Z',
       updatedAt: '2030-05-01T10:00:00.000Z',
+      address: 'This computer',
     })
   })
 

@@ -9,7 +9,8 @@ import type { HostKeyStore } from '../scanners/ssh-oscap/host-key-store'
 import { SshError } from '../scanners/ssh-oscap/ssh-common'
 import { probeHostKey, type SshAuth } from '../scanners/ssh-oscap/ssh-connect'
 import { testSshConnection } from '../scanners/ssh-oscap/ssh-test-connection'
-import type { Res, Target } from '../../../src-preload/contract'
+import type { Res } from '../../../src-preload/contract'
+import type { SshTarget } from '../scanners/ssh'
 
 type HostHandlers = Pick<
   Handlers,
@@ -21,11 +22,13 @@ export interface HostDeps extends CoreContext {
   vault: Vault
 }
 
-const sshTarget = (ctx: CoreContext, id: string): Extract<Target, { kind: 'ssh' }> => {
+const sshTarget = (ctx: HostDeps, id: string): SshTarget => {
   const t = ctx.repos.targets.get(id)
   if (!t) throw notFound('Target')
-  if (t.kind !== 'ssh') throw new AppError('validation', `${t.name} is not reached over SSH`)
-  return t
+  // Host keys belong to the kinds whose policy says so (SSH); the kind's fields carry host and port.
+  if (!ctx.kinds.get(t.kind)?.policy.hostKey)
+    throw new AppError('validation', `${t.name} is not reached over SSH`)
+  return t as SshTarget
 }
 
 export function hostHandlers(deps: HostDeps): HostHandlers {
@@ -58,10 +61,12 @@ export function hostHandlers(deps: HostDeps): HostHandlers {
       })),
     }),
     'knownHosts.import': ({ text }) => {
-      // Hashed names can only be recognised, not read: try every SSH target Driftwatch knows.
+      // Hashed names can only be recognised, not read: try every target whose kind pins host keys (the kinds
+      // whose policy says so carry host and port, as sshTarget above relies on).
       const targets = deps.repos.targets
-        .list({ kind: 'ssh' })
-        .flatMap((t) => (t.kind === 'ssh' ? [{ host: t.host, port: t.port }] : []))
+        .list()
+        .filter((t) => deps.kinds.get(t.kind)?.policy.hostKey)
+        .map((t) => ({ host: (t as SshTarget).host, port: (t as SshTarget).port }))
       const report = hostKeys.importKnownHosts(text, targets)
       deps.logger.log('info', 'known_hosts imported', {
         added: report.added,
@@ -83,8 +88,8 @@ type TestReport = Res<'targets.testConnection'>
 
 /** "Test connection" for an SSH target: reachability, host key, login, OS, oscap, sudo, temp space. */
 export async function testSshTarget(
-  deps: HostDeps,
-  t: Extract<Target, { kind: 'ssh' }>,
+  deps: Pick<HostDeps, 'vault' | 'hostKeys'>,
+  t: SshTarget,
 ): Promise<TestReport> {
   const refs = [t.auth !== 'agent' ? t.credentialId : '', t.sudo === 'password' ? t.sudoCredentialId : '']
   const known = new Set(deps.vault.list().map((c) => c.id))

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import type { ContentRepo } from '../store/content'
 import type { ReportsRepo } from '../store/reports'
 import type { ScansRepo, ScanRow } from '../store/scans'
+import type { Kinds } from '../scanners/registry'
 import type { TargetsRepo } from '../store/targets'
 import type { ReportModel, ReportScope, Target } from '../../../src-preload/contract'
 import { ReportScope as ScopeSchema } from '../../../src-preload/contract'
@@ -17,6 +18,8 @@ export const FINDING_STATUSES = new Set(['fail', 'error'])
 
 export interface ModelDeps {
   targets: TargetsRepo
+  /** How each kind's evidence reads (method line, what was assessed). */
+  kinds: Kinds
   scans: ScansRepo
   content: ContentRepo
   reports: ReportsRepo
@@ -71,9 +74,6 @@ function resolveTargets(repo: TargetsRepo, scope: { targetIds: string[]; groups:
   }
   return [...chosen.values()].sort((a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id))
 }
-
-const hostOf = (t: Target): string =>
-  'host' in t ? t.host : t.kind === 'github' ? t.org || t.repos.join(', ') : 'this computer'
 
 export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
   const parsed = ScopeSchema.safeParse(input)
@@ -161,7 +161,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
       id: t.id,
       name: t.name,
       kind: t.kind,
-      host: hostOf(t),
+      host: deps.kinds.get(t.kind)?.report.subject(t) ?? t.address,
       groups: [...t.groups].sort(),
       latestScanId: latest.id,
       score: latest.score,
@@ -194,8 +194,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     const sha = s.info.content ?? ''
     rules(sha)
     const kind = inScope.find((t) => t.id === s.targetId)?.kind ?? ''
-    const tool =
-      kind === 'local' || kind === 'ssh' ? 'OpenSCAP (oscap xccdf eval)' : `Driftwatch ${kind} rule pack`
+    const tool = deps.kinds.get(kind)?.report.method ?? `Driftwatch ${kind} scanner`
     const key = `${tool}|${s.profileId}|${sha}`
     const m = method.get(key) ?? {
       tool,

@@ -16,9 +16,20 @@ export interface GithubPackRule {
 export const githubBaseline = {
   id: GITHUB_BASELINE_ID,
   title: 'GitHub baseline (CIS Software Supply Chain, OpenSSF Scorecard)',
+  description:
+    'Organisation settings and every repository in scope: branch protection, reviews, admins, security features and inactivity.',
+  benchmark: 'CIS Software Supply Chain Security Guide v1.0; OpenSSF Scorecard',
   version: '1.0.0',
-  kinds: ['github'] as const,
+  kind: 'github',
   variables: DEFAULT_VARIABLES as Readonly<GithubVariables>,
+  /** How each threshold is named on a GitHub target's form. */
+  variableTitles: {
+    minApprovingReviews: 'Required approvals',
+    maxRepoAdmins: 'Admins per repository, at most',
+    inactiveDays: 'Days without a push before archiving',
+    maxDefaultPermission: 'Highest base permission',
+    fullRefreshHours: 'Re-check unchanged repositories every (hours)',
+  } satisfies Record<keyof GithubVariables, string>,
   rules: ALL_CHECKS.map((c): GithubPackRule => ({
     id: c.id,
     title: c.title,

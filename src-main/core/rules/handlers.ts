@@ -5,7 +5,7 @@ import type { CoreContext } from '../context'
 import type { RulePackSummary } from '../../../src-preload/contract'
 import { AppError, notFound } from '../errors'
 import { formatPack, PackFormatError, parsePack, rulePackJsonSchema, type RulePack } from './format'
-import type { RulePacks } from './registry'
+import type { CodePack, RulePacks } from './registry'
 import { loadSqlGuard } from './sql-guard'
 
 type RuleHandlers = Pick<
@@ -58,14 +58,53 @@ export function ruleHandlers(ctx: CoreContext & { packs: RulePacks }): RuleHandl
     }
   }
 
+  const codeSummary = (p: CodePack): RulePackSummary => ({
+    id: p.id,
+    title: p.title,
+    description: p.description,
+    kind: p.kind,
+    version: p.version,
+    benchmark: p.benchmark,
+    builtIn: true,
+    extends: null,
+    rules: p.rules.length,
+    variables: Object.entries(p.variables).map(([name, value]) => ({
+      name,
+      title: p.variableTitles[name] ?? name,
+      type: typeof value === 'number' ? ('number' as const) : ('string' as const),
+      default: value,
+      value,
+    })),
+    importedAt: null,
+  })
+
   return {
     'rules.list': ({ kind }) => ({
-      packs: packs
-        .all()
-        .filter((p) => !kind || p.pack.kind === kind)
-        .map((p) => summary(p.pack, p.builtIn, p.importedAt)),
+      packs: [
+        ...packs
+          .all()
+          .filter((p) => !kind || p.pack.kind === kind)
+          .map((p) => summary(p.pack, p.builtIn, p.importedAt)),
+        ...packs.codePacks.filter((p) => !kind || p.kind === kind).map(codeSummary),
+      ],
     }),
     'rules.rule': ({ packId, ruleId }) => {
+      const code = packs.codePack(packId)
+      if (code) {
+        const r = code.rules.find((x) => x.id === ruleId)
+        if (!r) throw notFound(`The rule ${ruleId}`)
+        return {
+          id: r.id,
+          title: r.title,
+          severity: r.severity,
+          description: r.description,
+          rationale: '',
+          remediation: '',
+          references: r.references,
+          query: '',
+          applies: r.scope === 'org' ? 'the organisation' : 'every repository in scope',
+        }
+      }
       let rule
       try {
         rule = packs.resolve(packId).rules.find((r) => r.id === ruleId)
@@ -112,6 +151,11 @@ export function ruleHandlers(ctx: CoreContext & { packs: RulePacks }): RuleHandl
       }
     },
     'rules.export': ({ id, format }) => {
+      if (packs.codePack(id))
+        throw new AppError(
+          'validation',
+          `${id} is built into its scanner: its checks are code, not a pack file, so it cannot be exported`,
+        )
       const pack = packs.raw(id)
       if (!pack) throw notFound(`The rule pack ${id}`)
       return { fileName: `${pack.id}.${format === 'json' ? 'json' : 'yaml'}`, text: formatPack(pack, format) }

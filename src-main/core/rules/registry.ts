@@ -4,11 +4,29 @@ import type { RulePacksRepo } from '../store/rule-packs'
 import { PackFormatError, RulePack, type Rule, type Variable } from './format'
 import { postgresCis } from './packs/postgres-cis'
 import { mysqlCis } from './packs/mysql-cis'
+import { githubBaseline, type GithubPackRule } from './github-baseline'
 
 /** The built-in packs; adding one is one file in packs/ and one line here. */
 export const BUILT_IN_PACKS: readonly RulePack[] = [postgresCis, mysqlCis].map((p) => RulePack.parse(p))
 
 export const DEFAULT_PACK = { postgres: 'postgres-cis', mysql: 'mysql-cis' } as const
+
+/**
+ * Packs whose checks are code inside their scanner (github-baseline): listed and shown like the others, with
+ * their thresholds as variables, but never exported, extended or removed.
+ */
+export interface CodePack {
+  id: string
+  title: string
+  description: string
+  benchmark: string
+  kind: string
+  version: string
+  rules: readonly GithubPackRule[]
+  variables: Readonly<Record<string, number | string>>
+  variableTitles: Readonly<Record<string, string>>
+}
+export const CODE_PACKS: readonly CodePack[] = [githubBaseline]
 
 export interface ResolvedPack {
   id: string
@@ -32,12 +50,17 @@ export class RulePacks {
   constructor(
     private readonly repo: RulePacksRepo,
     builtIns: readonly RulePack[] = BUILT_IN_PACKS,
+    readonly codePacks: readonly CodePack[] = CODE_PACKS,
   ) {
     this.builtIns = new Map(builtIns.map((p) => [p.id, p]))
   }
 
   isBuiltIn(id: string): boolean {
-    return this.builtIns.has(id)
+    return this.builtIns.has(id) || this.codePack(id) !== undefined
+  }
+
+  codePack(id: string): CodePack | undefined {
+    return this.codePacks.find((p) => p.id === id)
   }
 
   raw(id: string): RulePack | undefined {
@@ -74,7 +97,7 @@ export class RulePacks {
    * uses has a value, and every value fits its variable. Run on import, before anything is stored.
    */
   check(pack: RulePack): ResolvedPack {
-    if (this.builtIns.has(pack.id))
+    if (this.isBuiltIn(pack.id))
       throw new PackFormatError(
         `The id ${pack.id} belongs to a built-in pack; give the custom pack its own id`,
         [{ path: 'id', message: '' }],
@@ -86,6 +109,11 @@ export class RulePacks {
     const chain: RulePack[] = []
     for (let cur: string | undefined = id; cur;) {
       const p = lookup(cur)
+      if (!p && chain.length && this.codePack(cur))
+        throw new PackFormatError(
+          `${chain.at(-1)!.id} extends ${cur}, whose checks are built into its scanner and cannot be extended`,
+          [{ path: 'extends', message: '' }],
+        )
       if (!p)
         throw new PackFormatError(
           chain.length

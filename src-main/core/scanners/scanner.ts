@@ -1,6 +1,6 @@
 // The one small interface every scanner implements: "Test connection" and a scan that returns results and
 // raw evidence. Scanners never touch the store; the core persists what they return in one transaction.
-import type { Target, TargetKind } from '../../../src-preload/contract'
+import type { Target } from '../../../src-preload/contract'
 import type { RuleStatus, ScanOutcome, ScanRequest } from '../model/scan'
 
 export type { EvidenceArtefact, RuleResult, RuleStatus, ScanOutcome, ScanRequest } from '../model/scan'
@@ -38,16 +38,19 @@ export interface ScanPlan {
 }
 
 /**
- * One scanner per family of target kinds. Scanners are built with what they need (the vault, pinned host keys,
+ * Plan and scan for targets of some kinds. Scanners are built with what they need (the vault, pinned host keys,
  * the content store) and take secrets from the vault only while they run, so plaintext never outlives a scan.
- * Adding a scanner is one file and one line in the core's list.
+ * Each kind's descriptor (scanners/<kind>/index.ts) builds its own; tests may put scripted ones first.
  */
 export interface Scanner {
-  kinds: readonly TargetKind[]
+  kinds: readonly string[]
   /** Checks a request before a scan row exists; throws AppError ('validation' naming the field, 'not_found'). */
   plan(target: Target, req: ScanRequest): ScanPlan
   scan(target: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome>
 }
 
-export const scannerFor = (list: readonly Scanner[], kind: TargetKind): Scanner | undefined =>
+/** A scanner as a kind's descriptor builds it: the kind it serves is the descriptor's. */
+export type KindScanner = Pick<Scanner, 'plan' | 'scan'>
+
+export const scannerFor = (list: readonly Scanner[], kind: string): Scanner | undefined =>
   list.find((s) => s.kinds.includes(kind))

@@ -140,9 +140,9 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     return { scanId }
   }
 
-  /** The request a target of a group gets: content and profile for oscap kinds, default packs for the rest. */
+  /** The request a target of a group gets: content and profile for kinds scanned with content, else defaults. */
   const groupRequest = (t: Target, req: ParsedReq<'scan.startGroup'>): ParsedReq<'scan.start'> =>
-    t.kind === 'local' || t.kind === 'ssh'
+    deps.kinds.get(t.kind)?.policy.content
       ? { targetId: t.id, sha256: req.sha256, profileId: req.profileId, tailoringId: req.tailoringId }
       : { targetId: t.id }
 

@@ -1,11 +1,11 @@
 // The targets aggregate in SQLite: rows, their tags and groups, search, and name uniqueness.
 import type { Db } from './db'
-import type { Target, TargetFields, TargetKind } from '../../../src-preload/contract'
+import type { Target, TargetFields } from '../../../src-preload/contract'
 
 type Row = {
   id: string
   name: string
-  kind: TargetKind
+  kind: string
   description: string
   settings: string
   created_at: string
@@ -14,15 +14,22 @@ type Row = {
 
 export interface TargetFilter {
   query?: string
-  kind?: TargetKind
+  kind?: string
   tag?: string
   group?: string
 }
 
-const COMMON = new Set(['kind', 'name', 'description', 'tags', 'groups'])
+const COMMON = new Set(['kind', 'name', 'description', 'tags', 'groups', 'address'])
 
 export class TargetsRepo {
-  constructor(private readonly db: Db) {}
+  /**
+   * address: how a target reads in lists, from its kind (the registry's answer; the store knows no kinds). The
+   * core always passes it; a repo opened bare (migration checks) returns the stored fields only.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly address?: (t: Target) => string,
+  ) {}
 
   list(filter: TargetFilter = {}): Target[] {
     const where: string[] = []
@@ -137,19 +144,20 @@ export class TargetsRepo {
       ;(l.type === 'tag' ? entry.tags : entry.groups).push(l.label)
       labels.set(l.target_id, entry)
     }
-    return rows.map(
-      (r) =>
-        ({
-          ...(JSON.parse(r.settings) as object),
-          id: r.id,
-          name: r.name,
-          kind: r.kind,
-          description: r.description,
-          ...(labels.get(r.id) ?? { tags: [], groups: [] }),
-          createdAt: r.created_at,
-          updatedAt: r.updated_at,
-        }) as Target,
-    )
+    return rows.map((r) => {
+      const t = {
+        ...(JSON.parse(r.settings) as object),
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        description: r.description,
+        ...(labels.get(r.id) ?? { tags: [], groups: [] }),
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+      } as Target
+      if (this.address) t.address = this.address(t)
+      return t
+    })
   }
 }
 
@@ -158,7 +166,7 @@ function columns(fields: TargetFields) {
   return {
     name: fields.name,
     kind: fields.kind,
-    host: 'host' in fields ? fields.host : '',
+    host: typeof fields.host === 'string' ? fields.host : '',
     description: fields.description,
     settings: JSON.stringify(settings),
   }

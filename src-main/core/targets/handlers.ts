@@ -4,6 +4,7 @@ import type { Target, TargetFields } from '../../../src-preload/contract'
 import { AppError, notFound } from '../errors'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
+import { DEFAULT_KIND } from '../scanners/registry'
 
 type TargetHandlers = Pick<
   Handlers,
@@ -14,10 +15,11 @@ type TargetHandlers = Pick<
   | 'targets.duplicate'
   | 'targets.remove'
   | 'targets.labels'
+  | 'kinds.list'
 >
 
 export function targetHandlers(ctx: CoreContext): TargetHandlers {
-  const { repos, clock, emit } = ctx
+  const { repos, clock, emit, kinds } = ctx
   const existing = (id: string): Target =>
     repos.targets.get(id) ??
     (() => {
@@ -36,15 +38,19 @@ export function targetHandlers(ctx: CoreContext): TargetHandlers {
       return { targets, total: repos.targets.count() }
     },
     'targets.get': ({ id }) => existing(id),
-    'targets.create': ({ target }) => {
+    'kinds.list': () => ({ kinds: kinds.views(), defaultKind: DEFAULT_KIND }),
+    'targets.create': (req) => {
+      // The kind's own fields, checked and defaulted by its schema (the contract checked the common ones).
+      const target = kinds.parse(req.target)
       ensureNameFree(target.name)
       const id = randomUUID()
       repos.targets.insert(id, target, clock.now().toISOString())
       emit('targets.changed', { ids: [id], reason: 'created' })
       return existing(id)
     },
-    'targets.update': ({ id, target }) => {
+    'targets.update': ({ id, target: input }) => {
       const before = existing(id)
+      const target = kinds.parse(input)
       if (before.kind !== target.kind) {
         const issue = {
           path: 'target.kind',
@@ -78,7 +84,7 @@ export function targetHandlers(ctx: CoreContext): TargetHandlers {
 }
 
 function stripStored(t: Target): TargetFields {
-  const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = t
+  const { id: _id, createdAt: _c, updatedAt: _u, address: _a, ...fields } = t
   return fields as TargetFields
 }
 

@@ -6,16 +6,20 @@ import { CredentialBindingsRepo, type BindingHow } from '../store/credential-bin
 import { AppError } from '../errors'
 
 /**
- * Where a target's secret goes: host:port for SSH and the databases, the API base URL for GitHub; null for
- * the local computer (its sudo password never leaves this machine). The migration that bound credentials
- * already in use writes the same normal form in SQL: keep the two in step.
+ * The normal forms of a binding address, for kinds to build theirs with (each kind's descriptor says where its
+ * secrets go: scanners/kind.ts bindingAddress). The migration that bound credentials already in use writes the
+ * same normal forms in SQL: keep the two in step.
  */
-export function addressOf(t: Target): string | null {
-  if (t.kind === 'local') return null
-  if (t.kind === 'github') return t.apiBaseUrl.trim().toLowerCase().replace(/\/+$/, '')
-  const h = t.host.toLowerCase().replace(/[[\]]/g, '')
-  return `${h.includes(':') ? `[${h}]` : h}:${t.port}`
+export function hostPortBinding(host: string, port: number): string {
+  const h = host.toLowerCase().replace(/[[\]]/g, '')
+  return `${h.includes(':') ? `[${h}]` : h}:${port}`
 }
+
+/** An API base URL (GitHub's), lower-cased and without trailing slashes. */
+export const urlBinding = (url: string): string => url.trim().toLowerCase().replace(/\/+$/, '')
+
+/** Where a target's secrets go (host:port, an API URL), or null when they never leave this computer. */
+export type BindingAddress = (t: Target) => string | null
 
 /** The issue path a face looks for to offer "confirm with the passphrase" instead of a plain error. */
 export const REBIND_ISSUE = 'rebindCredential'
@@ -44,6 +48,8 @@ export class CredentialBindings {
   constructor(
     db: Db,
     private readonly now: () => string,
+    /** Asked of the target's kind (the registry), so this room never branches on a kind. */
+    readonly addressOf: BindingAddress,
   ) {
     this.repo = new CredentialBindingsRepo(db)
   }
@@ -58,7 +64,7 @@ export class CredentialBindings {
    * use cannot both bind.
    */
   claim(cred: { id: string; name: string }, target: Target): void {
-    const address = addressOf(target)
+    const address = this.addressOf(target)
     if (address === null) return
     this.repo.atomically(() => {
       const bound = this.addresses(cred.id)
@@ -70,7 +76,7 @@ export class CredentialBindings {
 
   /** Whether `target` may use the credential now, without binding anything. */
   allows(credentialId: string, target: Target): boolean {
-    const address = addressOf(target)
+    const address = this.addressOf(target)
     if (address === null) return true
     const bound = this.addresses(credentialId)
     return bound.length === 0 || bound.includes(address)

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import type { CredentialKind, Target } from '../../../src-preload/contract'
 import type { CredRow, VaultRepo } from '../store/vault'
-import { addressOf, type CredentialBindings } from './bindings'
+import type { CredentialBindings } from './bindings'
 import { BlobError, FORMAT_VERSION, open, pack, seal, unpack } from './crypto'
 import { VaultError } from './errors'
 import type { PassphraseGate } from './passphrase'
@@ -115,7 +115,7 @@ export class CredentialStore {
     const creds = credentialIds.map((id) => this.get(id))
     this.session.requireKey(`confirm ${creds.map((c) => c.name).join(', ') || 'a credential'}`)
     ;(await this.gate.unwrap(passphrase, row, header.kdf, 'Wrong passphrase', 'confirm-address')).fill(0)
-    const address = addressOf(target)
+    const address = this.bindings.addressOf(target)
     const bound: { id: string; name: string; from: string[] }[] = []
     if (address !== null)
       for (const c of creds) {

@@ -5,6 +5,7 @@ import type { CredentialKind } from '../../../src-preload/contract'
 import type { ScryptCost } from './crypto'
 import type { FailureRecord } from './control'
 import type { Redactor } from './redact'
+import type { BindingAddress } from './bindings'
 
 export type VaultState = 'uninitialised' | 'locked' | 'unlocked'
 /** 'elsewhere': another process on this data folder locked every vault (`driftwatch vault lock`). */
@@ -58,6 +59,11 @@ export interface VaultOptions {
   onPassphrase?(event: PassphraseEvent): void
   /** Which face this process is ('desktop', 'serve', 'cli'), so a lock from elsewhere can name it. */
   face?: string
+  /**
+   * Where a target's secrets go, as its kind says (the core passes the registry's answer). Without it no
+   * secret is handed out for a target: a vault that cannot bind refuses rather than hands out unbound.
+   */
+  bindingAddress?: BindingAddress
   /**
    * Tests only: new vaults get these (cheap) parameters, and reading accepts headers down to them instead
    * of KDF_MINIMUM. Never below them, so a downgrade is still refused.

@@ -9,6 +9,7 @@ import { VaultRepo } from '../store/vault'
 import type { CredentialKind, Target } from '../../../src-preload/contract'
 import type { MetaInput } from './secrets'
 import { CredentialBindings } from './bindings'
+import { VaultError } from './errors'
 import { VaultControl, type VaultProcess } from './control'
 import { CredentialStore } from './credentials'
 import { PassphraseGate } from './passphrase'
@@ -46,7 +47,17 @@ export class Vault {
     const repo = new VaultRepo(db)
     this.control = new VaultControl(db, opts.face ?? 'cli', () => opts.clock.now())
     this.session = new VaultSession(opts, this.control, repo)
-    this.bindings = new CredentialBindings(db, () => this.session.now())
+    this.bindings = new CredentialBindings(
+      db,
+      () => this.session.now(),
+      opts.bindingAddress ??
+        (() => {
+          throw new VaultError(
+            'invalid',
+            'This vault binds no credential to an address: no secret for a target',
+          )
+        }),
+    )
     const gate = new PassphraseGate(opts, this.control)
     this.remembered = new RememberedKey(opts, repo, this.session)
     this.unlocker = new Unlocker(opts, repo, this.control, this.session, gate, this.remembered)

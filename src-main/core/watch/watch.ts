@@ -14,12 +14,7 @@ import { fromVaultError } from '../credentials/handlers'
 import { Scheduler } from './scheduler'
 import { AlertDispatcher } from './alerts/dispatcher'
 import { channelFor } from './alerts/index'
-import {
-  DRIFT_TYPE_LABELS,
-  type Target,
-  type WatchStatus,
-  type ParsedReq,
-} from '../../../src-preload/contract'
+import { DRIFT_TYPE_LABELS, type WatchStatus, type ParsedReq } from '../../../src-preload/contract'
 
 type WatchHandlers = Pick<
   Handlers,
@@ -79,9 +74,6 @@ export interface Watch {
   status(): WatchStatus
 }
 
-const needsVault = (t: Target): boolean =>
-  (t.kind !== 'local' && Boolean(t.credentialId)) || (t.kind === 'ssh' && Boolean(t.sudoCredentialId))
-
 export function createWatch(d: WatchDeps): Watch {
   const { watch: repo, alerts, drift, clock, vault, emit, logger } = d
   const now = () => clock.now().toISOString()
@@ -95,7 +87,7 @@ export function createWatch(d: WatchDeps): Watch {
     random: d.random,
     startScan: (t, req) => d.scanning.start({ targetId: t.id, ...req }, { trigger: 'watch' }),
     isScanning: (id) => d.scanning.scanning(id),
-    vaultLocked: (t) => needsVault(t) && vault.state() !== 'unlocked',
+    vaultLocked: (t) => d.kinds.credentialRefs(t).length > 0 && vault.state() !== 'unlocked',
     onChange: () => {
       // The lease holder also sends the outbox, looking at it on every tick: messages queued by scans that
       // other processes committed (a scan started by hand in the UI) are sent within a minute.
@@ -218,7 +210,7 @@ export function createWatch(d: WatchDeps): Watch {
         throw new AppError('validation', 'That target does not exist', [
           { path: 'targetId', message: 'Unknown target' },
         ])
-      if ((t.kind === 'local' || t.kind === 'ssh') && (!req.sha256 || !req.profileId))
+      if (d.kinds.get(t.kind)?.policy.content && (!req.sha256 || !req.profileId))
         throw new AppError('validation', `Scanning ${t.name} needs SCAP content and a profile`, [
           {
             path: req.sha256 ? 'profileId' : 'sha256',
@@ -231,7 +223,7 @@ export function createWatch(d: WatchDeps): Watch {
         throw new AppError('validation', `No target is in the group "${req.group}"`, [
           { path: 'group', message: 'No target is in this group' },
         ])
-      if (members.some((t) => t.kind === 'local' || t.kind === 'ssh') && (!req.sha256 || !req.profileId))
+      if (members.some((t) => d.kinds.get(t.kind)?.policy.content) && (!req.sha256 || !req.profileId))
         throw new AppError(
           'validation',
           `The group "${req.group}" has hosts that need SCAP content and a profile`,

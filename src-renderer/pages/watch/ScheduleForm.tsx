@@ -1,5 +1,5 @@
 // The Watch page's "New schedule" form: a target or a group, how often (every N minutes or daily at set
-// times), priority, and for OpenSCAP targets the content and profile to scan against.
+// times), priority, and for kinds scanned with content the content and profile to scan against.
 import { useState, type FormEvent } from 'react'
 import { useStore } from '../../stores'
 import { targetSelectors } from '../../stores/targets-slice'
@@ -9,6 +9,7 @@ import { ContentProfileSelects, useContentProfile } from '../../components/Conte
 export function ScheduleForm() {
   const targets = useStore(targetSelectors.targets)
   const labels = useStore(targetSelectors.labels)
+  const kinds = useStore(targetSelectors.kinds)
   const save = useStore((s) => s.saveSchedule)
   const toast = useStore((s) => s.toast)
   const choice = useContentProfile()
@@ -21,7 +22,9 @@ export function ScheduleForm() {
   const [busy, setBusy] = useState(false)
 
   const target = targets.find((t) => `t:${t.id}` === scope)
-  const needsContent = scope.startsWith('g:') || target?.kind === 'local' || target?.kind === 'ssh'
+  // The kind's policy says whether it scans with content; a group may hold such targets, so it always asks.
+  const needsContent =
+    scope.startsWith('g:') || Boolean(kinds.find((k) => k.kind === target?.kind)?.policy.content)
 
   async function submit(e: FormEvent) {
     e.preventDefault()

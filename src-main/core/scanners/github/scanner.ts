@@ -3,6 +3,7 @@
 // check's results (a periodic full refresh re-checks them anyway), and every GET is conditional, so watching
 // thousands of repositories costs a handful of requests and no rate-limit points when nothing changed.
 import type { Target } from '../../../../src-preload/contract'
+import type { GithubTarget } from './fields'
 import { AppError } from '../../errors'
 import { GITHUB_BASELINE_ID } from '../../rules/github-baseline'
 import type { RuleResult, ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
@@ -22,7 +23,6 @@ import {
 
 export type { RepoState } from '../../model/github'
 
-type GithubTarget = Extract<Target, { kind: 'github' }>
 type Json = Record<string, unknown>
 
 /** Reads what the last committed scan kept; the new state travels back in the outcome and is kept by its commit. */

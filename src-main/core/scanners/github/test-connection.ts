@@ -1,11 +1,10 @@
 // "Test connection" for a GitHub target: can we reach the API, does GitHub accept the token (and whose it is),
 // which scopes it carries against those the checks need, can it see the organisation, and the rate limit left.
 // /rate_limit costs no rate-limit point; the rest are single conditional GETs.
-import type { Target } from '../../../../src-preload/contract'
+import type { GithubTarget } from './fields'
 import type { ConnectionReport, ConnectionStep } from '../scanner'
 import { GithubClient, GithubError, type EtagCache } from './client'
 
-type GithubTarget = Extract<Target, { kind: 'github' }>
 type Json = Record<string, unknown>
 
 /** Classic-token scopes the checks read with: organisation settings, its hooks, and repository administration. */

@@ -5,8 +5,21 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls'
 import pg from 'pg'
 import mysql from 'mysql2/promise'
 import type { Target } from '../../../../src-preload/contract'
+import type { TLS_MODES } from '../fields'
 
-export type SqlTarget = Extract<Target, { kind: 'postgres' | 'mysql' }>
+/** A PostgreSQL or MySQL/MariaDB target with the fields its kind (scanners/postgres, scanners/mysql) declares. */
+export type SqlTarget = Target & {
+  kind: 'postgres' | 'mysql'
+  host: string
+  port: number
+  user: string
+  database: string
+  tls: (typeof TLS_MODES)[number]
+  caFile: string
+  /** Let a password travel in clear when TLS is off (the person opted in); absent on targets stored before. */
+  allowCleartextPassword?: boolean
+  credentialId: string | null
+}
 export interface SqlSecret {
   password?: string
   cert?: string

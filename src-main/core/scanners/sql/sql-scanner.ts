@@ -85,9 +85,11 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
       return { profileId, tailoringId: null }
     },
 
-    async scan(target: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome> {
-      if (target.kind !== 'postgres' && target.kind !== 'mysql')
-        throw new AppError('unavailable', `The SQL scanner does not scan ${target.kind} targets`)
+    async scan(stored: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome> {
+      if (stored.kind !== 'postgres' && stored.kind !== 'mysql')
+        throw new AppError('unavailable', `The SQL scanner does not scan ${stored.kind} targets`)
+      // Its kind's schema checked these fields when the target was saved.
+      const target = stored as SqlTarget
       const pack = resolve(plan.profileId)
       // The guard runs again on every rule just before it is sent: a pack row changed in the database
       // behind the importer's back is judged as strictly as an import.

@@ -5,21 +5,21 @@ import { AppError, notFound } from '../../errors'
 import type { ContentRepo } from '../../store/content'
 import { parseArf } from '../../scap/arf'
 import { writeTailoring } from '../../scap/tailoring'
-import type { ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
-import { LocalRunner, type Runner } from './runner'
+import type { ScanContext, ScanOutcome, ScanPlan, ScanRequest, KindScanner } from '../scanner'
+import type { Runner } from './runner'
 import { OscapError, runOscap } from './oscap'
 
 export interface OscapScannerDeps {
   content: ContentRepo
-  /** Opens a Runner on a remote target (the SSH runner); absent = only this computer. */
-  remoteRunner?(target: Target, signal: AbortSignal, trustHostKey?: string): Promise<Runner>
+  /** Where oscap runs: this computer, or a host over SSH (each kind passes its own). */
+  runner(target: Target, signal: AbortSignal, trustHostKey?: string): Promise<Runner>
+  /** The first progress line, e.g. "Connecting to web-1". */
+  message(target: Target): string
 }
 
-export function oscapScanner(deps: OscapScannerDeps): Scanner {
+export function oscapScanner(deps: OscapScannerDeps): KindScanner {
   const { content } = deps
   return {
-    kinds: ['local', 'ssh'],
-
     plan(_target: Target, req: ScanRequest): ScanPlan {
       if (!req.sha256)
         throw new AppError('validation', 'Choose the benchmark content to scan with', [
@@ -51,14 +51,8 @@ export function oscapScanner(deps: OscapScannerDeps): Scanner {
       if (!bench || !raw) throw new AppError('not_found', 'That content is no longer imported')
       const profile = bench.profiles.find((p) => p.id === plan.profileId)
       const tailoring = plan.tailoringId ? content.tailoring(plan.tailoringId) : undefined
-      ctx.progress({
-        phase: 'connect',
-        message: target.kind === 'local' ? 'Scanning this computer' : `Connecting to ${target.name}`,
-      })
-      let runner: Runner
-      if (target.kind === 'local') runner = new LocalRunner()
-      else if (deps.remoteRunner) runner = await deps.remoteRunner(target, ctx.signal, plan.trustHostKey)
-      else throw new AppError('unavailable', `Scanning ${target.kind} targets is not available in this build`)
+      ctx.progress({ phase: 'connect', message: deps.message(target) })
+      const runner: Runner = await deps.runner(target, ctx.signal, plan.trustHostKey)
       let arf: Buffer
       try {
         ;({ arf } = await runOscap(

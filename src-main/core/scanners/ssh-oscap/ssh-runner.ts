@@ -1,6 +1,6 @@
 // The SSH side of the scan pipeline: a Runner over an SshSession, with every command run in the target's
 // sudo mode (the sudo password only ever on stdin) and the target's credentials taken from the vault.
-import type { Target } from '../../../../src-preload/contract'
+import type { SshTarget } from '../ssh'
 import type { Vault } from '../../vault/vault'
 import type { ExecOptions, ExecResult, Runner } from './runner'
 import type { HostKeyPins } from './host-key-store'
@@ -54,7 +54,7 @@ export class SshRunner implements Runner {
 
 /** Opens the SSH session a target describes, with its key or password (and sudo password) from the vault. */
 export async function sshRunnerFor(
-  target: Extract<Target, { kind: 'ssh' }>,
+  target: SshTarget,
   deps: {
     vault: Vault
     hostKeys: HostKeyPins

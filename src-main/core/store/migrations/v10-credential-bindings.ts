@@ -7,7 +7,7 @@ export const v10: Migration = {
   up(db) {
     // credential_bindings: the addresses a credential may be handed out for (host:port, or a GitHub API
     // base URL); another address needs the passphrase again. Credentials already in use are bound to the
-    // addresses of the targets using them now (the same normal form as vault/bindings.ts addressOf).
+    // addresses of the targets using them now (the same normal forms as vault/bindings.ts hostPortBinding and urlBinding).
     // vault_control: one row shared by every process on this data folder: a lock generation that
     // `driftwatch vault lock` bumps, and the wrong-passphrase count behind the backoff.
     // vault_processes: the running processes that hold the vault, so a lock can say who it reached.
