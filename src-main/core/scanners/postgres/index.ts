@@ -1,7 +1,6 @@
 // The PostgreSQL kind: a server checked with a rule pack (postgres-cis or a custom one) in a read-only,
 // time-bounded session; Test connection signs in and reads the version.
 import { z } from 'zod'
-import { hostPortBinding } from '../../vault/bindings'
 import { defineKind } from '../kind'
 import {
   credentialForm,
@@ -13,9 +12,7 @@ import {
   tlsForm,
   userField,
 } from '../fields'
-import { sqlScanner } from '../sql/sql-scanner'
-import { testSqlTarget } from '../sql/test-connection'
-import type { SqlTarget } from '../sql/connect'
+import { sqlKindParts } from '../sql/kind-parts'
 
 export const postgresFields = z.object({
   host: hostField,
@@ -38,24 +35,5 @@ export const postgresKind = defineKind({
     ...tlsForm,
     credentialForm('Credential'),
   ],
-  address: (t) => `${t.user}@${t.host}:${t.port}${t.database ? `/${t.database}` : ''}`,
-  bindingAddress: (t) => hostPortBinding(t.host, t.port),
-  policy: {
-    content: false,
-    tailoring: false,
-    rulePack: 'choose',
-    defaultPack: 'postgres-cis',
-    hostKey: false,
-    testConnection: true,
-  },
-  credentials: [{ field: 'credentialId', role: 'login', kinds: ['db-password', 'db-client-cert'] }],
-  test: (t, env) => testSqlTarget(t as SqlTarget, env.vault),
-  scanner: (env) =>
-    sqlScanner({
-      vault: env.vault,
-      packs: env.packs,
-      timeoutMs: env.network.statementMs,
-      network: { connectMs: env.network.connectMs, queryMs: env.network.queryMs },
-    }),
-  report: { method: 'Driftwatch postgres rule pack', subject: (t) => t.host },
+  ...sqlKindParts('postgres', 'postgres-cis'),
 })
