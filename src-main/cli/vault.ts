@@ -1,11 +1,7 @@
 // `driftwatch vault init|unlock|lock|add|list|remove`: the encrypted credential vault from a terminal.
 // A CLI process unlocks the vault only for its own lifetime; secrets come from prompts, files or stdin.
-import {
-  CREDENTIAL_KINDS,
-  CREDENTIAL_LABELS,
-  type CredentialInput,
-  type CredentialKind,
-} from '../../src-preload/contract'
+import { CREDENTIAL_KINDS, type CredentialInput, type CredentialKind } from '../../src-preload/contract'
+import { CREDENTIAL_LABELS } from '../../src-preload/labels'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { safeText } from './terminal-text'
 import {

@@ -1,7 +1,8 @@
 // The Drift page: each target's score over time with its drift marked, the drift events filtered by target,
 // type, severity and dates, and one event's before/after evidence (what the rule found in each scan).
 import { useEffect, useMemo, useState } from 'react'
-import { DRIFT_TYPES, DRIFT_TYPE_LABELS, type Res } from '../../src-preload/contract'
+import { DRIFT_TYPES, type Res } from '../../src-preload/contract'
+import { DRIFT_TYPE_LABELS } from '../../src-preload/labels'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
 import { watchSelectors } from '../stores/watch-slice'

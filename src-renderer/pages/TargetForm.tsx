@@ -2,13 +2,8 @@
 // defaults, when a field shows), the common fields checked as you submit against the contract's schema, and the
 // core's own verdict on the kind's fields (e.g. a bad port, a duplicate name) shown on the field it concerns.
 import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react'
-import {
-  CREDENTIAL_LABELS,
-  TargetInput,
-  type KindFormField,
-  type KindView,
-  type Target,
-} from '../../src-preload/contract'
+import { TargetInput, type KindFormField, type KindView, type Target } from '../../src-preload/contract'
+import { CREDENTIAL_LABELS } from '../../src-preload/labels'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
 import { ApiCallError, api } from '../api/client'

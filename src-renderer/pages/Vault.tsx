@@ -1,7 +1,8 @@
 // The vault: create it once, unlock it to use credentials, and manage them. The page only ever sees
 // names and metadata; secrets typed here go straight to the main process and never come back.
 import { useEffect, useState, type FormEvent } from 'react'
-import { CREDENTIAL_LABELS, type CredentialMeta } from '../../src-preload/contract'
+import type { CredentialMeta } from '../../src-preload/contract'
+import { CREDENTIAL_LABELS } from '../../src-preload/labels'
 import { useStore } from '../stores'
 import { vaultSelectors } from '../stores/vault-slice'
 import { Field } from '../components/Field'

@@ -14,7 +14,8 @@ import { fromVaultError } from '../credentials/handlers'
 import { Scheduler } from './scheduler'
 import { AlertDispatcher } from './alerts/dispatcher'
 import { channelFor } from './alerts/index'
-import { DRIFT_TYPE_LABELS, type WatchStatus, type ParsedReq } from '../../../src-preload/contract'
+import type { WatchStatus, ParsedReq } from '../../../src-preload/contract'
+import { DRIFT_TYPE_LABELS } from '../../../src-preload/labels'
 
 type WatchHandlers = Pick<
   Handlers,

@@ -3,11 +3,11 @@
 import { useState, type FormEvent } from 'react'
 import {
   CREDENTIAL_KINDS,
-  CREDENTIAL_LABELS,
   type CredentialInput,
   type CredentialKind,
   type CredentialMeta,
 } from '../../../src-preload/contract'
+import { CREDENTIAL_LABELS } from '../../../src-preload/labels'
 import { useStore } from '../../stores'
 import { ApiCallError } from '../../api/client'
 import { Field } from '../../components/Field'

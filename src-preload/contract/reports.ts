@@ -1,0 +1,197 @@
+// Reports and evidence on the wire (issue 10): a report's scope, the model every format is built from, exports
+// and bundle verification.
+import { z } from 'zod'
+import { channel, Download, stagedId } from './common'
+import { RULE_STATUSES } from './scans'
+
+export const EXPORT_FORMATS = ['pdf', 'json', 'oscal', 'hdf', 'csv', 'bundle'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+const isoTime = z
+  .string()
+  .trim()
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'Give a date such as 2026-01-31 or 2026-01-31T12:00:00Z')
+
+export const Engagement = z.object({
+  name: z.string().trim().max(200, 'Engagement name is longer than 200 characters').default(''),
+  auditor: z.string().trim().max(200, 'Auditor is longer than 200 characters').default(''),
+  organisation: z.string().trim().max(200, 'Organisation is longer than 200 characters').default(''),
+  notes: z.string().trim().max(10_000, 'Notes are longer than 10,000 characters').default(''),
+})
+
+/** What a report covers: targets and groups (both empty = every target), a time window, and who it is for. */
+export const ReportScope = z
+  .object({
+    targetIds: z.array(z.string().min(1)).max(10_000).default([]),
+    groups: z.array(z.string().min(1)).max(1000).default([]),
+    /** XCCDF profiles or rule packs to report on (empty = every one scanned). */
+    profileIds: z.array(z.string().min(1)).max(1000).default([]),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    includeDrift: z.boolean().default(true),
+    engagement: Engagement.default({ name: '', auditor: '', organisation: '', notes: '' }),
+  })
+  .refine((s) => !s.from || !s.to || Date.parse(s.from) <= Date.parse(s.to), {
+    message: 'The time window ends before it starts',
+    path: ['to'],
+  })
+export type ReportScope = z.input<typeof ReportScope>
+
+const Counts = z.record(z.string(), z.number())
+
+/** Everything a report shows, in a stable order: the report view renders it, every format is built from it. */
+const uuidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+const sha256Text = z.string().regex(/^[0-9a-f]{64}$/)
+export const ReportModel = z.object({
+  formatVersion: z.literal('1.0.0'),
+  reportId: uuidText,
+  title: z.string(),
+  /** The latest scan's end: the report's "as of", so the same scope always gives the same report. */
+  asOf: z.string(),
+  generator: z.object({ name: z.string(), version: z.string() }),
+  engagement: z.object({
+    name: z.string(),
+    auditor: z.string(),
+    organisation: z.string(),
+    notes: z.string(),
+  }),
+  scope: z.object({
+    targetIds: z.array(z.string()),
+    groups: z.array(z.string()),
+    profileIds: z.array(z.string()),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    includeDrift: z.boolean(),
+    /** Targets the scope names that have no finished scan in the window: a gap the report must show. */
+    notScanned: z.array(z.object({ id: z.string(), name: z.string() })),
+  }),
+  method: z.array(
+    z.object({
+      tool: z.string(),
+      profileId: z.string(),
+      contentSha256: z.string(),
+      benchmark: z.string(),
+      /** e.g. a scan account that was a superuser, per target. */
+      warnings: z.array(z.string()).default([]),
+    }),
+  ),
+  summary: z.object({
+    targets: z.number(),
+    scans: z.number(),
+    rulesEvaluated: z.number(),
+    findings: z.number(),
+    bySeverity: Counts,
+    averageScore: z.number().nullable(),
+  }),
+  targets: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      host: z.string(),
+      groups: z.array(z.string()),
+      latestScanId: z.string(),
+      score: z.number().nullable(),
+      counts: Counts,
+      trend: z.array(z.object({ scanId: z.string(), at: z.string(), score: z.number().nullable() })),
+    }),
+  ),
+  scans: z.array(
+    z.object({
+      id: z.string(),
+      targetId: z.string(),
+      profileId: z.string(),
+      tailoringId: z.string().nullable(),
+      trigger: z.string(),
+      startedAt: z.string(),
+      finishedAt: z.string(),
+      score: z.number().nullable(),
+      counts: Counts,
+      evidenceSha256: sha256Text.nullable(),
+      contentSha256: z.string(),
+    }),
+  ),
+  /** Every rule result of each target's latest scan in the window; findings are those that failed or errored. */
+  results: z.array(
+    z.object({
+      id: uuidText,
+      targetId: z.string(),
+      scanId: z.string(),
+      ruleId: z.string(),
+      title: z.string(),
+      severity: z.string(),
+      status: z.enum(RULE_STATUSES),
+      actual: z.string(),
+      expected: z.string(),
+      message: z.string(),
+      /** For findings: the rule's own record in the raw evidence (e.g. its ARF rule-result); '' otherwise. */
+      evidenceExcerpt: z.string(),
+      idents: z.array(z.object({ system: z.string(), id: z.string() })),
+      references: z.array(z.object({ system: z.string(), id: z.string() })),
+      remediation: z.string(),
+      rationale: z.string(),
+    }),
+  ),
+  drift: z.object({
+    /** False while this store has no drift history (the table does not exist yet). */
+    available: z.boolean(),
+    events: z.array(
+      z.object({
+        targetId: z.string(),
+        /** regression, fixed, new-failing, value (a setting changed), score; '' when the store does not say. */
+        type: z.string(),
+        /** '' for a change of the whole scan's score. */
+        ruleId: z.string(),
+        title: z.string(),
+        severity: z.string(),
+        from: z.string(),
+        to: z.string(),
+        scanId: z.string(),
+        at: z.string(),
+      }),
+    ),
+  }),
+  evidence: z.array(
+    z.object({
+      sha256: sha256Text,
+      mediaType: z.string(),
+      bytes: z.number(),
+      path: z.string(),
+      scanIds: z.array(z.string()),
+    }),
+  ),
+})
+export type ReportModel = z.output<typeof ReportModel>
+
+export const reportChannels = {
+  'reports.preview': channel(z.object({ scope: ReportScope }), ReportModel),
+  /** Renders the export and stages its bytes: the face that asked decides where they go (download, save dialog, --out). */
+  'reports.export': channel(
+    z
+      .object({
+        scope: ReportScope,
+        format: z.enum(EXPORT_FORMATS, { error: `Format must be one of ${EXPORT_FORMATS.join(', ')}` }),
+      })
+      .strict(),
+    z.object({ ...Download, engine: z.string() }),
+  ),
+  'reports.verify': channel(
+    z
+      .object({
+        /** The bundle, uploaded (serve mode) or picked in the open dialog (desktop app). */
+        uploadId: stagedId('Choose a bundle'),
+        /** A public key (PEM) the bundle must have been signed with. */
+        trustedKey: z
+          .string()
+          .max(16 * 1024)
+          .optional(),
+      })
+      .strict(),
+    z.object({
+      ok: z.boolean(),
+      files: z.number(),
+      signedBy: z.string(),
+      problems: z.array(z.object({ file: z.string(), message: z.string() })),
+    }),
+  ),
+} as const

@@ -1,0 +1,102 @@
+// Scans on the wire: starting one or a group, cancelling, listing, a scan's results and its fix scripts.
+import { z } from 'zod'
+import { channel, Empty, sha } from './common'
+
+export const RULE_STATUSES = [
+  'pass',
+  'fail',
+  'error',
+  'unknown',
+  'notapplicable',
+  'notchecked',
+  'notselected',
+  'informational',
+  'fixed',
+] as const
+
+export const ScanView = z.object({
+  id: z.string(),
+  targetId: z.string(),
+  trigger: z.enum(['manual', 'watch']),
+  state: z.enum(['running', 'done', 'failed', 'interrupted', 'cancelled']),
+  profileId: z.string(),
+  tailoringId: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.string(),
+  /** pass / (pass + fail), 0–100; null when nothing passed or failed. */
+  score: z.number().nullable(),
+  counts: z.record(z.string(), z.number()),
+  evidence: z.string().nullable(),
+  /** The content the scan evaluated (SHA-256), for rule details. */
+  contentSha256: z.string(),
+  /** What the scanner noted about the run (e.g. GitHub: requests, rate-limit remaining and reset). */
+  info: z.record(z.string(), z.string()).default({}),
+})
+export type ScanView = z.output<typeof ScanView>
+
+export const ResultView = z.object({
+  ruleId: z.string(),
+  status: z.enum(RULE_STATUSES),
+  severity: z.string(),
+  title: z.string(),
+  actual: z.string(),
+  expected: z.string(),
+  message: z.string(),
+  idents: z.array(z.object({ system: z.string(), id: z.string() })),
+})
+export type ResultView = z.output<typeof ResultView>
+
+export const scanChannels = {
+  'scan.start': channel(
+    z.object({
+      targetId: z.string().min(1, 'Choose a target'),
+      /** SCAP content (oscap scans of this computer and SSH hosts); other kinds use built-in rule packs. */
+      sha256: sha.optional(),
+      /** An XCCDF profile id, or a rule pack id for database and GitHub targets (each has a default). */
+      profileId: z.string().min(1, 'Choose a profile').optional(),
+      tailoringId: z.string().optional(),
+      /** The SHA-256 host-key fingerprint a person confirmed for an SSH target seen for the first time. */
+      trustHostKey: z
+        .string()
+        .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A fingerprint looks like SHA256:…')
+        .optional(),
+    }),
+    z.object({ scanId: z.string() }),
+  ),
+  /** Scans every target of a group, a few at a time; each scan reports its own progress and end. */
+  'scan.startGroup': channel(
+    z.object({
+      group: z.string().trim().min(1, 'Choose a group'),
+      /** For this computer and SSH hosts in the group; databases and GitHub use their default rule packs. */
+      sha256: sha.optional(),
+      profileId: z.string().min(1).optional(),
+      tailoringId: z.string().optional(),
+      concurrency: z.number().int().min(1).max(16, 'At most 16 scans at a time').default(4),
+    }),
+    z.object({
+      queued: z.array(z.object({ targetId: z.string(), name: z.string() })),
+      skipped: z.array(z.object({ targetId: z.string(), name: z.string(), reason: z.string() })),
+    }),
+  ),
+  'scan.cancel': channel(z.object({ scanId: z.string().min(1) }), z.object({ cancelled: z.boolean() })),
+  'scans.list': channel(
+    z.object({ targetId: z.string().optional() }),
+    z.object({ scans: z.array(ScanView) }),
+  ),
+  'scans.latest': channel(Empty, z.object({ scans: z.array(ScanView) })),
+  'scan.results': channel(
+    z.object({ scanId: z.string().min(1) }),
+    z.object({ scan: ScanView, results: z.array(ResultView) }),
+  ),
+  // ---- Remediation: fix scripts for a scan's failed rules (oscap xccdf generate fix on this computer). ----
+  'scan.remediation': channel(
+    z
+      .object({
+        scanId: z.string().min(1),
+        type: z.enum(['bash', 'ansible'], { error: 'Remediation type must be bash or ansible' }),
+      })
+      .strict(),
+    z.object({ fileName: z.string(), script: z.string(), failedRules: z.number() }),
+  ),
+} as const
