@@ -5,7 +5,6 @@ import type { EventPayload, KindView, ScanView, Target } from '../../src-preload
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { passphrase, processSource } from './prompt'
 import { safeText } from './terminal-text'
-import { mapLimit } from '../core/util/concurrency'
 import { credentialRefsOf } from '../core/scanners/registry'
 
 const CONCURRENCY = 4
@@ -15,7 +14,7 @@ export const scanCommand: Command = {
   usage: 'scan TARGET|GROUP [--content C --profile P]',
   summary: 'scan targets now (OpenSCAP, or a rule pack for databases)',
   help: `Usage: driftwatch scan TARGET|GROUP [--content CONTENT --profile PROFILE] [--tailoring NAME]
-                       [--trust-host-key SHA256:...] [--rebind-credential] [--json]
+                       [--trust-host-key [TARGET=]SHA256:...] [--rebind-credential] [--json]
 
 TARGET is a target's name or id; GROUP scans every target of that group, ${CONCURRENCY} at a time (one
 failure does not stop the others). For this computer and SSH hosts, CONTENT is an import's SHA-256 prefix
@@ -24,7 +23,9 @@ as "standard".
 
 SSH hosts seen for the first time are asked for their host key: on a terminal you are shown its SHA-256
 fingerprint to confirm; elsewhere pass --trust-host-key with the fingerprint the host owner gave you
-(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). A host whose pinned key changed is refused.
+(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). For a group, give it once per new host as
+TARGET=SHA256:...; a host that presents another key is not scanned, the others are. A host whose pinned key
+changed is refused.
 Credentials come from the vault, unlocked for this command (prompt, or ${'DRIFTWATCH_VAULT_PASSPHRASE'}).
 A credential is bound to the address (host:port, GitHub API URL) it was first used at; a target that moved
 is refused until you confirm with --rebind-credential (the passphrase is asked for again, or taken from
@@ -38,7 +39,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
     content: { type: 'string' },
     profile: { type: 'string' },
     tailoring: { type: 'string' },
-    'trust-host-key': { type: 'string' },
+    'trust-host-key': { type: 'string', multiple: true },
     'rebind-credential': { type: 'boolean' },
   },
   async run(ctx) {
@@ -46,14 +47,10 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
     if (!ref) throw CliError.usage('name the target or group to scan')
     const { targets } = await call(ctx.core, 'targets.list', {})
     const chosen = targets.filter((t) => t.id === ref || t.name.toLowerCase() === ref.toLowerCase())
-    const group = chosen.length
-      ? []
-      : targets.filter((t) => t.groups.some((g) => g.toLowerCase() === ref.toLowerCase()))
-    const scope = chosen.length ? chosen : group
-    if (scope.length === 0) {
-      const message = `no target or group named "${ref}"`
-      throw new CliError(message, { code: 'not_found', message, issues: [] })
-    }
+    const groupLabel = chosen.length ? undefined : groupNamed(targets, ref)
+    const scope = chosen.length
+      ? [chosen.find((t) => t.id === ref) ?? chosen[0]!]
+      : targets.filter((t) => t.groups.includes(groupLabel!))
     // SCAP content and profile matter to kinds scanned with content (this computer, SSH hosts); the others run
     // their rule packs, and --profile then names a pack.
     const { kinds } = await call(ctx.core, 'kinds.list', {})
@@ -96,8 +93,8 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       scope.filter((t) => policy(t)?.hostKey),
     )
 
+    // Each scan's end, by target: the core names the scan it started in its scan.finished event.
     const finished = new Map<string, EventPayload<'scan.finished'>>()
-    const waiters = new Map<string, () => void>()
     const tty = !ctx.json && process.stderr.isTTY
     const off = ctx.core.subscribe((name, payload) => {
       if (name === 'scan.progress' && tty) {
@@ -111,34 +108,74 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       }
       if (name === 'scan.finished') {
         const e = payload as EventPayload<'scan.finished'>
-        finished.set(e.scanId, e)
-        waiters.get(e.scanId)?.()
+        finished.set(e.targetId, e)
       }
     })
-    const results: { target: string; scan: ScanView | null; error: string }[] = []
+    const notStarted = new Map<string, string>()
     try {
-      await mapLimit(scope, CONCURRENCY, async (t) => {
+      const flagFor = (path: string) => (/^trustHostKeys?\b/.test(path) ? '--trust-host-key' : path)
+      if (groupLabel === undefined) {
+        const t = scope[0]!
         const env = await ctx.core.invoke('scan.start', {
           targetId: t.id,
           ...(takesContent(t) ? { sha256, profileId } : { profileId }),
           trustHostKey: trust.get(t.id),
           tailoringId,
         })
-        if (!env.ok) {
-          results.push({ target: t.name, scan: null, error: env.error.message })
-          return
-        }
-        const { scanId } = env.data as { scanId: string }
-        if (!finished.has(scanId)) await new Promise<void>((r) => waiters.set(scanId, r))
-        const { scan } = await call(ctx.core, 'scan.results', { scanId })
-        results.push({ target: t.name, scan, error: scan.error })
-      })
+        if (!env.ok) notStarted.set(t.id, env.error.message)
+      } else {
+        // The core's group scan runs them a few at a time; one failure does not stop the others.
+        const r = await call(
+          ctx.core,
+          'scan.startGroup',
+          {
+            group: groupLabel,
+            sha256,
+            profileId,
+            tailoringId,
+            concurrency: CONCURRENCY,
+            trustHostKeys: trust.size ? Object.fromEntries(trust) : undefined,
+          },
+          flagFor,
+        )
+        for (const s of r.skipped) notStarted.set(s.targetId, s.reason)
+      }
+      // Every scan the core started ends (done, failed or cancelled) before it is idle.
+      await ctx.core.idle()
     } finally {
       off()
       if (tty) process.stderr.write('\r\x1b[K')
     }
+    const results: { target: string; scan: ScanView | null; error: string }[] = []
+    for (const t of scope) {
+      const end = finished.get(t.id)
+      if (end) {
+        const { scan } = await call(ctx.core, 'scan.results', { scanId: end.scanId })
+        results.push({ target: t.name, scan, error: scan.error })
+      } else
+        results.push({
+          target: t.name,
+          scan: null,
+          error: notStarted.get(t.id) ?? 'the scan could not start (the log above says why)',
+        })
+    }
     return report(ctx, results)
   },
+}
+
+/** The group `ref` names (any case; the exact spelling wins when groups differ only in case). */
+function groupNamed(targets: Target[], ref: string): string {
+  const labels = [
+    ...new Set(targets.flatMap((t) => t.groups.filter((g) => g.toLowerCase() === ref.toLowerCase()))),
+  ]
+  if (labels.length === 0) {
+    const message = `no target or group named "${ref}"`
+    throw new CliError(message, { code: 'not_found', message, issues: [] })
+  }
+  if (labels.includes(ref)) return ref
+  if (labels.length > 1)
+    throw CliError.usage(`"${ref}" names the groups ${labels.join(', ')}: give one exactly as it is spelled`)
+  return labels[0]!
 }
 
 /** Credentials live in the vault: unlock it for this process when a target in scope signs in with one. */
@@ -181,13 +218,28 @@ async function rebind(
 }
 
 /**
- * First contact with an SSH host (the kinds whose policy pins host keys): its fingerprint must be confirmed by a person (a prompt on a terminal) or given
- * with --trust-host-key; never trusted silently. Returns the fingerprint to trust per target id.
+ * First contact with an SSH host (the kinds whose policy pins host keys): its fingerprint must be confirmed by a
+ * person (a prompt on a terminal) or given with --trust-host-key; never trusted silently. A plain fingerprint is
+ * checked against what the host presents now; TARGET=FINGERPRINT (one per host of a group, for scans that
+ * nobody answers) goes to the core as given, so a wrong one fails that target's scan and no other. Returns
+ * the fingerprint to trust per target id.
  */
 async function hostKeyTrust(ctx: RunContext, scope: Target[]): Promise<Map<string, string>> {
-  const given = ctx.values['trust-host-key'] ? String(ctx.values['trust-host-key']).trim() : undefined
+  const flags = ([] as unknown[]).concat(ctx.values['trust-host-key'] ?? []).map((v) => String(v).trim())
+  const plain = flags.filter((f) => !f.includes('='))
   const trust = new Map<string, string>()
+  for (const f of flags.filter((x) => x.includes('='))) {
+    const at = f.lastIndexOf('=')
+    const name = f.slice(0, at).toLowerCase()
+    const t = scope.find((x) => x.id === f.slice(0, at) || x.name.toLowerCase() === name)
+    if (!t)
+      throw CliError.usage(
+        `--trust-host-key ${f}: no target named "${f.slice(0, at)}" with a host key to confirm in this scan`,
+      )
+    trust.set(t.id, f.slice(at + 1))
+  }
   for (const t of scope) {
+    if (trust.has(t.id)) continue
     const env = await ctx.core.invoke('targets.hostKey', { id: t.id })
     // Unreachable hosts fail in their scan with the same message; the others go on.
     if (!env.ok) continue
@@ -200,13 +252,13 @@ async function hostKeyTrust(ctx: RunContext, scope: Target[]): Promise<Map<strin
     }
     if (probe.state !== 'unknown') continue
     const at = `${probe.host}:${probe.port}`
-    if (given) {
-      if (given !== probe.fingerprint)
+    if (plain.length) {
+      if (!plain.includes(probe.fingerprint))
         throw new CliError(
-          `${at} presents ${probe.fingerprint}, not the fingerprint given with --trust-host-key (${given}): not scanning`,
+          `${at} presents ${probe.fingerprint}, not the fingerprint given with --trust-host-key (${plain.join(', ')}): not scanning`,
           { code: 'forbidden', message: `host key mismatch for ${at}`, issues: [] },
         )
-      trust.set(t.id, given)
+      trust.set(t.id, probe.fingerprint)
       continue
     }
     if (!ctx.json && process.stdin.isTTY) {

@@ -70,9 +70,17 @@ export const scanChannels = {
       group: z.string().trim().min(1, 'Choose a group'),
       /** For this computer and SSH hosts in the group; databases and GitHub use their default rule packs. */
       sha256: sha.optional(),
+      /** With sha256, a profile of that content; without it, the rule pack the group's other kinds run. */
       profileId: z.string().min(1).optional(),
       tailoringId: z.string().optional(),
       concurrency: z.number().int().min(1).max(16, 'At most 16 scans at a time').default(4),
+      /** Host-key fingerprints a person confirmed, by target id (targets of the group whose kind pins host keys). */
+      trustHostKeys: z
+        .record(
+          z.string().min(1).max(200),
+          z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A fingerprint looks like SHA256:…'),
+        )
+        .optional(),
     }),
     z.object({
       queued: z.array(z.object({ targetId: z.string(), name: z.string() })),

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
 import type { ScanRow, ScansRepo } from '../store/scans'
-import { AppError, diskFullError, notFound } from '../errors'
+import { AppError, diskFullError, issuesError, notFound, type FieldIssue } from '../errors'
 import { scannerFor, type ScanContext, type ScanPlan, type Scanner } from '../scanners/scanner'
 import type { ParsedReq, ScanView, Target } from '../../../src-preload/contract'
 import { parseArf } from '../scap/arf'
@@ -140,15 +140,45 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     return { scanId }
   }
 
-  /** The request a target of a group gets: content and profile for kinds scanned with content, else defaults. */
-  const groupRequest = (t: Target, req: ParsedReq<'scan.startGroup'>): ParsedReq<'scan.start'> =>
-    deps.kinds.get(t.kind)?.policy.content
-      ? { targetId: t.id, sha256: req.sha256, profileId: req.profileId, tailoringId: req.tailoringId }
-      : { targetId: t.id }
+  /**
+   * The request a target of a group gets: content and profile for kinds scanned with content; the others run
+   * their default pack, or the one profileId names when the group is scanned without content. Each takes the
+   * host key confirmed for it, if any.
+   */
+  const groupRequest = (t: Target, req: ParsedReq<'scan.startGroup'>): ParsedReq<'scan.start'> => {
+    const trustHostKey = req.trustHostKeys?.[t.id]
+    if (deps.kinds.get(t.kind)?.policy.content)
+      return {
+        targetId: t.id,
+        sha256: req.sha256,
+        profileId: req.profileId,
+        tailoringId: req.tailoringId,
+        trustHostKey,
+      }
+    return { targetId: t.id, profileId: req.sha256 ? undefined : req.profileId, trustHostKey }
+  }
+
+  /** A confirmation is for a member of the group whose kind pins host keys; anything else is a mistake to name. */
+  function checkConfirmations(req: ParsedReq<'scan.startGroup'>, members: Target[]) {
+    const issues: FieldIssue[] = []
+    for (const id of Object.keys(req.trustHostKeys ?? {})) {
+      const t = members.find((m) => m.id === id)
+      const path = `trustHostKeys.${id.slice(0, 60)}`
+      if (!t)
+        issues.push({
+          path,
+          message: `No target ${JSON.stringify(id.slice(0, 60))} in the group "${req.group}"`,
+        })
+      else if (!deps.kinds.get(t.kind)?.policy.hostKey)
+        issues.push({ path, message: `${t.name} has no host key to confirm` })
+    }
+    if (issues.length) throw issuesError(issues)
+  }
 
   function startGroup(req: ParsedReq<'scan.startGroup'>) {
     const members = repos.targets.list({ group: req.group })
     if (members.length === 0) throw notFound(`The group "${req.group}"`)
+    checkConfirmations(req, members)
     const queued: Target[] = []
     const skipped: { targetId: string; name: string; reason: string }[] = []
     // Plans are checked now, so a target that cannot be scanned (no content chosen for a host) is named at once.
