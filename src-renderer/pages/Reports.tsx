@@ -1,11 +1,12 @@
 // The Reports page: build a report (scope, time window, drift, engagement details), see it live as it will
 // print, and export it as PDF, evidence JSON, OSCAL, HDF, CSV or a signed evidence bundle.
-import { useEffect, useState } from 'react'
-import { EXPORT_FORMATS, type ExportFormat, type Res } from '../../src-preload/contract'
+import { useEffect } from 'react'
+import { EXPORT_FORMATS, type ExportFormat } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
 import { reportSelectors } from '../stores/reports-slice'
+import { auditSelectors } from '../stores/audit-slice'
 import { EmptyState } from '../components/EmptyState'
 import { Field } from '../components/Field'
 import { ReportView } from '../report/ReportView'
@@ -20,6 +21,7 @@ const FORMAT_LABELS: Record<ExportFormat, string> = {
   bundle: 'Signed bundle',
 }
 const PREVIEW_FINDINGS = 150
+const AUDIT_ENTRIES = 12
 
 export function ReportsPage() {
   const targets = useStore(targetSelectors.targets)
@@ -250,18 +252,23 @@ export function ReportsPage() {
 
 /** The latest audit entries and whether the chain is whole: what an auditor can point to about this data. */
 function AuditLogPanel({ refresh }: { refresh: string }) {
-  const [log, setLog] = useState<Res<'audit.list'> | null>(null)
+  const loaded = useStore(auditSelectors.log)
+  const load = useStore((s) => s.loadAuditLog)
   useEffect(() => {
-    let live = true
-    api.invoke('audit.list', { limit: 12 }).then(
-      (r) => live && setLog(r),
-      () => live && setLog(null),
+    void load(AUDIT_ENTRIES)
+  }, [refresh, load])
+  const log = loaded.data
+  if (!log)
+    return loaded.state === 'error' ? (
+      <p className="banner error report-audit" role="alert">
+        Could not read the audit log: {loaded.error}{' '}
+        <button type="button" className="link" onClick={() => void load(AUDIT_ENTRIES)}>
+          Try again
+        </button>
+      </p>
+    ) : (
+      <p className="muted small report-audit">Reading the audit log…</p>
     )
-    return () => {
-      live = false
-    }
-  }, [refresh])
-  if (!log) return null
   return (
     <details className="panel-lite report-audit">
       <summary>Audit log {log.intact ? '· chain intact' : '· TAMPERED'}</summary>

@@ -5,22 +5,18 @@ import type { RulePackSummary } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
+import { ruleSelectors } from '../stores/rules-slice'
 import { LiveScanProgress } from '../components/LiveScanProgress'
 
 export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: string }) {
   const live = useStore(scanSelectors.live(targetId))
   const toast = useStore((s) => s.toast)
-  const [packs, setPacks] = useState<RulePackSummary[]>([])
+  const loaded = useStore(ruleSelectors.packs(kind))
+  const loadRulePacks = useStore((s) => s.loadRulePacks)
+  const packs = loaded?.data ?? []
   const [packId, setPackId] = useState('')
   const [editing, setEditing] = useState(false)
-  const load = useCallback(
-    () =>
-      api.invoke('rules.list', { kind }).then(
-        (r) => setPacks(r.packs),
-        (err: Error) => toast('error', err.message),
-      ),
-    [kind, toast],
-  )
+  const load = useCallback(() => loadRulePacks(kind), [kind, loadRulePacks])
   useEffect(() => {
     void load()
   }, [load])
@@ -63,6 +59,15 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: strin
     }
   }
 
+  if (loaded?.state === 'error' && packs.length === 0)
+    return (
+      <p className="banner error" role="alert">
+        Could not read the rule packs: {loaded.error}{' '}
+        <button type="button" className="link" onClick={() => void load()}>
+          Try again
+        </button>
+      </p>
+    )
   return (
     <section className="scan-panel" aria-label="Scan">
       <select aria-label="Rule pack" value={current} onChange={(e) => setPackId(e.target.value)}>

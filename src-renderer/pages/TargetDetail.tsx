@@ -1,6 +1,6 @@
 // A target's page: scan it now (with live progress and cancel), its latest score and counts as a chart,
 // the results table, a rule's detail, and the scan history.
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { KindView, Res, ResultView, ScanView } from '../../src-preload/contract'
 import { api } from '../api/client'
@@ -8,6 +8,7 @@ import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
 import { contentSelectors } from '../stores/content-slice'
 import { targetSelectors } from '../stores/targets-slice'
+import { ruleSelectors } from '../stores/rules-slice'
 import { KindBadge } from '../components/KindBadge'
 import { ScoreBadge } from '../components/ScoreBadge'
 import { ResultsTable } from '../components/ResultsTable'
@@ -355,20 +356,27 @@ function RuleDetailPanel({
   result: ResultView
   onClose(): void
 }) {
-  const [detail, setDetail] = useState<
-    (Res<'content.rule'> & Partial<Pick<Res<'rules.rule'>, 'remediation' | 'query'>>) | null
-  >(null)
-  useEffect(() => {
-    if (sha256)
-      void api
-        .invoke('content.rule', { sha256, ruleId: result.ruleId })
-        .then(setDetail, () => setDetail(null))
-    else if (packId)
-      void api.invoke('rules.rule', { packId, ruleId: result.ruleId }).then(
-        (r) => setDetail({ ...r, fixes: [], severity: r.severity as Res<'content.rule'>['severity'] }),
-        () => setDetail(null),
-      )
-  }, [sha256, packId, result.ruleId])
+  const scapRule = useStore(contentSelectors.ruleText(sha256, result.ruleId))
+  const packRule = useStore(ruleSelectors.packRule(packId, result.ruleId))
+  const loadRuleText = useStore((s) => s.loadRuleText)
+  const loadPackRule = useStore((s) => s.loadPackRule)
+  // A scan of SCAP content reads the rule from the content; a database scan from its rule pack.
+  const load = useCallback(() => {
+    if (sha256) void loadRuleText(sha256, result.ruleId)
+    else if (packId) void loadPackRule(packId, result.ruleId)
+  }, [sha256, packId, result.ruleId, loadRuleText, loadPackRule])
+  useEffect(load, [load])
+  const loaded = sha256 ? scapRule : packId ? packRule : undefined
+  const detail: (Res<'content.rule'> & Partial<Pick<Res<'rules.rule'>, 'remediation' | 'query'>>) | null =
+    sha256
+      ? (scapRule?.data ?? null)
+      : packRule?.data
+        ? {
+            ...packRule.data,
+            fixes: [],
+            severity: packRule.data.severity as Res<'content.rule'>['severity'],
+          }
+        : null
   return (
     <aside className="rule-panel" aria-label="Rule detail">
       <button type="button" className="link close" onClick={onClose} aria-label="Close rule detail">
@@ -384,6 +392,17 @@ function RuleDetailPanel({
         <p className="small">
           Found <strong>{result.actual || '–'}</strong>; expected {result.expected || '–'}
         </p>
+      )}
+      {loaded?.state === 'error' ? (
+        <p className="banner error" role="alert">
+          Could not read this rule&apos;s description: {loaded.error}{' '}
+          <button type="button" className="link" onClick={load}>
+            Try again
+          </button>
+        </p>
+      ) : (
+        !detail &&
+        loaded?.state === 'loading' && <p className="muted small">Reading the rule&apos;s description…</p>
       )}
       {detail && <p className="rule-text">{detail.description}</p>}
       {detail?.rationale && (

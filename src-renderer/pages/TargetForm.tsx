@@ -6,7 +6,7 @@ import { TargetInput, type KindFormField, type KindView, type Target } from '../
 import { CREDENTIAL_LABELS } from '../../src-preload/labels'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
-import { ApiCallError, api } from '../api/client'
+import { ApiCallError } from '../api/client'
 import { Field } from '../components/Field'
 import { KindBadge } from '../components/KindBadge'
 import { EmptyState } from '../components/EmptyState'
@@ -73,7 +73,9 @@ export function TargetFormPage({ id }: { id?: string }) {
   const vaultState = useStore((s) => s.vault?.state)
   const kinds = useStore(targetSelectors.kinds)
   const defaultKind = useStore((s) => s.defaultKind)
-  const [existing, setExisting] = useState<Target | null | undefined>(id ? cached : null)
+  const read = useStore(targetSelectors.read(id))
+  const loadTarget = useStore((s) => s.loadTarget)
+  const [existing, setExisting] = useState<Target | null>(cached ?? null)
   const [kind, setKind] = useState<string>(cached?.kind ?? defaultKind)
   const view = kinds.find((k) => k.kind === kind)
   // Opened before the kinds arrived (a reload on this page): start with the core's default kind.
@@ -87,17 +89,16 @@ export function TargetFormPage({ id }: { id?: string }) {
   const formRef = useRef<HTMLFormElement>(null)
 
   useEffect(() => {
-    if (!id || cached) return
-    // Opened by address (reload, link): fetch the target rather than rely on the list.
-    api.invoke('targets.get', { id }).then(
-      (t) => {
-        setExisting(t)
-        setKind(t.kind)
-        setDraft(fromTarget(t))
-      },
-      () => setExisting(undefined),
-    )
-  }, [id, cached])
+    // Opened by address (reload, link): read the target rather than rely on the list.
+    if (id && !cached) void loadTarget(id)
+  }, [id, cached, loadTarget])
+  const fetched = read?.state === 'ready' ? read.data : null
+  useEffect(() => {
+    if (!fetched || existing) return
+    setExisting(fetched)
+    setKind(fetched.kind)
+    setDraft(fromTarget(fetched))
+  }, [fetched, existing])
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -153,15 +154,26 @@ export function TargetFormPage({ id }: { id?: string }) {
     }
   }
 
-  if (id && existing === undefined)
-    return (
-      <EmptyState
-        title="Target not found"
-        body="It may have been deleted."
-        action={{ label: 'Back to targets', href: '#/targets' }}
-      />
-    )
-  if (id && existing === null) return <p className="muted">Loading…</p>
+  if (id && !existing) {
+    if (read?.state === 'ready' && !read.data)
+      return (
+        <EmptyState
+          title="Target not found"
+          body="It may have been deleted."
+          action={{ label: 'Back to targets', href: '#/targets' }}
+        />
+      )
+    if (read?.state === 'error')
+      return (
+        <p className="banner error" role="alert">
+          Could not read this target: {read.error}{' '}
+          <button type="button" className="link" onClick={() => void loadTarget(id)}>
+            Try again
+          </button>
+        </p>
+      )
+    return <p className="muted">Loading…</p>
+  }
 
   const text = (
     field: string,

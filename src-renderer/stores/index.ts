@@ -13,6 +13,8 @@ import { createWatchSlice, type WatchSlice } from './watch-slice'
 import { createReportsSlice, type ReportsSlice } from './reports-slice'
 import { createAlertsSlice, type AlertsSlice } from './alerts-slice'
 import { createDriftSlice, type DriftSlice } from './drift-slice'
+import { createRulesSlice, type RulesSlice } from './rules-slice'
+import { createAuditSlice, type AuditSlice } from './audit-slice'
 
 export type State = AppSlice &
   TargetsSlice &
@@ -22,7 +24,9 @@ export type State = AppSlice &
   WatchSlice &
   ReportsSlice &
   AlertsSlice &
-  DriftSlice
+  DriftSlice &
+  RulesSlice &
+  AuditSlice
 
 export const useStore = create<State>()(
   devtools(
@@ -36,6 +40,8 @@ export const useStore = create<State>()(
       ...createReportsSlice(...a),
       ...createAlertsSlice(...a),
       ...createDriftSlice(...a),
+      ...createRulesSlice(...a),
+      ...createAuditSlice(...a),
     }),
     { name: 'driftwatch', enabled: import.meta.env.DEV },
   ),

@@ -2,7 +2,8 @@
 // form fields, scan policy), and the actions that change them.
 import type { StateCreator } from 'zustand'
 import type { KindView, Target, TargetInput } from '../../src-preload/contract'
-import { api } from '../api/client'
+import { api, ApiCallError } from '../api/client'
+import { failed, loading, ready, type Loadable } from './loadable'
 import type { State } from './index'
 
 export interface TargetsFilter {
@@ -21,13 +22,19 @@ export interface TargetsSlice {
   kinds: KindView[]
   /** The kind a new target's form starts with. */
   defaultKind: string
+  /** One target read by id (a form opened by address); null when the core has no such target. */
+  targetById: Record<string, Loadable<Target | null>>
   loadTargets(): Promise<void>
+  loadTarget(id: string): Promise<void>
   setTargetsFilter(f: Partial<TargetsFilter>): void
   createTarget(input: TargetInput): Promise<Target>
   updateTarget(id: string, input: TargetInput): Promise<Target>
   duplicateTarget(id: string): Promise<Target>
   removeTarget(id: string): Promise<void>
 }
+
+// The latest read of each target by id: an answer that a newer read overtook is dropped.
+const targetReads = new Map<string, number>()
 
 export const createTargetsSlice: StateCreator<State, [['zustand/devtools', never]], [], TargetsSlice> = (
   set,
@@ -41,6 +48,25 @@ export const createTargetsSlice: StateCreator<State, [['zustand/devtools', never
   labels: { tags: [], groups: [] },
   kinds: [],
   defaultKind: '',
+  targetById: {},
+  async loadTarget(id) {
+    const mine = (targetReads.get(id) ?? 0) + 1
+    targetReads.set(id, mine)
+    const put = (l: Loadable<Target | null>) => set({ targetById: { ...get().targetById, [id]: l } })
+    put(loading(get().targetById[id]))
+    try {
+      const t = await api.invoke('targets.get', { id })
+      if (targetReads.get(id) === mine) put(ready(t))
+    } catch (err) {
+      if (targetReads.get(id) !== mine) return
+      // "No such target" is an answer; any other failure (vault locked, server gone) is an error with its reason.
+      put(
+        err instanceof ApiCallError && err.code === 'not_found'
+          ? ready(null)
+          : failed(get().targetById[id], err),
+      )
+    }
+  },
   async loadTargets() {
     const filter = get().targetsFilter
     try {
@@ -99,6 +125,7 @@ export const targetSelectors = {
   filter: (s: State) => s.targetsFilter,
   labels: (s: State) => s.labels,
   byId: (id: string | undefined) => (s: State) => s.targets.find((t) => t.id === id),
+  read: (id: string | undefined) => (s: State) => (id ? s.targetById[id] : undefined),
   kinds: (s: State) => s.kinds,
   kind: (kind: string | undefined) => (s: State) => s.kinds.find((k) => k.kind === kind),
 }
