@@ -5,7 +5,8 @@ import { SecretFields } from '../../../src-preload/contract'
 import { AppError, notFound } from '../errors'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
-import { VaultError, type Vault } from '../vault/vault'
+import type { Vault } from '../vault/vault'
+import { fromVaultError } from '../vault/app-errors'
 
 type VaultHandlers = Pick<
   Handlers,
@@ -22,32 +23,6 @@ type VaultHandlers = Pick<
   | 'credentials.remove'
   | 'credentials.rebind'
 >
-
-/** Vault errors keep their specific sentence; the code tells a face how to react. */
-export function fromVaultError(err: unknown): never {
-  if (err instanceof VaultError) {
-    const code =
-      err.code === 'not_found'
-        ? 'not_found'
-        : err.code === 'duplicate_name' || err.code === 'already_initialised'
-          ? 'conflict'
-          : err.code === 'locked' || err.code === 'uninitialised' || err.code === 'keychain_unavailable'
-            ? 'unavailable'
-            : err.code === 'wrong_passphrase' || err.code === 'backoff'
-              ? 'unauthorized'
-              : err.code === 'invalid' || err.code === 'weak_passphrase'
-                ? 'validation'
-                : 'internal'
-    const issues =
-      err.code === 'duplicate_name'
-        ? [{ path: 'credential.name', message: err.message }]
-        : err.code === 'wrong_passphrase' || err.code === 'backoff'
-          ? [{ path: 'passphrase', message: err.message }]
-          : []
-    throw new AppError(code, err.message, issues)
-  }
-  throw err
-}
 
 const guard =
   <A extends unknown[], R>(fn: (...a: A) => R | Promise<R>) =>

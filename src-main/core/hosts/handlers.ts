@@ -1,15 +1,11 @@
-// SSH host keys and SSH "Test connection": probe a target's key so a person can compare its fingerprint before
-// trusting it, list / import / forget pins, and check every step an SSH scan depends on.
+// SSH host keys: probe a target's key so a person can compare its fingerprint before trusting it, and
+// list / import / forget pins. (Test connection for SSH lives with its kind, in scanners/ssh/.)
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
 import { AppError, notFound } from '../errors'
 import type { Vault } from '../vault/vault'
-import { fromVaultError } from '../credentials/handlers'
 import type { HostKeyStore } from '../scanners/ssh-oscap/host-key-store'
-import { SshError } from '../scanners/ssh-oscap/ssh-common'
-import { probeHostKey, type SshAuth } from '../scanners/ssh-oscap/ssh-connect'
-import { testSshConnection } from '../scanners/ssh-oscap/ssh-test-connection'
-import type { Res } from '../../../src-preload/contract'
+import { probeHostKey } from '../scanners/ssh-oscap/ssh-connect'
 import type { SshTarget } from '../scanners/ssh'
 
 type HostHandlers = Pick<
@@ -81,57 +77,5 @@ export function hostHandlers(deps: HostDeps): HostHandlers {
       if (removed) deps.logger.log('warn', 'host key pin removed', { host, port })
       return { removed }
     },
-  }
-}
-
-type TestReport = Res<'targets.testConnection'>
-
-/** "Test connection" for an SSH target: reachability, host key, login, OS, oscap, sudo, temp space. */
-export async function testSshTarget(
-  deps: Pick<HostDeps, 'vault' | 'hostKeys'>,
-  t: SshTarget,
-): Promise<TestReport> {
-  const refs = [t.auth !== 'agent' ? t.credentialId : '', t.sudo === 'password' ? t.sudoCredentialId : '']
-  const known = new Set(deps.vault.list().map((c) => c.id))
-  if (refs.some((r) => r && !known.has(r)))
-    return { status: 'failed', message: 'A credential this target uses was deleted; pick another', steps: [] }
-  if (refs.some(Boolean) && deps.vault.state() !== 'unlocked')
-    return {
-      status: 'vault_locked',
-      message: 'The vault is locked: unlock it to test this target',
-      steps: [],
-    }
-  const copy = (b: Buffer | undefined) => (b ? Buffer.from(b) : undefined)
-  const auth: SshAuth = {}
-  let sudoPassword: Buffer | undefined
-  try {
-    if (t.auth === 'agent') auth.agent = process.env.SSH_AUTH_SOCK
-    else if (t.credentialId)
-      await deps.vault.withSecret(t.credentialId, t, (s) => {
-        auth.privateKey = copy(s.privateKey)
-        auth.passphrase = copy(s.passphrase)
-        auth.password = copy(s.password)
-      })
-    if (t.sudo === 'password' && t.sudoCredentialId)
-      await deps.vault.withSecret(t.sudoCredentialId, t, (s) => (sudoPassword = copy(s.password)))
-  } catch (err) {
-    fromVaultError(err)
-  }
-  try {
-    const report = await testSshConnection({
-      host: t.host,
-      port: t.port,
-      user: t.user,
-      auth,
-      hostKeys: deps.hostKeys,
-      sudo: t.sudo,
-      sudoPassword,
-    })
-    return { status: report.ok ? 'ok' : 'failed', message: report.message, steps: report.steps }
-  } catch (err) {
-    if (err instanceof SshError) return { status: 'failed', message: err.message, steps: [] }
-    throw err
-  } finally {
-    for (const b of [auth.privateKey, auth.passphrase, auth.password, sudoPassword]) b?.fill(0)
   }
 }

@@ -6,7 +6,7 @@ import { defineKind, type KindTarget } from '../kind'
 import { credentialRef, hostField, hostPortUserForm, portField, userField } from '../fields'
 import { oscapScanner } from '../ssh-oscap/oscap-scanner'
 import { sshRunnerFor } from '../ssh-oscap/ssh-runner'
-import { testSshTarget } from '../../hosts/handlers'
+import { testSshTarget } from './test-connection'
 
 export const SUDO_MODES = ['none', 'nopasswd', 'password'] as const
 export const SSH_AUTH_METHODS = ['key', 'password', 'agent'] as const
