@@ -257,6 +257,7 @@ export function createCore(opts: CoreOptions): Core {
       targets: ctx.repos.targets,
       scans,
       content,
+      packs,
       reports: new ReportsRepo(db),
       version: pkg.version,
       audit,

@@ -43,7 +43,7 @@ const Counts = z.record(z.string(), z.number())
 const uuidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
 const sha256Text = z.string().regex(/^[0-9a-f]{64}$/)
 export const ReportModel = z.object({
-  formatVersion: z.literal('1.0.0'),
+  formatVersion: z.literal('1.1.0'),
   reportId: uuidText,
   title: z.string(),
   /** The latest scan's end: the report's "as of", so the same scope always gives the same report. */
@@ -127,7 +127,11 @@ export const ReportModel = z.object({
       /** For findings: the rule's own record in the raw evidence (e.g. its ARF rule-result); '' otherwise. */
       evidenceExcerpt: z.string(),
       idents: z.array(z.object({ system: z.string(), id: z.string() })),
+      /** Each reference's scheme (NIST-800-53, CIS, CCE, a pack's benchmark, …) and its id there. */
       references: z.array(z.object({ system: z.string(), id: z.string() })),
+      /** What the rule checks, from the benchmark or rule pack. */
+      description: z.string(),
+      /** How to fix it: the benchmark's shell (else Ansible) fix, or the rule pack's remediation; '' if none. */
       remediation: z.string(),
       rationale: z.string(),
     }),

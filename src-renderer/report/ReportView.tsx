@@ -3,6 +3,7 @@
 import type { ReportModel } from '../../src-preload/contract'
 import { TrendChart } from './TrendChart'
 import { bytes, clip, isoDay, reportScore, utcTime } from '../lib/format'
+import { referenceLabels } from '../../src-preload/labels'
 
 type Result = ReportModel['results'][number]
 
@@ -201,8 +202,8 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
                 </div>
                 <div className="report-finding-meta">
                   <span className="mono">{f.ruleId}</span> · {targetName.get(f.targetId)} · {f.status}
-                  {f.idents.length > 0 && <> · {f.idents.map((i) => i.id).join(', ')}</>}
                 </div>
+                {f.description && <p className="report-description">{clip(f.description, 900)}</p>}
                 <div className="report-evidence">
                   <span className="label">Evidence</span>
                   {f.actual || f.expected || f.message || f.evidenceExcerpt ? (
@@ -231,7 +232,19 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
                 {f.remediation && (
                   <div className="report-remediation">
                     <span className="label">Remediation</span>
-                    <p>{clip(f.remediation, 1200)}</p>
+                    <pre>{clip(f.remediation, 1200)}</pre>
+                  </div>
+                )}
+                {f.rationale && (
+                  <div className="report-rationale">
+                    <span className="label">Rationale</span>
+                    <p>{clip(f.rationale, 900)}</p>
+                  </div>
+                )}
+                {(f.idents.length > 0 || f.references.length > 0) && (
+                  <div className="report-references">
+                    <span className="label">References</span>
+                    <p>{referenceLabels(f.idents, f.references).join(' · ')}</p>
                   </div>
                 )}
               </div>

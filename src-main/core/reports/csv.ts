@@ -2,6 +2,7 @@
 // Cells that a spreadsheet would run as a formula are prefixed with an apostrophe (CSV injection).
 import type { ExportFormat } from './format'
 import { findingsBySeverity } from './model'
+import { referenceLabel } from '../../../src-preload/labels'
 
 export const CSV_COLUMNS = [
   'target',
@@ -16,7 +17,10 @@ export const CSV_COLUMNS = [
   'identifiers',
   'scan_id',
   'scan_finished',
+  'description',
   'remediation',
+  'rationale',
+  'references',
 ] as const
 
 export function csvCell(v: string): string {
@@ -46,10 +50,13 @@ export const csvFormat: ExportFormat = {
           f.actual,
           f.expected,
           f.message,
-          f.idents.map((i) => i.id).join(' '),
+          f.idents.map(referenceLabel).join('; '),
           f.scanId,
           finished.get(f.scanId) ?? '',
+          f.description,
           f.remediation,
+          f.rationale,
+          f.references.map(referenceLabel).join('; '),
         ]
           .map(csvCell)
           .join(','),

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import type { ReportModel } from '../../../src-preload/contract'
 import type { ExportFormat } from './format'
 import { jsonBytes } from './format'
+import { referenceLabel } from '../../../src-preload/labels'
 
 // Heimdall reads severity from impact (convertImpactToSeverity); impact 0 means "not applicable".
 const IMPACT: Record<string, number> = { high: 0.7, medium: 0.5, low: 0.3, info: 0.1, unknown: 0.5 }
@@ -29,18 +30,21 @@ export function toHdf(model: ReportModel): unknown {
       return {
         id: ruleId,
         title: first.title,
-        desc: first.remediation || first.title,
+        // Heimdall shows desc as the control's text and descriptions by label (default, fix, rationale).
+        desc: first.description || first.title,
         descriptions: [
+          ...(first.description ? [{ label: 'default', data: first.description }] : []),
           ...(first.remediation ? [{ label: 'fix', data: first.remediation }] : []),
           ...(first.rationale ? [{ label: 'rationale', data: first.rationale }] : []),
         ],
         impact: applicable ? (IMPACT[first.severity] ?? 0.5) : 0,
-        refs: [],
+        refs: first.references.map((r) => ({ ref: referenceLabel(r) })),
         tags: {
           severity: first.severity,
           nist,
           ...(cci.length ? { cci } : {}),
-          idents: first.idents.map((i) => `${i.system} ${i.id}`),
+          idents: first.idents.map(referenceLabel),
+          references: first.references.map(referenceLabel),
         },
         code: null,
         source_location: { ref: first.scanId, line: null },

@@ -10,9 +10,10 @@ import type { TargetsRepo } from '../store/targets'
 import type { ReportModel, ReportScope, Target } from '../../../src-preload/contract'
 import { ReportScope as ScopeSchema } from '../../../src-preload/contract'
 import { AppError } from '../errors'
-import type { XccdfRule } from '../scap/types'
+import type { RulePacks } from '../rules/registry'
+import { ruleTexts } from './rule-text'
 
-export const FORMAT_VERSION = '1.0.0' as const
+export const FORMAT_VERSION = '1.1.0' as const
 export const SEVERITY_ORDER = ['high', 'medium', 'low', 'unknown', 'info'] as const
 export const FINDING_STATUSES = new Set(['fail', 'error'])
 
@@ -22,6 +23,8 @@ export interface ModelDeps {
   kinds: Kinds
   scans: ScansRepo
   content: ContentRepo
+  /** The rule packs database and GitHub scans ran: their rules' remediation, rationale and references. */
+  packs: RulePacks
   reports: ReportsRepo
   version: string
 }
@@ -111,27 +114,15 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
   for (const s of scans) byTarget.set(s.targetId, [...(byTarget.get(s.targetId) ?? []), s])
   const inScope = targets.filter((t) => byTarget.has(t.id))
 
-  // Remediation and rationale come from the benchmark each scan evaluated (read once per content).
-  const rulesOf = new Map<string, Map<string, XccdfRule>>()
-  const benchmarkOf = new Map<string, string>()
-  const rules = (sha: string) => {
-    let m = rulesOf.get(sha)
-    if (!m) {
-      const b = sha ? deps.content.benchmark(sha) : undefined
-      m = new Map((b?.rules ?? []).map((r) => [r.id, r]))
-      rulesOf.set(sha, m)
-      benchmarkOf.set(sha, b ? `${b.title} ${b.version}`.trim() : '')
-    }
-    return m
-  }
+  // Description, fix, rationale and references come from the benchmark or rule pack each scan ran.
+  const textOf = ruleTexts(deps)
 
   const results: ReportModel['results'] = []
   const modelTargets: ReportModel['targets'] = []
   for (const t of inScope) {
     const list = byTarget.get(t.id)!
     const latest = list.at(-1)!
-    const contentSha = latest.info.content ?? ''
-    const ruleMap = rules(contentSha)
+    const ruleMap = textOf(latest).rules
     const scanResults = deps.scans.results(latest.id)
     const excerpts = scanResults.some((r) => FINDING_STATUSES.has(r.status))
       ? excerptsFrom(deps.reports, latest.evidence)
@@ -152,8 +143,9 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
         message: r.message,
         evidenceExcerpt: FINDING_STATUSES.has(r.status) ? (excerpts.get(r.ruleId) ?? '') : '',
         idents: r.idents,
-        references: (rule?.references ?? []).map((x) => ({ system: x.system, id: x.id })),
-        remediation: remediationOf(rule),
+        references: rule?.references ?? [],
+        description: rule?.description ?? '',
+        remediation: rule?.remediation ?? '',
         rationale: rule?.rationale ?? '',
       })
     }
@@ -192,7 +184,6 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
   const method = new Map<string, ReportModel['method'][number]>()
   for (const s of scans) {
     const sha = s.info.content ?? ''
-    rules(sha)
     const kind = inScope.find((t) => t.id === s.targetId)?.kind ?? ''
     const tool = deps.kinds.get(kind)?.report.method ?? `Driftwatch ${kind} scanner`
     const key = `${tool}|${s.profileId}|${sha}`
@@ -200,7 +191,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
       tool,
       profileId: s.profileId,
       contentSha256: sha,
-      benchmark: benchmarkOf.get(sha) ?? '',
+      benchmark: textOf(s).benchmark,
       warnings: [],
     }
     // A privileged scan account is part of how the evidence was gathered, so the report says so.
@@ -310,11 +301,4 @@ export function findingsBySeverity(model: ReportModel): ReportModel['results'] {
         (name.get(a.targetId) ?? '').localeCompare(name.get(b.targetId) ?? '') ||
         a.ruleId.localeCompare(b.ruleId),
     )
-}
-
-/** The benchmark's guidance for a rule, with its shell fix when it has one (Values shown as [value_id]). */
-function remediationOf(rule: XccdfRule | undefined): string {
-  if (!rule) return ''
-  const fix = rule.fixes?.find((f) => f.system === 'bash')
-  return fix ? `${rule.description}\n\nShell fix:\n${fix.text}` : rule.description
 }

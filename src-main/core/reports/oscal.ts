@@ -6,6 +6,7 @@ import type { ReportModel } from '../../../src-preload/contract'
 import type { ExportFormat } from './format'
 import { jsonBytes } from './format'
 import { stableUuid } from './model'
+import { referenceLabel } from '../../../src-preload/labels'
 
 export const OSCAL_VERSION = '1.0.6'
 
@@ -20,6 +21,20 @@ const nonEmpty = <T>(list: T[]) => (list.length ? list : undefined)
 const token = (s: string) => {
   const t = s.replace(/[^\p{L}\p{N}._-]/gu, '_')
   return /^[\p{L}_]/u.test(t) ? t : `_${t}`
+}
+
+/** What a reader of the finding needs beside its result: how to fix it, why it matters, where it comes from. */
+function findingRemarks(r: ReportModel['results'][number]): string | undefined {
+  const refs = r.references.map(referenceLabel)
+  const text = [
+    r.remediation && `Remediation:\n${r.remediation}`,
+    r.rationale && `Rationale: ${r.rationale}`,
+    refs.length && `References: ${refs.join('; ')}`,
+    r.evidenceExcerpt && `Evidence:\n${r.evidenceExcerpt}`,
+  ]
+    .filter(Boolean)
+    .join('\n\n')
+  return text || undefined
 }
 
 export function toOscal(model: ReportModel): unknown {
@@ -56,7 +71,7 @@ export function toOscal(model: ReportModel): unknown {
         ...prop('rule-id', r.ruleId),
         ...prop('result', r.status),
         ...prop('severity', r.severity),
-        ...r.idents.flatMap((i) => prop('ident', `${i.system} ${i.id}`)),
+        ...r.idents.flatMap((i) => prop('ident', referenceLabel(i))),
       ],
       methods: ['TEST'],
       types: r.status === 'fail' || r.status === 'error' ? ['finding'] : undefined,
@@ -73,8 +88,12 @@ export function toOscal(model: ReportModel): unknown {
       .map((r) => ({
         uuid: u(`finding|${r.id}`),
         title: oneLine(r.title) || r.ruleId,
-        description: r.remediation || `${r.ruleId}: ${r.status}`,
-        props: [...prop('severity', r.severity), ...prop('result', r.status)],
+        description: r.description || `${r.ruleId}: ${r.status}`,
+        props: [
+          ...prop('severity', r.severity),
+          ...prop('result', r.status),
+          ...r.references.flatMap((x) => prop('reference', referenceLabel(x))),
+        ],
         target: {
           type: 'objective-id',
           'target-id': token(r.ruleId),
@@ -85,7 +104,7 @@ export function toOscal(model: ReportModel): unknown {
           },
         },
         'related-observations': [{ 'observation-uuid': u(`observation|${r.id}`) }],
-        remarks: r.evidenceExcerpt || undefined,
+        remarks: findingRemarks(r),
       }))
     return {
       uuid: u(`result|${t.id}|${scan.id}`),

@@ -47,7 +47,7 @@ describe('evidence JSON', () => {
     const { text } = await exportTo(core, 'json', 'a.json')
     const doc = JSON.parse(text)
     expect(evidenceErrors(doc)).toEqual([])
-    expect(doc.$schema).toMatch(/evidence-report-1\.0\.0\.schema\.json$/)
+    expect(doc.$schema).toMatch(/evidence-report-1\.1\.0\.schema\.json$/)
     expect(doc.targets.map((t: { name: string }) => t.name)).toEqual(['host-000', 'host-001', 'host-002'])
     // The latest of three scans per target; each later scan fixed a few rules, so the trend rises.
     const t0 = doc.targets[0]
