@@ -312,7 +312,9 @@ export function contentHandlers(
           .toLowerCase()
           .replace(/[^a-z0-9]+/g, '-')
           .replace(/^-|-$/g, '') || 'tailoring'
-      return { fileName: `${slug}-tailoring.xml`, xml: tailoringXml(row.tailoring, content.benchmark(row.contentSha256, row.benchmarkId)),
+      return {
+        fileName: `${slug}-tailoring.xml`,
+        xml: tailoringXml(row.tailoring, content.benchmark(row.contentSha256, row.benchmarkId)),
       }
     },
     'tailorings.import': ({ xml, name, sha256 }) => {

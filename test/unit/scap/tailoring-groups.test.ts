@@ -28,7 +28,12 @@ const bench = {
   title: 'X',
   version: '1',
   datastreamId: '',
-  groups: [group('system', null), group('accounts', 'system'), group('pam', 'accounts'), group('ssh', 'system')],
+  groups: [
+    group('system', null),
+    group('accounts', 'system'),
+    group('pam', 'accounts'),
+    group('ssh', 'system'),
+  ],
   rules: [rule('minlen', 'pam'), rule('root_login', 'ssh')],
   values: [],
   profiles: [
@@ -75,10 +80,7 @@ describe('selecting a rule selects the groups it needs', () => {
   })
 
   it("keeps the tailoring's own choice for a group", () => {
-    const t = withParentGroups(
-      tailoring({ [`${P}rule_minlen`]: true, [`${P}group_accounts`]: false }),
-      bench,
-    )
+    const t = withParentGroups(tailoring({ [`${P}rule_minlen`]: true, [`${P}group_accounts`]: false }), bench)
     expect(t.selects[`${P}group_accounts`]).toBe(false)
     expect(t.selects[`${P}group_pam`]).toBe(true)
   })
