@@ -10,8 +10,9 @@ export const remediationCommand: Command = {
   help: `Usage: driftwatch remediation TARGET [--type bash|ansible] [--scan SCAN_ID] [--out FILE] [--json]
 
 Generates a remediation script (shell, or an Ansible playbook) for the rules that failed in TARGET's latest
-finished OpenSCAP scan (or --scan), with "oscap xccdf generate fix" on this computer. Review it before running
-it on the host: fixes change the system's configuration.`,
+finished OpenSCAP scan (or --scan), with "oscap xccdf generate fix" on this computer; a tailored scan is
+remediated with its tailoring (its Values), which must still exist. Review it before running it on the host:
+fixes change the system's configuration.`,
   options: { type: { type: 'string' }, scan: { type: 'string' }, out: { type: 'string' } },
   async run(ctx) {
     const ref = ctx.positionals[0]

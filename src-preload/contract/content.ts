@@ -133,6 +133,8 @@ export const contentChannels = {
       profile: z.object({ id: z.string(), title: z.string(), description: z.string() }),
       profiles: z.array(z.object({ id: z.string(), title: z.string() })),
       values: z.array(ValueView),
+      /** Values only rules outside the profile use (usedBy lists them): shown once a tailoring adds one. */
+      otherValues: z.array(ValueView),
       rules: z.array(RuleView),
     }),
   ),

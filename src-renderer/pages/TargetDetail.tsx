@@ -9,6 +9,7 @@ import { scanSelectors } from '../stores/scans-slice'
 import { contentSelectors } from '../stores/content-slice'
 import { targetSelectors } from '../stores/targets-slice'
 import { ruleSelectors } from '../stores/rules-slice'
+import { errorText } from '../stores/loadable'
 import { KindBadge } from '../components/KindBadge'
 import { ScoreBadge } from '../components/ScoreBadge'
 import { ResultsTable } from '../components/ResultsTable'
@@ -318,15 +319,19 @@ function FixView({ fixes }: { fixes: Res<'content.rule'>['fixes'] }) {
 function RemediationButtons({ scan }: { scan: ScanView }) {
   const toast = useStore((s) => s.toast)
   const [busy, setBusy] = useState('')
+  // The reason stays on the page (a toast fades): remediation can fail for reasons a person must act on.
+  const [failure, setFailure] = useState('')
   if (!scan.contentSha256 || !(scan.counts.fail ?? 0)) return null
   const get = async (type: 'bash' | 'ansible') => {
     setBusy(type)
+    setFailure('')
     try {
       const r = await api.invoke('scan.remediation', { scanId: scan.id, type })
       const saved = await api.saveText(r.fileName, 'text/plain', r.script)
       if (saved.saved) toast('info', `${saved.fileName}: fixes for ${r.failedRules} failed rules`)
     } catch (err) {
-      toast('error', (err as Error).message)
+      setFailure(errorText(err))
+      toast('error', errorText(err))
     } finally {
       setBusy('')
     }
@@ -340,6 +345,11 @@ function RemediationButtons({ scan }: { scan: ScanView }) {
       <button type="button" className="button" disabled={!!busy} onClick={() => void get('ansible')}>
         {busy === 'ansible' ? 'Generating…' : 'Ansible playbook'}
       </button>
+      {failure && (
+        <p className="banner error" role="alert">
+          Remediation not generated: {failure}
+        </p>
+      )}
     </div>
   )
 }

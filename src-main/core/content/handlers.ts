@@ -10,8 +10,9 @@ import type { CoreContext } from '../context'
 import type { ContentRepo, TailoringRow } from '../store/content'
 import { AppError, notFound } from '../errors'
 import { parseDatastream } from '../scap/datastream'
-import { readTailoring, validateTailoring, writeTailoring } from '../scap/tailoring'
-import { ScapError, type Benchmark, type Tailoring, type XccdfProfile } from '../scap/types'
+import { readTailoring, validateTailoring } from '../scap/tailoring'
+import { tailoringXml } from '../scap/tailoring-groups'
+import { ScapError, type Benchmark, type Tailoring, type XccdfProfile, type XccdfValue } from '../scap/types'
 import type { TailoringView } from '../../../src-preload/contract'
 import type { FileStaging } from '../files/staging'
 import { MAX_UPLOAD_BYTES } from '../files/staging'
@@ -226,25 +227,26 @@ export function contentHandlers(
       const selected = isSelected(b, p)
       const ruleTitle = new Map(b.rules.map((r) => [r.id, r.title]))
       const used = new Set(b.rules.filter((r) => selected(r.id)).flatMap((r) => r.values))
-      const values = b.values
-        .filter((v) => used.has(v.id))
-        .map((v) => {
-          const sel = p.refineValues[v.id] ?? ''
-          const selValue = sel ? v.selectors.find((s) => s.selector === sel)?.value : undefined
-          return {
-            ...v,
-            usedBy: v.usedBy
-              .filter((id) => selected(id))
-              .map((id) => ({ id, title: ruleTitle.get(id) ?? id })),
-            profileSelector: sel,
-            profileValue: p.setValues[v.id] ?? selValue ?? v.default,
-          }
-        })
+      const valueView = (v: XccdfValue, usedBy: (id: string) => boolean) => {
+        const sel = p.refineValues[v.id] ?? ''
+        const selValue = sel ? v.selectors.find((s) => s.selector === sel)?.value : undefined
+        return {
+          ...v,
+          usedBy: v.usedBy.filter(usedBy).map((id) => ({ id, title: ruleTitle.get(id) ?? id })),
+          profileSelector: sel,
+          profileValue: p.setValues[v.id] ?? selValue ?? v.default,
+        }
+      }
+      const values = b.values.filter((v) => used.has(v.id)).map((v) => valueView(v, selected))
+      const otherValues = b.values
+        .filter((v) => !used.has(v.id) && v.usedBy.length > 0)
+        .map((v) => valueView(v, () => true))
       return {
         benchmark: { id: b.id, title: b.title, version: b.version },
         profile: { id: p.id, title: p.title, description: p.description },
         profiles: b.profiles.map((x) => ({ id: x.id, title: x.title })),
         values,
+        otherValues,
         rules: b.rules.map((r) => ({
           id: r.id,
           title: r.title,
@@ -310,7 +312,10 @@ export function contentHandlers(
           .toLowerCase()
           .replace(/[^a-z0-9]+/g, '-')
           .replace(/^-|-$/g, '') || 'tailoring'
-      return { fileName: `${slug}-tailoring.xml`, xml: writeTailoring(row.tailoring) }
+      return {
+        fileName: `${slug}-tailoring.xml`,
+        xml: tailoringXml(row.tailoring, content.benchmark(row.contentSha256, row.benchmarkId)),
+      }
     },
     'tailorings.import': ({ xml, name, sha256 }) => {
       let t: Tailoring

@@ -10,6 +10,8 @@ import type { ParsedReq, ScanView, Target } from '../../../src-preload/contract'
 import { parseArf } from '../scap/arf'
 import { generateFix, RemediationError } from '../scanners/ssh-oscap/remediation'
 import { mapLimit } from '../util/concurrency'
+import type { ContentRepo } from '../store/content'
+import { tailoringXml } from '../scap/tailoring-groups'
 
 type ScanHandlers = Pick<
   Handlers,
@@ -24,6 +26,8 @@ type ScanHandlers = Pick<
 
 export interface ScanDeps extends CoreContext {
   scans: ScansRepo
+  /** The imported content and tailorings: a tailored scan's remediation needs the tailoring it ran with. */
+  content: ContentRepo
   /** The scanners, one per family of target kinds (see scanners/scanner.ts). */
   scanners: readonly Scanner[]
 }
@@ -59,6 +63,25 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
   const inFlight = new Set<Promise<void>>()
   /** Each running scan's end, for a group scan to wait on before it starts the next target. */
   const ends = new Map<string, Promise<void>>()
+
+  /** The tailoring file a tailored scan ran with, or a reason a person can act on when it is gone or changed. */
+  function tailoringFor(s: ScanRow, ranProfile: string | undefined): string {
+    const row = deps.content.tailoring(s.tailoringId ?? '')
+    if (!row)
+      throw new AppError(
+        'not_found',
+        'This scan ran with a tailoring that has since been deleted: remediation needs it to know the policy. ' +
+          'Import the tailoring again, or scan again and remediate that scan',
+      )
+    if (ranProfile && row.tailoring.profileId !== ranProfile)
+      throw new AppError(
+        'conflict',
+        `The tailoring "${row.name}" now defines ${row.tailoring.profileId}, but this scan ran ${ranProfile}: ` +
+          'scan again with it and remediate that scan',
+      )
+    const bench = deps.content.benchmark(s.info.content || row.contentSha256, row.benchmarkId)
+    return tailoringXml(row.tailoring, bench)
+  }
 
   async function execute(
     scanId: string,
@@ -239,8 +262,9 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
       if (failedRules === 0)
         throw new AppError('validation', 'No rule failed in this scan: nothing to remediate')
       const { testResult } = await parseArf(arf.bytes)
+      const tailoring = s.tailoringId ? tailoringFor(s, testResult.profileId) : undefined
       try {
-        const script = await generateFix(arf.bytes, testResult.id, type)
+        const script = await generateFix(arf.bytes, testResult.id, type, { tailoring })
         const target = repos.targets.get(s.targetId)?.name ?? 'target'
         const stamp = s.startedAt.slice(0, 10)
         const safe = target.replace(/[^A-Za-z0-9._-]+/g, '-')

@@ -38,14 +38,22 @@ export function ProfileEditor(props: { sha256: string; profileId: string; tailor
   }, [props.sha256, props.profileId, load])
 
   const data = loaded?.data
+  // The Values the selected rules use: the profile's, and those of rules this tailoring adds.
+  const values = useMemo(() => {
+    const added = (data?.otherValues ?? []).flatMap((v) => {
+      const usedBy = v.usedBy.filter((r) => changes.selects[r.id] === true)
+      return usedBy.length ? [{ ...v, usedBy }] : []
+    })
+    return [...(data?.values ?? []), ...added]
+  }, [data, changes])
   const problems = useMemo(() => {
     const out: Record<string, string> = {}
-    for (const v of data?.values ?? []) {
+    for (const v of values) {
       const p = changes.setValues[v.id] !== undefined ? valueProblem(v, changes.setValues[v.id]!) : ''
       if (p) out[v.id] = p
     }
     return out
-  }, [data, changes])
+  }, [values, changes])
 
   if (loaded?.state === 'error')
     return (
@@ -111,7 +119,7 @@ export function ProfileEditor(props: { sha256: string; profileId: string; tailor
             onClick={() => setTab(t)}
           >
             {t === 'values'
-              ? `Values (${data.values.length})`
+              ? `Values (${values.length})`
               : t === 'rules'
                 ? `Rules (${data.rules.filter(ruleSelected).length} selected)`
                 : `Changes (${changeCount})`}
@@ -120,7 +128,7 @@ export function ProfileEditor(props: { sha256: string; profileId: string; tailor
       </div>
       {tab === 'values' && (
         <ValuesTab
-          values={data.values}
+          values={values}
           changes={changes}
           problems={problems}
           serverIssues={serverIssues}
@@ -138,7 +146,7 @@ export function ProfileEditor(props: { sha256: string; profileId: string; tailor
           onSeverity={(r, sev) => setChanges((c) => edit.setSeverity(c, r.id, r.severity, sev))}
         />
       )}
-      {tab === 'changes' && <ChangeList data={data} changes={changes} />}
+      {tab === 'changes' && <ChangeList data={{ ...data, values }} changes={changes} />}
       <div className="save-bar">
         <label>
           <span className="sr-only">Tailoring name</span>

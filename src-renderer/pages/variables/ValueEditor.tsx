@@ -1,5 +1,6 @@
 // The editor of one XCCDF Value, by its type: a select of its named selectors (with a custom literal), a
 // true/false select, or a text field for numbers and strings.
+import { useState } from 'react'
 import type { ValueView } from '../../../src-preload/contract'
 
 export function ValueEditor(props: {
@@ -15,9 +16,13 @@ export function ValueEditor(props: {
   onLiteral(x: string): void
 }) {
   const { v } = props
+  // Choosing "Custom value…" opens the field even while the literal still equals the profile's (a 0, say):
+  // that choice records no change yet, so it cannot be read back from the changes.
+  const [customOpen, setCustomOpen] = useState(false)
   if (v.selectors.length > 0 && v.type !== 'boolean') {
-    const custom = props.custom
+    const custom = props.custom || customOpen
     const pick = (value: string) => {
+      setCustomOpen(value === '__custom')
       if (value === '__custom') props.onLiteral(props.current)
       // The default has no selector name: choosing it means the literal default value.
       else if (value === '__default') props.onLiteral(v.default)

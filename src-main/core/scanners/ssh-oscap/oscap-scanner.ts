@@ -4,7 +4,7 @@ import type { Target } from '../../../../src-preload/contract'
 import { AppError, notFound } from '../../errors'
 import type { ContentRepo } from '../../store/content'
 import { parseArf } from '../../scap/arf'
-import { writeTailoring } from '../../scap/tailoring'
+import { tailoringXml } from '../../scap/tailoring-groups'
 import type { ScanContext, ScanOutcome, ScanPlan, ScanRequest, KindScanner } from '../scanner'
 import type { Runner } from './runner'
 import { OscapError, runOscap } from './oscap'
@@ -60,7 +60,7 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
           {
             datastream: raw,
             profileId: plan.profileId,
-            tailoring: tailoring ? writeTailoring(tailoring.tailoring) : undefined,
+            tailoring: tailoring ? tailoringXml(tailoring.tailoring, bench) : undefined,
             tailoredProfileId: tailoring?.tailoring.profileId,
             ruleCount: profile?.selected.length ?? bench.rules.length,
           },

@@ -1,5 +1,5 @@
 // Remediation scripts for a finished oscap scan: `oscap xccdf generate fix` on the scan's ARF, run on this
-// computer, for the rules that failed in that scan (bash or an Ansible playbook).
+// computer, for the rules that failed in that scan (bash or an Ansible playbook), with the scan's tailoring.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,21 +16,31 @@ export class RemediationError extends Error {
   }
 }
 
-/** The script text; throws RemediationError when oscap is missing here or cannot generate it. */
+/**
+ * The script text; throws RemediationError when oscap is missing here or cannot generate it. A tailored scan's
+ * TestResult names the tailored profile, which only the tailoring file defines: without it oscap cannot
+ * rebuild the policy, so `tailoring` (the XCCDF file the scan ran with) is required for such scans.
+ */
 export async function generateFix(
   arf: Buffer,
   resultId: string,
   type: FixType,
-  signal?: AbortSignal,
+  opts: { signal?: AbortSignal; tailoring?: string } = {},
 ): Promise<string> {
   const runner = new LocalRunner()
   const dir = await mkdtemp(join(tmpdir(), 'driftwatch-fix.'))
   try {
     const path = join(dir, 'arf.xml')
     await writeFile(path, arf)
+    const tailoring: string[] = []
+    if (opts.tailoring !== undefined) {
+      const file = join(dir, 'tailoring.xml')
+      await writeFile(file, opts.tailoring)
+      tailoring.push('--tailoring-file', file)
+    }
     const r = await runner.exec(
-      ['oscap', 'xccdf', 'generate', 'fix', '--fix-type', type, '--result-id', resultId, path],
-      { timeoutMs: 120_000, signal },
+      ['oscap', 'xccdf', 'generate', 'fix', '--fix-type', type, ...tailoring, '--result-id', resultId, path],
+      { timeoutMs: 120_000, signal: opts.signal },
     )
     if (r.code === 127)
       throw new RemediationError(
