@@ -113,13 +113,14 @@ export function TargetFormPage({ id }: { id?: string }) {
     if (errors[field]) setErrors((er) => ({ ...er, [field]: '' }))
   }
 
-  const focusFirstError = (errs: Errors) => {
-    requestAnimationFrame(() => {
-      const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')
-      first?.focus()
-      void errs
-    })
-  }
+  // Focus moves to the first field at fault once React has committed the errors (an effect runs after the
+  // commit; a requestAnimationFrame could run before it on a busy machine and find no invalid field yet).
+  const [focusRequest, setFocusRequest] = useState(0)
+  useEffect(() => {
+    if (!focusRequest) return
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [focusRequest])
+  const focusFirstError = (_errs: Errors) => setFocusRequest((n) => n + 1)
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault()
