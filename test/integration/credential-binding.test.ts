@@ -30,9 +30,11 @@ interface Recorder {
 async function recordingProxy(to: number): Promise<Recorder> {
   const chunks: Buffer[] = []
   let n = 0
+  const open = new Set<{ destroy(): void }>()
   const server: Server = createServer((client) => {
     n++
     const upstream = connect({ host: '127.0.0.1', port: to })
+    open.add(client).add(upstream)
     client.on('data', (c: Buffer) => chunks.push(Buffer.from(c)))
     client.pipe(upstream).pipe(client)
     const end = () => (client.destroy(), upstream.destroy())
@@ -44,7 +46,12 @@ async function recordingProxy(to: number): Promise<Recorder> {
     port: (server.address() as { port: number }).port,
     connections: () => n,
     fromClient: () => Buffer.concat(chunks).toString('latin1'),
-    close: () => new Promise((r) => server.close(() => r())),
+    // Relayed sessions still open (an idle pooled connection) would keep close() waiting for them to end.
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r())
+        for (const s of open) s.destroy()
+      }),
   }
 }
 
