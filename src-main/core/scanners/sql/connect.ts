@@ -58,8 +58,9 @@ async function tlsOptions(t: SqlTarget, secret: SqlSecret): Promise<TlsOptions |
     secret.cert && secret.key
       ? { cert: secret.cert, key: secret.key, passphrase: secret.passphrase || undefined }
       : {}
-  // sslmode=require encrypts without checking who answers, exactly as libpq and the MySQL client do; the
-  // person chose it over verify-ca / verify-full, which the form offers beside it.
+  // Security switch, on purpose: sslmode=require encrypts without checking who answers, exactly as libpq and
+  // the MySQL client do; the person chose it by name ("Required (no certificate check)") over verify-ca /
+  // verify-full, which the form offers beside it. SECURITY.md (10) says what it does not defend.
   if (t.tls === 'require') return { ...client, rejectUnauthorized: false }
   if (!t.caFile) throw new ConnectError('tls', `TLS mode ${t.tls} needs a CA certificate file`)
   let ca: string
