@@ -24,8 +24,13 @@ const list = (s: string, sep: RegExp) =>
     .filter(Boolean)
 
 const valueOf = (f: KindFormField, d: Draft) => d[f.name] ?? f.default ?? ''
-const visible = (f: KindFormField, d: Draft) =>
-  !f.showWhen || f.showWhen.in.includes(d[f.showWhen.field] ?? '')
+/** A field shown only for some values of another reads that field as the form shows it, its default included. */
+const visible = (f: KindFormField, d: Draft, fields: readonly KindFormField[]) => {
+  const when = f.showWhen
+  if (!when) return true
+  const control = fields.find((c) => c.name === when.field)
+  return when.in.includes(String(control ? valueOf(control, d) : (d[when.field] ?? '')))
+}
 const labelOf = (f: KindFormField, d: Draft) =>
   f.labelWhen?.find((l) => d[l.field] === l.value)?.label ?? f.label
 
@@ -39,7 +44,7 @@ function toInput(kind: KindView | undefined, d: Draft): Record<string, unknown> 
     groups: list(d.groups ?? '', /,/),
   }
   for (const f of kind?.fields ?? []) {
-    if (!visible(f, d)) continue
+    if (!visible(f, d, kind?.fields ?? [])) continue
     const v = valueOf(f, d)
     if (f.list) input[f.name] = list(v, /[\s,]+/)
     else if (f.input === 'checkbox') input[f.name] = v === 'true'
@@ -355,7 +360,7 @@ export function TargetFormPage({ id }: { id?: string }) {
 
         <div className="grid">
           {text('name', 'Name', { required: true, placeholder: 'e.g. web-1 (production)' })}
-          {view?.fields.filter((f) => visible(f, draft)).map((f) => kindField(f))}
+          {view?.fields.filter((f, _, all) => visible(f, draft, all)).map((f) => kindField(f))}
           {text('tags', 'Tags', { placeholder: 'prod, pci', hint: 'Comma-separated' })}
           {text('groups', 'Groups', {
             placeholder: 'dmz',

@@ -1,7 +1,7 @@
 // Covers issue 15 items 3 and 6 against a real PostgreSQL and the built CLI: a credential is bound to the
 // address it was first used at, so a moved target (or another target elsewhere) cannot use it until the
-// passphrase confirms (audited), through the dispatcher and the CLI; a cleartext password login without TLS is
-// refused before the password leaves; `driftwatch vault lock` locks a running `driftwatch serve`.
+// passphrase confirms (audited), through the dispatcher and the CLI; a cleartext password login without TLS, or
+// over TLS whose certificate was not checked, is refused before the password leaves; `driftwatch vault lock` locks a running `driftwatch serve`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { createServer, connect, type Server } from 'node:net'
@@ -231,6 +231,50 @@ describe('a credential bound to its address (dispatcher)', () => {
       await admin.end()
     }
   })
+
+  it('refuses cleartext password auth over TLS mode require; verify-ca connects', async () => {
+    // A TLS server that asks for the password in clear text: under "require" nothing says who that server is.
+    const tlsPg = await startPostgres({
+      name: 'binding-tls',
+      hardened: true,
+      hba: [
+        'local all all peer',
+        'hostssl all all 127.0.0.1/32 password',
+        'hostnossl all all 0.0.0.0/0 reject',
+      ],
+    })
+    const cred = await call(core, 'credentials.create', {
+      credential: {
+        kind: 'db-password',
+        name: 'pg-tls-cleartext',
+        username: 'postgres',
+        notes: '',
+        secret: { password: tlsPg.password },
+      },
+    })
+    const t = await call(core, 'targets.create', {
+      target: pgTarget('pg-tls-clear', cred.id, tlsPg.port, { tls: 'require' }),
+    })
+    const r = await call(core, 'targets.testConnection', { id: t.id })
+    expect(r.status).toBe('failed')
+    expect(r.message).toContain(
+      `The server at 127.0.0.1:${tlsPg.port} asked for the password in clear text over TLS whose certificate ` +
+        'was not checked; it was not sent',
+    )
+    expect(r.message).toContain('"Verify the CA"')
+
+    await call(core, 'targets.update', {
+      id: t.id,
+      target: pgTarget('pg-tls-clear', cred.id, tlsPg.port, { tls: 'verify-ca', caFile: tlsPg.caCertPath }),
+    })
+    expect((await call(core, 'targets.testConnection', { id: t.id })).status).toBe('ok')
+
+    await call(core, 'targets.update', {
+      id: t.id,
+      target: pgTarget('pg-tls-clear', cred.id, tlsPg.port, { tls: 'require', allowCleartextPassword: true }),
+    })
+    expect((await call(core, 'targets.testConnection', { id: t.id })).status).toBe('ok')
+  }, 120_000)
 })
 
 describe('through the built CLI', () => {

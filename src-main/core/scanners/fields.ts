@@ -74,11 +74,11 @@ export const tlsForm: KindFormField[] = [
     name: 'allowCleartextPassword',
     label: 'Allow the password in clear text',
     input: 'checkbox',
-    showWhen: { field: 'tls', in: ['disable'] },
+    showWhen: { field: 'tls', in: ['disable', 'require'] },
     help:
-      'Without TLS, a server that asks for a cleartext password (PostgreSQL "password", MySQL ' +
-      'mysql_clear_password) gets it readable to anyone on the network. Off: Driftwatch refuses such a login ' +
-      'before the password is sent.',
+      'Without TLS, or with TLS whose certificate is not checked, a server that asks for a cleartext ' +
+      'password (PostgreSQL "password", MySQL mysql_clear_password) gets it readable to anyone on the ' +
+      'network or in the middle. Off: Driftwatch refuses such a login before the password is sent.',
   },
 ]
 

@@ -173,13 +173,18 @@ export async function openSql(
   const at = `${t.host}:${t.port}`
   const stalled = (ms: number) =>
     Object.assign(new Error(`${at} stopped answering: no reply within ${ms / 1000} s`), { code: STALLED })
-  // Without TLS a cleartext login hands the password to whoever answers at that address.
-  const refuseCleartext = !ssl && !t.allowCleartextPassword
+  // A cleartext login hands the password to whoever answers: without TLS anyone on the path, and under TLS
+  // mode "require" (no certificate check) a machine in the middle that presents its own certificate. Only a
+  // checked certificate (verify-ca / verify-full) says who receives it.
+  const verifiedTls = ssl !== false && t.tls !== 'require'
+  const refuseCleartext = !verifiedTls && !t.allowCleartextPassword
   const cleartextRefused = () =>
     new ConnectError(
       'auth',
-      `The server at ${at} asked for the password in clear text without TLS; it was not sent. ` +
-        'Turn TLS on, have the server use scram-sha-256, or allow cleartext passwords for this target',
+      `The server at ${at} asked for the password in clear text ` +
+        (ssl ? 'over TLS whose certificate was not checked' : 'without TLS') +
+        '; it was not sent. Use TLS mode "Verify the CA" or "Verify the CA and host name", have the server ' +
+        'use scram-sha-256, or allow cleartext passwords for this target',
     )
   try {
     if (t.kind === 'postgres') {
@@ -263,7 +268,7 @@ export async function openSql(
       database: t.database || undefined,
       ssl: (ssl || undefined) as mysql.SslOptions | undefined,
       connectTimeout: connectMs,
-      // mysql_clear_password sends the password as it is: only inside TLS, or when the target opts in.
+      // mysql_clear_password sends the password as it is: only inside verified TLS, or when the target opts in.
       enableCleartextPlugin: !refuseCleartext,
     })
     conn.on('error', () => undefined)
