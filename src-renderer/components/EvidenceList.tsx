@@ -11,12 +11,7 @@ export function EvidenceList({ checks }: { checks: readonly EvidenceCheck[] }) {
           <span className="mono evidence-subject">{c.subject}</span>
           {c.setting && <span className="muted"> ({c.setting})</span>}
           <div>
-            Found{' '}
-            {c.found.length ? (
-              <code>{c.found.join('; ')}</code>
-            ) : (
-              <em>{c.missing || 'nothing'}</em>
-            )}
+            Found {c.found.length ? <code>{c.found.join('; ')}</code> : <em>{c.missing || 'nothing'}</em>}
             {c.foundCount > c.found.length && (
               <span className="muted"> and {c.foundCount - c.found.length} more</span>
             )}

@@ -44,7 +44,11 @@ function decidingTests(rep: OvalReport, definition: string): Use[] {
       else if (c.name === 'criterion' && c.attrs.test_ref && !seen.has(c.attrs.test_ref)) {
         seen.add(c.attrs.test_ref)
         out.push({ test: c.attrs.test_ref, result, negate: c.attrs.negate === 'true', depth })
-      } else if (c.name === 'extend_definition' && c.attrs.definition_ref && !seen.has(c.attrs.definition_ref)) {
+      } else if (
+        c.name === 'extend_definition' &&
+        c.attrs.definition_ref &&
+        !seen.has(c.attrs.definition_ref)
+      ) {
         seen.add(c.attrs.definition_ref)
         const ext = rep.results.get(c.attrs.definition_ref)
         if (ext) walk(ext, ext.attrs.result ?? '', depth + 1)
@@ -103,9 +107,13 @@ function itemIds(rep: OvalReport, use: Use, objectId: string): { ids: string[]; 
   const rtest = rep.tests.get(use.test)
   const tested = (rtest?.children ?? []).filter((c) => c.name === 'tested_item' && c.attrs.item_id)
   const collected = rep.collected.get(objectId)
-  const refs = (collected?.children ?? []).filter((c) => c.name === 'reference').map((c) => c.attrs.item_ref ?? '')
+  const refs = (collected?.children ?? [])
+    .filter((c) => c.name === 'reference')
+    .map((c) => c.attrs.item_ref ?? '')
   const atFault = tested.filter((t) => t.attrs.result !== 'true').map((t) => t.attrs.item_id!)
-  const ordered = [...new Set([...(use.result === 'true' ? [] : atFault), ...tested.map((t) => t.attrs.item_id!), ...refs])]
+  const ordered = [
+    ...new Set([...(use.result === 'true' ? [] : atFault), ...tested.map((t) => t.attrs.item_id!), ...refs]),
+  ]
   const count = Math.max(Number(collected?.attrs['dw-refs'] ?? 0), refs.length, tested.length)
   return { ids: ordered.filter(Boolean), count }
 }
@@ -125,7 +133,14 @@ function describe(rep: OvalReport, use: Use): EvidenceCheck {
   const objectId = own?.attrs.id ?? ''
   const { ids, count } = itemIds(rep, use, objectId)
   const items = ids.map((id) => rep.items.get(id)).filter((n): n is OvalNode => Boolean(n))
-  const found = [...new Set(items.slice(0, MAX_ITEMS).map((i) => itemWords(i, obj)).filter(Boolean))]
+  const found = [
+    ...new Set(
+      items
+        .slice(0, MAX_ITEMS)
+        .map((i) => itemWords(i, obj))
+        .filter(Boolean),
+    ),
+  ]
   // Items whose path the object did not fix name theirs; the subject then says where they were looked for.
   const collected = rep.collected.get(objectId)
   const flag = collected?.attrs.flag ?? ''
@@ -141,8 +156,13 @@ function describe(rep: OvalReport, use: Use): EvidenceCheck {
             ? `${count} items (details in the ARF)`
             : missingWords(obj)
   }
-  const states = (test?.children ?? []).filter((c) => c.name === 'state').map((c) => rep.defs.get(c.attrs.state_ref ?? ''))
-  let expected = states.map((s) => stateWords(s, vars)).filter(Boolean).join(', ')
+  const states = (test?.children ?? [])
+    .filter((c) => c.name === 'state')
+    .map((c) => rep.defs.get(c.attrs.state_ref ?? ''))
+  let expected = states
+    .map((s) => stateWords(s, vars))
+    .filter(Boolean)
+    .join(', ')
   // SSG's ownership and permission checks collect only what breaks the rule (a filter excludes what complies)
   // and expect none: what the filter excludes is what was expected.
   const allowed = excludedBy(rep, described, vars)

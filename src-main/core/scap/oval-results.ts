@@ -115,7 +115,10 @@ class OvalResultsParser {
     if (tag.uri === NS_ARF && local === 'report') this.reportIds.push(tag.attributes.id?.value ?? '')
     if (tag.uri === NS_XCCDF) return this.onXccdf(tag)
     const inDefs = grand === 'oval_definitions' && this.uris.at(-3) === NS_DEFS
-    if (inDefs && (parent === 'tests' || parent === 'objects' || parent === 'states' || parent === 'variables')) {
+    if (
+      inDefs &&
+      (parent === 'tests' || parent === 'objects' || parent === 'states' || parent === 'variables')
+    ) {
       const defs = this.report().defs
       return this.startCapture(tag, (n) => defs.set(n.attrs.id ?? '', n))
     }
@@ -172,7 +175,8 @@ class OvalResultsParser {
     if (tag.local === 'check-content-ref' && this.rule && !this.out.refs.has(this.rule)) {
       const name = tag.attributes.name?.value ?? ''
       const href = tag.attributes.href?.value ?? ''
-      if (name) this.out.refs.set(this.rule, { definition: name, report: href.startsWith('#') ? href.slice(1) : '' })
+      if (name)
+        this.out.refs.set(this.rule, { definition: name, report: href.startsWith('#') ? href.slice(1) : '' })
     }
   }
 

@@ -128,7 +128,10 @@ export function objectWords(o: OvalNode | undefined): ObjectWords {
       return { ...base, subject: 'kernel (uname)' }
     default: {
       const first = o.children.find((c) => c.text.trim() && !SECRET_FIELD.test(c.name))
-      return { ...base, subject: `${type.replace(/_/g, ' ')}${first ? ` ${clip(first.text.trim(), 80)}` : ''}` }
+      return {
+        ...base,
+        subject: `${type.replace(/_/g, ' ')}${first ? ` ${clip(first.text.trim(), 80)}` : ''}`,
+      }
     }
   }
 }
@@ -147,7 +150,8 @@ function fileMode(item: OvalNode): number | null {
 /** One collected item in words; the object's words say what it is and whether its path needs repeating. */
 export function itemWords(item: OvalNode, obj: ObjectWords): string {
   const type = item.name.replace(/_item$/, '')
-  const filepath = field(item, 'filepath') || [field(item, 'path'), field(item, 'filename')].filter(Boolean).join('/')
+  const filepath =
+    field(item, 'filepath') || [field(item, 'path'), field(item, 'filename')].filter(Boolean).join('/')
   const where = !obj.onePath && filepath ? `${filepath}: ` : ''
   switch (type) {
     case 'textfilecontent': {
@@ -170,7 +174,8 @@ export function itemWords(item: OvalNode, obj: ObjectWords): string {
     }
     case 'dpkginfo':
     case 'rpminfo': {
-      const version = field(item, 'evr') || [field(item, 'version'), field(item, 'release')].filter(Boolean).join('-')
+      const version =
+        field(item, 'evr') || [field(item, 'version'), field(item, 'release')].filter(Boolean).join('-')
       return clip(`${field(item, 'name')} ${version} installed`.replace(/\s+/g, ' '))
     }
     case 'sysctl':
@@ -180,14 +185,22 @@ export function itemWords(item: OvalNode, obj: ObjectWords): string {
       return clip(redact(`${obj.setting ? `${obj.setting} ` : ''}${values.join(', ')}`))
     }
     case 'systemdunitproperty':
-      return clip(`${field(item, 'property')}=${children(item, 'value').map((v) => v.text.trim()).join(' ')}`)
+      return clip(
+        `${field(item, 'property')}=${children(item, 'value')
+          .map((v) => v.text.trim())
+          .join(' ')}`,
+      )
     case 'systemdunitdependency': {
       const deps = children(item, 'dependency').map((d) => d.text.trim())
-      return clip(`${field(item, 'unit')} depends on ${deps.length ? deps.slice(0, 8).join(', ') : 'nothing'}`)
+      return clip(
+        `${field(item, 'unit')} depends on ${deps.length ? deps.slice(0, 8).join(', ') : 'nothing'}`,
+      )
     }
     case 'partition':
       return clip(
-        `${field(item, 'mount_point')} mounted with ${children(item, 'mount_options').map((m) => m.text.trim()).join(',')}`,
+        `${field(item, 'mount_point')} mounted with ${children(item, 'mount_options')
+          .map((m) => m.text.trim())
+          .join(',')}`,
       )
     case 'environmentvariable58':
     case 'environmentvariable':
@@ -247,7 +260,8 @@ export function stateWords(state: OvalNode | undefined, vars: ReadonlyMap<string
       else on.push(e.name)
       continue
     }
-    if (SECRET_FIELD.test(e.name) || e.name === 'filepath' || e.name === 'path' || e.name === 'filename') continue
+    if (SECRET_FIELD.test(e.name) || e.name === 'filepath' || e.name === 'path' || e.name === 'filename')
+      continue
     const v = valueWords(e, vars)
     const bare = e.name === 'subexpression' || e.name === 'value' || e.name === 'text'
     parts.push(bare ? v : `${FIELD_WORDS[e.name] ?? e.name.replace(/_/g, ' ')} ${v}`)

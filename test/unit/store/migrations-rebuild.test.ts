@@ -321,7 +321,9 @@ describe('upgrading a populated store through the rebuild of targets', () => {
         )
       for (const table of Object.keys(before)) expect(asBefore(table), table).toEqual(before[table])
       if (v >= 5 && v < 12)
-        expect(db.prepare('SELECT DISTINCT evidence_items FROM results').all()).toEqual([{ evidence_items: '[]' }])
+        expect(db.prepare('SELECT DISTINCT evidence_items FROM results').all()).toEqual([
+          { evidence_items: '[]' },
+        ])
       if (v >= 5) {
         expect(count(db, 'scans')).toBe(4)
         expect(count(db, 'results')).toBe(5)
