@@ -52,7 +52,6 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
   maxDays = /^\s*PASS_MAX_DAYS\s+(\d+)/m.exec(readFileSync('/etc/login.defs', 'utf8'))?.[1] ?? ''
   expect(Number(maxDays), 'this computer allows passwords older than 45 days').toBeGreaterThan(45)
-  let sha256 = ''
   ;[ds, sshd, maria] = await Promise.all([
     widenedDebian11Datastream(dir),
     startSshd({ name: 'evidence' }),
@@ -60,7 +59,7 @@ beforeAll(async () => {
   ])
   core = createCore({ face: 'cli', dataDir: join(dir, 'data'), unsafeKdfForTests: { N: 1024, r: 8, p: 1 } })
   await call(core, 'vault.init', { passphrase: 'report evidence passphrase' })
-  sha256 = (await importContentFile(core, ds)).sha256
+  const sha256 = (await importContentFile(core, ds)).sha256
   const laptop = (await call(core, 'targets.create', { target: { kind: 'local', name: 'laptop' } })).id
   const web = await rootKeyTarget(core, sshd, 'web-1')
   const cred = await call(core, 'credentials.create', {
@@ -238,8 +237,9 @@ describe('a MariaDB finding carries remediation, rationale and references in eve
       ]),
     )
     expect(c.tags.references).toContain(ref)
-    const finding = JSON.parse(out.oscal)
-      ['assessment-results'].results.flatMap((r: { findings?: unknown[] }) => r.findings ?? [])
+    const oscal = JSON.parse(out.oscal)
+    const finding = oscal['assessment-results'].results
+      .flatMap((r: { findings?: unknown[] }) => r.findings ?? [])
       .find((x: { target: { 'target-id': string } }) => x.target['target-id'] === f.ruleId)
     expect(finding.remarks).toContain(rule.remediation)
     expect(finding.remarks).toContain(rule.rationale)
