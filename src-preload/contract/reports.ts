@@ -2,7 +2,7 @@
 // and bundle verification.
 import { z } from 'zod'
 import { channel, Download, stagedId } from './common'
-import { RULE_STATUSES } from './scans'
+import { EvidenceCheck, RULE_STATUSES } from './scans'
 
 export const EXPORT_FORMATS = ['pdf', 'json', 'oscal', 'hdf', 'csv', 'bundle'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -43,7 +43,7 @@ const Counts = z.record(z.string(), z.number())
 const uuidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
 const sha256Text = z.string().regex(/^[0-9a-f]{64}$/)
 export const ReportModel = z.object({
-  formatVersion: z.literal('1.1.0'),
+  formatVersion: z.literal('1.2.0'),
   reportId: uuidText,
   title: z.string(),
   /** The latest scan's end: the report's "as of", so the same scope always gives the same report. */
@@ -124,8 +124,10 @@ export const ReportModel = z.object({
       actual: z.string(),
       expected: z.string(),
       message: z.string(),
-      /** For findings: the rule's own record in the raw evidence (e.g. its ARF rule-result); '' otherwise. */
+      /** The evidence in words, one sentence a line (what was examined, found and expected); '' when none. */
       evidenceExcerpt: z.string(),
+      /** The same evidence as data: each thing examined, what was found there and what was expected. */
+      evidence: z.array(EvidenceCheck),
       idents: z.array(z.object({ system: z.string(), id: z.string() })),
       /** Each reference's scheme (NIST-800-53, CIS, CCE, a pack's benchmark, …) and its id there. */
       references: z.array(z.object({ system: z.string(), id: z.string() })),

@@ -35,6 +35,19 @@ export const ScanView = z.object({
 })
 export type ScanView = z.output<typeof ScanView>
 
+/** What a check examined and found, against what it expected; `text` is the sentence a person reads. */
+export const EvidenceCheck = z.object({
+  subject: z.string(),
+  setting: z.string(),
+  found: z.array(z.string()),
+  foundCount: z.number().int().min(0),
+  missing: z.string(),
+  expected: z.string(),
+  holds: z.boolean().nullable(),
+  text: z.string(),
+})
+export type EvidenceCheck = z.output<typeof EvidenceCheck>
+
 export const ResultView = z.object({
   ruleId: z.string(),
   status: z.enum(RULE_STATUSES),
@@ -44,6 +57,8 @@ export const ResultView = z.object({
   expected: z.string(),
   message: z.string(),
   idents: z.array(z.object({ system: z.string(), id: z.string() })),
+  /** OS rules: the files, settings and packages the check read, what it found there and expected. */
+  evidence: z.array(EvidenceCheck).default([]),
 })
 export type ResultView = z.output<typeof ResultView>
 

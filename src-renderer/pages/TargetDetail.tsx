@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { KindView, Res, ResultView, ScanView } from '../../src-preload/contract'
+import { EvidenceList } from '../components/EvidenceList'
 import { api } from '../api/client'
 import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
@@ -426,9 +427,15 @@ function RuleDetailPanel({
           Found <code>{result.actual || '—'}</code>, expected <code>{result.expected || '—'}</code>
         </p>
       )}
-      {result.message && (
+      {result.evidence.length > 0 && (
         <>
           <h3>Evidence</h3>
+          <EvidenceList checks={result.evidence} />
+        </>
+      )}
+      {result.message && (
+        <>
+          {result.evidence.length === 0 && <h3>Evidence</h3>}
           <pre className="evidence">{result.message}</pre>
         </>
       )}

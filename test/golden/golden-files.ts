@@ -15,7 +15,7 @@ const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n'
 
 export const GOLDEN_FILES: GoldenFile[] = [
   // A deliberate change to the evidence model also needs a new schema version (and file name).
-  { path: 'resources/evidence-report-1.1.0.schema.json', generate: () => json(evidenceJsonSchema()) },
+  { path: 'resources/evidence-report-1.2.0.schema.json', generate: () => json(evidenceJsonSchema()) },
   { path: 'resources/rule-pack.schema.json', generate: () => json(rulePackJsonSchema()) },
 ]
 

@@ -23,7 +23,7 @@ function validator(schema: object) {
 }
 
 export const oscalErrors = validator(load('../fixtures/oscal/oscal_assessment-results_schema.json'))
-export const evidenceErrors = validator(load('../../resources/evidence-report-1.1.0.schema.json'))
+export const evidenceErrors = validator(load('../../resources/evidence-report-1.2.0.schema.json'))
 
 /** Parses like Heimdall: the inspecjs exec-json parser (throws naming the bad key), then its contextualiser. */
 export function heimdallOpen(text: string): ContextualizedEvaluation {

@@ -1,5 +1,6 @@
 // What a scan produces and what a person asks of one: plain data shared by the scanners (which return it),
 // the store (which keeps it) and the watch, so none of them depends on another for its types.
+import type { EvidenceCheck } from './evidence'
 import type { RepoState } from './github'
 
 export type RuleStatus =
@@ -24,6 +25,8 @@ export interface RuleResult {
   /** Check messages, or why the rule errored. */
   message: string
   idents: { system: string; id: string }[]
+  /** What the check examined and found, against what it expected (OS rules: from the OVAL results). */
+  evidence?: EvidenceCheck[]
 }
 
 export interface EvidenceArtefact {

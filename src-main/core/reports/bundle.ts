@@ -8,7 +8,7 @@ import type { ExportContext, ExportFormat } from './format'
 import { jsonBytes } from './format'
 import { toJsonLines } from '../audit/log'
 import { EVIDENCE_SCHEMA_FILE } from './json'
-import evidenceSchema from '../../../resources/evidence-report-1.1.0.schema.json'
+import evidenceSchema from '../../../resources/evidence-report-1.2.0.schema.json'
 
 export const MANIFEST = 'manifest.json'
 export const SIGNATURE = 'manifest.sig'

@@ -2,6 +2,7 @@
 // Cells that a spreadsheet would run as a formula are prefixed with an apostrophe (CSV injection).
 import type { ExportFormat } from './format'
 import { findingsBySeverity } from './model'
+import { findingLines } from './finding-text'
 import { referenceLabel } from '../../../src-preload/labels'
 
 export const CSV_COLUMNS = [
@@ -21,6 +22,7 @@ export const CSV_COLUMNS = [
   'remediation',
   'rationale',
   'references',
+  'evidence',
 ] as const
 
 export function csvCell(v: string): string {
@@ -57,6 +59,7 @@ export const csvFormat: ExportFormat = {
           f.remediation,
           f.rationale,
           f.references.map(referenceLabel).join('; '),
+          findingLines(f).join('\n'),
         ]
           .map(csvCell)
           .join(','),

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import type { ReportModel } from '../../../src-preload/contract'
 import type { ExportFormat } from './format'
 import { jsonBytes } from './format'
+import { findingLines, testedText } from './finding-text'
 import { referenceLabel } from '../../../src-preload/labels'
 
 // Heimdall reads severity from impact (convertImpactToSeverity); impact 0 means "not applicable".
@@ -52,15 +53,11 @@ export function toHdf(model: ReportModel): unknown {
           const t = target.get(r.targetId)
           const s = scan.get(r.scanId)
           const status = hdfStatus(r.status)
-          const detail = [r.actual && `found ${r.actual}`, r.expected && `expected ${r.expected}`, r.message]
-            .filter(Boolean)
-            .join('; ')
+          const detail = findingLines(r).join('\n')
           return {
             status,
-            code_desc: `${t?.name ?? r.targetId}: ${r.ruleId} ${r.status}`,
-            ...(status === 'failed' || status === 'error'
-              ? { message: detail || r.evidenceExcerpt || `rule ${r.status}` }
-              : {}),
+            code_desc: `${t?.name ?? r.targetId}: ${testedText(r)}`,
+            ...(status === 'failed' || status === 'error' ? { message: detail || `rule ${r.status}` } : {}),
             ...(status === 'skipped'
               ? { skip_message: `XCCDF result ${r.status}${detail ? `: ${detail}` : ''}` }
               : {}),

@@ -1,12 +1,12 @@
 // Driftwatch's own evidence format: the whole report model, versioned, with its JSON Schema shipped in
-// resources/ (evidence-report-1.1.0.schema.json). Same scope, same bytes: the model is sorted and its ids stable.
+// resources/ (evidence-report-1.2.0.schema.json). Same scope, same bytes: the model is sorted and its ids stable.
 import { z } from 'zod'
 import { ReportModel } from '../../../src-preload/contract'
 import type { ExportFormat } from './format'
 import { jsonBytes } from './format'
 
-export const EVIDENCE_SCHEMA_ID = 'https://driftwatch.invalid/schemas/evidence-report-1.1.0.schema.json'
-export const EVIDENCE_SCHEMA_FILE = 'evidence-report-1.1.0.schema.json'
+export const EVIDENCE_SCHEMA_ID = 'https://driftwatch.invalid/schemas/evidence-report-1.2.0.schema.json'
+export const EVIDENCE_SCHEMA_FILE = 'evidence-report-1.2.0.schema.json'
 
 export const jsonFormat: ExportFormat = {
   id: 'json',
@@ -30,6 +30,6 @@ export function evidenceJsonSchema(): Record<string, unknown> {
     $id: EVIDENCE_SCHEMA_ID,
     title: 'Driftwatch evidence report',
     description:
-      "A Driftwatch evidence report (format 1.1.0): scope, engagement, per-target scores and trend, every rule result of each target's latest scan, drift events, and the evidence artefacts with their SHA-256.",
+      "A Driftwatch evidence report (format 1.2.0): scope, engagement, per-target scores and trend, every rule result of each target's latest scan with its evidence in words and as data, drift events, and the evidence artefacts with their SHA-256.",
   }
 }

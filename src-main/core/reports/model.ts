@@ -12,8 +12,9 @@ import { ReportScope as ScopeSchema } from '../../../src-preload/contract'
 import { AppError } from '../errors'
 import type { RulePacks } from '../rules/registry'
 import { ruleTexts } from './rule-text'
+import { evidenceText } from '../model/evidence'
 
-export const FORMAT_VERSION = '1.1.0' as const
+export const FORMAT_VERSION = '1.2.0' as const
 export const SEVERITY_ORDER = ['high', 'medium', 'low', 'unknown', 'info'] as const
 export const FINDING_STATUSES = new Set(['fail', 'error'])
 
@@ -124,9 +125,6 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     const latest = list.at(-1)!
     const ruleMap = textOf(latest).rules
     const scanResults = deps.scans.results(latest.id)
-    const excerpts = scanResults.some((r) => FINDING_STATUSES.has(r.status))
-      ? excerptsFrom(deps.reports, latest.evidence)
-      : new Map<string, string>()
     for (const r of scanResults) {
       if (r.status === 'notselected') continue
       const rule = ruleMap.get(r.ruleId)
@@ -141,7 +139,8 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
         actual: r.actual,
         expected: r.expected,
         message: r.message,
-        evidenceExcerpt: FINDING_STATUSES.has(r.status) ? (excerpts.get(r.ruleId) ?? '') : '',
+        evidenceExcerpt: evidenceText(r.evidence ?? []),
+        evidence: r.evidence ?? [],
         idents: r.idents,
         references: rule?.references ?? [],
         description: rule?.description ?? '',
@@ -260,26 +259,6 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     drift,
     evidence,
   }
-}
-
-const EXCERPT_MAX = 4000
-
-/**
- * Each rule's own record in an ARF (its xccdf rule-result element: result, identifiers, the OVAL check it ran),
- * found in one pass over the artefact, as the evidence excerpt a reader can match against the raw file.
- */
-function excerptsFrom(reports: ReportsRepo, sha: string | null): Map<string, string> {
-  const out = new Map<string, string>()
-  if (!sha) return out
-  const bytes = reports.evidenceBytes(sha)
-  if (!bytes) return out
-  const xml = bytes.toString('utf8')
-  const re = /<((?:[\w-]+:)?rule-result)\b[^>]*\bidref="([^"]+)"[\s\S]*?<\/\1>/g
-  for (const m of xml.matchAll(re)) {
-    const text = m[0].replace(/\n\s*/g, '\n')
-    out.set(m[2]!, text.length > EXCERPT_MAX ? `${text.slice(0, EXCERPT_MAX)}…` : text)
-  }
-  return out
 }
 
 function sortKeys(o: Record<string, number>): Record<string, number> {

@@ -6,6 +6,7 @@ import type { ReportModel } from '../../../src-preload/contract'
 import type { ExportFormat } from './format'
 import { jsonBytes } from './format'
 import { stableUuid } from './model'
+import { findingLines } from './finding-text'
 import { referenceLabel } from '../../../src-preload/labels'
 
 export const OSCAL_VERSION = '1.0.6'
@@ -59,14 +60,7 @@ export function toOscal(model: ReportModel): unknown {
     const observations = rows.map((r) => ({
       uuid: u(`observation|${r.id}`),
       title: oneLine(r.title) || r.ruleId,
-      description: [
-        `Rule ${r.ruleId} evaluated ${r.status} on ${t.name}.`,
-        r.actual && `Found: ${r.actual}`,
-        r.expected && `Expected: ${r.expected}`,
-        r.message && `Message: ${r.message}`,
-      ]
-        .filter(Boolean)
-        .join('\n'),
+      description: [`Rule ${r.ruleId} evaluated ${r.status} on ${t.name}.`, ...findingLines(r)].join('\n'),
       props: [
         ...prop('rule-id', r.ruleId),
         ...prop('result', r.status),
@@ -77,7 +71,16 @@ export function toOscal(model: ReportModel): unknown {
       types: r.status === 'fail' || r.status === 'error' ? ['finding'] : undefined,
       subjects: [{ 'subject-uuid': itemUuid, type: 'inventory-item', title: t.name }],
       'relevant-evidence': evidenceUuid
-        ? [{ href: `#${evidenceUuid}`, description: `Raw scanner output (SHA-256 ${scan.evidenceSha256})` }]
+        ? [
+            {
+              href: `#${evidenceUuid}`,
+              // What the check examined, in words; the artefact holds the scanner's full record.
+              description: [
+                ...r.evidence.map((c) => c.text),
+                `Full record: the raw scanner output (SHA-256 ${scan.evidenceSha256}).`,
+              ].join('\n'),
+            },
+          ]
         : undefined,
       collected: scan.finishedAt,
     }))

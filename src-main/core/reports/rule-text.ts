@@ -52,8 +52,8 @@ function fromPack(packs: RulePacks, id: string): RuleSource | undefined {
         {
           title: r.title,
           description: r.description,
-          remediation: '',
-          rationale: '',
+          remediation: r.remediation,
+          rationale: r.rationale,
           references: r.references,
         },
       ]),

@@ -1,6 +1,7 @@
 // The built-in rule pack for GitHub organisations and repositories: its id, the checks it runs (defined with
 // their API reads in scanners/github/checks.ts) and the default values of its variables.
 import { ALL_CHECKS, DEFAULT_VARIABLES, type GithubVariables } from '../scanners/github/checks'
+import { GITHUB_RULE_TEXT } from './github-baseline-text'
 
 export const GITHUB_BASELINE_ID = 'github-baseline'
 
@@ -10,6 +11,9 @@ export interface GithubPackRule {
   severity: string
   scope: 'org' | 'repo'
   description: string
+  /** How to fix a finding, and why it matters (github-baseline-text.ts). */
+  remediation: string
+  rationale: string
   references: { system: string; id: string }[]
 }
 
@@ -36,6 +40,8 @@ export const githubBaseline = {
     severity: c.severity,
     scope: c.scope,
     description: c.description,
+    remediation: GITHUB_RULE_TEXT[c.id]?.remediation ?? '',
+    rationale: GITHUB_RULE_TEXT[c.id]?.rationale ?? '',
     references: c.references,
   })),
 }

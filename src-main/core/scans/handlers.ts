@@ -282,7 +282,10 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     'scan.results': ({ scanId }) => {
       const s = scans.get(scanId)
       if (!s) throw notFound('That scan')
-      return { scan: view(s), results: scans.results(scanId) }
+      return {
+        scan: view(s),
+        results: scans.results(scanId).map((r) => ({ ...r, evidence: r.evidence ?? [] })),
+      }
     },
   }
 }

@@ -120,8 +120,9 @@ export class ScansRepo {
         evidenceSha ??= sha
       }
       const ins = this.db.prepare(
-        `INSERT INTO results (scan_id, rule_id, status, severity, title, actual, expected, message, idents)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO results (scan_id, rule_id, status, severity, title, actual, expected, message, idents,
+                              evidence_items)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       const current = this.db.prepare(
         `INSERT INTO current_status (target_id, rule_id, status, actual, scan_id, since) VALUES (?, ?, ?, ?, ?, ?)
@@ -140,6 +141,7 @@ export class ScansRepo {
           r.expected,
           r.message,
           JSON.stringify(r.idents),
+          JSON.stringify(r.evidence ?? []),
         )
         // error and notchecked say nothing about the rule itself: the last real status stands.
         if (r.status !== 'error' && r.status !== 'notchecked' && r.status !== 'notselected')
@@ -213,7 +215,11 @@ export class ScansRepo {
   results(scanId: string): RuleResult[] {
     const rows = this.db
       .prepare('SELECT * FROM results WHERE scan_id = ? ORDER BY rule_id')
-      .all(scanId) as (Omit<RuleResult, 'ruleId' | 'idents'> & { rule_id: string; idents: string })[]
+      .all(scanId) as (Omit<RuleResult, 'ruleId' | 'idents' | 'evidence'> & {
+      rule_id: string
+      idents: string
+      evidence_items: string
+    })[]
     return rows.map((r) => ({
       ruleId: r.rule_id,
       status: r.status,
@@ -223,6 +229,7 @@ export class ScansRepo {
       expected: r.expected,
       message: r.message,
       idents: JSON.parse(r.idents) as RuleResult['idents'],
+      evidence: JSON.parse(r.evidence_items) as NonNullable<RuleResult['evidence']>,
     }))
   }
 

@@ -127,7 +127,7 @@ describe('the evidence bundle', () => {
     const names = Object.keys(unzipSync(zip)).sort()
     expect(names.filter((n) => !n.startsWith('evidence/'))).toEqual([
       'audit-log.jsonl',
-      'evidence-report-1.1.0.schema.json',
+      'evidence-report-1.2.0.schema.json',
       'findings.csv',
       'manifest.json',
       'manifest.sig',

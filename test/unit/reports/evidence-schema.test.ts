@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { golden, ROOT, UPDATE_HINT } from '../../golden/golden-files'
 
-const { path, generate } = golden('resources/evidence-report-1.1.0.schema.json')
+const { path, generate } = golden('resources/evidence-report-1.2.0.schema.json')
 
 describe('the evidence JSON Schema in resources/', () => {
   it('is the report model written out as JSON Schema (draft-07)', () => {

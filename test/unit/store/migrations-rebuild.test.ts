@@ -242,6 +242,16 @@ const populate: Record<number, (db: Db) => void> = {
        VALUES ('p1', 1, 'serve', 't', 1, 3, 't')`,
     )
   },
+  11() {
+    // v11 rebuilt targets; the rows written for versions 1-10 are what it must keep.
+  },
+  12(db) {
+    run(
+      db,
+      `UPDATE results SET evidence_items = '[{"subject":"/etc/login.defs","setting":"PASS_MIN_LEN","found":[],"foundCount":0,"missing":"no line sets PASS_MIN_LEN","expected":"≥ 15","holds":false,"text":"/etc/login.defs: no line sets PASS_MIN_LEN; expected ≥ 15"}]'
+       WHERE (scan_id, rule_id) IN (SELECT scan_id, rule_id FROM results ORDER BY scan_id, rule_id LIMIT 1)`,
+    )
+  },
 }
 
 type Snapshot = Record<string, unknown[]>
@@ -304,7 +314,16 @@ describe('upgrading a populated store through the rebuild of targets', () => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
       expect(db.pragma('foreign_key_check')).toEqual([])
       const after = snapshot(db)
-      for (const table of Object.keys(before)) expect(after[table], table).toEqual(before[table])
+      // A column a later migration adds (with its default) is not a change to the rows kept.
+      const asBefore = (table: string) =>
+        after[table]!.map((row, i) =>
+          Object.fromEntries(Object.keys(before[table]![i] ?? {}).map((k) => [k, (row as never)[k]])),
+        )
+      for (const table of Object.keys(before)) expect(asBefore(table), table).toEqual(before[table])
+      if (v >= 5 && v < 12)
+        expect(db.prepare('SELECT DISTINCT evidence_items FROM results').all()).toEqual([
+          { evidence_items: '[]' },
+        ])
       if (v >= 5) {
         expect(count(db, 'scans')).toBe(4)
         expect(count(db, 'results')).toBe(5)

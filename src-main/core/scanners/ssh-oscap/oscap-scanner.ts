@@ -4,6 +4,7 @@ import type { Target } from '../../../../src-preload/contract'
 import { AppError, notFound } from '../../errors'
 import type { ContentRepo } from '../../store/content'
 import { parseArf } from '../../scap/arf'
+import { ovalEvidence } from '../../scap/oval-evidence'
 import { tailoringXml } from '../../scap/tailoring-groups'
 import type { ScanContext, ScanOutcome, ScanPlan, ScanRequest, KindScanner } from '../scanner'
 import type { Runner } from './runner'
@@ -71,6 +72,10 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
       }
       ctx.progress({ phase: 'ingest', message: `Reading the results (${(arf.length / 1e6).toFixed(1)} MB)` })
       const parsed = await parseArf(arf, { signal: ctx.signal })
+      // What each passed or failed rule examined and found, in words, kept with its result.
+      const evidence = await ovalEvidence(arf, new Map(parsed.results.map((r) => [r.ruleId, r.status])), {
+        signal: ctx.signal,
+      })
       if (ctx.signal.aborted) throw new OscapError('cancelled', 'The scan was cancelled')
       const rules = new Map(bench.rules.map((r) => [r.id, r]))
       return {
@@ -80,6 +85,7 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
             ...r,
             title: r.title || rules.get(r.ruleId)?.title || r.ruleId,
             severity: r.severity || rules.get(r.ruleId)?.severity || 'unknown',
+            evidence: evidence.get(r.ruleId) ?? [],
           })),
         evidence: [{ mediaType: 'application/xml+arf', name: 'results-arf.xml', bytes: arf }],
         info: {
