@@ -55,7 +55,7 @@ export interface WatchDeps extends CoreContext, WatchStores {
   vault: Vault
   timers: Timers
   scanning: {
-    start(req: ParsedReq<'scan.start'>, opts: { trigger: 'watch' }): { scanId: string }
+    start(req: ParsedReq<'scan.start'>, opts: { trigger: 'schedule' }): { scanId: string }
     scanning(targetId: string): boolean
     running: Map<string, AbortController>
   }
@@ -86,7 +86,7 @@ export function createWatch(d: WatchDeps): Watch {
     timers: d.timers,
     logger,
     random: d.random,
-    startScan: (t, req) => d.scanning.start({ targetId: t.id, ...req }, { trigger: 'watch' }),
+    startScan: (t, req) => d.scanning.start({ targetId: t.id, ...req }, { trigger: 'schedule' }),
     isScanning: (id) => d.scanning.scanning(id),
     vaultLocked: (t) => d.kinds.credentialRefs(t).length > 0 && vault.state() !== 'unlocked',
     onChange: () => {
