@@ -211,6 +211,7 @@ export function createCore(opts: CoreOptions): Core {
     vault,
     timers: opts.timers ?? systemTimers,
     scanning,
+    policy,
     random: opts.random,
     redact: (t) => redactor.redact(t),
     listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),

@@ -65,8 +65,17 @@ export function createPolicy(d: PolicyDeps): Policy {
     if (req.sha256 || req.profileId || req.tailoringId) return req
     const a = assigned(t)
     if (a.tailoring)
-      return { ...req, sha256: a.tailoring.contentSha256, profileId: a.tailoring.profileId, tailoringId: a.tailoring.id }
+      return {
+        ...req,
+        sha256: a.tailoring.contentSha256,
+        profileId: a.tailoring.profileId,
+        tailoringId: a.tailoring.id,
+      }
     if (a.pack) return { ...req, profileId: a.pack.id }
+    if (policyOf(t)?.content) {
+      const message = `${t.name} has no assigned tailoring: choose content and a profile, or assign a tailoring to it`
+      throw new AppError('validation', message, [{ path: 'sha256', message }])
+    }
     return req
   }
 
@@ -85,28 +94,30 @@ export function createPolicy(d: PolicyDeps): Policy {
         const t = target(targetId)
         const at = d.clock.now().toISOString()
         if (tailoringId !== undefined) {
-          if (!policyOf(t)?.tailoring)
-            throw new AppError('validation', `${t.name} is a ${label(t)} target: it takes no tailoring`, [
-              { path: 'targetId', message: 'This kind of target takes no tailoring' },
-            ])
+          if (!policyOf(t)?.tailoring) {
+            const message = `${t.name} is a ${label(t)} target: it takes no tailoring`
+            throw new AppError('validation', message, [{ path: 'targetId', message }])
+          }
           if (tailoringId === null) d.content.unassignTarget(t.id, at)
           else {
             if (!d.content.tailoring(tailoringId)) throw notFound('That tailoring')
             d.content.claimAssignments(tailoringId, [t.id], [], at)
           }
         } else {
-          if (policyOf(t)?.rulePack !== 'choose')
-            throw new AppError('validation', `${t.name} is a ${label(t)} target: it takes no rule pack to choose`, [
-              { path: 'targetId', message: 'This kind of target takes no rule pack' },
-            ])
+          if (policyOf(t)?.rulePack !== 'choose') {
+            const message = `${t.name} is a ${label(t)} target: it takes no rule pack to choose`
+            throw new AppError('validation', message, [{ path: 'targetId', message }])
+          }
           if (packId) {
             const pack = d.packs.raw(packId)
             if (!pack)
-              throw new AppError('not_found', `No rule pack "${packId}"`, [{ path: 'packId', message: 'No such pack' }])
-            if (pack.kind !== t.kind)
-              throw new AppError('validation', `The rule pack ${packId} is for ${pack.kind} targets, not ${label(t)}`, [
-                { path: 'packId', message: `A ${pack.kind} pack` },
+              throw new AppError('not_found', `No rule pack "${packId}"`, [
+                { path: 'packId', message: 'No such pack' },
               ])
+            if (pack.kind !== t.kind) {
+              const message = `The rule pack ${packId} is for ${pack.kind} targets, not ${label(t)}`
+              throw new AppError('validation', message, [{ path: 'packId', message }])
+            }
           }
           d.targetPacks.set(t.id, packId ?? null, at)
         }

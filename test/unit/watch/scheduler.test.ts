@@ -364,7 +364,7 @@ describe('schedules are checked', () => {
     })
     expect(await core.invoke('watch.schedules.save', { targetId: local })).toMatchObject({
       ok: false,
-      error: { message: 'Scanning laptop needs SCAP content and a profile' },
+      error: { message: 'Scanning laptop needs SCAP content and a profile, or an assigned tailoring' },
     })
     expect(
       await core.invoke('watch.schedules.save', {
