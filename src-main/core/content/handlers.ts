@@ -154,7 +154,10 @@ export function contentHandlers(
         issues,
       )
     const at = clock.now().toISOString()
-    content.saveTailoring({ id, name, contentSha256: sha256, benchmarkId: b.id, tailoring: t, ...assigned }, at)
+    content.saveTailoring(
+      { id, name, contentSha256: sha256, benchmarkId: b.id, tailoring: t, ...assigned },
+      at,
+    )
     // One policy per target and group: assigning here takes them from any other tailoring.
     content.claimAssignments(id, assigned.targets, assigned.groups, at)
     return view(content.tailoring(id)!)

@@ -41,7 +41,12 @@ export interface ScanDeps extends CoreContext {
 const policyFingerprint = (p: ScanPlan) =>
   createHash('sha256')
     .update(
-      JSON.stringify([p.sha256 ?? '', p.profileId, p.tailoring?.sha256 ?? p.tailoringId ?? '', p.policyDigest ?? '']),
+      JSON.stringify([
+        p.sha256 ?? '',
+        p.profileId,
+        p.tailoring?.sha256 ?? p.tailoringId ?? '',
+        p.policyDigest ?? '',
+      ]),
     )
     .digest('hex')
 

@@ -187,7 +187,9 @@ export class ContentRepo {
       for (const t of this.tailorings()) {
         const mine = t.id === id
         const next = {
-          targets: mine ? [...new Set([...t.targets, ...targets])] : t.targets.filter((x) => !targets.includes(x)),
+          targets: mine
+            ? [...new Set([...t.targets, ...targets])]
+            : t.targets.filter((x) => !targets.includes(x)),
           groups: mine ? [...new Set([...t.groups, ...groups])] : t.groups.filter((x) => !groups.includes(x)),
         }
         if (next.targets.length !== t.targets.length || next.groups.length !== t.groups.length)

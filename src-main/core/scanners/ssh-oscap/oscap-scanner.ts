@@ -70,7 +70,8 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
       const profile = bench.profiles.find((p) => p.id === plan.profileId)
       // The file planned (and recorded) is the file run, even if the tailoring is edited meanwhile.
       const tailoring = plan.tailoringId ? content.tailoring(plan.tailoringId) : undefined
-      const tailoringFile = plan.tailoring?.xml ?? (tailoring ? tailoringXml(tailoring.tailoring, bench) : undefined)
+      const tailoringFile =
+        plan.tailoring?.xml ?? (tailoring ? tailoringXml(tailoring.tailoring, bench) : undefined)
       ctx.progress({ phase: 'connect', message: deps.message(target) })
       const runner: Runner = await deps.runner(target, ctx.signal, plan.trustHostKey)
       let arf: Buffer
