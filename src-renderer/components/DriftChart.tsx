@@ -103,7 +103,7 @@ export function DriftChart({ points, onPick }: { points: Point[]; onPick?(p: Poi
                 x={p.at}
                 stroke="#7c3aed"
                 strokeDasharray="4 3"
-                label={{ value: 'Policy changed', position: 'insideTopLeft', fontSize: 11, fill: '#7c3aed' }}
+                label={{ value: 'Policy changed', position: 'insideTopRight', fontSize: 11, fill: '#7c3aed' }}
               />
             ))}
         </LineChart>
