@@ -289,7 +289,7 @@ export function contentHandlers(
         const t = ctx.repos.targets.get(id)!
         const k = ctx.kinds.get(t.kind)
         if (!k?.policy.tailoring) {
-          const message = `${t.name} is a ${k?.label ?? t.kind} target: it takes no tailoring`
+          const message = `${t.name} (${k?.label ?? t.kind}) takes no tailoring`
           throw new AppError('validation', message, [{ path: 'targets', message }])
         }
       }

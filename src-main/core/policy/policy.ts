@@ -95,7 +95,7 @@ export function createPolicy(d: PolicyDeps): Policy {
         const at = d.clock.now().toISOString()
         if (tailoringId !== undefined) {
           if (!policyOf(t)?.tailoring) {
-            const message = `${t.name} is a ${label(t)} target: it takes no tailoring`
+            const message = `${t.name} (${label(t)}) takes no tailoring`
             throw new AppError('validation', message, [{ path: 'targetId', message }])
           }
           if (tailoringId === null) d.content.unassignTarget(t.id, at)
@@ -105,7 +105,7 @@ export function createPolicy(d: PolicyDeps): Policy {
           }
         } else {
           if (policyOf(t)?.rulePack !== 'choose') {
-            const message = `${t.name} is a ${label(t)} target: it takes no rule pack to choose`
+            const message = `${t.name} (${label(t)}) takes no rule pack to choose`
             throw new AppError('validation', message, [{ path: 'targetId', message }])
           }
           if (packId) {
