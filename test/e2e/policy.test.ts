@@ -9,6 +9,8 @@ import type { Browser, Page } from 'playwright-core'
 import { launchChromium, serve, type Served } from './support'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { runCli } from '../helpers/cli'
+import { openDatabase } from '../../src-main/core/store/db'
+import { WatchRepo } from '../../src-main/core/store/watch'
 import { widenedDebian11Datastream } from '../services/lib'
 
 const ANSSI = 'xccdf_org.ssgproject.content_profile_anssi_np_nt28_average'
@@ -140,4 +142,34 @@ describe('the assigned tailoring is the target page’s policy', () => {
     expect(await page.getByRole('table', { name: 'Drift events' }).locator('tbody tr').count()).toBe(0)
     await shot('policy-04-drift-timeline')
   }, 120_000)
+
+  it('the schedule and group-scan forms start on "Assigned policy", and a schedule saved so names none', async () => {
+    await page.getByRole('link', { name: 'Watch' }).click()
+    const form = page.getByRole('form', { name: 'New schedule' })
+    await form.getByRole('combobox', { name: 'Target or group' }).selectOption({ label: 'laptop' })
+    const policy = form.getByRole('combobox', { name: 'Policy' })
+    expect(await policy.inputValue()).toBe('assigned')
+    await policy.selectOption('choose')
+    await expect.poll(() => form.getByRole('combobox', { name: 'Tailoring' }).isVisible()).toBe(true)
+    await shot('policy-05-schedule-choose')
+    await policy.selectOption('assigned')
+    await form.getByRole('button', { name: 'Add schedule' }).click()
+    await expect.poll(() => page.getByRole('table', { name: 'Schedules' }).innerText()).toMatch(/laptop/)
+    // Stored naming no policy: each run takes the target's assigned tailoring at that time.
+    const db = openDatabase(join(app.dataDir, 'driftwatch.db'))
+    try {
+      expect(new WatchRepo(db).schedules().map((x) => [x.targetId, x.request])).toEqual([[laptop, {}]])
+    } finally {
+      db.close()
+    }
+    await shot('policy-06-schedule-saved')
+
+    await cli('targets', 'edit', 'laptop', '--group', 'lab')
+    await page.getByRole('link', { name: 'Targets' }).click()
+    await page.reload()
+    await page.getByRole('combobox', { name: 'Group to scan' }).selectOption('lab')
+    expect(await page.getByRole('combobox', { name: 'Group policy' }).inputValue()).toBe('assigned')
+    expect(await page.getByRole('button', { name: 'Scan 1 targets' }).isEnabled()).toBe(true)
+    await shot('policy-07-group-bar')
+  }, 60_000)
 })
