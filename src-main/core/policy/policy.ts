@@ -72,10 +72,7 @@ export function createPolicy(d: PolicyDeps): Policy {
         tailoringId: a.tailoring.id,
       }
     if (a.pack) return { ...req, profileId: a.pack.id }
-    if (policyOf(t)?.content) {
-      const message = `${t.name} has no assigned tailoring: choose content and a profile, or assign a tailoring to it`
-      throw new AppError('validation', message, [{ path: 'sha256', message }])
-    }
+    // Nothing assigned: the kind's scanner plans with its defaults, or says what to choose.
     return req
   }
 

@@ -21,7 +21,12 @@ export interface OscapScannerDeps {
 export function oscapScanner(deps: OscapScannerDeps): KindScanner {
   const { content } = deps
   return {
-    plan(_target: Target, req: ScanRequest): ScanPlan {
+    plan(target: Target, req: ScanRequest): ScanPlan {
+      // A request naming nothing got the target's assigned tailoring (core/policy) if it had one.
+      if (!req.sha256 && !req.profileId && !req.tailoringId) {
+        const message = `${target.name} has no assigned tailoring: choose content and a profile, or assign a tailoring to it`
+        throw new AppError('validation', message, [{ path: 'sha256', message }])
+      }
       if (!req.sha256)
         throw new AppError('validation', 'Choose the benchmark content to scan with', [
           { path: 'sha256', message: 'Choose content' },
