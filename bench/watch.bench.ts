@@ -100,7 +100,14 @@ it('watch: commit to webhook, timeline query, memory over 10,000 cycles', async 
     for (let d = 0; d < DAYS; d++) {
       const at = new Date(seed + d * 86_400_000).toISOString()
       const id = `s${d}`
-      scans.begin({ id, targetId: 't1', trigger: 'watch', profileId: 'p', tailoringId: null, startedAt: at })
+      scans.begin({
+        id,
+        targetId: 't1',
+        trigger: 'schedule',
+        profileId: 'p',
+        tailoringId: null,
+        startedAt: at,
+      })
       // A few rules change each day, so the year has drift events of every kind.
       const results = Array.from({ length: RULES }, (_, i) =>
         rule(`rule-${i}`, (i * 7 + d) % 97 < 3 ? 'fail' : 'pass', (i + d) % 211 === 0 ? String(d) : 'x'),

@@ -4,6 +4,7 @@ import { writeFile, rename } from 'node:fs/promises'
 import type { ContentSummary } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { readTextFile, stage } from './files'
+import { EDIT_ACTIONS, EDIT_HELP, EDIT_OPTIONS, tailoringEdit } from './tailoring-edit'
 
 const table = (head: string[], rows: string[][]) => {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
@@ -158,15 +159,23 @@ const short = (id: string) => id.replace(/^xccdf_org\.ssgproject\.content_(rule|
 
 export const tailoringCommand: Command = {
   name: 'tailoring',
-  usage: 'tailoring list|export|import',
+  usage: 'tailoring list|new|set|show|diff|assign|export|import',
   summary: 'XCCDF tailoring files (SCAP Workbench and oscap --tailoring-file)',
   help: `Usage:
   driftwatch tailoring list [--json]
   driftwatch tailoring export NAME|ID [--out FILE]     write the XCCDF 1.2 tailoring (stdout without --out)
-  driftwatch tailoring import FILE --name NAME --content CONTENT`,
-  options: { out: { type: 'string' }, name: { type: 'string' }, content: { type: 'string' } },
+  driftwatch tailoring import FILE --name NAME --content CONTENT
+${EDIT_HELP}`,
+  options: {
+    out: { type: 'string' },
+    name: { type: 'string' },
+    content: { type: 'string' },
+    ...EDIT_OPTIONS,
+  },
   async run(ctx) {
     const [action, arg] = ctx.positionals
+    const editing = EDIT_ACTIONS.find((a) => a === action)
+    if (editing) return tailoringEdit(ctx, editing, arg)
     if (action === 'list') {
       const { tailorings } = await call(ctx.core, 'tailorings.list', {})
       return print(
@@ -212,6 +221,10 @@ export const tailoringCommand: Command = {
       const t = await call(ctx.core, 'tailorings.import', { xml, name: ctx.values.name, sha256: c.sha256 })
       return print(ctx, t, `Imported "${t.name}": ${t.diff.length} changes to ${t.baseProfileId}\n`)
     }
-    throw CliError.usage(action ? `unknown action "${action}"` : 'say what to do: list, export or import')
+    throw CliError.usage(
+      action
+        ? `unknown action "${action}"`
+        : 'say what to do: list, new, set, show, diff, assign, export or import',
+    )
   },
 }

@@ -17,9 +17,11 @@ export const scanCommand: Command = {
                        [--trust-host-key [TARGET=]SHA256:...] [--rebind-credential] [--json]
 
 TARGET is a target's name or id; GROUP scans every target of that group, ${CONCURRENCY} at a time (one
-failure does not stop the others). For this computer and SSH hosts, CONTENT is an import's SHA-256 prefix
-or file name (see "driftwatch content list") and PROFILE an id or, for SCAP Security Guide, a short name such
-as "standard".
+failure does not stop the others). Without --content, --profile or --tailoring each target runs its assigned
+policy (driftwatch tailoring assign; a database target's assigned rule pack). For this computer and SSH hosts,
+CONTENT is an import's SHA-256 prefix or file name (see "driftwatch content list") and PROFILE an id or, for
+SCAP Security Guide, a short name such as "standard"; --tailoring NAME alone runs that tailoring's content
+and profile.
 
 SSH hosts seen for the first time are asked for their host key: on a terminal you are shown its SHA-256
 fingerprint to confirm; elsewhere pass --trust-host-key with the fingerprint the host owner gave you
@@ -56,9 +58,19 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
     const { kinds } = await call(ctx.core, 'kinds.list', {})
     const policy = (t: Target) => kinds.find((k) => k.kind === t.kind)?.policy
     const takesContent = (t: Target) => policy(t)?.content ?? false
-    const needsContent = scope.some(takesContent)
+    // Naming no content, profile or tailoring runs each target's assigned policy (driftwatch tailoring assign).
+    const named = ['content', 'profile', 'tailoring'].some((k) => ctx.values[k] !== undefined)
+    const needsContent = named && scope.some(takesContent) && ctx.values.tailoring === undefined
+    if (!named && groupLabel === undefined && takesContent(scope[0]!)) {
+      const assigned = await call(ctx.core, 'policy.get', { targetId: scope[0]!.id })
+      if (!assigned.tailoring)
+        throw CliError.usage(
+          `${scope[0]!.name} has no assigned tailoring: give --content and --profile, or assign one ` +
+            '(driftwatch tailoring assign NAME --target TARGET)',
+        )
+    }
     let sha256: string | undefined
-    if (needsContent) {
+    if (needsContent || (ctx.values.content !== undefined && scope.some(takesContent))) {
       const { content } = await call(ctx.core, 'content.list', {})
       const cref = String(ctx.values.content ?? '')
       const c =
@@ -71,10 +83,10 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       sha256 = c.sha256
     }
     const p = String(ctx.values.profile ?? '')
-    if (needsContent && !p) throw CliError.usage('--profile is required; see "driftwatch content profiles"')
+    if (sha256 && !p) throw CliError.usage('--profile is required; see "driftwatch content profiles"')
     const profileId = !p
       ? undefined
-      : p.includes('_profile_') || !needsContent
+      : p.includes('_profile_') || !sha256
         ? p
         : `xccdf_org.ssgproject.content_profile_${p}`
     let tailoringId: string | undefined

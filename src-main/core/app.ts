@@ -14,6 +14,8 @@ import { contentHandlers } from './content/handlers'
 import { ContentRepo } from './store/content'
 import { ScansRepo } from './store/scans'
 import { scanHandlers } from './scans/handlers'
+import { createPolicy } from './policy/policy'
+import { TargetPacksRepo } from './store/target-packs'
 import { commitHooks, createWatch, type Watch } from './watch/watch'
 import { WatchRepo } from './store/watch'
 import { AlertsRepo } from './store/alerts'
@@ -200,7 +202,8 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.scanners ?? []),
     ...kinds.list.map((k) => ({ kinds: [k.kind], ...k.scanner(env) })),
   ]
-  const scanning = scanHandlers({ ...ctx, scans, scanners, content })
+  const policy = createPolicy({ ...ctx, content, packs, targetPacks: new TargetPacksRepo(db) })
+  const scanning = scanHandlers({ ...ctx, scans, scanners, content, policy, face: opts.face })
   const watch = createWatch({
     ...ctx,
     ...watchStores,
@@ -208,6 +211,7 @@ export function createCore(opts: CoreOptions): Core {
     vault,
     timers: opts.timers ?? systemTimers,
     scanning,
+    policy,
     random: opts.random,
     redact: (t) => redactor.redact(t),
     listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
@@ -251,6 +255,7 @@ export function createCore(opts: CoreOptions): Core {
     'scans.latest': scanning['scans.latest'],
     'scan.results': scanning['scan.results'],
     'scan.remediation': scanning['scan.remediation'],
+    ...policy.handlers,
     ...watch.handlers,
     ...reportHandlers({
       ...ctx,

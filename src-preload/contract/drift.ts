@@ -64,6 +64,8 @@ export const driftChannels = {
           at: z.string(),
           score: z.number().nullable(),
           events: z.record(z.string(), z.number()),
+          /** "Policy changed: …" when this scan ran another policy than the one before (never drift itself). */
+          policyChange: z.string().optional(),
         }),
       ),
     }),

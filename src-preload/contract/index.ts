@@ -11,6 +11,7 @@ import { driftChannels } from './drift'
 import { events, type EventName } from './events'
 import { hostChannels } from './hosts'
 import { kindChannels } from './kinds'
+import { policyChannels } from './policy'
 import { reportChannels } from './reports'
 import { ruleChannels } from './rules'
 import { scanChannels } from './scans'
@@ -26,6 +27,7 @@ export * from './drift'
 export * from './events'
 export * from './hosts'
 export * from './kinds'
+export * from './policy'
 export * from './reports'
 export * from './rules'
 export * from './scans'
@@ -39,6 +41,7 @@ export const contract = {
   ...credentialChannels,
   ...contentChannels,
   ...scanChannels,
+  ...policyChannels,
   ...hostChannels,
   ...ruleChannels,
   ...watchChannels,

@@ -14,13 +14,19 @@ export const RULE_STATUSES = [
   'fixed',
 ] as const
 
+export const SCAN_TRIGGERS = ['manual', 'schedule', 'group', 'cli'] as const
+
 export const ScanView = z.object({
   id: z.string(),
   targetId: z.string(),
-  trigger: z.enum(['manual', 'watch']),
+  /** What started it: a person in the app, the watch's schedule, a group scan, or `driftwatch scan`. */
+  trigger: z.enum(SCAN_TRIGGERS),
   state: z.enum(['running', 'done', 'failed', 'interrupted', 'cancelled']),
   profileId: z.string(),
   tailoringId: z.string().nullable(),
+  /** The tailoring's name and the SHA-256 of the tailoring file the scan ran with (null: untailored). */
+  tailoringName: z.string().nullable(),
+  tailoringSha256: z.string().nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.string(),
@@ -70,6 +76,7 @@ export const scanChannels = {
       sha256: sha.optional(),
       /** An XCCDF profile id, or a rule pack id for database and GitHub targets (each has a default). */
       profileId: z.string().min(1, 'Choose a profile').optional(),
+      /** A request naming none of sha256, profileId and tailoringId runs the target's assigned policy. */
       tailoringId: z.string().optional(),
       /** The SHA-256 host-key fingerprint a person confirmed for an SSH target seen for the first time. */
       trustHostKey: z
@@ -87,6 +94,7 @@ export const scanChannels = {
       sha256: sha.optional(),
       /** With sha256, a profile of that content; without it, the rule pack the group's other kinds run. */
       profileId: z.string().min(1).optional(),
+      /** Naming none of sha256, profileId and tailoringId: each target runs its assigned policy. */
       tailoringId: z.string().optional(),
       concurrency: z.number().int().min(1).max(16, 'At most 16 scans at a time').default(4),
       /** Host-key fingerprints a person confirmed, by target id (targets of the group whose kind pins host keys). */

@@ -1,6 +1,16 @@
 // A target's score over time with its drift marked: one point per scan, red dots where rules regressed or a
-// score dropped, green where things were fixed. Clicking a marked point picks that scan's events.
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+// score dropped, green where things were fixed, a dashed line where the policy changed (never drift itself).
+// Clicking a marked point picks that scan's events.
+import {
+  CartesianGrid,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts'
 import type { Res } from '../../src-preload/contract'
 
 type Point = Res<'drift.timeline'>['points'][number]
@@ -85,8 +95,31 @@ export function DriftChart({ points, onPick }: { points: Point[]; onPick?(p: Poi
             )}
             activeDot={false}
           />
+          {points
+            .filter((p) => p.policyChange)
+            .map((p) => (
+              <ReferenceLine
+                key={`policy-${p.scanId}`}
+                x={p.at}
+                stroke="#7c3aed"
+                strokeDasharray="4 3"
+                label={{ value: 'Policy changed', position: 'insideTopRight', fontSize: 11, fill: '#7c3aed' }}
+              />
+            ))}
         </LineChart>
       </ResponsiveContainer>
+      {points.some((p) => p.policyChange) && (
+        <ul className="policy-changes small" aria-label="Policy changes">
+          {points
+            .filter((p) => p.policyChange)
+            .map((p) => (
+              <li key={p.scanId}>
+                <span className="muted">{when(p.at)}</span> {p.policyChange}: not drift, so no drift events
+                were raised for this scan.
+              </li>
+            ))}
+        </ul>
+      )}
     </div>
   )
 }

@@ -1,5 +1,6 @@
-// Scanning a whole group from the targets list: pick the group (and, for kinds scanned with content, the
-// benchmark and profile), start; the core runs a few at a time and each row shows its own progress.
+// Scanning a whole group from the targets list: pick the group (and, for kinds scanned with content, the policy:
+// each target's assigned one, or a benchmark, profile and tailoring), start; the core runs a few at a time and
+// each row shows its own progress.
 import { useState } from 'react'
 import type { Target } from '../../src-preload/contract'
 import { api } from '../api/client'
@@ -7,15 +8,14 @@ import { useStore } from '../stores'
 import { liveText, scanSelectors } from '../stores/scans-slice'
 import { targetSelectors } from '../stores/targets-slice'
 import { ScoreBadge } from './ScoreBadge'
-import { ContentProfileSelects, useContentProfile } from './ContentProfilePicker'
+import { PolicyPicker, usePolicyChoice } from './AssignedPolicy'
 
 export function GroupScanBar({ targets }: { targets: Target[] }) {
   const groups = useStore(targetSelectors.labels).groups
   const kinds = useStore(targetSelectors.kinds)
   const toast = useStore((s) => s.toast)
   const [group, setGroup] = useState('')
-  const choice = useContentProfile()
-  const { sha256: current, profileId } = choice
+  const policy = usePolicyChoice()
   if (groups.length === 0) return null
   const members = targets.filter((t) => t.groups.includes(group))
   const needsContent = members.some((t) => kinds.find((k) => k.kind === t.kind)?.policy.content)
@@ -23,7 +23,7 @@ export function GroupScanBar({ targets }: { targets: Target[] }) {
     try {
       const r = await api.invoke('scan.startGroup', {
         group,
-        ...(needsContent ? { sha256: current, profileId } : {}),
+        ...(needsContent ? policy.request() : {}),
       })
       const skipped = r.skipped.length
         ? `; not scanned: ${r.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}`
@@ -46,17 +46,12 @@ export function GroupScanBar({ targets }: { targets: Target[] }) {
           </option>
         ))}
       </select>
-      {group && needsContent && (
-        <ContentProfileSelects
-          choice={choice}
-          labels={{ content: 'Group content', profile: 'Group profile' }}
-        />
-      )}
+      {group && needsContent && <PolicyPicker policy={policy} prefix="Group" />}
       {group && (
         <button
           type="button"
           className="button primary"
-          disabled={needsContent && (!current || !profileId)}
+          disabled={needsContent && !policy.ready}
           onClick={() => void start()}
         >
           Scan {members.length} targets

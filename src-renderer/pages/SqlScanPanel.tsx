@@ -1,5 +1,6 @@
 // The scan panel of a PostgreSQL or MySQL/MariaDB target: pick a rule pack (built in or custom) instead of
 // SCAP content, scan with live progress and cancel; import a custom pack (YAML/JSON) or export the chosen one.
+// The pack assigned to the target (with its variables) is its policy: chosen first, and what schedules run.
 import { useCallback, useEffect, useState } from 'react'
 import type { RulePackSummary } from '../../src-preload/contract'
 import { api } from '../api/client'
@@ -7,6 +8,7 @@ import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
 import { ruleSelectors } from '../stores/rules-slice'
 import { LiveScanProgress } from '../components/LiveScanProgress'
+import { useAssignedPolicy } from '../components/AssignedPolicy'
 
 export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: string }) {
   const live = useStore(scanSelectors.live(targetId))
@@ -16,6 +18,9 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: strin
   const packs = loaded?.data ?? []
   const [packId, setPackId] = useState('')
   const [editing, setEditing] = useState(false)
+  const [assignedNow, setAssignedNow] = useState<string | null>(null)
+  const policy = useAssignedPolicy(targetId, (p) => p.pack && setPackId(p.pack.id))
+  const assignedPack = assignedNow ?? policy?.pack?.id ?? ''
   const load = useCallback(() => loadRulePacks(kind), [kind, loadRulePacks])
   useEffect(() => {
     void load()
@@ -50,6 +55,18 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: strin
       toast('error', (err as Error).message)
     }
   }
+  const assign = async () => {
+    try {
+      const p = await api.invoke('policy.assign', { targetId, packId: current })
+      setAssignedNow(p.pack?.id ?? '')
+      toast(
+        'info',
+        `${chosen?.title ?? current} is now this target's policy: schedules and group scans run it`,
+      )
+    } catch (err) {
+      toast('error', (err as Error).message)
+    }
+  }
   const exportPack = async () => {
     try {
       const { fileName, text } = await api.invoke('rules.export', { id: current, format: 'yaml' })
@@ -73,10 +90,16 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: strin
       <select aria-label="Rule pack" value={current} onChange={(e) => setPackId(e.target.value)}>
         {packs.map((p) => (
           <option key={p.id} value={p.id}>
+            {p.id === assignedPack ? 'Assigned: ' : ''}
             {p.title} ({p.rules} rules{p.builtIn ? '' : ', custom'})
           </option>
         ))}
       </select>
+      {current && current !== assignedPack && (
+        <button type="button" className="button" onClick={() => void assign()}>
+          Assign to this target
+        </button>
+      )}
       {live ? (
         <LiveScanProgress live={live} />
       ) : (

@@ -23,6 +23,8 @@ import { GithubScanInfo, PackScanPanel } from '../components/PackScanPanel'
 import { LiveScanProgress } from '../components/LiveScanProgress'
 import { ScanAccountWarning } from '../components/ScanAccountWarning'
 import { ContentProfileSelects, useContentProfile } from '../components/ContentProfilePicker'
+import { ScanHistory } from '../components/ScanHistory'
+import { TailoringOptions, useAssignedPolicy } from '../components/AssignedPolicy'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -191,37 +193,25 @@ export function TargetDetailPage({ id }: { id: string }) {
           </div>
         </>
       )}
-      {history.length > 0 && (
-        <section>
-          <h2>Scan history</h2>
-          <table className="table" aria-label="Scan history">
-            <tbody>
-              {history.map((s) => (
-                <tr key={s.id}>
-                  <td>{new Date(s.startedAt).toLocaleString()}</td>
-                  <td>{s.state}</td>
-                  <td>
-                    <ScoreBadge score={s.score} />
-                  </td>
-                  <td className="muted small">{s.error || `${s.counts.fail ?? 0} failing`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
+      <ScanHistory history={history} />
     </>
   )
 }
 
 function ScanPanel({ targetId, kind }: { targetId: string; kind: KindView }) {
-  const tailorings = useStore(contentSelectors.tailorings)
   const live = useStore(scanSelectors.live(targetId))
   const toast = useStore((s) => s.toast)
   const choice = useContentProfile()
   const { content, sha256: current, profileId } = choice
   const [tailoringId, setTailoringId] = useState('')
   const [probe, setProbe] = useState<HostKeyProbe | null>(null)
+  // The target's assigned tailoring is its policy: the form starts on it (and its content and profile).
+  const assigned = useAssignedPolicy(targetId, ({ tailoring: t }) => {
+    if (!t) return
+    choice.setSha256(t.contentSha256)
+    choice.setProfileId(t.profileId)
+    setTailoringId(t.id)
+  })?.tailoring
 
   if (content.length === 0)
     return (
@@ -262,14 +252,7 @@ function ScanPanel({ targetId, kind }: { targetId: string; kind: KindView }) {
       <ContentProfileSelects choice={choice} />
       {kind.policy.tailoring && (
         <select aria-label="Tailoring" value={tailoringId} onChange={(e) => setTailoringId(e.target.value)}>
-          <option value="">No tailoring</option>
-          {tailorings
-            .filter((t) => t.contentSha256 === current && (!profileId || t.baseProfileId === profileId))
-            .map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
+          <TailoringOptions choice={choice} assignedId={assigned?.id} />
         </select>
       )}
       {live ? (

@@ -17,7 +17,7 @@ for (let n = 0; ; n++) {
   scans.begin({
     id,
     targetId: targetId!,
-    trigger: 'watch',
+    trigger: 'schedule',
     profileId: 'crash',
     tailoringId: null,
     startedAt: at,

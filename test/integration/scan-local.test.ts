@@ -245,7 +245,9 @@ describe('scanning a group', () => {
     // Without content the hosts cannot be planned: each is named as skipped, nothing starts.
     const none = await call(core, 'scan.startGroup', { group })
     expect(none.queued).toEqual([])
-    expect(none.skipped.map((x) => x.reason)).toContain('Choose the benchmark content to scan with')
+    expect(none.skipped.map((x) => x.reason)).toContain(
+      'office-1 has no assigned tailoring: choose content and a profile, or assign a tailoring to it',
+    )
     const unknown = await core.invoke('scan.startGroup', { group: 'no-such-group' })
     expect(!unknown.ok && unknown.error.message).toBe('The group "no-such-group" was not found')
   }, 120_000)

@@ -137,8 +137,8 @@ describe('driftwatch scan GROUP of new SSH hosts', () => {
       scan: { state: string; trigger: string; startedAt: string; finishedAt: string }
     }[]
     expect(runs.map((r) => [r.target, r.scan.state, r.scan.trigger])).toEqual([
-      ['lab-a', 'done', 'manual'],
-      ['lab-b', 'done', 'manual'],
+      ['lab-a', 'done', 'group'],
+      ['lab-b', 'done', 'group'],
     ])
     const [ra, rb] = runs.map((r) => r.scan)
     expect(ra!.startedAt < rb!.finishedAt && rb!.startedAt < ra!.finishedAt).toBe(true)

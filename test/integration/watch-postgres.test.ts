@@ -191,7 +191,7 @@ describe('driftwatch watch against PostgreSQL', () => {
     expect(await first.exited).toBe(0)
     expect(existsSync(pidFile)).toBe(false)
     expect(first.logs.map((l) => l.msg)).toContain('watch stopped')
-    expect(facts()).toMatchObject({ scans: ['watch:done'], regressions: [], deliveries: [] })
+    expect(facts()).toMatchObject({ scans: ['schedule:done'], regressions: [], deliveries: [] })
 
     // Someone turns connection logging off.
     await setLogConnections('off')
@@ -227,7 +227,11 @@ describe('driftwatch watch against PostgreSQL', () => {
     await second.exited
     await blocker.query('ROLLBACK')
     await blocker.end()
-    expect(facts()).toMatchObject({ scans: ['watch:done', 'watch:running'], regressions: [], deliveries: [] })
+    expect(facts()).toMatchObject({
+      scans: ['schedule:done', 'schedule:running'],
+      regressions: [],
+      deliveries: [],
+    })
     expect(rx.received).toHaveLength(0)
 
     // Restarted: the killed scan is marked interrupted and the cycle runs again, once.
@@ -238,7 +242,7 @@ describe('driftwatch watch against PostgreSQL', () => {
     expect(await third.exited).toBe(0)
 
     const f = facts()
-    expect(f.scans).toEqual(['watch:done', 'watch:interrupted', 'watch:done'])
+    expect(f.scans).toEqual(['schedule:done', 'schedule:interrupted', 'schedule:done'])
     expect(f.regressions).toEqual([
       { rule_id: RULE, from_status: 'pass', to_status: 'fail', from_actual: 'on', to_actual: 'off' },
     ])
@@ -264,7 +268,7 @@ describe('driftwatch watch against PostgreSQL', () => {
       env: { DRIFTWATCH_VAULT_PASSPHRASE: PASS },
     })
     expect(once.code).toBe(0)
-    expect(facts().scans).toEqual(['watch:done', 'watch:interrupted', 'watch:done', 'watch:done'])
+    expect(facts().scans).toEqual(['schedule:done', 'schedule:interrupted', 'schedule:done', 'schedule:done'])
     expect(facts().regressions).toHaveLength(1)
     expect(rx.received).toHaveLength(1)
     // Logs are JSON lines and never carry the secrets.
@@ -310,7 +314,7 @@ describe('driftwatch watch against PostgreSQL', () => {
     await lock.query('ROLLBACK')
     await lock.end()
     expect(await patient.exited).toBe(0)
-    expect(facts().scans.slice(before)).toEqual(['watch:done'])
+    expect(facts().scans.slice(before)).toEqual(['schedule:done'])
 
     // Past it: cancelled, and recorded as cancelled (not left running or marked interrupted later).
     makeDue()
@@ -323,7 +327,7 @@ describe('driftwatch watch against PostgreSQL', () => {
     await lock.query('ROLLBACK')
     await lock.end()
     expect(hurried.logs.map((l) => l.msg)).toContain('cancelling scans still running after the grace period')
-    expect(facts().scans.slice(before)).toEqual(['watch:done', 'watch:cancelled'])
+    expect(facts().scans.slice(before)).toEqual(['schedule:done', 'schedule:cancelled'])
     expect(facts().regressions).toHaveLength(1)
     expect(rx.received).toHaveLength(1)
   }, 60_000)

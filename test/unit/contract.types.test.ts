@@ -81,6 +81,8 @@ describe('per-channel request and response types', () => {
       | 'tailorings.export'
       | 'tailorings.import'
       | 'scan.remediation'
+      | 'policy.get'
+      | 'policy.assign'
       | 'scan.startGroup'
       | 'targets.hostKey'
       | 'knownHosts.list'

@@ -73,6 +73,13 @@ const AUDITED: Partial<Record<Channel, { action: string; pick: Pick }>> = {
     }),
   },
   'rules.remove': { action: 'rule-pack.removed', pick: (q) => ({ subject: String(q.id) }) },
+  'policy.assign': {
+    action: 'policy.assigned',
+    pick: (q) => ({
+      subject: String(q.targetId),
+      details: { tailoringId: q.tailoringId ?? undefined, packId: q.packId ?? undefined },
+    }),
+  },
 }
 
 /** Wraps the audited handlers; a failed call is not logged (nothing changed). */

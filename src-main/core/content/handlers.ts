@@ -153,10 +153,13 @@ export function contentHandlers(
         `${issues[0]!.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
         issues,
       )
+    const at = clock.now().toISOString()
     content.saveTailoring(
       { id, name, contentSha256: sha256, benchmarkId: b.id, tailoring: t, ...assigned },
-      clock.now().toISOString(),
+      at,
     )
+    // One policy per target and group: assigning here takes them from any other tailoring.
+    content.claimAssignments(id, assigned.targets, assigned.groups, at)
     return view(content.tailoring(id)!)
   }
 
@@ -280,6 +283,15 @@ export function contentHandlers(
       if (unknown.length) {
         const message = `No target with id ${unknown[0]}: it may have been deleted`
         throw new AppError('validation', message, [{ path: 'targets', message }])
+      }
+      // A tailoring is a policy only for kinds that take one (the kind's descriptor says).
+      for (const id of req.targets) {
+        const t = ctx.repos.targets.get(id)!
+        const k = ctx.kinds.get(t.kind)
+        if (!k?.policy.tailoring) {
+          const message = `${t.name} (${k?.label ?? t.kind}) takes no tailoring`
+          throw new AppError('validation', message, [{ path: 'targets', message }])
+        }
       }
       const existing = req.id ? content.tailoring(req.id) : undefined
       if (req.id && !existing) throw notFound('That tailoring')

@@ -35,6 +35,10 @@ export interface ScanPlan {
   tailoringId: string | null
   sha256?: string
   trustHostKey?: string
+  /** The tailoring file as planned: the scan runs exactly this file; the scan row keeps its name and SHA-256. */
+  tailoring?: { name: string; xml: string; sha256: string; profileId: string }
+  /** What else decides the policy beyond content and profile (a rule pack's rules and variables), hashed. */
+  policyDigest?: string
 }
 
 /**

@@ -1,9 +1,9 @@
 // Running scans: one at a time per target, progress pushed as it happens, cancellable, and committed in
 // one transaction at the end (results, evidence, current status). Scanners do the work; this room keeps it.
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
-import type { ScanRow, ScansRepo } from '../store/scans'
+import type { ScanRow, ScansRepo, ScanTrigger } from '../store/scans'
 import { AppError, diskFullError, issuesError, notFound, type FieldIssue } from '../errors'
 import { scannerFor, type ScanContext, type ScanPlan, type Scanner } from '../scanners/scanner'
 import type { ParsedReq, ScanView, Target } from '../../../src-preload/contract'
@@ -12,6 +12,7 @@ import { generateFix, RemediationError } from '../scanners/ssh-oscap/remediation
 import { mapLimit } from '../util/concurrency'
 import type { ContentRepo } from '../store/content'
 import { tailoringXml } from '../scap/tailoring-groups'
+import type { Policy } from '../policy/policy'
 
 type ScanHandlers = Pick<
   Handlers,
@@ -30,7 +31,24 @@ export interface ScanDeps extends CoreContext {
   content: ContentRepo
   /** The scanners, one per family of target kinds (see scanners/scanner.ts). */
   scanners: readonly Scanner[]
+  /** Each target's assigned policy, which a request naming none runs. */
+  policy: Policy
+  /** The face this core serves: scans started through scan.start from the CLI are recorded as 'cli'. */
+  face?: 'desktop' | 'serve' | 'cli'
 }
+
+/** A fingerprint of what decides which rules run and how: two scans with different ones are not drift-compared. */
+const policyFingerprint = (p: ScanPlan) =>
+  createHash('sha256')
+    .update(
+      JSON.stringify([
+        p.sha256 ?? '',
+        p.profileId,
+        p.tailoring?.sha256 ?? p.tailoringId ?? '',
+        p.policyDigest ?? '',
+      ]),
+    )
+    .digest('hex')
 
 const view = (s: ScanRow): ScanView => ({
   id: s.id,
@@ -39,6 +57,8 @@ const view = (s: ScanRow): ScanView => ({
   state: s.state,
   profileId: s.profileId,
   tailoringId: s.tailoringId,
+  tailoringName: s.tailoringName,
+  tailoringSha256: s.tailoringSha256,
   startedAt: s.startedAt,
   finishedAt: s.finishedAt,
   error: s.error,
@@ -52,8 +72,8 @@ const view = (s: ScanRow): ScanView => ({
 export function scanHandlers(deps: ScanDeps): ScanHandlers & {
   running: Map<string, AbortController>
   idle(): Promise<void>
-  /** scan.start with a trigger: the UI's path is 'manual', the watch's scheduler passes 'watch'. */
-  start(req: ParsedReq<'scan.start'>, opts?: { trigger?: 'manual' | 'watch' }): { scanId: string }
+  /** scan.start with a trigger: the UI's path is 'manual' ('cli' from the CLI), the watch's 'schedule'. */
+  start(req: ParsedReq<'scan.start'>, opts?: { trigger?: ScanTrigger }): { scanId: string }
   /** Whether a scan of the target is running now. */
   scanning(targetId: string): boolean
 } {
@@ -131,20 +151,23 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     }
   }
 
-  function start(req: ParsedReq<'scan.start'>, opts: { trigger?: 'manual' | 'watch' } = {}) {
+  function start(req: ParsedReq<'scan.start'>, opts: { trigger?: ScanTrigger } = {}) {
     const target = repos.targets.get(req.targetId)
     if (!target) throw notFound('Target')
     if (byTarget.has(target.id)) throw new AppError('conflict', `${target.name} is already being scanned`)
     const scanner = scannerFor(deps.scanners, target.kind)
     if (!scanner) throw new AppError('unavailable', `Scanning ${target.kind} targets is not available yet`)
-    const plan = scanner.plan(target, req)
+    const plan = scanner.plan(target, deps.policy.request(target, req))
     const scanId = randomUUID()
     scans.begin({
       id: scanId,
       targetId: target.id,
-      trigger: opts.trigger ?? 'manual',
+      trigger: opts.trigger ?? (deps.face === 'cli' ? 'cli' : 'manual'),
       profileId: plan.profileId,
       tailoringId: plan.tailoringId,
+      tailoringName: plan.tailoring?.name ?? null,
+      tailoringSha256: plan.tailoring?.sha256 ?? null,
+      policy: policyFingerprint(plan),
       startedAt: clock.now().toISOString(),
     })
     const controller = new AbortController()
@@ -165,8 +188,9 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
 
   /**
    * The request a target of a group gets: content and profile for kinds scanned with content; the others run
-   * their default pack, or the one profileId names when the group is scanned without content. Each takes the
-   * host key confirmed for it, if any.
+   * their assigned or default pack, or the one profileId names when the group is scanned without content. A
+   * group request naming no policy leaves each target to its assigned one. Each takes the host key confirmed
+   * for it, if any.
    */
   const groupRequest = (t: Target, req: ParsedReq<'scan.startGroup'>): ParsedReq<'scan.start'> => {
     const trustHostKey = req.trustHostKeys?.[t.id]
@@ -209,7 +233,7 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
       const scanner = scannerFor(deps.scanners, t.kind)
       try {
         if (!scanner) throw new AppError('unavailable', `Scanning ${t.kind} targets is not available yet`)
-        scanner.plan(t, groupRequest(t, req))
+        scanner.plan(t, deps.policy.request(t, groupRequest(t, req)))
         if (byTarget.has(t.id)) throw new AppError('conflict', 'already being scanned')
         queued.push(t)
       } catch (err) {
@@ -224,7 +248,7 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     // logged, not thrown, so one host's failure (or a slow one) never stops the others.
     const pool = mapLimit(queued, req.concurrency, async (t) => {
       try {
-        const { scanId } = start(groupRequest(t, req))
+        const { scanId } = start(groupRequest(t, req), { trigger: 'group' })
         await ends.get(scanId)
       } catch (err) {
         logger.log('warn', 'group scan: a target could not start', { targetId: t.id, error: String(err) })

@@ -177,6 +177,32 @@ export class ContentRepo {
       })
   }
 
+  /**
+   * A target has one policy: the targets and groups given become the tailoring `id`'s, and leave any other
+   * tailoring that had them (in one transaction). With id null they only leave.
+   */
+  claimAssignments(id: string | null, targets: string[], groups: string[], at: string): void {
+    const set = this.db.prepare('UPDATE tailorings SET assigned = ?, updated_at = ? WHERE id = ?')
+    this.db.transaction(() => {
+      for (const t of this.tailorings()) {
+        const mine = t.id === id
+        const next = {
+          targets: mine
+            ? [...new Set([...t.targets, ...targets])]
+            : t.targets.filter((x) => !targets.includes(x)),
+          groups: mine ? [...new Set([...t.groups, ...groups])] : t.groups.filter((x) => !groups.includes(x)),
+        }
+        if (next.targets.length !== t.targets.length || next.groups.length !== t.groups.length)
+          set.run(JSON.stringify(next), at, t.id)
+      }
+    })()
+  }
+
+  /** Removes a target from the tailoring assigned to it directly (its groups' stay). */
+  unassignTarget(targetId: string, at: string): void {
+    this.claimAssignments(null, [targetId], [], at)
+  }
+
   removeTailoring(id: string): boolean {
     return this.db.prepare('DELETE FROM tailorings WHERE id = ?').run(id).changes > 0
   }

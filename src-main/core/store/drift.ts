@@ -106,6 +106,24 @@ export interface TimelinePoint {
   score: number | null
   /** Drift events this scan recorded, by type. */
   events: Record<string, number>
+  /** Set when this scan ran another policy than the scan before it: what changed, in words. */
+  policyChange?: string
+}
+
+type PolicyOf = { profile_id: string; tailoring_name: string | null; policy: string; info: string }
+
+/** "Policy changed: …" in words: the profile or pack, and the tailoring, before and after. */
+function policyChange(before: PolicyOf, after: PolicyOf): string {
+  const name = (p: PolicyOf) => {
+    const profile = p.profile_id.replace(/^xccdf_org\.ssgproject\.content_profile_/, '')
+    return p.tailoring_name ? `${profile} + tailoring "${p.tailoring_name}"` : profile
+  }
+  const a = name(before)
+  const b = name(after)
+  if (a !== b) return `Policy changed: ${a} → ${b}`
+  const content = (p: PolicyOf) => (JSON.parse(p.info) as { content?: string }).content ?? ''
+  if (content(before) !== content(after)) return `Policy changed: ${b} (other benchmark content)`
+  return `Policy changed: ${b} was edited (rules, Values or variables)`
 }
 
 export class DriftRepo {
@@ -142,9 +160,10 @@ export class DriftRepo {
   timeline(targetId: string): TimelinePoint[] {
     const scans = this.db
       .prepare(
-        `SELECT id, finished_at AS at, score FROM scans WHERE target_id = ? AND state = 'done' ORDER BY started_at, rowid`,
+        `SELECT id, finished_at AS at, score, profile_id, tailoring_name, policy, info FROM scans
+         WHERE target_id = ? AND state = 'done' ORDER BY started_at, rowid`,
       )
-      .all(targetId) as { id: string; at: string; score: number | null }[]
+      .all(targetId) as ({ id: string; at: string; score: number | null } & PolicyOf)[]
     const counts = this.db
       .prepare(
         'SELECT scan_id, type, count(*) AS n FROM drift_events WHERE target_id = ? GROUP BY scan_id, type',
@@ -152,7 +171,18 @@ export class DriftRepo {
       .all(targetId) as { scan_id: string; type: string; n: number }[]
     const byScan = new Map<string, Record<string, number>>()
     for (const c of counts) byScan.set(c.scan_id, { ...byScan.get(c.scan_id), [c.type]: c.n })
-    return scans.map((s) => ({ scanId: s.id, at: s.at, score: s.score, events: byScan.get(s.id) ?? {} }))
+    return scans.map((s, i) => {
+      const before = scans[i - 1]
+      // The same test as the commit's: both scans know their policy and the two differ.
+      const changed = before?.policy && s.policy && before.policy !== s.policy
+      return {
+        scanId: s.id,
+        at: s.at,
+        score: s.score,
+        events: byScan.get(s.id) ?? {},
+        ...(changed && { policyChange: policyChange(before, s) }),
+      }
+    })
   }
 
   /** One rule's stored result in one scan (the before/after evidence of an event). */

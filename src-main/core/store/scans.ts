@@ -11,14 +11,21 @@ import { insertDriftEvents, type DriftEventRow } from './drift'
 import { replaceRepoState } from './github'
 
 export type ScanState = 'running' | 'done' | 'failed' | 'interrupted' | 'cancelled'
+/** What started a scan: a person in the UI, the watch's schedule, a group scan, or `driftwatch scan`. */
+export type ScanTrigger = 'manual' | 'schedule' | 'group' | 'cli'
 
 export interface ScanRow {
   id: string
   targetId: string
-  trigger: 'manual' | 'watch'
+  trigger: ScanTrigger
   state: ScanState
   profileId: string
   tailoringId: string | null
+  /** The tailoring's name and the SHA-256 of the tailoring file oscap ran with, as they were at the scan. */
+  tailoringName: string | null
+  tailoringSha256: string | null
+  /** Fingerprint of the policy (content, profile, tailoring file, rule pack and variables); '' before v13. */
+  policy: string
   startedAt: string
   finishedAt: string | null
   error: string
@@ -31,11 +38,21 @@ export interface ScanRow {
 /** A scans row as SQLite returns it. */
 export type RawScan = Omit<
   ScanRow,
-  'counts' | 'info' | 'targetId' | 'profileId' | 'tailoringId' | 'startedAt' | 'finishedAt'
+  | 'counts'
+  | 'info'
+  | 'targetId'
+  | 'profileId'
+  | 'tailoringId'
+  | 'tailoringName'
+  | 'tailoringSha256'
+  | 'startedAt'
+  | 'finishedAt'
 > & {
   target_id: string
   profile_id: string
   tailoring_id: string | null
+  tailoring_name: string | null
+  tailoring_sha256: string | null
   started_at: string
   finished_at: string | null
   counts: string
@@ -49,6 +66,9 @@ export const toScanRow = (r: RawScan): ScanRow => ({
   state: r.state,
   profileId: r.profile_id,
   tailoringId: r.tailoring_id,
+  tailoringName: r.tailoring_name,
+  tailoringSha256: r.tailoring_sha256,
+  policy: r.policy,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   error: r.error,
@@ -78,13 +98,27 @@ export class ScansRepo {
     private readonly hooks: CommitHooks = {},
   ) {}
 
-  begin(row: Pick<ScanRow, 'id' | 'targetId' | 'trigger' | 'profileId' | 'tailoringId' | 'startedAt'>): void {
+  begin(
+    row: Pick<ScanRow, 'id' | 'targetId' | 'trigger' | 'profileId' | 'tailoringId' | 'startedAt'> &
+      Partial<Pick<ScanRow, 'tailoringName' | 'tailoringSha256' | 'policy'>>,
+  ): void {
     this.db
       .prepare(
-        `INSERT INTO scans (id, target_id, trigger, state, profile_id, tailoring_id, started_at)
-         VALUES (?, ?, ?, 'running', ?, ?, ?)`,
+        `INSERT INTO scans (id, target_id, trigger, state, profile_id, tailoring_id, tailoring_name, tailoring_sha256,
+           policy, started_at)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
       )
-      .run(row.id, row.targetId, row.trigger, row.profileId, row.tailoringId, row.startedAt)
+      .run(
+        row.id,
+        row.targetId,
+        row.trigger,
+        row.profileId,
+        row.tailoringId,
+        row.tailoringName ?? null,
+        row.tailoringSha256 ?? null,
+        row.policy ?? '',
+        row.startedAt,
+      )
   }
 
   commit(id: string, outcome: ScanOutcome, at: string): ScanRow & { drift: DriftEventRow[] } {
@@ -104,10 +138,14 @@ export class ScansRepo {
         previous.set(p.rule_id, { status: p.status, actual: p.actual })
       const prev = this.db
         .prepare(
-          `SELECT id, score FROM scans WHERE target_id = ? AND state = 'done' AND id <> ?
+          `SELECT id, score, policy FROM scans WHERE target_id = ? AND state = 'done' AND id <> ?
            ORDER BY started_at DESC, rowid DESC LIMIT 1`,
         )
-        .get(scan.targetId, id) as { id: string; score: number | null } | undefined
+        .get(scan.targetId, id) as { id: string; score: number | null; policy: string } | undefined
+      // Another policy (a tailoring changed, another profile or pack): rules entering or leaving scope and
+      // results moved by new Values are the policy's doing, not the target's. The timeline marks the change
+      // (DriftRepo.timeline); no drift event is raised.
+      const policyChanged = Boolean(prev?.policy && scan.policy && prev.policy !== scan.policy)
 
       let evidenceSha: string | null = null
       for (const e of outcome.evidence) {
@@ -147,6 +185,12 @@ export class ScansRepo {
         if (r.status !== 'error' && r.status !== 'notchecked' && r.status !== 'notselected')
           current.run(scan.targetId, r.ruleId, r.status, r.actual, id, at)
       }
+      // Rules the new policy no longer runs leave the target's current status with it.
+      if (policyChanged) {
+        const ran = new Set(outcome.results.map((r) => r.ruleId))
+        const drop = this.db.prepare('DELETE FROM current_status WHERE target_id = ? AND rule_id = ?')
+        for (const ruleId of previous.keys()) if (!ran.has(ruleId)) drop.run(scan.targetId, ruleId)
+      }
       // What a scanner keeps for its next run is part of the same promise: stored with the scan, or not at all.
       if (outcome.githubRepoState) replaceRepoState(this.db, scan.targetId, outcome.githubRepoState)
       this.db
@@ -154,12 +198,14 @@ export class ScansRepo {
           `UPDATE scans SET state = 'done', finished_at = ?, score = ?, counts = ?, evidence = ?, info = ? WHERE id = ?`,
         )
         .run(at, score, JSON.stringify(counts), evidenceSha, JSON.stringify(outcome.info), id)
-      const findings = computeDrift(
-        previous,
-        outcome.results,
-        { from: prev?.score ?? null, to: score },
-        this.hooks.thresholds?.() ?? DEFAULT_THRESHOLDS,
-      )
+      const findings = policyChanged
+        ? []
+        : computeDrift(
+            previous,
+            outcome.results,
+            { from: prev?.score ?? null, to: score },
+            this.hooks.thresholds?.() ?? DEFAULT_THRESHOLDS,
+          )
       drift = insertDriftEvents(
         this.db,
         { targetId: scan.targetId, scanId: id, prevScanId: prev?.id ?? null, at },

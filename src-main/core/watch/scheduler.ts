@@ -17,7 +17,7 @@ export interface SchedulerDeps {
   logger: Logger
   /** [0, 1): jitter and backoff; tests pass a fixed one. */
   random?: () => number
-  /** Starts a scan through the same path as the UI (scan.start with trigger 'watch'); throws if it cannot. */
+  /** Starts a scan through the same path as the UI (scan.start with trigger 'schedule'); throws if it cannot. */
   startScan(target: Target, req: ScanRequest): { scanId: string }
   /** True while any scan of the target runs (started by the watch or by hand). */
   isScanning(targetId: string): boolean

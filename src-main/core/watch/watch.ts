@@ -16,6 +16,7 @@ import { AlertDispatcher } from './alerts/dispatcher'
 import { channelFor } from './alerts/index'
 import type { WatchStatus, ParsedReq } from '../../../src-preload/contract'
 import { DRIFT_TYPE_LABELS } from '../../../src-preload/labels'
+import type { Policy } from '../policy/policy'
 
 type WatchHandlers = Pick<
   Handlers,
@@ -54,8 +55,10 @@ export interface WatchDeps extends CoreContext, WatchStores {
   scans: ScansRepo
   vault: Vault
   timers: Timers
+  /** Each target's assigned policy: a schedule naming none runs it. */
+  policy: Pick<Policy, 'assigned'>
   scanning: {
-    start(req: ParsedReq<'scan.start'>, opts: { trigger: 'watch' }): { scanId: string }
+    start(req: ParsedReq<'scan.start'>, opts: { trigger: 'schedule' }): { scanId: string }
     scanning(targetId: string): boolean
     running: Map<string, AbortController>
   }
@@ -86,7 +89,7 @@ export function createWatch(d: WatchDeps): Watch {
     timers: d.timers,
     logger,
     random: d.random,
-    startScan: (t, req) => d.scanning.start({ targetId: t.id, ...req }, { trigger: 'watch' }),
+    startScan: (t, req) => d.scanning.start({ targetId: t.id, ...req }, { trigger: 'schedule' }),
     isScanning: (id) => d.scanning.scanning(id),
     vaultLocked: (t) => d.kinds.credentialRefs(t).length > 0 && vault.state() !== 'unlocked',
     onChange: () => {
@@ -204,6 +207,10 @@ export function createWatch(d: WatchDeps): Watch {
     })
   }
 
+  /** Whether a schedule names its policy; one that names none runs each target's assigned policy. */
+  const named = (req: ParsedReq<'watch.schedules.save'>) =>
+    Boolean(req.tailoringId || (req.sha256 && req.profileId))
+
   function checkScheduleTarget(req: ParsedReq<'watch.schedules.save'>) {
     if (req.targetId) {
       const t = d.repos.targets.get(req.targetId)
@@ -211,12 +218,20 @@ export function createWatch(d: WatchDeps): Watch {
         throw new AppError('validation', 'That target does not exist', [
           { path: 'targetId', message: 'Unknown target' },
         ])
-      if (d.kinds.get(t.kind)?.policy.content && (!req.sha256 || !req.profileId))
-        throw new AppError('validation', `Scanning ${t.name} needs SCAP content and a profile`, [
-          {
-            path: req.sha256 ? 'profileId' : 'sha256',
-            message: 'Choose the content and profile to scan with',
-          },
+      if (d.kinds.get(t.kind)?.policy.content && !named(req) && !d.policy.assigned(t).tailoring)
+        throw new AppError(
+          'validation',
+          `Scanning ${t.name} needs SCAP content and a profile, or an assigned tailoring`,
+          [
+            {
+              path: req.sha256 ? 'profileId' : 'sha256',
+              message: 'Choose the content and profile to scan with',
+            },
+          ],
+        )
+      if (req.sha256 && !req.profileId)
+        throw new AppError('validation', `Scanning ${t.name} needs a profile of that content`, [
+          { path: 'profileId', message: 'Choose a profile' },
         ])
     } else if (req.group) {
       const members = d.repos.targets.list({ group: req.group })
@@ -224,10 +239,15 @@ export function createWatch(d: WatchDeps): Watch {
         throw new AppError('validation', `No target is in the group "${req.group}"`, [
           { path: 'group', message: 'No target is in this group' },
         ])
-      if (members.some((t) => d.kinds.get(t.kind)?.policy.content) && (!req.sha256 || !req.profileId))
+      // Left on "Assigned policy", every host of the group needs a tailoring of its own (or its group's).
+      const bare = named(req)
+        ? []
+        : members.filter((t) => d.kinds.get(t.kind)?.policy.content && !d.policy.assigned(t).tailoring)
+      if (bare.length || (req.sha256 && !req.profileId))
         throw new AppError(
           'validation',
-          `The group "${req.group}" has hosts that need SCAP content and a profile`,
+          `The group "${req.group}" has hosts that need SCAP content and a profile` +
+            (bare.length ? ` (no tailoring is assigned to ${bare.map((t) => t.name).join(', ')})` : ''),
           [{ path: 'sha256', message: 'Choose the content and profile to scan with' }],
         )
     }

@@ -1,4 +1,6 @@
-// Which targets and groups a tailoring applies to: a menu of checkboxes under "Assign to".
+// Which targets and groups a tailoring applies to: a menu of checkboxes under "Assign to". Only targets whose
+// kind takes a tailoring are offered (the kind's policy says); a target has one policy, so assigning it here
+// takes it from any other tailoring.
 import { useStore } from '../../stores'
 
 export interface Assigned {
@@ -7,7 +9,10 @@ export interface Assigned {
 }
 
 export function AssignMenu({ assigned, onChange }: { assigned: Assigned; onChange(a: Assigned): void }) {
-  const allTargets = useStore((st) => st.targets)
+  const kinds = useStore((st) => st.kinds)
+  const allTargets = useStore((st) => st.targets).filter(
+    (t) => kinds.find((k) => k.kind === t.kind)?.policy.tailoring,
+  )
   const allGroups = useStore((st) => st.labels.groups)
   const count = assigned.targets.length + assigned.groups.length
   const flip = (list: string[], x: string, on: boolean) => (on ? [...list, x] : list.filter((y) => y !== x))

@@ -1,10 +1,10 @@
 // The Watch page's "New schedule" form: a target or a group, how often (every N minutes or daily at set
-// times), priority, and for kinds scanned with content the content and profile to scan against.
+// times), priority, and the policy: each target's assigned one, or content, profile and tailoring chosen here.
 import { useState, type FormEvent } from 'react'
 import { useStore } from '../../stores'
 import { targetSelectors } from '../../stores/targets-slice'
 import { errorText, fieldIssues } from '../../stores/loadable'
-import { ContentProfileSelects, useContentProfile } from '../../components/ContentProfilePicker'
+import { PolicyPicker, usePolicyChoice } from '../../components/AssignedPolicy'
 
 export function ScheduleForm() {
   const targets = useStore(targetSelectors.targets)
@@ -12,7 +12,7 @@ export function ScheduleForm() {
   const kinds = useStore(targetSelectors.kinds)
   const save = useStore((s) => s.saveSchedule)
   const toast = useStore((s) => s.toast)
-  const choice = useContentProfile()
+  const policy = usePolicyChoice()
   const [scope, setScope] = useState('')
   const [kind, setKind] = useState<'interval' | 'daily'>('interval')
   const [minutes, setMinutes] = useState('60')
@@ -38,8 +38,7 @@ export function ScheduleForm() {
         intervalMinutes: Number(minutes),
         dailyTimes: kind === 'daily' ? times.split(/[\s,]+/).filter(Boolean) : [],
         priority,
-        ...(needsContent && choice.sha256 && { sha256: choice.sha256 }),
-        ...(needsContent && choice.profileId && { profileId: choice.profileId }),
+        ...(needsContent && policy.request()),
       })
       toast('info', 'Schedule saved')
     } catch (err) {
@@ -101,16 +100,7 @@ export function ScheduleForm() {
           <input type="checkbox" checked={priority} onChange={(e) => setPriority(e.target.checked)} />{' '}
           Priority (scanned more often, and first)
         </label>
-        {needsContent && (
-          <ContentProfileSelects
-            choice={choice}
-            labels={{ content: 'SCAP content', profile: 'Profile' }}
-            fields={{
-              className: 'field',
-              errors: { content: errors.sha256, profile: errors.profileId },
-            }}
-          />
-        )}
+        {needsContent && <PolicyPicker policy={policy} fields errors={errors} />}
       </div>
       <div className="form-actions">
         <button type="submit" className="button primary" disabled={busy}>

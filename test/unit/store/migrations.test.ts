@@ -229,6 +229,36 @@ const seeds: Record<number, Seed> = {
       })
     },
   },
+  11: {
+    insert(db) {
+      // v11 rebuilt targets without a kind CHECK: a kind only the registry knows is stored.
+      db.prepare(
+        `INSERT INTO targets (id, name, kind, settings, created_at, updated_at) VALUES ('seed-x', 'x', 'oracle', '{}', 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare("SELECT kind FROM targets WHERE id = 'seed-x'").get()).toEqual({ kind: 'oracle' })
+      // v13: the scheduler's scans read 'schedule'; scans record a policy, and targets an assigned pack.
+      if (db.prepare("SELECT 1 FROM scans WHERE id = 'scan-7'").get())
+        expect(db.prepare("SELECT trigger, policy FROM scans WHERE id = 'scan-7'").get()).toEqual({
+          trigger: 'schedule',
+          policy: '',
+        })
+      db.prepare(
+        `INSERT INTO target_packs (target_id, pack_id, assigned_at) VALUES ('seed-x', 'p', 't')`,
+      ).run()
+      expect(db.prepare('SELECT pack_id FROM target_packs').get()).toEqual({ pack_id: 'p' })
+    },
+  },
+  12: {
+    insert() {
+      // v12 added results.evidence_items; the results seeded before it read back with no evidence ('[]').
+    },
+    check(db) {
+      const bad = db.prepare("SELECT COUNT(*) AS n FROM results WHERE evidence_items <> '[]'").get()
+      expect(bad).toEqual({ n: 0 })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>

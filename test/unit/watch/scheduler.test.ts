@@ -52,7 +52,7 @@ describe('intervals', () => {
 
     const { scans } = await call(core, 'scans.list', { targetId: id })
     expect(scans).toHaveLength(7)
-    expect(scans.every((s) => s.trigger === 'watch' && s.state === 'done')).toBe(true)
+    expect(scans.every((s) => s.trigger === 'schedule' && s.state === 'done')).toBe(true)
     const status = await call(core, 'watch.status', {})
     expect(status.active).toBe(true)
     expect(status.runs[0]).toMatchObject({
@@ -364,7 +364,7 @@ describe('schedules are checked', () => {
     })
     expect(await core.invoke('watch.schedules.save', { targetId: local })).toMatchObject({
       ok: false,
-      error: { message: 'Scanning laptop needs SCAP content and a profile' },
+      error: { message: 'Scanning laptop needs SCAP content and a profile, or an assigned tailoring' },
     })
     expect(
       await core.invoke('watch.schedules.save', {

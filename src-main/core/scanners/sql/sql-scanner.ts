@@ -1,6 +1,7 @@
 // The SQL scanner for PostgreSQL and MySQL/MariaDB targets: a rule pack's queries run one by one in a
 // read-only, time-bounded session; each result records what was found and what the rule wanted, and the raw
 // rows of every query are kept as a JSON evidence artefact.
+import { createHash } from 'node:crypto'
 import type { Target } from '../../../../src-preload/contract'
 import { AppError } from '../../errors'
 import type { Vault } from '../../vault/vault'
@@ -82,7 +83,11 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
           `The rule pack ${pack.id} is for ${pack.kind} targets, not ${target.kind}`,
           [{ path: 'profileId', message: `A ${pack.kind} pack` }],
         )
-      return { profileId, tailoringId: null }
+      // The pack's rules and variables as resolved now: another import of the pack is another policy.
+      const policyDigest = createHash('sha256')
+        .update(JSON.stringify({ rules: pack.rules, values: pack.values }))
+        .digest('hex')
+      return { profileId, tailoringId: null, policyDigest }
     },
 
     async scan(stored: Target, plan: ScanPlan, ctx: ScanContext): Promise<ScanOutcome> {

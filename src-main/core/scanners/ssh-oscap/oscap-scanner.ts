@@ -1,5 +1,6 @@
 // The OpenSCAP scanner for this computer and Linux hosts over SSH: the imported datastream (and tailoring)
 // evaluated by oscap on a Runner, the ARF read streaming into rule results, and the ARF kept as evidence.
+import { createHash } from 'node:crypto'
 import type { Target } from '../../../../src-preload/contract'
 import { AppError, notFound } from '../../errors'
 import type { ContentRepo } from '../../store/content'
@@ -21,7 +22,12 @@ export interface OscapScannerDeps {
 export function oscapScanner(deps: OscapScannerDeps): KindScanner {
   const { content } = deps
   return {
-    plan(_target: Target, req: ScanRequest): ScanPlan {
+    plan(target: Target, req: ScanRequest): ScanPlan {
+      // A request naming nothing got the target's assigned tailoring (core/policy) if it had one.
+      if (!req.sha256 && !req.profileId && !req.tailoringId) {
+        const message = `${target.name} has no assigned tailoring: choose content and a profile, or assign a tailoring to it`
+        throw new AppError('validation', message, [{ path: 'sha256', message }])
+      }
       if (!req.sha256)
         throw new AppError('validation', 'Choose the benchmark content to scan with', [
           { path: 'sha256', message: 'Choose content' },
@@ -36,12 +42,29 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
         throw new AppError('validation', `The profile ${req.profileId} is not in ${bench.title}`, [
           { path: 'profileId', message: 'Not a profile of this content' },
         ])
-      if (req.tailoringId && !content.tailoring(req.tailoringId)) throw notFound('That tailoring')
+      const row = req.tailoringId ? content.tailoring(req.tailoringId) : undefined
+      if (req.tailoringId && !row) throw notFound('That tailoring')
+      if (row && (row.contentSha256 !== req.sha256 || row.tailoring.extends !== req.profileId))
+        throw new AppError(
+          'validation',
+          `The tailoring "${row.name}" extends ${row.tailoring.extends} of other content: choose that profile or another tailoring`,
+          [{ path: 'tailoringId', message: 'Not a tailoring of this content and profile' }],
+        )
+      const xml = row ? tailoringXml(row.tailoring, bench) : undefined
       return {
         sha256: req.sha256,
         profileId: req.profileId,
         tailoringId: req.tailoringId ?? null,
         trustHostKey: req.trustHostKey,
+        ...(row &&
+          xml && {
+            tailoring: {
+              name: row.name,
+              xml,
+              sha256: createHash('sha256').update(xml).digest('hex'),
+              profileId: row.tailoring.profileId,
+            },
+          }),
       }
     },
 
@@ -51,7 +74,10 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
       const raw = content.raw(sha)
       if (!bench || !raw) throw new AppError('not_found', 'That content is no longer imported')
       const profile = bench.profiles.find((p) => p.id === plan.profileId)
+      // The file planned (and recorded) is the file run, even if the tailoring is edited meanwhile.
       const tailoring = plan.tailoringId ? content.tailoring(plan.tailoringId) : undefined
+      const tailoringFile =
+        plan.tailoring?.xml ?? (tailoring ? tailoringXml(tailoring.tailoring, bench) : undefined)
       ctx.progress({ phase: 'connect', message: deps.message(target) })
       const runner: Runner = await deps.runner(target, ctx.signal, plan.trustHostKey)
       let arf: Buffer
@@ -61,8 +87,8 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
           {
             datastream: raw,
             profileId: plan.profileId,
-            tailoring: tailoring ? tailoringXml(tailoring.tailoring, bench) : undefined,
-            tailoredProfileId: tailoring?.tailoring.profileId,
+            tailoring: tailoringFile,
+            tailoredProfileId: plan.tailoring?.profileId ?? tailoring?.tailoring.profileId,
             ruleCount: profile?.selected.length ?? bench.rules.length,
           },
           ctx,
