@@ -153,7 +153,7 @@ export function TargetDetailPage({ id }: { id: string }) {
         !live &&
         loadedResults?.state !== 'error' && (
           <EmptyState
-            title="Not scanned yet"
+            title={last ? 'No results yet' : 'Not scanned yet'}
             body={
               policy?.content
                 ? 'Choose content and a profile above and start a scan.'
