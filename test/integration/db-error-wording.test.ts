@@ -20,13 +20,15 @@ import { call } from '../helpers/core'
 const tmp = useTmpDirs('all')
 let pgStock: PgService
 let maria: MariadbService
+let pgWeakTls: PgService
+let mariaWeakTls: MariadbService
 let sshd: SshdService
 let core: Core
 
 async function target(
   kind: 'postgres' | 'mysql',
   svc: { host: string; port: number; user?: string; database?: string; password?: string },
-  opts: { port?: number; tls?: string; credential?: boolean } = {},
+  opts: { port?: number; tls?: string; credential?: boolean; caFile?: string } = {},
 ): Promise<Target> {
   const cred =
     opts.credential === false
@@ -48,7 +50,7 @@ async function target(
       user: svc.user ?? 'postgres',
       credentialId: cred?.id ?? null,
       tls: opts.tls ?? 'disable',
-      caFile: '',
+      caFile: opts.caFile ?? '',
     },
   })
 }
@@ -61,10 +63,21 @@ async function scan(t: Target): Promise<Res<'scan.results'>> {
 }
 
 beforeAll(async () => {
-  ;[pgStock, maria, sshd] = await Promise.all([
+  ;[pgStock, maria, sshd, pgWeakTls, mariaWeakTls] = await Promise.all([
     startPostgres({ name: 'wording-pg' }),
     startMariadb({ name: 'wording-maria' }),
     startSshd({ name: 'wording-sshd' }),
+    // TLS on, with the weak settings the TLS rules exist to catch.
+    startPostgres({
+      name: 'wording-pg-weak-tls',
+      hardened: true,
+      config: [
+        "ssl_min_protocol_version = 'TLSv1'",
+        "ssl_ciphers = 'HIGH:MEDIUM:+3DES:!aNULL'",
+        'ssl_prefer_server_ciphers = off',
+      ],
+    }),
+    startMariadb({ name: 'wording-maria-weak-tls', hardened: true, args: ['--tls-version=TLSv1.1,TLSv1.2'] }),
   ])
   core = createCore({
     face: 'cli',
@@ -139,5 +152,24 @@ describe('database errors name the cause', () => {
     expect(myById.get('my-have-ssl')?.status).toBe('fail')
     expect(myById.get('my-tls-version')?.status).toBe('notapplicable')
     expect(myById.get('my-tls-version')?.message).toMatch(/^TLS is off on this server/)
+  }, 60_000)
+
+  it('with TLS on and weak settings, the same rules are evaluated and fail', async () => {
+    const pg = await scan(
+      await target('postgres', pgWeakTls, { tls: 'verify-full', caFile: pgWeakTls.caCertPath }),
+    )
+    expect(pg.scan.state, pg.scan.error).toBe('done')
+    const byId = new Map(pg.results.map((x) => [x.ruleId, x]))
+    expect(byId.get('pg-ssl')?.status).toBe('pass')
+    expect(byId.get('pg-ssl-min-protocol')).toMatchObject({ status: 'fail', actual: 'TLSv1' })
+    expect(byId.get('pg-ssl-ciphers')).toMatchObject({ status: 'fail', actual: 'HIGH:MEDIUM:+3DES:!aNULL' })
+    expect(byId.get('pg-ssl-prefer-server-ciphers')).toMatchObject({ status: 'fail', actual: 'off' })
+    const my = await scan(
+      await target('mysql', mariaWeakTls, { tls: 'verify-full', caFile: mariaWeakTls.caCertPath }),
+    )
+    expect(my.scan.state, my.scan.error).toBe('done')
+    const myById = new Map(my.results.map((x) => [x.ruleId, x]))
+    expect(myById.get('my-have-ssl')?.status).toBe('pass')
+    expect(myById.get('my-tls-version')).toMatchObject({ status: 'fail', actual: 'TLSv1.1, TLSv1.2' })
   }, 60_000)
 })
