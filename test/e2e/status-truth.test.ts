@@ -60,6 +60,7 @@ beforeAll(async () => {
   await pgTarget('db-nocred', {})
   await pgTarget('db-sshport', { port: sshd.port, credentialId: await cred('pg password 1') })
   await pgTarget('db-tls', { tls: 'require', credentialId: await cred('pg password 2') })
+  await pgTarget('db-plain', { credentialId: await cred('pg password 3') })
   await api('watch.schedules.save', { targetId: ids['db-nocred'], intervalMinutes: 60 })
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
@@ -161,4 +162,18 @@ describe('errors that point at the right cause', () => {
     await tls.scrollIntoViewIfNeeded()
     await page.screenshot({ path: shot('truth-07-tls-hint') })
   })
+
+  it('on a server with TLS off, the TLS version rule is not applicable and says why', async () => {
+    await page.goto(`${app.origin}/#/targets/${encodeURIComponent(ids['db-plain']!)}`)
+    await page.getByRole('button', { name: 'Scan now' }).click()
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Rule results' }).isVisible(), { timeout: 30_000 })
+      .toBe(true)
+    await page.getByRole('searchbox', { name: 'Filter results' }).fill('pg-ssl-min-protocol')
+    await page.locator('.vbody [role="row"]').first().click()
+    const panel = page.getByRole('complementary', { name: 'Rule detail' })
+    await expect.poll(() => panel.innerText()).toContain('notapplicable')
+    expect(await panel.innerText()).toContain('TLS is off on this server (ssl = off)')
+    await page.screenshot({ path: shot('truth-08-tls-rule-not-applicable') })
+  }, 60_000)
 })
