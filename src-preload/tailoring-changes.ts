@@ -5,7 +5,7 @@ import type { SEVERITIES, TailoringView, ValueView } from './contract'
 
 export type Changes = TailoringView['changes']
 export const NO_CHANGES: Changes = { refineValues: {}, setValues: {}, selects: {}, refineRules: {} }
-export const short = (id: string) => id.replace(/^xccdf_[a-z.]+_(rule|value|profile)_/, '')
+export const short = (id: string) => id.replace(/^xccdf_[a-z.]+_(rule|value|profile|group)_/, '')
 
 const without = <T>(m: Record<string, T>, id: string) => {
   const next = { ...m }

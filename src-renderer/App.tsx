@@ -73,7 +73,8 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
     case 'target-edit':
       return <TargetFormPage id={route.id} />
     case 'target':
-      return <TargetDetailPage id={route.id} />
+      // Keyed: another target starts with a fresh page (no connection report or open rule of the last one).
+      return <TargetDetailPage key={route.id} id={route.id} />
     case 'settings':
       return <SettingsPage />
     case 'vault':

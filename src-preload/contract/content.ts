@@ -51,6 +51,10 @@ export const RuleView = z.object({
   severity: Sev,
   selectedInProfile: z.boolean(),
   values: z.array(z.string()),
+  /** The XCCDF Group holding the rule ('' at the benchmark's top). */
+  groupId: z.string().default(''),
+  /** Its CCE, NIST, CIS… references as "SYSTEM id", for the benchmark browser's search. */
+  refs: z.array(z.string()).default([]),
 })
 export type RuleView = z.output<typeof RuleView>
 
@@ -136,6 +140,10 @@ export const contentChannels = {
       /** Values only rules outside the profile use (usedBy lists them): shown once a tailoring adds one. */
       otherValues: z.array(ValueView),
       rules: z.array(RuleView),
+      /** The benchmark's Groups in document order, each naming its parent: the browser's tree. */
+      groups: z
+        .array(z.object({ id: z.string(), title: z.string(), parentId: z.string().nullable() }))
+        .default([]),
     }),
   ),
   'content.rule': channel(

@@ -13,7 +13,10 @@ export const KindFormField = z.object({
   default: z.string().optional(),
   help: z.string().optional(),
   required: z.boolean().optional(),
-  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  /** A select's choices; `hint` says what the choice needs or means, shown under the field while chosen. */
+  options: z
+    .array(z.object({ value: z.string(), label: z.string(), hint: z.string().optional() }))
+    .optional(),
   /** A textarea holding a list: one entry per line (commas and spaces also separate). */
   list: z.boolean().optional(),
   /** Shown (and sent) only while another field has one of these values. */

@@ -115,7 +115,15 @@ export const scanChannels = {
     z.object({ targetId: z.string().optional() }),
     z.object({ scans: z.array(ScanView) }),
   ),
-  'scans.latest': channel(Empty, z.object({ scans: z.array(ScanView) })),
+  'scans.latest': channel(
+    Empty,
+    z.object({
+      /** Each target's last scan that said something about it (some rule applied): its score stands. */
+      scans: z.array(ScanView),
+      /** Each target's latest ended scan when newer than that: a failed scan, or one whose rules did not apply. */
+      attempts: z.array(ScanView).default([]),
+    }),
+  ),
   'scan.results': channel(
     z.object({ scanId: z.string().min(1) }),
     z.object({ scan: ScanView, results: z.array(ResultView) }),

@@ -106,6 +106,17 @@ export const watchChannels = {
   'watch.schedules.remove': channel(Id, z.object({ removed: z.literal(true) })),
   'watch.pause': channel(TargetScope.extend({ scheduleId: z.string().min(1).optional() }), WatchStatus),
   'watch.resume': channel(TargetScope.extend({ scheduleId: z.string().min(1).optional() }), WatchStatus),
-  'watch.runNow': channel(z.object({ scheduleId: z.string().min(1).optional() }), WatchStatus),
+  'watch.runNow': channel(
+    z.object({ scheduleId: z.string().min(1).optional() }),
+    WatchStatus.extend({
+      /**
+       * Who runs them: 'watch' (this process watches), 'elsewhere' (the watching process, within a minute),
+       * 'here' (no process watches: this one scans them now, as Scan now does).
+       */
+      ranBy: z.enum(['watch', 'elsewhere', 'here']),
+      started: z.array(z.object({ targetId: z.string(), name: z.string() })),
+      skipped: z.array(z.object({ targetId: z.string(), name: z.string(), reason: z.string() })),
+    }),
+  ),
   'watch.settings': channel(WatchSettingsView, WatchStatus),
 } as const

@@ -48,11 +48,14 @@ export function useContentProfileAt(
   }
 }
 
-/** The choice held here, starting at the first import. */
-export function useContentProfile(): ContentProfileChoice {
+/** The choice held here, starting at `preferred` content (if imported) or else the first import. */
+export function useContentProfile(preferred?: string): ContentProfileChoice {
   const [sha, setSha256] = useState('')
   const [profileId, setProfileId] = useState('')
-  return useContentProfileAt(sha, profileId, { sha256: setSha256, profileId: setProfileId })
+  return useContentProfileAt(sha || preferred || '', profileId, {
+    sha256: setSha256,
+    profileId: setProfileId,
+  })
 }
 
 export function ContentProfileSelects({

@@ -7,7 +7,7 @@ import { api } from '../api/client'
 import { useStore } from '../stores'
 import { liveText, scanSelectors } from '../stores/scans-slice'
 import { targetSelectors } from '../stores/targets-slice'
-import { ScoreBadge } from './ScoreBadge'
+import { TargetStatus } from './TargetStatus'
 import { PolicyPicker, usePolicyChoice } from './AssignedPolicy'
 
 export function GroupScanBar({ targets }: { targets: Target[] }) {
@@ -65,6 +65,7 @@ export function GroupScanBar({ targets }: { targets: Target[] }) {
 export function ScanCell({ targetId, name }: { targetId: string; name: string }) {
   const live = useStore(scanSelectors.live(targetId))
   const latest = useStore((s) => s.latest[targetId])
+  const attempt = useStore(scanSelectors.attempt(targetId))
   if (live) {
     const pct = live.total ? Math.min(100, Math.round((live.done / live.total) * 100)) : 0
     return (
@@ -81,5 +82,6 @@ export function ScanCell({ targetId, name }: { targetId: string; name: string })
       </div>
     )
   }
-  return latest ? <ScoreBadge score={latest.score} /> : <span className="muted small">–</span>
+  if (attempt || latest) return <TargetStatus targetId={targetId} compact />
+  return <span className="muted small">–</span>
 }

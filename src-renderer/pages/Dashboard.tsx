@@ -1,16 +1,16 @@
-// The dashboard: every target at a glance. Scores appear once targets have been scanned.
+// The dashboard: every target at a glance. Scores appear once targets have been scanned; a failed scan or one
+// with content for another platform shows beside the score it did not replace.
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
 import { EmptyState } from '../components/EmptyState'
 import { KindBadge } from '../components/KindBadge'
-import { ScoreBadge } from '../components/ScoreBadge'
+import { TargetStatus } from '../components/TargetStatus'
 
 export function Dashboard() {
   const targets = useStore(targetSelectors.targets)
   const total = useStore(targetSelectors.total)
   const loaded = useStore(targetSelectors.loaded)
   const kinds = useStore(targetSelectors.kinds)
-  const latest = useStore((s) => s.latest)
   if (!loaded) return <p className="muted">Loading…</p>
   if (total === 0)
     return (
@@ -50,14 +50,7 @@ export function Dashboard() {
                 <a href={`#/targets/${encodeURIComponent(t.id)}`}>{t.name}</a>
               </div>
               <p className="muted small">{t.address}</p>
-              {latest[t.id] ? (
-                <p className="score-line">
-                  <ScoreBadge score={latest[t.id]!.score} /> {latest[t.id]!.counts.fail ?? 0} failing ·{' '}
-                  {new Date(latest[t.id]!.startedAt).toLocaleDateString()}
-                </p>
-              ) : (
-                <p className="score-none">Not scanned yet</p>
-              )}
+              <TargetStatus targetId={t.id} />
             </li>
           ))}
         </ul>

@@ -25,6 +25,14 @@ import { ScanAccountWarning } from '../components/ScanAccountWarning'
 import { ContentProfileSelects, useContentProfile } from '../components/ContentProfilePicker'
 import { ScanHistory } from '../components/ScanHistory'
 import { TailoringOptions, useAssignedPolicy } from '../components/AssignedPolicy'
+import {
+  contentText,
+  detectedOs,
+  OsContentWarning,
+  PlatformMismatch,
+  ScanBase,
+} from '../components/ScanTruth'
+import { platformMatch } from '../lib/platform'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -42,7 +50,10 @@ export function TargetDetailPage({ id }: { id: string }) {
   const kind = useStore(targetSelectors.kind(target?.kind))
   const policy = kind?.policy
   const live = useStore(scanSelectors.live(id))
-  const latest = useStore((s) => s.latest[id])
+  // The results shown are the latest scan's, even one whose rules did not apply; the score that stands is kept.
+  const scoreScan = useStore((s) => s.latest[id])
+  const attempt = useStore(scanSelectors.attempt(id))
+  const latest = attempt?.state === 'done' ? attempt : scoreScan
   const loadedHistory = useStore(scanSelectors.history(id))
   const loadedResults = useStore(scanSelectors.results(latest?.id))
   const loadHistory = useStore((s) => s.loadHistory)
@@ -122,7 +133,7 @@ export function TargetDetailPage({ id }: { id: string }) {
       )}
       {/* The panel follows the kind's policy: content and profile, a rule pack to pick, or nothing to choose. */}
       {!kind ? null : kind.policy.content ? (
-        <ScanPanel targetId={id} kind={kind} />
+        <ScanPanel targetId={id} kind={kind} os={detectedOs(report)} history={history} />
       ) : kind.policy.rulePack === 'choose' ? (
         <SqlScanPanel targetId={id} kind={kind.kind} />
       ) : (
@@ -145,7 +156,7 @@ export function TargetDetailPage({ id }: { id: string }) {
         !live &&
         loadedResults?.state !== 'error' && (
           <EmptyState
-            title="Not scanned yet"
+            title={last ? 'No results yet' : 'Not scanned yet'}
             body={
               policy?.content
                 ? 'Choose content and a profile above and start a scan.'
@@ -158,9 +169,11 @@ export function TargetDetailPage({ id }: { id: string }) {
       ) : (
         <>
           <ScanAccountWarning info={shown.scan.info} />
+          <PlatformMismatch scan={shown.scan} kept={scoreScan} />
           <section className="summary" aria-label="Latest scan">
             <div className="score-box">
               <ScoreBadge score={shown.scan.score} size="large" />
+              <ScanBase scan={shown.scan} />
               <span className="muted small">score on {new Date(shown.scan.startedAt).toLocaleString()}</span>
               <RemediationButtons scan={shown.scan} />
               <GithubScanInfo info={shown.scan.info} />
@@ -198,10 +211,15 @@ export function TargetDetailPage({ id }: { id: string }) {
   )
 }
 
-function ScanPanel({ targetId, kind }: { targetId: string; kind: KindView }) {
+function ScanPanel(props: { targetId: string; kind: KindView; os: string; history: ScanView[] }) {
+  const { targetId, kind } = props
   const live = useStore(scanSelectors.live(targetId))
   const toast = useStore((s) => s.toast)
-  const choice = useContentProfile()
+  const all = useStore(contentSelectors.content)
+  // The content last used on this target, else the one fitting the OS Test connection found.
+  const lastUsed = props.history.find((s) => s.contentSha256)?.contentSha256
+  const fitting = all.find((c) => props.os && platformMatch(contentText(c), props.os) === 'match')
+  const choice = useContentProfile(lastUsed ?? fitting?.sha256)
   const { content, sha256: current, profileId } = choice
   const [tailoringId, setTailoringId] = useState('')
   const [probe, setProbe] = useState<HostKeyProbe | null>(null)
@@ -250,6 +268,7 @@ function ScanPanel({ targetId, kind }: { targetId: string; kind: KindView }) {
   return (
     <section className="scan-panel" aria-label="Scan">
       <ContentProfileSelects choice={choice} />
+      <OsContentWarning os={props.os} content={content.find((c) => c.sha256 === current)} />
       {kind.policy.tailoring && (
         <select aria-label="Tailoring" value={tailoringId} onChange={(e) => setTailoringId(e.target.value)}>
           <TailoringOptions choice={choice} assignedId={assigned?.id} />

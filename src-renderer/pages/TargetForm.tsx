@@ -205,7 +205,11 @@ export function TargetFormPage({ id }: { id?: string }) {
     </Field>
   )
   const select = (f: KindFormField) => (
-    <Field label={labelOf(f, draft)} error={errors[f.name]} hint={f.help}>
+    <Field
+      label={labelOf(f, draft)}
+      error={errors[f.name]}
+      hint={f.options?.find((o) => o.value === valueOf(f, draft))?.hint ?? f.help}
+    >
       {({ id: fid, describedBy, invalid }) => (
         <select
           id={fid}

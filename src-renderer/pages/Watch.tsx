@@ -23,6 +23,7 @@ export function WatchPage() {
   const targets = useStore(targetSelectors.targets)
   const load = useStore((s) => s.loadWatch)
   const command = useStore((s) => s.watchCommand)
+  const runNow = useStore((s) => s.runNow)
   const names = useMemo(() => new Map(targets.map((t) => [t.id, t.name])), [targets])
 
   useEffect(() => {
@@ -30,6 +31,7 @@ export function WatchPage() {
   }, [load])
 
   const status = watch.data
+  const watching = Boolean(status && (status.active || status.elsewhere))
   if (!status)
     return watch.state === 'error' ? (
       <p className="banner error" role="alert">
@@ -48,12 +50,18 @@ export function WatchPage() {
         <div>
           <h1>Watch</h1>
           <p className="muted small" aria-live="polite">
-            <span className={`tray tray-${status.tray}`}>{TRAY_TEXT[status.tray]}</span>{' '}
+            {/* No process watches: nothing is "good" or "scanning" on a schedule, so no tray state is shown. */}
+            {watching ? (
+              <span className={`tray tray-${status.tray}`}>{TRAY_TEXT[status.tray]}</span>
+            ) : (
+              <span className="tray tray-off">Not watching</span>
+            )}{' '}
             {status.active
               ? 'Watching from this window.'
               : status.elsewhere
                 ? `Watching from ${status.elsewhere}.`
-                : 'The watch is not running here: keep the desktop app open, or run "driftwatch watch".'}{' '}
+                : 'The watch is not running: schedules do not run by themselves until the desktop app is open ' +
+                  'or "driftwatch watch" runs. "Run now" and "Scan all now" scan here, now.'}{' '}
             {status.openAlerts > 0 && `${status.openAlerts} open alert${status.openAlerts === 1 ? '' : 's'}.`}
           </p>
         </div>
@@ -61,7 +69,9 @@ export function WatchPage() {
           <button
             type="button"
             className="button"
-            onClick={() => void command('watch.runNow', {}, 'Every schedule is due now')}
+            disabled={status.schedules.length === 0}
+            title={status.schedules.length === 0 ? 'No schedule yet: add one below' : undefined}
+            onClick={() => void runNow()}
           >
             Scan all now
           </button>

@@ -8,8 +8,14 @@ import { applyProgress, type LiveScan } from './live-scan'
 
 export { applyProgress, liveText, type LiveScan } from './live-scan'
 
+/** A target's latest ended scan when newer than its score's: failed, interrupted, or with rules that did not apply. */
+export type Attempt = Pick<ScanView, 'id' | 'state' | 'error' | 'startedAt' | 'counts' | 'score'>
+
 export interface ScansSlice {
+  /** Each target's last scan that said something about it (its score stands), by target id. */
   latest: Record<string, ScanView>
+  /** By target id: a newer scan that did not replace that score (see Attempt). */
+  attempts: Record<string, Attempt>
   latestError: string
   live: Record<string, LiveScan>
   /** Each target's scans, newest first, by target id. */
@@ -38,6 +44,7 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
   )
   return {
     latest: {},
+    attempts: {},
     latestError: '',
     live: {},
     history: {},
@@ -47,8 +54,12 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
     loadResults: (scanId) => resultsLoader(scanId, () => api.invoke('scan.results', { scanId })),
     async loadLatest() {
       try {
-        const { scans } = await api.invoke('scans.latest', {})
-        set({ latest: Object.fromEntries(scans.map((s) => [s.targetId, s])), latestError: '' })
+        const { scans, attempts } = await api.invoke('scans.latest', {})
+        set({
+          latest: Object.fromEntries(scans.map((s) => [s.targetId, s])),
+          attempts: Object.fromEntries(attempts.map((s) => [s.targetId, s])),
+          latestError: '',
+        })
       } catch (err) {
         set({ latestError: errorText(err) })
         get().toast('error', `Could not load the latest scans: ${errorText(err)}`)
@@ -68,6 +79,20 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
       const live = { ...get().live }
       delete live[e.targetId]
       set({ live })
+      // A failed scan shows at once, with its reason, wherever the target's status is shown; the reload
+      // that follows fills in the rest.
+      if (e.state === 'failed') {
+        const now = new Date().toISOString()
+        const failed: Attempt = {
+          id: e.scanId,
+          state: 'failed',
+          error: e.error,
+          startedAt: now,
+          counts: {},
+          score: null,
+        }
+        set({ attempts: { ...get().attempts, [e.targetId]: failed } })
+      }
       void get().loadLatest()
     },
   }
@@ -75,6 +100,7 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
 
 export const scanSelectors = {
   latest: (s: State) => s.latest,
+  attempt: (targetId: string) => (s: State) => s.attempts[targetId],
   latestError: (s: State) => s.latestError,
   live: (targetId: string) => (s: State) => s.live[targetId],
   allLive: (s: State) => s.live,

@@ -256,7 +256,10 @@ export function contentHandlers(
           severity: r.severity,
           selectedInProfile: selected(r.id),
           values: r.values,
+          groupId: r.groupId,
+          refs: r.references.map((x) => `${x.system} ${x.id}`),
         })),
+        groups: b.groups,
       }
     },
     'content.rule': ({ sha256, ruleId }) => {

@@ -140,6 +140,10 @@ export const Rule = z
         flavours: z.array(z.enum(FLAVOURS)).min(1).optional().describe('Server flavours; absent = all'),
         minVersion: version.optional().describe('Lowest server version the rule applies to (inclusive)'),
         belowVersion: version.optional().describe('First server version the rule no longer applies to'),
+        serverTls: z
+          .literal(true)
+          .optional()
+          .describe('Applies only when the server has TLS turned on (a TLS version or cipher setting)'),
       })
       .strict()
       .default({}),

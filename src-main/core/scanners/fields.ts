@@ -14,6 +14,14 @@ export const credentialRef = z.string().trim().min(1).max(64).nullable().default
 
 export const TLS_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const
 
+/** The TLS modes as the form labels them: errors name a mode the way the person sees it. */
+export const TLS_LABELS: Record<(typeof TLS_MODES)[number], string> = {
+  disable: 'Disabled',
+  require: 'Required (no certificate check)',
+  'verify-ca': 'Verify the CA',
+  'verify-full': 'Verify the CA and host name',
+}
+
 export const tlsFields = {
   tls: z
     .enum(TLS_MODES, { error: 'TLS mode must be one of disable, require, verify-ca, verify-full' })
@@ -56,10 +64,30 @@ export const tlsForm: KindFormField[] = [
     default: 'require',
     flag: 'tls',
     options: [
-      { value: 'disable', label: 'Disabled' },
-      { value: 'require', label: 'Required (no certificate check)' },
-      { value: 'verify-ca', label: 'Verify the CA' },
-      { value: 'verify-full', label: 'Verify the CA and host name' },
+      {
+        value: 'disable',
+        label: TLS_LABELS.disable,
+        hint: 'Plain TCP: works with any server, but passwords and data cross the network readable.',
+      },
+      {
+        value: 'require',
+        label: TLS_LABELS.require,
+        hint:
+          'Needs TLS turned on at the server (PostgreSQL ssl = on; MariaDB/MySQL ssl_cert and ssl_key). ' +
+          'Encrypts, but does not check who answers. A server without TLS refuses this mode.',
+      },
+      {
+        value: 'verify-ca',
+        label: TLS_LABELS['verify-ca'],
+        hint: 'Needs TLS on at the server and the CA file that signed its certificate (below).',
+      },
+      {
+        value: 'verify-full',
+        label: TLS_LABELS['verify-full'],
+        hint:
+          'Needs TLS on at the server, the CA file (below), and a certificate naming the host exactly as ' +
+          'typed above.',
+      },
     ],
   },
   {

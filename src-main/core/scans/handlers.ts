@@ -13,6 +13,7 @@ import { mapLimit } from '../util/concurrency'
 import type { ContentRepo } from '../store/content'
 import { tailoringXml } from '../scap/tailoring-groups'
 import type { Policy } from '../policy/policy'
+import { applicability } from '../../../src-preload/applicability'
 
 type ScanHandlers = Pick<
   Handlers,
@@ -275,7 +276,13 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
       return { cancelled: Boolean(c) }
     },
     'scans.list': ({ targetId }) => ({ scans: scans.list(targetId).map(view) }),
-    'scans.latest': () => ({ scans: scans.latestPerTarget().map(view) }),
+    'scans.latest': () => {
+      // A failed scan, or one with content for another platform, never replaces the score people rely on.
+      const meaningful = scans.latestMeaningfulPerTarget((c) => applicability(c).meaningful)
+      const since = new Map(meaningful.map((s) => [s.targetId, s.startedAt]))
+      const attempts = scans.latestEndedPerTarget().filter((s) => (since.get(s.targetId) ?? '') < s.startedAt)
+      return { scans: meaningful.map(view), attempts: attempts.map(view) }
+    },
     'scan.remediation': async ({ scanId, type }) => {
       const s = scans.get(scanId)
       if (!s) throw notFound('That scan')

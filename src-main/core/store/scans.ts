@@ -9,6 +9,7 @@ import type { RuleResult, ScanOutcome } from '../model/scan'
 import { computeDrift, DEFAULT_THRESHOLDS, type Previous, type Thresholds } from '../watch/drift'
 import { insertDriftEvents, type DriftEventRow } from './drift'
 import { replaceRepoState } from './github'
+import { applicability } from '../../../src-preload/applicability'
 
 export type ScanState = 'running' | 'done' | 'failed' | 'interrupted' | 'cancelled'
 /** What started a scan: a person in the UI, the watch's schedule, a group scan, or `driftwatch scan`. */
@@ -127,6 +128,9 @@ export class ScansRepo {
     const counts: Record<string, number> = {}
     for (const r of outcome.results) counts[r.status] = (counts[r.status] ?? 0) + 1
     const score = scoreOf(outcome.results)
+    // Content for another platform (all or most rules not applicable) says nothing about the target: kept as a
+    // scan, but it neither replaces the current status nor counts as drift.
+    const mismatch = applicability(counts).mismatch
     let drift: DriftEventRow[] = []
     this.db.transaction(() => {
       // Drift is measured against the current status as it stood before this scan, in the same transaction,
@@ -182,7 +186,7 @@ export class ScansRepo {
           JSON.stringify(r.evidence ?? []),
         )
         // error and notchecked say nothing about the rule itself: the last real status stands.
-        if (r.status !== 'error' && r.status !== 'notchecked' && r.status !== 'notselected')
+        if (!mismatch && r.status !== 'error' && r.status !== 'notchecked' && r.status !== 'notselected')
           current.run(scan.targetId, r.ruleId, r.status, r.actual, id, at)
       }
       // Rules the new policy no longer runs leave the target's current status with it.
@@ -198,14 +202,15 @@ export class ScansRepo {
           `UPDATE scans SET state = 'done', finished_at = ?, score = ?, counts = ?, evidence = ?, info = ? WHERE id = ?`,
         )
         .run(at, score, JSON.stringify(counts), evidenceSha, JSON.stringify(outcome.info), id)
-      const findings = policyChanged
-        ? []
-        : computeDrift(
-            previous,
-            outcome.results,
-            { from: prev?.score ?? null, to: score },
-            this.hooks.thresholds?.() ?? DEFAULT_THRESHOLDS,
-          )
+      const findings =
+        policyChanged || mismatch
+          ? []
+          : computeDrift(
+              previous,
+              outcome.results,
+              { from: prev?.score ?? null, to: score },
+              this.hooks.thresholds?.() ?? DEFAULT_THRESHOLDS,
+            )
       drift = insertDriftEvents(
         this.db,
         { targetId: scan.targetId, scanId: id, prevScanId: prev?.id ?? null, at },
@@ -253,6 +258,41 @@ export class ScansRepo {
       .prepare(
         `SELECT s.* FROM scans s JOIN (SELECT target_id, max(started_at) AS m FROM scans WHERE state = 'done' GROUP BY target_id) l
            ON s.target_id = l.target_id AND s.started_at = l.m WHERE s.state = 'done'`,
+      )
+      .all() as RawScan[]
+    return rows.map(toScanRow)
+  }
+
+  /**
+   * Each target's latest finished scan whose counts `keep` accepts (the dashboard's score: the last scan that
+   * said something about the target), looking back through at most `depth` finished scans per target.
+   */
+  latestMeaningfulPerTarget(keep: (counts: Record<string, number>) => boolean, depth = 50): ScanRow[] {
+    const targets = this.db.prepare(`SELECT DISTINCT target_id FROM scans WHERE state = 'done'`).all() as {
+      target_id: string
+    }[]
+    const recent = this.db.prepare(
+      `SELECT * FROM scans WHERE target_id = ? AND state = 'done' ORDER BY started_at DESC LIMIT ?`,
+    )
+    const out: ScanRow[] = []
+    for (const { target_id } of targets)
+      for (const raw of recent.iterate(target_id, depth) as IterableIterator<RawScan>) {
+        const row = toScanRow(raw)
+        if (keep(row.counts)) {
+          out.push(row)
+          break
+        }
+      }
+    return out
+  }
+
+  /** Each target's latest ended scan (done, failed or interrupted; a cancel is not an outcome). */
+  latestEndedPerTarget(): ScanRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.* FROM scans s JOIN (SELECT target_id, max(started_at) AS m FROM scans
+           WHERE state IN ('done', 'failed', 'interrupted') GROUP BY target_id) l
+           ON s.target_id = l.target_id AND s.started_at = l.m WHERE s.state IN ('done', 'failed', 'interrupted')`,
       )
       .all() as RawScan[]
     return rows.map(toScanRow)

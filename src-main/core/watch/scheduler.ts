@@ -81,6 +81,8 @@ export class Scheduler {
   private leaseHeld = false
   /** Scans this scheduler started, by scan id. */
   readonly running = new Map<string, Running>()
+  /** "Run now" in a process that does not watch: runs waiting for a free lane (settings.concurrency). */
+  private here: { scheduleId: string; targetId: string }[] = []
 
   constructor(private readonly d: SchedulerDeps) {}
 
@@ -219,16 +221,78 @@ export class Scheduler {
     }
   }
 
-  private launch(s: ScheduleRow, t: Target, r: RunRow): void {
+  /**
+   * "Run now" when no process holds the watch: the schedule's targets (or every schedule's) are scanned in
+   * this process, through the same path as Scan now, a few at a time; each one that cannot run says why.
+   * Their runs are updated as the watch would (last run, failures, next run).
+   */
+  runHere(scheduleId?: string): { started: string[]; skipped: { targetId: string; reason: string }[] } {
+    const { repo } = this.d
+    const all = this.d.targets.list()
+    const schedules = repo.schedules()
+    this.sync(schedules, all)
+    const paused = repo.pausedTargets()
+    const started: string[] = []
+    const skipped: { targetId: string; reason: string }[] = []
+    const taken = new Set([...this.here.map((h) => h.targetId)])
+    for (const s of schedules.filter((x) => !scheduleId || x.id === scheduleId))
+      for (const t of this.targetsOf(s, all)) {
+        if (taken.has(t.id)) continue
+        taken.add(t.id)
+        const reason = repo.paused()
+          ? 'The watch is paused'
+          : s.paused
+            ? 'This schedule is paused'
+            : paused.has(t.id)
+              ? 'The watch is paused for this target'
+              : this.d.isScanning(t.id)
+                ? 'Already being scanned'
+                : this.d.vaultLocked(t)
+                  ? 'The vault is locked: unlock it to scan with its credential'
+                  : ''
+        if (reason) skipped.push({ targetId: t.id, reason })
+        else {
+          this.here.push({ scheduleId: s.id, targetId: t.id })
+          started.push(t.id)
+        }
+      }
+    for (const err of this.drainHere()) {
+      started.splice(started.indexOf(err.targetId), 1)
+      skipped.push(err)
+    }
+    return { started, skipped }
+  }
+
+  /** Starts waiting "run now" scans while lanes are free; returns those that could not start, with why. */
+  private drainHere(): { targetId: string; reason: string }[] {
+    const failed: { targetId: string; reason: string }[] = []
+    const limit = this.d.repo.settings().concurrency
+    while (this.here.length > 0 && this.running.size < limit) {
+      const next = this.here.shift()!
+      const s = this.d.repo.schedule(next.scheduleId)
+      const t = this.d.targets.get(next.targetId)
+      const r = this.d.repo.run(next.scheduleId, next.targetId)
+      if (!s || !t || !r) continue
+      const error = this.launch(s, t, r)
+      if (error) failed.push({ targetId: t.id, reason: error })
+    }
+    return failed
+  }
+
+  /** Starts one run's scan; the reason it could not start, or '' (the run backs off as a failed scan would). */
+  private launch(s: ScheduleRow, t: Target, r: RunRow): string {
     const at = this.iso()
     try {
       const { scanId } = this.d.startScan(t, s.request)
       this.running.set(scanId, { scanId, scheduleId: s.id, targetId: t.id, kind: t.kind })
       this.d.repo.updateRun(s.id, t.id, { status: 'running', detail: '', lastRunAt: at, lastScanId: scanId })
       this.d.logger.log('info', 'watch scan started', { target: t.name, scanId, schedule: s.id })
+      return ''
     } catch (err) {
       // Could not even start (content removed, a kind without a scanner): back off like a failed scan.
-      this.backoff(s, r, (err as Error).message ?? String(err), 'unavailable')
+      const reason = (err as Error).message ?? String(err)
+      this.backoff(s, r, reason, 'unavailable')
+      return reason
     }
   }
 
@@ -266,6 +330,7 @@ export class Scheduler {
       }
     }
     if (this.started) this.tick()
+    else if (mine) this.drainHere()
   }
 
   private succeeded(s: ScheduleRow, r: RunRow): void {

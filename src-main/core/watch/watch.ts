@@ -395,9 +395,24 @@ export function createWatch(d: WatchDeps): Watch {
     },
     'watch.runNow': ({ scheduleId }) => {
       if (scheduleId && !repo.schedule(scheduleId)) throw notFound('That schedule')
-      repo.makeDue(now(), scheduleId)
-      scheduler.tick()
-      return status()
+      const name = (id: string) => d.repos.targets.get(id)?.name ?? id
+      const before = status()
+      if (before.active || before.elsewhere) {
+        // The watching process starts what is due (this one at once; another at its next look, within a minute).
+        repo.makeDue(now(), scheduleId)
+        scheduler.tick()
+        const ranBy = before.active ? ('watch' as const) : ('elsewhere' as const)
+        return { ...status(), ranBy, started: [], skipped: [] }
+      }
+      // Nobody watches: making runs due would change nothing, so this process scans them now.
+      const { started, skipped } = scheduler.runHere(scheduleId)
+      tick()
+      return {
+        ...status(),
+        ranBy: 'here' as const,
+        started: started.map((targetId) => ({ targetId, name: name(targetId) })),
+        skipped: skipped.map((s) => ({ ...s, name: name(s.targetId) })),
+      }
     },
     'watch.settings': (req) => {
       repo.saveSettings(req, now())

@@ -140,6 +140,7 @@ export function ProfileEditor(props: { sha256: string; profileId: string; tailor
         <RulesTab
           sha256={props.sha256}
           rules={data.rules}
+          groups={data.groups}
           changes={changes}
           selected={ruleSelected}
           onToggle={(r, on) => setChanges((c) => edit.toggleRule(c, r.id, r.selectedInProfile, on))}

@@ -26,6 +26,7 @@ function useNow(ms = 1000): number {
 
 export function ScheduleTable({ status, names }: { status: WatchStatus; names: Map<string, string> }) {
   const command = useStore((s) => s.watchCommand)
+  const runNow = useStore((s) => s.runNow)
   const removeSchedule = useStore((s) => s.removeSchedule)
   const now = useNow()
   if (status.schedules.length === 0)
@@ -103,11 +104,7 @@ export function ScheduleTable({ status, names }: { status: WatchStatus; names: M
                         Pause target
                       </button>
                     ))}
-                  <button
-                    type="button"
-                    className="button small"
-                    onClick={() => void command('watch.runNow', { scheduleId: s.id })}
-                  >
+                  <button type="button" className="button small" onClick={() => void runNow(s.id)}>
                     Run now
                   </button>
                   <button

@@ -236,7 +236,7 @@ export const mysqlCis: RulePackInput = {
     },
     {
       id: 'my-log-warnings',
-      title: 'Warnings (such as aborted connections) are logged',
+      title: 'Warnings (such as aborted connections) are logged (MariaDB log_warnings)',
       rationale: 'Aborted connections and access denials are signs of attacks or misconfigured clients.',
       description: 'log_warnings is 2 or more (MariaDB), log_error_verbosity 2 or more (MySQL).',
       severity: 'low',
@@ -248,7 +248,7 @@ export const mysqlCis: RulePackInput = {
     },
     {
       id: 'my-log-error-verbosity',
-      title: 'Warnings (such as aborted connections) are logged',
+      title: 'Warnings (such as aborted connections) are logged (MySQL log_error_verbosity)',
       description: 'log_error_verbosity is 2 or more (MySQL).',
       rationale: 'Aborted connections and access denials are signs of attacks or misconfigured clients.',
       severity: 'low',
@@ -299,7 +299,7 @@ export const mysqlCis: RulePackInput = {
     },
     {
       id: 'my-empty-passwords',
-      title: 'No account signs in with an empty password',
+      title: 'No account signs in with an empty password (MariaDB)',
       description:
         'No unlocked account uses a password plugin (mysql_native_password, ed25519, …) with an empty authentication string.',
       rationale: 'An account without a password is open to anyone who can reach the server.',
@@ -315,7 +315,7 @@ export const mysqlCis: RulePackInput = {
     },
     {
       id: 'my-empty-passwords-mysql',
-      title: 'No account signs in with an empty password',
+      title: 'No account signs in with an empty password (MySQL)',
       description: 'No unlocked account uses a password plugin with an empty authentication string (MySQL).',
       rationale: 'An account without a password is open to anyone who can reach the server.',
       severity: 'high',
@@ -382,7 +382,7 @@ export const mysqlCis: RulePackInput = {
     },
     {
       id: 'my-password-min-length',
-      title: 'Passwords must be long enough',
+      title: 'Passwords must be long enough (MariaDB simple_password_check)',
       rationale: 'Short passwords fall quickly to guessing and cracking.',
       description: 'simple_password_check_minimal_length is at least min_password_length.',
       severity: 'medium',
@@ -394,7 +394,7 @@ export const mysqlCis: RulePackInput = {
     },
     {
       id: 'my-password-min-length-mysql',
-      title: 'Passwords must be long enough',
+      title: 'Passwords must be long enough (MySQL validate_password)',
       description: 'validate_password.length is at least min_password_length (MySQL).',
       rationale: 'Short passwords fall quickly to guessing and cracking.',
       severity: 'medium',
@@ -472,6 +472,8 @@ export const mysqlCis: RulePackInput = {
       severity: 'high',
       remediation: SET('tls_version', "'TLSv1.2,TLSv1.3'"),
       references: cis('8.1'),
+      // tls_version lists what the server would offer; with TLS off it offers nothing, so the rule does not apply.
+      applies: { serverTls: true },
       query: variable('tls_version'),
       assert: { type: 'excludes', values: ['TLSv1.0', 'TLSv1.1', 'TLSv1'], separator: ',' },
     },

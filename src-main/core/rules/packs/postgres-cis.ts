@@ -402,7 +402,7 @@ export const postgresCis: RulePackInput = {
       remediation: ALTER('ssl_min_protocol_version', "'TLSv1.2'"),
       references: cis('6.8'),
       // The setting exists from PostgreSQL 12; older servers take ssl_ciphers and OpenSSL's defaults.
-      applies: { minVersion: '12' },
+      applies: { minVersion: '12', serverTls: true },
       query: setting('ssl_min_protocol_version'),
       assert: { type: 'oneOf', values: ['TLSv1.2', 'TLSv1.3'] },
     },
@@ -415,6 +415,7 @@ export const postgresCis: RulePackInput = {
       remediation: ALTER('ssl_ciphers', "'HIGH:!aNULL:!MD5:!3DES'"),
       references: cis('6.8'),
       privilege: SETTINGS,
+      applies: { serverTls: true },
       query: setting('ssl_ciphers'),
       assert: {
         type: 'regex',
@@ -430,6 +431,7 @@ export const postgresCis: RulePackInput = {
       severity: 'low',
       remediation: ALTER('ssl_prefer_server_ciphers', 'on'),
       references: cis('6.8'),
+      applies: { serverTls: true },
       query: setting('ssl_prefer_server_ciphers'),
       assert: { type: 'equals', value: 'on' },
     },

@@ -1,11 +1,12 @@
 // Opening PostgreSQL and MySQL/MariaDB connections the way every SQL check will: the target's TLS mode
 // mapped exactly (libpq's sslmode semantics), timeouts on everything, and errors a person can act on.
 import { readFile } from 'node:fs/promises'
+import net from 'node:net'
 import type { ConnectionOptions as TlsOptions } from 'node:tls'
 import pg from 'pg'
 import mysql from 'mysql2/promise'
 import type { Target } from '../../../../src-preload/contract'
-import type { TLS_MODES } from '../fields'
+import { TLS_LABELS, type TLS_MODES } from '../fields'
 
 /** A PostgreSQL or MySQL/MariaDB target with the fields its kind (scanners/postgres, scanners/mysql) declares. */
 export type SqlTarget = Target & {
@@ -62,7 +63,11 @@ async function tlsOptions(t: SqlTarget, secret: SqlSecret): Promise<TlsOptions |
   // the MySQL client do; the person chose it by name ("Required (no certificate check)") over verify-ca /
   // verify-full, which the form offers beside it. SECURITY.md (10) says what it does not defend.
   if (t.tls === 'require') return { ...client, rejectUnauthorized: false }
-  if (!t.caFile) throw new ConnectError('tls', `TLS mode ${t.tls} needs a CA certificate file`)
+  if (!t.caFile)
+    throw new ConnectError(
+      'tls',
+      `TLS "${TLS_LABELS[t.tls]}" needs a CA certificate file: name it in the form`,
+    )
   let ca: string
   try {
     ca = await readFile(t.caFile, 'utf8')
@@ -77,11 +82,48 @@ async function tlsOptions(t: SqlTarget, secret: SqlSecret): Promise<TlsOptions |
   return t.tls === 'verify-ca' ? { ...base, checkServerIdentity: () => undefined } : base
 }
 
+/** The peer's first bytes were not the protocol's greeting. */
+const NOT_SPOKEN = 'DW_NOT_SPOKEN'
+
+/** The product a target's kind speaks, as errors name it. */
+const PROTOCOL = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB' } as const
+
+/** The sentence for a server asking for a password this target has none to give. */
+export const noCredential = (t: SqlTarget) =>
+  new ConnectError(
+    'auth',
+    `No credential chosen for this target: the server asked user ${t.user} for a password. ` +
+      'Choose the credential in the target form',
+  )
+
+/**
+ * Driver errors that mean the peer accepted TCP but does not speak the protocol (an SSH or web server on that
+ * port): the connection was reset or closed before any answer, or the first bytes made no sense.
+ */
+const NOT_THE_PROTOCOL =
+  /Connection terminated unexpectedly|unexpected (end|message)|Received unexpected|Packets out of order|malformed packet|PROTOCOL_|Unknown message code|Connection lost: The server closed the connection|ER_HANDSHAKE/i
+
 /** Turns driver and socket errors into one sentence naming the cause and where to look. */
-export function explain(t: SqlTarget, err: unknown, connectMs = CONNECT_TIMEOUT_MS): ConnectError {
+export function explain(
+  t: SqlTarget,
+  err: unknown,
+  connectMs = CONNECT_TIMEOUT_MS,
+  stage: 'connect' | 'session' = 'session',
+): ConnectError {
   if (err instanceof ConnectError) return err
   const e = err as NodeJS.ErrnoException & { code?: string; errno?: number; sqlMessage?: string }
   const at = `${t.host}:${t.port}`
+  const notSpoken = () =>
+    new ConnectError(
+      'connect',
+      `The server at ${at} did not answer as ${PROTOCOL[t.kind]} (is this the right port?)`,
+    )
+  if (e.code === NOT_SPOKEN) return notSpoken()
+  if (
+    stage === 'connect' &&
+    (e.code === 'ECONNRESET' || NOT_THE_PROTOCOL.test(`${e.code ?? ''} ${e.message ?? ''}`))
+  )
+    return notSpoken()
   switch (e.code) {
     case 'ECONNREFUSED':
       return new ConnectError('connect', `Nothing is listening on ${at} (connection refused)`)
@@ -108,6 +150,7 @@ export function explain(t: SqlTarget, err: unknown, connectMs = CONNECT_TIMEOUT_
       return new ConnectError('tls', `The server's certificate has expired`)
     case '28P01':
     case 'ER_ACCESS_DENIED_ERROR':
+      if (!t.credentialId) return noCredential(t)
       return new ConnectError(
         'auth',
         `The server refused user ${t.user}: wrong password, or the account may not sign in from here`,
@@ -139,7 +182,8 @@ export function explain(t: SqlTarget, err: unknown, connectMs = CONNECT_TIMEOUT_
   if (/does not support SSL|server does not support secure/i.test(e.message ?? ''))
     return new ConnectError(
       'tls',
-      `The server at ${at} does not offer TLS; choose TLS "disable" only if that is acceptable`,
+      `The server at ${at} does not offer TLS. Turn TLS on at the server, or set TLS to "${TLS_LABELS.disable}" ` +
+        'in the target form if a connection in clear is acceptable',
     )
   if (/no pg_hba.conf entry/i.test(e.message ?? '')) return new ConnectError('auth', firstLine(e.message))
   return new ConnectError(
@@ -198,6 +242,7 @@ export async function openSql(
         // recorded the request type by then, so a cleartext request is refused before anything is sent.
         password: () => {
           if (askedCleartext && refuseCleartext) throw cleartextRefused()
+          if (!t.credentialId) throw noCredential(t)
           return password
         },
         database: t.database || 'postgres',
@@ -260,17 +305,36 @@ export async function openSql(
         },
       }
     }
-    const conn = await mysql.createConnection({
-      host: t.host,
-      port: t.port,
-      user: t.user,
-      password: secret.password ?? '',
-      database: t.database || undefined,
-      ssl: (ssl || undefined) as mysql.SslOptions | undefined,
-      connectTimeout: connectMs,
-      // mysql_clear_password sends the password as it is: only inside verified TLS, or when the target opts in.
-      enableCleartextPlugin: !refuseCleartext,
-    })
+    // The server speaks first: a MySQL greeting is a packet numbered 0 holding protocol 10 (or an error
+    // packet). Anything else (an SSH banner, say) is told at once, rather than as a timeout while the driver
+    // waits for the megabytes a misread length promises.
+    let foreign = false
+    const stream = () => {
+      const sock = net.connect(t.port, t.host)
+      sock.setNoDelay(true)
+      sock.once('data', (b: Buffer) => {
+        if (b.length >= 5 && b[3] === 0 && (b[4] === 0x0a || b[4] === 0xff)) return
+        foreign = true
+        sock.destroy(Object.assign(new Error('not a MySQL greeting'), { code: NOT_SPOKEN }))
+      })
+      return sock
+    }
+    const conn = await mysql
+      .createConnection({
+        host: t.host,
+        port: t.port,
+        stream,
+        user: t.user,
+        password: secret.password ?? '',
+        database: t.database || undefined,
+        ssl: (ssl || undefined) as mysql.SslOptions | undefined,
+        connectTimeout: connectMs,
+        // mysql_clear_password sends the password as it is: only inside verified TLS, or when the target opts in.
+        enableCleartextPlugin: !refuseCleartext,
+      })
+      .catch((err: unknown) => {
+        throw foreign ? Object.assign(new Error('not a MySQL greeting'), { code: NOT_SPOKEN }) : err
+      })
     conn.on('error', () => undefined)
     let dropped = false
     const run = async (sql: string, waitMs = queryMs) => {
@@ -305,7 +369,8 @@ export async function openSql(
     }
   } catch (err) {
     if ((err as { code?: string }).code === STALLED) throw new ConnectError('connect', (err as Error).message)
+    if ((err as { code?: string }).code === NOT_SPOKEN) throw explain(t, err, connectMs, 'connect')
     if ((err as { code?: string }).code === 'MYSQL_CLEAR_PASSWORD_NOT_ENABLED') throw cleartextRefused()
-    throw explain(t, err, connectMs)
+    throw explain(t, err, connectMs, 'connect')
   }
 }

@@ -14,6 +14,7 @@ import { evaluate, normaliseRows, type Row } from './assertions'
 import { openPostgresReadOnly } from './postgres'
 import { openMysqlReadOnly } from './mysql'
 import { privilegeWarning } from './privileges'
+import { serverTlsOn, TLS_OFF_REASON } from './server-tls'
 import { compareVersions, QueryError, type ReadOnlySession, type SessionOptions } from './read-only'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
@@ -130,6 +131,9 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
           warning = `Could not read the scan account's privileges: ${(err as Error).message}`
         }
         if (warning) ctx.log('privileged scan account', { warning })
+        const tlsOn = pack.rules.some((r) => r.applies.serverTls)
+          ? await serverTlsOn(target.kind, session, timeoutMs)
+          : null
         for (const [i, rule] of pack.rules.entries()) {
           if (ctx.signal.aborted) throw new AppError('unavailable', 'The scan was cancelled')
           ctx.progress({
@@ -141,7 +145,7 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
           })
           // No retry after a lost connection: a second session would read another snapshot, and the scan's
           // results must all come from one read-only transaction. The scan fails and keeps nothing.
-          const { result, evidence } = await checkRule(rule, session, pack, target, timeoutMs)
+          const { result, evidence } = await checkRule(rule, session, pack, target, timeoutMs, tlsOn)
           if (ctx.signal.aborted) throw new AppError('unavailable', 'The scan was cancelled')
           results.push(result)
           trail.push(evidence)
@@ -199,8 +203,14 @@ export function sqlScanner(deps: SqlScannerDeps): Scanner {
   }
 }
 
-function applies(rule: Rule, session: ReadOnlySession): string | null {
+function applies(
+  rule: Rule,
+  session: ReadOnlySession,
+  kind: SqlTarget['kind'],
+  tlsOn: boolean | null,
+): string | null {
   const a = rule.applies
+  if (a.serverTls && tlsOn === false) return TLS_OFF_REASON[kind]
   if (a.flavours && !a.flavours.includes(session.flavour))
     return `Applies to ${a.flavours.join(', ')}; this server is ${session.version}`
   if (a.minVersion && compareVersions(session.versionNumber, a.minVersion) < 0)
@@ -216,6 +226,7 @@ async function checkRule(
   pack: ResolvedPack,
   target: SqlTarget,
   defaultTimeoutMs: number,
+  tlsOn: boolean | null = null,
 ): Promise<{ result: RuleResult; evidence: Record<string, unknown> }> {
   const base: RuleResult = {
     ruleId: rule.id,
@@ -235,7 +246,7 @@ async function checkRule(
       evidence: { id: rule.id, query: rule.query, status: 'error', refused },
     }
   }
-  const notFor = applies(rule, session)
+  const notFor = applies(rule, session, target.kind, tlsOn)
   if (notFor)
     return {
       result: { ...base, status: 'notapplicable', message: notFor },
