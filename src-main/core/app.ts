@@ -50,6 +50,9 @@ import { chromiumPrinter, defaultRendererDir, type PdfPrinter } from './reports/
 import { ReportsRepo } from './store/reports'
 import { SigningKeys } from './vault/signing-key'
 import { DOWNLOAD_LIMITS, FileStaging, UPLOAD_LIMITS } from './files/staging'
+import { JudgementRepo } from './store/judgement'
+import { ExpiryWatch } from './judgement/expiry'
+import { judgementHandlers } from './judgement/handlers'
 
 export interface CoreOptions {
   dataDir?: string
@@ -201,7 +204,21 @@ export function createCore(opts: CoreOptions): Core {
     ...kinds.list.map((k) => ({ kinds: [k.kind], ...k.scanner(env) })),
   ]
   const scanning = scanHandlers({ ...ctx, scans, scanners, content })
+  const judgement = new JudgementRepo(db)
+  const expiry = new ExpiryWatch({
+    ...ctx,
+    judgement,
+    alerts: watchStores.alerts,
+    targets: ctx.repos.targets,
+    timers: opts.timers ?? systemTimers,
+    onDrift: (targetId, scanId, events) => {
+      const types: Record<string, number> = {}
+      for (const e of events) types[e.type] = (types[e.type] ?? 0) + 1
+      ctx.emit('drift.detected', { scanId, targetId, eventIds: events.map((e) => e.id), types })
+    },
+  })
   const watch = createWatch({
+    companions: [expiry],
     ...ctx,
     ...watchStores,
     scans,
@@ -252,6 +269,7 @@ export function createCore(opts: CoreOptions): Core {
     'scan.results': scanning['scan.results'],
     'scan.remediation': scanning['scan.remediation'],
     ...watch.handlers,
+    ...judgementHandlers({ ...ctx, judgement, scans, packs, audit, uploads }),
     ...reportHandlers({
       ...ctx,
       targets: ctx.repos.targets,
@@ -266,6 +284,7 @@ export function createCore(opts: CoreOptions): Core {
       rendererDir: opts.rendererDir ?? defaultRendererDir(),
       uploads,
       downloads,
+      judgement,
     }),
   }
   const dispatcher = createDispatcher(auditedHandlers(handlers, audit), logger, kindHooks(kinds))

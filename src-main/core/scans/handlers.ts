@@ -32,7 +32,7 @@ export interface ScanDeps extends CoreContext {
   scanners: readonly Scanner[]
 }
 
-const view = (s: ScanRow): ScanView => ({
+export const view = (s: ScanRow): ScanView => ({
   id: s.id,
   targetId: s.targetId,
   trigger: s.trigger,

@@ -242,6 +242,35 @@ const populate: Record<number, (db: Db) => void> = {
        VALUES ('p1', 1, 'serve', 't', 1, 3, 't')`,
     )
   },
+  11() {
+    // Rebuilt targets without a kind CHECK: the rows of versions 1–10 are what it must keep.
+  },
+  12(db) {
+    // Exceptions reference targets and evidence; attestations too: a later rebuild of either would show here.
+    run(
+      db,
+      `INSERT INTO exceptions (id, rule_pattern, scope, target_id, justification, approved_by, created_at, updated_at,
+         expires_at, evidence, evidence_name)
+       VALUES ('ex-1', 'rule-b', 'target', 't-ssh', 'accepted until the migration', 'CISO', 't', 't', '2030-01-01', ?, 'memo.pdf')`,
+      sha('b'),
+    )
+    run(
+      db,
+      `INSERT INTO exceptions (id, rule_pattern, scope, group_name, justification, approved_by, created_at, updated_at, expires_at)
+       VALUES ('ex-2', 'rule-*', 'group', 'web', 'legacy fleet', 'CISO', 't', 't', '2030-01-01')`,
+    )
+    run(
+      db,
+      `INSERT INTO attestations (id, target_id, rule_id, status, explanation, frequency, attested_by, attested_at,
+         expires_at, created_at, updated_at)
+       VALUES ('at-1', 't-pg', 'pg-manual-restore-tested', 'passed', 'drill on 2029-12-01', 'quarterly', 'DBA', 't', 'x', 't', 't')`,
+    )
+    run(
+      db,
+      `INSERT INTO drift_events (target_id, scan_id, rule_id, type, severity, from_status, to_status, at)
+       VALUES ('t-ssh', 's2', 'rule-b', 'exception-expired', 'high', 'excepted', 'fail', '2030-01-01')`,
+    )
+  },
 }
 
 type Snapshot = Record<string, unknown[]>

@@ -229,6 +229,33 @@ const seeds: Record<number, Seed> = {
       })
     },
   },
+  11: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO targets (id, name, kind, host, description, settings, created_at, updated_at)
+         VALUES ('t-extra', 'extra', 'extra-kind', '', '', '{}', 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare("SELECT kind FROM targets WHERE id = 't-extra'").get()).toEqual({
+        kind: 'extra-kind',
+      })
+    },
+  },
+  12: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO exceptions (id, rule_pattern, scope, target_id, justification, approved_by, created_at,
+           updated_at, expires_at)
+         VALUES ('ex-1', 'rule-a', 'target', 't-extra', 'accepted', 'CISO', 't', 't', '2030-01-01')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT id, approved_by FROM exceptions').all()).toEqual([
+        { id: 'ex-1', approved_by: 'CISO' },
+      ])
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>
