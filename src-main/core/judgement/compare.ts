@@ -7,6 +7,7 @@ import { AppError, notFound } from '../errors'
 import { view as scanView } from '../scans/handlers'
 import { judge, summarise } from './apply'
 import type { JudgementDeps } from './context'
+import { csvCell } from '../reports/csv'
 
 const RANK: Record<CompareRow['difference'], number> = {
   status: 0,
@@ -84,12 +85,7 @@ export function compareScans(d: JudgementDeps, aId: string, bId: string): Compar
 
 /** The comparison as CSV: one row per rule, both sides' status and values. */
 export function compareCsv(v: CompareView): string {
-  const q = (s: string | number) => {
-    const t = String(s)
-    // A cell starting with = + - @ would run as a formula in a spreadsheet.
-    const safe = /^[=+\-@\t\r]/.test(t) ? `'${t}` : t
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-  }
+  const q = (s: string) => csvCell(s)
   const head = [
     'rule_id',
     'title',

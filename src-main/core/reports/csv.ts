@@ -3,6 +3,7 @@
 import type { ExportFormat } from './format'
 import { findingsBySeverity } from './model'
 import { referenceLabel } from '../../../src-preload/labels'
+import { JUDGEMENT_COLUMNS, judgementCells } from './csv-judgement'
 
 export const CSV_COLUMNS = [
   'target',
@@ -21,6 +22,7 @@ export const CSV_COLUMNS = [
   'remediation',
   'rationale',
   'references',
+  ...JUDGEMENT_COLUMNS,
 ] as const
 
 export function csvCell(v: string): string {
@@ -57,6 +59,7 @@ export const csvFormat: ExportFormat = {
           f.remediation,
           f.rationale,
           f.references.map(referenceLabel).join('; '),
+          ...judgementCells(f),
         ]
           .map(csvCell)
           .join(','),
