@@ -50,8 +50,7 @@ const setLogConnections = async (v: 'on' | 'off') => {
     await c.end()
   }
 }
-const openCore = () =>
-  createCore({ face: 'cli', dataDir, clock: time, timers: time })
+const openCore = () => createCore({ face: 'cli', dataDir, clock: time, timers: time })
 const scan = async () => {
   const { scanId } = await call(core, 'scan.start', { targetId })
   await core.idle()
