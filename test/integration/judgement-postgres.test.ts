@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
+import { unzipSync } from 'fflate'
 import { createCore, type Core } from '../../src-main/core/app'
 import { startPostgres, type PgService } from '../services/lib'
 import { ensureBuilt, runCli } from '../helpers/cli'
@@ -254,7 +255,13 @@ describe('exceptions and attestations on real PostgreSQL scans', () => {
     expect(text).toContain('Exceptions and attestations')
     expect(text).toMatch(/excepted until \d{4}-\d{2}-\d{2} \(CISO Dana Reyes\)/)
     expect(text).toContain(memoSha)
-  }, 180_000)
+
+    // The signed bundle carries the attestation's evidence file beside the scan evidence.
+    const zip = join(dir, 'r.zip')
+    expect((await cli(['export', '--format', 'bundle', '--out', zip])).code).toBe(0)
+    const files = Object.keys(unzipSync(readFileSync(zip)))
+    expect(files.filter((f) => f.startsWith(`evidence/${memoSha}.`))).toHaveLength(1)
+  }, 240_000)
 
   it('past the expiry, "exception expired" is recorded and a signed alert reaches the webhook', async () => {
     core.close()
