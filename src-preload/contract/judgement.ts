@@ -286,4 +286,12 @@ export const judgementChannels = {
     }),
     CompareView,
   ),
+  /** The comparison as CSV (every rule, both sides), for a spreadsheet. */
+  'scans.compareCsv': channel(
+    z.object({
+      a: z.string().min(1, 'Choose the first scan'),
+      b: z.string().min(1, 'Choose the second scan'),
+    }),
+    FileOut,
+  ),
 } as const

@@ -7,6 +7,7 @@ import { useStore } from '../stores'
 import { judgementSelectors } from '../stores/judgement-slice'
 import { targetSelectors } from '../stores/targets-slice'
 import { navigate } from '../router'
+import { errorText } from '../stores/loadable'
 import '../components/judgement.css'
 import { countsLine } from '../lib/judgement'
 
@@ -65,6 +66,15 @@ export function ComparePage({ a, b }: { a: string; b: string }) {
         (!q || r.ruleId.toLowerCase().includes(q) || r.title.toLowerCase().includes(q)),
     )
   }, [data, all, query])
+  const toast = useStore((s) => s.toast)
+  const downloadCsv = async () => {
+    try {
+      const { fileName, text } = await api.invoke('scans.compareCsv', { a, b })
+      await api.saveText(fileName, 'text/csv', text)
+    } catch (err) {
+      toast('error', `Could not save the CSV: ${errorText(err)}`)
+    }
+  }
   const pick = (which: 'a' | 'b', id: string) =>
     navigate(`#/compare?a=${which === 'a' ? id : a}&b=${which === 'b' ? id : b}`)
   return (
@@ -118,6 +128,9 @@ export function ComparePage({ a, b }: { a: string; b: string }) {
             <span className="muted small" aria-live="polite">
               {data.differences} rule{data.differences === 1 ? '' : 's'} differ · {rows.length} shown
             </span>
+            <button type="button" onClick={() => void downloadCsv()}>
+              Download CSV
+            </button>
           </div>
           <table className="table compare-table" aria-label="Compared rules">
             <thead>

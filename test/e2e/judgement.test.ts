@@ -4,7 +4,7 @@
 // rule's detail says who accepted it until when; and the two scans compare side by side, the change first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import type { Browser, Page } from 'playwright-core'
@@ -133,5 +133,16 @@ describe('exceptions and comparison in the UI', () => {
       /Score as scanned: [\d.]+%/,
     )
     await page.screenshot({ path: join(SHOTS, 'judgement-03-compare.png'), fullPage: true })
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ])
+    expect(download.suggestedFilename()).toMatch(
+      /^compare-Billing-DB-[0-9a-f]{8}-Billing-DB-[0-9a-f]{8}\.csv$/,
+    )
+    const csv = readFileSync((await download.path())!, 'utf8').split('\r\n')
+    expect(csv[1]).toMatch(
+      /^pg-log-connections,Connection attempts are logged,medium,status,pass,on,'= on,fail,off,'= on$/,
+    )
   }, 30_000)
 })

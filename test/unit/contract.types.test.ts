@@ -131,6 +131,7 @@ describe('per-channel request and response types', () => {
       | 'attestations.export'
       | 'scan.judgement'
       | 'scans.compare'
+      | 'scans.compareCsv'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<

@@ -117,6 +117,14 @@ export function compareCsv(v: CompareView): string {
   return [head.join(','), ...lines].join('\r\n') + '\r\n'
 }
 
-export const compareHandlers = (d: JudgementDeps): Pick<Handlers, 'scans.compare'> => ({
+export const compareHandlers = (d: JudgementDeps): Pick<Handlers, 'scans.compare' | 'scans.compareCsv'> => ({
   'scans.compare': ({ a, b }) => compareScans(d, a, b),
+  'scans.compareCsv': ({ a, b }) => {
+    const v = compareScans(d, a, b)
+    const name = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 40)
+    return {
+      fileName: `compare-${name(v.a.targetName)}-${a.slice(0, 8)}-${name(v.b.targetName)}-${b.slice(0, 8)}.csv`,
+      text: compareCsv(v),
+    }
+  },
 })
