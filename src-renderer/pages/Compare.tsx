@@ -126,7 +126,8 @@ export function ComparePage({ a, b }: { a: string; b: string }) {
               that are the same
             </label>
             <span className="muted small" aria-live="polite">
-              {data.differences} rule{data.differences === 1 ? '' : 's'} differ · {rows.length} shown
+              {data.differences === 1 ? '1 rule differs' : `${data.differences} rules differ`} · {rows.length}{' '}
+              shown
             </span>
             <button type="button" onClick={() => void downloadCsv()}>
               Download CSV
