@@ -145,4 +145,18 @@ describe('exceptions and comparison in the UI', () => {
       /^pg-log-connections,Connection attempts are logged,medium,status,pass,on,'= on,fail,off,'= on$/,
     )
   }, 30_000)
+
+  it('the Watch page names an exception that ends within the week', async () => {
+    const add = cli([
+      ...['exceptions', 'add', 'pg-ssl', '--target', 'Billing DB', '--expires', '3d'],
+      ...['--justification', 'TLS arrives with the new certificates', '--approved-by', 'CISO Dana Reyes'],
+    ])
+    expect(add.status, add.stderr).toBe(0)
+    await page.goto(`${app.origin}/#/watch`)
+    const notice = page.getByRole('region', { name: 'Exceptions ending' })
+    await expect
+      .poll(() => notice.innerText())
+      .toMatch(/pg-ssl \(approved by CISO Dana Reyes\) ends on \d{4}-\d{2}-\d{2}: renew it or fix the rule/)
+    await page.screenshot({ path: join(SHOTS, 'judgement-04-watch.png') })
+  }, 30_000)
 })
