@@ -18,6 +18,7 @@ export const DRIFT_TYPE_LABELS: Record<(typeof DRIFT_TYPES)[number], string> = {
   'new-failing': 'New failing rule',
   value: 'Value changed',
   score: 'Score',
+  'exception-expired': 'Exception expired',
 }
 
 /** Reference schemes as auditors name them; a scheme not listed (a pack's own, e.g. "CIS PostgreSQL 15") reads as is. */

@@ -1,4 +1,5 @@
 // The app shell: sidebar, the page the address names, and passing notices.
+import { ComparePage } from './pages/Compare'
 import { useEffect, useRef } from 'react'
 import { useStore } from './stores'
 import { appSelectors } from './stores/app-slice'
@@ -87,6 +88,8 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
       return <WatchPage />
     case 'drift':
       return <DriftPage eventId={'eventId' in route ? route.eventId : undefined} />
+    case 'compare':
+      return <ComparePage a={route.a} b={route.b} />
     case 'not-found':
       return (
         <EmptyState

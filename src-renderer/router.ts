@@ -9,6 +9,7 @@ export type Route =
   | { page: 'target'; id: string }
   | { page: 'variables'; sha?: string; profileId?: string }
   | { page: 'drift'; eventId?: number }
+  | { page: 'compare'; a: string; b: string }
   | { page: 'watch' | 'drift' | 'reports' | 'vault' | 'settings' }
   | { page: 'not-found'; path: string }
 
@@ -28,6 +29,10 @@ export function parseRoute(hash: string): Route {
   if (head === 'drift' && id && /^\d+$/.test(id) && !action) return { page: 'drift', eventId: Number(id) }
   if (head && ['watch', 'drift', 'reports', 'vault', 'settings'].includes(head) && !id)
     return { page: head as 'watch' }
+  if (head === 'compare' && !id) {
+    const q = new URLSearchParams(hash.split('?')[1] ?? '')
+    return { page: 'compare', a: q.get('a') ?? '', b: q.get('b') ?? '' }
+  }
   if (head === 'dashboard' && !id) return { page: 'dashboard' }
   return { page: 'not-found', path }
 }

@@ -12,6 +12,7 @@ import { hostsCommand } from './hosts'
 import { watchCommand } from './watch'
 import { rulesCommand } from './rules'
 import { exportCommand, verifyCommand } from './export'
+import { attestCommand, compareCommand, exceptionsCommand } from './judgement'
 import { CliError, EXIT, type Command, type Out } from './common'
 import { safeLines } from './terminal-text'
 import { takeEnvPassphrase } from './prompt'
@@ -29,6 +30,9 @@ const commands: Command[] = [
   contentCommand,
   tailoringCommand,
   rulesCommand,
+  exceptionsCommand,
+  attestCommand,
+  compareCommand,
   serveCommand,
 ]
 

@@ -1,10 +1,11 @@
 // `driftwatch scan <target|group>`: scan now and wait, with a progress bar on a terminal. Exit codes follow
 // oscap: 0 every rule passed, 2 some failed, 1 an error.
 import { createInterface } from 'node:readline/promises'
-import type { EventPayload, KindView, ScanView, Target } from '../../src-preload/contract'
+import type { EventPayload, JudgementSummary, KindView, ScanView, Target } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { passphrase, processSource } from './prompt'
 import { safeText } from './terminal-text'
+import { judgementLine } from './judgement'
 import { credentialRefsOf } from '../core/scanners/registry'
 
 const CONCURRENCY = 4
@@ -171,7 +172,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
           error: notStarted.get(t.id) ?? 'the scan could not start (the log above says why)',
         })
     }
-    return report(ctx, results)
+    return await report(ctx, results)
   },
 }
 
@@ -286,11 +287,28 @@ async function hostKeyTrust(ctx: RunContext, scope: Target[]): Promise<Map<strin
   return trust
 }
 
-function report(
+async function report(
   ctx: RunContext,
   results: { target: string; scan: ScanView | null; error: string }[],
-): number {
-  if (ctx.json) ctx.out.stdout(JSON.stringify(results, null, 2) + '\n')
+): Promise<number> {
+  // How each scan reads under the exceptions and attestations in force (only said when some apply).
+  const judged = new Map<string, JudgementSummary>()
+  for (const r of results)
+    if (r.scan?.state === 'done') {
+      const env = await ctx.core.invoke('scan.judgement', { scanId: r.scan.id })
+      if (env.ok) judged.set(r.scan.id, (env.data as { summary: JudgementSummary }).summary)
+    }
+  if (ctx.json)
+    ctx.out.stdout(
+      JSON.stringify(
+        results.map((r) => ({
+          ...r,
+          ...(r.scan && judged.has(r.scan.id) && { judgement: judged.get(r.scan.id) }),
+        })),
+        null,
+        2,
+      ) + '\n',
+    )
   else
     for (const r of results) {
       if (!r.scan || r.scan.state !== 'done') {
@@ -302,6 +320,9 @@ function report(
         `${safeText(r.target)}: score ${r.scan.score ?? '–'}% · ${c.pass ?? 0} pass · ${c.fail ?? 0} fail · ${c.error ?? 0} error · ` +
           `${c.notapplicable ?? 0} not applicable\n`,
       )
+      const j = judged.get(r.scan.id)
+      if (j && j.excepted + j.attested + j.lapsed > 0)
+        ctx.out.stdout(`${safeText(r.target)}: ${judgementLine(j)}\n`)
       const warning = r.scan.info.privilegeWarning
       if (warning) ctx.out.stdout(`${safeText(r.target)}: warning: ${safeText(warning)}\n`)
     }

@@ -52,6 +52,9 @@ import { chromiumPrinter, defaultRendererDir, type PdfPrinter } from './reports/
 import { ReportsRepo } from './store/reports'
 import { SigningKeys } from './vault/signing-key'
 import { DOWNLOAD_LIMITS, FileStaging, UPLOAD_LIMITS } from './files/staging'
+import { JudgementRepo } from './store/judgement'
+import { ExpiryWatch } from './judgement/expiry'
+import { judgementHandlers } from './judgement/handlers'
 
 export interface CoreOptions {
   dataDir?: string
@@ -204,7 +207,21 @@ export function createCore(opts: CoreOptions): Core {
   ]
   const policy = createPolicy({ ...ctx, content, packs, targetPacks: new TargetPacksRepo(db) })
   const scanning = scanHandlers({ ...ctx, scans, scanners, content, policy, face: opts.face })
+  const judgement = new JudgementRepo(db)
+  const expiry = new ExpiryWatch({
+    ...ctx,
+    judgement,
+    alerts: watchStores.alerts,
+    targets: ctx.repos.targets,
+    timers: opts.timers ?? systemTimers,
+    onDrift: (targetId, scanId, events) => {
+      const types: Record<string, number> = {}
+      for (const e of events) types[e.type] = (types[e.type] ?? 0) + 1
+      ctx.emit('drift.detected', { scanId, targetId, eventIds: events.map((e) => e.id), types })
+    },
+  })
   const watch = createWatch({
+    companions: [expiry],
     ...ctx,
     ...watchStores,
     scans,
@@ -257,6 +274,7 @@ export function createCore(opts: CoreOptions): Core {
     'scan.remediation': scanning['scan.remediation'],
     ...policy.handlers,
     ...watch.handlers,
+    ...judgementHandlers({ ...ctx, judgement, scans, packs, audit, uploads }),
     ...reportHandlers({
       ...ctx,
       targets: ctx.repos.targets,
@@ -271,6 +289,7 @@ export function createCore(opts: CoreOptions): Core {
       rendererDir: opts.rendererDir ?? defaultRendererDir(),
       uploads,
       downloads,
+      judgement,
     }),
   }
   const dispatcher = createDispatcher(auditedHandlers(handlers, audit), logger, kindHooks(kinds))

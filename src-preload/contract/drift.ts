@@ -2,7 +2,14 @@
 import { z } from 'zod'
 import { channel } from './common'
 
-export const DRIFT_TYPES = ['regression', 'fixed', 'new-failing', 'value', 'score'] as const
+export const DRIFT_TYPES = [
+  'regression',
+  'fixed',
+  'new-failing',
+  'value',
+  'score',
+  'exception-expired',
+] as const
 
 export const DriftEventView = z.object({
   id: z.number(),

@@ -10,6 +10,7 @@ import { credentialChannels } from './credentials'
 import { driftChannels } from './drift'
 import { events, type EventName } from './events'
 import { hostChannels } from './hosts'
+import { judgementChannels } from './judgement'
 import { kindChannels } from './kinds'
 import { policyChannels } from './policy'
 import { reportChannels } from './reports'
@@ -26,6 +27,7 @@ export * from './credentials'
 export * from './drift'
 export * from './events'
 export * from './hosts'
+export * from './judgement'
 export * from './kinds'
 export * from './policy'
 export * from './reports'
@@ -48,6 +50,7 @@ export const contract = {
   ...driftChannels,
   ...alertChannels,
   ...reportChannels,
+  ...judgementChannels,
 } as const
 
 export type Contract = typeof contract

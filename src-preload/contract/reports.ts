@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { channel, Download, stagedId } from './common'
 import { EvidenceCheck, RULE_STATUSES } from './scans'
+import { ReportJudgement, ResultJudgement } from './judgement'
 
 export const EXPORT_FORMATS = ['pdf', 'json', 'oscal', 'hdf', 'csv', 'bundle'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -136,6 +137,8 @@ export const ReportModel = z.object({
       /** How to fix it: the benchmark's shell (else Ansible) fix, or the rule pack's remediation; '' if none. */
       remediation: z.string(),
       rationale: z.string(),
+      /** Excepted, attested, or an attestation that lapsed: the status above stays what the scan found. */
+      judgement: ResultJudgement.optional(),
     }),
   ),
   drift: z.object({
@@ -166,6 +169,8 @@ export const ReportModel = z.object({
       scanIds: z.array(z.string()),
     }),
   ),
+  /** Present when exceptions or attestations bear on the report (issue 19). */
+  judgement: ReportJudgement.optional(),
 })
 export type ReportModel = z.output<typeof ReportModel>
 

@@ -1,7 +1,8 @@
 // Scan results as a virtualised table: only the rows in view are rendered, so 20,000 rules scroll as
 // smoothly as 20. Filter by status, severity and text; sort by any column; pick a row for its detail.
 import { useMemo, useState, type UIEvent } from 'react'
-import type { ResultView } from '../../src-preload/contract'
+import './judgement.css'
+import type { ResultJudgement, ResultView } from '../../src-preload/contract'
 
 const ROW = 36
 const VIEW = 520
@@ -12,6 +13,11 @@ export function ResultsTable(props: {
   results: ResultView[]
   selected?: string
   onSelect(r: ResultView): void
+  /** How each rule reads under the exceptions and attestations in force, by rule id. */
+  judgements?: ReadonlyMap<string, ResultJudgement>
+  /** Rules ticked for a bulk action (excepting several failures at once). */
+  checked?: ReadonlySet<string>
+  onCheck?(ruleId: string, on: boolean): void
 }) {
   const [status, setStatus] = useState('')
   const [severity, setSeverity] = useState('')
@@ -89,7 +95,12 @@ export function ResultsTable(props: {
           {rows.length} of {props.results.length} rules
         </span>
       </div>
-      <div className="vtable" role="table" aria-label="Rule results" aria-rowcount={rows.length}>
+      <div
+        className={`vtable${props.judgements || props.onCheck ? ' with-judgement' : ''}`}
+        role="table"
+        aria-label="Rule results"
+        aria-rowcount={rows.length}
+      >
         <div className="vrow vhead" role="row">
           <span role="columnheader">{header('status', 'Status')}</span>
           <span role="columnheader">{header('severity', 'Severity')}</span>
@@ -114,7 +125,17 @@ export function ResultsTable(props: {
                 onKeyDown={(e) => e.key === 'Enter' && props.onSelect(r)}
               >
                 <span role="cell">
+                  {props.onCheck && (
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${r.ruleId}`}
+                      checked={props.checked?.has(r.ruleId) ?? false}
+                      onClick={(e) => e.stopPropagation()}
+                      onChange={(e) => props.onCheck!(r.ruleId, e.target.checked)}
+                    />
+                  )}
                   <span className={`status status-${r.status}`}>{r.status}</span>
+                  <JudgementBadge j={props.judgements?.get(r.ruleId)} />
                 </span>
                 <span role="cell" className={`sev sev-${r.severity}`}>
                   {r.severity}
@@ -128,5 +149,30 @@ export function ResultsTable(props: {
         </div>
       </div>
     </section>
+  )
+}
+
+/** Excepted and attested results are marked beside their real status, never instead of it. */
+function JudgementBadge({ j }: { j: ResultJudgement | undefined }) {
+  if (!j) return null
+  if (j.kind === 'excepted')
+    return (
+      <span
+        className="status status-excepted"
+        title={`Excepted until ${j.expiresAt.slice(0, 10)} by ${j.approvedBy}`}
+      >
+        excepted
+      </span>
+    )
+  if (j.kind === 'attested')
+    return (
+      <span className={`status status-attested`} title={`Attested by ${j.attestedBy}`}>
+        attested {j.status}
+      </span>
+    )
+  return (
+    <span className="status status-lapsed" title={j.warning}>
+      attestation lapsed
+    </span>
   )
 }

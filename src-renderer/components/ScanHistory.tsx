@@ -11,7 +11,8 @@ const TRIGGERS: Record<ScanView['trigger'], string> = {
 }
 const profileName = (id: string) => id.replace(/^xccdf_[a-z.]+_profile_/, '')
 
-export function ScanHistory({ history }: { history: ScanView[] }) {
+/** latestId: the scan shown above; every other finished scan links to a comparison with it. */
+export function ScanHistory({ history, latestId }: { history: ScanView[]; latestId?: string }) {
   if (history.length === 0) return null
   return (
     <section>
@@ -25,6 +26,7 @@ export function ScanHistory({ history }: { history: ScanView[] }) {
             <th>Profile</th>
             <th>Tailoring</th>
             <th>Trigger</th>
+            <th />
             <th />
           </tr>
         </thead>
@@ -50,6 +52,11 @@ export function ScanHistory({ history }: { history: ScanView[] }) {
               </td>
               <td className="small">{TRIGGERS[s.trigger]}</td>
               <td className="muted small">{s.error || `${s.counts.fail ?? 0} failing`}</td>
+              <td>
+                {s.state === 'done' && latestId && s.id !== latestId && (
+                  <a href={`#/compare?a=${s.id}&b=${latestId}`}>Compare with latest</a>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

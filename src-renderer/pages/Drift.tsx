@@ -276,6 +276,11 @@ function EventView({ id, names }: { id: number; names: Map<string, string> }) {
         <Side title="Before" side={before} />
         <Side title="After" side={after} />
       </div>
+      {event.prevScanId && (
+        <a className="button" href={`#/compare?a=${event.prevScanId}&b=${event.scanId}`}>
+          Compare the two scans
+        </a>
+      )}
     </aside>
   )
 }

@@ -1,6 +1,6 @@
 // A target's page: scan it now (with live progress and cancel), its latest score and counts as a chart,
 // the results table, a rule's detail, and the scan history.
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { KindView, Res, ResultView, ScanView } from '../../src-preload/contract'
 import { EvidenceList } from '../components/EvidenceList'
@@ -13,7 +13,7 @@ import { ruleSelectors } from '../stores/rules-slice'
 import { errorText } from '../stores/loadable'
 import { KindBadge } from '../components/KindBadge'
 import { ScoreBadge } from '../components/ScoreBadge'
-import { ResultsTable } from '../components/ResultsTable'
+import { JudgedResults } from '../components/JudgedResults'
 import { EmptyState } from '../components/EmptyState'
 import { HostKeyDialog, type HostKeyProbe } from '../components/HostKeyDialog'
 import { ConnectionReport } from '../components/ConnectionReport'
@@ -193,20 +193,26 @@ export function TargetDetailPage({ id }: { id: string }) {
               </ResponsiveContainer>
             </div>
           </section>
-          <div className="results-layout">
-            <ResultsTable results={shown.results} selected={open?.ruleId} onSelect={setSelected} />
-            {open && (
+          <JudgedResults
+            target={target}
+            scan={shown.scan}
+            results={shown.results}
+            open={open}
+            onSelect={setSelected}
+            detail={(r, judgement) => (
               <RuleDetailPanel
                 sha256={shown.scan.contentSha256}
                 packId={shown.scan.contentSha256 ? '' : shown.scan.profileId}
-                result={open}
+                result={r}
                 onClose={() => setSelected(null)}
-              />
+              >
+                {judgement}
+              </RuleDetailPanel>
             )}
-          </div>
+          />
         </>
       )}
-      <ScanHistory history={history} />
+      <ScanHistory history={history} latestId={shown?.scan.id} />
     </>
   )
 }
@@ -362,12 +368,15 @@ function RuleDetailPanel({
   packId,
   result,
   onClose,
+  children,
 }: {
   sha256: string
   /** The rule pack of a database scan (which has no SCAP content). */
   packId: string
   result: ResultView
   onClose(): void
+  /** The judgement panel (exception or attestation) for this result. */
+  children?: ReactNode
 }) {
   const scapRule = useStore(contentSelectors.ruleText(sha256, result.ruleId))
   const packRule = useStore(ruleSelectors.packRule(packId, result.ruleId))
@@ -469,6 +478,7 @@ function RuleDetailPanel({
           ))}
         </p>
       )}
+      {children}
     </aside>
   )
 }

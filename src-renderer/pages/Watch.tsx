@@ -9,6 +9,7 @@ import { ScheduleTable } from './watch/ScheduleTable'
 import { ScheduleForm } from './watch/ScheduleForm'
 import { AlertChannels } from './watch/AlertChannels'
 import { WatchSettings } from './watch/WatchSettings'
+import { ExpiringExceptions } from './watch/ExpiringExceptions'
 
 const TRAY_TEXT = {
   ok: 'All good',
@@ -91,6 +92,7 @@ export function WatchPage() {
           The watch status may be out of date: {watch.error}
         </p>
       )}
+      <ExpiringExceptions />
       <RunningScans names={names} />
       <section aria-labelledby="schedules-h">
         <h2 id="schedules-h">Schedules</h2>

@@ -2,6 +2,7 @@
 // printed by Chromium as the PDF (report.html). Plain HTML and SVG only, so print and screen look the same.
 import type { ReportModel } from '../../src-preload/contract'
 import { TrendChart } from './TrendChart'
+import { JudgementSection } from './JudgementSection'
 import { bytes, clip, isoDay, reportScore, utcTime } from '../lib/format'
 import { referenceLabels } from '../../src-preload/labels'
 
@@ -202,6 +203,12 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
                 </div>
                 <div className="report-finding-meta">
                   <span className="mono">{f.ruleId}</span> · {targetName.get(f.targetId)} · {f.status}
+                  {f.judgement?.kind === 'excepted' && (
+                    <strong className="report-excepted">
+                      {' '}
+                      · excepted until {f.judgement.expiresAt.slice(0, 10)} ({f.judgement.approvedBy})
+                    </strong>
+                  )}
                 </div>
                 {f.description && <p className="report-description">{clip(f.description, 900)}</p>}
                 <div className="report-evidence">
@@ -257,6 +264,8 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
           </p>
         )}
       </section>
+
+      <JudgementSection model={model} targetName={targetName} />
 
       <section className="report-section">
         <h2>4. Drift events</h2>

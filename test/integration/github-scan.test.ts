@@ -144,6 +144,11 @@ describe('scanning a GitHub organisation', () => {
 
     // Organisation: the recorded organisation's settings, and the hooks and Actions settings given above.
     expect(by.get('org-2fa-required')).toMatchObject({ status: 'fail', actual: 'false' })
+    // A manual check reads not checked, saying how a person verifies it (attested by hand).
+    expect(by.get('org-manual-access-review')).toMatchObject({
+      status: 'notchecked',
+      message: expect.stringMatching(/^Manual check: ask for the record of the last access review/),
+    })
     expect(by.get('org-default-permission')).toMatchObject({
       status: 'pass',
       actual: 'read',

@@ -62,8 +62,11 @@ describe('the built-in packs', () => {
   it('pass the guard for their own dialect, every rule', () => {
     expect(BUILT_IN_PACKS.length).toBeGreaterThanOrEqual(2)
     for (const p of BUILT_IN_PACKS)
-      for (const r of p.rules)
-        expect({ rule: r.id, problem: queryProblem(r.query, p.kind) }).toEqual({ rule: r.id, problem: null })
+      for (const r of p.rules.filter((x) => !x.manual))
+        expect({ rule: r.id, problem: queryProblem(r.query ?? '', p.kind) }).toEqual({
+          rule: r.id,
+          problem: null,
+        })
   })
 
   it('import back as custom packs (export → import round trip through the guard)', async () => {

@@ -120,6 +120,20 @@ describe('per-channel request and response types', () => {
       | 'reports.export'
       | 'reports.verify'
       | 'audit.list'
+      | 'exceptions.list'
+      | 'exceptions.save'
+      | 'exceptions.saveMany'
+      | 'exceptions.revoke'
+      | 'exceptions.export'
+      | 'exceptions.import'
+      | 'attestations.list'
+      | 'attestations.save'
+      | 'attestations.revoke'
+      | 'attestations.import'
+      | 'attestations.export'
+      | 'scan.judgement'
+      | 'scans.compare'
+      | 'scans.compareCsv'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<

@@ -4,6 +4,7 @@ import type { ExportFormat } from './format'
 import { findingsBySeverity } from './model'
 import { findingLines } from './finding-text'
 import { referenceLabel } from '../../../src-preload/labels'
+import { JUDGEMENT_COLUMNS, judgementCells } from './csv-judgement'
 
 export const CSV_COLUMNS = [
   'target',
@@ -23,6 +24,7 @@ export const CSV_COLUMNS = [
   'rationale',
   'references',
   'evidence',
+  ...JUDGEMENT_COLUMNS,
 ] as const
 
 export function csvCell(v: string): string {
@@ -60,6 +62,7 @@ export const csvFormat: ExportFormat = {
           f.rationale,
           f.references.map(referenceLabel).join('; '),
           findingLines(f).join('\n'),
+          ...judgementCells(f),
         ]
           .map(csvCell)
           .join(','),

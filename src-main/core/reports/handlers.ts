@@ -15,6 +15,8 @@ import { verifyBundle } from './verify'
 import type { AuditLog } from '../audit/log'
 import type { SigningKeys } from '../vault/signing-key'
 import { VaultError } from '../vault/vault'
+import type { JudgementRepo } from '../store/judgement'
+import { withJudgement } from './judgement'
 
 type ReportHandlers = Pick<Handlers, 'reports.preview' | 'reports.export' | 'reports.verify' | 'audit.list'>
 
@@ -25,6 +27,8 @@ export interface ReportDeps extends CoreContext, ModelDeps {
   rendererDir: string
   uploads: FileStaging
   downloads: FileStaging
+  /** Exceptions and attestations, applied to every model (absent: reports show the scans alone). */
+  judgement?: JudgementRepo
 }
 
 const slug = (s: string) =>
@@ -56,6 +60,10 @@ function signingError(err: unknown): never {
 }
 
 export function reportHandlers(deps: ReportDeps): ReportHandlers {
+  const judged = (m: ReportModel) =>
+    deps.judgement
+      ? withJudgement(m, { judgement: deps.judgement, reports: deps.reports, clock: deps.clock })
+      : m
   const exportContext: ExportContext = {
     formats,
     evidenceBytes(sha) {
@@ -85,11 +93,11 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
   }
 
   return {
-    'reports.preview': ({ scope }) => buildModel(deps, scope),
+    'reports.preview': ({ scope }) => judged(buildModel(deps, scope)),
     'reports.export': async ({ scope, format }) => {
       const f = formatFor(format)
       if (!f) throw new AppError('validation', `Unknown format ${format}`)
-      const model = buildModel(deps, scope)
+      const model = judged(buildModel(deps, scope))
       const fileName = defaultFileName(model, f.extension)
       // A bundle records its own export in the log it carries: the entry is written first, then the bundle.
       if (format === 'bundle') {

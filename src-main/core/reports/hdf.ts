@@ -6,6 +6,7 @@ import type { ExportFormat } from './format'
 import { jsonBytes } from './format'
 import { findingLines, testedText } from './finding-text'
 import { referenceLabel } from '../../../src-preload/labels'
+import { hdfJudgement } from './hdf-judgement'
 
 // Heimdall reads severity from impact (convertImpactToSeverity); impact 0 means "not applicable".
 const IMPACT: Record<string, number> = { high: 0.7, medium: 0.5, low: 0.3, info: 0.1, unknown: 0.5 }
@@ -28,6 +29,7 @@ export function toHdf(model: ReportModel): unknown {
       const cci = first.references
         .filter((x) => x.system === 'DISA-CCI' || x.system === 'CCI')
         .map((x) => x.id)
+      const judged = hdfJudgement(rows, (id) => target.get(id)?.name ?? id, model.asOf)
       return {
         id: ruleId,
         title: first.title,
@@ -49,23 +51,27 @@ export function toHdf(model: ReportModel): unknown {
         },
         code: null,
         source_location: { ref: first.scanId, line: null },
-        results: rows.map((r) => {
-          const t = target.get(r.targetId)
-          const s = scan.get(r.scanId)
-          const status = hdfStatus(r.status)
-          const detail = findingLines(r).join('\n')
-          return {
-            status,
-            code_desc: `${t?.name ?? r.targetId}: ${testedText(r)}`,
-            ...(status === 'failed' || status === 'error' ? { message: detail || `rule ${r.status}` } : {}),
-            ...(status === 'skipped'
-              ? { skip_message: `XCCDF result ${r.status}${detail ? `: ${detail}` : ''}` }
-              : {}),
-            resource: t?.name ?? r.targetId,
-            resource_id: r.targetId,
-            start_time: s?.startedAt ?? model.asOf,
-          }
-        }),
+        ...judged.fields,
+        results: [
+          ...rows.map((r) => {
+            const t = target.get(r.targetId)
+            const s = scan.get(r.scanId)
+            const status = hdfStatus(r.status)
+            const detail = findingLines(r).join('\n')
+            return {
+              status,
+              code_desc: `${t?.name ?? r.targetId}: ${testedText(r)}`,
+              ...(status === 'failed' || status === 'error' ? { message: detail || `rule ${r.status}` } : {}),
+              ...(status === 'skipped'
+                ? { skip_message: `XCCDF result ${r.status}${detail ? `: ${detail}` : ''}` }
+                : {}),
+              resource: t?.name ?? r.targetId,
+              resource_id: r.targetId,
+              start_time: s?.startedAt ?? model.asOf,
+            }
+          }),
+          ...judged.segments,
+        ],
       }
     })
 

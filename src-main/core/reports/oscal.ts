@@ -8,6 +8,7 @@ import { jsonBytes } from './format'
 import { stableUuid } from './model'
 import { findingLines } from './finding-text'
 import { referenceLabel } from '../../../src-preload/labels'
+import { findingRisk, oscalJudgement } from './oscal-judgement'
 
 export const OSCAL_VERSION = '1.0.6'
 
@@ -107,8 +108,10 @@ export function toOscal(model: ReportModel): unknown {
           },
         },
         'related-observations': [{ 'observation-uuid': u(`observation|${r.id}`) }],
+        ...findingRisk(r, u),
         remarks: findingRemarks(r),
       }))
+    const judged = oscalJudgement(rows, { name: t.name, itemUuid }, model.judgement, u)
     return {
       uuid: u(`result|${t.id}|${scan.id}`),
       title: `${t.name}: ${scan.profileId || 'scan'}`,
@@ -132,8 +135,9 @@ export function toOscal(model: ReportModel): unknown {
           { description: `Rules of profile ${scan.profileId || 'default'}`, 'include-all': {} },
         ],
       },
-      observations: nonEmpty(observations),
-      findings: nonEmpty(findings),
+      observations: nonEmpty([...observations, ...judged.observations]),
+      risks: nonEmpty(judged.risks),
+      findings: nonEmpty([...findings, ...judged.findings]),
     }
   })
 

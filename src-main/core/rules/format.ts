@@ -157,8 +157,19 @@ export const Rule = z
       .min(1, 'A rule needs a query')
       .max(MAX_QUERY_LENGTH)
       // The SQL guard needs the pack's kind (its dialect); parsePack runs it on every rule.
-      .describe('One read-only SELECT (or WITH … SELECT, SHOW); anything that writes is refused on import'),
-    assert: Assertion,
+      .describe('One read-only SELECT (or WITH … SELECT, SHOW); anything that writes is refused on import')
+      .optional(),
+    assert: Assertion.optional(),
+    manual: z
+      .string()
+      .trim()
+      .min(1)
+      .max(5000)
+      .optional()
+      .describe(
+        'A check no query can make (e.g. restores are tested): how a person verifies it. Such a rule runs no ' +
+          'query, reads as not checked, and is attested by hand',
+      ),
     timeoutSeconds: z
       .number()
       .min(0.1)
@@ -167,6 +178,15 @@ export const Rule = z
       .describe('Statement timeout for this rule (default: the scanner default, 5 s)'),
   })
   .strict()
+  .superRefine((r, ctx) => {
+    if (r.manual) {
+      if (r.query || r.assert)
+        ctx.addIssue({ code: 'custom', path: ['manual'], message: 'A manual check has no query or assert' })
+      return
+    }
+    if (!r.query) ctx.addIssue({ code: 'custom', path: ['query'], message: 'A rule needs a query' })
+    if (!r.assert) ctx.addIssue({ code: 'custom', path: ['assert'], message: 'A rule needs an assert' })
+  })
 export type Rule = z.output<typeof Rule>
 
 export const Variable = z

@@ -128,7 +128,7 @@ export function ruleHandlers(ctx: CoreContext & { packs: RulePacks }): RuleHandl
         rationale: rule.rationale,
         remediation: rule.remediation,
         references: rule.references,
-        query: rule.query,
+        query: rule.query ?? `Manual check (no query): ${rule.manual ?? ''}`,
         applies,
       }
     },

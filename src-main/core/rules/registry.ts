@@ -167,7 +167,7 @@ export class RulePacks {
     }
     const list = [...rules.values()]
     list.forEach((r) => {
-      for (const m of JSON.stringify(r.assert).matchAll(/\$\{([a-z][a-z0-9_]*)\}/g))
+      for (const m of JSON.stringify(r.assert ?? {}).matchAll(/\$\{([a-z][a-z0-9_]*)\}/g))
         if (!(m[1]! in values))
           throw new PackFormatError(
             `Rule "${r.id}" uses \${${m[1]}}, which no variable of ${top.id} defines`,

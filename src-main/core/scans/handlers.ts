@@ -51,7 +51,7 @@ const policyFingerprint = (p: ScanPlan) =>
     )
     .digest('hex')
 
-const view = (s: ScanRow): ScanView => ({
+export const view = (s: ScanRow): ScanView => ({
   id: s.id,
   targetId: s.targetId,
   trigger: s.trigger,

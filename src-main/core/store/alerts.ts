@@ -190,6 +190,38 @@ export class AlertsRepo {
     return ids
   }
 
+  /**
+   * Drift found outside a scan (an exception expired): an alert opens as for a regression, and each enabled
+   * channel gets one message (not tied to a scan, so the scan's own message does not swallow it).
+   */
+  recordUnscanned(targetId: string, events: readonly DriftEventRow[], at: string): number[] {
+    if (events.length === 0) return []
+    const openOne = this.db.prepare(
+      `INSERT INTO alerts (target_id, rule_id, event_id, state, opened_at) VALUES (?, ?, ?, 'open', ?)
+       ON CONFLICT DO NOTHING`,
+    )
+    for (const e of events) openOne.run(e.targetId, e.ruleId, e.id, at)
+    const ids: number[] = []
+    for (const c of this.channels().filter((x) => x.enabled)) {
+      const r = this.db
+        .prepare(
+          `INSERT INTO alert_deliveries (channel_id, target_id, scan_id, event_ids, state, next_attempt_at, created_at)
+           VALUES (?, ?, NULL, ?, 'pending', ?, ?) RETURNING id`,
+        )
+        .get(
+          c.id,
+          targetId,
+          JSON.stringify(events.map((e) => e.id)),
+          this.throttledUntil(c, targetId, at),
+          at,
+        ) as {
+        id: number
+      }
+      ids.push(r.id)
+    }
+    return ids
+  }
+
   /** Per-target throttling: a channel sends at most one message per target every throttleMinutes. */
   private throttledUntil(c: ChannelRow, targetId: string, at: string): string {
     if (c.throttleMinutes <= 0) return at

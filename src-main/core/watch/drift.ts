@@ -2,7 +2,14 @@
 // rules of what counts as drift are tested on their own; the scan commit calls it inside its transaction.
 import type { RuleResult } from '../scanners/scanner'
 
-export const DRIFT_TYPES = ['regression', 'fixed', 'new-failing', 'value', 'score'] as const
+export const DRIFT_TYPES = [
+  'regression',
+  'fixed',
+  'new-failing',
+  'value',
+  'score',
+  'exception-expired',
+] as const
 export type DriftType = (typeof DRIFT_TYPES)[number]
 export const SCORE_SEVERITIES = ['major', 'minor', 'improvement'] as const
 
@@ -100,4 +107,7 @@ export function scoreDrift(
 
 /** Which findings open an alert (the rest are recorded and shown, but nobody is woken for them). */
 export const alerting = (f: Pick<DriftFinding, 'type' | 'severity'>): boolean =>
-  f.type === 'regression' || f.type === 'new-failing' || (f.type === 'score' && f.severity === 'major')
+  f.type === 'regression' ||
+  f.type === 'new-failing' ||
+  f.type === 'exception-expired' ||
+  (f.type === 'score' && f.severity === 'major')

@@ -66,6 +66,8 @@ export interface WatchDeps extends CoreContext, WatchStores {
   listen(l: (name: string, payload: unknown) => void): () => void
   random?: () => number
   redact?(text: string): string
+  /** Other watchers that run while the watch runs (the exceptions' expiry watch). */
+  companions?: { start(): void; stop(): void }[]
 }
 
 export interface Watch {
@@ -467,9 +469,11 @@ export function createWatch(d: WatchDeps): Watch {
       started = true
       scheduler.start()
       dispatcher.kick()
+      for (const c of d.companions ?? []) c.start()
     },
     stop() {
       started = false
+      for (const c of d.companions ?? []) c.stop()
       scheduler.stop()
       dispatcher.stop()
       off()

@@ -49,7 +49,10 @@ describe('the built-in packs', () => {
       expect.soft(r.rationale, r.id).not.toBe('')
       expect.soft(r.remediation, r.id).not.toBe('')
       expect.soft(r.references.length, r.id).toBeGreaterThan(0)
-      expect.soft(queryProblem(r.query, pg.rules.includes(r) ? 'postgres' : 'mysql'), r.id).toBeNull()
+      // A manual check runs no query: it has its procedure instead.
+      if (r.manual) expect.soft(r.query, r.id).toBeUndefined()
+      else
+        expect.soft(queryProblem(r.query ?? '', pg.rules.includes(r) ? 'postgres' : 'mysql'), r.id).toBeNull()
     }
   })
 

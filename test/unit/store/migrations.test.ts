@@ -168,8 +168,8 @@ const seeds: Record<number, Seed> = {
     insert(db) {
       db.prepare(
         `INSERT INTO scans (id, target_id, trigger, state, started_at, finished_at, score)
-         VALUES ('scan-7', 'seed-ssh', 'watch', 'done', 't', 't', 80)`,
-      ).run()
+         VALUES ('scan-7', 'seed-ssh', ?, 'done', 't', 't', 80)`,
+      ).run(schemaVersion(db) < 13 ? 'watch' : 'schedule') // the scheduler's trigger, renamed by v13
       db.prepare(
         `INSERT INTO schedules (id, target_id, kind, interval_minutes, created_at, updated_at)
          VALUES ('sch-1', 'seed-ssh', 'interval', 60, 't', 't')`,
@@ -257,6 +257,30 @@ const seeds: Record<number, Seed> = {
     check(db) {
       const bad = db.prepare("SELECT COUNT(*) AS n FROM results WHERE evidence_items <> '[]'").get()
       expect(bad).toEqual({ n: 0 })
+    },
+  },
+  13: {
+    insert(db) {
+      // v13: scans record the policy they ran.
+      db.prepare(
+        `INSERT INTO scans (id, target_id, trigger, state, started_at, tailoring_name, policy)
+         VALUES ('scan-13', 'seed-ssh', 'cli', 'done', 't', 'ACME', 'fp')`,
+      ).run()
+    },
+    check(db) {
+      // v14 (exceptions, attestations) rebuilt drift_events; the scan keeps its policy, the new tables work.
+      expect(db.prepare("SELECT tailoring_name, policy FROM scans WHERE id = 'scan-13'").get()).toEqual({
+        tailoring_name: 'ACME',
+        policy: 'fp',
+      })
+      db.prepare(
+        `INSERT INTO exceptions (id, rule_pattern, scope, target_id, justification, approved_by, created_at,
+           updated_at, expires_at)
+         VALUES ('ex-1', 'rule-a', 'target', 'seed-x', 'accepted', 'CISO', 't', 't', '2030-01-01')`,
+      ).run()
+      expect(db.prepare('SELECT id, approved_by FROM exceptions').all()).toEqual([
+        { id: 'ex-1', approved_by: 'CISO' },
+      ])
     },
   },
 }

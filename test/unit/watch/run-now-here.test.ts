@@ -51,7 +51,11 @@ describe('run now without a watch', () => {
     gate.resolve()
     await core.idle()
     const { scans } = await call(core, 'scans.list', {})
-    expect(scans.map((s) => `${s.trigger}:${s.state}`)).toEqual(['schedule:done', 'schedule:done', 'schedule:done'])
+    expect(scans.map((s) => `${s.trigger}:${s.state}`)).toEqual([
+      'schedule:done',
+      'schedule:done',
+      'schedule:done',
+    ])
     const status = await call(core, 'watch.status', {})
     expect(status.runs.filter((r) => r.scheduleId === scheduleId).every((r) => r.lastScanId)).toBe(true)
   })

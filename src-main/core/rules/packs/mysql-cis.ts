@@ -502,5 +502,29 @@ export const mysqlCis: RulePackInput = {
         "SELECT CONCAT(User, '@', Host) AS value FROM mysql.user WHERE Host NOT IN ('localhost', '') AND ssl_type = '' AND User <> ''",
       assert: { type: 'rowCount', op: '=', value: 0 },
     },
+    // Manual checks: what the benchmark asks that no query can see. They read as not checked until attested.
+    {
+      id: 'my-manual-restore-tested',
+      title: 'Backups are restored in a test at least once a period',
+      description: 'A recent dump or physical backup was restored on another server and checked.',
+      rationale: 'A backup nobody has restored is a hope, not a recovery plan.',
+      severity: 'high',
+      remediation:
+        'Schedule a restore drill (mariadb-backup --prepare/--copy-back, or a dump load) and keep its record.',
+      references: cis('7.1'),
+      manual:
+        'Ask for the record of the last restore drill: when, which backup, onto which host, and how the data was checked.',
+    },
+    {
+      id: 'my-manual-dedicated-host',
+      title: 'The database server runs on a host dedicated to it',
+      description: 'No other internet-facing service shares the machine with the database server.',
+      rationale: 'Another service on the same host widens what an attacker can reach first.',
+      severity: 'medium',
+      remediation: 'Move other services off the database host.',
+      references: cis('1.1'),
+      manual:
+        'Look at the listening services and installed packages of the host, and ask what else it serves.',
+    },
   ],
 }

@@ -848,5 +848,30 @@ export const postgresCis: RulePackInput = {
         'SELECT a.usename, a.client_addr, a.application_name FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid WHERE a.client_addr IS NOT NULL AND NOT s.ssl',
       assert: { type: 'rowCount', op: '=', value: 0 },
     },
+    // Manual checks: what the benchmark asks that no query can see. They read as not checked until attested.
+    {
+      id: 'pg-manual-restore-tested',
+      title: 'Backups are restored in a test at least once a period',
+      description: 'A recent backup was restored to another server and the data checked against the source.',
+      rationale: 'A backup nobody has restored is a hope, not a recovery plan.',
+      severity: 'high',
+      remediation:
+        'Schedule a restore drill (pg_basebackup or pgBackRest restore to a scratch host) and keep its record.',
+      references: cis('8.1'),
+      manual:
+        'Ask for the record of the last restore drill: when, which backup, onto which host, how long it took, and how the data was checked.',
+    },
+    {
+      id: 'pg-manual-packages-trusted',
+      title: 'PostgreSQL is installed from an authorised package source',
+      description:
+        'The server binaries come from the distribution or the PostgreSQL project, with signatures checked.',
+      rationale: 'Binaries from an unknown source may carry anything.',
+      severity: 'medium',
+      remediation: 'Reinstall from the distribution repository or apt.postgresql.org with its signing key.',
+      references: cis('1.1'),
+      manual:
+        'Look at the package manager: which repository supplied the postgresql packages, and is its signing key the one the project publishes.',
+    },
   ],
 }

@@ -238,6 +238,12 @@ async function checkRule(
     message: '',
     idents: rule.references.map((r) => ({ system: r.system, id: r.id })),
   }
+  // A manual check: nothing to run; a person attests it (judgement/attestations.ts).
+  if (rule.manual || !rule.query || !rule.assert)
+    return {
+      result: { ...base, message: `Manual check: ${rule.manual ?? 'no query'}` },
+      evidence: { id: rule.id, status: 'notchecked', manual: rule.manual ?? '' },
+    }
   const refused = queryProblem(rule.query, target.kind)
   if (refused) {
     const message = `Refused by the SQL guard, not run: ${refused}`

@@ -19,6 +19,7 @@ const WORDS: Record<string, string> = {
   fixed: 'passes again',
   value: 'value changed',
   score: 'score drift',
+  'exception-expired': 'fails again: its exception expired',
 }
 
 export function buildMessage(m: Omit<AlertMessage, 'title' | 'text'>): AlertMessage {
@@ -40,7 +41,8 @@ export function buildMessage(m: Omit<AlertMessage, 'title' | 'text'>): AlertMess
       : `• [${e.severity}] ${e.title || e.ruleId} — ${WORDS[e.type] ?? e.type}` +
         (e.toActual || e.fromActual ? ` (${e.fromActual || '∅'} → ${e.toActual || '∅'})` : ''),
   )
-  return { ...m, title, text: `${title}\n${lines.join('\n')}\nScan ${m.scanId ?? ''} at ${m.at}` }
+  const when = m.scanId ? `Scan ${m.scanId} at ${m.at}` : `At ${m.at}`
+  return { ...m, title, text: `${title}\n${lines.join('\n')}\n${when}` }
 }
 
 /** The webhook's JSON body (also what the GitHub issue and e-mail quote). */

@@ -8,7 +8,8 @@ import type { GithubError } from '../client'
 import { accessChecks } from './access'
 import { branchProtectionChecks } from './branch-protection'
 import type { CheckDef, GithubVariables, OrgFacts, RepoFacts, Verdict } from './model'
-import { orgChecks } from './org'
+import { orgChecks as automatedOrgChecks } from './org'
+import { manualOrgChecks } from './manual'
 import { repoSettingsChecks } from './repo-settings'
 import { securityFeatureChecks } from './security-features'
 import { fromError } from './verdicts'
@@ -27,6 +28,7 @@ export type {
 } from './model'
 export { fromError } from './verdicts'
 
+const orgChecks: CheckDef<OrgFacts>[] = [...automatedOrgChecks, ...manualOrgChecks]
 const repoChecks: CheckDef<RepoFacts>[] = [
   ...branchProtectionChecks,
   ...securityFeatureChecks,
