@@ -10,6 +10,12 @@ const BRANCH_RULES =
   'In the repository, open Settings → Rules → Rulesets (or Settings → Branches → Branch protection rules), edit the rule that targets the default branch'
 
 export const GITHUB_RULE_TEXT: Record<string, GithubRuleText> = {
+  'org-manual-access-review': {
+    remediation:
+      'Set a review interval (e.g. quarterly). At each review, export People and Outside collaborators from Organisation Settings, have each team maintainer confirm who still needs access, remove the rest, and keep the dated list of who reviewed and who was removed; then record the attestation in Driftwatch.',
+    rationale:
+      'Accounts of people who left or changed roles keep their access until someone removes it. A periodic, recorded review is how an organisation shows that access still matches need (least privilege; NIST 800-53 AC-2(3)).',
+  },
   'org-2fa-required': {
     remediation:
       'Organisation Settings → Authentication security → tick "Require two-factor authentication for everyone in the organization" and save. Members and outside collaborators without 2FA are removed; ask them to enable 2FA first, then re-invite them.',
