@@ -80,6 +80,7 @@ describe('per-channel request and response types', () => {
       | 'tailorings.remove'
       | 'tailorings.export'
       | 'tailorings.import'
+      | 'scan.download'
       | 'scan.remediation'
       | 'scan.startGroup'
       | 'targets.hostKey'

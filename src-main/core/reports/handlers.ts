@@ -15,8 +15,13 @@ import { verifyBundle } from './verify'
 import type { AuditLog } from '../audit/log'
 import type { SigningKeys } from '../vault/signing-key'
 import { VaultError } from '../vault/vault'
+import { FrozenReports } from './frozen'
+import { scanFiles } from './scan-files'
 
-type ReportHandlers = Pick<Handlers, 'reports.preview' | 'reports.export' | 'reports.verify' | 'audit.list'>
+type ReportHandlers = Pick<
+  Handlers,
+  'reports.preview' | 'reports.export' | 'reports.verify' | 'audit.list' | 'scan.download'
+>
 
 export interface ReportDeps extends CoreContext, ModelDeps {
   audit: AuditLog
@@ -84,12 +89,17 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
     auditEntries: () => deps.audit.entries(),
   }
 
+  // A report is built once: the preview and each export of it render this frozen model.
+  const built = new FrozenReports()
+  const build = (scope: Parameters<typeof buildModel>[1]) => built.put(buildModel(deps, scope))
+
   return {
-    'reports.preview': ({ scope }) => buildModel(deps, scope),
-    'reports.export': async ({ scope, format }) => {
+    'reports.preview': ({ scope }) => build(scope),
+    'scan.download': scanFiles(deps),
+    'reports.export': async ({ scope, reportId, format }) => {
       const f = formatFor(format)
       if (!f) throw new AppError('validation', `Unknown format ${format}`)
-      const model = buildModel(deps, scope)
+      const model = reportId ? built.get(reportId) : build(scope ?? {})
       const fileName = defaultFileName(model, f.extension)
       // A bundle records its own export in the log it carries: the entry is written first, then the bundle.
       if (format === 'bundle') {
@@ -124,7 +134,15 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
           groups: model.scope.groups,
         },
       })
-      return { download, fileName, mediaType: f.mediaType, bytes: bytes.length, sha256: digest, engine }
+      return {
+        download,
+        fileName,
+        mediaType: f.mediaType,
+        bytes: bytes.length,
+        sha256: digest,
+        engine,
+        reportId: model.reportId,
+      }
     },
     'reports.verify': ({ uploadId, trustedKey }) => {
       const file = deps.uploads.take(uploadId)

@@ -1,5 +1,6 @@
 // The OpenSCAP scanner for this computer and Linux hosts over SSH: the imported datastream (and tailoring)
 // evaluated by oscap on a Runner, the ARF read streaming into rule results, and the ARF kept as evidence.
+import { createHash } from 'node:crypto'
 import type { Target } from '../../../../src-preload/contract'
 import { AppError, notFound } from '../../errors'
 import type { ContentRepo } from '../../store/content'
@@ -51,6 +52,8 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
       if (!bench || !raw) throw new AppError('not_found', 'That content is no longer imported')
       const profile = bench.profiles.find((p) => p.id === plan.profileId)
       const tailoring = plan.tailoringId ? content.tailoring(plan.tailoringId) : undefined
+      // The exact file oscap runs is kept with the scan: reports name it by hash and the bundle carries it.
+      const tailoringFile = tailoring ? Buffer.from(tailoringXml(tailoring.tailoring, bench)) : undefined
       ctx.progress({ phase: 'connect', message: deps.message(target) })
       const runner: Runner = await deps.runner(target, ctx.signal, plan.trustHostKey)
       let arf: Buffer
@@ -60,7 +63,7 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
           {
             datastream: raw,
             profileId: plan.profileId,
-            tailoring: tailoring ? tailoringXml(tailoring.tailoring, bench) : undefined,
+            tailoring: tailoringFile?.toString('utf8'),
             tailoredProfileId: tailoring?.tailoring.profileId,
             ruleCount: profile?.selected.length ?? bench.rules.length,
           },
@@ -81,11 +84,21 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
             title: r.title || rules.get(r.ruleId)?.title || r.ruleId,
             severity: r.severity || rules.get(r.ruleId)?.severity || 'unknown',
           })),
-        evidence: [{ mediaType: 'application/xml+arf', name: 'results-arf.xml', bytes: arf }],
+        evidence: [
+          { mediaType: 'application/xml+arf', name: 'results-arf.xml', bytes: arf },
+          ...(tailoringFile
+            ? [{ mediaType: 'application/xml+xccdf-tailoring', name: 'tailoring.xml', bytes: tailoringFile }]
+            : []),
+        ],
         info: {
           host: parsed.testResult.target ?? '',
           profile: parsed.testResult.profileId ?? plan.profileId,
           content: sha,
+          ...(tailoring &&
+            tailoringFile && {
+              tailoring: tailoring.name,
+              tailoringSha256: createHash('sha256').update(tailoringFile).digest('hex'),
+            }),
         },
       }
     },
