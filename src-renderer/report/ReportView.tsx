@@ -115,14 +115,49 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
         <h3>Method</h3>
         <ul className="report-method">
           {model.method.map((m) => (
-            <li key={`${m.tool}|${m.profileId}|${m.contentSha256}`}>
-              {m.tool}, profile <span className="mono">{m.profileId || 'default'}</span>
-              {m.benchmark && <> of {m.benchmark}</>}
+            <li key={m.scanIds.join(',')}>
+              {m.tool}, {m.benchmark || 'no benchmark recorded'}, profile{' '}
+              {m.profileTitle && <>{m.profileTitle} </>}
+              <span className="mono">({m.profileId || 'default'})</span>
               {m.contentSha256 && (
                 <>
                   {' '}
                   (content SHA-256 <span className="mono">{m.contentSha256}</span>)
                 </>
+              )}
+              . Started {m.triggers.map((t) => (t === 'watch' ? 'by the watch' : t)).join(' and ')}.
+              {m.tailoring ? (
+                <div className="report-tailoring">
+                  Tailoring <strong>{m.tailoring.name}</strong>{' '}
+                  <span className="mono">({m.tailoring.profileId})</span>, SHA-256{' '}
+                  <span className="mono">{m.tailoring.sha256}</span>
+                  {m.tailoring.path && (
+                    <>
+                      {' '}
+                      (in the bundle as <span className="mono">{m.tailoring.path}</span>)
+                    </>
+                  )}
+                  , {m.tailoring.changes.length} change{m.tailoring.changes.length === 1 ? '' : 's'} to the
+                  profile:
+                  <ul>
+                    {m.tailoring.changes.map((c) => (
+                      <li key={c}>{c}</li>
+                    ))}
+                  </ul>
+                </div>
+              ) : (
+                m.contentSha256 && <> The profile ran as published, without a tailoring.</>
+              )}
+              {m.variables.length > 0 && (
+                <div>
+                  Variables:{' '}
+                  {m.variables.map((v, i) => (
+                    <span key={v.name}>
+                      {i > 0 && ', '}
+                      <span className="mono">{v.name}</span> = <span className="mono">{v.value}</span>
+                    </span>
+                  ))}
+                </div>
               )}
               {m.warnings.map((w) => (
                 <p key={w} className="report-gap">

@@ -21,6 +21,10 @@ export const CSV_COLUMNS = [
   'remediation',
   'rationale',
   'references',
+  'profile',
+  'tailoring',
+  'tailoring_sha256',
+  'report_id',
 ] as const
 
 export function csvCell(v: string): string {
@@ -36,6 +40,7 @@ export const csvFormat: ExportFormat = {
   async render(model) {
     const target = new Map(model.targets.map((t) => [t.id, t]))
     const finished = new Map(model.scans.map((s) => [s.id, s.finishedAt]))
+    const policy = new Map(model.method.flatMap((m) => m.scanIds.map((id) => [id, m] as const)))
     const lines = [CSV_COLUMNS.join(',')]
     for (const f of findingsBySeverity(model)) {
       const t = target.get(f.targetId)
@@ -57,6 +62,10 @@ export const csvFormat: ExportFormat = {
           f.remediation,
           f.rationale,
           f.references.map(referenceLabel).join('; '),
+          policy.get(f.scanId)?.profileId ?? '',
+          policy.get(f.scanId)?.tailoring?.name ?? '',
+          policy.get(f.scanId)?.tailoring?.sha256 ?? '',
+          model.reportId,
         ]
           .map(csvCell)
           .join(','),

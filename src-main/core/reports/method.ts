@@ -167,3 +167,23 @@ export function buildMethod(
     tailoringOf: byScan,
   }
 }
+
+/** A Method line in words, for formats that carry text: benchmark, profile, tailoring with its hash and changes, pack variables, triggers. */
+export function methodText(m: Method): string {
+  return [
+    `${m.tool}: ${m.benchmark || 'no benchmark recorded'}`,
+    `profile ${m.profileTitle ? `${m.profileTitle} (${m.profileId})` : m.profileId}`,
+    m.contentSha256 && `content SHA-256 ${m.contentSha256}`,
+    m.tailoring
+      ? `tailoring "${m.tailoring.name}" (${m.tailoring.profileId}, SHA-256 ${m.tailoring.sha256}), ${m.tailoring.changes.length} change${m.tailoring.changes.length === 1 ? '' : 's'} to the profile: ${m.tailoring.changes.join('; ') || 'none'}`
+      : 'no tailoring',
+    m.variables.length && `variables ${m.variables.map((v) => `${v.name}=${v.value}`).join(', ')}`,
+    `started ${m.triggers.join(' and ')}`,
+  ]
+    .filter(Boolean)
+    .join('; ')
+}
+
+/** The Method line that covers a scan. */
+export const methodOfScan = (model: ReportModel, scanId: string): Method | undefined =>
+  model.method.find((m) => m.scanIds.includes(scanId))
