@@ -73,6 +73,8 @@ export const ReportModel = z.object({
     targetIds: z.array(z.string()),
     groups: z.array(z.string()),
     profileIds: z.array(z.string()),
+    /** The scans a person chose (one per target); empty = each target's latest in the window. */
+    scanIds: z.array(z.string()),
     from: z.string().nullable(),
     to: z.string().nullable(),
     includeDrift: z.boolean(),

@@ -17,6 +17,7 @@ import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
 import { exportReportTo, importContentFile } from '../helpers/files'
 import { ensureBuilt } from '../helpers/cli'
+import { evidenceErrors, heimdallOpen, oscalErrors } from '../helpers/report-schemas'
 
 const SSG = 'xccdf_org.ssgproject.content_'
 const STANDARD = `${SSG}profile_standard`
@@ -120,6 +121,10 @@ describe('a report built once', () => {
     const manifest = JSON.parse(Buffer.from(zip['manifest.json']!).toString()) as { files: { path: string }[] }
     expect(manifest.files.map((f) => f.path)).toContain(`tailoring/${tsha}.xml`)
 
+    // Still valid where it is read: our schema, NIST's OSCAL schema, Heimdall's parser.
+    expect(evidenceErrors(JSON.parse(text('json')))).toEqual([])
+    expect(oscalErrors(JSON.parse(text('oscal')))).toEqual([])
+    expect(() => heimdallOpen(text('hdf'))).not.toThrow()
     for (const f of ['json', 'oscal', 'hdf', 'csv'] as const) {
       expect(text(f), `${f} names the tailoring`).toContain(NAME)
       expect(text(f), `${f} carries its SHA-256`).toContain(tsha)
