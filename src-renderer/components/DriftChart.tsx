@@ -2,6 +2,7 @@
 // score dropped, green where things were fixed. Clicking a marked point picks that scan's events.
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { Res } from '../../src-preload/contract'
+import { when as whenText } from '../../src-preload/dates'
 
 type Point = Res<'drift.timeline'>['points'][number]
 
@@ -49,10 +50,17 @@ function Marker({
   )
 }
 
-const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+// Axis ticks are short, but in the same zone (UTC) as every other time the app and the report show.
+const day = (iso: string) =>
+  new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
 const time = (iso: string) =>
-  new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-const when = (iso: string) => new Date(iso).toLocaleString()
+  new Date(iso).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: 'UTC',
+  })
+const when = (iso: string) => whenText(iso)
 
 export function DriftChart({ points, onPick }: { points: Point[]; onPick?(p: Point): void }) {
   const data = points.map((p) => ({ ...p, score: p.score ?? undefined }))

@@ -4,6 +4,7 @@ import { targetSelectors } from '../stores/targets-slice'
 import { EmptyState } from '../components/EmptyState'
 import { KindBadge } from '../components/KindBadge'
 import { ScoreBadge } from '../components/ScoreBadge'
+import { when } from '../../src-preload/dates'
 
 export function Dashboard() {
   const targets = useStore(targetSelectors.targets)
@@ -53,7 +54,7 @@ export function Dashboard() {
               {latest[t.id] ? (
                 <p className="score-line">
                   <ScoreBadge score={latest[t.id]!.score} /> {latest[t.id]!.counts.fail ?? 0} failing ·{' '}
-                  {new Date(latest[t.id]!.startedAt).toLocaleDateString()}
+                  {when(latest[t.id]!.startedAt)}
                 </p>
               ) : (
                 <p className="score-none">Not scanned yet</p>

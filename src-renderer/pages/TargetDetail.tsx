@@ -22,6 +22,7 @@ import { GithubScanInfo, PackScanPanel } from '../components/PackScanPanel'
 import { LiveScanProgress } from '../components/LiveScanProgress'
 import { ScanAccountWarning } from '../components/ScanAccountWarning'
 import { ContentProfileSelects, useContentProfile } from '../components/ContentProfilePicker'
+import { when } from '../../src-preload/dates'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -158,7 +159,7 @@ export function TargetDetailPage({ id }: { id: string }) {
           <section className="summary" aria-label="Latest scan">
             <div className="score-box">
               <ScoreBadge score={shown.scan.score} size="large" />
-              <span className="muted small">score on {new Date(shown.scan.startedAt).toLocaleString()}</span>
+              <span className="muted small">score on {when(shown.scan.startedAt)}</span>
               <RemediationButtons scan={shown.scan} />
               <GithubScanInfo info={shown.scan.info} />
             </div>
@@ -197,7 +198,7 @@ export function TargetDetailPage({ id }: { id: string }) {
             <tbody>
               {history.map((s) => (
                 <tr key={s.id}>
-                  <td>{new Date(s.startedAt).toLocaleString()}</td>
+                  <td>{when(s.startedAt)}</td>
                   <td>{s.state}</td>
                   <td>
                     <ScoreBadge score={s.score} />

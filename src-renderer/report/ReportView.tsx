@@ -2,8 +2,9 @@
 // printed by Chromium as the PDF (report.html). Plain HTML and SVG only, so print and screen look the same.
 import type { ReportModel } from '../../src-preload/contract'
 import { TrendChart } from './TrendChart'
-import { bytes, clip, isoDay, reportScore, utcTime } from '../lib/format'
+import { bytes, clip, reportScore } from '../lib/format'
 import { referenceLabels } from '../../src-preload/labels'
+import { day, when } from '../../src-preload/dates'
 
 type Result = ReportModel['results'][number]
 
@@ -60,7 +61,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             </>
           )}
           <dt>Evidence as of</dt>
-          <dd>{utcTime(model.asOf)}</dd>
+          <dd>{when(model.asOf)}</dd>
           <dt>Targets</dt>
           <dd>{model.summary.targets}</dd>
           <dt>Average score</dt>
@@ -80,7 +81,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
         <h2>1. Scope and method</h2>
         <p>
           {model.scope.from || model.scope.to
-            ? `Scans started between ${isoDay(model.scope.from) || 'the first scan'} and ${isoDay(model.scope.to) || 'the last scan'}.`
+            ? `Scans started between ${day(model.scope.from) || 'the first scan'} and ${day(model.scope.to) || 'the last scan'}.`
             : 'Every finished scan of the targets below.'}{' '}
           Findings are the rules that failed or errored in each target&rsquo;s latest scan in that window; the
           score is pass ÷ (pass + fail), as OpenSCAP reports it.
@@ -200,7 +201,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
                 <td className="num">{t.counts.error ?? 0}</td>
                 <td className="num">{t.counts.notapplicable ?? 0}</td>
                 <td className="num">{t.trend.length}</td>
-                <td>{utcTime(scanOf.get(t.latestScanId)?.finishedAt ?? '')}</td>
+                <td>{when(scanOf.get(t.latestScanId)?.finishedAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -316,7 +317,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             <tbody>
               {model.drift.events.map((d) => (
                 <tr key={`${d.at}|${d.targetId}|${d.ruleId}|${d.type}|${d.scanId}`}>
-                  <td>{utcTime(d.at)}</td>
+                  <td>{when(d.at)}</td>
                   <td>{targetName.get(d.targetId) ?? d.targetId}</td>
                   <td>{d.type || 'change'}</td>
                   <td>
@@ -352,7 +353,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
               {a.scanIds
                 .map((id) => {
                   const s = scanOf.get(id)
-                  return s ? `${targetName.get(s.targetId) ?? s.targetId} ${isoDay(s.finishedAt)}` : id
+                  return s ? `${targetName.get(s.targetId) ?? s.targetId} ${when(s.finishedAt)}` : id
                 })
                 .join(', ')}
             </div>

@@ -55,7 +55,10 @@ beforeAll(async () => {
       sha256,
       baseProfileId: STANDARD,
       changes: {
-        selects: { [`${SSG}rule_file_owner_etc_passwd`]: false, [`${SSG}rule_file_groupowner_etc_passwd`]: false },
+        selects: {
+          [`${SSG}rule_file_owner_etc_passwd`]: false,
+          [`${SSG}rule_file_groupowner_etc_passwd`]: false,
+        },
         setValues: { [`${SSG}value_sshd_idle_timeout_value`]: '900' },
         refineValues: { [`${SSG}value_var_sshd_set_keepalive`]: '3' },
         refineRules: { [`${SSG}rule_sshd_disable_root_login`]: 'high' },
@@ -118,7 +121,9 @@ describe('a report built once', () => {
     expect(file, 'the bundle holds the tailoring file').toBeDefined()
     expect(sha(file!)).toBe(tsha)
     expect(Buffer.from(file!).toString()).toMatch(/<xccdf:Tailoring /)
-    const manifest = JSON.parse(Buffer.from(zip['manifest.json']!).toString()) as { files: { path: string }[] }
+    const manifest = JSON.parse(Buffer.from(zip['manifest.json']!).toString()) as {
+      files: { path: string }[]
+    }
     expect(manifest.files.map((f) => f.path)).toContain(`tailoring/${tsha}.xml`)
 
     // Still valid where it is read: our schema, NIST's OSCAL schema, Heimdall's parser.
