@@ -73,7 +73,7 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
     case 'target-edit':
       return <TargetFormPage id={route.id} />
     case 'target':
-      return <TargetDetailPage id={route.id} />
+      return <TargetDetailPage id={route.id} scanId={route.scanId} />
     case 'settings':
       return <SettingsPage />
     case 'vault':

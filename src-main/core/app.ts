@@ -200,7 +200,7 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.scanners ?? []),
     ...kinds.list.map((k) => ({ kinds: [k.kind], ...k.scanner(env) })),
   ]
-  const scanning = scanHandlers({ ...ctx, scans, scanners, content })
+  const scanning = scanHandlers({ ...ctx, scans, scanners, content, packs })
   const watch = createWatch({
     ...ctx,
     ...watchStores,

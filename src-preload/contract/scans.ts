@@ -44,6 +44,8 @@ export const ResultView = z.object({
   expected: z.string(),
   message: z.string(),
   idents: z.array(z.object({ system: z.string(), id: z.string() })),
+  /** The rule's references in its benchmark or pack (NIST 800-53, CIS, PCI DSS, …), for search and detail. */
+  references: z.array(z.object({ system: z.string(), id: z.string() })).default([]),
 })
 export type ResultView = z.output<typeof ResultView>
 

@@ -2,6 +2,21 @@
 // smoothly as 20. Filter by status, severity and text; sort by any column; pick a row for its detail.
 import { useMemo, useState, type UIEvent } from 'react'
 import type { ResultView } from '../../src-preload/contract'
+import { referenceLabels } from '../../src-preload/labels'
+
+/**
+ * What a search looks in: title, rule id, and every identifier and reference labelled by scheme, so "CCE-80000-1",
+ * "800-53", "AC-7", "CIS" or "PCI DSS" find the rules that carry them.
+ */
+const searchText = new WeakMap<ResultView, string>()
+function haystack(r: ResultView): string {
+  let s = searchText.get(r)
+  if (s === undefined) {
+    s = [r.title, r.ruleId, ...referenceLabels(r.idents, r.references ?? [])].join('\n').toLowerCase()
+    searchText.set(r, s)
+  }
+  return s
+}
 
 const ROW = 36
 const VIEW = 520
@@ -26,7 +41,7 @@ export function ResultsTable(props: {
       (r) =>
         (!status || r.status === status) &&
         (!severity || r.severity === severity) &&
-        (!q || r.title.toLowerCase().includes(q) || r.ruleId.toLowerCase().includes(q)),
+        (!q || haystack(r).includes(q)),
     )
     const cmp = (a: ResultView, b: ResultView) => {
       const d =
@@ -58,7 +73,7 @@ export function ResultsTable(props: {
           <span className="sr-only">Filter results</span>
           <input
             type="search"
-            placeholder="Filter by rule or title"
+            placeholder="Filter by rule, title, CCE, NIST 800-53, CIS, PCI DSS…"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
           />

@@ -23,6 +23,7 @@ import { LiveScanProgress } from '../components/LiveScanProgress'
 import { ScanAccountWarning } from '../components/ScanAccountWarning'
 import { ContentProfileSelects, useContentProfile } from '../components/ContentProfilePicker'
 import { when } from '../../src-preload/dates'
+import { PastScanBanner, ScanFiles } from '../components/ScanFiles'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -35,14 +36,16 @@ const STATUS_COLOURS: Record<string, string> = {
   fixed: '#22c55e',
 }
 
-export function TargetDetailPage({ id }: { id: string }) {
+export function TargetDetailPage({ id, scanId }: { id: string; scanId?: string }) {
   const target = useStore(targetSelectors.byId(id))
   const kind = useStore(targetSelectors.kind(target?.kind))
   const policy = kind?.policy
   const live = useStore(scanSelectors.live(id))
   const latest = useStore((s) => s.latest[id])
   const loadedHistory = useStore(scanSelectors.history(id))
-  const loadedResults = useStore(scanSelectors.results(latest?.id))
+  // A past scan opened from the history, else the latest.
+  const shownId = scanId ?? latest?.id
+  const loadedResults = useStore(scanSelectors.results(shownId))
   const loadHistory = useStore((s) => s.loadHistory)
   const loadResults = useStore((s) => s.loadResults)
   const history = loadedHistory?.data ?? []
@@ -70,8 +73,8 @@ export function TargetDetailPage({ id }: { id: string }) {
     void loadHistory(id)
   }, [id, latest?.id, live?.scanId, loadHistory])
   useEffect(() => {
-    if (latest) void loadResults(latest.id)
-  }, [latest, loadResults])
+    if (shownId) void loadResults(shownId)
+  }, [shownId, latest, loadResults])
 
   if (!target)
     return (
@@ -155,12 +158,14 @@ export function TargetDetailPage({ id }: { id: string }) {
         )
       ) : (
         <>
+          {scanId && <PastScanBanner scan={shown.scan} targetId={id} />}
           <ScanAccountWarning info={shown.scan.info} />
           <section className="summary" aria-label="Latest scan">
             <div className="score-box">
               <ScoreBadge score={shown.scan.score} size="large" />
               <span className="muted small">score on {when(shown.scan.startedAt)}</span>
               <RemediationButtons scan={shown.scan} />
+              <ScanFiles scan={shown.scan} />
               <GithubScanInfo info={shown.scan.info} />
             </div>
             <div className="chart" aria-label="Results by status">
@@ -197,8 +202,16 @@ export function TargetDetailPage({ id }: { id: string }) {
           <table className="table" aria-label="Scan history">
             <tbody>
               {history.map((s) => (
-                <tr key={s.id}>
-                  <td>{when(s.startedAt)}</td>
+                <tr key={s.id} aria-current={s.id === shown?.scan.id ? 'true' : undefined}>
+                  <td>
+                    {s.state === 'done' ? (
+                      <a href={`#/targets/${encodeURIComponent(id)}/scans/${encodeURIComponent(s.id)}`}>
+                        {when(s.startedAt)}
+                      </a>
+                    ) : (
+                      when(s.startedAt)
+                    )}
+                  </td>
                   <td>{s.state}</td>
                   <td>
                     <ScoreBadge score={s.score} />

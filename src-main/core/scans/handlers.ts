@@ -12,6 +12,8 @@ import { generateFix, RemediationError } from '../scanners/ssh-oscap/remediation
 import { mapLimit } from '../util/concurrency'
 import type { ContentRepo } from '../store/content'
 import { tailoringXml } from '../scap/tailoring-groups'
+import type { RulePacks } from '../rules/registry'
+import { ruleTexts } from '../reports/rule-text'
 
 type ScanHandlers = Pick<
   Handlers,
@@ -28,6 +30,8 @@ export interface ScanDeps extends CoreContext {
   scans: ScansRepo
   /** The imported content and tailorings: a tailored scan's remediation needs the tailoring it ran with. */
   content: ContentRepo
+  /** Rule packs: a database or GitHub scan's rule references. */
+  packs: RulePacks
   /** The scanners, one per family of target kinds (see scanners/scanner.ts). */
   scanners: readonly Scanner[]
 }
@@ -282,7 +286,13 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     'scan.results': ({ scanId }) => {
       const s = scans.get(scanId)
       if (!s) throw notFound('That scan')
-      return { scan: view(s), results: scans.results(scanId) }
+      // Each rule's references ride along, so a person can find it by CCE, NIST 800-53, CIS or PCI DSS id.
+      const text = ruleTexts(deps)(s).rules
+      const results = scans.results(scanId).map((r) => ({
+        ...r,
+        references: text.get(r.ruleId)?.references ?? [],
+      }))
+      return { scan: view(s), results }
     },
   }
 }
