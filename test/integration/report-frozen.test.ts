@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
 import { createCore, type Core } from '../../src-main/core/app'
@@ -16,12 +16,13 @@ import { widenedDebian11Datastream } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
 import { exportReportTo, importContentFile } from '../helpers/files'
-import { ensureBuilt } from '../helpers/cli'
+import { ensureBuilt, ROOT, runCli } from '../helpers/cli'
 import { evidenceErrors, heimdallOpen, oscalErrors } from '../helpers/report-schemas'
 
 const SSG = 'xccdf_org.ssgproject.content_'
 const STANDARD = `${SSG}profile_standard`
 const NAME = 'ACME Debian baseline 2026'
+const SHOTS = join(ROOT, 'test-results', 'screenshots')
 const tmp = useTmpDirs('all')
 let dir: string
 let core: Core
@@ -139,6 +140,20 @@ describe('a report built once', () => {
     expect(pdfText).toContain(NAME)
     expect(pdfText.replace(/\s+/g, '')).toContain(tsha)
     expect(pdfText).toMatch(/5 changes to the\s+profile/)
+    // The Method page, rendered for a person to look at.
+    mkdirSync(SHOTS, { recursive: true })
+    execFileSync('pdftoppm', [
+      '-f',
+      '2',
+      '-l',
+      '2',
+      '-r',
+      '70',
+      '-png',
+      '-singlefile',
+      files.pdf!.path,
+      join(SHOTS, 'report-method'),
+    ])
   })
 
   it('downloads a past scan as its ARF, the OpenSCAP HTML report and its evidence JSON', async () => {
@@ -169,6 +184,24 @@ describe('a report built once', () => {
     } finally {
       process.env.PATH = path
     }
+  })
+
+  it('driftwatch scans list, show and download give the same scan and files from a terminal', async () => {
+    const scanId = preview.scans[0]!.id
+    const cli = (args: string[]) => runCli([...args, '--data-dir', join(dir, 'data')])
+    const list = await cli(['scans', 'list', 'laptop'])
+    expect(list.code).toBe(0)
+    expect(list.stdout).toContain(scanId)
+    expect(list.stdout).toMatch(/\d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC|\w{3} \d{1,2}, \d{4}, \d{2}:\d{2} UTC/)
+    const show = await cli(['scans', 'show', scanId])
+    expect(show.stdout).toContain(`tailoring "${NAME}"`)
+    const out = join(dir, 'cli-report.html')
+    const dl = await cli(['scans', 'download', scanId, '--html', '--out', out])
+    expect(dl.code, dl.stderr).toBe(0)
+    expect(readFileSync(out, 'utf8')).toMatch(/OpenSCAP Evaluation Report/)
+    const bad = await cli(['scans', 'download', scanId, '--arf', '--html'])
+    expect(bad.code).toBe(64)
+    expect(bad.stderr).toMatch(/choose one of --arf, --html, --evidence/)
   })
 
   it('reports the scan a person picks instead of the latest, and refuses one that is not in scope', async () => {
