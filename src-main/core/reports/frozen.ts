@@ -11,10 +11,10 @@ function deepFreeze<T>(value: T): T {
   return value
 }
 
-/** The last few reports built, newest kept; one with the same id (same scope, scans and engagement) replaces it. */
+/** The last few reports built (8: a 5,000-finding model is megabytes), newest kept; one with the same id (same scope, scans and engagement) replaces it. */
 export class FrozenReports {
   private readonly models = new Map<string, ReportModel>()
-  constructor(private readonly keep = 16) {}
+  constructor(private readonly keep = 8) {}
 
   put(model: ReportModel): ReportModel {
     const frozen = deepFreeze(model)
