@@ -75,7 +75,7 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
       return <TargetFormPage id={route.id} />
     case 'target':
       // Keyed: another target starts with a fresh page (no connection report or open rule of the last one).
-      return <TargetDetailPage key={route.id} id={route.id} />
+      return <TargetDetailPage key={route.id} id={route.id} scanId={route.scanId} />
     case 'settings':
       return <SettingsPage />
     case 'vault':

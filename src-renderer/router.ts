@@ -6,7 +6,7 @@ export type Route =
   | { page: 'targets' }
   | { page: 'target-new' }
   | { page: 'target-edit'; id: string }
-  | { page: 'target'; id: string }
+  | { page: 'target'; id: string; scanId?: string }
   | { page: 'variables'; sha?: string; profileId?: string }
   | { page: 'drift'; eventId?: number }
   | { page: 'compare'; a: string; b: string }
@@ -23,6 +23,8 @@ export function parseRoute(hash: string): Route {
     if (id === 'new') return { page: 'target-new' }
     if (action === 'edit') return { page: 'target-edit', id: decodeURIComponent(id) }
     if (!action) return { page: 'target', id: decodeURIComponent(id) }
+    if (action === 'scans' && parts[3] && parts.length === 4)
+      return { page: 'target', id: decodeURIComponent(id), scanId: decodeURIComponent(parts[3]) }
   }
   if (head === 'variables')
     return { page: 'variables', sha: id, profileId: action ? decodeURIComponent(action) : undefined }

@@ -29,6 +29,8 @@ Scope (default: every target):
                     "standard" work)
   --from DATE       scans started on or after DATE (2026-01-31 or an ISO time)
   --to DATE         scans started on or before DATE (a date alone means the whole day)
+  --scan ID         report this scan of its target instead of the latest (repeatable, one per target;
+                    ids from "driftwatch scans list")
   --no-drift        leave drift events out
 Engagement: --engagement NAME --auditor NAME --organisation NAME --notes TEXT
   --out FILE        where to write (default: the suggested file name in the current folder)
@@ -40,6 +42,7 @@ $DRIFTWATCH_VAULT_PASSPHRASE. The same scope exported twice gives byte-identical
     target: { type: 'string', multiple: true },
     group: { type: 'string', multiple: true },
     profile: { type: 'string', multiple: true },
+    scan: { type: 'string', multiple: true },
     from: { type: 'string' },
     to: { type: 'string' },
     'no-drift': { type: 'boolean' },
@@ -80,6 +83,7 @@ $DRIFTWATCH_VAULT_PASSPHRASE. The same scope exported twice gives byte-identical
           ? `xccdf_org.ssgproject.content_profile_${p}`
           : p,
       ),
+      scanIds: (v.scan as string[] | undefined) ?? [],
       from: v.from as string | undefined,
       to: v.to as string | undefined,
       includeDrift: v['no-drift'] !== true,

@@ -8,6 +8,7 @@ import { vaultCommand } from './vault'
 import { contentCommand, tailoringCommand } from './content'
 import { scanCommand } from './scan'
 import { remediationCommand } from './remediation'
+import { scansCommand } from './scans'
 import { hostsCommand } from './hosts'
 import { watchCommand } from './watch'
 import { rulesCommand } from './rules'
@@ -22,6 +23,7 @@ const commands: Command[] = [
   targetsCommand,
   scanCommand,
   remediationCommand,
+  scansCommand,
   hostsCommand,
   watchCommand,
   exportCommand,

@@ -206,7 +206,7 @@ export function createCore(opts: CoreOptions): Core {
     ...kinds.list.map((k) => ({ kinds: [k.kind], ...k.scanner(env) })),
   ]
   const policy = createPolicy({ ...ctx, content, packs, targetPacks: new TargetPacksRepo(db) })
-  const scanning = scanHandlers({ ...ctx, scans, scanners, content, policy, face: opts.face })
+  const scanning = scanHandlers({ ...ctx, scans, scanners, content, packs, policy, face: opts.face })
   const judgement = new JudgementRepo(db)
   const expiry = new ExpiryWatch({
     ...ctx,

@@ -27,6 +27,8 @@ export const ReportScope = z
     groups: z.array(z.string().min(1)).max(1000).default([]),
     /** XCCDF profiles or rule packs to report on (empty = every one scanned). */
     profileIds: z.array(z.string().min(1)).max(1000).default([]),
+    /** The exact scans to report on, at most one per target; a target not named reports its latest in the window. */
+    scanIds: z.array(z.string().min(1).max(200)).max(10_000).default([]),
     from: isoTime.optional(),
     to: isoTime.optional(),
     includeDrift: z.boolean().default(true),
@@ -43,6 +45,18 @@ const Counts = z.record(z.string(), z.number())
 /** Everything a report shows, in a stable order: the report view renders it, every format is built from it. */
 const uuidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
 const sha256Text = z.string().regex(/^[0-9a-f]{64}$/)
+/** A tailoring as a report names it: the policy actually applied, not the stock profile. */
+export const ReportTailoring = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The customised profile the tailoring defines (what oscap evaluated). */
+  profileId: z.string(),
+  sha256: sha256Text,
+  /** Path of the tailoring file inside the evidence bundle. */
+  path: z.string(),
+  /** Each change against the profile it extends, in words ("Unselect rule …", "Set var_… = 15"). */
+  changes: z.array(z.string()),
+})
 export const ReportModel = z.object({
   formatVersion: z.literal('1.2.0'),
   reportId: uuidText,
@@ -60,6 +74,8 @@ export const ReportModel = z.object({
     targetIds: z.array(z.string()),
     groups: z.array(z.string()),
     profileIds: z.array(z.string()),
+    /** The scans a person chose (one per target); empty = each target's latest in the window. */
+    scanIds: z.array(z.string()),
     from: z.string().nullable(),
     to: z.string().nullable(),
     includeDrift: z.boolean(),
@@ -70,8 +86,19 @@ export const ReportModel = z.object({
     z.object({
       tool: z.string(),
       profileId: z.string(),
+      /** The profile's (or rule pack's) title, as the content names it; '' when unknown. */
+      profileTitle: z.string(),
       contentSha256: z.string(),
+      /** "title version" of the benchmark or rule pack. */
       benchmark: z.string(),
+      /** The tailoring the scans ran with: its name, SHA-256 (of the file in the bundle) and changes to the profile. */
+      tailoring: ReportTailoring.nullable(),
+      /** Database scans: the rule pack's variables as the scans used them. */
+      variables: z.array(z.object({ name: z.string(), value: z.string() })),
+      /** How the scans in this group were started: manual, watch. */
+      triggers: z.array(z.string()),
+      /** The scans this method line covers. */
+      scanIds: z.array(z.string()),
       /** e.g. a scan account that was a superuser, per target. */
       warnings: z.array(z.string()).default([]),
     }),
@@ -110,6 +137,8 @@ export const ReportModel = z.object({
       counts: Counts,
       evidenceSha256: sha256Text.nullable(),
       contentSha256: z.string(),
+      /** The SHA-256 of the tailoring file the scan ran with (in the bundle under tailoring/), or null. */
+      tailoringSha256: sha256Text.nullable(),
     }),
   ),
   /** Every rule result of each target's latest scan in the window; findings are those that failed or errored. */
@@ -180,11 +209,17 @@ export const reportChannels = {
   'reports.export': channel(
     z
       .object({
-        scope: ReportScope,
+        /** A scope builds (and freezes) a new report; a reportId renders the one a preview built, unchanged. */
+        scope: ReportScope.optional(),
+        reportId: uuidText.optional(),
         format: z.enum(EXPORT_FORMATS, { error: `Format must be one of ${EXPORT_FORMATS.join(', ')}` }),
       })
-      .strict(),
-    z.object({ ...Download, engine: z.string() }),
+      .strict()
+      .refine((r) => (r.scope === undefined) !== (r.reportId === undefined), {
+        message: 'Name either a scope or the reportId of a preview, not both',
+        path: ['reportId'],
+      }),
+    z.object({ ...Download, engine: z.string(), reportId: z.string() }),
   ),
   'reports.verify': channel(
     z

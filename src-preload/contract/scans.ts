@@ -1,6 +1,6 @@
 // Scans on the wire: starting one or a group, cancelling, listing, a scan's results and its fix scripts.
 import { z } from 'zod'
-import { channel, Empty, sha } from './common'
+import { channel, Download, Empty, sha } from './common'
 
 export const RULE_STATUSES = [
   'pass',
@@ -65,6 +65,8 @@ export const ResultView = z.object({
   idents: z.array(z.object({ system: z.string(), id: z.string() })),
   /** OS rules: the files, settings and packages the check read, what it found there and expected. */
   evidence: z.array(EvidenceCheck).default([]),
+  /** The rule's references in its benchmark or pack (NIST 800-53, CIS, PCI DSS, …), for search and detail. */
+  references: z.array(z.object({ system: z.string(), id: z.string() })).default([]),
 })
 export type ResultView = z.output<typeof ResultView>
 
@@ -127,6 +129,19 @@ export const scanChannels = {
   'scan.results': channel(
     z.object({ scanId: z.string().min(1) }),
     z.object({ scan: ScanView, results: z.array(ResultView) }),
+  ),
+  /**
+   * One scan's files, staged for the face to deliver: its ARF (oscap scans), the OpenSCAP HTML report made from
+   * that ARF by oscap on this computer, or its evidence JSON (the Driftwatch evidence report of that scan alone).
+   */
+  'scan.download': channel(
+    z
+      .object({
+        scanId: z.string().min(1).max(200),
+        file: z.enum(['arf', 'html', 'evidence'], { error: 'File must be arf, html or evidence' }),
+      })
+      .strict(),
+    z.object(Download),
   ),
   // ---- Remediation: fix scripts for a scan's failed rules (oscap xccdf generate fix on this computer). ----
   'scan.remediation': channel(

@@ -12,6 +12,7 @@ import {
   YAxis,
 } from 'recharts'
 import type { Res } from '../../src-preload/contract'
+import { when as whenText } from '../../src-preload/dates'
 
 type Point = Res<'drift.timeline'>['points'][number]
 
@@ -59,10 +60,17 @@ function Marker({
   )
 }
 
-const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+// Axis ticks are short, but in the same zone (UTC) as every other time the app and the report show.
+const day = (iso: string) =>
+  new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
 const time = (iso: string) =>
-  new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-const when = (iso: string) => new Date(iso).toLocaleString()
+  new Date(iso).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: 'UTC',
+  })
+const when = (iso: string) => whenText(iso)
 
 export function DriftChart({ points, onPick }: { points: Point[]; onPick?(p: Point): void }) {
   const data = points.map((p) => ({ ...p, score: p.score ?? undefined }))

@@ -5,6 +5,7 @@ import { api } from '../api/client'
 import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
 import { LiveScanProgress } from './LiveScanProgress'
+import { when } from '../../src-preload/dates'
 
 export function PackScanPanel({
   targetId,
@@ -45,7 +46,7 @@ const n = (s: string | undefined) => (s ? Number(s).toLocaleString() : '–')
 /** What the scanner noted about a GitHub scan; nothing for scans without those notes. */
 export function GithubScanInfo({ info }: { info: Record<string, string> }) {
   if (info.rateLimitPoints === undefined) return null
-  const reset = info.rateLimitReset ? new Date(info.rateLimitReset).toLocaleTimeString() : ''
+  const reset = info.rateLimitReset ? when(info.rateLimitReset) : ''
   return (
     <p className="muted small" aria-label="GitHub API use">
       GitHub API: {n(info.requests)} requests ({n(info.notModified)} answered “not modified”),{' '}

@@ -3,6 +3,30 @@
 import { useMemo, useState, type UIEvent } from 'react'
 import './judgement.css'
 import type { ResultJudgement, ResultView } from '../../src-preload/contract'
+import { referenceLabels } from '../../src-preload/labels'
+
+/**
+ * What a search looks in: title and rule id (anywhere), and every identifier and reference labelled by scheme,
+ * where the words must start a term, so "CCE-80000-1", "800-53", "AC-7", "CIS" or "PCI DSS" find the rules that
+ * carry them, and "AC-" finds NIST 800-53 access-control rules, not NIST CSF's "PR.AC-1".
+ */
+const searchText = new WeakMap<ResultView, { text: string; refs: string }>()
+function matches(r: ResultView, q: string): boolean {
+  let s = searchText.get(r)
+  if (!s) {
+    s = {
+      text: `${r.title}\n${r.ruleId}`.toLowerCase(),
+      refs: `\n${referenceLabels(r.idents, r.references ?? [])
+        .join('\n')
+        .toLowerCase()}`,
+    }
+    searchText.set(r, s)
+  }
+  if (s.text.includes(q)) return true
+  for (let i = s.refs.indexOf(q); i >= 0; i = s.refs.indexOf(q, i + 1))
+    if (/[\s:;,(/]/.test(s.refs[i - 1] ?? '\n')) return true
+  return false
+}
 
 const ROW = 36
 const VIEW = 520
@@ -27,12 +51,10 @@ export function ResultsTable(props: {
 
   const statuses = useMemo(() => [...new Set(props.results.map((r) => r.status))].sort(), [props.results])
   const rows = useMemo(() => {
-    const q = query.toLowerCase()
+    const q = query.trim().toLowerCase()
     const filtered = props.results.filter(
       (r) =>
-        (!status || r.status === status) &&
-        (!severity || r.severity === severity) &&
-        (!q || r.title.toLowerCase().includes(q) || r.ruleId.toLowerCase().includes(q)),
+        (!status || r.status === status) && (!severity || r.severity === severity) && (!q || matches(r, q)),
     )
     const cmp = (a: ResultView, b: ResultView) => {
       const d =
@@ -64,7 +86,7 @@ export function ResultsTable(props: {
           <span className="sr-only">Filter results</span>
           <input
             type="search"
-            placeholder="Filter by rule or title"
+            placeholder="Filter by rule, title, CCE, NIST 800-53, CIS, PCI DSS…"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
           />

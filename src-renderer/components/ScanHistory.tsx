@@ -2,6 +2,7 @@
 // tailoring with the SHA-256 of its file) and what started it.
 import type { ScanView } from '../../src-preload/contract'
 import { ScoreBadge } from './ScoreBadge'
+import { when } from '../../src-preload/dates'
 
 const TRIGGERS: Record<ScanView['trigger'], string> = {
   manual: 'Scan now',
@@ -11,8 +12,12 @@ const TRIGGERS: Record<ScanView['trigger'], string> = {
 }
 const profileName = (id: string) => id.replace(/^xccdf_[a-z.]+_profile_/, '')
 
-/** latestId: the scan shown above; every other finished scan links to a comparison with it. */
-export function ScanHistory({ history, latestId }: { history: ScanView[]; latestId?: string }) {
+/**
+ * shownId: the scan shown above (marked current); each finished scan opens as a past scan, and every other one
+ * links to a comparison with the shown one.
+ */
+export function ScanHistory(props: { targetId: string; history: ScanView[]; shownId?: string }) {
+  const { targetId, history, shownId: latestId } = props
   if (history.length === 0) return null
   return (
     <section>
@@ -32,8 +37,16 @@ export function ScanHistory({ history, latestId }: { history: ScanView[]; latest
         </thead>
         <tbody>
           {history.map((s) => (
-            <tr key={s.id}>
-              <td>{new Date(s.startedAt).toLocaleString()}</td>
+            <tr key={s.id} aria-current={s.id === latestId ? 'true' : undefined}>
+              <td>
+                {s.state === 'done' ? (
+                  <a href={`#/targets/${encodeURIComponent(targetId)}/scans/${encodeURIComponent(s.id)}`}>
+                    {when(s.startedAt)}
+                  </a>
+                ) : (
+                  when(s.startedAt)
+                )}
+              </td>
               <td>{s.state}</td>
               <td>
                 <ScoreBadge score={s.score} />

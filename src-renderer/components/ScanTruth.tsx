@@ -2,6 +2,7 @@
 // applicable"), a warning when the content was for another platform (all or most rules not applicable) and
 // which score still stands, and, before a scan, a warning when the chosen content does not fit the OS that Test
 // connection found.
+import { when } from '../../src-preload/dates'
 import { applicability, scoreBase } from '../../src-preload/applicability'
 import type { ContentSummary, Res, ScanView } from '../../src-preload/contract'
 import { platformMatch } from '../lib/platform'
@@ -23,7 +24,7 @@ export function PlatformMismatch({ scan, kept }: { scan: ScanView; kept: ScanVie
       (not applicable). The content is probably for another operating system or version (its platform check
       did not match): choose content for this target&apos;s system and scan again.{' '}
       {kept && kept.id !== scan.id
-        ? `The target keeps its score of ${kept.score ?? '–'}% from ${new Date(kept.startedAt).toLocaleString()}, the last scan with applicable rules.`
+        ? `The target keeps its score of ${kept.score ?? '–'}% from ${when(kept.startedAt)}, the last scan with applicable rules.`
         : 'This scan does not count as the target’s score.'}
     </div>
   )

@@ -1,12 +1,11 @@
 // A target's status in one line, as true as the store knows it: the score of its last scan that said something
 // about it (with its base, "20 pass of 22 applicable"), and above it a newer scan that failed (with its reason)
 // or whose rules did not apply (content for another platform), which never replaces that score.
+import { day } from '../../src-preload/dates'
 import { applicability, scoreBase } from '../../src-preload/applicability'
 import { useStore } from '../stores'
 import { scanSelectors } from '../stores/scans-slice'
 import { ScoreBadge } from './ScoreBadge'
-
-const day = (iso: string) => new Date(iso).toLocaleDateString()
 
 export function TargetStatus({ targetId, compact = false }: { targetId: string; compact?: boolean }) {
   const latest = useStore((s) => s.latest[targetId])

@@ -1,5 +1,6 @@
 // Two scans side by side — one target at two dates, or two targets on the same policy: each side's counts
 // and scores (as scanned and after exceptions), then every rule, those that differ first, filterable.
+import { when } from '../../src-preload/dates'
 import { useEffect, useMemo, useState } from 'react'
 import type { Res } from '../../src-preload/contract'
 import { api } from '../api/client'
@@ -30,7 +31,7 @@ function SideSummary({ name, side }: { name: string; side: Side }) {
         {name}: {side.targetName}
       </h2>
       <p className="muted small">
-        {side.scan.profileId} · {side.scan.finishedAt ? new Date(side.scan.finishedAt).toLocaleString() : ''}
+        {side.scan.profileId} · {side.scan.finishedAt ? when(side.scan.finishedAt) : ''}
       </p>
       <p>
         {s.scoreRawLabel}: <strong>{s.scoreRaw ?? 'n/a'}%</strong> · {s.scoreAfterLabel}:{' '}
@@ -55,8 +56,7 @@ export function ComparePage({ a, b }: { a: string; b: string }) {
     if (a && b) void load(a, b)
   }, [a, b, load])
   const name = (id: string) => targets.find((t) => t.id === id)?.name ?? id
-  const label = (s: Scans[number]) =>
-    `${name(s.targetId)} — ${new Date(s.startedAt).toLocaleString()} (${s.score ?? 'n/a'}%)`
+  const label = (s: Scans[number]) => `${name(s.targetId)} — ${when(s.startedAt)} (${s.score ?? 'n/a'}%)`
   const data = loaded?.data
   const rows = useMemo(() => {
     const q = query.toLowerCase()

@@ -12,6 +12,7 @@ import { DriftChart } from '../components/DriftChart'
 import { EmptyState } from '../components/EmptyState'
 import { navigate } from '../router'
 import { driftChange } from '../lib/format'
+import { when } from '../../src-preload/dates'
 
 type DriftType = (typeof DRIFT_TYPES)[number]
 const SEVERITIES = ['high', 'medium', 'low', 'major', 'minor', 'improvement']
@@ -215,7 +216,7 @@ export function DriftPage({ eventId }: { eventId?: number }) {
                     className={e.id === eventId ? 'selected' : undefined}
                     onClick={() => navigate(`#/drift/${e.id}`)}
                   >
-                    <td className="small">{new Date(e.at).toLocaleString()}</td>
+                    <td className="small">{when(e.at)}</td>
                     <td>{names.get(e.targetId) ?? e.targetId}</td>
                     <td>
                       <span className={`drift drift-${e.type}`}>{DRIFT_TYPE_LABELS[e.type]}</span>
@@ -264,7 +265,7 @@ function EventView({ id, names }: { id: number; names: Map<string, string> }) {
         <a href={`#/targets/${encodeURIComponent(event.targetId)}`}>
           {names.get(event.targetId) ?? event.targetId}
         </a>
-        , {new Date(event.at).toLocaleString()}
+        , {when(event.at)}
         {event.ruleId && (
           <>
             {' '}
@@ -294,7 +295,7 @@ function Side({ title, side }: { title: string; side: Res<'drift.event'>['before
       ) : (
         <dl className="evidence-facts">
           <dt>Scan</dt>
-          <dd className="small">{side.at ? new Date(side.at).toLocaleString() : '–'}</dd>
+          <dd className="small">{side.at ? when(side.at) : '–'}</dd>
           <dt>Status</dt>
           <dd>
             <span className={`status status-${side.status}`}>{side.status}</span>
@@ -354,7 +355,7 @@ function OpenAlerts({ names, version }: { names: Map<string, string>; version: n
               <td>
                 <a href={`#/drift/${a.eventId}`}>{a.ruleId || 'Score dropped'}</a>
               </td>
-              <td className="small">since {new Date(a.openedAt).toLocaleString()}</td>
+              <td className="small">since {when(a.openedAt)}</td>
               <td className="row-actions">
                 {a.state === 'open' ? (
                   <button type="button" className="button small" onClick={() => void ack(a.id)}>

@@ -1,6 +1,6 @@
 // The Reports page: build a report (scope, time window, drift, engagement details), see it live as it will
 // print, and export it as PDF, evidence JSON, OSCAL, HDF, CSV or a signed evidence bundle.
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { EXPORT_FORMATS, type ExportFormat } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
@@ -10,6 +10,7 @@ import { auditSelectors } from '../stores/audit-slice'
 import { EmptyState } from '../components/EmptyState'
 import { Field } from '../components/Field'
 import { ReportView } from '../report/ReportView'
+import { ScanPicker } from './reports/ScanPicker'
 import '../report/report.css'
 
 const FORMAT_LABELS: Record<ExportFormat, string> = {
@@ -33,6 +34,7 @@ export function ReportsPage() {
   const scope = useStore(reportSelectors.scope)
   const preview = useStore(reportSelectors.preview)
   const exporting = useStore(reportSelectors.exporting)
+  const exportStarted = useStore(reportSelectors.exportStarted)
   const lastExport = useStore(reportSelectors.lastExport)
   const exportError = useStore(reportSelectors.exportError)
   const setScope = useStore((s) => s.setReportScope)
@@ -113,6 +115,11 @@ export function ReportsPage() {
               </div>
             )}
           </fieldset>
+          <ScanPicker
+            model={preview.model}
+            scanIds={scope.scanIds}
+            onChange={(scanIds) => setScope({ scanIds })}
+          />
           <fieldset className="report-fieldset">
             <legend>Time window</legend>
             <div className="grid">
@@ -198,13 +205,20 @@ export function ReportsPage() {
                   key={f}
                   type="button"
                   className={`button${f === 'pdf' || f === 'bundle' ? ' primary' : ''}`}
-                  disabled={exporting !== null || preview.state === 'error'}
+                  disabled={exporting !== null || preview.state !== 'ready'}
                   onClick={() => void exportReport(f)}
                 >
                   {exporting === f ? 'Exporting…' : FORMAT_LABELS[f]}
                 </button>
               ))}
             </div>
+            {preview.model && (
+              <p className="muted small">
+                Exports render report <span className="mono">{preview.model.reportId.slice(0, 8)}</span>,
+                exactly as previewed: scans that finish meanwhile wait for the next preview.
+              </p>
+            )}
+            {exporting && <ExportProgress format={exporting} started={exportStarted} />}
             {exportError && (
               <p className="banner error" role="alert">
                 {exportError}
@@ -247,6 +261,23 @@ export function ReportsPage() {
         </section>
       </div>
     </>
+  )
+}
+
+/** A long export (a PDF of thousands of findings) shows it is working, and for how long. */
+function ExportProgress({ format, started }: { format: ExportFormat; started: number }) {
+  const [now, setNow] = useState(started)
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 500)
+    return () => clearInterval(t)
+  }, [])
+  return (
+    <div className="export-progress" role="status">
+      <progress aria-label={`Exporting ${FORMAT_LABELS[format]}`} />
+      <span className="muted small">
+        Exporting {FORMAT_LABELS[format]}… {Math.round((now - started) / 1000)} s
+      </span>
+    </div>
   )
 }
 

@@ -33,6 +33,8 @@ import {
   ScanBase,
 } from '../components/ScanTruth'
 import { platformMatch } from '../lib/platform'
+import { when } from '../../src-preload/dates'
+import { PastScanBanner, ScanFiles } from '../components/ScanFiles'
 
 const STATUS_COLOURS: Record<string, string> = {
   pass: '#16a34a',
@@ -45,7 +47,7 @@ const STATUS_COLOURS: Record<string, string> = {
   fixed: '#22c55e',
 }
 
-export function TargetDetailPage({ id }: { id: string }) {
+export function TargetDetailPage({ id, scanId }: { id: string; scanId?: string }) {
   const target = useStore(targetSelectors.byId(id))
   const kind = useStore(targetSelectors.kind(target?.kind))
   const policy = kind?.policy
@@ -55,7 +57,9 @@ export function TargetDetailPage({ id }: { id: string }) {
   const attempt = useStore(scanSelectors.attempt(id))
   const latest = attempt?.state === 'done' ? attempt : scoreScan
   const loadedHistory = useStore(scanSelectors.history(id))
-  const loadedResults = useStore(scanSelectors.results(latest?.id))
+  // A past scan opened from the history, else the latest.
+  const shownId = scanId ?? latest?.id
+  const loadedResults = useStore(scanSelectors.results(shownId))
   const loadHistory = useStore((s) => s.loadHistory)
   const loadResults = useStore((s) => s.loadResults)
   const history = loadedHistory?.data ?? []
@@ -83,8 +87,8 @@ export function TargetDetailPage({ id }: { id: string }) {
     void loadHistory(id)
   }, [id, latest?.id, live?.scanId, loadHistory])
   useEffect(() => {
-    if (latest) void loadResults(latest.id)
-  }, [latest, loadResults])
+    if (shownId) void loadResults(shownId)
+  }, [shownId, latest, loadResults])
 
   if (!target)
     return (
@@ -168,14 +172,16 @@ export function TargetDetailPage({ id }: { id: string }) {
         )
       ) : (
         <>
+          {scanId && <PastScanBanner scan={shown.scan} targetId={id} />}
           <ScanAccountWarning info={shown.scan.info} />
           <PlatformMismatch scan={shown.scan} kept={scoreScan} />
           <section className="summary" aria-label="Latest scan">
             <div className="score-box">
               <ScoreBadge score={shown.scan.score} size="large" />
               <ScanBase scan={shown.scan} />
-              <span className="muted small">score on {new Date(shown.scan.startedAt).toLocaleString()}</span>
+              <span className="muted small">score on {when(shown.scan.startedAt)}</span>
               <RemediationButtons scan={shown.scan} />
+              <ScanFiles scan={shown.scan} />
               <GithubScanInfo info={shown.scan.info} />
             </div>
             <div className="chart" aria-label="Results by status">
@@ -212,7 +218,7 @@ export function TargetDetailPage({ id }: { id: string }) {
           />
         </>
       )}
-      <ScanHistory history={history} latestId={shown?.scan.id} />
+      <ScanHistory targetId={id} history={history} shownId={shown?.scan.id} />
     </>
   )
 }

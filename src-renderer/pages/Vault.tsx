@@ -13,6 +13,7 @@ import { IconButton } from '../components/IconButton'
 import { estimateStrength } from '../lib/strength'
 import { CredentialForm, type Editing } from './vault/CredentialForm'
 import { VaultSettings } from './vault/VaultSettings'
+import { day } from '../../src-preload/dates'
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
@@ -271,7 +272,7 @@ function Credentials() {
                     <span className="muted">—</span>
                   )}
                 </td>
-                <td className="muted small">{new Date(c.rotatedAt ?? c.createdAt).toLocaleDateString()}</td>
+                <td className="muted small">{day(c.rotatedAt ?? c.createdAt)}</td>
                 <td className="row-actions">
                   <IconButton
                     icon="edit"

@@ -3,8 +3,9 @@
 import type { ReportModel } from '../../src-preload/contract'
 import { TrendChart } from './TrendChart'
 import { JudgementSection } from './JudgementSection'
-import { bytes, clip, isoDay, reportScore, utcTime } from '../lib/format'
+import { bytes, clip, reportScore } from '../lib/format'
 import { referenceLabels } from '../../src-preload/labels'
+import { day, when } from '../../src-preload/dates'
 
 type Result = ReportModel['results'][number]
 
@@ -61,7 +62,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             </>
           )}
           <dt>Evidence as of</dt>
-          <dd>{utcTime(model.asOf)}</dd>
+          <dd>{when(model.asOf)}</dd>
           <dt>Targets</dt>
           <dd>{model.summary.targets}</dd>
           <dt>Average score</dt>
@@ -81,7 +82,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
         <h2>1. Scope and method</h2>
         <p>
           {model.scope.from || model.scope.to
-            ? `Scans started between ${isoDay(model.scope.from) || 'the first scan'} and ${isoDay(model.scope.to) || 'the last scan'}.`
+            ? `Scans started between ${day(model.scope.from) || 'the first scan'} and ${day(model.scope.to) || 'the last scan'}.`
             : 'Every finished scan of the targets below.'}{' '}
           Findings are the rules that failed or errored in each target&rsquo;s latest scan in that window; the
           score is pass ÷ (pass + fail), as OpenSCAP reports it.
@@ -116,14 +117,49 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
         <h3>Method</h3>
         <ul className="report-method">
           {model.method.map((m) => (
-            <li key={`${m.tool}|${m.profileId}|${m.contentSha256}`}>
-              {m.tool}, profile <span className="mono">{m.profileId || 'default'}</span>
-              {m.benchmark && <> of {m.benchmark}</>}
+            <li key={m.scanIds.join(',')}>
+              {m.tool}, {m.benchmark || 'no benchmark recorded'}, profile{' '}
+              {m.profileTitle && <>{m.profileTitle} </>}
+              <span className="mono">({m.profileId || 'default'})</span>
               {m.contentSha256 && (
                 <>
                   {' '}
                   (content SHA-256 <span className="mono">{m.contentSha256}</span>)
                 </>
+              )}
+              . Started {m.triggers.map((t) => (t === 'watch' ? 'by the watch' : t)).join(' and ')}.
+              {m.tailoring ? (
+                <div className="report-tailoring">
+                  Tailoring <strong>{m.tailoring.name}</strong>{' '}
+                  <span className="mono">({m.tailoring.profileId})</span>, SHA-256{' '}
+                  <span className="mono">{m.tailoring.sha256}</span>
+                  {m.tailoring.path && (
+                    <>
+                      {' '}
+                      (in the bundle as <span className="mono">{m.tailoring.path}</span>)
+                    </>
+                  )}
+                  , {m.tailoring.changes.length} change{m.tailoring.changes.length === 1 ? '' : 's'} to the
+                  profile:
+                  <ul>
+                    {m.tailoring.changes.map((c) => (
+                      <li key={c}>{c}</li>
+                    ))}
+                  </ul>
+                </div>
+              ) : (
+                m.contentSha256 && <> The profile ran as published, without a tailoring.</>
+              )}
+              {m.variables.length > 0 && (
+                <div>
+                  Variables:{' '}
+                  {m.variables.map((v, i) => (
+                    <span key={v.name}>
+                      {i > 0 && ', '}
+                      <span className="mono">{v.name}</span> = <span className="mono">{v.value}</span>
+                    </span>
+                  ))}
+                </div>
               )}
               {m.warnings.map((w) => (
                 <p key={w} className="report-gap">
@@ -166,7 +202,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
                 <td className="num">{t.counts.error ?? 0}</td>
                 <td className="num">{t.counts.notapplicable ?? 0}</td>
                 <td className="num">{t.trend.length}</td>
-                <td>{utcTime(scanOf.get(t.latestScanId)?.finishedAt ?? '')}</td>
+                <td>{when(scanOf.get(t.latestScanId)?.finishedAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -290,7 +326,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             <tbody>
               {model.drift.events.map((d) => (
                 <tr key={`${d.at}|${d.targetId}|${d.ruleId}|${d.type}|${d.scanId}`}>
-                  <td>{utcTime(d.at)}</td>
+                  <td>{when(d.at)}</td>
                   <td>{targetName.get(d.targetId) ?? d.targetId}</td>
                   <td>{d.type || 'change'}</td>
                   <td>
@@ -326,7 +362,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
               {a.scanIds
                 .map((id) => {
                   const s = scanOf.get(id)
-                  return s ? `${targetName.get(s.targetId) ?? s.targetId} ${isoDay(s.finishedAt)}` : id
+                  return s ? `${targetName.get(s.targetId) ?? s.targetId} ${when(s.finishedAt)}` : id
                 })
                 .join(', ')}
             </div>

@@ -9,6 +9,8 @@ export type BuilderScope = {
   targetIds: string[]
   groups: string[]
   profileIds: string[]
+  /** Scans picked instead of a target's latest (one per target). */
+  scanIds: string[]
   from: string
   to: string
   includeDrift: boolean
@@ -19,6 +21,8 @@ export interface ReportsSlice {
   reportScope: BuilderScope
   preview: { state: 'idle' | 'loading' | 'ready' | 'error'; model: ReportModel | null; error: string }
   exporting: ExportFormat | null
+  /** When the export in progress started (ms), for its progress bar. */
+  exportStarted: number
   /** The last export and what became of it: saved (or downloaded) under savedAs, or the dialog was closed. */
   lastExport: (Res<'reports.export'> & { format: ExportFormat; saved: boolean; savedAs: string }) | null
   exportError: string
@@ -31,6 +35,7 @@ export const toScope = (s: BuilderScope): ReportScope => ({
   targetIds: s.targetIds,
   groups: s.groups,
   profileIds: s.profileIds,
+  scanIds: s.scanIds,
   ...(s.from && { from: s.from }),
   ...(s.to && { to: s.to }),
   includeDrift: s.includeDrift,
@@ -48,6 +53,7 @@ export const createReportsSlice: StateCreator<State, [['zustand/devtools', never
     targetIds: [],
     groups: [],
     profileIds: [],
+    scanIds: [],
     from: '',
     to: '',
     includeDrift: true,
@@ -55,6 +61,7 @@ export const createReportsSlice: StateCreator<State, [['zustand/devtools', never
   },
   preview: { state: 'idle', model: null, error: '' },
   exporting: null,
+  exportStarted: 0,
   lastExport: null,
   exportError: '',
   setReportScope(patch) {
@@ -80,9 +87,12 @@ export const createReportsSlice: StateCreator<State, [['zustand/devtools', never
     }
   },
   async exportReport(format) {
-    set({ exporting: format, exportError: '' })
+    // The export renders the very report the preview shows (its frozen model, by id), never a fresh build.
+    const { preview } = get()
+    if (preview.state !== 'ready' || !preview.model) return
+    set({ exporting: format, exportError: '', exportStarted: Date.now() })
     try {
-      const res = await api.invoke('reports.export', { scope: toScope(get().reportScope), format })
+      const res = await api.invoke('reports.export', { reportId: preview.model.reportId, format })
       // The core only staged the bytes; the save dialog (desktop) or a download (browser) puts them somewhere.
       const saved = await api.saveDownload(res)
       set({ lastExport: { ...res, format, saved: saved.saved, savedAs: saved.fileName } })
@@ -98,6 +108,7 @@ export const reportSelectors = {
   scope: (s: State) => s.reportScope,
   preview: (s: State) => s.preview,
   exporting: (s: State) => s.exporting,
+  exportStarted: (s: State) => s.exportStarted,
   lastExport: (s: State) => s.lastExport,
   exportError: (s: State) => s.exportError,
 }

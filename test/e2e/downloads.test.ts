@@ -9,6 +9,7 @@ import { unzipSync } from 'fflate'
 import type { Browser, Page } from 'playwright-core'
 import { createCore } from '../../src-main/core/app'
 import { verifyBundle } from '../../src-main/core/reports/verify'
+import { stableUuid } from '../../src-main/core/reports/model'
 import { EXPORT_FORMATS } from '../../src-preload/contract'
 import { launchChromium, serve, shot, type Served } from './support'
 import { seedSyntheticStore } from '../helpers/report-store'
@@ -83,6 +84,14 @@ describe('exports in the browser', () => {
       )
       .toBe('Download check')
 
+    // Every format renders the report the preview shows: its id is on the preview's cover.
+    const reportId = await page
+      .getByRole('region', { name: 'Preview' })
+      .locator('.report-facts dd.mono')
+      .first()
+      .innerText()
+    expect(reportId).toMatch(/^[0-9a-f-]{36}$/)
+
     const got = Object.fromEntries(
       await EXPORT_FORMATS.reduce<Promise<[string, Awaited<ReturnType<typeof download>>][]>>(
         async (acc, f) => [...(await acc), [f, await download(f)]],
@@ -104,6 +113,19 @@ describe('exports in the browser', () => {
     expect(heimdallOpen(got.hdf!.bytes.toString('utf8')).contains.length).toBeGreaterThan(0)
     expect(got.csv!.name).toMatch(/\.csv$/)
     expect(got.csv!.bytes.toString('utf8').split('\r\n')[0]).toMatch(/^target,/)
+
+    // One report id in all six files.
+    expect(json.reportId).toBe(reportId)
+    expect(JSON.parse(got.oscal!.bytes.toString('utf8'))['assessment-results'].uuid).toBe(
+      stableUuid(`oscal|${reportId}|document`),
+    )
+    expect(JSON.parse(got.hdf!.bytes.toString('utf8')).profiles[0].summary).toContain(reportId)
+    expect(got.csv!.bytes.toString('utf8').trim().split('\r\n')[1]).toMatch(new RegExp(`,${reportId}$`))
+    expect(execFileSync('pdftotext', [got.pdf!.path, '-'], { encoding: 'utf8' })).toContain(reportId)
+    expect(JSON.parse(Buffer.from(unzipSync(got.bundle!.bytes)['manifest.json']!).toString()).reportId).toBe(
+      reportId,
+    )
+    for (const f of EXPORT_FORMATS) expect(got[f]!.name).toContain(reportId.slice(0, 8))
 
     expect(got.bundle!.name).toMatch(/\.zip$/)
     const report = verifyBundle(got.bundle!.bytes)

@@ -80,6 +80,7 @@ describe('per-channel request and response types', () => {
       | 'tailorings.remove'
       | 'tailorings.export'
       | 'tailorings.import'
+      | 'scan.download'
       | 'scan.remediation'
       | 'policy.get'
       | 'policy.assign'

@@ -25,6 +25,10 @@ export const CSV_COLUMNS = [
   'references',
   'evidence',
   ...JUDGEMENT_COLUMNS,
+  'profile',
+  'tailoring',
+  'tailoring_sha256',
+  'report_id',
 ] as const
 
 export function csvCell(v: string): string {
@@ -40,6 +44,7 @@ export const csvFormat: ExportFormat = {
   async render(model) {
     const target = new Map(model.targets.map((t) => [t.id, t]))
     const finished = new Map(model.scans.map((s) => [s.id, s.finishedAt]))
+    const policy = new Map(model.method.flatMap((m) => m.scanIds.map((id) => [id, m] as const)))
     const lines = [CSV_COLUMNS.join(',')]
     for (const f of findingsBySeverity(model)) {
       const t = target.get(f.targetId)
@@ -63,6 +68,10 @@ export const csvFormat: ExportFormat = {
           f.references.map(referenceLabel).join('; '),
           findingLines(f).join('\n'),
           ...judgementCells(f),
+          policy.get(f.scanId)?.profileId ?? '',
+          policy.get(f.scanId)?.tailoring?.name ?? '',
+          policy.get(f.scanId)?.tailoring?.sha256 ?? '',
+          model.reportId,
         ]
           .map(csvCell)
           .join(','),

@@ -17,8 +17,13 @@ import type { SigningKeys } from '../vault/signing-key'
 import { VaultError } from '../vault/vault'
 import type { JudgementRepo } from '../store/judgement'
 import { withJudgement } from './judgement'
+import { FrozenReports } from './frozen'
+import { scanFiles } from './scan-files'
 
-type ReportHandlers = Pick<Handlers, 'reports.preview' | 'reports.export' | 'reports.verify' | 'audit.list'>
+type ReportHandlers = Pick<
+  Handlers,
+  'reports.preview' | 'reports.export' | 'reports.verify' | 'audit.list' | 'scan.download'
+>
 
 export interface ReportDeps extends CoreContext, ModelDeps {
   audit: AuditLog
@@ -92,12 +97,17 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
     auditEntries: () => deps.audit.entries(),
   }
 
+  // A report is built once: the preview and each export of it render this frozen model.
+  const built = new FrozenReports()
+  const build = (scope: Parameters<typeof buildModel>[1]) => built.put(judged(buildModel(deps, scope)))
+
   return {
-    'reports.preview': ({ scope }) => judged(buildModel(deps, scope)),
-    'reports.export': async ({ scope, format }) => {
+    'reports.preview': ({ scope }) => build(scope),
+    'scan.download': scanFiles(deps),
+    'reports.export': async ({ scope, reportId, format }) => {
       const f = formatFor(format)
       if (!f) throw new AppError('validation', `Unknown format ${format}`)
-      const model = judged(buildModel(deps, scope))
+      const model = reportId ? built.get(reportId) : build(scope ?? {})
       const fileName = defaultFileName(model, f.extension)
       // A bundle records its own export in the log it carries: the entry is written first, then the bundle.
       if (format === 'bundle') {
@@ -132,7 +142,15 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
           groups: model.scope.groups,
         },
       })
-      return { download, fileName, mediaType: f.mediaType, bytes: bytes.length, sha256: digest, engine }
+      return {
+        download,
+        fileName,
+        mediaType: f.mediaType,
+        bytes: bytes.length,
+        sha256: digest,
+        engine,
+        reportId: model.reportId,
+      }
     },
     'reports.verify': ({ uploadId, trustedKey }) => {
       const file = deps.uploads.take(uploadId)

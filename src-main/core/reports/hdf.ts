@@ -7,6 +7,7 @@ import { jsonBytes } from './format'
 import { findingLines, testedText } from './finding-text'
 import { referenceLabel } from '../../../src-preload/labels'
 import { hdfJudgement } from './hdf-judgement'
+import { methodText } from './method'
 
 // Heimdall reads severity from impact (convertImpactToSeverity); impact 0 means "not applicable".
 const IMPACT: Record<string, number> = { high: 0.7, medium: 0.5, low: 0.3, info: 0.1, unknown: 0.5 }
@@ -89,11 +90,18 @@ export function toHdf(model: ReportModel): unknown {
         title: model.title,
         version: model.formatVersion,
         sha256: createHash('sha256').update(`hdf|${model.reportId}`).digest('hex'),
-        summary: `Driftwatch evidence report as of ${model.asOf} for ${model.targets.map((t) => t.name).join(', ')}`,
+        summary: [
+          `Driftwatch evidence report ${model.reportId} as of ${model.asOf} for ${model.targets.map((t) => t.name).join(', ')}`,
+          ...model.method.map(methodText),
+        ].join('\n'),
         maintainer: model.engagement.auditor || null,
         copyright: model.engagement.organisation || null,
         supports: [],
-        attributes: [],
+        // The policy each scan ran, as InSpec inputs read: name and value.
+        attributes: model.method.map((m, i) => ({
+          name: `driftwatch_method_${i + 1}`,
+          options: { value: m, description: methodText(m) },
+        })),
         groups: [],
         status: 'loaded',
         controls: hdfControls,

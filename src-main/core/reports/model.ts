@@ -13,6 +13,7 @@ import { AppError } from '../errors'
 import type { RulePacks } from '../rules/registry'
 import { ruleTexts } from './rule-text'
 import { evidenceText } from '../model/evidence'
+import { buildMethod } from './method'
 
 export const FORMAT_VERSION = '1.2.0' as const
 export const SEVERITY_ORDER = ['high', 'medium', 'low', 'unknown', 'info'] as const
@@ -79,6 +80,36 @@ function resolveTargets(repo: TargetsRepo, scope: { targetIds: string[]; groups:
   return [...chosen.values()].sort((a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id))
 }
 
+/**
+ * The scans a person chose, at most one per target, replace that target's latest: its trend stops there. A
+ * chosen scan outside the window or profile filter is still reported (it was named), but it must be a finished
+ * scan of a target in scope.
+ */
+function pinScans(deps: ModelDeps, targets: Target[], scans: ScanRow[], pins: string[]): ScanRow[] {
+  if (pins.length === 0) return scans
+  const inScope = new Set(targets.map((t) => t.id))
+  const pinned = new Map<string, ScanRow>()
+  for (const id of pins) {
+    const s = deps.scans.get(id)
+    const at = { path: 'scope.scanIds', message: 'not a finished scan in scope' }
+    if (!s || s.state !== 'done' || !inScope.has(s.targetId))
+      throw new AppError(
+        'not_found',
+        `No finished scan "${id.slice(0, 60)}" of a target in this report's scope: choose another scan`,
+        [at],
+      )
+    if (pinned.has(s.targetId) && pinned.get(s.targetId)!.id !== s.id)
+      throw new AppError('validation', 'Choose at most one scan per target', [at])
+    pinned.set(s.targetId, s)
+  }
+  const key = (s: ScanRow) => `${s.startedAt}|${s.id}`
+  const kept = scans.filter((s) => {
+    const p = pinned.get(s.targetId)
+    return !p || (key(s) <= key(p) && s.id !== p.id)
+  })
+  return [...kept, ...pinned.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+}
+
 export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
   const parsed = ScopeSchema.safeParse(input)
   if (!parsed.success) throw new AppError('validation', parsed.error.issues[0]?.message ?? 'Invalid scope')
@@ -86,11 +117,16 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
   const from = windowEdge(scope.from, 'from')
   const to = windowEdge(scope.to, 'to')
   const targets = resolveTargets(deps.targets, scope)
-  const scans = deps.reports.doneScans(
-    targets.map((t) => t.id),
-    from,
-    to,
-    scope.profileIds,
+  const scans = pinScans(
+    deps,
+    targets,
+    deps.reports.doneScans(
+      targets.map((t) => t.id),
+      from,
+      to,
+      scope.profileIds,
+    ),
+    scope.scanIds,
   )
   if (scans.length === 0) {
     const names = targets.map((t) => t.name)
@@ -180,25 +216,9 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     scanIds: evidenceScans.get(e.sha256) ?? [],
   }))
 
-  const method = new Map<string, ReportModel['method'][number]>()
-  for (const s of scans) {
-    const sha = s.info.content ?? ''
-    const kind = inScope.find((t) => t.id === s.targetId)?.kind ?? ''
-    const tool = deps.kinds.get(kind)?.report.method ?? `Driftwatch ${kind} scanner`
-    const key = `${tool}|${s.profileId}|${sha}`
-    const m = method.get(key) ?? {
-      tool,
-      profileId: s.profileId,
-      contentSha256: sha,
-      benchmark: textOf(s).benchmark,
-      warnings: [],
-    }
-    // A privileged scan account is part of how the evidence was gathered, so the report says so.
-    const name = inScope.find((t) => t.id === s.targetId)?.name ?? s.targetId
-    const warning = s.info.privilegeWarning ? `${name}: ${s.info.privilegeWarning}` : ''
-    if (warning && !m.warnings.includes(warning)) m.warnings.push(warning)
-    method.set(key, m)
-  }
+  const targetOf = (id: string) => inScope.find((t) => t.id === id)
+  const { method, tailorings, tailoringOf } = buildMethod(deps, scans, targetOf, textOf)
+  evidence.push(...tailorings)
 
   const asOf = scans
     .map((s) => s.finishedAt ?? s.startedAt)
@@ -208,6 +228,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     targetIds: [...scope.targetIds].sort(),
     groups: [...scope.groups].sort(),
     profileIds: [...scope.profileIds].sort(),
+    scanIds: [...scope.scanIds].sort(),
     from: from ?? null,
     to: to ?? null,
     includeDrift: scope.includeDrift,
@@ -226,13 +247,15 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
 
   return {
     formatVersion: FORMAT_VERSION,
-    reportId: stableUuid(`report|${JSON.stringify(scopeOut)}|${scans.map((s) => s.id).join(',')}`),
+    reportId: stableUuid(
+      `report|${JSON.stringify(scopeOut)}|${JSON.stringify(scope.engagement)}|${scans.map((s) => s.id).join(',')}`,
+    ),
     title: scope.engagement.name || 'Compliance evidence report',
     asOf,
     generator: { name: 'Driftwatch', version: deps.version },
     engagement: scope.engagement,
     scope: scopeOut,
-    method: [...method.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, m]) => m),
+    method,
     summary: {
       targets: modelTargets.length,
       scans: scans.length,
@@ -254,6 +277,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
       counts: sortKeys(s.counts),
       evidenceSha256: s.evidence,
       contentSha256: s.info.content ?? '',
+      tailoringSha256: tailoringOf.get(s.id) ?? null,
     })),
     results,
     drift,

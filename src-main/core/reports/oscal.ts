@@ -7,6 +7,7 @@ import type { ExportFormat } from './format'
 import { jsonBytes } from './format'
 import { stableUuid } from './model'
 import { findingLines } from './finding-text'
+import { methodOfScan, methodText } from './method'
 import { referenceLabel } from '../../../src-preload/labels'
 import { findingRisk, oscalJudgement } from './oscal-judgement'
 
@@ -37,6 +38,18 @@ function findingRemarks(r: ReportModel['results'][number]): string | undefined {
     .filter(Boolean)
     .join('\n\n')
   return text || undefined
+}
+
+/** The policy a result was assessed against: benchmark, profile, tailoring and its SHA-256, how it was started. */
+function policyProps(model: ReportModel, scan: ReportModel['scans'][number]) {
+  const m = methodOfScan(model, scan.id)
+  return [
+    ...prop('benchmark', m?.benchmark ?? ''),
+    ...prop('profile', scan.profileId),
+    ...prop('tailoring', m?.tailoring?.name ?? ''),
+    ...prop('tailoring-sha256', m?.tailoring?.sha256 ?? ''),
+    ...prop('trigger', scan.trigger),
+  ]
 }
 
 export function toOscal(model: ReportModel): unknown {
@@ -120,7 +133,11 @@ export function toOscal(model: ReportModel): unknown {
         `score ${t.score ?? 'n/a'}% (pass ÷ (pass + fail)).`,
       start: scan.startedAt,
       end: scan.finishedAt,
-      props: [...prop('score', t.score === null ? 'n/a' : String(t.score)), ...prop('scan-id', scan.id)],
+      props: [
+        ...prop('score', t.score === null ? 'n/a' : String(t.score)),
+        ...prop('scan-id', scan.id),
+        ...policyProps(model, scan),
+      ],
       'local-definitions': {
         'inventory-items': [
           {
@@ -132,7 +149,12 @@ export function toOscal(model: ReportModel): unknown {
       },
       'reviewed-controls': {
         'control-selections': [
-          { description: `Rules of profile ${scan.profileId || 'default'}`, 'include-all': {} },
+          {
+            description: methodOfScan(model, scan.id)
+              ? methodText(methodOfScan(model, scan.id)!)
+              : `Rules of profile ${scan.profileId || 'default'}`,
+            'include-all': {},
+          },
         ],
       },
       observations: nonEmpty([...observations, ...judged.observations]),
@@ -145,14 +167,12 @@ export function toOscal(model: ReportModel): unknown {
     {
       uuid: planUuid,
       title: 'Assessment plan',
-      description: model.method
-        .map((m) => `${m.tool}: profile ${m.profileId}${m.benchmark ? ` of ${m.benchmark}` : ''}`)
-        .join('\n'),
+      description: model.method.map(methodText).join('\n'),
     },
     ...model.evidence.map((e) => ({
       uuid: resourceOf.get(e.sha256)!,
       title: `Evidence ${e.sha256.slice(0, 12)}`,
-      description: `Raw scanner output, ${e.bytes} bytes (${e.mediaType}), from scans ${e.scanIds.join(', ')}`,
+      description: `${e.mediaType.includes('tailoring') ? 'The XCCDF tailoring file oscap ran' : 'Raw scanner output'}, ${e.bytes} bytes (${e.mediaType}), for scans ${e.scanIds.join(', ')}`,
       rlinks: [
         {
           href: e.path,

@@ -10,6 +10,7 @@ import type { ReportModel } from '../../../src-preload/contract'
 import { AppError } from '../errors'
 import { childEnv } from '../child-env'
 import type { ExportFormat } from './format'
+import { when } from '../../../src-preload/dates'
 
 /** What a printer needs besides the model: where the built report page is, and the header/footer. */
 export interface PrintJob {
@@ -58,7 +59,7 @@ export function printTemplates(model: ReportModel): { headerTemplate: string; fo
   return {
     headerTemplate: `<div style="${style}"><span>${esc(left)}</span><span>Confidential: audit evidence</span></div>`,
     footerTemplate:
-      `<div style="${style}"><span>Driftwatch ${esc(model.generator.version)} · report ${esc(model.reportId.slice(0, 8))} · as of ${esc(model.asOf.slice(0, 10))}</span>` +
+      `<div style="${style}"><span>Driftwatch ${esc(model.generator.version)} · report ${esc(model.reportId.slice(0, 8))} · as of ${esc(when(model.asOf))}</span>` +
       `<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
   }
 }

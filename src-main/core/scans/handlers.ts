@@ -14,6 +14,8 @@ import type { ContentRepo } from '../store/content'
 import { tailoringXml } from '../scap/tailoring-groups'
 import type { Policy } from '../policy/policy'
 import { applicability } from '../../../src-preload/applicability'
+import type { RulePacks } from '../rules/registry'
+import { ruleTexts } from '../reports/rule-text'
 
 type ScanHandlers = Pick<
   Handlers,
@@ -30,6 +32,8 @@ export interface ScanDeps extends CoreContext {
   scans: ScansRepo
   /** The imported content and tailorings: a tailored scan's remediation needs the tailoring it ran with. */
   content: ContentRepo
+  /** Rule packs: a database or GitHub scan's rule references. */
+  packs: RulePacks
   /** The scanners, one per family of target kinds (see scanners/scanner.ts). */
   scanners: readonly Scanner[]
   /** Each target's assigned policy, which a request naming none runs. */
@@ -313,10 +317,14 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     'scan.results': ({ scanId }) => {
       const s = scans.get(scanId)
       if (!s) throw notFound('That scan')
-      return {
-        scan: view(s),
-        results: scans.results(scanId).map((r) => ({ ...r, evidence: r.evidence ?? [] })),
-      }
+      // Each rule's references ride along, so a person can find it by CCE, NIST 800-53, CIS or PCI DSS id.
+      const text = ruleTexts(deps)(s).rules
+      const results = scans.results(scanId).map((r) => ({
+        ...r,
+        evidence: r.evidence ?? [],
+        references: text.get(r.ruleId)?.references ?? [],
+      }))
+      return { scan: view(s), results }
     },
   }
 }

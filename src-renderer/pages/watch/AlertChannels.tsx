@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import { useStore } from '../../stores'
 import { alertSelectors } from '../../stores/alerts-slice'
 import { ChannelForm, CHANNEL_LABELS } from './ChannelForm'
+import { when } from '../../../src-preload/dates'
 
 export function AlertChannels() {
   const loaded = useStore(alertSelectors.channels)
@@ -70,7 +71,7 @@ export function AlertChannels() {
             <tbody>
               {log.map((d) => (
                 <tr key={d.id}>
-                  <td className="small">{new Date(d.sentAt ?? d.createdAt).toLocaleString()}</td>
+                  <td className="small">{when(d.sentAt ?? d.createdAt)}</td>
                   <td>{names.get(d.channelId) ?? d.channelId}</td>
                   <td>
                     {d.test ? 'test' : `${d.eventIds.length} event${d.eventIds.length === 1 ? '' : 's'}`}

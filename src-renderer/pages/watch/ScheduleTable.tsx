@@ -5,6 +5,7 @@ import type { RunView, WatchStatus } from '../../../src-preload/contract'
 import { useStore } from '../../stores'
 import { EmptyState } from '../../components/EmptyState'
 import { countdown, scheduleEvery } from '../../lib/schedule-text'
+import { when } from '../../../src-preload/dates'
 
 const STATUS_TEXT: Record<RunView['status'], string> = {
   waiting: 'Waiting',
@@ -78,7 +79,7 @@ export function ScheduleTable({ status, names }: { status: WatchStatus; names: M
                         : countdown(r.nextRunAt, now)}
                 </td>
                 <td className="small">
-                  {r?.lastRunAt ? new Date(r.lastRunAt).toLocaleString() : 'never'}
+                  {r?.lastRunAt ? when(r.lastRunAt) : 'never'}
                   {r && r.failures > 0 && <span className="muted"> · {r.failures} failed</span>}
                 </td>
                 <td>

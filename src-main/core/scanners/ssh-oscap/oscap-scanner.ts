@@ -76,8 +76,11 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
       const profile = bench.profiles.find((p) => p.id === plan.profileId)
       // The file planned (and recorded) is the file run, even if the tailoring is edited meanwhile.
       const tailoring = plan.tailoringId ? content.tailoring(plan.tailoringId) : undefined
-      const tailoringFile =
+      // The exact file oscap runs (the one planned and recorded) is kept with the scan: reports name it by hash
+      // and the bundle carries it.
+      const tailoringXmlText =
         plan.tailoring?.xml ?? (tailoring ? tailoringXml(tailoring.tailoring, bench) : undefined)
+      const tailoringFile = tailoringXmlText === undefined ? undefined : Buffer.from(tailoringXmlText)
       ctx.progress({ phase: 'connect', message: deps.message(target) })
       const runner: Runner = await deps.runner(target, ctx.signal, plan.trustHostKey)
       let arf: Buffer
@@ -87,7 +90,7 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
           {
             datastream: raw,
             profileId: plan.profileId,
-            tailoring: tailoringFile,
+            tailoring: tailoringXmlText,
             tailoredProfileId: plan.tailoring?.profileId ?? tailoring?.tailoring.profileId,
             ruleCount: profile?.selected.length ?? bench.rules.length,
           },
@@ -113,11 +116,20 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
             severity: r.severity || rules.get(r.ruleId)?.severity || 'unknown',
             evidence: evidence.get(r.ruleId) ?? [],
           })),
-        evidence: [{ mediaType: 'application/xml+arf', name: 'results-arf.xml', bytes: arf }],
+        evidence: [
+          { mediaType: 'application/xml+arf', name: 'results-arf.xml', bytes: arf },
+          ...(tailoringFile
+            ? [{ mediaType: 'application/xml+xccdf-tailoring', name: 'tailoring.xml', bytes: tailoringFile }]
+            : []),
+        ],
         info: {
           host: parsed.testResult.target ?? '',
           profile: parsed.testResult.profileId ?? plan.profileId,
           content: sha,
+          ...(tailoringFile && {
+            tailoring: plan.tailoring?.name ?? tailoring?.name ?? '',
+            tailoringSha256: createHash('sha256').update(tailoringFile).digest('hex'),
+          }),
         },
       }
     },
