@@ -61,3 +61,12 @@ export function referenceLabels(
 ): string[] {
   return [...new Set([...idents, ...references].map(referenceLabel))]
 }
+
+/** How a report says what started its scans ("Started from the command line"). */
+export const TRIGGER_WORDS: Record<string, string> = {
+  manual: 'from the app (Scan now)',
+  schedule: "by the watch's schedule",
+  group: 'as a group scan',
+  cli: 'from the command line',
+}
+export const triggerWords = (t: string) => TRIGGER_WORDS[t] ?? t

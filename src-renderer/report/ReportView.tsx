@@ -1,5 +1,6 @@
 // The report view: one React page drawn from the report model, shown in the app as the live preview and
 // printed by Chromium as the PDF (report.html). Plain HTML and SVG only, so print and screen look the same.
+import { triggerWords } from '../../src-preload/labels'
 import type { ReportModel } from '../../src-preload/contract'
 import { TrendChart } from './TrendChart'
 import { JudgementSection } from './JudgementSection'
@@ -127,7 +128,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
                   (content SHA-256 <span className="mono">{m.contentSha256}</span>)
                 </>
               )}
-              . Started {m.triggers.map((t) => (t === 'watch' ? 'by the watch' : t)).join(' and ')}.
+              . Started {m.triggers.map(triggerWords).join(' and ')}.
               {m.tailoring ? (
                 <div className="report-tailoring">
                   Tailoring <strong>{m.tailoring.name}</strong>{' '}

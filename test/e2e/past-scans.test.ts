@@ -108,8 +108,10 @@ describe('a past scan', () => {
     await page.goto(`${app.origin}/#/targets/${targetId}`)
     const history = page.getByRole('table', { name: 'Scan history' })
     await history.waitFor()
-    const rows = history.getByRole('link')
+    // Each finished scan's date opens it (the other link in a row compares it with the shown scan).
+    const rows = history.getByRole('link', { name: /UTC$/ })
     await expect.poll(() => rows.count()).toBe(2)
+    expect(await history.getByRole('link', { name: 'Compare with latest' }).count()).toBe(1)
     // Newest first: the second link is the older scan.
     await rows.nth(1).click()
     await expect.poll(() => page.url()).toContain(`/scans/${scanIds[0]}`)

@@ -1,6 +1,7 @@
 // The report's Method: what was assessed and under which policy — content, benchmark and version, profile,
 // the tailoring actually applied (its name, the SHA-256 of the file oscap ran and its changes against the
 // profile), a database rule pack's variables, and how the scans were started.
+import { triggerWords } from '../../../src-preload/labels'
 import { createHash } from 'node:crypto'
 import type { ReportModel } from '../../../src-preload/contract'
 import type { ContentRepo } from '../store/content'
@@ -178,7 +179,7 @@ export function methodText(m: Method): string {
       ? `tailoring "${m.tailoring.name}" (${m.tailoring.profileId}, SHA-256 ${m.tailoring.sha256}), ${m.tailoring.changes.length} change${m.tailoring.changes.length === 1 ? '' : 's'} to the profile: ${m.tailoring.changes.join('; ') || 'none'}`
       : 'no tailoring',
     m.variables.length && `variables ${m.variables.map((v) => `${v.name}=${v.value}`).join(', ')}`,
-    `started ${m.triggers.join(' and ')}`,
+    `started ${m.triggers.map(triggerWords).join(' and ')}`,
   ]
     .filter(Boolean)
     .join('; ')
