@@ -118,6 +118,9 @@ describe('per-channel request and response types', () => {
       | 'reports.export'
       | 'reports.verify'
       | 'audit.list'
+      | 'controls.frameworks'
+      | 'controls.status'
+      | 'controls.control'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<

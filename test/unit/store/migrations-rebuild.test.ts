@@ -252,6 +252,14 @@ const populate: Record<number, (db: Db) => void> = {
        WHERE (scan_id, rule_id) IN (SELECT scan_id, rule_id FROM results ORDER BY scan_id, rule_id LIMIT 1)`,
     )
   },
+  13(db) {
+    run(
+      db,
+      `INSERT INTO rule_controls (source, rule_id, framework, control_id, family, label)
+       VALUES ('pack:postgres-cis', 'pg-log-connections', 'nist-800-53', 'au-2', 'au', '')`,
+    )
+    run(db, `INSERT INTO control_sources (source, digest, mapped_at) VALUES ('pack:postgres-cis', 'd', 't')`)
+  },
 }
 
 type Snapshot = Record<string, unknown[]>

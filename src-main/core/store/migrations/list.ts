@@ -13,7 +13,8 @@ import { v09 } from './v09-audit-log'
 import { v10 } from './v10-credential-bindings'
 import { v11 } from './v11-targets-kind-free'
 import { v12 } from './v12-result-evidence'
+import { v13 } from './v13-rule-controls'
 
-export const migrations: Migration[] = [v01, v02, v03, v04, v05, v06, v07, v08, v09, v10, v11, v12]
+export const migrations: Migration[] = [v01, v02, v03, v04, v05, v06, v07, v08, v09, v10, v11, v12, v13]
 
 export const LATEST_VERSION = migrations.at(-1)?.version ?? 0

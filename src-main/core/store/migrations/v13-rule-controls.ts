@@ -1,0 +1,28 @@
+// Schema migration 13: which controls (NIST 800-53, CIS sections, PCI DSS requirements) each rule supports,
+// per source (an imported benchmark or a rule pack), so the Controls page is one join with current status.
+// Shipped: never edited; a change is a new migration.
+import type { Migration } from './migration'
+
+export const v13: Migration = {
+  version: 13,
+  name: 'rule to control mappings',
+  up(db) {
+    db.exec(`
+        CREATE TABLE rule_controls (
+          source     TEXT NOT NULL,
+          rule_id    TEXT NOT NULL,
+          framework  TEXT NOT NULL,
+          control_id TEXT NOT NULL,
+          family     TEXT NOT NULL,
+          label      TEXT NOT NULL DEFAULT '',
+          PRIMARY KEY (framework, rule_id, control_id, source)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX rule_controls_by_source ON rule_controls(source);
+        CREATE TABLE control_sources (
+          source    TEXT PRIMARY KEY,
+          digest    TEXT NOT NULL,
+          mapped_at TEXT NOT NULL
+        ) STRICT;
+      `)
+  },
+}
