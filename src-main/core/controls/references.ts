@@ -51,7 +51,7 @@ export interface ControlRef {
   label: string
 }
 
-const isNist = (system: string) => /^NIST[- ]?(SP[- ]?)?800-53/i.test(system)
+export const isNistSystem = (system: string) => /^NIST[- ]?(SP[- ]?)?800-53/i.test(system)
 const isCis = (system: string) => /^CIS\b/i.test(system) && !/CSC/i.test(system)
 const isPci = (system: string) => /^PCI[- ]?DSS/i.test(system)
 
@@ -66,7 +66,7 @@ export function controlsOf(references: readonly { system: string; id: string }[]
     out.push(c)
   }
   for (const r of references) {
-    if (isNist(r.system)) {
+    if (isNistSystem(r.system)) {
       const { refs, unreadable } = parseNistRefs(r.id)
       for (const n of refs)
         add({ framework: 'nist-800-53', controlId: n.controlId, family: n.controlId.slice(0, 2), label: '' })
