@@ -11,6 +11,7 @@ import { remediationCommand } from './remediation'
 import { hostsCommand } from './hosts'
 import { watchCommand } from './watch'
 import { rulesCommand } from './rules'
+import { controlsCommand } from './controls'
 import { exportCommand, verifyCommand } from './export'
 import { CliError, EXIT, type Command, type Out } from './common'
 import { safeLines } from './terminal-text'
@@ -29,6 +30,7 @@ const commands: Command[] = [
   contentCommand,
   tailoringCommand,
   rulesCommand,
+  controlsCommand,
   serveCommand,
 ]
 

@@ -57,6 +57,12 @@ const ControlsRequest = z
   .strict()
 
 export const controlChannels = {
+  'controls.csv': channel(
+    ControlsRequest.extend({
+      table: z.enum(['controls', 'matrix'], { error: 'Table is controls or matrix' }).default('controls'),
+    }),
+    z.object({ fileName: z.string(), text: z.string() }),
+  ),
   'controls.frameworks': channel(z.object({}).strict(), z.object({ frameworks: z.array(FrameworkView) })),
   'controls.status': channel(
     ControlsRequest,

@@ -121,6 +121,7 @@ describe('per-channel request and response types', () => {
       | 'controls.frameworks'
       | 'controls.status'
       | 'controls.control'
+      | 'controls.csv'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<

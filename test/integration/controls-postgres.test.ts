@@ -1,0 +1,152 @@
+// The Controls view over real PostgreSQL scans: AU-2 and AU-12 are not satisfied while log_connections is off
+// and are satisfied once `ALTER SYSTEM SET log_connections = on` is reloaded and the server rescanned; the
+// drill-down names the rule results behind them; the CLI prints the same statuses as text, JSON and CSV.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import pg from 'pg'
+import { createCore, type Core } from '../../src-main/core/app'
+import type { Res, Target } from '../../src-preload/contract'
+import { startPostgres, stopAll, type PgService } from '../services/lib'
+import { useTmpDirs } from '../helpers/tmp-dir'
+import { call, callError } from '../helpers/core'
+
+const tmp = useTmpDirs('all')
+let hardened: PgService
+let stock: PgService
+let core: Core
+let hardTarget: Target
+let stockTarget: Target
+
+async function admin(svc: PgService, sql: string): Promise<void> {
+  const c = new pg.Client({
+    host: svc.host,
+    port: svc.port,
+    user: svc.user,
+    password: svc.password,
+    database: svc.database,
+    ssl: svc.caCertPath ? { ca: readFileSync(svc.caCertPath, 'utf8') } : false,
+  })
+  await c.connect()
+  try {
+    await c.query(sql)
+  } finally {
+    await c.end()
+  }
+}
+
+async function targetFor(svc: PgService, name: string): Promise<Target> {
+  const cred = await call(core, 'credentials.create', {
+    credential: { kind: 'db-password', name: `${name} password`, secret: { password: svc.password } },
+  })
+  return call(core, 'targets.create', {
+    target: {
+      kind: 'postgres',
+      name,
+      host: svc.host,
+      port: svc.port,
+      database: svc.database,
+      user: svc.user,
+      credentialId: cred.id,
+      tls: svc.caCertPath ? 'verify-full' : 'disable',
+      caFile: svc.caCertPath ?? '',
+    },
+  })
+}
+
+async function scan(targetId: string): Promise<void> {
+  await call(core, 'scan.start', { targetId })
+  await core.idle()
+}
+
+const control = (s: Res<'controls.status'>, id: string) => s.controls.find((c) => c.id === id)!
+const statusOf = (targetId: string) =>
+  call(core, 'controls.status', { framework: 'nist-800-53', baseline: 'moderate', targetIds: [targetId] })
+
+let before: Res<'controls.status'>
+let stockBefore: Res<'controls.status'>
+
+beforeAll(async () => {
+  ;[hardened, stock] = await Promise.all([
+    // Everything the pack's logging rules ask for, but connections not logged.
+    startPostgres({ hardened: true, name: 'controls-hardened', config: ['log_connections = off'] }),
+    startPostgres({ name: 'controls-default' }),
+  ])
+  core = createCore({
+    face: 'cli',
+    dataDir: tmp.make('dw-controls-pg-'),
+    unsafeKdfForTests: { N: 1024, r: 8, p: 1 },
+  })
+  await call(core, 'vault.init', { passphrase: 'controls test passphrase' })
+  hardTarget = await targetFor(hardened, 'billing-db')
+  stockTarget = await targetFor(stock, 'stock-db')
+  await Promise.all([scan(hardTarget.id), scan(stockTarget.id)])
+  before = await statusOf(hardTarget.id)
+  stockBefore = await statusOf(stockTarget.id)
+}, 180_000)
+
+afterAll(async () => {
+  await core?.close()
+  await stopAll()
+})
+
+describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
+  it('are not satisfied while log_connections is off, on the default server and the hardened one', () => {
+    for (const s of [before, stockBefore]) {
+      expect(control(s, 'au-2')).toMatchObject({ status: 'not-satisfied', satisfied: 0, notSatisfied: 1 })
+      expect(control(s, 'au-12')).toMatchObject({ status: 'not-satisfied', notSatisfied: 1 })
+    }
+    expect(before.baseline).toBe('moderate')
+    expect(before.families.find((f) => f.id === 'au')!.counts['not-satisfied']).toBeGreaterThanOrEqual(3)
+  })
+
+  it('drill down to the rule results behind the control, with what was found', async () => {
+    const d = await call(core, 'controls.control', {
+      framework: 'nist-800-53',
+      controlId: 'au-2',
+      targetIds: [hardTarget.id],
+    })
+    expect(d.statement).toMatch(/Identify the types of events that the system is capable of logging/)
+    expect(d.targets).toHaveLength(1)
+    const rules = new Map(d.targets[0]!.rules.map((r) => [r.ruleId, r]))
+    expect(rules.get('pg-log-connections')).toMatchObject({ status: 'fail', actual: 'off', expected: '= on' })
+    // Only log_connections fails under AU-2 on this server: the rest of its rules pass.
+    expect([...rules.values()].filter((r) => r.status === 'fail').map((r) => r.ruleId)).toEqual([
+      'pg-log-connections',
+    ])
+  })
+
+  it('lists the baseline controls no rule covers as not assessed, and the controls rules cover', () => {
+    const ac1 = control(before, 'ac-1')
+    expect(ac1).toMatchObject({ status: 'not-assessed', assessedTargets: 0, rules: 0, label: 'AC-1' })
+    expect(before.controls.every((c) => c.inCatalog)).toBe(true)
+    expect(before.controls).toHaveLength(287)
+    expect(control(before, 'sc-8')).toMatchObject({ status: 'satisfied', satisfied: 1 })
+    expect(control(stockBefore, 'sc-8')).toMatchObject({ status: 'not-satisfied' })
+  })
+
+  it('are satisfied after ALTER SYSTEM SET log_connections = on, a reload and a rescan', async () => {
+    await admin(hardened, 'ALTER SYSTEM SET log_connections = on')
+    await admin(hardened, 'SELECT pg_reload_conf()')
+    await scan(hardTarget.id)
+    const after = await statusOf(hardTarget.id)
+    expect(control(after, 'au-2')).toMatchObject({ status: 'satisfied', satisfied: 1, notSatisfied: 0 })
+    expect(control(after, 'au-12')).toMatchObject({ status: 'satisfied', satisfied: 1 })
+    // Across both targets AU-2 is now satisfied on one and not on the other.
+    const both = await call(core, 'controls.status', { framework: 'nist-800-53', baseline: 'moderate' })
+    expect(control(both, 'au-2')).toMatchObject({ status: 'partly', satisfied: 1, notSatisfied: 1 })
+    const row = both.matrix.find((m) => m.targetId === stockTarget.id && m.family === 'au')!
+    expect(row.status).not.toBe('satisfied')
+    const csv = await call(core, 'controls.csv', { framework: 'nist-800-53', baseline: 'moderate' })
+    const au2 = csv.text.split('\r\n').find((l) => l.startsWith('nist-800-53,moderate,au-2,'))
+    expect(au2).toMatch(/^nist-800-53,moderate,au-2,AU-2,Event Logging,au,partly,1,1,2,\d+,yes$/)
+  })
+
+  it('refuses an unknown target or framework with a clear message', async () => {
+    expect((await callError(core, 'controls.status', { targetIds: ['nope'] })).message).toMatch(
+      /No target with id nope/,
+    )
+    expect((await callError(core, 'controls.status', { framework: 'iso' as 'cis' })).message).toMatch(
+      /Framework is one of nist-800-53, cis, pci-dss/,
+    )
+  })
+})
