@@ -1,5 +1,5 @@
 // The app shell: sidebar, the page the address names, and passing notices.
-import { useEffect, useRef } from 'react'
+import { lazy, Suspense, useEffect, useRef } from 'react'
 import { useStore } from './stores'
 import { appSelectors } from './stores/app-slice'
 import { useRoute } from './router'
@@ -15,6 +15,9 @@ import { VariablesPage } from './pages/Variables'
 import { TargetDetailPage } from './pages/TargetDetail'
 import { WatchPage } from './pages/Watch'
 import { DriftPage } from './pages/Drift'
+
+// Loaded when first opened: the Controls page brings its own chart and tables.
+const ControlsPage = lazy(() => import('./pages/Controls').then((m) => ({ default: m.ControlsPage })))
 import { ReportsPage } from './pages/Reports'
 
 export function App() {
@@ -86,6 +89,12 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
       return <WatchPage />
     case 'drift':
       return <DriftPage eventId={'eventId' in route ? route.eventId : undefined} />
+    case 'controls':
+      return (
+        <Suspense fallback={<p className="muted">Loading the Controls page…</p>}>
+          <ControlsPage />
+        </Suspense>
+      )
     case 'not-found':
       return (
         <EmptyState

@@ -9,7 +9,7 @@ export type Route =
   | { page: 'target'; id: string }
   | { page: 'variables'; sha?: string; profileId?: string }
   | { page: 'drift'; eventId?: number }
-  | { page: 'watch' | 'drift' | 'reports' | 'vault' | 'settings' }
+  | { page: 'watch' | 'drift' | 'reports' | 'vault' | 'settings' | 'controls' }
   | { page: 'not-found'; path: string }
 
 export function parseRoute(hash: string): Route {
@@ -26,7 +26,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'variables')
     return { page: 'variables', sha: id, profileId: action ? decodeURIComponent(action) : undefined }
   if (head === 'drift' && id && /^\d+$/.test(id) && !action) return { page: 'drift', eventId: Number(id) }
-  if (head && ['watch', 'drift', 'reports', 'vault', 'settings'].includes(head) && !id)
+  if (head && ['watch', 'drift', 'reports', 'vault', 'settings', 'controls'].includes(head) && !id)
     return { page: head as 'watch' }
   if (head === 'dashboard' && !id) return { page: 'dashboard' }
   return { page: 'not-found', path }

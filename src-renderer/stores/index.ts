@@ -15,6 +15,7 @@ import { createAlertsSlice, type AlertsSlice } from './alerts-slice'
 import { createDriftSlice, type DriftSlice } from './drift-slice'
 import { createRulesSlice, type RulesSlice } from './rules-slice'
 import { createAuditSlice, type AuditSlice } from './audit-slice'
+import { createControlsSlice, type ControlsSlice } from './controls-slice'
 
 export type State = AppSlice &
   TargetsSlice &
@@ -26,7 +27,8 @@ export type State = AppSlice &
   AlertsSlice &
   DriftSlice &
   RulesSlice &
-  AuditSlice
+  AuditSlice &
+  ControlsSlice
 
 export const useStore = create<State>()(
   devtools(
@@ -42,6 +44,7 @@ export const useStore = create<State>()(
       ...createDriftSlice(...a),
       ...createRulesSlice(...a),
       ...createAuditSlice(...a),
+      ...createControlsSlice(...a),
     }),
     { name: 'driftwatch', enabled: import.meta.env.DEV },
   ),
