@@ -49,7 +49,11 @@ function walk(ctl, family, params) {
     label: label(ctl.props).replace(/\b([A-Z]{2})-0(\d)/, '$1-$2'),
     title: ctl.title,
     family,
-    statement: stmt ? statementText(own, stmt).join('\n') : '',
+    statement: stmt
+      ? statementText(own, stmt)
+          .join('\n')
+          .replace(/\[([^[\]]+)\]\(#[^)]*\)/g, '$1')
+      : '',
   })
   for (const sub of ctl.controls ?? []) walk(sub, family, own)
 }
@@ -58,11 +62,13 @@ for (const g of catalog.groups) {
   for (const c of g.controls ?? []) walk(c, g.id, new Map())
 }
 
+// In the catalog's order (AC-2 before AC-11), as NIST lists them.
+const order = new Map(controls.map((c, i) => [c.id, i]))
 const baseline = (f) =>
   read(f)
     .profile.imports.flatMap((i) => i['include-controls'] ?? [])
     .flatMap((i) => i['with-ids'] ?? [])
-    .sort()
+    .sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))
 const baselines = {
   low: baseline('NIST_SP-800-53_rev5_LOW-baseline_profile-min.json'),
   moderate: baseline('NIST_SP-800-53_rev5_MODERATE-baseline_profile-min.json'),
