@@ -8,6 +8,8 @@ import { jsonBytes } from './format'
 import { stableUuid } from './model'
 import { findingLines } from './finding-text'
 import { referenceLabel } from '../../../src-preload/labels'
+import { controlsOf } from '../controls/references'
+import { nistCatalog, nistLabel } from '../controls/catalog'
 
 export const OSCAL_VERSION = '1.0.6'
 
@@ -36,6 +38,31 @@ function findingRemarks(r: ReportModel['results'][number]): string | undefined {
     .filter(Boolean)
     .join('\n\n')
   return text || undefined
+}
+
+type Row = ReportModel['results'][number]
+
+/**
+ * The NIST SP 800-53 controls a target's rules map to, each with its status as a GRC tool reads it: not
+ * satisfied when any of its rules failed, satisfied when they passed; controls whose rules neither passed nor
+ * failed are not assessed and left out.
+ */
+function assessedControls(rows: Row[]) {
+  const byControl = new Map<string, Row[]>()
+  for (const r of rows)
+    for (const c of controlsOf(r.references))
+      if (c.framework === 'nist-800-53' && /^[a-z]{2}-\d+(\.\d+)?$/.test(c.controlId))
+        byControl.set(c.controlId, [...(byControl.get(c.controlId) ?? []), r])
+  const catalog = nistCatalog()
+  return [...byControl.entries()]
+    .map(([id, rs]) => {
+      const fail = rs.filter((r) => r.status === 'fail').length
+      const pass = rs.filter((r) => r.status === 'pass' || r.status === 'fixed').length
+      const c = catalog.byId.get(id)
+      return { id, label: c?.label ?? nistLabel(id), title: c?.title ?? '', rows: rs, fail, pass }
+    })
+    .filter((c) => c.fail + c.pass > 0)
+    .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
 }
 
 export function toOscal(model: ReportModel): unknown {
@@ -109,6 +136,25 @@ export function toOscal(model: ReportModel): unknown {
         'related-observations': [{ 'observation-uuid': u(`observation|${r.id}`) }],
         remarks: findingRemarks(r),
       }))
+    const controls = assessedControls(rows)
+    // One finding per assessed control, aimed at its statement: what a GRC tool reads as control status.
+    const controlFindings = controls.map((c) => ({
+      uuid: u(`control-finding|${t.id}|${c.id}`),
+      title: oneLine(`${c.label} ${c.title}`),
+      description:
+        `${c.label} on ${t.name}: ${c.pass} of its rules passed, ${c.fail} failed ` +
+        `(${c.rows.map((r) => r.ruleId).join(', ')}).`,
+      props: [...prop('control', c.label), ...prop('framework', 'NIST SP 800-53 Rev. 5')],
+      target: {
+        type: 'statement-id',
+        'target-id': token(`${c.id}_smt`),
+        status: {
+          state: c.fail ? 'not-satisfied' : 'satisfied',
+          reason: c.fail ? 'fail' : 'pass',
+        },
+      },
+      'related-observations': c.rows.map((r) => ({ 'observation-uuid': u(`observation|${r.id}`) })),
+    }))
     return {
       uuid: u(`result|${t.id}|${scan.id}`),
       title: `${t.name}: ${scan.profileId || 'scan'}`,
@@ -128,12 +174,17 @@ export function toOscal(model: ReportModel): unknown {
         ],
       },
       'reviewed-controls': {
-        'control-selections': [
-          { description: `Rules of profile ${scan.profileId || 'default'}`, 'include-all': {} },
-        ],
+        'control-selections': controls.length
+          ? [
+              {
+                description: `NIST SP 800-53 Rev. 5 controls the rules of profile ${scan.profileId || 'default'} map to`,
+                'include-controls': controls.map((c) => ({ 'control-id': c.id })),
+              },
+            ]
+          : [{ description: `Rules of profile ${scan.profileId || 'default'}`, 'include-all': {} }],
       },
       observations: nonEmpty(observations),
-      findings: nonEmpty(findings),
+      findings: nonEmpty([...controlFindings, ...findings]),
     }
   })
 

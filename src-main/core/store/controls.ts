@@ -96,16 +96,19 @@ export class ControlsRepo {
     if (targetIds) args.push(JSON.stringify(targetIds))
     return this.db
       .prepare(
-        `WITH m AS (SELECT DISTINCT rule_id, control_id, family, label FROM rule_controls WHERE framework = ?)
-         SELECT cs.target_id AS targetId, m.control_id AS controlId, m.family AS family, max(m.label) AS label,
-                sum(cs.status IN ('pass', 'fixed')) AS pass,
-                sum(cs.status = 'fail') AS fail,
-                sum(cs.status = 'notapplicable') AS notApplicable,
-                sum(cs.status NOT IN ('pass', 'fixed', 'fail', 'notapplicable')) AS other,
+        // Each current status looks its rule up in the mappings' primary key (framework, rule_id): one index probe
+        // per row. DISTINCT drops the same rule → control link named by two sources (two benchmarks, say).
+        `WITH j AS (
+           SELECT DISTINCT cs.target_id, cs.rule_id, cs.status, rc.control_id, rc.family, rc.label
+           FROM current_status cs JOIN rule_controls rc ON rc.framework = ? AND rc.rule_id = ${BASE_RULE}
+           WHERE ${targets})
+         SELECT target_id AS targetId, control_id AS controlId, min(family) AS family, max(label) AS label,
+                sum(status IN ('pass', 'fixed')) AS pass,
+                sum(status = 'fail') AS fail,
+                sum(status = 'notapplicable') AS notApplicable,
+                sum(status NOT IN ('pass', 'fixed', 'fail', 'notapplicable')) AS other,
                 0 AS excepted, 0 AS attested
-         FROM current_status cs JOIN m ON m.rule_id = ${BASE_RULE}
-         WHERE ${targets}
-         GROUP BY cs.target_id, m.control_id`,
+         FROM j GROUP BY target_id, control_id`,
       )
       .all(...args) as TargetControlRow[]
   }
@@ -117,14 +120,15 @@ export class ControlsRepo {
     if (targetIds) args.push(JSON.stringify(targetIds))
     return this.db
       .prepare(
-        `WITH m AS (SELECT DISTINCT rule_id FROM rule_controls WHERE framework = ? AND control_id = ?)
-         SELECT cs.target_id AS targetId, cs.rule_id AS ruleId, cs.status AS status, cs.actual AS actual,
+        `SELECT cs.target_id AS targetId, cs.rule_id AS ruleId, cs.status AS status, cs.actual AS actual,
                 coalesce(r.expected, '') AS expected, coalesce(r.title, cs.rule_id) AS title,
                 coalesce(r.severity, '') AS severity, cs.scan_id AS scanId, cs.since AS since,
                 coalesce(r.evidence_items, '[]') AS evidence
-         FROM current_status cs JOIN m ON m.rule_id = ${BASE_RULE}
+         FROM current_status cs
          LEFT JOIN results r ON r.scan_id = cs.scan_id AND r.rule_id = cs.rule_id
-         WHERE ${targets}
+         WHERE EXISTS (SELECT 1 FROM rule_controls rc
+                       WHERE rc.framework = ? AND rc.rule_id = ${BASE_RULE} AND rc.control_id = ?)
+           AND ${targets}
          ORDER BY cs.target_id, cs.rule_id`,
       )
       .all(...args) as ControlRuleRow[]
