@@ -3,12 +3,15 @@
 // drill-down names the rule results behind them; the CLI prints the same statuses as text, JSON and CSV.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import pg from 'pg'
 import { createCore, type Core } from '../../src-main/core/app'
 import type { Res, Target } from '../../src-preload/contract'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call, callError } from '../helpers/core'
+import { exportReportTo } from '../helpers/files'
+import { oscalErrors } from '../helpers/report-schemas'
 
 const tmp = useTmpDirs('all')
 let hardened: PgService
@@ -139,6 +142,56 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
     const csv = await call(core, 'controls.csv', { framework: 'nist-800-53', baseline: 'moderate' })
     const au2 = csv.text.split('\r\n').find((l) => l.startsWith('nist-800-53,moderate,au-2,'))
     expect(au2).toMatch(/^nist-800-53,moderate,au-2,AU-2,Event Logging,au,partly,1,1,2,\d+,yes$/)
+  })
+
+  it('exports OSCAL Assessment Results a GRC tool reads control status from (valid against NIST 1.0.6)', async () => {
+    const res = await exportReportTo(
+      core,
+      { scope: { targetIds: [hardTarget.id, stockTarget.id] }, format: 'oscal' },
+      join(tmp.make('dw-controls-oscal-'), 'controls.oscal.json'),
+    )
+    const doc = JSON.parse(readFileSync(res.path, 'utf8'))
+    expect(oscalErrors(doc)).toEqual([])
+    type Finding = { target: { type: string; 'target-id': string; status: { state: string } } }
+    type Result = {
+      'local-definitions': { 'inventory-items': { description: string }[] }
+      'reviewed-controls': { 'control-selections': { 'include-controls'?: { 'control-id': string }[] }[] }
+      findings: Finding[]
+    }
+    // Read back as a GRC tool would: per result (target), each statement-id finding's control and state.
+    const byTarget = new Map<string, { reviewed: string[]; status: Map<string, string> }>()
+    for (const r of doc['assessment-results'].results as Result[]) {
+      const name = r['local-definitions']['inventory-items'][0]!.description.split(' ')[0]!
+      const reviewed = r['reviewed-controls']['control-selections'].flatMap((c) =>
+        (c['include-controls'] ?? []).map((x) => x['control-id']),
+      )
+      const status = new Map(
+        r.findings
+          .filter((f) => f.target.type === 'statement-id')
+          .map((f) => [f.target['target-id'].replace(/_smt$/, ''), f.target.status.state]),
+      )
+      byTarget.set(name, { reviewed, status })
+    }
+    const billing = byTarget.get('billing-db')!
+    const stockDb = byTarget.get('stock-db')!
+    expect(billing.reviewed).toEqual(expect.arrayContaining(['au-2', 'au-12', 'sc-8', 'ia-5.1']))
+    expect([...billing.status.keys()].sort()).toEqual([...billing.reviewed].sort())
+    expect(billing.status.get('au-2')).toBe('satisfied')
+    expect(billing.status.get('au-12')).toBe('satisfied')
+    expect(billing.status.get('au-3.1')).toBe('not-satisfied')
+    expect(stockDb.status.get('au-2')).toBe('not-satisfied')
+    expect(stockDb.status.get('sc-8')).toBe('not-satisfied')
+    // The same statuses the Controls view gives for each target.
+    for (const [id, name] of [
+      [hardTarget.id, 'billing-db'],
+      [stockTarget.id, 'stock-db'],
+    ] as const) {
+      const view = await call(core, 'controls.status', { framework: 'nist-800-53', targetIds: [id] })
+      for (const [control, state] of byTarget.get(name)!.status)
+        expect(`${control} ${view.controls.find((c) => c.id === control)?.status}`).toBe(
+          `${control} ${state}`,
+        )
+    }
   })
 
   it('refuses an unknown target or framework with a clear message', async () => {
