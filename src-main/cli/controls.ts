@@ -53,7 +53,8 @@ per control, --matrix one row per target with a column per family.`,
         ...req,
         table: ctx.values.matrix ? 'matrix' : 'controls',
       })
-      ctx.out.stdout(r.text)
+      // The terminal filter shows a carriage return as \u000d: on a terminal, lines end with \n alone.
+      ctx.out.stdout(r.text.replace(/\r\n/g, '\n'))
       return EXIT.ok
     }
     const s = await call(ctx.core, 'controls.status', req)

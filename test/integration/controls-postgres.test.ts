@@ -12,11 +12,13 @@ import { useTmpDirs } from '../helpers/tmp-dir'
 import { call, callError } from '../helpers/core'
 import { exportReportTo } from '../helpers/files'
 import { oscalErrors } from '../helpers/report-schemas'
+import { ensureBuilt, runCli } from '../helpers/cli'
 
 const tmp = useTmpDirs('all')
 let hardened: PgService
 let stock: PgService
 let core: Core
+let dataDir = ''
 let hardTarget: Target
 let stockTarget: Target
 
@@ -74,9 +76,11 @@ beforeAll(async () => {
     startPostgres({ hardened: true, name: 'controls-hardened', config: ['log_connections = off'] }),
     startPostgres({ name: 'controls-default' }),
   ])
+  ensureBuilt()
+  dataDir = tmp.make('dw-controls-pg-')
   core = createCore({
     face: 'cli',
-    dataDir: tmp.make('dw-controls-pg-'),
+    dataDir,
     unsafeKdfForTests: { N: 1024, r: 8, p: 1 },
   })
   await call(core, 'vault.init', { passphrase: 'controls test passphrase' })
@@ -192,6 +196,27 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
           `${control} ${state}`,
         )
     }
+  })
+
+  it('prints the same statuses from `driftwatch controls` as text, JSON, CSV and the estate matrix', async () => {
+    const cli = (...args: string[]) => runCli(['controls', '--data-dir', dataDir, ...args])
+    const text = await cli('--baseline', 'moderate')
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toContain('NIST SP 800-53 Rev. 5 — MODERATE baseline; 2 targets')
+    expect(text.stdout).toMatch(/^part AU-2 +1\/2 targets {2}Event Logging$/m)
+    expect(text.stdout).not.toMatch(/ AC-1 /)
+    const json = JSON.parse((await cli('--baseline', 'moderate', '--json')).stdout)
+    expect(json.controls.find((c: { id: string }) => c.id === 'au-2').status).toBe('partly')
+    const csv = (await cli('--baseline', 'moderate', '--csv')).stdout
+    expect(csv.split(/\r?\n/).find((l) => l.includes(',au-2,'))).toMatch(
+      /^nist-800-53,moderate,au-2,AU-2,Event Logging,au,partly,1,1,2,\d+,yes$/,
+    )
+    const matrix = (await cli('--matrix', '--target', stockTarget.id)).stdout.split(/\r?\n/)
+    expect(matrix[0]).toMatch(/^target,AC,/)
+    expect(matrix[1]).toMatch(/^stock-db,/)
+    const bad = await cli('--framework', 'iso')
+    expect(bad.code).toBe(64)
+    expect(bad.stderr).toContain('--framework is nist-800-53, cis, pci-dss')
   })
 
   it('refuses an unknown target or framework with a clear message', async () => {
