@@ -35,7 +35,27 @@ const TITLES: Record<FrameworkId, string> = {
 }
 
 export class ControlsService {
+  /**
+   * Each target's control counts per framework, kept until that target's scans or the mappings change: the
+   * page asks again on every framework, baseline or target change, and a scan changes one target.
+   */
+  private readonly cache = new Map<string, { version: string; rows: TargetControlRow[] }>()
+
   constructor(private readonly d: ControlsDeps) {}
+
+  private rowsFor(framework: FrameworkId, targetIds: string[]): TargetControlRow[] {
+    const v = this.d.controls.versions()
+    const stale = targetIds.filter(
+      (id) => this.cache.get(`${framework}|${id}`)?.version !== `${v.mappings}|${v.targets.get(id) ?? ''}`,
+    )
+    if (stale.length) {
+      const fresh = new Map<string, TargetControlRow[]>(stale.map((id) => [id, []]))
+      for (const r of this.d.controls.statusByTarget(framework, stale)) fresh.get(r.targetId)?.push(r)
+      for (const [id, rows] of fresh)
+        this.cache.set(`${framework}|${id}`, { version: `${v.mappings}|${v.targets.get(id) ?? ''}`, rows })
+    }
+    return targetIds.flatMap((id) => this.cache.get(`${framework}|${id}`)?.rows ?? [])
+  }
 
   /** Maps every benchmark not mapped yet and every pack whose references changed; cheap when nothing did. */
   sync(): void {
@@ -116,11 +136,10 @@ export class ControlsService {
   }
 
   status(req: { framework: FrameworkId; baseline?: string; targetIds?: string[] }): Res<'controls.status'> {
-    this.sync()
     const framework = this.frameworks().find((f) => f.id === req.framework)!
     const targets = this.chosenTargets(req.targetIds)
     const { metas, families, inScope, meta } = this.catalog(req.framework, req.baseline)
-    const rows = this.d.controls.statusByTarget(
+    const rows = this.rowsFor(
       req.framework,
       targets.map((t) => t.id),
     )
@@ -188,7 +207,7 @@ export class ControlsService {
     this.sync()
     const targets = this.chosenTargets(req.targetIds)
     const names = new Map(targets.map((t) => [t.id, t.name]))
-    const rows = this.d.controls.statusByTarget(
+    const rows = this.rowsFor(
       req.framework,
       targets.map((t) => t.id),
     )

@@ -76,6 +76,24 @@ export class ControlsRepo {
     return this.db.prepare('SELECT 1 FROM control_sources WHERE source = ?').get(source) !== undefined
   }
 
+  /**
+   * What the per-target control counts depend on, cheaply: each target's scans (the newest and how many are
+   * done: a commit, an interrupted or removed scan changes it) and the mappings' digests.
+   */
+  versions(): { mappings: string; targets: Map<string, string> } {
+    const mappings = (
+      this.db.prepare('SELECT group_concat(source || digest) AS v FROM control_sources').get() as {
+        v: string | null
+      }
+    ).v
+    const rows = this.db
+      .prepare(
+        `SELECT target_id AS t, max(rowid) || ':' || total(state = 'done') AS v FROM scans GROUP BY target_id`,
+      )
+      .all() as { t: string; v: string }[]
+    return { mappings: mappings ?? '', targets: new Map(rows.map((r) => [r.t, r.v])) }
+  }
+
   /** Every control a framework's mappings name, with how many rules map to it (CIS / PCI DSS catalogs). */
   mappedControls(framework: string): { controlId: string; family: string; label: string; rules: number }[] {
     return this.db
