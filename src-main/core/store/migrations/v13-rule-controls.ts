@@ -18,6 +18,8 @@ export const v13: Migration = {
           PRIMARY KEY (framework, rule_id, control_id, source)
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX rule_controls_by_source ON rule_controls(source);
+        -- The Controls view asks each target's newest scan and how many are done on every call: from the index.
+        CREATE INDEX scans_by_target_state ON scans(target_id, state);
         CREATE TABLE control_sources (
           source    TEXT PRIMARY KEY,
           digest    TEXT NOT NULL,
