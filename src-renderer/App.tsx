@@ -1,6 +1,6 @@
 // The app shell: sidebar, the page the address names, and passing notices.
 import { ComparePage } from './pages/Compare'
-import { useEffect, useRef } from 'react'
+import { lazy, Suspense, useEffect, useRef } from 'react'
 import { useStore } from './stores'
 import { appSelectors } from './stores/app-slice'
 import { useRoute } from './router'
@@ -16,6 +16,9 @@ import { VariablesPage } from './pages/Variables'
 import { TargetDetailPage } from './pages/TargetDetail'
 import { WatchPage } from './pages/Watch'
 import { DriftPage } from './pages/Drift'
+
+// Loaded when first opened: the Controls page brings its own chart and tables.
+const ControlsPage = lazy(() => import('./pages/Controls').then((m) => ({ default: m.ControlsPage })))
 import { ReportsPage } from './pages/Reports'
 
 export function App() {
@@ -90,6 +93,12 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
       return <DriftPage eventId={'eventId' in route ? route.eventId : undefined} />
     case 'compare':
       return <ComparePage a={route.a} b={route.b} />
+    case 'controls':
+      return (
+        <Suspense fallback={<p className="muted">Loading the Controls page…</p>}>
+          <ControlsPage />
+        </Suspense>
+      )
     case 'not-found':
       return (
         <EmptyState

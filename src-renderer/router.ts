@@ -10,7 +10,7 @@ export type Route =
   | { page: 'variables'; sha?: string; profileId?: string }
   | { page: 'drift'; eventId?: number }
   | { page: 'compare'; a: string; b: string }
-  | { page: 'watch' | 'drift' | 'reports' | 'vault' | 'settings' }
+  | { page: 'watch' | 'drift' | 'reports' | 'vault' | 'settings' | 'controls' }
   | { page: 'not-found'; path: string }
 
 export function parseRoute(hash: string): Route {
@@ -29,7 +29,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'variables')
     return { page: 'variables', sha: id, profileId: action ? decodeURIComponent(action) : undefined }
   if (head === 'drift' && id && /^\d+$/.test(id) && !action) return { page: 'drift', eventId: Number(id) }
-  if (head && ['watch', 'drift', 'reports', 'vault', 'settings'].includes(head) && !id)
+  if (head && ['watch', 'drift', 'reports', 'vault', 'settings', 'controls'].includes(head) && !id)
     return { page: head as 'watch' }
   if (head === 'compare' && !id) {
     const q = new URLSearchParams(hash.split('?')[1] ?? '')

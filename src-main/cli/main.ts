@@ -12,6 +12,7 @@ import { scansCommand } from './scans'
 import { hostsCommand } from './hosts'
 import { watchCommand } from './watch'
 import { rulesCommand } from './rules'
+import { controlsCommand } from './controls'
 import { exportCommand, verifyCommand } from './export'
 import { attestCommand, compareCommand, exceptionsCommand } from './judgement'
 import { CliError, EXIT, type Command, type Out } from './common'
@@ -35,6 +36,7 @@ const commands: Command[] = [
   exceptionsCommand,
   attestCommand,
   compareCommand,
+  controlsCommand,
   serveCommand,
 ]
 

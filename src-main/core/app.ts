@@ -48,6 +48,9 @@ import pkg from '../../package.json'
 import { AuditLog } from './audit/log'
 import { auditedHandlers, auditListener } from './audit/hooks'
 import { reportHandlers } from './reports/handlers'
+import { ControlsService } from './controls/service'
+import { controlHandlers } from './controls/handlers'
+import { ControlsRepo } from './store/controls'
 import { chromiumPrinter, defaultRendererDir, type PdfPrinter } from './reports/pdf'
 import { ReportsRepo } from './store/reports'
 import { SigningKeys } from './vault/signing-key'
@@ -239,6 +242,13 @@ export function createCore(opts: CoreOptions): Core {
   const uploads = new FileStaging(UPLOAD_LIMITS, now)
   const vaultRoom = vaultHandlers({ ...ctx, vault })
   const hostDeps = { ...ctx, vault, hostKeys }
+  const controls = new ControlsService({
+    controls: new ControlsRepo(db),
+    content,
+    packs,
+    targets: ctx.repos.targets,
+    now: () => clock.now().toISOString(),
+  })
   const handlers: Handlers = {
     'app.info': () => ({
       name: 'Driftwatch' as const,
@@ -275,6 +285,7 @@ export function createCore(opts: CoreOptions): Core {
     ...policy.handlers,
     ...watch.handlers,
     ...judgementHandlers({ ...ctx, judgement, scans, packs, audit, uploads }),
+    ...controlHandlers(controls),
     ...reportHandlers({
       ...ctx,
       targets: ctx.repos.targets,

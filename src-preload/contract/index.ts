@@ -6,6 +6,7 @@ import { alertChannels } from './alerts'
 import { appChannels } from './app'
 import type { ApiError } from './common'
 import { contentChannels } from './content'
+import { controlChannels } from './controls'
 import { credentialChannels } from './credentials'
 import { driftChannels } from './drift'
 import { events, type EventName } from './events'
@@ -23,6 +24,7 @@ export { ApiError } from './common'
 export * from './alerts'
 export * from './app'
 export * from './content'
+export * from './controls'
 export * from './credentials'
 export * from './drift'
 export * from './events'
@@ -51,6 +53,7 @@ export const contract = {
   ...alertChannels,
   ...reportChannels,
   ...judgementChannels,
+  ...controlChannels,
 } as const
 
 export type Contract = typeof contract

@@ -11,6 +11,7 @@ const SECTIONS: { page: string; label: string; icon: IconName; href: string }[] 
   { page: 'variables', label: 'Variables', icon: 'sliders', href: '#/variables' },
   { page: 'watch', label: 'Watch', icon: 'watch', href: '#/watch' },
   { page: 'drift', label: 'Drift', icon: 'drift', href: '#/drift' },
+  { page: 'controls', label: 'Controls', icon: 'shield', href: '#/controls' },
   { page: 'reports', label: 'Reports', icon: 'reports', href: '#/reports' },
   { page: 'vault', label: 'Vault', icon: 'vault', href: '#/vault' },
   { page: 'settings', label: 'Settings', icon: 'settings', href: '#/settings' },

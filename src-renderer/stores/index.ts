@@ -16,6 +16,7 @@ import { createDriftSlice, type DriftSlice } from './drift-slice'
 import { createRulesSlice, type RulesSlice } from './rules-slice'
 import { createAuditSlice, type AuditSlice } from './audit-slice'
 import { createJudgementSlice, type JudgementSlice } from './judgement-slice'
+import { createControlsSlice, type ControlsSlice } from './controls-slice'
 
 export type State = AppSlice &
   TargetsSlice &
@@ -28,7 +29,8 @@ export type State = AppSlice &
   DriftSlice &
   RulesSlice &
   AuditSlice &
-  JudgementSlice
+  JudgementSlice &
+  ControlsSlice
 
 export const useStore = create<State>()(
   devtools(
@@ -45,6 +47,7 @@ export const useStore = create<State>()(
       ...createRulesSlice(...a),
       ...createAuditSlice(...a),
       ...createJudgementSlice(...a),
+      ...createControlsSlice(...a),
     }),
     { name: 'driftwatch', enabled: import.meta.env.DEV },
   ),

@@ -176,7 +176,11 @@ describe('PostgreSQL 15, hardened and default', () => {
         .toEqual({ id, status: 'fail', actual: softActual })
     }
     expect(s.get('pg-ssl')).toMatchObject({ expected: '= on', severity: 'high', title: 'TLS is enabled' })
-    expect(s.get('pg-ssl')?.idents).toEqual([{ system: 'CIS PostgreSQL 15', id: '6.8' }])
+    expect(s.get('pg-ssl')?.idents).toEqual([
+      { system: 'CIS PostgreSQL 15', id: '6.8' },
+      { system: 'NIST-800-53', id: 'SC-8' },
+      { system: 'NIST-800-53', id: 'SC-8(1)' },
+    ])
     expect(s.get('pg-hba-hostssl-only')?.message).toMatch(
       /^1 rows:\nline_number=\d+ type=host database=all user_name=all address=127\.0\.0\.1/,
     )

@@ -135,6 +135,10 @@ describe('per-channel request and response types', () => {
       | 'scan.judgement'
       | 'scans.compare'
       | 'scans.compareCsv'
+      | 'controls.frameworks'
+      | 'controls.status'
+      | 'controls.control'
+      | 'controls.csv'
     >()
     // What leaves the core about a credential is metadata: there is no field that could hold a secret.
     expectTypeOf<keyof Res<'credentials.list'>['credentials'][number]>().toEqualTypeOf<

@@ -10,6 +10,8 @@ import { findingLines } from './finding-text'
 import { methodOfScan, methodText } from './method'
 import { referenceLabel } from '../../../src-preload/labels'
 import { findingRisk, oscalJudgement } from './oscal-judgement'
+import { controlsOf } from '../controls/references'
+import { nistCatalog, nistLabel } from '../controls/catalog'
 
 export const OSCAL_VERSION = '1.0.6'
 
@@ -50,6 +52,31 @@ function policyProps(model: ReportModel, scan: ReportModel['scans'][number]) {
     ...prop('tailoring-sha256', m?.tailoring?.sha256 ?? ''),
     ...prop('trigger', scan.trigger),
   ]
+}
+
+type Row = ReportModel['results'][number]
+
+/**
+ * The NIST SP 800-53 controls a target's rules map to, each with its status as a GRC tool reads it: not
+ * satisfied when any of its rules failed, satisfied when they passed; controls whose rules neither passed nor
+ * failed are not assessed and left out.
+ */
+function assessedControls(rows: Row[]) {
+  const byControl = new Map<string, Row[]>()
+  for (const r of rows)
+    for (const c of controlsOf(r.references))
+      if (c.framework === 'nist-800-53' && /^[a-z]{2}-\d+(\.\d+)?$/.test(c.controlId))
+        byControl.set(c.controlId, [...(byControl.get(c.controlId) ?? []), r])
+  const catalog = nistCatalog()
+  return [...byControl.entries()]
+    .map(([id, rs]) => {
+      const fail = rs.filter((r) => r.status === 'fail').length
+      const pass = rs.filter((r) => r.status === 'pass' || r.status === 'fixed').length
+      const c = catalog.byId.get(id)
+      return { id, label: c?.label ?? nistLabel(id), title: c?.title ?? '', rows: rs, fail, pass }
+    })
+    .filter((c) => c.fail + c.pass > 0)
+    .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
 }
 
 export function toOscal(model: ReportModel): unknown {
@@ -125,6 +152,25 @@ export function toOscal(model: ReportModel): unknown {
         remarks: findingRemarks(r),
       }))
     const judged = oscalJudgement(rows, { name: t.name, itemUuid }, model.judgement, u)
+    const controls = assessedControls(rows)
+    // One finding per assessed control, aimed at its statement: what a GRC tool reads as control status.
+    const controlFindings = controls.map((c) => ({
+      uuid: u(`control-finding|${t.id}|${c.id}`),
+      title: oneLine(`${c.label} ${c.title}`),
+      description:
+        `${c.label} on ${t.name}: ${c.pass} of its rules passed, ${c.fail} failed ` +
+        `(${c.rows.map((r) => r.ruleId).join(', ')}).`,
+      props: [...prop('control', c.label), ...prop('framework', 'NIST SP 800-53 Rev. 5')],
+      target: {
+        type: 'statement-id',
+        'target-id': token(`${c.id}_smt`),
+        status: {
+          state: c.fail ? 'not-satisfied' : 'satisfied',
+          reason: c.fail ? 'fail' : 'pass',
+        },
+      },
+      'related-observations': c.rows.map((r) => ({ 'observation-uuid': u(`observation|${r.id}`) })),
+    }))
     return {
       uuid: u(`result|${t.id}|${scan.id}`),
       title: `${t.name}: ${scan.profileId || 'scan'}`,
@@ -148,18 +194,25 @@ export function toOscal(model: ReportModel): unknown {
         ],
       },
       'reviewed-controls': {
-        'control-selections': [
-          {
-            description: methodOfScan(model, scan.id)
-              ? methodText(methodOfScan(model, scan.id)!)
-              : `Rules of profile ${scan.profileId || 'default'}`,
-            'include-all': {},
-          },
-        ],
+        'control-selections': controls.length
+          ? [
+              {
+                description: `NIST SP 800-53 Rev. 5 controls the rules of profile ${scan.profileId || 'default'} map to`,
+                'include-controls': controls.map((c) => ({ 'control-id': c.id })),
+              },
+            ]
+          : [
+              {
+                description: methodOfScan(model, scan.id)
+                  ? methodText(methodOfScan(model, scan.id)!)
+                  : `Rules of profile ${scan.profileId || 'default'}`,
+                'include-all': {},
+              },
+            ],
       },
       observations: nonEmpty([...observations, ...judged.observations]),
       risks: nonEmpty(judged.risks),
-      findings: nonEmpty([...findings, ...judged.findings]),
+      findings: nonEmpty([...controlFindings, ...findings, ...judged.findings]),
     }
   })
 

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import YAML from 'yaml'
 import { MAX_QUERY_LENGTH, packQueryProblems } from './sql-guard'
+import { isNistSystem, parseNistRefs } from '../controls/references'
 
 export const PACK_KINDS = ['postgres', 'mysql'] as const
 export const FLAVOURS = ['postgresql', 'mysql', 'mariadb'] as const
@@ -131,10 +132,20 @@ export const Rule = z
     severity: z.enum(RULE_SEVERITIES).default('medium'),
     remediation: z.string().max(5000).default(''),
     references: z
-      .array(z.object({ system: z.string().min(1).max(100), id: z.string().min(1).max(100) }).strict())
+      .array(
+        z
+          .object({ system: z.string().min(1).max(100), id: z.string().min(1).max(100) })
+          .strict()
+          .refine((r) => !isNistSystem(r.system) || parseNistRefs(r.id).unreadable.length === 0, {
+            message: 'A NIST-800-53 reference names a control, such as AU-2, IA-2(1) or CM-6(a)',
+            path: ['id'],
+          }),
+      )
       .max(50)
       .default([])
-      .describe('e.g. { system: "CIS PostgreSQL 15", id: "3.1.20" }'),
+      .describe(
+        'e.g. { system: "CIS PostgreSQL 15", id: "3.1.20" }; { system: "NIST-800-53", id: "AU-12" } places the rule under that control on the Controls page',
+      ),
     applies: z
       .object({
         flavours: z.array(z.enum(FLAVOURS)).min(1).optional().describe('Server flavours; absent = all'),

@@ -288,6 +288,14 @@ const populate: Record<number, (db: Db) => void> = {
        VALUES ('t-ssh', 's2', 'rule-b', 'exception-expired', 'high', 'excepted', 'fail', '2030-01-01')`,
     )
   },
+  15(db) {
+    run(
+      db,
+      `INSERT INTO rule_controls (source, rule_id, framework, control_id, family, label)
+       VALUES ('pack:postgres-cis', 'pg-log-connections', 'nist-800-53', 'au-2', 'au', '')`,
+    )
+    run(db, `INSERT INTO control_sources (source, digest, mapped_at) VALUES ('pack:postgres-cis', 'd', 't')`)
+  },
 }
 
 /**

@@ -15,7 +15,24 @@ import { v11 } from './v11-targets-kind-free'
 import { v12 } from './v12-result-evidence'
 import { v13 } from './v13-scan-policy'
 import { v14 } from './v14-exceptions-attestations'
+import { v15 } from './v15-rule-controls'
 
-export const migrations: Migration[] = [v01, v02, v03, v04, v05, v06, v07, v08, v09, v10, v11, v12, v13, v14]
+export const migrations: Migration[] = [
+  v01,
+  v02,
+  v03,
+  v04,
+  v05,
+  v06,
+  v07,
+  v08,
+  v09,
+  v10,
+  v11,
+  v12,
+  v13,
+  v14,
+  v15,
+]
 
 export const LATEST_VERSION = migrations.at(-1)?.version ?? 0

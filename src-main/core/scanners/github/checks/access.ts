@@ -1,6 +1,6 @@
 // Repository ownership and access checks: a valid CODEOWNERS, no outside admins, and few admins.
 import type { CheckDef, RepoFacts } from './model'
-import { cis, fail, need, verdict } from './verdicts'
+import { cis, fail, need, nist, verdict } from './verdicts'
 
 export const accessChecks: CheckDef<RepoFacts>[] = [
   {
@@ -9,7 +9,7 @@ export const accessChecks: CheckDef<RepoFacts>[] = [
     severity: 'medium',
     scope: 'repo',
     description: 'Ownership is declared, and every line of it is understood by GitHub.',
-    references: [cis('1.1.6')],
+    references: [cis('1.1.6'), ...nist('CM-3', 'CM-5')],
     expected: () => 'CODEOWNERS present, 0 errors',
     evaluate: (f) =>
       need(f.codeowners, (c) => {
@@ -28,7 +28,7 @@ export const accessChecks: CheckDef<RepoFacts>[] = [
     severity: 'high',
     scope: 'repo',
     description: 'Admin access stays with members the organisation manages.',
-    references: [cis('1.3.7'), cis('1.3.3')],
+    references: [cis('1.3.7'), cis('1.3.3'), ...nist('AC-2', 'AC-6(5)')],
     expected: () => '0 outside collaborators with admin',
     evaluate: (f) => {
       if (!f.inOrg)
@@ -52,7 +52,7 @@ export const accessChecks: CheckDef<RepoFacts>[] = [
     severity: 'medium',
     scope: 'repo',
     description: 'Every admin can turn off every protection; keep the number small.',
-    references: [cis('1.3.7')],
+    references: [cis('1.3.7'), ...nist('AC-6', 'AC-6(5)')],
     expected: (v) => `admins ≤ ${v.maxRepoAdmins}`,
     evaluate: (f, v) =>
       need(f.admins, (list) =>

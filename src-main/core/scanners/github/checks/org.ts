@@ -1,7 +1,7 @@
 // Organisation settings checks: two-factor, base permission, public repository creation, webhooks, and what
 // GitHub Actions may run and approve.
 import type { CheckDef, Json, OrgFacts, Verdict } from './model'
-import { cis, need, pass, sc, verdict } from './verdicts'
+import { cis, need, nist, pass, sc, verdict } from './verdicts'
 
 const PERMISSION_RANK: Record<string, number> = { none: 0, read: 1, write: 2, admin: 3 }
 
@@ -19,7 +19,7 @@ export const orgChecks: CheckDef<OrgFacts>[] = [
     severity: 'high',
     scope: 'org',
     description: 'Members without 2FA are removed; a stolen password alone cannot push code.',
-    references: [cis('1.3.5'), cis('1.3.4')],
+    references: [cis('1.3.5'), cis('1.3.4'), ...nist('IA-2(1)', 'IA-2(2)')],
     expected: () => 'two_factor_requirement_enabled = true',
     evaluate: ({ org }) => {
       const v = org.two_factor_requirement_enabled
@@ -33,7 +33,7 @@ export const orgChecks: CheckDef<OrgFacts>[] = [
     severity: 'medium',
     scope: 'org',
     description: 'Every member gets the base permission on every repository; least privilege keeps it low.',
-    references: [cis('1.3.8')],
+    references: [cis('1.3.8'), ...nist('AC-3', 'AC-6')],
     expected: (v) => `default_repository_permission ≤ ${v.maxDefaultPermission}`,
     evaluate: ({ org }, v) => {
       const p = org.default_repository_permission
@@ -47,7 +47,7 @@ export const orgChecks: CheckDef<OrgFacts>[] = [
     severity: 'medium',
     scope: 'org',
     description: 'Publishing code is an owner decision, not something any member can do by accident.',
-    references: [cis('1.2.2')],
+    references: [cis('1.2.2'), ...nist('AC-3', 'AC-22')],
     expected: () => 'members_can_create_public_repositories = false',
     evaluate: ({ org }) => {
       const v = org.members_can_create_public_repositories
@@ -62,7 +62,7 @@ export const orgChecks: CheckDef<OrgFacts>[] = [
     scope: 'org',
     description:
       'A webhook without a secret can be forged; one without TLS verification can be read in transit.',
-    references: [cis('1.4.4'), sc('Webhooks')],
+    references: [cis('1.4.4'), sc('Webhooks'), ...nist('SC-8')],
     expected: () => 'every hook: https URL, secret set, insecure_ssl = 0',
     evaluate: ({ hooks }) =>
       need(hooks, (list) => {
@@ -84,7 +84,7 @@ export const orgChecks: CheckDef<OrgFacts>[] = [
     severity: 'medium',
     scope: 'org',
     description: 'Any action from the marketplace runs with the repository token; an allow-list limits that.',
-    references: [cis('2.3.8'), sc('Dangerous-Workflow')],
+    references: [cis('2.3.8'), sc('Dangerous-Workflow'), ...nist('CM-7', 'CM-11')],
     expected: () => 'allowed_actions = selected or local_only (or Actions disabled)',
     evaluate: ({ actions }) =>
       need(actions, (a) => {
@@ -99,7 +99,7 @@ export const orgChecks: CheckDef<OrgFacts>[] = [
     severity: 'high',
     scope: 'org',
     description: 'GITHUB_TOKEN defaults to read; workflows ask for write where they need it.',
-    references: [cis('2.3.7'), sc('Token-Permissions')],
+    references: [cis('2.3.7'), sc('Token-Permissions'), ...nist('AC-6')],
     expected: () => 'default_workflow_permissions = read',
     evaluate: ({ workflow }) =>
       need(workflow, (w) =>
@@ -112,7 +112,7 @@ export const orgChecks: CheckDef<OrgFacts>[] = [
     severity: 'high',
     scope: 'org',
     description: 'A workflow that approves pull requests defeats required reviews.',
-    references: [cis('1.1.3'), sc('Code-Review')],
+    references: [cis('1.1.3'), sc('Code-Review'), ...nist('AC-5', 'CM-3')],
     expected: () => 'can_approve_pull_request_reviews = false',
     evaluate: ({ workflow }) =>
       need(workflow, (w) =>

@@ -1,6 +1,6 @@
 // Repository housekeeping checks: merged branches deleted, inactive repositories archived.
 import type { CheckDef, RepoFacts } from './model'
-import { adminOnly, cis, pass, sc, verdict } from './verdicts'
+import { adminOnly, cis, nist, pass, sc, verdict } from './verdicts'
 
 export const repoSettingsChecks: CheckDef<RepoFacts>[] = [
   {
@@ -9,7 +9,7 @@ export const repoSettingsChecks: CheckDef<RepoFacts>[] = [
     severity: 'low',
     scope: 'repo',
     description: 'Merged branches do not pile up as stale, unprotected copies of the code.',
-    references: [cis('1.1.8')],
+    references: [cis('1.1.8'), ...nist('CM-3')],
     expected: () => 'delete_branch_on_merge = true',
     evaluate: (f) => {
       const v = f.repo.delete_branch_on_merge
@@ -23,7 +23,7 @@ export const repoSettingsChecks: CheckDef<RepoFacts>[] = [
     severity: 'low',
     scope: 'repo',
     description: 'A repository nobody pushes to should be read-only rather than a forgotten attack surface.',
-    references: [cis('1.2.7'), sc('Maintained')],
+    references: [cis('1.2.7'), sc('Maintained'), ...nist('CM-8', 'SA-22')],
     expected: (v) => `pushed within ${v.inactiveDays} days, or archived`,
     evaluate: (f, v) => {
       const pushed = Date.parse(String(f.repo.pushed_at ?? ''))

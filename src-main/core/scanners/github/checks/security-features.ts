@@ -1,7 +1,7 @@
 // Repository security feature checks: secret scanning and push protection, Dependabot alerts and updates,
 // code scanning and a published security policy.
 import type { CheckDef, RepoFacts, Verdict } from './model'
-import { adminOnly, cis, fail, need, onOff, pass, sa, sc, verdict } from './verdicts'
+import { adminOnly, cis, fail, need, nist, onOff, pass, sa, sc, verdict } from './verdicts'
 
 export const securityFeatureChecks: CheckDef<RepoFacts>[] = [
   {
@@ -10,7 +10,7 @@ export const securityFeatureChecks: CheckDef<RepoFacts>[] = [
     severity: 'high',
     scope: 'repo',
     description: 'Leaked credentials in the code are found and reported.',
-    references: [cis('1.5.1')],
+    references: [cis('1.5.1'), ...nist('IA-5(7)', 'SI-4')],
     expected: () => 'secret_scanning = enabled',
     evaluate: (f) => secretFeature(f, 'secret_scanning'),
   },
@@ -20,7 +20,7 @@ export const securityFeatureChecks: CheckDef<RepoFacts>[] = [
     severity: 'high',
     scope: 'repo',
     description: 'Pushes containing recognised secrets are blocked before they land.',
-    references: [cis('1.5.1')],
+    references: [cis('1.5.1'), ...nist('IA-5(7)')],
     expected: () => 'secret_scanning_push_protection = enabled',
     evaluate: (f) => secretFeature(f, 'secret_scanning_push_protection'),
   },
@@ -30,7 +30,7 @@ export const securityFeatureChecks: CheckDef<RepoFacts>[] = [
     severity: 'medium',
     scope: 'repo',
     description: 'Known vulnerabilities in dependencies are reported.',
-    references: [cis('1.5.5'), sc('Vulnerabilities')],
+    references: [cis('1.5.5'), sc('Vulnerabilities'), ...nist('RA-5', 'SI-2')],
     expected: () => 'vulnerability alerts enabled',
     evaluate: (f) => need(f.vulnerabilityAlerts, (on) => verdict(on, onOff(on))),
   },
@@ -40,7 +40,7 @@ export const securityFeatureChecks: CheckDef<RepoFacts>[] = [
     severity: 'medium',
     scope: 'repo',
     description: 'Vulnerable dependencies get fix pull requests automatically.',
-    references: [cis('1.5.5'), sc('Dependency-Update-Tool')],
+    references: [cis('1.5.5'), sc('Dependency-Update-Tool'), ...nist('SI-2')],
     expected: () => 'dependabot_security_updates = enabled',
     evaluate: (f) => {
       const s = sa(f, 'dependabot_security_updates')
@@ -54,7 +54,7 @@ export const securityFeatureChecks: CheckDef<RepoFacts>[] = [
     severity: 'medium',
     scope: 'repo',
     description: 'CodeQL analyses every push and pull request for vulnerabilities.',
-    references: [cis('1.5.4'), sc('SAST')],
+    references: [cis('1.5.4'), sc('SAST'), ...nist('RA-5', 'SA-11')],
     expected: () => 'default setup state = configured',
     evaluate: (f) =>
       need(f.codeScanning, (c) => verdict(c.state === 'configured', String(c.state ?? 'unknown'))),
@@ -65,7 +65,7 @@ export const securityFeatureChecks: CheckDef<RepoFacts>[] = [
     severity: 'low',
     scope: 'repo',
     description: 'Reporters know how to disclose a vulnerability privately.',
-    references: [cis('1.2.1'), sc('Security-Policy')],
+    references: [cis('1.2.1'), sc('Security-Policy'), ...nist('IR-6', 'SI-5')],
     expected: () => 'SECURITY.md, .github/SECURITY.md or docs/SECURITY.md',
     evaluate: (f) =>
       need(f.securityPolicy, (path) =>

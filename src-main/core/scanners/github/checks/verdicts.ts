@@ -7,6 +7,8 @@ const CIS = 'CIS Software Supply Chain Security Guide v1.0'
 const SCORECARD = 'OpenSSF Scorecard'
 export const cis = (id: string) => ({ system: CIS, id })
 export const sc = (id: string) => ({ system: SCORECARD, id })
+/** The NIST SP 800-53 rev 5 controls a check supports (checked against the catalog's statements). */
+export const nist = (...ids: string[]) => ids.map((id) => ({ system: 'NIST-800-53', id }))
 
 export const pass = (actual: string, message = ''): Verdict => ({ status: 'pass', actual, message })
 export const fail = (actual: string, message = ''): Verdict => ({ status: 'fail', actual, message })

@@ -1,0 +1,263 @@
+// The Controls view: keeps the rule → control mappings in step with the imported benchmarks and the rule packs,
+// and answers the Controls page, the CLI and the exports with every control's status across chosen targets.
+import type { ControlStatus, ControlView, FrameworkView, Res } from '../../../src-preload/contract'
+import type { ContentRepo } from '../store/content'
+import type { ControlsRepo, TargetControlRow } from '../store/controls'
+import type { TargetsRepo } from '../store/targets'
+import type { RulePacks } from '../rules/registry'
+import { AppError } from '../errors'
+import { nistCatalog, nistLabel } from './catalog'
+import { mapBenchmark, mapRules } from './mapping'
+import { combine, emptyCounts, targetControlStatus } from './status'
+import type { FrameworkId } from './references'
+
+export interface ControlsDeps {
+  controls: ControlsRepo
+  content: ContentRepo
+  packs: RulePacks
+  targets: TargetsRepo
+  now(): string
+}
+
+interface ControlMeta {
+  id: string
+  label: string
+  title: string
+  family: string
+  statement: string
+  inCatalog: boolean
+}
+
+const TITLES: Record<FrameworkId, string> = {
+  'nist-800-53': 'NIST SP 800-53 Rev. 5',
+  cis: 'CIS Benchmarks (sections the content and packs name)',
+  'pci-dss': 'PCI DSS (requirements the content names)',
+}
+
+export class ControlsService {
+  /**
+   * Each target's control counts per framework, kept until that target's scans or the mappings change: the
+   * page asks again on every framework, baseline or target change, and a scan changes one target.
+   */
+  private readonly cache = new Map<string, { version: string; rows: TargetControlRow[] }>()
+
+  constructor(private readonly d: ControlsDeps) {}
+
+  private rowsFor(framework: FrameworkId, targetIds: string[]): TargetControlRow[] {
+    const v = this.d.controls.versions()
+    const stale = targetIds.filter(
+      (id) => this.cache.get(`${framework}|${id}`)?.version !== `${v.mappings}|${v.targets.get(id) ?? ''}`,
+    )
+    if (stale.length) {
+      const fresh = new Map<string, TargetControlRow[]>(stale.map((id) => [id, []]))
+      for (const r of this.d.controls.statusByTarget(framework, stale)) fresh.get(r.targetId)?.push(r)
+      for (const [id, rows] of fresh)
+        this.cache.set(`${framework}|${id}`, { version: `${v.mappings}|${v.targets.get(id) ?? ''}`, rows })
+    }
+    return targetIds.flatMap((id) => this.cache.get(`${framework}|${id}`)?.rows ?? [])
+  }
+
+  /** Maps every benchmark not mapped yet and every pack whose references changed; cheap when nothing did. */
+  sync(): void {
+    const at = this.d.now()
+    for (const c of this.d.content.list()) {
+      const source = `content:${c.sha256}`
+      if (this.d.controls.hasSource(source)) continue
+      const parsed = this.d.content.parsed(c.sha256)
+      this.d.controls.syncSource(source, parsed ? parsed.benchmarks.flatMap((b) => mapBenchmark(b)) : [], at)
+    }
+    for (const { pack } of this.d.packs.all())
+      this.d.controls.syncSource(`pack:${pack.id}`, mapRules(pack.rules), at)
+    for (const code of this.d.packs.codePacks)
+      this.d.controls.syncSource(`pack:${code.id}`, mapRules(code.rules), at)
+  }
+
+  frameworks(): FrameworkView[] {
+    this.sync()
+    const nist = nistCatalog()
+    return [
+      {
+        id: 'nist-800-53',
+        title: nist.title,
+        version: nist.version,
+        baselines: Object.keys(nist.baselines),
+        controls: nist.controls.length,
+      },
+      ...(['cis', 'pci-dss'] as const).map((id) => ({
+        id,
+        title: TITLES[id],
+        version: '',
+        baselines: [],
+        controls: this.d.controls.mappedControls(id).length,
+      })),
+    ]
+  }
+
+  private catalog(framework: FrameworkId, baseline?: string) {
+    const metas = new Map<string, ControlMeta>()
+    const families = new Map<string, string>()
+    let inScope: (id: string) => boolean = () => true
+    if (framework === 'nist-800-53') {
+      const nist = nistCatalog()
+      for (const f of nist.families) families.set(f.id, f.title)
+      const ids = baseline ? nist.baselines[baseline] : nist.controls.map((c) => c.id)
+      if (!ids) throw new AppError('validation', `NIST 800-53 has no ${baseline} baseline`)
+      const set = new Set(ids)
+      if (baseline) inScope = (id) => set.has(id)
+      for (const id of ids) {
+        const c = nist.byId.get(id)!
+        metas.set(id, { ...c, inCatalog: true })
+      }
+    } else {
+      for (const c of this.d.controls.mappedControls(framework)) {
+        families.set(c.family, c.family)
+        metas.set(c.controlId, {
+          id: c.controlId,
+          label: c.label || c.controlId,
+          title: '',
+          family: c.family,
+          statement: '',
+          inCatalog: true,
+        })
+      }
+    }
+    const meta = (r: Pick<TargetControlRow, 'controlId' | 'family' | 'label'>): ControlMeta => {
+      let m = metas.get(r.controlId)
+      if (!m) {
+        // A reference the catalog does not hold: kept, shown by its id.
+        const label = framework === 'nist-800-53' ? nistLabel(r.controlId) : r.label || r.controlId
+        m = { id: r.controlId, label, title: '', family: r.family, statement: '', inCatalog: false }
+        metas.set(r.controlId, m)
+        if (!families.has(r.family)) families.set(r.family, r.family.toUpperCase())
+      }
+      return m
+    }
+    return { metas, families, inScope, meta }
+  }
+
+  status(req: { framework: FrameworkId; baseline?: string; targetIds?: string[] }): Res<'controls.status'> {
+    const framework = this.frameworks().find((f) => f.id === req.framework)!
+    const targets = this.chosenTargets(req.targetIds)
+    const { metas, families, inScope, meta } = this.catalog(req.framework, req.baseline)
+    const rows = this.rowsFor(
+      req.framework,
+      targets.map((t) => t.id),
+    )
+    const perControl = new Map<string, { statuses: ControlStatus[]; rules: number }>()
+    const perCell = new Map<string, ControlStatus[]>()
+    for (const r of rows) {
+      if (!inScope(r.controlId)) continue
+      const m = meta(r)
+      const s = targetControlStatus(r)
+      const pc = perControl.get(m.id) ?? { statuses: [], rules: 0 }
+      pc.statuses.push(s)
+      pc.rules += r.pass + r.fail + r.notApplicable + r.other
+      perControl.set(m.id, pc)
+      const cell = `${r.targetId}\u0000${m.family}`
+      perCell.set(cell, [...(perCell.get(cell) ?? []), s])
+    }
+    const controls: ControlView[] = [...metas.values()].map((m) => {
+      const pc = perControl.get(m.id)
+      const statuses = pc?.statuses ?? []
+      return {
+        id: m.id,
+        label: m.label,
+        title: m.title,
+        family: m.family,
+        status: combine(statuses),
+        satisfied: statuses.filter((s) => s === 'satisfied' || s === 'excepted' || s === 'attested').length,
+        notSatisfied: statuses.filter((s) => s === 'not-satisfied').length,
+        assessedTargets: statuses.filter((s) => s !== 'not-assessed').length,
+        rules: pc?.rules ?? 0,
+        inCatalog: m.inCatalog,
+      }
+    })
+    const totals = emptyCounts()
+    const famCounts = new Map<string, Record<ControlStatus, number>>()
+    for (const c of controls) {
+      totals[c.status]++
+      const f = famCounts.get(c.family) ?? emptyCounts()
+      f[c.status]++
+      famCounts.set(c.family, f)
+    }
+    const matrix: Res<'controls.status'>['matrix'] = []
+    for (const t of targets)
+      for (const f of famCounts.keys()) {
+        const statuses = perCell.get(`${t.id}\u0000${f}`) ?? []
+        const counts = emptyCounts()
+        for (const s of statuses) counts[s]++
+        matrix.push({ targetId: t.id, family: f, status: combine(statuses), counts })
+      }
+    return {
+      framework,
+      baseline: req.baseline ?? null,
+      targets,
+      controls,
+      families: [...famCounts.entries()].map(([id, counts]) => ({
+        id,
+        title: families.get(id) ?? id,
+        counts,
+      })),
+      totals,
+      matrix,
+    }
+  }
+
+  control(req: { framework: FrameworkId; controlId: string; targetIds?: string[] }): Res<'controls.control'> {
+    this.sync()
+    const targets = this.chosenTargets(req.targetIds)
+    const names = new Map(targets.map((t) => [t.id, t.name]))
+    const rows = this.rowsFor(
+      req.framework,
+      targets.map((t) => t.id),
+    )
+    const { meta } = this.catalog(req.framework)
+    const mine = rows.filter((r) => r.controlId === req.controlId)
+    const byTarget = new Map(mine.map((r) => [r.targetId, targetControlStatus(r)]))
+    const known = this.catalog(req.framework).metas.get(req.controlId)
+    if (!known && mine.length === 0)
+      throw new AppError(
+        'not_found',
+        `${req.controlId} is not a control of ${req.framework} that any rule names`,
+      )
+    const m = known ?? meta(mine[0]!)
+    const status = this.status({ framework: req.framework, targetIds: targets.map((t) => t.id) })
+    const view = status.controls.find((c) => c.id === req.controlId)!
+    const rules = this.d.controls.controlRules(
+      req.framework,
+      req.controlId,
+      targets.map((t) => t.id),
+    )
+    return {
+      control: view,
+      statement: m.statement,
+      targets: [...byTarget.entries()].map(([targetId, s]) => ({
+        targetId,
+        name: names.get(targetId) ?? targetId,
+        status: s,
+        rules: rules
+          .filter((r) => r.targetId === targetId)
+          .map((r) => ({
+            ruleId: r.ruleId,
+            title: r.title,
+            severity: r.severity,
+            status: r.status,
+            actual: r.actual,
+            expected: r.expected,
+            evidence: (JSON.parse(r.evidence) as { text: string }[]).map((e) => e.text).join('\n'),
+            scanId: r.scanId,
+            since: r.since,
+          })),
+      })),
+    }
+  }
+
+  private chosenTargets(ids?: string[]): { id: string; name: string }[] {
+    const all = this.d.targets.list().map((t) => ({ id: t.id, name: t.name }))
+    if (!ids) return all
+    const byId = new Map(all.map((t) => [t.id, t]))
+    const missing = ids.filter((id) => !byId.has(id))
+    if (missing.length) throw new AppError('not_found', `No target with id ${missing.join(', ')}`)
+    return ids.map((id) => byId.get(id)!)
+  }
+}

@@ -1,0 +1,40 @@
+// How rule results become control statuses: one target's results for one control, then a control across the
+// chosen targets (or a family across its controls), as an auditor reads them ("AC-2 satisfied on 14 of 15").
+import type { ControlStatus } from '../../../src-preload/contract'
+import type { TargetControlRow } from '../store/controls'
+
+export const emptyCounts = (): Record<ControlStatus, number> => ({
+  satisfied: 0,
+  'not-satisfied': 0,
+  partly: 0,
+  excepted: 0,
+  attested: 0,
+  'not-assessed': 0,
+})
+
+/**
+ * One target, one control: any failing rule not covered by an exception fails it; failures all excepted make
+ * it excepted; a passing rule satisfies it; an attestation answers it when no rule did; not applicable and
+ * informational results alone leave it not assessed.
+ */
+export function targetControlStatus(r: TargetControlRow): ControlStatus {
+  if (r.fail > r.excepted) return 'not-satisfied'
+  if (r.fail > 0) return 'excepted'
+  if (r.pass > 0) return 'satisfied'
+  if (r.attested > 0) return 'attested'
+  return 'not-assessed'
+}
+
+/** Several statuses of one thing (a control over targets, a family over controls) as one. */
+export function combine(statuses: readonly ControlStatus[]): ControlStatus {
+  const assessed = statuses.filter((s) => s !== 'not-assessed')
+  if (assessed.length === 0) return 'not-assessed'
+  const failing = assessed.filter((s) => s === 'not-satisfied' || s === 'partly').length
+  if (failing === 0) {
+    if (assessed.every((s) => s === 'excepted')) return 'excepted'
+    if (assessed.every((s) => s === 'attested')) return 'attested'
+    return 'satisfied'
+  }
+  if (assessed.every((s) => s === 'not-satisfied')) return 'not-satisfied'
+  return 'partly'
+}

@@ -1,0 +1,154 @@
+// Controls in the store: each source's rule → control mappings (kept in step with the benchmarks and packs they
+// come from), and the Controls query: for one framework, the status of every control each chosen target's rules
+// support, read from current_status in one join, with the rule results behind one control for the drill-down.
+import { createHash } from 'node:crypto'
+import type { Db } from './db'
+import type { RuleControlRow } from '../controls/mapping'
+
+/** What one target's current results say of one control. */
+export interface TargetControlRow {
+  targetId: string
+  controlId: string
+  family: string
+  label: string
+  /** Rules that passed (pass, fixed), failed, were not applicable, and said nothing decisive (informational). */
+  pass: number
+  fail: number
+  notApplicable: number
+  other: number
+  /**
+   * Hooks for exceptions and attestations (issue 19): the failing rules an approved exception covers and the
+   * rules a current attestation answers. Always 0 until those tables exist; the status rules below use them.
+   */
+  excepted: number
+  attested: number
+}
+
+export interface ControlRuleRow {
+  targetId: string
+  ruleId: string
+  status: string
+  actual: string
+  expected: string
+  title: string
+  severity: string
+  scanId: string
+  since: string
+  evidence: string
+}
+
+/** The rule id a mapping is kept under: a GitHub result names its repository after '@'. */
+const BASE_RULE = `CASE WHEN instr(cs.rule_id, '@') > 0 THEN substr(cs.rule_id, 1, instr(cs.rule_id, '@') - 1)
+                        ELSE cs.rule_id END`
+
+export class ControlsRepo {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Replaces a source's mappings when they changed (their digest differs); returns whether it wrote. Run at
+   * import and at start-up, so a pack whose references change re-maps without a migration.
+   */
+  syncSource(source: string, rows: readonly RuleControlRow[], at: string): boolean {
+    const digest = createHash('sha256')
+      .update(JSON.stringify(rows.map((r) => [r.ruleId, r.framework, r.controlId, r.family, r.label])))
+      .digest('hex')
+    const had = this.db.prepare('SELECT digest FROM control_sources WHERE source = ?').get(source) as
+      { digest: string } | undefined
+    if (had?.digest === digest) return false
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM rule_controls WHERE source = ?').run(source)
+      const ins = this.db.prepare(
+        `INSERT OR IGNORE INTO rule_controls (source, rule_id, framework, control_id, family, label)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      for (const r of rows) ins.run(source, r.ruleId, r.framework, r.controlId, r.family, r.label)
+      this.db
+        .prepare(
+          `INSERT INTO control_sources (source, digest, mapped_at) VALUES (?, ?, ?)
+           ON CONFLICT (source) DO UPDATE SET digest = excluded.digest, mapped_at = excluded.mapped_at`,
+        )
+        .run(source, digest, at)
+    })()
+    return true
+  }
+
+  hasSource(source: string): boolean {
+    return this.db.prepare('SELECT 1 FROM control_sources WHERE source = ?').get(source) !== undefined
+  }
+
+  /**
+   * What the per-target control counts depend on, cheaply: each target's scans (the newest and how many are
+   * done: a commit, an interrupted or removed scan changes it) and the mappings' digests.
+   */
+  versions(): { mappings: string; targets: Map<string, string> } {
+    const mappings = (
+      this.db.prepare('SELECT group_concat(source || digest) AS v FROM control_sources').get() as {
+        v: string | null
+      }
+    ).v
+    const rows = this.db
+      .prepare(
+        `SELECT target_id AS t, max(rowid) || ':' || total(state = 'done') AS v FROM scans GROUP BY target_id`,
+      )
+      .all() as { t: string; v: string }[]
+    return { mappings: mappings ?? '', targets: new Map(rows.map((r) => [r.t, r.v])) }
+  }
+
+  /** Every control a framework's mappings name, with how many rules map to it (CIS / PCI DSS catalogs). */
+  mappedControls(framework: string): { controlId: string; family: string; label: string; rules: number }[] {
+    return this.db
+      .prepare(
+        `SELECT control_id AS controlId, min(family) AS family, max(label) AS label, count(DISTINCT rule_id) AS rules
+         FROM rule_controls WHERE framework = ? GROUP BY control_id ORDER BY control_id`,
+      )
+      .all(framework) as { controlId: string; family: string; label: string; rules: number }[]
+  }
+
+  /**
+   * Per target and control: how many of the target's current rule statuses that map to the control passed,
+   * failed, were not applicable or said nothing. targetIds undefined = every target.
+   */
+  statusByTarget(framework: string, targetIds?: readonly string[]): TargetControlRow[] {
+    const targets = targetIds ? 'cs.target_id IN (SELECT value FROM json_each(?))' : '1'
+    const args: unknown[] = [framework]
+    if (targetIds) args.push(JSON.stringify(targetIds))
+    return this.db
+      .prepare(
+        // Each current status looks its rule up in the mappings' primary key (framework, rule_id): one index probe
+        // per row. DISTINCT drops the same rule → control link named by two sources (two benchmarks, say).
+        `WITH j AS (
+           SELECT DISTINCT cs.target_id, cs.rule_id, cs.status, rc.control_id, rc.family, rc.label
+           FROM current_status cs JOIN rule_controls rc ON rc.framework = ? AND rc.rule_id = ${BASE_RULE}
+           WHERE ${targets})
+         SELECT target_id AS targetId, control_id AS controlId, min(family) AS family, max(label) AS label,
+                sum(status IN ('pass', 'fixed')) AS pass,
+                sum(status = 'fail') AS fail,
+                sum(status = 'notapplicable') AS notApplicable,
+                sum(status NOT IN ('pass', 'fixed', 'fail', 'notapplicable')) AS other,
+                0 AS excepted, 0 AS attested
+         FROM j GROUP BY target_id, control_id`,
+      )
+      .all(...args) as TargetControlRow[]
+  }
+
+  /** The rule results behind one control: each chosen target's current status of every rule mapped to it. */
+  controlRules(framework: string, controlId: string, targetIds?: readonly string[]): ControlRuleRow[] {
+    const targets = targetIds ? 'cs.target_id IN (SELECT value FROM json_each(?))' : '1'
+    const args: unknown[] = [framework, controlId]
+    if (targetIds) args.push(JSON.stringify(targetIds))
+    return this.db
+      .prepare(
+        `SELECT cs.target_id AS targetId, cs.rule_id AS ruleId, cs.status AS status, cs.actual AS actual,
+                coalesce(r.expected, '') AS expected, coalesce(r.title, cs.rule_id) AS title,
+                coalesce(r.severity, '') AS severity, cs.scan_id AS scanId, cs.since AS since,
+                coalesce(r.evidence_items, '[]') AS evidence
+         FROM current_status cs
+         LEFT JOIN results r ON r.scan_id = cs.scan_id AND r.rule_id = cs.rule_id
+         WHERE EXISTS (SELECT 1 FROM rule_controls rc
+                       WHERE rc.framework = ? AND rc.rule_id = ${BASE_RULE} AND rc.control_id = ?)
+           AND ${targets}
+         ORDER BY cs.target_id, cs.rule_id`,
+      )
+      .all(...args) as ControlRuleRow[]
+  }
+}

@@ -1,0 +1,230 @@
+// The Controls view over real PostgreSQL scans: AU-2 and AU-12 are not satisfied while log_connections is off
+// and are satisfied once `ALTER SYSTEM SET log_connections = on` is reloaded and the server rescanned; the
+// drill-down names the rule results behind them; the CLI prints the same statuses as text, JSON and CSV.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import pg from 'pg'
+import { createCore, type Core } from '../../src-main/core/app'
+import type { Res, Target } from '../../src-preload/contract'
+import { startPostgres, stopAll, type PgService } from '../services/lib'
+import { useTmpDirs } from '../helpers/tmp-dir'
+import { call, callError } from '../helpers/core'
+import { exportReportTo } from '../helpers/files'
+import { oscalErrors } from '../helpers/report-schemas'
+import { ensureBuilt, runCli } from '../helpers/cli'
+
+const tmp = useTmpDirs('all')
+let hardened: PgService
+let stock: PgService
+let core: Core
+let dataDir = ''
+let hardTarget: Target
+let stockTarget: Target
+
+async function admin(svc: PgService, sql: string): Promise<void> {
+  const c = new pg.Client({
+    host: svc.host,
+    port: svc.port,
+    user: svc.user,
+    password: svc.password,
+    database: svc.database,
+    ssl: svc.caCertPath ? { ca: readFileSync(svc.caCertPath, 'utf8') } : false,
+  })
+  await c.connect()
+  try {
+    await c.query(sql)
+  } finally {
+    await c.end()
+  }
+}
+
+async function targetFor(svc: PgService, name: string): Promise<Target> {
+  const cred = await call(core, 'credentials.create', {
+    credential: { kind: 'db-password', name: `${name} password`, secret: { password: svc.password } },
+  })
+  return call(core, 'targets.create', {
+    target: {
+      kind: 'postgres',
+      name,
+      host: svc.host,
+      port: svc.port,
+      database: svc.database,
+      user: svc.user,
+      credentialId: cred.id,
+      tls: svc.caCertPath ? 'verify-full' : 'disable',
+      caFile: svc.caCertPath ?? '',
+    },
+  })
+}
+
+async function scan(targetId: string): Promise<void> {
+  await call(core, 'scan.start', { targetId })
+  await core.idle()
+}
+
+const control = (s: Res<'controls.status'>, id: string) => s.controls.find((c) => c.id === id)!
+const statusOf = (targetId: string) =>
+  call(core, 'controls.status', { framework: 'nist-800-53', baseline: 'moderate', targetIds: [targetId] })
+
+let before: Res<'controls.status'>
+let stockBefore: Res<'controls.status'>
+
+beforeAll(async () => {
+  ;[hardened, stock] = await Promise.all([
+    // Everything the pack's logging rules ask for, but connections not logged.
+    startPostgres({ hardened: true, name: 'controls-hardened', config: ['log_connections = off'] }),
+    startPostgres({ name: 'controls-default' }),
+  ])
+  ensureBuilt()
+  dataDir = tmp.make('dw-controls-pg-')
+  core = createCore({
+    face: 'cli',
+    dataDir,
+    unsafeKdfForTests: { N: 1024, r: 8, p: 1 },
+  })
+  await call(core, 'vault.init', { passphrase: 'controls test passphrase' })
+  hardTarget = await targetFor(hardened, 'billing-db')
+  stockTarget = await targetFor(stock, 'stock-db')
+  await Promise.all([scan(hardTarget.id), scan(stockTarget.id)])
+  before = await statusOf(hardTarget.id)
+  stockBefore = await statusOf(stockTarget.id)
+}, 180_000)
+
+afterAll(async () => {
+  await core?.close()
+  await stopAll()
+})
+
+describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
+  it('are not satisfied while log_connections is off, on the default server and the hardened one', () => {
+    for (const s of [before, stockBefore]) {
+      expect(control(s, 'au-2')).toMatchObject({ status: 'not-satisfied', satisfied: 0, notSatisfied: 1 })
+      expect(control(s, 'au-12')).toMatchObject({ status: 'not-satisfied', notSatisfied: 1 })
+    }
+    expect(before.baseline).toBe('moderate')
+    expect(before.families.find((f) => f.id === 'au')!.counts['not-satisfied']).toBeGreaterThanOrEqual(3)
+  })
+
+  it('drill down to the rule results behind the control, with what was found', async () => {
+    const d = await call(core, 'controls.control', {
+      framework: 'nist-800-53',
+      controlId: 'au-2',
+      targetIds: [hardTarget.id],
+    })
+    expect(d.statement).toMatch(/Identify the types of events that the system is capable of logging/)
+    expect(d.targets).toHaveLength(1)
+    const rules = new Map(d.targets[0]!.rules.map((r) => [r.ruleId, r]))
+    expect(rules.get('pg-log-connections')).toMatchObject({ status: 'fail', actual: 'off', expected: '= on' })
+    // Only log_connections fails under AU-2 on this server: the rest of its rules pass.
+    expect([...rules.values()].filter((r) => r.status === 'fail').map((r) => r.ruleId)).toEqual([
+      'pg-log-connections',
+    ])
+  })
+
+  it('lists the baseline controls no rule covers as not assessed, and the controls rules cover', () => {
+    const ac1 = control(before, 'ac-1')
+    expect(ac1).toMatchObject({ status: 'not-assessed', assessedTargets: 0, rules: 0, label: 'AC-1' })
+    expect(before.controls.every((c) => c.inCatalog)).toBe(true)
+    expect(before.controls).toHaveLength(287)
+    expect(control(before, 'sc-8')).toMatchObject({ status: 'satisfied', satisfied: 1 })
+    expect(control(stockBefore, 'sc-8')).toMatchObject({ status: 'not-satisfied' })
+  })
+
+  it('are satisfied after ALTER SYSTEM SET log_connections = on, a reload and a rescan', async () => {
+    await admin(hardened, 'ALTER SYSTEM SET log_connections = on')
+    await admin(hardened, 'SELECT pg_reload_conf()')
+    await scan(hardTarget.id)
+    const after = await statusOf(hardTarget.id)
+    expect(control(after, 'au-2')).toMatchObject({ status: 'satisfied', satisfied: 1, notSatisfied: 0 })
+    expect(control(after, 'au-12')).toMatchObject({ status: 'satisfied', satisfied: 1 })
+    // Across both targets AU-2 is now satisfied on one and not on the other.
+    const both = await call(core, 'controls.status', { framework: 'nist-800-53', baseline: 'moderate' })
+    expect(control(both, 'au-2')).toMatchObject({ status: 'partly', satisfied: 1, notSatisfied: 1 })
+    const row = both.matrix.find((m) => m.targetId === stockTarget.id && m.family === 'au')!
+    expect(row.status).not.toBe('satisfied')
+    const csv = await call(core, 'controls.csv', { framework: 'nist-800-53', baseline: 'moderate' })
+    const au2 = csv.text.split('\r\n').find((l) => l.startsWith('nist-800-53,moderate,au-2,'))
+    expect(au2).toMatch(/^nist-800-53,moderate,au-2,AU-2,Event Logging,au,partly,1,1,2,\d+,yes$/)
+  })
+
+  it('exports OSCAL Assessment Results a GRC tool reads control status from (valid against NIST 1.0.6)', async () => {
+    const res = await exportReportTo(
+      core,
+      { scope: { targetIds: [hardTarget.id, stockTarget.id] }, format: 'oscal' },
+      join(tmp.make('dw-controls-oscal-'), 'controls.oscal.json'),
+    )
+    const doc = JSON.parse(readFileSync(res.path, 'utf8'))
+    expect(oscalErrors(doc)).toEqual([])
+    type Finding = { target: { type: string; 'target-id': string; status: { state: string } } }
+    type Result = {
+      'local-definitions': { 'inventory-items': { description: string }[] }
+      'reviewed-controls': { 'control-selections': { 'include-controls'?: { 'control-id': string }[] }[] }
+      findings: Finding[]
+    }
+    // Read back as a GRC tool would: per result (target), each statement-id finding's control and state.
+    const byTarget = new Map<string, { reviewed: string[]; status: Map<string, string> }>()
+    for (const r of doc['assessment-results'].results as Result[]) {
+      const name = r['local-definitions']['inventory-items'][0]!.description.split(' ')[0]!
+      const reviewed = r['reviewed-controls']['control-selections'].flatMap((c) =>
+        (c['include-controls'] ?? []).map((x) => x['control-id']),
+      )
+      const status = new Map(
+        r.findings
+          .filter((f) => f.target.type === 'statement-id')
+          .map((f) => [f.target['target-id'].replace(/_smt$/, ''), f.target.status.state]),
+      )
+      byTarget.set(name, { reviewed, status })
+    }
+    const billing = byTarget.get('billing-db')!
+    const stockDb = byTarget.get('stock-db')!
+    expect(billing.reviewed).toEqual(expect.arrayContaining(['au-2', 'au-12', 'sc-8', 'ia-5.1']))
+    expect([...billing.status.keys()].sort()).toEqual([...billing.reviewed].sort())
+    expect(billing.status.get('au-2')).toBe('satisfied')
+    expect(billing.status.get('au-12')).toBe('satisfied')
+    expect(billing.status.get('au-3.1')).toBe('not-satisfied')
+    expect(stockDb.status.get('au-2')).toBe('not-satisfied')
+    expect(stockDb.status.get('sc-8')).toBe('not-satisfied')
+    // The same statuses the Controls view gives for each target.
+    for (const [id, name] of [
+      [hardTarget.id, 'billing-db'],
+      [stockTarget.id, 'stock-db'],
+    ] as const) {
+      const view = await call(core, 'controls.status', { framework: 'nist-800-53', targetIds: [id] })
+      for (const [control, state] of byTarget.get(name)!.status)
+        expect(`${control} ${view.controls.find((c) => c.id === control)?.status}`).toBe(
+          `${control} ${state}`,
+        )
+    }
+  })
+
+  it('prints the same statuses from `driftwatch controls` as text, JSON, CSV and the estate matrix', async () => {
+    const cli = (...args: string[]) => runCli(['controls', '--data-dir', dataDir, ...args])
+    const text = await cli('--baseline', 'moderate')
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toContain('NIST SP 800-53 Rev. 5 — MODERATE baseline; 2 targets')
+    expect(text.stdout).toMatch(/^part AU-2 +1\/2 targets {2}Event Logging$/m)
+    expect(text.stdout).not.toMatch(/ AC-1 /)
+    const json = JSON.parse((await cli('--baseline', 'moderate', '--json')).stdout)
+    expect(json.controls.find((c: { id: string }) => c.id === 'au-2').status).toBe('partly')
+    const csv = (await cli('--baseline', 'moderate', '--csv')).stdout
+    expect(csv.split(/\r?\n/).find((l) => l.includes(',au-2,'))).toMatch(
+      /^nist-800-53,moderate,au-2,AU-2,Event Logging,au,partly,1,1,2,\d+,yes$/,
+    )
+    const matrix = (await cli('--matrix', '--target', stockTarget.id)).stdout.split(/\r?\n/)
+    expect(matrix[0]).toMatch(/^target,AC,/)
+    expect(matrix[1]).toMatch(/^stock-db,/)
+    const bad = await cli('--framework', 'iso')
+    expect(bad.code).toBe(64)
+    expect(bad.stderr).toContain('--framework is nist-800-53, cis, pci-dss')
+  })
+
+  it('refuses an unknown target or framework with a clear message', async () => {
+    expect((await callError(core, 'controls.status', { targetIds: ['nope'] })).message).toMatch(
+      /No target with id nope/,
+    )
+    expect((await callError(core, 'controls.status', { framework: 'iso' as 'cis' })).message).toMatch(
+      /Framework is one of nist-800-53, cis, pci-dss/,
+    )
+  })
+})
