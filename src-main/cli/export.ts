@@ -32,6 +32,8 @@ Scope (default: every target):
   --scan ID         report this scan of its target instead of the latest (repeatable, one per target;
                     ids from "driftwatch scans list")
   --no-drift        leave drift events out
+  --compare A,B     add an appendix comparing two finished scans (ids from "driftwatch scans list"; any
+                    targets): rules that differ first, status and found/expected on each side, scores
 Engagement: --engagement NAME --auditor NAME --organisation NAME --notes TEXT
   --out FILE        where to write (default: the suggested file name in the current folder)
 
@@ -46,6 +48,7 @@ $DRIFTWATCH_VAULT_PASSPHRASE. The same scope exported twice gives byte-identical
     from: { type: 'string' },
     to: { type: 'string' },
     'no-drift': { type: 'boolean' },
+    compare: { type: 'string' },
     engagement: { type: 'string' },
     auditor: { type: 'string' },
     organisation: { type: 'string' },
@@ -74,7 +77,19 @@ $DRIFTWATCH_VAULT_PASSPHRASE. The same scope exported twice gives byte-identical
         targetIds.push(t.id)
       }
     }
+    let compare: ReportScope['compare']
+    if (v.compare !== undefined) {
+      const ids = String(v.compare)
+        .split(',')
+        .map((x) => x.trim())
+      if (ids.length !== 2 || !ids[0] || !ids[1])
+        throw CliError.usage(
+          `--compare takes two scan ids separated by a comma (A,B), not "${String(v.compare)}"`,
+        )
+      compare = { a: ids[0], b: ids[1] }
+    }
     const scope: ReportScope = {
+      compare,
       targetIds,
       groups: (v.group as string[] | undefined) ?? [],
       // Like "driftwatch scan": a bare SSG name means its XCCDF profile id.

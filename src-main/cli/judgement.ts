@@ -68,7 +68,9 @@ export const exceptionsCommand: Command = {
 RULE is a rule id or a pattern (* and ?). An exception needs a justification, an approver and an expiry
 (${DEFAULT_EXPIRY_DAYS}d is usual; more than a year is refused without --allow-long-expiry). A failing
 result under a live exception reads "excepted" and keeps its real status; on expiry it fails again and
-the watch records "exception expired" drift. Every change is in the audit log.`,
+the watch records "exception expired" drift. Every change is in the audit log. An export carries each
+exception's evidence file (base64, with its SHA-256); import stores it content-addressed and refuses the
+whole file if any evidence does not match its hash.`,
   options: {
     justification: { type: 'string' },
     'approved-by': { type: 'string' },

@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { channel, Download, stagedId } from './common'
 import { EvidenceCheck, RULE_STATUSES } from './scans'
-import { ReportJudgement, ResultJudgement } from './judgement'
+import { CompareView, ReportJudgement, ResultJudgement } from './judgement'
 
 export const EXPORT_FORMATS = ['pdf', 'json', 'oscal', 'hdf', 'csv', 'bundle'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -33,6 +33,14 @@ export const ReportScope = z
     to: isoTime.optional(),
     includeDrift: z.boolean().default(true),
     engagement: Engagement.default({ name: '', auditor: '', organisation: '', notes: '' }),
+    /** Two finished scans (any targets) to compare in an appendix: rules that differ first, both sides' values. */
+    compare: z
+      .object({
+        a: z.string().trim().min(1, 'Choose the first scan to compare').max(200),
+        b: z.string().trim().min(1, 'Choose the second scan to compare').max(200),
+      })
+      .refine((c) => c.a !== c.b, { message: 'Choose two different scans to compare', path: ['b'] })
+      .optional(),
   })
   .refine((s) => !s.from || !s.to || Date.parse(s.from) <= Date.parse(s.to), {
     message: 'The time window ends before it starts',
@@ -200,6 +208,8 @@ export const ReportModel = z.object({
   ),
   /** Present when exceptions or attestations bear on the report (issue 19). */
   judgement: ReportJudgement.optional(),
+  /** The appendix comparing two chosen scans, when the scope asked for one (issue 19). */
+  comparison: CompareView.optional(),
 })
 export type ReportModel = z.output<typeof ReportModel>
 

@@ -75,6 +75,12 @@ export function ComparePage({ a, b }: { a: string; b: string }) {
       toast('error', `Could not save the CSV: ${errorText(err)}`)
     }
   }
+  const setReportScope = useStore((s) => s.setReportScope)
+  // The report builder keeps its scope: the comparison joins it as an appendix, seen in the preview there.
+  const addToReport = () => {
+    setReportScope({ compare: { a, b } })
+    navigate('#/reports')
+  }
   const pick = (which: 'a' | 'b', id: string) =>
     navigate(`#/compare?a=${which === 'a' ? id : a}&b=${which === 'b' ? id : b}`)
   return (
@@ -131,6 +137,9 @@ export function ComparePage({ a, b }: { a: string; b: string }) {
             </span>
             <button type="button" onClick={() => void downloadCsv()}>
               Download CSV
+            </button>
+            <button type="button" onClick={addToReport}>
+              Add to report
             </button>
           </div>
           <table className="table compare-table" aria-label="Compared rules">

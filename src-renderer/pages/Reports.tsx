@@ -11,6 +11,7 @@ import { EmptyState } from '../components/EmptyState'
 import { Field } from '../components/Field'
 import { ReportView } from '../report/ReportView'
 import { ScanPicker } from './reports/ScanPicker'
+import { CompareAppendix } from './reports/CompareAppendix'
 import '../report/report.css'
 
 const FORMAT_LABELS: Record<ExportFormat, string> = {
@@ -120,6 +121,7 @@ export function ReportsPage() {
             scanIds={scope.scanIds}
             onChange={(scanIds) => setScope({ scanIds })}
           />
+          <CompareAppendix value={scope.compare} onChange={(compare) => setScope({ compare })} />
           <fieldset className="report-fieldset">
             <legend>Time window</legend>
             <div className="grid">

@@ -4,6 +4,7 @@ import { triggerWords } from '../../src-preload/labels'
 import type { ReportModel } from '../../src-preload/contract'
 import { TrendChart } from './TrendChart'
 import { JudgementSection } from './JudgementSection'
+import { ComparisonSection } from './ComparisonSection'
 import { bytes, clip, reportScore } from '../lib/format'
 import { referenceLabels } from '../../src-preload/labels'
 import { day, when } from '../../src-preload/dates'
@@ -348,6 +349,8 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
           </table>
         )}
       </section>
+
+      <ComparisonSection model={model} />
 
       <section className="report-section">
         <h2>Appendix: evidence artefacts</h2>

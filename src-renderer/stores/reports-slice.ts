@@ -15,6 +15,8 @@ export type BuilderScope = {
   to: string
   includeDrift: boolean
   engagement: { name: string; auditor: string; organisation: string; notes: string }
+  /** Two scans compared in an appendix ('' = not chosen); the appendix is added once both are. */
+  compare: { a: string; b: string }
 }
 
 export interface ReportsSlice {
@@ -40,6 +42,7 @@ export const toScope = (s: BuilderScope): ReportScope => ({
   ...(s.to && { to: s.to }),
   includeDrift: s.includeDrift,
   engagement: s.engagement,
+  ...(s.compare.a && s.compare.b && { compare: s.compare }),
 })
 
 let previewSeq = 0
@@ -58,6 +61,7 @@ export const createReportsSlice: StateCreator<State, [['zustand/devtools', never
     to: '',
     includeDrift: true,
     engagement: { name: '', auditor: '', organisation: '', notes: '' },
+    compare: { a: '', b: '' },
   },
   preview: { state: 'idle', model: null, error: '' },
   exporting: null,

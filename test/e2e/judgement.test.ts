@@ -146,6 +146,31 @@ describe('exceptions and comparison in the UI', () => {
     )
   }, 30_000)
 
+  it('"Add to report" puts the comparison in the report preview and its PDF as an appendix', async () => {
+    await page.getByRole('button', { name: 'Add to report' }).click()
+    await expect.poll(() => page.url()).toContain('#/reports')
+    const appendix = page.getByRole('region', { name: 'Preview' }).locator('.report-comparison')
+    await expect.poll(() => appendix.isVisible()).toBe(true)
+    expect(await page.getByLabel('Compare scan A').inputValue()).toBe(scans[0])
+    expect(await page.getByLabel('Compare scan B').inputValue()).toBe(scans[1])
+    const text = (await appendix.innerText()).replace(/\s+/g, ' ')
+    expect(text).toMatch(/^Appendix: comparison of two scans A: Billing DB, scan /)
+    expect(text).toMatch(/1 of \d+ rules differ/)
+    expect(text).toMatch(
+      /pg-log-connections · medium status changed pass found on · expected = on fail found off · expected = on/,
+    )
+    await appendix.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(SHOTS, 'judgement-05-report-compare.png') })
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'PDF', exact: true }).click(),
+    ])
+    const pdf = spawnSync('pdftotext', ['-layout', (await download.path())!, '-'], { encoding: 'utf8' })
+    const printed = pdf.stdout.replace(/\s+/g, ' ')
+    expect(printed).toContain('Appendix: comparison of two scans')
+    expect(printed).toMatch(/status changed pass fail pg-log-connections/)
+  }, 60_000)
+
   it('the Watch page names an exception that ends within the week', async () => {
     const add = cli([
       ...['exceptions', 'add', 'pg-ssl', '--target', 'Billing DB', '--expires', '3d'],

@@ -2,6 +2,7 @@
 // live exception reads as excepted with its real status kept, counts and score both ways; every bad input is a
 // clear error that stores nothing and writes no audit entry; the week-before notice, and on expiry the
 // "exception expired" drift and its alert; an exception whose rule passes again is no longer needed.
+import { createHash } from 'node:crypto'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { call, callError, useCores } from '../helpers/core'
 import { fakeTime, rule, scriptedScanner, type FakeTime } from '../helpers/watch'
@@ -173,6 +174,70 @@ describe('exceptions', () => {
     expect(actions).toEqual(
       expect.arrayContaining(['exception.created', 'exception.revoked', 'exception.imported']),
     )
+  })
+
+  it('the exported file carries the evidence; import restores it by its SHA-256 and refuses a changed one', async () => {
+    await scan(RESULTS)
+    const memo = Buffer.from('Risk acceptance memo RA-2030-04, signed by the CISO on 2030-01-05.\n')
+    const memoSha = createHash('sha256').update(memo).digest('hex')
+    const evidenceUploadId = core.uploads.put({
+      fileName: 'ra-2030-04.txt',
+      mediaType: 'text/plain',
+      bytes: memo,
+    })
+    const { targetId: _none, ...base } = valid
+    await call(core, 'exceptions.save', { ...base, scope: 'group', group: 'prod', evidenceUploadId })
+    const file = await call(core, 'exceptions.export', { format: 'json' })
+    const doc = JSON.parse(file.text)
+    expect(doc.exceptions[0].evidence).toEqual({
+      sha256: memoSha,
+      name: 'ra-2030-04.txt',
+      mediaType: 'text/plain',
+      base64: memo.toString('base64'),
+    })
+
+    // Another Driftwatch, its own store: the exception and its file arrive together.
+    const scanner2 = scriptedScanner(time)
+    const other = cores.open({ clock: time, timers: time, scanners: [scanner2] })
+    const t2 = await call(other, 'targets.create', {
+      target: {
+        kind: 'postgres',
+        name: 'billing-db',
+        host: '127.0.0.1',
+        user: 'u',
+        tls: 'disable',
+        groups: ['prod'],
+      },
+    })
+    scanner2.script.results.set('billing-db', RESULTS)
+    await call(other, 'scan.start', { targetId: t2.id })
+    await other.idle()
+    const audits = (await call(other, 'audit.list', {})).entries.length
+
+    // A file changed on the way (same name and hash, other bytes) is refused, and nothing is stored.
+    const forged = structuredClone(doc)
+    forged.exceptions[0].evidence.base64 = Buffer.from('Risk accepted until 2099.\n').toString('base64')
+    const bad = await callError(other, 'exceptions.import', { text: JSON.stringify(forged) })
+    expect(bad.code).toBe('validation')
+    expect(bad.message).toMatch(
+      new RegExp(
+        `^Exception 1: the evidence file "ra-2030-04.txt" does not match its SHA-256 \\(the file says ${memoSha}, its content gives [0-9a-f]{64}\\).*nothing was imported`,
+      ),
+    )
+    const legacy = structuredClone(doc)
+    delete legacy.exceptions[0].evidence
+    legacy.exceptions[0].evidenceSha256 = memoSha
+    expect((await callError(other, 'exceptions.import', { text: JSON.stringify(legacy) })).message).toMatch(
+      /^Exception 1: names an evidence file by its SHA-256 but does not carry it/,
+    )
+    expect((await call(other, 'exceptions.list', {})).exceptions).toEqual([])
+    expect((await call(other, 'audit.list', {})).entries.length).toBe(audits)
+
+    const back = await call(other, 'exceptions.import', { text: file.text })
+    expect(back.exceptions[0]!.evidence).toEqual({ sha256: memoSha, name: 'ra-2030-04.txt' })
+    // The bytes are in the new store: its own export carries the same file.
+    const again = JSON.parse((await call(other, 'exceptions.export', { format: 'json' })).text)
+    expect(Buffer.from(again.exceptions[0].evidence.base64, 'base64').equals(memo)).toBe(true)
   })
 
   it('warns a week before, then records "exception expired" drift and alerts on the day', async () => {

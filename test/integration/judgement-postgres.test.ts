@@ -138,6 +138,32 @@ describe('exceptions and attestations on real PostgreSQL scans', () => {
     expect(csv[1]).toMatch(new RegExp(`^${RULE},.*,status,pass,on,'= on,fail,off,'= on$`))
   }, 60_000)
 
+  it('the PDF carries the comparison as an appendix: the differing rule first, both statuses and values', async () => {
+    const pdf = join(dir, 'compare.pdf')
+    const r = await cli(['export', '--format', 'pdf', '--compare', `${scanA},${scanB}`, '--out', pdf])
+    expect(r.code, r.stderr).toBe(0)
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
+    const appendix = text.slice(text.indexOf('Appendix: comparison of two scans'))
+    expect(appendix).toContain('Appendix: comparison of two scans')
+    const flat = appendix.replace(/\s+/g, ' ')
+    expect(flat).toMatch(/1 of \d+ rules differ; the other \d+ have the same status and value in both/)
+    // Narrow columns wrap the scan ids: read them with the line breaks taken out.
+    const solid = appendix.replace(/\s+/g, '')
+    expect(solid).toContain(scanA)
+    expect(solid).toContain(scanB)
+    // The one differing rule, its change, and each side's status (A, then B) with found/expected.
+    const row = flat.slice(
+      flat.indexOf('Status changes come first.'),
+      flat.indexOf('Appendix: evidence artefacts'),
+    )
+    expect(row).toContain(RULE)
+    expect(row).toMatch(/status changed pass fail/)
+    expect(row).toMatch(/found on · expected = on found off · expected = on/)
+    const bad = await cli(['export', '--format', 'pdf', '--compare', `${scanA},nope`, '--out', pdf])
+    expect(bad.code).not.toBe(0)
+    expect(bad.stderr).toMatch(/Compare appendix: No scan with id "nope"/)
+  }, 90_000)
+
   it('an excepted failure reads excepted in the CLI and every export, with the score as scanned and after', async () => {
     const ex = await call(core, 'exceptions.save', {
       rulePattern: RULE,

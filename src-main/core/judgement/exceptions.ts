@@ -10,6 +10,7 @@ import { AppError, notFound } from '../errors'
 import type { ExceptionInsert, ExceptionRow } from '../store/judgement'
 import { DAY_MS, exceptionState, inScope, ruleMatcher } from './apply'
 import { checkRule, invalid, isoInstant, knownRules, takeEvidence, type JudgementDeps } from './context'
+import { evidenceEntry, readEvidenceEntry } from './evidence-file'
 
 type ExceptionHandlers = Pick<
   Handlers,
@@ -217,7 +218,7 @@ export function exceptionHandlers(d: JudgementDeps): ExceptionHandlers {
         justification: e.justification,
         approvedBy: e.approvedBy,
         expiresAt: e.expiresAt,
-        ...(e.evidence && { evidenceSha256: e.evidence.sha256 }),
+        ...(e.evidence && { evidence: evidenceEntry(d.judgement, e.evidence) }),
       }))
       const doc = { driftwatchExceptions: 1, exportedAt: now().toISOString(), exceptions: list }
       return format === 'yaml'
@@ -228,7 +229,8 @@ export function exceptionHandlers(d: JudgementDeps): ExceptionHandlers {
       const entries = parseFile(text)
       const known = knownRules(d)
       const rows = entries.map((raw, i) => {
-        const { evidenceSha256: _ignored, ...rest } = (raw ?? {}) as Record<string, unknown>
+        const { evidenceSha256, evidence, ...rest } = (raw ?? {}) as Record<string, unknown>
+        const at = { path: `exceptions.${i}`, label: `Exception ${i + 1}` }
         const parsed = FileEntry.safeParse({ allowLongExpiry, ...rest })
         if (!parsed.success) {
           const issue = parsed.error.issues[0]
@@ -237,16 +239,23 @@ export function exceptionHandlers(d: JudgementDeps): ExceptionHandlers {
             `Exception ${i + 1}: ${issue?.message ?? 'invalid'}`,
           )
         }
+        let row: ReturnType<typeof validate>
         try {
-          return validate(d, parsed.data, known, now())
+          row = validate(d, parsed.data, known, now())
         } catch (err) {
           if (err instanceof AppError) throw invalid(`exceptions.${i}`, `Exception ${i + 1}: ${err.message}`)
           throw err
         }
+        // Checked before anything is stored: one damaged file and the whole import is refused.
+        return { row, file: readEvidenceEntry(evidence, evidenceSha256, at) }
       })
+      const at = now().toISOString()
       const saved = d.judgement.atomically(() =>
-        rows.map((r) => {
-          const s = d.judgement.saveException(r)
+        rows.map(({ row, file }) => {
+          const ref = file
+            ? { sha256: d.judgement.putEvidence(file.bytes, file.mediaType, at), name: file.name }
+            : null
+          const s = d.judgement.saveException({ ...row, evidence: ref })
           audit('exception.imported', s, { justification: s.justification })
           return s
         }),

@@ -19,6 +19,7 @@ import type { JudgementRepo } from '../store/judgement'
 import { withJudgement } from './judgement'
 import { FrozenReports } from './frozen'
 import { scanFiles } from './scan-files'
+import { withComparison } from './comparison'
 
 type ReportHandlers = Pick<
   Handlers,
@@ -99,7 +100,8 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
 
   // A report is built once: the preview and each export of it render this frozen model.
   const built = new FrozenReports()
-  const build = (scope: Parameters<typeof buildModel>[1]) => built.put(judged(buildModel(deps, scope)))
+  const build = (scope: Parameters<typeof buildModel>[1]) =>
+    built.put(withComparison(judged(buildModel(deps, scope)), scope.compare, deps))
 
   return {
     'reports.preview': ({ scope }) => build(scope),

@@ -1,7 +1,7 @@
 // Exceptions and attestations: the rows, their evidence files (content-addressed beside scan evidence), and
 // the few facts about results the judgement rooms need (known rule ids, each target's latest status).
 import { createHash } from 'node:crypto'
-import { gzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import type { Db } from './db'
 import { insertDriftEvents, type DriftEventRow } from './drift'
 import type { DriftFinding } from '../watch/drift'
@@ -308,6 +308,13 @@ export class JudgementRepo {
       .prepare('SELECT rule_id, status FROM current_status WHERE target_id = ?')
       .all(targetId) as { rule_id: string; status: string }[]
     return new Map(rows.map((r) => [r.rule_id, r.status]))
+  }
+
+  /** A supporting file's bytes and type, for exports that carry it. */
+  evidenceFile(sha: string): { bytes: Buffer; mediaType: string } | undefined {
+    const r = this.db.prepare('SELECT gz, media_type FROM evidence WHERE sha256 = ?').get(sha) as
+      { gz: Buffer; media_type: string } | undefined
+    return r ? { bytes: gunzipSync(r.gz), mediaType: r.media_type } : undefined
   }
 
   /** Keeps a supporting file content-addressed and compressed, like scan evidence; returns its SHA-256. */
