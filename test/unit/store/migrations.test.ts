@@ -283,6 +283,23 @@ const seeds: Record<number, Seed> = {
       ])
     },
   },
+  14: {
+    insert(db) {
+      // v14: a manual attestation, kept through v15 (which adds the rule-to-control mappings).
+      db.prepare(
+        `INSERT INTO attestations (id, target_id, rule_id, status, explanation, frequency, attested_by, attested_at,
+           expires_at, created_at, updated_at)
+         VALUES ('at-seed', 'seed-x', 'pg-manual-restore-tested', 'passed', 'drill', 'quarterly', 'DBA', 't', 'x', 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare("SELECT rule_id, status FROM attestations WHERE id = 'at-seed'").get()).toEqual({
+        rule_id: 'pg-manual-restore-tested',
+        status: 'passed',
+      })
+      expect(db.prepare('SELECT COUNT(*) AS n FROM rule_controls').get()).toEqual({ n: 0 })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>

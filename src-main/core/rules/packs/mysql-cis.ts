@@ -514,7 +514,7 @@ export const mysqlCis: RulePackInput = {
       severity: 'high',
       remediation:
         'Schedule a restore drill (mariadb-backup --prepare/--copy-back, or a dump load) and keep its record.',
-      references: cis('7.1'),
+      references: [...cis('7.1'), ...nist('CP-9', 'CP-9(1)')],
       manual:
         'Ask for the record of the last restore drill: when, which backup, onto which host, and how the data was checked.',
     },
@@ -525,7 +525,7 @@ export const mysqlCis: RulePackInput = {
       rationale: 'Another service on the same host widens what an attacker can reach first.',
       severity: 'medium',
       remediation: 'Move other services off the database host.',
-      references: cis('1.1'),
+      references: [...cis('1.1'), ...nist('CM-7')],
       manual:
         'Look at the listening services and installed packages of the host, and ask what else it serves.',
     },

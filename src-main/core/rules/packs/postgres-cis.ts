@@ -860,7 +860,7 @@ export const postgresCis: RulePackInput = {
       severity: 'high',
       remediation:
         'Schedule a restore drill (pg_basebackup or pgBackRest restore to a scratch host) and keep its record.',
-      references: cis('8.1'),
+      references: [...cis('8.1'), ...nist('CP-9', 'CP-9(1)')],
       manual:
         'Ask for the record of the last restore drill: when, which backup, onto which host, how long it took, and how the data was checked.',
     },
@@ -872,7 +872,7 @@ export const postgresCis: RulePackInput = {
       rationale: 'Binaries from an unknown source may carry anything.',
       severity: 'medium',
       remediation: 'Reinstall from the distribution repository or apt.postgresql.org with its signing key.',
-      references: cis('1.1'),
+      references: [...cis('1.1'), ...nist('SI-7', 'CM-11')],
       manual:
         'Look at the package manager: which repository supplied the postgresql packages, and is its signing key the one the project publishes.',
     },
