@@ -139,7 +139,7 @@ describe('scanning GitHub from the UI', () => {
     await expect
       .poll(() => panel.innerText())
       .toMatch(/Found read; expected default_repository_permission ≤ none/)
-    await page.getByPlaceholder('Filter by rule or title').fill('approving reviews — acme/api')
+    await page.getByPlaceholder(/^Filter by rule/).fill('approving reviews — acme/api')
     await page.locator('.vbody [role="row"]').first().click()
     await expect.poll(() => panel.innerText()).toMatch(/Found 2; expected required approving reviews ≥ 1/)
   }, 60_000)

@@ -242,7 +242,7 @@ export async function openSql(
         // recorded the request type by then, so a cleartext request is refused before anything is sent.
         password: () => {
           if (askedCleartext && refuseCleartext) throw cleartextRefused()
-          if (!t.credentialId) throw noCredential(t)
+          if (!t.credentialId && !secret.password) throw noCredential(t)
           return password
         },
         database: t.database || 'postgres',
