@@ -1,15 +1,10 @@
 // Drift: what changed between a target's current status per rule and the scan being committed. Pure, so the
 // rules of what counts as drift are tested on their own; the scan commit calls it inside its transaction.
 import type { RuleResult } from '../scanners/scanner'
+import { DRIFT_TYPES } from '../../../src-preload/contract/drift'
 
-export const DRIFT_TYPES = [
-  'regression',
-  'fixed',
-  'new-failing',
-  'value',
-  'score',
-  'exception-expired',
-] as const
+// The kinds of drift are the contract's list: the store's CHECK, the commit and the wire read the same one.
+export { DRIFT_TYPES }
 export type DriftType = (typeof DRIFT_TYPES)[number]
 export const SCORE_SEVERITIES = ['major', 'minor', 'improvement'] as const
 
