@@ -145,13 +145,13 @@ describe('targets in the browser UI', () => {
     await page.reload()
     await page.getByRole('navigation', { name: 'Sections' }).waitFor()
     const labels: string[] = []
-    for (let i = 0; i < 9 && labels.length < 7; i++) {
+    const sections = ['Dashboard', 'Targets', 'Watch', 'Drift', 'Controls', 'Reports', 'Vault', 'Settings']
+    for (let i = 0; i < 12 && labels.length < sections.length; i++) {
       await page.keyboard.press('Tab')
       const text = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')
-      if (['Dashboard', 'Targets', 'Watch', 'Drift', 'Reports', 'Vault', 'Settings'].includes(text))
-        labels.push(text)
+      if (sections.includes(text)) labels.push(text)
     }
-    expect(labels).toEqual(['Dashboard', 'Targets', 'Watch', 'Drift', 'Reports', 'Vault', 'Settings'])
+    expect(labels).toEqual(sections)
     await page.keyboard.press('Enter')
     await expect.poll(() => page.getByRole('heading', { name: 'Settings' }).isVisible()).toBe(true)
     expect(await page.getByText(app.dataDir).isVisible()).toBe(true)

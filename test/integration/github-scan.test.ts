@@ -121,14 +121,22 @@ const statuses = (by: Map<string, ResultView>, repo: string) =>
   )
 
 describe('the github-baseline pack', () => {
-  it('has at least 25 checks, each with CIS Software Supply Chain or OpenSSF Scorecard references', () => {
+  it('has at least 25 checks, each with CIS Software Supply Chain or OpenSSF Scorecard references and its NIST 800-53 controls', () => {
     expect(githubBaseline.id).toBe('github-baseline')
     expect(githubBaseline.rules.length).toBeGreaterThanOrEqual(25)
     for (const r of githubBaseline.rules) {
-      expect(r.references.length, r.id).toBeGreaterThan(0)
-      expect(r.references.every((x) => /CIS Software Supply Chain|OpenSSF Scorecard/.test(x.system))).toBe(
-        true,
-      )
+      expect(
+        r.references.some((x) => /CIS Software Supply Chain|OpenSSF Scorecard/.test(x.system)),
+        r.id,
+      ).toBe(true)
+      expect(
+        r.references.some((x) => x.system === 'NIST-800-53'),
+        r.id,
+      ).toBe(true)
+      expect(
+        r.references.every((x) => /CIS Software Supply Chain|OpenSSF Scorecard|^NIST-800-53$/.test(x.system)),
+        r.id,
+      ).toBe(true)
     }
     expect(new Set(githubBaseline.rules.map((r) => r.id)).size).toBe(githubBaseline.rules.length)
   })
