@@ -21,10 +21,11 @@ export const controlsCommand: Command = {
                       [--target ID]… [--all] [--json | --csv | --matrix]
 
 Each control's status across the targets (all, or those named with --target): satisfied, not satisfied,
-partly (some targets satisfy it), not assessed (no rule result maps to it). Rules map to controls through
-their references (SCAP Security Guide's NIST 800-53, CIS and PCI DSS references; the rule packs' NIST ones).
-Without --all, text output lists the controls assessed and counts the rest per family. --csv prints one row
-per control, --matrix one row per target with a column per family.`,
+partly (some targets satisfy it), excepted (its only failures are covered by exceptions in force), attested
+(a manual rule attested as passed answers it; one attested as failed fails it), not assessed (no rule result
+maps to it). Rules map to controls through their references (SCAP Security Guide's NIST 800-53, CIS and PCI
+DSS references; the rule packs' NIST ones). Without --all, text output lists the controls assessed and counts
+the rest per family. --csv prints one row per control, --matrix one row per target with a column per family.`,
   options: {
     framework: { type: 'string' },
     baseline: { type: 'string' },
@@ -67,7 +68,7 @@ per control, --matrix one row per target with a column per family.`,
     text += `${s.controls.length} controls: ${t.satisfied} satisfied, ${t['not-satisfied']} not satisfied, ${t.partly} partly, ${t.excepted} excepted, ${t.attested} attested, ${t['not-assessed']} not assessed\n\n`
     for (const f of s.families) {
       const c = f.counts
-      text += `${f.id.toUpperCase().padEnd(6)} ${f.title.slice(0, 40).padEnd(40)} ok ${c.satisfied}  fail ${c['not-satisfied']}  partly ${c.partly}  not assessed ${c['not-assessed']}\n`
+      text += `${f.id.toUpperCase().padEnd(6)} ${f.title.slice(0, 40).padEnd(40)} ok ${c.satisfied}  fail ${c['not-satisfied']}  partly ${c.partly}  excepted ${c.excepted}  attested ${c.attested}  not assessed ${c['not-assessed']}\n`
     }
     text += '\n'
     for (const c of s.controls) {

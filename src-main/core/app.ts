@@ -247,6 +247,7 @@ export function createCore(opts: CoreOptions): Core {
     content,
     packs,
     targets: ctx.repos.targets,
+    judgement,
     now: () => clock.now().toISOString(),
   })
   const handlers: Handlers = {

@@ -111,6 +111,8 @@ export const controlChannels = {
               evidence: z.string(),
               scanId: z.string(),
               since: z.string(),
+              /** What an exception or attestation in force makes of this result, if anything. */
+              judgement: z.enum(['excepted', 'attested-passed', 'attested-failed']).nullable(),
             }),
           ),
         }),

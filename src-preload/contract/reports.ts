@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { channel, Download, stagedId } from './common'
 import { EvidenceCheck, RULE_STATUSES } from './scans'
 import { CompareView, ReportJudgement, ResultJudgement } from './judgement'
+import { CONTROL_STATUSES } from './controls'
 
 export const EXPORT_FORMATS = ['pdf', 'json', 'oscal', 'hdf', 'csv', 'bundle'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
@@ -65,6 +66,31 @@ export const ReportTailoring = z.object({
   /** Each change against the profile it extends, in words ("Unselect rule …", "Set var_… = 15"). */
   changes: z.array(z.string()),
 })
+/** Results by control: the NIST SP 800-53 controls the results map to, with each target's status (issue 20). */
+export const ReportControls = z.object({
+  framework: z.string(),
+  families: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      counts: z.record(z.enum(CONTROL_STATUSES), z.number()),
+    }),
+  ),
+  controls: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      title: z.string(),
+      family: z.string(),
+      status: z.enum(CONTROL_STATUSES),
+      targets: z.array(
+        z.object({ targetId: z.string(), status: z.enum(CONTROL_STATUSES), rules: z.number() }),
+      ),
+    }),
+  ),
+})
+export type ReportControls = z.output<typeof ReportControls>
+
 export const ReportModel = z.object({
   formatVersion: z.literal('1.2.0'),
   reportId: uuidText,
@@ -210,6 +236,8 @@ export const ReportModel = z.object({
   judgement: ReportJudgement.optional(),
   /** The appendix comparing two chosen scans, when the scope asked for one (issue 19). */
   comparison: CompareView.optional(),
+  /** Present when some result names a NIST SP 800-53 control: the report's results by control. */
+  controls: ReportControls.optional(),
 })
 export type ReportModel = z.output<typeof ReportModel>
 

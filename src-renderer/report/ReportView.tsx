@@ -5,6 +5,7 @@ import type { ReportModel } from '../../src-preload/contract'
 import { TrendChart } from './TrendChart'
 import { JudgementSection } from './JudgementSection'
 import { ComparisonSection } from './ComparisonSection'
+import { ControlsSection } from './ControlsSection'
 import { bytes, clip, reportScore } from '../lib/format'
 import { referenceLabels } from '../../src-preload/labels'
 import { day, when } from '../../src-preload/dates'
@@ -304,6 +305,8 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
       </section>
 
       <JudgementSection model={model} targetName={targetName} />
+
+      <ControlsSection model={model} targetName={targetName} />
 
       <section className="report-section">
         <h2>4. Drift events</h2>

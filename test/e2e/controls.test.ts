@@ -114,6 +114,46 @@ describe('the Controls page', () => {
     await page.screenshot({ path: `${SHOTS}/controls-before.png`, fullPage: true })
   })
 
+  it('shows AU-2 "Excepted" while an exception covers its failing rule, and not satisfied once revoked', async () => {
+    const core = createCore({ face: 'cli', dataDir: app.dataDir })
+    let id: string
+    try {
+      const e = await call(core, 'exceptions.save', {
+        rulePattern: 'pg-log-connections',
+        scope: 'target',
+        targetId,
+        justification: 'Connections are logged by the pooler',
+        approvedBy: 'CISO',
+        expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+      })
+      id = e.id
+    } finally {
+      core.close()
+    }
+    await page.reload()
+    await page.waitForSelector('table[aria-label="Controls"]')
+    await page.selectOption('select[aria-label="Family"]', 'au')
+    await expect.poll(() => rowOf('AU-2').locator('.status').textContent()).toBe('Excepted')
+    expect(await rowOf('AU-12').locator('.status').textContent()).toBe('Excepted')
+    expect(Number(await page.textContent('[data-total="excepted"]'))).toBeGreaterThanOrEqual(2)
+    await rowOf('AU-2').locator('button').click()
+    const rule = page.locator('.control-detail tr[data-rule="pg-log-connections"]')
+    await rule.waitFor()
+    expect(await rule.locator('[data-judgement]').textContent()).toContain('excepted')
+    await page.screenshot({ path: `${SHOTS}/controls-excepted.png`, fullPage: true })
+    const again = createCore({ face: 'cli', dataDir: app.dataDir })
+    try {
+      await call(again, 'exceptions.revoke', { id, revokedBy: 'CISO' })
+    } finally {
+      again.close()
+    }
+    await page.reload()
+    await page.waitForSelector('table[aria-label="Controls"]')
+    await page.selectOption('select[aria-label="Family"]', 'au')
+    await expect.poll(() => rowOf('AU-2').locator('.status').textContent()).toBe('Not satisfied')
+    expect(await page.textContent('[data-total="excepted"]')).toBe('0')
+  })
+
   it('shows them satisfied after ALTER SYSTEM SET log_connections = on, a reload and a rescan', async () => {
     await admin('ALTER SYSTEM SET log_connections = on')
     await admin('SELECT pg_reload_conf()')

@@ -1,7 +1,9 @@
 // The Controls view over real PostgreSQL scans: AU-2 and AU-12 are not satisfied while log_connections is off
 // and are satisfied once `ALTER SYSTEM SET log_connections = on` is reloaded and the server rescanned; the
-// drill-down names the rule results behind them; the CLI prints the same statuses as text, JSON and CSV.
+// drill-down names the rule results behind them; the CLI prints the same statuses as text, JSON and CSV; an
+// exception in force turns a control "excepted" and an attestation answers a manual rule's control.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -198,6 +200,21 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
     }
   })
 
+  it('lists the results by control in the PDF: each control with its status overall and on each target', async () => {
+    const res = await exportReportTo(
+      core,
+      { scope: { targetIds: [hardTarget.id, stockTarget.id] }, format: 'pdf' },
+      join(tmp.make('dw-controls-pdf-'), 'controls.pdf'),
+    )
+    const text = execFileSync('pdftotext', ['-raw', res.path, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
+    expect(text).toContain('Results by control')
+    expect(text).toMatch(/AU Audit and Accountability — .*?not satisfied \d+/)
+    expect(text).toMatch(/AU-2 Event Logging partly billing-db: satisfied; stock-db: not satisfied/)
+    expect(text).toMatch(
+      /SC-8 Transmission Confidentiality and Integrity partly billing-db: satisfied; stock-db: not satisfied/,
+    )
+  })
+
   it('prints the same statuses from `driftwatch controls` as text, JSON, CSV and the estate matrix', async () => {
     const cli = (...args: string[]) => runCli(['controls', '--data-dir', dataDir, ...args])
     const text = await cli('--baseline', 'moderate')
@@ -217,6 +234,86 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
     const bad = await cli('--framework', 'iso')
     expect(bad.code).toBe(64)
     expect(bad.stderr).toContain('--framework is nist-800-53, cis, pci-dss')
+  })
+
+  it('read "excepted" while exceptions in force cover their failures, and not satisfied once revoked', async () => {
+    const drill = () =>
+      call(core, 'controls.control', {
+        framework: 'nist-800-53',
+        controlId: 'au-2',
+        targetIds: [stockTarget.id],
+      })
+    const failing = (await drill()).targets[0]!.rules.filter((r) => r.status === 'fail').map((r) => r.ruleId)
+    expect(failing).toContain('pg-log-connections')
+    const au12 = (
+      await call(core, 'controls.control', {
+        framework: 'nist-800-53',
+        controlId: 'au-12',
+        targetIds: [stockTarget.id],
+      })
+    ).targets[0]!.rules
+    const rules = [...new Set([...failing, ...au12.filter((r) => r.status === 'fail').map((r) => r.ruleId)])]
+    const { exceptions } = await call(core, 'exceptions.saveMany', {
+      rules,
+      exception: {
+        scope: 'target',
+        targetId: stockTarget.id,
+        justification: 'Connections are logged by the pooler in front of this server',
+        approvedBy: 'CISO',
+        expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+      },
+    })
+    const excepted = await statusOf(stockTarget.id)
+    expect(control(excepted, 'au-2')).toMatchObject({ status: 'excepted', satisfied: 1, notSatisfied: 0 })
+    expect(control(excepted, 'au-12')).toMatchObject({ status: 'excepted' })
+    // The legend's count and the family's count say so too.
+    expect(excepted.totals.excepted).toBeGreaterThanOrEqual(2)
+    expect(excepted.families.find((f) => f.id === 'au')!.counts.excepted).toBeGreaterThanOrEqual(2)
+    const d = await drill()
+    expect(d.targets[0]!.status).toBe('excepted')
+    expect(d.targets[0]!.rules.find((r) => r.ruleId === 'pg-log-connections')!.judgement).toBe('excepted')
+    // The exception is for the stock server alone: across both targets AU-2 is satisfied or excepted on each.
+    const both = await call(core, 'controls.status', { framework: 'nist-800-53', baseline: 'moderate' })
+    expect(control(both, 'au-2')).toMatchObject({ status: 'satisfied', satisfied: 2, notSatisfied: 0 })
+    const cli = (...args: string[]) => runCli(['controls', '--data-dir', dataDir, ...args])
+    const json = JSON.parse(
+      (await cli('--baseline', 'moderate', '--target', stockTarget.id, '--json')).stdout,
+    )
+    expect(json.controls.find((c: { id: string }) => c.id === 'au-2').status).toBe('excepted')
+    const text = (await cli('--baseline', 'moderate', '--target', stockTarget.id)).stdout
+    expect(text).toMatch(/^exc {2}AU-2 +1\/1 targets {2}Event Logging$/m)
+
+    for (const e of exceptions) await call(core, 'exceptions.revoke', { id: e.id, revokedBy: 'CISO' })
+    const revoked = await statusOf(stockTarget.id)
+    expect(control(revoked, 'au-2')).toMatchObject({ status: 'not-satisfied', notSatisfied: 1 })
+    expect(control(revoked, 'au-12')).toMatchObject({ status: 'not-satisfied' })
+    expect(revoked.totals.excepted).toBe(0)
+    const jsonAfter = JSON.parse(
+      (await cli('--baseline', 'moderate', '--target', stockTarget.id, '--json')).stdout,
+    )
+    expect(jsonAfter.controls.find((c: { id: string }) => c.id === 'au-2').status).toBe('not-satisfied')
+  })
+
+  it('count a manual rule attested as passed as "attested", and one attested as failed as not satisfied', async () => {
+    // CP-9(1) is supported only by the pack's manual restore-drill check: not assessed until someone attests.
+    expect(control(await statusOf(stockTarget.id), 'cp-9.1')).toMatchObject({ status: 'not-assessed' })
+    const attest = (status: 'passed' | 'failed') =>
+      call(core, 'attestations.save', {
+        targetId: stockTarget.id,
+        ruleId: 'pg-manual-restore-tested',
+        status,
+        explanation: 'Restore drill record of last month, checked row counts against the source',
+        frequency: 'quarterly',
+        attestedBy: 'DBA lead',
+      })
+    await attest('passed')
+    const passed = await statusOf(stockTarget.id)
+    expect(control(passed, 'cp-9.1')).toMatchObject({ status: 'attested', satisfied: 1 })
+    expect(passed.totals.attested).toBeGreaterThanOrEqual(1)
+    const a = await attest('failed')
+    expect(control(await statusOf(stockTarget.id), 'cp-9.1')).toMatchObject({ status: 'not-satisfied' })
+    await call(core, 'attestations.revoke', { id: a.id })
+    expect(control(await statusOf(stockTarget.id), 'cp-9.1')).toMatchObject({ status: 'not-assessed' })
   })
 
   it('refuses an unknown target or framework with a clear message', async () => {

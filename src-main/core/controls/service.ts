@@ -4,18 +4,21 @@ import type { ControlStatus, ControlView, FrameworkView, Res } from '../../../sr
 import type { ContentRepo } from '../store/content'
 import type { ControlsRepo, TargetControlRow } from '../store/controls'
 import type { TargetsRepo } from '../store/targets'
+import type { JudgementRepo } from '../store/judgement'
 import type { RulePacks } from '../rules/registry'
 import { AppError } from '../errors'
 import { nistCatalog, nistLabel } from './catalog'
 import { mapBenchmark, mapRules } from './mapping'
 import { combine, emptyCounts, targetControlStatus } from './status'
 import type { FrameworkId } from './references'
+import { applyVerdicts, judgementState, verdicts, type JudgementState } from './judged'
 
 export interface ControlsDeps {
   controls: ControlsRepo
   content: ContentRepo
   packs: RulePacks
   targets: TargetsRepo
+  judgement: JudgementRepo
   now(): string
 }
 
@@ -36,25 +39,36 @@ const TITLES: Record<FrameworkId, string> = {
 
 export class ControlsService {
   /**
-   * Each target's control counts per framework, kept until that target's scans or the mappings change: the
-   * page asks again on every framework, baseline or target change, and a scan changes one target.
+   * Each target's control counts per framework, kept until that target's scans, its groups, the mappings or the
+   * exceptions and attestations in force change: the page asks again on every framework, baseline or target
+   * change, and a scan changes one target.
    */
   private readonly cache = new Map<string, { version: string; rows: TargetControlRow[] }>()
 
   constructor(private readonly d: ControlsDeps) {}
 
-  private rowsFor(framework: FrameworkId, targetIds: string[]): TargetControlRow[] {
+  private rowsFor(
+    framework: FrameworkId,
+    targets: readonly { id: string; groups: string[] }[],
+    j: JudgementState,
+  ): TargetControlRow[] {
     const v = this.d.controls.versions()
-    const stale = targetIds.filter(
-      (id) => this.cache.get(`${framework}|${id}`)?.version !== `${v.mappings}|${v.targets.get(id) ?? ''}`,
-    )
+    const version = (t: { id: string; groups: string[] }) =>
+      `${v.mappings}|${v.targets.get(t.id) ?? ''}|${j.key}|${t.groups.join('\u0000')}`
+    const stale = targets.filter((t) => this.cache.get(`${framework}|${t.id}`)?.version !== version(t))
     if (stale.length) {
-      const fresh = new Map<string, TargetControlRow[]>(stale.map((id) => [id, []]))
-      for (const r of this.d.controls.statusByTarget(framework, stale)) fresh.get(r.targetId)?.push(r)
-      for (const [id, rows] of fresh)
-        this.cache.set(`${framework}|${id}`, { version: `${v.mappings}|${v.targets.get(id) ?? ''}`, rows })
+      const ids = stale.map((t) => t.id)
+      const fresh = new Map<string, TargetControlRow[]>(ids.map((id) => [id, []]))
+      const rows = this.d.controls.statusByTarget(framework, ids)
+      if (j.exceptions.length || j.attestations.length) {
+        const refs = new Map(stale.map((t) => [t.id, t]))
+        applyVerdicts(framework, rows, verdicts(this.d.controls.openResults(ids), refs, j), this.d.controls)
+      }
+      for (const r of rows) fresh.get(r.targetId)?.push(r)
+      for (const t of stale)
+        this.cache.set(`${framework}|${t.id}`, { version: version(t), rows: fresh.get(t.id) ?? [] })
     }
-    return targetIds.flatMap((id) => this.cache.get(`${framework}|${id}`)?.rows ?? [])
+    return targets.flatMap((t) => this.cache.get(`${framework}|${t.id}`)?.rows ?? [])
   }
 
   /** Maps every benchmark not mapped yet and every pack whose references changed; cheap when nothing did. */
@@ -139,10 +153,7 @@ export class ControlsService {
     const framework = this.frameworks().find((f) => f.id === req.framework)!
     const targets = this.chosenTargets(req.targetIds)
     const { metas, families, inScope, meta } = this.catalog(req.framework, req.baseline)
-    const rows = this.rowsFor(
-      req.framework,
-      targets.map((t) => t.id),
-    )
+    const rows = this.rowsFor(req.framework, targets, judgementState(this.d.judgement, this.d.now()))
     const perControl = new Map<string, { statuses: ControlStatus[]; rules: number }>()
     const perCell = new Map<string, ControlStatus[]>()
     for (const r of rows) {
@@ -191,7 +202,7 @@ export class ControlsService {
     return {
       framework,
       baseline: req.baseline ?? null,
-      targets,
+      targets: targets.map(({ id, name }) => ({ id, name })),
       controls,
       families: [...famCounts.entries()].map(([id, counts]) => ({
         id,
@@ -207,10 +218,8 @@ export class ControlsService {
     this.sync()
     const targets = this.chosenTargets(req.targetIds)
     const names = new Map(targets.map((t) => [t.id, t.name]))
-    const rows = this.rowsFor(
-      req.framework,
-      targets.map((t) => t.id),
-    )
+    const j = judgementState(this.d.judgement, this.d.now())
+    const rows = this.rowsFor(req.framework, targets, j)
     const { meta } = this.catalog(req.framework)
     const mine = rows.filter((r) => r.controlId === req.controlId)
     const byTarget = new Map(mine.map((r) => [r.targetId, targetControlStatus(r)]))
@@ -228,6 +237,7 @@ export class ControlsService {
       req.controlId,
       targets.map((t) => t.id),
     )
+    const judged = verdicts(rules, new Map(targets.map((t) => [t.id, t])), j)
     return {
       control: view,
       statement: m.statement,
@@ -247,13 +257,14 @@ export class ControlsService {
             evidence: (JSON.parse(r.evidence) as { text: string }[]).map((e) => e.text).join('\n'),
             scanId: r.scanId,
             since: r.since,
+            judgement: judged.get(`${r.targetId}\u0000${r.ruleId}`) ?? null,
           })),
       })),
     }
   }
 
-  private chosenTargets(ids?: string[]): { id: string; name: string }[] {
-    const all = this.d.targets.list().map((t) => ({ id: t.id, name: t.name }))
+  private chosenTargets(ids?: string[]): { id: string; name: string; groups: string[] }[] {
+    const all = this.d.targets.list().map((t) => ({ id: t.id, name: t.name, groups: t.groups }))
     if (!ids) return all
     const byId = new Map(all.map((t) => [t.id, t]))
     const missing = ids.filter((id) => !byId.has(id))

@@ -13,12 +13,14 @@ export const emptyCounts = (): Record<ControlStatus, number> => ({
 })
 
 /**
- * One target, one control: any failing rule not covered by an exception fails it; failures all excepted make
- * it excepted; a passing rule satisfies it; an attestation answers it when no rule did; not applicable and
- * informational results alone leave it not assessed.
+ * One target, one control: any failing rule not covered by an exception, or a manual rule attested as failed,
+ * fails it; failures all excepted make it excepted; a passing rule satisfies it; an attestation that it passed
+ * answers it when no rule did; not applicable and informational results alone leave it not assessed.
  */
-export function targetControlStatus(r: TargetControlRow): ControlStatus {
-  if (r.fail > r.excepted) return 'not-satisfied'
+export function targetControlStatus(
+  r: Pick<TargetControlRow, 'pass' | 'fail' | 'excepted' | 'attested' | 'attestedFailed'>,
+): ControlStatus {
+  if (r.fail > r.excepted || r.attestedFailed > 0) return 'not-satisfied'
   if (r.fail > 0) return 'excepted'
   if (r.pass > 0) return 'satisfied'
   if (r.attested > 0) return 'attested'

@@ -20,6 +20,7 @@ import { withJudgement } from './judgement'
 import { FrozenReports } from './frozen'
 import { scanFiles } from './scan-files'
 import { withComparison } from './comparison'
+import { withControls } from './controls'
 
 type ReportHandlers = Pick<
   Handlers,
@@ -101,7 +102,7 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
   // A report is built once: the preview and each export of it render this frozen model.
   const built = new FrozenReports()
   const build = (scope: Parameters<typeof buildModel>[1]) =>
-    built.put(withComparison(judged(buildModel(deps, scope)), scope.compare, deps))
+    built.put(withComparison(withControls(judged(buildModel(deps, scope))), scope.compare, deps))
 
   return {
     'reports.preview': ({ scope }) => build(scope),

@@ -17,11 +17,12 @@ export interface TargetControlRow {
   notApplicable: number
   other: number
   /**
-   * Hooks for exceptions and attestations (issue 19): the failing rules an approved exception covers and the
-   * rules a current attestation answers. Always 0 until those tables exist; the status rules below use them.
+   * Filled in by the controls service from the exceptions and attestations in force: the failing rules a live
+   * exception covers, and the not-checked rules a live attestation answers as passed or as failed.
    */
   excepted: number
   attested: number
+  attestedFailed: number
 }
 
 export interface ControlRuleRow {
@@ -125,10 +126,51 @@ export class ControlsRepo {
                 sum(status = 'fail') AS fail,
                 sum(status = 'notapplicable') AS notApplicable,
                 sum(status NOT IN ('pass', 'fixed', 'fail', 'notapplicable')) AS other,
-                0 AS excepted, 0 AS attested
+                0 AS excepted, 0 AS attested, 0 AS attestedFailed
          FROM j GROUP BY target_id, control_id`,
       )
       .all(...args) as TargetControlRow[]
+  }
+
+  /**
+   * The chosen targets' current failures and the rules their latest scan could not check (current_status keeps
+   * no notchecked row): all an exception or attestation can change.
+   */
+  openResults(targetIds: readonly string[]): { targetId: string; ruleId: string; status: string }[] {
+    const ids = JSON.stringify(targetIds)
+    return this.db
+      .prepare(
+        `SELECT target_id AS targetId, rule_id AS ruleId, status FROM current_status
+         WHERE status = 'fail' AND target_id IN (SELECT value FROM json_each(?))
+         UNION
+         SELECT s.target_id, r.rule_id, r.status FROM scans s JOIN results r ON r.scan_id = s.id
+         WHERE r.status = 'notchecked' AND s.target_id IN (SELECT value FROM json_each(?))
+           AND s.id = (SELECT id FROM scans WHERE target_id = s.target_id AND state = 'done'
+                       ORDER BY started_at DESC, rowid DESC LIMIT 1)`,
+      )
+      .all(ids, ids) as { targetId: string; ruleId: string; status: string }[]
+  }
+
+  /** The controls of a framework each of the given rules (ids as mapped, without a '@repository') supports. */
+  controlsOfRules(
+    framework: string,
+    ruleIds: readonly string[],
+  ): Map<string, { controlId: string; family: string; label: string }[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT rule_id AS ruleId, control_id AS controlId, min(family) AS family, max(label) AS label
+         FROM rule_controls WHERE framework = ? AND rule_id IN (SELECT value FROM json_each(?))
+         GROUP BY rule_id, control_id`,
+      )
+      .all(framework, JSON.stringify(ruleIds)) as {
+      ruleId: string
+      controlId: string
+      family: string
+      label: string
+    }[]
+    const out = new Map<string, { controlId: string; family: string; label: string }[]>()
+    for (const r of rows) out.set(r.ruleId, [...(out.get(r.ruleId) ?? []), r])
+    return out
   }
 
   /** The rule results behind one control: each chosen target's current status of every rule mapped to it. */

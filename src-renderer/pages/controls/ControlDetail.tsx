@@ -6,6 +6,12 @@ import { useStore } from '../../stores'
 import { controlsSelectors } from '../../stores/controls-slice'
 import { StatusPill } from '../Controls'
 
+const JUDGEMENT_LABELS = {
+  excepted: 'excepted (an exception is in force)',
+  'attested-passed': 'attested as passed',
+  'attested-failed': 'attested as failed',
+} as const
+
 export function ControlDetail(props: {
   framework: (typeof FRAMEWORK_IDS)[number]
   controlId: string
@@ -69,6 +75,12 @@ export function ControlDetail(props: {
                       </td>
                       <td>
                         <span className={`status status-${r.status}`}>{r.status}</span>
+                        {r.judgement && (
+                          <span className="muted small" data-judgement={r.judgement}>
+                            {' '}
+                            {JUDGEMENT_LABELS[r.judgement]}
+                          </span>
+                        )}
                       </td>
                       <td>{r.actual}</td>
                       <td>{r.expected}</td>

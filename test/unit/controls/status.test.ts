@@ -16,6 +16,7 @@ const row = (counts: Partial<TargetControlRow>): TargetControlRow => ({
   other: 0,
   excepted: 0,
   attested: 0,
+  attestedFailed: 0,
   ...counts,
 })
 
@@ -26,6 +27,9 @@ describe('one target, one control', () => {
     [{ pass: 3, fail: 2, excepted: 1 }, 'not-satisfied'],
     [{ pass: 3, fail: 2, excepted: 2 }, 'excepted'],
     [{ attested: 1 }, 'attested'],
+    [{ attestedFailed: 1 }, 'not-satisfied'],
+    [{ pass: 2, attested: 1, attestedFailed: 1 }, 'not-satisfied'],
+    [{ pass: 2, attested: 1 }, 'satisfied'],
     [{ notApplicable: 2, other: 1 }, 'not-assessed'],
   ] as const)('%o is %s', (counts, status) => {
     expect(targetControlStatus(row(counts))).toBe(status)
