@@ -33,7 +33,7 @@ export const ControlView = z.object({
   title: z.string(),
   family: z.string(),
   status: z.enum(CONTROL_STATUSES),
-  /** Targets whose results satisfy / do not satisfy it; of how many with results for it. */
+  /** Targets where it is met (satisfied, excepted or attested) / not satisfied; of how many with results for it. */
   satisfied: z.number(),
   notSatisfied: z.number(),
   assessedTargets: z.number(),

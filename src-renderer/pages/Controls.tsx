@@ -182,7 +182,7 @@ export function ControlsPage() {
                     <th>Control</th>
                     <th>Title</th>
                     <th>Status</th>
-                    <th>Targets satisfied</th>
+                    <th title="Targets where it is satisfied, excepted or attested">Targets met</th>
                   </tr>
                 </thead>
                 <tbody>

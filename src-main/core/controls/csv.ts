@@ -1,4 +1,4 @@
-// The Controls view as CSV: one row per control (status and how many targets satisfy it), or the estate matrix
+// The Controls view as CSV: one row per control (status and on how many targets it is met), or the estate matrix
 // (one row per target, one column per family), cells escaped against spreadsheet formulas.
 import type { Res } from '../../../src-preload/contract'
 import { csvCell } from '../reports/csv'
@@ -15,7 +15,7 @@ export function controlsCsv(s: Status): string {
     'title',
     'family',
     'status',
-    'targets_satisfied',
+    'targets_met', // satisfied, excepted or attested
     'targets_not_satisfied',
     'targets_assessed',
     'rule_results',

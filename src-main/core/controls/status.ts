@@ -33,7 +33,8 @@ export function combine(statuses: readonly ControlStatus[]): ControlStatus {
   if (assessed.length === 0) return 'not-assessed'
   const failing = assessed.filter((s) => s === 'not-satisfied' || s === 'partly').length
   if (failing === 0) {
-    if (assessed.every((s) => s === 'excepted')) return 'excepted'
+    // An accepted deviation anywhere is what an auditor must see: it is never rounded up to "satisfied".
+    if (assessed.some((s) => s === 'excepted')) return 'excepted'
     if (assessed.every((s) => s === 'attested')) return 'attested'
     return 'satisfied'
   }

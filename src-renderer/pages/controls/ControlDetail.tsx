@@ -47,7 +47,7 @@ export function ControlDetail(props: {
           <p>
             <StatusPill status={d.control.status} />{' '}
             {d.control.assessedTargets
-              ? `${d.control.satisfied} of ${d.control.assessedTargets} targets satisfy it`
+              ? `${d.control.satisfied} of ${d.control.assessedTargets} targets meet it (satisfied, excepted or attested)`
               : 'No rule result on these targets maps to it: the tools cannot show it, an auditor must.'}
           </p>
           {d.statement && <pre className="statement">{d.statement}</pre>}
