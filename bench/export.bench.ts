@@ -13,6 +13,7 @@ import { ensureBuilt } from '../test/helpers/cli'
 import { exportReportTo } from '../test/helpers/files'
 import { seedSyntheticStore } from '../test/helpers/report-store'
 import { report, time } from './report'
+import { referenceLabels } from '../src-preload/labels'
 
 const FAST_KDF = { N: 2 ** 10, r: 8, p: 1 }
 
@@ -22,15 +23,34 @@ async function call<T>(p: Promise<{ ok: boolean; data?: unknown; error?: { messa
   return env.data as T
 }
 
-/** The baseline page: the same 5,000 findings as plain HTML, no React, no styles beyond a few lines. */
+/**
+ * The baseline page: the same 5,000 findings as plain HTML, no React, no styles beyond a few lines: each with
+ * what the PDF says of it (title, rule id, target, status, found and expected, references by scheme), the way
+ * a quick hand-written page would print them, one box per finding.
+ */
 async function staticPdfMs(model: {
-  results: { ruleId: string; title: string; status: string; actual: string; expected: string }[]
+  targets: { id: string; name: string }[]
+  results: {
+    ruleId: string
+    targetId: string
+    title: string
+    status: string
+    actual: string
+    expected: string
+    idents: { system: string; id: string }[]
+    references: { system: string; id: string }[]
+  }[]
 }): Promise<number> {
+  const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+  const name = new Map(model.targets.map((t) => [t.id, t.name]))
   const rows = model.results
-    .filter((r) => r.status === 'fail')
+    .filter((r) => r.status === 'fail' || r.status === 'error')
     .map(
       (r) =>
-        `<div style="border:1px solid #ccc;margin:4px;padding:4px;break-inside:avoid"><b>${r.title}</b><br><code>${r.ruleId}</code><pre>Found: ${r.actual}\nExpected: ${r.expected}</pre></div>`,
+        `<div style="border:1px solid #ccc;margin:4px;padding:4px;break-inside:avoid"><b>${esc(r.title)}</b><br>` +
+        `<code>${esc(r.ruleId)}</code> · ${esc(name.get(r.targetId) ?? r.targetId)} · ${r.status}` +
+        `<pre>Found: ${esc(r.actual)}\nExpected: ${esc(r.expected)}</pre>` +
+        `<small>${esc(referenceLabels(r.idents, r.references).join(' · '))}</small></div>`,
     )
     .join('\n')
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
