@@ -51,17 +51,24 @@ function apply(
   for (const [id, value] of Object.entries(set)) values.set(id, value)
 }
 
-/** Value id → the value a scan of SCAP content used; empty for a scan that ran a rule pack. */
-export function scanValues(deps: ValueDeps, s: ScanRow, bench: Benchmark | undefined): Map<string, string> {
+/** Value id → value under a profile of `bench` (and the tailoring that extends it, when one ran). */
+export function resolveValues(
+  bench: Benchmark,
+  profileId: string,
+  tailoring: Tailoring | undefined,
+): Map<string, string> {
   const values = new Map<string, string>()
-  if (!bench) return values
   const byId = new Map(bench.values.map((v) => [v.id, v]))
   for (const v of bench.values) if (v.default !== '') values.set(v.id, v.default)
-  const t = tailoringOfScan(deps, s)
-  const profileId = bench.profiles.some((p) => p.id === s.profileId) ? s.profileId : (t?.extends ?? '')
-  for (const p of profileChain(bench, profileId)) apply(values, byId, p.refineValues, p.setValues)
-  if (t) apply(values, byId, t.refineValues, t.setValues)
+  const base = bench.profiles.some((p) => p.id === profileId) ? profileId : (tailoring?.extends ?? '')
+  for (const p of profileChain(bench, base)) apply(values, byId, p.refineValues, p.setValues)
+  if (tailoring) apply(values, byId, tailoring.refineValues, tailoring.setValues)
   return values
+}
+
+/** Value id → the value a scan of SCAP content used; empty for a scan that ran a rule pack. */
+export function scanValues(deps: ValueDeps, s: ScanRow, bench: Benchmark | undefined): Map<string, string> {
+  return bench ? resolveValues(bench, s.profileId, tailoringOfScan(deps, s)) : new Map()
 }
 
 /** Text with each "[value_id]" placeholder of a Value the scan resolved replaced by that value. */
