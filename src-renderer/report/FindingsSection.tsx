@@ -103,15 +103,20 @@ function RuleBlock({
   const fixLines = r.remediation.split('\n').length
   const refs = referenceLabels(r.idents, r.references)
   const errors = g.rows.filter((x) => x.status === 'error').length
+  const fails = g.rows.length - errors
   return (
     <div className="rf" data-rule={r.ruleId}>
       <div className="rf-head">
         <span className={`report-sev sev-${r.severity}`}>{r.severity}</span> <strong>{r.title}</strong>
       </div>
       <div className="rf-meta">
-        <span className="mono">{r.ruleId}</span> · failed on {g.rows.length - errors} target
-        {g.rows.length - errors === 1 ? '' : 's'}
-        {errors > 0 && `, errored on ${errors}`}
+        <span className="mono">{r.ruleId}</span> ·{' '}
+        {[
+          fails > 0 && `failed on ${fails} target${fails === 1 ? '' : 's'}`,
+          errors > 0 && `errored on ${errors} target${errors === 1 ? '' : 's'}`,
+        ]
+          .filter(Boolean)
+          .join(', ')}
       </div>
       {r.description && <p className="report-description">{clip(r.description, 900)}</p>}
       <table className="rf-rows">
@@ -180,6 +185,7 @@ export function FindingsSection({
   const evidenceOf = new Map(model.scans.map((s) => [s.id, s.evidenceSha256?.slice(0, 16) ?? '—']))
   const artefactOf = (scanId: string) => evidenceOf.get(scanId) ?? '—'
   const severities = [...new Set(groups.map((g) => g.rule.severity))]
+  const targets = new Set(findings.map((f) => f.targetId)).size
   return (
     <section className="report-section">
       <h2>3. Findings</h2>
@@ -187,9 +193,9 @@ export function FindingsSection({
         <p>No rule failed or errored in the latest scans.</p>
       ) : (
         <p>
-          {findings.length} finding{findings.length === 1 ? '' : 's'} on{' '}
-          {new Set(findings.map((f) => f.targetId)).size} target(s), by rule: each rule&rsquo;s description,
-          remediation, rationale and references once, then each target it failed on with what was found.
+          {findings.length} finding{findings.length === 1 ? '' : 's'} on {targets} target
+          {targets === 1 ? '' : 's'}, by rule: each rule&rsquo;s description, remediation, rationale and
+          references once, then each target it failed on with what was found.
         </p>
       )}
       {severities.map((sev) => {
