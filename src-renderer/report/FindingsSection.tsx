@@ -124,16 +124,15 @@ function RuleBlock({
           {g.rows.map((f) => (
             <tr key={f.id}>
               <td className="rf-target">{targetName.get(f.targetId) ?? f.targetId}</td>
-              <td className="rf-status">
-                {f.status}
+              <td className="rf-status">{f.status}</td>
+              <td className="rf-evidence">
+                {/* A line of its own across the wide cell: it never wraps into the evidence beside it. */}
                 {f.judgement?.kind === 'excepted' && (
                   <strong className="report-excepted">
-                    {' '}
-                    · excepted until {f.judgement.expiresAt.slice(0, 10)} ({f.judgement.approvedBy})
+                    Accepted deviation: excepted until {f.judgement.expiresAt.slice(0, 10)} (
+                    {f.judgement.approvedBy})
                   </strong>
                 )}
-              </td>
-              <td className="rf-evidence">
                 <Evidence f={f} artefact={artefactOf(f.scanId)} />
               </td>
             </tr>
