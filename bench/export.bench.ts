@@ -136,16 +136,30 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
       if (findings !== 5000) throw new Error(`expected 5000 findings, seeded ${findings}`)
       const out = join(dir, 'big.pdf')
       let engine = ''
-      pdfMs = await time(async () => {
-        engine = (await exportReportTo(big, { scope: {}, format: 'pdf' }, out)).engine
-      })
-      pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1])
-      console.log(`  PDF: ${pages} pages, ${(statSync(out).size / 1e6).toFixed(1)} MB, printed by ${engine}`)
       const model = await call<Parameters<typeof staticPdfMs>[0]>(
         big.invoke('reports.preview', { scope: {} }),
       )
-      baselineMs = await staticPdfMs(model)
-      ownStaticMs = await reportStaticPdfMs(model, defaultRendererDir())
+      // The machine is shared and its load swings: ours and the baselines take turns, twice, and the best of
+      // each counts, so a burst of someone else's work does not land on one side only.
+      const runs: { pdf: number; baseline: number; own: number }[] = []
+      for (let round = 0; round < 2; round++) {
+        const pdf = await time(async () => {
+          engine = (await exportReportTo(big, { scope: {}, format: 'pdf' }, out)).engine
+        })
+        runs.push({
+          pdf,
+          baseline: await staticPdfMs(model),
+          own: await reportStaticPdfMs(model, defaultRendererDir()),
+        })
+      }
+      console.log(
+        `  PDF rounds (ours / same findings static / report page static, ms): ${runs.map((r) => `${r.pdf.toFixed(0)} / ${r.baseline.toFixed(0)} / ${r.own.toFixed(0)}`).join('; ')}`,
+      )
+      pdfMs = Math.min(...runs.map((r) => r.pdf))
+      baselineMs = Math.min(...runs.map((r) => r.baseline))
+      ownStaticMs = Math.min(...runs.map((r) => r.own))
+      pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1])
+      console.log(`  PDF: ${pages} pages, ${(statSync(out).size / 1e6).toFixed(1)} MB, printed by ${engine}`)
     } finally {
       big.close()
     }
@@ -190,15 +204,15 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
 
     report('export', [
       {
-        figure: 'PDF, 5,000 findings (report view, Chromium)',
+        figure: 'PDF, 5,000 findings (report view, Chromium), best of 2',
         ms: pdfMs,
-        baseline: 'Chromium printing the same findings as static HTML',
+        baseline: 'Chromium printing the same findings as static HTML, best of 2',
         baselineMs,
       },
       {
-        figure: 'PDF, 5,000 findings (report view, Chromium)',
+        figure: 'PDF, 5,000 findings (report view, Chromium), best of 2',
         ms: pdfMs,
-        baseline: 'Chromium printing the same report page as static HTML (its CSS, no React)',
+        baseline: 'Chromium printing the same report page as static HTML (its CSS, no React), best of 2',
         baselineMs: ownStaticMs,
       },
       {
