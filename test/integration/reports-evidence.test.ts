@@ -225,7 +225,7 @@ describe('remediation is the benchmark fix, not the description', () => {
   it('the PDF, CSV and HDF print the fix with the tailored value, never the placeholder', () => {
     for (const text of [out.pdf, out.csv, out.hdf]) {
       expect(flat(text)).toContain("var_accounts_maximum_age_login_defs='45'")
-      expect(text.replace(/\s+/g, "")).not.toContain(`[${VALUE}]`)
+      expect(text.replace(/\s+/g, '')).not.toContain(`[${VALUE}]`)
     }
   })
 })
