@@ -13,6 +13,7 @@ import { ensureBuilt } from '../test/helpers/cli'
 import { exportReportTo } from '../test/helpers/files'
 import { seedSyntheticStore } from '../test/helpers/report-store'
 import { report, time } from './report'
+import { referenceLabels } from '../src-preload/labels'
 
 const FAST_KDF = { N: 2 ** 10, r: 8, p: 1 }
 
@@ -22,15 +23,34 @@ async function call<T>(p: Promise<{ ok: boolean; data?: unknown; error?: { messa
   return env.data as T
 }
 
-/** The baseline page: the same 5,000 findings as plain HTML, no React, no styles beyond a few lines. */
+/**
+ * The baseline page: the same 5,000 findings as plain HTML, no React, no styles beyond a few lines: each with
+ * what the PDF says of it (title, rule id, target, status, found and expected, references by scheme), the way
+ * a quick hand-written page would print them, one box per finding.
+ */
 async function staticPdfMs(model: {
-  results: { ruleId: string; title: string; status: string; actual: string; expected: string }[]
+  targets: { id: string; name: string }[]
+  results: {
+    ruleId: string
+    targetId: string
+    title: string
+    status: string
+    actual: string
+    expected: string
+    idents: { system: string; id: string }[]
+    references: { system: string; id: string }[]
+  }[]
 }): Promise<number> {
+  const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+  const name = new Map(model.targets.map((t) => [t.id, t.name]))
   const rows = model.results
-    .filter((r) => r.status === 'fail')
+    .filter((r) => r.status === 'fail' || r.status === 'error')
     .map(
       (r) =>
-        `<div style="border:1px solid #ccc;margin:4px;padding:4px;break-inside:avoid"><b>${r.title}</b><br><code>${r.ruleId}</code><pre>Found: ${r.actual}\nExpected: ${r.expected}</pre></div>`,
+        `<div style="border:1px solid #ccc;margin:4px;padding:4px;break-inside:avoid"><b>${esc(r.title)}</b><br>` +
+        `<code>${esc(r.ruleId)}</code> · ${esc(name.get(r.targetId) ?? r.targetId)} · ${r.status}` +
+        `<pre>Found: ${esc(r.actual)}\nExpected: ${esc(r.expected)}</pre>` +
+        `<small>${esc(referenceLabels(r.idents, r.references).join(' · '))}</small></div>`,
     )
     .join('\n')
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
@@ -116,16 +136,30 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
       if (findings !== 5000) throw new Error(`expected 5000 findings, seeded ${findings}`)
       const out = join(dir, 'big.pdf')
       let engine = ''
-      pdfMs = await time(async () => {
-        engine = (await exportReportTo(big, { scope: {}, format: 'pdf' }, out)).engine
-      })
-      pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1])
-      console.log(`  PDF: ${pages} pages, ${(statSync(out).size / 1e6).toFixed(1)} MB, printed by ${engine}`)
       const model = await call<Parameters<typeof staticPdfMs>[0]>(
         big.invoke('reports.preview', { scope: {} }),
       )
-      baselineMs = await staticPdfMs(model)
-      ownStaticMs = await reportStaticPdfMs(model, defaultRendererDir())
+      // The machine is shared and its load swings: ours and the baselines take turns, twice, and the best of
+      // each counts, so a burst of someone else's work does not land on one side only.
+      const runs: { pdf: number; baseline: number; own: number }[] = []
+      for (let round = 0; round < 2; round++) {
+        const pdf = await time(async () => {
+          engine = (await exportReportTo(big, { scope: {}, format: 'pdf' }, out)).engine
+        })
+        runs.push({
+          pdf,
+          baseline: await staticPdfMs(model),
+          own: await reportStaticPdfMs(model, defaultRendererDir()),
+        })
+      }
+      console.log(
+        `  PDF rounds (ours / same findings static / report page static, ms): ${runs.map((r) => `${r.pdf.toFixed(0)} / ${r.baseline.toFixed(0)} / ${r.own.toFixed(0)}`).join('; ')}`,
+      )
+      pdfMs = Math.min(...runs.map((r) => r.pdf))
+      baselineMs = Math.min(...runs.map((r) => r.baseline))
+      ownStaticMs = Math.min(...runs.map((r) => r.own))
+      pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [out], { encoding: 'utf8' }))![1])
+      console.log(`  PDF: ${pages} pages, ${(statSync(out).size / 1e6).toFixed(1)} MB, printed by ${engine}`)
     } finally {
       big.close()
     }
@@ -170,15 +204,15 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
 
     report('export', [
       {
-        figure: 'PDF, 5,000 findings (report view, Chromium)',
+        figure: 'PDF, 5,000 findings (report view, Chromium), best of 2',
         ms: pdfMs,
-        baseline: 'Chromium printing the same findings as static HTML',
+        baseline: 'Chromium printing the same findings as static HTML, best of 2',
         baselineMs,
       },
       {
-        figure: 'PDF, 5,000 findings (report view, Chromium)',
+        figure: 'PDF, 5,000 findings (report view, Chromium), best of 2',
         ms: pdfMs,
-        baseline: 'Chromium printing the same report page as static HTML (its CSS, no React)',
+        baseline: 'Chromium printing the same report page as static HTML (its CSS, no React), best of 2',
         baselineMs: ownStaticMs,
       },
       {

@@ -6,35 +6,9 @@ import { TrendChart } from './TrendChart'
 import { JudgementSection } from './JudgementSection'
 import { ComparisonSection } from './ComparisonSection'
 import { ControlsSection } from './ControlsSection'
-import { bytes, clip, reportScore } from '../lib/format'
-import { referenceLabels } from '../../src-preload/labels'
+import { FindingsSection, SEVERITY_LABEL, SEVERITY_ORDER } from './FindingsSection'
+import { bytes, reportScore } from '../lib/format'
 import { day, when } from '../../src-preload/dates'
-
-type Result = ReportModel['results'][number]
-
-export const SEVERITY_ORDER = ['high', 'medium', 'low', 'unknown', 'info']
-const SEVERITY_LABEL: Record<string, string> = {
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  unknown: 'Unknown severity',
-  info: 'Informational',
-}
-const FINDING = new Set(['fail', 'error'])
-const EXCERPT = 700
-
-export function findingsBySeverity(model: ReportModel): Result[] {
-  const rank = (s: string) => (SEVERITY_ORDER.includes(s) ? SEVERITY_ORDER.indexOf(s) : SEVERITY_ORDER.length)
-  const name = new Map(model.targets.map((t) => [t.id, t.name]))
-  return model.results
-    .filter((r) => FINDING.has(r.status))
-    .sort(
-      (a, b) =>
-        rank(a.severity) - rank(b.severity) ||
-        (name.get(a.targetId) ?? '').localeCompare(name.get(b.targetId) ?? '') ||
-        a.ruleId.localeCompare(b.ruleId),
-    )
-}
 
 export interface ReportViewProps {
   model: ReportModel
@@ -45,10 +19,6 @@ export interface ReportViewProps {
 export function ReportView({ model, maxFindings }: ReportViewProps) {
   const targetName = new Map(model.targets.map((t) => [t.id, t.name]))
   const scanOf = new Map(model.scans.map((s) => [s.id, s]))
-  const findings = findingsBySeverity(model)
-  const shown = maxFindings === undefined ? findings : findings.slice(0, maxFindings)
-  const groups = new Map<string, Result[]>()
-  for (const f of shown) groups.set(f.severity, [...(groups.get(f.severity) ?? []), f])
   const e = model.engagement
 
   return (
@@ -223,86 +193,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
         </p>
       </section>
 
-      <section className="report-section">
-        <h2>3. Findings</h2>
-        {findings.length === 0 && <p>No rule failed or errored in the latest scans.</p>}
-        {[...groups.entries()].map(([sev, list]) => (
-          <div key={sev} className="report-sev-group">
-            <h3>
-              {SEVERITY_LABEL[sev] ?? sev} (
-              {model.results.filter((r) => FINDING.has(r.status) && r.severity === sev).length})
-            </h3>
-            {list.map((f) => (
-              <div key={f.id} className="report-finding">
-                <div className="report-finding-head">
-                  <span className={`report-sev sev-${f.severity}`}>
-                    {f.status === 'error' ? 'error' : f.severity}
-                  </span>
-                  <strong>{f.title}</strong>
-                </div>
-                <div className="report-finding-meta">
-                  <span className="mono">{f.ruleId}</span> · {targetName.get(f.targetId)} · {f.status}
-                  {f.judgement?.kind === 'excepted' && (
-                    <strong className="report-excepted">
-                      {' '}
-                      · excepted until {f.judgement.expiresAt.slice(0, 10)} ({f.judgement.approvedBy})
-                    </strong>
-                  )}
-                </div>
-                {f.description && <p className="report-description">{clip(f.description, 900)}</p>}
-                <div className="report-evidence">
-                  <span className="label">Evidence</span>
-                  {f.actual || f.expected || f.message || f.evidenceExcerpt ? (
-                    <pre>
-                      {[
-                        f.actual && `Found: ${f.actual}`,
-                        f.expected && `Expected: ${f.expected}`,
-                        f.message,
-                        f.evidenceExcerpt,
-                      ]
-                        .filter(Boolean)
-                        .map((x) => clip(x as string, EXCERPT))
-                        .join('\n')}
-                    </pre>
-                  ) : (
-                    <p>
-                      The check reported {f.status} without further output; its full record is in the evidence
-                      artefact{' '}
-                      <span className="mono">
-                        {scanOf.get(f.scanId)?.evidenceSha256?.slice(0, 16) ?? '—'}…
-                      </span>{' '}
-                      (appendix).
-                    </p>
-                  )}
-                </div>
-                {f.remediation && (
-                  <div className="report-remediation">
-                    <span className="label">Remediation</span>
-                    <pre>{clip(f.remediation, 1200)}</pre>
-                  </div>
-                )}
-                {f.rationale && (
-                  <div className="report-rationale">
-                    <span className="label">Rationale</span>
-                    <p>{clip(f.rationale, 900)}</p>
-                  </div>
-                )}
-                {(f.idents.length > 0 || f.references.length > 0) && (
-                  <div className="report-references">
-                    <span className="label">References</span>
-                    <p>{referenceLabels(f.idents, f.references).join(' · ')}</p>
-                  </div>
-                )}
-              </div>
-            ))}
-          </div>
-        ))}
-        {shown.length < findings.length && (
-          <p className="report-more">
-            … and {findings.length - shown.length} more findings, all of them in the exported report.
-          </p>
-        )}
-      </section>
+      <FindingsSection model={model} targetName={targetName} maxFindings={maxFindings} />
 
       <JudgementSection model={model} targetName={targetName} />
 

@@ -192,7 +192,7 @@ describe('a failed OS rule says what it found, where, and what was expected', ()
 })
 
 describe('remediation is the benchmark fix, not the description', () => {
-  it("matches the datastream's shell fix read here, with its Value placeholder", () => {
+  it("matches the datastream's shell fix read here, its Value placeholder read as the tailored value", () => {
     const xml = readFileSync(ds, 'utf8')
     const start = xml.indexOf(`id="${RULE}"`)
     const rule = xml.slice(start, xml.indexOf('</xccdf-1.2:Rule>', start))
@@ -201,17 +201,32 @@ describe('remediation is the benchmark fix, not the description', () => {
         rule,
       )![1]!
     const desc = /<xccdf-1\.2:description[^>]*>([\s\S]*?)<\/xccdf-1\.2:description>/.exec(rule)![1]!
+    expect(fix).toContain(`<xccdf-1.2:sub idref="${VALUE}"`)
+    // The tailoring set the Value to 45 (the scan's "expected ≤ 45" above says oscap ran with it).
     const expected = fix
-      .replace(/<xccdf-1\.2:sub idref="([^"]+)"[^>]*\/>/g, '[$1]')
+      .replace(/<xccdf-1\.2:sub idref="([^"]+)"[^>]*\/>/g, (_, id: string) =>
+        id === VALUE ? '45' : `[${id}]`,
+      )
       .replace(/&gt;/g, '>')
       .replace(/&lt;/g, '<')
       .replace(/&quot;/g, '"')
       .replace(/&amp;/g, '&')
     const r = JSON.parse(out.json).results.find((x: { ruleId: string }) => x.ruleId === RULE)
     expect(r.remediation.trim()).toBe(expected.trim())
+    expect(r.remediation).toContain("var_accounts_maximum_age_login_defs='45'")
+    expect(r.remediation).not.toContain(`[${VALUE}]`)
     expect(r.remediation).toContain('PASS_MAX_DAYS')
     expect(flat(r.description)).not.toBe(flat(r.remediation))
     expect(flat(desc)).not.toContain('sed -i')
+    // The description's "The profile requirement is …" names the value too.
+    expect(r.description).toContain('The profile requirement is 45')
+  })
+
+  it('the PDF, CSV and HDF print the fix with the tailored value, never the placeholder', () => {
+    for (const text of [out.pdf, out.csv, out.hdf]) {
+      expect(flat(text)).toContain("var_accounts_maximum_age_login_defs='45'")
+      expect(text.replace(/\s+/g, '')).not.toContain(`[${VALUE}]`)
+    }
   })
 })
 

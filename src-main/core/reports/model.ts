@@ -14,6 +14,7 @@ import type { RulePacks } from '../rules/registry'
 import { ruleTexts } from './rule-text'
 import { evidenceText } from '../model/evidence'
 import { buildMethod } from './method'
+import { scanValues, withValues } from './rule-values'
 
 export const FORMAT_VERSION = '1.2.0' as const
 export const SEVERITY_ORDER = ['high', 'medium', 'low', 'unknown', 'info'] as const
@@ -160,6 +161,12 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     const list = byTarget.get(t.id)!
     const latest = list.at(-1)!
     const ruleMap = textOf(latest).rules
+    // Fix scripts and descriptions name XCCDF Values by placeholder: they read the values this scan used.
+    const values = scanValues(
+      deps,
+      latest,
+      latest.info.content ? deps.content.benchmark(latest.info.content) : undefined,
+    )
     const scanResults = deps.scans.results(latest.id)
     for (const r of scanResults) {
       if (r.status === 'notselected') continue
@@ -179,8 +186,8 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
         evidence: r.evidence ?? [],
         idents: r.idents,
         references: rule?.references ?? [],
-        description: rule?.description ?? '',
-        remediation: rule?.remediation ?? '',
+        description: withValues(rule?.description ?? '', values),
+        remediation: withValues(rule?.remediation ?? '', values),
         rationale: rule?.rationale ?? '',
       })
     }

@@ -209,14 +209,21 @@ describe('at scale and when things go wrong', () => {
     expect((await exportTo(big, 'csv', 'big.csv')).text.trimEnd().split('\r\n')).toHaveLength(5001)
   }, 120_000)
 
-  it('prints the PDF of 5,000 findings: every rule id is in its text, page numbers run to the end', async () => {
+  it('prints the PDF of 5,000 findings by rule: each rule once, a row per target, page numbers run to the end', async () => {
     ensureBuilt()
     const res = await exportReportTo(big, { scope: {}, format: 'pdf' }, join(out, 'big.pdf'))
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [res.path], { encoding: 'utf8' }))![1])
-    expect(pages).toBeGreaterThan(900)
+    // 1,000 failed rules on 5 targets: the rule's words once, five rows under it (was one box per finding,
+    // over 1,200 pages).
+    expect(pages).toBeLessThan(400)
     const text = execFileSync('pdftotext', [res.path, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
     for (const i of [0, 1, 500, 999]) expect(text).toContain(syntheticRuleId(i))
-    expect(text.match(/Synthetic rule \d+: setting/g)).toHaveLength(5000)
+    expect(text.match(/Synthetic rule \d+: setting/g)).toHaveLength(1000)
+    expect(text.match(/failed on 5 targets/g)).toHaveLength(1000)
+    // Every finding keeps its row: the target, and what was found and expected there.
+    expect(text.match(/Found: setting_\d+=off · Expected: setting_\d+=on/g)).toHaveLength(5000)
+    for (const t of ['host-000', 'host-004'])
+      expect(text.match(new RegExp(`^${t}$`, 'gm'))!.length).toBeGreaterThanOrEqual(1000)
     expect(text).toContain(`Page ${pages} of ${pages}`)
     mkdirSync(SHOTS, { recursive: true })
     execFileSync('pdftoppm', [
@@ -224,9 +231,9 @@ describe('at scale and when things go wrong', () => {
       '-r',
       '60',
       '-f',
-      '500',
+      '100',
       '-l',
-      '500',
+      '100',
       res.path,
       join(SHOTS, 'report-5000-findings'),
     ])
