@@ -341,6 +341,22 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
   it('count a manual rule attested as passed as "attested", and one attested as failed as not satisfied', async () => {
     // CP-9(1) is supported only by the pack's manual restore-drill check: not assessed until someone attests.
     expect(control(await statusOf(stockTarget.id), 'cp-9.1')).toMatchObject({ status: 'not-assessed' })
+    // The drill-down lists the manual check as it stands: not checked, the target not assessed.
+    const drill = async () =>
+      (
+        await call(core, 'controls.control', {
+          framework: 'nist-800-53',
+          controlId: 'cp-9.1',
+          targetIds: [stockTarget.id],
+        })
+      ).targets
+    const unattested = await drill()
+    expect(unattested).toHaveLength(1)
+    expect(unattested[0]).toMatchObject({ name: 'stock-db', status: 'not-assessed' })
+    expect(unattested[0]!.rules.find((r) => r.ruleId === 'pg-manual-restore-tested')).toMatchObject({
+      status: 'notchecked',
+      judgement: null,
+    })
     const attest = (status: 'passed' | 'failed') =>
       call(core, 'attestations.save', {
         targetId: stockTarget.id,
@@ -354,6 +370,12 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
     const passed = await statusOf(stockTarget.id)
     expect(control(passed, 'cp-9.1')).toMatchObject({ status: 'attested', satisfied: 1 })
     expect(passed.totals.attested).toBeGreaterThanOrEqual(1)
+    const attested = await drill()
+    expect(attested[0]!.status).toBe('attested')
+    expect(attested[0]!.rules.find((r) => r.ruleId === 'pg-manual-restore-tested')).toMatchObject({
+      status: 'notchecked',
+      judgement: 'attested-passed',
+    })
     const res = await exportReportTo(
       core,
       { scope: { targetIds: [stockTarget.id] }, format: 'oscal' },
