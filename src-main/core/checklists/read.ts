@@ -23,6 +23,10 @@ const MAX_VULNS = 20_000
 const STATUSES = new Set<string>(['Open', 'NotAFinding', 'Not_Applicable', 'Not_Reviewed'])
 const FROM_CKLB = new Map(Object.entries(CKLB_STATUS).map(([k, v]) => [v, k as CklStatus]))
 
+/** Whether a file is a STIG checklist (XML, or a JSON object with "stigs") rather than a SAF attestation file. */
+export const isChecklist = (text: string) =>
+  /^\uFEFF?\s*</.test(text) || (/^\uFEFF?\s*\{/.test(text) && text.includes('"stigs"'))
+
 /** A CKL or a CKLB, told apart by their first character. */
 export function readChecklist(text: string): ChecklistEntry[] {
   if (Buffer.byteLength(text, 'utf8') > MAX_CHECKLIST_BYTES)

@@ -8,7 +8,7 @@ import type { AttestationInsert, AttestationRow } from '../store/judgement'
 import { judge, renewalDate, summarise } from './apply'
 import { invalid, isoInstant, knownRules, takeEvidence, type JudgementDeps } from './context'
 import { parseSafAttestations, SafFileError, writeSafAttestations } from './saf'
-import { ChecklistError } from '../checklists/read'
+import { ChecklistError, isChecklist } from '../checklists/read'
 import { checklistAttestations } from '../checklists/attest'
 
 type AttestationHandlers = Pick<
@@ -132,7 +132,7 @@ export function attestationHandlers(d: JudgementDeps): AttestationHandlers {
     'attestations.import': ({ text, targetId, attestedBy, frequency }) => {
       let entries
       try {
-        entries = /^\uFEFF?\s*[<{]/.test(text)
+        entries = isChecklist(text)
           ? checklistAttestations(text, {
               targetId,
               attestedBy,
