@@ -20,7 +20,9 @@ export const exportCommand: Command = {
 
 Formats: pdf (the report, printed by Chromium), json (Driftwatch evidence JSON, schema in resources/),
 oscal (OSCAL 1.0.6 Assessment Results), hdf (Heimdall), csv (findings), bundle (a .zip of all of them, the raw
-evidence and the audit log, with a manifest of SHA-256 hashes signed by the vault's Ed25519 key).
+evidence and the audit log, with a manifest of SHA-256 hashes signed by the vault's Ed25519 key), ckl / cklb
+(DISA STIG Viewer 2 / 3 checklists of one target scanned with a STIG profile; fill in the manual checks and
+bring them back with "driftwatch attest import FILE.ckl --target T --by NAME").
 
 Scope (default: every target):
   --target NAME     a target's name or id (repeatable)

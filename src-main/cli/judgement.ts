@@ -182,6 +182,9 @@ export const attestCommand: Command = {
   driftwatch attest list [--target T]
   driftwatch attest revoke ID
   driftwatch attest import FILE [--target T]     a SAF CLI / Heimdall attestation file (JSON or YAML)
+  driftwatch attest import FILE.ckl|.cklb --target T --by NAME [--frequency F]
+                        a STIG Viewer checklist: its manual checks marked NotAFinding / Open become
+                        attestations passed / failed (comments as the explanation; frequency default annually)
   driftwatch attest export [--format json|yaml] [--target T] [--out FILE]
 
 For rules a scan reports as not checked (XCCDF notchecked, the packs' manual checks). Frequency is daily,
@@ -246,9 +249,14 @@ lapses and the rule reads not checked again. Without --target an attestation hol
         return print(ctx, a, `Revoked ${a.id} (${a.ruleId})\n`)
       }
       case 'import': {
-        if (!arg) throw CliError.usage('attest import FILE [--target T]')
+        if (!arg) throw CliError.usage('attest import FILE [--target T] [--by NAME]')
         const text = await readTextFile(arg, 4 * 1024 * 1024)
-        const r = await call(ctx.core, 'attestations.import', { text, targetId: target ?? null })
+        const r = await call(ctx.core, 'attestations.import', {
+          text,
+          targetId: target ?? null,
+          ...(v.by && { attestedBy: v.by }),
+          ...(v.frequency && { frequency: v.frequency }),
+        })
         return print(
           ctx,
           r.attestations,

@@ -260,9 +260,20 @@ export const judgementChannels = {
   ),
   'attestations.save': channel(AttestationInput.strict(), AttestationView),
   'attestations.revoke': channel(z.object({ id: z.string().min(1) }).strict(), AttestationView),
-  /** A SAF CLI / Heimdall attestation file (JSON or YAML list): all stored, or none with the entry at fault. */
+  /**
+   * A SAF CLI / Heimdall attestation file (JSON or YAML list), or a STIG Viewer checklist (CKL, CKLB) whose manual
+   * checks were marked: all stored, or none with the entry at fault.
+   */
   'attestations.import': channel(
-    z.object({ text: fileText, targetId: z.string().min(1).nullable().default(null) }).strict(),
+    z
+      .object({
+        text: fileText,
+        targetId: z.string().min(1).nullable().default(null),
+        /** A STIG Viewer checklist (CKL or CKLB) names no person or renewal: who filled it in, how often. */
+        attestedBy: text('Attested by', 200).optional(),
+        frequency: frequencyText.optional(),
+      })
+      .strict(),
     z.object({ attestations: z.array(AttestationView) }),
   ),
   'attestations.export': channel(

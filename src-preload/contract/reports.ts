@@ -6,7 +6,7 @@ import { EvidenceCheck, RULE_STATUSES } from './scans'
 import { CompareView, ReportJudgement, ResultJudgement } from './judgement'
 import { CONTROL_STATUSES } from './controls'
 
-export const EXPORT_FORMATS = ['pdf', 'json', 'oscal', 'hdf', 'csv', 'bundle'] as const
+export const EXPORT_FORMATS = ['pdf', 'json', 'oscal', 'hdf', 'csv', 'bundle', 'ckl', 'cklb'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 const isoTime = z

@@ -21,6 +21,8 @@ const FORMAT_LABELS: Record<ExportFormat, string> = {
   hdf: 'HDF (Heimdall)',
   csv: 'CSV',
   bundle: 'Signed bundle',
+  ckl: 'STIG checklist (CKL)',
+  cklb: 'STIG checklist (CKLB)',
 }
 const PREVIEW_FINDINGS = 150
 const AUDIT_ENTRIES = 12

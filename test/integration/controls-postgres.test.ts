@@ -69,6 +69,48 @@ const control = (s: Res<'controls.status'>, id: string) => s.controls.find((c) =
 const statusOf = (targetId: string) =>
   call(core, 'controls.status', { framework: 'nist-800-53', baseline: 'moderate', targetIds: [targetId] })
 
+type OscalFinding = {
+  target: { type: string; 'target-id': string; status: { state: string; reason?: string } }
+  'related-risks'?: { 'risk-uuid': string }[]
+}
+type OscalResult = {
+  'local-definitions': { 'inventory-items': { description: string }[] }
+  'reviewed-controls': { 'control-selections': { 'include-controls'?: { 'control-id': string }[] }[] }
+  findings: OscalFinding[]
+  risks?: { uuid: string; status: string }[]
+}
+/** OSCAL's objective status read back as the Controls page's words: state, and the reason it gives. */
+const READ_BACK: Record<string, string> = {
+  'satisfied pass': 'satisfied',
+  'satisfied attested': 'attested',
+  'not-satisfied fail': 'not-satisfied',
+  'not-satisfied excepted': 'excepted',
+}
+/** Read back as a GRC tool would: per result (target), each statement-id finding's control and status. */
+function oscalControls(doc: { 'assessment-results': { results: OscalResult[] } }) {
+  const byTarget = new Map<
+    string,
+    { reviewed: string[]; status: Map<string, string>; risks: Map<string, string[]> }
+  >()
+  for (const r of doc['assessment-results'].results) {
+    const name = r['local-definitions']['inventory-items'][0]!.description.split(' ')[0]!
+    const reviewed = r['reviewed-controls']['control-selections'].flatMap((c) =>
+      (c['include-controls'] ?? []).map((x) => x['control-id']),
+    )
+    const controls = r.findings.filter((f) => f.target.type === 'statement-id')
+    const id = (f: OscalFinding) => f.target['target-id'].replace(/_smt$/, '')
+    const status = new Map(
+      controls.map((f) => [id(f), READ_BACK[`${f.target.status.state} ${f.target.status.reason}`] ?? '?']),
+    )
+    const riskStatus = new Map((r.risks ?? []).map((x) => [x.uuid, x.status]))
+    const risks = new Map(
+      controls.map((f) => [id(f), (f['related-risks'] ?? []).map((x) => riskStatus.get(x['risk-uuid'])!)]),
+    )
+    byTarget.set(name, { reviewed, status, risks })
+  }
+  return byTarget
+}
+
 let before: Res<'controls.status'>
 let stockBefore: Res<'controls.status'>
 
@@ -158,26 +200,7 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
     )
     const doc = JSON.parse(readFileSync(res.path, 'utf8'))
     expect(oscalErrors(doc)).toEqual([])
-    type Finding = { target: { type: string; 'target-id': string; status: { state: string } } }
-    type Result = {
-      'local-definitions': { 'inventory-items': { description: string }[] }
-      'reviewed-controls': { 'control-selections': { 'include-controls'?: { 'control-id': string }[] }[] }
-      findings: Finding[]
-    }
-    // Read back as a GRC tool would: per result (target), each statement-id finding's control and state.
-    const byTarget = new Map<string, { reviewed: string[]; status: Map<string, string> }>()
-    for (const r of doc['assessment-results'].results as Result[]) {
-      const name = r['local-definitions']['inventory-items'][0]!.description.split(' ')[0]!
-      const reviewed = r['reviewed-controls']['control-selections'].flatMap((c) =>
-        (c['include-controls'] ?? []).map((x) => x['control-id']),
-      )
-      const status = new Map(
-        r.findings
-          .filter((f) => f.target.type === 'statement-id')
-          .map((f) => [f.target['target-id'].replace(/_smt$/, ''), f.target.status.state]),
-      )
-      byTarget.set(name, { reviewed, status })
-    }
+    const byTarget = oscalControls(doc)
     const billing = byTarget.get('billing-db')!
     const stockDb = byTarget.get('stock-db')!
     expect(billing.reviewed).toEqual(expect.arrayContaining(['au-2', 'au-12', 'sc-8', 'ia-5.1']))
@@ -193,9 +216,9 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
       [stockTarget.id, 'stock-db'],
     ] as const) {
       const view = await call(core, 'controls.status', { framework: 'nist-800-53', targetIds: [id] })
-      for (const [control, state] of byTarget.get(name)!.status)
+      for (const [control, status] of byTarget.get(name)!.status)
         expect(`${control} ${view.controls.find((c) => c.id === control)?.status}`).toBe(
-          `${control} ${state}`,
+          `${control} ${status}`,
         )
     }
   })
@@ -284,6 +307,26 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
     const text = (await cli('--baseline', 'moderate', '--target', stockTarget.id)).stdout
     expect(text).toMatch(/^exc {2}AU-2 +1\/1 targets {2}Event Logging$/m)
 
+    // OSCAL reads the same: the control's finding is not satisfied for reason "excepted", its risk an approved
+    // deviation; valid against NIST's 1.0.6 schema; every control's status as the page gives it.
+    const res = await exportReportTo(
+      core,
+      { scope: { targetIds: [stockTarget.id] }, format: 'oscal' },
+      join(tmp.make('dw-controls-oscal-exc-'), 'excepted.oscal.json'),
+    )
+    const doc = JSON.parse(readFileSync(res.path, 'utf8'))
+    expect(oscalErrors(doc)).toEqual([])
+    const back = oscalControls(doc).get('stock-db')!
+    expect(back.status.get('au-2')).toBe('excepted')
+    expect(back.status.get('au-12')).toBe('excepted')
+    expect(back.risks.get('au-2')).toContain('deviation-approved')
+    const page = await call(core, 'controls.status', {
+      framework: 'nist-800-53',
+      targetIds: [stockTarget.id],
+    })
+    for (const [id, status] of back.status)
+      expect(`${id} ${page.controls.find((c) => c.id === id)?.status}`).toBe(`${id} ${status}`)
+
     for (const e of exceptions) await call(core, 'exceptions.revoke', { id: e.id, revokedBy: 'CISO' })
     const revoked = await statusOf(stockTarget.id)
     expect(control(revoked, 'au-2')).toMatchObject({ status: 'not-satisfied', notSatisfied: 1 })
@@ -298,6 +341,22 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
   it('count a manual rule attested as passed as "attested", and one attested as failed as not satisfied', async () => {
     // CP-9(1) is supported only by the pack's manual restore-drill check: not assessed until someone attests.
     expect(control(await statusOf(stockTarget.id), 'cp-9.1')).toMatchObject({ status: 'not-assessed' })
+    // The drill-down lists the manual check as it stands: not checked, the target not assessed.
+    const drill = async () =>
+      (
+        await call(core, 'controls.control', {
+          framework: 'nist-800-53',
+          controlId: 'cp-9.1',
+          targetIds: [stockTarget.id],
+        })
+      ).targets
+    const unattested = await drill()
+    expect(unattested).toHaveLength(1)
+    expect(unattested[0]).toMatchObject({ name: 'stock-db', status: 'not-assessed' })
+    expect(unattested[0]!.rules.find((r) => r.ruleId === 'pg-manual-restore-tested')).toMatchObject({
+      status: 'notchecked',
+      judgement: null,
+    })
     const attest = (status: 'passed' | 'failed') =>
       call(core, 'attestations.save', {
         targetId: stockTarget.id,
@@ -311,6 +370,20 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
     const passed = await statusOf(stockTarget.id)
     expect(control(passed, 'cp-9.1')).toMatchObject({ status: 'attested', satisfied: 1 })
     expect(passed.totals.attested).toBeGreaterThanOrEqual(1)
+    const attested = await drill()
+    expect(attested[0]!.status).toBe('attested')
+    expect(attested[0]!.rules.find((r) => r.ruleId === 'pg-manual-restore-tested')).toMatchObject({
+      status: 'notchecked',
+      judgement: 'attested-passed',
+    })
+    const res = await exportReportTo(
+      core,
+      { scope: { targetIds: [stockTarget.id] }, format: 'oscal' },
+      join(tmp.make('dw-controls-oscal-att-'), 'attested.oscal.json'),
+    )
+    const doc = JSON.parse(readFileSync(res.path, 'utf8'))
+    expect(oscalErrors(doc)).toEqual([])
+    expect(oscalControls(doc).get('stock-db')!.status.get('cp-9.1')).toBe('attested')
     const a = await attest('failed')
     expect(control(await statusOf(stockTarget.id), 'cp-9.1')).toMatchObject({ status: 'not-satisfied' })
     await call(core, 'attestations.revoke', { id: a.id })

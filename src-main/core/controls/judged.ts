@@ -103,3 +103,28 @@ export function applyVerdicts(
       }
     }
 }
+
+/**
+ * One target's results for one control, each with the judgement `judge` gave it, as the counts the Controls page
+ * reads (`targetControlStatus`): a report's rows are judged by the same rules, so an export and the page agree.
+ */
+export function judgedCounts(
+  rows: readonly { status: string; judgement?: { kind: string; status?: string } | null }[],
+): Pick<
+  TargetControlRow,
+  'pass' | 'fail' | 'notApplicable' | 'other' | 'excepted' | 'attested' | 'attestedFailed'
+> {
+  const c = { pass: 0, fail: 0, notApplicable: 0, other: 0, excepted: 0, attested: 0, attestedFailed: 0 }
+  for (const r of rows) {
+    if (r.status === 'pass' || r.status === 'fixed') c.pass++
+    else if (r.status === 'fail') c.fail++
+    else if (r.status === 'notapplicable') c.notApplicable++
+    else c.other++
+    if (r.judgement?.kind === 'excepted') c.excepted++
+    else if (r.judgement?.kind === 'attested') {
+      if (r.judgement.status === 'passed') c.attested++
+      else c.attestedFailed++
+    }
+  }
+  return c
+}

@@ -222,7 +222,7 @@ export class ControlsService {
     const rows = this.rowsFor(req.framework, targets, j)
     const { meta } = this.catalog(req.framework)
     const mine = rows.filter((r) => r.controlId === req.controlId)
-    const byTarget = new Map(mine.map((r) => [r.targetId, targetControlStatus(r)]))
+    const byTarget = new Map<string, ControlStatus>(mine.map((r) => [r.targetId, targetControlStatus(r)]))
     const known = this.catalog(req.framework).metas.get(req.controlId)
     if (!known && mine.length === 0)
       throw new AppError(
@@ -238,6 +238,8 @@ export class ControlsService {
       targets.map((t) => t.id),
     )
     const judged = verdicts(rules, new Map(targets.map((t) => [t.id, t])), j)
+    // A target whose only rule here is a manual check nobody attested: shown, not assessed.
+    for (const r of rules) if (!byTarget.has(r.targetId)) byTarget.set(r.targetId, 'not-assessed')
     return {
       control: view,
       statement: m.statement,

@@ -8,6 +8,8 @@ import type { AttestationInsert, AttestationRow } from '../store/judgement'
 import { judge, renewalDate, summarise } from './apply'
 import { invalid, isoInstant, knownRules, takeEvidence, type JudgementDeps } from './context'
 import { parseSafAttestations, SafFileError, writeSafAttestations } from './saf'
+import { ChecklistError, isChecklist } from '../checklists/read'
+import { checklistAttestations } from '../checklists/attest'
 
 type AttestationHandlers = Pick<
   Handlers,
@@ -127,12 +129,21 @@ export function attestationHandlers(d: JudgementDeps): AttestationHandlers {
       })
       return attestationView(d.judgement.attestation(id)!, now())
     },
-    'attestations.import': ({ text, targetId }) => {
+    'attestations.import': ({ text, targetId, attestedBy, frequency }) => {
       let entries
       try {
-        entries = parseSafAttestations(text)
+        entries = isChecklist(text)
+          ? checklistAttestations(text, {
+              targetId,
+              attestedBy,
+              frequency,
+              manual: rules().manual,
+              now: now(),
+            })
+          : parseSafAttestations(text)
       } catch (err) {
         if (err instanceof SafFileError) throw invalid(err.path, err.message)
+        if (err instanceof ChecklistError) throw invalid('text', err.message)
         throw err
       }
       const r = rules()

@@ -59,7 +59,7 @@ export async function renderBundle(
 
   let engine = ''
   for (const f of ctx.formats) {
-    if (f.id === 'bundle') continue
+    if (f.id === 'bundle' || f.inBundle === false) continue
     const out = await f.render(model, ctx)
     if (f.id === 'pdf') engine = out.engine
     addListed(bundleName(f), out.bytes)

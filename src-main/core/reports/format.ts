@@ -30,6 +30,8 @@ export interface ExportFormat {
   /** File name extension, with its dot. */
   extension: string
   mediaType: string
+  /** False for a format that only some reports can take (a STIG checklist): left out of the bundle. */
+  inBundle?: false
   render(model: ReportModel, ctx: ExportContext): Promise<Rendered>
 }
 

@@ -7,6 +7,8 @@ import { hdfFormat } from './hdf'
 import { csvFormat } from './csv'
 import { pdfFormat } from './pdf'
 import { bundleFormat } from './bundle'
+import { cklFormat } from '../checklists/ckl'
+import { cklbFormat } from '../checklists/cklb'
 
 export const formats: readonly ExportFormat[] = [
   pdfFormat,
@@ -15,6 +17,8 @@ export const formats: readonly ExportFormat[] = [
   hdfFormat,
   csvFormat,
   bundleFormat,
+  cklFormat,
+  cklbFormat,
 ]
 
 export const formatFor = (id: FormatId): ExportFormat | undefined => formats.find((f) => f.id === id)

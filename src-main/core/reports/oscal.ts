@@ -12,6 +12,9 @@ import { referenceLabel } from '../../../src-preload/labels'
 import { findingRisk, oscalJudgement } from './oscal-judgement'
 import { controlsOf } from '../controls/references'
 import { nistCatalog, nistLabel } from '../controls/catalog'
+import { judgedCounts } from '../controls/judged'
+import { targetControlStatus } from '../controls/status'
+import type { ControlStatus } from '../../../src-preload/contract'
 
 export const OSCAL_VERSION = '1.0.6'
 
@@ -57,9 +60,9 @@ function policyProps(model: ReportModel, scan: ReportModel['scans'][number]) {
 type Row = ReportModel['results'][number]
 
 /**
- * The NIST SP 800-53 controls a target's rules map to, each with its status as a GRC tool reads it: not
- * satisfied when any of its rules failed, satisfied when they passed; controls whose rules neither passed nor
- * failed are not assessed and left out.
+ * The NIST SP 800-53 controls a target's rules map to, each with the status the Controls page gives it (the same
+ * judged counts: a failure an exception in force covers reads excepted, an attested manual rule attested);
+ * controls none of whose rules said anything decisive are not assessed and left out.
  */
 function assessedControls(rows: Row[]) {
   const byControl = new Map<string, Row[]>()
@@ -70,13 +73,44 @@ function assessedControls(rows: Row[]) {
   const catalog = nistCatalog()
   return [...byControl.entries()]
     .map(([id, rs]) => {
-      const fail = rs.filter((r) => r.status === 'fail').length
-      const pass = rs.filter((r) => r.status === 'pass' || r.status === 'fixed').length
+      const counts = judgedCounts(rs)
       const c = catalog.byId.get(id)
-      return { id, label: c?.label ?? nistLabel(id), title: c?.title ?? '', rows: rs, fail, pass }
+      return {
+        id,
+        label: c?.label ?? nistLabel(id),
+        title: c?.title ?? '',
+        rows: rs,
+        ...counts,
+        status: targetControlStatus(counts),
+      }
     })
-    .filter((c) => c.fail + c.pass > 0)
+    .filter((c) => c.status !== 'not-assessed')
     .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
+}
+
+/**
+ * A control's status as OSCAL's objective status: satisfied or not, the reason saying how. An excepted control is
+ * not satisfied with an approved deviation (reason "excepted", its risks linked); an attested one is satisfied
+ * on a person's word (reason "attested").
+ */
+const OSCAL_STATE: Record<
+  Exclude<ControlStatus, 'not-assessed' | 'partly'>,
+  { state: string; reason: string }
+> = {
+  satisfied: { state: 'satisfied', reason: 'pass' },
+  attested: { state: 'satisfied', reason: 'attested' },
+  excepted: { state: 'not-satisfied', reason: 'excepted' },
+  'not-satisfied': { state: 'not-satisfied', reason: 'fail' },
+}
+
+function controlDescription(c: ReturnType<typeof assessedControls>[number], target: string): string {
+  const parts = [
+    `${c.pass} of its rules passed, ${c.fail} failed`,
+    c.excepted && `${c.excepted} failure${c.excepted === 1 ? '' : 's'} accepted by an exception in force`,
+    c.attested && `${c.attested} manual check${c.attested === 1 ? '' : 's'} attested as passed`,
+    c.attestedFailed && `${c.attestedFailed} attested as failed`,
+  ].filter(Boolean)
+  return `${c.label} on ${target}: ${c.status}; ${parts.join('; ')} (${c.rows.map((r) => r.ruleId).join(', ')}).`
 }
 
 export function toOscal(model: ReportModel): unknown {
@@ -154,23 +188,34 @@ export function toOscal(model: ReportModel): unknown {
     const judged = oscalJudgement(rows, { name: t.name, itemUuid }, model.judgement, u)
     const controls = assessedControls(rows)
     // One finding per assessed control, aimed at its statement: what a GRC tool reads as control status.
-    const controlFindings = controls.map((c) => ({
-      uuid: u(`control-finding|${t.id}|${c.id}`),
-      title: oneLine(`${c.label} ${c.title}`),
-      description:
-        `${c.label} on ${t.name}: ${c.pass} of its rules passed, ${c.fail} failed ` +
-        `(${c.rows.map((r) => r.ruleId).join(', ')}).`,
-      props: [...prop('control', c.label), ...prop('framework', 'NIST SP 800-53 Rev. 5')],
-      target: {
-        type: 'statement-id',
-        'target-id': token(`${c.id}_smt`),
-        status: {
-          state: c.fail ? 'not-satisfied' : 'satisfied',
-          reason: c.fail ? 'fail' : 'pass',
+    const controlFindings = controls.map((c) => {
+      const risks = c.rows.filter((r) => r.judgement?.kind === 'excepted')
+      const attested = c.rows.filter((r) => r.judgement?.kind === 'attested')
+      return {
+        uuid: u(`control-finding|${t.id}|${c.id}`),
+        title: oneLine(`${c.label} ${c.title}`),
+        description: controlDescription(c, t.name),
+        props: [
+          ...prop('control', c.label),
+          ...prop('framework', 'NIST SP 800-53 Rev. 5'),
+          ...prop('control-status', c.status),
+        ],
+        target: {
+          type: 'statement-id',
+          'target-id': token(`${c.id}_smt`),
+          status: OSCAL_STATE[c.status as keyof typeof OSCAL_STATE],
         },
-      },
-      'related-observations': c.rows.map((r) => ({ 'observation-uuid': u(`observation|${r.id}`) })),
-    }))
+        'related-observations': [
+          ...c.rows.map((r) => ({ 'observation-uuid': u(`observation|${r.id}`) })),
+          ...attested.map((r) => ({
+            'observation-uuid': u(
+              `attestation|${r.id}|${(r.judgement as { attestationId: string }).attestationId}`,
+            ),
+          })),
+        ],
+        'related-risks': nonEmpty(risks.map((r) => ({ 'risk-uuid': u(`risk|${r.id}`) }))),
+      }
+    })
     return {
       uuid: u(`result|${t.id}|${scan.id}`),
       title: `${t.name}: ${scan.profileId || 'scan'}`,

@@ -39,8 +39,9 @@ export interface ControlRuleRow {
 }
 
 /** The rule id a mapping is kept under: a GitHub result names its repository after '@'. */
-const BASE_RULE = `CASE WHEN instr(cs.rule_id, '@') > 0 THEN substr(cs.rule_id, 1, instr(cs.rule_id, '@') - 1)
-                        ELSE cs.rule_id END`
+const baseRule = (col: string) =>
+  `CASE WHEN instr(${col}, '@') > 0 THEN substr(${col}, 1, instr(${col}, '@') - 1) ELSE ${col} END`
+const BASE_RULE = baseRule('cs.rule_id')
 
 export class ControlsRepo {
   constructor(private readonly db: Db) {}
@@ -173,11 +174,12 @@ export class ControlsRepo {
     return out
   }
 
-  /** The rule results behind one control: each chosen target's current status of every rule mapped to it. */
+  /**
+   * The rule results behind one control: each chosen target's current status of every rule mapped to it, and the
+   * manual checks its latest scan could not make (not checked: current_status keeps no row for them).
+   */
   controlRules(framework: string, controlId: string, targetIds?: readonly string[]): ControlRuleRow[] {
-    const targets = targetIds ? 'cs.target_id IN (SELECT value FROM json_each(?))' : '1'
-    const args: unknown[] = [framework, controlId]
-    if (targetIds) args.push(JSON.stringify(targetIds))
+    const ids = targetIds ? JSON.stringify(targetIds) : null
     return this.db
       .prepare(
         `SELECT cs.target_id AS targetId, cs.rule_id AS ruleId, cs.status AS status, cs.actual AS actual,
@@ -187,10 +189,21 @@ export class ControlsRepo {
          FROM current_status cs
          LEFT JOIN results r ON r.scan_id = cs.scan_id AND r.rule_id = cs.rule_id
          WHERE EXISTS (SELECT 1 FROM rule_controls rc
-                       WHERE rc.framework = ? AND rc.rule_id = ${BASE_RULE} AND rc.control_id = ?)
-           AND ${targets}
-         ORDER BY cs.target_id, cs.rule_id`,
+                       WHERE rc.framework = :framework AND rc.rule_id = ${BASE_RULE} AND rc.control_id = :control)
+           AND (:ids IS NULL OR cs.target_id IN (SELECT value FROM json_each(:ids)))
+         UNION ALL
+         SELECT s.target_id, r.rule_id, r.status, r.actual, r.expected, coalesce(nullif(r.title, ''), r.rule_id),
+                r.severity, s.id, s.started_at, coalesce(r.evidence_items, '[]')
+         FROM scans s JOIN results r ON r.scan_id = s.id
+         WHERE r.status = 'notchecked'
+           AND (:ids IS NULL OR s.target_id IN (SELECT value FROM json_each(:ids)))
+           AND s.id = (SELECT id FROM scans WHERE target_id = s.target_id AND state = 'done'
+                       ORDER BY started_at DESC, rowid DESC LIMIT 1)
+           AND EXISTS (SELECT 1 FROM rule_controls rc
+                       WHERE rc.framework = :framework AND rc.rule_id = ${baseRule('r.rule_id')}
+                         AND rc.control_id = :control)
+         ORDER BY 1, 2`,
       )
-      .all(...args) as ControlRuleRow[]
+      .all({ framework, control: controlId, ids }) as ControlRuleRow[]
   }
 }
