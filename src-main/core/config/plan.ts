@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { timingSafeEqual } from 'node:crypto'
 import {
   SecretFields,
+  TargetInput,
   type AlertChannelView,
   type Channel,
   type CredentialMeta,
@@ -286,7 +287,9 @@ function planTargets(ctx: PlanContext): (PlanStep | undefined)[] {
     }
     let normal: Record<string, unknown>
     try {
-      normal = core.kinds.parse(withCredentialIds(t, planIds) as Target) as Record<string, unknown>
+      normal = core.kinds.parse(
+        TargetInput.parse(withCredentialIds(t, planIds)),
+      ) as Record<string, unknown>
     } catch {
       normal = t.fields
     }
