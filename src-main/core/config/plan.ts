@@ -187,10 +187,13 @@ async function planCredentials(ctx: PlanContext): Promise<(PlanStep | undefined)
       continue
     }
     const raw: Record<string, string> = {}
+    let unread = false
     for (const [k, src] of Object.entries(c.secret)) {
       const v = ctx.secret(joinPath(joinPath(c.path, 'secret'), k), src)
       if (v !== undefined) raw[k] = v
+      else unread = true
     }
+    if (unread) continue
     const parsed = SecretFields[c.kind].safeParse(raw)
     if (!parsed.success) {
       for (const i of parsed.error.issues)

@@ -14,12 +14,16 @@ export type Obj = Record<string, unknown>
 
 export class Walk {
   readonly issues: ConfigIssue[] = []
+  /** Keys whose ${ENV} is unset: their other problems follow from it and are not repeated. */
+  private readonly unset = new Set<string>()
   constructor(
     readonly src: ConfigSource,
     readonly env: NodeJS.ProcessEnv,
   ) {}
 
   issue(path: string, message: string): void {
+    if (this.unset.has(path)) return
+    if (message.endsWith('is not set in the environment')) this.unset.add(path)
     this.issues.push({ line: this.src.lineOf(path), key: path, message })
   }
 
