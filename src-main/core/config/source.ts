@@ -41,7 +41,8 @@ export const joinPath = (base: string, key: string | number): string =>
 export function readConfigText(text: string, file: string): ConfigSource {
   const lc = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true })
-  const issues: ConfigIssue[] = doc.errors.map((e) => ({
+  // The first syntax error only: the ones after it mostly follow from it.
+  const issues: ConfigIssue[] = doc.errors.slice(0, 1).map((e) => ({
     line: e.linePos?.[0]?.line ?? 1,
     key: '',
     message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
