@@ -24,7 +24,12 @@ export function configCliError(err: ConfigError): CliError {
 }
 
 /** Reads, checks and plans a file against the store; throws ConfigError naming file, line and key. */
-export async function planFile(core: ConfigCore, file: string, env = process.env): Promise<Plan> {
+export async function planFile(
+  core: ConfigCore,
+  file: string,
+  env = process.env,
+  opts: { dryRun?: boolean } = {},
+): Promise<Plan> {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -35,7 +40,9 @@ export async function planFile(core: ConfigCore, file: string, env = process.env
   }
   const src = readConfigText(text, file)
   const desired = checkConfig(src, core.kinds, env)
-  await openVault(core, needsVault(desired), file)
+  // A dry run sets nothing up: with no vault yet, every secret is new and nothing needs comparing.
+  const skip = opts.dryRun && core.vault.state() === 'uninitialised'
+  await openVault(core, needsVault(desired) && !skip, file)
   return makePlan(core, desired, src.lineOf, env)
 }
 
@@ -86,7 +93,9 @@ Exit codes: 0 applied (or planned) · 1 the file is refused · 64 wrong usage`,
   async run({ core, values, json, out }) {
     const file = typeof values.file === 'string' ? values.file : DEFAULT_CONFIG_FILE
     try {
-      const plan = values['dry-run'] ? await planFile(asCore(core), file) : await applyFile(asCore(core), file)
+      const plan = values['dry-run']
+        ? await planFile(asCore(core), file, process.env, { dryRun: true })
+        : await applyFile(asCore(core), file)
       if (json) out.stdout(JSON.stringify({ ...planJson(plan), applied: !values['dry-run'] }, null, 2) + '\n')
       else {
         out.stdout(formatPlan(plan))
