@@ -4,7 +4,15 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { checkConfig } from '../core/config/check'
 import { exportConfig } from '../core/config/export'
-import { applyPlan, formatPlan, makePlan, needsVault, planJson, type ConfigCore, type Plan } from '../core/config/plan'
+import {
+  applyPlan,
+  formatPlan,
+  makePlan,
+  needsVault,
+  planJson,
+  type ConfigCore,
+  type Plan,
+} from '../core/config/plan'
 import { configSchema } from '../core/config/schema'
 import { ConfigError, readConfigText } from '../core/config/source'
 import type { Core } from '../core/app'
@@ -35,7 +43,11 @@ export async function planFile(
     text = readFileSync(file, 'utf8')
   } catch (err) {
     throw new ConfigError(file, [
-      { line: 1, key: '', message: `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` },
+      {
+        line: 1,
+        key: '',
+        message: `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      },
     ])
   }
   const src = readConfigText(text, file)
@@ -63,7 +75,8 @@ async function openVault(core: ConfigCore, needed: boolean, file: string) {
     state === 'uninitialised'
       ? await core.invoke('vault.init', { passphrase })
       : await core.invoke('vault.unlock', { passphrase })
-  if (!env.ok) throw new ConfigError(file, [{ line: 1, key: 'credentials', message: `Vault: ${env.error.message}` }])
+  if (!env.ok)
+    throw new ConfigError(file, [{ line: 1, key: 'credentials', message: `Vault: ${env.error.message}` }])
 }
 
 /** Plans and applies a file in one transaction; returns the plan that ran. */

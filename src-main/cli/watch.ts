@@ -66,7 +66,11 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
     if (configFile) {
       try {
         const plan = await applyFile(core, configFile)
-        log.log('info', 'config applied', { file: configFile, changes: plan.steps.length, plan: formatPlan(plan) })
+        log.log('info', 'config applied', {
+          file: configFile,
+          changes: plan.steps.length,
+          plan: formatPlan(plan),
+        })
       } catch (err) {
         if (pidFile) rmSync(pidFile, { force: true })
         if (err instanceof ConfigError) throw configCliError(err)

@@ -26,7 +26,13 @@ let dataDir: string
 let file: string
 
 const admin = async (sql: string[]) => {
-  const c = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password, database: 'postgres' })
+  const c = new pg.Client({
+    host: pgs.host,
+    port: pgs.port,
+    user: pgs.user,
+    password: pgs.password,
+    database: 'postgres',
+  })
   await c.connect()
   try {
     for (const q of sql) await c.query(q)
@@ -69,7 +75,11 @@ const ENV = { DRIFTWATCH_VAULT_PASSPHRASE: PASS, PG_PASSWORD: '', HOOK_KEY: KEY 
 interface Daemon {
   child: ChildProcess
   logs: Record<string, unknown>[]
-  waitLog(pred: (l: Record<string, unknown>) => boolean, after?: number, ms?: number): Promise<Record<string, unknown>>
+  waitLog(
+    pred: (l: Record<string, unknown>) => boolean,
+    after?: number,
+    ms?: number,
+  ): Promise<Record<string, unknown>>
   exited: Promise<number | null>
 }
 
@@ -104,7 +114,9 @@ function startWatch(): Daemon {
         const seen = logs.slice(after).find(pred)
         if (seen) return seen
         if (Date.now() > until)
-          throw new Error(`no such log line within ${ms} ms:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`)
+          throw new Error(
+            `no such log line within ${ms} ms:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`,
+          )
         await new Promise((r) => setTimeout(r, 50))
       }
     },
@@ -116,10 +128,12 @@ function facts() {
   try {
     return {
       schedules: db.prepare('SELECT kind, daily_times FROM schedules ORDER BY created_at').all(),
-      scans: (db.prepare('SELECT state FROM scans ORDER BY started_at, rowid').all() as { state: string }[]).map(
-        (s) => s.state,
-      ),
-      regressions: db.prepare(`SELECT rule_id, from_status, to_status FROM drift_events WHERE type = 'regression'`).all(),
+      scans: (
+        db.prepare('SELECT state FROM scans ORDER BY started_at, rowid').all() as { state: string }[]
+      ).map((s) => s.state),
+      regressions: db
+        .prepare(`SELECT rule_id, from_status, to_status FROM drift_events WHERE type = 'regression'`)
+        .all(),
     }
   } finally {
     db.close()
@@ -195,7 +209,10 @@ describe('watch --config against PostgreSQL', () => {
     writeFileSync(file, config('  - target: billing-pg\n    every: 0m\n'))
     const mark2 = w.logs.length
     w.child.kill('SIGHUP')
-    const refused = await w.waitLog((l) => l.msg === 'config not reloaded: the watch keeps its current setup', mark2)
+    const refused = await w.waitLog(
+      (l) => l.msg === 'config not reloaded: the watch keeps its current setup',
+      mark2,
+    )
     expect(String(refused.error)).toContain(`${file}:22: schedules[1].every: This schedule never fires`)
     expect(facts().schedules).toHaveLength(2)
 

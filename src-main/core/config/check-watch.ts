@@ -5,7 +5,8 @@ import { ALERT_CHANNEL_KINDS, WatchSettingsView } from '../../../src-preload/con
 import { channelFor } from '../watch/alerts'
 import type { DesiredChannel, DesiredSchedule, DesiredWatch } from './model'
 import { joinPath } from './source'
-import { Walk, describe, shapeKeys } from './walk'
+import type { Walk } from './walk'
+import { describe, shapeKeys } from './walk'
 
 const SCHEDULE_KEYS = ['target', 'group', 'every', 'daily', 'priority', 'jitter', 'paused'] as const
 const NOT_YET = ['weekly', 'monthly', 'timezone', 'days']
@@ -38,12 +39,7 @@ export function checkSchedules(w: Walk, value: unknown): DesiredSchedule[] {
             joinPath(path, k),
             `"${k}" schedules are not supported by the scheduler yet: use every (minutes) or daily (times)`,
           )
-    const o = w.map(
-      path,
-      item,
-      [...SCHEDULE_KEYS, ...NOT_YET],
-      'a schedule',
-    )
+    const o = w.map(path, item, [...SCHEDULE_KEYS, ...NOT_YET], 'a schedule')
     if (!o) return
     const target = w.text(joinPath(path, 'target'), o.target, 'Target', { optional: true })
     const group = w.text(joinPath(path, 'group'), o.group, 'Group', { optional: true })
@@ -62,7 +58,10 @@ export function checkSchedules(w: Walk, value: unknown): DesiredSchedule[] {
       const resolved = w.resolve(ep, o.every)
       const minutes = parseEvery(resolved)
       if (minutes === undefined)
-        w.issue(ep, `Every is a number of minutes or a duration such as 30m, 2h or 1d, not ${describe(resolved)}`)
+        w.issue(
+          ep,
+          `Every is a number of minutes or a duration such as 30m, 2h or 1d, not ${describe(resolved)}`,
+        )
       else if (minutes <= 0) w.issue(ep, 'This schedule never fires: every must be more than 0 minutes')
       else if (!Number.isInteger(minutes)) w.issue(ep, 'Every must be whole minutes')
       else if (minutes > MAX_MINUTES) w.issue(ep, 'Every must be at most 31 days')
@@ -116,7 +115,10 @@ export function checkChannels(w: Walk, value: unknown): DesiredChannel[] {
     const kindText = w.text(joinPath(path, 'kind'), raw.kind, 'Kind')
     const kind = ALERT_CHANNEL_KINDS.find((k) => k === kindText)
     if (kindText && !kind) {
-      w.issue(joinPath(path, 'kind'), `Unknown alert channel kind "${kindText}": expected one of ${ALERT_CHANNEL_KINDS.join(', ')}`)
+      w.issue(
+        joinPath(path, 'kind'),
+        `Unknown alert channel kind "${kindText}": expected one of ${ALERT_CHANNEL_KINDS.join(', ')}`,
+      )
       return
     }
     if (!kind) return
@@ -143,7 +145,12 @@ export function checkChannels(w: Walk, value: unknown): DesiredChannel[] {
       )
     const throttle = w.zod(
       joinPath(path, 'throttleMinutes'),
-      z.number({ error: 'Throttle is whole minutes' }).int('Throttle is whole minutes').min(0).max(10080).default(0),
+      z
+        .number({ error: 'Throttle is whole minutes' })
+        .int('Throttle is whole minutes')
+        .min(0)
+        .max(10080)
+        .default(0),
       o.throttleMinutes ?? undefined,
     )
     if (!name || !config) return
@@ -179,7 +186,10 @@ export function checkWatch(w: Walk, value: unknown): DesiredWatch | undefined {
     w.map('watch.thresholds', rest.thresholds, ['major', 'minor'], 'the drift thresholds')
   const Partial = WatchSettingsView.partial().extend({
     thresholds: z
-      .object({ major: z.number().min(0.1).max(100).optional(), minor: z.number().min(0.1).max(100).optional() })
+      .object({
+        major: z.number().min(0.1).max(100).optional(),
+        minor: z.number().min(0.1).max(100).optional(),
+      })
       .optional(),
   })
   const settings = w.zod('watch', Partial, rest) as DesiredWatch['settings'] | undefined

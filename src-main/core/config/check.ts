@@ -68,7 +68,10 @@ function checkCredentials(w: Walk, value: unknown): DesiredCredential[] {
     const kindText = w.text(joinPath(path, 'kind'), o.kind, 'Kind')
     const kind = CREDENTIAL_KINDS.find((k) => k === kindText)
     if (kindText && !kind)
-      w.issue(joinPath(path, 'kind'), `Unknown credential kind "${kindText}": expected one of ${CREDENTIAL_KINDS.join(', ')}`)
+      w.issue(
+        joinPath(path, 'kind'),
+        `Unknown credential kind "${kindText}": expected one of ${CREDENTIAL_KINDS.join(', ')}`,
+      )
     let secret: DesiredCredential['secret']
     if (kind && o.secret !== undefined) {
       const sp = joinPath(path, 'secret')
@@ -132,9 +135,7 @@ function checkTargets(w: Walk, kinds: Kinds, value: unknown): DesiredTarget[] {
       tags: fields.tags,
       groups: fields.groups,
     })
-    const kindFields = Object.fromEntries(
-      Object.entries(fields).filter(([k]) => own.includes(k)),
-    )
+    const kindFields = Object.fromEntries(Object.entries(fields).filter(([k]) => own.includes(k)))
     // Credentials are named here (the vault's names); the kind's schema checks the rest as it would an id.
     const checked = { ...kindFields }
     for (const f of credentialFields)
@@ -193,7 +194,11 @@ function checkPolicies(w: Walk, value: unknown): Desired['policies'] {
     )
     if (!o) return
     const name = w.text(joinPath(path, 'name'), o.name, 'Name')
-    const sha = w.text(joinPath(path, 'content'), o.content, 'Content (the SHA-256 of an imported datastream)')
+    const sha = w.text(
+      joinPath(path, 'content'),
+      o.content,
+      'Content (the SHA-256 of an imported datastream)',
+    )
     if (sha) w.zod(joinPath(path, 'content'), Sha, sha)
     const profileId = w.text(joinPath(path, 'profile'), o.profile, 'Profile')
     const changes = w.zod(path, TailoringChanges, {

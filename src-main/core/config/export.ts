@@ -43,11 +43,20 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
     .filter((c) => !OWNED.test(c.notes))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((c) => {
-      const shape = SecretFields[c.kind as CredentialKind].shape as Record<string, { safeParse(v: unknown): { success: boolean } }>
+      const shape = SecretFields[c.kind as CredentialKind].shape as Record<
+        string,
+        { safeParse(v: unknown): { success: boolean } }
+      >
       const required = Object.keys(shape).filter((k) => !shape[k]!.safeParse(undefined).success)
       const secret = Object.fromEntries(required.map((k) => [k, `\${${credentialEnv(c.name, k)}}`]))
       env.push(...required.map((k) => credentialEnv(c.name, k)))
-      return omitEmpty({ name: c.name, kind: c.kind, username: c.username || undefined, notes: c.notes || undefined, secret })
+      return omitEmpty({
+        name: c.name,
+        kind: c.kind,
+        username: c.username || undefined,
+        notes: c.notes || undefined,
+        secret,
+      })
     })
 
   const direct = new Map<string, string>()
@@ -132,7 +141,8 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
       })
     })
 
-  const { concurrency, perKind, thresholds, priorityFactor, backoffBaseMinutes, backoffCapMinutes } = cur.settings
+  const { concurrency, perKind, thresholds, priorityFactor, backoffBaseMinutes, backoffCapMinutes } =
+    cur.settings
   const doc = {
     version: 1,
     credentials,

@@ -29,8 +29,12 @@ function planPolicies(ctx: PlanContext, removals: Maybe[]): Maybe[] {
   const out: Maybe[] = []
   const names = new Set(desired.policies.map((p) => lower(p.name)))
   const refs = [
-    ...desired.targets.filter((t) => t.tailoring).map((t) => ({ path: joinPath(t.path, 'policy.tailoring'), name: t.tailoring! })),
-    ...desired.groups.filter((g) => g.tailoring).map((g) => ({ path: joinPath(g.path, 'tailoring'), name: g.tailoring! })),
+    ...desired.targets
+      .filter((t) => t.tailoring)
+      .map((t) => ({ path: joinPath(t.path, 'policy.tailoring'), name: t.tailoring! })),
+    ...desired.groups
+      .filter((g) => g.tailoring)
+      .map((g) => ({ path: joinPath(g.path, 'tailoring'), name: g.tailoring! })),
   ]
   for (const r of refs)
     if (!names.has(lower(r.name))) ctx.issue(r.path, `No policy named "${r.name}" under policies`)
@@ -41,15 +45,25 @@ function planPolicies(ctx: PlanContext, removals: Maybe[]): Maybe[] {
         joinPath(p.path, 'content'),
         `No imported content with SHA-256 ${p.sha256.slice(0, 12)}…: import it first (driftwatch content import FILE)`,
       )
-    const targets = desired.targets.filter((t) => t.tailoring && lower(t.tailoring) === lower(p.name)).map((t) => t.name)
-    const groups = desired.groups.filter((g) => g.tailoring && lower(g.tailoring) === lower(p.name)).map((g) => g.name)
+    const targets = desired.targets
+      .filter((t) => t.tailoring && lower(t.tailoring) === lower(p.name))
+      .map((t) => t.name)
+    const groups = desired.groups
+      .filter((g) => g.tailoring && lower(g.tailoring) === lower(p.name))
+      .map((g) => g.name)
     const have = current.tailorings.find((t) => lower(t.name) === lower(p.name))
     const changed: string[] = []
     if (have) {
       if (have.contentSha256 !== p.sha256) changed.push('content')
       if (have.baseProfileId !== p.profileId) changed.push('profile')
       if (canon(sortKeys(have.changes)) !== canon(sortKeys(p.changes))) changed.push('values and rules')
-      if (!sameSet(have.targets.map((id) => targetName.get(id) ?? id), targets)) changed.push('targets')
+      if (
+        !sameSet(
+          have.targets.map((id) => targetName.get(id) ?? id),
+          targets,
+        )
+      )
+        changed.push('targets')
       if (!sameSet(have.groups, groups)) changed.push('groups')
       if (!changed.length) {
         out.push(undefined)
@@ -111,7 +125,10 @@ function planPacks(ctx: PlanContext): Maybe[] {
       const pack = current.packs.find((p) => p.id === want)
       if (!pack) ctx.issue(joinPath(t.path, 'policy.pack'), `No rule pack "${want}" (driftwatch rules list)`)
       else if (pack.kind !== t.kind)
-        ctx.issue(joinPath(t.path, 'policy.pack'), `The rule pack ${want} is for ${pack.kind} targets, not ${t.kind}`)
+        ctx.issue(
+          joinPath(t.path, 'policy.pack'),
+          `The rule pack ${want} is for ${pack.kind} targets, not ${t.kind}`,
+        )
     }
     const have = current.targets.find((x) => lower(x.name) === lower(t.name))
     const now = have ? (current.targetPacks.get(have.id) ?? null) : null
@@ -170,14 +187,16 @@ async function planChannels(ctx: PlanContext, removals: Maybe[]): Promise<Maybe[
     let vaultName: string | undefined
     if (c.secret && 'vault' in c.secret) {
       vaultName = c.secret.vault
-      if (!credNames.has(lower(vaultName))) ctx.issue(sp, `No credential named "${vaultName}" in the vault or in credentials`)
+      if (!credNames.has(lower(vaultName)))
+        ctx.issue(sp, `No credential named "${vaultName}" in the vault or in credentials`)
     } else if (c.secret) secretValue = ctx.secret(sp, c.secret)
     const changed: string[] = []
     if (have) {
       if (have.kind !== c.kind) changed.push('kind')
       if (have.enabled !== c.enabled) changed.push('enabled')
       if (have.throttleMinutes !== c.throttleMinutes) changed.push('throttleMinutes')
-      if (canon(sortKeys({ c: have.config }).c) !== canon(sortKeys({ c: c.config }).c)) changed.push('settings')
+      if (canon(sortKeys({ c: have.config }).c) !== canon(sortKeys({ c: c.config }).c))
+        changed.push('settings')
       if (vaultName) {
         const id = current.credentials.find((x) => lower(x.name) === lower(vaultName!))?.id
         if (have.credentialId !== id) changed.push('secret')
@@ -249,15 +268,26 @@ function planSchedules(ctx: PlanContext, removals: Maybe[]): Maybe[] {
     : [...new Set([...current.targets.map((t) => t.name), ...desired.targets.map((t) => t.name)])]
   const groupsOf = managed
     ? desired.targets.flatMap((t) => (Array.isArray(t.fields.groups) ? (t.fields.groups as string[]) : []))
-    : [...current.targets.flatMap((t) => t.groups), ...desired.targets.flatMap((t) => (t.fields.groups as string[]) ?? [])]
+    : [
+        ...current.targets.flatMap((t) => t.groups),
+        ...desired.targets.flatMap((t) => (t.fields.groups as string[]) ?? []),
+      ]
   const globs = desired.watch?.priority ?? []
   const wanted: WantSchedule[] = []
   for (const s of desired.schedules) {
     const prio = (name: string) => s.priority || globs.some((g) => globMatch(g, name))
     if (s.group !== undefined) {
       if (!groupsOf.some((g) => lower(g) === lower(s.group!)))
-        ctx.issue(joinPath(s.path, 'group'), `This schedule never fires: no target is in the group "${s.group}"`)
-      wanted.push({ ...s, priority: prio(s.group), key: `group:${lower(s.group)}`, label: `group ${s.group} ${when(s)}` })
+        ctx.issue(
+          joinPath(s.path, 'group'),
+          `This schedule never fires: no target is in the group "${s.group}"`,
+        )
+      wanted.push({
+        ...s,
+        priority: prio(s.group),
+        key: `group:${lower(s.group)}`,
+        label: `group ${s.group} ${when(s)}`,
+      })
       continue
     }
     const names = isGlob(s.target!)
@@ -271,7 +301,14 @@ function planSchedules(ctx: PlanContext, removals: Maybe[]): Maybe[] {
           : `No target named "${s.target}"`,
       )
     for (const n of names)
-      wanted.push({ ...s, target: n, targetName: n, priority: prio(n), key: `target:${lower(n)}`, label: `${n} ${when(s)}` })
+      wanted.push({
+        ...s,
+        target: n,
+        targetName: n,
+        priority: prio(n),
+        key: `target:${lower(n)}`,
+        label: `${n} ${when(s)}`,
+      })
   }
   const nameOf = new Map(current.targets.map((t) => [t.id, t.name]))
   const keyOf = (v: ScheduleView) =>

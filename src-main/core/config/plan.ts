@@ -136,7 +136,10 @@ export async function makePlan(
       try {
         return readFileSync(file, 'utf8').replace(/\r?\n$/, '')
       } catch (err) {
-        this.issue(path, `Cannot read the secret file ${src.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+        this.issue(
+          path,
+          `Cannot read the secret file ${src.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        )
         return undefined
       }
     },
@@ -172,7 +175,10 @@ async function planCredentials(ctx: PlanContext): Promise<(PlanStep | undefined)
   for (const c of desired.credentials) {
     const have = current.credentials.find((x) => lower(x.name) === lower(c.name))
     if (have && have.kind !== c.kind) {
-      ctx.issue(joinPath(c.path, 'kind'), `The vault's credential "${have.name}" is a ${have.kind}, not a ${c.kind}`)
+      ctx.issue(
+        joinPath(c.path, 'kind'),
+        `The vault's credential "${have.name}" is a ${have.kind}, not a ${c.kind}`,
+      )
       continue
     }
     if (!c.secret) {
@@ -206,7 +212,10 @@ async function planCredentials(ctx: PlanContext): Promise<(PlanStep | undefined)
       continue
     }
     if (core.vault.state() !== 'unlocked') {
-      ctx.issue(c.path, 'The vault is locked: unlock it (set DRIFTWATCH_VAULT_PASSPHRASE) to compare and store secrets')
+      ctx.issue(
+        c.path,
+        'The vault is locked: unlock it (set DRIFTWATCH_VAULT_PASSPHRASE) to compare and store secrets',
+      )
       continue
     }
     const changed: string[] = []
@@ -215,7 +224,14 @@ async function planCredentials(ctx: PlanContext): Promise<(PlanStep | undefined)
     if (!(await ctx.sameSecret(have.id, fields))) changed.push('secret')
     out.push(
       changed.length
-        ? credentialStep(ctx, 'change', c, have.id, changed.includes('secret') ? fields : undefined, changed.join(', '))
+        ? credentialStep(
+            ctx,
+            'change',
+            c,
+            have.id,
+            changed.includes('secret') ? fields : undefined,
+            changed.join(', '),
+          )
         : undefined,
     )
   }
@@ -241,7 +257,13 @@ function credentialStep(
         const made = await ctx.call(
           'credentials.create',
           {
-            credential: { kind: c.kind, name: c.name, username: c.username, notes: c.notes, secret } as Req<'credentials.create'>['credential'],
+            credential: {
+              kind: c.kind,
+              name: c.name,
+              username: c.username,
+              notes: c.notes,
+              secret,
+            } as Req<'credentials.create'>['credential'],
           },
           c.path,
         )
@@ -285,14 +307,15 @@ function planTargets(ctx: PlanContext): (PlanStep | undefined)[] {
     }
     const have = current.targets.find((x) => lower(x.name) === lower(t.name))
     if (have && have.kind !== t.kind) {
-      ctx.issue(joinPath(t.path, 'kind'), `"${have.name}" exists as a ${have.kind} target; a target cannot change kind`)
+      ctx.issue(
+        joinPath(t.path, 'kind'),
+        `"${have.name}" exists as a ${have.kind} target; a target cannot change kind`,
+      )
       continue
     }
     let normal: Record<string, unknown>
     try {
-      normal = core.kinds.parse(
-        TargetInput.parse(withCredentialIds(t, planIds)),
-      ) as Record<string, unknown>
+      normal = core.kinds.parse(TargetInput.parse(withCredentialIds(t, planIds))) as Record<string, unknown>
     } catch {
       normal = t.fields
     }

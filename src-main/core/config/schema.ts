@@ -5,7 +5,7 @@ import { ALERT_CHANNEL_KINDS, CREDENTIAL_KINDS, SecretFields } from '../../../sr
 import type { Kinds } from '../scanners/registry'
 import { channelFor } from '../watch/alerts'
 import { COMMON_TARGET_KEYS } from './check'
-import { TOP_KEYS } from './model'
+import type { TOP_KEYS } from './model'
 
 type Json = Record<string, unknown>
 
@@ -19,8 +19,18 @@ const secretRef: Json = {
   description: 'A secret: ${ENV_VAR}, { env: NAME } or { file: PATH }; never the secret itself',
   oneOf: [
     { type: 'string', pattern: '^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$' },
-    { type: 'object', properties: { env: { type: 'string' } }, required: ['env'], additionalProperties: false },
-    { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false },
+    {
+      type: 'object',
+      properties: { env: { type: 'string' } },
+      required: ['env'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { file: { type: 'string' } },
+      required: ['file'],
+      additionalProperties: false,
+    },
   ],
 }
 const str = { type: 'string' }
@@ -32,7 +42,10 @@ function targetSchema(kinds: Kinds): Json {
       const own = fromZod(k.fields)
       const props = { ...((own.properties as Json) ?? {}) }
       for (const c of k.credentials)
-        props[c.field] = { type: 'string', description: `The name of a vault credential (${c.kinds.join(', ')})` }
+        props[c.field] = {
+          type: 'string',
+          description: `The name of a vault credential (${c.kinds.join(', ')})`,
+        }
       return {
         type: 'object',
         title: k.label,
@@ -49,7 +62,13 @@ function targetSchema(kinds: Kinds): Json {
           },
           ...props,
         },
-        required: ['name', 'kind', ...((own.required as string[]) ?? []).filter((r) => !(COMMON_TARGET_KEYS as readonly string[]).includes(r))],
+        required: [
+          'name',
+          'kind',
+          ...((own.required as string[]) ?? []).filter(
+            (r) => !(COMMON_TARGET_KEYS as readonly string[]).includes(r),
+          ),
+        ],
         additionalProperties: false,
       }
     }),
@@ -71,7 +90,12 @@ function channelSchema(): Json {
           secret: {
             oneOf: [
               secretRef,
-              { type: 'object', properties: { vault: str }, required: ['vault'], additionalProperties: false },
+              {
+                type: 'object',
+                properties: { vault: str },
+                required: ['vault'],
+                additionalProperties: false,
+              },
             ],
           },
           ...((own.properties as Json) ?? {}),
@@ -98,7 +122,9 @@ export function configSchema(kinds: Kinds): Json {
             notes: str,
             secret: {
               type: 'object',
-              properties: Object.fromEntries(Object.keys(SecretFields[kind].shape).map((k) => [k, secretRef])),
+              properties: Object.fromEntries(
+                Object.keys(SecretFields[kind].shape).map((k) => [k, secretRef]),
+              ),
               additionalProperties: false,
             },
           },
@@ -110,7 +136,12 @@ export function configSchema(kinds: Kinds): Json {
     targets: { type: 'array', items: targetSchema(kinds) },
     groups: {
       type: 'array',
-      items: { type: 'object', properties: { name: str, tailoring: str }, required: ['name'], additionalProperties: false },
+      items: {
+        type: 'object',
+        properties: { name: str, tailoring: str },
+        required: ['name'],
+        additionalProperties: false,
+      },
     },
     policies: {
       type: 'array',
@@ -141,9 +172,17 @@ export function configSchema(kinds: Kinds): Json {
           group: str,
           every: {
             description: 'Minutes, or a duration: 30m, 2h, 1d',
-            oneOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^\\d+\\s*(m|min|minutes?|h|hours?|d|days?)?$' }],
+            oneOf: [
+              { type: 'integer', minimum: 1 },
+              { type: 'string', pattern: '^\\d+\\s*(m|min|minutes?|h|hours?|d|days?)?$' },
+            ],
           },
-          daily: { type: 'array', items: { type: 'string', pattern: '^([01]?\\d|2[0-3]):[0-5]\\d$' }, minItems: 1, maxItems: 24 },
+          daily: {
+            type: 'array',
+            items: { type: 'string', pattern: '^([01]?\\d|2[0-3]):[0-5]\\d$' },
+            minItems: 1,
+            maxItems: 24,
+          },
           priority: { type: 'boolean' },
           jitter: { type: 'integer', minimum: 0, maximum: 3600 },
           paused: { type: 'boolean' },
@@ -166,7 +205,11 @@ export function configSchema(kinds: Kinds): Json {
         priorityFactor: { type: 'number', minimum: 1, maximum: 24 },
         backoffBaseMinutes: { type: 'number' },
         backoffCapMinutes: { type: 'number' },
-        priority: { type: 'array', items: str, description: 'Globs of target or group names scanned more often and first' },
+        priority: {
+          type: 'array',
+          items: str,
+          description: 'Globs of target or group names scanned more often and first',
+        },
       },
       additionalProperties: false,
     },

@@ -107,11 +107,7 @@ const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
 const ONLY_ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/
 
 /** `${NAME}` replaced from the environment; `$${` stays a literal `${`. An unset name is an issue. */
-export function interpolate(
-  text: string,
-  env: NodeJS.ProcessEnv,
-  report: (message: string) => void,
-): string {
+export function interpolate(text: string, env: NodeJS.ProcessEnv, report: (message: string) => void): string {
   const parts = text.split('$${')
   return parts
     .map((part) =>

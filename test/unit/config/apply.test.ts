@@ -183,13 +183,23 @@ describe('driftwatch apply', () => {
     await applyFile(core, file, ENV)
     // A schedule and a channel set up by hand (the UI) round-trip too.
     const acme = (await call(core, 'targets.list', {})).targets.find((t) => t.name === 'acme')!
-    await call(core, 'watch.schedules.save', { targetId: acme.id, kind: 'daily', dailyTimes: ['06:15'], paused: true })
+    await call(core, 'watch.schedules.save', {
+      targetId: acme.id,
+      kind: 'daily',
+      dailyTimes: ['06:15'],
+      paused: true,
+    })
     const first = await exportConfig(core)
     expect(first.yaml).not.toContain('pg-secret-1')
     expect(first.yaml).not.toContain('hook-hmac-key-1')
     expect(first.yaml).toContain('password: ${DW_PG_AUDIT_PASSWORD}')
     expect(first.yaml).toContain('secret: ${DW_ALERT_SOC}')
-    expect(first.env.sort()).toEqual(['DW_ALERT_SOC', 'DW_GH_TOKEN', 'DW_PG_AUDIT_PASSWORD', 'DW_ROOT_KEY_PRIVATE_KEY'])
+    expect(first.env.sort()).toEqual([
+      'DW_ALERT_SOC',
+      'DW_GH_TOKEN',
+      'DW_PG_AUDIT_PASSWORD',
+      'DW_ROOT_KEY_PRIVATE_KEY',
+    ])
 
     const exported = join(dir, 'exported.yml')
     writeFileSync(exported, first.yaml)
@@ -205,6 +215,8 @@ describe('driftwatch apply', () => {
     const second = await exportConfig(fresh.core)
     expect(second.yaml).toBe(first.yaml)
     // And the exported file applied to its own store again plans nothing.
-    expect((await planFile(fresh.core, exported, env)).steps.filter((s) => s.type !== 'credential')).toEqual([])
+    expect((await planFile(fresh.core, exported, env)).steps.filter((s) => s.type !== 'credential')).toEqual(
+      [],
+    )
   })
 })

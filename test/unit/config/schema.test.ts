@@ -40,7 +40,9 @@ alerts:
     )
     await applyFile(core, file, { PW: 'p', KEY: 'k' })
     const exported = parse((await exportConfig(core)).yaml) as Record<string, unknown>
-    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, FILE), 'utf8')))
+    const validate = new Ajv2020({ strict: false }).compile(
+      JSON.parse(readFileSync(join(ROOT, FILE), 'utf8')),
+    )
     expect(validate(exported), JSON.stringify(validate.errors)).toBe(true)
     const targets = exported.targets as Record<string, unknown>[]
     expect(validate({ ...exported, extra: 1 })).toBe(false)
