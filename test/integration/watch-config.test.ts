@@ -3,14 +3,16 @@
 // pack, webhook channel and schedule from the file and scans; a real drift (ALTER SYSTEM) then a SIGHUP with the
 // file edited to add a schedule: the same process (no restart) adds it, scans, and the receiver gets one signed
 // webhook. A SIGHUP with a broken file is logged and changes nothing. (The issue's `drift list --json` and
-// `/metrics` checks belong to the CLI and metrics work and are not asserted here.)
+// `/metrics` checks belong to the CLI and metrics work and are not asserted here.) Last, the same from a file
+// naming PostgreSQL, MariaDB, an SSH host, the GitHub test server and the webhook receiver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { openDatabase } from '../../src-main/core/store/db'
-import { startPostgres, type PgService } from '../services/lib'
+import { startMariadb, startPostgres, startSshd, stopAll, type PgService } from '../services/lib'
+import { ALL_SCOPES, hardenedRepo, startGithubServer } from '../services/github-server'
 import { BIN, ensureBuilt, runCli } from '../helpers/cli'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
@@ -83,9 +85,12 @@ interface Daemon {
   exited: Promise<number | null>
 }
 
-function startWatch(): Daemon {
-  const child = spawn(process.execPath, [BIN, 'watch', '--config', file, '--data-dir', dataDir], {
-    env: { ...process.env, ...ENV, PG_PASSWORD: pgs.password },
+function startWatch(
+  where = { file, dataDir },
+  env: NodeJS.ProcessEnv = { ...ENV, PG_PASSWORD: pgs.password },
+): Daemon {
+  const child = spawn(process.execPath, [BIN, 'watch', '--config', where.file, '--data-dir', where.dataDir], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const logs: Record<string, unknown>[] = []
@@ -123,8 +128,8 @@ function startWatch(): Daemon {
   }
 }
 
-function facts() {
-  const db = openDatabase(join(dataDir, 'driftwatch.db'))
+function facts(folder = dataDir) {
+  const db = openDatabase(join(folder, 'driftwatch.db'))
   try {
     return {
       schedules: db.prepare('SELECT kind, daily_times FROM schedules ORDER BY created_at').all(),
@@ -152,7 +157,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rx?.close()
-  await pgs?.stop()
+  await stopAll()
 })
 
 describe('watch --config against PostgreSQL', () => {
@@ -220,4 +225,68 @@ describe('watch --config against PostgreSQL', () => {
     w.child.kill('SIGTERM')
     expect(await w.exited).toBe(0)
   }, 180_000)
+})
+
+describe('watch --config on an empty data folder with every kind of service', () => {
+  it('sets up PostgreSQL, MariaDB, an SSH host, GitHub and a webhook from the file and scans them', async () => {
+    const [maria, sshd, github] = await Promise.all([
+      startMariadb({ name: 'watchcfg' }),
+      startSshd({ name: 'watchcfg' }),
+      startGithubServer({
+        orgs: [{ login: 'acme' }],
+        repos: [hardenedRepo('acme/hardened'), { fullName: 'acme/bare' }],
+        tokens: { 'gh-config-token-1': ALL_SCOPES },
+      }),
+    ])
+    try {
+      const folder = tmp.make('dw-watch-fleet-')
+      const fleetFile = join(folder, 'driftwatch.yml')
+      writeFileSync(
+        fleetFile,
+        `credentials:
+  - { name: pg, kind: db-password, secret: { password: { env: PG_PASSWORD } } }
+  - { name: maria, kind: db-password, secret: { password: { env: MARIA_PASSWORD } } }
+  - { name: gh, kind: github-token, secret: { token: { env: GH_TOKEN } } }
+  - { name: root-key, kind: ssh-key, secret: { privateKey: { file: ${sshd.privateKeyPath} } } }
+targets:
+  - { name: billing-prod, kind: postgres, host: ${pgs.host}, port: ${pgs.port}, user: ${pgs.user}, tls: disable, credentialId: pg, policy: { pack: postgres-cis } }
+  - { name: shop-prod, kind: mysql, host: ${maria.host}, port: ${maria.port}, user: ${maria.user}, tls: disable, credentialId: maria, policy: { pack: mysql-cis } }
+  - { name: web-1, kind: ssh, host: ${sshd.host}, port: ${sshd.port}, user: root, credentialId: root-key, groups: [linux] }
+  - { name: acme, kind: github, org: acme, apiBaseUrl: "${github.url}", credentialId: gh }
+schedules:
+  - { target: "*-prod", every: 1d }
+  - { target: acme, every: 1d }
+alerts:
+  - { name: soc, kind: webhook, url: "${rx.url}/fleet", secret: { env: HOOK_KEY } }
+watch:
+  priority: ["*-prod"]
+`,
+      )
+      const w = startWatch(
+        { file: fleetFile, dataDir: join(folder, 'data') },
+        {
+          DRIFTWATCH_VAULT_PASSPHRASE: PASS,
+          PG_PASSWORD: pgs.password,
+          MARIA_PASSWORD: maria.password,
+          GH_TOKEN: 'gh-config-token-1',
+          HOOK_KEY: KEY,
+        },
+      )
+      const applied = await w.waitLog((l) => l.msg === 'config applied')
+      expect(String(applied.plan)).toContain('+ target web-1 (ssh)')
+      // Three scheduled targets, three scans done (the SSH host is set up; it has no schedule here).
+      await expect
+        .poll(() => w.logs.filter((l) => l.msg === 'scan finished' && l.state === 'done').length, {
+          timeout: 120_000,
+        })
+        .toBe(3)
+      const f = facts(join(folder, 'data'))
+      expect(f.schedules).toHaveLength(3)
+      expect(f.scans).toEqual(['done', 'done', 'done'])
+      w.child.kill('SIGTERM')
+      expect(await w.exited).toBe(0)
+    } finally {
+      await github.close()
+    }
+  }, 300_000)
 })
