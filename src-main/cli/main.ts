@@ -15,6 +15,7 @@ import { rulesCommand } from './rules'
 import { controlsCommand } from './controls'
 import { exportCommand, verifyCommand } from './export'
 import { attestCommand, compareCommand, exceptionsCommand } from './judgement'
+import { applyCommand, configCommand, exportConfigCommand } from './config'
 import { CliError, EXIT, type Command, type Out } from './common'
 import { safeLines } from './terminal-text'
 import { takeEnvPassphrase } from './prompt'
@@ -38,6 +39,9 @@ const commands: Command[] = [
   compareCommand,
   controlsCommand,
   serveCommand,
+  applyCommand,
+  exportConfigCommand,
+  configCommand,
 ]
 
 const HELP = `Driftwatch ${pkg.version} — compliance drift watch for auditors

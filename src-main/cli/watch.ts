@@ -7,19 +7,25 @@ import { jsonLogger } from '../core/ports'
 import type { Core } from '../core/app'
 import { CliError, EXIT, type Command } from './common'
 import { envVaultPassphrase, PASSPHRASE_ENV } from './prompt'
+import { ConfigError } from '../core/config/source'
+import { formatPlan } from '../core/config/plan'
+import { applyFile, configCliError } from './config'
 
 const DEFAULT_GRACE_S = 30
 
 export const watchCommand: Command = {
   name: 'watch',
-  usage: 'watch [--once] [--pid-file FILE]',
+  usage: 'watch [--config FILE] [--once] [--pid-file FILE]',
   summary: 'run the scheduled scans, record drift and send alerts',
-  help: `Usage: driftwatch watch [--once] [--pid-file FILE] [--grace SECONDS]
+  help: `Usage: driftwatch watch [--config FILE] [--once] [--pid-file FILE] [--grace SECONDS]
 
 Runs the watch: every schedule's scans at their times, drift recorded as each scan is stored, alerts sent
 to the configured channels. Schedules and channels are set up on the Watch page. Logs are JSON lines on
 stderr. Only one process watches a data folder at a time (the desktop app counts).
 
+  --config FILE     apply this driftwatch.yml first (as "driftwatch apply -f FILE"), and again on
+                    SIGHUP; a file with any problem is refused whole (at start: exit 1; on SIGHUP:
+                    logged, and the watch keeps the setup it has)
   --once            run what is due now, wait for it and its alerts, then exit
   --pid-file FILE   write the process id to FILE (refused while another live process holds it)
   --grace SECONDS   on SIGTERM/SIGINT, how long running scans may finish before they are cancelled
@@ -28,7 +34,12 @@ stderr. Only one process watches a data folder at a time (the desktop app counts
 Credentials come from the vault: set $${PASSPHRASE_ENV} to unlock it; without it, targets that
 need a credential wait ("vault locked") and the rest are scanned.
 Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
-  options: { once: { type: 'boolean' }, 'pid-file': { type: 'string' }, grace: { type: 'string' } },
+  options: {
+    once: { type: 'boolean' },
+    'pid-file': { type: 'string' },
+    grace: { type: 'string' },
+    config: { type: 'string' },
+  },
   async run({ core, values, out }) {
     const log = jsonLogger((line) => out.stderr(line))
     const grace = values.grace === undefined ? DEFAULT_GRACE_S : Number(values.grace)
@@ -50,6 +61,22 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
       }
     } else if (core.vault.state() === 'locked')
       log.log('warn', `vault locked; set ${PASSPHRASE_ENV} to scan targets that need credentials`)
+
+    const configFile = typeof values.config === 'string' ? values.config : undefined
+    if (configFile) {
+      try {
+        const plan = await applyFile(core, configFile)
+        log.log('info', 'config applied', {
+          file: configFile,
+          changes: plan.steps.length,
+          plan: formatPlan(plan),
+        })
+      } catch (err) {
+        if (pidFile) rmSync(pidFile, { force: true })
+        if (err instanceof ConfigError) throw configCliError(err)
+        throw err
+      }
+    }
 
     const off = core.subscribe((name, payload) => {
       if (name === 'scan.finished') {
@@ -92,12 +119,31 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
         process.exit(EXIT.ok)
       })
     }
+    if (configFile) process.on('SIGHUP', () => void reload(core, configFile, log))
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.once('SIGINT', () => stop('SIGINT'))
     // The scheduler's timers are unref'd (they must not keep a short CLI command alive); this keeps the daemon up.
     setInterval(() => undefined, 1 << 30)
     return EXIT.keepAlive
   },
+}
+
+let reloading: Promise<void> = Promise.resolve()
+
+/** SIGHUP: the file applied again (one reload at a time); a refused file leaves the running setup as it is. */
+function reload(core: Core, file: string, log: ReturnType<typeof jsonLogger>): Promise<void> {
+  reloading = reloading.then(async () => {
+    log.log('info', 'config reloading', { file })
+    try {
+      const plan = await applyFile(core, file)
+      core.watch.scheduler.tick()
+      log.log('info', 'config reloaded', { file, changes: plan.steps.length, plan: formatPlan(plan) })
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      log.log('error', 'config not reloaded: the watch keeps its current setup', { file, error: message })
+    }
+  })
+  return reloading
 }
 
 /** Stops scheduling, lets running scans finish for up to `graceMs`, cancels the rest, flushes alerts. */

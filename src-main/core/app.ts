@@ -24,6 +24,7 @@ import type { Scanner } from './scanners/scanner'
 import { HostKeyStore } from './scanners/ssh-oscap/host-key-store'
 import { hostHandlers } from './hosts/handlers'
 import { BUILT_IN_KINDS, Kinds } from './scanners/registry'
+import { atomically } from './store/atomic'
 import type { AnyKind, KindEnv } from './scanners/kind'
 import { RulePacks } from './rules/registry'
 import { RulePacksRepo } from './store/rule-packs'
@@ -114,6 +115,10 @@ export interface Core extends Dispatcher {
   /** Subscribe to pushed events; returns the unsubscribe function. */
   subscribe(listener: CoreEventListener): () => void
   close(): void
+  /** The target kinds of this core (a driftwatch.yml's targets are checked against their schemas). */
+  kinds: Kinds
+  /** Runs handler calls as one transaction: all their writes commit together or none do (config apply). */
+  atomically<T>(fn: () => Promise<T>): Promise<T>
 }
 
 export const DB_FILE = 'driftwatch.db'
@@ -323,6 +328,8 @@ export function createCore(opts: CoreOptions): Core {
       return () => listeners.delete(listener)
     },
     idle: () => scanning.idle(),
+    kinds,
+    atomically: (fn) => atomically(db, fn),
     close() {
       watch.stop()
       clearInterval(lockWatch)

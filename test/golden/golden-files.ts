@@ -3,6 +3,8 @@
 import { fileURLToPath } from 'node:url'
 import { evidenceJsonSchema } from '../../src-main/core/reports/json'
 import { rulePackJsonSchema } from '../../src-main/core/rules/format'
+import { configSchema } from '../../src-main/core/config/schema'
+import { Kinds } from '../../src-main/core/scanners/registry'
 
 export interface GoldenFile {
   /** Path relative to the repository root. */
@@ -17,6 +19,7 @@ export const GOLDEN_FILES: GoldenFile[] = [
   // A deliberate change to the evidence model also needs a new schema version (and file name).
   { path: 'resources/evidence-report-1.2.0.schema.json', generate: () => json(evidenceJsonSchema()) },
   { path: 'resources/rule-pack.schema.json', generate: () => json(rulePackJsonSchema()) },
+  { path: 'resources/driftwatch-config.schema.json', generate: () => json(configSchema(new Kinds())) },
 ]
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))

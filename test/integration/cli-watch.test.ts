@@ -10,10 +10,14 @@ beforeAll(() => ensureBuilt(), 120_000)
 describe('driftwatch watch', () => {
   it('is listed in the help and explains itself', async () => {
     const all = await runCli(['--help'])
-    expect(all.stdout).toMatch(/watch \[--once\] \[--pid-file FILE\]\s+run the scheduled scans/)
+    expect(all.stdout).toMatch(
+      /watch \[--config FILE\] \[--once\] \[--pid-file FILE\]\s+run the scheduled scans/,
+    )
+    expect(all.stdout).toMatch(/apply -f FILE \[--dry-run\]\s+set up targets, schedules and alerts/)
     const own = await runCli(['watch', '--help'])
     expect(own.code).toBe(0)
     expect(own.stdout).toContain('--grace SECONDS')
+    expect(own.stdout).toContain('again on\n                    SIGHUP')
     expect(own.stdout).toContain('DRIFTWATCH_VAULT_PASSPHRASE')
   })
 

@@ -1,0 +1,163 @@
+// Every bad driftwatch.yml is refused whole, each problem naming file, line and key: unknown keys, wrong types,
+// a kind's missing field, an unset ${ENV}, a schedule that never fires, a channel without its secret, an inline
+// secret, broken YAML. Nothing is applied while anything is wrong.
+import { describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { applyFile } from '../../../src-main/cli/config'
+import { ConfigError } from '../../../src-main/core/config/source'
+import { call, useCores } from '../../helpers/core'
+import { useTmpDirs } from '../../helpers/tmp-dir'
+
+const cores = useCores()
+const tmp = useTmpDirs()
+
+const GOOD_TARGET = `targets:
+  - name: billing
+    kind: postgres
+    host: 127.0.0.1
+    user: auditor
+    tls: disable
+`
+
+async function refused(text: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const core = cores.open({ unsafeKdfForTests: { N: 1024, r: 8, p: 1 } })
+  await call(core, 'vault.init', { passphrase: 'bad input passphrase' })
+  const file = join(tmp.make('dw-bad-'), 'driftwatch.yml')
+  writeFileSync(file, text)
+  const err = await applyFile(core, file, env).catch((e: unknown) => e)
+  expect(err).toBeInstanceOf(ConfigError)
+  // Nothing was applied.
+  expect((await call(core, 'targets.list', {})).targets).toEqual([])
+  expect((await call(core, 'watch.status', {})).schedules).toEqual([])
+  expect((await call(core, 'alerts.channels.list', {})).channels).toEqual([])
+  return (err as Error).message.replaceAll(file, 'driftwatch.yml')
+}
+
+describe('a bad driftwatch.yml', () => {
+  it('unknown keys, at the top and in a target (naming the keys it knows)', async () => {
+    const msg = await refused(`${GOOD_TARGET}    hots: x\nschedule:\n  - target: billing\n`)
+    expect(msg).toContain('2 problems')
+    expect(msg).toMatch(
+      /driftwatch\.yml:7: targets\[0\]\.hots: Unknown key "hots" in a postgres target: expected one of name, kind, .*host, port/,
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:8: schedule: Unknown key "schedule" in the file: expected one of version, credentials, targets, groups, policies, schedules, alerts, watch',
+    )
+  })
+
+  it('wrong types', async () => {
+    const msg = await refused(
+      `${GOOD_TARGET.replace('host: 127.0.0.1', 'host: 127.0.0.1\n    port: abc')}schedules:\n  - target: billing\n    every: 30m\n    paused: "yes"\n`,
+    )
+    expect(msg).toContain('driftwatch.yml:5: targets[0].port: Port must be a number')
+    expect(msg).toContain('driftwatch.yml:11: schedules[0].paused: Paused must be true or false, not "yes"')
+  })
+
+  it("a kind's missing field, and an unknown kind", async () => {
+    const msg = await refused(
+      `targets:\n  - name: billing\n    kind: postgres\n    host: 127.0.0.1\n  - name: x\n    kind: oracle\n`,
+    )
+    expect(msg).toContain('driftwatch.yml:2: targets[0].user: User is required')
+    expect(msg).toMatch(
+      /driftwatch\.yml:6: targets\[1\]\.kind: Unknown target kind "oracle": expected one of local, ssh, postgres, mysql, github/,
+    )
+  })
+
+  it('an unset ${ENV}', async () => {
+    const msg = await refused(`${GOOD_TARGET.replace('host: 127.0.0.1', 'host: ${DB_HOST}')}`)
+    expect(msg).toBe('driftwatch.yml:4: targets[0].host: ${DB_HOST} is not set in the environment')
+    const secret = await refused(
+      `credentials:\n  - name: pg\n    kind: db-password\n    secret:\n      password: \${PG_PASSWORD}\n`,
+    )
+    expect(secret).toBe(
+      'driftwatch.yml:5: credentials[0].secret.password: ${PG_PASSWORD} is not set in the environment',
+    )
+  })
+
+  it('schedules that never fire', async () => {
+    const msg = await refused(
+      `${GOOD_TARGET}schedules:
+  - target: billing
+    every: 0m
+  - target: billing
+    daily: []
+  - target: billing
+  - target: billing
+    weekly: [mon]
+`,
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:9: schedules[0].every: This schedule never fires: every must be more than 0 minutes',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:11: schedules[1].daily: This schedule never fires: give at least one time of day',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:12: schedules[2]: This schedule never fires: give every (e.g. 30m, 2h) or daily',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:14: schedules[3].weekly: "weekly" schedules are not supported by the scheduler yet',
+    )
+    // Checked against the store: a group no target is in, a glob no target matches.
+    const store = await refused(
+      `${GOOD_TARGET}schedules:\n  - group: nobody\n    every: 1h\n  - target: "*-prod"\n    every: 1h\n`,
+    )
+    expect(store).toContain(
+      'driftwatch.yml:8: schedules[0].group: This schedule never fires: no target is in the group "nobody"',
+    )
+    expect(store).toContain(
+      'driftwatch.yml:10: schedules[1].target: This schedule never fires: no target matches "*-prod"',
+    )
+  })
+
+  it('a channel without its secret', async () => {
+    const msg = await refused(
+      `alerts:\n  - name: soc\n    kind: webhook\n    url: https://example.com/hook\n`,
+    )
+    expect(msg).toBe(
+      'driftwatch.yml:2: alerts[0]: A webhook channel needs its secret: add secret: ${ENV_VAR}, { file: PATH } or { vault: NAME }',
+    )
+  })
+
+  it('an inline secret, in a secret field or anywhere else', async () => {
+    const msg = await refused(
+      `credentials:
+  - name: pg
+    kind: db-password
+    secret:
+      password: hunter2
+${GOOD_TARGET.replace('user: auditor', 'user: auditor\n    description: "ghp_abcdefghijklmnopqrstuvwxyz0123456789"')}alerts:
+  - name: slack
+    kind: slack
+    secret: https://hooks.slack.com/services/T000/B000/XXXX
+`,
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:5: credentials[0].secret.password: Secrets are never written in the file: use ${ENV_VAR}, { env: NAME } or { file: PATH }',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:11: targets[0].description: This looks like a GitHub token: secrets are never written in the file',
+    )
+    expect(msg).toContain('driftwatch.yml:16: alerts[0].secret: This looks like a Slack webhook URL')
+  })
+
+  it('a credential, policy or pack that does not exist', async () => {
+    const msg = await refused(
+      `${GOOD_TARGET.replace('tls: disable', 'tls: disable\n    credentialId: nowhere\n    policy: { pack: mysql-cis }')}`,
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:7: targets[0].credentialId: No credential named "nowhere" in the vault or in credentials',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:8: targets[0].policy.pack: The rule pack mysql-cis is for mysql targets, not postgres',
+    )
+  })
+
+  it('broken YAML and duplicate keys', async () => {
+    expect(await refused('targets:\n  - name: a\n    name: b\n')).toMatch(
+      /^driftwatch\.yml:3: Map keys must be unique/,
+    )
+    expect(await refused('targets: [\n')).toMatch(/^driftwatch\.yml:\d+: /)
+  })
+})
