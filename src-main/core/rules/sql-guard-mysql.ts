@@ -7,7 +7,9 @@ import { MYSQL_FUNCTIONS_ALLOWED } from './sql-allowlist'
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 // The grammar is large: built on the first MySQL/MariaDB check, not when Driftwatch starts.
-const mariadb = lazyRequire<typeof import('node-sql-parser/build/mariadb.js')>('node-sql-parser/build/mariadb.js')
+const mariadb = lazyRequire<typeof import('node-sql-parser/build/mariadb.js')>(
+  'node-sql-parser/build/mariadb.js',
+)
 let parser: InstanceType<ReturnType<typeof mariadb>['Parser']> | undefined
 
 /** Why MySQL/MariaDB may not run this rule query, or null when it is one read-only SELECT / SHOW. */
