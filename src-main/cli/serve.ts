@@ -1,7 +1,7 @@
 // `driftwatch serve`: the desktop UI in a browser, on 127.0.0.1 only, until Ctrl+C.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { defaultRendererDir } from '../core/reports/pdf'
 import { jsonLogger } from '../core/ports'
 import { childEnv } from '../core/child-env'
 import { startServer } from '../server/http'
@@ -30,7 +30,8 @@ replaced and the new address printed here.
     const port = values.port === undefined ? 0 : Number(values.port)
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw CliError.usage(`--port must be a whole number from 1 to 65535, not "${String(values.port)}"`)
-    const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
+    // Found the way the PDF printer finds it: this module is a chunk of the built CLI (out/main/chunks/).
+    const rendererDir = defaultRendererDir()
     if (!existsSync(rendererDir))
       throw new CliError('the UI is not built; run "npm run build" first', {
         code: 'unavailable',
