@@ -2,6 +2,7 @@
 // with a justification, an approver and an expiry. Checked in full before anything is stored; audited.
 import { randomUUID } from 'node:crypto'
 import { lazyRequire } from '../util/lazy-require'
+import type * as Yaml from 'yaml'
 import { z } from 'zod'
 import type { Handlers } from '../dispatch'
 import type { ExceptionView, ParsedReq } from '../../../src-preload/contract'
@@ -13,7 +14,7 @@ import { checkRule, invalid, isoInstant, knownRules, takeEvidence, type Judgemen
 import { evidenceEntry, readEvidenceEntry } from './evidence-file'
 
 // Loaded when a file is first read or written, not when Driftwatch starts.
-const yaml = lazyRequire<typeof import('yaml')>('yaml')
+const yaml = lazyRequire<typeof Yaml>('yaml')
 
 type ExceptionHandlers = Pick<
   Handlers,

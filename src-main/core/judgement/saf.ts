@@ -1,11 +1,12 @@
 // MITRE SAF CLI / Heimdall attestation files: a JSON or YAML list of {control_id, explanation, frequency,
 // status, updated, updated_by}, as `saf attest create` writes and `saf attest apply` reads them.
 import { lazyRequire } from '../util/lazy-require'
+import type * as Yaml from 'yaml'
 import { z } from 'zod'
 import { frequencyText } from '../../../src-preload/contract'
 
 // Loaded when a file is first read or written, not when Driftwatch starts.
-const yaml = lazyRequire<typeof import('yaml')>('yaml')
+const yaml = lazyRequire<typeof Yaml>('yaml')
 
 export const SafAttestation = z.object({
   control_id: z.string({ error: 'control_id is required' }).trim().min(1, 'control_id is required').max(200),

@@ -2,11 +2,12 @@
 // spirit of Wazuh SCA checks): one zod schema, from which resources/rule-pack.schema.json is generated.
 import { z } from 'zod'
 import { lazyRequire } from '../util/lazy-require'
+import type * as Yaml from 'yaml'
 import { MAX_QUERY_LENGTH, packQueryProblems } from './sql-guard'
 import { isNistSystem, parseNistRefs } from '../controls/references'
 
 // Loaded when a file is first read or written, not when Driftwatch starts.
-const yaml = lazyRequire<typeof import('yaml')>('yaml')
+const yaml = lazyRequire<typeof Yaml>('yaml')
 
 export const PACK_KINDS = ['postgres', 'mysql'] as const
 export const FLAVOURS = ['postgresql', 'mysql', 'mariadb'] as const

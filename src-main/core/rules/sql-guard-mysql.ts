@@ -3,13 +3,12 @@
 // split the way the server splits it; whatever could read two ways is refused with the reason, the server's
 // comments are removed, and only then does the parser build the tree that is walked and judged.
 import { lazyRequire } from '../util/lazy-require'
+import type * as Mariadb from 'node-sql-parser/build/mariadb.js'
 import { MYSQL_FUNCTIONS_ALLOWED } from './sql-allowlist'
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 // The grammar is large: built on the first MySQL/MariaDB check, not when Driftwatch starts.
-const mariadb = lazyRequire<typeof import('node-sql-parser/build/mariadb.js')>(
-  'node-sql-parser/build/mariadb.js',
-)
+const mariadb = lazyRequire<typeof Mariadb>('node-sql-parser/build/mariadb.js')
 let parser: InstanceType<ReturnType<typeof mariadb>['Parser']> | undefined
 
 /** Why MySQL/MariaDB may not run this rule query, or null when it is one read-only SELECT / SHOW. */

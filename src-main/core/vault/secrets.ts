@@ -3,11 +3,12 @@
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import { lazyRequire } from '../util/lazy-require'
+import type * as Ssh2 from 'ssh2'
 import type { CredentialKind } from '../../../src-preload/contract'
 import { VaultError } from './errors'
 
 // The SSH library reads private keys; loaded when a key is first added, not when Driftwatch starts.
-const ssh2 = lazyRequire<typeof import('ssh2')>('ssh2')
+const ssh2 = lazyRequire<typeof Ssh2>('ssh2')
 
 const required = (field: string, max: number) =>
   z

@@ -3,13 +3,14 @@
 // turned into a message that says what to do.
 import type { AuthenticationType, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2'
 import { lazyRequire } from '../../util/lazy-require'
+import type * as Ssh2 from 'ssh2'
 import { CONNECT_TIMEOUT_MS, KEEPALIVE_COUNT, KEEPALIVE_MS, SshError } from './ssh-common'
 import { HOST_KEY_ALGORITHMS, hostKeyOf, type HostKey, type PinnedHostKey } from './host-key'
 import type { HostKeyPins } from './host-key-store'
 import { SshSession } from './ssh-session'
 
 // Loaded on the first connection: commands that open none never pay for the SSH library.
-const ssh2 = lazyRequire<typeof import('ssh2')>('ssh2')
+const ssh2 = lazyRequire<typeof Ssh2>('ssh2')
 
 // Electron's BoringSSL has no chacha20-poly1305, so the list is explicit rather than ssh2's default.
 export const CIPHERS = [
