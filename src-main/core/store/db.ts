@@ -24,7 +24,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma('synchronous = NORMAL')
     // The usual open: the schema is current and the migration runner is not entered. Behind, ahead (refused:
     // a newer Driftwatch wrote it) or asked for a version, the runner decides.
-    if (opts.targetVersion !== undefined || schemaVersion(db) !== LATEST_VERSION) migrate(db, opts.targetVersion)
+    if (opts.targetVersion !== undefined || schemaVersion(db) !== LATEST_VERSION)
+      migrate(db, opts.targetVersion)
     return db
   } catch (err) {
     db.close()
