@@ -8,6 +8,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // zod is bundled: one file parses in half the time of its ~130 modules, on every start of the CLI.
+      externalizeDeps: { exclude: ['zod'] },
       rollupOptions: {
         input: { index: resolve('src-main/index.ts'), cli: resolve('src-main/cli/index.ts') },
       },
@@ -28,6 +30,9 @@ export default defineConfig({
     root: 'src-renderer',
     build: {
       outDir: 'out/renderer',
+      // Minified: react-dom alone is 547 kB as written and about a third of that minified; the first paint
+      // waits for it.
+      minify: true,
       rollupOptions: {
         input: { index: resolve('src-renderer/index.html'), report: resolve('src-renderer/report.html') },
       },

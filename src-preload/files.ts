@@ -47,4 +47,4 @@ export interface FileBridge {
   saveText(fileName: string, text: string): Promise<Envelope<Saved>>
   pickFile(kind: PickKind): Promise<Envelope<Picked | null>>
 }
-export const FILES_KEY = 'driftwatchFiles'
+export { FILES_KEY } from './bridge-keys'

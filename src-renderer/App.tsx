@@ -1,5 +1,4 @@
 // The app shell: sidebar, the page the address names, and passing notices.
-import { ComparePage } from './pages/Compare'
 import { lazy, Suspense, useEffect, useRef } from 'react'
 import { useStore } from './stores'
 import { appSelectors } from './stores/app-slice'
@@ -7,19 +6,23 @@ import { useRoute } from './router'
 import { Sidebar } from './components/Sidebar'
 import { Toasts } from './components/Toasts'
 import { EmptyState } from './components/EmptyState'
-import { Dashboard } from './pages/Dashboard'
-import { TargetsPage } from './pages/Targets'
-import { TargetFormPage } from './pages/TargetForm'
-import { SettingsPage } from './pages/Settings'
-import { VaultPage } from './pages/Vault'
-import { VariablesPage } from './pages/Variables'
-import { TargetDetailPage } from './pages/TargetDetail'
-import { WatchPage } from './pages/Watch'
-import { DriftPage } from './pages/Drift'
 
-// Loaded when first opened: the Controls page brings its own chart and tables.
+// Every page loads when first opened (its own chunk), so the first paint waits only for the shell and the page
+// the address names.
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })))
+const TargetsPage = lazy(() => import('./pages/Targets').then((m) => ({ default: m.TargetsPage })))
+const TargetFormPage = lazy(() => import('./pages/TargetForm').then((m) => ({ default: m.TargetFormPage })))
+const SettingsPage = lazy(() => import('./pages/Settings').then((m) => ({ default: m.SettingsPage })))
+const VaultPage = lazy(() => import('./pages/Vault').then((m) => ({ default: m.VaultPage })))
+const VariablesPage = lazy(() => import('./pages/Variables').then((m) => ({ default: m.VariablesPage })))
+const TargetDetailPage = lazy(() =>
+  import('./pages/TargetDetail').then((m) => ({ default: m.TargetDetailPage })),
+)
+const WatchPage = lazy(() => import('./pages/Watch').then((m) => ({ default: m.WatchPage })))
+const DriftPage = lazy(() => import('./pages/Drift').then((m) => ({ default: m.DriftPage })))
 const ControlsPage = lazy(() => import('./pages/Controls').then((m) => ({ default: m.ControlsPage })))
-import { ReportsPage } from './pages/Reports'
+const ReportsPage = lazy(() => import('./pages/Reports').then((m) => ({ default: m.ReportsPage })))
+const ComparePage = lazy(() => import('./pages/Compare').then((m) => ({ default: m.ComparePage })))
 
 export function App() {
   const route = useRoute()
@@ -58,7 +61,10 @@ export function App() {
             body='The server behind this page stopped. Start it again with "npx driftwatch serve" and open the new address.'
           />
         ) : (
-          <Page route={route} />
+          // One fallback for every page while its chunk loads (a few milliseconds from disk or 127.0.0.1).
+          <Suspense fallback={<p className="muted page-loading">Loading…</p>}>
+            <Page route={route} />
+          </Suspense>
         )}
       </main>
       <Toasts />
@@ -94,11 +100,7 @@ function Page({ route }: { route: ReturnType<typeof useRoute> }) {
     case 'compare':
       return <ComparePage a={route.a} b={route.b} />
     case 'controls':
-      return (
-        <Suspense fallback={<p className="muted">Loading the Controls page…</p>}>
-          <ControlsPage />
-        </Suspense>
-      )
+      return <ControlsPage />
     case 'not-found':
       return (
         <EmptyState

@@ -1,50 +1,17 @@
 // The driftwatch command's dispatcher: the same core as the desktop app, headless; subcommands are a plain list.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { createCore, type Core } from '../core/app'
+import type { Core } from '../core/app'
 import { jsonLogger } from '../core/ports'
-import { targetsCommand } from './targets'
-import { serveCommand } from './serve'
-import { vaultCommand } from './vault'
-import { contentCommand, tailoringCommand } from './content'
-import { scanCommand } from './scan'
-import { remediationCommand } from './remediation'
-import { scansCommand } from './scans'
-import { hostsCommand } from './hosts'
-import { watchCommand } from './watch'
-import { rulesCommand } from './rules'
-import { controlsCommand } from './controls'
-import { exportCommand, verifyCommand } from './export'
-import { attestCommand, compareCommand, exceptionsCommand } from './judgement'
-import { applyCommand, configCommand, exportConfigCommand } from './config'
+import { COMMANDS } from './commands'
 import { CliError, EXIT, type Command, type Out } from './common'
 import { safeLines } from './terminal-text'
 import { takeEnvPassphrase } from './prompt'
 import pkg from '../../package.json'
 
-const commands: Command[] = [
-  targetsCommand,
-  scanCommand,
-  remediationCommand,
-  scansCommand,
-  hostsCommand,
-  watchCommand,
-  exportCommand,
-  verifyCommand,
-  vaultCommand,
-  contentCommand,
-  tailoringCommand,
-  rulesCommand,
-  exceptionsCommand,
-  attestCommand,
-  compareCommand,
-  controlsCommand,
-  serveCommand,
-  applyCommand,
-  exportConfigCommand,
-  configCommand,
-]
-
-const HELP = `Driftwatch ${pkg.version} — compliance drift watch for auditors
+// The full help lists every command's usage, so it is the one path that loads them all.
+const help = async () => {
+  const commands: Command[] = await Promise.all(COMMANDS.map((c) => c.load()))
+  return `Driftwatch ${pkg.version} — compliance drift watch for auditors
 
 Usage: driftwatch <command> [options]
 
@@ -60,6 +27,7 @@ Global options:
 
 Exit codes: 0 success · 1 error (bad input, not found, conflict, failure) · 2 scan found failing rules · 64 wrong usage
 Run "driftwatch <command> --help" for a command's options.`
+}
 
 export async function main(argv: string[], rawOut: Out): Promise<number> {
   // Before anything can start a child process: the passphrase leaves the environment for good.
@@ -72,22 +40,23 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
   }
   const [name, ...rest] = argv
   if (name === undefined) {
-    out.stderr(HELP + '\n')
+    out.stderr((await help()) + '\n')
     return EXIT.usage
   }
   if (name === '-h' || name === '--help' || name === 'help') {
-    out.stdout(HELP + '\n')
+    out.stdout((await help()) + '\n')
     return EXIT.ok
   }
   if (name === '-v' || name === '--version') {
     out.stdout(pkg.version + '\n')
     return EXIT.ok
   }
-  const command = commands.find((c) => c.name === name)
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name)
+  if (!entry) {
     out.stderr(`driftwatch: unknown command "${name}". Run "driftwatch --help" for the list.\n`)
     return EXIT.usage
   }
+  const command = await entry.load()
   let parsed: ReturnType<typeof parseArgs>
   try {
     const config: ParseArgsConfig = {
@@ -115,6 +84,7 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
   let core: Core | undefined
   let code: number = EXIT.error
   try {
+    const { createCore } = await import('../core/app')
     // Opened on first use: a command that needs no store (verifying a bundle someone handed you) creates none.
     const open = () =>
       (core ??= createCore({

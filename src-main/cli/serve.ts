@@ -1,6 +1,7 @@
 // `driftwatch serve`: the desktop UI in a browser, on 127.0.0.1 only, until Ctrl+C.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { jsonLogger } from '../core/ports'
 import { childEnv } from '../core/child-env'
@@ -30,8 +31,11 @@ replaced and the new address printed here.
     const port = values.port === undefined ? 0 : Number(values.port)
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw CliError.usage(`--port must be a whole number from 1 to 65535, not "${String(values.port)}"`)
-    const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
-    if (!existsSync(rendererDir))
+    // The UI is built beside out/main; this module is one of the built CLI's chunks (out/main/chunks/).
+    const rendererDir = ['../../renderer', '../renderer']
+      .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+      .find((dir) => existsSync(join(dir, 'index.html')))
+    if (!rendererDir)
       throw new CliError('the UI is not built; run "npm run build" first', {
         code: 'unavailable',
         message: 'UI not built',

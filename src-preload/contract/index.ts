@@ -81,6 +81,6 @@ export interface PreloadBridge {
   invoke(channel: string, req: unknown): Promise<Envelope<unknown>>
   on(event: string, listener: (payload: unknown) => void): () => void
 }
-export const BRIDGE_KEY = 'driftwatch'
+export { BRIDGE_KEY } from '../bridge-keys'
 export const IPC_PREFIX = 'dw:'
 export const IPC_EVENT = 'dw:event'

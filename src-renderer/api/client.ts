@@ -2,18 +2,18 @@
 // and to the token-guarded HTTP server in serve mode; pages never know which. Files move as bytes: an export
 // is saved by main's save dialog or downloaded as an attachment, an import is picked in main's open dialog or
 // uploaded from the browser's file chooser; no path is ever sent.
-import {
-  BRIDGE_KEY,
-  type ApiError,
-  type Channel,
-  type Envelope,
-  type EventName,
-  type EventPayload,
-  type PreloadBridge,
-  type Req,
-  type Res,
+import type {
+  ApiError,
+  Channel,
+  Envelope,
+  EventName,
+  EventPayload,
+  PreloadBridge,
+  Req,
+  Res,
 } from '../../src-preload/contract'
-import { FILES_KEY, type FileBridge, type Picked, type PickKind, type Saved } from '../../src-preload/files'
+import type { FileBridge, Picked, PickKind, Saved } from '../../src-preload/files'
+import { BRIDGE_KEY, FILES_KEY } from '../../src-preload/bridge-keys'
 
 /** An export staged by the core (what reports.export returns). */
 export interface DownloadRef {

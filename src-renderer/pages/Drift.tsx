@@ -1,6 +1,6 @@
 // The Drift page: each target's score over time with its drift marked, the drift events filtered by target,
 // type, severity and dates, and one event's before/after evidence (what the rule found in each scan).
-import { useEffect, useMemo, useState } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
 import { DRIFT_TYPES, type Res } from '../../src-preload/contract'
 import { DRIFT_TYPE_LABELS } from '../../src-preload/labels'
 import { useStore } from '../stores'
@@ -8,11 +8,13 @@ import { targetSelectors } from '../stores/targets-slice'
 import { watchSelectors } from '../stores/watch-slice'
 import { driftSelectors } from '../stores/drift-slice'
 import { alertSelectors } from '../stores/alerts-slice'
-import { DriftChart } from '../components/DriftChart'
 import { EmptyState } from '../components/EmptyState'
 import { navigate } from '../router'
 import { driftChange } from '../lib/format'
 import { when } from '../../src-preload/dates'
+
+// The chart library loads on demand: the events list below never waits for it.
+const DriftChart = lazy(() => import('../components/DriftChart').then((m) => ({ default: m.DriftChart })))
 
 type DriftType = (typeof DRIFT_TYPES)[number]
 const SEVERITIES = ['high', 'medium', 'low', 'major', 'minor', 'improvement']
@@ -111,13 +113,15 @@ export function DriftPage({ eventId }: { eventId?: number }) {
         ) : points.length === 0 ? (
           <p className="muted">No finished scans of {names.get(shownTarget) ?? 'this target'} yet.</p>
         ) : (
-          <DriftChart
-            points={points}
-            onPick={(p) => {
-              const first = events?.events.find((e) => e.scanId === p.scanId)
-              if (first) navigate(`#/drift/${first.id}`)
-            }}
-          />
+          <Suspense fallback={<p className="muted">Loading the timeline…</p>}>
+            <DriftChart
+              points={points}
+              onPick={(p) => {
+                const first = events?.events.find((e) => e.scanId === p.scanId)
+                if (first) navigate(`#/drift/${first.id}`)
+              }}
+            />
+          </Suspense>
         )}
       </section>
 

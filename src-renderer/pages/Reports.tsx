@@ -1,6 +1,6 @@
 // The Reports page: build a report (scope, time window, drift, engagement details), see it live as it will
 // print, and export it as PDF, evidence JSON, OSCAL, HDF, CSV or a signed evidence bundle.
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { EXPORT_FORMATS, type ExportFormat } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { useStore } from '../stores'
@@ -9,10 +9,12 @@ import { reportSelectors } from '../stores/reports-slice'
 import { auditSelectors } from '../stores/audit-slice'
 import { EmptyState } from '../components/EmptyState'
 import { Field } from '../components/Field'
-import { ReportView } from '../report/ReportView'
 import { ScanPicker } from './reports/ScanPicker'
 import { CompareAppendix } from './reports/CompareAppendix'
 import '../report/report.css'
+
+// The report view (and its trend chart) loads when a preview is first shown.
+const ReportView = lazy(() => import('../report/ReportView').then((m) => ({ default: m.ReportView })))
 
 const FORMAT_LABELS: Record<ExportFormat, string> = {
   pdf: 'PDF',
@@ -257,7 +259,9 @@ export function ReportsPage() {
             <EmptyState title="Nothing to preview" body={preview.error} />
           ) : preview.model ? (
             <div className="report-preview">
-              <ReportView model={preview.model} maxFindings={PREVIEW_FINDINGS} />
+              <Suspense fallback={<p className="muted">Preparing the preview…</p>}>
+                <ReportView model={preview.model} maxFindings={PREVIEW_FINDINGS} />
+              </Suspense>
             </div>
           ) : (
             <p className="muted">Preparing the preview…</p>

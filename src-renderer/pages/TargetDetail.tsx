@@ -1,7 +1,6 @@
 // A target's page: scan it now (with live progress and cancel), its latest score and counts as a chart,
 // the results table, a rule's detail, and the scan history.
-import { useCallback, useEffect, useState, type ReactNode } from 'react'
-import { Bar, BarChart, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react'
 import type { KindView, Res, ResultView, ScanView } from '../../src-preload/contract'
 import { EvidenceList } from '../components/EvidenceList'
 import { api } from '../api/client'
@@ -36,16 +35,10 @@ import { platformMatch } from '../lib/platform'
 import { when } from '../../src-preload/dates'
 import { PastScanBanner, ScanFiles } from '../components/ScanFiles'
 
-const STATUS_COLOURS: Record<string, string> = {
-  pass: '#16a34a',
-  fail: '#dc2626',
-  error: '#9333ea',
-  notapplicable: '#94a3b8',
-  notchecked: '#64748b',
-  informational: '#0ea5e9',
-  unknown: '#f59e0b',
-  fixed: '#22c55e',
-}
+// The chart library loads after the page's text: the score and the results table never wait for it.
+const StatusCountsChart = lazy(() =>
+  import('../components/StatusCountsChart').then((m) => ({ default: m.StatusCountsChart })),
+)
 
 export function TargetDetailPage({ id, scanId }: { id: string; scanId?: string }) {
   const target = useStore(targetSelectors.byId(id))
@@ -185,18 +178,9 @@ export function TargetDetailPage({ id, scanId }: { id: string; scanId?: string }
               <GithubScanInfo info={shown.scan.info} />
             </div>
             <div className="chart" aria-label="Results by status">
-              <ResponsiveContainer width="100%" height={140}>
-                <BarChart data={counts} layout="vertical" margin={{ left: 20, right: 20 }}>
-                  <XAxis type="number" hide />
-                  <YAxis type="category" dataKey="status" width={100} tick={{ fontSize: 12 }} />
-                  <Tooltip />
-                  <Bar dataKey="n" isAnimationActive={false} label={{ position: 'right', fontSize: 12 }}>
-                    {counts.map((c) => (
-                      <Cell key={c.status} fill={STATUS_COLOURS[c.status] ?? '#64748b'} />
-                    ))}
-                  </Bar>
-                </BarChart>
-              </ResponsiveContainer>
+              <Suspense fallback={<div style={{ height: 140 }} />}>
+                <StatusCountsChart counts={counts} />
+              </Suspense>
             </div>
           </section>
           <JudgedResults

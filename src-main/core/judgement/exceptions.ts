@@ -1,7 +1,8 @@
 // Exceptions: an accepted failure of a rule (or a pattern of rules) on a target, a group or every target,
 // with a justification, an approver and an expiry. Checked in full before anything is stored; audited.
 import { randomUUID } from 'node:crypto'
-import YAML from 'yaml'
+import { lazyRequire } from '../util/lazy-require'
+import type * as Yaml from 'yaml'
 import { z } from 'zod'
 import type { Handlers } from '../dispatch'
 import type { ExceptionView, ParsedReq } from '../../../src-preload/contract'
@@ -11,6 +12,9 @@ import type { ExceptionInsert, ExceptionRow } from '../store/judgement'
 import { DAY_MS, exceptionState, inScope, ruleMatcher } from './apply'
 import { checkRule, invalid, isoInstant, knownRules, takeEvidence, type JudgementDeps } from './context'
 import { evidenceEntry, readEvidenceEntry } from './evidence-file'
+
+// Loaded when a file is first read or written, not when Driftwatch starts.
+const yaml = lazyRequire<typeof Yaml>('yaml')
 
 type ExceptionHandlers = Pick<
   Handlers,
@@ -120,7 +124,7 @@ const ExceptionsFile = z.object({
 function parseFile(text: string): unknown[] {
   let data: unknown
   try {
-    data = YAML.parse(text, { maxAliasCount: 100 })
+    data = yaml().parse(text, { maxAliasCount: 100 })
   } catch (err) {
     throw invalid('text', `The file is not valid JSON or YAML: ${(err as Error).message.split('\n')[0]}`)
   }
@@ -222,7 +226,7 @@ export function exceptionHandlers(d: JudgementDeps): ExceptionHandlers {
       }))
       const doc = { driftwatchExceptions: 1, exportedAt: now().toISOString(), exceptions: list }
       return format === 'yaml'
-        ? { fileName: 'driftwatch-exceptions.yaml', text: YAML.stringify(doc) }
+        ? { fileName: 'driftwatch-exceptions.yaml', text: yaml().stringify(doc) }
         : { fileName: 'driftwatch-exceptions.json', text: JSON.stringify(doc, null, 2) + '\n' }
     },
     'exceptions.import': ({ text, allowLongExpiry }) => {

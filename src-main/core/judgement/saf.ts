@@ -1,8 +1,12 @@
 // MITRE SAF CLI / Heimdall attestation files: a JSON or YAML list of {control_id, explanation, frequency,
 // status, updated, updated_by}, as `saf attest create` writes and `saf attest apply` reads them.
-import YAML from 'yaml'
+import { lazyRequire } from '../util/lazy-require'
+import type * as Yaml from 'yaml'
 import { z } from 'zod'
 import { frequencyText } from '../../../src-preload/contract'
+
+// Loaded when a file is first read or written, not when Driftwatch starts.
+const yaml = lazyRequire<typeof Yaml>('yaml')
 
 export const SafAttestation = z.object({
   control_id: z.string({ error: 'control_id is required' }).trim().min(1, 'control_id is required').max(200),
@@ -35,7 +39,7 @@ export class SafFileError extends Error {
 export function parseSafAttestations(text: string): SafAttestation[] {
   let data: unknown
   try {
-    data = YAML.parse(text, { maxAliasCount: 100 })
+    data = yaml().parse(text, { maxAliasCount: 100 })
   } catch (err) {
     throw new SafFileError(
       `The attestation file is not valid JSON or YAML: ${(err as Error).message.split('\n')[0]}`,
@@ -78,5 +82,5 @@ export function writeSafAttestations(list: readonly SafAttestation[], format: 'j
     updated: a.updated,
     updated_by: a.updated_by,
   }))
-  return format === 'yaml' ? YAML.stringify(plain) : JSON.stringify(plain, null, 2) + '\n'
+  return format === 'yaml' ? yaml().stringify(plain) : JSON.stringify(plain, null, 2) + '\n'
 }

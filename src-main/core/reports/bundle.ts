@@ -2,7 +2,6 @@
 // and manifest.json listing each file's SHA-256, signed with Ed25519 (manifest.sig) by the key the vault
 // keeps; the public key travels beside it. verify.ts checks all of it and names any file that differs.
 import { createHash } from 'node:crypto'
-import { Zip, ZipDeflate, ZipPassThrough } from 'fflate'
 import type { ReportModel } from '../../../src-preload/contract'
 import type { ExportContext, ExportFormat } from './format'
 import { jsonBytes } from './format'
@@ -39,6 +38,8 @@ export async function renderBundle(
 ): Promise<{ bytes: Buffer; engine: string }> {
   const chunks: Uint8Array[] = []
   let failure: Error | null = null
+  // Loaded when a bundle is written, not when Driftwatch starts.
+  const { Zip, ZipDeflate, ZipPassThrough } = await import('fflate')
   const zip = new Zip((err, data) => {
     if (err) failure = err
     else chunks.push(data)

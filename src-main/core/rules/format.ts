@@ -1,9 +1,13 @@
 // The rule pack format, for the built-in CIS-style packs and for custom rules alike (YAML or JSON, in the
 // spirit of Wazuh SCA checks): one zod schema, from which resources/rule-pack.schema.json is generated.
 import { z } from 'zod'
-import YAML from 'yaml'
+import { lazyRequire } from '../util/lazy-require'
+import type * as Yaml from 'yaml'
 import { MAX_QUERY_LENGTH, packQueryProblems } from './sql-guard'
 import { isNistSystem, parseNistRefs } from '../controls/references'
+
+// Loaded when a file is first read or written, not when Driftwatch starts.
+const yaml = lazyRequire<typeof Yaml>('yaml')
 
 export const PACK_KINDS = ['postgres', 'mysql'] as const
 export const FLAVOURS = ['postgresql', 'mysql', 'mariadb'] as const
@@ -287,7 +291,7 @@ export class PackFormatError extends Error {
 export function parsePack(text: string): RulePack {
   let data: unknown
   try {
-    data = YAML.parse(text, { maxAliasCount: 100, prettyErrors: true })
+    data = yaml().parse(text, { maxAliasCount: 100, prettyErrors: true })
   } catch (err) {
     throw new PackFormatError(`The file is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`)
   }
@@ -326,5 +330,5 @@ function describePath(data: Record<string, unknown>, path: string): string {
 export function formatPack(pack: RulePack, format: 'yaml' | 'json'): string {
   const { $schema: _drop, ...rest } = pack
   const out = { $schema: 'https://driftwatch.dev/schemas/rule-pack.schema.json', ...rest }
-  return format === 'json' ? JSON.stringify(out, null, 2) + '\n' : YAML.stringify(out, { lineWidth: 0 })
+  return format === 'json' ? JSON.stringify(out, null, 2) + '\n' : yaml().stringify(out, { lineWidth: 0 })
 }

@@ -2,11 +2,14 @@
 // (it takes `--1` for a comment, runs no /*! … */ comments, knows nothing of ANSI_QUOTES), so the text is first
 // split the way the server splits it; whatever could read two ways is refused with the reason, the server's
 // comments are removed, and only then does the parser build the tree that is walked and judged.
-import mariadbParser from 'node-sql-parser/build/mariadb.js'
+import { lazyRequire } from '../util/lazy-require'
+import type * as Mariadb from 'node-sql-parser/build/mariadb.js'
 import { MYSQL_FUNCTIONS_ALLOWED } from './sql-allowlist'
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
-const parser = new mariadbParser.Parser()
+// The grammar is large: built on the first MySQL/MariaDB check, not when Driftwatch starts.
+const mariadb = lazyRequire<typeof Mariadb>('node-sql-parser/build/mariadb.js')
+let parser: InstanceType<ReturnType<typeof mariadb>['Parser']> | undefined
 
 /** Why MySQL/MariaDB may not run this rule query, or null when it is one read-only SELECT / SHOW. */
 export function mysqlProblem(sql: string): string | null {
@@ -17,6 +20,7 @@ export function mysqlProblem(sql: string): string | null {
   if (/^SHOW\b/i.test(text)) return showProblem(text)
   let ast: Json
   try {
+    parser ??= new (mariadb().Parser)()
     ast = parser.astify(text, { database: 'MariaDB' }) as unknown as Json
   } catch (err) {
     return `The MySQL/MariaDB parser cannot read the query: ${(err as Error).message.split('\n')[0]}`

@@ -1,16 +1,19 @@
 // The PostgreSQL half of the SQL guard: a rule's query is parsed by PostgreSQL's own grammar (libpg-query,
 // compiled to WebAssembly), so quoting, comments, the # operator, dollar quoting and U&"…" names are read
 // exactly as the server reads them; then the whole tree is walked and judged node by node.
-import { loadModule, parseSync } from 'libpg-query'
 import { POSTGRES_FUNCTIONS } from './sql-allowlist'
 
 let loaded: Promise<void> | undefined
-let ready = false
+let parseSync: ((sql: string) => unknown) | undefined
 
-/** Loads the WebAssembly parser once; every check before it finishes refuses (fails closed). */
+/**
+ * Loads the WebAssembly parser once, on the first check that needs it (not when Driftwatch starts); every
+ * check before it finishes refuses (fails closed).
+ */
 export function loadPostgresParser(): Promise<void> {
-  return (loaded ??= loadModule().then(() => {
-    ready = true
+  return (loaded ??= import('libpg-query').then(async (m) => {
+    await m.loadModule()
+    parseSync = m.parseSync
   }))
 }
 
@@ -60,7 +63,7 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 
 /** Why PostgreSQL may not run this rule query, or null when it is one read-only SELECT / SHOW. */
 export function postgresProblem(sql: string): string | null {
-  if (!ready) return 'The PostgreSQL parser is not loaded yet, so the query cannot be checked; try again'
+  if (!parseSync) return 'The PostgreSQL parser is not loaded yet, so the query cannot be checked; try again'
   // A plain '…' string ends at a different quote when the server's standard_conforming_strings is off
   // (backslash escapes) than in the parser's reading (on): \' is the only way the two readings part.
   if (/\\'/.test(sql))

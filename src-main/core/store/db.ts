@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3'
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { migrate } from './migrations'
+import { LATEST_VERSION, migrate, schemaVersion } from './migrations'
 
 export type Db = Database.Database
 
@@ -22,7 +22,10 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     // Another face (CLI beside the desktop app) may hold the write lock briefly; wait rather than fail.
     db.pragma('busy_timeout = 5000')
     db.pragma('synchronous = NORMAL')
-    migrate(db, opts.targetVersion)
+    // The usual open: the schema is current and the migration runner is not entered. Behind, ahead (refused:
+    // a newer Driftwatch wrote it) or asked for a version, the runner decides.
+    if (opts.targetVersion !== undefined || schemaVersion(db) !== LATEST_VERSION)
+      migrate(db, opts.targetVersion)
     return db
   } catch (err) {
     db.close()

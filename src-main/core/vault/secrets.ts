@@ -2,9 +2,13 @@
 // parse with their passphrase, and a fingerprint so people can tell credentials apart without seeing them.
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto'
 import { z } from 'zod'
-import ssh2 from 'ssh2'
+import { lazyRequire } from '../util/lazy-require'
+import type * as Ssh2 from 'ssh2'
 import type { CredentialKind } from '../../../src-preload/contract'
 import { VaultError } from './errors'
+
+// The SSH library reads private keys; loaded when a key is first added, not when Driftwatch starts.
+const ssh2 = lazyRequire<typeof Ssh2>('ssh2')
 
 const required = (field: string, max: number) =>
   z
@@ -97,7 +101,7 @@ const sha256b64 = (data: Buffer) => createHash('sha256').update(data).digest('ba
 function fingerprintOf(kind: CredentialKind, s: Record<string, string>): string {
   switch (kind) {
     case 'ssh-key': {
-      const parsed = ssh2.utils.parseKey(s.privateKey ?? '', s.passphrase)
+      const parsed = ssh2().utils.parseKey(s.privateKey ?? '', s.passphrase)
       if (parsed instanceof Error) {
         const encrypted = /encrypted|passphrase|integrity|decrypt/i.test(parsed.message)
         throw new VaultError(

@@ -8,8 +8,10 @@ import { retry } from '@octokit/plugin-retry'
 import { backoffDelay, retryAfterMs, type BackoffPolicy } from '../../util/backoff'
 
 import type { CachedResponse, EtagCache } from '../../model/github'
+import { GithubError } from './errors'
 
 export type { CachedResponse, EtagCache } from '../../model/github'
+export { GithubError, type GithubErrorKind } from './errors'
 
 export interface Backoff extends BackoffPolicy {
   /** Retries after the first attempt, per request. */
@@ -51,32 +53,6 @@ export interface Exchange {
   notModified: boolean
   at: string
   data: unknown
-}
-
-export type GithubErrorKind =
-  | 'not_found'
-  | 'forbidden'
-  | 'plan'
-  | 'scope'
-  | 'auth'
-  | 'rate_limit'
-  | 'server'
-  | 'malformed'
-  | 'network'
-  | 'redirect'
-  | 'cancelled'
-
-export class GithubError extends Error {
-  constructor(
-    readonly kind: GithubErrorKind,
-    message: string,
-    readonly status = 0,
-    /** For 'scope': the scopes (or fine-grained permissions) GitHub said the endpoint accepts. */
-    readonly needed: string[] = [],
-  ) {
-    super(message)
-    this.name = 'GithubError'
-  }
 }
 
 /** Thrown inside fetch so octokit retries it like any failed answer, and named as such when retries run out. */

@@ -8,7 +8,8 @@ import { AppError } from '../../errors'
 import { GITHUB_BASELINE_ID } from '../../rules/github-baseline'
 import type { RuleResult, ScanContext, ScanOutcome, ScanPlan, ScanRequest, Scanner } from '../scanner'
 import type { RepoState } from '../../model/github'
-import { GithubClient, GithubError, type Backoff, type EtagCache } from './client'
+import type { Backoff, EtagCache } from './client'
+import { GithubError } from './errors'
 import { mapLimit } from '../../util/concurrency'
 import {
   DEFAULT_VARIABLES,
@@ -99,6 +100,8 @@ export function githubScanner(deps: GithubScannerDeps): Scanner {
         if (!s.token) throw new AppError('validation', 'The chosen credential is not a GitHub token')
         return s.token.toString('utf8')
       })
+      // octokit loads with the client, when a GitHub target is first scanned or tested.
+      const { GithubClient } = await import('./client')
       const client = new GithubClient({
         baseUrl: t.apiBaseUrl,
         token,

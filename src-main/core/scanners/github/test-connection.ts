@@ -3,7 +3,8 @@
 // /rate_limit costs no rate-limit point; the rest are single conditional GETs.
 import type { GithubTarget } from './fields'
 import type { ConnectionReport, ConnectionStep } from '../scanner'
-import { GithubClient, GithubError, type EtagCache } from './client'
+import type { EtagCache } from './client'
+import { GithubError } from './errors'
 
 type Json = Record<string, unknown>
 
@@ -23,6 +24,8 @@ export async function testGithubConnection(
   token: string,
   deps: { cache?: EtagCache; signal?: AbortSignal; fetch?: typeof fetch } = {},
 ): Promise<ConnectionReport> {
+  // octokit loads with the client, when a GitHub target is first scanned or tested.
+  const { GithubClient } = await import('./client')
   const client = new GithubClient({
     baseUrl: target.apiBaseUrl,
     token,

@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises'
 import net from 'node:net'
 import type { ConnectionOptions as TlsOptions } from 'node:tls'
-import pg from 'pg'
-import mysql from 'mysql2/promise'
+import type pg from 'pg'
+import type mysql from 'mysql2/promise'
 import type { Target } from '../../../../src-preload/contract'
 import { TLS_LABELS, type TLS_MODES } from '../fields'
 
@@ -234,7 +234,9 @@ export async function openSql(
     if (t.kind === 'postgres') {
       let askedCleartext = false
       const password = secret.password ?? ''
-      const client = new pg.Client({
+      // Loaded on first connect: a command that opens no database connection never pays for the driver.
+      const { default: PgDriver } = await import('pg')
+      const client = new PgDriver.Client({
         host: t.host,
         port: t.port,
         user: t.user,
@@ -319,7 +321,8 @@ export async function openSql(
       })
       return sock
     }
-    const conn = await mysql
+    const { default: mysqlDriver } = await import('mysql2/promise')
+    const conn = await mysqlDriver
       .createConnection({
         host: t.host,
         port: t.port,

@@ -1,11 +1,16 @@
 // Connecting over SSH: the host key checked against its pin (or the fingerprint a person confirmed) before
 // anything is sent, exactly the configured login methods, a key probe that never logs in, and every failure
 // turned into a message that says what to do.
-import { Client, type AuthenticationType, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2'
+import type { AuthenticationType, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2'
+import { lazyRequire } from '../../util/lazy-require'
+import type * as Ssh2 from 'ssh2'
 import { CONNECT_TIMEOUT_MS, KEEPALIVE_COUNT, KEEPALIVE_MS, SshError } from './ssh-common'
 import { HOST_KEY_ALGORITHMS, hostKeyOf, type HostKey, type PinnedHostKey } from './host-key'
 import type { HostKeyPins } from './host-key-store'
 import { SshSession } from './ssh-session'
+
+// Loaded on the first connection: commands that open none never pay for the SSH library.
+const ssh2 = lazyRequire<typeof Ssh2>('ssh2')
 
 // Electron's BoringSSL has no chacha20-poly1305, so the list is explicit rather than ssh2's default.
 export const CIPHERS = [
@@ -43,7 +48,7 @@ export function openSsh(opts: OpenSshOptions): Promise<SshSession> {
   if (opts.signal?.aborted)
     return Promise.reject(new SshError('cancelled', `Connecting to ${at} was cancelled`))
   const pin = opts.hostKeys.get(opts.host, opts.port)
-  const client = new Client()
+  const client = new (ssh2().Client)()
   let presented: HostKey | undefined
   let refusal: SshError | undefined
   let handshaken = false
@@ -184,7 +189,7 @@ export function probeHostKey(
 ): Promise<HostKeyProbe> {
   const at = `${opts.host}:${opts.port}`
   const pin = opts.hostKeys.get(opts.host, opts.port)
-  const client = new Client()
+  const client = new (ssh2().Client)()
   let presented: HostKey | undefined
   let sawBanner = false
   return new Promise((resolve, reject) => {

@@ -1,6 +1,5 @@
 // E-mail over SMTP with nodemailer: TLS from the start, STARTTLS, or none (only for a relay on this computer);
 // the SMTP password comes from the vault.
-import nodemailer from 'nodemailer'
 import { z } from 'zod'
 import { SendError, type AlertChannel } from './channel'
 
@@ -27,6 +26,8 @@ export const emailChannel: AlertChannel<typeof config> = {
   config,
   needsSecret: false,
   async send(cfg, password, msg, signal) {
+    // Loaded when a mail is first sent: no other command pays for nodemailer.
+    const { default: nodemailer } = await import('nodemailer')
     const transport = nodemailer.createTransport({
       host: cfg.host,
       port: cfg.port,

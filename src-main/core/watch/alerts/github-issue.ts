@@ -1,6 +1,5 @@
 // A GitHub issue in a chosen repository per alert message (GitHub Enterprise Server through its API base URL);
 // the token comes from the vault. Labels let a team route or filter Driftwatch's issues.
-import { Octokit } from '@octokit/rest'
 import { z } from 'zod'
 import { SendError, type AlertChannel } from './channel'
 import { messageJson } from './message'
@@ -25,6 +24,8 @@ export const githubIssueChannel: AlertChannel<typeof config> = {
   needsSecret: true,
   async send(cfg, token, msg, signal) {
     const [owner, repo] = cfg.repo.split('/') as [string, string]
+    // Loaded when an issue is first sent: no other command pays for octokit.
+    const { Octokit } = await import('@octokit/rest')
     const octokit = new Octokit({
       auth: token,
       baseUrl: cfg.apiBaseUrl.replace(/\/+$/, ''),

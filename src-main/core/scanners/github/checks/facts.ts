@@ -1,7 +1,8 @@
 // Reads the facts the GitHub checks evaluate, in parallel: an organisation's hooks and Actions settings, and a
 // repository's protection, security features, policy, CODEOWNERS and admins. A fact GitHub refuses is kept as
 // its error for the checks that need it; a revoked token or spent rate limit stops the scan.
-import { GithubError, type GithubClient } from '../client'
+import type { GithubClient } from '../client'
+import { GithubError } from '../errors'
 import type { Fact, Json, OrgFacts, RepoFacts } from './model'
 import { mergeProtection } from './protection'
 
