@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import type { Target } from '../../../../src-preload/contract'
 import { AppError, notFound } from '../../errors'
 import type { ContentRepo } from '../../store/content'
-import { parseArf } from '../../scap/arf'
+import { parseArf, type ArfResults } from '../../scap/arf'
 import { ovalEvidence } from '../../scap/oval-evidence'
 import { tailoringXml } from '../../scap/tailoring-groups'
 import type { ScanContext, ScanOutcome, ScanPlan, ScanRequest, KindScanner } from '../scanner'
@@ -83,9 +83,21 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
       const tailoringFile = tailoringXmlText === undefined ? undefined : Buffer.from(tailoringXmlText)
       ctx.progress({ phase: 'connect', message: deps.message(target) })
       const runner: Runner = await deps.runner(target, ctx.signal, plan.trustHostKey)
+      let dir: string | undefined
+      // The same connection removes the temp dir once the results are kept (or the scan failed), then closes.
+      const finish = async () => {
+        try {
+          if (dir) await runner.cleanup(dir)
+        } catch (err) {
+          ctx.log('cleanup failed', { dir, error: String(err) })
+        } finally {
+          await runner.close()
+        }
+      }
       let arf: Buffer
+      let parsed: ArfResults
       try {
-        ;({ arf } = await runOscap(
+        ;({ arf, parsed } = await runOscap(
           runner,
           {
             datastream: raw,
@@ -93,14 +105,19 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
             tailoring: tailoringXmlText,
             tailoredProfileId: plan.tailoring?.profileId ?? tailoring?.tailoring.profileId,
             ruleCount: profile?.selected.length ?? bench.rules.length,
+            skipValidation: content.oscapValidated(sha),
           },
           ctx,
+          (stream) => parseArf(stream, { signal: ctx.signal }),
+          (d) => (dir = d),
         ))
       } finally {
-        await runner.close()
+        if (ctx.after) ctx.after(finish)
+        else await finish()
       }
+      // oscap read these bytes without complaint (results, not exit 1): later scans skip its schema check.
+      content.markOscapValidated(sha)
       ctx.progress({ phase: 'ingest', message: `Reading the results (${(arf.length / 1e6).toFixed(1)} MB)` })
-      const parsed = await parseArf(arf, { signal: ctx.signal })
       // What each passed or failed rule examined and found, in words, kept with its result.
       const evidence = await ovalEvidence(arf, new Map(parsed.results.map((r) => [r.ruleId, r.status])), {
         signal: ctx.signal,
