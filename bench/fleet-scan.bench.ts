@@ -135,4 +135,4 @@ it(`fleet scan: ${HOSTS} SSH hosts as one group beside oscap-ssh in a shell loop
     await stopAll()
     rmSync(dir, { recursive: true, force: true })
   }
-})
+}, 1_800_000)
