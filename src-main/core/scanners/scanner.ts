@@ -13,6 +13,12 @@ export interface ScanContext {
   signal: AbortSignal
   progress(p: ScanProgress): void
   log(msg: string, fields?: Record<string, unknown>): void
+  /**
+   * Work a scan leaves for after its results are committed (or its failure recorded), such as removing a remote
+   * temp dir: the core runs it without holding up the scan's end, and idle() waits for it. Without it, the
+   * scanner does the work itself before returning.
+   */
+  after?(task: () => Promise<void>): void
 }
 
 export interface ConnectionStep {

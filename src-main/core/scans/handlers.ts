@@ -115,10 +115,23 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     plan: ScanPlan,
     controller: AbortController,
   ) {
+    const later: (() => Promise<void>)[] = []
     const ctx: ScanContext = {
       signal: controller.signal,
       progress: (p) => emit('scan.progress', { scanId, targetId: target.id, ...p }),
       log: (msg, fields) => logger.log('info', msg, { scanId, ...fields }),
+      after: (task) => void later.push(task),
+    }
+    // What the scanner left for later (a remote temp dir to remove) runs once the scan's end is recorded and
+    // announced, so nobody waits for it; idle() still does, so a CLI run never exits before it is done.
+    const runLater = () => {
+      const p = Promise.allSettled(later.map((task) => task())).then((rs) => {
+        for (const r of rs)
+          if (r.status === 'rejected')
+            logger.log('warn', 'work after the scan failed', { scanId, error: String(r.reason) })
+      })
+      inFlight.add(p)
+      void p.finally(() => inFlight.delete(p))
     }
     try {
       const outcome = await scanner.scan(target, plan, ctx)
@@ -153,6 +166,7 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     } finally {
       running.delete(scanId)
       byTarget.delete(target.id)
+      runLater()
     }
   }
 

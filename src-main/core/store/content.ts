@@ -206,4 +206,19 @@ export class ContentRepo {
   removeTailoring(id: string): boolean {
     return this.db.prepare('DELETE FROM tailorings WHERE id = ?').run(id).changes > 0
   }
+
+  /** Whether oscap has evaluated these exact bytes with its schema check on (then a scan may skip that check). */
+  oscapValidated(sha256: string): boolean {
+    return (
+      this.db.prepare('SELECT 1 FROM settings WHERE key = ?').get(`content.oscap-valid.${sha256}`) !==
+      undefined
+    )
+  }
+
+  markOscapValidated(sha256: string): void {
+    if (this.oscapValidated(sha256)) return
+    this.db
+      .prepare('INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)')
+      .run(`content.oscap-valid.${sha256}`, 'true', new Date().toISOString())
+  }
 }

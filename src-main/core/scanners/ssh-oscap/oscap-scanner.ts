@@ -1,11 +1,13 @@
 // The OpenSCAP scanner for this computer and Linux hosts over SSH: the imported datastream (and tailoring)
 // evaluated by oscap on a Runner, the ARF read streaming into rule results, and the ARF kept as evidence.
 import { createHash } from 'node:crypto'
+import { PassThrough } from 'node:stream'
 import type { Target } from '../../../../src-preload/contract'
 import { AppError, notFound } from '../../errors'
 import type { ContentRepo } from '../../store/content'
-import { parseArf } from '../../scap/arf'
+import { parseArf, type ArfResults } from '../../scap/arf'
 import { ovalEvidence } from '../../scap/oval-evidence'
+import type { EvidenceCheck } from '../../model/evidence'
 import { tailoringXml } from '../../scap/tailoring-groups'
 import type { ScanContext, ScanOutcome, ScanPlan, ScanRequest, KindScanner } from '../scanner'
 import type { Runner } from './runner'
@@ -83,9 +85,25 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
       const tailoringFile = tailoringXmlText === undefined ? undefined : Buffer.from(tailoringXmlText)
       ctx.progress({ phase: 'connect', message: deps.message(target) })
       const runner: Runner = await deps.runner(target, ctx.signal, plan.trustHostKey)
+      let dir: string | undefined
+      // The same connection removes the temp dir once the results are kept (or the scan failed), then closes.
+      const finish = async () => {
+        try {
+          if (dir) await runner.cleanup(dir)
+        } catch (err) {
+          ctx.log('cleanup failed', { dir, error: String(err) })
+        } finally {
+          await runner.close()
+        }
+      }
       let arf: Buffer
+      let parsed: ArfResults
+      let found: Map<string, EvidenceCheck[]>
       try {
-        ;({ arf } = await runOscap(
+        ;({
+          arf,
+          parsed: [parsed, found],
+        } = await runOscap(
           runner,
           {
             datastream: raw,
@@ -93,18 +111,30 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
             tailoring: tailoringXmlText,
             tailoredProfileId: plan.tailoring?.profileId ?? tailoring?.tailoring.profileId,
             ruleCount: profile?.selected.length ?? bench.rules.length,
+            skipValidation: content.oscapValidated(sha),
           },
           ctx,
+          (stream) => readBoth(stream, bench.rules, ctx.signal),
+          (d) => (dir = d),
         ))
       } finally {
-        await runner.close()
+        if (ctx.after) ctx.after(finish)
+        else await finish()
       }
+      // oscap read these bytes without complaint (results, not exit 1): later scans skip its schema check.
+      content.markOscapValidated(sha)
       ctx.progress({ phase: 'ingest', message: `Reading the results (${(arf.length / 1e6).toFixed(1)} MB)` })
-      const parsed = await parseArf(arf, { signal: ctx.signal })
-      // What each passed or failed rule examined and found, in words, kept with its result.
-      const evidence = await ovalEvidence(arf, new Map(parsed.results.map((r) => [r.ruleId, r.status])), {
-        signal: ctx.signal,
-      })
+      // What each passed or failed rule examined and found, in words, kept with its result: read beside the
+      // results while the ARF arrived, for every rule of the benchmark; a rule it did not know is read now.
+      const explained = new Map(
+        parsed.results.filter((r) => EXPLAINED.has(r.status)).map((r) => [r.ruleId, r.status]),
+      )
+      const known = new Set(bench.rules.map((r) => r.id))
+      const rest = new Map([...explained].filter(([id]) => !known.has(id)))
+      const evidence = new Map([...found].filter(([id]) => explained.has(id)))
+      if (rest.size > 0)
+        for (const [id, checks] of await ovalEvidence(arf, rest, { signal: ctx.signal }))
+          evidence.set(id, checks)
       if (ctx.signal.aborted) throw new OscapError('cancelled', 'The scan was cancelled')
       const rules = new Map(bench.rules.map((r) => [r.id, r]))
       return {
@@ -134,4 +164,25 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
       }
     },
   }
+}
+
+/** Statuses whose rules get evidence in words (the evidence reader's own choice). */
+const EXPLAINED: ReadonlySet<string> = new Set(['pass', 'fail', 'error'])
+
+/**
+ * Reads the ARF twice at once as it streams in: the rule results, and what every rule of the benchmark examined
+ * (kept later only for the rules that passed, failed or errored), so neither waits for the whole file.
+ */
+function readBoth(
+  stream: NodeJS.ReadableStream,
+  rules: readonly { id: string }[],
+  signal: AbortSignal,
+): Promise<[ArfResults, Map<string, EvidenceCheck[]>]> {
+  const a = new PassThrough()
+  const b = new PassThrough()
+  stream.on('data', (c: Buffer) => (a.write(c), b.write(c)))
+  stream.on('end', () => (a.end(), b.end()))
+  stream.on('error', (err: Error) => (a.destroy(err), b.destroy(err)))
+  const all = new Map(rules.map((r) => [r.id, 'pass' as const]))
+  return Promise.all([parseArf(a, { signal }), ovalEvidence(b, all, { signal })])
 }

@@ -2,10 +2,30 @@
 // sudo mode (the sudo password only ever on stdin) and the target's credentials taken from the vault.
 import type { SshTarget } from '../ssh'
 import type { Vault } from '../../vault/vault'
-import type { ExecOptions, ExecResult, Runner } from './runner'
+import { createGunzip } from 'node:zlib'
+import type { EvalJob, EvalRun, ExecOptions, ExecResult, Runner } from './runner'
 import type { HostKeyPins } from './host-key-store'
 import { openSsh, type OpenSshOptions, type SshAuth } from './ssh-connect'
 import { shq, type SshSession, type SudoMode } from './ssh-session'
+
+/** Exit codes of the evaluate script that are not oscap's: an upload that does not match, an ARF unreadable. */
+const DAMAGED = 86
+const UNREADABLE = 87
+const DAMAGED_LINE = /^DW-DAMAGED:(\S+) ([0-9a-f]{64}|-)$/m
+
+/**
+ * One command: check each uploaded file's SHA-256 (stop with DAMAGED naming it), run oscap with its progress on
+ * stderr, and when it produced results (exit 0 or 2) send the ARF gzip-compressed on stdout.
+ */
+export function evaluateScript(job: EvalJob): string {
+  const check = job.files.map((f) => `v ${shq(f.path)} ${f.sha256}`).join('; ')
+  return (
+    `v() { s=$(sha256sum -- "$1" 2>/dev/null) || s=-; s=\${s%% *}; [ "$s" = "$2" ] || ` +
+    `{ echo "DW-DAMAGED:$1 $s" >&2; exit ${DAMAGED}; }; }; ${check}; ` +
+    `${job.argv.map(shq).join(' ')} 1>&2; rc=$?; ` +
+    `case $rc in 0|2) gzip -1 -c -- ${shq(job.arf)} || exit ${UNREADABLE};; esac; exit $rc`
+  )
+}
 
 export class SshRunner implements Runner {
   constructor(
@@ -21,17 +41,50 @@ export class SshRunner implements Runner {
   get where(): string {
     return this.session.where
   }
-  mktemp(): Promise<string> {
-    return this.session.mktemp()
+  async workDir(): Promise<string | null> {
+    // oscap on the login's PATH and the temp dir in one round trip; under sudo root's PATH may differ, so a
+    // miss there is asked again as root (the old, separate check) before oscap is called missing.
+    const dir = await this.session.mktemp('oscap')
+    if (dir !== null || this.sudo === 'none') return dir
+    const r = await this.exec(['oscap', '--version'], { timeoutMs: 30_000 })
+    return r.code === 0 ? this.session.mktemp() : null
   }
-  upload(data: Buffer, path: string): Promise<void> {
-    return this.session.upload(data, path)
+  upload(files: { data: Buffer; path: string }[], signal?: AbortSignal): Promise<void> {
+    return this.session.write(files, { signal })
+  }
+  evaluate(job: EvalJob, opts: ExecOptions & { onProgress(chunk: string): void }): EvalRun {
+    const arf = createGunzip()
+    let any = false
+    const done = this.session
+      .sudo(evaluateScript(job), this.sudo, this.sudoPassword, {
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
+        onStderr: opts.onProgress,
+        onStdoutBytes: (b) => {
+          any = true
+          arf.write(b)
+        },
+      })
+      .then(
+        (r) => {
+          // No bytes (oscap failed): an empty stream rather than a gzip error.
+          if (any) arf.end()
+          else arf.destroy()
+          const m = r.code === DAMAGED ? DAMAGED_LINE.exec(r.stderr) : null
+          if (m) return { ...r, damaged: { path: m[1]!, sha256: m[2]! } }
+          if (r.code === UNREADABLE)
+            return { ...r, code: 1, stderr: `Could not read the results ${job.arf}: ${r.stderr}` }
+          return r
+        },
+        (err: Error) => {
+          arf.destroy(err)
+          throw err
+        },
+      )
+    return { arf, done }
   }
   exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     return this.session.sudo(argv.map(shq).join(' '), this.sudo, this.sudoPassword, opts)
-  }
-  download(path: string): Promise<Buffer> {
-    return this.session.download(path)
   }
   async cleanup(dir: string): Promise<void> {
     // oscap ran as root under sudo, so its files in the temp dir are root's: remove them the same way.

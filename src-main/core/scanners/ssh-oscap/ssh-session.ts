@@ -16,6 +16,10 @@ export interface ExecOptions {
   timeoutMs?: number
   signal?: AbortSignal
   onStdout?(chunk: string): void
+  /** Raw stdout as it arrives (a gzip stream), instead of keeping it for the result. */
+  onStdoutBytes?(chunk: Buffer): void
+  /** stderr text as it arrives (after the session's own pid line). */
+  onStderr?(chunk: string): void
 }
 
 export interface ExecResult {
@@ -35,6 +39,7 @@ const TEMP_DIR = /^\/tmp\/driftwatch\.[A-Za-z0-9]{8}$/
 // a cancel can stop the whole group: see SshSession.kill.
 const PGID_MARK = 'DW-PGID:'
 const PGID_LINE = /^DW-PGID:(\d+)\n/
+const MISSING = 'DW-MISSING'
 
 interface RawResult {
   code: number | null
@@ -136,15 +141,7 @@ export class SshSession {
 
   /** Writes data to remotePath over SFTP (pipelined), then checks its SHA-256 on the host. */
   async upload(data: Buffer, remotePath: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
-    const sftp = await this.untilCut(this.sftp())
-    try {
-      // ssh2 leaves SFTP requests unanswered when the connection drops: the cut itself ends the wait.
-      await this.untilCut(sftpWrite(sftp, remotePath, data, opts.signal))
-    } catch (err) {
-      throw this.sftpError(err, `Could not upload ${remotePath} to ${this.host}`)
-    } finally {
-      sftp.end()
-    }
+    await this.write([{ data, path: remotePath }], opts)
     const r = await this.exec(`sha256sum -- ${shq(remotePath)}`, { timeoutMs: 120_000, signal: opts.signal })
     const want = createHash('sha256').update(data).digest('hex')
     const got = r.stdout.split(/\s/)[0]
@@ -155,6 +152,22 @@ export class SshSession {
           ? `Could not check the upload of ${remotePath} on ${this.host}: ${firstLine(r.stderr)}`
           : `The upload of ${remotePath} to ${this.host} arrived damaged (SHA-256 ${got}, expected ${want})`,
       )
+  }
+
+  /**
+   * Writes files over one SFTP channel (pipelined, all at once), unchecked: the caller verifies their SHA-256 on
+   * the host before anything reads them (the scan does it in the same command that runs oscap).
+   */
+  async write(files: { data: Buffer; path: string }[], opts: { signal?: AbortSignal } = {}): Promise<void> {
+    const sftp = await this.untilCut(this.sftp())
+    try {
+      // ssh2 leaves SFTP requests unanswered when the connection drops: the cut itself ends the wait.
+      await this.untilCut(Promise.all(files.map((f) => sftpWrite(sftp, f.path, f.data, opts.signal))))
+    } catch (err) {
+      throw this.sftpError(err, `Could not upload ${files.map((f) => f.path).join(', ')} to ${this.host}`)
+    } finally {
+      sftp.end()
+    }
   }
 
   /** Fetches a file gzip-compressed over the command's stdout (an ARF shrinks about tenfold). */
@@ -172,10 +185,19 @@ export class SshSession {
     return gunzipAsync(r.stdout)
   }
 
-  /** A new private directory /tmp/driftwatch.XXXXXXXX on the host. */
-  async mktemp(): Promise<string> {
-    const r = await this.exec('mktemp -d /tmp/driftwatch.XXXXXXXX', { timeoutMs: 30_000 })
+  /**
+   * A new private directory /tmp/driftwatch.XXXXXXXX on the host. With `unlessMissing`, the same command first
+   * looks the program up on the login's PATH and makes no folder (null) when it is not there: one round trip.
+   */
+  async mktemp(): Promise<string>
+  async mktemp(unlessMissing: string): Promise<string | null>
+  async mktemp(unlessMissing?: string): Promise<string | null> {
+    const probe = unlessMissing
+      ? `command -v ${shq(unlessMissing)} >/dev/null 2>&1 || { echo ${MISSING}; exit 0; }; `
+      : ''
+    const r = await this.exec(`${probe}mktemp -d /tmp/driftwatch.XXXXXXXX`, { timeoutMs: 30_000 })
     const dir = r.stdout.trim()
+    if (unlessMissing && r.code === 0 && dir === MISSING) return null
     if (r.code !== 0 || !TEMP_DIR.test(dir))
       throw new SshError(
         'command_failed',
@@ -216,6 +238,7 @@ export class SshSession {
       const wrapped = `printf '${PGID_MARK}%s\\n' "$$" >&2; exec sh -c ${shq(cmd)}`
       const out: Buffer[] = []
       let stderr = ''
+      let told = 0
       let pgid: number | undefined
       let channel: ClientChannel | undefined
       let timer: NodeJS.Timeout | undefined
@@ -261,6 +284,7 @@ export class SshSession {
         channel = ch
         if (settled) return void this.kill(ch, undefined, undefined)
         ch.on('data', (b: Buffer) => {
+          if (opts.onStdoutBytes) return opts.onStdoutBytes(b)
           out.push(b)
           if (opts.onStdout) {
             const s = decoder.write(b)
@@ -276,6 +300,10 @@ export class SshSession {
               stderr = stderr.slice(m[0].length)
             }
           }
+          if (opts.onStderr && pgid !== undefined && stderr.length > told) {
+            opts.onStderr(stderr.slice(told))
+            told = stderr.length
+          }
         })
         let code: number | null = null
         let signal: string | undefined
@@ -290,6 +318,7 @@ export class SshSession {
           }
           stderr += errDecoder.end()
           if (pgid === undefined) stderr = stderr.replace(PGID_LINE, '')
+          if (opts.onStderr && stderr.length > told) opts.onStderr(stderr.slice(told))
           finish(undefined, { code, signal, stdout: Buffer.concat(out), stderr })
         })
         if (opts.stdin?.length) ch.write(opts.stdin)
