@@ -1,8 +1,8 @@
 // DISA STIG checklists from a real oscap scan of this computer with SSG's Ubuntu 20.04 STIG profile (the
 // datastream's Ubuntu platform check pointed at a stand-in lsb-release, so the rules evaluate on Debian 12; a
 // tailoring keeps ten rules so the scan is short). The CKL carries each rule's status, the evidence as finding
-// details and the exception as comments, in the structure MITRE's checklist reader (hdf-converters'
-// ChecklistResults, not installed here) requires; the CKLB's stigs / rules / status / finding_details /
+// details and the exception as comments, and MITRE's own checklist reader (hdf-converters' ChecklistResults,
+// the mapper Heimdall uses) reads it back with the same statuses; the CKLB's stigs / rules / status / finding_details /
 // comments match; a manual check marked NotAFinding in the checklist comes back as an attestation; hostile
 // checklists are refused with a clear message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +14,7 @@ import { useTmpDirs } from '../helpers/tmp-dir'
 import { call, callError } from '../helpers/core'
 import { exportReportTo, importContentFile } from '../helpers/files'
 import { ensureBuilt, runCli } from '../helpers/cli'
+import { ChecklistResults } from '@mitre/hdf-converters'
 
 const SSG = '/usr/share/xml/scap/ssg/content/ssg-ubuntu2004-ds.xml'
 const STIG = 'xccdf_org.ssgproject.content_profile_stig'
@@ -194,6 +195,20 @@ describe('STIG checklists of a real scan with the Ubuntu STIG profile', () => {
     // The evidence words the store keeps, in the finding details.
     const evidence = failing.evidence.map((e) => e.text).filter(Boolean)
     if (evidence.length) expect(exc.details).toContain(evidence[0]!)
+  })
+
+  it('MITRE’s ChecklistResults (hdf-converters, as Heimdall opens a CKL) reads back the scan’s statuses', async () => {
+    const hdf = new ChecklistResults(await exportAs('ckl', 'for-heimdall.ckl')).toHdf()
+    const controls = hdf.profiles.flatMap((p) => p.controls)
+    const read = new Map(controls.map((c) => [String(c.tags.rid), c]))
+    const kept = results.filter((r) => KEEP.includes(r.ruleId))
+    expect([...read.keys()].sort()).toEqual(kept.map((r) => r.ruleId).sort())
+    for (const r of kept) {
+      const c = read.get(r.ruleId)!
+      const want = r.status === 'pass' ? 'passed' : r.status === 'fail' ? 'failed' : 'skipped'
+      expect(`${r.ruleId} ${c.results.map((x) => x.status).join(',')}`).toBe(`${r.ruleId} ${want}`)
+      expect(String(c.tags.stig_id)).toMatch(/^UBTU-20-\d{6}/)
+    }
   })
 
   it('exports a CKLB (STIG Viewer 3) with stigs, rules, status, finding_details and comments', async () => {
