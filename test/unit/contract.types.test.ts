@@ -110,6 +110,7 @@ describe('per-channel request and response types', () => {
       | 'drift.events'
       | 'drift.event'
       | 'drift.timeline'
+      | 'drift.kpis'
       | 'alerts.channels.list'
       | 'alerts.channels.save'
       | 'alerts.channels.remove'
