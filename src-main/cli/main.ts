@@ -15,6 +15,10 @@ import { rulesCommand } from './rules'
 import { controlsCommand } from './controls'
 import { exportCommand, verifyCommand } from './export'
 import { attestCommand, compareCommand, exceptionsCommand } from './judgement'
+import { schedulesCommand } from './schedules'
+import { alertsCommand } from './alerts'
+import { driftCommand } from './drift'
+import { settingsCommand } from './settings'
 import { CliError, EXIT, type Command, type Out } from './common'
 import { safeLines } from './terminal-text'
 import { takeEnvPassphrase } from './prompt'
@@ -38,6 +42,10 @@ const commands: Command[] = [
   compareCommand,
   controlsCommand,
   serveCommand,
+  schedulesCommand,
+  alertsCommand,
+  driftCommand,
+  settingsCommand,
 ]
 
 const HELP = `Driftwatch ${pkg.version} — compliance drift watch for auditors
@@ -54,6 +62,8 @@ Global options:
   -h, --help        help for Driftwatch or for one command
   -v, --version     print the version
 
+Every command takes --json: its answer as JSON on stdout, and a failure as {"error":{"code","message","issues"}}
+(codes: validation, not_found, conflict, unauthorized, forbidden, unavailable, internal).
 Exit codes: 0 success · 1 error (bad input, not found, conflict, failure) · 2 scan found failing rules · 64 wrong usage
 Run "driftwatch <command> --help" for a command's options.`
 
