@@ -49,6 +49,12 @@ export function nextReportRun(s: Pick<ReportScheduleRow, 'cadence' | 'day' | 'ti
   return d.getTime()
 }
 
+/** YYYY-MM-DD in local time (the day a person would say the export ran). */
+function localDay(ms: number): string {
+  const d = new Date(ms)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
 export class ReportExports {
   private timer: unknown = null
   private running = false
@@ -172,6 +178,7 @@ export class ReportExports {
     const files: string[] = []
     const errors: string[] = []
     let reportId: string | undefined
+    const day = localDay(this.now())
     try {
       mkdirSync(folder, { recursive: true, mode: 0o700 })
       for (const format of s.formats) {
@@ -193,8 +200,10 @@ export class ReportExports {
           continue
         }
         reportId = env.data.reportId
-        await saveStaged(this.d.downloads, env.data.download, join(folder, env.data.fileName))
-        files.push(env.data.fileName)
+        // Prefixed with the day it ran: unchanged data gives the same report id, and last week's file stays.
+        const name = `${day}-${env.data.fileName}`
+        await saveStaged(this.d.downloads, env.data.download, join(folder, name))
+        files.push(name)
       }
     } catch (err) {
       errors.push((err as Error).message ?? String(err))
