@@ -11,6 +11,7 @@ import { when } from '../../src-preload/dates'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { listOf, notFoundError, print, targetId, targetNames } from './lookup'
 import { AppError } from '../core/errors'
+import { envVaultPassphrase, PASSPHRASE_ENV } from './prompt'
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
 
@@ -35,7 +36,8 @@ signed evidence bundle, into --folder (default: the data folder's exports/). The
 ("driftwatch watch"); a bundle is signed with the vault's key, so the watch needs the vault unlocked.
 
 run       runs a schedule's scans (or a report export) now; with no ID every scan schedule. When no process
-          watches this data folder, the scans run in this command, which waits for them.
+          watches this data folder, the scans run in this command, which waits for them. Targets with a
+          credential, and bundles, need the vault: set $${PASSPHRASE_ENV} to open it.
 Exit codes: 0 done · 1 error (not found, invalid, a scan or export failed) · 64 wrong usage`
 
 const options: Command['options'] = {
@@ -209,6 +211,10 @@ async function find(ctx: RunContext, id: string | undefined) {
 }
 
 async function run(ctx: RunContext, id: string | undefined): Promise<number> {
+  // Scans with credentials and signed bundles need the vault: opened when its passphrase is in the environment.
+  const pass = envVaultPassphrase()
+  if (pass && (await call(ctx.core, 'vault.status', {})).state === 'locked')
+    await call(ctx.core, 'vault.unlock', { passphrase: pass })
   if (id) {
     const { report } = await find(ctx, id)
     if (report) {
