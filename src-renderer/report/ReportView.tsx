@@ -6,6 +6,7 @@ import { TrendChart } from './TrendChart'
 import { JudgementSection } from './JudgementSection'
 import { ComparisonSection } from './ComparisonSection'
 import { ControlsSection } from './ControlsSection'
+import { KpiSection } from './KpiSection'
 import { bytes, clip, reportScore } from '../lib/format'
 import { referenceLabels } from '../../src-preload/labels'
 import { day, when } from '../../src-preload/dates'
@@ -351,6 +352,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             </tbody>
           </table>
         )}
+        <KpiSection model={model} targetName={targetName} />
       </section>
 
       <ComparisonSection model={model} />

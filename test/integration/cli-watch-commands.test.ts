@@ -276,5 +276,5 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
     expect(watch.stdout).toContain('driftwatch schedules')
     // The existing scans command answers JSON with the global options first too.
     expect(ok(await before('scans', 'list', 'billing-pg')).scans).toHaveLength(2)
-  })
+  }, 120_000)
 })
