@@ -87,7 +87,10 @@ describe('scheduled report exports', () => {
     const zip = files.find((f) => f.endsWith('.zip'))!
     // The day it ran, then the export's name and the date of the data it reports (the scan's).
     expect(pdf).toMatch(/^2030-01-09-acme-weekly-2030-01-07-[0-9a-f]{8}\.pdf$/)
-    expect(pdfText(join(folder, pdf))).toContain('billing-db')
+    const text = pdfText(join(folder, pdf))
+    expect(text).toContain('billing-db')
+    // The KPIs, under the report's drift events (no regression in this history yet).
+    expect(text).toMatch(/Mean time to detect: —/)
     const verified = await verifyBundleFile(core, join(folder, zip))
     expect(verified).toMatchObject({ ok: true, problems: [] })
 
