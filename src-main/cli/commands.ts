@@ -29,4 +29,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'apply', load: async () => (await import('./config')).applyCommand },
   { name: 'export-config', load: async () => (await import('./config')).exportConfigCommand },
   { name: 'config', load: async () => (await import('./config')).configCommand },
+  { name: 'schedules', load: async () => (await import('./schedules')).schedulesCommand },
+  { name: 'alerts', load: async () => (await import('./alerts')).alertsCommand },
+  { name: 'drift', load: async () => (await import('./drift')).driftCommand },
+  { name: 'settings', load: async () => (await import('./settings')).settingsCommand },
 ]

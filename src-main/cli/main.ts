@@ -25,6 +25,8 @@ Global options:
   -h, --help        help for Driftwatch or for one command
   -v, --version     print the version
 
+Every command takes --json: its answer as JSON on stdout, and a failure as {"error":{"code","message","issues"}}
+(codes: validation, not_found, conflict, unauthorized, forbidden, unavailable, internal).
 Exit codes: 0 success · 1 error (bad input, not found, conflict, failure) · 2 scan found failing rules · 64 wrong usage
 Run "driftwatch <command> --help" for a command's options.`
 }
@@ -38,7 +40,15 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
     stdout: (s) => rawOut.stdout(safeLines(s)),
     stderr: (s) => rawOut.stderr(safeLines(s)),
   }
-  const [name, ...rest] = argv
+  // Global options may come before the command too (driftwatch --data-dir D --json scans list).
+  const { name, rest } = splitGlobal(argv)
+  const wantsJson = rest.includes('--json')
+  /** A usage error: as JSON on stdout too with --json, so a script reads every failure the same way. */
+  const usage = (message: string, text = message) => {
+    if (wantsJson) out.stdout(jsonError('validation', message))
+    out.stderr(text)
+    return EXIT.usage
+  }
   if (name === undefined) {
     out.stderr((await help()) + '\n')
     return EXIT.usage
@@ -52,10 +62,11 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
     return EXIT.ok
   }
   const entry = COMMANDS.find((c) => c.name === name)
-  if (!entry) {
-    out.stderr(`driftwatch: unknown command "${name}". Run "driftwatch --help" for the list.\n`)
-    return EXIT.usage
-  }
+  if (!entry)
+    return usage(
+      `unknown command "${name}"`,
+      `driftwatch: unknown command "${name}". Run "driftwatch --help" for the list.\n`,
+    )
   const command = await entry.load()
   let parsed: ReturnType<typeof parseArgs>
   try {
@@ -72,8 +83,8 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
     }
     parsed = parseArgs(config)
   } catch (err) {
-    out.stderr(`driftwatch ${name}: ${(err as Error).message}\nRun "driftwatch ${name} --help".\n`)
-    return EXIT.usage
+    const message = (err as Error).message
+    return usage(message, `driftwatch ${name}: ${message}\nRun "driftwatch ${name} --help".\n`)
   }
   const values = parsed.values as Record<string, unknown>
   if (values.help) {
@@ -108,10 +119,29 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
       out.stderr(`driftwatch ${name}: ${err.message}\n`)
       return err.exitCode
     }
-    out.stderr(`driftwatch ${name}: ${(err as Error).message ?? String(err)}\n`)
+    const message = (err as Error).message ?? String(err)
+    if (json) out.stdout(jsonError('internal', message))
+    out.stderr(`driftwatch ${name}: ${message}\n`)
     return EXIT.error
   } finally {
     // Long-running commands (serve, watch) close the core themselves when they stop.
     if (code !== EXIT.keepAlive) core?.close()
   }
+}
+
+const jsonError = (code: string, message: string) =>
+  JSON.stringify({ error: { code, message, issues: [] } }, null, 2) + '\n'
+
+/** Moves --data-dir DIR, --data-dir=DIR and --json written before the command to after it. */
+function splitGlobal(argv: string[]): { name: string | undefined; rest: string[] } {
+  const moved: string[] = []
+  let i = 0
+  for (; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a === '--json' || a.startsWith('--data-dir=')) moved.push(a)
+    else if (a === '--data-dir' && i + 1 < argv.length) moved.push(a, argv[++i]!)
+    else break
+  }
+  const [name, ...rest] = argv.slice(i)
+  return { name, rest: [...rest, ...moved] }
 }

@@ -20,7 +20,8 @@ export const watchCommand: Command = {
   help: `Usage: driftwatch watch [--config FILE] [--once] [--pid-file FILE] [--grace SECONDS]
 
 Runs the watch: every schedule's scans at their times, drift recorded as each scan is stored, alerts sent
-to the configured channels. Schedules and channels are set up on the Watch page. Logs are JSON lines on
+to the configured channels, weekly/monthly report exports written. Schedules and channels are set up with
+"driftwatch schedules" and "driftwatch alerts channels" (or on the Watch page). Logs are JSON lines on
 stderr. Only one process watches a data folder at a time (the desktop app counts).
 
   --config FILE     apply this driftwatch.yml first (as "driftwatch apply -f FILE"), and again on
@@ -157,6 +158,7 @@ async function shutdown(core: Core, graceMs: number, log: ReturnType<typeof json
     for (const scanId of ids) await core.invoke('scan.cancel', { scanId })
     await core.idle()
   }
+  await core.reportExports.idle()
   core.watch.dispatcher.kick()
   await core.watch.dispatcher.idle()
 }
@@ -165,6 +167,7 @@ async function runOnce(core: Core) {
   // Scans started as others end are waited for too; then whatever alerts they queued.
   for (;;) {
     await core.idle()
+    await core.reportExports.idle()
     await core.watch.dispatcher.idle()
     const now = new Date().toISOString()
     const st = core.watch.status()

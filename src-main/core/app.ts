@@ -1,7 +1,13 @@
 // createCore wires the store, the ports and the rooms, and returns the contract's handlers behind a dispatcher.
 // Every face (Electron IPC, the HTTP server, the CLI, tests) talks to Driftwatch only through this.
 import { join } from 'node:path'
-import { events as eventSchemas, type EventName, type EventPayload } from '../../src-preload/contract'
+import {
+  events as eventSchemas,
+  type Envelope,
+  type EventName,
+  type EventPayload,
+  type Res,
+} from '../../src-preload/contract'
 import { createDispatcher, kindHooks, type Dispatcher, type Handlers } from './dispatch'
 import { notFound } from './errors'
 import { openDatabase } from './store/db'
@@ -59,6 +65,8 @@ import { DOWNLOAD_LIMITS, FileStaging, UPLOAD_LIMITS } from './files/staging'
 import { JudgementRepo } from './store/judgement'
 import { ExpiryWatch } from './judgement/expiry'
 import { judgementHandlers } from './judgement/handlers'
+import { ReportExports } from './watch/report-exports'
+import { ReportSchedulesRepo } from './store/report-schedules'
 
 export interface CoreOptions {
   dataDir?: string
@@ -110,6 +118,8 @@ export interface Core extends Dispatcher {
   uploads: FileStaging
   /** The background watch; started by the faces that keep running (desktop, `driftwatch watch`). */
   watch: Watch
+  /** Scheduled report exports (the CLI sets their folder, which no API caller can). */
+  reportExports: ReportExports
   /** Resolves when no scan is running (tests and the CLI wait on it). */
   idle(): Promise<void>
   /** Subscribe to pushed events; returns the unsubscribe function. */
@@ -228,8 +238,20 @@ export function createCore(opts: CoreOptions): Core {
       ctx.emit('drift.detected', { scanId, targetId, eventIds: events.map((e) => e.id), types })
     },
   })
+  const now = () => clock.now().getTime()
+  const downloads = new FileStaging(DOWNLOAD_LIMITS, now)
+  const reportExports = new ReportExports({
+    repo: new ReportSchedulesRepo(db),
+    clock,
+    timers: opts.timers ?? systemTimers,
+    logger,
+    dataDir,
+    downloads,
+    invoke: async (c, r) => (await dispatcher.invoke(c, r)) as Envelope<Res<'reports.export'>>,
+    mayRun: () => watch.scheduler.isActive(),
+  })
   const watch = createWatch({
-    companions: [expiry],
+    companions: [expiry, reportExports],
     ...ctx,
     ...watchStores,
     scans,
@@ -242,8 +264,6 @@ export function createCore(opts: CoreOptions): Core {
     listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
   })
 
-  const now = () => clock.now().getTime()
-  const downloads = new FileStaging(DOWNLOAD_LIMITS, now)
   const uploads = new FileStaging(UPLOAD_LIMITS, now)
   const vaultRoom = vaultHandlers({ ...ctx, vault })
   const hostDeps = { ...ctx, vault, hostKeys }
@@ -292,6 +312,7 @@ export function createCore(opts: CoreOptions): Core {
     ...watch.handlers,
     ...judgementHandlers({ ...ctx, judgement, scans, packs, audit, uploads }),
     ...controlHandlers(controls),
+    ...reportExports.handlers,
     ...reportHandlers({
       ...ctx,
       targets: ctx.repos.targets,
@@ -323,6 +344,7 @@ export function createCore(opts: CoreOptions): Core {
     downloads,
     uploads,
     watch,
+    reportExports,
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

@@ -42,6 +42,21 @@ const EvidenceSide = z
   })
   .nullable()
 
+const KpiFigures = z.object({
+  detections: z.number(),
+  /** Mean time to detect, seconds (null: no regression with a previous scan yet). */
+  mttdSeconds: z.number().nullable(),
+  resolved: z.number(),
+  open: z.number(),
+  /** Mean time to resolve, seconds (null: no regression fixed yet). */
+  mttrSeconds: z.number().nullable(),
+})
+export const DriftKpis = z.object({
+  overall: KpiFigures,
+  targets: z.array(KpiFigures.extend({ targetId: z.string() })),
+})
+export type DriftKpis = z.output<typeof DriftKpis>
+
 export const driftChannels = {
   'drift.events': channel(
     z.object({
@@ -61,6 +76,19 @@ export const driftChannels = {
   'drift.event': channel(
     z.object({ id: z.number().int().positive('Events are numbered from 1') }),
     z.object({ event: DriftEventView, before: EvidenceSide, after: EvidenceSide }),
+  ),
+  /** Mean time to detect and to resolve, per target and overall (README "Monitoring KPIs"). */
+  'drift.kpis': channel(
+    z.object({
+      targetId: z.string().min(1).optional(),
+      from: z.iso
+        .datetime({ offset: true, error: 'From must be a date and time such as 2030-01-31T00:00:00Z' })
+        .optional(),
+      to: z.iso
+        .datetime({ offset: true, error: 'To must be a date and time such as 2030-01-31T23:59:59Z' })
+        .optional(),
+    }),
+    DriftKpis,
   ),
   'drift.timeline': channel(
     z.object({ targetId: z.string().min(1, 'Choose a target') }),

@@ -15,6 +15,7 @@ import { judgementChannels } from './judgement'
 import { kindChannels } from './kinds'
 import { policyChannels } from './policy'
 import { reportChannels } from './reports'
+import { reportScheduleChannels } from './report-schedules'
 import { ruleChannels } from './rules'
 import { scanChannels } from './scans'
 import { targetChannels } from './targets'
@@ -33,6 +34,7 @@ export * from './judgement'
 export * from './kinds'
 export * from './policy'
 export * from './reports'
+export * from './report-schedules'
 export * from './rules'
 export * from './scans'
 export * from './targets'
@@ -54,6 +56,7 @@ export const contract = {
   ...reportChannels,
   ...judgementChannels,
   ...controlChannels,
+  ...reportScheduleChannels,
 } as const
 
 export type Contract = typeof contract

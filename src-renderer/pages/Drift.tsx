@@ -8,6 +8,7 @@ import { targetSelectors } from '../stores/targets-slice'
 import { watchSelectors } from '../stores/watch-slice'
 import { driftSelectors } from '../stores/drift-slice'
 import { alertSelectors } from '../stores/alerts-slice'
+import { DriftKpis } from './drift/DriftKpis'
 import { EmptyState } from '../components/EmptyState'
 import { navigate } from '../router'
 import { driftChange } from '../lib/format'
@@ -125,6 +126,7 @@ export function DriftPage({ eventId }: { eventId?: number }) {
         )}
       </section>
 
+      <DriftKpis names={names} version={version} />
       <OpenAlerts names={names} version={version} />
       <section aria-labelledby="events-h">
         <h2 id="events-h">Events</h2>

@@ -8,6 +8,7 @@ import { ComparisonSection } from './ComparisonSection'
 import { ControlsSection } from './ControlsSection'
 import { FindingsSection, SEVERITY_LABEL, SEVERITY_ORDER } from './FindingsSection'
 import { bytes, reportScore } from '../lib/format'
+import { KpiSection } from './KpiSection'
 import { day, when } from '../../src-preload/dates'
 
 export interface ReportViewProps {
@@ -242,6 +243,7 @@ export function ReportView({ model, maxFindings }: ReportViewProps) {
             </tbody>
           </table>
         )}
+        <KpiSection model={model} targetName={targetName} />
       </section>
 
       <ComparisonSection model={model} />

@@ -15,6 +15,9 @@ export interface DriftSlice {
   loadDriftEvents(req: Req<'drift.events'>): Promise<void>
   loadDriftTimeline(targetId: string): Promise<void>
   loadDriftEvent(id: number): Promise<void>
+  /** Mean time to detect and to resolve, per target and overall. */
+  driftKpis: Loadable<Res<'drift.kpis'>>
+  loadDriftKpis(): Promise<void>
 }
 
 let eventsSeq = 0
@@ -35,6 +38,15 @@ export const createDriftSlice: StateCreator<State, [['zustand/devtools', never]]
     driftEvents: idle(),
     driftTimelines: {},
     driftEvent: {},
+    driftKpis: idle(),
+    async loadDriftKpis() {
+      set({ driftKpis: loading(get().driftKpis) })
+      try {
+        set({ driftKpis: ready(await api.invoke('drift.kpis', {})) })
+      } catch (err) {
+        set({ driftKpis: failed(get().driftKpis, err) })
+      }
+    },
     async loadDriftEvents(req) {
       // Filters change faster than answers come back: only the newest request may write.
       const mine = ++eventsSeq
@@ -59,4 +71,5 @@ export const driftSelectors = {
   events: (s: State) => s.driftEvents,
   timeline: (targetId: string) => (s: State) => s.driftTimelines[targetId],
   event: (id: number) => (s: State) => s.driftEvent[id],
+  kpis: (s: State) => s.driftKpis,
 }

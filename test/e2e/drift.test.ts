@@ -99,6 +99,19 @@ describe('the Drift page', () => {
     await page.screenshot({ path: shot('drift-01-timeline') })
   })
 
+  it('shows the mean time to detect and to resolve, overall and per target (issue 21)', async () => {
+    const kpis = page.getByRole('region', { name: 'Time to detect and resolve' })
+    await expect.poll(() => kpis.getByTestId('mttd').innerText()).toMatch(/^\d+ (s|min)$/)
+    // The regression is not fixed yet: nothing resolved, one open.
+    expect(await kpis.getByTestId('mttr').innerText()).toBe('—')
+    expect(await kpis.innerText()).toContain('1 · 0 resolved · 1 open')
+    const row = kpis.getByRole('table', { name: 'Time to detect and resolve by target' }).getByRole('row')
+    expect(await row.filter({ hasText: 'billing-pg' }).innerText()).toMatch(
+      /billing-pg\s+\d+ (s|min)\s+—\s+1\s+1/,
+    )
+    await kpis.screenshot({ path: shot('drift-03-kpis') })
+  })
+
   it('opens the event with before/after evidence, from the timeline marker', async () => {
     await page.locator(`circle[data-drift-scan="${regressionScan}"]`).click()
     await expect.poll(() => page.url()).toContain(`#/drift/${regressionId}`)

@@ -2,6 +2,7 @@
 // read scans and events only, never the results table, so a year of daily scans stays a small query.
 import type { Db } from './db'
 import type { DriftFinding, DriftType } from '../watch/drift'
+import type { KpiEvent } from '../watch/kpis'
 
 export interface DriftEventRow {
   id: number
@@ -149,6 +150,28 @@ export class DriftRepo {
       .prepare(`SELECT * FROM drift_events ${w} ORDER BY at DESC, id DESC LIMIT ?`)
       .all(...args, f.limit ?? 500) as Raw[]
     return { events: rows.map(toEvent), total }
+  }
+
+  /** Regressions and fixes with the end of the scan each was compared against, oldest first (the KPIs). */
+  kpiEvents(f: { targetId?: string; from?: string; to?: string }): KpiEvent[] {
+    const where = ["e.type IN ('regression', 'fixed')"]
+    const args: string[] = []
+    for (const [clause, value] of [
+      ['e.target_id = ?', f.targetId],
+      ['e.at >= ?', f.from],
+      ['e.at <= ?', f.to],
+    ] as const)
+      if (value) {
+        where.push(clause)
+        args.push(value)
+      }
+    return this.db
+      .prepare(
+        `SELECT e.target_id AS targetId, e.rule_id AS ruleId, e.type, e.at, p.finished_at AS prevAt
+         FROM drift_events e LEFT JOIN scans p ON p.id = e.prev_scan_id
+         WHERE ${where.join(' AND ')} ORDER BY e.at, e.id`,
+      )
+      .all(...args) as KpiEvent[]
   }
 
   event(id: number): DriftEventRow | undefined {

@@ -12,6 +12,7 @@ import type { DriftRepo } from '../store/drift'
 import { AppError, notFound } from '../errors'
 import { fromVaultError } from '../vault/app-errors'
 import { Scheduler } from './scheduler'
+import { readKpis } from './kpis'
 import { AlertDispatcher } from './alerts/dispatcher'
 import { channelFor } from './alerts/index'
 import type { WatchStatus, ParsedReq } from '../../../src-preload/contract'
@@ -30,6 +31,7 @@ type WatchHandlers = Pick<
   | 'drift.events'
   | 'drift.event'
   | 'drift.timeline'
+  | 'drift.kpis'
   | 'alerts.channels.list'
   | 'alerts.channels.save'
   | 'alerts.channels.remove'
@@ -434,6 +436,10 @@ export function createWatch(d: WatchDeps): Watch {
     'drift.timeline': ({ targetId }) => {
       if (!d.repos.targets.get(targetId)) throw notFound('Target')
       return { points: drift.timeline(targetId) }
+    },
+    'drift.kpis': (f) => {
+      if (f.targetId && !d.repos.targets.get(f.targetId)) throw notFound('Target')
+      return readKpis(drift, f)
     },
     'alerts.channels.list': () => ({ channels: alerts.channels().map(channelView) }),
     'alerts.channels.save': async (req) => channelView(await saveChannel(req)),

@@ -1,0 +1,181 @@
+// `driftwatch alerts channels list|add|test|remove` and `alerts list|ack`: the Watch page's alert channels and
+// the alerts a person acknowledges, from a terminal. A channel's secret is read from an environment variable
+// or a file (never from the command line, where other users see it) and sealed in the vault.
+import type { AlertChannelView, Req } from '../../src-preload/contract'
+import { when } from '../../src-preload/dates'
+import { readUserFile } from '../core/files/read-user-file'
+import { AppError } from '../core/errors'
+import { call, CliError, EXIT, type Command, type RunContext } from './common'
+import { listOf, notFoundError, print, targetNames } from './lookup'
+import { passphrase, processSource } from './prompt'
+
+const HELP = `Usage:
+  driftwatch alerts channels list [--json]
+  driftwatch alerts channels add --kind webhook|slack|github-issue|email --name NAME [--url URL]
+                                 [--set KEY=VALUE ...] [--secret-env VAR | --secret-file FILE]
+                                 [--throttle MINUTES] [--disabled] [--json]
+  driftwatch alerts channels test NAME|ID [--json]
+  driftwatch alerts channels remove NAME|ID [--json]
+  driftwatch alerts list [--state open|acknowledged|resolved] [--json]
+  driftwatch alerts ack ID [--json]
+
+Channel settings (--set, lists comma-separated): webhook url · github-issue repo, apiBaseUrl, labels ·
+email host, port, security (tls|starttls|none), username, from, to. --url sets url.
+Secrets (the webhook's signing key, the Slack webhook URL, the GitHub token, the SMTP password) are read from
+the environment variable named by --secret-env or the file --secret-file and sealed in the vault (its
+passphrase is asked for on a terminal or read from $DRIFTWATCH_VAULT_PASSPHRASE).
+test      sends a test message now and prints how the delivery went (exit 1 when it failed)
+Exit codes: 0 done · 1 error (not found, invalid, delivery failed) · 64 wrong usage`
+
+const options: Command['options'] = {
+  kind: { type: 'string' },
+  name: { type: 'string' },
+  url: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  'secret-env': { type: 'string' },
+  'secret-file': { type: 'string' },
+  throttle: { type: 'string' },
+  disabled: { type: 'boolean' },
+  state: { type: 'string' },
+}
+
+const LIST_KEYS = new Set(['to', 'labels'])
+
+async function channelRef(ctx: RunContext, ref: string | undefined): Promise<AlertChannelView> {
+  if (!ref) throw CliError.usage('name the channel: its name or id from "driftwatch alerts channels list"')
+  const { channels } = await call(ctx.core, 'alerts.channels.list', {})
+  const c = channels.find((x) => x.id === ref || x.name.toLowerCase() === ref.toLowerCase())
+  if (!c) throw notFoundError(`no alert channel named "${ref}"`)
+  return c
+}
+
+async function readSecret(ctx: RunContext): Promise<string | undefined> {
+  const env = ctx.values['secret-env']
+  const file = ctx.values['secret-file']
+  if (env !== undefined && file !== undefined)
+    throw CliError.usage('give --secret-env or --secret-file, not both')
+  if (env !== undefined) {
+    const value = process.env[String(env)]
+    if (!value) throw CliError.usage(`the environment variable ${String(env)} (--secret-env) is not set`)
+    return value
+  }
+  if (file === undefined) return undefined
+  try {
+    return (await readUserFile(String(file), { maxBytes: 4096 })).bytes.toString('utf8').trim()
+  } catch (err) {
+    if (err instanceof AppError) throw new CliError(`--secret-file: ${err.message}`, err.toApi())
+    throw err
+  }
+}
+
+async function addChannel(ctx: RunContext): Promise<number> {
+  const v = ctx.values
+  const config: Record<string, unknown> = {}
+  if (v.url !== undefined) config.url = String(v.url)
+  for (const pair of (v.set as string[] | undefined) ?? []) {
+    const at = pair.indexOf('=')
+    if (at < 1) throw CliError.usage(`--set takes KEY=VALUE, not "${pair}"`)
+    const key = pair.slice(0, at)
+    config[key] = LIST_KEYS.has(key) ? listOf(pair.slice(at + 1)) : pair.slice(at + 1)
+  }
+  const secret = await readSecret(ctx)
+  if (secret !== undefined && (await call(ctx.core, 'vault.status', {})).state === 'locked')
+    await call(ctx.core, 'vault.unlock', { passphrase: await passphrase(processSource()) })
+  const req: Req<'alerts.channels.save'> = {
+    kind: String(v.kind ?? '') as Req<'alerts.channels.save'>['kind'],
+    name: String(v.name ?? ''),
+    enabled: v.disabled !== true,
+    config,
+    ...(secret !== undefined && { secret }),
+    throttleMinutes: v.throttle === undefined ? 0 : Number(v.throttle),
+  }
+  const flag = (p: string) =>
+    p.startsWith('config.')
+      ? `--set ${p.slice(7)}`
+      : p === 'secret'
+        ? '--secret-env/--secret-file'
+        : p === 'throttleMinutes'
+          ? '--throttle'
+          : `--${p}`
+  const saved = await call(ctx.core, 'alerts.channels.save', req, flag)
+  print(ctx, saved, () => `Added ${saved.kind} channel "${saved.name}" (${saved.id})\n`)
+  return EXIT.ok
+}
+
+async function channels(ctx: RunContext, verb: string | undefined, ref: string | undefined): Promise<number> {
+  if (verb === 'list') {
+    const res = await call(ctx.core, 'alerts.channels.list', {})
+    print(ctx, res, () =>
+      res.channels.length
+        ? res.channels
+            .map(
+              (c) =>
+                `${c.id}  ${c.kind.padEnd(12)} ${c.name.padEnd(24)} ${c.enabled ? 'enabled' : 'disabled'}${c.credentialId ? ' · secret in the vault' : ''}`,
+            )
+            .join('\n') + '\n'
+        : 'No alert channels yet.\n',
+    )
+    return EXIT.ok
+  }
+  if (verb === 'add') return addChannel(ctx)
+  if (verb === 'test') {
+    const c = await channelRef(ctx, ref)
+    // The secret is read from the vault to sign or authenticate the test.
+    if (c.credentialId && (await call(ctx.core, 'vault.status', {})).state === 'locked')
+      await call(ctx.core, 'vault.unlock', { passphrase: await passphrase(processSource()) })
+    const d = await call(ctx.core, 'alerts.channels.test', { id: c.id })
+    print(ctx, d, () =>
+      d.state === 'sent'
+        ? `Test message sent to "${c.name}"\n`
+        : `Test to "${c.name}" ${d.state}: ${d.lastError}\n`,
+    )
+    return d.state === 'sent' ? EXIT.ok : EXIT.error
+  }
+  if (verb === 'remove') {
+    const c = await channelRef(ctx, ref)
+    const res = await call(ctx.core, 'alerts.channels.remove', { id: c.id })
+    print(ctx, res, () => `Removed alert channel "${c.name}"\n`)
+    return EXIT.ok
+  }
+  throw CliError.usage('use "alerts channels list", "add", "test NAME" or "remove NAME"')
+}
+
+export const alertsCommand: Command = {
+  name: 'alerts',
+  usage: 'alerts channels list|add|test|remove · alerts list|ack',
+  summary: 'alert channels, and the alerts drift opened',
+  help: HELP,
+  options,
+  async run(ctx) {
+    const [verb, a, b, ...extra] = ctx.positionals
+    if (extra.length) throw CliError.usage(`unexpected "${extra.join(' ')}"`)
+    if (verb === 'channels') return channels(ctx, a, b)
+    if (verb === 'list') {
+      const state = ctx.values.state as Req<'alerts.list'>['state']
+      const res = await call(ctx.core, 'alerts.list', { state }, () => '--state')
+      const names = await targetNames(ctx.core)
+      print(ctx, res, () =>
+        res.alerts.length
+          ? res.alerts
+              .map(
+                (x) =>
+                  `${String(x.id).padEnd(6)} ${x.state.padEnd(13)} ${when(x.openedAt)}  ${(names.get(x.targetId) ?? x.targetId).padEnd(20)} ${x.ruleId}`,
+              )
+              .join('\n') + '\n'
+          : 'No alerts.\n',
+      )
+      return EXIT.ok
+    }
+    if (verb === 'ack') {
+      const id = Number(a)
+      if (!a || !Number.isInteger(id) || id < 1)
+        throw CliError.usage(
+          `"alerts ack" takes an alert's number from "driftwatch alerts list", not "${a ?? ''}"`,
+        )
+      const res = await call(ctx.core, 'alerts.acknowledge', { id })
+      print(ctx, res, () => `Acknowledged alert ${res.id}\n`)
+      return EXIT.ok
+    }
+    throw CliError.usage('use "alerts channels ...", "alerts list" or "alerts ack ID"')
+  },
+}

@@ -1,0 +1,45 @@
+// The report's monitoring KPIs, under its drift events: mean time to detect and to resolve over the scans in
+// the report (the same arithmetic as the Drift page and `driftwatch drift kpis`, read from the frozen model).
+import type { ReportModel } from '../../src-preload/contract'
+import { reportKpis } from '../../src-preload/kpis'
+import { formatDuration } from '../../src-preload/durations'
+
+export function KpiSection({ model, targetName }: { model: ReportModel; targetName: Map<string, string> }) {
+  if (!model.scope.includeDrift || !model.drift.available) return null
+  const k = reportKpis(model)
+  return (
+    <div className="report-kpis">
+      <h3>Time to detect and resolve</h3>
+      <p>
+        Mean time to detect: <strong>{formatDuration(k.overall.mttdSeconds)}</strong> (from the last scan that
+        saw a rule pass to the scan that saw it fail; {k.overall.detections} regressions). Mean time to
+        resolve: <strong>{formatDuration(k.overall.mttrSeconds)}</strong> (from the regression to the scan
+        that saw it fixed; {k.overall.resolved} resolved, {k.overall.open} still open).
+      </p>
+      {k.targets.length > 1 && (
+        <table className="report-table">
+          <thead>
+            <tr>
+              <th>Target</th>
+              <th>Mean time to detect</th>
+              <th>Mean time to resolve</th>
+              <th>Regressions</th>
+              <th>Open</th>
+            </tr>
+          </thead>
+          <tbody>
+            {k.targets.map((t) => (
+              <tr key={t.targetId}>
+                <td>{targetName.get(t.targetId) ?? t.targetId}</td>
+                <td>{formatDuration(t.mttdSeconds)}</td>
+                <td>{formatDuration(t.mttrSeconds)}</td>
+                <td>{t.detections}</td>
+                <td>{t.open}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}
