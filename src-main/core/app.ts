@@ -58,6 +58,7 @@ import { DOWNLOAD_LIMITS, FileStaging, UPLOAD_LIMITS } from './files/staging'
 import { JudgementRepo } from './store/judgement'
 import { ExpiryWatch } from './judgement/expiry'
 import { judgementHandlers } from './judgement/handlers'
+import { WatchMetrics } from './telemetry/watch-metrics'
 
 export interface CoreOptions {
   dataDir?: string
@@ -109,6 +110,8 @@ export interface Core extends Dispatcher {
   uploads: FileStaging
   /** The background watch; started by the faces that keep running (desktop, `driftwatch watch`). */
   watch: Watch
+  /** The watch's counters and gauges for `driftwatch watch --metrics`. */
+  metrics: WatchMetrics
   /** Resolves when no scan is running (tests and the CLI wait on it). */
   idle(): Promise<void>
   /** Subscribe to pushed events; returns the unsubscribe function. */
@@ -237,6 +240,15 @@ export function createCore(opts: CoreOptions): Core {
     listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
   })
 
+  const metrics = new WatchMetrics({
+    db,
+    targets: ctx.repos.targets,
+    scans,
+    clock,
+    listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
+  })
+  metrics.scheduler = watch.scheduler
+
   const now = () => clock.now().getTime()
   const downloads = new FileStaging(DOWNLOAD_LIMITS, now)
   const uploads = new FileStaging(UPLOAD_LIMITS, now)
@@ -318,6 +330,7 @@ export function createCore(opts: CoreOptions): Core {
     downloads,
     uploads,
     watch,
+    metrics,
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

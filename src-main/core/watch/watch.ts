@@ -14,6 +14,7 @@ import { fromVaultError } from '../vault/app-errors'
 import { Scheduler } from './scheduler'
 import { AlertDispatcher } from './alerts/dispatcher'
 import { channelFor } from './alerts/index'
+import { sendSystemAlert } from './alerts/system'
 import type { WatchStatus, ParsedReq } from '../../../src-preload/contract'
 import { DRIFT_TYPE_LABELS } from '../../../src-preload/labels'
 import type { Policy } from '../policy/policy'
@@ -78,6 +79,8 @@ export interface Watch {
   start(): void
   stop(): void
   status(): WatchStatus
+  /** A message about this process itself (the self-monitor) to every enabled channel, sent at once. */
+  alertSystem(title: string, text: string): Promise<{ sent: number; failed: number }>
 }
 
 export function createWatch(d: WatchDeps): Watch {
@@ -464,6 +467,7 @@ export function createWatch(d: WatchDeps): Watch {
     scheduler,
     dispatcher,
     status,
+    alertSystem: (title, text) => sendSystemAlert({ alerts, vault, clock, logger, redact: d.redact }, title, text),
     start() {
       if (started) return
       started = true
