@@ -78,7 +78,8 @@ export interface Observer {
 export function checkObserveFlags(values: Record<string, unknown>) {
   const listen =
     typeof values.metrics === 'string' ? parseListen(values.metrics, Boolean(values['metrics-public'])) : null
-  if (values['metrics-public'] && !listen) throw CliError.usage('--metrics-public goes with --metrics HOST:PORT')
+  if (values['metrics-public'] && !listen)
+    throw CliError.usage('--metrics-public goes with --metrics HOST:PORT')
   const maxRssMb = number(values, 'max-rss', 16, 1024 * 1024) ?? 0
   const stallSeconds = number(values, 'stall-seconds', 0.1, 3600) ?? DEFAULT_STALL_MS / 1000
   return { listen, maxRssMb, stallSeconds }

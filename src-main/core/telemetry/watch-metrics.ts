@@ -108,9 +108,10 @@ export class WatchMetrics {
     const rules = db
       .prepare('SELECT target_id AS t, status, count(*) AS n FROM current_status GROUP BY target_id, status')
       .all() as { t: string; status: string; n: number }[]
-    const runs = db
-      .prepare('SELECT status, next_run_at AS at FROM schedule_runs')
-      .all() as { status: string; at: string }[]
+    const runs = db.prepare('SELECT status, next_run_at AS at FROM schedule_runs').all() as {
+      status: string
+      at: string
+    }[]
     const nowIso = new Date(now).toISOString()
     const queued = runs.filter((r) => r.status !== 'running' && r.at <= nowIso).length
     const runsBy = new Map<string, number>()
@@ -192,7 +193,7 @@ export class WatchMetrics {
       },
       {
         name: 'driftwatch_github_rate_limit_remaining',
-        help: "GitHub API rate-limit points left, as the last scan of each target saw them.",
+        help: 'GitHub API rate-limit points left, as the last scan of each target saw them.',
         type: 'gauge',
         samples: [...this.rateRemaining].map(([target, value]) => ({ labels: { target }, value })),
       },
@@ -210,7 +211,7 @@ export class WatchMetrics {
       },
       {
         name: 'driftwatch_watch_runs',
-        help: "Scheduled runs (schedule × target) by state.",
+        help: 'Scheduled runs (schedule × target) by state.',
         type: 'gauge',
         samples: [...runsBy].map(([status, value]) => ({ labels: { status }, value })),
       },
@@ -222,7 +223,7 @@ export class WatchMetrics {
       },
       {
         name: 'driftwatch_watch_last_cycle_timestamp_seconds',
-        help: "When the scheduler last looked at the runs without an error (Unix time; 0 before the first).",
+        help: 'When the scheduler last looked at the runs without an error (Unix time; 0 before the first).',
         type: 'gauge',
         samples: [{ value: (hb?.okAt ?? 0) / 1000 }],
       },
