@@ -8,7 +8,6 @@ import { systemClock } from '../core/ports'
 import { CONTENT_TYPE } from '../core/telemetry/exposition'
 import { health } from '../core/telemetry/health'
 import { DEFAULT_STALL_MS, SelfMonitor } from '../core/telemetry/self-monitor'
-import { sendSystemAlert } from '../core/watch/alerts/system'
 import { CliError } from './common'
 
 export const observeOptions = {

@@ -14,7 +14,7 @@ const DEFAULT_GRACE_S = 30
 
 export const watchCommand: Command = {
   name: 'watch',
-  usage: 'watch [--once] [--pid-file FILE] [--metrics HOST:PORT]',
+  usage: 'watch [--once] [--pid-file FILE]',
   summary: 'run the scheduled scans, record drift and send alerts',
   help: `Usage: driftwatch watch [--once] [--pid-file FILE] [--grace SECONDS] [--metrics HOST:PORT]
 

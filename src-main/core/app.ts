@@ -59,6 +59,7 @@ import { JudgementRepo } from './store/judgement'
 import { ExpiryWatch } from './judgement/expiry'
 import { judgementHandlers } from './judgement/handlers'
 import { WatchMetrics } from './telemetry/watch-metrics'
+import { TelemetryRepo } from './store/telemetry'
 
 export interface CoreOptions {
   dataDir?: string
@@ -241,7 +242,7 @@ export function createCore(opts: CoreOptions): Core {
   })
 
   const metrics = new WatchMetrics({
-    db,
+    store: new TelemetryRepo(db),
     targets: ctx.repos.targets,
     scans,
     clock,

@@ -2,7 +2,7 @@
 // kind and outcome with their durations, drift by type, GitHub requests saved by ETags), gauges read from the
 // store at scrape time (rules by status per target, the run queue, the alert outbox), and the process itself.
 // Labels carry target names and kinds only: never a host, a URL, a user name or an error text.
-import type { Db } from '../store/db'
+import type { TelemetryRepo } from '../store/telemetry'
 import type { ScansRepo } from '../store/scans'
 import type { TargetsRepo } from '../store/targets'
 import type { Clock } from '../ports'
@@ -13,7 +13,7 @@ import { Histogram, render, type Family, type HistogramFamily, type Labels } fro
 export const SCAN_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800] as const
 
 export interface WatchMetricsDeps {
-  db: Db
+  store: TelemetryRepo
   targets: TargetsRepo
   scans: ScansRepo
   clock: Clock
@@ -102,32 +102,15 @@ export class WatchMetrics {
 
   /** The exposition text for one scrape. */
   render(): string {
-    const { db } = this.d
     const now = this.d.clock.now().getTime()
     const names = new Map(this.d.targets.list().map((t) => [t.id, t]))
-    const rules = db
-      .prepare('SELECT target_id AS t, status, count(*) AS n FROM current_status GROUP BY target_id, status')
-      .all() as { t: string; status: string; n: number }[]
-    const runs = db.prepare('SELECT status, next_run_at AS at FROM schedule_runs').all() as {
-      status: string
-      at: string
-    }[]
+    const rules = this.d.store.rulesByStatus()
+    const runs = this.d.store.runs()
     const nowIso = new Date(now).toISOString()
-    const queued = runs.filter((r) => r.status !== 'running' && r.at <= nowIso).length
+    const queued = runs.filter((r) => r.status !== 'running' && r.nextRunAt <= nowIso).length
     const runsBy = new Map<string, number>()
     for (const r of runs) runsBy.set(r.status, (runsBy.get(r.status) ?? 0) + 1)
-    const out = db
-      .prepare(
-        `SELECT
-           sum(state = 'sent') AS sent,
-           sum(state = 'failed') AS failed,
-           sum(state = 'pending') AS pending,
-           sum(attempts - (state = 'sent')) AS failedAttempts,
-           sum(state = 'pending' AND attempts = 0 AND last_error = '' AND next_attempt_at > created_at) AS throttled
-         FROM alert_deliveries WHERE test = 0`,
-      )
-      .get() as Record<string, number | null>
-    const n = (v: number | null | undefined) => v ?? 0
+    const out = this.d.store.outbox()
     const hb = this.scheduler?.heartbeat
     const families: (Family | HistogramFamily)[] = [
       {
@@ -148,7 +131,11 @@ export class WatchMetrics {
         help: "Rules by their current status on each target (the target's latest results).",
         type: 'gauge',
         samples: rules.map((r) => ({
-          labels: { target: names.get(r.t)?.name ?? r.t, kind: names.get(r.t)?.kind ?? '', status: r.status },
+          labels: {
+            target: names.get(r.targetId)?.name ?? r.targetId,
+            kind: names.get(r.targetId)?.kind ?? '',
+            status: r.status,
+          },
           value: r.n,
         })),
       },
@@ -163,27 +150,27 @@ export class WatchMetrics {
         help: 'Alert messages in the outbox that were sent, or given up on after their retries (all processes).',
         type: 'counter',
         samples: [
-          { labels: { outcome: 'sent' }, value: n(out.sent) },
-          { labels: { outcome: 'failed' }, value: n(out.failed) },
+          { labels: { outcome: 'sent' }, value: out.sent },
+          { labels: { outcome: 'failed' }, value: out.failed },
         ],
       },
       {
         name: 'driftwatch_alert_send_failures_total',
         help: 'Failed attempts to send an alert message (each retry counts).',
         type: 'counter',
-        samples: [{ value: n(out.failedAttempts) }],
+        samples: [{ value: out.failedAttempts }],
       },
       {
         name: 'driftwatch_alert_messages_throttled',
         help: "Alert messages held back now by their channel's throttle.",
         type: 'gauge',
-        samples: [{ value: n(out.throttled) }],
+        samples: [{ value: out.throttled }],
       },
       {
         name: 'driftwatch_alert_outbox_pending',
         help: 'Alert messages waiting to be sent (throttled, retrying or waiting for the vault).',
         type: 'gauge',
-        samples: [{ value: n(out.pending) }],
+        samples: [{ value: out.pending }],
       },
       {
         name: 'driftwatch_self_alerts_total',

@@ -467,7 +467,8 @@ export function createWatch(d: WatchDeps): Watch {
     scheduler,
     dispatcher,
     status,
-    alertSystem: (title, text) => sendSystemAlert({ alerts, vault, clock, logger, redact: d.redact }, title, text),
+    alertSystem: (title, text) =>
+      sendSystemAlert({ alerts, vault, clock, logger, redact: d.redact }, title, text),
     start() {
       if (started) return
       started = true
