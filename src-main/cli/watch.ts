@@ -10,6 +10,8 @@ import { envVaultPassphrase, PASSPHRASE_ENV } from './prompt'
 import { ConfigError } from '../core/config/source'
 import { formatPlan } from '../core/config/plan'
 import { applyFile, configCliError } from './config'
+import { checkObserveFlags, observeHelp, observeOptions, startObserver } from './watch-observe'
+import { watchPassphraseFile } from './watch-vault'
 
 const DEFAULT_GRACE_S = 30
 
@@ -17,7 +19,7 @@ export const watchCommand: Command = {
   name: 'watch',
   usage: 'watch [--config FILE] [--once] [--pid-file FILE]',
   summary: 'run the scheduled scans, record drift and send alerts',
-  help: `Usage: driftwatch watch [--config FILE] [--once] [--pid-file FILE] [--grace SECONDS]
+  help: `Usage: driftwatch watch [--config FILE] [--once] [--pid-file FILE] [--grace SECONDS] [--metrics HOST:PORT]
 
 Runs the watch: every schedule's scans at their times, drift recorded as each scan is stored, alerts sent
 to the configured channels, weekly/monthly report exports written. Schedules and channels are set up with
@@ -31,15 +33,20 @@ stderr. Only one process watches a data folder at a time (the desktop app counts
   --pid-file FILE   write the process id to FILE (refused while another live process holds it)
   --grace SECONDS   on SIGTERM/SIGINT, how long running scans may finish before they are cancelled
                     (default ${DEFAULT_GRACE_S})
+  --passphrase-file FILE  unlock the vault with the passphrase in FILE (a systemd credential, a
+                    container secret), read at start and again whenever it changes while locked
+${observeHelp}
 
-Credentials come from the vault: set $${PASSPHRASE_ENV} to unlock it; without it, targets that
-need a credential wait ("vault locked") and the rest are scanned.
+Credentials come from the vault: set $${PASSPHRASE_ENV} (or --passphrase-file) to unlock it; without
+it, targets that need a credential wait ("vault locked") and the rest are scanned.
 Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
   options: {
     once: { type: 'boolean' },
     'pid-file': { type: 'string' },
     grace: { type: 'string' },
     config: { type: 'string' },
+    'passphrase-file': { type: 'string' },
+    ...observeOptions,
   },
   async run({ core, values, out }) {
     const log = jsonLogger((line) => out.stderr(line))
@@ -48,6 +55,8 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
       throw CliError.usage(
         `--grace must be a number of seconds from 0 to 3600, not "${String(values.grace)}"`,
       )
+    const observe = checkObserveFlags(values)
+    const passFile = typeof values['passphrase-file'] === 'string' ? values['passphrase-file'] : undefined
     const pidFile = typeof values['pid-file'] === 'string' ? values['pid-file'] : undefined
     if (pidFile) writePidFile(pidFile)
 
@@ -60,8 +69,19 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
         const message = `could not unlock the vault: ${(err as Error).message}`
         throw new CliError(message, { code: 'unauthorized', message, issues: [] })
       }
-    } else if (core.vault.state() === 'locked')
+    }
+    const fromFile = passFile && !passphrase ? watchPassphraseFile(core, passFile, log) : null
+    if (fromFile) await fromFile.first()
+    else if (core.vault.state() === 'locked')
       log.log('warn', `vault locked; set ${PASSPHRASE_ENV} to scan targets that need credentials`)
+    let observer: Awaited<ReturnType<typeof startObserver>>
+    try {
+      observer = await startObserver(core, observe, log)
+    } catch (err) {
+      fromFile?.stop()
+      if (pidFile) rmSync(pidFile, { force: true })
+      throw err
+    }
 
     const configFile = typeof values.config === 'string' ? values.config : undefined
     if (configFile) {
@@ -100,6 +120,8 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
       try {
         await runOnce(core)
       } finally {
+        fromFile?.stop()
+        await observer.close()
         off()
         if (pidFile) rmSync(pidFile, { force: true })
       }
@@ -112,7 +134,9 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
       if (stopping) return
       stopping = true
       log.log('info', 'stopping', { signal, running: core.watch.scheduler.running.size, graceSeconds: grace })
-      void shutdown(core, grace * 1000, log).finally(() => {
+      void shutdown(core, grace * 1000, log).finally(async () => {
+        fromFile?.stop()
+        await observer.close()
         off()
         if (pidFile) rmSync(pidFile, { force: true })
         log.log('info', 'watch stopped')

@@ -67,6 +67,8 @@ import { ExpiryWatch } from './judgement/expiry'
 import { judgementHandlers } from './judgement/handlers'
 import { ReportExports } from './watch/report-exports'
 import { ReportSchedulesRepo } from './store/report-schedules'
+import { WatchMetrics } from './telemetry/watch-metrics'
+import { TelemetryRepo } from './store/telemetry'
 
 export interface CoreOptions {
   dataDir?: string
@@ -120,6 +122,8 @@ export interface Core extends Dispatcher {
   watch: Watch
   /** Scheduled report exports (the CLI sets their folder, which no API caller can). */
   reportExports: ReportExports
+  /** The watch's counters and gauges for `driftwatch watch --metrics`. */
+  metrics: WatchMetrics
   /** Resolves when no scan is running (tests and the CLI wait on it). */
   idle(): Promise<void>
   /** Subscribe to pushed events; returns the unsubscribe function. */
@@ -264,6 +268,15 @@ export function createCore(opts: CoreOptions): Core {
     listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
   })
 
+  const metrics = new WatchMetrics({
+    store: new TelemetryRepo(db),
+    targets: ctx.repos.targets,
+    scans,
+    clock,
+    listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
+  })
+  metrics.scheduler = watch.scheduler
+
   const uploads = new FileStaging(UPLOAD_LIMITS, now)
   const vaultRoom = vaultHandlers({ ...ctx, vault })
   const hostDeps = { ...ctx, vault, hostKeys }
@@ -345,6 +358,7 @@ export function createCore(opts: CoreOptions): Core {
     uploads,
     watch,
     reportExports,
+    metrics,
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

@@ -83,6 +83,8 @@ export class Scheduler {
   readonly running = new Map<string, Running>()
   /** "Run now" in a process that does not watch: runs waiting for a free lane (settings.concurrency). */
   private here: { scheduleId: string; targetId: string }[] = []
+  /** The heartbeat (/healthz, /metrics): when the last look at the runs ended, and its error ('' when it worked). */
+  readonly heartbeat = { at: 0, okAt: 0, error: '', code: '' }
 
   constructor(private readonly d: SchedulerDeps) {}
 
@@ -167,9 +169,15 @@ export class Scheduler {
         ) !== null
       if (this.leaseHeld && !had) this.resumeInterrupted()
       if (this.leaseHeld) this.plan()
+      this.heartbeat.okAt = this.now()
+      this.heartbeat.error = ''
+      this.heartbeat.code = ''
     } catch (err) {
+      this.heartbeat.error = String(err)
+      this.heartbeat.code = String((err as { code?: unknown }).code ?? '')
       this.d.logger.log('error', 'watch tick failed', { error: String(err) })
     }
+    this.heartbeat.at = this.now()
     this.arm()
     this.d.onChange?.()
   }

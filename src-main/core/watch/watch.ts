@@ -15,6 +15,7 @@ import { Scheduler } from './scheduler'
 import { readKpis } from './kpis'
 import { AlertDispatcher } from './alerts/dispatcher'
 import { channelFor } from './alerts/index'
+import { sendSystemAlert } from './alerts/system'
 import type { WatchStatus, ParsedReq } from '../../../src-preload/contract'
 import { DRIFT_TYPE_LABELS } from '../../../src-preload/labels'
 import type { Policy } from '../policy/policy'
@@ -80,6 +81,8 @@ export interface Watch {
   start(): void
   stop(): void
   status(): WatchStatus
+  /** A message about this process itself (the self-monitor) to every enabled channel, sent at once. */
+  alertSystem(title: string, text: string): Promise<{ sent: number; failed: number }>
 }
 
 export function createWatch(d: WatchDeps): Watch {
@@ -470,6 +473,8 @@ export function createWatch(d: WatchDeps): Watch {
     scheduler,
     dispatcher,
     status,
+    alertSystem: (title, text) =>
+      sendSystemAlert({ alerts, vault, clock, logger, redact: d.redact }, title, text),
     start() {
       if (started) return
       started = true

@@ -11,6 +11,8 @@ export interface AlertMessage {
   title: string
   text: string
   events: DriftEventRow[]
+  /** A message about Driftwatch itself (the self-monitor: memory, a stalled loop), not about a target. */
+  health?: true
 }
 
 const WORDS: Record<string, string> = {
@@ -48,7 +50,7 @@ export function buildMessage(m: Omit<AlertMessage, 'title' | 'text'>): AlertMess
 /** The webhook's JSON body (also what the GitHub issue and e-mail quote). */
 export function messageJson(m: AlertMessage) {
   return {
-    type: m.test ? 'driftwatch.test' : 'driftwatch.drift',
+    type: m.test ? 'driftwatch.test' : m.health ? 'driftwatch.health' : 'driftwatch.drift',
     deliveryId: m.deliveryId,
     at: m.at,
     target: m.target,
