@@ -1,6 +1,6 @@
 // Reads scan results (an ARF report as `oscap --results-arf` writes it, or an XCCDF 1.2 TestResult) in one
 // streaming pass into per-rule results, with the titles and idents of the benchmark the ARF carries.
-import type { SaxesTagNS } from 'saxes'
+import type { XmlTag } from './xml-tokenizer'
 import type { RuleResult, RuleStatus } from '../scanners/scanner'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import { identSystem } from './references'
@@ -170,7 +170,7 @@ class ArfParser {
     return 'capture'
   }
 
-  private onOpen(tag: SaxesTagNS): void {
+  private onOpen(tag: XmlTag): void {
     // Inside captured text an element is markup (e.g. XHTML in a title): its words count, it does not.
     if (this.capture) return
     if (!this.sawRoot) this.checkRoot(tag)
@@ -189,7 +189,7 @@ class ArfParser {
     this.closeKind(this.kinds.pop())
   }
 
-  private checkRoot(tag: SaxesTagNS): void {
+  private checkRoot(tag: XmlTag): void {
     this.sawRoot = true
     if (tag.uri === NS_ARF && tag.local === 'asset-report-collection') return
     if (tag.uri === NS_XCCDF && (tag.local === 'Benchmark' || tag.local === 'TestResult')) return
@@ -206,7 +206,7 @@ class ArfParser {
     )
   }
 
-  private classify(tag: SaxesTagNS, parent: Kind | undefined): Kind {
+  private classify(tag: XmlTag, parent: Kind | undefined): Kind {
     const local = tag.local
     if (local === 'TestResult') return this.openTestResult(tag)
     switch (parent) {
@@ -258,7 +258,7 @@ class ArfParser {
     return 'other'
   }
 
-  private openTestResult(tag: SaxesTagNS): Kind {
+  private openTestResult(tag: XmlTag): Kind {
     if (++this.testResults > 1) {
       throw new ScapError(
         'invalid',
@@ -277,7 +277,7 @@ class ArfParser {
     return 'test-result'
   }
 
-  private openTestResultChild(tag: SaxesTagNS): Kind {
+  private openTestResultChild(tag: XmlTag): Kind {
     const tr = this.tr!
     const idref = attr(tag, 'idref')
     switch (tag.local) {
@@ -310,7 +310,7 @@ class ArfParser {
     }
   }
 
-  private openRuleResult(tag: SaxesTagNS): Kind {
+  private openRuleResult(tag: XmlTag): Kind {
     const id = attr(tag, 'idref') ?? ''
     if (!id)
       throw new ScapError('invalid', `A rule-result at line ${this.reader.line} names no rule (no idref)`)
@@ -335,7 +335,7 @@ class ArfParser {
     return 'rule-result'
   }
 
-  private openRuleResultChild(tag: SaxesTagNS): Kind {
+  private openRuleResultChild(tag: XmlTag): Kind {
     const r = this.rr!
     switch (tag.local) {
       case 'result':

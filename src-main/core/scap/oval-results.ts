@@ -2,7 +2,7 @@
 // each XCCDF rule ran, and of each OVAL results report only the parts evidence is made of (tests, objects,
 // states, variables, the results of definitions and tests, collected objects and the items they hold).
 // Definition metadata and the source datastream are skipped; items are kept only for the rules asked about.
-import type { SaxesTagNS } from 'saxes'
+import type { XmlTag } from './xml-tokenizer'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import { readXml, XmlReader, type XmlSource } from './xml-reader'
 
@@ -94,12 +94,12 @@ class OvalResultsParser {
     if (node && node.text.length < TEXT_KEEP) node.text += t.slice(0, TEXT_KEEP - node.text.length)
   }
 
-  private startCapture(tag: SaxesTagNS, sink: Sink): void {
+  private startCapture(tag: XmlTag, sink: Sink): void {
     this.capture = { stack: [toNode(tag)], sink, depth: this.reader.depth }
     this.reader.textOn()
   }
 
-  private onOpen(tag: SaxesTagNS): void {
+  private onOpen(tag: XmlTag): void {
     const c = this.capture
     if (c) {
       const node = toNode(tag)
@@ -166,7 +166,7 @@ class OvalResultsParser {
     return ++this.itemsKept <= MAX_ITEMS
   }
 
-  private onXccdf(tag: SaxesTagNS): void {
+  private onXccdf(tag: XmlTag): void {
     if (tag.local === 'rule-result') {
       const id = tag.attributes.idref?.value ?? ''
       this.rule = this.wanted.has(id) ? id : ''
@@ -198,7 +198,7 @@ class OvalResultsParser {
   }
 }
 
-function toNode(tag: SaxesTagNS): OvalNode {
+function toNode(tag: XmlTag): OvalNode {
   const attrs: Record<string, string> = {}
   for (const [k, a] of Object.entries(tag.attributes)) attrs[a.local || k] = a.value
   return { name: tag.local, attrs, text: '', children: [] }
