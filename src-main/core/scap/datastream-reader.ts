@@ -20,6 +20,9 @@ function xlinkHref(tag: XmlTag): string | undefined {
   return undefined
 }
 
+/** Components a datastream carries that the benchmark model never reads. */
+const SKIPPED = new Set(['oval_definitions', 'ocil', 'cpe-list', 'Signature'])
+
 export class DatastreamReader {
   readonly reader: XmlReader
   private readonly lim: Required<Limits>
@@ -67,7 +70,11 @@ export class DatastreamReader {
     if (this.capture) return this.capture.open(tag, this.reader.depth)
     if (!this.sawRoot) this.checkRoot(tag)
     const parent = this.kinds[this.kinds.length - 1]
-    this.kinds.push(this.classify(tag, parent))
+    const kind = this.classify(tag, parent)
+    // The checking engines' content (OVAL, OCIL, CPE) and signatures are read under every check, not built.
+    if (kind === 'other' && tag.uri !== NS_XCCDF && tag.uri !== NS_DS && SKIPPED.has(tag.local))
+      this.reader.skip()
+    this.kinds.push(kind)
   }
 
   private onClose(tag: XmlTag): void {

@@ -38,6 +38,8 @@ export interface XmlHandlers {
 }
 
 export const CHUNK = 64 * 1024
+/** Files are read in larger pieces (fewer reads), then fed CHUNK at a time. */
+const READ_CHUNK = 1024 * 1024
 
 const DOCTYPE = 'The file declares a DOCTYPE; Driftwatch refuses DTDs and entities in SCAP content'
 const DECLARED_ENCODING = /^\uFEFF?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/
@@ -89,6 +91,14 @@ export class XmlReader implements TokenSink {
 
   textOff(): void {
     this.wantText = false
+  }
+
+  /**
+   * Called from open(): the element's content is not wanted. It is still read under every check and limit,
+   * but builds nothing and reaches no handler; the element's own close() comes as usual.
+   */
+  skip(): void {
+    this.tok.skip()
   }
 
   /** Feeds the next bytes of the file; refuses what is not UTF-8 and what grows past the size limit. */
@@ -259,7 +269,8 @@ export async function readXml(
     for (let i = 0; i < source.length; i += CHUNK) feed(source.subarray(i, i + CHUNK))
   } else {
     // A throw inside the loop ends the iteration, which destroys the stream: no file handle is left open.
-    const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: CHUNK }) : source
+    const stream =
+      typeof source === 'string' ? createReadStream(source, { highWaterMark: READ_CHUNK }) : source
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk
       // A large chunk from someone else's stream is cut up so the limits bite at the same granularity.

@@ -51,7 +51,7 @@ export class XmlSyntaxError extends Error {
 type Scope = Record<string, string | undefined>
 
 // A start tag whole: name, attributes (each after whitespace, quoted, no '<' in a value), optional '/'.
-const OPEN_RE = /<([^\s/>"'=<&]+)((?:\s+[^\s/>"'=<&]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/y
+const OPEN_RE = /<[^\s/>"'=<&]+(?:\s+[^\s/>"'=<&]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*\/?>/y
 const ATTR_RE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g
 const NAME_START =
   'A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D' +
@@ -99,6 +99,12 @@ export function decodeEntities(s: string, from = 0): string {
   return last === 0 ? s : out + s.slice(last)
 }
 
+/** Text and attribute values handed on are checked for characters XML forbids; skipped content is not. */
+function checkChars(s: string): string {
+  if (BAD_CHAR_RE.test(s)) throw new XmlSyntaxError('disallowed character.')
+  return s
+}
+
 function validChar(c: number): boolean {
   return (
     c === 0x9 ||
@@ -141,6 +147,7 @@ class Tag implements XmlTag {
         throw new XmlSyntaxError(`malformed attribute name: ${name}.`)
       let value = m[2] ?? m[3] ?? ''
       if (value.includes('&')) value = decodeEntities(value)
+      checkChars(value)
       if (/[\t\n\r]/.test(value)) value = value.replace(/[\t\n\r]/g, ' ')
       const colon = name.indexOf(':')
       const prefix = colon < 0 ? (name === 'xmlns' ? 'xmlns' : '') : name.slice(0, colon)
@@ -183,10 +190,14 @@ export class XmlTokenizer {
   private ampAbs = -1
   private ampNoneUntil = 0
   private readonly stack: Tag[] = []
+  /** While an element's content is skipped: the names of the elements open inside it. */
+  private skipping = false
+  private readonly skipped: string[] = []
   private readonly scopes: Scope[] = []
   private sawRoot = false
   private rootDone = false
-  private readonly names = new Set<string>()
+  /** Names already checked, split into prefix and local part. */
+  private readonly names = new Map<string, [string, string]>()
   /** Line counting, done lazily: `lineNo` is the line at absolute offset `lineAt`. */
   private lineNo = 1
   private lineAt = 0
@@ -202,7 +213,15 @@ export class XmlTokenizer {
   }
 
   get depth(): number {
-    return this.stack.length
+    return this.stack.length + this.skipped.length
+  }
+
+  /**
+   * Skips the content of the element just opened: its descendants are still checked (names, quoting, matching
+   * tags, entities, depth and element limits) but build nothing and reach no handler; its close is delivered.
+   */
+  skip(): void {
+    this.skipping = true
   }
 
   /** How many characters are held waiting for the end of a token (a text node, a tag, a comment). */
@@ -227,10 +246,6 @@ export class XmlTokenizer {
   }
 
   write(text: string): void {
-    if (BAD_CHAR_RE.test(text)) {
-      this.tok = this.base + this.buf.length + text.search(BAD_CHAR_RE)
-      throw new XmlSyntaxError('disallowed character.')
-    }
     if (this.pos > 0) {
       this.countTo(this.base + this.pos)
       this.base += this.pos
@@ -246,7 +261,9 @@ export class XmlTokenizer {
   end(): void {
     this.run(true)
     this.tok = this.base + this.buf.length
-    const open = this.stack[this.stack.length - 1]
+    const open = this.skipped.length
+      ? { name: this.skipped[this.skipped.length - 1]! }
+      : this.stack[this.stack.length - 1]
     if (open) throw new XmlSyntaxError(`unclosed tag: ${open.name}`)
     if (this.pos < this.buf.length) throw new XmlSyntaxError('unexpected end of file.')
     if (!this.sawRoot) throw new XmlSyntaxError('document must contain a root element.')
@@ -320,8 +337,8 @@ export class XmlTokenizer {
         if (e instanceof XmlSyntaxError && e.at >= 0) this.tok = this.base + from + e.at
         throw e
       }
-      if (this.sink.wantText) this.sink.text(t)
-    } else if (this.sink.wantText) this.sink.text(b.slice(from, to))
+      if (this.sink.wantText && !this.skipping) this.sink.text(checkChars(t))
+    } else if (this.sink.wantText && !this.skipping) this.sink.text(checkChars(b.slice(from, to)))
   }
 
   /** The buffer index of the first '&' at or after `from`, or Infinity: each character is searched once. */
@@ -343,25 +360,35 @@ export class XmlTokenizer {
   private openTag(lt: number, sink: TokenSink): number {
     const b = this.buf
     OPEN_RE.lastIndex = lt
-    const m = OPEN_RE.exec(b)
-    if (!m) {
+    if (!OPEN_RE.test(b)) {
       if (!this.tagEnds(lt)) return -1
       throw new XmlSyntaxError('malformed start tag.')
     }
+    const end = OPEN_RE.lastIndex
     if (this.rootDone) throw new XmlSyntaxError('document must contain only one root element.')
-    const name = m[1]!
-    if (!this.names.has(name)) {
+    let ne = lt + 1
+    for (
+      let c = b.charCodeAt(ne);
+      c > 62 || (c !== 32 && c !== 47 && c !== 62 && c > 13);
+      c = b.charCodeAt(++ne)
+    );
+    const name = b.slice(lt + 1, ne)
+    let split = this.names.get(name)
+    if (split === undefined) {
       if (!QNAME_RE.test(name)) throw new XmlSyntaxError(`malformed name: ${name}.`)
-      this.names.add(name)
+      const colon = name.indexOf(':')
+      split = colon < 0 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)]
+      this.names.set(name, split)
     }
-    const depth = this.stack.length + 1
-    sink.start(depth)
-    const raw = m[2]!
-    const self = m[3] === '/'
+    const self = b.charCodeAt(end - 2) === 47
+    sink.start(this.stack.length + this.skipped.length + 1)
+    if (this.skipping) {
+      if (!self) this.skipped.push(name)
+      return end
+    }
+    const raw = ne === end - (self ? 2 : 1) ? '' : b.slice(ne, end - (self ? 2 : 1))
     const parent = this.scopes[this.scopes.length - 1]!
-    const colon = name.indexOf(':')
-    const prefix = colon < 0 ? '' : name.slice(0, colon)
-    const local = colon < 0 ? name : name.slice(colon + 1)
+    const [prefix, local] = split
     const tag = new Tag(name, prefix, local, '', raw, parent, self)
     let scope = parent
     if (raw !== '') {
@@ -376,7 +403,7 @@ export class XmlTokenizer {
     this.scopes.push(scope)
     sink.open(tag)
     if (self) this.pop()
-    return OPEN_RE.lastIndex
+    return end
   }
 
   /** Whether a start tag at `lt` has its closing '>' (outside quotes) in the buffer. */
@@ -395,6 +422,7 @@ export class XmlTokenizer {
 
   private pop(): void {
     const tag = this.stack[this.stack.length - 1]!
+    this.skipping = false
     this.sink.close(tag)
     this.stack.pop()
     this.scopes.pop()
@@ -406,13 +434,15 @@ export class XmlTokenizer {
     const gt = b.indexOf('>', lt + 2)
     if (gt < 0) return -1
     let name = b.slice(lt + 2, gt)
-    const top = this.stack[this.stack.length - 1]
+    const inner = this.skipped.length
+    const top = inner ? { name: this.skipped[inner - 1]! } : this.stack[this.stack.length - 1]
     if (name !== top?.name) {
       name = name.replace(/[ \t\r\n]+$/, '')
       if (!top) throw new XmlSyntaxError(`unexpected close tag: ${name}.`)
       if (name !== top.name) throw new XmlSyntaxError(`unmatched closing tag: ${name}, expected ${top.name}.`)
     }
-    this.pop()
+    if (inner) this.skipped.pop()
+    else this.pop()
     return gt + 1
   }
 
@@ -428,7 +458,7 @@ export class XmlTokenizer {
       if (this.stack.length === 0) throw new XmlSyntaxError('CDATA outside of root node.')
       const end = b.indexOf(']]>', Math.max(lt + 9, this.resume))
       if (end < 0) return this.wait(b.length - 2)
-      this.sink.cdata(b.slice(lt + 9, end))
+      if (!this.skipping) this.sink.cdata(checkChars(b.slice(lt + 9, end)))
       return end + 3
     }
     if (b.startsWith('<!DOCTYPE', lt)) this.sink.doctype()
