@@ -190,6 +190,9 @@ export class XmlTokenizer {
   private ampAbs = -1
   private ampNoneUntil = 0
   private readonly stack: Tag[] = []
+  /** Pieces of a long text node not yet joined to the buffer, and their length. */
+  private readonly pieces: string[] = []
+  private held = 0
   /** While an element's content is skipped: the names of the elements open inside it. */
   private skipping = false
   private readonly skipped: string[] = []
@@ -226,7 +229,7 @@ export class XmlTokenizer {
 
   /** How many characters are held waiting for the end of a token (a text node, a tag, a comment). */
   get pending(): number {
-    return this.buf.length - this.pos
+    return this.buf.length + this.held - this.pos
   }
 
   /** Whether the held characters are a start tag's (its attributes). */
@@ -246,6 +249,19 @@ export class XmlTokenizer {
   }
 
   write(text: string): void {
+    // A long text node arriving in pieces is held as pieces until its end comes: joining each piece to the
+    // buffer and searching it again would cost the square of its length.
+    if (this.ltResume === this.buf.length + this.held && this.pos < this.ltResume && !text.includes('<')) {
+      this.pieces.push(text)
+      this.held += text.length
+      this.ltResume += text.length
+      return
+    }
+    if (this.held) {
+      this.buf += this.pieces.join('')
+      this.pieces.length = 0
+      this.held = 0
+    }
     if (this.pos > 0) {
       this.countTo(this.base + this.pos)
       this.base += this.pos
@@ -259,6 +275,11 @@ export class XmlTokenizer {
   }
 
   end(): void {
+    if (this.held) {
+      this.buf += this.pieces.join('')
+      this.pieces.length = 0
+      this.held = 0
+    }
     this.run(true)
     this.tok = this.base + this.buf.length
     const open = this.skipped.length
