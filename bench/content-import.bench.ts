@@ -78,11 +78,11 @@ it('content import: the largest SSG datastream', async () => {
       const whole = medianOf(
         Array.from({ length: 5 }, (_, i) => {
           const data = join(dir, `data-${i}`)
-          const ready = spawnSync(process.execPath, [BIN, '--data-dir', data, 'content', 'list'], {
+          const ready = spawnSync(process.execPath, [BIN, 'content', 'list', '--data-dir', data], {
             stdio: 'ignore',
           })
           if (ready.status !== 0) throw new Error(`driftwatch content list exited ${ready.status}`)
-          return timeChild(process.execPath, [BIN, '--data-dir', data, 'content', 'import', file])
+          return timeChild(process.execPath, [BIN, 'content', 'import', file, '--data-dir', data])
         }),
       )
       console.log(

@@ -58,9 +58,11 @@ const NAME_START =
   '\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD'
 const NAME_CHAR = `${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`
 const NCNAME = `[${NAME_START}][${NAME_CHAR}]*`
+// eslint-disable-next-line no-misleading-character-class -- XML's name ranges hold combining marks, as ranges
 const QNAME_RE = new RegExp(`^${NCNAME}(?::${NCNAME})?$`)
 const WS_RE = /^[ \t\r\n]*$/
 // Characters XML 1.0 forbids anywhere (C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF).
+// eslint-disable-next-line no-control-regex -- finding the control characters XML forbids is the point
 const BAD_CHAR_RE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
 
