@@ -1,12 +1,13 @@
 // Reads scan results (an ARF report as `oscap --results-arf` writes it, or an XCCDF 1.2 TestResult) in one
 // streaming pass into per-rule results, with the titles and idents of the benchmark the ARF carries.
-import type { SaxesTagNS } from 'saxes'
+import type { XmlTag } from './xml-tokenizer'
 import type { RuleResult, RuleStatus } from '../scanners/scanner'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import { identSystem } from './references'
 import { ScapError } from './types'
+import { OVAL_KEPT, SKIPPED_FOREIGN, XCCDF_ONLY, type Kind } from './arf-kinds'
 import { attr, collapse, count } from './xml-util'
-import { readXml, XmlReader, type XmlSource } from './xml-reader'
+import { readXml, XmlReader, type XmlHandlers, type XmlSource } from './xml-reader'
 
 export type { Limits } from './limits'
 /** The earlier name of the limits this reader takes. */
@@ -66,18 +67,28 @@ const STATUS_SET = new Set<string>(RULE_STATUSES)
  * XML, not UTF-8, no TestResult, a rule with two results, or a result for a rule the benchmark lacks.
  */
 export async function parseArf(
-  source: string | Buffer | NodeJS.ReadableStream,
+  source: ArfSource,
   opts: Limits & { signal?: AbortSignal } = {},
 ): Promise<ArfResults> {
+  const lim = limitsOf(opts)
+  const p = new ArfParser(lim)
+  await readXml(p.reader, source, { maxBytes: lim.maxBytes, signal: opts.signal })
+  return p.finish()
+}
+
+/**
+ * A file path, bytes, or a stream of chunks (a Readable, or any async iterable of Buffers, as they arrive over
+ * SSH): every reader takes chunks as they come and holds no more of the file than the token in hand.
+ */
+export type ArfSource = XmlSource
+
+export function limitsOf(opts: Limits): Required<Limits> {
   const lim: Required<Limits> = { ...DEFAULT_LIMITS }
   for (const k of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
     const v = opts[k]
     if (v !== undefined) lim[k] = v
   }
-  const signal = opts.signal
-  const p = new ArfParser(lim)
-  await readXml(p.reader, source as XmlSource, { maxBytes: lim.maxBytes, signal })
-  return p.finish()
+  return lim
 }
 
 /** Counts by status and severity, and the score auditors quote: pass / (pass + fail), 0–100. */
@@ -119,11 +130,13 @@ interface ResultDraft extends RuleResult {
   line: number
 }
 
-type Kind = 'other' | 'benchmark' | 'bench-rule' | 'test-result' | 'rule-result' | 'target-facts' | 'capture'
-
-class ArfParser {
+export class ArfParser {
   readonly reader: XmlReader
   private readonly lim: Required<Limits>
+  /** Whether OVAL results are read in the same pass (for evidence), so not skipped. */
+  keepOval = false
+  /** Another reader riding the same pass (OVAL evidence): it sees every element this one does not skip. */
+  also: XmlHandlers | undefined
   private sawRoot = false
   private readonly kinds: Kind[] = []
   private capture: Capture | null = null
@@ -144,13 +157,28 @@ class ArfParser {
   constructor(lim: Required<Limits>) {
     this.lim = lim
     this.reader = new XmlReader(lim, {
-      open: (t) => this.onOpen(t),
-      close: () => this.onClose(),
-      text: (t) => this.onText(t),
+      open: (t) => {
+        this.onOpen(t)
+        this.also?.open(t)
+      },
+      close: (t) => {
+        this.onClose()
+        this.also?.close(t)
+      },
+      text: (t) => {
+        this.onText(t)
+        this.also?.text?.(t)
+      },
       cdata: (t) => {
         if (this.capture) this.onText(t)
+        this.also?.cdata?.(t)
       },
     })
+  }
+
+  /** The rule-result being read, if any. */
+  current(): { ruleId: string; status: RuleStatus; hasResult: boolean } | null {
+    return this.rr
   }
 
   private tooMany(what: string, max: number): never {
@@ -170,12 +198,22 @@ class ArfParser {
     return 'capture'
   }
 
-  private onOpen(tag: SaxesTagNS): void {
+  private onOpen(tag: XmlTag): void {
     // Inside captured text an element is markup (e.g. XHTML in a title): its words count, it does not.
     if (this.capture) return
     if (!this.sawRoot) this.checkRoot(tag)
     const parent = this.kinds[this.kinds.length - 1]
-    this.kinds.push(tag.uri === NS_XCCDF ? this.classify(tag, parent) : 'other')
+    const kind = tag.uri === NS_XCCDF ? this.classify(tag, parent) : this.foreign(tag, parent)
+    if (kind === 'skip') this.reader.skip()
+    this.kinds.push(kind)
+  }
+
+  /** A non-XCCDF element: OVAL results are kept only when the evidence reader shares the pass. */
+  private foreign(tag: XmlTag, parent: Kind | undefined): Kind {
+    if (parent === 'oval') return 'oval'
+    if (XCCDF_ONLY.has(parent)) return 'skip'
+    if (!SKIPPED_FOREIGN.has(tag.local)) return 'other'
+    return this.keepOval && OVAL_KEPT.has(tag.local) ? 'oval' : 'skip'
   }
 
   private onClose(): void {
@@ -189,7 +227,7 @@ class ArfParser {
     this.closeKind(this.kinds.pop())
   }
 
-  private checkRoot(tag: SaxesTagNS): void {
+  private checkRoot(tag: XmlTag): void {
     this.sawRoot = true
     if (tag.uri === NS_ARF && tag.local === 'asset-report-collection') return
     if (tag.uri === NS_XCCDF && (tag.local === 'Benchmark' || tag.local === 'TestResult')) return
@@ -206,7 +244,7 @@ class ArfParser {
     )
   }
 
-  private classify(tag: SaxesTagNS, parent: Kind | undefined): Kind {
+  private classify(tag: XmlTag, parent: Kind | undefined): Kind {
     const local = tag.local
     if (local === 'TestResult') return this.openTestResult(tag)
     switch (parent) {
@@ -225,7 +263,7 @@ class ArfParser {
             else if (!had.split(', ').includes(v)) facts[name] = `${had}, ${v}`
           })
         }
-        return 'other'
+        return 'skip'
       case 'bench-rule': {
         const r = this.benchRule!
         if (local === 'title') return this.startCapture((t) => (r.title ||= collapse(t)))
@@ -236,29 +274,36 @@ class ArfParser {
             if (id) r.idents.push({ system, id })
           })
         }
-        return 'other'
+        return 'skip'
       }
+      case 'benchmark':
+      case 'group':
+        // Rules sit in Groups at any depth; profiles, values and prose are not results' business.
+        if (local === 'Group') return 'group'
+        if (local === 'Rule') return this.openBenchRule(tag)
+        return 'skip'
       default:
         break
     }
     if (local === 'Benchmark') {
-      if (this.benchRules) return 'other'
+      if (this.benchRules) return 'skip'
       this.benchRules = new Map()
       this.benchmarks.set(attr(tag, 'id') ?? '', this.benchRules)
       return 'benchmark'
     }
-    // Rules sit in Groups at any depth below their Benchmark; a TestResult inside one is handled above.
-    if (local === 'Rule' && this.benchRules && !this.tr) {
-      if (++this.benchRuleCount > this.lim.maxRules) this.tooMany('rules', this.lim.maxRules)
-      this.benchRule = { title: '', severity: attr(tag, 'severity') ?? '', idents: [] }
-      const id = attr(tag, 'id') ?? ''
-      if (!this.benchRules.has(id)) this.benchRules.set(id, this.benchRule)
-      return 'bench-rule'
-    }
     return 'other'
   }
 
-  private openTestResult(tag: SaxesTagNS): Kind {
+  private openBenchRule(tag: XmlTag): Kind {
+    if (!this.benchRules || this.tr) return 'skip'
+    if (++this.benchRuleCount > this.lim.maxRules) this.tooMany('rules', this.lim.maxRules)
+    this.benchRule = { title: '', severity: attr(tag, 'severity') ?? '', idents: [] }
+    const id = attr(tag, 'id') ?? ''
+    if (!this.benchRules.has(id)) this.benchRules.set(id, this.benchRule)
+    return 'bench-rule'
+  }
+
+  private openTestResult(tag: XmlTag): Kind {
     if (++this.testResults > 1) {
       throw new ScapError(
         'invalid',
@@ -277,7 +322,7 @@ class ArfParser {
     return 'test-result'
   }
 
-  private openTestResultChild(tag: SaxesTagNS): Kind {
+  private openTestResultChild(tag: XmlTag): Kind {
     const tr = this.tr!
     const idref = attr(tag, 'idref')
     switch (tag.local) {
@@ -306,11 +351,11 @@ class ArfParser {
       case 'rule-result':
         return this.openRuleResult(tag)
       default:
-        return 'other'
+        return 'skip'
     }
   }
 
-  private openRuleResult(tag: SaxesTagNS): Kind {
+  private openRuleResult(tag: XmlTag): Kind {
     const id = attr(tag, 'idref') ?? ''
     if (!id)
       throw new ScapError('invalid', `A rule-result at line ${this.reader.line} names no rule (no idref)`)
@@ -335,7 +380,7 @@ class ArfParser {
     return 'rule-result'
   }
 
-  private openRuleResultChild(tag: SaxesTagNS): Kind {
+  private openRuleResultChild(tag: XmlTag): Kind {
     const r = this.rr!
     switch (tag.local) {
       case 'result':
@@ -374,7 +419,7 @@ class ArfParser {
           if (m) r.messages.push(m)
         })
       default:
-        return 'other'
+        return 'skip'
     }
   }
 

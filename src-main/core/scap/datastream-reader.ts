@@ -1,7 +1,7 @@
 // The streaming side of the datastream parser: the XML reader's handlers, the root check, the source
 // data-stream wrapper (which component each checklist ref points at) and the text captures; everything in
 // the XCCDF namespace is handed to the benchmark model.
-import type { SaxesAttributeNS, SaxesTagNS } from 'saxes'
+import type { XmlAttr, XmlTag } from './xml-tokenizer'
 import type { Limits } from './limits'
 import { ScapError, type Benchmark } from './types'
 import { attr } from './xml-util'
@@ -13,12 +13,15 @@ const NS_DS = 'http://scap.nist.gov/schema/scap/source/1.2'
 const NS_XCCDF = 'http://checklists.nist.gov/xccdf/1.2'
 const NS_XLINK = 'http://www.w3.org/1999/xlink'
 
-function xlinkHref(tag: SaxesTagNS): string | undefined {
-  for (const a of Object.values(tag.attributes) as SaxesAttributeNS[]) {
+function xlinkHref(tag: XmlTag): string | undefined {
+  for (const a of Object.values(tag.attributes) as XmlAttr[]) {
     if (a.uri === NS_XLINK && a.local === 'href') return a.value
   }
   return undefined
 }
+
+/** Components a datastream carries that the benchmark model never reads. */
+const SKIPPED = new Set(['oval_definitions', 'ocil', 'cpe-list', 'Signature'])
 
 export class DatastreamReader {
   readonly reader: XmlReader
@@ -63,14 +66,18 @@ export class DatastreamReader {
     return 'capture'
   }
 
-  private onOpen(tag: SaxesTagNS): void {
+  private onOpen(tag: XmlTag): void {
     if (this.capture) return this.capture.open(tag, this.reader.depth)
     if (!this.sawRoot) this.checkRoot(tag)
     const parent = this.kinds[this.kinds.length - 1]
-    this.kinds.push(this.classify(tag, parent))
+    const kind = this.classify(tag, parent)
+    // The checking engines' content (OVAL, OCIL, CPE) and signatures are read under every check, not built.
+    if (kind === 'other' && tag.uri !== NS_XCCDF && tag.uri !== NS_DS && SKIPPED.has(tag.local))
+      this.reader.skip()
+    this.kinds.push(kind)
   }
 
-  private onClose(tag: SaxesTagNS): void {
+  private onClose(tag: XmlTag): void {
     const c = this.capture
     if (c && this.reader.depth > c.depth) return c.close(tag, this.reader.depth)
     if (c) {
@@ -82,7 +89,7 @@ export class DatastreamReader {
     this.model.close(kind)
   }
 
-  private checkRoot(tag: SaxesTagNS): void {
+  private checkRoot(tag: XmlTag): void {
     this.sawRoot = true
     if (tag.uri === NS_DS && tag.local === 'data-stream-collection') {
       this.collectionVersion = attr(tag, 'schematron-version') ?? ''
@@ -102,13 +109,13 @@ export class DatastreamReader {
     )
   }
 
-  private classify(tag: SaxesTagNS, parent: Kind | undefined): Kind {
+  private classify(tag: XmlTag, parent: Kind | undefined): Kind {
     if (tag.uri === NS_DS) return this.classifyDs(tag, parent)
     if (tag.uri !== NS_XCCDF) return 'other'
     return this.model.open(tag, parent)
   }
 
-  private classifyDs(tag: SaxesTagNS, parent: Kind | undefined): Kind {
+  private classifyDs(tag: XmlTag, parent: Kind | undefined): Kind {
     switch (tag.local) {
       case 'data-stream':
         this.dataStreamId = attr(tag, 'id') ?? ''

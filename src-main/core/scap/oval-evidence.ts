@@ -213,7 +213,7 @@ export function ruleEvidence(results: OvalResults, ruleId: string): EvidenceChec
 }
 
 /** The items a report's evidence will name, worked out before its system data streams past. */
-function neededItems(results: OvalResults, report: string): Set<string> {
+export function neededItems(results: OvalResults, report: string): Set<string> {
   const need = new Set<string>()
   for (const ref of results.refs.values()) {
     const rep = results.reports.get(ref.report) ?? results.reports.get(report)
@@ -236,9 +236,18 @@ export async function ovalEvidence(
   opts: Limits & { signal?: AbortSignal } = {},
 ): Promise<Map<string, EvidenceCheck[]>> {
   const wanted = new Set([...statuses].filter(([, s]) => EXPLAINED.has(s)).map(([id]) => id))
+  if (wanted.size === 0) return new Map()
+  return evidenceOf(await readOvalResults(source, wanted, neededItems, opts), wanted)
+}
+
+/** Whether a rule with this status gets evidence: one that passed, failed or errored. */
+export function explained(status: RuleStatus): boolean {
+  return EXPLAINED.has(status)
+}
+
+/** The evidence of each rule in `wanted` from OVAL results already read. */
+export function evidenceOf(results: OvalResults, wanted: Iterable<string>): Map<string, EvidenceCheck[]> {
   const out = new Map<string, EvidenceCheck[]>()
-  if (wanted.size === 0) return out
-  const results = await readOvalResults(source, wanted, neededItems, opts)
   for (const id of wanted) {
     const checks = ruleEvidence(results, id)
     if (checks.length) out.set(id, checks)

@@ -2,9 +2,9 @@
 // each XCCDF rule ran, and of each OVAL results report only the parts evidence is made of (tests, objects,
 // states, variables, the results of definitions and tests, collected objects and the items they hold).
 // Definition metadata and the source datastream are skipped; items are kept only for the rules asked about.
-import type { SaxesTagNS } from 'saxes'
+import type { XmlTag } from './xml-tokenizer'
 import { DEFAULT_LIMITS, type Limits } from './limits'
-import { readXml, XmlReader, type XmlSource } from './xml-reader'
+import { readXml, XmlReader, type XmlHandlers, type XmlSource } from './xml-reader'
 
 const NS_ARF = 'http://scap.nist.gov/schema/asset-reporting-format/1.1'
 const NS_XCCDF = 'http://checklists.nist.gov/xccdf/1.2'
@@ -56,8 +56,12 @@ const emptyReport = (): OvalReport => ({
 
 type Sink = (node: OvalNode) => void
 
-class OvalResultsParser {
+/** Whether a rule's OVAL check is wanted; asked when its check-content-ref is read. */
+export type RuleWanted = (ruleId: string) => boolean
+
+export class OvalResultsParser {
   readonly reader: XmlReader
+  readonly handlers: XmlHandlers
   readonly out: OvalResults = { refs: new Map(), reports: new Map() }
   /** Local names of the open elements outside captured trees. */
   private readonly path: string[] = []
@@ -69,17 +73,20 @@ class OvalResultsParser {
   /** Per report, the item ids the wanted rules need, worked out when its system data starts. */
   private readonly neededItems = new Map<string, Set<string> | null>()
 
+  /** With `shared`, the parser rides another reader's pass (the ARF's) through `handlers`. */
   constructor(
     lim: Required<Limits>,
-    private readonly wanted: ReadonlySet<string>,
+    private readonly wanted: RuleWanted,
     private readonly needed: (results: OvalResults, report: string) => Set<string>,
+    shared?: XmlReader,
   ) {
-    this.reader = new XmlReader(lim, {
+    this.handlers = {
       open: (t) => this.onOpen(t),
       close: () => this.onClose(),
       text: (t) => this.onText(t),
       cdata: (t) => this.onText(t),
-    })
+    }
+    this.reader = shared ?? new XmlReader(lim, this.handlers)
   }
 
   private report(): OvalReport {
@@ -94,12 +101,12 @@ class OvalResultsParser {
     if (node && node.text.length < TEXT_KEEP) node.text += t.slice(0, TEXT_KEEP - node.text.length)
   }
 
-  private startCapture(tag: SaxesTagNS, sink: Sink): void {
+  private startCapture(tag: XmlTag, sink: Sink): void {
     this.capture = { stack: [toNode(tag)], sink, depth: this.reader.depth }
     this.reader.textOn()
   }
 
-  private onOpen(tag: SaxesTagNS): void {
+  private onOpen(tag: XmlTag): void {
     const c = this.capture
     if (c) {
       const node = toNode(tag)
@@ -166,13 +173,17 @@ class OvalResultsParser {
     return ++this.itemsKept <= MAX_ITEMS
   }
 
-  private onXccdf(tag: SaxesTagNS): void {
+  private onXccdf(tag: XmlTag): void {
     if (tag.local === 'rule-result') {
-      const id = tag.attributes.idref?.value ?? ''
-      this.rule = this.wanted.has(id) ? id : ''
+      this.rule = tag.attributes.idref?.value ?? ''
       return
     }
-    if (tag.local === 'check-content-ref' && this.rule && !this.out.refs.has(this.rule)) {
+    if (
+      tag.local === 'check-content-ref' &&
+      this.rule &&
+      !this.out.refs.has(this.rule) &&
+      this.wanted(this.rule)
+    ) {
       const name = tag.attributes.name?.value ?? ''
       const href = tag.attributes.href?.value ?? ''
       if (name)
@@ -198,7 +209,7 @@ class OvalResultsParser {
   }
 }
 
-function toNode(tag: SaxesTagNS): OvalNode {
+function toNode(tag: XmlTag): OvalNode {
   const attrs: Record<string, string> = {}
   for (const [k, a] of Object.entries(tag.attributes)) attrs[a.local || k] = a.value
   return { name: tag.local, attrs, text: '', children: [] }
@@ -219,7 +230,7 @@ export async function readOvalResults(
     const v = opts[k]
     if (v !== undefined) lim[k] = v
   }
-  const p = new OvalResultsParser(lim, rules, needed)
+  const p = new OvalResultsParser(lim, (id) => rules.has(id), needed)
   await readXml(p.reader, source, { maxBytes: lim.maxBytes, signal: opts.signal })
   return p.out
 }

@@ -1,6 +1,6 @@
 // XCCDF 1.2 tailoring files: write what `oscap xccdf eval --tailoring-file` and SCAP Workbench accept, read
 // what SCAP Workbench and autotailor write, and check an auditor's changes against the benchmark's Values.
-import type { SaxesTagNS } from 'saxes'
+import type { XmlTag } from './xml-tokenizer'
 import { ScapError, type Severity, type Tailoring, type XccdfValue } from './types'
 import { readXmlBytes, XML_DEFAULT_LIMITS, XmlReader, type XmlLimits } from './xml-reader'
 
@@ -150,7 +150,7 @@ interface ProfileDraft {
   dropped: string[]
 }
 
-const attrValue = (tag: SaxesTagNS, local: string) => {
+const attrValue = (tag: XmlTag, local: string) => {
   const a = Object.values(tag.attributes).find((x) => x.local === local && x.uri === '')
   return a?.value
 }
@@ -175,7 +175,7 @@ export function readTailoring(xml: string | Buffer, opts: { profileId?: string }
 
   const where = () => `line ${reader.line}, column ${reader.column}`
 
-  const open = (tag: SaxesTagNS) => {
+  const open = (tag: XmlTag) => {
     const depth = stack.length
     stack.push(tag.local)
     if (depth === 0) {

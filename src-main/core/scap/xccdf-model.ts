@@ -1,7 +1,7 @@
 // The benchmark model the datastream parser builds as it reads: each XCCDF element (Benchmark, Profile, Group,
 // Rule, Value and their children) filed into drafts under the content limits, then handed out as plain data
 // with the links between rules and Values filled in both ways.
-import type { SaxesTagNS } from 'saxes'
+import type { XmlTag } from './xml-tokenizer'
 import type { Limits } from './limits'
 import { identSystem, referenceSystem } from './references'
 import {
@@ -96,7 +96,7 @@ export class BenchmarkModel {
   }
 
   /** Opens an element in the XCCDF namespace below `parent`, and says what kind it is. */
-  open(tag: SaxesTagNS, parent: Kind | undefined): Kind {
+  open(tag: XmlTag, parent: Kind | undefined): Kind {
     const { local } = tag
     if (local === 'Benchmark') return this.openBenchmark(tag)
     const b = this.bench
@@ -132,7 +132,7 @@ export class BenchmarkModel {
     }
   }
 
-  private openBenchmark(tag: SaxesTagNS): Kind {
+  private openBenchmark(tag: XmlTag): Kind {
     if (this.bench) return 'other'
     if (this.benchmarks.length >= this.lim.maxBenchmarks) this.tooMany('benchmarks', this.lim.maxBenchmarks)
     this.bench = {
@@ -150,7 +150,7 @@ export class BenchmarkModel {
     return 'benchmark'
   }
 
-  private openProfile(b: BenchmarkDraft, tag: SaxesTagNS): Kind {
+  private openProfile(b: BenchmarkDraft, tag: XmlTag): Kind {
     if (++this.totals.profiles > this.lim.maxProfiles) this.tooMany('profiles', this.lim.maxProfiles)
     const ext = attr(tag, 'extends')
     this.profile = {
@@ -168,7 +168,7 @@ export class BenchmarkModel {
     return 'profile'
   }
 
-  private openProfileChild(pr: ProfileDraft, tag: SaxesTagNS): Kind {
+  private openProfileChild(pr: ProfileDraft, tag: XmlTag): Kind {
     const idref = attr(tag, 'idref')
     switch (tag.local) {
       case 'title':
@@ -198,7 +198,7 @@ export class BenchmarkModel {
     }
   }
 
-  private openItem(b: BenchmarkDraft, tag: SaxesTagNS): Kind {
+  private openItem(b: BenchmarkDraft, tag: XmlTag): Kind {
     const id = attr(tag, 'id') ?? ''
     switch (tag.local) {
       case 'Group': {
@@ -248,7 +248,7 @@ export class BenchmarkModel {
     }
   }
 
-  private openRuleChild(r: RuleDraft, tag: SaxesTagNS): Kind {
+  private openRuleChild(r: RuleDraft, tag: XmlTag): Kind {
     switch (tag.local) {
       case 'title':
         return this.ctx.startCapture('plain', (t) => (r.title ||= t))
@@ -285,7 +285,7 @@ export class BenchmarkModel {
     }
   }
 
-  private openValueChild(v: ValueDraft, tag: SaxesTagNS): Kind {
+  private openValueChild(v: ValueDraft, tag: XmlTag): Kind {
     const selector = attr(tag, 'selector') || undefined
     switch (tag.local) {
       case 'title':

@@ -1,7 +1,7 @@
 // The text of one XCCDF element, collected while the datastream streams by: titles and descriptions (XHTML
 // turned into plain lines, code-like elements dropped), values kept exactly, and fix scripts with their
 // <sub idref> Value placeholders.
-import type { SaxesTagNS } from 'saxes'
+import type { XmlTag } from './xml-tokenizer'
 import { attr, collapse } from './xml-util'
 
 const NS_XCCDF = 'http://checklists.nist.gov/xccdf/1.2'
@@ -70,7 +70,7 @@ export class TextCapture {
   }
 
   /** An element inside the captured one is markup: its words count, never the element or its attributes. */
-  open(tag: SaxesTagNS, depth: number): void {
+  open(tag: XmlTag, depth: number): void {
     if (this.dropDepth) return
     const name = tag.local.toLowerCase()
     if (DROPPED.has(name)) {
@@ -94,7 +94,7 @@ export class TextCapture {
   }
 
   /** An element inside the captured one closed. */
-  close(tag: SaxesTagNS, depth: number): void {
+  close(tag: XmlTag, depth: number): void {
     if (this.dropDepth === depth) this.dropDepth = 0
     else if (!this.dropDepth && this.mode === 'rich') {
       const name = tag.local.toLowerCase()

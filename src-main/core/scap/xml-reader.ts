@@ -1,11 +1,14 @@
 // The one hardened XML reader every SCAP file goes through (datastreams, ARF results, tailoring files):
 // bytes checked as UTF-8, no DTD and so no entity ever expanded, size / depth / element / attribute / text
 // limits enforced while streaming, and one wording for each refusal whichever reader met it.
+import { Buffer, isUtf8 } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { SaxesParser, type SaxesTagNS } from 'saxes'
 import { ScapError } from './types'
 import { count, firstBadUtf8, mib } from './xml-util'
+import { XmlSyntaxError, XmlTokenizer, type TokenSink, type XmlTag } from './xml-tokenizer'
+
+export type { XmlAttr, XmlTag } from './xml-tokenizer'
 
 /** The caps the reader itself enforces; each SCAP reader adds its own (rules, profiles, ...). */
 export interface XmlLimits {
@@ -26,29 +29,42 @@ export const XML_DEFAULT_LIMITS: XmlLimits = {
 
 export interface XmlHandlers {
   /** An element opened; `reader.depth` is its depth (the root is 1). */
-  open(tag: SaxesTagNS): void
+  open(tag: XmlTag): void
   /** An element closed; `reader.depth` is still its depth. */
-  close(tag: SaxesTagNS): void
+  close(tag: XmlTag): void
   /** Text, delivered only between textOn() and textOff(): most text is not wanted, and costs. */
   text?(text: string): void
   cdata?(text: string): void
 }
 
 export const CHUNK = 64 * 1024
+/** Files are read in larger pieces (fewer reads), then fed CHUNK at a time. */
+const READ_CHUNK = 1024 * 1024
 
 const DOCTYPE = 'The file declares a DOCTYPE; Driftwatch refuses DTDs and entities in SCAP content'
 const DECLARED_ENCODING = /^\uFEFF?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/
 const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii'])
 
-export class XmlReader {
-  private readonly sax: SaxesParser<{ xmlns: true; position: true }>
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true })
+/** How many bytes of `chunk` end on a whole character: a character cut by the chunk's end waits for the next. */
+function wholeChars(chunk: Buffer): number {
+  const n = chunk.length
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const b = chunk[n - back]!
+    if ((b & 0xc0) === 0x80) continue
+    const need = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
+    return need > back ? n - back : n
+  }
+  return n
+}
+
+export class XmlReader implements TokenSink {
+  private readonly tok: XmlTokenizer
   private bytes = 0
   private elements = 0
-  private lastEventAt = 0
-  private inOpenTag = false
   private sawDecl = false
-  private textIsOn = false
+  /** The bytes of a character cut by the last chunk's end. */
+  private carry: Buffer | null = null
+  wantText = false
   /** Depth of the element in hand: set before open(), lowered after close(). */
   depth = 0
 
@@ -56,54 +72,33 @@ export class XmlReader {
     private readonly lim: XmlLimits,
     private readonly handlers: XmlHandlers,
   ) {
-    this.sax = new SaxesParser({ xmlns: true, position: true })
-    // Every handler set on a saxes parser is a property added after construction; past a handful V8 makes the
-    // parser slow (measured 3x in bench/arf-ingest), so comments, PIs and the XML declaration get none.
-    this.sax.on('doctype', () => {
-      throw new ScapError('doctype', DOCTYPE)
-    })
-    this.sax.on('opentagstart', () => this.onOpenStart())
-    this.sax.on('opentag', (t) => {
-      this.lastEventAt = this.sax.position
-      this.inOpenTag = false
-      this.handlers.open(t)
-    })
-    this.sax.on('closetag', (t) => {
-      this.lastEventAt = this.sax.position
-      this.handlers.close(t)
-      this.depth--
-    })
-    this.sax.on('cdata', (t) => {
-      this.lastEventAt = this.sax.position
-      if (t.length > this.lim.maxTextLength) this.textTooLong()
-      this.handlers.cdata?.(t)
-    })
+    this.tok = new XmlTokenizer(this)
   }
 
   get line(): number {
-    return this.sax.line
+    return this.tok.line
   }
 
   /** 1-based, as editors count. */
   get column(): number {
-    return this.sax.column + 1
+    return this.tok.column
   }
 
   /** Starts delivering text to the text handler (a title, a description: the parts a reader keeps). */
   textOn(): void {
-    if (this.textIsOn) return
-    this.textIsOn = true
-    this.sax.on('text', (t) => {
-      this.lastEventAt = this.sax.position
-      if (t.length > this.lim.maxTextLength) this.textTooLong()
-      this.handlers.text?.(t)
-    })
+    this.wantText = true
   }
 
   textOff(): void {
-    if (!this.textIsOn) return
-    this.textIsOn = false
-    this.sax.off('text')
+    this.wantText = false
+  }
+
+  /**
+   * Called from open(): the element's content is not wanted. It is still read under every check and limit,
+   * but builds nothing and reaches no handler; the element's own close() comes as usual.
+   */
+  skip(): void {
+    this.tok.skip()
   }
 
   /** Feeds the next bytes of the file; refuses what is not UTF-8 and what grows past the size limit. */
@@ -117,31 +112,28 @@ export class XmlReader {
       throw new ScapError('malformed', 'The file is UTF-16; SCAP content must be UTF-8')
     this.bytes += chunk.length
     if (this.bytes > this.lim.maxBytes) this.tooBig()
-    let text: string
-    try {
-      text = this.decoder.decode(chunk, { stream: true })
-    } catch {
-      const at = firstBadUtf8(chunk)
+    const carried = this.carry ? this.carry.length : 0
+    const bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk
+    const whole = wholeChars(bytes)
+    const head = whole === bytes.length ? bytes : bytes.subarray(0, whole)
+    this.carry = whole === bytes.length ? null : Buffer.from(bytes.subarray(whole))
+    if (!isUtf8(head)) {
+      const at = firstBadUtf8(head)
       throw new ScapError(
         'malformed',
-        `The file is not valid UTF-8 (bad byte sequence at byte ${at >= 0 ? start + at : start}); ` +
+        `The file is not valid UTF-8 (bad byte sequence at byte ${at >= 0 ? start - carried + at : start}); ` +
           'SCAP content must be UTF-8',
       )
     }
-    this.write(text)
+    this.write(head.toString('utf8'))
   }
 
   /** Ends the file: anything left open or cut inside a character is refused. */
   end(): void {
-    let rest: string
-    try {
-      rest = this.decoder.decode()
-    } catch {
+    if (this.carry)
       throw new ScapError('malformed', 'The file is not valid UTF-8 (it ends inside a character)')
-    }
-    this.write(rest)
     try {
-      this.sax.close()
+      this.tok.end()
     } catch (e) {
       throw this.wrap(e)
     }
@@ -150,7 +142,7 @@ export class XmlReader {
   textTooLong(): never {
     throw new ScapError(
       'too_large',
-      `A text node, comment or markup run at line ${this.sax.line} is longer than the ` +
+      `A text node, comment or markup run at line ${this.line} is longer than the ` +
         `${mib(this.lim.maxTextLength)} limit`,
     )
   }
@@ -164,24 +156,63 @@ export class XmlReader {
     )
   }
 
+  // The tokenizer's events.
+
+  start(depth: number): void {
+    if (depth > this.lim.maxDepth)
+      throw new ScapError(
+        'too_deep',
+        `Elements nest deeper than the limit of ${this.lim.maxDepth} levels (line ${this.line})`,
+      )
+    if (++this.elements > this.lim.maxElements)
+      throw new ScapError(
+        'too_many',
+        `The content has more than ${count(this.lim.maxElements)} elements (the limit)`,
+      )
+  }
+
+  open(tag: XmlTag): void {
+    this.depth++
+    this.handlers.open(tag)
+  }
+
+  close(tag: XmlTag): void {
+    this.handlers.close(tag)
+    this.depth--
+  }
+
+  text(t: string): void {
+    if (t.length > this.lim.maxTextLength) this.textTooLong()
+    this.handlers.text?.(t)
+  }
+
+  cdata(t: string): void {
+    if (t.length > this.lim.maxTextLength) this.textTooLong()
+    this.handlers.cdata?.(t)
+  }
+
+  doctype(): never {
+    throw new ScapError('doctype', DOCTYPE)
+  }
+
   private write(text: string): void {
     if (!text) return
     if (!this.sawDecl) this.checkDecl(text)
     try {
-      this.sax.write(text)
+      this.tok.write(text)
     } catch (e) {
       throw this.wrap(e)
     }
-    // saxes buffers a token until it ends: a giant attribute, text node, comment or entity name would grow
-    // without an event, so the distance since the last event is the bound on what it holds.
-    const gap = this.sax.position - this.lastEventAt
-    if (this.inOpenTag && gap > this.lim.maxAttributeLength)
+    // The tokenizer holds a token until it ends: a giant attribute, text node or comment would grow without an
+    // event, so what it holds is the bound.
+    const held = this.tok.pending
+    if (held > this.lim.maxAttributeLength && this.tok.pendingIsTag)
       throw new ScapError(
         'too_large',
-        `The attributes of an element at line ${this.sax.line} are longer than the ` +
+        `The attributes of an element at line ${this.line} are longer than the ` +
           `${mib(this.lim.maxAttributeLength)} attribute limit`,
       )
-    if (gap > this.lim.maxTextLength) this.textTooLong()
+    if (held > this.lim.maxTextLength) this.textTooLong()
   }
 
   /** The declaration comes first, whole, in the first chunk; SCAP content read as UTF-8 must say UTF-8. */
@@ -192,31 +223,16 @@ export class XmlReader {
       throw new ScapError('malformed', `The file declares encoding "${enc}"; SCAP content must be UTF-8`)
   }
 
-  private onOpenStart(): void {
-    this.lastEventAt = this.sax.position
-    this.inOpenTag = true
-    if (++this.depth > this.lim.maxDepth)
-      throw new ScapError(
-        'too_deep',
-        `Elements nest deeper than the limit of ${this.lim.maxDepth} levels (line ${this.sax.line})`,
-      )
-    if (++this.elements > this.lim.maxElements)
-      throw new ScapError(
-        'too_many',
-        `The content has more than ${count(this.lim.maxElements)} elements (the limit)`,
-      )
-  }
-
   private wrap(e: unknown): Error {
-    if (e instanceof ScapError) return e
-    let msg = e instanceof Error ? e.message.replace(/^\d+:\d+: /, '') : String(e)
+    if (!(e instanceof XmlSyntaxError)) return e instanceof Error ? e : new Error(String(e))
+    let msg = e.message
     if (msg === 'undefined entity.')
       msg = 'undefined entity (only the five XML entities and character references are allowed)'
     // A cut-off download or copy is the usual cause; saying so saves the auditor a hunt.
     const cut = /unclosed|end of|document must contain/i.test(msg) ? ' (is the file cut off?)' : ''
     return new ScapError(
       'malformed',
-      `The XML is malformed at line ${this.sax.line}, column ${this.column}: ${msg}${cut}`,
+      `The XML is malformed at line ${this.line}, column ${this.column}: ${msg}${cut}`,
     )
   }
 }
@@ -253,7 +269,8 @@ export async function readXml(
     for (let i = 0; i < source.length; i += CHUNK) feed(source.subarray(i, i + CHUNK))
   } else {
     // A throw inside the loop ends the iteration, which destroys the stream: no file handle is left open.
-    const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: CHUNK }) : source
+    const stream =
+      typeof source === 'string' ? createReadStream(source, { highWaterMark: READ_CHUNK }) : source
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk
       // A large chunk from someone else's stream is cut up so the limits bite at the same granularity.

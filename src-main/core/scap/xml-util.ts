@@ -1,6 +1,6 @@
 // Small helpers both SCAP readers share: readable sizes and counts, unqualified XCCDF attributes,
 // whitespace folding, and where a byte sequence stops being UTF-8.
-import type { SaxesAttributeNS, SaxesTagNS } from 'saxes'
+import type { XmlAttr, XmlTag } from './xml-tokenizer'
 
 export function mib(n: number): string {
   return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB` : `${n} bytes`
@@ -10,9 +10,9 @@ export function count(n: number): string {
   return n.toLocaleString('en-US')
 }
 
-export function attr(tag: SaxesTagNS, local: string): string | undefined {
+export function attr(tag: XmlTag, local: string): string | undefined {
   // XCCDF and DS attributes are unqualified; a prefixed one with the same local name is someone else's.
-  const a = tag.attributes[local] as SaxesAttributeNS | undefined
+  const a = tag.attributes[local] as XmlAttr | undefined
   return a === undefined ? undefined : a.value
 }
 

@@ -75,8 +75,9 @@ export class ContentRepo {
         parsed.scapVersion,
         at,
         JSON.stringify(summary),
-        gzipSync(raw),
-        gzipSync(JSON.stringify(parsed)),
+        // The fastest level: a third of the CPU of the default for a file a quarter larger, on an import's path.
+        gzipSync(raw, { level: 1 }),
+        gzipSync(JSON.stringify(parsed), { level: 1 }),
       )
   }
 
