@@ -187,6 +187,20 @@ describe('scanning a GitHub organisation', () => {
       actual: '1',
       message: 'Outside admins: eve',
     })
+    // A repository's result carries its check's references (found by "CM-3" or a CIS id), and the report its
+    // words: remediation and rationale, not blanks.
+    const check = githubBaseline.rules.find((r) => r.id === 'repo-branch-protection')!
+    expect(by.get('repo-branch-protection@acme/bare')?.references).toEqual(
+      check.references.map((x) => ({ system: x.system, id: x.id })),
+    )
+    const model = await call(core, 'reports.preview', { scope: { targetIds: [targetId] } })
+    const finding = model.results.find((r) => r.ruleId === 'repo-branch-protection@acme/bare')!
+    expect(finding).toMatchObject({
+      status: 'fail',
+      remediation: check.remediation,
+      rationale: check.rationale,
+    })
+    expect(finding.references.some((x) => x.system === 'NIST-800-53')).toBe(true)
 
     // A private repository on a plan without the features: not applicable, saying why.
     const priv = statuses(by, 'acme/private-free')

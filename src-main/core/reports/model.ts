@@ -11,7 +11,7 @@ import type { ReportModel, ReportScope, Target } from '../../../src-preload/cont
 import { ReportScope as ScopeSchema } from '../../../src-preload/contract'
 import { AppError } from '../errors'
 import type { RulePacks } from '../rules/registry'
-import { ruleTexts } from './rule-text'
+import { ruleTextOf, ruleTexts } from './rule-text'
 import { evidenceText } from '../model/evidence'
 import { buildMethod } from './method'
 import { scanValues, withValues } from './rule-values'
@@ -160,7 +160,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
   for (const t of inScope) {
     const list = byTarget.get(t.id)!
     const latest = list.at(-1)!
-    const ruleMap = textOf(latest).rules
+    const ruleSource = textOf(latest)
     // Fix scripts and descriptions name XCCDF Values by placeholder: they read the values this scan used.
     const values = scanValues(
       deps,
@@ -170,7 +170,7 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
     const scanResults = deps.scans.results(latest.id)
     for (const r of scanResults) {
       if (r.status === 'notselected') continue
-      const rule = ruleMap.get(r.ruleId)
+      const rule = ruleTextOf(ruleSource, r.ruleId)
       results.push({
         id: stableUuid(`result|${latest.id}|${r.ruleId}`),
         targetId: t.id,

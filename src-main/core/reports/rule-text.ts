@@ -3,6 +3,7 @@
 import type { ContentRepo } from '../store/content'
 import type { RulePacks } from '../rules/registry'
 import type { XccdfRule } from '../scap/types'
+import { baseRuleId } from '../controls/mapping'
 
 export interface RuleText {
   title: string
@@ -98,3 +99,10 @@ export function ruleTexts(deps: { content: ContentRepo; packs: RulePacks }) {
     return src
   }
 }
+
+/**
+ * A result's rule text. A GitHub repository check's result names its repository after '@'
+ * ("repo-branch-protection@acme/api"); its words and references are the check's.
+ */
+export const ruleTextOf = (src: RuleSource, ruleId: string): RuleText | undefined =>
+  src.rules.get(ruleId) ?? src.rules.get(baseRuleId(ruleId))

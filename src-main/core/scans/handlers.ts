@@ -15,7 +15,7 @@ import { tailoringXml } from '../scap/tailoring-groups'
 import type { Policy } from '../policy/policy'
 import { applicability } from '../../../src-preload/applicability'
 import type { RulePacks } from '../rules/registry'
-import { ruleTexts } from '../reports/rule-text'
+import { ruleTextOf, ruleTexts } from '../reports/rule-text'
 
 type ScanHandlers = Pick<
   Handlers,
@@ -332,11 +332,11 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
       const s = scans.get(scanId)
       if (!s) throw notFound('That scan')
       // Each rule's references ride along, so a person can find it by CCE, NIST 800-53, CIS or PCI DSS id.
-      const text = ruleTexts(deps)(s).rules
+      const text = ruleTexts(deps)(s)
       const results = scans.results(scanId).map((r) => ({
         ...r,
         evidence: r.evidence ?? [],
-        references: text.get(r.ruleId)?.references ?? [],
+        references: ruleTextOf(text, r.ruleId)?.references ?? [],
       }))
       return { scan: view(s), results }
     },

@@ -1,13 +1,10 @@
 // The OpenSCAP scanner for this computer and Linux hosts over SSH: the imported datastream (and tailoring)
 // evaluated by oscap on a Runner, the ARF read streaming into rule results, and the ARF kept as evidence.
 import { createHash } from 'node:crypto'
-import { PassThrough } from 'node:stream'
 import type { Target } from '../../../../src-preload/contract'
 import { AppError, notFound } from '../../errors'
 import type { ContentRepo } from '../../store/content'
-import { parseArf, type ArfResults } from '../../scap/arf'
-import { ovalEvidence } from '../../scap/oval-evidence'
-import type { EvidenceCheck } from '../../model/evidence'
+import { parseArfWithEvidence, type ArfWithEvidence } from '../../scap/arf-evidence'
 import { tailoringXml } from '../../scap/tailoring-groups'
 import type { ScanContext, ScanOutcome, ScanPlan, ScanRequest, KindScanner } from '../scanner'
 import type { Runner } from './runner'
@@ -97,13 +94,9 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
         }
       }
       let arf: Buffer
-      let parsed: ArfResults
-      let found: Map<string, EvidenceCheck[]>
+      let parsed: ArfWithEvidence
       try {
-        ;({
-          arf,
-          parsed: [parsed, found],
-        } = await runOscap(
+        ;({ arf, parsed } = await runOscap(
           runner,
           {
             datastream: raw,
@@ -114,7 +107,7 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
             skipValidation: content.oscapValidated(sha),
           },
           ctx,
-          (stream) => readBoth(stream, bench.rules, ctx.signal),
+          (stream) => parseArfWithEvidence(stream, { signal: ctx.signal }),
           (d) => (dir = d),
         ))
       } finally {
@@ -124,17 +117,9 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
       // oscap read these bytes without complaint (results, not exit 1): later scans skip its schema check.
       content.markOscapValidated(sha)
       ctx.progress({ phase: 'ingest', message: `Reading the results (${(arf.length / 1e6).toFixed(1)} MB)` })
-      // What each passed or failed rule examined and found, in words, kept with its result: read beside the
-      // results while the ARF arrived, for every rule of the benchmark; a rule it did not know is read now.
-      const explained = new Map(
-        parsed.results.filter((r) => EXPLAINED.has(r.status)).map((r) => [r.ruleId, r.status]),
-      )
-      const known = new Set(bench.rules.map((r) => r.id))
-      const rest = new Map([...explained].filter(([id]) => !known.has(id)))
-      const evidence = new Map([...found].filter(([id]) => explained.has(id)))
-      if (rest.size > 0)
-        for (const [id, checks] of await ovalEvidence(arf, rest, { signal: ctx.signal }))
-          evidence.set(id, checks)
+      // What each passed, failed or errored rule examined and found, in words, kept with its result: read in the
+      // same pass as the results while the ARF arrived.
+      const evidence = parsed.evidence
       if (ctx.signal.aborted) throw new OscapError('cancelled', 'The scan was cancelled')
       const rules = new Map(bench.rules.map((r) => [r.id, r]))
       return {
@@ -164,25 +149,4 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
       }
     },
   }
-}
-
-/** Statuses whose rules get evidence in words (the evidence reader's own choice). */
-const EXPLAINED: ReadonlySet<string> = new Set(['pass', 'fail', 'error'])
-
-/**
- * Reads the ARF twice at once as it streams in: the rule results, and what every rule of the benchmark examined
- * (kept later only for the rules that passed, failed or errored), so neither waits for the whole file.
- */
-function readBoth(
-  stream: NodeJS.ReadableStream,
-  rules: readonly { id: string }[],
-  signal: AbortSignal,
-): Promise<[ArfResults, Map<string, EvidenceCheck[]>]> {
-  const a = new PassThrough()
-  const b = new PassThrough()
-  stream.on('data', (c: Buffer) => (a.write(c), b.write(c)))
-  stream.on('end', () => (a.end(), b.end()))
-  stream.on('error', (err: Error) => (a.destroy(err), b.destroy(err)))
-  const all = new Map(rules.map((r) => [r.id, 'pass' as const]))
-  return Promise.all([parseArf(a, { signal }), ovalEvidence(b, all, { signal })])
 }
