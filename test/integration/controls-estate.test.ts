@@ -155,6 +155,7 @@ describe('the Controls view over this computer, an SSH host, MariaDB and a GitHu
     const org = await view([ids.org])
     expect(statusIn(org, 'ia-2.1')).toBe('not-satisfied')
     expect(statusIn(org, 'cm-3')).toBe('not-satisfied')
+    expect(statusIn(org, 'cm-5')).toBe('not-satisfied')
     const cm3 = await call(core, 'controls.control', {
       framework: 'nist-800-53',
       controlId: 'cm-3',
