@@ -52,7 +52,7 @@ it(`controls: ${TARGETS} targets × ${RULES} rules × ${DAYS} days`, async () =>
     ).run()
     const scan = db.prepare(
       `INSERT INTO scans (id, target_id, trigger, state, profile_id, started_at, finished_at, counts)
-       VALUES (?, ?, 'watch', 'done', 'bench', ?, ?, '{}')`,
+       VALUES (?, ?, 'schedule', 'done', 'bench', ?, ?, '{}')`,
     )
     const result = db.prepare(
       `INSERT INTO results (scan_id, rule_id, status, severity, title, actual, expected)

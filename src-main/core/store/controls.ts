@@ -43,6 +43,9 @@ const baseRule = (col: string) =>
   `CASE WHEN instr(${col}, '@') > 0 THEN substr(${col}, 1, instr(${col}, '@') - 1) ELSE ${col} END`
 const BASE_RULE = baseRule('cs.rule_id')
 
+/** One stored count row: control id, family, label, pass, fail, not applicable, other. */
+type Packed = [string, string, string, number, number, number, number]
+
 export class ControlsRepo {
   constructor(private readonly db: Db) {}
 
@@ -84,7 +87,11 @@ export class ControlsRepo {
    */
   versions(): { mappings: string; targets: Map<string, string> } {
     const mappings = (
-      this.db.prepare('SELECT group_concat(source || digest) AS v FROM control_sources').get() as {
+      this.db
+        .prepare(
+          'SELECT group_concat(source || digest) AS v FROM (SELECT * FROM control_sources ORDER BY source)',
+        )
+        .get() as {
         v: string | null
       }
     ).v
@@ -93,7 +100,91 @@ export class ControlsRepo {
         `SELECT target_id AS t, max(rowid) || ':' || total(state = 'done') AS v FROM scans GROUP BY target_id`,
       )
       .all() as { t: string; v: string }[]
-    return { mappings: mappings ?? '', targets: new Map(rows.map((r) => [r.t, r.v])) }
+    return {
+      mappings: createHash('sha256')
+        .update(mappings ?? '')
+        .digest('hex'),
+      targets: new Map(rows.map((r) => [r.t, r.v])),
+    }
+  }
+
+  /**
+   * statusByTarget as kept in target_control_counts: each target's stored counts when they were made from its
+   * scans and the mappings as they stand (versions), recounted and stored again for the others. A scan commit
+   * recounts its target (recount), so opening the Controls page reads one small row per target.
+   */
+  storedStatusByTarget(
+    framework: string,
+    targetIds: readonly string[],
+    v: ReturnType<ControlsRepo['versions']> = this.versions(),
+  ): TargetControlRow[] {
+    const version = (id: string) => `${v.mappings}|${v.targets.get(id) ?? ''}`
+    const stored = this.db
+      .prepare(
+        `SELECT target_id AS id, version, counts FROM target_control_counts
+         WHERE framework = ? AND target_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(framework, JSON.stringify(targetIds)) as { id: string; version: string; counts: string }[]
+    const fresh = new Map(stored.filter((s) => s.version === version(s.id)).map((s) => [s.id, s.counts]))
+    const stale = targetIds.filter((id) => !fresh.has(id))
+    const out: TargetControlRow[] = []
+    if (stale.length) {
+      const rows = this.statusByTarget(framework, stale)
+      this.store(framework, stale, rows, version)
+      out.push(...rows)
+    }
+    // Indexed loops, not destructuring: this runs once per start, before the JIT has warmed to it.
+    for (const [targetId, counts] of fresh) {
+      const packed = JSON.parse(counts) as Packed[]
+      for (let i = 0; i < packed.length; i++) {
+        const p = packed[i]!
+        out.push({
+          targetId,
+          controlId: p[0],
+          family: p[1],
+          label: p[2],
+          pass: p[3],
+          fail: p[4],
+          notApplicable: p[5],
+          other: p[6],
+          excepted: 0,
+          attested: 0,
+          attestedFailed: 0,
+        })
+      }
+    }
+    return out
+  }
+
+  /** After a scan commit: the target's counts for every framework its rules map to, counted and stored now. */
+  recount(targetId: string): void {
+    const v = this.versions()
+    const version = () => `${v.mappings}|${v.targets.get(targetId) ?? ''}`
+    const frameworks = this.db
+      .prepare('SELECT DISTINCT framework FROM rule_controls')
+      .pluck()
+      .all() as string[]
+    this.db.transaction(() => {
+      for (const f of frameworks) this.store(f, [targetId], this.statusByTarget(f, [targetId]), version)
+    })()
+  }
+
+  private store(
+    framework: string,
+    targetIds: readonly string[],
+    rows: readonly TargetControlRow[],
+    version: (id: string) => string,
+  ): void {
+    const per = new Map<string, Packed[]>(targetIds.map((id) => [id, []]))
+    for (const r of rows)
+      per.get(r.targetId)?.push([r.controlId, r.family, r.label, r.pass, r.fail, r.notApplicable, r.other])
+    const put = this.db.prepare(
+      `INSERT INTO target_control_counts (framework, target_id, version, counts) VALUES (?, ?, ?, ?)
+       ON CONFLICT (framework, target_id) DO UPDATE SET version = excluded.version, counts = excluded.counts`,
+    )
+    this.db.transaction(() => {
+      for (const [id, packed] of per) put.run(framework, id, version(id), JSON.stringify(packed))
+    })()
   }
 
   /** Every control a framework's mappings name, with how many rules map to it (CIS / PCI DSS catalogs). */
