@@ -300,7 +300,7 @@ const populate: Record<number, (db: Db) => void> = {
     run(
       db,
       `INSERT INTO target_control_counts (framework, target_id, version, counts)
-       VALUES ('nist-800-53', 't-pg', 'v', '[["au-2","au","",1,0,0,0]]')`,
+       VALUES ('nist-800-53', 't-pg', 'v', '{"c":["au-2"],"f":["au"],"l":[""],"n":[1,0,0,0]}')`,
     )
   },
 }

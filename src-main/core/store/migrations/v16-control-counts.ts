@@ -13,7 +13,7 @@ export const v16: Migration = {
           target_id TEXT NOT NULL REFERENCES targets(id) ON DELETE CASCADE,
           -- The target's scans and the mappings the counts were made from (ControlsRepo.versions): stale when not.
           version   TEXT NOT NULL,
-          -- [[control_id, family, label, pass, fail, not applicable, other], ...]
+          -- {c: control ids, f: families, l: labels, n: [pass, fail, not applicable, other] per control}
           counts    TEXT NOT NULL CHECK (json_valid(counts)),
           PRIMARY KEY (framework, target_id)
         ) STRICT, WITHOUT ROWID;
