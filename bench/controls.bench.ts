@@ -1,7 +1,8 @@
 // The Controls page's query at estate scale: 100 targets × 1,500 rules mapped to NIST 800-53 controls, a scan a
 // day for 365 days (scan rows for every day; results for the last RESULT_DAYS days, 2 unless
 // CONTROLS_BENCH_RESULT_DAYS says more — the query reads current status, never the history), answered through
-// the contract (validation, catalog, status per control, families, matrix) beside the bare SQL join it runs.
+// the contract (validation, catalog, status per control, families, matrix) beside the bare SQL join of current
+// status and mappings that the stored per-target counts (target_control_counts, kept at scan commit) replace.
 import { it } from 'vitest'
 import Database from 'better-sqlite3'
 import { mkdtempSync, rmSync } from 'node:fs'
