@@ -207,7 +207,11 @@ export function createCore(opts: CoreOptions): Core {
 
   const content = new ContentRepo(db)
   const watchStores = { watch: new WatchRepo(db), alerts: new AlertsRepo(db), drift: new DriftRepo(db) }
-  const scans = new ScansRepo(db, commitHooks(watchStores))
+  const controlsRepo = new ControlsRepo(db)
+  const scans = new ScansRepo(db, {
+    ...commitHooks(watchStores),
+    onCommitted: (scan) => controlsRepo.recount(scan.targetId),
+  })
   const interrupted = scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
   const hostKeys = new HostKeyStore(new KnownHostsRepo(db), () => clock.now())
@@ -281,7 +285,7 @@ export function createCore(opts: CoreOptions): Core {
   const vaultRoom = vaultHandlers({ ...ctx, vault })
   const hostDeps = { ...ctx, vault, hostKeys }
   const controls = new ControlsService({
-    controls: new ControlsRepo(db),
+    controls: controlsRepo,
     content,
     packs,
     targets: ctx.repos.targets,

@@ -9,7 +9,7 @@ import type { RulePacks } from '../rules/registry'
 import { AppError } from '../errors'
 import { nistCatalog, nistLabel } from './catalog'
 import { mapBenchmark, mapRules } from './mapping'
-import { combine, emptyCounts, targetControlStatus } from './status'
+import { combineCounts, emptyCounts, targetControlStatus } from './status'
 import type { FrameworkId } from './references'
 import { applyVerdicts, judgementState, verdicts, type JudgementState } from './judged'
 
@@ -59,7 +59,7 @@ export class ControlsService {
     if (stale.length) {
       const ids = stale.map((t) => t.id)
       const fresh = new Map<string, TargetControlRow[]>(ids.map((id) => [id, []]))
-      const rows = this.d.controls.statusByTarget(framework, ids)
+      const rows = this.d.controls.storedStatusByTarget(framework, ids, v)
       if (j.exceptions.length || j.attestations.length) {
         const refs = new Map(stale.map((t) => [t.id, t]))
         applyVerdicts(framework, rows, verdicts(this.d.controls.openResults(ids), refs, j), this.d.controls)
@@ -154,31 +154,35 @@ export class ControlsService {
     const targets = this.chosenTargets(req.targetIds)
     const { metas, families, inScope, meta } = this.catalog(req.framework, req.baseline)
     const rows = this.rowsFor(req.framework, targets, judgementState(this.d.judgement, this.d.now()))
-    const perControl = new Map<string, { statuses: ControlStatus[]; rules: number }>()
-    const perCell = new Map<string, ControlStatus[]>()
+    // Counted, not listed: the page's query reads every target's row for every control in scope.
+    const perControl = new Map<string, { counts: Record<ControlStatus, number>; rules: number }>()
+    const perCell = new Map<string, Map<string, Record<ControlStatus, number>>>()
     for (const r of rows) {
       if (!inScope(r.controlId)) continue
       const m = meta(r)
       const s = targetControlStatus(r)
-      const pc = perControl.get(m.id) ?? { statuses: [], rules: 0 }
-      pc.statuses.push(s)
+      let pc = perControl.get(m.id)
+      if (!pc) perControl.set(m.id, (pc = { counts: emptyCounts(), rules: 0 }))
+      pc.counts[s]++
       pc.rules += r.pass + r.fail + r.notApplicable + r.other
-      perControl.set(m.id, pc)
-      const cell = `${r.targetId}\u0000${m.family}`
-      perCell.set(cell, [...(perCell.get(cell) ?? []), s])
+      let cells = perCell.get(r.targetId)
+      if (!cells) perCell.set(r.targetId, (cells = new Map()))
+      let cell = cells.get(m.family)
+      if (!cell) cells.set(m.family, (cell = emptyCounts()))
+      cell[s]++
     }
     const controls: ControlView[] = [...metas.values()].map((m) => {
       const pc = perControl.get(m.id)
-      const statuses = pc?.statuses ?? []
+      const c = pc?.counts ?? emptyCounts()
       return {
         id: m.id,
         label: m.label,
         title: m.title,
         family: m.family,
-        status: combine(statuses),
-        satisfied: statuses.filter((s) => s === 'satisfied' || s === 'excepted' || s === 'attested').length,
-        notSatisfied: statuses.filter((s) => s === 'not-satisfied').length,
-        assessedTargets: statuses.filter((s) => s !== 'not-assessed').length,
+        status: combineCounts(c),
+        satisfied: c.satisfied + c.excepted + c.attested,
+        notSatisfied: c['not-satisfied'],
+        assessedTargets: c.satisfied + c['not-satisfied'] + c.partly + c.excepted + c.attested,
         rules: pc?.rules ?? 0,
         inCatalog: m.inCatalog,
       }
@@ -194,10 +198,8 @@ export class ControlsService {
     const matrix: Res<'controls.status'>['matrix'] = []
     for (const t of targets)
       for (const f of famCounts.keys()) {
-        const statuses = perCell.get(`${t.id}\u0000${f}`) ?? []
-        const counts = emptyCounts()
-        for (const s of statuses) counts[s]++
-        matrix.push({ targetId: t.id, family: f, status: combine(statuses), counts })
+        const counts = perCell.get(t.id)?.get(f) ?? emptyCounts()
+        matrix.push({ targetId: t.id, family: f, status: combineCounts(counts), counts: { ...counts } })
       }
     return {
       framework,

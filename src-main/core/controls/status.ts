@@ -29,15 +29,21 @@ export function targetControlStatus(
 
 /** Several statuses of one thing (a control over targets, a family over controls) as one. */
 export function combine(statuses: readonly ControlStatus[]): ControlStatus {
-  const assessed = statuses.filter((s) => s !== 'not-assessed')
-  if (assessed.length === 0) return 'not-assessed'
-  const failing = assessed.filter((s) => s === 'not-satisfied' || s === 'partly').length
-  if (failing === 0) {
+  const counts = emptyCounts()
+  for (const s of statuses) counts[s]++
+  return combineCounts(counts)
+}
+
+/** combine, from how many of the things have each status. */
+export function combineCounts(c: Readonly<Record<ControlStatus, number>>): ControlStatus {
+  const assessed = c.satisfied + c['not-satisfied'] + c.partly + c.excepted + c.attested
+  if (assessed === 0) return 'not-assessed'
+  if (c['not-satisfied'] + c.partly === 0) {
     // An accepted deviation anywhere is what an auditor must see: it is never rounded up to "satisfied".
-    if (assessed.some((s) => s === 'excepted')) return 'excepted'
-    if (assessed.every((s) => s === 'attested')) return 'attested'
+    if (c.excepted > 0) return 'excepted'
+    if (c.attested === assessed) return 'attested'
     return 'satisfied'
   }
-  if (assessed.every((s) => s === 'not-satisfied')) return 'not-satisfied'
+  if (c['not-satisfied'] === assessed) return 'not-satisfied'
   return 'partly'
 }

@@ -43,6 +43,17 @@ const baseRule = (col: string) =>
   `CASE WHEN instr(${col}, '@') > 0 THEN substr(${col}, 1, instr(${col}, '@') - 1) ELSE ${col} END`
 const BASE_RULE = baseRule('cs.rule_id')
 
+/**
+ * One target's stored counts, by column: control ids, families, labels, and four numbers per control (pass, fail,
+ * not applicable, other). Columns parse faster than a small array per control.
+ */
+interface Packed {
+  c: string[]
+  f: string[]
+  l: string[]
+  n: number[]
+}
+
 export class ControlsRepo {
   constructor(private readonly db: Db) {}
 
@@ -84,7 +95,11 @@ export class ControlsRepo {
    */
   versions(): { mappings: string; targets: Map<string, string> } {
     const mappings = (
-      this.db.prepare('SELECT group_concat(source || digest) AS v FROM control_sources').get() as {
+      this.db
+        .prepare(
+          'SELECT group_concat(source || digest) AS v FROM (SELECT * FROM control_sources ORDER BY source)',
+        )
+        .get() as {
         v: string | null
       }
     ).v
@@ -93,7 +108,95 @@ export class ControlsRepo {
         `SELECT target_id AS t, max(rowid) || ':' || total(state = 'done') AS v FROM scans GROUP BY target_id`,
       )
       .all() as { t: string; v: string }[]
-    return { mappings: mappings ?? '', targets: new Map(rows.map((r) => [r.t, r.v])) }
+    return {
+      mappings: createHash('sha256')
+        .update(mappings ?? '')
+        .digest('hex'),
+      targets: new Map(rows.map((r) => [r.t, r.v])),
+    }
+  }
+
+  /**
+   * statusByTarget as kept in target_control_counts: each target's stored counts when they were made from its
+   * scans and the mappings as they stand (versions), recounted and stored again for the others. A scan commit
+   * recounts its target (recount), so opening the Controls page reads one small row per target.
+   */
+  storedStatusByTarget(
+    framework: string,
+    targetIds: readonly string[],
+    v: ReturnType<ControlsRepo['versions']> = this.versions(),
+  ): TargetControlRow[] {
+    const version = (id: string) => `${v.mappings}|${v.targets.get(id) ?? ''}`
+    const stored = this.db
+      .prepare(
+        `SELECT target_id AS id, version, counts FROM target_control_counts
+         WHERE framework = ? AND target_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(framework, JSON.stringify(targetIds)) as { id: string; version: string; counts: string }[]
+    const fresh = new Map(stored.filter((s) => s.version === version(s.id)).map((s) => [s.id, s.counts]))
+    const stale = targetIds.filter((id) => !fresh.has(id))
+    const out: TargetControlRow[] = []
+    if (stale.length) {
+      const rows = this.statusByTarget(framework, stale)
+      this.store(framework, stale, rows, version)
+      out.push(...rows)
+    }
+    // Columns, read by index: this runs once per start, before the JIT has warmed to it.
+    for (const [targetId, counts] of fresh) {
+      const p = JSON.parse(counts) as Packed
+      for (let i = 0; i < p.c.length; i++)
+        out.push({
+          targetId,
+          controlId: p.c[i]!,
+          family: p.f[i]!,
+          label: p.l[i]!,
+          pass: p.n[4 * i]!,
+          fail: p.n[4 * i + 1]!,
+          notApplicable: p.n[4 * i + 2]!,
+          other: p.n[4 * i + 3]!,
+          excepted: 0,
+          attested: 0,
+          attestedFailed: 0,
+        })
+    }
+    return out
+  }
+
+  /** After a scan commit: the target's counts for every framework its rules map to, counted and stored now. */
+  recount(targetId: string): void {
+    const v = this.versions()
+    const version = () => `${v.mappings}|${v.targets.get(targetId) ?? ''}`
+    const frameworks = this.db
+      .prepare('SELECT DISTINCT framework FROM rule_controls')
+      .pluck()
+      .all() as string[]
+    this.db.transaction(() => {
+      for (const f of frameworks) this.store(f, [targetId], this.statusByTarget(f, [targetId]), version)
+    })()
+  }
+
+  private store(
+    framework: string,
+    targetIds: readonly string[],
+    rows: readonly TargetControlRow[],
+    version: (id: string) => string,
+  ): void {
+    const per = new Map<string, Packed>(targetIds.map((id) => [id, { c: [], f: [], l: [], n: [] }]))
+    for (const r of rows) {
+      const p = per.get(r.targetId)
+      if (!p) continue
+      p.c.push(r.controlId)
+      p.f.push(r.family)
+      p.l.push(r.label)
+      p.n.push(r.pass, r.fail, r.notApplicable, r.other)
+    }
+    const put = this.db.prepare(
+      `INSERT INTO target_control_counts (framework, target_id, version, counts) VALUES (?, ?, ?, ?)
+       ON CONFLICT (framework, target_id) DO UPDATE SET version = excluded.version, counts = excluded.counts`,
+    )
+    this.db.transaction(() => {
+      for (const [id, packed] of per) put.run(framework, id, version(id), JSON.stringify(packed))
+    })()
   }
 
   /** Every control a framework's mappings name, with how many rules map to it (CIS / PCI DSS catalogs). */

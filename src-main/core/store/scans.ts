@@ -91,6 +91,8 @@ export interface CommitHooks {
   thresholds?(): Thresholds
   /** Runs inside the commit transaction with the drift just recorded; a throw rolls the whole scan back. */
   onDrift?(scan: ScanRow, events: DriftEventRow[], at: string): void
+  /** Runs once the commit is stored (the Controls view recounts the target's controls). */
+  onCommitted?(scan: ScanRow): void
 }
 
 export class ScansRepo {
@@ -218,7 +220,9 @@ export class ScansRepo {
       )
       this.hooks.onDrift?.(this.get(id)!, drift, at)
     })()
-    return { ...this.get(id)!, drift }
+    const done = this.get(id)!
+    this.hooks.onCommitted?.(done)
+    return { ...done, drift }
   }
 
   finish(id: string, state: 'failed' | 'cancelled', error: string, at: string): void {

@@ -296,6 +296,13 @@ const populate: Record<number, (db: Db) => void> = {
     )
     run(db, `INSERT INTO control_sources (source, digest, mapped_at) VALUES ('pack:postgres-cis', 'd', 't')`)
   },
+  16(db) {
+    run(
+      db,
+      `INSERT INTO target_control_counts (framework, target_id, version, counts)
+       VALUES ('nist-800-53', 't-pg', 'v', '{"c":["au-2"],"f":["au"],"l":[""],"n":[1,0,0,0]}')`,
+    )
+  },
 }
 
 /**

@@ -297,7 +297,25 @@ const seeds: Record<number, Seed> = {
         rule_id: 'pg-manual-restore-tested',
         status: 'passed',
       })
-      expect(db.prepare('SELECT COUNT(*) AS n FROM rule_controls').get()).toEqual({ n: 0 })
+      // v15 creates the mappings empty (the v15 seed adds the only row).
+      expect(
+        db.prepare("SELECT COUNT(*) AS n FROM rule_controls WHERE rule_id <> 'pg-log-connections'").get(),
+      ).toEqual({ n: 0 })
+    },
+  },
+  15: {
+    insert(db) {
+      // v15: a mapping, kept through v16 (which adds per-target control counts, empty until counted).
+      db.prepare(
+        `INSERT INTO rule_controls (source, rule_id, framework, control_id, family, label)
+         VALUES ('pack:postgres-cis', 'pg-log-connections', 'nist-800-53', 'au-2', 'au', '')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT rule_id, control_id FROM rule_controls').all()).toEqual([
+        { rule_id: 'pg-log-connections', control_id: 'au-2' },
+      ])
+      expect(db.prepare('SELECT COUNT(*) AS n FROM target_control_counts').get()).toEqual({ n: 0 })
     },
   },
 }

@@ -16,6 +16,7 @@ import { v12 } from './v12-result-evidence'
 import { v13 } from './v13-scan-policy'
 import { v14 } from './v14-exceptions-attestations'
 import { v15 } from './v15-rule-controls'
+import { v16 } from './v16-control-counts'
 
 export const migrations: Migration[] = [
   v01,
@@ -33,6 +34,7 @@ export const migrations: Migration[] = [
   v13,
   v14,
   v15,
+  v16,
 ]
 
 export const LATEST_VERSION = migrations.at(-1)?.version ?? 0
