@@ -2,8 +2,8 @@
 // plan and stores nothing; `watch --config driftwatch.yml` sets up the vault, credential, PostgreSQL target, rule
 // pack, webhook channel and schedule from the file and scans; a real drift (ALTER SYSTEM) then a SIGHUP with the
 // file edited to add a schedule: the same process (no restart) adds it, scans, and the receiver gets one signed
-// webhook. A SIGHUP with a broken file is logged and changes nothing. (The issue's `drift list --json` and
-// `/metrics` checks belong to the CLI and metrics work and are not asserted here.) Last, the same from a file
+// webhook, the daemon's /metrics counts it and `driftwatch drift list --json` lists it. A SIGHUP with a broken
+// file is logged and changes nothing. Last, the same from a file
 // naming PostgreSQL, MariaDB, an SSH host, the GitHub test server and the webhook receiver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -88,8 +88,10 @@ interface Daemon {
 function startWatch(
   where = { file, dataDir },
   env: NodeJS.ProcessEnv = { ...ENV, PG_PASSWORD: pgs.password },
+  extra: string[] = [],
 ): Daemon {
-  const child = spawn(process.execPath, [BIN, 'watch', '--config', where.file, '--data-dir', where.dataDir], {
+  const args = [BIN, 'watch', '--config', where.file, '--data-dir', where.dataDir, ...extra]
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -183,8 +185,9 @@ describe('watch --config against PostgreSQL', () => {
     expect(facts()).toMatchObject({ schedules: [], scans: [] })
   }, 60_000)
 
-  it('applies the file, scans, and on SIGHUP adds a schedule without a restart; the drift sends a signed webhook', async () => {
-    const w = startWatch()
+  it('applies the file, scans, and on SIGHUP adds a schedule without a restart; the drift sends a signed webhook, counts in /metrics and lists in drift list --json', async () => {
+    const w = startWatch(undefined, undefined, ['--metrics', '127.0.0.1:0'])
+    const metricsAt = String((await w.waitLog((l) => l.msg === 'metrics listening')).metrics)
     const applied = await w.waitLog((l) => l.msg === 'config applied')
     expect(applied.changes).toBe(5)
     await w.waitLog((l) => l.msg === 'scan finished' && l.state === 'done')
@@ -209,6 +212,14 @@ describe('watch --config against PostgreSQL', () => {
     expect(rx.received).toHaveLength(1)
     expect(signatureValid(KEY, rx.received[0]!)).toBe(true)
     expect(JSON.parse(rx.received[0]!.body)).toMatchObject({ target: { name: 'billing-pg' } })
+    // The daemon's counters, scraped while it runs.
+    const metrics = await (await fetch(metricsAt)).text()
+    expect(metrics).toMatch(/^driftwatch_scans_total\{kind="postgres",outcome="done"\} 2$/m)
+    expect(metrics).toMatch(/^driftwatch_drift_events_total\{type="regression"\} 1$/m)
+    expect(metrics).toMatch(/^driftwatch_alert_messages_total\{outcome="sent"\} 1$/m)
+    expect(metrics).toMatch(
+      /^driftwatch_rules\{target="billing-pg",kind="postgres",status="fail"\} [1-9]\d*$/m,
+    )
 
     // A broken edit: refused whole, logged, and the watch keeps its setup.
     writeFileSync(file, config('  - target: billing-pg\n    every: 0m\n'))
@@ -224,6 +235,13 @@ describe('watch --config against PostgreSQL', () => {
     expect(w.child.exitCode).toBeNull()
     w.child.kill('SIGTERM')
     expect(await w.exited).toBe(0)
+    // The drift as a script reads it.
+    const listed = await runCli(['drift', 'list', '--json', '--data-dir', dataDir])
+    expect(listed.code).toBe(0)
+    const events = (JSON.parse(listed.stdout) as { events: { type: string; ruleId: string }[] }).events
+    expect(events.filter((e) => e.type === 'regression')).toEqual([
+      expect.objectContaining({ ruleId: RULE, fromStatus: 'pass', toStatus: 'fail' }),
+    ])
   }, 180_000)
 })
 
