@@ -58,7 +58,7 @@ describe('driftwatch export from real scans', () => {
     const fmt = await cli(['export', '--format', 'docx'])
     expect(fmt.code).toBe(64)
     expect(fmt.stderr).toBe(
-      'driftwatch export: unknown format "docx": use one of pdf, json, oscal, hdf, csv, bundle\n',
+      'driftwatch export: unknown format "docx": use one of pdf, json, oscal, hdf, csv, bundle, ckl, cklb\n',
     )
     const who = await cli(['export', '--format', 'json', '--target', 'nobody'])
     expect(who.code).toBe(1)
