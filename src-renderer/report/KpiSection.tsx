@@ -3,6 +3,7 @@
 import type { ReportModel } from '../../src-preload/contract'
 import { reportKpis } from '../../src-preload/kpis'
 import { formatDuration } from '../../src-preload/durations'
+import { KpiTable } from '../components/KpiTable'
 
 export function KpiSection({ model, targetName }: { model: ReportModel; targetName: Map<string, string> }) {
   if (!model.scope.includeDrift || !model.drift.available) return null
@@ -16,30 +17,7 @@ export function KpiSection({ model, targetName }: { model: ReportModel; targetNa
         resolve: <strong>{formatDuration(k.overall.mttrSeconds)}</strong> (from the regression to the scan
         that saw it fixed; {k.overall.resolved} resolved, {k.overall.open} still open).
       </p>
-      {k.targets.length > 1 && (
-        <table className="report-table">
-          <thead>
-            <tr>
-              <th>Target</th>
-              <th>Mean time to detect</th>
-              <th>Mean time to resolve</th>
-              <th>Regressions</th>
-              <th>Open</th>
-            </tr>
-          </thead>
-          <tbody>
-            {k.targets.map((t) => (
-              <tr key={t.targetId}>
-                <td>{targetName.get(t.targetId) ?? t.targetId}</td>
-                <td>{formatDuration(t.mttdSeconds)}</td>
-                <td>{formatDuration(t.mttrSeconds)}</td>
-                <td>{t.detections}</td>
-                <td>{t.open}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {k.targets.length > 1 && <KpiTable targets={k.targets} names={targetName} className="report-table" />}
     </div>
   )
 }

@@ -4,6 +4,7 @@ import { useEffect } from 'react'
 import { formatDuration } from '../../../src-preload/durations'
 import { useStore } from '../../stores'
 import { driftSelectors } from '../../stores/drift-slice'
+import { KpiTable } from '../../components/KpiTable'
 
 export function DriftKpis({ names, version }: { names: Map<string, string>; version: number }) {
   const kpis = useStore(driftSelectors.kpis)
@@ -34,28 +35,12 @@ export function DriftKpis({ names, version }: { names: Map<string, string>; vers
             </dd>
           </dl>
           {data.targets.length > 0 && (
-            <table className="table compact" aria-label="Time to detect and resolve by target">
-              <thead>
-                <tr>
-                  <th scope="col">Target</th>
-                  <th scope="col">Mean time to detect</th>
-                  <th scope="col">Mean time to resolve</th>
-                  <th scope="col">Regressions</th>
-                  <th scope="col">Open</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.targets.map((t) => (
-                  <tr key={t.targetId}>
-                    <td>{names.get(t.targetId) ?? t.targetId}</td>
-                    <td>{formatDuration(t.mttdSeconds)}</td>
-                    <td>{formatDuration(t.mttrSeconds)}</td>
-                    <td>{t.detections}</td>
-                    <td>{t.open}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <KpiTable
+              targets={data.targets}
+              names={names}
+              className="table compact"
+              label="Time to detect and resolve by target"
+            />
           )}
           <p className="muted small">
             Detect: from the last scan that saw a rule pass to the scan that saw it fail. Resolve: from that
