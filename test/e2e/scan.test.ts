@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { launchChromium, ROOT, serve, shot, type Served } from './support'
 import { widenedDebian11Datastream } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
@@ -30,6 +30,29 @@ beforeAll(async () => {
   await page.goto(app.url)
 }, 60_000)
 
+// Waits for a scan's results; if they do not come, fails with what the page, the store and the server said
+// (a scan that errored, one still running, or a page that missed the end), not only "expected true".
+async function resultsOrWhy(results: Locator, target: string, timeout = 90_000): Promise<void> {
+  const until = Date.now() + timeout
+  while (Date.now() < until) {
+    if (await results.isVisible()) return
+    await page.waitForTimeout(250)
+  }
+  const main = await page
+    .locator('main')
+    .innerText()
+    .catch((e: Error) => `(no page text: ${e.message})`)
+  const scans = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/driftwatch.js'), 'scans', 'list', target, '--json', '--data-dir', app.dataDir],
+    { encoding: 'utf8' },
+  )
+  throw new Error(
+    `No results for ${target} after ${timeout / 1000} s.\n--- page ---\n${main.slice(0, 1500)}` +
+      `\n--- scans list ---\n${scans.stdout}${scans.stderr}\n--- serve stderr ---\n${app.stderr().slice(-2000)}`,
+  )
+}
+
 afterAll(async () => {
   await browser?.close()
   await app?.stop()
@@ -46,12 +69,10 @@ describe('scanning from the UI', () => {
     await page.getByRole('button', { name: 'Scan now' }).click()
     await expect.poll(() => page.getByRole('progressbar', { name: 'Scan progress' }).isVisible()).toBe(true)
     await page.screenshot({ path: shot('scan-01-progress') })
-    await expect
-      .poll(() => page.getByRole('table', { name: 'Rule results' }).isVisible(), { timeout: 60_000 })
-      .toBe(true)
+    await resultsOrWhy(page.getByRole('table', { name: 'Rule results' }), 'This laptop')
     expect(await page.locator('.score-large').innerText()).toMatch(/^\d+(\.\d)?%$/)
     await page.screenshot({ path: shot('scan-02-results') })
-  }, 90_000)
+  }, 120_000)
 
   it('filters the table to failures and opens a failed rule', async () => {
     const all = Number((await page.getByText(/ of \d+ rules$/).innerText()).split(' ')[0])
