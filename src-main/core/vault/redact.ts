@@ -87,12 +87,28 @@ export class Redactor {
     if (path.has(value)) return '[circular]'
     path.add(value)
     try {
-      if (Array.isArray(value)) return value.map((v) => this.deep(v, path))
-      const entries = Object.entries(value)
+      if (Array.isArray(value)) {
+        const out: unknown[] = new Array(value.length)
+        for (let i = 0; i < value.length; i++) out[i] = this.deep(value[i], path)
+        return out
+      }
+      const out: Record<string, unknown> = {}
       // An Error's message and stack are not enumerable; without this they would vanish from a log line.
-      if (value instanceof Error)
-        entries.unshift(['name', value.name], ['message', value.message], ['stack', value.stack])
-      return Object.fromEntries(entries.map(([k, v]) => [k, this.deep(v, path)]))
+      if (value instanceof Error) {
+        out.name = this.deep(value.name, path)
+        out.message = this.deep(value.message, path)
+        out.stack = this.deep(value.stack, path)
+      }
+      // Own enumerable string keys, as Object.entries gives them, without an array per entry: answers run to
+      // thousands of objects.
+      for (const k of Object.keys(value)) {
+        const v = this.deep((value as Record<string, unknown>)[k], path)
+        // defineProperty, not assignment: a key named __proto__ stays an own property, as fromEntries kept it.
+        if (k === '__proto__')
+          Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
+        else out[k] = v
+      }
+      return out
     } finally {
       path.delete(value)
     }

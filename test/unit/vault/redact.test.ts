@@ -113,6 +113,17 @@ describe('deep redaction and the logger', () => {
     })
   })
 
+  it('keeps a hostile "__proto__" key as data: redacted, never an object prototype', () => {
+    const r = new Redactor()
+    r.registerSecret('proto-secret-9')
+    const hostile = JSON.parse('{"__proto__": {"polluted": "proto-secret-9"}, "ok": "fine"}') as object
+    const out = r.redactDeep(hostile) as Record<string, unknown>
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ polluted: '[redacted]' })
+    expect((out as { polluted?: unknown }).polluted).toBeUndefined()
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":"[redacted]"},"ok":"fine"}')
+  })
+
   it('survives cycles, redacts shared objects each time, and never prints binary data', () => {
     const r = new Redactor()
     r.registerSecret('shared-secret')
