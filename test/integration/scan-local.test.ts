@@ -252,3 +252,61 @@ describe('scanning a group', () => {
     expect(!unknown.ok && unknown.error.message).toBe('The group "no-such-group" was not found')
   }, 120_000)
 })
+
+describe('an oscap that crashes', () => {
+  // oscap 1.3's probe threads can segfault when a process they read vanishes (seen on this machine under load):
+  // a wrapper earlier on PATH crashes the first CRASHES runs with SIGSEGV, then runs the real oscap.
+  const crashing = (crashes: number) => {
+    const bin = tmp.make('dw-oscap-crash-')
+    const count = join(bin, 'runs')
+    writeFileSync(count, '')
+    writeFileSync(
+      join(bin, 'oscap'),
+      [
+        '#!/bin/sh',
+        `if [ "$1" = xccdf ] && [ "$2" = eval ]; then`,
+        `  n=$(wc -c < '${count}'); printf x >> '${count}'`,
+        `  if [ "$n" -lt ${crashes} ]; then kill -SEGV $$; fi`,
+        'fi',
+        'exec /usr/bin/oscap "$@"',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    )
+    const before = process.env.PATH
+    process.env.PATH = `${bin}:${before}`
+    return { runs: () => readFileSync(count, 'utf8').length, restore: () => (process.env.PATH = before) }
+  }
+
+  it('runs oscap once more after a crash, says so in the progress, and keeps the second run’s results', async () => {
+    const wrapper = crashing(1)
+    try {
+      const { scanId, progress, finished } = await scanAndWait()
+      expect(wrapper.runs()).toBe(2)
+      expect(finished.state).toBe('done')
+      expect(progress.map((p) => (p.phase === 'rule' ? '' : p.message))).toContain(
+        'oscap crashed (SIGSEGV) on this computer before it finished; running it again, once',
+      )
+      const { results } = await call(core, 'scan.results', { scanId })
+      expect(results.length).toBeGreaterThan(10)
+      expect(leftBehind(progress)).toEqual([])
+    } finally {
+      wrapper.restore()
+    }
+  })
+
+  it('reports a second crash as the scan’s error, stores nothing and leaves no temp dir', async () => {
+    const wrapper = crashing(2)
+    try {
+      const { scanId, progress, finished } = await scanAndWait()
+      expect(wrapper.runs()).toBe(2)
+      expect(finished.state).toBe('failed')
+      expect(finished.error).toMatch(/^oscap failed \(exit SIGSEGV\), twice/)
+      const scan = (await call(core, 'scans.list', { targetId })).scans.find((x) => x.id === scanId)
+      expect(scan).toMatchObject({ state: 'failed', score: null })
+      expect(leftBehind(progress)).toEqual([])
+    } finally {
+      wrapper.restore()
+    }
+  })
+})

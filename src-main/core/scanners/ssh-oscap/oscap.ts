@@ -4,7 +4,7 @@
 // Exit 0 (all pass) and 2 (some fail) are results; 1 is an error. The caller removes the temp dir.
 import { Transform } from 'node:stream'
 import type { ScanContext } from '../scanner'
-import { sha256, type Runner } from './runner'
+import { sha256, type EvalJob, type EvalRun, type ExecResult, type Runner } from './runner'
 
 export const DEFAULT_TIMEOUT_MS = 45 * 60_000
 
@@ -69,35 +69,79 @@ export async function runOscap<T>(
   await runner.upload(files, ctx.signal)
   if (ctx.signal.aborted) throw new OscapError('cancelled', 'The scan was cancelled')
 
-  let done = 0
-  let pending = ''
   const timeoutMs = plan.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const started = Date.now()
-  const run = runner.evaluate(
-    { files: files.map((f) => ({ path: f.path, sha256: sha256(f.data) })), argv, arf: `${dir}/arf.xml` },
-    {
-      timeoutMs,
-      signal: ctx.signal,
-      // --progress prints "rule_id:result" per rule as oscap evaluates it.
-      onProgress(chunk) {
-        pending += chunk
-        let nl: number
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl).trim()
-          pending = pending.slice(nl + 1)
-          const m = PROGRESS.exec(line)
-          if (m)
-            ctx.progress({
-              phase: 'rule',
-              ruleId: m[1]!,
-              status: m[2] as never,
-              done: ++done,
-              total: plan.ruleCount,
-            })
-        }
-      },
+  const job = {
+    files: files.map((f) => ({ path: f.path, sha256: sha256(f.data) })),
+    argv,
+    arf: `${dir}/arf.xml`,
+  }
+  let attempt = await evaluateOnce(runner, job, plan, ctx, ingest, timeoutMs)
+  // oscap 1.3's probe threads can die on a NULL pointer when a process they are reading vanishes under them (a
+  // busy machine); the crash says nothing about the target. Run it once more, saying so; a second crash is
+  // reported as it is.
+  const crash = crashOf(attempt.result)
+  if (crash && !ctx.signal.aborted && Date.now() - started < timeoutMs) {
+    ctx.progress({
+      phase: 'prepare',
+      message: `oscap crashed (${crash}) on ${runner.where} before it finished; running it again, once`,
+    })
+    attempt = await evaluateOnce(runner, job, plan, ctx, ingest, timeoutMs - (Date.now() - started))
+  }
+  const { result, parsing, chunks } = attempt
+  if (ctx.signal.aborted) throw new OscapError('cancelled', 'The scan was cancelled; oscap was stopped')
+  if (result.damaged)
+    throw new OscapError(
+      'upload',
+      result.damaged.sha256 === '-'
+        ? `Could not check the upload of ${result.damaged.path} on ${runner.where}`
+        : `The upload of ${result.damaged.path} to ${runner.where} arrived damaged (SHA-256 ${result.damaged.sha256})`,
+    )
+  if (result.code === null && Date.now() - started >= timeoutMs)
+    throw new OscapError('timeout', `oscap did not finish within ${Math.round(timeoutMs / 60_000)} minutes`)
+  if (result.code === 127) throw missing(runner)
+  if (result.code !== 0 && result.code !== 2)
+    throw new OscapError(
+      'oscap_failed',
+      `oscap failed (exit ${result.code ?? result.signal})${crash ? ', twice' : ''}: ${firstLines(result.stderr)}`,
+    )
+  const parsed = await parsing
+  return { arf: Buffer.concat(chunks), parsed, exitCode: result.code }
+}
+
+/** One `oscap xccdf eval`, its progress reported and its ARF read as it arrives. */
+async function evaluateOnce<T>(
+  runner: Runner,
+  job: EvalJob,
+  plan: OscapPlan,
+  ctx: ScanContext,
+  ingest: (arf: NodeJS.ReadableStream) => Promise<T>,
+  timeoutMs: number,
+): Promise<{ result: Awaited<EvalRun['done']>; parsing: Promise<T>; chunks: Buffer[] }> {
+  let done = 0
+  let pending = ''
+  const run = runner.evaluate(job, {
+    timeoutMs,
+    signal: ctx.signal,
+    // --progress prints "rule_id:result" per rule as oscap evaluates it.
+    onProgress(chunk) {
+      pending += chunk
+      let nl: number
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl).trim()
+        pending = pending.slice(nl + 1)
+        const m = PROGRESS.exec(line)
+        if (m)
+          ctx.progress({
+            phase: 'rule',
+            ruleId: m[1]!,
+            status: m[2] as never,
+            done: ++done,
+            total: plan.ruleCount,
+          })
+      }
     },
-  )
+  })
   // The ARF is read as it streams down; its bytes are kept for the evidence.
   const chunks: Buffer[] = []
   let fetching = false
@@ -115,26 +159,17 @@ export async function runOscap<T>(
   run.arf.pipe(tap)
   const parsing = ingest(tap)
   parsing.catch(() => undefined)
-  const result = await run.done
-  if (ctx.signal.aborted) throw new OscapError('cancelled', 'The scan was cancelled; oscap was stopped')
-  if (result.damaged)
-    throw new OscapError(
-      'upload',
-      result.damaged.sha256 === '-'
-        ? `Could not check the upload of ${result.damaged.path} on ${runner.where}`
-        : `The upload of ${result.damaged.path} to ${runner.where} arrived damaged (SHA-256 ${result.damaged.sha256})`,
-    )
-  if (result.code === null && Date.now() - started >= timeoutMs)
-    throw new OscapError('timeout', `oscap did not finish within ${Math.round(timeoutMs / 60_000)} minutes`)
-  if (result.code === 127) throw missing(runner)
-  if (result.code !== 0 && result.code !== 2)
-    throw new OscapError(
-      'oscap_failed',
-      `oscap failed (exit ${result.code ?? result.signal}): ${firstLines(result.stderr)}`,
-    )
-  const parsed = await parsing
-  return { arf: Buffer.concat(chunks), parsed, exitCode: result.code }
+  return { result: await run.done, parsing, chunks }
 }
+
+/** Killed by a crash signal, here (the signal) or through a remote shell (128 + its number). */
+function crashOf(r: ExecResult & { damaged?: unknown }): string | null {
+  if (r.damaged) return null
+  if (r.signal && CRASH_SIGNALS.has(r.signal)) return r.signal
+  const byCode: Record<number, string> = { 132: 'SIGILL', 134: 'SIGABRT', 135: 'SIGBUS', 139: 'SIGSEGV' }
+  return r.code !== null ? (byCode[r.code] ?? null) : null
+}
+const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL'])
 
 const PROGRESS = /^(xccdf_\S+):(\w+)$/
 const missing = (runner: Runner) =>
