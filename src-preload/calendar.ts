@@ -177,18 +177,20 @@ export function nextOccurrence(c: Calendar, from: number): number {
   return Number.NaN
 }
 
-/** "every Monday, Thursday at 02:00 (Europe/Paris)", "monthly on day 1, 31 at 06:00 (America/New_York)". */
-export function describeCalendar(c: Calendar): string {
+/**
+ * "every Monday, Thursday at 02:00 (Europe/Paris)", "monthly on day 1, 31 at 06:00 (America/New_York)"; a
+ * calendar in the computer's zone ('') names none unless `zone` is asked for: "daily at 02:30".
+ */
+export function describeCalendar(c: Calendar, opts: { zone?: boolean } = {}): string {
   const at = `at ${c.times.map((t) => t.padStart(5, '0')).join(', ')}`
-  const zone = `(${zoneOf(c.timeZone)})`
+  const named = c.timeZone || opts.zone ? ` (${zoneOf(c.timeZone)})` : ''
   if (c.kind === 'weekly')
     return `every ${[...c.days]
       .sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7))
       .map((d) => WEEKDAY_NAMES[d] ?? d)
-      .join(', ')} ${at} ${zone}`
-  if (c.kind === 'monthly')
-    return `monthly on day ${[...c.days].sort((a, b) => a - b).join(', ')} ${at} ${zone}`
-  return `daily ${at} ${zone}`
+      .join(', ')} ${at}${named}`
+  if (c.kind === 'monthly') return `monthly on day ${[...c.days].sort((a, b) => a - b).join(', ')} ${at}${named}`
+  return `daily ${at}${named}`
 }
 
 /** "2026-03-29 03:00" as the wall clock reads in the zone: for tests and plain-text lists. */

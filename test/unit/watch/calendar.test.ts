@@ -120,7 +120,8 @@ describe('weekly and monthly', () => {
     const c = daily(['04:10'], '')
     const at = nextOccurrence(c, Date.parse('2026-06-01T00:00:00Z'))
     expect(localText(at, here)).toMatch(/ 04:10$/)
-    expect(describeCalendar(c)).toBe(`daily at 04:10 (${here})`)
+    expect(describeCalendar(c)).toBe('daily at 04:10')
+    expect(describeCalendar(c, { zone: true })).toBe(`daily at 04:10 (${here})`)
   })
 })
 
