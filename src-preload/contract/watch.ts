@@ -62,8 +62,10 @@ export const ScheduleView = z.object({
   days: z.array(z.number()),
   /** As saved ('' is the computer's zone)… */
   timeZone: z.string(),
-  /** …and the zone its times are read in (the computer's when '' was saved). */
+  /** …and the zone its times are read in (the computer's when '' was saved; '' for intervals). */
   zone: z.string(),
+  /** Daily, weekly, monthly: the next time on its calendar after now (its runs may be due sooner). */
+  nextSlotAt: z.string().nullable(),
   priority: z.boolean(),
   jitterSeconds: z.number(),
   sha256: z.string().optional(),

@@ -11,7 +11,7 @@ import type { AlertsRepo, ChannelRow } from '../store/alerts'
 import type { DriftRepo } from '../store/drift'
 import { AppError, notFound } from '../errors'
 import { fromVaultError } from '../vault/app-errors'
-import { calendarOf, Scheduler } from './scheduler'
+import { calendarOf, nextSlot, Scheduler } from './scheduler'
 import { readKpis } from './kpis'
 import { AlertDispatcher } from './alerts/dispatcher'
 import { channelFor } from './alerts/index'
@@ -144,6 +144,8 @@ export function createWatch(d: WatchDeps): Watch {
     intervalMinutes: s.intervalMinutes,
     dailyTimes: s.dailyTimes,
     ...{ days: s.days, timeZone: s.timeZone, zone: s.kind === 'interval' ? '' : zoneOf(s.timeZone) },
+    nextSlotAt:
+      s.kind === 'interval' ? null : new Date(nextSlot(s, Date.parse(now()), repo.settings())).toISOString(),
     priority: s.priority,
     jitterSeconds: s.jitterSeconds,
     ...(s.request.sha256 && { sha256: s.request.sha256 }),
