@@ -55,7 +55,7 @@ export function ReportExports() {
         <p className="muted">No report export yet.</p>
       )}
       {list.length > 0 && (
-        <table className="table" aria-label="Report exports">
+        <table className="table report-exports-table" aria-label="Report exports">
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -81,7 +81,7 @@ export function ReportExports() {
                 <td>
                   {describeCalendar({ kind: r.cadence, times: [r.time], days: [r.day], timeZone: r.zone })}
                 </td>
-                <td className="small">{scope(r)}</td>
+                <td className="small scope">{scope(r)}</td>
                 <td className="small" data-testid="export-next">
                   {r.paused ? 'paused' : inZone(r.nextRunAt, r.zone)}
                 </td>
