@@ -189,7 +189,8 @@ export function describeCalendar(c: Calendar, opts: { zone?: boolean } = {}): st
       .sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7))
       .map((d) => WEEKDAY_NAMES[d] ?? d)
       .join(', ')} ${at}${named}`
-  if (c.kind === 'monthly') return `monthly on day ${[...c.days].sort((a, b) => a - b).join(', ')} ${at}${named}`
+  if (c.kind === 'monthly')
+    return `monthly on day ${[...c.days].sort((a, b) => a - b).join(', ')} ${at}${named}`
   return `daily ${at}${named}`
 }
 

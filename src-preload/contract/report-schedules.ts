@@ -34,7 +34,8 @@ export const ReportScheduleInput = z
     // The scan schedules' calendar: the same days, zones and messages.
     const c = { kind: s.cadence, times: [s.time], days: [s.day], timeZone: s.timeZone }
     for (const [field, message] of calendarProblems(c))
-      if (field !== 'times') ctx.addIssue({ code: 'custom', path: [field === 'days' ? 'day' : field], message })
+      if (field !== 'times')
+        ctx.addIssue({ code: 'custom', path: [field === 'days' ? 'day' : field], message })
   })
 
 export const ReportScheduleView = z.object({

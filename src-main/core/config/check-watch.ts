@@ -10,7 +10,16 @@ import { parseWeekday, timeZoneProblem, weekdayProblem } from '../../../src-prel
 import { describe, shapeKeys } from './walk'
 
 const CADENCES = ['every', 'daily', 'weekly', 'monthly'] as const
-const SCHEDULE_KEYS = ['target', 'group', ...CADENCES, 'days', 'timezone', 'priority', 'jitter', 'paused'] as const
+const SCHEDULE_KEYS = [
+  'target',
+  'group',
+  ...CADENCES,
+  'days',
+  'timezone',
+  'priority',
+  'jitter',
+  'paused',
+] as const
 const MAX_MINUTES = 44640
 
 /** "30m", "2h", "1d", "90" (minutes) → minutes; undefined when unreadable. */

@@ -115,7 +115,8 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
         daily: s.kind === 'daily' ? s.dailyTimes : undefined,
         weekly: s.kind === 'weekly' ? s.dailyTimes : undefined,
         monthly: s.kind === 'monthly' ? s.dailyTimes : undefined,
-        days: s.kind === 'weekly' ? s.days.map((d) => WEEKDAYS[d]) : s.kind === 'monthly' ? s.days : undefined,
+        days:
+          s.kind === 'weekly' ? s.days.map((d) => WEEKDAYS[d]) : s.kind === 'monthly' ? s.days : undefined,
         timezone: s.timeZone || undefined,
         priority: s.priority || undefined,
         jitter: s.jitterSeconds || undefined,

@@ -36,7 +36,12 @@ export interface ReportExportDeps {
 const MAX_WAIT_MS = 60 * 60_000
 
 type Timing = Pick<ReportScheduleRow, 'cadence' | 'day' | 'time' | 'timeZone'>
-const calendarOf = (s: Timing) => ({ kind: s.cadence, days: [s.day], times: [s.time], timeZone: s.timeZone ?? '' })
+const calendarOf = (s: Timing) => ({
+  kind: s.cadence,
+  days: [s.day],
+  times: [s.time],
+  timeZone: s.timeZone ?? '',
+})
 
 /** The next time an export is due strictly after `from` (ms): the scan schedules' calendar, in its zone. */
 export function nextReportRun(s: Timing, from: number): number {

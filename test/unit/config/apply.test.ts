@@ -191,7 +191,9 @@ describe('driftwatch apply', () => {
 `
     write(CONFIG.replace('schedules:\n', `schedules:\n${calendar}`))
     const text = formatPlan(await planFile(core, file, ENV))
-    expect(text).toContain('+ schedule billing-prod every Monday, Thursday at 02:00 (Europe/Paris) (priority)')
+    expect(text).toContain(
+      '+ schedule billing-prod every Monday, Thursday at 02:00 (Europe/Paris) (priority)',
+    )
     expect(text).toContain('+ schedule group prod monthly on day 1, 31 at 06:00 (America/New_York)')
     await applyFile(core, file, ENV)
     const saved = (await call(core, 'watch.status', {})).schedules.filter((s) => s.kind !== 'interval')
@@ -207,7 +209,9 @@ describe('driftwatch apply', () => {
       '~ schedule billing-prod every Monday, Thursday at 02:00 (Europe/Berlin) (timezone)',
     )
     const yaml = (await exportConfig(core)).yaml
-    expect(yaml).toContain('weekly:\n      - 02:00\n    days:\n      - mon\n      - thu\n    timezone: Europe/Paris')
+    expect(yaml).toContain(
+      'weekly:\n      - 02:00\n    days:\n      - mon\n      - thu\n    timezone: Europe/Paris',
+    )
   })
 
   it('export-config → apply on a fresh data folder reproduces the setup (the two exports are equal)', async () => {
