@@ -1,5 +1,5 @@
 // `driftwatch schedules list|add|edit|remove|run`: the Watch page's schedules from a terminal — scan schedules
-// (every N minutes or daily at times, for a target or a group) and weekly/monthly report exports (PDF and
+// (every N minutes, or daily, weekly or monthly at times in a time zone, for a target or a group) and weekly/monthly report exports (PDF and
 // signed bundle written to a folder). The same channels as the page; only the folder is set here alone.
 import {
   ReportScheduleInput,
@@ -8,30 +8,34 @@ import {
   type ScheduleView,
 } from '../../src-preload/contract'
 import { when } from '../../src-preload/dates'
+import { describeCalendar, parseWeekday, weekdayProblem } from '../../src-preload/calendar'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { listOf, notFoundError, print, targetId, targetNames } from './lookup'
 import { AppError } from '../core/errors'
 import { envVaultPassphrase, PASSPHRASE_ENV } from './prompt'
 
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
-
 const HELP = `Usage:
   driftwatch schedules list [--json]
-  driftwatch schedules add --target NAME|--group NAME (--every MINUTES | --daily HH:MM[,HH:MM...])
-                           [--priority] [--jitter SECONDS] [--content SHA256 --profile ID | --tailoring ID]
+  driftwatch schedules add --target NAME|--group NAME (--every MINUTES | --daily HH:MM[,HH:MM...]
+                           | --weekly HH:MM[,...] --days mon[,thu...] | --monthly HH:MM[,...] --days 1[,15...])
+                           [--timezone ZONE] [--priority] [--jitter SECONDS]
+                           [--content SHA256 --profile ID | --tailoring ID] [--paused] [--json]
+  driftwatch schedules add --report weekly|monthly --name NAME --day DAY [--at HH:MM] [--timezone ZONE]
+                           [--format pdf,bundle] [--folder DIR] [--target NAME ...] [--group NAME ...]
                            [--paused] [--json]
-  driftwatch schedules add --report weekly|monthly --name NAME --day DAY [--at HH:MM] [--format pdf,bundle]
-                           [--folder DIR] [--target NAME ...] [--group NAME ...] [--paused] [--json]
   driftwatch schedules edit ID [the same options: only those given change] [--json]
   driftwatch schedules remove ID [--json]
   driftwatch schedules run [ID] [--json]
 
 Scan schedules scan a target, or every target of a group, with the policy named (content and profile, or a
-tailoring) or, naming none, each target's assigned policy. --every: an interval in minutes; --daily: times of
-day (local time). --priority schedules run more often (settings: priorityFactor) and first.
+tailoring) or, naming none, each target's assigned policy. --every: an interval in minutes; --daily, --weekly,
+--monthly: times of day, on the --days given (weekly mon..sun or 0..6; monthly 1..31, a shorter month running
+on its last day), in --timezone (an IANA name such as Europe/Paris; default this computer's zone, "" resets
+it). Across a daylight saving change a time runs once: a skipped time at the end of the gap (02:30 → 03:00),
+a repeated one at its first. --priority schedules run more often (settings: priorityFactor) and first.
 
 Report exports (--report) render the report of the scope (every target when no --target/--group) weekly
-(--day sun..sat or 0..6) or monthly (--day 1..28) at --at (default 06:00, local time), as a PDF and/or a
+(--day sun..sat or 0..6) or monthly (--day 1..31) at --at (default 06:00) in --timezone, as a PDF and/or a
 signed evidence bundle, into --folder (default: the data folder's exports/). The watch writes them
 ("driftwatch watch"); a bundle is signed with the vault's key, so the watch needs the vault unlocked.
 
@@ -45,6 +49,10 @@ const options: Command['options'] = {
   group: { type: 'string', multiple: true },
   every: { type: 'string' },
   daily: { type: 'string' },
+  weekly: { type: 'string' },
+  monthly: { type: 'string' },
+  days: { type: 'string' },
+  timezone: { type: 'string' },
   priority: { type: 'boolean' },
   jitter: { type: 'string' },
   content: { type: 'string' },
@@ -65,7 +73,9 @@ const flagOf = (path: string) =>
     targetId: '--target',
     group: '--group',
     intervalMinutes: '--every',
-    dailyTimes: '--daily',
+    dailyTimes: '--daily/--weekly/--monthly',
+    days: '--days',
+    timeZone: '--timezone',
     jitterSeconds: '--jitter',
     sha256: '--content',
     profileId: '--profile',
@@ -77,13 +87,15 @@ const flagOf = (path: string) =>
   })[path.split('.')[0] ?? ''] ?? path
 
 function whenText(s: ScheduleView): string {
-  return s.kind === 'daily' ? `daily at ${s.dailyTimes.join(', ')}` : `every ${s.intervalMinutes} min`
+  return s.kind === 'interval'
+    ? `every ${s.intervalMinutes} min`
+    : describeCalendar({ kind: s.kind, times: s.dailyTimes, days: s.days, timeZone: s.timeZone })
 }
 function reportWhen(r: ReportScheduleView): string {
-  return r.cadence === 'weekly'
-    ? `weekly on ${DAYS[r.day] ?? r.day} at ${r.time}`
-    : `monthly on day ${r.day} at ${r.time}`
+  return describeCalendar({ kind: r.cadence, times: [r.time], days: [r.day], timeZone: r.timeZone })
 }
+/** A next run read in the schedule's own zone, named: "9 Mar 2026, 02:00 CET (Europe/Paris)". */
+const nextText = (iso: string, zone: string) => `next ${when(iso, { timeZone: zone })} (${zone})`
 
 async function list(ctx: RunContext): Promise<number> {
   const status = await call(ctx.core, 'watch.status', {})
@@ -97,11 +109,16 @@ async function list(ctx: RunContext): Promise<number> {
     const lines = schedules.map((s) => {
       const next = s.runs.map((r) => r.nextRunAt).sort()[0]
       const scope = s.targetId ? (names.get(s.targetId) ?? s.targetId) : `group ${s.group}`
-      return `${s.id}  scan    ${scope.padEnd(20)} ${whenText(s).padEnd(26)} ${s.paused ? 'paused' : next ? `next ${when(next)}` : ''}`
+      const zone = s.zone || 'UTC'
+      // No run yet: the watch scans once when it first sees the schedule, then keeps to the calendar.
+      const upcoming = next
+        ? nextText(next, zone)
+        : `first scan when the watch starts${s.nextSlotAt ? `, then ${nextText(s.nextSlotAt, zone).slice(5)}` : ''}`
+      return `${s.id}  scan    ${scope.padEnd(20)} ${whenText(s).padEnd(26)} ${s.paused ? 'paused' : upcoming}`
     })
     for (const r of reports)
       lines.push(
-        `${r.id}  report  ${r.name.padEnd(20)} ${reportWhen(r).padEnd(26)} ${r.paused ? 'paused' : `next ${when(r.nextRunAt)}`} → ${r.folder} (${r.formats.join(', ')})`,
+        `${r.id}  report  ${r.name.padEnd(20)} ${reportWhen(r).padEnd(26)} ${r.paused ? 'paused' : nextText(r.nextRunAt, r.zone)} → ${r.folder} (${r.formats.join(', ')})`,
       )
     return lines.length ? lines.join('\n') + '\n' : 'No schedules yet.\n'
   })
@@ -111,12 +128,30 @@ async function list(ctx: RunContext): Promise<number> {
 function dayOf(cadence: string, v: unknown): number | undefined {
   if (v === undefined) return undefined
   const s = String(v).toLowerCase()
-  const named = DAYS.indexOf(s.slice(0, 3))
-  if (cadence === 'weekly' && named >= 0 && /^[a-z]+$/.test(s)) return named
+  const named = parseWeekday(s)
+  if (cadence === 'weekly' && named !== undefined && /^[a-z]+$/.test(s)) return named
   const n = Number(s)
   if (!Number.isInteger(n))
-    throw CliError.usage(`--day must be ${cadence === 'weekly' ? 'sun..sat or 0..6' : '1..28'}, not "${s}"`)
+    throw CliError.usage(`--day must be ${cadence === 'weekly' ? 'sun..sat or 0..6' : '1..31'}, not "${s}"`)
   return n
+}
+
+/** --days: weekday names or numbers for weekly, numbers for monthly; a typo is named, like the file's. */
+function daysOf(list: string[], kind: string | undefined): number[] {
+  return list.map((d) => {
+    if (kind === 'weekly') {
+      const n = parseWeekday(d)
+      if (n === undefined) throw invalid('--days', weekdayProblem(d))
+      return n
+    }
+    const n = Number(d)
+    if (!/^\d+$/.test(d.trim())) throw invalid('--days', `Days of the month are 1 to 31, not "${d}"`)
+    return n
+  })
+}
+function invalid(flag: string, text: string): CliError {
+  const message = `invalid input:\n  ${flag}: ${text}`
+  return new CliError(message, { code: 'validation', message, issues: [{ path: flag, message: text }] })
 }
 
 async function saveReport(ctx: RunContext, existing?: ReportScheduleView): Promise<number> {
@@ -131,6 +166,7 @@ async function saveReport(ctx: RunContext, existing?: ReportScheduleView): Promi
     cadence,
     day: dayOf(cadence, v.day) ?? existing?.day ?? Number.NaN,
     time: v.at === undefined ? (existing?.time ?? '06:00') : String(v.at),
+    timeZone: v.timezone === undefined ? (existing?.timeZone ?? '') : String(v.timezone),
     formats: (v.format === undefined ? (existing?.formats ?? ['pdf', 'bundle']) : listOf(v.format)) as (
       'pdf' | 'bundle'
     )[],
@@ -169,8 +205,12 @@ async function saveScan(ctx: RunContext, existing?: ScheduleView): Promise<numbe
   const groups = listOf(v.group)
   if (targets.length + groups.length > 1)
     throw CliError.usage('a scan schedule covers one target or one group: give one --target or one --group')
-  if (v.every !== undefined && v.daily !== undefined)
-    throw CliError.usage('give --every or --daily, not both')
+  const cadences = (['every', 'daily', 'weekly', 'monthly'] as const).filter((k) => v[k] !== undefined)
+  if (cadences.length > 1)
+    throw CliError.usage(
+      `give one of --every, --daily, --weekly or --monthly, not ${cadences.map((k) => `--${k}`).join(' and ')}`,
+    )
+  const cadence = cadences[0]
   const tid = targets[0] ? await targetId(ctx.core, targets[0]) : undefined
   const scope =
     tid || groups[0]
@@ -179,11 +219,12 @@ async function saveScan(ctx: RunContext, existing?: ScheduleView): Promise<numbe
   const req: Req<'watch.schedules.save'> = {
     ...(existing && { id: existing.id }),
     ...scope,
-    kind:
-      v.daily !== undefined ? 'daily' : v.every !== undefined ? 'interval' : (existing?.kind ?? 'interval'),
+    kind: cadence === 'every' ? 'interval' : (cadence ?? existing?.kind ?? 'interval'),
     intervalMinutes:
       v.every === undefined ? (existing?.intervalMinutes ?? 60) : (v.every as unknown as number),
-    dailyTimes: v.daily === undefined ? (existing?.dailyTimes ?? []) : listOf(v.daily),
+    dailyTimes: cadence && cadence !== 'every' ? listOf(v[cadence]) : (existing?.dailyTimes ?? []),
+    days: v.days === undefined ? (existing?.days ?? []) : daysOf(listOf(v.days), cadence ?? existing?.kind),
+    timeZone: v.timezone === undefined ? (existing?.timeZone ?? '') : String(v.timezone),
     priority: v.priority === true || (existing?.priority ?? false),
     jitterSeconds: v.jitter === undefined ? (existing?.jitterSeconds ?? 0) : (v.jitter as unknown as number),
     paused: v.paused === true ? true : v.active === true ? false : (existing?.paused ?? false),

@@ -3,6 +3,7 @@
 // runs Driftwatch set another from the command line or driftwatch.yml (SECURITY.md section 14).
 import { z } from 'zod'
 import { channel, Empty, Id } from './common'
+import { calendarProblems } from '../calendar'
 
 export const REPORT_CADENCES = ['weekly', 'monthly'] as const
 export const SCHEDULED_FORMATS = ['pdf', 'bundle'] as const
@@ -14,9 +15,11 @@ export const ReportScheduleInput = z
     id: z.string().optional(),
     name: z.string().trim().min(1, 'Name is required').max(100, 'Name is longer than 100 characters'),
     cadence: z.enum(REPORT_CADENCES, { error: 'Cadence must be weekly or monthly' }),
-    /** Weekly: 0 (Sunday) to 6 (Saturday). Monthly: the day of the month, 1 to 28 (every month has it). */
+    /** Weekly: 0 (Sunday) to 6 (Saturday). Monthly: 1 to 31 (a shorter month runs on its last day). */
     day: z.coerce.number({ error: 'Day must be a number' }).int('Day must be a whole number'),
     time: hhmm.default('06:00'),
+    /** An IANA zone such as Europe/Paris; '' is the zone of the computer that watches. */
+    timeZone: z.string().trim().max(64, 'A time zone name is at most 64 characters').default(''),
     formats: z
       .array(z.enum(SCHEDULED_FORMATS, { error: 'Formats are pdf and bundle' }))
       .min(1, 'Choose at least one format')
@@ -28,10 +31,11 @@ export const ReportScheduleInput = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.cadence === 'weekly' && (s.day < 0 || s.day > 6))
-      ctx.addIssue({ code: 'custom', path: ['day'], message: 'A weekly export runs on day 0 (Sunday) to 6' })
-    if (s.cadence === 'monthly' && (s.day < 1 || s.day > 28))
-      ctx.addIssue({ code: 'custom', path: ['day'], message: 'A monthly export runs on day 1 to 28' })
+    // The scan schedules' calendar: the same days, zones and messages.
+    const c = { kind: s.cadence, times: [s.time], days: [s.day], timeZone: s.timeZone }
+    for (const [field, message] of calendarProblems(c))
+      if (field !== 'times')
+        ctx.addIssue({ code: 'custom', path: [field === 'days' ? 'day' : field], message })
   })
 
 export const ReportScheduleView = z.object({
@@ -40,6 +44,10 @@ export const ReportScheduleView = z.object({
   cadence: z.enum(REPORT_CADENCES),
   day: z.number(),
   time: z.string(),
+  /** As saved ('' is the computer's zone)… */
+  timeZone: z.string(),
+  /** …and the zone its time is read in. */
+  zone: z.string(),
   formats: z.array(z.enum(SCHEDULED_FORMATS)),
   targetIds: z.array(z.string()),
   groups: z.array(z.string()),

@@ -1,6 +1,9 @@
 // Watch on the wire: schedules, their runs, the scheduler's settings and status, pausing and running now.
 import { z } from 'zod'
 import { channel, Empty, Id } from './common'
+import { calendarProblems, CALENDAR_KINDS } from '../calendar'
+
+export const SCHEDULE_KINDS = ['interval', ...CALENDAR_KINDS] as const
 
 const hhmm = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'Times are written HH:MM, e.g. 02:30')
 
@@ -9,14 +12,24 @@ export const ScheduleInput = z
     id: z.string().optional(),
     targetId: z.string().min(1).nullable().default(null),
     group: z.string().trim().min(1).max(64).nullable().default(null),
-    kind: z.enum(['interval', 'daily'], { error: 'Kind must be interval or daily' }).default('interval'),
+    kind: z
+      .enum(SCHEDULE_KINDS, { error: 'Kind must be interval, daily, weekly or monthly' })
+      .default('interval'),
     intervalMinutes: z.coerce
       .number({ error: 'Interval must be a number of minutes' })
       .int('Interval must be whole minutes')
       .min(1, 'Interval must be at least 1 minute')
       .max(44640, 'Interval must be at most 31 days')
       .default(60),
+    /** Daily, weekly and monthly: times of day in timeZone. */
     dailyTimes: z.array(hhmm).max(24, 'At most 24 times a day').default([]),
+    /** Weekly: 0 (Sunday) to 6; monthly: 1 to 31 (a shorter month runs on its last day). */
+    days: z
+      .array(z.number({ error: 'Days are numbers' }).int('Days are whole numbers'))
+      .max(31, 'At most 31 days')
+      .default([]),
+    /** An IANA zone such as Europe/Paris; '' is the zone of the computer that watches. */
+    timeZone: z.string().trim().max(64, 'A time zone name is at most 64 characters').default(''),
     priority: z.boolean().default(false),
     jitterSeconds: z.coerce.number().int().min(0).max(3600, 'Jitter must be at most 3600 seconds').default(0),
     sha256: z
@@ -34,17 +47,25 @@ export const ScheduleInput = z
         path: ['targetId'],
         message: 'Choose a target or a group (one of them)',
       })
-    if (s.kind === 'daily' && s.dailyTimes.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['dailyTimes'], message: 'Give at least one time of day' })
+    if (s.kind !== 'interval')
+      for (const [field, message] of calendarProblems({ ...s, kind: s.kind, times: s.dailyTimes }))
+        ctx.addIssue({ code: 'custom', path: [field === 'times' ? 'dailyTimes' : field], message })
   })
 
 export const ScheduleView = z.object({
   id: z.string(),
   targetId: z.string().nullable(),
   group: z.string().nullable(),
-  kind: z.enum(['interval', 'daily']),
+  kind: z.enum(SCHEDULE_KINDS),
   intervalMinutes: z.number(),
   dailyTimes: z.array(z.string()),
+  days: z.array(z.number()),
+  /** As saved ('' is the computer's zone)… */
+  timeZone: z.string(),
+  /** …and the zone its times are read in (the computer's when '' was saved; '' for intervals). */
+  zone: z.string(),
+  /** Daily, weekly, monthly: the next time on its calendar after now (its runs may be due sooner). */
+  nextSlotAt: z.string().nullable(),
   priority: z.boolean(),
   jitterSeconds: z.number(),
   sha256: z.string().optional(),

@@ -1,5 +1,6 @@
 // The Watch page: whether the watch runs and where, pause/resume and "scan all now", then its parts — scans
-// running now, schedules with their countdowns, a new schedule, alert channels and the watch settings.
+// running now, schedules with their countdowns, a new schedule, report exports, alert channels and the watch
+// settings.
 import { useEffect, useMemo } from 'react'
 import { useStore } from '../stores'
 import { targetSelectors } from '../stores/targets-slice'
@@ -10,6 +11,7 @@ import { ScheduleForm } from './watch/ScheduleForm'
 import { AlertChannels } from './watch/AlertChannels'
 import { WatchSettings } from './watch/WatchSettings'
 import { ExpiringExceptions } from './watch/ExpiringExceptions'
+import { ReportExports } from './watch/ReportExports'
 
 const TRAY_TEXT = {
   ok: 'All good',
@@ -99,6 +101,7 @@ export function WatchPage() {
         <ScheduleTable status={status} names={names} />
         <ScheduleForm />
       </section>
+      <ReportExports />
       <AlertChannels />
       <WatchSettings key={JSON.stringify(status.settings)} settings={status.settings} />
     </>

@@ -17,6 +17,7 @@ import { createRulesSlice, type RulesSlice } from './rules-slice'
 import { createAuditSlice, type AuditSlice } from './audit-slice'
 import { createJudgementSlice, type JudgementSlice } from './judgement-slice'
 import { createControlsSlice, type ControlsSlice } from './controls-slice'
+import { createReportExportsSlice, type ReportExportsSlice } from './report-exports-slice'
 
 export type State = AppSlice &
   TargetsSlice &
@@ -30,7 +31,8 @@ export type State = AppSlice &
   RulesSlice &
   AuditSlice &
   JudgementSlice &
-  ControlsSlice
+  ControlsSlice &
+  ReportExportsSlice
 
 export const useStore = create<State>()(
   devtools(
@@ -48,6 +50,7 @@ export const useStore = create<State>()(
       ...createAuditSlice(...a),
       ...createJudgementSlice(...a),
       ...createControlsSlice(...a),
+      ...createReportExportsSlice(...a),
     }),
     { name: 'driftwatch', enabled: import.meta.env.DEV },
   ),

@@ -7,6 +7,11 @@ import type { Target } from '../../src-preload/contract'
 export interface FakeTime extends Clock, Timers {
   /** Moves time forward by `ms`, firing each timer at its moment and letting the work it starts settle. */
   advance(ms: number): Promise<void>
+  /**
+   * Moves time forward without firing the timers on the way (a computer waking from sleep, the wall clock
+   * jumping): the next `advance` fires each overdue timer once, at the new time.
+   */
+  jump(ms: number): void
   /** Lets promises and immediates settle without moving time. */
   settle(): Promise<void>
   iso(): string
@@ -33,6 +38,9 @@ export function fakeTime(start = '2030-01-07T00:00:00.000Z'): FakeTime {
       timers.delete(h as number)
     },
     pending: () => timers.size,
+    jump(ms) {
+      t += Math.max(0, ms)
+    },
     async settle() {
       await flush()
     },

@@ -255,7 +255,7 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
       failed(await after('schedules', 'add', '--report', 'weekly', '--name', 'x', '--day', '9'), 1),
     ).toMatchObject({
       code: 'validation',
-      message: expect.stringContaining('--day: A weekly export runs on day 0 (Sunday) to 6'),
+      message: expect.stringContaining('--day: Days of the week are 0 (Sunday) to 6 (Saturday), not 9'),
     })
     expect(ok(await after('schedules', 'remove', added.id as string))).toEqual({ removed: true })
     expect(ok(await after('schedules', 'remove', scheduleId))).toEqual({ removed: true })

@@ -63,6 +63,22 @@ describe('scheduled report exports', () => {
     )
   })
 
+  it("reads an export's time in its own zone, with the scan schedules' calendar (day 31 in February)", () => {
+    const from = Date.parse('2030-02-01T00:00:00Z')
+    const ny = { cadence: 'monthly', day: 31, time: '06:00', timeZone: 'America/New_York' } as const
+    // The last day of February, 06:00 in New York (EST, UTC-5).
+    expect(new Date(nextReportRun(ny, from)).toISOString()).toBe('2030-02-28T11:00:00.000Z')
+    const paris = { cadence: 'weekly', day: 1, time: '02:00', timeZone: 'Europe/Paris' } as const
+    // Monday 25 March 2030 at 02:00 in Paris is winter time (UTC+1); 1 April, after the clocks went forward
+    // on 31 March, summer time (UTC+2).
+    expect(new Date(nextReportRun(paris, Date.parse('2030-03-20T00:00:00Z'))).toISOString()).toBe(
+      '2030-03-25T01:00:00.000Z',
+    )
+    expect(new Date(nextReportRun(paris, Date.parse('2030-03-27T00:00:00Z'))).toISOString()).toBe(
+      '2030-04-01T00:00:00.000Z',
+    )
+  })
+
   it('writes the PDF and the signed bundle to the folder on the day, not before, then a week later', async () => {
     const { time, core } = await setUp()
     const folder = join(tmp.make('dw-sched-out-'), 'weekly')
@@ -151,17 +167,31 @@ describe('scheduled report exports', () => {
     expect(run.nextRunAt).toBe(s.nextRunAt)
   }, 240_000)
 
-  it('refuses a day the cadence does not have', async () => {
+  it('refuses a day the cadence does not have and a zone Intl does not know', async () => {
     const { core } = await setUp()
     const env = await core.invoke('reports.schedules.save', { name: 'x', cadence: 'weekly', day: 7 })
     expect(!env.ok && env.error.issues).toContainEqual({
       path: 'day',
-      message: 'A weekly export runs on day 0 (Sunday) to 6',
+      message: 'Days of the week are 0 (Sunday) to 6 (Saturday), not 7',
     })
-    const m = await core.invoke('reports.schedules.save', { name: 'x', cadence: 'monthly', day: 31 })
+    const m = await core.invoke('reports.schedules.save', { name: 'x', cadence: 'monthly', day: 32 })
     expect(!m.ok && m.error.issues).toContainEqual({
       path: 'day',
-      message: 'A monthly export runs on day 1 to 28',
+      message: 'Days of the month are 1 to 31, not 32',
     })
+    const z = await core.invoke('reports.schedules.save', {
+      name: 'x',
+      cadence: 'monthly',
+      day: 31,
+      timeZone: 'Europe/Lutetia',
+    })
+    expect(!z.ok && z.error.issues).toEqual([
+      {
+        path: 'timeZone',
+        message:
+          'Unknown time zone "Europe/Lutetia": use an IANA name such as Europe/Paris, America/New_York or UTC',
+      },
+    ])
+    expect((await call(core, 'reports.schedules.list', {})).schedules).toEqual([])
   })
 })

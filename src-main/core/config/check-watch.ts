@@ -1,15 +1,25 @@
-// The watch's part of a driftwatch.yml: schedules (every N minutes or daily at times; a schedule that can never
-// fire is refused), alert channels with their settings from each channel's own schema, and the watch settings.
+// The watch's part of a driftwatch.yml: schedules (every N minutes; daily, weekly or monthly at times in a time
+// zone; a schedule that can never fire is refused), alert channels with their settings from each channel's own schema, and the watch settings.
 import { z } from 'zod'
 import { ALERT_CHANNEL_KINDS, WatchSettingsView } from '../../../src-preload/contract'
 import { channelFor } from '../watch/alerts'
 import type { DesiredChannel, DesiredSchedule, DesiredWatch } from './model'
 import { joinPath } from './source'
 import type { Walk } from './walk'
+import { parseWeekday, timeZoneProblem, weekdayProblem } from '../../../src-preload/calendar'
 import { describe, shapeKeys } from './walk'
 
-const SCHEDULE_KEYS = ['target', 'group', 'every', 'daily', 'priority', 'jitter', 'paused'] as const
-const NOT_YET = ['weekly', 'monthly', 'timezone', 'days']
+const CADENCES = ['every', 'daily', 'weekly', 'monthly'] as const
+const SCHEDULE_KEYS = [
+  'target',
+  'group',
+  ...CADENCES,
+  'days',
+  'timezone',
+  'priority',
+  'jitter',
+  'paused',
+] as const
 const MAX_MINUTES = 44640
 
 /** "30m", "2h", "1d", "90" (minutes) → minutes; undefined when unreadable. */
@@ -28,18 +38,60 @@ export const formatEvery = (minutes: number): string =>
 
 const HHMM = /^([01]?\d|2[0-3]):[0-5]\d$/
 
+/** The times of a daily, weekly or monthly schedule: "02:30" or a list, each HH:MM. */
+function checkTimes(w: Walk, path: string, value: unknown, key: string): string[] {
+  const out: string[] = []
+  const times = typeof value === 'string' ? [value] : value
+  if (!Array.isArray(times))
+    w.issue(path, `${cap(key)} is a time of day or a list of them, such as ["02:30", "14:00"]`)
+  else if (times.length === 0) w.issue(path, 'This schedule never fires: give at least one time of day')
+  else if (times.length > 24) w.issue(path, 'At most 24 times a day')
+  else
+    times.forEach((t, j) => {
+      const s = w.text(joinPath(path, j), t, 'Time')
+      if (s !== undefined && !HHMM.test(s))
+        w.issue(joinPath(path, j), `Times are written HH:MM (00:00 to 23:59), not "${s}"`)
+      else if (s !== undefined) out.push(s.padStart(5, '0'))
+    })
+  return [...new Set(out)].sort()
+}
+const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1)
+
+/** Weekly: mon..sun (or 0..6); monthly: 1..31. */
+function checkDays(w: Walk, path: string, value: unknown, kind: 'weekly' | 'monthly'): number[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value]
+  if (list.length === 0) {
+    w.issue(
+      path,
+      kind === 'weekly'
+        ? 'A weekly schedule names its days: days: [mon, thu]'
+        : 'A monthly schedule names its days of the month: days: [1, 15]',
+    )
+    return []
+  }
+  const out: number[] = []
+  list.forEach((raw, j) => {
+    const v = w.resolve(joinPath(path, j), raw)
+    const p = Array.isArray(value) ? joinPath(path, j) : path
+    if (kind === 'weekly') {
+      const d = parseWeekday(v)
+      if (d === undefined) w.issue(p, weekdayProblem(v))
+      else out.push(d)
+    } else {
+      const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 31)
+        w.issue(p, `Days of the month are 1 to 31 (a shorter month runs on its last day), not ${describe(v)}`)
+      else out.push(n)
+    }
+  })
+  return [...new Set(out)].sort((a, b) => a - b)
+}
+
 export function checkSchedules(w: Walk, value: unknown): DesiredSchedule[] {
   const out: DesiredSchedule[] = []
   w.list('schedules', value, 'schedules').forEach((item, i) => {
     const path = joinPath('schedules', i)
-    if (item && typeof item === 'object' && !Array.isArray(item))
-      for (const k of Object.keys(item))
-        if (NOT_YET.includes(k))
-          w.issue(
-            joinPath(path, k),
-            `"${k}" schedules are not supported by the scheduler yet: use every (minutes) or daily (times)`,
-          )
-    const o = w.map(path, item, [...SCHEDULE_KEYS, ...NOT_YET], 'a schedule')
+    const o = w.map(path, item, SCHEDULE_KEYS, 'a schedule')
     if (!o) return
     const target = w.text(joinPath(path, 'target'), o.target, 'Target', { optional: true })
     const group = w.text(joinPath(path, 'group'), o.group, 'Group', { optional: true })
@@ -48,12 +100,17 @@ export function checkSchedules(w: Walk, value: unknown): DesiredSchedule[] {
     let kind: DesiredSchedule['kind'] = 'interval'
     let intervalMinutes = 60
     let dailyTimes: string[] = []
-    if (o.every !== undefined && o.daily !== undefined)
-      w.issue(path, 'A schedule runs every N minutes or daily at times, not both')
-    else if (o.every === undefined && o.daily === undefined) {
-      if (!NOT_YET.some((k) => k in o))
-        w.issue(path, 'This schedule never fires: give every (e.g. 30m, 2h) or daily (e.g. ["02:30"])')
-    } else if (o.every !== undefined) {
+    let days: number[] = []
+    let timeZone = ''
+    const given = CADENCES.filter((k) => o[k] !== undefined)
+    if (given.length > 1)
+      w.issue(path, `A schedule has one of every, daily, weekly or monthly, not ${given.join(' and ')}`)
+    else if (given.length === 0)
+      w.issue(
+        path,
+        'This schedule never fires: give every (e.g. 30m), daily, weekly or monthly (times, e.g. ["02:30"])',
+      )
+    else if (o.every !== undefined) {
       const ep = joinPath(path, 'every')
       const resolved = w.resolve(ep, o.every)
       const minutes = parseEvery(resolved)
@@ -66,21 +123,23 @@ export function checkSchedules(w: Walk, value: unknown): DesiredSchedule[] {
       else if (!Number.isInteger(minutes)) w.issue(ep, 'Every must be whole minutes')
       else if (minutes > MAX_MINUTES) w.issue(ep, 'Every must be at most 31 days')
       else intervalMinutes = minutes
+      for (const k of ['days', 'timezone'] as const)
+        if (o[k] !== undefined)
+          w.issue(joinPath(path, k), `"${k}" goes with daily, weekly or monthly times, not with every`)
     } else {
-      kind = 'daily'
-      const dp = joinPath(path, 'daily')
-      const times = typeof o.daily === 'string' ? [o.daily] : o.daily
-      if (!Array.isArray(times)) w.issue(dp, 'Daily is a list of times of day such as ["02:30", "14:00"]')
-      else if (times.length === 0) w.issue(dp, 'This schedule never fires: give at least one time of day')
-      else if (times.length > 24) w.issue(dp, 'At most 24 times a day')
-      else
-        times.forEach((t, j) => {
-          const s = w.text(joinPath(dp, j), t, 'Time')
-          if (s !== undefined && !HHMM.test(s))
-            w.issue(joinPath(dp, j), `Times are written HH:MM (00:00 to 23:59), not "${s}"`)
-          else if (s !== undefined) dailyTimes.push(s.padStart(5, '0'))
-        })
-      dailyTimes = [...new Set(dailyTimes)].sort()
+      kind = given[0] as 'daily' | 'weekly' | 'monthly'
+      dailyTimes = checkTimes(w, joinPath(path, kind), o[kind], kind)
+      if (kind === 'daily') {
+        if (o.days !== undefined)
+          w.issue(joinPath(path, 'days'), 'A daily schedule runs every day: days go with weekly or monthly')
+      } else days = checkDays(w, o.days === undefined ? path : joinPath(path, 'days'), o.days, kind)
+      if (o.timezone !== undefined) {
+        const zp = joinPath(path, 'timezone')
+        const z = w.text(zp, o.timezone, 'Time zone')
+        const problem = z === undefined ? '' : timeZoneProblem(z)
+        if (problem) w.issue(zp, problem)
+        else if (z !== undefined) timeZone = z
+      }
     }
     const jp = joinPath(path, 'jitter')
     const jitter = o.jitter === undefined ? 0 : Number(w.resolve(jp, o.jitter))
@@ -93,6 +152,8 @@ export function checkSchedules(w: Walk, value: unknown): DesiredSchedule[] {
       kind,
       intervalMinutes: kind === 'interval' ? intervalMinutes : 60,
       dailyTimes,
+      days,
+      timeZone,
       priority: w.bool(joinPath(path, 'priority'), o.priority, 'Priority', false),
       jitterSeconds: Number.isInteger(jitter) ? jitter : 0,
       paused: w.bool(joinPath(path, 'paused'), o.paused, 'Paused', false),

@@ -4,6 +4,7 @@
 import { stringify } from 'yaml'
 import { SecretFields, type CredentialKind } from '../../../src-preload/contract'
 import { formatEvery } from './check-watch'
+import { WEEKDAYS } from '../../../src-preload/calendar'
 import { readCurrent, type ConfigCore } from './plan'
 import { shapeKeys } from './walk'
 
@@ -112,6 +113,11 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
         group: s.group ?? undefined,
         every: s.kind === 'interval' ? formatEvery(s.intervalMinutes) : undefined,
         daily: s.kind === 'daily' ? s.dailyTimes : undefined,
+        weekly: s.kind === 'weekly' ? s.dailyTimes : undefined,
+        monthly: s.kind === 'monthly' ? s.dailyTimes : undefined,
+        days:
+          s.kind === 'weekly' ? s.days.map((d) => WEEKDAYS[d]) : s.kind === 'monthly' ? s.days : undefined,
+        timezone: s.timeZone || undefined,
         priority: s.priority || undefined,
         jitter: s.jitterSeconds || undefined,
         paused: s.paused || undefined,

@@ -45,9 +45,13 @@ export interface DesiredSchedule {
   /** A target name, or a glob (*-prod) expanded to each target it matches. */
   target?: string
   group?: string
-  kind: 'interval' | 'daily'
+  kind: 'interval' | 'daily' | 'weekly' | 'monthly'
   intervalMinutes: number
   dailyTimes: string[]
+  /** Weekly 0-6 (Sunday 0), monthly 1-31. */
+  days: number[]
+  /** IANA zone; '' is the computer's. */
+  timeZone: string
   priority: boolean
   jitterSeconds: number
   paused: boolean

@@ -3,6 +3,7 @@
 import type { Req, ScheduleView } from '../../../src-preload/contract'
 import { globMatch, isGlob, type DesiredSchedule } from './model'
 import { formatEvery } from './check-watch'
+import { describeCalendar } from '../../../src-preload/calendar'
 import { lower, type PlanContext, type PlanStep } from './plan'
 import { joinPath } from './source'
 
@@ -256,8 +257,10 @@ interface WantSchedule extends DesiredSchedule {
   label: string
 }
 
-const when = (s: { kind: string; intervalMinutes: number; dailyTimes: string[] }) =>
-  s.kind === 'interval' ? `every ${formatEvery(s.intervalMinutes)}` : `daily at ${s.dailyTimes.join(', ')}`
+const when = (s: Pick<ScheduleView, 'kind' | 'intervalMinutes' | 'dailyTimes' | 'days' | 'timeZone'>) =>
+  s.kind === 'interval'
+    ? `every ${formatEvery(s.intervalMinutes)}`
+    : describeCalendar({ kind: s.kind, times: s.dailyTimes, days: s.days, timeZone: s.timeZone })
 
 function planSchedules(ctx: PlanContext, removals: Maybe[]): Maybe[] {
   const { desired, current } = ctx
@@ -322,7 +325,9 @@ function planSchedules(ctx: PlanContext, removals: Maybe[]): Maybe[] {
     if (have) {
       if (have.kind !== s.kind) changed.push('kind')
       if (s.kind === 'interval' && have.intervalMinutes !== s.intervalMinutes) changed.push('every')
-      if (s.kind === 'daily' && canon(have.dailyTimes) !== canon(s.dailyTimes)) changed.push('daily')
+      if (s.kind !== 'interval' && canon(have.dailyTimes) !== canon(s.dailyTimes)) changed.push(s.kind)
+      if (canon(have.days) !== canon(s.days)) changed.push('days')
+      if (have.timeZone !== s.timeZone) changed.push('timezone')
       if (have.priority !== s.priority) changed.push('priority')
       if (have.jitterSeconds !== s.jitterSeconds) changed.push('jitter')
       if (have.paused !== s.paused) changed.push('paused')
@@ -348,6 +353,8 @@ function planSchedules(ctx: PlanContext, removals: Maybe[]): Maybe[] {
             kind: s.kind,
             intervalMinutes: s.intervalMinutes,
             dailyTimes: s.dailyTimes,
+            days: s.days,
+            timeZone: s.timeZone,
             priority: s.priority,
             jitterSeconds: s.jitterSeconds,
             paused: s.paused,

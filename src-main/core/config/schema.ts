@@ -35,6 +35,18 @@ const secretRef: Json = {
 }
 const str = { type: 'string' }
 const strList = { type: 'array', items: str }
+const times = (description: string): Json => ({
+  description,
+  oneOf: [
+    { type: 'string', pattern: '^([01]?\\d|2[0-3]):[0-5]\\d$' },
+    {
+      type: 'array',
+      items: { type: 'string', pattern: '^([01]?\\d|2[0-3]):[0-5]\\d$' },
+      minItems: 1,
+      maxItems: 24,
+    },
+  ],
+})
 
 function targetSchema(kinds: Kinds): Json {
   return {
@@ -177,11 +189,25 @@ export function configSchema(kinds: Kinds): Json {
               { type: 'string', pattern: '^\\d+\\s*(m|min|minutes?|h|hours?|d|days?)?$' },
             ],
           },
-          daily: {
+          daily: times('Times of day (HH:MM) in timezone, every day'),
+          weekly: times('Times of day (HH:MM) in timezone, on the days of the week in days'),
+          monthly: times('Times of day (HH:MM) in timezone, on the days of the month in days'),
+          days: {
+            description:
+              'weekly: mon, tue, wed, thu, fri, sat, sun (or 0-6, Sunday 0); monthly: 1-31, a shorter month ' +
+              'running on its last day',
             type: 'array',
-            items: { type: 'string', pattern: '^([01]?\\d|2[0-3]):[0-5]\\d$' },
+            items: {
+              oneOf: [
+                { type: 'integer', minimum: 0, maximum: 31 },
+                { type: 'string', pattern: '^[A-Za-z]{3,9}$|^\\d{1,2}$' },
+              ],
+            },
             minItems: 1,
-            maxItems: 24,
+          },
+          timezone: {
+            type: 'string',
+            description: "An IANA time zone (Europe/Paris, America/New_York, UTC); default the computer's",
           },
           priority: { type: 'boolean' },
           jitter: { type: 'integer', minimum: 0, maximum: 3600 },

@@ -8,6 +8,8 @@ export interface ReportScheduleRow {
   cadence: 'weekly' | 'monthly'
   day: number
   time: string
+  /** An IANA zone; '' (and rows saved before zones) is the computer's own. */
+  timeZone?: string
   formats: ('pdf' | 'bundle')[]
   targetIds: string[]
   groups: string[]

@@ -3,15 +3,20 @@
 import type { Db } from './db'
 import type { ScanRequest } from '../model/scan'
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../watch/drift'
+import type { CalendarKind } from '../../../src-preload/calendar'
 
 export interface ScheduleRow {
   id: string
   targetId: string | null
   group: string | null
-  kind: 'interval' | 'daily'
+  kind: ScheduleKind
   intervalMinutes: number
-  /** "HH:MM" in the computer's local time. */
+  /** Daily, weekly and monthly: "HH:MM" in `timeZone`. */
   dailyTimes: string[]
+  /** Weekly: 0 (Sunday) to 6. Monthly: 1 to 31 (the month's last day when it is shorter). */
+  days: number[]
+  /** An IANA zone; '' is the computer's own. */
+  timeZone: string
   priority: boolean
   jitterSeconds: number
   request: ScanRequest
@@ -19,6 +24,8 @@ export interface ScheduleRow {
   createdAt: string
   updatedAt: string
 }
+
+export type ScheduleKind = 'interval' | CalendarKind
 
 export type RunStatus = 'waiting' | 'running' | 'backoff' | 'vault_locked' | 'unavailable'
 
@@ -58,9 +65,11 @@ type RawSchedule = {
   id: string
   target_id: string | null
   group_name: string | null
-  kind: 'interval' | 'daily'
+  kind: ScheduleKind
   interval_minutes: number
   daily_times: string
+  days: string
+  time_zone: string
   priority: number
   jitter_seconds: number
   request: string
@@ -75,6 +84,8 @@ const toSchedule = (r: RawSchedule): ScheduleRow => ({
   kind: r.kind,
   intervalMinutes: r.interval_minutes,
   dailyTimes: JSON.parse(r.daily_times) as string[],
+  days: JSON.parse(r.days) as number[],
+  timeZone: r.time_zone,
   priority: r.priority === 1,
   jitterSeconds: r.jitter_seconds,
   request: JSON.parse(r.request) as ScanRequest,
@@ -126,18 +137,20 @@ export class WatchRepo {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO schedules (id, target_id, group_name, kind, interval_minutes, daily_times, priority,
-             jitter_seconds, request, paused, created_at, updated_at)
-           VALUES (@id, @targetId, @group, @kind, @intervalMinutes, @dailyTimes, @priority, @jitterSeconds,
-             @request, @paused, @at, @at)
+          `INSERT INTO schedules (id, target_id, group_name, kind, interval_minutes, daily_times, days, time_zone,
+             priority, jitter_seconds, request, paused, created_at, updated_at)
+           VALUES (@id, @targetId, @group, @kind, @intervalMinutes, @dailyTimes, @days, @timeZone, @priority,
+             @jitterSeconds, @request, @paused, @at, @at)
            ON CONFLICT (id) DO UPDATE SET target_id = excluded.target_id, group_name = excluded.group_name,
              kind = excluded.kind, interval_minutes = excluded.interval_minutes, daily_times = excluded.daily_times,
+             days = excluded.days, time_zone = excluded.time_zone,
              priority = excluded.priority, jitter_seconds = excluded.jitter_seconds, request = excluded.request,
              paused = excluded.paused, updated_at = excluded.updated_at`,
         )
         .run({
           ...s,
           dailyTimes: JSON.stringify(s.dailyTimes),
+          days: JSON.stringify(s.days),
           priority: s.priority ? 1 : 0,
           paused: s.paused ? 1 : 0,
           request: JSON.stringify(s.request),

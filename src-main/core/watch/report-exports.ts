@@ -12,6 +12,7 @@ import type { ReportScheduleRow, ReportSchedulesRepo } from '../store/report-sch
 import type { FileStaging } from '../files/staging'
 import { saveStaged } from '../files/user-files'
 import { AppError, notFound } from '../errors'
+import { localText, nextOccurrence, zoneOf } from '../../../src-preload/calendar'
 
 type ScheduleHandlers = Pick<
   Handlers,
@@ -34,26 +35,21 @@ export interface ReportExportDeps {
 /** Looks at least this often, so an export added by another process is seen. */
 const MAX_WAIT_MS = 60 * 60_000
 
-/** The next time an export is due strictly after `from` (ms), in the computer's local time like daily scans. */
-export function nextReportRun(s: Pick<ReportScheduleRow, 'cadence' | 'day' | 'time'>, from: number): number {
-  const [h, m] = s.time.split(':').map(Number) as [number, number]
-  const d = new Date(from)
-  d.setHours(h, m, 0, 0)
-  if (s.cadence === 'weekly') {
-    d.setDate(d.getDate() + ((s.day - d.getDay() + 7) % 7))
-    if (d.getTime() <= from) d.setDate(d.getDate() + 7)
-  } else {
-    d.setDate(s.day)
-    if (d.getTime() <= from) d.setMonth(d.getMonth() + 1, s.day)
-  }
-  return d.getTime()
+type Timing = Pick<ReportScheduleRow, 'cadence' | 'day' | 'time' | 'timeZone'>
+const calendarOf = (s: Timing) => ({
+  kind: s.cadence,
+  days: [s.day],
+  times: [s.time],
+  timeZone: s.timeZone ?? '',
+})
+
+/** The next time an export is due strictly after `from` (ms): the scan schedules' calendar, in its zone. */
+export function nextReportRun(s: Timing, from: number): number {
+  return nextOccurrence(calendarOf(s), from)
 }
 
-/** YYYY-MM-DD in local time (the day a person would say the export ran). */
-function localDay(ms: number): string {
-  const d = new Date(ms)
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
-}
+/** YYYY-MM-DD in the export's zone (the day a person there would say the export ran). */
+const localDay = (ms: number, s: Timing) => localText(ms, s.timeZone ?? '').slice(0, 10)
 
 export class ReportExports {
   private timer: unknown = null
@@ -70,7 +66,8 @@ export class ReportExports {
   }
   view(s: ReportScheduleRow): ReportScheduleView {
     const { folder: _set, ...rest } = s
-    return { ...rest, folder: this.folderOf(s) }
+    const timeZone = s.timeZone ?? ''
+    return { ...rest, timeZone, zone: zoneOf(timeZone), folder: this.folderOf(s) }
   }
 
   readonly handlers: ScheduleHandlers = {
@@ -100,9 +97,13 @@ export class ReportExports {
         { path: 'name', message: 'Name already used' },
       ])
     const at = this.now()
-    const timing = { cadence: req.cadence, day: req.day, time: req.time }
+    const timing = { cadence: req.cadence, day: req.day, time: req.time, timeZone: req.timeZone }
     const sameTiming =
-      existing && existing.cadence === req.cadence && existing.day === req.day && existing.time === req.time
+      existing &&
+      existing.cadence === req.cadence &&
+      existing.day === req.day &&
+      existing.time === req.time &&
+      (existing.timeZone ?? '') === req.timeZone
     const row: ReportScheduleRow = {
       id: existing?.id ?? randomUUID(),
       name: req.name,
@@ -178,7 +179,7 @@ export class ReportExports {
     const files: string[] = []
     const errors: string[] = []
     let reportId: string | undefined
-    const day = localDay(this.now())
+    const day = localDay(this.now(), s)
     try {
       mkdirSync(folder, { recursive: true, mode: 0o700 })
       for (const format of s.formats) {

@@ -8,6 +8,7 @@ import type { TargetsRepo } from '../store/targets'
 import type { RunRow, ScheduleRow, WatchRepo, WatchSettings } from '../store/watch'
 import type { ScanRequest } from '../scanners/scanner'
 import { backoffDelay } from '../util/backoff'
+import { nextOccurrence } from '../../../src-preload/calendar'
 
 export interface SchedulerDeps {
   repo: WatchRepo
@@ -50,20 +51,19 @@ export function nextSlot(s: ScheduleRow, from: number, settings: WatchSettings):
     const every = Math.max(1, s.intervalMinutes) / (s.priority ? Math.max(1, settings.priorityFactor) : 1)
     return from + every * MINUTE
   }
-  const times = s.dailyTimes
-    .map((t) => /^(\d{1,2}):(\d{2})$/.exec(t))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => [Number(m[1]), Number(m[2])] as const)
-  if (times.length === 0) return from + 24 * 60 * MINUTE
-  let best = Infinity
-  for (let day = 0; day <= 1; day++)
-    for (const [h, m] of times) {
-      const d = new Date(from)
-      d.setDate(d.getDate() + day)
-      d.setHours(h, m, 0, 0)
-      if (d.getTime() > from) best = Math.min(best, d.getTime())
-    }
-  return best
+  // Daily, weekly, monthly: the one calendar (report exports use it too). A row that cannot fire (a zone this
+  // computer's Intl no longer knows) is looked at again in a day rather than never.
+  const next = nextOccurrence({ kind: s.kind, times: s.dailyTimes, days: s.days, timeZone: s.timeZone }, from)
+  return Number.isNaN(next) ? from + 24 * 60 * MINUTE : next
+}
+
+/** What a saved schedule keeps of its calendar: days and zone only for the kinds that read them. */
+export function calendarOf(req: Pick<ScheduleRow, 'kind' | 'dailyTimes' | 'days' | 'timeZone'>) {
+  return {
+    dailyTimes: req.dailyTimes,
+    days: req.kind === 'weekly' || req.kind === 'monthly' ? [...new Set(req.days)].sort((a, b) => a - b) : [],
+    timeZone: req.kind === 'interval' ? '' : req.timeZone,
+  }
 }
 
 export interface Running {

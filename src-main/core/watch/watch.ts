@@ -11,13 +11,14 @@ import type { AlertsRepo, ChannelRow } from '../store/alerts'
 import type { DriftRepo } from '../store/drift'
 import { AppError, notFound } from '../errors'
 import { fromVaultError } from '../vault/app-errors'
-import { Scheduler } from './scheduler'
+import { calendarOf, nextSlot, Scheduler } from './scheduler'
 import { readKpis } from './kpis'
 import { AlertDispatcher } from './alerts/dispatcher'
 import { channelFor } from './alerts/index'
 import { sendSystemAlert } from './alerts/system'
 import type { WatchStatus, ParsedReq } from '../../../src-preload/contract'
 import { DRIFT_TYPE_LABELS } from '../../../src-preload/labels'
+import { zoneOf } from '../../../src-preload/calendar'
 import type { Policy } from '../policy/policy'
 
 type WatchHandlers = Pick<
@@ -142,6 +143,9 @@ export function createWatch(d: WatchDeps): Watch {
     kind: s.kind,
     intervalMinutes: s.intervalMinutes,
     dailyTimes: s.dailyTimes,
+    ...{ days: s.days, timeZone: s.timeZone, zone: s.kind === 'interval' ? '' : zoneOf(s.timeZone) },
+    nextSlotAt:
+      s.kind === 'interval' ? null : new Date(nextSlot(s, Date.parse(now()), repo.settings())).toISOString(),
     priority: s.priority,
     jitterSeconds: s.jitterSeconds,
     ...(s.request.sha256 && { sha256: s.request.sha256 }),
@@ -362,7 +366,7 @@ export function createWatch(d: WatchDeps): Watch {
           group: req.group,
           kind: req.kind,
           intervalMinutes: req.intervalMinutes,
-          dailyTimes: req.dailyTimes,
+          ...calendarOf(req),
           priority: req.priority,
           jitterSeconds: req.jitterSeconds,
           request: {

@@ -1,10 +1,12 @@
-// The Watch page's "New schedule" form: a target or a group, how often (every N minutes or daily at set
-// times), priority, and the policy: each target's assigned one, or content, profile and tailoring chosen here.
+// The Watch page's "New schedule" form: a target or a group, how often (every N minutes, or daily, weekly or
+// monthly at set times in a time zone), priority, and the policy: each target's assigned one, or content, profile and tailoring chosen here.
 import { useState, type FormEvent } from 'react'
+import type { ScheduleView } from '../../../src-preload/contract'
 import { useStore } from '../../stores'
 import { targetSelectors } from '../../stores/targets-slice'
 import { errorText, fieldIssues } from '../../stores/loadable'
 import { PolicyPicker, usePolicyChoice } from '../../components/AssignedPolicy'
+import { CalendarFields, useCalendarChoice } from './CalendarFields'
 
 export function ScheduleForm() {
   const targets = useStore(targetSelectors.targets)
@@ -14,9 +16,9 @@ export function ScheduleForm() {
   const toast = useStore((s) => s.toast)
   const policy = usePolicyChoice()
   const [scope, setScope] = useState('')
-  const [kind, setKind] = useState<'interval' | 'daily'>('interval')
+  const [kind, setKind] = useState<ScheduleView['kind']>('interval')
   const [minutes, setMinutes] = useState('60')
-  const [times, setTimes] = useState('02:00')
+  const calendar = useCalendarChoice()
   const [priority, setPriority] = useState(false)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [busy, setBusy] = useState(false)
@@ -28,7 +30,9 @@ export function ScheduleForm() {
 
   async function submit(e: FormEvent) {
     e.preventDefault()
-    setErrors({})
+    const local = kind === 'interval' ? {} : calendar.problems(kind)
+    setErrors(local)
+    if (Object.keys(local).length > 0) return
     setBusy(true)
     try {
       await save({
@@ -36,7 +40,7 @@ export function ScheduleForm() {
         group: scope.startsWith('g:') ? scope.slice(2) : null,
         kind,
         intervalMinutes: Number(minutes),
-        dailyTimes: kind === 'daily' ? times.split(/[\s,]+/).filter(Boolean) : [],
+        ...(kind !== 'interval' && calendar.request(kind)),
         priority,
         ...(needsContent && policy.request()),
       })
@@ -78,10 +82,13 @@ export function ScheduleForm() {
         </label>
         <label className="field">
           <span className="label">When</span>
-          <select value={kind} onChange={(e) => setKind(e.target.value as 'interval' | 'daily')}>
+          <select value={kind} onChange={(e) => setKind(e.target.value as ScheduleView['kind'])}>
             <option value="interval">Every N minutes</option>
             <option value="daily">Daily at set times</option>
+            <option value="weekly">Weekly on set days</option>
+            <option value="monthly">Monthly on set days</option>
           </select>
+          {errors.kind && <span className="field-error">{errors.kind}</span>}
         </label>
         {kind === 'interval' ? (
           <label className="field">
@@ -90,11 +97,13 @@ export function ScheduleForm() {
             {errors.intervalMinutes && <span className="field-error">{errors.intervalMinutes}</span>}
           </label>
         ) : (
-          <label className="field">
-            <span className="label">Times (HH:MM, comma-separated, local time)</span>
-            <input value={times} onChange={(e) => setTimes(e.target.value)} />
-            {errors.dailyTimes && <span className="field-error">{errors.dailyTimes}</span>}
-          </label>
+          <CalendarFields
+            kind={kind}
+            choice={calendar}
+            errors={errors}
+            timesKey="dailyTimes"
+            daysKey="days"
+          />
         )}
         <label className="check">
           <input type="checkbox" checked={priority} onChange={(e) => setPriority(e.target.checked)} />{' '}

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import type { RunView, WatchStatus } from '../../../src-preload/contract'
 import { useStore } from '../../stores'
 import { EmptyState } from '../../components/EmptyState'
-import { countdown, scheduleEvery } from '../../lib/schedule-text'
+import { countdown, inZone, scheduleEvery } from '../../lib/schedule-text'
 import { when } from '../../../src-preload/dates'
 
 const STATUS_TEXT: Record<RunView['status'], string> = {
@@ -71,12 +71,21 @@ export function ScheduleTable({ status, names }: { status: WatchStatus; names: M
                 <td>{scheduleEvery(s)}</td>
                 <td data-testid="countdown">
                   {!r
-                    ? '–'
+                    ? s.nextSlotAt
+                      ? 'when the watch starts'
+                      : '–'
                     : r.status === 'running'
                       ? 'scanning…'
                       : r.status === 'paused' || status.paused
                         ? 'paused'
                         : countdown(r.nextRunAt, now)}
+                  {/* A calendar's times are the schedule zone's: the next run is read there, naming it. */}
+                  {s.zone && (r?.nextRunAt ?? s.nextSlotAt) && r?.status !== 'running' && (
+                    <div className="muted small" data-testid="next-in-zone">
+                      {!r ? 'then ' : ''}
+                      {inZone((r?.nextRunAt ?? s.nextSlotAt)!, s.zone)}
+                    </div>
+                  )}
                 </td>
                 <td className="small">
                   {r?.lastRunAt ? when(r.lastRunAt) : 'never'}

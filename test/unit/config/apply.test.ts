@@ -178,6 +178,42 @@ describe('driftwatch apply', () => {
     expect((await call(core, 'alerts.channels.list', {})).channels).toEqual([])
   })
 
+  it('weekly and monthly schedules in a time zone: planned, applied, unchanged on re-apply, a zone change planned', async () => {
+    const { core, file, write } = await setup()
+    const calendar = `  - target: billing-prod
+    weekly: "02:00"
+    days: [thu, Monday]
+    timezone: Europe/Paris
+  - group: prod
+    monthly: ["06:00"]
+    days: [31, 1]
+    timezone: America/New_York
+`
+    write(CONFIG.replace('schedules:\n', `schedules:\n${calendar}`))
+    const text = formatPlan(await planFile(core, file, ENV))
+    expect(text).toContain(
+      '+ schedule billing-prod every Monday, Thursday at 02:00 (Europe/Paris) (priority)',
+    )
+    expect(text).toContain('+ schedule group prod monthly on day 1, 31 at 06:00 (America/New_York)')
+    await applyFile(core, file, ENV)
+    const saved = (await call(core, 'watch.status', {})).schedules.filter((s) => s.kind !== 'interval')
+    expect(saved.map((s) => [s.kind, s.days, s.dailyTimes, s.timeZone])).toEqual(
+      expect.arrayContaining([
+        ['weekly', [1, 4], ['02:00'], 'Europe/Paris'],
+        ['monthly', [1, 31], ['06:00'], 'America/New_York'],
+      ]),
+    )
+    expect(formatPlan(await planFile(core, file, ENV))).toContain('nothing to change')
+    write(CONFIG.replace('schedules:\n', `schedules:\n${calendar.replace('Europe/Paris', 'Europe/Berlin')}`))
+    expect(formatPlan(await planFile(core, file, ENV))).toContain(
+      '~ schedule billing-prod every Monday, Thursday at 02:00 (Europe/Berlin) (timezone)',
+    )
+    const yaml = (await exportConfig(core)).yaml
+    expect(yaml).toContain(
+      'weekly:\n      - 02:00\n    days:\n      - mon\n      - thu\n    timezone: Europe/Paris',
+    )
+  })
+
   it('export-config → apply on a fresh data folder reproduces the setup (the two exports are equal)', async () => {
     const { core, file, dir } = await setup()
     await applyFile(core, file, ENV)
@@ -188,6 +224,13 @@ describe('driftwatch apply', () => {
       kind: 'daily',
       dailyTimes: ['06:15'],
       paused: true,
+    })
+    await call(core, 'watch.schedules.save', {
+      targetId: acme.id,
+      kind: 'monthly',
+      days: [15, 31],
+      dailyTimes: ['23:30'],
+      timeZone: 'Asia/Kolkata',
     })
     const first = await exportConfig(core)
     expect(first.yaml).not.toContain('pg-secret-1')

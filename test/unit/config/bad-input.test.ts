@@ -84,7 +84,15 @@ describe('a bad driftwatch.yml', () => {
     daily: []
   - target: billing
   - target: billing
-    weekly: [mon]
+    weekly: "02:00"
+    days: [mon, tuseday]
+  - target: billing
+    monthly: "06:00"
+    days: [0, 32]
+    timezone: Europe/Pariss
+  - target: billing
+    weekly: ["02:00"]
+    every: 1h
 `,
     )
     expect(msg).toContain(
@@ -94,10 +102,23 @@ describe('a bad driftwatch.yml', () => {
       'driftwatch.yml:11: schedules[1].daily: This schedule never fires: give at least one time of day',
     )
     expect(msg).toContain(
-      'driftwatch.yml:12: schedules[2]: This schedule never fires: give every (e.g. 30m, 2h) or daily',
+      'driftwatch.yml:12: schedules[2]: This schedule never fires: give every (e.g. 30m), daily, weekly or monthly',
+    )
+    // Weekly and monthly: a weekday typo, day 0 and 32 of a month, a zone Intl does not know, two cadences.
+    expect(msg).toContain(
+      'driftwatch.yml:15: schedules[3].days[1]: Days of the week are mon, tue, wed, thu, fri, sat, sun ' +
+        '(or 0 to 6, Sunday 0), not "tuseday"',
     )
     expect(msg).toContain(
-      'driftwatch.yml:14: schedules[3].weekly: "weekly" schedules are not supported by the scheduler yet',
+      'driftwatch.yml:18: schedules[4].days[0]: Days of the month are 1 to 31 (a shorter month runs on its last day), not 0',
+    )
+    expect(msg).toContain('driftwatch.yml:18: schedules[4].days[1]: Days of the month are 1 to 31')
+    expect(msg).toContain(
+      'driftwatch.yml:19: schedules[4].timezone: Unknown time zone "Europe/Pariss": use an IANA name such as ' +
+        'Europe/Paris, America/New_York or UTC',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:20: schedules[5]: A schedule has one of every, daily, weekly or monthly, not every and weekly',
     )
     // Checked against the store: a group no target is in, a glob no target matches.
     const store = await refused(

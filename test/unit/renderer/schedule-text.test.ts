@@ -1,6 +1,6 @@
 // The Watch page's countdown to a schedule's next run and its wording of how often a schedule runs.
 import { describe, expect, it } from 'vitest'
-import { countdown, scheduleEvery } from '../../../src-renderer/lib/schedule-text'
+import { countdown, inZone, scheduleEvery } from '../../../src-renderer/lib/schedule-text'
 
 const NOW = Date.parse('2030-01-01T12:00:00.000Z')
 const at = (seconds: number) => new Date(NOW + seconds * 1000).toISOString()
@@ -41,6 +41,8 @@ describe('scheduleEvery', () => {
     kind: 'interval' as const,
     dailyTimes: [],
     intervalMinutes,
+    days: [],
+    zone: '',
   })
 
   it.each([
@@ -55,9 +57,24 @@ describe('scheduleEvery', () => {
     expect(scheduleEvery(interval(minutes))).toBe(text)
   })
 
-  it('lists the times of a daily schedule', () => {
-    expect(scheduleEvery({ kind: 'daily', dailyTimes: ['02:00', '14:30'], intervalMinutes: 0 })).toBe(
-      'daily at 02:00, 14:30',
+  it('lists the times of a daily, weekly or monthly schedule with the zone they are read in', () => {
+    const at = { dailyTimes: ['02:00', '14:30'], intervalMinutes: 0 }
+    expect(scheduleEvery({ ...at, kind: 'daily', days: [], zone: 'Europe/Paris' })).toBe(
+      'daily at 02:00, 14:30 (Europe/Paris)',
+    )
+    expect(scheduleEvery({ ...at, kind: 'weekly', days: [0, 1], zone: 'UTC' })).toBe(
+      'every Monday, Sunday at 02:00, 14:30 (UTC)',
+    )
+    expect(scheduleEvery({ ...at, kind: 'monthly', days: [31], zone: 'America/New_York' })).toBe(
+      'monthly on day 31 at 02:00, 14:30 (America/New_York)',
+    )
+  })
+
+  it('reads a next run in the schedule’s zone, naming it', () => {
+    // 01:00 UTC on 9 March 2026 is 02:00 in Paris (winter time) and 21:00 the day before in New York (EDT).
+    expect(inZone('2026-03-09T01:00:00.000Z', 'Europe/Paris')).toMatch(/9.*2026.*02:00.*\(Europe\/Paris\)$/)
+    expect(inZone('2026-03-09T01:00:00.000Z', 'America/New_York')).toMatch(
+      /8.*2026.*21:00 EDT \(America\/New_York\)$/,
     )
   })
 })

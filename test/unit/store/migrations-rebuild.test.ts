@@ -303,6 +303,15 @@ const populate: Record<number, (db: Db) => void> = {
        VALUES ('nist-800-53', 't-pg', 'v', '{"c":["au-2"],"f":["au"],"l":[""],"n":[1,0,0,0]}')`,
     )
   },
+  17(db) {
+    // v17 rebuilds schedules (weekly, monthly, a time zone): v8's schedules and their runs come through it.
+    run(
+      db,
+      `INSERT INTO schedules (id, target_id, kind, daily_times, days, time_zone, created_at, updated_at)
+       VALUES ('sch-3', 't-pg', 'monthly', '["06:00"]', '[1,31]', 'America/New_York', 't', 't')`,
+    )
+    run(db, `INSERT INTO schedule_runs (schedule_id, target_id, next_run_at) VALUES ('sch-3', 't-pg', 'n')`)
+  },
 }
 
 /**

@@ -315,7 +315,53 @@ const seeds: Record<number, Seed> = {
       expect(db.prepare('SELECT rule_id, control_id FROM rule_controls').all()).toEqual([
         { rule_id: 'pg-log-connections', control_id: 'au-2' },
       ])
-      expect(db.prepare('SELECT COUNT(*) AS n FROM target_control_counts').get()).toEqual({ n: 0 })
+      // v16 creates the counts empty (the v16 seed adds the only row).
+      expect(
+        db.prepare("SELECT COUNT(*) AS n FROM target_control_counts WHERE version <> 'v'").get(),
+      ).toEqual({ n: 0 })
+    },
+  },
+  16: {
+    insert(db) {
+      // v16: a target's control counts, and a daily schedule kept through v17 (which rebuilds schedules for
+      // weekly/monthly kinds and time zones): it keeps its runs and reads as before, in the computer's zone.
+      db.prepare(
+        `INSERT INTO target_control_counts (framework, target_id, version, counts)
+         VALUES ('nist-800-53', 'seed-ssh', 'v', '{"c":[],"f":[],"l":[],"n":[]}')`,
+      ).run()
+      db.prepare(
+        `INSERT INTO schedules (id, target_id, kind, daily_times, created_at, updated_at)
+         VALUES ('sch-16', 'seed-ssh', 'daily', '["02:30"]', 't', 't')`,
+      ).run()
+      db.prepare(
+        `INSERT INTO schedule_runs (schedule_id, target_id, next_run_at) VALUES ('sch-16', 'seed-ssh', 'n')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare("SELECT target_id FROM target_control_counts WHERE version = 'v'").get()).toEqual({
+        target_id: 'seed-ssh',
+      })
+      expect(
+        db.prepare("SELECT kind, daily_times, days, time_zone FROM schedules WHERE id = 'sch-16'").get(),
+      ).toEqual({ kind: 'daily', daily_times: '["02:30"]', days: '[]', time_zone: '' })
+      expect(db.prepare("SELECT next_run_at FROM schedule_runs WHERE schedule_id = 'sch-16'").get()).toEqual({
+        next_run_at: 'n',
+      })
+    },
+  },
+  17: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO schedules (id, group_name, kind, daily_times, days, time_zone, created_at, updated_at)
+         VALUES ('sch-17', 'web', 'weekly', '["02:00"]', '[1]', 'Europe/Paris', 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare("SELECT kind, days, time_zone FROM schedules WHERE id = 'sch-17'").get()).toEqual({
+        kind: 'weekly',
+        days: '[1]',
+        time_zone: 'Europe/Paris',
+      })
     },
   },
 }

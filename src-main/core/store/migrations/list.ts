@@ -17,6 +17,7 @@ import { v13 } from './v13-scan-policy'
 import { v14 } from './v14-exceptions-attestations'
 import { v15 } from './v15-rule-controls'
 import { v16 } from './v16-control-counts'
+import { v17 } from './v17-schedule-calendar'
 
 export const migrations: Migration[] = [
   v01,
@@ -35,6 +36,7 @@ export const migrations: Migration[] = [
   v14,
   v15,
   v16,
+  v17,
 ]
 
 export const LATEST_VERSION = migrations.at(-1)?.version ?? 0
