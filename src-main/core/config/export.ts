@@ -4,6 +4,8 @@
 import { stringify } from 'yaml'
 import { SecretFields, type CredentialKind } from '../../../src-preload/contract'
 import { formatEvery } from './check-watch'
+import { HOST_KEY } from './check'
+import { normHost } from '../scanners/ssh-oscap/known-hosts-file'
 import { readCurrent, type ConfigCore } from './plan'
 import { shapeKeys } from './walk'
 
@@ -75,6 +77,11 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
       }
       const pack = cur.targetPacks.get(t.id)
       const tailoring = direct.get(t.id)
+      // Kinds reached over SSH: the key pinned for the target's host:port, as a public key line.
+      const at = t as { host?: string; port?: number }
+      const pin = kind?.policy.hostKey
+        ? cur.pins.find((p) => p.host === normHost(String(at.host)) && p.port === at.port)
+        : undefined
       return omitEmpty({
         name: t.name,
         kind: t.kind,
@@ -82,6 +89,7 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
         tags: t.tags,
         groups: t.groups,
         ...fields,
+        [HOST_KEY]: pin?.publicKey,
         policy: tailoring ? { tailoring } : pack ? { pack } : undefined,
       })
     })

@@ -24,6 +24,8 @@ export interface DesiredTarget {
   credentialFields: string[]
   tailoring?: string
   pack?: string
+  /** The SSH host key to pin for the target's host:port (kinds whose policy pins host keys). */
+  hostKey?: { path: string; host: string; port: number; keyType: string; fingerprint: string; publicKey: string }
 }
 
 export interface DesiredPolicy {

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { ALERT_CHANNEL_KINDS, CREDENTIAL_KINDS, SecretFields } from '../../../src-preload/contract'
 import type { Kinds } from '../scanners/registry'
 import { channelFor } from '../watch/alerts'
-import { COMMON_TARGET_KEYS } from './check'
+import { COMMON_TARGET_KEYS, HOST_KEY } from './check'
 import type { TOP_KEYS } from './model'
 
 type Json = Record<string, unknown>
@@ -60,6 +60,14 @@ function targetSchema(kinds: Kinds): Json {
             properties: { tailoring: str, pack: str },
             additionalProperties: false,
           },
+          ...(k.policy.hostKey && {
+            [HOST_KEY]: {
+              type: 'string',
+              description:
+                'The SSH host key to pin for host:port: its public key line (ssh-ed25519 AAAA…, as in ' +
+                '/etc/ssh/ssh_host_ed25519_key.pub) or a known_hosts line naming the host',
+            },
+          }),
           ...props,
         },
         required: [
