@@ -24,7 +24,8 @@ const envName = (...parts: string[]) =>
     .join('_')
 
 export const credentialEnv = (name: string, field: string) => envName('DW', name, field)
-export const channelEnv = (name: string) => envName('DW', 'ALERT', name)
+export const channelEnv = (name: string, header?: string) =>
+  header ? envName('DW', 'ALERT', name, header) : envName('DW', 'ALERT', name)
 
 const omitEmpty = (o: Record<string, unknown>) =>
   Object.fromEntries(
@@ -139,12 +140,26 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
           env.push(channelEnv(c.name))
         }
       }
+      // Secret header values leave as environment references, like the channel's own secret.
+      const headers = c.config.headers as Record<string, string | { vault: string }> | undefined
+      const config = headers
+        ? {
+            ...c.config,
+            headers: Object.fromEntries(
+              Object.entries(headers).map(([h, v]) => {
+                if (typeof v === 'string') return [h, v]
+                env.push(channelEnv(c.name, h))
+                return [h, { env: channelEnv(c.name, h) }]
+              }),
+            ),
+          }
+        : c.config
       return omitEmpty({
         name: c.name,
         kind: c.kind,
         enabled: c.enabled ? undefined : false,
         throttleMinutes: c.throttleMinutes || undefined,
-        ...c.config,
+        ...config,
         secret,
       })
     })

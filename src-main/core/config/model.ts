@@ -25,7 +25,14 @@ export interface DesiredTarget {
   tailoring?: string
   pack?: string
   /** The SSH host key to pin for the target's host:port (kinds whose policy pins host keys). */
-  hostKey?: { path: string; host: string; port: number; keyType: string; fingerprint: string; publicKey: string }
+  hostKey?: {
+    path: string
+    host: string
+    port: number
+    keyType: string
+    fingerprint: string
+    publicKey: string
+  }
 }
 
 export interface DesiredPolicy {
@@ -65,6 +72,8 @@ export interface DesiredChannel {
   throttleMinutes: number
   config: Record<string, unknown>
   secret?: ChannelSecret
+  /** Header values that are secrets (webhook), by header name: sealed in the vault on apply. */
+  headerSecrets?: Record<string, SecretSource>
 }
 
 export interface DesiredWatch {

@@ -26,13 +26,7 @@ import { ConfigError, joinPath, type ConfigIssue, type SecretSource } from './so
 export type ConfigCore = Pick<Core, 'invoke' | 'vault' | 'kinds' | 'atomically'>
 
 export type StepType =
-  | 'credential'
-  | 'target'
-  | 'host key'
-  | 'policy'
-  | 'schedule'
-  | 'alert channel'
-  | 'watch settings'
+  'credential' | 'target' | 'host key' | 'policy' | 'schedule' | 'alert channel' | 'watch settings'
 
 /** Ids of what exists or is created as the plan runs, by lower-cased name. */
 export interface Ids {
@@ -428,7 +422,11 @@ function planHostKeys(ctx: PlanContext): (PlanStep | undefined)[] {
         )
         if (r.added + r.unchanged !== 1)
           throw new ConfigError(ctx.desired.file, [
-            { line: ctx.lineOf(k.path), key: k.path, message: `${id} was not pinned: ${r.conflicts.join(', ')}` },
+            {
+              line: ctx.lineOf(k.path),
+              key: k.path,
+              message: `${id} was not pinned: ${r.conflicts.join(', ')}`,
+            },
           ])
       },
     })

@@ -87,6 +87,14 @@ function channelSchema(): Json {
   return {
     oneOf: ALERT_CHANNEL_KINDS.map((kind) => {
       const own = fromZod(channelFor(kind)!.config)
+      const ownProps = { ...((own.properties as Json) ?? {}) }
+      // In the file a header value is text, or a secret by reference (the store keeps a vault reference).
+      if (ownProps.headers)
+        ownProps.headers = {
+          type: 'object',
+          description: 'HTTP headers to send: plain text, or a secret as { env: NAME } or { file: PATH }',
+          additionalProperties: { oneOf: [str, ...(secretRef.oneOf as Json[]).slice(1)] },
+        }
       return {
         type: 'object',
         title: kind,
@@ -106,7 +114,7 @@ function channelSchema(): Json {
               },
             ],
           },
-          ...((own.properties as Json) ?? {}),
+          ...ownProps,
         },
         required: ['name', 'kind', ...((own.required as string[]) ?? [])],
         additionalProperties: false,

@@ -268,7 +268,7 @@ export class WatchMetrics {
     return [
       {
         name: 'driftwatch_mttd_seconds',
-        help: "Mean time to detect, per target: from the end of the last scan that saw a rule pass to the end of the scan that saw it fail.",
+        help: 'Mean time to detect, per target: from the end of the last scan that saw a rule pass to the end of the scan that saw it fail.',
         type: 'gauge',
         samples: per((f) => f.mttdSeconds),
       },

@@ -116,9 +116,14 @@ export function channelSaver(d: ChannelSaverDeps) {
         if (own) vault.update(own.id, { secret: { secret: value } })
         const cid =
           own?.id ??
-          vault.add('alert-secret', `Alert: ${name} ${header}`.slice(0, 90) + ` ${id.slice(0, 8)}`, { notes }, {
-            secret: value,
-          }).id
+          vault.add(
+            'alert-secret',
+            `Alert: ${name} ${header}`.slice(0, 90) + ` ${id.slice(0, 8)}`,
+            { notes },
+            {
+              secret: value,
+            },
+          ).id
         out[header] = { vault: cid }
         emit('credentials.changed', { ids: [cid] })
       }

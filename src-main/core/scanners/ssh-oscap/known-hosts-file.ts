@@ -193,8 +193,8 @@ export function readHostKeyLine(text: string, host: string, port: number): HostK
   const line = text.trim()
   if (/^SHA256:/i.test(line) || /^MD5:/i.test(line))
     return (
-      'a fingerprint alone cannot be pinned: give the public key line (the host\'s ' +
-      '/etc/ssh/ssh_host_ed25519_key.pub, or ssh-keyscan\'s output); its fingerprint is what ssh-keygen -lf prints'
+      "a fingerprint alone cannot be pinned: give the public key line (the host's " +
+      "/etc/ssh/ssh_host_ed25519_key.pub, or ssh-keyscan's output); its fingerprint is what ssh-keygen -lf prints"
     )
   if (line.includes('\n')) return 'one key on one line'
   const fields = line.split(/\s+/)

@@ -170,7 +170,10 @@ export class AlertDispatcher {
           : await this.o.vault
               .withSecret(v.vault, null, (s) => s.secret?.toString('utf8') ?? '')
               .catch((err: unknown) => {
-                throw new SendError(`The secret of the header ${name} could not be read: ${(err as Error).message}`, false)
+                throw new SendError(
+                  `The secret of the header ${name} could not be read: ${(err as Error).message}`,
+                  false,
+                )
               })
     return { ...config, headers: out }
   }

@@ -11,21 +11,29 @@ const pattern = z
   .trim()
   .min(1, 'A check pattern cannot be empty')
   .max(200, 'A check pattern of at most 200 characters')
-  .regex(/^[A-Za-z0-9_.:*?/-]+$/, 'A check pattern is a rule id or a glob of one (letters, digits, - _ . : / * ?)')
+  .regex(
+    /^[A-Za-z0-9_.:*?/-]+$/,
+    'A check pattern is a rule id or a glob of one (letters, digits, - _ . : / * ?)',
+  )
 const patterns = z.array(pattern).max(100, 'At most 100 check patterns').optional()
 
 /** The filter's settings, added to every channel's own. */
 export const filterShape = {
   checks: patterns,
   excludeChecks: patterns,
-  minSeverity: z.enum(['low', 'medium', 'high'], { error: 'Lowest severity must be low, medium or high' }).optional(),
+  minSeverity: z
+    .enum(['low', 'medium', 'high'], { error: 'Lowest severity must be low, medium or high' })
+    .optional(),
 }
 export type ChannelFilter = { checks?: string[]; excludeChecks?: string[]; minSeverity?: string }
 
 /** With * or ?: a glob over the whole rule id; a plain word: any rule id containing it (case-insensitive). */
 export function checkMatches(p: string, ruleId: string): boolean {
   if (!/[*?]/.test(p)) return ruleId.toLowerCase().includes(p.toLowerCase())
-  const re = p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const re = p
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${re}$`, 'i').test(ruleId)
 }
 

@@ -33,7 +33,10 @@ const plain = z
   .refine((v) => !/[\r\n\0]/.test(v), 'A header value is one line (no line breaks)')
 
 export const headersField = z
-  .record(z.string(), z.union([plain, VaultRef], { error: 'A header value is text, or a secret kept in the vault' }))
+  .record(
+    z.string(),
+    z.union([plain, VaultRef], { error: 'A header value is text, or a secret kept in the vault' }),
+  )
   .superRefine((h, ctx) => {
     const seen = new Set<string>()
     for (const name of Object.keys(h)) {
