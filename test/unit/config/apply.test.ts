@@ -281,3 +281,48 @@ describe('SSH host key pins in driftwatch.yml', () => {
     expect(await pins(core)).toEqual([['127.0.0.1:2222', B.fingerprint]])
   })
 })
+
+describe('webhook headers and the check filter in driftwatch.yml', () => {
+  const withHeaders = (key: string) =>
+    CONFIG.replace(
+      '    throttleMinutes: 5\n',
+      `    throttleMinutes: 5\n    headers:\n      X-Team: security\n      X-Api-Key: { env: ${key} }\n    checks: [pg-*, branch-protection]\n    excludeChecks: [pg-ssl]\n    minSeverity: medium\n`,
+    )
+
+  it('seals a secret header in the vault, plans a rotated one as a change, and exports it by reference', async () => {
+    const { core, file, write, dir } = await setup()
+    write(withHeaders('GW_KEY'))
+    await applyFile(core, file, { ...ENV, GW_KEY: 'gateway-key-1' })
+    const [soc] = (await call(core, 'alerts.channels.list', {})).channels
+    expect(soc!.config).toMatchObject({
+      url: ENV.HOOK_URL,
+      headers: { 'X-Team': 'security', 'X-Api-Key': { vault: expect.any(String) } },
+      checks: ['pg-*', 'branch-protection'],
+      excludeChecks: ['pg-ssl'],
+      minSeverity: 'medium',
+    })
+    expect(JSON.stringify(soc)).not.toContain('gateway-key-1')
+    expect(formatPlan(await planFile(core, file, { ...ENV, GW_KEY: 'gateway-key-1' }))).toContain(
+      'nothing to change',
+    )
+    expect(formatPlan(await planFile(core, file, { ...ENV, GW_KEY: 'gateway-key-2' }))).toContain(
+      '~ alert channel soc (header secret)',
+    )
+
+    const first = await exportConfig(core)
+    expect(first.yaml).toContain('X-Api-Key:\n        env: DW_ALERT_SOC_X_API_KEY')
+    expect(first.yaml).not.toContain('gateway-key-1')
+    expect(first.env).toContain('DW_ALERT_SOC_X_API_KEY')
+    const exported = join(dir, 'exported.yml')
+    writeFileSync(exported, first.yaml)
+    const fresh = await setup(tmp.make('dw-fresh-headers-'))
+    await applyFile(fresh.core, exported, {
+      DW_ALERT_SOC: 'k',
+      DW_ALERT_SOC_X_API_KEY: 'gateway-key-1',
+      DW_GH_TOKEN: 't',
+      DW_PG_AUDIT_PASSWORD: 'p',
+      DW_ROOT_KEY_PRIVATE_KEY: KEY,
+    })
+    expect((await exportConfig(fresh.core)).yaml).toBe(first.yaml)
+  })
+})
