@@ -226,10 +226,14 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
       '--header',
       'Host=evil.example',
     )
-    expect(failed(host, 1)).toMatchObject({
+    const refusal = failed(host, 1) as { code: string; message: string; issues: unknown[] }
+    expect(refusal).toMatchObject({
       code: 'validation',
-      issues: [{ path: '--header', message: 'The header Host cannot be set: HTTP sets it from the URL' }],
+      issues: [
+        { path: 'config.headers.Host', message: 'The header Host cannot be set: HTTP sets it from the URL' },
+      ],
     })
+    expect(refusal.message).toContain('--header: The header Host cannot be set: HTTP sets it from the URL')
     expect(ok(await after('alerts', 'channels', 'remove', 'SOC'))).toEqual({ removed: true })
     expect(failed(await after('alerts', 'channels', 'test', 'SOC'), 1)).toMatchObject({ code: 'not_found' })
   }, 120_000)
