@@ -137,7 +137,7 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
         {kind === 'webhook' && (
           <>
             <label className="field">
-              <span className="label">Headers (one per line, Name: value; not secret)</span>
+              <span className="label">Headers (one per line, Header: value; not secret)</span>
               <textarea
                 rows={2}
                 value={f('headers')}
@@ -147,7 +147,7 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
               {errUnder('config.headers')}
             </label>
             <label className="field">
-              <span className="label">Secret header name</span>
+              <span className="label">Secret header</span>
               <input
                 value={f('secretHeaderName')}
                 onChange={set('secretHeaderName')}
@@ -156,7 +156,7 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
               {errUnder('headerSecrets')}
             </label>
             <label className="field">
-              <span className="label">Secret header value — kept in the vault</span>
+              <span className="label">Its value — kept in the vault</span>
               <input
                 type="password"
                 autoComplete="off"
