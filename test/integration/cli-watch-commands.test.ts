@@ -233,7 +233,29 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
         { path: 'config.headers.Host', message: 'The header Host cannot be set: HTTP sets it from the URL' },
       ],
     })
-    expect(refusal.message).toContain('--header: The header Host cannot be set: HTTP sets it from the URL')
+    // Without --json the message names the flag.
+    const text = await runCli(
+      [
+        'alerts',
+        'channels',
+        'add',
+        '--kind',
+        'webhook',
+        '--name',
+        'y',
+        '--url',
+        rx.url,
+        '--secret-env',
+        'HOOK_KEY',
+        '--header',
+        'Host=evil.example',
+        '--data-dir',
+        dir,
+      ],
+      { env },
+    )
+    expect(text.code).toBe(1)
+    expect(text.stderr).toContain('--header: The header Host cannot be set: HTTP sets it from the URL')
     expect(ok(await after('alerts', 'channels', 'remove', 'SOC'))).toEqual({ removed: true })
     expect(failed(await after('alerts', 'channels', 'test', 'SOC'), 1)).toMatchObject({ code: 'not_found' })
   }, 120_000)

@@ -5,7 +5,7 @@ import type { TargetsRepo } from '../../store/targets'
 import type { Clock, Logger, Timers } from '../../ports'
 import type { Vault } from '../../vault/vault'
 import { channelFor } from './index'
-import { secretHeaderNames, type HeaderValue } from './headers'
+import { withHeaderSecrets } from './headers'
 import { SendError } from './channel'
 import { buildMessage } from './message'
 import { backoffDelay } from '../../util/backoff'
@@ -148,7 +148,7 @@ export class AlertDispatcher {
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.o.timeoutMs ?? 15_000)])
     try {
       const parsed = impl.config.parse(channel.config) as Record<string, unknown>
-      await impl.send(await this.withHeaderSecrets(parsed), secret, msg, signal)
+      await impl.send(await withHeaderSecrets(vault, parsed), secret, msg, signal)
       alerts.markSent(d.id, now())
       logger.log('info', 'alert sent', { channel: channel.name, delivery: d.id, events: d.eventIds.length })
       this.o.onDelivered?.(d, true, '')
@@ -156,26 +156,6 @@ export class AlertDispatcher {
       const e = err instanceof SendError ? err : new SendError((err as Error).message ?? String(err), true)
       this.fail(d, e.message, e.retryable, e.retryAfterMs)
     }
-  }
-
-  /** Settings with each secret header's vault reference replaced by its value (only in memory, for one send). */
-  private async withHeaderSecrets(config: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const headers = config.headers as Record<string, HeaderValue> | undefined
-    if (!headers || !secretHeaderNames(headers).length) return config
-    const out: Record<string, string> = {}
-    for (const [name, v] of Object.entries(headers))
-      out[name] =
-        typeof v === 'string'
-          ? v
-          : await this.o.vault
-              .withSecret(v.vault, null, (s) => s.secret?.toString('utf8') ?? '')
-              .catch((err: unknown) => {
-                throw new SendError(
-                  `The secret of the header ${name} could not be read: ${(err as Error).message}`,
-                  false,
-                )
-              })
-    return { ...config, headers: out }
   }
 
   private fail(d: DeliveryRow, error: string, retryable: boolean, retryAfterMs = 0): void {

@@ -2,6 +2,8 @@
 // values kept with the channel's settings, secret ones only as a reference to a vault credential, read when the
 // message is sent. Headers HTTP itself or Driftwatch's signature sets cannot be overridden.
 import { z } from 'zod'
+import type { Vault } from '../../vault/vault'
+import { SendError } from './channel'
 
 /** Set by HTTP itself (framing, hop-by-hop) or by the channel: a custom value would break or forge them. */
 const FORBIDDEN: Record<string, string> = {
@@ -66,3 +68,26 @@ export const secretHeaderNames = (h: Record<string, HeaderValue> | undefined): s
 /** The vault notes marking the credential a channel keeps one secret header's value in. */
 export const headerNotes = (channelId: string, header: string) =>
   `alert channel ${channelId} header ${header.toLowerCase()}`
+
+/** Settings with each secret header's vault reference replaced by its value (only in memory, for one send). */
+export async function withHeaderSecrets(
+  vault: Pick<Vault, 'withSecret'>,
+  config: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const headers = config.headers as Record<string, HeaderValue> | undefined
+  if (!headers || !secretHeaderNames(headers).length) return config
+  const out: Record<string, string> = {}
+  for (const [name, v] of Object.entries(headers))
+    out[name] =
+      typeof v === 'string'
+        ? v
+        : await vault
+            .withSecret(v.vault, null, (s) => s.secret?.toString('utf8') ?? '')
+            .catch((err: unknown) => {
+              throw new SendError(
+                `The secret of the header ${name} could not be read: ${(err as Error).message}`,
+                false,
+              )
+            })
+  return { ...config, headers: out }
+}
