@@ -221,8 +221,16 @@ function kpiRows() {
 beforeAll(async () => {
   ensureBuilt()
   dir = tmp.make('dw-watch-config-')
-  let datastream: string
-  ;[pgs, maria, sshd, github, rx, datastream] = await Promise.all([
+  dataDir = join(dir, 'data')
+  file = join(dir, 'driftwatch.yml')
+  // Content is imported, never configured: the one thing in the data folder before the file is applied. It is
+  // widened and imported while the servers start.
+  const content = widenedDebian11Datastream(dir).then(async (datastream) => {
+    const imported = await runCli(['content', 'import', datastream, '--data-dir', dataDir])
+    expect(imported.code, imported.stderr).toBe(0)
+    return createHash('sha256').update(readFileSync(datastream)).digest('hex')
+  })
+  ;[pgs, maria, sshd, github, rx, contentSha] = await Promise.all([
     startPostgres({ name: 'watchcfg' }),
     startMariadb({ name: 'watchcfg' }),
     startSshd({ name: 'watchcfg' }),
@@ -232,16 +240,10 @@ beforeAll(async () => {
       tokens: { [GH_TOKEN]: ALL_SCOPES },
     }),
     startReceiver(),
-    widenedDebian11Datastream(dir),
+    content,
   ])
-  contentSha = createHash('sha256').update(readFileSync(datastream)).digest('hex')
   await setLogConnections('on')
-  dataDir = join(dir, 'data')
-  file = join(dir, 'driftwatch.yml')
   writeFileSync(file, config())
-  // Content is imported, never configured: the one thing in the data folder before the file is applied.
-  const imported = await runCli(['content', 'import', datastream, '--data-dir', dataDir])
-  expect(imported.code, imported.stderr).toBe(0)
 }, 180_000)
 
 afterAll(async () => {
