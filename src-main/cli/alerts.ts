@@ -13,7 +13,9 @@ const HELP = `Usage:
   driftwatch alerts channels list [--json]
   driftwatch alerts channels add --kind webhook|slack|github-issue|email --name NAME [--url URL]
                                  [--set KEY=VALUE ...] [--secret-env VAR | --secret-file FILE]
-                                 [--throttle MINUTES] [--disabled] [--json]
+                                 [--header NAME=VALUE ...] [--header-env NAME=VAR ...]
+                                 [--header-file NAME=FILE ...] [--checks PATTERNS] [--exclude-checks PATTERNS]
+                                 [--min-severity low|medium|high] [--throttle MINUTES] [--disabled] [--json]
   driftwatch alerts channels test NAME|ID [--json]
   driftwatch alerts channels remove NAME|ID [--json]
   driftwatch alerts list [--state open|acknowledged|resolved] [--json]
@@ -24,6 +26,14 @@ email host, port, security (tls|starttls|none), username, from, to. --url sets u
 Secrets (the webhook's signing key, the Slack webhook URL, the GitHub token, the SMTP password) are read from
 the environment variable named by --secret-env or the file --secret-file and sealed in the vault (its
 passphrase is asked for on a terminal or read from $DRIFTWATCH_VAULT_PASSPHRASE).
+Webhook headers (e.g. a key for an API gateway): --header NAME=VALUE for plain values; a secret value only from
+an environment variable (--header-env NAME=VAR) or a file (--header-file NAME=FILE), sealed in the vault. Host,
+Content-Length, Content-Type, Transfer-Encoding, Connection and other hop-by-hop headers, and Driftwatch's
+own X-Driftwatch-Signature-256 and X-Driftwatch-Delivery, cannot be set.
+Check filter (every kind): --checks sends only drift of rules matching one of the comma-separated patterns (a
+glob such as "pg-*", or a word the rule id contains: branch-protection,secret-scanning); --exclude-checks
+leaves matching rules out; --min-severity sends only rules of that severity or higher. Score drops name no
+rule: they are sent unless --checks is given.
 test      sends a test message now and prints how the delivery went (exit 1 when it failed)
 Exit codes: 0 done · 1 error (not found, invalid, delivery failed) · 64 wrong usage`
 
@@ -36,6 +46,12 @@ const options: Command['options'] = {
   'secret-file': { type: 'string' },
   throttle: { type: 'string' },
   disabled: { type: 'boolean' },
+  header: { type: 'string', multiple: true },
+  'header-env': { type: 'string', multiple: true },
+  'header-file': { type: 'string', multiple: true },
+  checks: { type: 'string' },
+  'exclude-checks': { type: 'string' },
+  'min-severity': { type: 'string' },
   state: { type: 'string' },
 }
 
@@ -78,8 +94,37 @@ async function addChannel(ctx: RunContext): Promise<number> {
     const key = pair.slice(0, at)
     config[key] = LIST_KEYS.has(key) ? listOf(pair.slice(at + 1)) : pair.slice(at + 1)
   }
+  const pairs = (flag: string) =>
+    ((v[flag] as string[] | undefined) ?? []).map((pair) => {
+      const at = pair.indexOf('=')
+      if (at < 1)
+        throw CliError.usage(
+          `--${flag} takes NAME=${flag === 'header' ? 'VALUE' : flag === 'header-env' ? 'VAR' : 'FILE'}, not "${pair}"`,
+        )
+      return [pair.slice(0, at), pair.slice(at + 1)] as const
+    })
+  const headers = Object.fromEntries(pairs('header'))
+  if (Object.keys(headers).length) config.headers = headers
+  const headerSecrets: Record<string, string> = {}
+  for (const [name, variable] of pairs('header-env')) {
+    const value = process.env[variable]
+    if (!value)
+      throw CliError.usage(`the environment variable ${variable} (--header-env ${name}=) is not set`)
+    headerSecrets[name] = value
+  }
+  for (const [name, file] of pairs('header-file'))
+    try {
+      headerSecrets[name] = (await readUserFile(file, { maxBytes: 4096 })).bytes.toString('utf8').trim()
+    } catch (err) {
+      if (err instanceof AppError) throw new CliError(`--header-file ${name}=: ${err.message}`, err.toApi())
+      throw err
+    }
+  if (v.checks !== undefined) config.checks = listOf(String(v.checks))
+  if (v['exclude-checks'] !== undefined) config.excludeChecks = listOf(String(v['exclude-checks']))
+  if (v['min-severity'] !== undefined) config.minSeverity = String(v['min-severity'])
   const secret = await readSecret(ctx)
-  if (secret !== undefined && (await call(ctx.core, 'vault.status', {})).state === 'locked')
+  const sealing = secret !== undefined || Object.keys(headerSecrets).length > 0
+  if (sealing && (await call(ctx.core, 'vault.status', {})).state === 'locked')
     await call(ctx.core, 'vault.unlock', { passphrase: await passphrase(processSource()) })
   const req: Req<'alerts.channels.save'> = {
     kind: String(v.kind ?? '') as Req<'alerts.channels.save'>['kind'],
@@ -87,16 +132,24 @@ async function addChannel(ctx: RunContext): Promise<number> {
     enabled: v.disabled !== true,
     config,
     ...(secret !== undefined && { secret }),
+    ...(Object.keys(headerSecrets).length > 0 && { headerSecrets }),
     throttleMinutes: v.throttle === undefined ? 0 : Number(v.throttle),
   }
+  const FLAGS: Record<string, string> = {
+    'config.headers': '--header',
+    'config.checks': '--checks',
+    'config.excludeChecks': '--exclude-checks',
+    'config.minSeverity': '--min-severity',
+  }
   const flag = (p: string) =>
-    p.startsWith('config.')
+    Object.entries(FLAGS).find(([k]) => p === k || p.startsWith(`${k}.`))?.[1] ??
+    (p.startsWith('config.')
       ? `--set ${p.slice(7)}`
       : p === 'secret'
         ? '--secret-env/--secret-file'
         : p === 'throttleMinutes'
           ? '--throttle'
-          : `--${p}`
+          : `--${p}`)
   const saved = await call(ctx.core, 'alerts.channels.save', req, flag)
   print(ctx, saved, () => `Added ${saved.kind} channel "${saved.name}" (${saved.id})\n`)
   return EXIT.ok

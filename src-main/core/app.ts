@@ -68,6 +68,7 @@ import { judgementHandlers } from './judgement/handlers'
 import { ReportExports } from './watch/report-exports'
 import { ReportSchedulesRepo } from './store/report-schedules'
 import { WatchMetrics } from './telemetry/watch-metrics'
+import { readKpis } from './watch/kpis'
 import { TelemetryRepo } from './store/telemetry'
 
 export interface CoreOptions {
@@ -278,6 +279,7 @@ export function createCore(opts: CoreOptions): Core {
     scans,
     clock,
     listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
+    kpis: () => readKpis(watchStores.drift),
   })
   metrics.scheduler = watch.scheduler
 

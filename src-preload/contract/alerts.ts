@@ -53,6 +53,8 @@ export const alertChannels = {
       config: z.record(z.string(), z.unknown()).default({}),
       /** A secret typed here is sealed in the vault (as an alert-secret credential) and never stored here. */
       secret: z.string().max(4096).optional(),
+      /** Secret header values (webhook), by header name: each sealed in the vault, the settings keep a reference. */
+      headerSecrets: z.record(z.string(), z.string().min(1).max(4096)).optional(),
       credentialId: z.string().min(1).nullable().optional(),
       throttleMinutes: z.number().int().min(0).max(10080).default(0),
     }),

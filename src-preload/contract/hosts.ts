@@ -8,6 +8,8 @@ export const KnownHostView = z.object({
   port: z.number(),
   keyType: z.string(),
   fingerprint: z.string(),
+  /** The pinned public key line ("ssh-ed25519 AAAA…"): public, so export-config can write the pin back. */
+  publicKey: z.string(),
   trustedAt: z.string(),
 })
 export type KnownHostView = z.output<typeof KnownHostView>

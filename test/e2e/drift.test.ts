@@ -179,25 +179,43 @@ describe('alert channels on the Watch page', () => {
       await page.getByRole('button', { name: 'Add channel' }).click()
       const form = page.getByRole('form', { name: 'New alert channel' })
       await form.getByLabel('Name').fill('SOC webhook')
-      await form.getByLabel('URL').fill('ftp://nowhere')
+      await form.getByRole('textbox', { name: /^URL/ }).fill('ftp://nowhere')
       await form.getByLabel(/Signing key/).fill('ui-hmac-key-77c2')
+      await form.getByLabel(/^Headers/).fill('Host: evil.example')
       await form.getByRole('button', { name: 'Save channel' }).click()
       await expect
         .poll(() => form.getByText('URL must start with https:// or http://').isVisible())
         .toBe(true)
-      await form.getByLabel('URL').fill(`${rx.url}/hook`)
+      expect(
+        await form.getByText('The header Host cannot be set: HTTP sets it from the URL').isVisible(),
+      ).toBe(true)
+      await form.getByRole('textbox', { name: /^URL/ }).fill(`${rx.url}/hook`)
+      // A gateway in front of the receiver: a routing header, its key kept in the vault, and only pg-* rules.
+      await form.getByLabel(/^Headers/).fill('X-Team: security')
+      await form.getByLabel('Secret header', { exact: true }).fill('X-Api-Key')
+      await form.getByLabel(/^Its value/).fill('ui-gateway-key-5e0b')
+      await form.getByLabel(/^Only these checks/).fill('pg-*')
+      await form.getByLabel('Lowest rule severity').selectOption('medium')
+      await page.screenshot({ path: shot('watch-03b-channel-form'), fullPage: true })
       await form.getByRole('button', { name: 'Save channel' }).click()
       const channels = page.getByRole('table', { name: 'Alert channels' })
       await expect.poll(() => channels.getByText('SOC webhook').isVisible()).toBe(true)
       await channels.getByRole('button', { name: 'Send test' }).click()
       await expect.poll(() => rx.received.length).toBe(1)
       expect(signatureValid('ui-hmac-key-77c2', rx.received[0]!)).toBe(true)
+      expect(rx.received[0]!.headers).toMatchObject({
+        'x-team': 'security',
+        'x-api-key': 'ui-gateway-key-5e0b',
+      })
       const log = page.getByRole('table', { name: 'Delivery log' })
       await expect.poll(() => log.innerText()).toMatch(/SOC webhook\s+test\s+sent\s+1 attempt/)
       // The key went to the vault, under the channel's name; the page never shows it.
       expect(await page.content()).not.toContain('ui-hmac-key-77c2')
+      expect(await page.content()).not.toContain('ui-gateway-key-5e0b')
       await page.goto(`${app.origin}/#/vault`)
-      await expect.poll(() => page.getByText('Alert: SOC webhook').isVisible()).toBe(true)
+      await expect.poll(() => page.getByText('Alert: SOC webhook', { exact: true }).isVisible()).toBe(true)
+      // The secret header's value is a vault credential of the channel's own too.
+      expect(await page.getByText(/^Alert: SOC webhook X-Api-Key/).isVisible()).toBe(true)
       await page.goto(`${app.origin}/#/watch`)
       await expect.poll(() => page.getByRole('table', { name: 'Delivery log' }).isVisible()).toBe(true)
       await page.screenshot({ path: shot('watch-03-channels'), fullPage: true })

@@ -393,6 +393,117 @@ describe('the signed webhook', () => {
   })
 })
 
+describe('webhook headers and the check filter', () => {
+  const GW = 'gw-key-7f3a9c51e2'
+  it('sends plain and secret headers beside the signature; the secret is only in the vault; rotating it sends the new one', async () => {
+    const ch = await webhook({
+      config: { url: `${rx.url}/hook`, headers: { 'X-Team': 'security', 'X-Route': 'soc/eu' } },
+      headerSecrets: { 'X-Api-Key': GW },
+    })
+    expect(ch.config.headers).toEqual({
+      'X-Team': 'security',
+      'X-Route': 'soc/eu',
+      'X-Api-Key': { vault: expect.any(String) },
+    })
+    await call(core, 'alerts.channels.test', { id: ch.id })
+    await scan(PASSING)
+    await scan([rule('log_connections', 'fail', 'off', 'high'), ...PASSING.slice(1)])
+    await expect.poll(() => rx.received.length).toBe(2)
+    for (const m of rx.received) {
+      expect(m.headers).toMatchObject({ 'x-team': 'security', 'x-route': 'soc/eu', 'x-api-key': GW })
+      expect(signatureValid(KEY, m)).toBe(true)
+      expect(m.headers['content-type']).toBe('application/json')
+    }
+    // Saved again with the references it lists (the Watch page does) and a new secret value: the new one goes out.
+    await webhook({
+      id: ch.id,
+      config: (await call(core, 'alerts.channels.list', {})).channels[0]!.config,
+      headerSecrets: { 'X-Api-Key': 'gw-key-rotated-4411' },
+    })
+    const creds = (await call(core, 'credentials.list', {})).credentials
+    expect(creds.filter((c) => c.notes.includes('header'))).toHaveLength(1)
+    await call(core, 'alerts.channels.test', { id: ch.id })
+    expect(rx.received.at(-1)!.headers['x-api-key']).toBe('gw-key-rotated-4411')
+    const listed = JSON.stringify((await call(core, 'alerts.channels.list', {})).channels)
+    expect(listed).not.toContain(GW)
+    expect(listed).not.toContain('gw-key-rotated')
+    core.close()
+    for (const f of readdirSync(core.dataDir).filter((n) => n.startsWith('driftwatch.db'))) {
+      const bytes = readFileSync(join(core.dataDir, f)).toString('latin1')
+      expect(bytes).not.toContain(GW)
+      expect(bytes).not.toContain('gw-key-rotated')
+    }
+  })
+
+  it('refuses hop-by-hop, framing and Driftwatch’s own headers, and malformed names or values, naming each', async () => {
+    const res = await core.invoke('alerts.channels.save', {
+      kind: 'webhook',
+      name: 'x',
+      secret: KEY,
+      config: {
+        url: rx.url,
+        headers: {
+          Host: 'evil.example',
+          'Content-Length': '1',
+          'Transfer-Encoding': 'chunked',
+          Connection: 'close',
+          'X-Driftwatch-Signature-256': 'sha256=00',
+          'Bad Name': 'x',
+          'X-Split': 'a\r\nInjected: 1',
+        },
+      },
+    })
+    expect(res).toMatchObject({ ok: false, error: { code: 'validation' } })
+    const issues = (res as { error: { issues: { path: string; message: string }[] } }).error.issues
+    expect(issues).toEqual([
+      { path: 'config.headers.X-Split', message: 'A header value is one line (no line breaks)' },
+      { path: 'config.headers.Host', message: 'The header Host cannot be set: HTTP sets it from the URL' },
+      {
+        path: 'config.headers.Content-Length',
+        message: 'The header Content-Length cannot be set: HTTP sets it from the body',
+      },
+      {
+        path: 'config.headers.Transfer-Encoding',
+        message: 'The header Transfer-Encoding cannot be set: it is hop-by-hop (HTTP framing)',
+      },
+      { path: 'config.headers.Connection', message: 'The header Connection cannot be set: it is hop-by-hop' },
+      {
+        path: 'config.headers.X-Driftwatch-Signature-256',
+        message: "The header X-Driftwatch-Signature-256 cannot be set: it is Driftwatch's own signature",
+      },
+      { path: 'config.headers.Bad Name', message: '"Bad Name" is not an HTTP header name' },
+    ])
+    expect((await call(core, 'alerts.channels.list', {})).channels).toEqual([])
+  })
+
+  it('sends each channel only the drift its check filter lets through, or nothing', async () => {
+    await webhook({ name: 'log rules', config: { url: `${rx.url}/logs`, checks: ['log_*'] } })
+    await webhook({ name: 'high only', config: { url: `${rx.url}/high`, minSeverity: 'high' } })
+    await webhook({ name: 'not ssl', config: { url: `${rx.url}/rest`, excludeChecks: ['ssl'] } })
+    await scan(PASSING)
+    // ssl (medium) regresses: only "not ssl" would want it, and it leaves ssl out; the score drop goes to the
+    // channels that name no checks.
+    await scan([PASSING[0]!, rule('ssl', 'fail', 'off', 'medium'), PASSING[2]!])
+    await expect.poll(() => rx.received.map((r) => r.path).sort()).toEqual(['/high', '/rest'])
+    const events = (path: string) =>
+      rx.received
+        .filter((r) => r.path === path)
+        .flatMap((r) => (JSON.parse(r.body) as { events: { type: string; ruleId?: string }[] }).events)
+        .map((e) => e.ruleId || e.type)
+    expect(events('/rest')).toEqual(['score'])
+    expect(events('/high')).toEqual(['score'])
+    // log_connections (high) regresses too: every channel gets it.
+    await scan([
+      rule('log_connections', 'fail', 'off', 'high'),
+      rule('ssl', 'fail', 'off', 'medium'),
+      PASSING[2]!,
+    ])
+    await expect.poll(() => rx.received.length).toBe(5)
+    expect(events('/logs')).toEqual(['log_connections'])
+    expect(events('/high')).toEqual(['score', 'log_connections'])
+  })
+})
+
 describe('Slack, GitHub issues and e-mail', () => {
   it('posts to a Slack incoming webhook with text and blocks (send test, then a drift)', async () => {
     const ch = await call(core, 'alerts.channels.save', {

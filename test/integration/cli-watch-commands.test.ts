@@ -21,7 +21,8 @@ let pgs: PgService
 let rx: Receiver
 let dir: string
 
-const env = { DRIFTWATCH_VAULT_PASSPHRASE: PASS, HOOK_KEY: KEY }
+const GW = 'gateway-secret-9c2e71'
+const env = { DRIFTWATCH_VAULT_PASSPHRASE: PASS, HOOK_KEY: KEY, GW_KEY: GW }
 /** `driftwatch --data-dir DIR --json ...args` (global options before the command). */
 const before = (...args: string[]) => runCli(['--data-dir', dir, '--json', ...args], { env })
 /** `driftwatch ...args --data-dir DIR --json` (after it). */
@@ -156,6 +157,14 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
         `${rx.url}/hook`,
         '--secret-env',
         'HOOK_KEY',
+        '--header',
+        'X-Team=security',
+        '--header-env',
+        'X-Api-Key=GW_KEY',
+        '--checks',
+        'pg-*,branch-protection',
+        '--min-severity',
+        'medium',
       ),
     )
     expect(ch).toMatchObject({
@@ -163,8 +172,14 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
       name: 'SOC',
       enabled: true,
       credentialId: expect.any(String),
+      config: {
+        headers: { 'X-Team': 'security', 'X-Api-Key': { vault: expect.any(String) } },
+        checks: ['pg-*', 'branch-protection'],
+        minSeverity: 'medium',
+      },
     })
     expect(JSON.stringify(ch)).not.toContain(KEY)
+    expect(JSON.stringify(ch)).not.toContain(GW)
     expect(ok(await before('alerts', 'channels', 'list')).channels).toEqual([
       expect.objectContaining({ name: 'SOC' }),
     ])
@@ -174,6 +189,7 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
     const got = rx.received.at(-1)!
     expect(got.path).toBe('/hook')
     expect(signatureValid(KEY, got)).toBe(true)
+    expect(got.headers).toMatchObject({ 'x-team': 'security', 'x-api-key': GW })
 
     const open = ok(await after('alerts', 'list', '--state', 'open')).alerts as {
       id: number
@@ -194,6 +210,52 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
     ).toMatchObject({
       code: 'validation',
     })
+    // A forbidden header is named by its flag.
+    const host = await after(
+      'alerts',
+      'channels',
+      'add',
+      '--kind',
+      'webhook',
+      '--name',
+      'y',
+      '--url',
+      rx.url,
+      '--secret-env',
+      'HOOK_KEY',
+      '--header',
+      'Host=evil.example',
+    )
+    const refusal = failed(host, 1) as { code: string; message: string; issues: unknown[] }
+    expect(refusal).toMatchObject({
+      code: 'validation',
+      issues: [
+        { path: 'config.headers.Host', message: 'The header Host cannot be set: HTTP sets it from the URL' },
+      ],
+    })
+    // Without --json the message names the flag.
+    const text = await runCli(
+      [
+        'alerts',
+        'channels',
+        'add',
+        '--kind',
+        'webhook',
+        '--name',
+        'y',
+        '--url',
+        rx.url,
+        '--secret-env',
+        'HOOK_KEY',
+        '--header',
+        'Host=evil.example',
+        '--data-dir',
+        dir,
+      ],
+      { env },
+    )
+    expect(text.code).toBe(1)
+    expect(text.stderr).toContain('--header: The header Host cannot be set: HTTP sets it from the URL')
     expect(ok(await after('alerts', 'channels', 'remove', 'SOC'))).toEqual({ removed: true })
     expect(failed(await after('alerts', 'channels', 'test', 'SOC'), 1)).toMatchObject({ code: 'not_found' })
   }, 120_000)

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { ALERT_CHANNEL_KINDS, WatchSettingsView } from '../../../src-preload/contract'
 import { channelFor } from '../watch/alerts'
 import type { DesiredChannel, DesiredSchedule, DesiredWatch } from './model'
-import { joinPath } from './source'
+import { joinPath, type SecretSource } from './source'
 import type { Walk } from './walk'
 import { parseWeekday, timeZoneProblem, weekdayProblem } from '../../../src-preload/calendar'
 import { describe, shapeKeys } from './walk'
@@ -189,7 +189,13 @@ export function checkChannels(w: Walk, value: unknown): DesiredChannel[] {
     if (!o) return
     const name = w.text(joinPath(path, 'name'), o.name, 'Name')
     const settings = Object.fromEntries(Object.entries(o).filter(([k]) => own.includes(k)))
+    const headerSecrets = secretHeaders(w, joinPath(path, 'headers'), settings)
     const config = w.zod(path, impl.config, w.resolve(path, settings)) as Record<string, unknown> | undefined
+    // Checked with placeholders; the settings keep only the plain headers (the secret ones are sealed on apply).
+    if (config?.headers && headerSecrets)
+      config.headers = Object.fromEntries(
+        Object.entries(config.headers as object).filter(([k]) => !(k in headerSecrets)),
+      )
     const sp = joinPath(path, 'secret')
     let secret: DesiredChannel['secret']
     if (o.secret !== undefined && o.secret !== null) {
@@ -223,9 +229,34 @@ export function checkChannels(w: Walk, value: unknown): DesiredChannel[] {
       throttleMinutes: throttle ?? 0,
       config,
       secret,
+      ...(headerSecrets && { headerSecrets }),
     })
   })
   return out
+}
+
+/**
+ * A channel's headers whose values are secrets ({ env: NAME } or { file: PATH }, as every secret in the file):
+ * their sources, with placeholders left in `settings` so the channel's own schema checks the names.
+ */
+function secretHeaders(
+  w: Walk,
+  path: string,
+  settings: Record<string, unknown>,
+): Record<string, SecretSource> | undefined {
+  const h = settings.headers
+  if (!h || typeof h !== 'object' || Array.isArray(h)) return undefined
+  const out: Record<string, SecretSource> = {}
+  const checked: Record<string, unknown> = {}
+  for (const [name, v] of Object.entries(h as Record<string, unknown>)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const src = w.secret(joinPath(path, name), v)
+      if (src) out[name] = src
+      checked[name] = { vault: 'from-the-file' }
+    } else checked[name] = v
+  }
+  settings.headers = checked
+  return Object.keys(out).length ? out : undefined
 }
 
 const WATCH_KEYS = [

@@ -13,9 +13,12 @@ import type { Kinds } from '../scanners/registry'
 import { checkChannels, checkSchedules, checkWatch } from './check-watch'
 import { TOP_KEYS, type Desired, type DesiredCredential, type DesiredTarget } from './model'
 import { ConfigError, joinPath, type ConfigSource } from './source'
+import { normHost, readHostKeyLine } from '../scanners/ssh-oscap/known-hosts-file'
 import { Walk, shapeKeys, type Obj } from './walk'
 
 export const COMMON_TARGET_KEYS = ['name', 'kind', 'description', 'tags', 'groups', 'policy'] as const
+/** The key of a target whose kind pins SSH host keys: the key to pin for its host and port. */
+export const HOST_KEY = 'hostKey'
 
 export function checkConfig(src: ConfigSource, kinds: Kinds, env: NodeJS.ProcessEnv): Desired {
   const w = new Walk(src, env)
@@ -123,11 +126,13 @@ function checkTargets(w: Walk, kinds: Kinds, value: unknown): DesiredTarget[] {
     }
     if (!kind) return
     const own = shapeKeys(kind.fields)
-    const o = w.map(path, raw, [...COMMON_TARGET_KEYS, ...own], `a ${kind.kind} target`)
+    // Kinds reached over SSH (their policy says hostKey) may carry the host key to pin.
+    const pinKeys = kind.policy.hostKey ? [HOST_KEY] : []
+    const o = w.map(path, raw, [...COMMON_TARGET_KEYS, ...pinKeys, ...own], `a ${kind.kind} target`)
     if (!o) return
     const credentialFields = kind.credentials.map((c) => c.field)
     const resolved = w.resolve(path, o) as Obj
-    const { policy, ...fields } = resolved
+    const { policy, [HOST_KEY]: hostKeyText, ...fields } = resolved
     const common = w.zod(path, TargetInput, {
       kind: kind.kind,
       name: fields.name,
@@ -140,8 +145,12 @@ function checkTargets(w: Walk, kinds: Kinds, value: unknown): DesiredTarget[] {
     const checked = { ...kindFields }
     for (const f of credentialFields)
       if (typeof checked[f] === 'string' && checked[f] !== '') checked[f] = PLACEHOLDER_CREDENTIAL
-    w.zod(path, kind.fields, checked)
+    const parsedFields = w.zod(path, kind.fields, checked) as { host?: string; port?: number } | undefined
     const pol = checkTargetPolicy(w, joinPath(path, 'policy'), policy, kind.policy)
+    const hostKey =
+      hostKeyText === undefined || !parsedFields
+        ? undefined
+        : checkHostKey(w, joinPath(path, HOST_KEY), hostKeyText, parsedFields)
     if (!common) return
     out.push({
       path,
@@ -150,9 +159,27 @@ function checkTargets(w: Walk, kinds: Kinds, value: unknown): DesiredTarget[] {
       fields: { ...fields, kind: kind.kind },
       credentialFields,
       ...pol,
+      ...(hostKey && { hostKey }),
     })
   })
   return out
+}
+
+/** The key a target's host key pin names, read as a person wrote it (see readHostKeyLine). */
+function checkHostKey(
+  w: Walk,
+  path: string,
+  value: unknown,
+  at: { host?: string; port?: number },
+): DesiredTarget['hostKey'] {
+  const text = w.text(path, value, 'The host key')
+  if (!text || !at.host || !at.port) return undefined
+  const key = readHostKeyLine(text, at.host, at.port)
+  if (typeof key === 'string') {
+    w.issue(path, `Not a host key to pin: ${key}`)
+    return undefined
+  }
+  return { path, host: normHost(at.host), port: at.port, ...key }
 }
 
 function checkTargetPolicy(

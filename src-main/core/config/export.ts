@@ -5,6 +5,8 @@ import { stringify } from 'yaml'
 import { SecretFields, type CredentialKind } from '../../../src-preload/contract'
 import { formatEvery } from './check-watch'
 import { WEEKDAYS } from '../../../src-preload/calendar'
+import { HOST_KEY } from './check'
+import { normHost } from '../scanners/ssh-oscap/known-hosts-file'
 import { readCurrent, type ConfigCore } from './plan'
 import { shapeKeys } from './walk'
 
@@ -23,7 +25,8 @@ const envName = (...parts: string[]) =>
     .join('_')
 
 export const credentialEnv = (name: string, field: string) => envName('DW', name, field)
-export const channelEnv = (name: string) => envName('DW', 'ALERT', name)
+export const channelEnv = (name: string, header?: string) =>
+  header ? envName('DW', 'ALERT', name, header) : envName('DW', 'ALERT', name)
 
 const omitEmpty = (o: Record<string, unknown>) =>
   Object.fromEntries(
@@ -76,6 +79,11 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
       }
       const pack = cur.targetPacks.get(t.id)
       const tailoring = direct.get(t.id)
+      // Kinds reached over SSH: the key pinned for the target's host:port, as a public key line.
+      const at = t as { host?: string; port?: number }
+      const pin = kind?.policy.hostKey
+        ? cur.pins.find((p) => p.host === normHost(String(at.host)) && p.port === at.port)
+        : undefined
       return omitEmpty({
         name: t.name,
         kind: t.kind,
@@ -83,6 +91,7 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
         tags: t.tags,
         groups: t.groups,
         ...fields,
+        [HOST_KEY]: pin?.publicKey,
         policy: tailoring ? { tailoring } : pack ? { pack } : undefined,
       })
     })
@@ -137,12 +146,26 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
           env.push(channelEnv(c.name))
         }
       }
+      // Secret header values leave as environment references, like the channel's own secret.
+      const headers = c.config.headers as Record<string, string | { vault: string }> | undefined
+      const config = headers
+        ? {
+            ...c.config,
+            headers: Object.fromEntries(
+              Object.entries(headers).map(([h, v]) => {
+                if (typeof v === 'string') return [h, v]
+                env.push(channelEnv(c.name, h))
+                return [h, { env: channelEnv(c.name, h) }]
+              }),
+            ),
+          }
+        : c.config
       return omitEmpty({
         name: c.name,
         kind: c.kind,
         enabled: c.enabled ? undefined : false,
         throttleMinutes: c.throttleMinutes || undefined,
-        ...c.config,
+        ...config,
         secret,
       })
     })

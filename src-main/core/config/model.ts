@@ -24,6 +24,15 @@ export interface DesiredTarget {
   credentialFields: string[]
   tailoring?: string
   pack?: string
+  /** The SSH host key to pin for the target's host:port (kinds whose policy pins host keys). */
+  hostKey?: {
+    path: string
+    host: string
+    port: number
+    keyType: string
+    fingerprint: string
+    publicKey: string
+  }
 }
 
 export interface DesiredPolicy {
@@ -67,6 +76,8 @@ export interface DesiredChannel {
   throttleMinutes: number
   config: Record<string, unknown>
   secret?: ChannelSecret
+  /** Header values that are secrets (webhook), by header name: sealed in the vault on apply. */
+  headerSecrets?: Record<string, SecretSource>
 }
 
 export interface DesiredWatch {

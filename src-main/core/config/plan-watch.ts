@@ -191,13 +191,38 @@ async function planChannels(ctx: PlanContext, removals: Maybe[]): Promise<Maybe[
       if (!credNames.has(lower(vaultName)))
         ctx.issue(sp, `No credential named "${vaultName}" in the vault or in credentials`)
     } else if (c.secret) secretValue = ctx.secret(sp, c.secret)
+    const headerSecrets: Record<string, string> = {}
+    for (const [h, src] of Object.entries(c.headerSecrets ?? {})) {
+      const v = ctx.secret(joinPath(joinPath(c.path, 'headers'), h), src)
+      if (v !== undefined) headerSecrets[h] = v
+    }
     const changed: string[] = []
     if (have) {
       if (have.kind !== c.kind) changed.push('kind')
       if (have.enabled !== c.enabled) changed.push('enabled')
       if (have.throttleMinutes !== c.throttleMinutes) changed.push('throttleMinutes')
-      if (canon(sortKeys({ c: have.config }).c) !== canon(sortKeys({ c: c.config }).c))
+      // Secret headers are compared apart: the stored settings hold vault references in their place.
+      const stored = headersApart(have.config)
+      const wanted = headersApart(c.config)
+      const secretNames = Object.keys(headerSecrets).sort()
+      if (
+        canon(sortKeys({ c: stored.config }).c) !== canon(sortKeys({ c: wanted.config }).c) ||
+        canon(Object.keys(stored.refs).sort()) !== canon(secretNames)
+      )
         changed.push('settings')
+      else if (secretNames.length) {
+        if (core.vault.state() !== 'unlocked')
+          ctx.issue(
+            c.path,
+            'The vault is locked: unlock it (set DRIFTWATCH_VAULT_PASSPHRASE) to compare secrets',
+          )
+        else
+          for (const h of secretNames)
+            if (!(await ctx.sameSecret(stored.refs[h]!, { secret: headerSecrets[h]! }))) {
+              changed.push('header secret')
+              break
+            }
+      }
       if (vaultName) {
         const id = current.credentials.find((x) => lower(x.name) === lower(vaultName!))?.id
         if (have.credentialId !== id) changed.push('secret')
@@ -227,6 +252,7 @@ async function planChannels(ctx: PlanContext, removals: Maybe[]): Promise<Maybe[
             name: c.name,
             enabled: c.enabled,
             config: c.config,
+            ...(Object.keys(headerSecrets).length ? { headerSecrets } : {}),
             throttleMinutes: c.throttleMinutes,
             ...(secretValue !== undefined ? { secret: secretValue } : {}),
             ...(vaultName ? { credentialId: ids.credentials.get(lower(vaultName)) } : {}),
@@ -249,6 +275,17 @@ async function planChannels(ctx: PlanContext, removals: Maybe[]): Promise<Maybe[
           run: async () => void (await ctx.call('alerts.channels.remove', { id: have.id }, 'alerts')),
         })
   return out
+}
+
+/** Settings without their secret headers, and those headers' vault references by name. */
+function headersApart(config: Record<string, unknown>) {
+  const headers = (config.headers ?? {}) as Record<string, string | { vault: string }>
+  const plain = Object.entries(headers).filter(([, v]) => typeof v === 'string')
+  const refs = Object.fromEntries(
+    Object.entries(headers).flatMap(([k, v]) => (typeof v === 'string' ? [] : [[k, v.vault] as const])),
+  )
+  const { headers: _h, ...rest } = config
+  return { config: plain.length ? { ...rest, headers: Object.fromEntries(plain) } : rest, refs }
 }
 
 interface WantSchedule extends DesiredSchedule {

@@ -20,11 +20,13 @@ import {
 import type { Core } from '../app'
 import type { Desired, DesiredTarget } from './model'
 import { planWatch } from './plan-watch'
+import { knownHostsName } from '../scanners/ssh-oscap/known-hosts-file'
 import { ConfigError, joinPath, type ConfigIssue, type SecretSource } from './source'
 
 export type ConfigCore = Pick<Core, 'invoke' | 'vault' | 'kinds' | 'atomically'>
 
-export type StepType = 'credential' | 'target' | 'policy' | 'schedule' | 'alert channel' | 'watch settings'
+export type StepType =
+  'credential' | 'target' | 'host key' | 'policy' | 'schedule' | 'alert channel' | 'watch settings'
 
 /** Ids of what exists or is created as the plan runs, by lower-cased name. */
 export interface Ids {
@@ -61,6 +63,8 @@ export interface Current {
   content: Set<string>
   /** Each target's chosen rule pack (kinds that choose one). */
   targetPacks: Map<string, string | null>
+  /** The pinned SSH host keys. */
+  pins: Res<'knownHosts.list'>['hosts']
 }
 
 /** Calls a channel; a refusal becomes a ConfigError at the key the step came from. */
@@ -93,6 +97,7 @@ export async function readCurrent(core: ConfigCore): Promise<Current> {
     packs: (await call('rules.list', {})).packs,
     content: new Set((await call('content.list', {})).content.map((c) => c.sha256)),
     targetPacks,
+    pins: (await call('knownHosts.list', {})).hosts,
   }
 }
 
@@ -102,6 +107,7 @@ export interface PlanContext {
   current: Current
   env: NodeJS.ProcessEnv
   issue(path: string, message: string): void
+  lineOf(path: string): number
   call: ReturnType<typeof caller>
   /** Secrets read for the plan, by the key they came from (kept only in memory, for the apply). */
   secret(path: string, src: SecretSource): string | undefined
@@ -125,6 +131,7 @@ export async function makePlan(
     current,
     env,
     issue: (path, message) => issues.push({ line: lineOf(path), key: path, message }),
+    lineOf,
     call: caller(core, desired.file, lineOf),
     secret(path, src) {
       if ('env' in src) {
@@ -160,6 +167,7 @@ export async function makePlan(
   const count = (s: PlanStep | undefined) => (s ? steps.push(s) : unchanged++)
   for (const s of await planCredentials(ctx)) count(s)
   for (const s of planTargets(ctx)) count(s)
+  for (const s of planHostKeys(ctx)) count(s)
   for (const s of await planWatch(ctx)) count(s)
   if (issues.length) throw new ConfigError(desired.file, issues)
   return { file: desired.file, steps, unchanged }
@@ -366,6 +374,64 @@ function targetStep(
       } else await ctx.call('targets.update', { id: id!, target }, t.path)
     },
   }
+}
+
+/**
+ * The host keys the file pins, as `hosts import` would pin them: added where the host:port has no pin, left
+ * alone where it has this key, and refused where it is pinned to another key (a pin is never replaced by itself:
+ * a person forgets the old pin first). A pin left out of the file stays (pins belong to host:port, not to a file).
+ */
+function planHostKeys(ctx: PlanContext): (PlanStep | undefined)[] {
+  const out: (PlanStep | undefined)[] = []
+  const inFile = new Map<string, { fingerprint: string; path: string }>()
+  for (const t of ctx.desired.targets) {
+    const k = t.hostKey
+    if (!k) continue
+    const id = `${k.host}:${k.port}`
+    const twice = inFile.get(id)
+    if (twice && twice.fingerprint !== k.fingerprint) {
+      ctx.issue(k.path, `${id} is given another host key at ${twice.path}: one host, one key`)
+      continue
+    }
+    inFile.set(id, k)
+    const pin = ctx.current.pins.find((p) => p.host === k.host && p.port === k.port)
+    if (pin?.fingerprint === k.fingerprint || twice) {
+      out.push(undefined)
+      continue
+    }
+    if (pin) {
+      ctx.issue(
+        k.path,
+        `${id} is pinned to another key (${pin.fingerprint}), not ${k.fingerprint}. If the host's key was ` +
+          `changed on purpose, remove the old pin (driftwatch hosts forget ${id}) and apply again; otherwise ` +
+          'someone may be intercepting the connection: do not scan it',
+      )
+      continue
+    }
+    out.push({
+      action: 'add',
+      type: 'host key',
+      name: t.name,
+      detail: `${id} ${k.keyType} ${k.fingerprint}`,
+      path: k.path,
+      async run() {
+        const r = await ctx.call(
+          'knownHosts.import',
+          { text: `${knownHostsName(k.host, k.port)} ${k.publicKey}\n` },
+          k.path,
+        )
+        if (r.added + r.unchanged !== 1)
+          throw new ConfigError(ctx.desired.file, [
+            {
+              line: ctx.lineOf(k.path),
+              key: k.path,
+              message: `${id} was not pinned: ${r.conflicts.join(', ')}`,
+            },
+          ])
+      },
+    })
+  }
+  return out
 }
 
 export function initialIds(current: Current): Ids {

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { ALERT_CHANNEL_KINDS, CREDENTIAL_KINDS, SecretFields } from '../../../src-preload/contract'
 import type { Kinds } from '../scanners/registry'
 import { channelFor } from '../watch/alerts'
-import { COMMON_TARGET_KEYS } from './check'
+import { COMMON_TARGET_KEYS, HOST_KEY } from './check'
 import type { TOP_KEYS } from './model'
 
 type Json = Record<string, unknown>
@@ -72,6 +72,14 @@ function targetSchema(kinds: Kinds): Json {
             properties: { tailoring: str, pack: str },
             additionalProperties: false,
           },
+          ...(k.policy.hostKey && {
+            [HOST_KEY]: {
+              type: 'string',
+              description:
+                'The SSH host key to pin for host:port: its public key line (ssh-ed25519 AAAA…, as in ' +
+                '/etc/ssh/ssh_host_ed25519_key.pub) or a known_hosts line naming the host',
+            },
+          }),
           ...props,
         },
         required: [
@@ -91,6 +99,14 @@ function channelSchema(): Json {
   return {
     oneOf: ALERT_CHANNEL_KINDS.map((kind) => {
       const own = fromZod(channelFor(kind)!.config)
+      const ownProps = { ...((own.properties as Json) ?? {}) }
+      // In the file a header value is text, or a secret by reference (the store keeps a vault reference).
+      if (ownProps.headers)
+        ownProps.headers = {
+          type: 'object',
+          description: 'HTTP headers to send: plain text, or a secret as { env: NAME } or { file: PATH }',
+          additionalProperties: { oneOf: [str, ...(secretRef.oneOf as Json[]).slice(1)] },
+        }
       return {
         type: 'object',
         title: kind,
@@ -110,7 +126,7 @@ function channelSchema(): Json {
               },
             ],
           },
-          ...((own.properties as Json) ?? {}),
+          ...ownProps,
         },
         required: ['name', 'kind', ...((own.required as string[]) ?? [])],
         additionalProperties: false,

@@ -48,11 +48,12 @@ export function hostHandlers(deps: HostDeps): HostHandlers {
       }
     },
     'knownHosts.list': () => ({
-      hosts: hostKeys.list().map(({ host, port, keyType, fingerprint, trustedAt }) => ({
+      hosts: hostKeys.list().map(({ host, port, keyType, fingerprint, publicKey, trustedAt }) => ({
         host,
         port,
         keyType,
         fingerprint,
+        publicKey,
         trustedAt,
       })),
     }),

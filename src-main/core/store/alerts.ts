@@ -3,6 +3,7 @@
 // queued in the same transaction, so a crash can neither lose a message nor send it twice.
 import type { Db } from './db'
 import { alerting } from '../watch/drift'
+import { passes, type ChannelFilter } from '../watch/alerts/filter'
 import { toEvent, type DriftEventRow } from './drift'
 
 export const CHANNEL_KINDS = ['webhook', 'slack', 'github-issue', 'email'] as const
@@ -175,9 +176,12 @@ export class AlertsRepo {
       else if (alerting(e) && openOne.get(e.targetId, e.ruleId, e.id, at)) fresh.push(e)
     }
     if (fresh.length === 0) return []
-    const eventIds = JSON.stringify(fresh.map((e) => e.id))
     const ids: number[] = []
     for (const c of this.channels().filter((x) => x.enabled)) {
+      // Each channel gets the new alerts its check filter lets through, or no message at all.
+      const mine = fresh.filter((e) => passes(c.config as ChannelFilter, e))
+      if (mine.length === 0) continue
+      const eventIds = JSON.stringify(mine.map((e) => e.id))
       const due = this.throttledUntil(c, scan.targetId, at)
       const r = this.db
         .prepare(
@@ -203,6 +207,8 @@ export class AlertsRepo {
     for (const e of events) openOne.run(e.targetId, e.ruleId, e.id, at)
     const ids: number[] = []
     for (const c of this.channels().filter((x) => x.enabled)) {
+      const mine = events.filter((e) => passes(c.config as ChannelFilter, e))
+      if (mine.length === 0) continue
       const r = this.db
         .prepare(
           `INSERT INTO alert_deliveries (channel_id, target_id, scan_id, event_ids, state, next_attempt_at, created_at)
@@ -211,7 +217,7 @@ export class AlertsRepo {
         .get(
           c.id,
           targetId,
-          JSON.stringify(events.map((e) => e.id)),
+          JSON.stringify(mine.map((e) => e.id)),
           this.throttledUntil(c, targetId, at),
           at,
         ) as {

@@ -7,6 +7,7 @@ import type { ScansRepo } from '../store/scans'
 import type { TargetsRepo } from '../store/targets'
 import type { Clock } from '../ports'
 import type { Scheduler } from '../watch/scheduler'
+import type { Kpis } from '../watch/kpis'
 import { Histogram, render, type Family, type HistogramFamily, type Labels } from './exposition'
 
 /** Seconds: a SQL scan takes well under one, an SSH/OpenSCAP scan or a 1,000-repository organisation minutes. */
@@ -19,6 +20,8 @@ export interface WatchMetricsDeps {
   clock: Clock
   /** The core's own events (scan.finished, drift.detected). */
   listen(l: (name: string, payload: unknown) => void): () => void
+  /** MTTD and MTTR over the stored drift (core/watch/kpis.ts readKpis), read at scrape time. */
+  kpis?(): Kpis
 }
 
 /** Process figures the self-monitor measures (RSS is read at scrape time). */
@@ -145,6 +148,7 @@ export class WatchMetrics {
         type: 'counter',
         samples: this.driftTotal.samples(),
       },
+      ...this.kpiFamilies(names),
       {
         name: 'driftwatch_alert_messages_total',
         help: 'Alert messages in the outbox that were sent, or given up on after their retries (all processes).',
@@ -243,5 +247,55 @@ export class WatchMetrics {
       },
     ]
     return render(families)
+  }
+
+  /**
+   * Mean time to detect and to resolve, per target and over all of them, with the definitions of the Drift
+   * page and the report (core/watch/kpis.ts). A mean with nothing to average (no detection after an earlier
+   * scan, nothing resolved yet) has no sample rather than a made-up 0.
+   */
+  private kpiFamilies(names: Map<string, { name: string; kind: string }>): Family[] {
+    if (!this.d.kpis) return []
+    const k = this.d.kpis()
+    const per = (pick: (f: Kpis['overall']) => number | null) =>
+      k.targets
+        .filter((t) => pick(t) !== null && names.has(t.targetId))
+        .map((t) => ({
+          labels: { target: names.get(t.targetId)!.name, kind: names.get(t.targetId)!.kind },
+          value: pick(t)!,
+        }))
+    const all = (v: number | null) => (v === null ? [] : [{ value: v }])
+    return [
+      {
+        name: 'driftwatch_mttd_seconds',
+        help: 'Mean time to detect, per target: from the end of the last scan that saw a rule pass to the end of the scan that saw it fail.',
+        type: 'gauge',
+        samples: per((f) => f.mttdSeconds),
+      },
+      {
+        name: 'driftwatch_mttd_overall_seconds',
+        help: 'Mean time to detect over every target.',
+        type: 'gauge',
+        samples: all(k.overall.mttdSeconds),
+      },
+      {
+        name: 'driftwatch_mttr_seconds',
+        help: 'Mean time to resolve, per target: from the scan that saw a regression to the first later scan that saw it fixed.',
+        type: 'gauge',
+        samples: per((f) => f.mttrSeconds),
+      },
+      {
+        name: 'driftwatch_mttr_overall_seconds',
+        help: 'Mean time to resolve over every target.',
+        type: 'gauge',
+        samples: all(k.overall.mttrSeconds),
+      },
+      {
+        name: 'driftwatch_regressions_open',
+        help: 'Regressions not fixed yet (left out of MTTR), over every target.',
+        type: 'gauge',
+        samples: [{ value: k.overall.open }],
+      },
+    ]
   }
 }

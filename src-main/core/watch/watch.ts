@@ -14,7 +14,7 @@ import { fromVaultError } from '../vault/app-errors'
 import { calendarOf, nextSlot, Scheduler } from './scheduler'
 import { readKpis } from './kpis'
 import { AlertDispatcher } from './alerts/dispatcher'
-import { channelFor } from './alerts/index'
+import { channelSaver } from './save-channel'
 import { sendSystemAlert } from './alerts/system'
 import type { WatchStatus, ParsedReq } from '../../../src-preload/contract'
 import { DRIFT_TYPE_LABELS } from '../../../src-preload/labels'
@@ -264,69 +264,7 @@ export function createWatch(d: WatchDeps): Watch {
     }
   }
 
-  async function saveChannel(req: ParsedReq<'alerts.channels.save'>): Promise<ChannelRow> {
-    const impl = channelFor(req.kind)!
-    const parsed = impl.config.safeParse(req.config)
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({
-        path: ['config', ...i.path].join('.'),
-        message: i.message,
-      }))
-      throw new AppError('validation', issues[0]?.message ?? 'The channel settings are invalid', issues)
-    }
-    const existing = req.id ? alerts.channel(req.id) : undefined
-    if (req.id && !existing) throw notFound('That alert channel')
-    const clash = alerts
-      .channels()
-      .find((c) => c.name.toLowerCase() === req.name.toLowerCase() && c.id !== req.id)
-    if (clash)
-      throw new AppError('conflict', `An alert channel named "${req.name}" exists already`, [
-        { path: 'name', message: 'Name already used' },
-      ])
-    const id = existing?.id ?? randomUUID()
-    let credentialId = req.credentialId === undefined ? (existing?.credentialId ?? null) : req.credentialId
-    if (credentialId && !vault.list().some((c) => c.id === credentialId))
-      throw new AppError('validation', 'That credential is not in the vault', [
-        { path: 'credentialId', message: 'Unknown credential' },
-      ])
-    if (req.secret) {
-      try {
-        const own = credentialId ? vault.get(credentialId) : undefined
-        if (own && own.kind === 'alert-secret' && own.meta.notes === `alert channel ${id}`)
-          vault.update(own.id, { secret: { secret: req.secret } })
-        else {
-          const taken = new Set(vault.list().map((c) => c.name.toLowerCase()))
-          let name = `Alert: ${req.name}`.slice(0, 100)
-          if (taken.has(name.toLowerCase())) name = `${name.slice(0, 90)} ${id.slice(0, 8)}`
-          credentialId = vault.add(
-            'alert-secret',
-            name,
-            { notes: `alert channel ${id}` },
-            { secret: req.secret },
-          ).id
-        }
-      } catch (err) {
-        fromVaultError(err)
-      }
-      emit('credentials.changed', { ids: [credentialId!] })
-    }
-    if (impl.needsSecret && !credentialId)
-      throw new AppError('validation', `A ${req.kind} channel needs its secret, kept in the vault`, [
-        { path: 'secret', message: 'Required' },
-      ])
-    return alerts.saveChannel(
-      {
-        id,
-        kind: req.kind,
-        name: req.name,
-        enabled: req.enabled,
-        config: parsed.data as Record<string, unknown>,
-        credentialId,
-        throttleMinutes: req.throttleMinutes,
-      },
-      now(),
-    )
-  }
+  const saveChannel = channelSaver({ alerts, vault, emit, now })
 
   const channelView = (c: ChannelRow) => ({
     id: c.id,

@@ -12,6 +12,20 @@ export const CHANNEL_LABELS: Record<(typeof ALERT_CHANNEL_KINDS)[number], string
   email: 'E-mail (SMTP)',
 }
 
+/** "Name: value" lines into headers (a line without a colon is kept whole as a name, for the core to refuse). */
+function headerLines(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
+    const at = line.indexOf(':')
+    if (at < 0) out[line] = ''
+    else out[line.slice(0, at).trim()] = line.slice(at + 1).trim()
+  }
+  return out
+}
+
 export function ChannelForm({ onSaved }: { onSaved(): void }) {
   const toast = useStore((s) => s.toast)
   const saveChannel = useStore((s) => s.saveAlertChannel)
@@ -21,6 +35,7 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
   const [fields, setFields] = useState<Record<string, string>>({})
   const [secret, setSecret] = useState('')
   const [throttle, setThrottle] = useState('0')
+  const [headerSecret, setHeaderSecret] = useState('')
   const [errors, setErrors] = useState<Record<string, string>>({})
   const f = (k: string) => fields[k] ?? ''
   const set = (k: string) => (e: { target: { value: string } }) =>
@@ -31,7 +46,7 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
     setErrors({})
     const config: Record<string, unknown> =
       kind === 'webhook'
-        ? { url: f('url') }
+        ? { url: f('url'), ...(f('headers').trim() && { headers: headerLines(f('headers')) }) }
         : kind === 'github-issue'
           ? { repo: f('repo'), ...(f('apiBaseUrl') && { apiBaseUrl: f('apiBaseUrl') }) }
           : kind === 'email'
@@ -46,6 +61,12 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
                   .filter(Boolean),
               }
             : {}
+    // The check filter every kind takes.
+    const list = (v: string) => v.split(/[\s,]+/).filter(Boolean)
+    if (f('checks').trim()) config.checks = list(f('checks'))
+    if (f('excludeChecks').trim()) config.excludeChecks = list(f('excludeChecks'))
+    if (f('minSeverity')) config.minSeverity = f('minSeverity')
+    const secretHeader = kind === 'webhook' && f('secretHeaderName').trim()
     setBusy(true)
     try {
       await saveChannel({
@@ -53,6 +74,7 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
         name,
         config,
         ...(secret && { secret }),
+        ...(secretHeader && { headerSecrets: { [secretHeader]: headerSecret } }),
         throttleMinutes: Number(throttle) || 0,
       })
       toast('info', 'Alert channel saved')
@@ -65,6 +87,15 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
     }
   }
   const err = (p: string) => errors[p] && <span className="field-error">{errors[p]}</span>
+  // A header's issue is keyed by its name (config.headers.Host): shown under the headers box.
+  const errUnder = (prefix: string) =>
+    Object.entries(errors)
+      .filter(([k]) => k === prefix || k.startsWith(`${prefix}.`))
+      .map(([k, m]) => (
+        <span className="field-error" key={k}>
+          {m}
+        </span>
+      ))
   const secretLabel =
     kind === 'webhook'
       ? 'Signing key (HMAC-SHA256)'
@@ -102,6 +133,38 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
             <input value={f('url')} onChange={set('url')} placeholder="https://example.com/driftwatch" />
             {err('config.url')}
           </label>
+        )}
+        {kind === 'webhook' && (
+          <>
+            <label className="field">
+              <span className="label">Headers (one per line, Header: value; not secret)</span>
+              <textarea
+                rows={2}
+                value={f('headers')}
+                onChange={set('headers')}
+                placeholder="X-Team: security"
+              />
+              {errUnder('config.headers')}
+            </label>
+            <label className="field">
+              <span className="label">Secret header</span>
+              <input
+                value={f('secretHeaderName')}
+                onChange={set('secretHeaderName')}
+                placeholder="X-Api-Key"
+              />
+              {errUnder('headerSecrets')}
+            </label>
+            <label className="field">
+              <span className="label">Its value — kept in the vault</span>
+              <input
+                type="password"
+                autoComplete="off"
+                value={headerSecret}
+                onChange={(e) => setHeaderSecret(e.target.value)}
+              />
+            </label>
+          </>
         )}
         {kind === 'github-issue' && (
           <>
@@ -151,6 +214,25 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
             onChange={(e) => setSecret(e.target.value)}
           />
           {err('secret')}
+        </label>
+        <label className="field">
+          <span className="label">Only these checks (rule id patterns, comma-separated)</span>
+          <input value={f('checks')} onChange={set('checks')} placeholder="pg-*, branch-protection" />
+          {errUnder('config.checks')}
+        </label>
+        <label className="field">
+          <span className="label">Leave out these checks</span>
+          <input value={f('excludeChecks')} onChange={set('excludeChecks')} />
+          {errUnder('config.excludeChecks')}
+        </label>
+        <label className="field">
+          <span className="label">Lowest rule severity</span>
+          <select value={f('minSeverity')} onChange={set('minSeverity')}>
+            <option value="">Any</option>
+            <option value="low">Low</option>
+            <option value="medium">Medium</option>
+            <option value="high">High</option>
+          </select>
         </label>
         <label className="field">
           <span className="label">Throttle (minutes between messages per target)</span>

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createHash } from 'node:crypto'
 import { applyFile, planFile } from '../../../src-main/cli/config'
 import { applyPlan, formatPlan } from '../../../src-main/core/config/plan'
 import { exportConfig } from '../../../src-main/core/config/export'
@@ -261,5 +262,110 @@ describe('driftwatch apply', () => {
     expect((await planFile(fresh.core, exported, env)).steps.filter((s) => s.type !== 'credential')).toEqual(
       [],
     )
+  })
+})
+
+describe('SSH host key pins in driftwatch.yml', () => {
+  // Two host keys, each as its .pub file line ("type base64 comment") and its fingerprint as ssh-keygen -lf prints it.
+  const hostKey = () => {
+    const line = ed25519KeyPair().public.trim()
+    const blob = Buffer.from(line.split(/\s+/)[1]!, 'base64')
+    const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`
+    return { line, bare: line.split(/\s+/).slice(0, 2).join(' '), fingerprint }
+  }
+  const [A, B] = [hostKey(), hostKey()]
+  const withPin = (pin: string) => CONFIG.replace('groups: [linux]', `groups: [linux]\n    hostKey: ${pin}`)
+  const pins = async (core: Awaited<ReturnType<typeof setup>>['core']) =>
+    (await call(core, 'knownHosts.list', {})).hosts.map((h) => [`${h.host}:${h.port}`, h.fingerprint])
+
+  it('pins the key as hosts import would, plans nothing more after, and export-config writes it back', async () => {
+    const { core, file, write, dir } = await setup()
+    write(withPin(`"${A.line}"`))
+    const text = formatPlan(await planFile(core, file, ENV))
+    expect(text).toContain(`+ host key web-1 (127.0.0.1:2222 ssh-ed25519 ${A.fingerprint})`)
+    expect(text).toContain('12 to add, 2 to change')
+    await applyFile(core, file, ENV)
+    expect(await pins(core)).toEqual([['127.0.0.1:2222', A.fingerprint]])
+    expect(formatPlan(await planFile(core, file, ENV))).toBe(`${file}: nothing to change (13 unchanged).\n`)
+
+    const first = await exportConfig(core)
+    expect(first.yaml).toContain(`    hostKey: ${A.bare}\n`)
+    const exported = join(dir, 'exported.yml')
+    writeFileSync(exported, first.yaml)
+    const fresh = await setup(tmp.make('dw-fresh-pin-'))
+    await applyFile(fresh.core, exported, {
+      DW_ALERT_SOC: 'k',
+      DW_GH_TOKEN: 't',
+      DW_PG_AUDIT_PASSWORD: 'p',
+      DW_ROOT_KEY_PRIVATE_KEY: KEY,
+    })
+    expect(await pins(fresh.core)).toEqual([['127.0.0.1:2222', A.fingerprint]])
+    expect((await exportConfig(fresh.core)).yaml).toBe(first.yaml)
+  })
+
+  it('reads a known_hosts line naming the host; another key for a pinned host is refused, the pin kept', async () => {
+    const { core, file, write } = await setup()
+    write(withPin(`"[127.0.0.1]:2222 ${A.bare}"`))
+    await applyFile(core, file, ENV)
+    expect(await pins(core)).toEqual([['127.0.0.1:2222', A.fingerprint]])
+
+    write(withPin(`"${B.line}"`))
+    const err = await applyFile(core, file, ENV).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ConfigError)
+    expect((err as Error).message).toBe(
+      `${file}:41: targets[2].hostKey: 127.0.0.1:2222 is pinned to another key (${A.fingerprint}), not ` +
+        `${B.fingerprint}. If the host's key was changed on purpose, remove the old pin (driftwatch hosts ` +
+        'forget 127.0.0.1:2222) and apply again; otherwise someone may be intercepting the connection: do not scan it',
+    )
+    expect(await pins(core)).toEqual([['127.0.0.1:2222', A.fingerprint]])
+    // After the host owner confirmed the new key, forgetting the old pin lets the file pin it.
+    await call(core, 'knownHosts.forget', { host: '127.0.0.1', port: 2222 })
+    await applyFile(core, file, ENV)
+    expect(await pins(core)).toEqual([['127.0.0.1:2222', B.fingerprint]])
+  })
+})
+
+describe('webhook headers and the check filter in driftwatch.yml', () => {
+  const withHeaders = (key: string) =>
+    CONFIG.replace(
+      '    throttleMinutes: 5\n',
+      `    throttleMinutes: 5\n    headers:\n      X-Team: security\n      X-Api-Key: { env: ${key} }\n    checks: [pg-*, branch-protection]\n    excludeChecks: [pg-ssl]\n    minSeverity: medium\n`,
+    )
+
+  it('seals a secret header in the vault, plans a rotated one as a change, and exports it by reference', async () => {
+    const { core, file, write, dir } = await setup()
+    write(withHeaders('GW_KEY'))
+    await applyFile(core, file, { ...ENV, GW_KEY: 'gateway-key-1' })
+    const [soc] = (await call(core, 'alerts.channels.list', {})).channels
+    expect(soc!.config).toMatchObject({
+      url: ENV.HOOK_URL,
+      headers: { 'X-Team': 'security', 'X-Api-Key': { vault: expect.any(String) } },
+      checks: ['pg-*', 'branch-protection'],
+      excludeChecks: ['pg-ssl'],
+      minSeverity: 'medium',
+    })
+    expect(JSON.stringify(soc)).not.toContain('gateway-key-1')
+    expect(formatPlan(await planFile(core, file, { ...ENV, GW_KEY: 'gateway-key-1' }))).toContain(
+      'nothing to change',
+    )
+    expect(formatPlan(await planFile(core, file, { ...ENV, GW_KEY: 'gateway-key-2' }))).toContain(
+      '~ alert channel soc (header secret)',
+    )
+
+    const first = await exportConfig(core)
+    expect(first.yaml).toContain('X-Api-Key:\n        env: DW_ALERT_SOC_X_API_KEY')
+    expect(first.yaml).not.toContain('gateway-key-1')
+    expect(first.env).toContain('DW_ALERT_SOC_X_API_KEY')
+    const exported = join(dir, 'exported.yml')
+    writeFileSync(exported, first.yaml)
+    const fresh = await setup(tmp.make('dw-fresh-headers-'))
+    await applyFile(fresh.core, exported, {
+      DW_ALERT_SOC: 'k',
+      DW_ALERT_SOC_X_API_KEY: 'gateway-key-1',
+      DW_GH_TOKEN: 't',
+      DW_PG_AUDIT_PASSWORD: 'p',
+      DW_ROOT_KEY_PRIVATE_KEY: KEY,
+    })
+    expect((await exportConfig(fresh.core)).yaml).toBe(first.yaml)
   })
 })

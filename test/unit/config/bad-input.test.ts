@@ -182,3 +182,77 @@ ${GOOD_TARGET.replace('user: auditor', 'user: auditor\n    description: "ghp_abc
     expect(await refused('targets: [\n')).toMatch(/^driftwatch\.yml:\d+: /)
   })
 })
+
+describe('a bad SSH host key pin', () => {
+  const SSH = `targets:
+  - name: web-1
+    kind: ssh
+    host: 127.0.0.1
+    port: 2222
+    user: root
+    auth: agent
+`
+  it('a fingerprint alone, a key that is not base64, a known_hosts line for another host, a pin on a database', async () => {
+    const key = 'AAAAC3NzaC1lZDI1NTE5AAAAIDOsRhNgMmXJwqYCwjxsC24D1UYiHEtnwrpKQpp2yK/2'
+    const msg = await refused(
+      `${SSH}    hostKey: "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"
+  - { name: web-2, kind: ssh, host: 127.0.0.1, user: root, auth: agent, hostKey: "ssh-ed25519 not!base64" }
+  - { name: web-3, kind: ssh, host: 127.0.0.1, port: 22, user: root, auth: agent, hostKey: "[10.0.0.5]:22 ssh-ed25519 ${key}" }
+  - { name: web-4, kind: ssh, host: 127.0.0.1, user: root, auth: agent, hostKey: "ssh-dss ${key}" }
+  - { name: db, kind: postgres, host: 127.0.0.1, user: a, tls: disable, hostKey: "ssh-ed25519 ${key}" }
+`,
+    )
+    expect(msg).toContain('5 problems')
+    expect(msg).toContain(
+      "driftwatch.yml:8: targets[0].hostKey: Not a host key to pin: a fingerprint alone cannot be pinned: give the public key line (the host's /etc/ssh/ssh_host_ed25519_key.pub, or ssh-keyscan's output)",
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:9: targets[1].hostKey: Not a host key to pin: the key is not base64',
+    )
+    expect(msg).toContain(
+      "driftwatch.yml:10: targets[2].hostKey: Not a host key to pin: the known_hosts line does not name 127.0.0.1, the target's host and port",
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:11: targets[3].hostKey: Not a host key to pin: the key is a ssh-ed25519 key, but the line says ssh-dss',
+    )
+    expect(msg).toMatch(
+      /driftwatch\.yml:12: targets\[4\]\.hostKey: Unknown key "hostKey" in a postgres target: expected one of name, kind, description, tags, groups, policy, host/,
+    )
+  })
+})
+
+describe('bad webhook headers and check filters', () => {
+  it('a forbidden header, an inline secret as a header, a secret header whose variable is unset, a bad severity', async () => {
+    const msg = await refused(
+      `alerts:
+  - name: soc
+    kind: webhook
+    url: http://127.0.0.1:9/hook
+    secret: { env: KEY }
+    headers:
+      Host: gateway.example
+      Authorization: "Bearer ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+      X-Api-Key: { env: GW_KEY }
+    minSeverity: critical
+`,
+      { KEY: 'k' },
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:7: alerts[0].headers.Host: The header Host cannot be set: HTTP sets it from the URL',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:8: alerts[0].headers.Authorization: This looks like a GitHub token: secrets are never written in the file',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:10: alerts[0].minSeverity: Lowest severity must be low, medium or high',
+    )
+    // With the rest right, the unset variable of a secret header is named at its line.
+    const unset = await refused(
+      `alerts:\n  - name: soc\n    kind: webhook\n    url: http://127.0.0.1:9/hook\n    secret: { env: KEY }\n    headers:\n      X-Api-Key: { env: GW_KEY }\n`,
+      { KEY: 'k' },
+    )
+    expect(unset).toBe(
+      'driftwatch.yml:7: alerts[0].headers.X-Api-Key: ${GW_KEY} is not set in the environment',
+    )
+  })
+})

@@ -47,5 +47,10 @@ alerts:
     const targets = exported.targets as Record<string, unknown>[]
     expect(validate({ ...exported, extra: 1 })).toBe(false)
     expect(validate({ ...exported, targets: [{ ...targets[0], org: 'acme' }] })).toBe(false)
+    // A host key pin belongs to SSH targets only.
+    const pin = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDOsRhNgMmXJwqYCwjxsC24D1UYiHEtnwrpKQpp2yK/2'
+    const ssh = { name: 'web', kind: 'ssh', host: '127.0.0.1', user: 'root', hostKey: pin }
+    expect(validate({ ...exported, targets: [ssh] }), JSON.stringify(validate.errors)).toBe(true)
+    expect(validate({ ...exported, targets: [{ ...targets[0], hostKey: pin }] })).toBe(false)
   })
 })

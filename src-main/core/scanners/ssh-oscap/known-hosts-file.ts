@@ -183,3 +183,28 @@ export function parseKnownHosts(text: string, candidates: KnownHostsCandidate[])
   skipped.sort((a, b) => a.line - b.line)
   return { keys, skipped }
 }
+
+/**
+ * One host's key as a person writes it down for that host (driftwatch.yml's hostKey): the public key line
+ * ("ssh-ed25519 AAAA… [comment]", as in /etc/ssh/ssh_host_ed25519_key.pub) or a known_hosts line naming this
+ * host:port. Returns the key, or why it cannot be pinned. A fingerprint alone is refused: a pin keeps the key.
+ */
+export function readHostKeyLine(text: string, host: string, port: number): HostKey | string {
+  const line = text.trim()
+  if (/^SHA256:/i.test(line) || /^MD5:/i.test(line))
+    return (
+      "a fingerprint alone cannot be pinned: give the public key line (the host's " +
+      "/etc/ssh/ssh_host_ed25519_key.pub, or ssh-keyscan's output); its fingerprint is what ssh-keygen -lf prints"
+    )
+  if (line.includes('\n')) return 'one key on one line'
+  const fields = line.split(/\s+/)
+  if (fields[0] && /^(ssh|ecdsa|sk)-/.test(fields[0])) return readKey(fields[0], fields[1])
+  const parsed = parseKnownHosts(line, [{ host, port }])
+  const id = `${normHost(host)}:${port}`
+  const key = parsed.keys.find((k) => `${k.host}:${k.port}` === id)
+  if (key) return { keyType: key.keyType, fingerprint: key.fingerprint, publicKey: key.publicKey }
+  const why = parsed.skipped[0]?.reason
+  return why && !parsed.keys.length
+    ? why
+    : `the known_hosts line does not name ${knownHostsName(host, port)}, the target's host and port`
+}

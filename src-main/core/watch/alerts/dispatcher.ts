@@ -5,6 +5,7 @@ import type { TargetsRepo } from '../../store/targets'
 import type { Clock, Logger, Timers } from '../../ports'
 import type { Vault } from '../../vault/vault'
 import { channelFor } from './index'
+import { withHeaderSecrets } from './headers'
 import { SendError } from './channel'
 import { buildMessage } from './message'
 import { backoffDelay } from '../../util/backoff'
@@ -146,8 +147,8 @@ export class AlertDispatcher {
     })
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.o.timeoutMs ?? 15_000)])
     try {
-      const parsed = impl.config.parse(channel.config)
-      await impl.send(parsed, secret, msg, signal)
+      const parsed = impl.config.parse(channel.config) as Record<string, unknown>
+      await impl.send(await withHeaderSecrets(vault, parsed), secret, msg, signal)
       alerts.markSent(d.id, now())
       logger.log('info', 'alert sent', { channel: channel.name, delivery: d.id, events: d.eventIds.length })
       this.o.onDelivered?.(d, true, '')

@@ -6,6 +6,7 @@ import type { AlertsRepo } from '../../store/alerts'
 import type { Clock, Logger } from '../../ports'
 import type { Vault } from '../../vault/vault'
 import { channelFor } from './index'
+import { withHeaderSecrets } from './headers'
 import type { AlertMessage } from './message'
 
 export interface SystemAlertDeps {
@@ -49,7 +50,8 @@ export async function sendSystemAlert(
           (s.secret ?? s.token ?? s.password)?.toString('utf8'),
         )
       }
-      await impl.send(impl.config.parse(c.config), secret, msg, AbortSignal.timeout(d.timeoutMs ?? 15_000))
+      const config = await withHeaderSecrets(d.vault, impl.config.parse(c.config) as Record<string, unknown>)
+      await impl.send(config, secret, msg, AbortSignal.timeout(d.timeoutMs ?? 15_000))
       sent++
     } catch (err) {
       failed++

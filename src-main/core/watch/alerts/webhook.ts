@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto'
 import { z } from 'zod'
 import { checkHttp, networkError, type AlertChannel } from './channel'
 import { messageJson } from './message'
+import { headersField } from './headers'
 
 export const SIGNATURE_HEADER = 'x-driftwatch-signature-256'
 export const DELIVERY_HEADER = 'x-driftwatch-delivery'
@@ -17,17 +18,24 @@ const httpUrl = z
   .url('URL must be a web address such as https://example.com/hook')
   .refine((u) => /^https?:\/\//i.test(u), 'URL must start with https:// or http://')
 
-export const webhookChannel: AlertChannel<z.ZodObject<{ url: typeof httpUrl }>> = {
+const webhookConfig = z.object({ url: httpUrl, headers: headersField })
+
+export const webhookChannel: AlertChannel<typeof webhookConfig> = {
   kind: 'webhook',
-  config: z.object({ url: httpUrl }),
+  config: webhookConfig,
   needsSecret: true,
   async send(config, secret, msg, signal) {
     const body = JSON.stringify(messageJson(msg))
+    // The dispatcher hands secret header values in, read from the vault; a reference never goes out as text.
+    const extra = Object.entries(config.headers ?? {}).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    )
     let res: Response
     try {
       res = await fetch(config.url, {
         method: 'POST',
         headers: {
+          ...Object.fromEntries(extra),
           'content-type': 'application/json',
           'user-agent': 'Driftwatch',
           [SIGNATURE_HEADER]: sign(secret ?? '', body),
