@@ -251,4 +251,31 @@ describe('scanning a group', () => {
     const unknown = await core.invoke('scan.startGroup', { group: 'no-such-group' })
     expect(!unknown.ok && unknown.error.message).toBe('The group "no-such-group" was not found')
   }, 120_000)
+
+  it('cancelling a group scan cancels the running scan and starts none of the queued targets', async () => {
+    const group = 'cancelled-office'
+    const ids: string[] = []
+    for (const name of ['cancel-1', 'cancel-2', 'cancel-3'])
+      ids.push((await call(core, 'targets.create', { target: { kind: 'local', name, groups: [group] } })).id)
+    const started = new Set<string>()
+    const ended = new Map<string, string>()
+    let named: (id: string) => void = () => undefined
+    const groupScanId = new Promise<string>((resolve) => (named = resolve))
+    const off = core.subscribe((name, p) => {
+      const e = p as { targetId: string; state?: string }
+      // The first scan's first progress can come before scan.startGroup's answer: cancel once both are here.
+      if (name === 'scan.progress' && !started.has(e.targetId)) {
+        started.add(e.targetId)
+        void groupScanId.then((id) => core.invoke('scan.cancelGroup', { groupScanId: id }))
+      }
+      if (name === 'scan.finished') ended.set(e.targetId, e.state!)
+    })
+    const r = await call(core, 'scan.startGroup', { group, sha256, profileId: PROFILE, concurrency: 1 })
+    named(r.groupScanId)
+    await core.idle()
+    off()
+    expect(started.size).toBe(1)
+    expect([...ended.values()]).toEqual(['cancelled'])
+    expect(await call(core, 'scan.cancelGroup', { groupScanId: r.groupScanId })).toEqual({ cancelled: false })
+  }, 60_000)
 })
