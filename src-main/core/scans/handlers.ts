@@ -1,6 +1,8 @@
 // Running scans: one at a time per target, progress pushed as it happens, cancellable, and committed in
 // one transaction at the end (results, evidence, current status). Scanners do the work; this room keeps it.
 import { createHash, randomUUID } from 'node:crypto'
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
 import type { ScanRow, ScansRepo, ScanTrigger } from '../store/scans'
@@ -58,6 +60,8 @@ const policyFingerprint = (p: ScanPlan) =>
       ]),
     )
     .digest('hex')
+
+const gzipAsync = promisify(gzip)
 
 export const view = (s: ScanRow): ScanView => ({
   id: s.id,
@@ -142,7 +146,10 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     try {
       const outcome = await scanner.scan(target, plan, ctx)
       if (controller.signal.aborted) throw new Error('The scan was cancelled')
-      const done = scans.commit(scanId, outcome, clock.now().toISOString())
+      // Evidence is compressed on the thread pool, so the commit that follows holds the event loop briefly.
+      const gz = await Promise.all(outcome.evidence.map((e) => gzipAsync(e.bytes)))
+      if (controller.signal.aborted) throw new Error('The scan was cancelled')
+      const done = scans.commit(scanId, outcome, clock.now().toISOString(), gz)
       if (done.drift.length > 0) {
         const types: Record<string, number> = {}
         for (const e of done.drift) types[e.type] = (types[e.type] ?? 0) + 1

@@ -62,6 +62,18 @@ export const RULE_STATUSES: readonly RuleStatus[] = [
 const STATUS_SET = new Set<string>(RULE_STATUSES)
 
 /**
+ * The children each kind reads (any namespace; classify() still decides). The rest never reach a handler: a
+ * benchmark rule's hundreds of thousands of references in a large ARF are skipped from their start tags on.
+ */
+const WANTED_CHILDREN = {
+  benchmark: new Set(['Group', 'Rule', 'TestResult']),
+  group: new Set(['Group', 'Rule', 'TestResult']),
+  'bench-rule': new Set(['title', 'ident']),
+  'rule-result': new Set(['result', 'ident', 'message', 'check', 'complex-check', 'check-import']),
+} satisfies Partial<Record<Kind, ReadonlySet<string>>>
+const RULE_RESULT_WITH_EVIDENCE = new Set([...WANTED_CHILDREN['rule-result'], 'check-content-ref'])
+
+/**
  * Parses ARF results from a file path, bytes or a stream, never building a document tree. Refuses DTDs,
  * enforces the datastream reader's limits, and throws a ScapError naming what is wrong: malformed or cut-off
  * XML, not UTF-8, no TestResult, a rule with two results, or a result for a rule the benchmark lacks.
@@ -205,7 +217,13 @@ export class ArfParser {
     const parent = this.kinds[this.kinds.length - 1]
     const kind = tag.uri === NS_XCCDF ? this.classify(tag, parent) : this.foreign(tag, parent)
     if (kind === 'skip') this.reader.skip()
+    else if (kind in WANTED_CHILDREN) this.reader.only(this.wanted(kind as keyof typeof WANTED_CHILDREN))
     this.kinds.push(kind)
+  }
+
+  /** Of a rule-result, the evidence reader riding the pass also reads which OVAL definition was checked. */
+  private wanted(kind: keyof typeof WANTED_CHILDREN): ReadonlySet<string> {
+    return kind === 'rule-result' && this.also ? RULE_RESULT_WITH_EVIDENCE : WANTED_CHILDREN[kind]
   }
 
   /** A non-XCCDF element: OVAL results are kept only when the evidence reader shares the pass. */

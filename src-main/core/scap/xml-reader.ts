@@ -101,6 +101,14 @@ export class XmlReader implements TokenSink {
     this.tok.skip()
   }
 
+  /**
+   * Called from open(): of this element's children only those with these local names are wanted. The others
+   * are read under every check and limit, as skipped content is, but neither open() nor close() sees them.
+   */
+  only(names: ReadonlySet<string>): void {
+    this.tok.only(names)
+  }
+
   /** Feeds the next bytes of the file; refuses what is not UTF-8 and what grows past the size limit. */
   feed(chunk: Buffer): void {
     const start = this.bytes

@@ -60,6 +60,8 @@ const NO_ATTRS: Record<string, XmlAttr> = Object.freeze(Object.create(null) as R
 
 class Tag implements XmlTag {
   private attrs: Record<string, XmlAttr> | undefined
+  /** The children (by local name) a reader wants of this element; the others are skipped unseen. */
+  only: ReadonlySet<string> | undefined
   constructor(
     public name: string,
     public prefix: string,
@@ -135,6 +137,8 @@ export class XmlTokenizer {
   private held = 0
   /** While an element's content is skipped: the names of the elements open inside it. */
   private skipping = false
+  /** Whether the skip began at a child the parent's `only` left out (it reaches no handler, its close neither). */
+  private unseen = false
   private readonly skipped: string[] = []
   private readonly scopes: Scope[] = []
   private sawRoot = false
@@ -165,6 +169,16 @@ export class XmlTokenizer {
    */
   skip(): void {
     this.skipping = true
+  }
+
+  /**
+   * Of the element just opened, only the children with these local names reach the sink; the others (a rule's
+   * hundreds of references, say) are skipped from their start tag on, checked as skipped content is, and
+   * neither their open nor their close is delivered.
+   */
+  only(names: ReadonlySet<string>): void {
+    const top = this.stack[this.stack.length - 1]
+    if (top) top.only = names
   }
 
   /** How many characters are held waiting for the end of a token (a text node, a tag, a comment). */
@@ -347,6 +361,15 @@ export class XmlTokenizer {
       if (!self) this.skipped.push(name)
       return end
     }
+    const only = this.stack.length ? this.stack[this.stack.length - 1]!.only : undefined
+    if (only !== undefined && !only.has(split[1])) {
+      if (!self) {
+        this.skipped.push(name)
+        this.skipping = true
+        this.unseen = true
+      }
+      return end
+    }
     const raw = ne === end - (self ? 2 : 1) ? '' : b.slice(ne, end - (self ? 2 : 1))
     const parent = this.scopes[this.scopes.length - 1]!
     const [prefix, local] = split
@@ -394,16 +417,21 @@ export class XmlTokenizer {
     const b = this.buf
     const gt = b.indexOf('>', lt + 2)
     if (gt < 0) return -1
-    let name = b.slice(lt + 2, gt)
     const inner = this.skipped.length
-    const top = inner ? { name: this.skipped[inner - 1]! } : this.stack[this.stack.length - 1]
-    if (name !== top?.name) {
-      name = name.replace(/[ \t\r\n]+$/, '')
-      if (!top) throw new XmlSyntaxError(`unexpected close tag: ${name}.`)
-      if (name !== top.name) throw new XmlSyntaxError(`unmatched closing tag: ${name}, expected ${top.name}.`)
+    const expected = inner ? this.skipped[inner - 1]! : this.stack[this.stack.length - 1]?.name
+    // The usual case compares in place: no slice for each close tag.
+    if (expected === undefined || gt !== lt + 2 + expected.length || !b.startsWith(expected, lt + 2)) {
+      const name = b.slice(lt + 2, gt).replace(/[ \t\r\n]+$/, '')
+      if (expected === undefined) throw new XmlSyntaxError(`unexpected close tag: ${name}.`)
+      if (name !== expected) throw new XmlSyntaxError(`unmatched closing tag: ${name}, expected ${expected}.`)
     }
-    if (inner) this.skipped.pop()
-    else this.pop()
+    if (inner) {
+      this.skipped.pop()
+      if (inner === 1 && this.unseen) {
+        this.unseen = false
+        this.skipping = false
+      }
+    } else this.pop()
     return gt + 1
   }
 

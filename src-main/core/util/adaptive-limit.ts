@@ -100,11 +100,15 @@ export class AdaptiveLimit {
     this.noteLent()
   }
 
-  /** The event loop's delay p99 over the last sample period. */
+  /**
+   * The event loop's delay p99 over the last sample period. Two periods in a row over the bar shrink the limit:
+   * one long task (a commit) is not the computer falling behind.
+   */
   lag(p99Ms: number): void {
+    const sustained = p99Ms > this.o.lagHighMs && this.lastLag > this.o.lagHighMs
     this.lastLag = p99Ms
     const now = this.now()
-    if (p99Ms > this.o.lagHighMs && now - this.lastDecrease >= this.o.cooldownMs && this.value > this.o.min) {
+    if (sustained && now - this.lastDecrease >= this.o.cooldownMs && this.value > this.o.min) {
       this.value = Math.max(this.o.min, Math.floor(this.value * this.o.decrease))
       this.lastDecrease = now
       this.record('lag')

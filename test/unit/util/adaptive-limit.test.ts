@@ -80,9 +80,14 @@ describe('AdaptiveLimit', () => {
     expect(l.limit).toBe(2)
   })
 
-  it('shrinks by a fraction when the event loop lags, once per cool-down, never under its floor', () => {
+  it('shrinks by a fraction when the event loop lags two samples running, once per cool-down, never under its floor', () => {
     const c = fakeClock()
     const l = new AdaptiveLimit({ initial: 8, max: 8, cooldownMs: 2_000 }, c.now)
+    // One long task (a commit) is one slow sample: not the computer falling behind.
+    l.lag(900)
+    l.lag(5)
+    l.lag(900)
+    expect(l.limit).toBe(8)
     l.lag(250)
     expect(l.limit).toBe(5)
     c.advance(500)
@@ -148,6 +153,7 @@ describe('runAdaptive', () => {
     const run = runAdaptive(h.items, h.fn, { limiter: l, every: h.every, lag: () => lag })
     await h.flush()
     expect(h.started).toEqual([0, 1, 2, 3])
+    h.tick()
     h.tick()
     expect(l.limit).toBe(2)
     await h.end(0)
