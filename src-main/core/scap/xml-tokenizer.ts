@@ -58,6 +58,14 @@ const WS_RE = /^[ \t\r\n]*$/
 
 const NO_ATTRS: Record<string, XmlAttr> = Object.freeze(Object.create(null) as Record<string, XmlAttr>)
 
+/** Attribute names already checked (a file repeats a few dozen names), with the many a hostile file could try capped. */
+const GOOD_ATTR_NAMES = new Set<string>()
+function checkAttrName(name: string): void {
+  if (GOOD_ATTR_NAMES.has(name)) return
+  if (!QNAME_RE.test(name) && name !== 'xmlns') throw new XmlSyntaxError(`malformed attribute name: ${name}.`)
+  if (GOOD_ATTR_NAMES.size < 4096) GOOD_ATTR_NAMES.add(name)
+}
+
 class Tag implements XmlTag {
   private attrs: Record<string, XmlAttr> | undefined
   /** The children (by local name) a reader wants of this element; the others are skipped unseen. */
@@ -85,8 +93,7 @@ class Tag implements XmlTag {
     for (let m = ATTR_RE.exec(this.raw); m; m = ATTR_RE.exec(this.raw)) {
       const name = m[1]!
       if (name in out) throw new XmlSyntaxError(`duplicate attribute: ${name}.`)
-      if (!QNAME_RE.test(name) && name !== 'xmlns')
-        throw new XmlSyntaxError(`malformed attribute name: ${name}.`)
+      checkAttrName(name)
       let value = m[2] ?? m[3] ?? ''
       if (value.includes('&')) value = decodeEntities(value)
       checkChars(value)
