@@ -152,6 +152,9 @@ export class XmlTokenizer {
   private rootDone = false
   /** Names already checked, split into prefix and local part. */
   private readonly names = new Map<string, [string, string]>()
+  /** The name of the last start tag and its split (empty before the first: no name is empty). */
+  private lastName = ''
+  private lastSplit: [string, string] = ['', '']
   /** Line counting, done lazily: `lineNo` is the line at absolute offset `lineAt`. */
   private lineNo = 1
   private lineAt = 0
@@ -354,13 +357,21 @@ export class XmlTokenizer {
       c > 62 || (c !== 32 && c !== 47 && c !== 62 && c > 13);
       c = b.charCodeAt(++ne)
     );
-    const name = b.slice(lt + 1, ne)
-    let split = this.names.get(name)
-    if (split === undefined) {
-      if (!QNAME_RE.test(name)) throw new XmlSyntaxError(`malformed name: ${name}.`)
-      const colon = name.indexOf(':')
-      split = colon < 0 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)]
-      this.names.set(name, split)
+    // Siblings repeat a name (a rule's references): compared in place, it needs no slice and no hashing.
+    let name = this.lastName
+    let split = this.lastSplit
+    if (ne - lt - 1 !== name.length || !b.startsWith(name, lt + 1)) {
+      name = b.slice(lt + 1, ne)
+      let known = this.names.get(name)
+      if (known === undefined) {
+        if (!QNAME_RE.test(name)) throw new XmlSyntaxError(`malformed name: ${name}.`)
+        const colon = name.indexOf(':')
+        known = colon < 0 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)]
+        this.names.set(name, known)
+      }
+      split = known
+      this.lastName = name
+      this.lastSplit = known
     }
     const self = b.charCodeAt(end - 2) === 47
     sink.start(this.stack.length + this.skipped.length + 1)
