@@ -5,7 +5,14 @@ import type { RuleResult, RuleStatus } from '../scanners/scanner'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import { identSystem } from './references'
 import { ScapError } from './types'
-import { OVAL_KEPT, SKIPPED_FOREIGN, XCCDF_ONLY, type Kind } from './arf-kinds'
+import {
+  OVAL_KEPT,
+  RULE_RESULT_WITH_EVIDENCE,
+  SKIPPED_FOREIGN,
+  WANTED_CHILDREN,
+  XCCDF_ONLY,
+  type Kind,
+} from './arf-kinds'
 import { attr, collapse, count } from './xml-util'
 import { readXml, XmlReader, type XmlHandlers, type XmlSource } from './xml-reader'
 
@@ -60,18 +67,6 @@ export const RULE_STATUSES: readonly RuleStatus[] = [
   'fixed',
 ]
 const STATUS_SET = new Set<string>(RULE_STATUSES)
-
-/**
- * The children each kind reads (any namespace; classify() still decides). The rest never reach a handler: a
- * benchmark rule's hundreds of thousands of references in a large ARF are skipped from their start tags on.
- */
-const WANTED_CHILDREN = {
-  benchmark: new Set(['Group', 'Rule', 'TestResult']),
-  group: new Set(['Group', 'Rule', 'TestResult']),
-  'bench-rule': new Set(['title', 'ident']),
-  'rule-result': new Set(['result', 'ident', 'message', 'check', 'complex-check', 'check-import']),
-} satisfies Partial<Record<Kind, ReadonlySet<string>>>
-const RULE_RESULT_WITH_EVIDENCE = new Set([...WANTED_CHILDREN['rule-result'], 'check-content-ref'])
 
 /**
  * Parses ARF results from a file path, bytes or a stream, never building a document tree. Refuses DTDs,
