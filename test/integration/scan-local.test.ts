@@ -155,6 +155,10 @@ describe('scanning this computer', () => {
     expect(r.stderr).toBe('')
     expect(r.stdout).toMatch(/^laptop: score [\d.]+% · \d+ pass · \d+ fail/)
     expect(r.code).toBe(/ 0 fail /.test(r.stdout) ? 0 : 2)
+    // A cap on the adaptive lanes is a whole number from 1 to 16, refused before anything starts.
+    const capped = await runCli(['scan', 'fleet', '--concurrency', '0', '--data-dir', dataDir])
+    expect(capped.code).toBe(64)
+    expect(capped.stderr).toContain('--concurrency takes a whole number of scans at a time, 1 to 16')
     core = createCore({ face: 'cli', dataDir })
   }, 120_000)
 })
