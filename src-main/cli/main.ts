@@ -101,7 +101,9 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
       (core ??= createCore({
         face: command.name === 'serve' ? 'serve' : 'cli',
         dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
-        logger: jsonLogger((line) => out.stderr(line)),
+        logger: jsonLogger((line) => out.stderr(line), undefined, {
+          debug: process.env.DRIFTWATCH_LOG === 'debug',
+        }),
       }))
     code = await command.run({
       get core() {

@@ -8,17 +8,17 @@ import { safeText } from './terminal-text'
 import { judgementLine } from './judgement'
 import { credentialRefsOf } from '../core/scanners/registry'
 
-const CONCURRENCY = 4
-
 export const scanCommand: Command = {
   name: 'scan',
   usage: 'scan TARGET|GROUP [--content C --profile P]',
   summary: 'scan targets now (OpenSCAP, or a rule pack for databases)',
   help: `Usage: driftwatch scan TARGET|GROUP [--content CONTENT --profile PROFILE] [--tailoring NAME]
-                       [--trust-host-key [TARGET=]SHA256:...] [--rebind-credential] [--json]
+                       [--trust-host-key [TARGET=]SHA256:...] [--rebind-credential] [--concurrency N] [--json]
 
-TARGET is a target's name or id; GROUP scans every target of that group, ${CONCURRENCY} at a time (one
-failure does not stop the others). Without --content, --profile or --tailoring each target runs its assigned
+TARGET is a target's name or id; GROUP scans every target of that group, several at a time (one failure
+does not stop the others): as many as this computer's CPUs to start with, more while it keeps up and hosts
+wait, fewer when it falls behind, and a host far slower than the others lends its lane to the next one.
+--concurrency N caps it (1-16). Ctrl-C stops a group scan: no further host starts, running scans are cancelled. Without --content, --profile or --tailoring each target runs its assigned
 policy (driftwatch tailoring assign; a database target's assigned rule pack). For this computer and SSH hosts,
 CONTENT is an import's SHA-256 prefix or file name (see "driftwatch content list") and PROFILE an id or, for
 SCAP Security Guide, a short name such as "standard"; --tailoring NAME alone runs that tailoring's content
@@ -44,6 +44,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
     tailoring: { type: 'string' },
     'trust-host-key': { type: 'string', multiple: true },
     'rebind-credential': { type: 'boolean' },
+    concurrency: { type: 'string' },
   },
   async run(ctx) {
     const ref = ctx.positionals[0]
@@ -99,6 +100,9 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       if (!tailoringId) throw CliError.usage(`no tailoring named "${String(ctx.values.tailoring)}"`)
     }
 
+    const lanes = ctx.values.concurrency === undefined ? undefined : Number(ctx.values.concurrency)
+    if (lanes !== undefined && !(Number.isInteger(lanes) && lanes >= 1 && lanes <= 16))
+      throw CliError.usage('--concurrency takes a whole number of scans at a time, 1 to 16')
     const used = await unlockIfNeeded(ctx, scope, kinds)
     if (ctx.values['rebind-credential']) await rebind(ctx, scope, used, kinds)
     const trust = await hostKeyTrust(
@@ -125,6 +129,7 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       }
     })
     const notStarted = new Map<string, string>()
+    let offSignal = () => undefined as void
     try {
       const flagFor = (path: string) => (/^trustHostKeys?\b/.test(path) ? '--trust-host-key' : path)
       if (groupLabel === undefined) {
@@ -146,17 +151,22 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
             sha256,
             profileId,
             tailoringId,
-            concurrency: CONCURRENCY,
+            concurrency: lanes,
             trustHostKeys: trust.size ? Object.fromEntries(trust) : undefined,
           },
           flagFor,
         )
         for (const s of r.skipped) notStarted.set(s.targetId, s.reason)
+        // Ctrl-C: no queued host starts and the running scans are cancelled (each then reads as cancelled).
+        const stop = () => void ctx.core.invoke('scan.cancelGroup', { groupScanId: r.groupScanId })
+        process.once('SIGINT', stop)
+        offSignal = () => process.off('SIGINT', stop)
       }
       // Every scan the core started ends (done, failed or cancelled) before it is idle.
       await ctx.core.idle()
     } finally {
       off()
+      offSignal()
       if (tty) process.stderr.write('\r\x1b[K')
     }
     const results: { target: string; scan: ScanView | null; error: string }[] = []

@@ -323,6 +323,7 @@ export function createCore(opts: CoreOptions): Core {
     'scan.start': scanning['scan.start'],
     'scan.startGroup': scanning['scan.startGroup'],
     'scan.cancel': scanning['scan.cancel'],
+    'scan.cancelGroup': scanning['scan.cancelGroup'],
     'scans.list': scanning['scans.list'],
     'scans.latest': scanning['scans.latest'],
     'scan.results': scanning['scan.results'],

@@ -36,10 +36,18 @@ export interface Logger {
   log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void
 }
 
-/** JSON lines, one per event, to any writable sink (a file stream, stderr, or an array in tests). */
-export function jsonLogger(write: (line: string) => void, clock: Clock = systemClock): Logger {
+/**
+ * JSON lines, one per event, to any writable sink (a file stream, stderr, or an array in tests); `debug` lines
+ * (how a group scan's lanes adapted, say) only when asked for.
+ */
+export function jsonLogger(
+  write: (line: string) => void,
+  clock: Clock = systemClock,
+  opts: { debug?: boolean } = {},
+): Logger {
   return {
     log(level, msg, fields) {
+      if (level === 'debug' && !opts.debug) return
       write(JSON.stringify({ time: clock.now().toISOString(), level, msg, ...fields }) + '\n')
     },
   }

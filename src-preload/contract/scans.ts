@@ -98,7 +98,11 @@ export const scanChannels = {
       profileId: z.string().min(1).optional(),
       /** Naming none of sha256, profileId and tailoringId: each target runs its assigned policy. */
       tailoringId: z.string().optional(),
-      concurrency: z.number().int().min(1).max(16, 'At most 16 scans at a time').default(4),
+      /**
+       * At most this many scans at once. Without it the core decides as the scans run: it starts from the CPU
+       * count, grows while the event loop keeps up, backs off when it lags, and lends a slow host's lane.
+       */
+      concurrency: z.number().int().min(1).max(16, 'At most 16 scans at a time').optional(),
       /** Host-key fingerprints a person confirmed, by target id (targets of the group whose kind pins host keys). */
       trustHostKeys: z
         .record(
@@ -108,11 +112,18 @@ export const scanChannels = {
         .optional(),
     }),
     z.object({
+      /** Names this group scan for scan.cancelGroup. */
+      groupScanId: z.string(),
       queued: z.array(z.object({ targetId: z.string(), name: z.string() })),
       skipped: z.array(z.object({ targetId: z.string(), name: z.string(), reason: z.string() })),
     }),
   ),
   'scan.cancel': channel(z.object({ scanId: z.string().min(1) }), z.object({ cancelled: z.boolean() })),
+  /** Stops a group scan: no queued target starts, and the scans running are cancelled. */
+  'scan.cancelGroup': channel(
+    z.object({ groupScanId: z.string().min(1) }),
+    z.object({ cancelled: z.boolean() }),
+  ),
   'scans.list': channel(
     z.object({ targetId: z.string().optional() }),
     z.object({ scans: z.array(ScanView) }),

@@ -30,7 +30,7 @@ export function GroupScanBar({ targets }: { targets: Target[] }) {
         : ''
       toast(
         r.skipped.length ? 'error' : 'info',
-        `Scanning ${r.queued.length} targets of ${group}, 4 at a time${skipped}`,
+        `Scanning ${r.queued.length} targets of ${group}, as many at a time as this computer keeps up with${skipped}`,
       )
     } catch (err) {
       toast('error', (err as Error).message)

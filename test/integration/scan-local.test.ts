@@ -155,6 +155,10 @@ describe('scanning this computer', () => {
     expect(r.stderr).toBe('')
     expect(r.stdout).toMatch(/^laptop: score [\d.]+% · \d+ pass · \d+ fail/)
     expect(r.code).toBe(/ 0 fail /.test(r.stdout) ? 0 : 2)
+    // A cap on the adaptive lanes is a whole number from 1 to 16, refused before anything starts.
+    const capped = await runCli(['scan', 'fleet', '--concurrency', '0', '--data-dir', dataDir])
+    expect(capped.code).toBe(64)
+    expect(capped.stderr).toContain('--concurrency takes a whole number of scans at a time, 1 to 16')
     core = createCore({ face: 'cli', dataDir })
   }, 120_000)
 })
@@ -251,6 +255,33 @@ describe('scanning a group', () => {
     const unknown = await core.invoke('scan.startGroup', { group: 'no-such-group' })
     expect(!unknown.ok && unknown.error.message).toBe('The group "no-such-group" was not found')
   }, 120_000)
+
+  it('cancelling a group scan cancels the running scan and starts none of the queued targets', async () => {
+    const group = 'cancelled-office'
+    const ids: string[] = []
+    for (const name of ['cancel-1', 'cancel-2', 'cancel-3'])
+      ids.push((await call(core, 'targets.create', { target: { kind: 'local', name, groups: [group] } })).id)
+    const started = new Set<string>()
+    const ended = new Map<string, string>()
+    let named: (id: string) => void = () => undefined
+    const groupScanId = new Promise<string>((resolve) => (named = resolve))
+    const off = core.subscribe((name, p) => {
+      const e = p as { targetId: string; state?: string }
+      // The first scan's first progress can come before scan.startGroup's answer: cancel once both are here.
+      if (name === 'scan.progress' && !started.has(e.targetId)) {
+        started.add(e.targetId)
+        void groupScanId.then((id) => core.invoke('scan.cancelGroup', { groupScanId: id }))
+      }
+      if (name === 'scan.finished') ended.set(e.targetId, e.state!)
+    })
+    const r = await call(core, 'scan.startGroup', { group, sha256, profileId: PROFILE, concurrency: 1 })
+    named(r.groupScanId)
+    await core.idle()
+    off()
+    expect(started.size).toBe(1)
+    expect([...ended.values()]).toEqual(['cancelled'])
+    expect(await call(core, 'scan.cancelGroup', { groupScanId: r.groupScanId })).toEqual({ cancelled: false })
+  }, 60_000)
 })
 
 describe('an oscap that crashes', () => {

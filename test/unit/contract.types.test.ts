@@ -91,6 +91,7 @@ describe('per-channel request and response types', () => {
       | 'knownHosts.forget'
       | 'scan.start'
       | 'scan.cancel'
+      | 'scan.cancelGroup'
       | 'scans.list'
       | 'scans.latest'
       | 'scan.results'

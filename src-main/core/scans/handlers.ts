@@ -1,6 +1,8 @@
 // Running scans: one at a time per target, progress pushed as it happens, cancellable, and committed in
 // one transaction at the end (results, evidence, current status). Scanners do the work; this room keeps it.
 import { createHash, randomUUID } from 'node:crypto'
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
 import type { ScanRow, ScansRepo, ScanTrigger } from '../store/scans'
@@ -9,7 +11,10 @@ import { scannerFor, type ScanContext, type ScanPlan, type Scanner } from '../sc
 import type { ParsedReq, ScanView, Target } from '../../../src-preload/contract'
 import { parseArf } from '../scap/arf'
 import { generateFix, RemediationError } from '../scanners/ssh-oscap/remediation'
-import { mapLimit } from '../util/concurrency'
+import { AdaptiveLimit, runAdaptive } from '../util/adaptive-limit'
+import { eventLoopLag, every } from '../util/event-loop-lag'
+import { availableParallelism } from 'node:os'
+import { performance } from 'node:perf_hooks'
 import type { ContentRepo } from '../store/content'
 import { tailoringXml } from '../scap/tailoring-groups'
 import type { Policy } from '../policy/policy'
@@ -22,6 +27,7 @@ type ScanHandlers = Pick<
   | 'scan.start'
   | 'scan.startGroup'
   | 'scan.cancel'
+  | 'scan.cancelGroup'
   | 'scans.list'
   | 'scans.latest'
   | 'scan.results'
@@ -54,6 +60,8 @@ const policyFingerprint = (p: ScanPlan) =>
       ]),
     )
     .digest('hex')
+
+const gzipAsync = promisify(gzip)
 
 export const view = (s: ScanRow): ScanView => ({
   id: s.id,
@@ -88,6 +96,8 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
   const inFlight = new Set<Promise<void>>()
   /** Each running scan's end, for a group scan to wait on before it starts the next target. */
   const ends = new Map<string, Promise<void>>()
+  /** Each group scan's cancel and the scans it has started. */
+  const groups = new Map<string, { controller: AbortController; scans: Set<string> }>()
 
   /** The tailoring file a tailored scan ran with, or a reason a person can act on when it is gone or changed. */
   function tailoringFor(s: ScanRow, ranProfile: string | undefined): string {
@@ -136,7 +146,10 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
     try {
       const outcome = await scanner.scan(target, plan, ctx)
       if (controller.signal.aborted) throw new Error('The scan was cancelled')
-      const done = scans.commit(scanId, outcome, clock.now().toISOString())
+      // Evidence is compressed on the thread pool, so the commit that follows holds the event loop briefly.
+      const gz = await Promise.all(outcome.evidence.map((e) => gzipAsync(e.bytes)))
+      if (controller.signal.aborted) throw new Error('The scan was cancelled')
+      const done = scans.commit(scanId, outcome, clock.now().toISOString(), gz)
       if (done.drift.length > 0) {
         const types: Record<string, number> = {}
         for (const e of done.drift) types[e.type] = (types[e.type] ?? 0) + 1
@@ -263,19 +276,44 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
         })
       }
     }
-    // A few at a time: each lane takes the next target when its scan ends, and a target that cannot start is
-    // logged, not thrown, so one host's failure (or a slow one) never stops the others.
-    const pool = mapLimit(queued, req.concurrency, async (t) => {
-      try {
-        const { scanId } = start(groupRequest(t, req), { trigger: 'group' })
-        await ends.get(scanId)
-      } catch (err) {
-        logger.log('warn', 'group scan: a target could not start', { targetId: t.id, error: String(err) })
-      }
-    }).then(() => undefined)
+    // As many at a time as this computer and the hosts allow (util/adaptive-limit.ts): each lane takes the next
+    // target when its scan ends, and a target that cannot start is logged, not thrown, so one host's failure
+    // (or a slow one) never stops the others.
+    const groupScanId = randomUUID()
+    const group = { controller: new AbortController(), scans: new Set<string>() }
+    groups.set(groupScanId, group)
+    const cpus = availableParallelism()
+    const limiter = new AdaptiveLimit(
+      { initial: req.concurrency ?? cpus, max: req.concurrency ?? Math.min(16, 4 * cpus) },
+      () => performance.now(),
+    )
+    const lag = eventLoopLag()
+    const pool = runAdaptive(
+      queued,
+      async (t) => {
+        if (group.controller.signal.aborted) return
+        try {
+          const { scanId } = start(groupRequest(t, req), { trigger: 'group' })
+          group.scans.add(scanId)
+          await ends.get(scanId)
+        } catch (err) {
+          logger.log('warn', 'group scan: a target could not start', { targetId: t.id, error: String(err) })
+        }
+      },
+      { limiter, every, lag: () => lag.read(), signal: group.controller.signal },
+    ).finally(() => {
+      lag.stop()
+      groups.delete(groupScanId)
+      logger.log('debug', 'group scan ended', {
+        group: req.group,
+        groupScanId,
+        cancelled: group.controller.signal.aborted,
+        lanes: limiter.history,
+      })
+    })
     inFlight.add(pool)
     void pool.finally(() => inFlight.delete(pool))
-    return { queued: queued.map((t) => ({ targetId: t.id, name: t.name })), skipped }
+    return { groupScanId, queued: queued.map((t) => ({ targetId: t.id, name: t.name })), skipped }
   }
 
   return {
@@ -292,6 +330,13 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
       const c = running.get(scanId)
       c?.abort()
       return { cancelled: Boolean(c) }
+    },
+    'scan.cancelGroup': ({ groupScanId }) => {
+      const g = groups.get(groupScanId)
+      if (!g) return { cancelled: false }
+      g.controller.abort()
+      for (const scanId of g.scans) running.get(scanId)?.abort()
+      return { cancelled: true }
     },
     'scans.list': ({ targetId }) => ({ scans: scans.list(targetId).map(view) }),
     'scans.latest': () => {

@@ -33,3 +33,15 @@ export const XCCDF_ONLY = new Set<Kind | undefined>([
   'rule-result',
   'target-facts',
 ])
+
+/**
+ * The children each kind reads (any namespace; classify() still decides). The rest never reach a handler: a
+ * benchmark rule's hundreds of thousands of references in a large ARF are skipped from their start tags on.
+ */
+export const WANTED_CHILDREN = {
+  benchmark: new Set(['Group', 'Rule', 'TestResult']),
+  group: new Set(['Group', 'Rule', 'TestResult']),
+  'bench-rule': new Set(['title', 'ident']),
+  'rule-result': new Set(['result', 'ident', 'message', 'check', 'complex-check', 'check-import']),
+} satisfies Partial<Record<Kind, ReadonlySet<string>>>
+export const RULE_RESULT_WITH_EVIDENCE = new Set([...WANTED_CHILDREN['rule-result'], 'check-content-ref'])

@@ -5,7 +5,14 @@ import type { RuleResult, RuleStatus } from '../scanners/scanner'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import { identSystem } from './references'
 import { ScapError } from './types'
-import { OVAL_KEPT, SKIPPED_FOREIGN, XCCDF_ONLY, type Kind } from './arf-kinds'
+import {
+  OVAL_KEPT,
+  RULE_RESULT_WITH_EVIDENCE,
+  SKIPPED_FOREIGN,
+  WANTED_CHILDREN,
+  XCCDF_ONLY,
+  type Kind,
+} from './arf-kinds'
 import { attr, collapse, count } from './xml-util'
 import { readXml, XmlReader, type XmlHandlers, type XmlSource } from './xml-reader'
 
@@ -205,7 +212,13 @@ export class ArfParser {
     const parent = this.kinds[this.kinds.length - 1]
     const kind = tag.uri === NS_XCCDF ? this.classify(tag, parent) : this.foreign(tag, parent)
     if (kind === 'skip') this.reader.skip()
+    else if (kind in WANTED_CHILDREN) this.reader.only(this.wanted(kind as keyof typeof WANTED_CHILDREN))
     this.kinds.push(kind)
+  }
+
+  /** Of a rule-result, the evidence reader riding the pass also reads which OVAL definition was checked. */
+  private wanted(kind: keyof typeof WANTED_CHILDREN): ReadonlySet<string> {
+    return kind === 'rule-result' && this.also ? RULE_RESULT_WITH_EVIDENCE : WANTED_CHILDREN[kind]
   }
 
   /** A non-XCCDF element: OVAL results are kept only when the evidence reader shares the pass. */

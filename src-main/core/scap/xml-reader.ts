@@ -40,6 +40,8 @@ export interface XmlHandlers {
 export const CHUNK = 64 * 1024
 /** Files are read in larger pieces (fewer reads), then fed CHUNK at a time. */
 const READ_CHUNK = 1024 * 1024
+/** How much is parsed between two turns of the event loop. */
+const YIELD_BYTES = 4 * CHUNK
 
 const DOCTYPE = 'The file declares a DOCTYPE; Driftwatch refuses DTDs and entities in SCAP content'
 const DECLARED_ENCODING = /^\uFEFF?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/
@@ -99,6 +101,14 @@ export class XmlReader implements TokenSink {
    */
   skip(): void {
     this.tok.skip()
+  }
+
+  /**
+   * Called from open(): of this element's children only those with these local names are wanted. The others
+   * are read under every check and limit, as skipped content is, but neither open() nor close() sees them.
+   */
+  only(names: ReadonlySet<string>): void {
+    this.tok.only(names)
   }
 
   /** Feeds the next bytes of the file; refuses what is not UTF-8 and what grows past the size limit. */
@@ -265,16 +275,27 @@ export async function readXml(
     opts.onChunk?.(chunk)
     reader.feed(chunk)
   }
-  if (Buffer.isBuffer(source)) {
-    for (let i = 0; i < source.length; i += CHUNK) feed(source.subarray(i, i + CHUNK))
-  } else {
+  // Every YIELD_BYTES the parse lets the event loop run: a megabyte read at once, or a whole file in memory,
+  // never holds a UI request or a progress event for longer than a slice takes to parse.
+  let sinceYield = 0
+  const feedAll = async (bytes: Buffer) => {
+    for (let i = 0; i < bytes.length; i += CHUNK) {
+      if (sinceYield >= YIELD_BYTES) {
+        sinceYield = 0
+        await new Promise<void>((resolve) => setImmediate(resolve))
+      }
+      feed(bytes.subarray(i, i + CHUNK))
+      sinceYield += CHUNK
+    }
+  }
+  if (Buffer.isBuffer(source)) await feedAll(source)
+  else {
     // A throw inside the loop ends the iteration, which destroys the stream: no file handle is left open.
     const stream =
       typeof source === 'string' ? createReadStream(source, { highWaterMark: READ_CHUNK }) : source
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk
       // A large chunk from someone else's stream is cut up so the limits bite at the same granularity.
-      for (let i = 0; i < bytes.length; i += CHUNK) feed(bytes.subarray(i, i + CHUNK))
+      await feedAll(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)
     }
   }
   reader.end()

@@ -58,8 +58,18 @@ const WS_RE = /^[ \t\r\n]*$/
 
 const NO_ATTRS: Record<string, XmlAttr> = Object.freeze(Object.create(null) as Record<string, XmlAttr>)
 
+/** Attribute names already checked (a file repeats a few dozen names), with the many a hostile file could try capped. */
+const GOOD_ATTR_NAMES = new Set<string>()
+function checkAttrName(name: string): void {
+  if (GOOD_ATTR_NAMES.has(name)) return
+  if (!QNAME_RE.test(name) && name !== 'xmlns') throw new XmlSyntaxError(`malformed attribute name: ${name}.`)
+  if (GOOD_ATTR_NAMES.size < 4096) GOOD_ATTR_NAMES.add(name)
+}
+
 class Tag implements XmlTag {
   private attrs: Record<string, XmlAttr> | undefined
+  /** The children (by local name) a reader wants of this element; the others are skipped unseen. */
+  only: ReadonlySet<string> | undefined
   constructor(
     public name: string,
     public prefix: string,
@@ -83,8 +93,7 @@ class Tag implements XmlTag {
     for (let m = ATTR_RE.exec(this.raw); m; m = ATTR_RE.exec(this.raw)) {
       const name = m[1]!
       if (name in out) throw new XmlSyntaxError(`duplicate attribute: ${name}.`)
-      if (!QNAME_RE.test(name) && name !== 'xmlns')
-        throw new XmlSyntaxError(`malformed attribute name: ${name}.`)
+      checkAttrName(name)
       let value = m[2] ?? m[3] ?? ''
       if (value.includes('&')) value = decodeEntities(value)
       checkChars(value)
@@ -135,12 +144,17 @@ export class XmlTokenizer {
   private held = 0
   /** While an element's content is skipped: the names of the elements open inside it. */
   private skipping = false
+  /** Whether the skip began at a child the parent's `only` left out (it reaches no handler, its close neither). */
+  private unseen = false
   private readonly skipped: string[] = []
   private readonly scopes: Scope[] = []
   private sawRoot = false
   private rootDone = false
   /** Names already checked, split into prefix and local part. */
   private readonly names = new Map<string, [string, string]>()
+  /** The name of the last start tag and its split (empty before the first: no name is empty). */
+  private lastName = ''
+  private lastSplit: [string, string] = ['', '']
   /** Line counting, done lazily: `lineNo` is the line at absolute offset `lineAt`. */
   private lineNo = 1
   private lineAt = 0
@@ -165,6 +179,16 @@ export class XmlTokenizer {
    */
   skip(): void {
     this.skipping = true
+  }
+
+  /**
+   * Of the element just opened, only the children with these local names reach the sink; the others (a rule's
+   * hundreds of references, say) are skipped from their start tag on, checked as skipped content is, and
+   * neither their open nor their close is delivered.
+   */
+  only(names: ReadonlySet<string>): void {
+    const top = this.stack[this.stack.length - 1]
+    if (top) top.only = names
   }
 
   /** How many characters are held waiting for the end of a token (a text node, a tag, a comment). */
@@ -333,18 +357,35 @@ export class XmlTokenizer {
       c > 62 || (c !== 32 && c !== 47 && c !== 62 && c > 13);
       c = b.charCodeAt(++ne)
     );
-    const name = b.slice(lt + 1, ne)
-    let split = this.names.get(name)
-    if (split === undefined) {
-      if (!QNAME_RE.test(name)) throw new XmlSyntaxError(`malformed name: ${name}.`)
-      const colon = name.indexOf(':')
-      split = colon < 0 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)]
-      this.names.set(name, split)
+    // Siblings repeat a name (a rule's references): compared in place, it needs no slice and no hashing.
+    let name = this.lastName
+    let split = this.lastSplit
+    if (ne - lt - 1 !== name.length || !b.startsWith(name, lt + 1)) {
+      name = b.slice(lt + 1, ne)
+      let known = this.names.get(name)
+      if (known === undefined) {
+        if (!QNAME_RE.test(name)) throw new XmlSyntaxError(`malformed name: ${name}.`)
+        const colon = name.indexOf(':')
+        known = colon < 0 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)]
+        this.names.set(name, known)
+      }
+      split = known
+      this.lastName = name
+      this.lastSplit = known
     }
     const self = b.charCodeAt(end - 2) === 47
     sink.start(this.stack.length + this.skipped.length + 1)
     if (this.skipping) {
       if (!self) this.skipped.push(name)
+      return end
+    }
+    const only = this.stack.length ? this.stack[this.stack.length - 1]!.only : undefined
+    if (only !== undefined && !only.has(split[1])) {
+      if (!self) {
+        this.skipped.push(name)
+        this.skipping = true
+        this.unseen = true
+      }
       return end
     }
     const raw = ne === end - (self ? 2 : 1) ? '' : b.slice(ne, end - (self ? 2 : 1))
@@ -394,16 +435,21 @@ export class XmlTokenizer {
     const b = this.buf
     const gt = b.indexOf('>', lt + 2)
     if (gt < 0) return -1
-    let name = b.slice(lt + 2, gt)
     const inner = this.skipped.length
-    const top = inner ? { name: this.skipped[inner - 1]! } : this.stack[this.stack.length - 1]
-    if (name !== top?.name) {
-      name = name.replace(/[ \t\r\n]+$/, '')
-      if (!top) throw new XmlSyntaxError(`unexpected close tag: ${name}.`)
-      if (name !== top.name) throw new XmlSyntaxError(`unmatched closing tag: ${name}, expected ${top.name}.`)
+    const expected = inner ? this.skipped[inner - 1]! : this.stack[this.stack.length - 1]?.name
+    // The usual case compares in place: no slice for each close tag.
+    if (expected === undefined || gt !== lt + 2 + expected.length || !b.startsWith(expected, lt + 2)) {
+      const name = b.slice(lt + 2, gt).replace(/[ \t\r\n]+$/, '')
+      if (expected === undefined) throw new XmlSyntaxError(`unexpected close tag: ${name}.`)
+      if (name !== expected) throw new XmlSyntaxError(`unmatched closing tag: ${name}, expected ${expected}.`)
     }
-    if (inner) this.skipped.pop()
-    else this.pop()
+    if (inner) {
+      this.skipped.pop()
+      if (inner === 1 && this.unseen) {
+        this.unseen = false
+        this.skipping = false
+      }
+    } else this.pop()
     return gt + 1
   }
 

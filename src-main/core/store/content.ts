@@ -53,7 +53,15 @@ export class ContentRepo {
     return this.db.prepare('SELECT 1 FROM content WHERE sha256 = ?').get(sha256) !== undefined
   }
 
-  insert(parsed: ParsedDatastream, raw: Buffer, fileName: string, sourcePath: string, at: string): void {
+  /** `gz` may bring the file and the parse already gzipped (the import compresses off the event loop). */
+  insert(
+    parsed: ParsedDatastream,
+    raw: Buffer,
+    fileName: string,
+    sourcePath: string,
+    at: string,
+    gz: { raw?: Buffer; parsed?: Buffer } = {},
+  ): void {
     const summary = parsed.benchmarks.map((b) => ({
       id: b.id,
       title: b.title,
@@ -76,8 +84,8 @@ export class ContentRepo {
         at,
         JSON.stringify(summary),
         // The fastest level: a third of the CPU of the default for a file a quarter larger, on an import's path.
-        gzipSync(raw, { level: 1 }),
-        gzipSync(JSON.stringify(parsed), { level: 1 }),
+        gz.raw ?? gzipSync(raw, { level: 1 }),
+        gz.parsed ?? gzipSync(JSON.stringify(parsed), { level: 1 }),
       )
   }
 
