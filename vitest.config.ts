@@ -1,12 +1,13 @@
 // Test runner configuration: three projects sharing two workers.
 // - "unit" (test/unit, test/security): plain Node, no shared servers.
-// - "servers" (test/integration, test/e2e): each file starts its own real servers (test/services: free ports,
-//   its own temp dirs) and its own Chromium, so two files can run side by side; they run alongside "unit".
-// - "serial": the files whose checks are bound to time or to the whole machine (killing processes mid-write,
-//   cutting connections after so many bytes, filling a disk): after the others, one at a time, on a quiet
-//   machine.
-// About half of the suite's wall time is spent waiting (child processes, servers starting, timers), which is
-// why two workers on two cores roughly halve it.
+// - "servers" (test/integration): each file starts its own real servers (test/services: free ports, its own
+//   temp dirs), so two files run side by side, alongside "unit".
+// - "serial", after those, one file at a time: the UI tests in Chromium (their waits are for what a person
+//   would see, and a page under a second file's load misses them) and the files whose checks are bound to time
+//   or to the whole machine (killing processes mid-write, cutting connections after so many bytes, filling a
+//   disk).
+// Much of the suite's time is spent waiting (child processes, servers starting, timers), which is why two
+// workers on two cores shorten it.
 import { defineConfig } from 'vitest/config'
 
 const shared = {
@@ -17,7 +18,7 @@ const shared = {
   typecheck: { enabled: false },
 }
 
-const SERIAL = [
+const MACHINE_BOUND = [
   'test/integration/crash-safety.test.ts',
   'test/integration/network-faults.test.ts',
   'test/integration/disk-full.test.ts',
@@ -42,8 +43,8 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'servers',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          exclude: SERIAL,
+          include: ['test/integration/**/*.test.ts'],
+          exclude: MACHINE_BOUND,
           sequence: { groupOrder: 0 },
         },
       },
@@ -52,7 +53,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'serial',
-          include: SERIAL,
+          include: ['test/e2e/**/*.test.ts', ...MACHINE_BOUND],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },
