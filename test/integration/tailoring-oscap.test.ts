@@ -1,7 +1,7 @@
 // The proof that our tailoring files work: real oscap evaluates the Debian 11 SSG datastream on this host
 // with a tailoring from writeTailoring; the ARF shows the changed Values, severities and unselected rules.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { spawn } from 'node:child_process'
+import { oscapRun } from '../helpers/oscap'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { SaxesParser } from 'saxes'
@@ -68,21 +68,10 @@ function readTestResult(arf: string): TestResult {
   return out
 }
 
-function oscap(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('oscap', args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, output }))
-  })
-}
-
 async function evaluate(name: string, profile: string, tailoringFile?: string): Promise<TestResult> {
   const arf = join(dir, `${name}-arf.xml`)
   const tailoring = tailoringFile ? ['--tailoring-file', tailoringFile] : []
-  const run = await oscap([
+  const run = await oscapRun([
     'xccdf',
     'eval',
     '--profile',

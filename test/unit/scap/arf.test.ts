@@ -1,5 +1,6 @@
 // The ARF reader against a real `oscap xccdf eval` run on this machine (checked against xmllint reading the
 // same file) and against hostile or broken results, each of which must fail fast with an error that names why.
+import { oscapSync } from '../../helpers/oscap'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -25,10 +26,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dw-arf-'))
   const ds = await widenedDebian11Datastream(dir)
   file = join(dir, 'arf.xml')
-  const run = spawnSync('oscap', ['xccdf', 'eval', '--profile', PROFILE, '--results-arf', file, ds], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  })
+  const run = oscapSync(['xccdf', 'eval', '--profile', PROFILE, '--results-arf', file, ds])
   // oscap exits 2 when some rule failed: that is a result, not an error.
   if (run.status !== 0 && run.status !== 2) throw new Error(`oscap exited ${run.status}: ${run.stderr}`)
   raw = readFileSync(file, 'utf8')
