@@ -25,11 +25,13 @@ async function firstLoad(browser: Browser, url: string, ready: (p: Page) => Prom
   await page.goto(url)
   await ready(page)
   const figures = await page.evaluate(() => {
+    // When the page's own content (the Dashboard's heading) was there, polled for: within a few ms.
+    const shown = performance.now()
     const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN
     const js = performance
       .getEntriesByType('resource')
       .filter((r) => r.name.endsWith('.js') && r.startTime <= fcp) as PerformanceResourceTiming[]
-    return { fcp, jsBytes: js.reduce((n, r) => n + r.decodedBodySize, 0), jsFiles: js.length }
+    return { fcp, shown, jsBytes: js.reduce((n, r) => n + r.decodedBodySize, 0), jsFiles: js.length }
   })
   await context.close()
   return figures
@@ -90,7 +92,7 @@ it(`renderer: first paint, and the results table scrolled through ${RULES.toLoca
 
   const browser = await launchChromium()
   try {
-    const ours: { fcp: number; jsBytes: number; jsFiles: number }[] = []
+    const ours: { fcp: number; shown: number; jsBytes: number; jsFiles: number }[] = []
     const bare: number[] = []
     for (let i = 0; i < LOADS; i++) {
       ours.push(
@@ -124,6 +126,7 @@ it(`renderer: first paint, and the results table scrolled through ${RULES.toLoca
       [
         `bench renderer (${LOADS} fresh loads each, median; Chromium ${browser.version()})`,
         `  first contentful paint: ${median(ours.map((o) => o.fcp)).toFixed(1)} ms  | baseline (static page, no script): ${median(bare).toFixed(1)} ms  | ratio ${(median(ours.map((o) => o.fcp)) / median(bare)).toFixed(2)}  | aim < 300 ms`,
+        `  the Dashboard on screen (its heading in the page, after the app's first data): ${median(ours.map((o) => o.shown)).toFixed(1)} ms`,
         `  JavaScript fetched before first paint: ${(js.jsBytes / 1024).toFixed(0)} KiB in ${js.jsFiles} files (every page, chart and the report view load on demand)`,
         `  results of ${RULES} rules shown: ${shownMs} ms after navigating${listed ? '' : ' (count line not found)'}`,
         `  scrolling ${RULES} rows, frame interval: median ${median(scrolling).toFixed(1)} ms, p95 ${pct(scrolling, 0.95).toFixed(1)} ms, max ${Math.max(...scrolling).toFixed(1)} ms, frames over 25 ms ${long(scrolling)}/${scrolling.length}  | baseline (same loop, no scrolling): median ${median(idle).toFixed(1)} ms, p95 ${pct(idle, 0.95).toFixed(1)} ms, over 25 ms ${long(idle)}/${idle.length}  | p95 ratio ${(pct(scrolling, 0.95) / pct(idle, 0.95)).toFixed(2)}`,
