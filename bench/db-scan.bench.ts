@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore } from '../src-main/core/app'
-import { BUILT_IN_PACKS } from '../src-main/core/rules/registry'
+import { builtInPacks } from '../src-main/core/rules/registry'
 import {
   startMariadb,
   startPostgres,
@@ -91,7 +91,7 @@ it('db-scan: full built-in pack per server', async () => {
           caFile: svc.caCertPath ?? '',
         },
       })
-      const pack = BUILT_IN_PACKS.find((p) => p.kind === kind)!
+      const pack = builtInPacks().find((p) => p.kind === kind)!
       let counts: Record<string, number> = {}
       const ours: number[] = []
       for (let r = 0; r < RUNS; r++)

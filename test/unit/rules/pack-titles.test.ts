@@ -2,9 +2,9 @@
 // listing "Passwords must be long enough" twice leaves the reader guessing which one failed), and the rules
 // about TLS versions and ciphers are marked to apply only when the server has TLS on.
 import { describe, expect, it } from 'vitest'
-import { BUILT_IN_PACKS, CODE_PACKS } from '../../../src-main/core/rules/registry'
+import { builtInPacks, CODE_PACKS } from '../../../src-main/core/rules/registry'
 
-const packs = [...BUILT_IN_PACKS, ...CODE_PACKS].map((p) => ({
+const packs = [...builtInPacks(), ...CODE_PACKS].map((p) => ({
   id: p.id,
   rules: p.rules.map((r) => ({ id: r.id, title: r.title })),
 }))
@@ -27,7 +27,7 @@ describe('built-in rule packs', () => {
   })
 
   it('marks the TLS version and cipher rules as applying only when the server has TLS on', () => {
-    const tlsOnly = BUILT_IN_PACKS.flatMap((p) => p.rules.filter((r) => r.applies.serverTls).map((r) => r.id))
+    const tlsOnly = builtInPacks().flatMap((p) => p.rules.filter((r) => r.applies.serverTls).map((r) => r.id))
     expect(tlsOnly.sort()).toEqual([
       'my-tls-version',
       'pg-ssl-ciphers',
