@@ -27,6 +27,8 @@ const MACHINE_BOUND = [
 export default defineConfig({
   test: {
     maxWorkers: 2,
+    // One folder of database templates for the whole run (initdb and mariadb-install-db run once each).
+    globalSetup: ['test/global-setup.ts'],
     reporters: ['default'],
     projects: [
       {

@@ -311,6 +311,121 @@ export async function makeTlsFiles(dir: string, owner?: { uid: number; gid: numb
   return files
 }
 
+interface Template {
+  dataDir: string
+  /** The superuser password set when the template was made (PostgreSQL); each copy shares it. */
+  password: string
+}
+
+/**
+ * `initdb` and `mariadb-install-db` run once per test run and variant; each server starts from a copy of
+ * that data folder (`cp -a`, owners kept), which costs a tenth of a fresh bootstrap. The files are what a
+ * fresh bootstrap writes; each server's own settings are written into its copy afterwards. Under vitest the
+ * folder is shared by every worker of the run (test/global-setup.ts makes and removes it); elsewhere
+ * (benchmarks, scripts) it belongs to the process.
+ */
+const templates = new Map<string, Promise<Template>>()
+let ownTemplateRoot: Promise<string> | undefined
+
+function templateRoot(): Promise<string> {
+  const shared = process.env.DW_TEST_TEMPLATES
+  if (shared) return Promise.resolve(shared)
+  // Traversable by the postgres and mysql users, whose bootstraps write inside it.
+  ownTemplateRoot ??= makeDir('templates', String(process.pid)).then(async (dir) => {
+    await fsp.chmod(dir, 0o755)
+    return dir
+  })
+  return ownTemplateRoot
+}
+
+function template(
+  key: string,
+  owner: { uid: number; gid: number },
+  make: (dataDir: string, password: string) => Promise<void>,
+): Promise<Template> {
+  let made = templates.get(key)
+  if (!made) {
+    made = (async () => {
+      const root = await templateRoot()
+      const final = path.join(root, key)
+      const read = async (): Promise<Template> => ({
+        dataDir: path.join(final, 'data'),
+        password: (await fsp.readFile(path.join(final, 'password'), 'utf8')).trim(),
+      })
+      if (fs.existsSync(final)) return read()
+      // Built aside, then renamed into place: another worker sees either nothing or the whole template.
+      const staging = await fsp.mkdtemp(path.join(root, `.${key}-`))
+      try {
+        await fsp.chown(staging, owner.uid, owner.gid)
+        const password = randomBytes(12).toString('hex')
+        await fsp.writeFile(path.join(staging, 'password'), `${password}\n`, { mode: 0o600 })
+        await make(path.join(staging, 'data'), password)
+        await fsp.rename(staging, final)
+      } catch (error) {
+        await fsp.rm(staging, { recursive: true, force: true })
+        // Lost the race to a worker that renamed its own first: use that one.
+        if (fs.existsSync(path.join(final, 'password'))) return read()
+        throw error
+      }
+      return read()
+    })()
+    templates.set(key, made)
+    // A failed bootstrap is not cached: the next start tries again and reports its own error.
+    made.catch(() => templates.delete(key))
+  }
+  return made
+}
+
+async function copyTemplate(t: Template, dataDir: string): Promise<Template> {
+  await run('cp', ['-a', t.dataDir, dataDir])
+  return t
+}
+
+function pgTemplate(hardened: boolean, owner: { uid: number; gid: number }): Promise<Template> {
+  return template(`postgres${hardened ? '-hardened' : ''}`, owner, async (dataDir, password) => {
+    const pwFile = path.join(path.dirname(dataDir), 'pwfile')
+    await fsp.writeFile(pwFile, `${password}\n`, { mode: 0o600 })
+    await fsp.chown(pwFile, owner.uid, owner.gid)
+    try {
+      // initdb refuses to run as root, hence uid/gid.
+      await run(
+        `${PG_BIN}/initdb`,
+        [
+          ...[
+            '-D',
+            dataDir,
+            '-U',
+            'postgres',
+            `--pwfile=${pwFile}`,
+            '-E',
+            'UTF8',
+            '--no-locale',
+            '--no-sync',
+          ],
+          ...(hardened ? ['--data-checksums'] : []),
+        ],
+        owner,
+      )
+    } finally {
+      await fsp.rm(pwFile, { force: true })
+    }
+  })
+}
+
+function mariadbTemplate(owner: { uid: number; gid: number }): Promise<Template> {
+  return template('mariadb', owner, async (dataDir) => {
+    const tmpDir = path.join(path.dirname(dataDir), 'tmp')
+    await fsp.mkdir(tmpDir, { mode: 0o700 })
+    await fsp.chown(tmpDir, owner.uid, owner.gid)
+    // --no-defaults must come first, or /etc/mysql settings leak in.
+    await run('mariadb-install-db', [
+      ...['--no-defaults', '--auth-root-authentication-method=normal', '--skip-test-db'],
+      ...[`--datadir=${dataDir}`, '--user=mysql', `--tmpdir=${tmpDir}`],
+    ])
+    await fsp.rm(tmpDir, { recursive: true, force: true })
+  })
+}
+
 /** PostgreSQL 15 from the Debian package, superuser `postgres` with a SCRAM password over TCP. */
 export function startPostgres(opts: PgOptions = {}): Promise<PgService> {
   return tracked(postgres(opts))
@@ -322,23 +437,10 @@ async function postgres(opts: PgOptions): Promise<PgService> {
   const dir = await makeDir('postgres', opts.name, owner)
   const dataDir = path.join(dir, 'data')
   const socketDir = path.join(dir, 'sock')
-  const password = randomBytes(12).toString('hex')
-  const pwFile = path.join(dir, 'pwfile')
   try {
     await fsp.mkdir(socketDir, { mode: 0o700 })
     await fsp.chown(socketDir, owner.uid, owner.gid)
-    await fsp.writeFile(pwFile, `${password}\n`, { mode: 0o600 })
-    await fsp.chown(pwFile, owner.uid, owner.gid)
-    // initdb refuses to run as root, hence uid/gid.
-    await run(
-      `${PG_BIN}/initdb`,
-      [
-        ...['-D', dataDir, '-U', 'postgres', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-locale', '--no-sync'],
-        ...(hardened ? ['--data-checksums'] : []),
-      ],
-      owner,
-    )
-    await fsp.rm(pwFile)
+    const { password } = await copyTemplate(await pgTemplate(hardened, owner), dataDir)
     const tls = hardened ? await makeTlsFiles(dir, owner) : undefined
     const hba =
       opts.hba ??
@@ -445,11 +547,7 @@ async function mariadb(opts: MariadbOptions): Promise<MariadbService> {
   try {
     await fsp.mkdir(tmpDir, { mode: 0o700 })
     await fsp.chown(tmpDir, owner.uid, owner.gid)
-    // --no-defaults must come first, or /etc/mysql settings leak in.
-    await run('mariadb-install-db', [
-      ...['--no-defaults', '--auth-root-authentication-method=normal', '--skip-test-db'],
-      ...[`--datadir=${dataDir}`, '--user=mysql', `--tmpdir=${tmpDir}`],
-    ])
+    await copyTemplate(await mariadbTemplate(owner), dataDir)
     const tls = hardened ? await makeTlsFiles(dir, owner) : undefined
     const tlsArgs = tls
       ? [`--ssl-ca=${tls.caCertPath}`, `--ssl-cert=${tls.serverCertPath}`, `--ssl-key=${tls.serverKeyPath}`]
