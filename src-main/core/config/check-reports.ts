@@ -2,10 +2,7 @@
 // a folder, with the same fields as `driftwatch schedules add --report`. The folder is set here because a file
 // the CLI applies counts as the command line (SECURITY.md section 14); an export that could never fire is refused.
 import { isAbsolute, resolve } from 'node:path'
-import {
-  REPORT_CADENCES,
-  ReportScheduleInput,
-} from '../../../src-preload/contract/report-schedules'
+import { REPORT_CADENCES, ReportScheduleInput } from '../../../src-preload/contract/report-schedules'
 import { parseWeekday, weekdayProblem } from '../../../src-preload/calendar'
 import type { DesiredReport } from './model'
 import { joinPath } from './source'
@@ -56,8 +53,13 @@ export function checkReports(w: Walk, value: unknown, baseDir: string): DesiredR
       day = parseWeekday(o.day)
       if (day === undefined) w.issue(at('day'), `This report export never fires: ${weekdayProblem(o.day)}`)
     } else if (typeof o.day === 'number') day = o.day
-    else w.issue(at('day'), `This report export never fires: days of the month are 1 to 31, not "${String(o.day)}"`)
-    const formats = o.formats === undefined ? undefined : typeof o.formats === 'string' ? [o.formats] : o.formats
+    else
+      w.issue(
+        at('day'),
+        `This report export never fires: days of the month are 1 to 31, not "${String(o.day)}"`,
+      )
+    const formats =
+      o.formats === undefined ? undefined : typeof o.formats === 'string' ? [o.formats] : o.formats
     if (Array.isArray(formats) && formats.length === 0)
       w.issue(at('formats'), 'This report export writes nothing: give pdf, bundle or both')
     const folderText = w.text(at('folder'), o.folder, 'Folder', { optional: true })

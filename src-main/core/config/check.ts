@@ -235,7 +235,10 @@ function checkContent(w: Walk, value: unknown, baseDir: string): DesiredContent[
     const pin = w.text(joinPath(path, 'sha256'), o.sha256, 'SHA-256', { optional: true })
     if (pin) w.zod(joinPath(path, 'sha256'), Sha, pin)
     if (name && SHA.test(name))
-      w.issue(joinPath(path, 'name'), 'A content name is a word, not a SHA-256 (policies name content by either)')
+      w.issue(
+        joinPath(path, 'name'),
+        'A content name is a word, not a SHA-256 (policies name content by either)',
+      )
     if (name && file)
       out.push({
         path,

@@ -108,7 +108,10 @@ export function planReports(ctx: PlanContext, removals: Maybe[]): Maybe[] {
   for (const r of desired.reports) {
     r.targets.forEach((t, i) => {
       if (!targetNames.has(lower(t)))
-        ctx.issue(joinPath(joinPath(r.path, 'targets'), i), `No target named "${t}" in the store or in targets`)
+        ctx.issue(
+          joinPath(joinPath(r.path, 'targets'), i),
+          `No target named "${t}" in the store or in targets`,
+        )
     })
     if (r.folder) {
       const problem = folderProblem(r.folder)
@@ -154,7 +157,9 @@ export function planReports(ctx: PlanContext, removals: Maybe[]): Maybe[] {
           core.reportExports.save(req, r.folder ?? '')
         } catch (err) {
           if (!(err instanceof AppError)) throw err
-          throw new ConfigError(desired.file, [{ line: ctx.lineOf(r.path), key: r.path, message: err.message }])
+          throw new ConfigError(desired.file, [
+            { line: ctx.lineOf(r.path), key: r.path, message: err.message },
+          ])
         }
       },
     })

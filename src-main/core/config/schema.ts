@@ -267,13 +267,18 @@ export function configSchema(kinds: Kinds): Json {
           name: str,
           cadence: { enum: ['weekly', 'monthly'] },
           day: {
-            description: 'weekly: mon..sun (or 0-6, Sunday 0); monthly: 1-31, a shorter month running on its last day',
+            description:
+              'weekly: mon..sun (or 0-6, Sunday 0); monthly: 1-31, a shorter month running on its last day',
             oneOf: [
               { type: 'integer', minimum: 0, maximum: 31 },
               { type: 'string', pattern: '^[A-Za-z]{3,9}$' },
             ],
           },
-          at: { type: 'string', pattern: '^([01]?\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM (default 06:00)' },
+          at: {
+            type: 'string',
+            pattern: '^([01]?\\d|2[0-3]):[0-5]\\d$',
+            description: 'HH:MM (default 06:00)',
+          },
           timezone: { type: 'string', description: "An IANA time zone; default the computer's" },
           formats: {
             type: 'array',

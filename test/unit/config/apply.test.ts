@@ -266,7 +266,9 @@ describe('driftwatch apply', () => {
     expect(first.yaml).toContain('password: ${DW_PG_AUDIT_PASSWORD}')
     expect(first.yaml).toContain('secret: ${DW_ALERT_SOC}')
     // Content by its file, pinned, and named by the policy; report exports with their folder (the default left out).
-    const sha = createHash('sha256').update(readFileSync(join(dir, 'tiny-ds.xml'))).digest('hex')
+    const sha = createHash('sha256')
+      .update(readFileSync(join(dir, 'tiny-ds.xml')))
+      .digest('hex')
     expect(first.yaml).toContain(
       `content:\n  - name: tiny-ds\n    file: ${join(dir, 'tiny-ds.xml')}\n    sha256: ${sha}\n`,
     )
@@ -414,7 +416,9 @@ describe('content and report exports in driftwatch.yml', () => {
   it('--dry-run plans the import (file, hash, profiles) and imports nothing; apply imports once; re-apply keeps it', async () => {
     const { core, file, write, dir } = await setup()
     write(CONFIG + CONTENT_AND_REPORTS)
-    const sha = createHash('sha256').update(readFileSync(join(dir, 'tiny-ds.xml'))).digest('hex')
+    const sha = createHash('sha256')
+      .update(readFileSync(join(dir, 'tiny-ds.xml')))
+      .digest('hex')
     const text = formatPlan(await planFile(core, file, ENV, { dryRun: true }))
     expect(text).toContain(`  + content tiny (tiny-ds.xml, sha256 ${sha.slice(0, 12)}…, 2 profiles)\n`)
     expect(text).toContain(`+ policy web-base (tailoring of ${TINY_PROFILE})`)
@@ -430,7 +434,11 @@ describe('content and report exports in driftwatch.yml', () => {
 
     await applyFile(core, file, ENV)
     const [imported] = (await call(core, 'content.list', {})).content
-    expect(imported).toMatchObject({ sha256: sha, fileName: 'tiny-ds.xml', sourcePath: join(dir, 'tiny-ds.xml') })
+    expect(imported).toMatchObject({
+      sha256: sha,
+      fileName: 'tiny-ds.xml',
+      sourcePath: join(dir, 'tiny-ds.xml'),
+    })
     const [tailoring] = (await call(core, 'tailorings.list', {})).tailorings
     expect(tailoring).toMatchObject({ name: 'web-base', contentSha256: sha, baseProfileId: TINY_PROFILE })
     const reports = (await call(core, 'reports.schedules.list', {})).schedules
@@ -459,7 +467,11 @@ describe('content and report exports in driftwatch.yml', () => {
       `+ policy by-hash (tailoring of ${TINY_PREFIX}profile_strict)`,
     )
     // An edited report export plans its change; one left out of the section is removed.
-    write((CONFIG + CONTENT_AND_REPORTS).replace('day: mon', 'day: fri').replace(/ {2}- name: monthly-all[\s\S]*$/, ''))
+    write(
+      (CONFIG + CONTENT_AND_REPORTS)
+        .replace('day: mon', 'day: fri')
+        .replace(/ {2}- name: monthly-all[\s\S]*$/, ''),
+    )
     const edited = formatPlan(await planFile(core, file, ENV))
     expect(edited).toContain('~ report export weekly-pdf (when)')
     expect(edited).toContain('- report export monthly-all (monthly on day 31 at 06:00)')
