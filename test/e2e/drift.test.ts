@@ -178,7 +178,7 @@ describe('alert channels on the Watch page', () => {
       await page.goto(`${app.origin}/#/watch`)
       await page.getByRole('button', { name: 'Add channel' }).click()
       const form = page.getByRole('form', { name: 'New alert channel' })
-      await form.getByLabel('Name').fill('SOC webhook')
+      await form.getByLabel('Name', { exact: true }).fill('SOC webhook')
       await form.getByRole('textbox', { name: /^URL/ }).fill('ftp://nowhere')
       await form.getByLabel(/Signing key/).fill('ui-hmac-key-77c2')
       await form.getByLabel('Header 1 name').fill('Host')
