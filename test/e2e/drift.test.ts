@@ -245,7 +245,7 @@ describe('alert channels on the Watch page', () => {
       const edit = page.getByRole('form', { name: 'Edit alert channel SOC webhook' })
       await expect.poll(() => edit.getByLabel('Header 2 name').inputValue()).toBe('X-Api-Key')
       expect(await edit.getByRole('group', { name: 'Header 2' }).innerText()).toContain('•••• set')
-      expect(await edit.getByLabel('Header 2 value').count()).toBe(0)
+      expect(await edit.getByLabel('Header 2 value', { exact: true }).count()).toBe(0)
       expect(await edit.getByLabel('Header 3 name').inputValue()).toBe('X-Tenant')
       await edit.getByRole('button', { name: 'Replace header 3 value' }).click()
       await edit.getByLabel('Header 3 value').fill('ui-tenant-key-2b77')
