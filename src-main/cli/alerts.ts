@@ -155,17 +155,33 @@ async function addChannel(ctx: RunContext): Promise<number> {
   return EXIT.ok
 }
 
+/** A channel as the list prints it: a line, then its headers (secret ones by name only) and its filter. */
+function channelLines(c: AlertChannelView): string[] {
+  const lines = [
+    `${c.id}  ${c.kind.padEnd(12)} ${c.name.padEnd(24)} ${c.enabled ? 'enabled' : 'disabled'}${c.credentialId ? ' · secret in the vault' : ''}`,
+  ]
+  const pad = ' '.repeat(c.id.length + 2)
+  const headers = Object.entries((c.config.headers ?? {}) as Record<string, unknown>)
+  if (headers.length)
+    lines.push(
+      `${pad}headers: ${headers.map(([k, v]) => (typeof v === 'string' ? `${k}: ${v}` : `${k} (secret)`)).join(', ')}`,
+    )
+  const list = (k: string) => (Array.isArray(c.config[k]) ? (c.config[k] as string[]) : [])
+  const filter = [
+    list('checks').length ? `checks ${list('checks').join(', ')}` : '',
+    list('excludeChecks').length ? `excludeChecks ${list('excludeChecks').join(', ')}` : '',
+    typeof c.config.minSeverity === 'string' ? `minSeverity ${c.config.minSeverity}` : '',
+  ].filter(Boolean)
+  lines.push(`${pad}filters: ${filter.length ? filter.join(' · ') : 'none (every drift)'}`)
+  return lines
+}
+
 async function channels(ctx: RunContext, verb: string | undefined, ref: string | undefined): Promise<number> {
   if (verb === 'list') {
     const res = await call(ctx.core, 'alerts.channels.list', {})
     print(ctx, res, () =>
       res.channels.length
-        ? res.channels
-            .map(
-              (c) =>
-                `${c.id}  ${c.kind.padEnd(12)} ${c.name.padEnd(24)} ${c.enabled ? 'enabled' : 'disabled'}${c.credentialId ? ' · secret in the vault' : ''}`,
-            )
-            .join('\n') + '\n'
+        ? res.channels.map((c) => channelLines(c).join('\n')).join('\n') + '\n'
         : 'No alert channels yet.\n',
     )
     return EXIT.ok

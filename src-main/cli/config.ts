@@ -94,9 +94,10 @@ export const applyCommand: Command = {
   summary: 'set up targets, schedules and alerts from a driftwatch.yml',
   help: `Usage: driftwatch apply [-f FILE] [--dry-run]
 
-Reads a driftwatch.yml (default ./${DEFAULT_CONFIG_FILE}): credentials, targets, groups, policies,
-schedules, alert channels and watch settings. Prints the plan (+ add, ~ change, - remove) and applies it
-in one transaction; with --dry-run, only prints it. A section the file leaves out is left alone.
+Reads a driftwatch.yml (default ./${DEFAULT_CONFIG_FILE}): content (SCAP datastreams by file),
+credentials, targets, groups, policies, schedules, alert channels, report exports and watch settings.
+Prints the plan (+ add, ~ change, - remove, = content already imported) and applies it in one
+transaction; with --dry-run, only prints it. Content files are read and parsed before anything is stored. A section the file leaves out is left alone.
 Any problem (unknown key, wrong type, a missing field, an unset \${ENV}, a schedule that never fires,
 a channel without its secret) is reported as FILE:LINE: KEY: message, and nothing is applied.
 Secrets come only from \${ENV_VAR} or { file: PATH }; ${PASSPHRASE_ENV} opens the vault for them.
@@ -128,8 +129,8 @@ export const exportConfigCommand: Command = {
   summary: 'write the current setup as a driftwatch.yml',
   help: `Usage: driftwatch export-config [-o FILE]
 
-Writes the current setup (credentials by name, targets, groups, policies, schedules, alert channels,
-watch settings) as a driftwatch.yml, to FILE or stdout. Secrets are never written: each is a reference
+Writes the current setup (content by file and SHA-256, credentials by name, targets, groups, policies,
+schedules, alert channels, report exports, watch settings) as a driftwatch.yml, to FILE or stdout. Secrets are never written: each is a reference
 (\${DW_...} environment variables listed at the top, or a vault credential's name), so
 "driftwatch apply -f FILE" on another data folder rebuilds the same setup.`,
   options: { output: { type: 'string', short: 'o' } },

@@ -168,7 +168,7 @@ describe('the Watch page', () => {
 })
 
 describe('alert channels on the Watch page', () => {
-  it('adds a signed webhook whose key goes to the vault, sends a test, and shows it in the delivery log', async () => {
+  it('adds a signed webhook whose key and secret headers go to the vault, sends a test, shows it in the delivery log, and replaces one header secret', async () => {
     const rx = await startReceiver()
     try {
       await page.goto(`${app.origin}/#/vault`)
@@ -178,10 +178,11 @@ describe('alert channels on the Watch page', () => {
       await page.goto(`${app.origin}/#/watch`)
       await page.getByRole('button', { name: 'Add channel' }).click()
       const form = page.getByRole('form', { name: 'New alert channel' })
-      await form.getByLabel('Name').fill('SOC webhook')
+      await form.getByLabel('Name', { exact: true }).fill('SOC webhook')
       await form.getByRole('textbox', { name: /^URL/ }).fill('ftp://nowhere')
       await form.getByLabel(/Signing key/).fill('ui-hmac-key-77c2')
-      await form.getByLabel(/^Headers/).fill('Host: evil.example')
+      await form.getByLabel('Header 1 name').fill('Host')
+      await form.getByLabel('Header 1 value').fill('evil.example')
       await form.getByRole('button', { name: 'Save channel' }).click()
       await expect
         .poll(() => form.getByText('URL must start with https:// or http://').isVisible())
@@ -191,9 +192,22 @@ describe('alert channels on the Watch page', () => {
       ).toBe(true)
       await form.getByRole('textbox', { name: /^URL/ }).fill(`${rx.url}/hook`)
       // A gateway in front of the receiver: a routing header, its key kept in the vault, and only pg-* rules.
-      await form.getByLabel(/^Headers/).fill('X-Team: security')
-      await form.getByLabel('Secret header', { exact: true }).fill('X-Api-Key')
-      await form.getByLabel(/^Its value/).fill('ui-gateway-key-5e0b')
+      // Any number of headers, each a row: one text, two secret (their values kept in the vault).
+      await form.getByLabel('Header 1 name').fill('X-Team')
+      await form.getByLabel('Header 1 value').fill('security')
+      await form.getByRole('button', { name: 'Add header' }).click()
+      await form.getByLabel('Header 2 name').fill('X-Api-Key')
+      await form.getByLabel('Header 2 secret').check()
+      expect(await form.getByLabel('Header 2 value').getAttribute('type')).toBe('password')
+      await form.getByLabel('Header 2 value').fill('ui-gateway-key-5e0b')
+      await form.getByRole('button', { name: 'Add header' }).click()
+      await form.getByLabel('Header 3 name').fill('X-Tenant')
+      await form.getByLabel('Header 3 secret').check()
+      await form.getByLabel('Header 3 value').fill('ui-tenant-key-91aa')
+      // A row added by mistake is removed again.
+      await form.getByRole('button', { name: 'Add header' }).click()
+      await form.getByRole('button', { name: 'Remove header 4' }).click()
+      expect(await form.getByLabel('Header 4 name').count()).toBe(0)
       await form.getByLabel(/^Only these checks/).fill('pg-*')
       await form.getByLabel('Lowest rule severity').selectOption('medium')
       await page.screenshot({ path: shot('watch-03b-channel-form'), fullPage: true })
@@ -206,12 +220,18 @@ describe('alert channels on the Watch page', () => {
       expect(rx.received[0]!.headers).toMatchObject({
         'x-team': 'security',
         'x-api-key': 'ui-gateway-key-5e0b',
+        'x-tenant': 'ui-tenant-key-91aa',
       })
+      // The list names the headers; the secret ones only as set.
+      expect(await channels.innerText()).toContain(
+        'X-Team: security · X-Api-Key: •••• set · X-Tenant: •••• set',
+      )
       const log = page.getByRole('table', { name: 'Delivery log' })
       await expect.poll(() => log.innerText()).toMatch(/SOC webhook\s+test\s+sent\s+1 attempt/)
       // The key went to the vault, under the channel's name; the page never shows it.
       expect(await page.content()).not.toContain('ui-hmac-key-77c2')
       expect(await page.content()).not.toContain('ui-gateway-key-5e0b')
+      expect(await page.content()).not.toContain('ui-tenant-key-91aa')
       await page.goto(`${app.origin}/#/vault`)
       await expect.poll(() => page.getByText('Alert: SOC webhook', { exact: true }).isVisible()).toBe(true)
       // The secret header's value is a vault credential of the channel's own too.
@@ -219,6 +239,30 @@ describe('alert channels on the Watch page', () => {
       await page.goto(`${app.origin}/#/watch`)
       await expect.poll(() => page.getByRole('table', { name: 'Delivery log' }).isVisible()).toBe(true)
       await page.screenshot({ path: shot('watch-03-channels'), fullPage: true })
+
+      // Edited: the secret headers show as set (never their values); one is replaced, the text one removed.
+      await page.getByRole('button', { name: 'Edit SOC webhook' }).click()
+      const edit = page.getByRole('form', { name: 'Edit alert channel SOC webhook' })
+      await expect.poll(() => edit.getByLabel('Header 2 name').inputValue()).toBe('X-Api-Key')
+      expect(await edit.getByRole('group', { name: 'Header 2' }).innerText()).toContain('•••• set')
+      expect(await edit.getByLabel('Header 2 value', { exact: true }).count()).toBe(0)
+      expect(await edit.getByLabel('Header 3 name').inputValue()).toBe('X-Tenant')
+      await edit.getByRole('button', { name: 'Replace header 3 value' }).click()
+      await edit.getByLabel('Header 3 value').fill('ui-tenant-key-2b77')
+      await edit.getByRole('button', { name: 'Remove header 1' }).click()
+      await page.screenshot({ path: shot('watch-03c-channel-edit'), fullPage: true })
+      expect(await page.content()).not.toContain('ui-gateway-key-5e0b')
+      await edit.getByRole('button', { name: 'Save channel' }).click()
+      await expect.poll(() => edit.isVisible()).toBe(false)
+      await expect.poll(() => channels.innerText()).toContain('X-Api-Key: •••• set · X-Tenant: •••• set')
+      await channels.getByRole('button', { name: 'Send test' }).click()
+      await expect.poll(() => rx.received.length).toBe(2)
+      expect(signatureValid('ui-hmac-key-77c2', rx.received[1]!)).toBe(true)
+      expect(rx.received[1]!.headers).toMatchObject({
+        'x-api-key': 'ui-gateway-key-5e0b',
+        'x-tenant': 'ui-tenant-key-2b77',
+      })
+      expect(rx.received[1]!.headers['x-team']).toBeUndefined()
     } finally {
       await rx.close()
     }

@@ -163,6 +163,8 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
         'X-Api-Key=GW_KEY',
         '--checks',
         'pg-*,branch-protection',
+        '--exclude-checks',
+        'pg-ssl',
         '--min-severity',
         'medium',
       ),
@@ -183,6 +185,16 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
     expect(ok(await before('alerts', 'channels', 'list')).channels).toEqual([
       expect.objectContaining({ name: 'SOC' }),
     ])
+    // For people: each channel's headers (a secret one by name, never its value) and its filter.
+    const listed = await runCli(['alerts', 'channels', 'list', '--data-dir', dir], { env })
+    expect(listed.code, listed.stderr).toBe(0)
+    const pad = ' '.repeat(String(ch.id).length + 2)
+    expect(listed.stdout).toBe(
+      `${String(ch.id)}  webhook      SOC                      enabled · secret in the vault\n` +
+        `${pad}headers: X-Team: security, X-Api-Key (secret)\n` +
+        `${pad}filters: checks pg-*, branch-protection · excludeChecks pg-ssl · minSeverity medium\n`,
+    )
+    expect(listed.stdout).not.toContain(GW)
 
     const sent = ok(await before('alerts', 'channels', 'test', 'SOC'))
     expect(sent).toMatchObject({ state: 'sent', test: true })

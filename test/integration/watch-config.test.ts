@@ -1,6 +1,6 @@
-// Configuration as code end to end, as one real process on an empty data folder (the SCAP datastream imported
-// first, as content always is): `apply --dry-run` prints the plan and stores nothing; `watch --config
-// driftwatch.yml` sets up the vault, credentials, a PostgreSQL, a MariaDB, an SSH host (its host key pinned by
+// Configuration as code end to end, as one real process from an empty data folder and a driftwatch.yml (the SCAP
+// datastream named in the file, beside it, pinned to its SHA-256): `apply --dry-run` prints the plan and stores
+// nothing; `watch --config driftwatch.yml` imports the content and sets up the vault, credentials, a PostgreSQL, a MariaDB, an SSH host (its host key pinned by
 // the file), a GitHub organisation (the GitHub test server), a rule pack, a tailoring, a signed webhook and
 // their schedules from the file, and scans every one. Then a real drift (ALTER SYSTEM) and a SIGHUP with the
 // file edited to add a schedule: the same process (no restart) adds it, scans, and the receiver gets one
@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import pg from 'pg'
 import { openDatabase } from '../../src-main/core/store/db'
 import {
@@ -40,6 +40,8 @@ let sshd: SshdService
 let github: Awaited<ReturnType<typeof startGithubServer>>
 let rx: Receiver
 let contentSha: string
+let contentFile: string
+let contentProfiles: number
 let dir: string
 let dataDir: string
 let file: string
@@ -63,6 +65,10 @@ const setLogConnections = (v: 'on' | 'off') =>
   admin([`ALTER SYSTEM SET log_connections = ${v}`, 'SELECT pg_reload_conf()'])
 
 const config = (extraSchedule = '') => `version: 1
+content:
+  - name: debian11
+    file: ${basename(contentFile)}
+    sha256: ${contentSha}
 credentials:
   - name: pg-admin
     kind: db-password
@@ -94,7 +100,7 @@ targets:
   - { name: acme, kind: github, org: acme, apiBaseUrl: "${github.url}", credentialId: gh }
 policies:
   - name: linux-standard
-    content: ${contentSha}
+    content: debian11
     profile: xccdf_org.ssgproject.content_profile_standard
 schedules:
   - target: billing-pg
@@ -191,6 +197,7 @@ function facts(folder = dataDir) {
         .prepare(`SELECT rule_id, from_status, to_status FROM drift_events WHERE type = 'regression'`)
         .all(),
       pins: db.prepare('SELECT host, port, fingerprint FROM known_hosts').all(),
+      content: db.prepare('SELECT sha256 FROM content').all(),
     }
   } finally {
     db.close()
@@ -223,12 +230,13 @@ beforeAll(async () => {
   dir = tmp.make('dw-watch-config-')
   dataDir = join(dir, 'data')
   file = join(dir, 'driftwatch.yml')
-  // Content is imported, never configured: the one thing in the data folder before the file is applied. It is
-  // widened and imported while the servers start.
-  const content = widenedDebian11Datastream(dir).then(async (datastream) => {
-    const imported = await runCli(['content', 'import', datastream, '--data-dir', dataDir])
-    expect(imported.code, imported.stderr).toBe(0)
-    return createHash('sha256').update(readFileSync(datastream)).digest('hex')
+  // The datastream is written beside the file (widened while the servers start); the data folder stays empty.
+  const content = widenedDebian11Datastream(dir).then((datastream) => {
+    contentFile = datastream
+    const raw = readFileSync(datastream)
+    // Its profiles counted in the raw XML, independently of the reader the plan uses.
+    contentProfiles = raw.toString('utf8').split('<xccdf-1.2:Profile ').length - 1
+    return createHash('sha256').update(raw).digest('hex')
   })
   ;[pgs, maria, sshd, github, rx, contentSha] = await Promise.all([
     startPostgres({ name: 'watchcfg' }),
@@ -253,12 +261,14 @@ afterAll(async () => {
 
 describe('watch --config: PostgreSQL, MariaDB, an SSH host, GitHub and a webhook in one process', () => {
   it('apply --dry-run prints the plan and stores nothing', async () => {
+    expect(existsSync(dataDir)).toBe(false)
     const r = await runCli(['apply', '-f', file, '--dry-run', '--data-dir', dataDir], { env: env0() })
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(r.stdout).toBe(
       [
         `Plan for ${file}:`,
+        `  + content debian11 (${basename(contentFile)}, sha256 ${contentSha.slice(0, 12)}…, ${contentProfiles} profiles)`,
         '  + credential pg-admin (db-password)',
         '  + credential maria (db-password)',
         '  + credential gh (github-token)',
@@ -276,12 +286,12 @@ describe('watch --config: PostgreSQL, MariaDB, an SSH host, GitHub and a webhook
         '  + schedule shop-db every 1d',
         '  + schedule web-1 every 1d',
         '  + schedule acme every 1d',
-        '15 to add, 2 to change, 0 to remove, 0 unchanged.',
+        '16 to add, 2 to change, 0 to remove, 0 unchanged.',
         'Dry run: nothing applied.',
         '',
       ].join('\n'),
     )
-    expect(facts()).toMatchObject({ schedules: [], scans: [], pins: [] })
+    expect(facts()).toMatchObject({ schedules: [], scans: [], pins: [], content: [] })
   }, 60_000)
 
   it('applies the file and scans every kind; a drift sends a signed webhook and counts in /metrics; SIGHUP adds a schedule without a restart; MTTD and MTTR follow the fix', async () => {
@@ -314,6 +324,11 @@ describe('watch --config: PostgreSQL, MariaDB, an SSH host, GitHub and a webhook
     const reloaded = await w.waitLog((l) => l.msg === 'config reloaded', mark)
     expect(reloaded.changes).toBe(1)
     expect(String(reloaded.plan)).toContain('+ schedule billing-pg daily at 03:00')
+    // The content is already there: named as kept, not imported again.
+    expect(String(reloaded.plan)).toContain(
+      `= content debian11 (${basename(contentFile)}, sha256 ${contentSha.slice(0, 12)}…, imported)`,
+    )
+    expect(facts().content).toEqual([{ sha256: contentSha }])
     // The new schedule's first run is due now: it scans, finds the regression, and the webhook goes out.
     await w.waitLog((l) => l.msg === 'drift detected', mark)
     await w.waitLog((l) => l.msg === 'alert sent', mark)

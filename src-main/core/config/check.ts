@@ -1,6 +1,6 @@
 // Checks a driftwatch.yml's data in full — every section, every key, each target against its kind's own schema
 // from the registry — and returns what it asks for, or throws one ConfigError listing every problem.
-import { dirname } from 'node:path'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 import {
   CREDENTIAL_KINDS,
@@ -11,7 +11,14 @@ import {
 } from '../../../src-preload/contract'
 import type { Kinds } from '../scanners/registry'
 import { checkChannels, checkSchedules, checkWatch } from './check-watch'
-import { TOP_KEYS, type Desired, type DesiredCredential, type DesiredTarget } from './model'
+import { checkReports } from './check-reports'
+import {
+  TOP_KEYS,
+  type Desired,
+  type DesiredContent,
+  type DesiredCredential,
+  type DesiredTarget,
+} from './model'
 import { ConfigError, joinPath, type ConfigSource } from './source'
 import { normHost, readHostKeyLine } from '../scanners/ssh-oscap/known-hosts-file'
 import { Walk, shapeKeys, type Obj } from './walk'
@@ -26,18 +33,24 @@ export function checkConfig(src: ConfigSource, kinds: Kinds, env: NodeJS.Process
   w.refuseInlineSecrets('', root)
   if (root.version !== undefined && root.version !== 1)
     w.issue('version', 'Only version 1 of the file format is known')
+  const baseDir = dirname(src.file)
+  const content = checkContent(w, root.content, baseDir)
   const desired: Desired = {
     file: src.file,
-    baseDir: dirname(src.file),
+    baseDir,
     sectionsGiven: new Set(Object.keys(root)),
+    content,
     credentials: checkCredentials(w, root.credentials),
     targets: checkTargets(w, kinds, root.targets),
-    policies: checkPolicies(w, root.policies),
+    policies: checkPolicies(w, root.policies, content),
     groups: checkGroups(w, root.groups),
     schedules: checkSchedules(w, root.schedules),
     channels: checkChannels(w, root.alerts),
+    reports: checkReports(w, root.reports, baseDir),
     watch: checkWatch(w, root.watch),
   }
+  uniqueNames(w, 'content', desired.content)
+  uniqueNames(w, 'reports', desired.reports)
   uniqueNames(w, 'credentials', desired.credentials)
   uniqueNames(w, 'targets', desired.targets)
   uniqueNames(w, 'policies', desired.policies)
@@ -207,9 +220,38 @@ function checkTargetPolicy(
   return {}
 }
 
-const Sha = z.string().regex(/^[0-9a-f]{64}$/, 'Content is named by the SHA-256 of its file (64 hex digits)')
+const SHA = /^[0-9a-f]{64}$/
+const Sha = z.string().regex(SHA, 'A SHA-256 is 64 hex digits (lower case)')
 
-function checkPolicies(w: Walk, value: unknown): Desired['policies'] {
+/** SCAP datastreams by file (relative to the config file's folder), each optionally pinned to its SHA-256. */
+function checkContent(w: Walk, value: unknown, baseDir: string): DesiredContent[] {
+  const out: DesiredContent[] = []
+  w.list('content', value, 'content').forEach((item, i) => {
+    const path = joinPath('content', i)
+    const o = w.map(path, item, ['name', 'file', 'sha256'], 'a content entry (a SCAP datastream)')
+    if (!o) return
+    const name = w.text(joinPath(path, 'name'), o.name, 'Name')
+    const file = w.text(joinPath(path, 'file'), o.file, 'File (the path of a SCAP datastream)')
+    const pin = w.text(joinPath(path, 'sha256'), o.sha256, 'SHA-256', { optional: true })
+    if (pin) w.zod(joinPath(path, 'sha256'), Sha, pin)
+    if (name && SHA.test(name))
+      w.issue(
+        joinPath(path, 'name'),
+        'A content name is a word, not a SHA-256 (policies name content by either)',
+      )
+    if (name && file)
+      out.push({
+        path,
+        name,
+        file,
+        abs: isAbsolute(file) ? file : resolve(baseDir, file),
+        ...(pin && SHA.test(pin) && { sha256: pin }),
+      })
+  })
+  return out
+}
+
+function checkPolicies(w: Walk, value: unknown, content: DesiredContent[]): Desired['policies'] {
   const out: Desired['policies'] = []
   w.list('policies', value, 'policies').forEach((item, i) => {
     const path = joinPath('policies', i)
@@ -221,12 +263,17 @@ function checkPolicies(w: Walk, value: unknown): Desired['policies'] {
     )
     if (!o) return
     const name = w.text(joinPath(path, 'name'), o.name, 'Name')
-    const sha = w.text(
+    const ref = w.text(
       joinPath(path, 'content'),
       o.content,
-      'Content (the SHA-256 of an imported datastream)',
+      'Content (a name under content, or the SHA-256 of an imported datastream)',
     )
-    if (sha) w.zod(joinPath(path, 'content'), Sha, sha)
+    const entry = ref && content.find((c) => c.name.toLowerCase() === ref.toLowerCase())
+    if (ref && !entry && !SHA.test(ref))
+      w.issue(
+        joinPath(path, 'content'),
+        `No content named "${ref}" under content: name an entry there, or give the SHA-256 (64 hex digits) of an imported datastream`,
+      )
     const profileId = w.text(joinPath(path, 'profile'), o.profile, 'Profile')
     const changes = w.zod(path, TailoringChanges, {
       setValues: stringMap(w, joinPath(path, 'values'), o.values),
@@ -234,7 +281,15 @@ function checkPolicies(w: Walk, value: unknown): Desired['policies'] {
       selects: o.rules ?? {},
       refineRules: o.severity ?? {},
     })
-    if (name && sha && profileId && changes) out.push({ path, name, sha256: sha, profileId, changes })
+    if (name && ref && (entry || SHA.test(ref)) && profileId && changes)
+      out.push({
+        path,
+        name,
+        sha256: entry ? '' : ref,
+        ...(entry && { contentName: entry.name }),
+        profileId,
+        changes,
+      })
   })
   return out
 }

@@ -2,7 +2,8 @@
 // environment variable named after the credential, or a vault credential's name), so the file can be shared and
 // applied to a fresh data folder to rebuild the same setup.
 import { stringify } from 'yaml'
-import { SecretFields, type CredentialKind } from '../../../src-preload/contract'
+import { isAbsolute, join } from 'node:path'
+import { SecretFields, type ContentSummary, type CredentialKind } from '../../../src-preload/contract'
 import { formatEvery } from './check-watch'
 import { WEEKDAYS } from '../../../src-preload/calendar'
 import { HOST_KEY } from './check'
@@ -38,6 +39,22 @@ const omitEmpty = (o: Record<string, unknown>) =>
         !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0),
     ),
   )
+
+/** An entry per content whose file path is known, named after its file (with its hash's start if two share it). */
+function contentEntries(list: ContentSummary[]): Map<string, { name: string; file: string; sha256: string }> {
+  const known = list.filter((c) => isAbsolute(c.sourcePath))
+  const base = (c: ContentSummary) => c.fileName.replace(/\.xml$/i, '')
+  const count = new Map<string, number>()
+  for (const c of known) count.set(base(c).toLowerCase(), (count.get(base(c).toLowerCase()) ?? 0) + 1)
+  return new Map(
+    [...known]
+      .map((c) => {
+        const name = count.get(base(c).toLowerCase())! > 1 ? `${base(c)}-${c.sha256.slice(0, 8)}` : base(c)
+        return [c.sha256, { name, file: c.sourcePath, sha256: c.sha256 }] as const
+      })
+      .sort(([, a], [, b]) => a.name.localeCompare(b.name)),
+  )
+}
 
 export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; env: string[] }> {
   const cur = await readCurrent(core)
@@ -100,12 +117,17 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
     .flatMap((t) => t.groups.map((g) => ({ name: g, tailoring: t.name })))
     .sort((a, b) => a.name.localeCompare(b.name))
 
+  // Content imported from a file whose path is known is written as an entry (pinned to its SHA-256) named
+  // after its file; content uploaded without a path stays referenced by its SHA-256 (a comment says so).
+  const entries = contentEntries(cur.contentList)
+  const content = [...entries.values()]
+  const byHash = cur.contentList.filter((c) => !entries.has(c.sha256))
   const policies = [...cur.tailorings]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((t) =>
       omitEmpty({
         name: t.name,
-        content: t.contentSha256,
+        content: entries.get(t.contentSha256)?.name ?? t.contentSha256,
         profile: t.baseProfileId,
         values: t.changes.setValues,
         selectors: t.changes.refineValues,
@@ -170,22 +192,49 @@ export async function exportConfig(core: ConfigCore): Promise<{ yaml: string; en
       })
     })
 
+  const exportsDir = join(core.dataDir, 'exports')
+  const reports = [...cur.reports]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((r) =>
+      omitEmpty({
+        name: r.name,
+        cadence: r.cadence,
+        day: r.cadence === 'weekly' ? WEEKDAYS[r.day] : r.day,
+        at: r.time,
+        timezone: r.timeZone || undefined,
+        formats: r.formats,
+        targets: r.targetIds.map((id) => nameOf.get(id) ?? id),
+        groups: r.groups,
+        folder: r.folder === exportsDir ? undefined : r.folder,
+        paused: r.paused || undefined,
+      }),
+    )
+
   const { concurrency, perKind, thresholds, priorityFactor, backoffBaseMinutes, backoffCapMinutes } =
     cur.settings
   const doc = {
     version: 1,
+    content,
     credentials,
     targets,
     groups,
     policies,
     schedules,
     alerts,
+    reports,
     watch: { concurrency, perKind, thresholds, priorityFactor, backoffBaseMinutes, backoffCapMinutes },
   }
   const header = [
     '# Driftwatch setup (driftwatch export-config). Apply with: driftwatch apply -f FILE [--dry-run]',
     '# Secrets are never in this file. Before applying, set:',
     ...(env.length ? env.map((e) => `#   ${e}`) : ['#   (nothing: no secrets)']),
+    ...(byHash.length
+      ? [
+          '# Content imported without a known path, so policies reference it by SHA-256; import each',
+          '# (driftwatch content import FILE) before applying:',
+          ...byHash.map((c) => `#   ${c.sha256}  ${c.fileName}`),
+        ]
+      : []),
   ].join('\n')
   return { yaml: `${header}\n${stringify(doc, { lineWidth: 0 })}`, env }
 }

@@ -35,10 +35,23 @@ export interface DesiredTarget {
   }
 }
 
+export interface DesiredContent {
+  path: string
+  name: string
+  /** The path as the file writes it (messages name it so)… */
+  file: string
+  /** …and resolved against the config file's folder. */
+  abs: string
+  /** The SHA-256 the file must have, when the entry pins one. */
+  sha256?: string
+}
+
 export interface DesiredPolicy {
   path: string
   name: string
+  /** The content by SHA-256, or '' when it names an entry under content (contentName). */
   sha256: string
+  contentName?: string
   profileId: string
   changes: TailoringView['changes']
 }
@@ -89,29 +102,49 @@ export interface DesiredWatch {
   priority: string[]
 }
 
+export interface DesiredReport {
+  path: string
+  name: string
+  cadence: 'weekly' | 'monthly'
+  day: number
+  time: string
+  timeZone: string
+  formats: ('pdf' | 'bundle')[]
+  /** Target names (the scope; none and no groups: every target). */
+  targets: string[]
+  groups: string[]
+  paused: boolean
+  /** The folder, resolved against the config file's folder; undefined: the data folder's exports/. */
+  folder?: string
+}
+
 export interface Desired {
   file: string
   /** The folder relative file paths (secrets in files) are read from. */
   baseDir: string
   /** The sections the file has: only these are managed (what a left-out section holds is left alone). */
   sectionsGiven: Set<string>
+  content: DesiredContent[]
   credentials: DesiredCredential[]
   targets: DesiredTarget[]
   policies: DesiredPolicy[]
   groups: DesiredGroup[]
   schedules: DesiredSchedule[]
   channels: DesiredChannel[]
+  reports: DesiredReport[]
   watch?: DesiredWatch
 }
 
 export const TOP_KEYS = [
   'version',
+  'content',
   'credentials',
   'targets',
   'groups',
   'policies',
   'schedules',
   'alerts',
+  'reports',
   'watch',
 ] as const
 

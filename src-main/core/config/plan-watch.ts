@@ -6,6 +6,7 @@ import { formatEvery } from './check-watch'
 import { describeCalendar } from '../../../src-preload/calendar'
 import { lower, type PlanContext, type PlanStep } from './plan'
 import { joinPath } from './source'
+import { planReports } from './plan-content'
 
 type Maybe = PlanStep | undefined
 const canon = (v: unknown): string => JSON.stringify(v ?? null)
@@ -20,6 +21,7 @@ export async function planWatch(ctx: PlanContext): Promise<Maybe[]> {
     ...planSettings(ctx),
     ...(await planChannels(ctx, removals)),
     ...planSchedules(ctx, removals),
+    ...planReports(ctx, removals),
   ]
   // Removals of schedules, channels and tailorings first (a removed target's schedules go with it).
   return [...removals, ...rest]
@@ -40,11 +42,16 @@ function planPolicies(ctx: PlanContext, removals: Maybe[]): Maybe[] {
   for (const r of refs)
     if (!names.has(lower(r.name))) ctx.issue(r.path, `No policy named "${r.name}" under policies`)
   const targetName = new Map(current.targets.map((t) => [t.id, t.name]))
-  for (const p of desired.policies) {
-    if (!current.content.has(p.sha256))
+  const inFile = new Set(ctx.contentSha.values())
+  for (const named of desired.policies) {
+    // Content named by an entry of the file: its SHA-256 as read (an unreadable entry is its own problem).
+    const sha256 = named.contentName ? ctx.contentSha.get(lower(named.contentName)) : named.sha256
+    if (!sha256) continue
+    const p = { ...named, sha256 }
+    if (!current.content.has(p.sha256) && !inFile.has(p.sha256))
       ctx.issue(
         joinPath(p.path, 'content'),
-        `No imported content with SHA-256 ${p.sha256.slice(0, 12)}…: import it first (driftwatch content import FILE)`,
+        `No imported content with SHA-256 ${p.sha256.slice(0, 12)}…: name its file under content, or import it first (driftwatch content import FILE)`,
       )
     const targets = desired.targets
       .filter((t) => t.tailoring && lower(t.tailoring) === lower(p.name))

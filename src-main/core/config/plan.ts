@@ -8,6 +8,8 @@ import {
   SecretFields,
   TargetInput,
   type AlertChannelView,
+  type ContentSummary,
+  type ReportScheduleView,
   type Channel,
   type CredentialMeta,
   type Req,
@@ -20,13 +22,25 @@ import {
 import type { Core } from '../app'
 import type { Desired, DesiredTarget } from './model'
 import { planWatch } from './plan-watch'
-import { knownHostsName } from '../scanners/ssh-oscap/known-hosts-file'
+import { planContent } from './plan-content'
+import { planHostKeys } from './plan-hosts'
 import { ConfigError, joinPath, type ConfigIssue, type SecretSource } from './source'
 
-export type ConfigCore = Pick<Core, 'invoke' | 'vault' | 'kinds' | 'atomically'>
+export type ConfigCore = Pick<
+  Core,
+  'invoke' | 'vault' | 'kinds' | 'atomically' | 'uploads' | 'reportExports' | 'dataDir'
+>
 
 export type StepType =
-  'credential' | 'target' | 'host key' | 'policy' | 'schedule' | 'alert channel' | 'watch settings'
+  | 'content'
+  | 'credential'
+  | 'target'
+  | 'host key'
+  | 'policy'
+  | 'schedule'
+  | 'alert channel'
+  | 'report export'
+  | 'watch settings'
 
 /** Ids of what exists or is created as the plan runs, by lower-cased name. */
 export interface Ids {
@@ -45,10 +59,19 @@ export interface PlanStep {
   run(ids: Ids): Promise<void>
 }
 
+/** Something the file names that is already there as it says (printed as `= type name (detail)`). */
+export interface Kept {
+  type: StepType
+  name: string
+  detail: string
+}
+
 export interface Plan {
   file: string
   steps: PlanStep[]
   unchanged: number
+  /** Unchanged items worth naming (content already imported). */
+  kept: Kept[]
 }
 
 /** The store as it is, read through the same channels every face uses. */
@@ -61,6 +84,8 @@ export interface Current {
   channels: AlertChannelView[]
   packs: RulePackSummary[]
   content: Set<string>
+  contentList: ContentSummary[]
+  reports: ReportScheduleView[]
   /** Each target's chosen rule pack (kinds that choose one). */
   targetPacks: Map<string, string | null>
   /** The pinned SSH host keys. */
@@ -87,6 +112,7 @@ export async function readCurrent(core: ConfigCore): Promise<Current> {
     if (core.kinds.get(t.kind)?.policy.rulePack === 'choose')
       targetPacks.set(t.id, (await call('policy.get', { targetId: t.id })).pack?.id ?? null)
   const status = await call('watch.status', {})
+  const contentList = (await call('content.list', {})).content
   return {
     credentials: (await call('credentials.list', {})).credentials,
     targets,
@@ -95,7 +121,9 @@ export async function readCurrent(core: ConfigCore): Promise<Current> {
     settings: status.settings,
     channels: (await call('alerts.channels.list', {})).channels,
     packs: (await call('rules.list', {})).packs,
-    content: new Set((await call('content.list', {})).content.map((c) => c.sha256)),
+    content: new Set(contentList.map((c) => c.sha256)),
+    contentList,
+    reports: (await call('reports.schedules.list', {})).schedules,
     targetPacks,
     pins: (await call('knownHosts.list', {})).hosts,
   }
@@ -111,6 +139,9 @@ export interface PlanContext {
   call: ReturnType<typeof caller>
   /** Secrets read for the plan, by the key they came from (kept only in memory, for the apply). */
   secret(path: string, src: SecretSource): string | undefined
+  /** The SHA-256 of each content entry of the file that could be read, by lower-cased name. */
+  contentSha: Map<string, string>
+  keep(k: Kept): void
   /** Whether a stored secret equals these fields (the vault must be open). */
   sameSecret(credentialId: string, fields: Record<string, string>): Promise<boolean>
 }
@@ -125,7 +156,10 @@ export async function makePlan(
 ): Promise<Plan> {
   const current = await readCurrent(core)
   const issues: ConfigIssue[] = []
+  const kept: Kept[] = []
   const ctx: PlanContext = {
+    contentSha: new Map(),
+    keep: (k) => kept.push(k),
     core,
     desired,
     current,
@@ -165,12 +199,13 @@ export async function makePlan(
   const steps: PlanStep[] = []
   let unchanged = 0
   const count = (s: PlanStep | undefined) => (s ? steps.push(s) : unchanged++)
+  for (const s of await planContent(ctx)) count(s)
   for (const s of await planCredentials(ctx)) count(s)
   for (const s of planTargets(ctx)) count(s)
   for (const s of planHostKeys(ctx)) count(s)
   for (const s of await planWatch(ctx)) count(s)
   if (issues.length) throw new ConfigError(desired.file, issues)
-  return { file: desired.file, steps, unchanged }
+  return { file: desired.file, steps, unchanged, kept }
 }
 
 /** Whether the plan needs secrets (and so an open vault): a credential or channel secret to store or compare. */
@@ -376,64 +411,6 @@ function targetStep(
   }
 }
 
-/**
- * The host keys the file pins, as `hosts import` would pin them: added where the host:port has no pin, left
- * alone where it has this key, and refused where it is pinned to another key (a pin is never replaced by itself:
- * a person forgets the old pin first). A pin left out of the file stays (pins belong to host:port, not to a file).
- */
-function planHostKeys(ctx: PlanContext): (PlanStep | undefined)[] {
-  const out: (PlanStep | undefined)[] = []
-  const inFile = new Map<string, { fingerprint: string; path: string }>()
-  for (const t of ctx.desired.targets) {
-    const k = t.hostKey
-    if (!k) continue
-    const id = `${k.host}:${k.port}`
-    const twice = inFile.get(id)
-    if (twice && twice.fingerprint !== k.fingerprint) {
-      ctx.issue(k.path, `${id} is given another host key at ${twice.path}: one host, one key`)
-      continue
-    }
-    inFile.set(id, k)
-    const pin = ctx.current.pins.find((p) => p.host === k.host && p.port === k.port)
-    if (pin?.fingerprint === k.fingerprint || twice) {
-      out.push(undefined)
-      continue
-    }
-    if (pin) {
-      ctx.issue(
-        k.path,
-        `${id} is pinned to another key (${pin.fingerprint}), not ${k.fingerprint}. If the host's key was ` +
-          `changed on purpose, remove the old pin (driftwatch hosts forget ${id}) and apply again; otherwise ` +
-          'someone may be intercepting the connection: do not scan it',
-      )
-      continue
-    }
-    out.push({
-      action: 'add',
-      type: 'host key',
-      name: t.name,
-      detail: `${id} ${k.keyType} ${k.fingerprint}`,
-      path: k.path,
-      async run() {
-        const r = await ctx.call(
-          'knownHosts.import',
-          { text: `${knownHostsName(k.host, k.port)} ${k.publicKey}\n` },
-          k.path,
-        )
-        if (r.added + r.unchanged !== 1)
-          throw new ConfigError(ctx.desired.file, [
-            {
-              line: ctx.lineOf(k.path),
-              key: k.path,
-              message: `${id} was not pinned: ${r.conflicts.join(', ')}`,
-            },
-          ])
-      },
-    })
-  }
-  return out
-}
-
 export function initialIds(current: Current): Ids {
   return {
     credentials: new Map(current.credentials.map((c) => [lower(c.name), c.id])),
@@ -454,18 +431,19 @@ export async function applyPlan(core: ConfigCore, plan: Plan): Promise<void> {
 const SIGN = { add: '+', change: '~', remove: '-' } as const
 
 export function formatPlan(plan: Plan): string {
-  const lines = plan.steps.map(
-    (s) => `  ${SIGN[s.action]} ${s.type} ${s.name}${s.detail ? ` (${s.detail})` : ''}`,
-  )
+  const line = (sign: string, s: Kept) => `  ${sign} ${s.type} ${s.name}${s.detail ? ` (${s.detail})` : ''}`
+  const kept = plan.kept.map((k) => line('=', k))
+  const lines = [...kept, ...plan.steps.map((s) => line(SIGN[s.action], s))]
   const n = (a: PlanStep['action']) => plan.steps.filter((s) => s.action === a).length
   const summary = `${n('add')} to add, ${n('change')} to change, ${n('remove')} to remove, ${plan.unchanged} unchanged.`
   return plan.steps.length
     ? `Plan for ${plan.file}:\n${lines.join('\n')}\n${summary}\n`
-    : `${plan.file}: nothing to change (${plan.unchanged} unchanged).\n`
+    : `${plan.file}: nothing to change (${plan.unchanged} unchanged).\n${kept.map((l) => `${l}\n`).join('')}`
 }
 
 export const planJson = (plan: Plan) => ({
   file: plan.file,
   steps: plan.steps.map(({ action, type, name, detail }) => ({ action, type, name, detail })),
   unchanged: plan.unchanged,
+  kept: plan.kept,
 })

@@ -138,6 +138,27 @@ function channelSchema(): Json {
 export function configSchema(kinds: Kinds): Json {
   const props: Record<(typeof TOP_KEYS)[number], Json> = {
     version: { const: 1 },
+    content: {
+      type: 'array',
+      description: 'SCAP datastreams, imported by apply when missing; policies name them by name',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', not: { pattern: '^[0-9a-f]{64}$' } },
+          file: {
+            type: 'string',
+            description: "The datastream's path; a relative one is read from the config file's folder",
+          },
+          sha256: {
+            type: 'string',
+            pattern: '^[0-9a-f]{64}$',
+            description: 'The SHA-256 the file must have (apply refuses another)',
+          },
+        },
+        required: ['name', 'file'],
+        additionalProperties: false,
+      },
+    },
     credentials: {
       type: 'array',
       items: {
@@ -177,7 +198,10 @@ export function configSchema(kinds: Kinds): Json {
         type: 'object',
         properties: {
           name: str,
-          content: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+          content: {
+            type: 'string',
+            description: 'The name of an entry under content, or the SHA-256 of an imported datastream',
+          },
           profile: str,
           values: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
           selectors: { type: 'object', additionalProperties: str },
@@ -234,6 +258,47 @@ export function configSchema(kinds: Kinds): Json {
       },
     },
     alerts: { type: 'array', items: channelSchema() },
+    reports: {
+      type: 'array',
+      description: 'Weekly or monthly report exports (PDF and/or signed bundle) written to a folder',
+      items: {
+        type: 'object',
+        properties: {
+          name: str,
+          cadence: { enum: ['weekly', 'monthly'] },
+          day: {
+            description:
+              'weekly: mon..sun (or 0-6, Sunday 0); monthly: 1-31, a shorter month running on its last day',
+            oneOf: [
+              { type: 'integer', minimum: 0, maximum: 31 },
+              { type: 'string', pattern: '^[A-Za-z]{3,9}$' },
+            ],
+          },
+          at: {
+            type: 'string',
+            pattern: '^([01]?\\d|2[0-3]):[0-5]\\d$',
+            description: 'HH:MM (default 06:00)',
+          },
+          timezone: { type: 'string', description: "An IANA time zone; default the computer's" },
+          formats: {
+            type: 'array',
+            items: { enum: ['pdf', 'bundle'] },
+            minItems: 1,
+            description: 'Default: pdf and bundle',
+          },
+          targets: { ...strList, description: 'Target names (with groups: the scope; none: every target)' },
+          groups: strList,
+          folder: {
+            type: 'string',
+            description:
+              "Where the files go (must exist and be writable; relative to the config file's folder); default the data folder's exports/",
+          },
+          paused: { type: 'boolean' },
+        },
+        required: ['name', 'cadence', 'day'],
+        additionalProperties: false,
+      },
+    },
     watch: {
       type: 'object',
       properties: {

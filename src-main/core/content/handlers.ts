@@ -1,9 +1,7 @@
 // SCAP content and tailoring channels: import datastreams (one the server found in the standard folder, named
 // by the id it listed, or an uploaded file), browse a profile's rules and Values, and save, export and import
 // tailorings checked against it. A client never names a path on this machine.
-import { createHash, randomUUID } from 'node:crypto'
-import { promisify } from 'node:util'
-import { gzip } from 'node:zlib'
+import { randomUUID } from 'node:crypto'
 import { readdir, stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -11,7 +9,7 @@ import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
 import type { ContentRepo, TailoringRow } from '../store/content'
 import { AppError, notFound } from '../errors'
-import { parseDatastream } from '../scap/datastream'
+import { prepareDatastream, sha256Of, type PreparedDatastream } from './prepare'
 import { readTailoring, validateTailoring } from '../scap/tailoring'
 import { tailoringXml } from '../scap/tailoring-groups'
 import { ScapError, type Benchmark, type Tailoring, type XccdfProfile, type XccdfValue } from '../scap/types'
@@ -36,8 +34,6 @@ type ContentHandlers = Pick<
   | 'tailorings.export'
   | 'tailorings.import'
 >
-
-const gzipAsync = promisify(gzip)
 
 const scapFailure = (err: unknown): never => {
   if (err instanceof ScapError) throw new AppError('validation', err.message)
@@ -187,6 +183,7 @@ export function contentHandlers(
       let raw: Buffer
       let fileName: string
       let source: string
+      let prepared: PreparedDatastream | undefined
       if (discovered !== undefined) {
         // Only a name the listing offers right now; anything else is refused the same way, found or not.
         if (!(await listDiscoverable()).includes(discovered))
@@ -207,23 +204,16 @@ export function contentHandlers(
         fileName = f.fileName
         // The CLI and the open dialog know the real path; an upload from a browser has only its name.
         source = f.origin ?? f.fileName
+        prepared = f.prepared
       }
       // The same file imported again is the import already stored: no second parse.
-      const sha256 = createHash('sha256').update(raw).digest('hex')
+      const sha256 = sha256Of(raw)
       if (content.has(sha256)) return content.list().find((c) => c.sha256 === sha256)!
-      // The file is compressed on the thread pool while the parse runs here: two cores, both busy.
-      const packed = gzipAsync(raw, { level: 1 })
-      const parsed = await parseDatastream(raw).catch(async (err: unknown) => {
-        await packed.catch(() => undefined)
-        return scapFailure(err)
-      })
-      const [rawGz, parsedGz] = await Promise.all([packed, gzipAsync(JSON.stringify(parsed), { level: 1 })])
-      if (!content.has(parsed.sha256))
-        content.insert(parsed, raw, fileName, source, clock.now().toISOString(), {
-          raw: rawGz,
-          parsed: parsedGz,
-        })
-      return content.list().find((c) => c.sha256 === parsed.sha256)!
+      // A face in this process (a driftwatch.yml's plan) may have parsed these very bytes already.
+      const ready = prepared?.sha256 === sha256 ? prepared : await prepareDatastream(raw)
+      if (!content.has(ready.sha256))
+        content.insert(ready.parsed, raw, fileName, source, clock.now().toISOString(), ready.gz)
+      return content.list().find((c) => c.sha256 === ready.sha256)!
     },
     'content.list': () => ({ content: content.list() }),
     'content.profiles': ({ sha256, benchmarkId }) => {

@@ -1,6 +1,7 @@
 // Files in flight between a face and the core, held in memory under random single-use ids: an export's bytes
 // waiting to be downloaded or saved, an upload waiting for the channel that consumes it. No path crosses the wall.
 import { randomBytes } from 'node:crypto'
+import type { PreparedDatastream } from '../content/prepare'
 
 export interface StagedFile {
   fileName: string
@@ -8,6 +9,8 @@ export interface StagedFile {
   bytes: Buffer
   /** Where the bytes came from, when a face inside this process read a file the user named (CLI, open dialog). */
   origin?: string
+  /** A datastream this process already parsed from these bytes (a driftwatch.yml's plan); never from a client. */
+  prepared?: PreparedDatastream
 }
 
 export interface StagingLimits {

@@ -112,7 +112,8 @@ export class ReportExports {
       targetIds: req.targetIds,
       groups: req.groups,
       paused: req.paused,
-      folder: folder === undefined ? (existing?.folder ?? '') : resolve(folder),
+      // '' sets it back to the data folder's exports/.
+      folder: folder === undefined ? (existing?.folder ?? '') : folder && resolve(folder),
       nextRunAt: sameTiming ? existing.nextRunAt : new Date(nextReportRun(timing, at)).toISOString(),
       lastRunAt: existing?.lastRunAt ?? null,
       lastFiles: existing?.lastFiles ?? [],

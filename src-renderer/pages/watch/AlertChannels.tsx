@@ -6,12 +6,21 @@ import { alertSelectors } from '../../stores/alerts-slice'
 import { ChannelForm, CHANNEL_LABELS } from './ChannelForm'
 import { when } from '../../../src-preload/dates'
 
+/** A webhook's headers in the list: text values as they are, secret ones by name only. */
+function headerSummary(headers: unknown): string {
+  if (!headers || typeof headers !== 'object') return ''
+  return Object.entries(headers as Record<string, unknown>)
+    .map(([k, v]) => (typeof v === 'string' ? `${k}: ${v}` : `${k}: •••• set`))
+    .join(' · ')
+}
+
 export function AlertChannels() {
   const loaded = useStore(alertSelectors.channels)
   const load = useStore((s) => s.loadAlertChannels)
   const test = useStore((s) => s.testAlertChannel)
   const remove = useStore((s) => s.removeAlertChannel)
   const [adding, setAdding] = useState(false)
+  const [editing, setEditing] = useState<string | null>(null)
   useEffect(() => {
     void load()
   }, [load])
@@ -51,7 +60,16 @@ export function AlertChannels() {
                 <td className="small">
                   {c.throttleMinutes ? `at most every ${c.throttleMinutes} min per target` : ''}
                 </td>
+                <td className="small">{headerSummary(c.config.headers)}</td>
                 <td className="row-actions">
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-label={`Edit ${c.name}`}
+                    onClick={() => setEditing(editing === c.id ? null : c.id)}
+                  >
+                    {editing === c.id ? 'Cancel' : 'Edit'}
+                  </button>
                   <button type="button" className="button small" onClick={() => void test(c.id)}>
                     Send test
                   </button>
@@ -63,6 +81,13 @@ export function AlertChannels() {
             ))}
           </tbody>
         </table>
+      )}
+      {editing && channels.some((c) => c.id === editing) && (
+        <ChannelForm
+          key={editing}
+          channel={channels.find((c) => c.id === editing)}
+          onSaved={() => setEditing(null)}
+        />
       )}
       {log.length > 0 && (
         <>

@@ -1,7 +1,8 @@
-// The Watch page's "Add channel" form: the kind of alert channel, its settings, and its secret (which goes
-// to the vault and never comes back to the page).
+// The Watch page's alert channel form (add one, or edit one): the kind of alert channel, its settings, its
+// secret and a webhook's secret header values (which go to the vault and never come back to the page).
 import { useState, type FormEvent } from 'react'
-import { ALERT_CHANNEL_KINDS } from '../../../src-preload/contract'
+import { ALERT_CHANNEL_KINDS, type AlertChannelView } from '../../../src-preload/contract'
+import { emptyRow, HeaderRows, headersRequest, rowsOf, type HeaderRow } from './HeaderRows'
 import { useStore } from '../../stores'
 import { errorText, fieldIssues } from '../../stores/loadable'
 
@@ -12,30 +13,29 @@ export const CHANNEL_LABELS: Record<(typeof ALERT_CHANNEL_KINDS)[number], string
   email: 'E-mail (SMTP)',
 }
 
-/** "Name: value" lines into headers (a line without a colon is kept whole as a name, for the core to refuse). */
-function headerLines(text: string): Record<string, string> {
+/** A saved channel's settings as the form's text fields. */
+function fieldsOf(c: AlertChannelView | undefined): Record<string, string> {
+  if (!c) return {}
   const out: Record<string, string> = {}
-  for (const line of text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)) {
-    const at = line.indexOf(':')
-    if (at < 0) out[line] = ''
-    else out[line.slice(0, at).trim()] = line.slice(at + 1).trim()
-  }
+  for (const [k, v] of Object.entries(c.config))
+    if (k !== 'headers' && v !== undefined && v !== null)
+      out[k] = Array.isArray(v) ? v.join(', ') : String(v as string | number)
   return out
 }
 
-export function ChannelForm({ onSaved }: { onSaved(): void }) {
+export function ChannelForm({ onSaved, channel }: { onSaved(): void; channel?: AlertChannelView }) {
   const toast = useStore((s) => s.toast)
   const saveChannel = useStore((s) => s.saveAlertChannel)
   const [busy, setBusy] = useState(false)
-  const [kind, setKind] = useState<(typeof ALERT_CHANNEL_KINDS)[number]>('webhook')
-  const [name, setName] = useState('')
-  const [fields, setFields] = useState<Record<string, string>>({})
+  const [kind, setKind] = useState<(typeof ALERT_CHANNEL_KINDS)[number]>(channel?.kind ?? 'webhook')
+  const [name, setName] = useState(channel?.name ?? '')
+  const [fields, setFields] = useState<Record<string, string>>(() => fieldsOf(channel))
   const [secret, setSecret] = useState('')
-  const [throttle, setThrottle] = useState('0')
-  const [headerSecret, setHeaderSecret] = useState('')
+  const [throttle, setThrottle] = useState(String(channel?.throttleMinutes ?? 0))
+  const [headers, setHeaders] = useState<HeaderRow[]>(() => {
+    const saved = rowsOf(channel?.config.headers)
+    return saved.length ? saved : [emptyRow()]
+  })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const f = (k: string) => fields[k] ?? ''
   const set = (k: string) => (e: { target: { value: string } }) =>
@@ -46,7 +46,7 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
     setErrors({})
     const config: Record<string, unknown> =
       kind === 'webhook'
-        ? { url: f('url'), ...(f('headers').trim() && { headers: headerLines(f('headers')) }) }
+        ? { url: f('url') }
         : kind === 'github-issue'
           ? { repo: f('repo'), ...(f('apiBaseUrl') && { apiBaseUrl: f('apiBaseUrl') }) }
           : kind === 'email'
@@ -66,15 +66,17 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
     if (f('checks').trim()) config.checks = list(f('checks'))
     if (f('excludeChecks').trim()) config.excludeChecks = list(f('excludeChecks'))
     if (f('minSeverity')) config.minSeverity = f('minSeverity')
-    const secretHeader = kind === 'webhook' && f('secretHeaderName').trim()
+    const h = kind === 'webhook' ? headersRequest(headers) : {}
+    if (h.headers) config.headers = h.headers
     setBusy(true)
     try {
       await saveChannel({
+        ...(channel && { id: channel.id, enabled: channel.enabled }),
         kind,
         name,
         config,
         ...(secret && { secret }),
-        ...(secretHeader && { headerSecrets: { [secretHeader]: headerSecret } }),
+        ...(h.headerSecrets && { headerSecrets: h.headerSecrets }),
         throttleMinutes: Number(throttle) || 0,
       })
       toast('info', 'Alert channel saved')
@@ -87,7 +89,20 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
     }
   }
   const err = (p: string) => errors[p] && <span className="field-error">{errors[p]}</span>
-  // A header's issue is keyed by its name (config.headers.Host): shown under the headers box.
+  // A header's issue is keyed by its name (config.headers.Host, headerSecrets.X-Api-Key): shown on its row; the
+  // rest (a header no row names any more, the headers as a whole) under the rows.
+  const rowNames = new Set(headers.map((r) => r.name.trim()).filter(Boolean))
+  const headerErrors = (header: string) =>
+    Object.entries(errors)
+      .filter(([k]) => {
+        const m = /^(?:config\.headers|headerSecrets)(?:\.(.*))?$/.exec(k)
+        return m && (header ? m[1] === header : !m[1] || !rowNames.has(m[1]))
+      })
+      .map(([k, m]) => (
+        <span className="field-error" key={k}>
+          {m}
+        </span>
+      ))
   const errUnder = (prefix: string) =>
     Object.entries(errors)
       .filter(([k]) => k === prefix || k.startsWith(`${prefix}.`))
@@ -109,12 +124,16 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
     <form
       className="form panel-lite watch-form"
       onSubmit={(e) => void submit(e)}
-      aria-label="New alert channel"
+      aria-label={channel ? `Edit alert channel ${channel.name}` : 'New alert channel'}
     >
       <div className="grid">
         <label className="field">
           <span className="label">Kind</span>
-          <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+          <select
+            value={kind}
+            disabled={Boolean(channel)}
+            onChange={(e) => setKind(e.target.value as typeof kind)}
+          >
             {ALERT_CHANNEL_KINDS.map((k) => (
               <option key={k} value={k}>
                 {CHANNEL_LABELS[k]}
@@ -134,38 +153,7 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
             {err('config.url')}
           </label>
         )}
-        {kind === 'webhook' && (
-          <>
-            <label className="field">
-              <span className="label">Headers (one per line, Header: value; not secret)</span>
-              <textarea
-                rows={2}
-                value={f('headers')}
-                onChange={set('headers')}
-                placeholder="X-Team: security"
-              />
-              {errUnder('config.headers')}
-            </label>
-            <label className="field">
-              <span className="label">Secret header</span>
-              <input
-                value={f('secretHeaderName')}
-                onChange={set('secretHeaderName')}
-                placeholder="X-Api-Key"
-              />
-              {errUnder('headerSecrets')}
-            </label>
-            <label className="field">
-              <span className="label">Its value — kept in the vault</span>
-              <input
-                type="password"
-                autoComplete="off"
-                value={headerSecret}
-                onChange={(e) => setHeaderSecret(e.target.value)}
-              />
-            </label>
-          </>
-        )}
+        {kind === 'webhook' && <HeaderRows rows={headers} onChange={setHeaders} errors={headerErrors} />}
         {kind === 'github-issue' && (
           <>
             <label className="field">
@@ -210,6 +198,7 @@ export function ChannelForm({ onSaved }: { onSaved(): void }) {
           <input
             type="password"
             autoComplete="off"
+            placeholder={channel?.credentialId ? '•••• set (type to replace)' : ''}
             value={secret}
             onChange={(e) => setSecret(e.target.value)}
           />

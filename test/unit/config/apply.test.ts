@@ -2,7 +2,7 @@
 // plans as change/remove, a refusal half-way leaves the store as it was, and export → apply on a fresh data
 // folder reproduces the setup (the two exports are equal).
 import { describe, expect, it } from 'vitest'
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { applyFile, planFile } from '../../../src-main/cli/config'
@@ -12,6 +12,7 @@ import { ConfigError } from '../../../src-main/core/config/source'
 import { call, useCores } from '../../helpers/core'
 import { useTmpDirs } from '../../helpers/tmp-dir'
 import { ed25519KeyPair } from '../../helpers/ssh-keys'
+import { TINY_PROFILE, TINY_PREFIX, writeTinyContent } from '../../helpers/tiny-content'
 
 const KEY = ed25519KeyPair().private
 const cores = useCores()
@@ -89,11 +90,36 @@ watch:
   thresholds: { major: 8 }
 `
 
+/** Content named by file, a policy naming it, and a weekly report export to a folder beside the file. */
+const CONTENT_AND_REPORTS = `content:
+  - name: tiny
+    file: tiny-ds.xml
+policies:
+  - name: web-base
+    content: tiny
+    profile: ${TINY_PROFILE}
+    values: { ${TINY_PREFIX}value_timeout: "300" }
+reports:
+  - name: weekly-pdf
+    cadence: weekly
+    day: mon
+    at: "07:30"
+    timezone: Europe/Paris
+    formats: [pdf]
+    targets: [billing-prod]
+    folder: reports-out
+  - name: monthly-all
+    cadence: monthly
+    day: 31
+`
+
 async function setup(dataDir?: string) {
   const core = cores.open({ unsafeKdfForTests: { N: 1024, r: 8, p: 1 }, ...(dataDir ? { dataDir } : {}) })
   await call(core, 'vault.init', { passphrase: PASS })
   const dir = tmp.make('dw-config-')
   writeFileSync(join(dir, 'key.pem'), KEY)
+  writeTinyContent(dir)
+  mkdirSync(join(dir, 'reports-out'))
   const file = join(dir, 'driftwatch.yml')
   const write = (text: string) => writeFileSync(file, text)
   write(CONFIG)
@@ -216,7 +242,8 @@ describe('driftwatch apply', () => {
   })
 
   it('export-config → apply on a fresh data folder reproduces the setup (the two exports are equal)', async () => {
-    const { core, file, dir } = await setup()
+    const { core, file, dir, write } = await setup()
+    write(CONFIG + CONTENT_AND_REPORTS)
     await applyFile(core, file, ENV)
     // A schedule and a channel set up by hand (the UI) round-trip too.
     const acme = (await call(core, 'targets.list', {})).targets.find((t) => t.name === 'acme')!
@@ -238,6 +265,19 @@ describe('driftwatch apply', () => {
     expect(first.yaml).not.toContain('hook-hmac-key-1')
     expect(first.yaml).toContain('password: ${DW_PG_AUDIT_PASSWORD}')
     expect(first.yaml).toContain('secret: ${DW_ALERT_SOC}')
+    // Content by its file, pinned, and named by the policy; report exports with their folder (the default left out).
+    const sha = createHash('sha256')
+      .update(readFileSync(join(dir, 'tiny-ds.xml')))
+      .digest('hex')
+    expect(first.yaml).toContain(
+      `content:\n  - name: tiny-ds\n    file: ${join(dir, 'tiny-ds.xml')}\n    sha256: ${sha}\n`,
+    )
+    expect(first.yaml).toContain(`  - name: web-base\n    content: tiny-ds\n    profile: ${TINY_PROFILE}\n`)
+    expect(first.yaml).toContain(
+      `reports:\n  - name: monthly-all\n    cadence: monthly\n    day: 31\n    at: 06:00\n    formats:\n      - pdf\n      - bundle\n` +
+        `  - name: weekly-pdf\n    cadence: weekly\n    day: mon\n    at: 07:30\n    timezone: Europe/Paris\n    formats:\n      - pdf\n` +
+        `    targets:\n      - billing-prod\n    folder: ${join(dir, 'reports-out')}\n`,
+    )
     expect(first.env.sort()).toEqual([
       'DW_ALERT_SOC',
       'DW_GH_TOKEN',
@@ -254,8 +294,10 @@ describe('driftwatch apply', () => {
       DW_PG_AUDIT_PASSWORD: 'p',
       DW_ROOT_KEY_PRIVATE_KEY: KEY,
     }
+    expect((await call(fresh.core, 'content.list', {})).content).toEqual([])
     const plan = await applyFile(fresh.core, exported, env)
     expect(plan.steps.length).toBeGreaterThan(10)
+    expect((await call(fresh.core, 'content.list', {})).content.map((c) => c.sha256)).toEqual([sha])
     const second = await exportConfig(fresh.core)
     expect(second.yaml).toBe(first.yaml)
     // And the exported file applied to its own store again plans nothing.
@@ -367,5 +409,93 @@ describe('webhook headers and the check filter in driftwatch.yml', () => {
       DW_ROOT_KEY_PRIVATE_KEY: KEY,
     })
     expect((await exportConfig(fresh.core)).yaml).toBe(first.yaml)
+  })
+})
+
+describe('content and report exports in driftwatch.yml', () => {
+  it('--dry-run plans the import (file, hash, profiles) and imports nothing; apply imports once; re-apply keeps it', async () => {
+    const { core, file, write, dir } = await setup()
+    write(CONFIG + CONTENT_AND_REPORTS)
+    const sha = createHash('sha256')
+      .update(readFileSync(join(dir, 'tiny-ds.xml')))
+      .digest('hex')
+    const text = formatPlan(await planFile(core, file, ENV, { dryRun: true }))
+    expect(text).toContain(`  + content tiny (tiny-ds.xml, sha256 ${sha.slice(0, 12)}…, 2 profiles)\n`)
+    expect(text).toContain(`+ policy web-base (tailoring of ${TINY_PROFILE})`)
+    expect(text).toContain(
+      `+ report export weekly-pdf (every Monday at 07:30 (Europe/Paris), pdf → ${join(dir, 'reports-out')})`,
+    )
+    expect(text).toContain(
+      `+ report export monthly-all (monthly on day 31 at 06:00, pdf and bundle → ${join(core.dataDir, 'exports')})`,
+    )
+    // The dry run imported nothing (the parse happened, the store did not change).
+    expect((await call(core, 'content.list', {})).content).toEqual([])
+    expect((await call(core, 'reports.schedules.list', {})).schedules).toEqual([])
+
+    await applyFile(core, file, ENV)
+    const [imported] = (await call(core, 'content.list', {})).content
+    expect(imported).toMatchObject({
+      sha256: sha,
+      fileName: 'tiny-ds.xml',
+      sourcePath: join(dir, 'tiny-ds.xml'),
+    })
+    const [tailoring] = (await call(core, 'tailorings.list', {})).tailorings
+    expect(tailoring).toMatchObject({ name: 'web-base', contentSha256: sha, baseProfileId: TINY_PROFILE })
+    const reports = (await call(core, 'reports.schedules.list', {})).schedules
+    expect(reports.find((r) => r.name === 'weekly-pdf')).toMatchObject({
+      cadence: 'weekly',
+      day: 1,
+      time: '07:30',
+      timeZone: 'Europe/Paris',
+      formats: ['pdf'],
+      folder: join(dir, 'reports-out'),
+    })
+
+    // Re-applied: the content is named as kept (=), nothing is imported again, nothing else changes.
+    const again = await planFile(core, file, ENV)
+    expect(formatPlan(again)).toBe(
+      `${file}: nothing to change (16 unchanged).\n  = content tiny (tiny-ds.xml, sha256 ${sha.slice(0, 12)}…, imported)\n`,
+    )
+    // A policy naming content by its SHA-256 still works, beside one naming it by entry.
+    write(
+      (CONFIG + CONTENT_AND_REPORTS).replace(
+        'reports:\n',
+        `  - name: by-hash\n    content: ${sha}\n    profile: ${TINY_PREFIX}profile_strict\nreports:\n`,
+      ),
+    )
+    expect(formatPlan(await planFile(core, file, ENV))).toContain(
+      `+ policy by-hash (tailoring of ${TINY_PREFIX}profile_strict)`,
+    )
+    // An edited report export plans its change; one left out of the section is removed.
+    write(
+      (CONFIG + CONTENT_AND_REPORTS)
+        .replace('day: mon', 'day: fri')
+        .replace(/ {2}- name: monthly-all[\s\S]*$/, ''),
+    )
+    const edited = formatPlan(await planFile(core, file, ENV))
+    expect(edited).toContain('~ report export weekly-pdf (when)')
+    expect(edited).toContain('- report export monthly-all (monthly on day 31 at 06:00)')
+  })
+
+  it('content uploaded without a path is exported by its SHA-256, with a comment saying so', async () => {
+    const { core, dir } = await setup()
+    const bytes = readFileSync(writeTinyContent(dir, 'uploaded-ds.xml', '2'))
+    const uploadId = core.uploads.put({ fileName: 'uploaded-ds.xml', mediaType: 'application/xml', bytes })
+    const c = await call(core, 'content.import', { uploadId })
+    await call(core, 'tailorings.save', {
+      name: 'uploaded',
+      sha256: c.sha256,
+      baseProfileId: TINY_PROFILE,
+      changes: { setValues: {}, refineValues: {}, selects: {}, refineRules: {} },
+      targets: [],
+      groups: [],
+    })
+    const { yaml } = await exportConfig(core)
+    expect(yaml).toContain(
+      `# Content imported without a known path, so policies reference it by SHA-256; import each\n` +
+        `# (driftwatch content import FILE) before applying:\n#   ${c.sha256}  uploaded-ds.xml\n`,
+    )
+    expect(yaml).toContain(`content: ${c.sha256}\n`)
+    expect(yaml).not.toMatch(/^content:\n {2}- /m)
   })
 })

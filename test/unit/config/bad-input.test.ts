@@ -4,10 +4,12 @@
 import { describe, expect, it } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createHash } from 'node:crypto'
 import { applyFile } from '../../../src-main/cli/config'
 import { ConfigError } from '../../../src-main/core/config/source'
 import { call, useCores } from '../../helpers/core'
 import { useTmpDirs } from '../../helpers/tmp-dir'
+import { tinyBenchmark, TINY_PROFILE } from '../../helpers/tiny-content'
 
 const cores = useCores()
 const tmp = useTmpDirs()
@@ -20,18 +22,26 @@ const GOOD_TARGET = `targets:
     tls: disable
 `
 
-async function refused(text: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+async function refused(
+  text: string,
+  env: NodeJS.ProcessEnv = {},
+  files: Record<string, string> = {},
+): Promise<string> {
   const core = cores.open({ unsafeKdfForTests: { N: 1024, r: 8, p: 1 } })
   await call(core, 'vault.init', { passphrase: 'bad input passphrase' })
-  const file = join(tmp.make('dw-bad-'), 'driftwatch.yml')
+  const dir = tmp.make('dw-bad-')
+  const file = join(dir, 'driftwatch.yml')
   writeFileSync(file, text)
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body)
   const err = await applyFile(core, file, env).catch((e: unknown) => e)
   expect(err).toBeInstanceOf(ConfigError)
   // Nothing was applied.
   expect((await call(core, 'targets.list', {})).targets).toEqual([])
   expect((await call(core, 'watch.status', {})).schedules).toEqual([])
   expect((await call(core, 'alerts.channels.list', {})).channels).toEqual([])
-  return (err as Error).message.replaceAll(file, 'driftwatch.yml')
+  expect((await call(core, 'content.list', {})).content).toEqual([])
+  expect((await call(core, 'reports.schedules.list', {})).schedules).toEqual([])
+  return (err as Error).message.replaceAll(file, 'driftwatch.yml').replaceAll(dir, 'DIR')
 }
 
 describe('a bad driftwatch.yml', () => {
@@ -42,7 +52,7 @@ describe('a bad driftwatch.yml', () => {
       /driftwatch\.yml:7: targets\[0\]\.hots: Unknown key "hots" in a postgres target: expected one of name, kind, .*host, port/,
     )
     expect(msg).toContain(
-      'driftwatch.yml:8: schedule: Unknown key "schedule" in the file: expected one of version, credentials, targets, groups, policies, schedules, alerts, watch',
+      'driftwatch.yml:8: schedule: Unknown key "schedule" in the file: expected one of version, content, credentials, targets, groups, policies, schedules, alerts, reports, watch',
     )
   })
 
@@ -253,6 +263,100 @@ describe('bad webhook headers and check filters', () => {
     )
     expect(unset).toBe(
       'driftwatch.yml:7: alerts[0].headers.X-Api-Key: ${GW_KEY} is not set in the environment',
+    )
+  })
+})
+
+describe('bad content entries', () => {
+  const policy = `policies:\n  - name: p\n    content: tiny\n    profile: ${TINY_PROFILE}\n`
+  const tiny = { 'tiny-ds.xml': tinyBenchmark() }
+
+  it('a missing file, a hash that does not match the pin, an unknown key; a good entry beside them is not imported', async () => {
+    const sha = createHash('sha256').update(tinyBenchmark()).digest('hex')
+    const wrong = 'ab'.repeat(32)
+    const msg = await refused(
+      `content:\n  - name: tiny\n    file: tiny-ds.xml\n  - name: gone\n    file: nowhere/ssg-ds.xml\n` +
+        `  - name: pinned\n    file: tiny-ds.xml\n    sha256: ${wrong}\n${policy}`,
+      {},
+      tiny,
+    )
+    expect(msg).toContain('2 problems')
+    expect(msg).toContain('driftwatch.yml:5: content[1].file: Cannot read nowhere/ssg-ds.xml: no such file')
+    expect(msg).toContain(
+      `driftwatch.yml:8: content[2].sha256: tiny-ds.xml has SHA-256 ${sha}, not the pinned ${wrong}: the file changed, or the pin is wrong`,
+    )
+    // An unknown key is found when the file is read, before any content is.
+    const unknown = await refused('content:\n  - name: odd\n    file: tiny-ds.xml\n    sha: x\n', {}, tiny)
+    expect(unknown).toBe(
+      'driftwatch.yml:4: content[0].sha: Unknown key "sha" in a content entry (a SCAP datastream): expected one of name, file, sha256',
+    )
+  })
+
+  it('not a datastream: an HTML page, a file with a DTD (entities refused, as content import refuses them), a folder', async () => {
+    const msg = await refused(
+      'content:\n  - name: page\n    file: page.xml\n  - name: dtd\n    file: dtd.xml\n  - name: dir\n    file: .\n',
+      {},
+      {
+        'page.xml': '<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>',
+        'dtd.xml': `<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY big "boom">]>\n${tinyBenchmark().split('\n').slice(1).join('\n')}`,
+      },
+    )
+    expect(msg).toMatch(
+      /driftwatch\.yml:3: content\[0\]\.file: page\.xml is not a SCAP datastream Driftwatch can import: .*\{http:\/\/www\.w3\.org\/1999\/xhtml\}html/,
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:5: content[1].file: dtd.xml is not a SCAP datastream Driftwatch can import: The file declares a DOCTYPE; Driftwatch refuses DTDs and entities in SCAP content',
+    )
+    expect(msg).toContain('driftwatch.yml:7: content[2].file: Cannot read .: it is a folder')
+  })
+
+  it('a policy naming content that is neither an entry nor a SHA-256', async () => {
+    const msg = await refused(policy.replace('content: tiny', 'content: tinny'))
+    expect(msg).toBe(
+      'driftwatch.yml:3: policies[0].content: No content named "tinny" under content: name an entry there, or give the SHA-256 (64 hex digits) of an imported datastream',
+    )
+  })
+})
+
+describe('bad report exports', () => {
+  it('a folder that does not exist, a folder that cannot be written in, a file for a folder', async () => {
+    const msg = await refused(
+      `reports:\n  - name: a\n    cadence: weekly\n    day: mon\n    folder: missing-dir\n` +
+        `  - name: b\n    cadence: weekly\n    day: tue\n    folder: /proc\n` +
+        `  - name: c\n    cadence: weekly\n    day: wed\n    folder: note.txt\n`,
+      {},
+      { 'note.txt': 'x' },
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:5: reports[0].folder: The folder DIR/missing-dir does not exist: create it first',
+    )
+    expect(msg).toMatch(/driftwatch\.yml:9: reports\[1\]\.folder: Cannot write in the folder \/proc: E[A-Z]+/)
+    expect(msg).toContain('driftwatch.yml:13: reports[2].folder: DIR/note.txt is not a folder')
+  })
+
+  it('exports that never fire: no day, day 32, a weekday that does not exist, a zone that does not exist, no format', async () => {
+    const msg = await refused(
+      `reports:\n  - name: a\n    cadence: monthly\n  - name: b\n    cadence: monthly\n    day: 32\n` +
+        `  - name: c\n    cadence: weekly\n    day: someday\n  - name: d\n    cadence: weekly\n    day: fri\n    timezone: Mars/Olympus\n` +
+        `  - name: e\n    cadence: weekly\n    day: fri\n    formats: []\n  - name: f\n    cadence: yearly\n    day: 1\n`,
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:2: reports[0].day: This report export never fires: give its day (1 to 31)',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:6: reports[1].day: This report export never fires: Days of the month are 1 to 31, not 32',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:9: reports[2].day: This report export never fires: Days of the week are mon, tue, wed, thu, fri, sat, sun (or 0 to 6, Sunday 0), not "someday"',
+    )
+    expect(msg).toMatch(
+      /driftwatch\.yml:13: reports\[3\]\.timezone: This report export never fires: .*Mars\/Olympus/,
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:17: reports[4].formats: This report export writes nothing: give pdf, bundle or both',
+    )
+    expect(msg).toContain(
+      'driftwatch.yml:19: reports[5].cadence: Cadence must be weekly or monthly, not "yearly"',
     )
   })
 })

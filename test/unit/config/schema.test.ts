@@ -52,5 +52,17 @@ alerts:
     const ssh = { name: 'web', kind: 'ssh', host: '127.0.0.1', user: 'root', hostKey: pin }
     expect(validate({ ...exported, targets: [ssh] }), JSON.stringify(validate.errors)).toBe(true)
     expect(validate({ ...exported, targets: [{ ...targets[0], hostKey: pin }] })).toBe(false)
+    // Content by file (pinned or not) and report exports; a content entry's unknown key is refused.
+    const content = [
+      { name: 'ssg', file: 'ssg-debian12-ds.xml', sha256: 'a'.repeat(64) },
+      { name: 'x', file: '/c.xml' },
+    ]
+    const reports = [
+      { name: 'w', cadence: 'weekly', day: 'mon', at: '07:30', formats: ['pdf'], folder: 'out' },
+      { name: 'm', cadence: 'monthly', day: 31 },
+    ]
+    expect(validate({ ...exported, content, reports }), JSON.stringify(validate.errors)).toBe(true)
+    expect(validate({ ...exported, content: [{ name: 'x', file: 'a.xml', sha: 'b' }] })).toBe(false)
+    expect(validate({ ...exported, reports: [{ name: 'y', cadence: 'yearly', day: 1 }] })).toBe(false)
   })
 })
