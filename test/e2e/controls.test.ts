@@ -3,12 +3,11 @@
 // `ALTER SYSTEM SET log_connections = on`, a reload and a rescan, the page shows them satisfied.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { readFileSync } from 'node:fs'
-import pg from 'pg'
 import { launchChromium, serve, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { createCore } from '../../src-main/core/app'
 import { call } from '../helpers/core'
+import { setLogConnections } from '../helpers/pg-settings'
 
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-i20-controls'
 let app: Served
@@ -18,21 +17,6 @@ let pgs: PgService
 let targetId: string
 const PASSPHRASE = 'e2e controls passphrase'
 
-async function admin(sql: string) {
-  const c = new pg.Client({
-    host: pgs.host,
-    port: pgs.port,
-    user: pgs.user,
-    password: pgs.password,
-    ssl: { ca: readFileSync(pgs.caCertPath!, 'utf8') },
-  })
-  await c.connect()
-  try {
-    await c.query(sql)
-  } finally {
-    await c.end()
-  }
-}
 
 /** A scan in its own core on the served data folder, as `driftwatch scan` beside the UI would. */
 async function scanNow() {
@@ -155,8 +139,7 @@ describe('the Controls page', () => {
   })
 
   it('shows them satisfied after ALTER SYSTEM SET log_connections = on, a reload and a rescan', async () => {
-    await admin('ALTER SYSTEM SET log_connections = on')
-    await admin('SELECT pg_reload_conf()')
+    await setLogConnections(pgs, 'on')
     await scanNow()
     await page.reload()
     await page.waitForSelector('table[aria-label="Controls"]')

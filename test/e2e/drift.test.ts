@@ -11,6 +11,7 @@ import { startPostgres, type PgService } from '../services/lib'
 import { createCore, type Core } from '../../src-main/core/app'
 import { call } from '../helpers/core'
 import { signatureValid, startReceiver } from '../helpers/receiver'
+import { setLogConnections } from '../helpers/pg-settings'
 
 let app: Served
 let browser: Browser
@@ -20,13 +21,6 @@ let regressionScan: string
 let regressionId: number
 const PASSPHRASE = 'e2e drift passphrase'
 
-async function setLogConnections(v: 'on' | 'off') {
-  const c = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
-  await c.connect()
-  await c.query(`ALTER SYSTEM SET log_connections = ${v}`)
-  await c.query('SELECT pg_reload_conf()')
-  await c.end()
-}
 
 /** "Scan all now" on the watch, and wait for the scan it starts. */
 async function watchedScan(core: Core) {
@@ -36,7 +30,7 @@ async function watchedScan(core: Core) {
 
 beforeAll(async () => {
   ;[app, pgs] = await Promise.all([serve(), startPostgres({ name: 'e2e-drift' })])
-  await setLogConnections('on')
+  await setLogConnections(pgs, 'on')
   // The watch runs in its own core on the served data folder (as `driftwatch watch` would beside the UI).
   // The real key derivation: a second serve process opens this vault below, and refuses weakened ones.
   const core = createCore({ face: 'cli', dataDir: app.dataDir })
@@ -61,7 +55,7 @@ beforeAll(async () => {
     core.watch.start()
     await watchedScan(core)
     await watchedScan(core)
-    await setLogConnections('off')
+    await setLogConnections(pgs, 'off')
     await watchedScan(core)
     const { events } = await call(core, 'drift.events', { types: ['regression'] })
     expect(events.map((e) => e.ruleId)).toEqual(['pg-log-connections'])

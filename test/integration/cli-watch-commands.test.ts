@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import pg from 'pg'
 import { createCore } from '../../src-main/core/app'
 import { startPostgres, type PgService } from '../services/lib'
 import { ensureBuilt, runCli, type CliResult } from '../helpers/cli'
 import { call } from '../helpers/core'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
+import { setLogConnections } from '../helpers/pg-settings'
 
 const PASS = 'cli-watch passphrase 7'
 const KEY = 'cli-hmac-key-31f0'
@@ -38,21 +38,11 @@ const failed = (r: CliResult, code: number) => {
   return (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error
 }
 
-const setLogConnections = async (v: 'on' | 'off') => {
-  const c = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
-  await c.connect()
-  try {
-    await c.query(`ALTER SYSTEM SET log_connections = ${v}`)
-    await c.query('SELECT pg_reload_conf()')
-  } finally {
-    await c.end()
-  }
-}
 
 beforeAll(async () => {
   ensureBuilt()
   ;[pgs, rx] = await Promise.all([startPostgres({ name: 'cli-watch' }), startReceiver()])
-  await setLogConnections('on')
+  await setLogConnections(pgs, 'on')
   dir = join(tmp.make('dw-cli-watch-'), 'data')
   const core = createCore({ face: 'cli', dataDir: dir })
   try {
@@ -107,7 +97,7 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
   }, 120_000)
 
   it('lists the drift a real change made, as JSON and CSV, with filters, and its KPIs', async () => {
-    await setLogConnections('off')
+    await setLogConnections(pgs, 'off')
     const run = ok(await after('schedules', 'run', scheduleId))
     expect(run.finished).toEqual([expect.objectContaining({ state: 'done' })])
 
