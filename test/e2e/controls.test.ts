@@ -8,6 +8,7 @@ import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { createCore } from '../../src-main/core/app'
 import { call } from '../helpers/core'
 import { setLogConnections } from '../helpers/pg-settings'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-i20-controls'
 let app: Served
@@ -16,7 +17,6 @@ let page: Page
 let pgs: PgService
 let targetId: string
 const PASSPHRASE = 'e2e controls passphrase'
-
 
 /** A scan in its own core on the served data folder, as `driftwatch scan` beside the UI would. */
 async function scanNow() {
@@ -40,24 +40,10 @@ beforeAll(async () => {
   ])
   const core = createCore({ face: 'cli', dataDir: app.dataDir })
   try {
-    await call(core, 'vault.init', { passphrase: PASSPHRASE })
-    const cred = await call(core, 'credentials.create', {
-      credential: { kind: 'db-password', name: 'pg', secret: { password: pgs.password } },
-    })
-    const t = await call(core, 'targets.create', {
-      target: {
-        kind: 'postgres',
-        name: 'billing-pg',
-        host: pgs.host,
-        port: pgs.port,
-        user: pgs.user,
-        database: pgs.database,
-        tls: 'verify-full',
-        caFile: pgs.caCertPath!,
-        credentialId: cred.id,
-      },
-    })
-    targetId = t.id
+    ;({ targetId } = await vaultWithPostgresTarget(core, pgs, {
+      passphrase: PASSPHRASE,
+      credentialName: 'pg',
+    }))
   } finally {
     core.close()
   }

@@ -12,6 +12,7 @@ import { createCore, type Core } from '../../src-main/core/app'
 import { call } from '../helpers/core'
 import { signatureValid, startReceiver } from '../helpers/receiver'
 import { setLogConnections } from '../helpers/pg-settings'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 let app: Served
 let browser: Browser
@@ -20,7 +21,6 @@ let pgs: PgService
 let regressionScan: string
 let regressionId: number
 const PASSPHRASE = 'e2e drift passphrase'
-
 
 /** "Scan all now" on the watch, and wait for the scan it starts. */
 async function watchedScan(core: Core) {
@@ -35,23 +35,9 @@ beforeAll(async () => {
   // The real key derivation: a second serve process opens this vault below, and refuses weakened ones.
   const core = createCore({ face: 'cli', dataDir: app.dataDir })
   try {
-    await call(core, 'vault.init', { passphrase: PASSPHRASE })
-    const cred = await call(core, 'credentials.create', {
-      credential: { kind: 'db-password', name: 'pg', username: pgs.user, secret: { password: pgs.password } },
-    })
-    const target = await call(core, 'targets.create', {
-      target: {
-        kind: 'postgres',
-        name: 'billing-pg',
-        host: pgs.host,
-        port: pgs.port,
-        user: pgs.user,
-        tls: 'disable',
-        credentialId: cred.id,
-      },
-    })
+    const target = await vaultWithPostgresTarget(core, pgs, { passphrase: PASSPHRASE, credentialName: 'pg' })
     await call(core, 'targets.create', { target: { kind: 'local', name: 'This laptop' } })
-    await call(core, 'watch.schedules.save', { targetId: target.id, intervalMinutes: 60 })
+    await call(core, 'watch.schedules.save', { targetId: target.targetId, intervalMinutes: 60 })
     core.watch.start()
     await watchedScan(core)
     await watchedScan(core)

@@ -24,7 +24,6 @@ let dataDir = ''
 let hardTarget: Target
 let stockTarget: Target
 
-
 async function targetFor(svc: PgService, name: string): Promise<Target> {
   const cred = await call(core, 'credentials.create', {
     credential: { kind: 'db-password', name: `${name} password`, secret: { password: svc.password } },

@@ -17,6 +17,7 @@ import { fakeTime, type FakeTime } from '../helpers/watch'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
 import { evidenceErrors, heimdallOpen, oscalErrors } from '../helpers/report-schemas'
 import { setLogConnections } from '../helpers/pg-settings'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 const PASS = 'judgement passphrase 19'
 const KEY = 'judgement-hmac-key-5e1'
@@ -51,28 +52,7 @@ beforeAll(async () => {
   dataDir = join(dir, 'data')
   time = fakeTime(new Date().toISOString())
   core = openCore()
-  await call(core, 'vault.init', { passphrase: PASS })
-  const cred = await call(core, 'credentials.create', {
-    credential: {
-      kind: 'db-password',
-      name: 'pg admin',
-      username: pgs.user,
-      secret: { password: pgs.password },
-    },
-  })
-  targetId = (
-    await call(core, 'targets.create', {
-      target: {
-        kind: 'postgres',
-        name: 'billing-pg',
-        host: pgs.host,
-        port: pgs.port,
-        user: pgs.user,
-        tls: 'disable',
-        credentialId: cred.id,
-      },
-    })
-  ).id
+  ;({ targetId } = await vaultWithPostgresTarget(core, pgs, { passphrase: PASS }))
   await call(core, 'alerts.channels.save', {
     kind: 'webhook',
     name: 'SOC',

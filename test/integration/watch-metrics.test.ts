@@ -13,6 +13,7 @@ import { call } from '../helpers/core'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { startWatchDaemon, type Daemon } from '../helpers/daemon'
 import { parseExposition, value } from '../helpers/prometheus'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 const PASS = 'metrics-e2e passphrase 77'
 const tmp = useTmpDirs('all')
@@ -38,27 +39,8 @@ beforeAll(async () => {
   dataDir = join(tmp.make('dw-watch-metrics-'), 'data')
   const core = createCore({ face: 'cli', dataDir })
   try {
-    await call(core, 'vault.init', { passphrase: PASS })
-    const cred = await call(core, 'credentials.create', {
-      credential: {
-        kind: 'db-password',
-        name: 'pg admin',
-        username: pgs.user,
-        secret: { password: pgs.password },
-      },
-    })
-    const t = await call(core, 'targets.create', {
-      target: {
-        kind: 'postgres',
-        name: 'billing "eu"\\pg',
-        host: pgs.host,
-        port: pgs.port,
-        user: pgs.user,
-        tls: 'disable',
-        credentialId: cred.id,
-      },
-    })
-    await call(core, 'watch.schedules.save', { targetId: t.id, intervalMinutes: 60 })
+    const t = await vaultWithPostgresTarget(core, pgs, { passphrase: PASS, targetName: 'billing "eu"\\pg' })
+    await call(core, 'watch.schedules.save', { targetId: t.targetId, intervalMinutes: 60 })
   } finally {
     core.close()
   }

@@ -15,6 +15,7 @@ import { useTmpDirs } from '../helpers/tmp-dir'
 import { startWatchDaemon, type Daemon } from '../helpers/daemon'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
 import { setLogConnections } from '../helpers/pg-settings'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 const PASS = 'watch-e2e passphrase 41'
 const KEY = 'e2e-hmac-key-b7f03a'
@@ -24,7 +25,6 @@ let pgs: PgService
 let rx: Receiver
 let dataDir: string
 let targetId: string
-
 
 function startWatch(args: string[] = []): Daemon {
   return startWatchDaemon(dataDir, args, { DRIFTWATCH_VAULT_PASSPHRASE: PASS })
@@ -64,28 +64,7 @@ beforeAll(async () => {
   dataDir = join(tmp.make('dw-watch-pg-'), 'data')
   const core = createCore({ face: 'cli', dataDir })
   try {
-    await call(core, 'vault.init', { passphrase: PASS })
-    const cred = await call(core, 'credentials.create', {
-      credential: {
-        kind: 'db-password',
-        name: 'pg admin',
-        username: pgs.user,
-        secret: { password: pgs.password },
-      },
-    })
-    targetId = (
-      await call(core, 'targets.create', {
-        target: {
-          kind: 'postgres',
-          name: 'billing-pg',
-          host: pgs.host,
-          port: pgs.port,
-          user: pgs.user,
-          tls: 'disable',
-          credentialId: cred.id,
-        },
-      })
-    ).id
+    ;({ targetId } = await vaultWithPostgresTarget(core, pgs, { passphrase: PASS }))
     await call(core, 'alerts.channels.save', {
       kind: 'webhook',
       name: 'SOC',
