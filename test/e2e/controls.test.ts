@@ -3,7 +3,7 @@
 // `ALTER SYSTEM SET log_connections = on`, a reload and a rescan, the page shows them satisfied.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, serve, type Served } from './support'
+import { openApp, serve, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { createCore } from '../../src-main/core/app'
 import { call } from '../helpers/core'
@@ -48,10 +48,7 @@ beforeAll(async () => {
     core.close()
   }
   await scanNow()
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1400, height: 1000, timeout: 20_000 }))
 }, 120_000)
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import pg from 'pg'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { openApp, ROOT, serve, shot, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 
 const PASSPHRASE = 'e2e rebind passphrase'
@@ -45,10 +45,7 @@ beforeAll(async () => {
     first.password,
   )
   expect(cred.status, cred.stderr).toBe(0)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 120_000)
 
 afterAll(async () => {

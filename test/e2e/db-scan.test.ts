@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { openApp, ROOT, serve, shot, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 
 const PASSPHRASE = 'e2e database passphrase'
@@ -37,10 +37,7 @@ beforeAll(async () => {
     ...['--credential', (JSON.parse(cred.stdout) as { id: string }).id],
   ])
   expect(add.status, add.stderr).toBe(0)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 90_000)
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import pg from 'pg'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { openApp, ROOT, serve, shot, type Served } from './support'
 import { startPostgres, type PgService } from '../services/lib'
 import { createCore, type Core } from '../../src-main/core/app'
 import { call } from '../helpers/core'
@@ -50,10 +50,7 @@ beforeAll(async () => {
   } finally {
     core.close()
   }
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 90_000)
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { openApp, ROOT, serve, shot, type Served } from './support'
 import { runCli } from '../helpers/cli'
 import { ALL_SCOPES, hardenedRepo, startGithubServer, type GithubServer } from '../services/github-server'
 
@@ -67,10 +67,7 @@ beforeAll(async () => {
   ])
   expect(t.stderr).toBe('')
   expect(t.status).toBe(0)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 60_000)
 
 afterAll(async () => {

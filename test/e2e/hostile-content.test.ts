@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { openApp, ROOT, serve, shot, type Served } from './support'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import {
   DESCRIPTION_LITERALS,
@@ -50,14 +50,16 @@ beforeAll(async () => {
   )
   // 2: some rules failed, the hostile one among them (checked below).
   expect(scanned.status, scanned.stderr).toBe(2)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  page.on('dialog', (d) => {
-    dialogs.push(d.message())
-    void d.dismiss()
-  })
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, {
+    width: 1360,
+    height: 900,
+    timeout: 20_000,
+    beforeGoto: (p) =>
+      p.on('dialog', (d) => {
+        dialogs.push(d.message())
+        void d.dismiss()
+      }),
+  }))
 }, 180_000)
 
 afterAll(async () => {

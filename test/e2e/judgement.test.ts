@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, type Served } from './support'
+import { openApp, ROOT, serve, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { setLogConnections } from '../helpers/pg-settings'
 
@@ -49,10 +49,7 @@ beforeAll(async () => {
     expect([0, 2], s.stderr).toContain(s.status)
     scans.push((JSON.parse(s.stdout) as { scan: { id: string } }[])[0]!.scan.id)
   }
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 120_000)
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { openApp, ROOT, serve, shot, type Served } from './support'
 import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 
@@ -94,10 +94,7 @@ beforeAll(async () => {
     }
     await new Promise((r) => setTimeout(r, 500))
   }
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 180_000)
 
 afterAll(async () => {

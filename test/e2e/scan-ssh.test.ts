@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { openApp, ROOT, serve, shot, type Served } from './support'
 import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 
@@ -60,10 +60,7 @@ beforeAll(async () => {
     keyId,
   )
   expect(t.status, t.stderr).toBe(0)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
   // The serve process starts with the vault locked: unlock it as a person would.
   await page.getByRole('link', { name: 'Vault', exact: true }).click()
   await page.getByLabel('Master passphrase').fill(PASSPHRASE)

@@ -5,7 +5,7 @@
 // not speak PostgreSQL) and the form explains each TLS mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, serve, shot, type Served } from './support'
+import { openApp, serve, shot, type Served } from './support'
 import { startPostgres, startSshd, stopAll, type PgService, type SshdService } from '../services/lib'
 
 let app: Served
@@ -62,10 +62,7 @@ beforeAll(async () => {
   await pgTarget('db-tls', { tls: 'require', credentialId: await cred('pg password 2') })
   await pgTarget('db-plain', { credentialId: await cred('pg password 3') })
   await api('watch.schedules.save', { targetId: ids['db-nocred'], intervalMinutes: 60 })
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 120_000)
 
 afterAll(async () => {

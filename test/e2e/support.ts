@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 export { ensureBuilt }
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -79,3 +79,27 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export const shot = (name: string) => join(SHOTS, `${name}.png`)
+
+export interface OpenOptions {
+  width: number
+  height: number
+  /** Playwright's default timeout for the page's waits (ms). */
+  timeout: number
+  /** A context of its own that accepts downloads (exports saved by the page). */
+  downloads?: boolean
+  /** Runs before the first navigation, e.g. to listen for dialogs or responses. */
+  beforeGoto?: (page: Page) => void
+}
+
+/** The usual start of a UI test: Chromium, one page of the given size, the served app open in it. */
+export async function openApp(app: Served, opts: OpenOptions): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium()
+  const viewport = { width: opts.width, height: opts.height }
+  const page = opts.downloads
+    ? await (await browser.newContext({ viewport, acceptDownloads: true })).newPage()
+    : await browser.newPage({ viewport })
+  page.setDefaultTimeout(opts.timeout)
+  opts.beforeGoto?.(page)
+  await page.goto(app.url)
+  return { browser, page }
+}
