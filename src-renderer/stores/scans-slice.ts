@@ -28,6 +28,8 @@ export interface ScansSlice {
   cancelScan(scanId: string): Promise<void>
   onProgress(e: EventPayload<'scan.progress'>): void
   onFinished(e: EventPayload<'scan.finished'>): void
+  /** Drops the live progress of scans that ended while no events arrived (their scan.finished was missed). */
+  forgetEndedLive(): Promise<void>
 }
 
 export const createScansSlice: StateCreator<State, [['zustand/devtools', never]], [], ScansSlice> = (
@@ -94,6 +96,22 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
         set({ attempts: { ...get().attempts, [e.targetId]: failed } })
       }
       void get().loadLatest()
+    },
+    async forgetEndedLive() {
+      const ended = await Promise.all(
+        Object.entries(get().live).map(async ([targetId, l]) => {
+          try {
+            const { scans } = await api.invoke('scans.list', { targetId })
+            const scan = scans.find((x) => x.id === l.scanId)
+            return scan && scan.state !== 'running' ? ([targetId, l.scanId] as const) : null
+          } catch {
+            return null // unreadable now: its next event, or the next resync, settles it
+          }
+        }),
+      )
+      const live = { ...get().live }
+      for (const e of ended) if (e && live[e[0]]?.scanId === e[1]) delete live[e[0]]
+      set({ live })
     },
   }
 }
