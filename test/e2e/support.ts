@@ -103,3 +103,16 @@ export async function openApp(app: Served, opts: OpenOptions): Promise<{ browser
   await page.goto(app.url)
   return { browser, page }
 }
+
+/** One call of the contract over serve's HTTP API with the session token, as the page makes it. */
+export async function apiCall<T>(app: Served, channel: string, req: unknown): Promise<T> {
+  const token = /#token=([A-Za-z0-9_-]+)/.exec(app.url)?.[1] ?? ''
+  const res = await fetch(`${app.origin}/api/${channel}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(req),
+  })
+  const env = (await res.json()) as { ok: boolean; data: T; error?: unknown }
+  if (!env.ok) throw new Error(`${channel}: ${JSON.stringify(env.error)}`)
+  return env.data
+}
