@@ -47,6 +47,6 @@ export function resync(): void {
     .then(() => s().loadCredentials())
   void s().loadVault()
   void s().loadLatest()
-  void s().forgetEndedLive()
+  void s().settleMissedEnds()
   s().onDrift()
 }

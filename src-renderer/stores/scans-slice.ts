@@ -28,8 +28,11 @@ export interface ScansSlice {
   cancelScan(scanId: string): Promise<void>
   onProgress(e: EventPayload<'scan.progress'>): void
   onFinished(e: EventPayload<'scan.finished'>): void
-  /** Drops the live progress of scans that ended while no events arrived (their scan.finished was missed). */
-  forgetEndedLive(): Promise<void>
+  /**
+   * After events were missed: drops the live progress of scans that ended meanwhile, and counts the group
+   * scan's targets whose scan ended meanwhile as done.
+   */
+  settleMissedEnds(): Promise<void>
   /** The group scan started from this window, until its last target ends or it is stopped. */
   groupScan: GroupScan | null
   /** Starts scanning a group; throws what the core refused, for the bar to say. */
@@ -41,6 +44,8 @@ export interface ScansSlice {
 export interface GroupScan {
   id: string
   group: string
+  /** When it was asked for (this computer's clock, as the core's): its targets' scans start after. */
+  startedAt: string
   /** Every target queued, and those of them whose scan has not ended yet. */
   queued: string[]
   pending: string[]
@@ -118,9 +123,11 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
       void get().loadLatest()
     },
     async startGroupScan(req) {
+      const startedAt = new Date().toISOString()
       const r = await api.invoke('scan.startGroup', req)
       const queued = r.queued.map((q) => q.targetId)
-      if (queued.length) set({ groupScan: { id: r.groupScanId, group: req.group, queued, pending: queued } })
+      if (queued.length)
+        set({ groupScan: { id: r.groupScanId, group: req.group, startedAt, queued, pending: queued } })
       return r
     },
     async stopGroupScan() {
@@ -134,21 +141,31 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
         get().toast('error', `Could not stop the group scan: ${errorText(err)}`)
       }
     },
-    async forgetEndedLive() {
-      const ended = await Promise.all(
-        Object.entries(get().live).map(async ([targetId, l]) => {
+    async settleMissedEnds() {
+      const targetIds = new Set([...Object.keys(get().live), ...(get().groupScan?.pending ?? [])])
+      const lists = new Map<string, ScanView[]>()
+      await Promise.all(
+        [...targetIds].map(async (targetId) => {
           try {
-            const { scans } = await api.invoke('scans.list', { targetId })
-            const scan = scans.find((x) => x.id === l.scanId)
-            return scan && scan.state !== 'running' ? ([targetId, l.scanId] as const) : null
+            lists.set(targetId, (await api.invoke('scans.list', { targetId })).scans)
           } catch {
-            return null // unreadable now: its next event, or the next resync, settles it
+            // unreadable now: its next event, or the next resync, settles it
           }
         }),
       )
-      const live = { ...get().live }
-      for (const e of ended) if (e && live[e[0]]?.scanId === e[1]) delete live[e[0]]
-      set({ live })
+      const ended = (targetId: string, which: (x: ScanView) => boolean) =>
+        lists.get(targetId)?.some((x) => which(x) && x.state !== 'running') ?? false
+      set({
+        live: Object.fromEntries(
+          Object.entries(get().live).filter(([t, l]) => !ended(t, (x) => x.id === l.scanId)),
+        ),
+      })
+      const group = get().groupScan
+      if (!group) return
+      const pending = group.pending.filter(
+        (t) => !ended(t, (x) => x.trigger === 'group' && x.startedAt >= group.startedAt),
+      )
+      set({ groupScan: pending.length ? { ...group, pending } : null })
     },
   }
 }

@@ -36,14 +36,22 @@ describe('live progress after missed events', () => {
     store.getState().onProgress(progress(ended, scans[0]!.id))
     store.getState().onProgress(progress(other, 'a-scan-this-window-has-not-seen-end'))
     expect(Object.keys(store.getState().live).sort()).toEqual([ended, other].sort())
-    await store.getState().forgetEndedLive()
+    await store.getState().settleMissedEnds()
     expect(Object.keys(store.getState().live)).toEqual([other])
   })
 })
 
 describe('a group scan on show', () => {
   it('counts its targets as they end and goes after the last', () => {
-    store.setState({ groupScan: { id: 'g1', group: 'lab', queued: ['a', 'b'], pending: ['a', 'b'] } })
+    store.setState({
+      groupScan: {
+        id: 'g1',
+        group: 'lab',
+        startedAt: new Date().toISOString(),
+        queued: ['a', 'b'],
+        pending: ['a', 'b'],
+      },
+    })
     const finished = (targetId: string) =>
       store.getState().onFinished({ scanId: `s-${targetId}`, targetId, state: 'done', score: 90, error: '' })
     finished('not-in-the-group')
