@@ -4,11 +4,9 @@
 // Test connection then signs in. Also: "Allow the password in clear text" is offered only where the server's
 // certificate is not checked (TLS disabled or "require").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import pg from 'pg'
 import type { Browser, Page } from 'playwright-core'
-import { openApp, ROOT, serve, shot, type Served } from './support'
+import { cliSync, openApp, serve, shot, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 
 const PASSPHRASE = 'e2e rebind passphrase'
@@ -34,11 +32,7 @@ beforeAll(async () => {
 
   app = await serve()
   const cli = (args: string[], input?: string) =>
-    spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
-      encoding: 'utf8',
-      input,
-      env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE },
-    })
+    cliSync(app, args, { input, env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE } })
   expect(cli(['vault', 'init']).status).toBe(0)
   const cred = cli(
     ['vault', 'add', '--kind', 'db-password', '--name', 'pg login', '--secret-stdin'],

@@ -3,10 +3,8 @@
 // rate-limit points, remaining, reset) shows under the score, a rule shows its references — and `driftwatch
 // scan` on the same target from the command line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { openApp, ROOT, serve, shot, type Served } from './support'
+import { cliSync, openApp, serve, shot, type Served } from './support'
 import { runCli } from '../helpers/cli'
 import { ALL_SCOPES, hardenedRepo, startGithubServer, type GithubServer } from '../services/github-server'
 
@@ -18,11 +16,10 @@ let browser: Browser
 let page: Page
 
 const cli = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
-    encoding: 'utf8',
+  cliSync(app, args, {
     input,
     timeout: 60_000,
-    env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
+    env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
   })
 
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { openApp, ROOT, serve, type Served } from './support'
+import { cliSync, openApp, serve, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { setLogConnections } from '../helpers/pg-settings'
 
@@ -21,11 +21,7 @@ let db: PgService
 const scans: string[] = []
 
 const cli = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
-    encoding: 'utf8',
-    input,
-    env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE },
-  })
+  cliSync(app, args, { input, env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE } })
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })

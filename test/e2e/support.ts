@@ -1,5 +1,5 @@
 // What the browser tests share: a built app, a real `driftwatch serve` on a temp data dir, Debian's Chromium.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process'
 import { ensureBuilt } from '../helpers/cli'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 
@@ -115,4 +115,22 @@ export async function apiCall<T>(app: Served, channel: string, req: unknown): Pr
   const env = (await res.json()) as { ok: boolean; data: T; error?: unknown }
   if (!env.ok) throw new Error(`${channel}: ${JSON.stringify(env.error)}`)
   return env.data
+}
+
+export interface CliSyncOptions {
+  /** Written to the command's stdin (a secret for --secret-stdin). */
+  input?: string
+  /** Added to this process's environment. */
+  env?: NodeJS.ProcessEnv
+  timeout?: number
+}
+
+/** `driftwatch ARGS… --data-dir <serve's folder>` to its end, as a second process beside serve. */
+export function cliSync(app: Served, args: string[], opts: CliSyncOptions = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
+    encoding: 'utf8',
+    input: opts.input,
+    ...(opts.timeout ? { timeout: opts.timeout } : {}),
+    env: { ...process.env, ...opts.env },
+  })
 }
