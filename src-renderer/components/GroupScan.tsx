@@ -82,7 +82,7 @@ function RunningGroup() {
       <ConfirmDialog
         open={confirming}
         title={`Stop scanning ${running.group}?`}
-        body={`The scans running now are cancelled and the targets still waiting are not scanned (${waiting} of ${total} have not finished). Scans that finished keep their results.`}
+        body={`The scans running now are cancelled and the targets still waiting are not scanned (${waiting} of ${total} targets have not finished). Scans that finished keep their results.`}
         confirmLabel="Stop the group"
         danger
         onCancel={() => setConfirming(false)}
