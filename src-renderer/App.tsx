@@ -27,6 +27,7 @@ const ComparePage = lazy(() => import('./pages/Compare').then((m) => ({ default:
 export function App() {
   const route = useRoute()
   const connection = useStore(appSelectors.connection)
+  const eventStream = useStore(appSelectors.eventStream)
 
   const firstRender = useRef(true)
   useEffect(() => {
@@ -50,6 +51,12 @@ export function App() {
       </a>
       <Sidebar route={route} />
       <main id="main" tabIndex={-1} className="main">
+        {eventStream === 'dropped' && connection === 'ready' && (
+          <p className="banner warning stream-notice" role="status">
+            Reconnecting to Driftwatch… What this page shows may be out of date; it is read again once the
+            connection is back.
+          </p>
+        )}
         {connection === 'unauthorised' ? (
           <EmptyState
             title="This address needs its access token"

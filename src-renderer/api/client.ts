@@ -25,6 +25,8 @@ export interface Transport {
   kind: 'desktop' | 'http'
   invoke(channel: Channel, req: unknown): Promise<Envelope<unknown>>
   on(event: EventName, listener: (payload: unknown) => void): () => void
+  /** Tells whether pushed events are arriving: false when the stream dropped, true once it is back. */
+  onStream(listener: (up: boolean) => void): () => void
   saveDownload(d: DownloadRef): Promise<Envelope<Saved>>
   saveText(fileName: string, mediaType: string, text: string): Promise<Envelope<Saved>>
   pickFile(kind: PickKind): Promise<Envelope<Picked | null>>
@@ -45,6 +47,12 @@ export interface Api {
   transport: Transport['kind']
   invoke<C extends Channel>(channel: C, req: Req<C>): Promise<Res<C>>
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+  /**
+   * Whether pushed events are arriving. The desktop bridge never drops them; in serve mode the event stream
+   * can (the server restarting, a laptop sleeping): false then, and true once it is back, when what the events
+   * would have said must be read again.
+   */
+  onStream(listener: (up: boolean) => void): () => void
   /** Saves an export: the save dialog in the desktop app, a download in the browser. */
   saveDownload(d: DownloadRef): Promise<Saved>
   /** Saves text the page holds (a tailoring, a fix script, a rule pack) the same way. */
@@ -70,6 +78,7 @@ export function createApi(transport: Transport): Api {
     on(event, listener) {
       return transport.on(event, listener as (p: unknown) => void)
     },
+    onStream: (listener) => transport.onStream(listener),
     saveDownload: (d) => unwrap(transport.saveDownload(d)),
     saveText: (fileName, mediaType, text) => unwrap(transport.saveText(fileName, mediaType, text)),
     pickFile: (kind) => unwrap(transport.pickFile(kind)),
@@ -81,6 +90,7 @@ export function bridgeTransport(bridge: PreloadBridge, files: FileBridge): Trans
     kind: 'desktop',
     invoke: (channel, req) => bridge.invoke(channel, req) as Promise<Envelope<unknown>>,
     on: (event, listener) => bridge.on(event, listener),
+    onStream: () => () => undefined,
     saveDownload: (d) => files.saveDownload(d.download),
     saveText: (fileName, _mediaType, text) => files.saveText(fileName, text),
     pickFile: (kind) => files.pickFile(kind),
@@ -160,7 +170,15 @@ export function httpTransport(token: string | null | Promise<string | null>, bas
     'Content-Type': 'application/json',
   }))
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
+  const streamListeners = new Set<(up: boolean) => void>()
   let streaming = false
+  /** The stream's last state told to listeners: undefined before it first opened. */
+  let up: boolean | undefined
+  const tell = (now: boolean) => {
+    if (up === now || (up === undefined && !now)) return
+    up = now
+    for (const l of streamListeners) l(now)
+  }
 
   const failure = (code: ApiError['code'], message: string): Envelope<never> => ({
     ok: false,
@@ -173,9 +191,11 @@ export function httpTransport(token: string | null | Promise<string | null>, bas
       try {
         const res = await fetch(`${base}/api/events`, { headers: await headersReady })
         if (res.status === 401) return
-        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`)
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
         let buffer = ''
         delay = 500
+        tell(true)
         for (;;) {
           const { value, done } = await reader.read()
           if (done) break
@@ -189,6 +209,7 @@ export function httpTransport(token: string | null | Promise<string | null>, bas
       } catch {
         // server restarting or gone: retry with backoff
       }
+      tell(false)
       await new Promise((r) => setTimeout(r, delay))
     }
   }
@@ -277,6 +298,10 @@ export function httpTransport(token: string | null | Promise<string | null>, bas
         void stream()
       }
       return () => set.delete(listener)
+    },
+    onStream(listener) {
+      streamListeners.add(listener)
+      return () => streamListeners.delete(listener)
     },
   }
 }

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react'
 import { useStore } from '../stores'
 import { contentSelectors, type ProfileSummary } from '../stores/content-slice'
 import type { Loadable } from '../stores/loadable'
+import { LoadFailed } from './LoadFailed'
 
 export interface ContentProfileChoice {
   content: ReturnType<typeof contentSelectors.content>
@@ -101,12 +102,12 @@ export function ContentProfileSelects({
     </select>
   )
   const problem = choice.profilesState === 'error' && (
-    <span className="field-error" role="alert">
-      Could not read the profiles: {choice.profilesError}{' '}
-      <button type="button" className="link small" onClick={() => void loadProfiles(choice.sha256)}>
-        Try again
-      </button>
-    </span>
+    <LoadFailed
+      inline
+      what="Could not read the profiles"
+      error={choice.profilesError}
+      onRetry={() => void loadProfiles(choice.sha256)}
+    />
   )
   if (!fields)
     return (

@@ -1,19 +1,21 @@
 // Scanning a whole group from the targets list: pick the group (and, for kinds scanned with content, the policy:
 // each target's assigned one, or a benchmark, profile and tailoring), start; the core runs a few at a time and
-// each row shows its own progress.
+// each row shows its own progress. While it runs, the bar says how far it got and can stop the rest.
 import { useState } from 'react'
 import type { Target } from '../../src-preload/contract'
-import { api } from '../api/client'
 import { useStore } from '../stores'
 import { liveText, scanSelectors } from '../stores/scans-slice'
 import { targetSelectors } from '../stores/targets-slice'
 import { TargetStatus } from './TargetStatus'
 import { PolicyPicker, usePolicyChoice } from './AssignedPolicy'
+import { ConfirmDialog } from './ConfirmDialog'
 
 export function GroupScanBar({ targets }: { targets: Target[] }) {
   const groups = useStore(targetSelectors.labels).groups
   const kinds = useStore(targetSelectors.kinds)
   const toast = useStore((s) => s.toast)
+  const startGroupScan = useStore((s) => s.startGroupScan)
+  const running = useStore(scanSelectors.groupScan)
   const [group, setGroup] = useState('')
   const policy = usePolicyChoice()
   if (groups.length === 0) return null
@@ -21,7 +23,7 @@ export function GroupScanBar({ targets }: { targets: Target[] }) {
   const needsContent = members.some((t) => kinds.find((k) => k.kind === t.kind)?.policy.content)
   const start = async () => {
     try {
-      const r = await api.invoke('scan.startGroup', {
+      const r = await startGroupScan({
         group,
         ...(needsContent ? policy.request() : {}),
       })
@@ -36,6 +38,7 @@ export function GroupScanBar({ targets }: { targets: Target[] }) {
       toast('error', (err as Error).message)
     }
   }
+  if (running) return <RunningGroup />
   return (
     <section className="group-scan" aria-label="Scan a group">
       <select aria-label="Group to scan" value={group} onChange={(e) => setGroup(e.target.value)}>
@@ -57,6 +60,37 @@ export function GroupScanBar({ targets }: { targets: Target[] }) {
           Scan {members.length} targets
         </button>
       )}
+    </section>
+  )
+}
+
+/** The group scan under way: how many of its targets have ended, and a way to stop the others. */
+function RunningGroup() {
+  const running = useStore(scanSelectors.groupScan)!
+  const stop = useStore((s) => s.stopGroupScan)
+  const [confirming, setConfirming] = useState(false)
+  const total = running.queued.length
+  const waiting = running.pending.length
+  return (
+    <section className="group-scan running" aria-label="Group scan">
+      <span role="status">
+        Scanning {running.group}: {total - waiting} of {total} targets done
+      </span>
+      <button type="button" className="button danger" onClick={() => setConfirming(true)}>
+        Stop the group
+      </button>
+      <ConfirmDialog
+        open={confirming}
+        title={`Stop scanning ${running.group}?`}
+        body={`The scans running now are cancelled and the targets still waiting are not scanned (${waiting} of ${total} targets have not finished). Scans that finished keep their results.`}
+        confirmLabel="Stop the group"
+        danger
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false)
+          void stop()
+        }}
+      />
     </section>
   )
 }

@@ -12,6 +12,7 @@ import { Field } from '../components/Field'
 import { ScanPicker } from './reports/ScanPicker'
 import { CompareAppendix } from './reports/CompareAppendix'
 import '../report/report.css'
+import { LoadFailed } from '../components/LoadFailed'
 
 // The report view (and its trend chart) loads when a preview is first shown.
 const ReportView = lazy(() => import('../report/ReportView').then((m) => ({ default: m.ReportView })))
@@ -299,12 +300,12 @@ function AuditLogPanel({ refresh }: { refresh: string }) {
   const log = loaded.data
   if (!log)
     return loaded.state === 'error' ? (
-      <p className="banner error report-audit" role="alert">
-        Could not read the audit log: {loaded.error}{' '}
-        <button type="button" className="link" onClick={() => void load(AUDIT_ENTRIES)}>
-          Try again
-        </button>
-      </p>
+      <LoadFailed
+        className="report-audit"
+        what="Could not read the audit log"
+        error={loaded.error}
+        onRetry={() => void load(AUDIT_ENTRIES)}
+      />
     ) : (
       <p className="muted small report-audit">Reading the audit log…</p>
     )

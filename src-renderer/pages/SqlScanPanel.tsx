@@ -9,6 +9,7 @@ import { scanSelectors } from '../stores/scans-slice'
 import { ruleSelectors } from '../stores/rules-slice'
 import { LiveScanProgress } from '../components/LiveScanProgress'
 import { useAssignedPolicy } from '../components/AssignedPolicy'
+import { LoadFailed } from '../components/LoadFailed'
 
 export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: string }) {
   const live = useStore(scanSelectors.live(targetId))
@@ -78,12 +79,7 @@ export function SqlScanPanel({ targetId, kind }: { targetId: string; kind: strin
 
   if (loaded?.state === 'error' && packs.length === 0)
     return (
-      <p className="banner error" role="alert">
-        Could not read the rule packs: {loaded.error}{' '}
-        <button type="button" className="link" onClick={() => void load()}>
-          Try again
-        </button>
-      </p>
+      <LoadFailed what="Could not read the rule packs" error={loaded.error} onRetry={() => void load()} />
     )
   return (
     <section className="scan-panel" aria-label="Scan">

@@ -34,6 +34,7 @@ import {
 import { platformMatch } from '../lib/platform'
 import { when } from '../../src-preload/dates'
 import { PastScanBanner, ScanFiles } from '../components/ScanFiles'
+import { LoadFailed } from '../components/LoadFailed'
 
 // The chart library loads after the page's text: the score and the results table never wait for it.
 const StatusCountsChart = lazy(() =>
@@ -406,12 +407,7 @@ function RuleDetailPanel({
         </p>
       )}
       {loaded?.state === 'error' ? (
-        <p className="banner error" role="alert">
-          Could not read this rule&apos;s description: {loaded.error}{' '}
-          <button type="button" className="link" onClick={load}>
-            Try again
-          </button>
-        </p>
+        <LoadFailed what="Could not read this rule's description" error={loaded.error} onRetry={load} />
       ) : (
         !detail &&
         loaded?.state === 'loading' && <p className="muted small">Reading the rule&apos;s description…</p>

@@ -11,6 +11,7 @@ import { Field } from '../components/Field'
 import { KindBadge } from '../components/KindBadge'
 import { EmptyState } from '../components/EmptyState'
 import { navigate } from '../router'
+import { LoadFailed } from '../components/LoadFailed'
 
 type Draft = Record<string, string>
 type Errors = Record<string, string>
@@ -171,12 +172,11 @@ export function TargetFormPage({ id }: { id?: string }) {
       )
     if (read?.state === 'error')
       return (
-        <p className="banner error" role="alert">
-          Could not read this target: {read.error}{' '}
-          <button type="button" className="link" onClick={() => void loadTarget(id)}>
-            Try again
-          </button>
-        </p>
+        <LoadFailed
+          what="Could not read this target"
+          error={read.error}
+          onRetry={() => void loadTarget(id)}
+        />
       )
     return <p className="muted">Loading…</p>
   }

@@ -9,6 +9,7 @@ import { ContentProfileSelects, useContentProfileAt } from '../components/Conten
 import { navigate } from '../router'
 import { ProfileEditor } from './variables/ProfileEditor'
 import { short } from './variables/changes'
+import { LoadFailed } from '../components/LoadFailed'
 
 export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: string }) {
   const content = useStore(contentSelectors.content)
@@ -52,12 +53,11 @@ export function VariablesPage({ sha, profileId }: { sha?: string; profileId?: st
         <h1>Variables</h1>
       </header>
       {loadError && (
-        <p className="banner error" role="alert">
-          Could not read the imported content: {loadError}{' '}
-          <button type="button" className="link" onClick={() => void load()}>
-            Try again
-          </button>
-        </p>
+        <LoadFailed
+          what="Could not read the imported content"
+          error={loadError}
+          onRetry={() => void load()}
+        />
       )}
       {!loaded && <p className="muted">Loading the imported content…</p>}
       {loaded && !loadError && content.length === 0 && (

@@ -14,6 +14,7 @@ import { estimateStrength } from '../lib/strength'
 import { CredentialForm, type Editing } from './vault/CredentialForm'
 import { VaultSettings } from './vault/VaultSettings'
 import { day } from '../../src-preload/dates'
+import { LoadFailed } from '../components/LoadFailed'
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
@@ -25,14 +26,7 @@ export function VaultPage() {
     void load()
   }, [load])
   if (!status && error)
-    return (
-      <p className="banner error" role="alert">
-        Could not read the vault: {error}{' '}
-        <button type="button" className="link" onClick={() => void load()}>
-          Try again
-        </button>
-      </p>
-    )
+    return <LoadFailed what="Could not read the vault" error={error} onRetry={() => void load()} />
   if (!status) return <p className="muted">Loading…</p>
   if (status.state === 'uninitialised') return <CreateVault />
   if (status.state === 'locked') return <UnlockVault />
@@ -223,12 +217,11 @@ function Credentials() {
       </header>
       {editing && <CredentialForm editing={editing} onDone={() => setEditing(null)} />}
       {credentialsError && (
-        <p className="banner error" role="alert">
-          Could not list the credentials: {credentialsError}{' '}
-          <button type="button" className="link" onClick={() => void loadCredentials()}>
-            Try again
-          </button>
-        </p>
+        <LoadFailed
+          what="Could not list the credentials"
+          error={credentialsError}
+          onRetry={() => void loadCredentials()}
+        />
       )}
       {credentials.length === 0 ? (
         <section className="empty">

@@ -12,6 +12,7 @@ import { AlertChannels } from './watch/AlertChannels'
 import { WatchSettings } from './watch/WatchSettings'
 import { ExpiringExceptions } from './watch/ExpiringExceptions'
 import { ReportExports } from './watch/ReportExports'
+import { LoadFailed } from '../components/LoadFailed'
 
 const TRAY_TEXT = {
   ok: 'All good',
@@ -37,12 +38,7 @@ export function WatchPage() {
   const watching = Boolean(status && (status.active || status.elsewhere))
   if (!status)
     return watch.state === 'error' ? (
-      <p className="banner error" role="alert">
-        Could not read the watch status: {watch.error}{' '}
-        <button type="button" className="link" onClick={() => void load()}>
-          Try again
-        </button>
-      </p>
+      <LoadFailed what="Could not read the watch status" error={watch.error} onRetry={() => void load()} />
     ) : (
       <p className="muted">Loading…</p>
     )

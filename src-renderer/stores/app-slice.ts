@@ -9,6 +9,8 @@ export type Toast = { id: number; kind: 'info' | 'error'; text: string }
 export interface AppSlice {
   info: Res<'app.info'> | null
   connection: 'connecting' | 'ready' | 'unauthorised' | 'offline'
+  /** Pushed events: 'dropped' while the stream is down (what the page shows may be out of date). */
+  eventStream: 'live' | 'dropped'
   toasts: Toast[]
   loadInfo(): Promise<void>
   toast(kind: Toast['kind'], text: string): void
@@ -23,6 +25,7 @@ export const createAppSlice: StateCreator<State, [['zustand/devtools', never]], 
 ) => ({
   info: null,
   connection: 'connecting',
+  eventStream: 'live',
   toasts: [],
   async loadInfo() {
     try {
@@ -46,5 +49,6 @@ export const createAppSlice: StateCreator<State, [['zustand/devtools', never]], 
 export const appSelectors = {
   info: (s: State) => s.info,
   connection: (s: State) => s.connection,
+  eventStream: (s: State) => s.eventStream,
   toasts: (s: State) => s.toasts,
 }

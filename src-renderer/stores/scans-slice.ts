@@ -1,6 +1,6 @@
 // Scans as the renderer knows them: each target's latest scan (for scores) and live progress of running ones.
 import type { StateCreator } from 'zustand'
-import type { EventPayload, Res, ScanView } from '../../src-preload/contract'
+import type { EventPayload, Req, Res, ScanView } from '../../src-preload/contract'
 import { api } from '../api/client'
 import { errorText, keyedLoader, type Loadable } from './loadable'
 import type { State } from './index'
@@ -28,6 +28,27 @@ export interface ScansSlice {
   cancelScan(scanId: string): Promise<void>
   onProgress(e: EventPayload<'scan.progress'>): void
   onFinished(e: EventPayload<'scan.finished'>): void
+  /**
+   * After events were missed: drops the live progress of scans that ended meanwhile, and counts the group
+   * scan's targets whose scan ended meanwhile as done.
+   */
+  settleMissedEnds(): Promise<void>
+  /** The group scan started from this window, until its last target ends or it is stopped. */
+  groupScan: GroupScan | null
+  /** Starts scanning a group; throws what the core refused, for the bar to say. */
+  startGroupScan(req: Req<'scan.startGroup'>): Promise<Res<'scan.startGroup'>>
+  /** Stops the group scan: queued targets never start, running scans are cancelled. */
+  stopGroupScan(): Promise<void>
+}
+
+export interface GroupScan {
+  id: string
+  group: string
+  /** When it was asked for (this computer's clock, as the core's): its targets' scans start after. */
+  startedAt: string
+  /** Every target queued, and those of them whose scan has not ended yet. */
+  queued: string[]
+  pending: string[]
 }
 
 export const createScansSlice: StateCreator<State, [['zustand/devtools', never]], [], ScansSlice> = (
@@ -47,6 +68,7 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
     attempts: {},
     latestError: '',
     live: {},
+    groupScan: null,
     history: {},
     results: {},
     loadHistory: (targetId) =>
@@ -79,6 +101,11 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
       const live = { ...get().live }
       delete live[e.targetId]
       set({ live })
+      const group = get().groupScan
+      if (group?.pending.includes(e.targetId)) {
+        const pending = group.pending.filter((id) => id !== e.targetId)
+        set({ groupScan: pending.length ? { ...group, pending } : null })
+      }
       // A failed scan shows at once, with its reason, wherever the target's status is shown; the reload
       // that follows fills in the rest.
       if (e.state === 'failed') {
@@ -95,6 +122,51 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
       }
       void get().loadLatest()
     },
+    async startGroupScan(req) {
+      const startedAt = new Date().toISOString()
+      const r = await api.invoke('scan.startGroup', req)
+      const queued = r.queued.map((q) => q.targetId)
+      if (queued.length)
+        set({ groupScan: { id: r.groupScanId, group: req.group, startedAt, queued, pending: queued } })
+      return r
+    },
+    async stopGroupScan() {
+      const group = get().groupScan
+      if (!group) return
+      try {
+        await api.invoke('scan.cancelGroup', { groupScanId: group.id })
+        set({ groupScan: null })
+        get().toast('info', `Stopped scanning ${group.group}: no other target of it starts`)
+      } catch (err) {
+        get().toast('error', `Could not stop the group scan: ${errorText(err)}`)
+      }
+    },
+    async settleMissedEnds() {
+      const targetIds = new Set([...Object.keys(get().live), ...(get().groupScan?.pending ?? [])])
+      const lists = new Map<string, ScanView[]>()
+      await Promise.all(
+        [...targetIds].map(async (targetId) => {
+          try {
+            lists.set(targetId, (await api.invoke('scans.list', { targetId })).scans)
+          } catch {
+            // unreadable now: its next event, or the next resync, settles it
+          }
+        }),
+      )
+      const ended = (targetId: string, which: (x: ScanView) => boolean) =>
+        lists.get(targetId)?.some((x) => which(x) && x.state !== 'running') ?? false
+      set({
+        live: Object.fromEntries(
+          Object.entries(get().live).filter(([t, l]) => !ended(t, (x) => x.id === l.scanId)),
+        ),
+      })
+      const group = get().groupScan
+      if (!group) return
+      const pending = group.pending.filter(
+        (t) => !ended(t, (x) => x.trigger === 'group' && x.startedAt >= group.startedAt),
+      )
+      set({ groupScan: pending.length ? { ...group, pending } : null })
+    },
   }
 }
 
@@ -104,6 +176,7 @@ export const scanSelectors = {
   latestError: (s: State) => s.latestError,
   live: (targetId: string) => (s: State) => s.live[targetId],
   allLive: (s: State) => s.live,
+  groupScan: (s: State) => s.groupScan,
   history: (targetId: string) => (s: State) => s.history[targetId],
   results: (scanId: string | undefined) => (s: State) => (scanId ? s.results[scanId] : undefined),
 }

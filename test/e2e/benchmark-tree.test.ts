@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, serve, shot, type Served } from './support'
+import { openApp, serve, shot, type Served } from './support'
 import { useTmpDirs } from '../helpers/tmp-dir'
 
 const PROFILE = 'xccdf_org.ssgproject.content_profile_standard'
@@ -32,11 +32,7 @@ beforeAll(async () => {
   expect(xml.split(CCE).length).toBe(2)
   writeFileSync(join(dir, 'ssg-debian11-ds.xml'), xml)
   app = await serve({ DRIFTWATCH_SCAP_CONTENT_DIR: dir })
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  page = await context.newPage()
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1280, height: 900, timeout: 20_000 }))
   await page.getByRole('link', { name: 'Variables' }).click()
   await page.locator('.file-list').getByRole('button', { name: 'Import' }).click()
   await page.getByRole('combobox', { name: 'Profile' }).selectOption(PROFILE)

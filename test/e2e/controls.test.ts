@@ -3,12 +3,12 @@
 // `ALTER SYSTEM SET log_connections = on`, a reload and a rescan, the page shows them satisfied.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { readFileSync } from 'node:fs'
-import pg from 'pg'
-import { launchChromium, serve, type Served } from './support'
+import { openApp, serve, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { createCore } from '../../src-main/core/app'
 import { call } from '../helpers/core'
+import { setLogConnections } from '../helpers/pg-settings'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-i20-controls'
 let app: Served
@@ -17,22 +17,6 @@ let page: Page
 let pgs: PgService
 let targetId: string
 const PASSPHRASE = 'e2e controls passphrase'
-
-async function admin(sql: string) {
-  const c = new pg.Client({
-    host: pgs.host,
-    port: pgs.port,
-    user: pgs.user,
-    password: pgs.password,
-    ssl: { ca: readFileSync(pgs.caCertPath!, 'utf8') },
-  })
-  await c.connect()
-  try {
-    await c.query(sql)
-  } finally {
-    await c.end()
-  }
-}
 
 /** A scan in its own core on the served data folder, as `driftwatch scan` beside the UI would. */
 async function scanNow() {
@@ -56,32 +40,15 @@ beforeAll(async () => {
   ])
   const core = createCore({ face: 'cli', dataDir: app.dataDir })
   try {
-    await call(core, 'vault.init', { passphrase: PASSPHRASE })
-    const cred = await call(core, 'credentials.create', {
-      credential: { kind: 'db-password', name: 'pg', secret: { password: pgs.password } },
-    })
-    const t = await call(core, 'targets.create', {
-      target: {
-        kind: 'postgres',
-        name: 'billing-pg',
-        host: pgs.host,
-        port: pgs.port,
-        user: pgs.user,
-        database: pgs.database,
-        tls: 'verify-full',
-        caFile: pgs.caCertPath!,
-        credentialId: cred.id,
-      },
-    })
-    targetId = t.id
+    ;({ targetId } = await vaultWithPostgresTarget(core, pgs, {
+      passphrase: PASSPHRASE,
+      credentialName: 'pg',
+    }))
   } finally {
     core.close()
   }
   await scanNow()
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1400, height: 1000, timeout: 20_000 }))
 }, 120_000)
 
 afterAll(async () => {
@@ -155,8 +122,7 @@ describe('the Controls page', () => {
   })
 
   it('shows them satisfied after ALTER SYSTEM SET log_connections = on, a reload and a rescan', async () => {
-    await admin('ALTER SYSTEM SET log_connections = on')
-    await admin('SELECT pg_reload_conf()')
+    await setLogConnections(pgs, 'on')
     await scanNow()
     await page.reload()
     await page.waitForSelector('table[aria-label="Controls"]')

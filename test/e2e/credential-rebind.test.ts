@@ -4,11 +4,9 @@
 // Test connection then signs in. Also: "Allow the password in clear text" is offered only where the server's
 // certificate is not checked (TLS disabled or "require").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import pg from 'pg'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { cliSync, openApp, serve, shot, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 
 const PASSPHRASE = 'e2e rebind passphrase'
@@ -34,21 +32,14 @@ beforeAll(async () => {
 
   app = await serve()
   const cli = (args: string[], input?: string) =>
-    spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
-      encoding: 'utf8',
-      input,
-      env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE },
-    })
+    cliSync(app, args, { input, env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE } })
   expect(cli(['vault', 'init']).status).toBe(0)
   const cred = cli(
     ['vault', 'add', '--kind', 'db-password', '--name', 'pg login', '--secret-stdin'],
     first.password,
   )
   expect(cred.status, cred.stderr).toBe(0)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 120_000)
 
 afterAll(async () => {

@@ -2,12 +2,11 @@
 // PostgreSQL 15: unlock the vault, choose the rule pack, scan with live progress, read the score, and open
 // the one failing rule (pgaudit) to see what was found, what was expected and how to fix it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { cliSync, openApp, serve, shot, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 
 const PASSPHRASE = 'e2e database passphrase'
@@ -20,11 +19,7 @@ beforeAll(async () => {
   db = await startPostgres({ hardened: true, name: 'e2e' })
   app = await serve()
   const cli = (args: string[], input?: string) =>
-    spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
-      encoding: 'utf8',
-      input,
-      env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE },
-    })
+    cliSync(app, args, { input, env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE } })
   expect(cli(['vault', 'init']).status).toBe(0)
   const cred = cli(
     ['vault', 'add', '--kind', 'db-password', '--name', 'pg admin', '--secret-stdin', '--json'],
@@ -37,10 +32,7 @@ beforeAll(async () => {
     ...['--credential', (JSON.parse(cred.stdout) as { id: string }).id],
   ])
   expect(add.status, add.stderr).toBe(0)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 90_000)
 
 afterAll(async () => {

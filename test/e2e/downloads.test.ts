@@ -11,7 +11,7 @@ import { createCore } from '../../src-main/core/app'
 import { verifyBundle } from '../../src-main/core/reports/verify'
 import { stableUuid } from '../../src-main/core/reports/model'
 import { EXPORT_FORMATS } from '../../src-preload/contract'
-import { launchChromium, serve, shot, type Served } from './support'
+import { openApp, serve, shot, type Served } from './support'
 import { seedSyntheticStore } from '../helpers/report-store'
 import { evidenceErrors, heimdallOpen, oscalErrors } from '../helpers/report-schemas'
 
@@ -47,11 +47,7 @@ beforeAll(async () => {
   } finally {
     core.close()
   }
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true })
-  page = await context.newPage()
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1400, height: 950, timeout: 20_000, downloads: true }))
   // A bundle is signed with the vault's key: create the vault as a person would.
   await page.getByRole('link', { name: 'Vault' }).click()
   await page.getByLabel('Master passphrase', { exact: true }).fill(PASSPHRASE)

@@ -6,11 +6,13 @@ import type { Browser, Page } from 'playwright-core'
 import pg from 'pg'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { openApp, ROOT, serve, shot, type Served } from './support'
 import { startPostgres, type PgService } from '../services/lib'
 import { createCore, type Core } from '../../src-main/core/app'
 import { call } from '../helpers/core'
 import { signatureValid, startReceiver } from '../helpers/receiver'
+import { setLogConnections } from '../helpers/pg-settings'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 let app: Served
 let browser: Browser
@@ -20,14 +22,6 @@ let regressionScan: string
 let regressionId: number
 const PASSPHRASE = 'e2e drift passphrase'
 
-async function setLogConnections(v: 'on' | 'off') {
-  const c = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
-  await c.connect()
-  await c.query(`ALTER SYSTEM SET log_connections = ${v}`)
-  await c.query('SELECT pg_reload_conf()')
-  await c.end()
-}
-
 /** "Scan all now" on the watch, and wait for the scan it starts. */
 async function watchedScan(core: Core) {
   await call(core, 'watch.runNow', {})
@@ -36,32 +30,18 @@ async function watchedScan(core: Core) {
 
 beforeAll(async () => {
   ;[app, pgs] = await Promise.all([serve(), startPostgres({ name: 'e2e-drift' })])
-  await setLogConnections('on')
+  await setLogConnections(pgs, 'on')
   // The watch runs in its own core on the served data folder (as `driftwatch watch` would beside the UI).
   // The real key derivation: a second serve process opens this vault below, and refuses weakened ones.
   const core = createCore({ face: 'cli', dataDir: app.dataDir })
   try {
-    await call(core, 'vault.init', { passphrase: PASSPHRASE })
-    const cred = await call(core, 'credentials.create', {
-      credential: { kind: 'db-password', name: 'pg', username: pgs.user, secret: { password: pgs.password } },
-    })
-    const target = await call(core, 'targets.create', {
-      target: {
-        kind: 'postgres',
-        name: 'billing-pg',
-        host: pgs.host,
-        port: pgs.port,
-        user: pgs.user,
-        tls: 'disable',
-        credentialId: cred.id,
-      },
-    })
+    const target = await vaultWithPostgresTarget(core, pgs, { passphrase: PASSPHRASE, credentialName: 'pg' })
     await call(core, 'targets.create', { target: { kind: 'local', name: 'This laptop' } })
-    await call(core, 'watch.schedules.save', { targetId: target.id, intervalMinutes: 60 })
+    await call(core, 'watch.schedules.save', { targetId: target.targetId, intervalMinutes: 60 })
     core.watch.start()
     await watchedScan(core)
     await watchedScan(core)
-    await setLogConnections('off')
+    await setLogConnections(pgs, 'off')
     await watchedScan(core)
     const { events } = await call(core, 'drift.events', { types: ['regression'] })
     expect(events.map((e) => e.ruleId)).toEqual(['pg-log-connections'])
@@ -70,10 +50,7 @@ beforeAll(async () => {
   } finally {
     core.close()
   }
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 90_000)
 
 afterAll(async () => {

@@ -3,10 +3,8 @@
 // rate-limit points, remaining, reset) shows under the score, a rule shows its references — and `driftwatch
 // scan` on the same target from the command line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { cliSync, openApp, serve, shot, type Served } from './support'
 import { runCli } from '../helpers/cli'
 import { ALL_SCOPES, hardenedRepo, startGithubServer, type GithubServer } from '../services/github-server'
 
@@ -18,11 +16,10 @@ let browser: Browser
 let page: Page
 
 const cli = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
-    encoding: 'utf8',
+  cliSync(app, args, {
     input,
     timeout: 60_000,
-    env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
+    env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
   })
 
 beforeAll(async () => {
@@ -67,10 +64,7 @@ beforeAll(async () => {
   ])
   expect(t.stderr).toBe('')
   expect(t.status).toBe(0)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 60_000)
 
 afterAll(async () => {

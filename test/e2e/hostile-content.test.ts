@@ -5,10 +5,10 @@
 // and the Variables page) and printed to PDF with `driftwatch export`. Had any payload run, it would set window.__pwned,
 // raise a dialog and write "PWNED" into the page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { cliSync, openApp, serve, shot, type Served } from './support'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import {
   DESCRIPTION_LITERALS,
@@ -26,11 +26,7 @@ let browser: Browser
 let page: Page
 let dir: string
 const dialogs: string[] = []
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
+const cli = (...args: string[]) => cliSync(app, args, { timeout: 120_000 })
 
 beforeAll(async () => {
   app = await serve()
@@ -50,14 +46,16 @@ beforeAll(async () => {
   )
   // 2: some rules failed, the hostile one among them (checked below).
   expect(scanned.status, scanned.stderr).toBe(2)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  page.on('dialog', (d) => {
-    dialogs.push(d.message())
-    void d.dismiss()
-  })
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, {
+    width: 1360,
+    height: 900,
+    timeout: 20_000,
+    beforeGoto: (p) =>
+      p.on('dialog', (d) => {
+        dialogs.push(d.message())
+        void d.dismiss()
+      }),
+  }))
 }, 180_000)
 
 afterAll(async () => {

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import pg from 'pg'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, type Served } from './support'
+import { cliSync, openApp, serve, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
+import { setLogConnections } from '../helpers/pg-settings'
 
 const PASSPHRASE = 'e2e judgement passphrase'
 const SHOTS = '/tmp/shots-i19-judgement'
@@ -21,27 +21,7 @@ let db: PgService
 const scans: string[] = []
 
 const cli = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
-    encoding: 'utf8',
-    input,
-    env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE },
-  })
-const setLogConnections = async (v: 'on' | 'off') => {
-  const c = new pg.Client({
-    host: db.host,
-    port: db.port,
-    user: db.user,
-    password: db.password,
-    database: 'postgres',
-  })
-  await c.connect()
-  try {
-    await c.query(`ALTER SYSTEM SET log_connections = ${v}`)
-    await c.query('SELECT pg_reload_conf()')
-  } finally {
-    await c.end()
-  }
-}
+  cliSync(app, args, { input, env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE } })
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
@@ -60,15 +40,12 @@ beforeAll(async () => {
   ])
   expect(add.status, add.stderr).toBe(0)
   for (const v of ['on', 'off'] as const) {
-    await setLogConnections(v)
+    await setLogConnections(db, v)
     const s = cli(['scan', 'Billing DB', '--json'])
     expect([0, 2], s.stderr).toContain(s.status)
     scans.push((JSON.parse(s.stdout) as { scan: { id: string } }[])[0]!.scan.id)
   }
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 120_000)
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { createCore } from '../../src-main/core/app'
 import type { ResultView } from '../../src-preload/contract'
-import { launchChromium, serve, shot, type Served } from './support'
+import { openApp, serve, shot, type Served } from './support'
 import { widenedDebian11Datastream } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
@@ -53,11 +53,7 @@ beforeAll(async () => {
   } finally {
     core.close()
   }
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true })
-  page = await context.newPage()
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1400, height: 950, timeout: 20_000, downloads: true }))
 }, 120_000)
 
 afterAll(async () => {

@@ -3,10 +3,8 @@
 // starts at the content last used on the target; a scan where no rule applies shows a platform-mismatch
 // warning, raises no drift, and never replaces the target's score, which the Dashboard keeps with its base.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { apiCall, cliSync, openApp, serve, shot, type Served } from './support'
 import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 
@@ -23,23 +21,9 @@ let page: Page
 let targetId: string
 const sha: Record<'widened' | 'plain', string> = { widened: '', plain: '' }
 
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
-    encoding: 'utf8',
-    env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE },
-  })
+const cli = (...args: string[]) => cliSync(app, args, { env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE } })
 
-async function api<T>(channel: string, req: unknown): Promise<T> {
-  const token = /#token=([A-Za-z0-9_-]+)/.exec(app.url)?.[1] ?? ''
-  const res = await fetch(`${app.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(req),
-  })
-  const env = (await res.json()) as { ok: boolean; data: T; error?: unknown }
-  if (!env.ok) throw new Error(`${channel}: ${JSON.stringify(env.error)}`)
-  return env.data
-}
+const api = <T>(channel: string, req: unknown): Promise<T> => apiCall<T>(app, channel, req)
 
 beforeAll(async () => {
   ;[sshd, app] = await Promise.all([startSshd({ name: 'e2e-platform' }), serve()])
@@ -94,10 +78,7 @@ beforeAll(async () => {
     }
     await new Promise((r) => setTimeout(r, 500))
   }
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 180_000)
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, serve, type Served } from './support'
+import { openApp, serve, type Served } from './support'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { runCli } from '../helpers/cli'
 import { openDatabase } from '../../src-main/core/store/db'
@@ -74,11 +74,7 @@ beforeAll(async () => {
       '--json',
     ),
   ) as typeof tailoring
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  page = await context.newPage()
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1280, height: 900, timeout: 20_000 }))
 }, 120_000)
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { createCore } from '../../src-main/core/app'
-import { launchChromium, serve, shot, type Served } from './support'
+import { openApp, serve, shot, type Served } from './support'
 import { seedSyntheticStore } from '../helpers/report-store'
 
 let app: Served
@@ -21,11 +21,7 @@ beforeAll(async () => {
   } finally {
     core.close()
   }
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true })
-  page = await context.newPage()
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1400, height: 950, timeout: 20_000, downloads: true }))
 }, 60_000)
 
 afterAll(async () => {

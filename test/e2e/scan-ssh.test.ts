@@ -2,10 +2,8 @@
 // test/services: test the connection, meet the host for the first time (its fingerprint is shown for trust),
 // scan with live progress, open a failed rule; then a changed host key refuses the scan showing both keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { cliSync, openApp, serve, shot, type Served } from './support'
 import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 
@@ -16,11 +14,7 @@ let app: Served
 let browser: Browser
 let page: Page
 
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/driftwatch.js'), ...args, '--data-dir', app.dataDir], {
-    encoding: 'utf8',
-    env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE },
-  })
+const cli = (...args: string[]) => cliSync(app, args, { env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE } })
 
 beforeAll(async () => {
   sshd = await startSshd({ name: 'e2e' })
@@ -60,10 +54,7 @@ beforeAll(async () => {
     keyId,
   )
   expect(t.status, t.stderr).toBe(0)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
   // The serve process starts with the vault locked: unlock it as a person would.
   await page.getByRole('link', { name: 'Vault', exact: true }).click()
   await page.getByLabel('Master passphrase').fill(PASSPHRASE)

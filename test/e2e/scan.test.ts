@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { openApp, ROOT, serve, shot, type Served } from './support'
 import { widenedDebian11Datastream } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 
@@ -24,10 +24,7 @@ beforeAll(async () => {
   expect(cli('targets', 'add', '--kind', 'local', '--name', 'This laptop').status).toBe(0)
   for (const name of ['lab-1', 'lab-2'])
     expect(cli('targets', 'add', '--kind', 'local', '--name', name, '--group', 'lab').status).toBe(0)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 60_000)
 
 // Waits for a scan's results; if they do not come, fails with what the page, the store and the server said

@@ -5,7 +5,7 @@
 // not speak PostgreSQL) and the form explains each TLS mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, serve, shot, type Served } from './support'
+import { apiCall, openApp, serve, shot, type Served } from './support'
 import { startPostgres, startSshd, stopAll, type PgService, type SshdService } from '../services/lib'
 
 let app: Served
@@ -15,17 +15,7 @@ let browser: Browser
 let page: Page
 const ids: Record<string, string> = {}
 
-async function api<T>(channel: string, req: unknown): Promise<T> {
-  const token = /#token=([A-Za-z0-9_-]+)/.exec(app.url)?.[1] ?? ''
-  const res = await fetch(`${app.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(req),
-  })
-  const env = (await res.json()) as { ok: boolean; data: T; error?: unknown }
-  if (!env.ok) throw new Error(`${channel}: ${JSON.stringify(env.error)}`)
-  return env.data
-}
+const api = <T>(channel: string, req: unknown): Promise<T> => apiCall<T>(app, channel, req)
 
 async function pgTarget(name: string, opts: { port?: number; tls?: string; credentialId?: string | null }) {
   const t = await api<{ id: string }>('targets.create', {
@@ -62,10 +52,7 @@ beforeAll(async () => {
   await pgTarget('db-tls', { tls: 'require', credentialId: await cred('pg password 2') })
   await pgTarget('db-plain', { credentialId: await cred('pg password 3') })
   await api('watch.schedules.save', { targetId: ids['db-nocred'], intervalMinutes: 60 })
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
 }, 120_000)
 
 afterAll(async () => {

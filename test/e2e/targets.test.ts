@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, ROOT, serve, shot, type Served } from './support'
+import { openApp, ROOT, serve, shot, type Served } from './support'
 
 let app: Served
 let browser: Browser
@@ -12,11 +12,12 @@ const pageErrors: string[] = []
 
 beforeAll(async () => {
   app = await serve()
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  page.setDefaultTimeout(10_000)
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, {
+    width: 1280,
+    height: 800,
+    timeout: 10_000,
+    beforeGoto: (p) => p.on('pageerror', (e) => pageErrors.push(e.message)),
+  }))
 })
 
 afterAll(async () => {

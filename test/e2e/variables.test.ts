@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, serve, shot, type Served } from './support'
+import { openApp, serve, shot, type Served } from './support'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { widenedDebian11Datastream } from '../services/lib'
 
@@ -32,11 +32,7 @@ beforeAll(async () => {
   expect(xml).toContain('<xccdf-1.2:upper-bound>3600</xccdf-1.2:upper-bound>')
   writeFileSync(join(contentDir, 'ssg-debian11-ds.xml'), xml)
   app = await serve({ DRIFTWATCH_SCAP_CONTENT_DIR: contentDir })
-  browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true })
-  page = await context.newPage()
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1280, height: 860, timeout: 20_000, downloads: true }))
 }, 60_000)
 
 afterAll(async () => {

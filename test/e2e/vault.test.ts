@@ -2,7 +2,7 @@
 // and pick the credential for a target; no secret ever comes back to the page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, serve, shot, type Served } from './support'
+import { openApp, serve, shot, type Served } from './support'
 
 const PASSPHRASE = 'correct horse battery staple 42'
 const CANARY = `canary-db-password-${Date.now()}`
@@ -14,17 +14,19 @@ const responses: string[] = []
 
 beforeAll(async () => {
   app = await serve()
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  page.setDefaultTimeout(15_000)
-  page.on('response', (r) => {
-    if (r.url().includes('/api/'))
-      void r.text().then(
-        (t) => responses.push(t),
-        () => undefined,
-      )
-  })
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, {
+    width: 1280,
+    height: 800,
+    timeout: 15_000,
+    beforeGoto: (p) =>
+      p.on('response', (r) => {
+        if (r.url().includes('/api/'))
+          void r.text().then(
+            (t) => responses.push(t),
+            () => undefined,
+          )
+      }),
+  }))
 })
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
 // edited, and removed — all through the same channels as `driftwatch schedules`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium, serve, shot, type Served } from './support'
+import { openApp, serve, shot, type Served } from './support'
 import { localText } from '../../src-preload/calendar'
 
 let app: Served
@@ -37,10 +37,7 @@ beforeAll(async () => {
         groups: ['prod'],
       },
     })
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(20_000)
-  await page.goto(app.url)
+  ;({ browser, page } = await openApp(app, { width: 1360, height: 900, timeout: 20_000 }))
   await page.getByRole('link', { name: 'Watch' }).click()
 }, 120_000)
 

@@ -11,7 +11,6 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import { unzipSync } from 'fflate'
-import pg from 'pg'
 import { createCore, DB_FILE, type Core } from '../../src-main/core/app'
 import { jsonLogger } from '../../src-main/core/ports'
 import type { Channel, Req, Res } from '../../src-preload/contract'
@@ -32,6 +31,7 @@ import { exportReportTo, importContentFile, verifyBundleFile } from '../helpers/
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
 import { ed25519KeyPair } from '../helpers/ssh-keys'
 import { useTmpDirs } from '../helpers/tmp-dir'
+import { setLogConnections } from '../helpers/pg-settings'
 
 const tag = randomBytes(6).toString('hex')
 const CANARY = {
@@ -202,25 +202,9 @@ it('secrets used in SSH, SQL and GitHub scans, alerts and exports appear nowhere
   })
   expect((await call('alerts.channels.test', { id: hook.id })).state).toBe('sent')
 
-  const admin = async (sqlText: string) => {
-    const c = new pg.Client({
-      host: '127.0.0.1',
-      port: pgSvc.port,
-      user: pgSvc.user,
-      password: pgSvc.password,
-      database: pgSvc.database,
-    })
-    await c.connect()
-    try {
-      await c.query(sqlText)
-      await c.query('SELECT pg_reload_conf()')
-    } finally {
-      await c.end()
-    }
-  }
-  await admin('ALTER SYSTEM SET log_connections = on')
+  await setLogConnections(pgSvc, 'on')
   expect((await scan(pgTarget.id)).scan.state).toBe('done')
-  await admin('ALTER SYSTEM SET log_connections = off')
+  await setLogConnections(pgSvc, 'off')
   const drifted = await scan(pgTarget.id)
   expect(drifted.scan.state).toBe('done')
   await expect.poll(() => rx.received.length).toBeGreaterThanOrEqual(2)

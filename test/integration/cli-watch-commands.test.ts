@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import pg from 'pg'
 import { createCore } from '../../src-main/core/app'
 import { startPostgres, type PgService } from '../services/lib'
 import { ensureBuilt, runCli, type CliResult } from '../helpers/cli'
-import { call } from '../helpers/core'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
+import { setLogConnections } from '../helpers/pg-settings'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 const PASS = 'cli-watch passphrase 7'
 const KEY = 'cli-hmac-key-31f0'
@@ -38,39 +38,22 @@ const failed = (r: CliResult, code: number) => {
   return (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error
 }
 
-const setLogConnections = async (v: 'on' | 'off') => {
-  const c = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
-  await c.connect()
-  try {
-    await c.query(`ALTER SYSTEM SET log_connections = ${v}`)
-    await c.query('SELECT pg_reload_conf()')
-  } finally {
-    await c.end()
-  }
-}
+/** Adds a webhook channel with a Host header, which HTTP sets from the URL (refused, named by its flag). */
+const hostHeaderChannel = () => [
+  ...['alerts', 'channels', 'add', '--kind', 'webhook', '--name', 'y', '--url', rx.url],
+  ...['--secret-env', 'HOOK_KEY', '--header', 'Host=evil.example'],
+]
+/** Removes a schedule or channel and checks the answer says so. */
+const remove = async (...args: string[]) => expect(ok(await after(...args))).toEqual({ removed: true })
 
 beforeAll(async () => {
   ensureBuilt()
   ;[pgs, rx] = await Promise.all([startPostgres({ name: 'cli-watch' }), startReceiver()])
-  await setLogConnections('on')
+  await setLogConnections(pgs, 'on')
   dir = join(tmp.make('dw-cli-watch-'), 'data')
   const core = createCore({ face: 'cli', dataDir: dir })
   try {
-    await call(core, 'vault.init', { passphrase: PASS })
-    const cred = await call(core, 'credentials.create', {
-      credential: { kind: 'db-password', name: 'pg', username: pgs.user, secret: { password: pgs.password } },
-    })
-    await call(core, 'targets.create', {
-      target: {
-        kind: 'postgres',
-        name: 'billing-pg',
-        host: pgs.host,
-        port: pgs.port,
-        user: pgs.user,
-        tls: 'disable',
-        credentialId: cred.id,
-      },
-    })
+    await vaultWithPostgresTarget(core, pgs, { passphrase: PASS, credentialName: 'pg' })
   } finally {
     core.close()
   }
@@ -107,7 +90,7 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
   }, 120_000)
 
   it('lists the drift a real change made, as JSON and CSV, with filters, and its KPIs', async () => {
-    await setLogConnections('off')
+    await setLogConnections(pgs, 'off')
     const run = ok(await after('schedules', 'run', scheduleId))
     expect(run.finished).toEqual([expect.objectContaining({ state: 'done' })])
 
@@ -223,21 +206,7 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
       code: 'validation',
     })
     // A forbidden header is named by its flag.
-    const host = await after(
-      'alerts',
-      'channels',
-      'add',
-      '--kind',
-      'webhook',
-      '--name',
-      'y',
-      '--url',
-      rx.url,
-      '--secret-env',
-      'HOOK_KEY',
-      '--header',
-      'Host=evil.example',
-    )
+    const host = await after(...hostHeaderChannel())
     const refusal = failed(host, 1) as { code: string; message: string; issues: unknown[] }
     expect(refusal).toMatchObject({
       code: 'validation',
@@ -246,29 +215,10 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
       ],
     })
     // Without --json the message names the flag.
-    const text = await runCli(
-      [
-        'alerts',
-        'channels',
-        'add',
-        '--kind',
-        'webhook',
-        '--name',
-        'y',
-        '--url',
-        rx.url,
-        '--secret-env',
-        'HOOK_KEY',
-        '--header',
-        'Host=evil.example',
-        '--data-dir',
-        dir,
-      ],
-      { env },
-    )
+    const text = await runCli([...hostHeaderChannel(), '--data-dir', dir], { env })
     expect(text.code).toBe(1)
     expect(text.stderr).toContain('--header: The header Host cannot be set: HTTP sets it from the URL')
-    expect(ok(await after('alerts', 'channels', 'remove', 'SOC'))).toEqual({ removed: true })
+    await remove('alerts', 'channels', 'remove', 'SOC')
     expect(failed(await after('alerts', 'channels', 'test', 'SOC'), 1)).toMatchObject({ code: 'not_found' })
   }, 120_000)
 
@@ -331,8 +281,8 @@ describe('driftwatch schedules, drift, alerts and settings against PostgreSQL', 
       code: 'validation',
       message: expect.stringContaining('--day: Days of the week are 0 (Sunday) to 6 (Saturday), not 9'),
     })
-    expect(ok(await after('schedules', 'remove', added.id as string))).toEqual({ removed: true })
-    expect(ok(await after('schedules', 'remove', scheduleId))).toEqual({ removed: true })
+    await remove('schedules', 'remove', added.id as string)
+    await remove('schedules', 'remove', scheduleId)
     expect(failed(await after('schedules', 'remove', scheduleId), 1)).toMatchObject({ code: 'not_found' })
   }, 180_000)
 

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import pg from 'pg'
 import { createCore, type Core } from '../../src-main/core/app'
 import type { Res, Target } from '../../src-preload/contract'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
@@ -15,6 +14,7 @@ import { call, callError } from '../helpers/core'
 import { exportReportTo } from '../helpers/files'
 import { oscalErrors } from '../helpers/report-schemas'
 import { ensureBuilt, runCli } from '../helpers/cli'
+import { setLogConnections } from '../helpers/pg-settings'
 
 const tmp = useTmpDirs('all')
 let hardened: PgService
@@ -23,23 +23,6 @@ let core: Core
 let dataDir = ''
 let hardTarget: Target
 let stockTarget: Target
-
-async function admin(svc: PgService, sql: string): Promise<void> {
-  const c = new pg.Client({
-    host: svc.host,
-    port: svc.port,
-    user: svc.user,
-    password: svc.password,
-    database: svc.database,
-    ssl: svc.caCertPath ? { ca: readFileSync(svc.caCertPath, 'utf8') } : false,
-  })
-  await c.connect()
-  try {
-    await c.query(sql)
-  } finally {
-    await c.end()
-  }
-}
 
 async function targetFor(svc: PgService, name: string): Promise<Target> {
   const cred = await call(core, 'credentials.create', {
@@ -176,8 +159,7 @@ describe('AU-2 and AU-12 on real PostgreSQL servers', () => {
   })
 
   it('are satisfied after ALTER SYSTEM SET log_connections = on, a reload and a rescan', async () => {
-    await admin(hardened, 'ALTER SYSTEM SET log_connections = on')
-    await admin(hardened, 'SELECT pg_reload_conf()')
+    await setLogConnections(hardened, 'on')
     await scan(hardTarget.id)
     const after = await statusOf(hardTarget.id)
     expect(control(after, 'au-2')).toMatchObject({ status: 'satisfied', satisfied: 1, notSatisfied: 0 })

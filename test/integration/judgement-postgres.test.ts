@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import pg from 'pg'
 import { unzipSync } from 'fflate'
 import { createCore, type Core } from '../../src-main/core/app'
 import { startPostgres, type PgService } from '../services/lib'
@@ -17,6 +16,8 @@ import { useTmpDirs } from '../helpers/tmp-dir'
 import { fakeTime, type FakeTime } from '../helpers/watch'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
 import { evidenceErrors, heimdallOpen, oscalErrors } from '../helpers/report-schemas'
+import { setLogConnections } from '../helpers/pg-settings'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 const PASS = 'judgement passphrase 19'
 const KEY = 'judgement-hmac-key-5e1'
@@ -35,22 +36,6 @@ let scanA: string
 let scanB: string
 let exceptionId: string
 
-const setLogConnections = async (v: 'on' | 'off') => {
-  const c = new pg.Client({
-    host: pgs.host,
-    port: pgs.port,
-    user: pgs.user,
-    password: pgs.password,
-    database: 'postgres',
-  })
-  await c.connect()
-  try {
-    await c.query(`ALTER SYSTEM SET log_connections = ${v}`)
-    await c.query('SELECT pg_reload_conf()')
-  } finally {
-    await c.end()
-  }
-}
 const openCore = () => createCore({ face: 'cli', dataDir, clock: time, timers: time })
 const scan = async () => {
   const { scanId } = await call(core, 'scan.start', { targetId })
@@ -67,37 +52,16 @@ beforeAll(async () => {
   dataDir = join(dir, 'data')
   time = fakeTime(new Date().toISOString())
   core = openCore()
-  await call(core, 'vault.init', { passphrase: PASS })
-  const cred = await call(core, 'credentials.create', {
-    credential: {
-      kind: 'db-password',
-      name: 'pg admin',
-      username: pgs.user,
-      secret: { password: pgs.password },
-    },
-  })
-  targetId = (
-    await call(core, 'targets.create', {
-      target: {
-        kind: 'postgres',
-        name: 'billing-pg',
-        host: pgs.host,
-        port: pgs.port,
-        user: pgs.user,
-        tls: 'disable',
-        credentialId: cred.id,
-      },
-    })
-  ).id
+  ;({ targetId } = await vaultWithPostgresTarget(core, pgs, { passphrase: PASS }))
   await call(core, 'alerts.channels.save', {
     kind: 'webhook',
     name: 'SOC',
     config: { url: `${rx.url}/hook` },
     secret: KEY,
   })
-  await setLogConnections('on')
+  await setLogConnections(pgs, 'on')
   scanA = await scan()
-  await setLogConnections('off')
+  await setLogConnections(pgs, 'off')
   scanB = await scan()
 }, 180_000)
 

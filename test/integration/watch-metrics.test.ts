@@ -3,83 +3,25 @@
 // and /healthz answers 503 with the reason while the vault is locked and a target that needs its credential
 // waits, then 200 once the passphrase file appears and the vault opens. A non-loopback address is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createCore } from '../../src-main/core/app'
 import { openDatabase } from '../../src-main/core/store/db'
 import { startPostgres, type PgService } from '../services/lib'
-import { BIN, ensureBuilt, runCli } from '../helpers/cli'
+import { ensureBuilt, runCli } from '../helpers/cli'
 import { call } from '../helpers/core'
 import { useTmpDirs } from '../helpers/tmp-dir'
+import { startWatchDaemon, type Daemon } from '../helpers/daemon'
 import { parseExposition, value } from '../helpers/prometheus'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 const PASS = 'metrics-e2e passphrase 77'
 const tmp = useTmpDirs('all')
 let pgs: PgService
 let dataDir: string
 
-type Line = Record<string, unknown>
-interface Daemon {
-  child: ChildProcess
-  logs: Line[]
-  waitLog(pred: (l: Line) => boolean, ms?: number): Promise<Line>
-  stop(): Promise<number | null>
-}
-
 function startWatch(args: string[]): Daemon {
-  const child = spawn(process.execPath, [BIN, 'watch', '--data-dir', dataDir, ...args], {
-    env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const logs: Line[] = []
-  const waiters: { pred: (l: Line) => boolean; ok: (l: Line) => void }[] = []
-  let buf = ''
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-    buf += s
-    let i
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const text = buf.slice(0, i)
-      buf = buf.slice(i + 1)
-      let l: Line
-      try {
-        l = JSON.parse(text) as Line
-      } catch {
-        l = { msg: text }
-      }
-      logs.push(l)
-      for (const w of [...waiters])
-        if (w.pred(l)) {
-          waiters.splice(waiters.indexOf(w), 1)
-          w.ok(l)
-        }
-    }
-  })
-  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
-  return {
-    child,
-    logs,
-    waitLog(pred, ms = 30_000) {
-      const seen = logs.find(pred)
-      if (seen) return Promise.resolve(seen)
-      return new Promise((ok, fail) => {
-        const t = setTimeout(
-          () =>
-            fail(
-              new Error(
-                `no such log line within ${ms} ms:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`,
-              ),
-            ),
-          ms,
-        )
-        waiters.push({ pred, ok: (l) => (clearTimeout(t), ok(l)) })
-      })
-    },
-    stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      return exited
-    },
-  }
+  return startWatchDaemon(dataDir, args, { DRIFTWATCH_VAULT_PASSPHRASE: '' })
 }
 
 const metricsUrl = async (d: Daemon) =>
@@ -97,27 +39,8 @@ beforeAll(async () => {
   dataDir = join(tmp.make('dw-watch-metrics-'), 'data')
   const core = createCore({ face: 'cli', dataDir })
   try {
-    await call(core, 'vault.init', { passphrase: PASS })
-    const cred = await call(core, 'credentials.create', {
-      credential: {
-        kind: 'db-password',
-        name: 'pg admin',
-        username: pgs.user,
-        secret: { password: pgs.password },
-      },
-    })
-    const t = await call(core, 'targets.create', {
-      target: {
-        kind: 'postgres',
-        name: 'billing "eu"\\pg',
-        host: pgs.host,
-        port: pgs.port,
-        user: pgs.user,
-        tls: 'disable',
-        credentialId: cred.id,
-      },
-    })
-    await call(core, 'watch.schedules.save', { targetId: t.id, intervalMinutes: 60 })
+    const t = await vaultWithPostgresTarget(core, pgs, { passphrase: PASS, targetName: 'billing "eu"\\pg' })
+    await call(core, 'watch.schedules.save', { targetId: t.targetId, intervalMinutes: 60 })
   } finally {
     core.close()
   }

@@ -3,17 +3,19 @@
 // 127.0.0.1 get exactly one signed alert, even though the daemon is killed (SIGKILL) in the middle of that cycle
 // and restarted. Also: SIGTERM stops it cleanly and the PID file goes; --once runs one pass.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { createCore } from '../../src-main/core/app'
 import { openDatabase } from '../../src-main/core/store/db'
 import { startPostgres, type PgService } from '../services/lib'
-import { BIN, ensureBuilt, runCli } from '../helpers/cli'
+import { ensureBuilt, runCli } from '../helpers/cli'
 import { call } from '../helpers/core'
 import { useTmpDirs } from '../helpers/tmp-dir'
+import { startWatchDaemon, type Daemon } from '../helpers/daemon'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
+import { setLogConnections } from '../helpers/pg-settings'
+import { vaultWithPostgresTarget } from '../helpers/vault-target'
 
 const PASS = 'watch-e2e passphrase 41'
 const KEY = 'e2e-hmac-key-b7f03a'
@@ -24,87 +26,8 @@ let rx: Receiver
 let dataDir: string
 let targetId: string
 
-const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-  const c = new pg.Client({
-    host: pgs.host,
-    port: pgs.port,
-    user: pgs.user,
-    password: pgs.password,
-    database: 'postgres',
-  })
-  await c.connect()
-  try {
-    return await fn(c)
-  } finally {
-    await c.end()
-  }
-}
-const setLogConnections = (v: 'on' | 'off') =>
-  admin(async (c) => {
-    await c.query(`ALTER SYSTEM SET log_connections = ${v}`)
-    await c.query('SELECT pg_reload_conf()')
-  })
-
-interface Daemon {
-  child: ChildProcess
-  logs: Record<string, unknown>[]
-  waitLog(pred: (l: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>
-  exited: Promise<number | null>
-}
-
 function startWatch(args: string[] = []): Daemon {
-  const child = spawn(process.execPath, [BIN, 'watch', '--data-dir', dataDir, ...args], {
-    env: { ...process.env, DRIFTWATCH_VAULT_PASSPHRASE: PASS },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const logs: Record<string, unknown>[] = []
-  const waiters: {
-    pred: (l: Record<string, unknown>) => boolean
-    ok: (l: Record<string, unknown>) => void
-  }[] = []
-  let buf = ''
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-    buf += s
-    let i
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i)
-      buf = buf.slice(i + 1)
-      let l: Record<string, unknown>
-      try {
-        l = JSON.parse(line) as Record<string, unknown>
-      } catch {
-        l = { msg: line }
-      }
-      logs.push(l)
-      for (const w of [...waiters])
-        if (w.pred(l)) {
-          waiters.splice(waiters.indexOf(w), 1)
-          w.ok(l)
-        }
-    }
-  })
-  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
-  return {
-    child,
-    logs,
-    exited,
-    waitLog(pred, ms = 30_000) {
-      const seen = logs.find(pred)
-      if (seen) return Promise.resolve(seen)
-      return new Promise((ok, fail) => {
-        const t = setTimeout(
-          () =>
-            fail(
-              new Error(
-                `no such log line within ${ms} ms:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`,
-              ),
-            ),
-          ms,
-        )
-        waiters.push({ pred, ok: (l) => (clearTimeout(t), ok(l)) })
-      })
-    },
-  }
+  return startWatchDaemon(dataDir, args, { DRIFTWATCH_VAULT_PASSPHRASE: PASS })
 }
 
 /** Reads the store directly (no core: opening one would mark the daemon's running scan interrupted). */
@@ -137,32 +60,11 @@ function facts() {
 beforeAll(async () => {
   ensureBuilt()
   ;[pgs, rx] = await Promise.all([startPostgres({ name: 'watch' }), startReceiver()])
-  await setLogConnections('on')
+  await setLogConnections(pgs, 'on')
   dataDir = join(tmp.make('dw-watch-pg-'), 'data')
   const core = createCore({ face: 'cli', dataDir })
   try {
-    await call(core, 'vault.init', { passphrase: PASS })
-    const cred = await call(core, 'credentials.create', {
-      credential: {
-        kind: 'db-password',
-        name: 'pg admin',
-        username: pgs.user,
-        secret: { password: pgs.password },
-      },
-    })
-    targetId = (
-      await call(core, 'targets.create', {
-        target: {
-          kind: 'postgres',
-          name: 'billing-pg',
-          host: pgs.host,
-          port: pgs.port,
-          user: pgs.user,
-          tls: 'disable',
-          credentialId: cred.id,
-        },
-      })
-    ).id
+    ;({ targetId } = await vaultWithPostgresTarget(core, pgs, { passphrase: PASS }))
     await call(core, 'alerts.channels.save', {
       kind: 'webhook',
       name: 'SOC',
@@ -194,7 +96,7 @@ describe('driftwatch watch against PostgreSQL', () => {
     expect(facts()).toMatchObject({ scans: ['schedule:done'], regressions: [], deliveries: [] })
 
     // Someone turns connection logging off.
-    await setLogConnections('off')
+    await setLogConnections(pgs, 'off')
     // The next cycle is due now (as if the hour had passed).
     const db = openDatabase(join(dataDir, 'driftwatch.db'))
     db.prepare('UPDATE schedule_runs SET next_run_at = ?').run(new Date().toISOString())

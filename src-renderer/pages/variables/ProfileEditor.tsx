@@ -13,6 +13,7 @@ import { ValuesTab } from './ValuesTab'
 import { RulesTab } from './RulesTab'
 import { ChangeList } from './ChangeList'
 import { AssignMenu } from './AssignMenu'
+import { LoadFailed } from '../../components/LoadFailed'
 
 export function ProfileEditor(props: { sha256: string; profileId: string; tailorings: TailoringView[] }) {
   const toast = useStore((s) => s.toast)
@@ -57,12 +58,11 @@ export function ProfileEditor(props: { sha256: string; profileId: string; tailor
 
   if (loaded?.state === 'error')
     return (
-      <p className="banner error" role="alert">
-        Could not read the profile: {loaded.error}{' '}
-        <button type="button" className="link" onClick={() => void load(props.sha256, props.profileId)}>
-          Try again
-        </button>
-      </p>
+      <LoadFailed
+        what="Could not read the profile"
+        error={loaded.error}
+        onRetry={() => void load(props.sha256, props.profileId)}
+      />
     )
   if (!data) return <p className="muted">Loading the profile…</p>
 

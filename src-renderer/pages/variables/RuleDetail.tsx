@@ -1,6 +1,7 @@
 // A rule's sanitised description, rationale and references, read when opened (plain text only).
 import { useStore } from '../../stores'
 import { contentSelectors } from '../../stores/content-slice'
+import { LoadFailed } from '../../components/LoadFailed'
 
 export function RuleDetail({ sha256, id, title }: { sha256: string; id: string; title: string }) {
   const loaded = useStore(contentSelectors.ruleText(sha256, id))
@@ -15,12 +16,12 @@ export function RuleDetail({ sha256, id, title }: { sha256: string; id: string; 
     >
       <summary>{title}</summary>
       {loaded?.state === 'error' ? (
-        <p className="field-error" role="alert">
-          Could not read this rule: {loaded.error}{' '}
-          <button type="button" className="link small" onClick={() => void load(sha256, id)}>
-            Try again
-          </button>
-        </p>
+        <LoadFailed
+          inline
+          what="Could not read this rule"
+          error={loaded.error}
+          onRetry={() => void load(sha256, id)}
+        />
       ) : detail ? (
         <div className="rule-text">
           <p>{detail.description}</p>

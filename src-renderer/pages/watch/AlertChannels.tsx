@@ -5,6 +5,7 @@ import { useStore } from '../../stores'
 import { alertSelectors } from '../../stores/alerts-slice'
 import { ChannelForm, CHANNEL_LABELS } from './ChannelForm'
 import { when } from '../../../src-preload/dates'
+import { LoadFailed } from '../../components/LoadFailed'
 
 /** A webhook's headers in the list: text values as they are, secret ones by name only. */
 function headerSummary(headers: unknown): string {
@@ -41,12 +42,11 @@ export function AlertChannels() {
         rule (no repeats while it stays failing); their secrets are kept in the vault.
       </p>
       {loaded.state === 'error' && (
-        <p className="banner error" role="alert">
-          Could not load the alert channels: {loaded.error}{' '}
-          <button type="button" className="link" onClick={() => void load()}>
-            Try again
-          </button>
-        </p>
+        <LoadFailed
+          what="Could not load the alert channels"
+          error={loaded.error}
+          onRetry={() => void load()}
+        />
       )}
       {loaded.state === 'loading' && !loaded.data && <p className="muted">Loading the alert channels…</p>}
       {adding && <ChannelForm onSaved={() => setAdding(false)} />}

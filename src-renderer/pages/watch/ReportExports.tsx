@@ -10,6 +10,7 @@ import { reportExportSelectors } from '../../stores/report-exports-slice'
 import { targetSelectors } from '../../stores/targets-slice'
 import { inZone } from '../../lib/schedule-text'
 import { ReportExportForm } from './ReportExportForm'
+import { LoadFailed } from '../../components/LoadFailed'
 
 const FORMAT_TEXT = { pdf: 'PDF', bundle: 'signed bundle' } as const
 
@@ -43,12 +44,11 @@ export function ReportExports() {
         into a folder. A bundle is signed with the vault&apos;s key: the vault must be unlocked when it runs.
       </p>
       {loaded.state === 'error' && (
-        <p className="banner error" role="alert">
-          Could not load the report exports: {loaded.error}{' '}
-          <button type="button" className="link" onClick={() => void load()}>
-            Try again
-          </button>
-        </p>
+        <LoadFailed
+          what="Could not load the report exports"
+          error={loaded.error}
+          onRetry={() => void load()}
+        />
       )}
       {form === 'new' && <ReportExportForm onDone={() => setForm(null)} />}
       {list.length === 0 && loaded.state === 'ready' && form !== 'new' && (
