@@ -31,6 +31,7 @@ const PER_ORG = 100
 const DB_EACH = 10
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30)
 const WARMUP = 3
+const STALL_MS = 300_000
 const TOKEN = 'ghp_soak00000000000000000000000000000007'
 const MB = 1024 * 1024
 
@@ -200,17 +201,37 @@ it(`watch soak: ${ORGS * PER_ORG} GitHub repositories + ${DB_EACH * 2} databases
           await admin.query('SELECT pg_reload_conf()')
         }
         await ft.advance(60_000)
-        // The minute's runs, all of them, and their alerts.
+        // The minute's runs, all of them, and their alerts. A minute that does not settle within STALL_MS
+        // of wall time is reported with what is still due or running, rather than left to the timeout.
+        const began = performance.now()
         for (;;) {
           await core.idle()
           await core.watch.dispatcher.idle()
           const now = ft.iso()
           const s = core.watch.status()
-          const due = s.runs.some((r) => r.status !== 'running' && r.nextRunAt <= now)
-          if (!due && core.watch.scheduler.running.size === 0) break
+          const due = s.runs.filter((r) => r.status !== 'running' && r.nextRunAt <= now)
+          if (!due.length && core.watch.scheduler.running.size === 0) break
+          if (performance.now() - began > STALL_MS) {
+            const running = s.runs.filter((r) => r.status === 'running')
+            throw new Error(
+              `accelerated minute ${minute + 1} did not settle in ${STALL_MS / 1000} s: ${due.length} due ` +
+                `(${due
+                  .slice(0, 3)
+                  .map((r) => `${r.targetId} ${r.status} next ${r.nextRunAt}`)
+                  .join('; ')}), ` +
+                `${core.watch.scheduler.running.size} running (${running
+                  .slice(0, 3)
+                  .map((r) => r.targetId)
+                  .join(', ')}); clock ${now}`,
+            )
+          }
           await sleep(10)
         }
         renders.push(await time(() => core.metrics.render()))
+        process.stderr.write(
+          `soak: minute ${minute + 1}/${MINUTES}, ${scans} scans, ${landed.length} alerts, ` +
+            `RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB, ${((performance.now() - began) / 1000).toFixed(1)} s\n`,
+        )
       }
     })
     lag.disable()
