@@ -86,6 +86,10 @@ it(`watch soak: ${ORGS * PER_ORG} GitHub repositories + ${DB_EACH * 2} databases
   const admin = new pg.Client({ host: pgs.host, port: pgs.port, user: pgs.user, password: pgs.password })
   try {
     await call(core, 'vault.init', { passphrase: 'soak passphrase 1234' })
+    // A daemon has no person to be idle: `driftwatch watch` unlocks again from its passphrase file after the
+    // idle auto-lock (cli/watch-vault.ts). Driving the core directly, the soak turns the auto-lock off instead,
+    // or every run would wait on a locked vault from the 15th accelerated minute on.
+    await call(core, 'vault.setAutoLock', { minutes: 0 })
     const ghCred = await call(core, 'credentials.create', {
       credential: { kind: 'github-token', name: 'gh', secret: { token: TOKEN } },
     })
