@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { openApp, serve, shot, type Served } from './support'
+import { apiCall, openApp, serve, shot, type Served } from './support'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { widenedDebian11Datastream } from '../services/lib'
 
@@ -131,17 +131,7 @@ describe('variables page', () => {
   }, 60_000)
 
   it('shows why remediation of a tailored scan cannot be generated once its tailoring is gone', async () => {
-    const token = /#token=([A-Za-z0-9_-]+)/.exec(app.url)?.[1] ?? ''
-    const api = async <T>(channel: string, req: unknown): Promise<T> => {
-      const res = await fetch(`${app.origin}/api/${channel}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(req),
-      })
-      const env = (await res.json()) as { ok: boolean; data: T; error?: unknown }
-      if (!env.ok) throw new Error(`${channel}: ${JSON.stringify(env.error)}`)
-      return env.data
-    }
+    const api = <T>(channel: string, req: unknown): Promise<T> => apiCall<T>(app, channel, req)
     const { tailorings } = await api<{
       tailorings: { id: string; contentSha256: string; baseProfileId: string }[]
     }>('tailorings.list', {})

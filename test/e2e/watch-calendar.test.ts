@@ -5,24 +5,14 @@
 // edited, and removed — all through the same channels as `driftwatch schedules`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { openApp, serve, shot, type Served } from './support'
+import { apiCall, openApp, serve, shot, type Served } from './support'
 import { localText } from '../../src-preload/calendar'
 
 let app: Served
 let browser: Browser
 let page: Page
 
-async function api<T>(channel: string, req: unknown): Promise<T> {
-  const token = /#token=([A-Za-z0-9_-]+)/.exec(app.url)?.[1] ?? ''
-  const res = await fetch(`${app.origin}/api/${channel}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(req),
-  })
-  const env = (await res.json()) as { ok: boolean; data: T; error?: unknown }
-  if (!env.ok) throw new Error(`${channel}: ${JSON.stringify(env.error)}`)
-  return env.data
-}
+const api = <T>(channel: string, req: unknown): Promise<T> => apiCall<T>(app, channel, req)
 
 beforeAll(async () => {
   app = await serve()
