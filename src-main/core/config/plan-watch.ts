@@ -362,24 +362,34 @@ function planSchedules(ctx: PlanContext, removals: Maybe[]): Maybe[] {
     v.targetId ? `target:${lower(nameOf.get(v.targetId) ?? v.targetId)}` : `group:${lower(v.group ?? '')}`
   const pool = new Map<string, ScheduleView[]>()
   for (const v of current.schedules) pool.set(keyOf(v), [...(pool.get(keyOf(v)) ?? []), v])
+  const differences = (have: ScheduleView, s: WantSchedule): string[] => {
+    const changed: string[] = []
+    if (have.kind !== s.kind) changed.push('kind')
+    if (s.kind === 'interval' && have.intervalMinutes !== s.intervalMinutes) changed.push('every')
+    if (s.kind !== 'interval' && canon(have.dailyTimes) !== canon(s.dailyTimes)) changed.push(s.kind)
+    if (canon(have.days) !== canon(s.days)) changed.push('days')
+    if (have.timeZone !== s.timeZone) changed.push('timezone')
+    if (have.priority !== s.priority) changed.push('priority')
+    if (have.jitterSeconds !== s.jitterSeconds) changed.push('jitter')
+    if (have.paused !== s.paused) changed.push('paused')
+    if (have.sha256 || have.profileId || have.tailoringId) changed.push('policy (now the assigned one)')
+    return changed
+  }
+  // A target's schedules pair up with the stored ones that are the same first, whatever their order (two
+  // made in the same millisecond are stored in no particular order); the rest pair up in order, as changes.
+  const paired = new Map<WantSchedule, ScheduleView>()
+  for (const s of wanted) {
+    const left = pool.get(s.key) ?? []
+    const same = left.findIndex((v) => differences(v, s).length === 0)
+    if (same >= 0) paired.set(s, left.splice(same, 1)[0]!)
+  }
   const out: Maybe[] = []
   for (const s of wanted) {
-    const have = pool.get(s.key)?.shift()
-    const changed: string[] = []
-    if (have) {
-      if (have.kind !== s.kind) changed.push('kind')
-      if (s.kind === 'interval' && have.intervalMinutes !== s.intervalMinutes) changed.push('every')
-      if (s.kind !== 'interval' && canon(have.dailyTimes) !== canon(s.dailyTimes)) changed.push(s.kind)
-      if (canon(have.days) !== canon(s.days)) changed.push('days')
-      if (have.timeZone !== s.timeZone) changed.push('timezone')
-      if (have.priority !== s.priority) changed.push('priority')
-      if (have.jitterSeconds !== s.jitterSeconds) changed.push('jitter')
-      if (have.paused !== s.paused) changed.push('paused')
-      if (have.sha256 || have.profileId || have.tailoringId) changed.push('policy (now the assigned one)')
-      if (!changed.length) {
-        out.push(undefined)
-        continue
-      }
+    const have = paired.get(s) ?? pool.get(s.key)?.shift()
+    const changed = have ? differences(have, s) : []
+    if (have && !changed.length) {
+      out.push(undefined)
+      continue
     }
     out.push({
       action: have ? 'change' : 'add',

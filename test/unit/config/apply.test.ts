@@ -241,6 +241,26 @@ describe('driftwatch apply', () => {
     )
   })
 
+  it('a target with two schedules plans nothing on re-apply whatever order they were stored in', async () => {
+    const { core, file, write } = await setup()
+    const both = (first: string, second: string) =>
+      CONFIG.replace('  - target: acme\n    every: 2h\n', `${first}${second}`)
+    const every = '  - target: acme\n    every: 2h\n'
+    const monthly = '  - target: acme\n    monthly: ["23:30"]\n    days: [15]\n    timezone: Asia/Kolkata\n'
+    write(both(every, monthly))
+    await applyFile(core, file, ENV)
+    // The file lists them the other way round from the store: the same two schedules, so no change.
+    write(both(monthly, every))
+    const steps = (await planFile(core, file, ENV)).steps.filter((s) => s.type === 'schedule')
+    expect(steps.map((s) => `${s.action} ${s.name}`)).toEqual([])
+    // One of them really changed: that one is the change, the other stays.
+    write(both(monthly, every.replace('2h', '3h')))
+    const changed = (await planFile(core, file, ENV)).steps.filter((s) => s.type === 'schedule')
+    expect(changed.map((s) => `${s.action} ${s.name} (${s.detail})`)).toEqual([
+      'change acme every 3h (every)',
+    ])
+  })
+
   it('export-config → apply on a fresh data folder reproduces the setup (the two exports are equal)', async () => {
     const { core, file, dir, write } = await setup()
     write(CONFIG + CONTENT_AND_REPORTS)
