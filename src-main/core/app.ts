@@ -11,6 +11,7 @@ import {
 import { createDispatcher, kindHooks, type Dispatcher, type Handlers } from './dispatch'
 import { notFound } from './errors'
 import { openDatabase } from './store/db'
+import { sqliteSql } from './store/sql/sqlite'
 import { schemaVersion } from './store/migrations'
 import { TargetsRepo } from './store/targets'
 import { KnownHostsRepo } from './store/known-hosts'
@@ -142,6 +143,7 @@ export function createCore(opts: CoreOptions): Core {
   const dataDir = opts.dataDir ?? defaultDataDir()
   ensurePrivateDataDir(dataDir)
   const db = openDatabase(join(dataDir, DB_FILE), { nativeBinding: opts.sqliteNativeBinding })
+  const sql = sqliteSql(db)
   const redactor = new Redactor()
   // Every log line passes the redactor: no secret the vault handed out, and no secret-shaped text, is written.
   const logger = redactingLogger(opts.logger ?? nullLogger, redactor)
@@ -151,6 +153,7 @@ export function createCore(opts: CoreOptions): Core {
   const kinds = new Kinds([...BUILT_IN_KINDS, ...(opts.kinds ?? [])])
   const ctx: CoreContext = {
     db,
+    sql,
     repos: { targets: new TargetsRepo(db, (t) => kinds.address(t)) },
     kinds,
     clock,
@@ -216,7 +219,7 @@ export function createCore(opts: CoreOptions): Core {
   const interrupted = scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
   const hostKeys = new HostKeyStore(new KnownHostsRepo(db), () => clock.now())
-  const packs = new RulePacks(new RulePacksRepo(db))
+  const packs = new RulePacks(new RulePacksRepo(sql))
   const env: KindEnv = {
     ...ctx,
     vault,
@@ -232,7 +235,7 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.scanners ?? []),
     ...kinds.list.map((k) => ({ kinds: [k.kind], ...k.scanner(env) })),
   ]
-  const policy = createPolicy({ ...ctx, content, packs, targetPacks: new TargetPacksRepo(db) })
+  const policy = createPolicy({ ...ctx, content, packs, targetPacks: new TargetPacksRepo(sql) })
   const scanning = scanHandlers({ ...ctx, scans, scanners, content, packs, policy, face: opts.face })
   const judgement = new JudgementRepo(db)
   const expiry = new ExpiryWatch({

@@ -1,5 +1,6 @@
 // What every room of the core is handed: the store's repositories, the ports, and the event emitter.
 import type { Db } from './store/db'
+import type { Sql } from './store/sql/engine'
 import type { TargetsRepo } from './store/targets'
 import type { Kinds } from './scanners/registry'
 import type { Clock, Logger, Notifier } from './ports'
@@ -7,6 +8,8 @@ import type { EventName, EventPayload } from '../../src-preload/contract'
 
 export interface CoreContext {
   db: Db
+  /** The store's engine (SQLite or PostgreSQL) behind one door; repositories take it. */
+  sql: Sql
   repos: { targets: TargetsRepo }
   /** The target kinds (scanners/registry.ts): what every room asks instead of branching on a kind. */
   kinds: Kinds

@@ -1,6 +1,6 @@
 // Custom rule packs people imported (YAML or JSON), kept as the checked pack JSON; the built-in packs
 // ship with the code and are never stored.
-import type { Db } from './db'
+import type { Sql } from './sql/engine'
 import type { RulePack } from '../rules/format'
 
 export interface RulePackRow {
@@ -10,12 +10,13 @@ export interface RulePackRow {
 }
 
 export class RulePacksRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   list(): RulePackRow[] {
-    const rows = this.db
-      .prepare('SELECT pack, imported_at, updated_at FROM rule_packs ORDER BY id')
-      .all() as { pack: string; imported_at: string; updated_at: string }[]
+    const { q } = this.sql
+    const rows = this.sql.all(
+      q.selectFrom('rule_packs').select(['pack', 'imported_at', 'updated_at']).orderBy('id'),
+    )
     return rows.map((r) => ({
       pack: JSON.parse(r.pack) as RulePack,
       importedAt: r.imported_at,
@@ -29,16 +30,31 @@ export class RulePacksRepo {
 
   /** Inserts, or replaces an existing pack of the same id keeping its import date. */
   put(pack: RulePack, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO rule_packs (id, kind, title, pack, imported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, pack = excluded.pack,
-           updated_at = excluded.updated_at`,
-      )
-      .run(pack.id, pack.kind, pack.title, JSON.stringify(pack), at, at)
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .insertInto('rule_packs')
+        .values({
+          id: pack.id,
+          kind: pack.kind,
+          title: pack.title,
+          pack: JSON.stringify(pack),
+          imported_at: at,
+          updated_at: at,
+        })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            kind: eb.ref('excluded.kind'),
+            title: eb.ref('excluded.title'),
+            pack: eb.ref('excluded.pack'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        ),
+    )
   }
 
   remove(id: string): boolean {
-    return this.db.prepare('DELETE FROM rule_packs WHERE id = ?').run(id).changes > 0
+    const { q } = this.sql
+    return this.sql.run(q.deleteFrom('rule_packs').where('id', '=', id)).changes > 0
   }
 }

@@ -1,23 +1,29 @@
 // The rule pack assigned to a target whose kind runs a chosen pack: its policy, used by every scan that names none.
-import type { Db } from './db'
+import type { Sql } from './sql/engine'
 
 export class TargetPacksRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   get(targetId: string): string | undefined {
-    const r = this.db.prepare('SELECT pack_id FROM target_packs WHERE target_id = ?').get(targetId) as
-      { pack_id: string } | undefined
-    return r?.pack_id
+    const { q } = this.sql
+    return this.sql.get(q.selectFrom('target_packs').select('pack_id').where('target_id', '=', targetId))
+      ?.pack_id
   }
 
   set(targetId: string, packId: string | null, at: string): void {
-    if (packId === null) this.db.prepare('DELETE FROM target_packs WHERE target_id = ?').run(targetId)
+    const { q } = this.sql
+    if (packId === null) this.sql.run(q.deleteFrom('target_packs').where('target_id', '=', targetId))
     else
-      this.db
-        .prepare(
-          `INSERT INTO target_packs (target_id, pack_id, assigned_at) VALUES (?, ?, ?)
-           ON CONFLICT (target_id) DO UPDATE SET pack_id = excluded.pack_id, assigned_at = excluded.assigned_at`,
-        )
-        .run(targetId, packId, at)
+      this.sql.run(
+        q
+          .insertInto('target_packs')
+          .values({ target_id: targetId, pack_id: packId, assigned_at: at })
+          .onConflict((oc) =>
+            oc.column('target_id').doUpdateSet((eb) => ({
+              pack_id: eb.ref('excluded.pack_id'),
+              assigned_at: eb.ref('excluded.assigned_at'),
+            })),
+          ),
+      )
   }
 }

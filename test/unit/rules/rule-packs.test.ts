@@ -9,6 +9,7 @@ import YAML from 'yaml'
 import { formatPack, PackFormatError, parsePack } from '../../../src-main/core/rules/format'
 import { loadSqlGuard, queryProblem } from '../../../src-main/core/rules/sql-guard'
 import { builtInPacks, RulePacks } from '../../../src-main/core/rules/registry'
+import { sqliteSql } from '../../../src-main/core/store/sql/sqlite'
 import { RulePacksRepo } from '../../../src-main/core/store/rule-packs'
 import { openDatabase } from '../../../src-main/core/store/db'
 import { useTmpDirs } from '../../helpers/tmp-dir'
@@ -165,7 +166,7 @@ describe('custom packs', () => {
   it('resolves extends and variables, and refuses what cannot resolve', () => {
     const db = openDatabase(join(tmp.make('dw-packs-'), 'db.sqlite'))
     try {
-      const packs = new RulePacks(new RulePacksRepo(db))
+      const packs = new RulePacks(new RulePacksRepo(sqliteSql(db)))
       const custom = parsePack(
         pack(
           [
