@@ -88,7 +88,7 @@ function parseIndexSql(sql: string): { keys: string[]; where: string | null } {
   }
   keys.push(sql.slice(start, end))
   const where = /\bWHERE\s+([\s\S]*)$/i.exec(sql.slice(end + 1))
-  return { keys: keys.map((k) => k.trim()), where: where ? where[1].trim() : null }
+  return { keys: keys.map((k) => k.trim()), where: where?.[1]?.trim() ?? null }
 }
 
 interface Shape {
@@ -142,9 +142,10 @@ function sqliteShapes(db: Db): Map<string, Shape> {
     }[]
     const foreignKeys = [...new Set(fkRows.map((f) => f.id))].map((id) => {
       const parts = fkRows.filter((f) => f.id === id)
+      const [first] = parts
       return (
-        `(${parts.map((p) => p.from).join(',')}) → ${parts[0].table}(${parts.map((p) => p.to).join(',')})` +
-        ` on delete ${parts[0].on_delete} on update ${parts[0].on_update}`
+        `(${parts.map((p) => p.from).join(',')}) → ${first?.table}(${parts.map((p) => p.to).join(',')})` +
+        ` on delete ${first?.on_delete} on update ${first?.on_update}`
       )
     })
     const uniques: string[] = []
