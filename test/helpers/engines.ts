@@ -11,6 +11,7 @@ import { startPostgres, stopAll, type PgService } from '../services/lib'
 import type { Dialect, Sql } from '../../src-main/core/store/sql/engine'
 import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { openPostgres } from '../../src-main/core/store/sql/postgres'
+import { openStore } from '../../src-main/core/store/open'
 
 export const ENGINES: readonly Dialect[] = ['sqlite', 'postgres']
 
@@ -58,6 +59,20 @@ export async function emptySql(engine: Dialect): Promise<Sql> {
     sql = sqliteSql(new Database(join(dir, 'store.db')))
   } else {
     sql = openPostgres(await freshPostgresUrl())
+  }
+  open.push(sql)
+  return sql
+}
+
+/** A store at the latest schema on `engine` (SQLite's migrations, or PostgreSQL's baseline and later bodies). */
+export async function migratedSql(engine: Dialect): Promise<Sql> {
+  let sql: Sql
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-engine-'))
+    dirs.push(dir)
+    sql = openStore(join(dir, 'store.db'))
+  } else {
+    sql = openStore(await freshPostgresUrl())
   }
   open.push(sql)
   return sql
