@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import { openDatabase, type Db } from '../../src-main/core/store/db'
-import { schemaVersion } from '../../src-main/core/store/migrations'
+import { LATEST_VERSION, schemaVersion } from '../../src-main/core/store/migrations'
+import { openStore } from '../../src-main/core/store/open'
 import {
   POSTGRES_BASELINE,
   POSTGRES_BASELINE_VERSION,
@@ -309,6 +310,38 @@ describe('the PostgreSQL baseline has the SQLite schema of its version', () => {
       expect({ table, ...got }).toEqual({ table, ...want, triggers: got?.triggers })
       // Every SQLite trigger has its PostgreSQL counterpart (which also refuses TRUNCATE).
       expect(got?.triggers).toEqual(expect.arrayContaining(want.triggers))
+    }
+  })
+
+  it('stays the same schema as SQLite after every later migration (each one’s PostgreSQL body)', async () => {
+    // A second database on the same server, opened the way Driftwatch opens a team store: baseline, then v18+.
+    const name = `dw_latest_${process.pid}`
+    await client.query(`CREATE DATABASE ${name}`)
+    const store = openStore(
+      `postgres://${pgs.user}:${encodeURIComponent(pgs.password)}@${pgs.host}:${pgs.port}/${name}`,
+    )
+    store.close()
+    const latest = new pg.Client({
+      host: pgs.host,
+      port: pgs.port,
+      user: pgs.user,
+      password: pgs.password,
+      database: name,
+    })
+    await latest.connect()
+    const liteLatest = openDatabase(':memory:')
+    try {
+      const want = sqliteShapes(liteLatest)
+      const got = await postgresShapes(latest)
+      expect(schemaVersion(liteLatest)).toBe(LATEST_VERSION)
+      expect([...got.keys()].filter((t) => t !== POSTGRES_SCHEMA_TABLE).sort()).toEqual(
+        [...want.keys()].sort(),
+      )
+      for (const [table, shape] of want)
+        expect({ table, ...got.get(table) }).toEqual({ table, ...shape, triggers: got.get(table)?.triggers })
+    } finally {
+      liteLatest.close()
+      await latest.end()
     }
   })
 

@@ -18,6 +18,7 @@ import { v14 } from './v14-exceptions-attestations'
 import { v15 } from './v15-rule-controls'
 import { v16 } from './v16-control-counts'
 import { v17 } from './v17-schedule-calendar'
+import { v18 } from './v18-shared-watch'
 
 export const migrations: Migration[] = [
   v01,
@@ -37,6 +38,7 @@ export const migrations: Migration[] = [
   v15,
   v16,
   v17,
+  v18,
 ]
 
 export const LATEST_VERSION = migrations.at(-1)?.version ?? 0

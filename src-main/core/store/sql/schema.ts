@@ -232,6 +232,7 @@ export interface Scans {
   info: Generated<string>
   policy: Generated<string>
   profile_id: Generated<string>
+  runner: string | null
   score: number | null
   started_at: string
   state: string
@@ -242,7 +243,21 @@ export interface Scans {
   trigger: string
 }
 
+export interface ScheduledScans {
+  attempts: Generated<number>
+  claimed_at: string
+  due_at: string
+  finished_at: string | null
+  scan_id: string | null
+  schedule_id: string
+  state: string
+  target_id: string
+  worker: string
+}
+
 export interface ScheduleRuns {
+  claim_until: string | null
+  claimed_by: string | null
   detail: Generated<string>
   failures: Generated<number>
   last_run_at: string | null
@@ -282,6 +297,17 @@ export interface SigningKeys {
   id: string
   public_key: string
   sealed_private: Buffer
+}
+
+export interface StoreProcesses {
+  face: string
+  host: string
+  id: string
+  only_kinds: Generated<string>
+  pid: number
+  seen_at: string
+  started_at: string
+  tags: Generated<string>
 }
 
 export interface Tailorings {
@@ -382,9 +408,11 @@ export interface DB {
   rule_packs: RulePacks
   scans: Scans
   schedule_runs: ScheduleRuns
+  scheduled_scans: ScheduledScans
   schedules: Schedules
   settings: Settings
   signing_keys: SigningKeys
+  store_processes: StoreProcesses
   tailorings: Tailorings
   target_control_counts: TargetControlCounts
   target_labels: TargetLabels
