@@ -13,7 +13,7 @@ import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { openPostgres } from '../../src-main/core/store/sql/postgres'
 import { openStore } from '../../src-main/core/store/open'
 
-export const ENGINES: readonly Dialect[] = ['sqlite', 'postgres']
+export const ENGINES: readonly Dialect[] = ['sqlite', 'postgresql']
 
 let server: Promise<PgService> | undefined
 let made = 0

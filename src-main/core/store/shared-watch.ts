@@ -142,7 +142,7 @@ export class SharedWatchRepo {
           this.due(opts.now)
             .where('schedule_id', '=', candidate.scheduleId)
             .where('target_id', '=', candidate.targetId)
-            .$if(this.sql.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked()),
+            .$if(this.sql.dialect === 'postgresql', (qb) => qb.forUpdate().skipLocked()),
         )
         if (!locked) continue
         const claim = this.take(toDueRun(locked), opts.worker, opts.now, opts.until)
@@ -264,7 +264,7 @@ export class SharedWatchRepo {
         .selectFrom('scheduled_scans')
         .select(['state'])
         .where('scan_id', '=', scanId)
-        .$if(this.sql.dialect === 'postgres', (qb) => qb.forUpdate()),
+        .$if(this.sql.dialect === 'postgresql', (qb) => qb.forUpdate()),
     )
     if (record) return record.state === 'running'
     // No record names it: a scan started by hand may commit; a scheduled one lost its record to a take-over.

@@ -5,7 +5,7 @@
 import type { CompiledQuery, Compilable, Kysely } from 'kysely'
 import type { DB } from './schema'
 
-export type Dialect = 'sqlite' | 'postgres'
+export type Dialect = 'sqlite' | 'postgresql'
 
 /** A statement to run: built (`sql.q.selectFrom(…)`) or already compiled (`sql\`…\`.compile(sql.q)`). */
 export type Statement<R> = Compilable<R> | CompiledQuery<R>

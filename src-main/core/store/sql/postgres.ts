@@ -125,7 +125,7 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Sql {
   }
 
   return {
-    dialect: 'postgres',
+    dialect: 'postgresql',
     q: postgresBuilder(),
     all<R>(statement: Statement<R>): R[] {
       return query(statement).rows as R[]
