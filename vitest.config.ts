@@ -8,7 +8,7 @@
 // - "serial", after those, one file at a time: the UI tests in Chromium (their waits are for what a person
 //   would see, and a page under a second file's load misses them) and the files whose checks are bound to time
 //   or to the whole machine (killing processes mid-write, cutting connections after so many bytes, filling a
-//   disk).
+//   disk). Modules shared as in "unit": each file starts its own serve, Chromium and servers and stops them.
 // Much of the suite's time is spent waiting (child processes, servers starting, timers), which is why two
 // workers on two cores shorten it.
 import { defineConfig } from 'vitest/config'
@@ -86,6 +86,7 @@ export default defineConfig({
           name: 'serial',
           include: ['test/e2e/**/*.test.ts', ...MACHINE_BOUND],
           fileParallelism: false,
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
