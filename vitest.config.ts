@@ -3,12 +3,15 @@
 //   (isolate: false), which saves loading the core's module graph again for each of ~70 files; each file makes
 //   its own cores, temp dirs and servers and restores what it changes (process.env, the app origin).
 // - "servers" (test/integration): each file starts its own real servers (test/services: free ports, its own
-//   temp dirs), so two files run side by side, alongside "unit"; modules shared as in "unit".
+//   temp dirs), so two files run side by side, alongside "unit". Each file still loads its own modules: with
+//   them shared, a full run under heavy load (load average 15-17) timed out twice (scan-local's oscap crash
+//   retry, scan-ssh's CLI host key), which isolated runs had not; until that is shown to be the load alone,
+//   this lane keeps its isolation (sharing would save ~4 s of module loading per file).
 // - "isolated": the files that need a module graph of their own (ISOLATED says why), with "unit" and "servers".
 // - "serial", after those, one file at a time: the UI tests in Chromium (their waits are for what a person
 //   would see, and a page under a second file's load misses them) and the files whose checks are bound to time
 //   or to the whole machine (killing processes mid-write, cutting connections after so many bytes, filling a
-//   disk). Modules shared as in "unit": each file starts its own serve, Chromium and servers and stops them.
+//   disk).
 // Much of the suite's time is spent waiting (child processes, servers starting, timers), which is why two
 // workers on two cores shorten it.
 import { defineConfig } from 'vitest/config'
@@ -27,7 +30,7 @@ const MACHINE_BOUND = [
   'test/integration/disk-full.test.ts',
 ]
 
-// Files that cannot share modules with the file before them in the worker.
+// Files that cannot share modules with the other files run in their worker.
 const ISOLATED = [
   // The renderer's api client picks its transport when first imported and the store is a module singleton:
   // shared, they would stay bound to the first file's bridge (test/helpers/renderer-bridge.ts).
@@ -66,7 +69,6 @@ export default defineConfig({
           name: 'servers',
           include: ['test/integration/**/*.test.ts'],
           exclude: [...MACHINE_BOUND, ...ISOLATED],
-          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
@@ -86,7 +88,6 @@ export default defineConfig({
           name: 'serial',
           include: ['test/e2e/**/*.test.ts', ...MACHINE_BOUND],
           fileParallelism: false,
-          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
