@@ -383,10 +383,10 @@ describe.each(ENGINES)('scans, content and GitHub state on %s', (engine) => {
     save('tb', 'beta servers', ['t-1'])
     save('ta', 'Alpha servers')
     save('tc', 'Çharlie')
-    save('td', 'delta')
+    save('td', 'Delta')
     const mine = () => content.tailorings().filter((x) => x.contentSha256 === sha)
     // Ordered without case (ASCII letters), as SQLite's NOCASE orders.
-    expect(mine().map((x) => x.name)).toEqual(['Alpha servers', 'beta servers', 'delta', 'Çharlie'])
+    expect(mine().map((x) => x.name)).toEqual(['Alpha servers', 'beta servers', 'Delta', 'Çharlie'])
     expect(content.tailoringNameTaken('ALPHA SERVERS')).toBe(true)
     expect(content.tailoringNameTaken('alpha servers', 'ta')).toBe(false)
     expect(content.tailoringNameTaken('çharlie')).toBe(false)
