@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseDatastream } from '../src-main/core/scap/datastream'
 import { openDatabase } from '../src-main/core/store/db'
+import { sqliteSql } from '../src-main/core/store/sql/sqlite'
 import { ContentRepo } from '../src-main/core/store/content'
 import { decodeOnly, tokenizeOnly } from './large-arf'
 import { medianOf, pairLine, report, stagesLine, timeChild, timeCpu } from './report'
@@ -46,7 +47,7 @@ it('content import: the largest SSG datastream', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dw-content-bench-'))
   try {
     const db = openDatabase(join(dir, 'bench.db'))
-    const repo = new ContentRepo(db)
+    const repo = new ContentRepo(sqliteSql(db))
     let n = 0
     const insert = await runs(() =>
       repo.insert(

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createCore, type Core } from '../src-main/core/app'
 import { openDatabase } from '../src-main/core/store/db'
+import { sqliteSql } from '../src-main/core/store/sql/sqlite'
 import { ScansRepo } from '../src-main/core/store/scans'
 import { ovalEvidence } from '../src-main/core/scap/oval-evidence'
 import { parseArf } from '../src-main/core/scap/arf'
@@ -178,7 +179,7 @@ it('SSH scan: Driftwatch beside oscap-ssh, phase by phase', async () => {
 function evidenceBytes(dataDir: string, sha: string): Buffer {
   const db = openDatabase(join(dataDir, 'driftwatch.db'))
   try {
-    return new ScansRepo(db).evidence(sha)!.bytes
+    return new ScansRepo(sqliteSql(db)).evidence(sha)!.bytes
   } finally {
     db.close()
   }

@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { createCore } from '../src-main/core/app'
 import { openDatabase } from '../src-main/core/store/db'
+import { sqliteSql } from '../src-main/core/store/sql/sqlite'
 import { ScansRepo } from '../src-main/core/store/scans'
 import { AlertsRepo } from '../src-main/core/store/alerts'
 import { WatchRepo } from '../src-main/core/store/watch'
@@ -89,7 +90,7 @@ it('watch: commit to webhook, timeline query, memory over 10,000 cycles', async 
   const dir2 = tmp()
   const db = openDatabase(join(dir2, 'driftwatch.db'))
   const stores = { watch: new WatchRepo(db), alerts: new AlertsRepo(db), drift: new DriftRepo(db) }
-  const scans = new ScansRepo(db, commitHooks(stores))
+  const scans = new ScansRepo(sqliteSql(db), commitHooks(stores))
   db.prepare(
     `INSERT INTO targets (id, name, kind, host, settings, created_at, updated_at) VALUES ('t1', 'big', 'postgres', 'h', '{"host":"h","port":5432,"database":"postgres","user":"u","credentialId":null,"tls":"disable","caFile":""}', 't', 't')`,
   ).run()

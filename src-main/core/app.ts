@@ -209,10 +209,10 @@ export function createCore(opts: CoreOptions): Core {
   const lockWatch = setInterval(() => vault.checkRemoteLock(), 1000)
   lockWatch.unref()
 
-  const content = new ContentRepo(db)
+  const content = new ContentRepo(sql)
   const watchStores = { watch: new WatchRepo(db), alerts: new AlertsRepo(db), drift: new DriftRepo(db) }
   const controlsRepo = new ControlsRepo(db)
-  const scans = new ScansRepo(db, {
+  const scans = new ScansRepo(sql, {
     ...commitHooks(watchStores),
     onCommitted: (scan) => controlsRepo.recount(scan.targetId),
   })
@@ -226,8 +226,8 @@ export function createCore(opts: CoreOptions): Core {
     packs,
     content,
     hostKeys,
-    httpCache: new HttpCacheRepo(db, () => clock.now()),
-    githubState: new GithubRepoStateRepo(db),
+    httpCache: new HttpCacheRepo(sql, () => clock.now()),
+    githubState: new GithubRepoStateRepo(sql),
     network: opts.network ?? {},
   }
   // Each kind builds its scanner once; scripted test scanners are tried first.
@@ -375,7 +375,7 @@ export function createCore(opts: CoreOptions): Core {
     },
     idle: () => scanning.idle(),
     kinds,
-    atomically: (fn) => atomically(db, fn),
+    atomically: (fn) => atomically(sql, fn),
     close() {
       watch.stop()
       clearInterval(lockWatch)

@@ -2,13 +2,14 @@
 // (ScansRepo.commit, which records drift too) until the parent kills it with SIGKILL at a random moment.
 import { randomUUID } from 'node:crypto'
 import { openDatabase } from '../../src-main/core/store/db'
+import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { ScansRepo } from '../../src-main/core/store/scans'
 import type { RuleResult } from '../../src-main/core/scanners/scanner'
 
 const [file, targetId, rulesArg] = process.argv.slice(2)
 const RULES = Number(rulesArg ?? 2000)
 const db = openDatabase(file!)
-const scans = new ScansRepo(db)
+const scans = new ScansRepo(sqliteSql(db))
 const statuses = ['pass', 'fail', 'error', 'notapplicable'] as const
 process.stdout.write('ready\n')
 for (let n = 0; ; n++) {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Core } from '../../src-main/core/app'
 import { DB_FILE } from '../../src-main/core/app'
 import { openDatabase } from '../../src-main/core/store/db'
+import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { ScansRepo } from '../../src-main/core/store/scans'
 import type { RuleResult, RuleStatus } from '../../src-main/core/scanners/scanner'
 import { call } from './core'
@@ -69,7 +70,7 @@ export async function seedSyntheticStore(
     targetIds.push((await call(core, 'targets.create', { target })).id)
   }
   const db = openDatabase(join(core.dataDir, DB_FILE))
-  const scans = new ScansRepo(db)
+  const scans = new ScansRepo(sqliteSql(db))
   const start = Date.parse(opts.start ?? '2030-01-01T00:00:00.000Z')
   let findings = 0
   try {

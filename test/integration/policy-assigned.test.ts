@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src-main/core/app'
 import { openDatabase } from '../../src-main/core/store/db'
+import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { ScansRepo } from '../../src-main/core/store/scans'
 import { parseArf } from '../../src-main/core/scap/arf'
 import { widenedDebian11Datastream } from '../services/lib'
@@ -52,7 +53,7 @@ afterAll(() => core?.close())
 async function arfOf(evidence: string | null) {
   const db = openDatabase(join(dataDir, 'driftwatch.db'))
   try {
-    const arf = new ScansRepo(db).evidence(evidence ?? '')
+    const arf = new ScansRepo(sqliteSql(db)).evidence(evidence ?? '')
     if (!arf) throw new Error('the scan kept no ARF')
     return parseArf(arf.bytes)
   } finally {

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src-main/core/app'
 import { openDatabase } from '../../src-main/core/store/db'
+import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { ScansRepo } from '../../src-main/core/store/scans'
 import { parseArf } from '../../src-main/core/scap/arf'
 import { generateFix, RemediationError } from '../../src-main/core/scanners/ssh-oscap/remediation'
@@ -54,7 +55,7 @@ async function scan(tailoringId?: string) {
 async function arfOf(evidence: string | null) {
   const db = openDatabase(join(dataDir, 'driftwatch.db'))
   try {
-    const arf = new ScansRepo(db).evidence(evidence ?? '')
+    const arf = new ScansRepo(sqliteSql(db)).evidence(evidence ?? '')
     if (!arf) throw new Error('the scan kept no ARF')
     return { bytes: arf.bytes, ...(await parseArf(arf.bytes)) }
   } finally {

@@ -1,7 +1,7 @@
 // Imported SCAP content, content-addressed: the datastream's bytes (gzip) keyed by their SHA-256, what was
 // parsed from them (gzip JSON), and the named tailorings auditors saved against a profile.
 import { gunzipSync, gzipSync } from 'node:zlib'
-import type { Db } from './db'
+import type { Sql } from './sql/engine'
 import type { Benchmark, ParsedDatastream, Tailoring } from '../scap/types'
 
 export interface ContentRow {
@@ -33,24 +33,18 @@ export interface TailoringRow {
   updatedAt: string
 }
 
-type RawContent = {
-  sha256: string
-  file_name: string
-  source_path: string
-  bytes: number
-  scap_version: string
-  imported_at: string
-  summary: string
-}
+/** Lower-cases ASCII letters only, as SQLite's NOCASE and lower() do (and PostgreSQL's lower() under "C"). */
+const asciiLower = (text: string): string => text.replace(/[A-Z]/g, (c) => c.toLowerCase())
 
 export class ContentRepo {
   // Parsed content is read often (every page of the variables editor) and never changes: keep it decoded.
   private readonly cache = new Map<string, ParsedDatastream>()
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   has(sha256: string): boolean {
-    return this.db.prepare('SELECT 1 FROM content WHERE sha256 = ?').get(sha256) !== undefined
+    const { q } = this.sql
+    return this.sql.get(q.selectFrom('content').select('sha256').where('sha256', '=', sha256)) !== undefined
   }
 
   /** `gz` may bring the file and the parse already gzipped (the import compresses off the event loop). */
@@ -70,31 +64,32 @@ export class ContentRepo {
       rules: b.rules.length,
       values: b.values.length,
     }))
-    this.db
-      .prepare(
-        `INSERT OR IGNORE INTO content (sha256, file_name, source_path, bytes, scap_version, imported_at, summary,
-           data, parsed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        parsed.sha256,
-        fileName,
-        sourcePath,
-        parsed.bytes,
-        parsed.scapVersion,
-        at,
-        JSON.stringify(summary),
-        // The fastest level: a third of the CPU of the default for a file a quarter larger, on an import's path.
-        gz.raw ?? gzipSync(raw, { level: 1 }),
-        gz.parsed ?? gzipSync(JSON.stringify(parsed), { level: 1 }),
-      )
+    this.sql.run(
+      this.sql.q
+        .insertInto('content')
+        .values({
+          sha256: parsed.sha256,
+          file_name: fileName,
+          source_path: sourcePath,
+          bytes: parsed.bytes,
+          scap_version: parsed.scapVersion,
+          imported_at: at,
+          summary: JSON.stringify(summary),
+          // The fastest level: a third of the CPU of the default for a file a quarter larger, on an import's path.
+          data: gz.raw ?? gzipSync(raw, { level: 1 }),
+          parsed: gz.parsed ?? gzipSync(JSON.stringify(parsed), { level: 1 }),
+        })
+        .onConflict((oc) => oc.column('sha256').doNothing()),
+    )
   }
 
   list(): ContentRow[] {
-    const rows = this.db
-      .prepare(
-        'SELECT sha256, file_name, source_path, bytes, scap_version, imported_at, summary FROM content ORDER BY imported_at DESC',
-      )
-      .all() as RawContent[]
+    const rows = this.sql.all(
+      this.sql.q
+        .selectFrom('content')
+        .select(['sha256', 'file_name', 'source_path', 'bytes', 'scap_version', 'imported_at', 'summary'])
+        .orderBy('imported_at', 'desc'),
+    )
     return rows.map((r) => ({
       sha256: r.sha256,
       fileName: r.file_name,
@@ -109,8 +104,7 @@ export class ContentRepo {
   parsed(sha256: string): ParsedDatastream | undefined {
     const hit = this.cache.get(sha256)
     if (hit) return hit
-    const row = this.db.prepare('SELECT parsed FROM content WHERE sha256 = ?').get(sha256) as
-      { parsed: Buffer } | undefined
+    const row = this.sql.get(this.sql.q.selectFrom('content').select('parsed').where('sha256', '=', sha256))
     if (!row) return undefined
     const parsed = JSON.parse(gunzipSync(row.parsed).toString('utf8')) as ParsedDatastream
     this.cache.set(sha256, parsed)
@@ -124,22 +118,18 @@ export class ContentRepo {
 
   /** The datastream's original bytes, to hand to oscap (locally or uploaded to a target). */
   raw(sha256: string): Buffer | undefined {
-    const row = this.db.prepare('SELECT data FROM content WHERE sha256 = ?').get(sha256) as
-      { data: Buffer } | undefined
+    const row = this.sql.get(this.sql.q.selectFrom('content').select('data').where('sha256', '=', sha256))
     return row ? gunzipSync(row.data) : undefined
   }
 
   tailorings(): TailoringRow[] {
-    const rows = this.db.prepare('SELECT * FROM tailorings ORDER BY name COLLATE NOCASE').all() as {
-      id: string
-      name: string
-      content_sha256: string
-      benchmark_id: string
-      data: string
-      assigned: string
-      created_at: string
-      updated_at: string
-    }[]
+    const rows = this.sql.all(
+      this.sql.q
+        .selectFrom('tailorings')
+        .selectAll()
+        // Names are unique without case (a unique index on lower(name)): this order has no ties.
+        .orderBy((eb) => eb.fn('lower', [eb.ref('name')])),
+    )
     return rows.map((r) => {
       const assigned = JSON.parse(r.assigned) as { targets: string[]; groups: string[] }
       return {
@@ -161,29 +151,37 @@ export class ContentRepo {
   }
 
   tailoringNameTaken(name: string, exceptId?: string): boolean {
-    return (
-      this.db
-        .prepare('SELECT 1 FROM tailorings WHERE name = ? COLLATE NOCASE AND id IS NOT ?')
-        .get(name, exceptId ?? null) !== undefined
-    )
+    let query = this.sql.q
+      .selectFrom('tailorings')
+      .select('id')
+      .where((eb) => eb(eb.fn('lower', [eb.ref('name')]), '=', asciiLower(name)))
+    if (exceptId !== undefined) query = query.where('id', '<>', exceptId)
+    return this.sql.get(query) !== undefined
   }
 
   saveTailoring(row: Omit<TailoringRow, 'createdAt' | 'updatedAt'>, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO tailorings (id, name, content_sha256, benchmark_id, data, assigned, created_at, updated_at)
-         VALUES (@id, @name, @sha, @bench, @data, @assigned, @at, @at)
-         ON CONFLICT(id) DO UPDATE SET name = @name, data = @data, assigned = @assigned, updated_at = @at`,
-      )
-      .run({
-        id: row.id,
-        name: row.name,
-        sha: row.contentSha256,
-        bench: row.benchmarkId,
-        data: JSON.stringify(row.tailoring),
-        assigned: JSON.stringify({ targets: row.targets, groups: row.groups }),
-        at,
-      })
+    this.sql.run(
+      this.sql.q
+        .insertInto('tailorings')
+        .values({
+          id: row.id,
+          name: row.name,
+          content_sha256: row.contentSha256,
+          benchmark_id: row.benchmarkId,
+          data: JSON.stringify(row.tailoring),
+          assigned: JSON.stringify({ targets: row.targets, groups: row.groups }),
+          created_at: at,
+          updated_at: at,
+        })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            data: eb.ref('excluded.data'),
+            assigned: eb.ref('excluded.assigned'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        ),
+    )
   }
 
   /**
@@ -191,8 +189,7 @@ export class ContentRepo {
    * tailoring that had them (in one transaction). With id null they only leave.
    */
   claimAssignments(id: string | null, targets: string[], groups: string[], at: string): void {
-    const set = this.db.prepare('UPDATE tailorings SET assigned = ?, updated_at = ? WHERE id = ?')
-    this.db.transaction(() => {
+    this.sql.transaction(() => {
       for (const t of this.tailorings()) {
         const mine = t.id === id
         const next = {
@@ -202,9 +199,14 @@ export class ContentRepo {
           groups: mine ? [...new Set([...t.groups, ...groups])] : t.groups.filter((x) => !groups.includes(x)),
         }
         if (next.targets.length !== t.targets.length || next.groups.length !== t.groups.length)
-          set.run(JSON.stringify(next), at, t.id)
+          this.sql.run(
+            this.sql.q
+              .updateTable('tailorings')
+              .set({ assigned: JSON.stringify(next), updated_at: at })
+              .where('id', '=', t.id),
+          )
       }
-    })()
+    })
   }
 
   /** Removes a target from the tailoring assigned to it directly (its groups' stay). */
@@ -213,21 +215,26 @@ export class ContentRepo {
   }
 
   removeTailoring(id: string): boolean {
-    return this.db.prepare('DELETE FROM tailorings WHERE id = ?').run(id).changes > 0
+    return this.sql.run(this.sql.q.deleteFrom('tailorings').where('id', '=', id)).changes > 0
   }
 
   /** Whether oscap has evaluated these exact bytes with its schema check on (then a scan may skip that check). */
   oscapValidated(sha256: string): boolean {
+    const { q } = this.sql
     return (
-      this.db.prepare('SELECT 1 FROM settings WHERE key = ?').get(`content.oscap-valid.${sha256}`) !==
-      undefined
+      this.sql.get(
+        q.selectFrom('settings').select('key').where('key', '=', `content.oscap-valid.${sha256}`),
+      ) !== undefined
     )
   }
 
   markOscapValidated(sha256: string): void {
     if (this.oscapValidated(sha256)) return
-    this.db
-      .prepare('INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)')
-      .run(`content.oscap-valid.${sha256}`, 'true', new Date().toISOString())
+    this.sql.run(
+      this.sql.q
+        .insertInto('settings')
+        .values({ key: `content.oscap-valid.${sha256}`, value: 'true', updated_at: new Date().toISOString() })
+        .onConflict((oc) => oc.column('key').doNothing()),
+    )
   }
 }

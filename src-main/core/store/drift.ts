@@ -1,6 +1,8 @@
 // Drift events and each target's score timeline: written by the scan commit, read by the Drift page. Timelines
 // read scans and events only, never the results table, so a year of daily scans stays a small query.
 import type { Db } from './db'
+import type { Sql } from './sql/engine'
+import { sqliteSql } from './sql/sqlite'
 import type { DriftFinding, DriftType } from '../watch/drift'
 import type { KpiEvent } from '../watch/kpis'
 
@@ -58,38 +60,49 @@ export const toEvent = (r: Raw): DriftEventRow => ({
   at: r.at,
 })
 
-/** Called inside the scan's commit transaction. */
+/** Rows a multi-row insert carries at most (well under both engines' bound-parameter limits). */
+const CHUNK = 500
+
+/**
+ * Called inside the scan's commit transaction. Takes the store's Sql door, or (while its caller is still on
+ * better-sqlite3) the SQLite handle itself. Returns the stored events in the findings' order.
+ */
 export function insertDriftEvents(
-  db: Db,
+  store: Sql | Db,
   scan: { targetId: string; scanId: string; prevScanId: string | null; at: string },
   findings: readonly DriftFinding[],
 ): DriftEventRow[] {
   if (findings.length === 0) return []
-  const ins = db.prepare(
-    `INSERT INTO drift_events (target_id, scan_id, prev_scan_id, rule_id, type, severity, title, from_status,
-       to_status, from_actual, to_actual, from_score, to_score, at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-  )
-  return findings.map((f) =>
-    toEvent(
-      ins.get(
-        scan.targetId,
-        scan.scanId,
-        scan.prevScanId,
-        f.ruleId,
-        f.type,
-        f.severity,
-        f.title,
-        f.fromStatus,
-        f.toStatus,
-        f.fromActual,
-        f.toActual,
-        f.fromScore,
-        f.toScore,
-        scan.at,
-      ) as Raw,
-    ),
-  )
+  const sql = 'q' in store ? store : sqliteSql(store)
+  const out: DriftEventRow[] = []
+  for (let i = 0; i < findings.length; i += CHUNK) {
+    const rows = sql.all(
+      sql.q
+        .insertInto('drift_events')
+        .values(
+          findings.slice(i, i + CHUNK).map((f) => ({
+            target_id: scan.targetId,
+            scan_id: scan.scanId,
+            prev_scan_id: scan.prevScanId,
+            rule_id: f.ruleId,
+            type: f.type,
+            severity: f.severity,
+            title: f.title,
+            from_status: f.fromStatus,
+            to_status: f.toStatus,
+            from_actual: f.fromActual,
+            to_actual: f.toActual,
+            from_score: f.fromScore,
+            to_score: f.toScore,
+            at: scan.at,
+          })),
+        )
+        .returningAll(),
+    )
+    // Ids are handed out in the order of the VALUES; RETURNING's own order is not promised by either engine.
+    out.push(...rows.map((r) => toEvent(r as Raw)).sort((a, b) => a.id - b.id))
+  }
+  return out
 }
 
 export interface EventFilter {

@@ -3,21 +3,26 @@
 // The HTTP cache is written as answers arrive (it only replays GitHub's own answers); the repository state only
 // by a scan's commit (see scans.ts).
 import { gunzipSync, gzipSync } from 'node:zlib'
-import type { Db } from './db'
+import type { Sql } from './sql/engine'
+import { insertRows } from './sql/bulk'
 import type { CachedResponse, EtagCache, RepoState } from '../model/github'
 import type { RuleResult } from '../model/scan'
 
 export class HttpCacheRepo implements EtagCache {
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   get(key: string): CachedResponse | undefined {
-    const r = this.db.prepare('SELECT etag, headers, gz FROM http_cache WHERE key = ?').get(key) as
-      { etag: string; headers: string; gz: Buffer } | undefined
+    const { q } = this.sql
+    const r = this.sql.get(
+      q.selectFrom('http_cache').select(['etag', 'headers', 'gz']).where('key', '=', key),
+    )
     if (!r) return undefined
-    this.db.prepare('UPDATE http_cache SET used_at = ? WHERE key = ?').run(this.now().toISOString(), key)
+    this.sql.run(
+      q.updateTable('http_cache').set({ used_at: this.now().toISOString() }).where('key', '=', key),
+    )
     try {
       return {
         etag: r.etag,
@@ -26,48 +31,59 @@ export class HttpCacheRepo implements EtagCache {
       }
     } catch {
       // A damaged entry is only a cache miss: the next answer replaces it.
-      this.db.prepare('DELETE FROM http_cache WHERE key = ?').run(key)
+      this.sql.run(q.deleteFrom('http_cache').where('key', '=', key))
       return undefined
     }
   }
 
   put(key: string, value: CachedResponse): void {
     const at = this.now().toISOString()
-    this.db
-      .prepare(
-        `INSERT INTO http_cache (key, etag, headers, gz, stored_at, used_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, headers = excluded.headers, gz = excluded.gz,
-           stored_at = excluded.stored_at, used_at = excluded.used_at`,
-      )
-      .run(key, value.etag, JSON.stringify(value.headers), gzipSync(value.body), at, at)
+    this.sql.run(
+      this.sql.q
+        .insertInto('http_cache')
+        .values({
+          key,
+          etag: value.etag,
+          headers: JSON.stringify(value.headers),
+          gz: gzipSync(value.body),
+          stored_at: at,
+          used_at: at,
+        })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet((eb) => ({
+            etag: eb.ref('excluded.etag'),
+            headers: eb.ref('excluded.headers'),
+            gz: eb.ref('excluded.gz'),
+            stored_at: eb.ref('excluded.stored_at'),
+            used_at: eb.ref('excluded.used_at'),
+          })),
+        ),
+    )
   }
 
   /** Entries unused since `before` go (a repository removed from a target leaves its answers behind). */
   prune(before: string): number {
-    return this.db.prepare('DELETE FROM http_cache WHERE used_at < ?').run(before).changes
+    return this.sql.run(this.sql.q.deleteFrom('http_cache').where('used_at', '<', before)).changes
   }
 
   size(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM http_cache').get() as { n: number }).n
+    const r = this.sql.get(
+      this.sql.q.selectFrom('http_cache').select((eb) => eb.fn.countAll<number>().as('n')),
+    )
+    return Number(r?.n ?? 0)
   }
 }
 
 export class GithubRepoStateRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   load(targetId: string): Map<string, RepoState> {
-    const rows = this.db
-      .prepare(
-        'SELECT repo, pushed_at, updated_at, checked_at, pack, results FROM github_repo_state WHERE target_id = ?',
-      )
-      .all(targetId) as {
-      repo: string
-      pushed_at: string
-      updated_at: string
-      checked_at: string
-      pack: string
-      results: string
-    }[]
+    const rows = this.sql.all(
+      this.sql.q
+        .selectFrom('github_repo_state')
+        .select(['repo', 'pushed_at', 'updated_at', 'checked_at', 'pack', 'results'])
+        .where('target_id', '=', targetId),
+    )
     return new Map(
       rows.map((r) => [
         r.repo,
@@ -88,12 +104,17 @@ export class GithubRepoStateRepo {
  * Replaces the target's state with `states` (repositories no longer in scope go). Called only inside a scan's
  * commit, so the state always belongs to a stored scan.
  */
-export function replaceRepoState(db: Db, targetId: string, states: readonly RepoState[]): void {
-  const ins = db.prepare(
-    `INSERT INTO github_repo_state (target_id, repo, pushed_at, updated_at, checked_at, pack, results)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  )
-  db.prepare('DELETE FROM github_repo_state WHERE target_id = ?').run(targetId)
-  for (const s of states)
-    ins.run(targetId, s.repo, s.pushedAt, s.updatedAt, s.checkedAt, s.pack, JSON.stringify(s.results))
+export function replaceRepoState(sql: Sql, targetId: string, states: readonly RepoState[]): void {
+  const { q } = sql
+  sql.run(q.deleteFrom('github_repo_state').where('target_id', '=', targetId))
+  const rows = states.map((s) => ({
+    target_id: targetId,
+    repo: s.repo,
+    pushed_at: s.pushedAt,
+    updated_at: s.updatedAt,
+    checked_at: s.checkedAt,
+    pack: s.pack,
+    results: JSON.stringify(s.results),
+  }))
+  insertRows(sql, 'github.state', rows, (chunk) => q.insertInto('github_repo_state').values(chunk))
 }

@@ -4,7 +4,10 @@
 // never a half-stored scan.
 import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import type { Db } from './db'
+import { sql as raw, type Selectable, type SelectQueryBuilder } from 'kysely'
+import type { Sql } from './sql/engine'
+import { CHUNK, insertRows } from './sql/bulk'
+import type { DB, Scans } from './sql/schema'
 import type { RuleResult, ScanOutcome } from '../model/scan'
 import { computeDrift, DEFAULT_THRESHOLDS, type Previous, type Thresholds } from '../watch/drift'
 import { insertDriftEvents, type DriftEventRow } from './drift'
@@ -36,35 +39,14 @@ export interface ScanRow {
   info: Record<string, string>
 }
 
-/** A scans row as SQLite returns it. */
-export type RawScan = Omit<
-  ScanRow,
-  | 'counts'
-  | 'info'
-  | 'targetId'
-  | 'profileId'
-  | 'tailoringId'
-  | 'tailoringName'
-  | 'tailoringSha256'
-  | 'startedAt'
-  | 'finishedAt'
-> & {
-  target_id: string
-  profile_id: string
-  tailoring_id: string | null
-  tailoring_name: string | null
-  tailoring_sha256: string | null
-  started_at: string
-  finished_at: string | null
-  counts: string
-  info: string
-}
+/** A scans row as the store returns it. */
+export type RawScan = Selectable<Scans>
 
 export const toScanRow = (r: RawScan): ScanRow => ({
   id: r.id,
   targetId: r.target_id,
-  trigger: r.trigger,
-  state: r.state,
+  trigger: r.trigger as ScanTrigger,
+  state: r.state as ScanState,
   profileId: r.profile_id,
   tailoringId: r.tailoring_id,
   tailoringName: r.tailoring_name,
@@ -78,6 +60,27 @@ export const toScanRow = (r: RawScan): ScanRow => ({
   evidence: r.evidence,
   info: JSON.parse(r.info) as Record<string, string>,
 })
+
+const chunks = <T>(rows: readonly T[]): T[][] => {
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK))
+  return out
+}
+
+/**
+ * Newest scan first. Two scans started in the same millisecond (a fixed test clock, a group scan) keep their
+ * order of creation on SQLite (rowid). PostgreSQL has no such column, so there the one still running, then the
+ * one finished later, then the id decide.
+ */
+function newestFirst<O>(
+  sql: Sql,
+  query: SelectQueryBuilder<DB, 'scans', O>,
+): SelectQueryBuilder<DB, 'scans', O> {
+  const byStart = query.orderBy('started_at', 'desc')
+  return sql.dialect === 'sqlite'
+    ? byStart.orderBy(raw`rowid`, 'desc')
+    : byStart.orderBy('finished_at', (ob) => ob.desc().nullsFirst()).orderBy('id', 'desc')
+}
 
 /** pass / (pass + fail) × 100, as oscap's and SCAP Workbench's "score" is read by auditors; null without either. */
 export function scoreOf(results: RuleResult[]): number | null {
@@ -97,7 +100,7 @@ export interface CommitHooks {
 
 export class ScansRepo {
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly hooks: CommitHooks = {},
   ) {}
 
@@ -105,23 +108,20 @@ export class ScansRepo {
     row: Pick<ScanRow, 'id' | 'targetId' | 'trigger' | 'profileId' | 'tailoringId' | 'startedAt'> &
       Partial<Pick<ScanRow, 'tailoringName' | 'tailoringSha256' | 'policy'>>,
   ): void {
-    this.db
-      .prepare(
-        `INSERT INTO scans (id, target_id, trigger, state, profile_id, tailoring_id, tailoring_name, tailoring_sha256,
-           policy, started_at)
-         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        row.id,
-        row.targetId,
-        row.trigger,
-        row.profileId,
-        row.tailoringId,
-        row.tailoringName ?? null,
-        row.tailoringSha256 ?? null,
-        row.policy ?? '',
-        row.startedAt,
-      )
+    this.sql.run(
+      this.sql.q.insertInto('scans').values({
+        id: row.id,
+        target_id: row.targetId,
+        trigger: row.trigger,
+        state: 'running',
+        profile_id: row.profileId,
+        tailoring_id: row.tailoringId,
+        tailoring_name: row.tailoringName ?? null,
+        tailoring_sha256: row.tailoringSha256 ?? null,
+        policy: row.policy ?? '',
+        started_at: row.startedAt,
+      }),
+    )
   }
 
   /**
@@ -142,77 +142,128 @@ export class ScansRepo {
     // Content for another platform (all or most rules not applicable) says nothing about the target: kept as a
     // scan, but it neither replaces the current status nor counts as drift.
     const mismatch = applicability(counts).mismatch
+    const { q } = this.sql
     let drift: DriftEventRow[] = []
-    this.db.transaction(() => {
+    this.sql.transaction(() => {
       // Drift is measured against the current status as it stood before this scan, in the same transaction,
       // so a crash either keeps the scan with its drift or neither.
       const previous = new Map<string, Previous>()
-      for (const p of this.db
-        .prepare('SELECT rule_id, status, actual FROM current_status WHERE target_id = ?')
-        .iterate(scan.targetId) as Iterable<{ rule_id: string; status: string; actual: string }>)
+      for (const p of this.sql.all(
+        q
+          .selectFrom('current_status')
+          .select(['rule_id', 'status', 'actual'])
+          .where('target_id', '=', scan.targetId),
+      ))
         previous.set(p.rule_id, { status: p.status, actual: p.actual })
-      const prev = this.db
-        .prepare(
-          `SELECT id, score, policy FROM scans WHERE target_id = ? AND state = 'done' AND id <> ?
-           ORDER BY started_at DESC, rowid DESC LIMIT 1`,
-        )
-        .get(scan.targetId, id) as { id: string; score: number | null; policy: string } | undefined
+      const prev = this.sql.get(
+        newestFirst(
+          this.sql,
+          q
+            .selectFrom('scans')
+            .select(['id', 'score', 'policy'])
+            .where('target_id', '=', scan.targetId)
+            .where('state', '=', 'done')
+            .where('id', '<>', id),
+        ).limit(1),
+      )
       // Another policy (a tailoring changed, another profile or pack): rules entering or leaving scope and
       // results moved by new Values are the policy's doing, not the target's. The timeline marks the change
       // (DriftRepo.timeline); no drift event is raised.
       const policyChanged = Boolean(prev?.policy && scan.policy && prev.policy !== scan.policy)
 
-      let evidenceSha: string | null = null
+      // Evidence is content-addressed: an artefact already stored (by this scan or an earlier one) is kept once.
+      const artefacts = new Map<string, Selectable<DB['evidence']>>()
       for (const [i, e] of outcome.evidence.entries()) {
         const sha = createHash('sha256').update(e.bytes).digest('hex')
-        this.db
-          .prepare(
-            'INSERT OR IGNORE INTO evidence (sha256, media_type, bytes, gz, created_at) VALUES (?, ?, ?, ?, ?)',
+        if (!artefacts.has(sha))
+          artefacts.set(sha, {
+            sha256: sha,
+            media_type: e.mediaType,
+            bytes: e.bytes.length,
+            gz: gz[i] ?? gzipSync(e.bytes),
+            created_at: at,
+          })
+      }
+      insertRows(this.sql, 'scan.evidence', [...artefacts.values()], (rows) =>
+        q
+          .insertInto('evidence')
+          .values(rows)
+          .onConflict((oc) => oc.column('sha256').doNothing()),
+      )
+      const evidenceSha = artefacts.keys().next().value ?? null
+
+      const results = outcome.results.map((r) => ({
+        scan_id: id,
+        rule_id: r.ruleId,
+        status: r.status,
+        severity: r.severity,
+        title: r.title,
+        actual: r.actual,
+        expected: r.expected,
+        message: r.message,
+        idents: JSON.stringify(r.idents),
+        evidence_items: JSON.stringify(r.evidence ?? []),
+      }))
+      insertRows(this.sql, 'scan.results', results, (rows) => q.insertInto('results').values(rows))
+      // error and notchecked say nothing about the rule itself: the last real status stands.
+      const standing = mismatch
+        ? []
+        : outcome.results.filter(
+            (r) => r.status !== 'error' && r.status !== 'notchecked' && r.status !== 'notselected',
           )
-          .run(sha, e.mediaType, e.bytes.length, gz[i] ?? gzipSync(e.bytes), at)
-        evidenceSha ??= sha
-      }
-      const ins = this.db.prepare(
-        `INSERT INTO results (scan_id, rule_id, status, severity, title, actual, expected, message, idents,
-                              evidence_items)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      const current = standing.map((r) => ({
+        target_id: scan.targetId,
+        rule_id: r.ruleId,
+        status: r.status,
+        actual: r.actual,
+        scan_id: id,
+        since: at,
+      }))
+      insertRows(this.sql, 'scan.current', current, (rows) =>
+        q
+          .insertInto('current_status')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['target_id', 'rule_id']).doUpdateSet((eb) => ({
+              // A rule keeps the moment it entered its status; only a change of status moves it.
+              since: eb
+                .case()
+                .when('current_status.status', '=', eb.ref('excluded.status'))
+                .then(eb.ref('current_status.since'))
+                .else(eb.ref('excluded.since'))
+                .end(),
+              status: eb.ref('excluded.status'),
+              actual: eb.ref('excluded.actual'),
+              scan_id: eb.ref('excluded.scan_id'),
+            })),
+          ),
       )
-      const current = this.db.prepare(
-        `INSERT INTO current_status (target_id, rule_id, status, actual, scan_id, since) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (target_id, rule_id) DO UPDATE SET
-           since = CASE WHEN current_status.status = excluded.status THEN current_status.since ELSE excluded.since END,
-           status = excluded.status, actual = excluded.actual, scan_id = excluded.scan_id`,
-      )
-      for (const r of outcome.results) {
-        ins.run(
-          id,
-          r.ruleId,
-          r.status,
-          r.severity,
-          r.title,
-          r.actual,
-          r.expected,
-          r.message,
-          JSON.stringify(r.idents),
-          JSON.stringify(r.evidence ?? []),
-        )
-        // error and notchecked say nothing about the rule itself: the last real status stands.
-        if (!mismatch && r.status !== 'error' && r.status !== 'notchecked' && r.status !== 'notselected')
-          current.run(scan.targetId, r.ruleId, r.status, r.actual, id, at)
-      }
       // Rules the new policy no longer runs leave the target's current status with it.
       if (policyChanged) {
         const ran = new Set(outcome.results.map((r) => r.ruleId))
-        const drop = this.db.prepare('DELETE FROM current_status WHERE target_id = ? AND rule_id = ?')
-        for (const ruleId of previous.keys()) if (!ran.has(ruleId)) drop.run(scan.targetId, ruleId)
+        for (const gone of chunks([...previous.keys()].filter((ruleId) => !ran.has(ruleId))))
+          this.sql.run(
+            q
+              .deleteFrom('current_status')
+              .where('target_id', '=', scan.targetId)
+              .where('rule_id', 'in', gone),
+          )
       }
       // What a scanner keeps for its next run is part of the same promise: stored with the scan, or not at all.
-      if (outcome.githubRepoState) replaceRepoState(this.db, scan.targetId, outcome.githubRepoState)
-      this.db
-        .prepare(
-          `UPDATE scans SET state = 'done', finished_at = ?, score = ?, counts = ?, evidence = ?, info = ? WHERE id = ?`,
-        )
-        .run(at, score, JSON.stringify(counts), evidenceSha, JSON.stringify(outcome.info), id)
+      if (outcome.githubRepoState) replaceRepoState(this.sql, scan.targetId, outcome.githubRepoState)
+      this.sql.run(
+        q
+          .updateTable('scans')
+          .set({
+            state: 'done',
+            finished_at: at,
+            score,
+            counts: JSON.stringify(counts),
+            evidence: evidenceSha,
+            info: JSON.stringify(outcome.info),
+          })
+          .where('id', '=', id),
+      )
       const findings =
         policyChanged || mismatch
           ? []
@@ -223,57 +274,51 @@ export class ScansRepo {
               this.hooks.thresholds?.() ?? DEFAULT_THRESHOLDS,
             )
       drift = insertDriftEvents(
-        this.db,
+        this.sql,
         { targetId: scan.targetId, scanId: id, prevScanId: prev?.id ?? null, at },
         findings,
       )
       this.hooks.onDrift?.(this.get(id)!, drift, at)
-    })()
+    })
     const done = this.get(id)!
     this.hooks.onCommitted?.(done)
     return { ...done, drift }
   }
 
   finish(id: string, state: 'failed' | 'cancelled', error: string, at: string): void {
-    this.db
-      .prepare(`UPDATE scans SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'`)
-      .run(state, error, at, id)
+    this.sql.run(
+      this.sql.q
+        .updateTable('scans')
+        .set({ state, error, finished_at: at })
+        .where('id', '=', id)
+        .where('state', '=', 'running'),
+    )
   }
 
   /** At start-up: scans left running by a crash or a kill are marked, not resumed or half-kept. */
   markInterrupted(at: string): number {
-    return this.db
-      .prepare(
-        `UPDATE scans SET state = 'interrupted', finished_at = ?, error = 'Driftwatch stopped during this scan' WHERE state = 'running'`,
-      )
-      .run(at).changes
+    return this.sql.run(
+      this.sql.q
+        .updateTable('scans')
+        .set({ state: 'interrupted', finished_at: at, error: 'Driftwatch stopped during this scan' })
+        .where('state', '=', 'running'),
+    ).changes
   }
 
   get(id: string): ScanRow | undefined {
-    const r = this.db.prepare('SELECT * FROM scans WHERE id = ?').get(id) as RawScan | undefined
+    const r = this.sql.get(this.sql.q.selectFrom('scans').selectAll().where('id', '=', id))
     return r ? toScanRow(r) : undefined
   }
 
   list(targetId?: string, limit = 200): ScanRow[] {
-    const rows = (
-      targetId
-        ? this.db
-            .prepare('SELECT * FROM scans WHERE target_id = ? ORDER BY started_at DESC LIMIT ?')
-            .all(targetId, limit)
-        : this.db.prepare('SELECT * FROM scans ORDER BY started_at DESC LIMIT ?').all(limit)
-    ) as RawScan[]
-    return rows.map(toScanRow)
+    let query = this.sql.q.selectFrom('scans').selectAll()
+    if (targetId) query = query.where('target_id', '=', targetId)
+    return this.sql.all(newestFirst(this.sql, query).limit(limit)).map(toScanRow)
   }
 
   /** The latest finished scan of each target (for the dashboard's scores). */
   latestPerTarget(): ScanRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT s.* FROM scans s JOIN (SELECT target_id, max(started_at) AS m FROM scans WHERE state = 'done' GROUP BY target_id) l
-           ON s.target_id = l.target_id AND s.started_at = l.m WHERE s.state = 'done'`,
-      )
-      .all() as RawScan[]
-    return rows.map(toScanRow)
+    return this.latestPerTargetIn(['done'])
   }
 
   /**
@@ -281,47 +326,61 @@ export class ScansRepo {
    * said something about the target), looking back through at most `depth` finished scans per target.
    */
   latestMeaningfulPerTarget(keep: (counts: Record<string, number>) => boolean, depth = 50): ScanRow[] {
-    const targets = this.db.prepare(`SELECT DISTINCT target_id FROM scans WHERE state = 'done'`).all() as {
-      target_id: string
-    }[]
-    const recent = this.db.prepare(
-      `SELECT * FROM scans WHERE target_id = ? AND state = 'done' ORDER BY started_at DESC LIMIT ?`,
+    const { q } = this.sql
+    const targets = this.sql.all(
+      q.selectFrom('scans').select('target_id').distinct().where('state', '=', 'done').orderBy('target_id'),
     )
     const out: ScanRow[] = []
-    for (const { target_id } of targets)
-      for (const raw of recent.iterate(target_id, depth) as IterableIterator<RawScan>) {
-        const row = toScanRow(raw)
-        if (keep(row.counts)) {
-          out.push(row)
-          break
-        }
-      }
+    for (const { target_id } of targets) {
+      const recent = newestFirst(
+        this.sql,
+        q.selectFrom('scans').selectAll().where('target_id', '=', target_id).where('state', '=', 'done'),
+      )
+      // The latest scan nearly always says something: read it alone, and look further back only when not.
+      const latest = this.sql.all(recent.limit(1)).map(toScanRow)
+      const earlier = () => this.sql.all(recent.limit(depth - 1).offset(1)).map(toScanRow)
+      const found =
+        latest.find((row) => keep(row.counts)) ??
+        (latest.length > 0 && depth > 1 ? earlier().find((row) => keep(row.counts)) : undefined)
+      if (found) out.push(found)
+    }
     return out
   }
 
   /** Each target's latest ended scan (done, failed or interrupted; a cancel is not an outcome). */
   latestEndedPerTarget(): ScanRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT s.* FROM scans s JOIN (SELECT target_id, max(started_at) AS m FROM scans
-           WHERE state IN ('done', 'failed', 'interrupted') GROUP BY target_id) l
-           ON s.target_id = l.target_id AND s.started_at = l.m WHERE s.state IN ('done', 'failed', 'interrupted')`,
-      )
-      .all() as RawScan[]
+    return this.latestPerTargetIn(['done', 'failed', 'interrupted'])
+  }
+
+  /** Each target's scans in `states` that started last (two in the same millisecond both come back). */
+  private latestPerTargetIn(states: ScanState[]): ScanRow[] {
+    const { q } = this.sql
+    const latest = q
+      .selectFrom('scans')
+      .select((eb) => ['target_id', eb.fn.max('started_at').as('m')])
+      .where('state', 'in', states)
+      .groupBy('target_id')
+      .as('l')
+    const rows = this.sql.all(
+      q
+        .selectFrom('scans as s')
+        .innerJoin(latest, (join) =>
+          join.onRef('s.target_id', '=', 'l.target_id').onRef('s.started_at', '=', 'l.m'),
+        )
+        .selectAll('s')
+        .where('s.state', 'in', states)
+        .orderBy('s.target_id'),
+    )
     return rows.map(toScanRow)
   }
 
   results(scanId: string): RuleResult[] {
-    const rows = this.db
-      .prepare('SELECT * FROM results WHERE scan_id = ? ORDER BY rule_id')
-      .all(scanId) as (Omit<RuleResult, 'ruleId' | 'idents' | 'evidence'> & {
-      rule_id: string
-      idents: string
-      evidence_items: string
-    })[]
+    const rows = this.sql.all(
+      this.sql.q.selectFrom('results').selectAll().where('scan_id', '=', scanId).orderBy('rule_id'),
+    )
     return rows.map((r) => ({
       ruleId: r.rule_id,
-      status: r.status,
+      status: r.status as RuleResult['status'],
       severity: r.severity,
       title: r.title,
       actual: r.actual,
@@ -333,8 +392,9 @@ export class ScansRepo {
   }
 
   evidence(sha: string): { mediaType: string; bytes: Buffer } | undefined {
-    const r = this.db.prepare('SELECT media_type, gz FROM evidence WHERE sha256 = ?').get(sha) as
-      { media_type: string; gz: Buffer } | undefined
+    const r = this.sql.get(
+      this.sql.q.selectFrom('evidence').select(['media_type', 'gz']).where('sha256', '=', sha),
+    )
     return r ? { mediaType: r.media_type, bytes: gunzipSync(r.gz) } : undefined
   }
 }

@@ -7,6 +7,7 @@ import { GithubClient, GithubError, type Backoff } from '../../../src-main/core/
 import { backoffDelay } from '../../../src-main/core/util/backoff'
 import { HttpCacheRepo } from '../../../src-main/core/store/github'
 import { openDatabase, type Db } from '../../../src-main/core/store/db'
+import { sqliteSql } from '../../../src-main/core/store/sql/sqlite'
 import {
   ALL_SCOPES,
   startGithubServer,
@@ -34,7 +35,7 @@ async function setup(opts: GithubServerOptions = {}, backoff: Partial<Backoff> =
   servers.push(server)
   const db = openDatabase(join(tmp.make('dw-gh-client-'), 'driftwatch.db'))
   dbs.push(db)
-  const cache = new HttpCacheRepo(db)
+  const cache = new HttpCacheRepo(sqliteSql(db))
   const client = (token = TOKEN) => new GithubClient({ baseUrl: server.url, token, cache, backoff })
   return { server, cache, client }
 }
@@ -95,7 +96,7 @@ describe('the HTTP cache', () => {
     const db = openDatabase(join(tmp.make('dw-gh-cache-'), 'driftwatch.db'))
     dbs.push(db)
     let now = new Date('2026-01-01T00:00:00Z')
-    const cache = new HttpCacheRepo(db, () => now)
+    const cache = new HttpCacheRepo(sqliteSql(db), () => now)
     const body = Buffer.from(JSON.stringify({ big: 'x'.repeat(10_000) }))
     cache.put('a', { etag: 'W/"a"', headers: { 'content-type': 'application/json' }, body })
     cache.put('b', { etag: 'W/"b"', headers: {}, body })

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { openDatabase } from '../../../src-main/core/store/db'
+import { sqliteSql } from '../../../src-main/core/store/sql/sqlite'
 import { ScansRepo } from '../../../src-main/core/store/scans'
 import { call, callError, useCores } from '../../helpers/core'
 
@@ -59,7 +60,7 @@ describe("a database target's assigned rule pack", () => {
     expect(scans.every((s) => s.state === 'failed')).toBe(true)
     // The pack's variables are part of the policy: the re-imported pack is another policy for drift.
     const file = openDatabase(join(core.dataDir, 'driftwatch.db'))
-    const policies = scans.map((s) => new ScansRepo(file).get(s.id)!.policy)
+    const policies = scans.map((s) => new ScansRepo(sqliteSql(file)).get(s.id)!.policy)
     file.close()
     expect(policies[1]).toBe(policies[2])
     expect(policies[0]).not.toBe(policies[1])

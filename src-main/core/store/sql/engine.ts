@@ -28,6 +28,14 @@ export interface Sql {
    */
   transaction<T>(fn: () => T): T
   /**
+   * Opens a transaction that stays open across awaits, for work spread over several calls that must commit or
+   * roll back as one (a driftwatch.yml applied through the handlers; see store/atomic.ts). `transaction` calls
+   * inside it are savepoints. Refused while a transaction is open. End it with `end`.
+   */
+  begin(): void
+  /** Ends the transaction `begin` opened: COMMIT (which throws if the engine cannot), or ROLLBACK. */
+  end(commit: boolean): void
+  /**
    * Serialises writers on `name` until the enclosing transaction ends, across every process on the store
    * (a read-then-write, such as the audit chain's next link). SQLite's write transaction already does.
    */
@@ -35,6 +43,9 @@ export interface Sql {
   readonly inTransaction: boolean
   close(): void
 }
+
+/** Why `begin` refuses: one transaction per connection, and the one open would swallow the new one's work. */
+export const ALREADY_OPEN = 'A transaction is already open on this store'
 
 /** What the store says when the database refuses a write, the same for both engines. */
 export type Violation = 'unique' | 'foreign_key' | 'check' | 'not_null'

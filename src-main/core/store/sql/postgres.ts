@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module'
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely'
-import { compiled, nestedTransaction, type Sql, type Statement } from './engine'
+import { ALREADY_OPEN, compiled, nestedTransaction, type Sql, type Statement } from './engine'
 import type { DB } from './schema'
 import { WORKER_SOURCE } from './postgres-worker'
 
@@ -144,6 +144,30 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Sql {
         return nestedTransaction(!outer, depth, exec, 'BEGIN', fn)
       } finally {
         if (outer) open = false
+      }
+    },
+    begin(): void {
+      if (open) throw new Error(ALREADY_OPEN)
+      exec('BEGIN')
+      open = true
+    },
+    end(commit: boolean): void {
+      try {
+        if (!commit) {
+          exec('ROLLBACK')
+          return
+        }
+        // PostgreSQL answers COMMIT of a transaction a failed statement aborted with a silent ROLLBACK: ask
+        // first, so a held transaction that lost its work says so instead of reporting success.
+        try {
+          exec('SELECT 1')
+        } catch (err) {
+          exec('ROLLBACK')
+          throw err
+        }
+        exec('COMMIT')
+      } finally {
+        open = false
       }
     },
     lock(name: string): void {

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3'
 import { Kysely } from 'kysely'
 import { DummyDriver, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely'
-import { compiled, nestedTransaction, type Sql, type Statement } from './engine'
+import { ALREADY_OPEN, compiled, nestedTransaction, type Sql, type Statement } from './engine'
 import type { DB } from './schema'
 
 const CACHE_LIMIT = 500
@@ -62,6 +62,23 @@ export function sqliteSql(db: Database.Database): Sql & { readonly db: Database.
     transaction<T>(fn: () => T): T {
       // better-sqlite3's own transactions (code not yet on this door) and ours nest either way round.
       return nestedTransaction(db.inTransaction, depth, (t) => db.exec(t), 'BEGIN IMMEDIATE', fn)
+    },
+    begin(): void {
+      if (db.inTransaction) throw new Error(ALREADY_OPEN)
+      db.exec('BEGIN IMMEDIATE')
+    },
+    end(commit: boolean): void {
+      if (commit) {
+        try {
+          db.exec('COMMIT')
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK')
+          throw err
+        }
+      } else if (db.inTransaction) {
+        // SQLite may already have rolled back by itself (a full disk); then there is nothing left to undo.
+        db.exec('ROLLBACK')
+      }
     },
     lock(): void {
       // BEGIN IMMEDIATE holds SQLite's one write lock for the whole transaction: writers already queue.
