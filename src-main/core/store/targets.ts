@@ -191,7 +191,7 @@ export class TargetsRepo {
    * written by one INSERT).
    */
   private labelsOf(ids: string[]): Label[] {
-    const position = raw.raw(this.sql.dialect === 'postgres' ? 'ctid' : 'rowid')
+    const position = raw.raw(this.sql.dialect === 'sqlite' ? 'rowid' : 'ctid')
     const out: Label[] = []
     for (let i = 0; i < ids.length; i += IDS_PER_READ)
       out.push(
