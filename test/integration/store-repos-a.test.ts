@@ -2,6 +2,9 @@
 // person relies on (names unique without regard to case, search, list order, labels, cascades, the vault's
 // secrets and errors, an intact audit chain) reads the same on SQLite and on PostgreSQL.
 import { beforeAll, describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { rolldown } from 'rolldown'
 import type { Sql } from '../../src-main/core/store/sql/engine'
 import { violation } from '../../src-main/core/store/sql/engine'
 import { TargetsRepo } from '../../src-main/core/store/targets'
@@ -13,7 +16,10 @@ import { AuditLog } from '../../src-main/core/audit/log'
 import { Vault, VaultError } from '../../src-main/core/vault/vault'
 import type { TargetFields } from '../../src-preload/contract'
 import { fakeClock } from '../helpers/core'
-import { ENGINES, migratedSql } from '../helpers/engines'
+import { openStore } from '../../src-main/core/store/open'
+import { systemClock } from '../../src-main/core/ports'
+import { ENGINES, freshPostgresUrl, migratedSql } from '../helpers/engines'
+import { useTmpDirs } from '../helpers/tmp-dir'
 import { FAST_KDF, fakeTimers } from '../unit/vault/support'
 
 const AT = '2026-12-01T00:00:00.000Z'
@@ -323,4 +329,69 @@ describe.each(ENGINES)('the audit log, known hosts and telemetry on %s', (engine
     expect(telemetry.runs()).toEqual([{ status: 'backoff', nextRunAt: AT }])
     expect(telemetry.outbox()).toEqual({ sent: 1, failed: 1, pending: 2, failedAttempts: 8, throttled: 1 })
   })
+})
+
+const tmp = useTmpDirs('all')
+const ROOT = join(import.meta.dirname, '../..')
+
+/** The race child, bundled once with the engines' drivers left outside (found through NODE_PATH). */
+let childJs: Promise<string> | undefined
+function raceChild(): Promise<string> {
+  childJs ??= (async () => {
+    const file = join(tmp.make('dw-audit-race-'), 'audit-append-child.cjs')
+    const bundle = await rolldown({
+      input: join(import.meta.dirname, '../helpers/audit-append-child.ts'),
+      platform: 'node',
+      external: ['better-sqlite3', 'pg', /^node:/],
+      logLevel: 'silent',
+    })
+    await bundle.write({ file, format: 'cjs' })
+    await bundle.close()
+    return file
+  })()
+  return childJs
+}
+
+function append(
+  child: string,
+  location: string,
+  actor: string,
+  count: number,
+  startAt: number,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [child, location, actor, String(count), String(startAt)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+    })
+    let err = ''
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    p.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${actor} exited with ${code}: ${err}`)),
+    )
+  })
+}
+
+describe.each(ENGINES)('the audit log appended by three processes at once on %s', (engine) => {
+  it('keeps every entry in one unbroken chain', async () => {
+    const location =
+      engine === 'sqlite' ? join(tmp.make('dw-audit-race-store-'), 'store.db') : await freshPostgresUrl()
+    openStore(location).close()
+    const child = await raceChild()
+    const PER = 60
+    const startAt = Date.now() + 1500
+    await Promise.all(['a', 'b', 'c'].map((actor) => append(child, location, actor, PER, startAt)))
+    const sql = openStore(location)
+    try {
+      const log = new AuditLog(sql, systemClock, 'test')
+      const entries = log.entries()
+      expect(entries).toHaveLength(3 * PER)
+      expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1))
+      expect(new Set(entries.map((e) => e.actor))).toEqual(new Set(['a', 'b', 'c']))
+      expect(log.verify()).toEqual([])
+    } finally {
+      sql.close()
+    }
+  }, 120_000)
 })
