@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes, scrypt } from 'node:crypto'
 import { openDatabase } from '../src-main/core/store/db'
+import { sqliteSql } from '../src-main/core/store/sql/sqlite'
 import { Vault } from '../src-main/core/vault/vault'
 import { systemClock, systemTimers } from '../src-main/core/ports'
 import { KDF_DEFAULT, scryptMemory } from '../src-main/core/vault/crypto'
@@ -19,7 +20,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 it('vault: unlock and secrets', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dw-bench-vault-'))
   const db = openDatabase(join(dir, 'driftwatch.db'))
-  const vault = new Vault(db, { clock: systemClock, timers: systemTimers })
+  const vault = new Vault(sqliteSql(db), { clock: systemClock, timers: systemTimers })
   await vault.init(PASS)
   const unlocks: number[] = []
   for (let i = 0; i < 5; i++) {

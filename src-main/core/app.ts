@@ -154,7 +154,7 @@ export function createCore(opts: CoreOptions): Core {
   const ctx: CoreContext = {
     db,
     sql,
-    repos: { targets: new TargetsRepo(db, (t) => kinds.address(t)) },
+    repos: { targets: new TargetsRepo(sql, (t) => kinds.address(t)) },
     kinds,
     clock,
     notifier: opts.notifier ?? silentNotifier,
@@ -172,9 +172,9 @@ export function createCore(opts: CoreOptions): Core {
     },
   }
 
-  const audit = new AuditLog(db, clock, opts.face)
+  const audit = new AuditLog(sql, clock, opts.face)
   listeners.add(auditListener(audit))
-  const vault = new Vault(db, {
+  const vault = new Vault(sql, {
     clock,
     timers: opts.timers ?? systemTimers,
     keychain: opts.keychain,
@@ -218,7 +218,7 @@ export function createCore(opts: CoreOptions): Core {
   })
   const interrupted = scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
-  const hostKeys = new HostKeyStore(new KnownHostsRepo(db), () => clock.now())
+  const hostKeys = new HostKeyStore(new KnownHostsRepo(sql), () => clock.now())
   const packs = new RulePacks(new RulePacksRepo(sql))
   const env: KindEnv = {
     ...ctx,
@@ -277,7 +277,7 @@ export function createCore(opts: CoreOptions): Core {
   })
 
   const metrics = new WatchMetrics({
-    store: new TelemetryRepo(db),
+    store: new TelemetryRepo(sql),
     targets: ctx.repos.targets,
     scans,
     clock,
@@ -345,7 +345,7 @@ export function createCore(opts: CoreOptions): Core {
       reports: new ReportsRepo(db),
       version: pkg.version,
       audit,
-      signing: new SigningKeys(db, vault, clock),
+      signing: new SigningKeys(sql, vault, clock),
       printer: opts.pdfPrinter ?? chromiumPrinter(),
       rendererDir: opts.rendererDir ?? defaultRendererDir(),
       uploads,

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src-main/core/app'
 import { openDatabase } from '../../src-main/core/store/db'
+import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { KnownHostsRepo } from '../../src-main/core/store/known-hosts'
 import { HostKeyStore } from '../../src-main/core/scanners/ssh-oscap/host-key-store'
 import { openSsh } from '../../src-main/core/scanners/ssh-oscap/ssh-connect'
@@ -44,7 +45,7 @@ describe('the one command that verifies the upload and runs oscap', () => {
       port: sshd.port,
       user: 'root',
       auth: { privateKey: readFileSync(sshd.privateKeyPath) },
-      hostKeys: new HostKeyStore(new KnownHostsRepo(db)),
+      hostKeys: new HostKeyStore(new KnownHostsRepo(sqliteSql(db))),
       trustFingerprint: sshd.hostKeyFingerprintSha256,
     })
     const runner = new SshRunner(session, 'none')

@@ -8,6 +8,7 @@ import { promisify } from 'node:util'
 import { utils } from 'ssh2'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from '../../src-main/core/store/db'
+import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { fingerprintOf } from '../../src-main/core/scanners/ssh-oscap/host-key'
 import { HostKeyStore } from '../../src-main/core/scanners/ssh-oscap/host-key-store'
 import { KnownHostsRepo } from '../../src-main/core/store/known-hosts'
@@ -45,7 +46,7 @@ afterEach(async () => {
 /** A fresh store per test: pins from one test must not make another pass. */
 function freshPins(): HostKeyStore {
   db = openDatabase(':memory:')
-  pins = new HostKeyStore(new KnownHostsRepo(db))
+  pins = new HostKeyStore(new KnownHostsRepo(sqliteSql(db)))
   return pins
 }
 

@@ -2,7 +2,7 @@
 // exports, vault unlocks). Each entry carries the SHA-256 of the one before, so a changed or removed entry
 // breaks the chain wherever the log travels (the database, or an evidence bundle's audit-log.jsonl).
 import { createHash } from 'node:crypto'
-import type { Db } from '../store/db'
+import type { Sql } from '../store/sql/engine'
 import { AuditLogRepo, type AuditEntry } from '../store/audit-log'
 import type { Clock } from '../ports'
 
@@ -92,15 +92,15 @@ export class AuditLog {
   private readonly repo: AuditLogRepo
 
   constructor(
-    db: Db,
+    sql: Sql,
     private readonly clock: Clock,
     /** Who acts through this core: 'desktop', 'serve' or 'cli'. */
     private readonly actor: string,
   ) {
-    this.repo = new AuditLogRepo(db)
+    this.repo = new AuditLogRepo(sql)
   }
 
-  /** Appends in one IMMEDIATE transaction, so two processes on one data folder never fork the chain. */
+  /** Appends in one transaction holding the log's lock, so two processes on one store never fork the chain. */
   append(input: AuditInput): AuditEntry {
     return this.repo.append((last) => {
       const base = {

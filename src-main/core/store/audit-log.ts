@@ -1,6 +1,9 @@
 // The audit log's rows: appended one at a time behind the last entry, read back in order. The chain's rules
-// (hashing, checking) live in audit/log.ts; the triggers that refuse UPDATE and DELETE in migration 9.
-import type { Db } from './db'
+// (hashing, checking) live in audit/log.ts; the triggers that refuse UPDATE and DELETE in migration 9 (and in
+// the PostgreSQL baseline).
+import type { Selectable } from 'kysely'
+import type { Sql } from './sql/engine'
+import type { AuditLog } from './sql/schema'
 
 export interface AuditEntry {
   seq: number
@@ -13,18 +16,8 @@ export interface AuditEntry {
   hash: string
 }
 
-type Raw = {
-  seq: number
-  at: string
-  actor: string
-  action: string
-  subject: string
-  details: string
-  prev_hash: string
-  hash: string
-}
-const toEntry = (r: Raw): AuditEntry => ({
-  seq: r.seq,
+const toEntry = (r: Selectable<AuditLog>): AuditEntry => ({
+  seq: Number(r.seq),
   at: r.at,
   actor: r.actor,
   action: r.action,
@@ -35,47 +28,51 @@ const toEntry = (r: Raw): AuditEntry => ({
 })
 
 export class AuditLogRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   /**
-   * Builds the next entry from the last one and inserts it in one IMMEDIATE transaction, so two processes on
-   * one data folder never fork the chain. `next` also gives the details as they are stored (canonical JSON).
+   * Builds the next entry from the last one and inserts it in one transaction holding the log's lock, so two
+   * processes on one store never fork the chain. `next` also gives the details as they are stored (canonical
+   * JSON).
    */
   append(
     next: (last: { seq: number; hash: string } | undefined) => { entry: AuditEntry; detailsJson: string },
   ): AuditEntry {
-    const run = this.db.transaction((): AuditEntry => {
+    const { q } = this.sql
+    return this.sql.transaction((): AuditEntry => {
+      this.sql.lock('audit_log')
       const { entry, detailsJson } = next(this.last())
-      this.db
-        .prepare(
-          `INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          entry.seq,
-          entry.at,
-          entry.actor,
-          entry.action,
-          entry.subject,
-          detailsJson,
-          entry.prevHash,
-          entry.hash,
-        )
+      this.sql.run(
+        q.insertInto('audit_log').values({
+          seq: entry.seq,
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          subject: entry.subject,
+          details: detailsJson,
+          prev_hash: entry.prevHash,
+          hash: entry.hash,
+        }),
+      )
       return entry
     })
-    return run.immediate()
   }
 
   entries(): AuditEntry[] {
-    return (this.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Raw[]).map(toEntry)
+    const { q } = this.sql
+    return this.sql.all(q.selectFrom('audit_log').selectAll().orderBy('seq')).map(toEntry)
   }
 
   last(): { seq: number; hash: string } | undefined {
-    return this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-      { seq: number; hash: string } | undefined
+    const { q } = this.sql
+    const row = this.sql.get(
+      q.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1),
+    )
+    return row && { seq: Number(row.seq), hash: row.hash }
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
+    const { q } = this.sql
+    return this.sql.get(q.selectFrom('audit_log').select(({ fn }) => fn.countAll<number>().as('n')))?.n ?? 0
   }
 }

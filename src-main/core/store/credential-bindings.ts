@@ -1,31 +1,45 @@
 // The addresses each credential may be handed out for (see vault/bindings.ts for the rule they enforce).
-import type { Db } from './db'
+import type { Sql } from './sql/engine'
 
 export type BindingHow = 'existing' | 'first-use' | 'confirmed'
 
 export class CredentialBindingsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   addresses(credentialId: string): string[] {
-    return (
-      this.db
-        .prepare('SELECT address FROM credential_bindings WHERE credential_id = ? ORDER BY bound_at, address')
-        .all(credentialId) as { address: string }[]
-    ).map((r) => r.address)
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('credential_bindings')
+          .select('address')
+          .where('credential_id', '=', credentialId)
+          .orderBy('bound_at')
+          .orderBy('address'),
+      )
+      .map((r) => r.address)
   }
 
   /** Adds an address; false when it was bound already. */
   add(credentialId: string, address: string, how: BindingHow, at: string): boolean {
-    const { changes } = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO credential_bindings (credential_id, address, bound_at, how) VALUES (?, ?, ?, ?)`,
-      )
-      .run(credentialId, address, at, how)
+    const { q } = this.sql
+    const { changes } = this.sql.run(
+      q
+        .insertInto('credential_bindings')
+        .values({ credential_id: credentialId, address, bound_at: at, how })
+        .onConflict((oc) => oc.doNothing()),
+    )
     return changes > 0
   }
 
-  /** Runs `fn` in one transaction, so two processes racing on a first use cannot both bind. */
+  /**
+   * Runs `fn` in one transaction that holds the bindings' lock, so two processes racing on a first use cannot
+   * both bind (each reads the bindings only after the other's transaction ended).
+   */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+    return this.sql.transaction(() => {
+      this.sql.lock('credential_bindings')
+      return fn()
+    })
   }
 }

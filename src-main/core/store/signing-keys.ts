@@ -1,28 +1,39 @@
 // The report signing keys' rows: the public half readable, the private half only as the vault sealed it.
-import type { Db } from './db'
+import type { Sql } from './sql/engine'
 
 export class SigningKeysRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   /** The newest key. */
   current(): { id: string; public_key: string } | undefined {
-    return this.db
-      .prepare('SELECT id, public_key FROM signing_keys ORDER BY created_at DESC, id LIMIT 1')
-      .get() as { id: string; public_key: string } | undefined
+    const { q } = this.sql
+    return this.sql.get(
+      q
+        .selectFrom('signing_keys')
+        .select(['id', 'public_key'])
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(1),
+    )
   }
 
   sealedPrivate(id: string): Buffer {
-    const row = this.db.prepare('SELECT sealed_private FROM signing_keys WHERE id = ?').get(id) as {
-      sealed_private: Buffer
-    }
+    const { q } = this.sql
+    const row = this.sql.get(q.selectFrom('signing_keys').select('sealed_private').where('id', '=', id))
+    if (!row) throw new Error(`No report signing key ${id} in the store`)
     return row.sealed_private
   }
 
   add(id: string, publicKeyPem: string, sealedPrivate: Buffer, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO signing_keys (id, algorithm, public_key, sealed_private, created_at) VALUES (?, 'ed25519', ?, ?, ?)`,
-      )
-      .run(id, publicKeyPem, sealedPrivate, at)
+    const { q } = this.sql
+    this.sql.run(
+      q.insertInto('signing_keys').values({
+        id,
+        algorithm: 'ed25519',
+        public_key: publicKeyPem,
+        sealed_private: sealedPrivate,
+        created_at: at,
+      }),
+    )
   }
 }

@@ -1,16 +1,12 @@
-// The targets aggregate in SQLite: rows, their tags and groups, search, and name uniqueness.
-import type { Db } from './db'
+// The targets aggregate in the store: rows, their tags and groups, search, and name uniqueness.
+import { sql as raw, type Selectable } from 'kysely'
+import type { Sql } from './sql/engine'
+import type { Targets } from './sql/schema'
+import { containsNoCase, foldCase, lowerOf } from './sql/nocase'
 import type { Target, TargetFields } from '../../../src-preload/contract'
 
-type Row = {
-  id: string
-  name: string
-  kind: string
-  description: string
-  settings: string
-  created_at: string
-  updated_at: string
-}
+type Row = Selectable<Targets>
+type Label = { target_id: string; type: string; label: string }
 
 export interface TargetFilter {
   query?: string
@@ -20,6 +16,8 @@ export interface TargetFilter {
 }
 
 const COMMON = new Set(['kind', 'name', 'description', 'tags', 'groups', 'address'])
+/** Target ids per statement when their labels are read (well inside both engines' parameter limits). */
+const IDS_PER_READ = 500
 
 export class TargetsRepo {
   /**
@@ -27,119 +25,145 @@ export class TargetsRepo {
    * core always passes it; a repo opened bare (migration checks) returns the stored fields only.
    */
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly address?: (t: Target) => string,
   ) {}
 
   list(filter: TargetFilter = {}): Target[] {
-    const where: string[] = []
-    const args: Record<string, string> = {}
-    if (filter.kind) {
-      where.push('t.kind = @kind')
-      args.kind = filter.kind
-    }
+    const { q } = this.sql
+    let query = q.selectFrom('targets as t').selectAll('t')
+    if (filter.kind) query = query.where('t.kind', '=', filter.kind)
     for (const type of ['tag', 'group'] as const) {
       const label = filter[type]
       if (!label) continue
-      where.push(`EXISTS (SELECT 1 FROM target_labels l WHERE l.target_id = t.id AND l.type = '${type}'
-                   AND l.label = @${type})`)
-      args[type] = label
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('target_labels as l')
+            .select('l.target_id')
+            .whereRef('l.target_id', '=', 't.id')
+            .where('l.type', '=', type)
+            .where(({ eb, ref }) => eb(lowerOf(ref('l.label')), '=', foldCase(label))),
+        ),
+      )
     }
     const words = (filter.query ?? '').trim().split(/\s+/).filter(Boolean)
-    words.forEach((word, i) => {
+    for (const word of words)
       // Every word must match somewhere: name, host, description, kind, or any tag or group.
-      where.push(`(t.name LIKE @w${i} ESCAPE '\\' OR t.host LIKE @w${i} ESCAPE '\\'
-        OR t.description LIKE @w${i} ESCAPE '\\' OR t.kind LIKE @w${i} ESCAPE '\\'
-        OR EXISTS (SELECT 1 FROM target_labels l WHERE l.target_id = t.id AND l.label LIKE @w${i} ESCAPE '\\'))`)
-      args[`w${i}`] = `%${word.replace(/[\\%_]/g, (c) => '\\' + c)}%`
-    })
-    const sql = `SELECT t.* FROM targets t ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-                 ORDER BY t.name COLLATE NOCASE`
-    const rows = this.db.prepare(sql).all(args) as Row[]
+      query = query.where(({ or, exists, selectFrom, ref }) =>
+        or([
+          containsNoCase(ref('t.name'), word),
+          containsNoCase(ref('t.host'), word),
+          containsNoCase(ref('t.description'), word),
+          containsNoCase(ref('t.kind'), word),
+          exists(
+            selectFrom('target_labels as l')
+              .select('l.target_id')
+              .whereRef('l.target_id', '=', 't.id')
+              .where((eb) => containsNoCase(eb.ref('l.label'), word)),
+          ),
+        ]),
+      )
+    // Names are unique without regard to case, so this order has no ties.
+    const rows = this.sql.all(query.orderBy(({ ref }) => lowerOf(ref('t.name'))))
     return this.hydrate(rows)
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM targets').get() as { n: number }).n
+    const { q } = this.sql
+    return this.sql.get(q.selectFrom('targets').select(({ fn }) => fn.countAll<number>().as('n')))?.n ?? 0
   }
 
   get(id: string): Target | undefined {
-    const row = this.db.prepare('SELECT * FROM targets WHERE id = ?').get(id) as Row | undefined
+    const { q } = this.sql
+    const row = this.sql.get(q.selectFrom('targets').selectAll().where('id', '=', id))
     return row ? this.hydrate([row])[0] : undefined
   }
 
   findByName(name: string): Target | undefined {
-    const row = this.db.prepare('SELECT * FROM targets WHERE name = ? COLLATE NOCASE').get(name) as
-      Row | undefined
+    const row = this.sql.get(this.byName(name).selectAll())
     return row ? this.hydrate([row])[0] : undefined
   }
 
   nameTaken(name: string, exceptId?: string): boolean {
-    const row = this.db
-      .prepare('SELECT id FROM targets WHERE name = ? COLLATE NOCASE AND id IS NOT ?')
-      .get(name, exceptId ?? null)
-    return row !== undefined
+    let query = this.byName(name).select('id')
+    if (exceptId !== undefined) query = query.where('id', '!=', exceptId)
+    return this.sql.get(query) !== undefined
   }
 
   insert(id: string, fields: TargetFields, at: string): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO targets (id, name, kind, host, description, settings, created_at, updated_at)
-           VALUES (@id, @name, @kind, @host, @description, @settings, @at, @at)`,
-        )
-        .run({ id, at, ...columns(fields) })
+    const { q } = this.sql
+    this.sql.transaction(() => {
+      this.sql.run(q.insertInto('targets').values({ id, created_at: at, updated_at: at, ...columns(fields) }))
       this.writeLabels(id, fields)
-    })()
+    })
   }
 
   update(id: string, fields: TargetFields, at: string): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE targets SET name = @name, kind = @kind, host = @host, description = @description,
-             settings = @settings, updated_at = @at WHERE id = @id`,
-        )
-        .run({ id, at, ...columns(fields) })
-      this.db.prepare('DELETE FROM target_labels WHERE target_id = ?').run(id)
+    const { q } = this.sql
+    this.sql.transaction(() => {
+      this.sql.run(
+        q
+          .updateTable('targets')
+          .set({ updated_at: at, ...columns(fields) })
+          .where('id', '=', id),
+      )
+      this.sql.run(q.deleteFrom('target_labels').where('target_id', '=', id))
       this.writeLabels(id, fields)
-    })()
+    })
   }
 
   remove(id: string): boolean {
-    return this.db.prepare('DELETE FROM targets WHERE id = ?').run(id).changes > 0
+    const { q } = this.sql
+    return this.sql.run(q.deleteFrom('targets').where('id', '=', id)).changes > 0
   }
 
+  /** Every tag and every group in use, each once whatever its case, in case-insensitive order. */
   labels(): { tags: string[]; groups: string[] } {
-    const rows = this.db
-      .prepare('SELECT DISTINCT type, label FROM target_labels ORDER BY label COLLATE NOCASE')
-      .all() as { type: 'tag' | 'group'; label: string }[]
-    return {
-      tags: rows.filter((r) => r.type === 'tag').map((r) => r.label),
-      groups: rows.filter((r) => r.type === 'group').map((r) => r.label),
+    const { q } = this.sql
+    const rows = this.sql.all(
+      q
+        .selectFrom('target_labels')
+        .select(({ ref }) => ['type', 'label', lowerOf(ref('label')).as('folded')])
+        .distinct()
+        .orderBy('folded')
+        .orderBy('label'),
+    )
+    const out = { tags: [] as string[], groups: [] as string[] }
+    const seen = new Set<string>()
+    for (const r of rows) {
+      const key = `${r.type}\n${foldCase(r.label)}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      ;(r.type === 'tag' ? out.tags : out.groups).push(r.label)
     }
+    return out
+  }
+
+  private byName(name: string) {
+    return this.sql.q
+      .selectFrom('targets')
+      .where(({ eb, ref }) => eb(lowerOf(ref('name')), '=', foldCase(name)))
   }
 
   private writeLabels(id: string, fields: TargetFields): void {
-    const ins = this.db.prepare(
-      'INSERT OR IGNORE INTO target_labels (target_id, type, label) VALUES (?, ?, ?)',
+    const rows = [
+      ...fields.tags.map((label) => ({ target_id: id, type: 'tag', label })),
+      ...fields.groups.map((label) => ({ target_id: id, type: 'group', label })),
+    ]
+    if (rows.length === 0) return
+    // A label given twice in different case is kept once (the unique key ignores case on both engines).
+    this.sql.run(
+      this.sql.q
+        .insertInto('target_labels')
+        .values(rows)
+        .onConflict((oc) => oc.doNothing()),
     )
-    for (const tag of fields.tags) ins.run(id, 'tag', tag)
-    for (const group of fields.groups) ins.run(id, 'group', group)
   }
 
   private hydrate(rows: Row[]): Target[] {
     if (rows.length === 0) return []
     const labels = new Map<string, { tags: string[]; groups: string[] }>()
-    const stmt = this.db.prepare(
-      `SELECT target_id, type, label FROM target_labels
-       WHERE target_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
-    )
-    for (const l of stmt.all(JSON.stringify(rows.map((r) => r.id))) as {
-      target_id: string
-      type: 'tag' | 'group'
-      label: string
-    }[]) {
+    for (const l of this.labelsOf(rows.map((r) => r.id))) {
       const entry = labels.get(l.target_id) ?? { tags: [], groups: [] }
       ;(l.type === 'tag' ? entry.tags : entry.groups).push(l.label)
       labels.set(l.target_id, entry)
@@ -158,6 +182,28 @@ export class TargetsRepo {
       if (this.address) t.address = this.address(t)
       return t
     })
+  }
+
+  /**
+   * The labels of these targets in the order they were written (a person's order of tags is theirs). The
+   * table has no column for that order, so it is the row's physical position: SQLite's rowid, which only
+   * grows; PostgreSQL's ctid, which follows insertion within one statement's rows (a target's labels are
+   * written by one INSERT).
+   */
+  private labelsOf(ids: string[]): Label[] {
+    const position = raw.raw(this.sql.dialect === 'sqlite' ? 'rowid' : 'ctid')
+    const out: Label[] = []
+    for (let i = 0; i < ids.length; i += IDS_PER_READ)
+      out.push(
+        ...this.sql.all(
+          this.sql.q
+            .selectFrom('target_labels')
+            .select(['target_id', 'type', 'label'])
+            .where('target_id', 'in', ids.slice(i, i + IDS_PER_READ))
+            .orderBy(position),
+        ),
+      )
+    return out
   }
 }
 

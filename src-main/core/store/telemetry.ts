@@ -1,5 +1,6 @@
 // The store's figures /metrics reads at each scrape: rules by status per target, run states, the alert outbox.
-import type { Db } from './db'
+import { sql as raw, type RawBuilder } from 'kysely'
+import type { Sql } from './sql/engine'
 
 export interface OutboxFigures {
   sent: number
@@ -9,43 +10,55 @@ export interface OutboxFigures {
   throttled: number
 }
 
+/** 1 where `condition` holds, else 0: a count both engines sum (PostgreSQL sums no booleans). */
+const oneIf = (condition: RawBuilder<unknown>) => raw<number>`CASE WHEN ${condition} THEN 1 ELSE 0 END`
+
 export class TelemetryRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   rulesByStatus(): { targetId: string; status: string; n: number }[] {
-    return this.db
-      .prepare(
-        'SELECT target_id AS targetId, status, count(*) AS n FROM current_status GROUP BY target_id, status',
-      )
-      .all() as { targetId: string; status: string; n: number }[]
+    const { q } = this.sql
+    return this.sql.all(
+      q
+        .selectFrom('current_status')
+        .select(({ fn }) => ['target_id as targetId', 'status', fn.countAll<number>().as('n')])
+        .groupBy(['target_id', 'status']),
+    )
   }
 
   runs(): { status: string; nextRunAt: string }[] {
-    return this.db.prepare('SELECT status, next_run_at AS nextRunAt FROM schedule_runs').all() as {
-      status: string
-      nextRunAt: string
-    }[]
+    const { q } = this.sql
+    return this.sql.all(q.selectFrom('schedule_runs').select(['status', 'next_run_at as nextRunAt']))
   }
 
   /** Messages (not tests): sent, given up, waiting; failed attempts; held back by a throttle now. */
   outbox(): OutboxFigures {
-    const r = this.db
-      .prepare(
-        `SELECT
-           sum(state = 'sent') AS sent,
-           sum(state = 'failed') AS failed,
-           sum(state = 'pending') AS pending,
-           sum(attempts - (state = 'sent')) AS failedAttempts,
-           sum(state = 'pending' AND attempts = 0 AND last_error = '' AND next_attempt_at > created_at) AS throttled
-         FROM alert_deliveries WHERE test = 0`,
-      )
-      .get() as Record<keyof OutboxFigures, number | null>
+    const { q } = this.sql
+    const sent = oneIf(raw`state = 'sent'`)
+    const r = this.sql.get(
+      q
+        .selectFrom('alert_deliveries')
+        .select(({ fn }) => [
+          fn.sum<number | null>(sent).as('sent'),
+          fn.sum<number | null>(oneIf(raw`state = 'failed'`)).as('failed'),
+          fn.sum<number | null>(oneIf(raw`state = 'pending'`)).as('pending'),
+          fn.sum<number | null>(raw`attempts - ${sent}`).as('failedAttempts'),
+          fn
+            .sum<number | null>(
+              oneIf(
+                raw`state = 'pending' AND attempts = 0 AND last_error = '' AND next_attempt_at > created_at`,
+              ),
+            )
+            .as('throttled'),
+        ])
+        .where('test', '=', 0),
+    )
     return {
-      sent: r.sent ?? 0,
-      failed: r.failed ?? 0,
-      pending: r.pending ?? 0,
-      failedAttempts: r.failedAttempts ?? 0,
-      throttled: r.throttled ?? 0,
+      sent: r?.sent ?? 0,
+      failed: r?.failed ?? 0,
+      pending: r?.pending ?? 0,
+      failedAttempts: r?.failedAttempts ?? 0,
+      throttled: r?.throttled ?? 0,
     }
   }
 }

@@ -1,6 +1,6 @@
-// The vault state every process on one data folder shares: the lock generation, the processes holding the
-// vault, and the wrong-passphrase count (see vault/control.ts for what they mean).
-import type { Db } from './db'
+// The vault state every process on one store shares: the lock generation, the processes holding the vault,
+// and the wrong-passphrase count (see vault/control.ts for what they mean).
+import type { Sql } from './sql/engine'
 
 export type ControlRow = { lock_generation: number; failures: number; next_attempt_at: string | null }
 
@@ -13,20 +13,35 @@ export interface ProcessRow {
 }
 
 export class VaultControlRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   row(): ControlRow {
-    const r = this.db
-      .prepare('SELECT lock_generation, failures, next_attempt_at FROM vault_control WHERE id = 1')
-      .get() as ControlRow | undefined
+    const { q } = this.sql
+    const r = this.sql.get(
+      q
+        .selectFrom('vault_control')
+        .select(['lock_generation', 'failures', 'next_attempt_at'])
+        .where('id', '=', 1),
+    )
     // The row is created by the migration; a store restored without it starts over rather than failing.
     if (r) return r
-    this.db.prepare('INSERT OR IGNORE INTO vault_control (id) VALUES (1)').run()
+    this.sql.run(
+      q
+        .insertInto('vault_control')
+        .values({ id: 1 })
+        .onConflict((oc) => oc.doNothing()),
+    )
     return { lock_generation: 0, failures: 0, next_attempt_at: null }
   }
 
   bumpGeneration(): void {
-    this.db.prepare('UPDATE vault_control SET lock_generation = lock_generation + 1 WHERE id = 1').run()
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('vault_control')
+        .set((eb) => ({ lock_generation: eb('lock_generation', '+', 1) }))
+        .where('id', '=', 1),
+    )
   }
 
   upsertProcess(p: {
@@ -38,38 +53,73 @@ export class VaultControlRepo {
     generation: number
     at: string
   }): void {
-    this.db
-      .prepare(
-        `INSERT INTO vault_processes (id, pid, face, started_at, unlocked, seen_generation, updated_at)
-         VALUES (@id, @pid, @face, @started, @unlocked, @generation, @at)
-         ON CONFLICT (id) DO UPDATE SET unlocked = @unlocked, seen_generation = @generation, updated_at = @at`,
-      )
-      .run(p)
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .insertInto('vault_processes')
+        .values({
+          id: p.id,
+          pid: p.pid,
+          face: p.face,
+          started_at: p.started,
+          unlocked: p.unlocked,
+          seen_generation: p.generation,
+          updated_at: p.at,
+        })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            unlocked: eb.ref('excluded.unlocked'),
+            seen_generation: eb.ref('excluded.seen_generation'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        ),
+    )
   }
 
   deleteProcess(id: string): void {
-    this.db.prepare('DELETE FROM vault_processes WHERE id = ?').run(id)
+    const { q } = this.sql
+    this.sql.run(q.deleteFrom('vault_processes').where('id', '=', id))
   }
 
   processesOtherThan(id: string): ProcessRow[] {
-    return this.db
-      .prepare('SELECT id, pid, face, unlocked, seen_generation FROM vault_processes WHERE id != ?')
-      .all(id) as ProcessRow[]
+    const { q } = this.sql
+    return this.sql.all(
+      q
+        .selectFrom('vault_processes')
+        .select(['id', 'pid', 'face', 'unlocked', 'seen_generation'])
+        .where('id', '!=', id),
+    )
   }
 
   setFailures(failures: number, lastFailureAt: string, nextAttemptAt: string | null): void {
-    this.db
-      .prepare('UPDATE vault_control SET failures = ?, last_failure_at = ?, next_attempt_at = ? WHERE id = 1')
-      .run(failures, lastFailureAt, nextAttemptAt)
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('vault_control')
+        .set({ failures, last_failure_at: lastFailureAt, next_attempt_at: nextAttemptAt })
+        .where('id', '=', 1),
+    )
   }
 
   clearFailures(): void {
-    this.db
-      .prepare('UPDATE vault_control SET failures = 0, next_attempt_at = NULL WHERE id = 1 AND failures != 0')
-      .run()
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('vault_control')
+        .set({ failures: 0, next_attempt_at: null })
+        .where('id', '=', 1)
+        .where('failures', '!=', 0),
+    )
   }
 
+  /**
+   * Runs fn in one transaction holding the vault control's lock: a read-then-write (the failure count) never
+   * interleaves with another process's.
+   */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+    return this.sql.transaction(() => {
+      this.sql.lock('vault_control')
+      return fn()
+    })
   }
 }

@@ -1,6 +1,7 @@
 // The vault's rows: its record (header, wrapped data key, device key, auto-lock) and the credentials, which hold
 // only ciphertext. Every statement the vault runs is here; what they mean (keys, sealing) stays in vault/.
-import type { Db } from './db'
+import type { Sql } from './sql/engine'
+import { foldCase, lowerOf } from './sql/nocase'
 import type { CredentialKind } from '../../../src-preload/contract'
 
 export type VaultRow = {
@@ -23,11 +24,20 @@ export type CredRow = {
   rotated_at: string | null
 }
 
+/** A credential as lists show it: everything but its ciphertext. */
+export type CredMetaRow = Omit<CredRow, 'ciphertext'>
+
 export class VaultRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   row(): VaultRow | undefined {
-    return this.db.prepare('SELECT * FROM vault WHERE id = 1').get() as VaultRow | undefined
+    const { q } = this.sql
+    return this.sql.get(
+      q
+        .selectFrom('vault')
+        .select(['header', 'checksum', 'wrapped_key', 'key_check', 'remembered_key', 'auto_lock_minutes'])
+        .where('id', '=', 1),
+    )
   }
 
   create(v: {
@@ -38,55 +48,87 @@ export class VaultRepo {
     autoLockMinutes: number
     at: string
   }): void {
-    this.db
-      .prepare(
-        `INSERT INTO vault (id, header, checksum, wrapped_key, key_check, auto_lock_minutes, created_at,
-           updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(v.header, v.checksum, v.wrappedKey, v.keyCheck, v.autoLockMinutes, v.at, v.at)
+    const { q } = this.sql
+    this.sql.run(
+      q.insertInto('vault').values({
+        id: 1,
+        header: v.header,
+        checksum: v.checksum,
+        wrapped_key: v.wrappedKey,
+        key_check: v.keyCheck,
+        auto_lock_minutes: v.autoLockMinutes,
+        created_at: v.at,
+        updated_at: v.at,
+      }),
+    )
   }
 
   rememberKey(blob: Buffer): void {
-    this.db.prepare('UPDATE vault SET remembered_key = ? WHERE id = 1').run(blob)
+    const { q } = this.sql
+    this.sql.run(q.updateTable('vault').set({ remembered_key: blob }).where('id', '=', 1))
   }
 
   /** Returns whether a remembered key was there to forget. */
   forgetKey(): boolean {
-    const { changes } = this.db
-      .prepare('UPDATE vault SET remembered_key = NULL WHERE id = 1 AND remembered_key IS NOT NULL')
-      .run()
+    const { q } = this.sql
+    const { changes } = this.sql.run(
+      q
+        .updateTable('vault')
+        .set({ remembered_key: null })
+        .where('id', '=', 1)
+        .where('remembered_key', 'is not', null),
+    )
     return changes > 0
   }
 
   rewrap(header: string, checksum: string, wrappedKey: Buffer, at: string): void {
-    this.db
-      .prepare('UPDATE vault SET header = ?, checksum = ?, wrapped_key = ?, updated_at = ? WHERE id = 1')
-      .run(header, checksum, wrappedKey, at)
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('vault')
+        .set({ header, checksum, wrapped_key: wrappedKey, updated_at: at })
+        .where('id', '=', 1),
+    )
   }
 
   setAutoLock(minutes: number, at: string): void {
-    this.db.prepare('UPDATE vault SET auto_lock_minutes = ?, updated_at = ? WHERE id = 1').run(minutes, at)
+    const { q } = this.sql
+    this.sql.run(
+      q.updateTable('vault').set({ auto_lock_minutes: minutes, updated_at: at }).where('id', '=', 1),
+    )
   }
 
   credentialCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM credentials').get() as { n: number }).n
+    const { q } = this.sql
+    return this.sql.get(q.selectFrom('credentials').select(({ fn }) => fn.countAll<number>().as('n')))?.n ?? 0
   }
 
-  credentials(): CredRow[] {
-    return this.db
-      .prepare(
-        `SELECT id, kind, name, meta, created_at, updated_at, rotated_at FROM credentials
-         ORDER BY name COLLATE NOCASE`,
-      )
-      .all() as CredRow[]
+  /** Every credential without its ciphertext, by name without regard to case (names are unique that way). */
+  credentials(): CredMetaRow[] {
+    const { q } = this.sql
+    return this.sql.all(
+      q
+        .selectFrom('credentials')
+        .select(['id', 'kind', 'name', 'meta', 'created_at', 'updated_at', 'rotated_at'])
+        .orderBy(({ ref }) => lowerOf(ref('name'))),
+    ) as CredMetaRow[]
   }
 
   credential(id: string): CredRow | undefined {
-    return this.db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredRow | undefined
+    const { q } = this.sql
+    return this.sql.get(q.selectFrom('credentials').selectAll().where('id', '=', id)) as CredRow | undefined
   }
 
   nameTaken(name: string): boolean {
-    return Boolean(this.db.prepare('SELECT 1 FROM credentials WHERE name = ? COLLATE NOCASE').get(name))
+    const { q } = this.sql
+    return (
+      this.sql.get(
+        q
+          .selectFrom('credentials')
+          .select('id')
+          .where(({ eb, ref }) => eb(lowerOf(ref('name')), '=', foldCase(name))),
+      ) !== undefined
+    )
   }
 
   addCredential(c: {
@@ -97,28 +139,43 @@ export class VaultRepo {
     ciphertext: Buffer
     at: string
   }): void {
-    this.db
-      .prepare(
-        `INSERT INTO credentials (id, kind, name, meta, ciphertext, created_at, updated_at, rotated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
-      )
-      .run(c.id, c.kind, c.name, c.meta, c.ciphertext, c.at, c.at)
+    const { q } = this.sql
+    this.sql.run(
+      q.insertInto('credentials').values({
+        id: c.id,
+        kind: c.kind,
+        name: c.name,
+        meta: c.meta,
+        ciphertext: c.ciphertext,
+        created_at: c.at,
+        updated_at: c.at,
+        rotated_at: null,
+      }),
+    )
   }
 
   /** Renames and re-describes a credential, and with `ciphertext` rotates its secret, in one transaction. */
   updateCredential(id: string, c: { name: string; meta: string; ciphertext?: Buffer; at: string }): void {
-    this.db.transaction(() => {
+    const { q } = this.sql
+    this.sql.transaction(() => {
       if (c.ciphertext)
-        this.db
-          .prepare('UPDATE credentials SET ciphertext = ?, rotated_at = ? WHERE id = ?')
-          .run(c.ciphertext, c.at, id)
-      this.db
-        .prepare('UPDATE credentials SET name = ?, meta = ?, updated_at = ? WHERE id = ?')
-        .run(c.name, c.meta, c.at, id)
-    })()
+        this.sql.run(
+          q
+            .updateTable('credentials')
+            .set({ ciphertext: c.ciphertext, rotated_at: c.at })
+            .where('id', '=', id),
+        )
+      this.sql.run(
+        q
+          .updateTable('credentials')
+          .set({ name: c.name, meta: c.meta, updated_at: c.at })
+          .where('id', '=', id),
+      )
+    })
   }
 
   removeCredential(id: string): void {
-    this.db.prepare('DELETE FROM credentials WHERE id = ?').run(id)
+    const { q } = this.sql
+    this.sql.run(q.deleteFrom('credentials').where('id', '=', id))
   }
 }

@@ -1,7 +1,7 @@
 // Binds each credential to the addresses it was first used at, so moving a target (or pointing a new one at
 // another server) cannot pull its secret out: using it elsewhere needs the passphrase again.
 import type { Target } from '../../../src-preload/contract'
-import type { Db } from '../store/db'
+import type { Sql } from '../store/sql/engine'
 import { CredentialBindingsRepo, type BindingHow } from '../store/credential-bindings'
 import { AppError } from '../errors'
 
@@ -46,12 +46,12 @@ export class CredentialBindings {
   private readonly repo: CredentialBindingsRepo
 
   constructor(
-    db: Db,
+    sql: Sql,
     private readonly now: () => string,
     /** Asked of the target's kind (the registry), so this room never branches on a kind. */
     readonly addressOf: BindingAddress,
   ) {
-    this.repo = new CredentialBindingsRepo(db)
+    this.repo = new CredentialBindingsRepo(sql)
   }
 
   addresses(credentialId: string): string[] {

@@ -2,7 +2,7 @@
 // open: a lock generation (`driftwatch vault lock` bumps it, each process forgets its key when it sees it
 // move), the processes holding the vault, and the wrong-passphrase count behind the unlock backoff.
 import { randomUUID } from 'node:crypto'
-import type { Db } from '../store/db'
+import type { Sql } from '../store/sql/engine'
 import { VaultControlRepo, type ControlRow } from '../store/vault-control'
 
 /** Wrong passphrases allowed before each further attempt must wait. */
@@ -31,12 +31,12 @@ export class VaultControl {
   private readonly repo: VaultControlRepo
 
   constructor(
-    db: Db,
+    sql: Sql,
     private readonly face: string,
     private readonly now: () => Date,
   ) {
     this.startedAt = now().toISOString()
-    this.repo = new VaultControlRepo(db)
+    this.repo = new VaultControlRepo(sql)
   }
 
   generation(): number {

@@ -3,7 +3,8 @@
 // other sealed blobs (the report signing key) and confirming a credential at a new address.
 import { randomUUID } from 'node:crypto'
 import type { CredentialKind, Target } from '../../../src-preload/contract'
-import type { CredRow, VaultRepo } from '../store/vault'
+import type { CredMetaRow, CredRow, VaultRepo } from '../store/vault'
+import { violation } from '../store/sql/engine'
 import type { CredentialBindings } from './bindings'
 import { BlobError, FORMAT_VERSION, open, pack, seal, unpack } from './crypto'
 import { VaultError } from './errors'
@@ -219,7 +220,7 @@ const duplicate = (name: string) =>
 
 /** Another process (the CLI beside the app) can win the race between the name check and the insert. */
 function uniqueViolation(err: unknown, name: string): unknown {
-  return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? duplicate(name) : err
+  return violation(err) === 'unique' ? duplicate(name) : err
 }
 
 function damaged(name: string, err: unknown): VaultError {
@@ -235,7 +236,7 @@ function damaged(name: string, err: unknown): VaultError {
   )
 }
 
-function toMeta(r: CredRow): CredentialMeta {
+function toMeta(r: CredMetaRow): CredentialMeta {
   return {
     id: r.id,
     kind: r.kind,

@@ -1,7 +1,7 @@
 // The Ed25519 key that signs evidence bundles: made on first use, its private half sealed by the vault (so
 // signing needs the vault unlocked), its public half stored readable and shipped inside every bundle.
 import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto'
-import type { Db } from '../store/db'
+import type { Sql } from '../store/sql/engine'
 import { SigningKeysRepo } from '../store/signing-keys'
 import type { Clock } from '../ports'
 import type { Vault } from './vault'
@@ -27,11 +27,11 @@ export class SigningKeys {
   private readonly repo: SigningKeysRepo
 
   constructor(
-    db: Db,
+    sql: Sql,
     private readonly vault: Vault,
     private readonly clock: Clock,
   ) {
-    this.repo = new SigningKeysRepo(db)
+    this.repo = new SigningKeysRepo(sql)
   }
 
   current(): PublicSigningKey | undefined {

@@ -4,7 +4,7 @@
 // This class is the vault's one door; the work is done by its parts: the key session and its locks
 // (session.ts), the passphrase gate and backoff (passphrase.ts), unlocking (unlock.ts), the keychain
 // (remembered.ts) and the credentials (credentials.ts).
-import type { Db } from '../store/db'
+import type { Sql } from '../store/sql/engine'
 import { VaultRepo } from '../store/vault'
 import type { CredentialKind, Target } from '../../../src-preload/contract'
 import type { MetaInput } from './secrets'
@@ -43,12 +43,12 @@ export class Vault {
   private readonly unlocker: Unlocker
   private readonly credentials: CredentialStore
 
-  constructor(db: Db, opts: VaultOptions) {
-    const repo = new VaultRepo(db)
-    this.control = new VaultControl(db, opts.face ?? 'cli', () => opts.clock.now())
+  constructor(sql: Sql, opts: VaultOptions) {
+    const repo = new VaultRepo(sql)
+    this.control = new VaultControl(sql, opts.face ?? 'cli', () => opts.clock.now())
     this.session = new VaultSession(opts, this.control, repo)
     this.bindings = new CredentialBindings(
-      db,
+      sql,
       () => this.session.now(),
       opts.bindingAddress ??
         (() => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { openDatabase, type Db } from '../../../src-main/core/store/db'
+import { sqliteSql } from '../../../src-main/core/store/sql/sqlite'
 import {
   LATEST_VERSION,
   migrate,
@@ -56,7 +57,7 @@ const seeds: Record<number, Seed> = {
       label.run('seed-ssh', 'group', 'web')
     },
     check(db) {
-      const repo = new TargetsRepo(db)
+      const repo = new TargetsRepo(sqliteSql(db))
       expect(repo.get('seed-ssh')).toEqual({
         id: 'seed-ssh',
         kind: 'ssh',
@@ -494,7 +495,7 @@ describe('a migration that fails', () => {
       )
       expect(schemaVersion(db)).toBe(LATEST_VERSION)
       expect(tables(db)).not.toContain(`extra_${LATEST_VERSION + 1}`)
-      expect(new TargetsRepo(db).get('seed-ssh')?.description).toBe('front end')
+      expect(new TargetsRepo(sqliteSql(db)).get('seed-ssh')?.description).toBe('front end')
     } finally {
       db.close()
     }

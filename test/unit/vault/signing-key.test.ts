@@ -12,7 +12,7 @@ describe('the report signing key', () => {
   it('is made once, signs verifiably, and is the same key after a restart', async () => {
     const h = open()
     await h.vault.init(PASS)
-    const keys = new SigningKeys(h.db, h.vault, h.clock)
+    const keys = new SigningKeys(h.sql, h.vault, h.clock)
     expect(keys.current()).toBeUndefined()
     const data = Buffer.from('manifest bytes')
     const { key, signature } = await keys.sign(data)
@@ -21,14 +21,14 @@ describe('the report signing key', () => {
     expect(verify(null, Buffer.from('manifest bytez'), createPublicKey(key.publicKeyPem), signature)).toBe(
       false,
     )
-    const again = new SigningKeys(h.db, h.reopen(), h.clock)
+    const again = new SigningKeys(h.sql, h.reopen(), h.clock)
     expect(again.current()).toEqual(key)
   })
 
   it('needs the vault unlocked, and its sealed blob opens for no other purpose', async () => {
     const h = open()
     await h.vault.init(PASS)
-    const keys = new SigningKeys(h.db, h.vault, h.clock)
+    const keys = new SigningKeys(h.sql, h.vault, h.clock)
     keys.ensure()
     h.vault.lock('manual')
     expect((await errorOf(keys.sign(Buffer.from('x')))).message).toBe(

@@ -5,6 +5,8 @@ import { createPrivateKey } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDatabase, type Db } from '../../../src-main/core/store/db'
+import type { Sql } from '../../../src-main/core/store/sql/engine'
+import { sqliteSql } from '../../../src-main/core/store/sql/sqlite'
 import {
   Vault,
   VaultError,
@@ -93,6 +95,8 @@ export function fakePower(): PowerEventsPort & { fire(e: 'suspend' | 'lock-scree
 
 export interface Harness {
   db: Db
+  /** The same database behind the store's Sql door, as the vault's repositories take it. */
+  sql: Sql
   file: string
   vault: Vault
   clock: FakeClock
@@ -118,6 +122,7 @@ export function useVaults() {
   return (opts: Partial<VaultOptions> = {}): Harness => {
     const file = join(tmp.make('dw-vault-'), 'driftwatch.db')
     const db = openDatabase(file)
+    const sql = sqliteSql(db)
     const entry = { db, vaults: [] as Vault[] }
     open.push(entry)
     const clock = fakeClock()
@@ -125,7 +130,7 @@ export function useVaults() {
     const redactor = new Redactor()
     const states: string[] = []
     const make = (o: Partial<VaultOptions>) => {
-      const v = new Vault(db, {
+      const v = new Vault(sql, {
         clock,
         timers,
         redactor,
@@ -138,6 +143,7 @@ export function useVaults() {
     }
     return {
       db,
+      sql,
       file,
       vault: make(opts),
       clock,

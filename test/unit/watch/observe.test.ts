@@ -10,6 +10,7 @@ import { SelfMonitor } from '../../../src-main/core/telemetry/self-monitor'
 import { Scheduler } from '../../../src-main/core/watch/scheduler'
 import { WatchRepo } from '../../../src-main/core/store/watch'
 import { TargetsRepo } from '../../../src-main/core/store/targets'
+import { sqliteSql } from '../../../src-main/core/store/sql/sqlite'
 import { jsonLogger } from '../../../src-main/core/ports'
 import { call, useCores } from '../../helpers/core'
 import { fakeTime, scriptedScanner } from '../../helpers/watch'
@@ -119,7 +120,7 @@ describe('/healthz', () => {
       const time = fakeTime()
       const scheduler = new Scheduler({
         repo: new WatchRepo(db),
-        targets: new TargetsRepo(db),
+        targets: new TargetsRepo(sqliteSql(db)),
         clock: time,
         timers: time,
         logger: jsonLogger(() => undefined),
