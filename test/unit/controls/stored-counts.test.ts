@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { createCore, DB_FILE } from '../../../src-main/core/app'
 import { openDatabase } from '../../../src-main/core/store/db'
+import { sqliteSql } from '../../../src-main/core/store/sql/sqlite'
 import { ScansRepo } from '../../../src-main/core/store/scans'
 import { ControlsRepo, type TargetControlRow } from '../../../src-main/core/store/controls'
 import type { RuleStatus } from '../../../src-main/core/model/scan'
@@ -28,7 +29,7 @@ describe('stored control counts', () => {
     const [a, b] = ids as [string, string]
 
     const db = openDatabase(join(dataDir, DB_FILE))
-    const controls = new ControlsRepo(db)
+    const controls = new ControlsRepo(sqliteSql(db))
     const scans = new ScansRepo(db, { onCommitted: (s) => controls.recount(s.targetId) })
     const map = (extra: { ruleId: string; controlId: string }[] = []) =>
       controls.syncSource(
