@@ -85,9 +85,9 @@ export class ControlsRepo {
    */
   private baseRule(col: 'cs.rule_id' | 'r.rule_id'): Expression<string> {
     const c = raw.ref(col)
-    return this.sql.dialect === 'postgres'
-      ? raw<string>`split_part(${c}, '@', 1)`
-      : raw<string>`CASE WHEN instr(${c}, '@') > 0 THEN substr(${c}, 1, instr(${c}, '@') - 1) ELSE ${c} END`
+    return this.sql.dialect === 'sqlite'
+      ? raw<string>`CASE WHEN instr(${c}, '@') > 0 THEN substr(${c}, 1, instr(${c}, '@') - 1) ELSE ${c} END`
+      : raw<string>`split_part(${c}, '@', 1)`
   }
 
   /** The id of scan `s`'s target's latest finished scan (ties: the greater id). */
@@ -158,7 +158,7 @@ export class ControlsRepo {
 
   /**
    * What the per-target control counts depend on, cheaply: each target's scans (how many, how many are done and
-   * the newest start: a commit, an interrupted or removed scan changes it) and the mappings' digests.
+   * the newest: a commit, an interrupted or removed scan changes it) and the mappings' digests.
    */
   versions(): { mappings: string; targets: Map<string, string> } {
     const { q } = this.sql
@@ -172,7 +172,9 @@ export class ControlsRepo {
           'target_id',
           eb.fn.countAll<number>().as('n'),
           eb.fn.countAll<number>().filterWhere('state', '=', 'done').as('done'),
-          eb.fn.max('started_at').as('latest'),
+          // The newest scan: SQLite's rowid is read from the (target_id, state) index alone, several times faster
+          // than started_at on a year of scans; PostgreSQL has no rowid.
+          (this.sql.dialect === 'sqlite' ? raw<string>`max(rowid)` : eb.fn.max('started_at')).as('latest'),
         ])
         .groupBy('target_id'),
     )
