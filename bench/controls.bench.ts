@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process'
 import { createCore, DB_FILE, type Core } from '../src-main/core/app'
 import { openDatabase } from '../src-main/core/store/db'
 import { ControlsRepo } from '../src-main/core/store/controls'
+import { sqliteSql } from '../src-main/core/store/sql/sqlite'
 import { nistCatalog } from '../src-main/core/controls/catalog'
 import type { Res } from '../src-preload/contract'
 import { median, medianOf, pairLine, report, time, timeCpu } from './report'
@@ -92,7 +93,7 @@ it(`controls: ${TARGETS} targets × ${RULES} rules × ${DAYS} days`, async () =>
   if (!frameworks.ok) throw new Error(frameworks.error.message)
   core.close()
   const store = openDatabase(join(dataDir, DB_FILE))
-  const repo = new ControlsRepo(store)
+  const repo = new ControlsRepo(sqliteSql(store))
   const recounts: number[] = []
   for (const id of targetIds) recounts.push(await time(() => repo.recount(id)))
   store.close()

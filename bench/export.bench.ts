@@ -185,9 +185,10 @@ it('prints the PDF time for 5,000 findings and the bundle time for 100 MB of evi
       mkdirSync(raw, { recursive: true })
       const { ReportsRepo } = await import('../src-main/core/store/reports')
       const { openDatabase } = await import('../src-main/core/store/db')
+      const { sqliteSql } = await import('../src-main/core/store/sql/sqlite')
       const db = openDatabase(join(dir, 'heavy', 'driftwatch.db'))
       try {
-        const repo = new ReportsRepo(db)
+        const repo = new ReportsRepo(sqliteSql(db))
         for (const e of model.evidence) writeFileSync(join(dir, 'raw', e.path), repo.evidenceBytes(e.sha256)!)
       } finally {
         db.close()

@@ -211,7 +211,7 @@ export function createCore(opts: CoreOptions): Core {
 
   const content = new ContentRepo(sql)
   const watchStores = { watch: new WatchRepo(db), alerts: new AlertsRepo(db), drift: new DriftRepo(db) }
-  const controlsRepo = new ControlsRepo(db)
+  const controlsRepo = new ControlsRepo(sql)
   const scans = new ScansRepo(sql, {
     ...commitHooks(watchStores),
     onCommitted: (scan) => controlsRepo.recount(scan.targetId),
@@ -237,7 +237,7 @@ export function createCore(opts: CoreOptions): Core {
   ]
   const policy = createPolicy({ ...ctx, content, packs, targetPacks: new TargetPacksRepo(sql) })
   const scanning = scanHandlers({ ...ctx, scans, scanners, content, packs, policy, face: opts.face })
-  const judgement = new JudgementRepo(db)
+  const judgement = new JudgementRepo(sql)
   const expiry = new ExpiryWatch({
     ...ctx,
     judgement,
@@ -253,7 +253,7 @@ export function createCore(opts: CoreOptions): Core {
   const now = () => clock.now().getTime()
   const downloads = new FileStaging(DOWNLOAD_LIMITS, now)
   const reportExports = new ReportExports({
-    repo: new ReportSchedulesRepo(db),
+    repo: new ReportSchedulesRepo(sql),
     clock,
     timers: opts.timers ?? systemTimers,
     logger,
@@ -342,7 +342,7 @@ export function createCore(opts: CoreOptions): Core {
       scans,
       content,
       packs,
-      reports: new ReportsRepo(db),
+      reports: new ReportsRepo(sql),
       version: pkg.version,
       audit,
       signing: new SigningKeys(sql, vault, clock),

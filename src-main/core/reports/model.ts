@@ -243,7 +243,8 @@ export function buildModel(deps: ModelDeps, input: ReportScope): ReportModel {
   }
   const drift = scope.includeDrift
     ? {
-        available: deps.reports.hasDriftTable(),
+        // Every store has drift events (since schema v8); `available` stays in the model's format for readers.
+        available: true,
         events: deps.reports.driftEvents(
           inScope.map((t) => t.id),
           from,

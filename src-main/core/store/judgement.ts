@@ -2,8 +2,10 @@
 // the few facts about results the judgement rooms need (known rule ids, each target's latest status).
 import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import type { Db } from './db'
-import { insertDriftEvents, type DriftEventRow } from './drift'
+import type { Selectable } from 'kysely'
+import type { Sql } from './sql/engine'
+import type { Attestations, Exceptions } from './sql/schema'
+import { toEvent, type DriftEventRow } from './drift'
 import type { DriftFinding } from '../watch/drift'
 
 export interface ExceptionRow {
@@ -38,28 +40,11 @@ export interface AttestationRow {
   revokedAt: string | null
 }
 
-type RawException = {
-  id: string
-  rule_pattern: string
-  scope: ExceptionRow['scope']
-  target_id: string | null
-  group_name: string | null
-  justification: string
-  approved_by: string
-  created_at: string
-  updated_at: string
-  expires_at: string
-  evidence: string | null
-  evidence_name: string
-  revoked_at: string | null
-  revoked_by: string
-  notice_at: string | null
-  expired_at: string | null
-}
+type RawException = Selectable<Exceptions>
 const toException = (r: RawException): ExceptionRow => ({
   id: r.id,
   rulePattern: r.rule_pattern,
-  scope: r.scope,
+  scope: r.scope as ExceptionRow['scope'],
   targetId: r.target_id,
   group: r.group_name,
   justification: r.justification,
@@ -74,25 +59,12 @@ const toException = (r: RawException): ExceptionRow => ({
   expiredAt: r.expired_at,
 })
 
-type RawAttestation = {
-  id: string
-  target_id: string | null
-  rule_id: string
-  status: AttestationRow['status']
-  explanation: string
-  frequency: string
-  attested_by: string
-  attested_at: string
-  expires_at: string
-  evidence: string | null
-  evidence_name: string
-  revoked_at: string | null
-}
+type RawAttestation = Selectable<Attestations>
 const toAttestation = (r: RawAttestation): AttestationRow => ({
   id: r.id,
   targetId: r.target_id,
   ruleId: r.rule_id,
-  status: r.status,
+  status: r.status as AttestationRow['status'],
   explanation: r.explanation,
   frequency: r.frequency,
   attestedBy: r.attested_by,
@@ -105,88 +77,139 @@ const toAttestation = (r: RawAttestation): AttestationRow => ({
 export type ExceptionInsert = Omit<ExceptionRow, 'revokedAt' | 'revokedBy' | 'noticeAt' | 'expiredAt'>
 export type AttestationInsert = Omit<AttestationRow, 'revokedAt'>
 
+/** Rows per multi-row insert. */
+const ROWS = 500
+
 export class JudgementRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   /** Runs `fn` in one transaction: several exceptions are stored together, or none. */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+    return this.sql.transaction(fn)
   }
 
   // ---- exceptions ----
   exceptions(includeRevoked = false): ExceptionRow[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM exceptions ${includeRevoked ? '' : 'WHERE revoked_at IS NULL'} ORDER BY created_at, id`,
-        )
-        .all() as RawException[]
-    ).map(toException)
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('exceptions')
+          .selectAll()
+          .$if(!includeRevoked, (qb) => qb.where('revoked_at', 'is', null))
+          .orderBy('created_at')
+          .orderBy('id'),
+      )
+      .map(toException)
   }
   exception(id: string): ExceptionRow | undefined {
-    const r = this.db.prepare('SELECT * FROM exceptions WHERE id = ?').get(id) as RawException | undefined
+    const { q } = this.sql
+    const r = this.sql.get(q.selectFrom('exceptions').selectAll().where('id', '=', id))
     return r ? toException(r) : undefined
   }
   saveException(e: ExceptionInsert): ExceptionRow {
-    this.db
-      .prepare(
-        `INSERT INTO exceptions (id, rule_pattern, scope, target_id, group_name, justification, approved_by,
-           created_at, updated_at, expires_at, evidence, evidence_name)
-         VALUES (@id, @rulePattern, @scope, @targetId, @group, @justification, @approvedBy, @createdAt, @updatedAt,
-           @expiresAt, @sha, @name)
-         ON CONFLICT (id) DO UPDATE SET rule_pattern = excluded.rule_pattern, scope = excluded.scope,
-           target_id = excluded.target_id, group_name = excluded.group_name, justification = excluded.justification,
-           approved_by = excluded.approved_by, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
-           evidence = excluded.evidence, evidence_name = excluded.evidence_name,
-           -- A new expiry is watched afresh.
-           notice_at = CASE WHEN exceptions.expires_at = excluded.expires_at THEN exceptions.notice_at END,
-           expired_at = CASE WHEN exceptions.expires_at = excluded.expires_at THEN exceptions.expired_at END`,
-      )
-      .run({ ...e, sha: e.evidence?.sha256 ?? null, name: e.evidence?.name ?? '' })
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .insertInto('exceptions')
+        .values({
+          id: e.id,
+          rule_pattern: e.rulePattern,
+          scope: e.scope,
+          target_id: e.targetId,
+          group_name: e.group,
+          justification: e.justification,
+          approved_by: e.approvedBy,
+          created_at: e.createdAt,
+          updated_at: e.updatedAt,
+          expires_at: e.expiresAt,
+          evidence: e.evidence?.sha256 ?? null,
+          evidence_name: e.evidence?.name ?? '',
+        })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => {
+            // A new expiry is watched afresh.
+            const sameExpiry = eb('exceptions.expires_at', '=', eb.ref('excluded.expires_at'))
+            return {
+              rule_pattern: eb.ref('excluded.rule_pattern'),
+              scope: eb.ref('excluded.scope'),
+              target_id: eb.ref('excluded.target_id'),
+              group_name: eb.ref('excluded.group_name'),
+              justification: eb.ref('excluded.justification'),
+              approved_by: eb.ref('excluded.approved_by'),
+              updated_at: eb.ref('excluded.updated_at'),
+              expires_at: eb.ref('excluded.expires_at'),
+              evidence: eb.ref('excluded.evidence'),
+              evidence_name: eb.ref('excluded.evidence_name'),
+              notice_at: eb.case().when(sameExpiry).then(eb.ref('exceptions.notice_at')).end(),
+              expired_at: eb.case().when(sameExpiry).then(eb.ref('exceptions.expired_at')).end(),
+            }
+          }),
+        ),
+    )
     return this.exception(e.id)!
   }
   revokeException(id: string, by: string, at: string): boolean {
+    const { q } = this.sql
     return (
-      this.db
-        .prepare(
-          'UPDATE exceptions SET revoked_at = ?, revoked_by = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL',
-        )
-        .run(at, by, at, id).changes > 0
+      this.sql.run(
+        q
+          .updateTable('exceptions')
+          .set({ revoked_at: at, revoked_by: by, updated_at: at })
+          .where('id', '=', id)
+          .where('revoked_at', 'is', null),
+      ).changes > 0
     )
   }
   markNotice(id: string, at: string): void {
-    this.db.prepare('UPDATE exceptions SET notice_at = ? WHERE id = ?').run(at, id)
+    const { q } = this.sql
+    this.sql.run(q.updateTable('exceptions').set({ notice_at: at }).where('id', '=', id))
   }
-  /** Live exceptions whose week-before notice or expiry is due and not yet acted on. */
+  /** Live exceptions whose week-before notice or expiry is due and not yet acted on, soonest first. */
   dueForNotice(noticeBefore: string): ExceptionRow[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM exceptions WHERE revoked_at IS NULL AND notice_at IS NULL AND expired_at IS NULL
-             AND expires_at <= ? ORDER BY expires_at`,
-        )
-        .all(noticeBefore) as RawException[]
-    ).map(toException)
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('exceptions')
+          .selectAll()
+          .where('revoked_at', 'is', null)
+          .where('notice_at', 'is', null)
+          .where('expired_at', 'is', null)
+          .where('expires_at', '<=', noticeBefore)
+          .orderBy('expires_at')
+          .orderBy('id'),
+      )
+      .map(toException)
   }
+  /** Live exceptions past their expiry and not yet marked expired, soonest first. */
   dueForExpiry(now: string): ExceptionRow[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM exceptions WHERE revoked_at IS NULL AND expired_at IS NULL AND expires_at <= ?
-           ORDER BY expires_at`,
-        )
-        .all(now) as RawException[]
-    ).map(toException)
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('exceptions')
+          .selectAll()
+          .where('revoked_at', 'is', null)
+          .where('expired_at', 'is', null)
+          .where('expires_at', '<=', now)
+          .orderBy('expires_at')
+          .orderBy('id'),
+      )
+      .map(toException)
   }
   /** The next moment the expiry watch has something to do (a notice or an expiry), or null. */
   nextExpiry(): string | null {
+    const { q } = this.sql
     return (
-      this.db
-        .prepare(
-          `SELECT min(expires_at) AS t FROM exceptions WHERE revoked_at IS NULL AND expired_at IS NULL`,
-        )
-        .get() as { t: string | null }
-    ).t
+      this.sql.get(
+        q
+          .selectFrom('exceptions')
+          .select((eb) => eb.fn.min('expires_at').as('t'))
+          .where('revoked_at', 'is', null)
+          .where('expired_at', 'is', null),
+      )?.t ?? null
+    )
   }
 
   /**
@@ -199,132 +222,233 @@ export class JudgementRepo {
     failing: { targetId: string; scanId: string; finding: DriftFinding }[],
     after: (events: DriftEventRow[]) => void,
   ): DriftEventRow[] {
-    return this.db.transaction(() => {
-      const claimed = this.db
-        .prepare('UPDATE exceptions SET expired_at = ? WHERE id = ? AND expired_at IS NULL')
-        .run(at, id).changes
+    const { q } = this.sql
+    return this.sql.transaction(() => {
+      // The update claims the expiry: of two processes watching one store, one records it.
+      const claimed = this.sql.run(
+        q
+          .updateTable('exceptions')
+          .set({ expired_at: at })
+          .where('id', '=', id)
+          .where('expired_at', 'is', null),
+      ).changes
       if (claimed === 0) return []
-      // One "exception expired" per scan and rule, however many exceptions covered it.
-      const seen = this.db.prepare(
-        `SELECT 1 FROM drift_events WHERE scan_id = ? AND rule_id = ? AND type = 'exception-expired'`,
-      )
-      const fresh = failing.filter((f) => !seen.get(f.scanId, f.finding.ruleId))
-      const events = fresh.flatMap((f) =>
-        insertDriftEvents(this.db, { targetId: f.targetId, scanId: f.scanId, prevScanId: null, at }, [
-          f.finding,
-        ]),
-      )
+      // One "exception expired" per scan and rule, however many exceptions covered it (or failing names twice).
+      const seen = new Set<string>()
+      const fresh = failing.filter((f) => {
+        const key = `${f.scanId}\u0000${f.finding.ruleId}`
+        if (seen.has(key)) return false
+        seen.add(key)
+        return !this.sql.get(
+          q
+            .selectFrom('drift_events')
+            .select('id')
+            .where('scan_id', '=', f.scanId)
+            .where('rule_id', '=', f.finding.ruleId)
+            .where('type', '=', 'exception-expired'),
+        )
+      })
+      const events: DriftEventRow[] = []
+      for (let i = 0; i < fresh.length; i += ROWS) {
+        const rows = this.sql.all(
+          q
+            .insertInto('drift_events')
+            .values(
+              fresh.slice(i, i + ROWS).map((f) => ({
+                target_id: f.targetId,
+                scan_id: f.scanId,
+                prev_scan_id: null,
+                rule_id: f.finding.ruleId,
+                type: f.finding.type,
+                severity: f.finding.severity,
+                title: f.finding.title,
+                from_status: f.finding.fromStatus,
+                to_status: f.finding.toStatus,
+                from_actual: f.finding.fromActual,
+                to_actual: f.finding.toActual,
+                from_score: f.finding.fromScore,
+                to_score: f.finding.toScore,
+                at,
+              })),
+            )
+            .returningAll(),
+        )
+        // In the order given: ids are handed out in insert order.
+        rows.sort((a, b) => Number(a.id) - Number(b.id))
+        events.push(...rows.map((r) => toEvent(r as Parameters<typeof toEvent>[0])))
+      }
       after(events)
       return events
-    })()
+    })
   }
 
   // ---- attestations ----
   attestations(includeRevoked = false): AttestationRow[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM attestations ${includeRevoked ? '' : 'WHERE revoked_at IS NULL'} ORDER BY rule_id, id`,
-        )
-        .all() as RawAttestation[]
-    ).map(toAttestation)
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('attestations')
+          .selectAll()
+          .$if(!includeRevoked, (qb) => qb.where('revoked_at', 'is', null))
+          .orderBy('rule_id')
+          .orderBy('id'),
+      )
+      .map(toAttestation)
   }
   attestation(id: string): AttestationRow | undefined {
-    const r = this.db.prepare('SELECT * FROM attestations WHERE id = ?').get(id) as RawAttestation | undefined
+    const { q } = this.sql
+    const r = this.sql.get(q.selectFrom('attestations').selectAll().where('id', '=', id))
     return r ? toAttestation(r) : undefined
   }
-  /** A new attestation for a (target, rule) replaces the one in force (it is kept, revoked, as history). */
+  /**
+   * A new attestation for a (target, rule) replaces the one in force (it is kept, revoked, as history). The
+   * database holds one live attestation per (target, rule) (attestations_one_live); the lock keeps two processes
+   * from both finding none in force and one of them then failing on it.
+   */
   saveAttestation(a: AttestationInsert, at: string): AttestationRow {
-    this.db
-      .prepare(
-        `UPDATE attestations SET revoked_at = ?, updated_at = ?
-         WHERE coalesce(target_id, '') = coalesce(?, '') AND rule_id = ? AND revoked_at IS NULL AND id <> ?`,
+    const { q } = this.sql
+    this.sql.transaction(() => {
+      this.sql.lock('attestations')
+      this.sql.run(
+        q
+          .updateTable('attestations')
+          .set({ revoked_at: at, updated_at: at })
+          .where((eb) =>
+            a.targetId === null ? eb('target_id', 'is', null) : eb('target_id', '=', a.targetId),
+          )
+          .where('rule_id', '=', a.ruleId)
+          .where('revoked_at', 'is', null)
+          .where('id', '<>', a.id),
       )
-      .run(at, at, a.targetId, a.ruleId, a.id)
-    this.db
-      .prepare(
-        `INSERT INTO attestations (id, target_id, rule_id, status, explanation, frequency, attested_by, attested_at,
-           expires_at, evidence, evidence_name, created_at, updated_at)
-         VALUES (@id, @targetId, @ruleId, @status, @explanation, @frequency, @attestedBy, @attestedAt, @expiresAt,
-           @sha, @name, @at, @at)
-         ON CONFLICT (id) DO UPDATE SET target_id = excluded.target_id, rule_id = excluded.rule_id,
-           status = excluded.status, explanation = excluded.explanation, frequency = excluded.frequency,
-           attested_by = excluded.attested_by, attested_at = excluded.attested_at, expires_at = excluded.expires_at,
-           evidence = excluded.evidence, evidence_name = excluded.evidence_name, updated_at = excluded.updated_at`,
+      this.sql.run(
+        q
+          .insertInto('attestations')
+          .values({
+            id: a.id,
+            target_id: a.targetId,
+            rule_id: a.ruleId,
+            status: a.status,
+            explanation: a.explanation,
+            frequency: a.frequency,
+            attested_by: a.attestedBy,
+            attested_at: a.attestedAt,
+            expires_at: a.expiresAt,
+            evidence: a.evidence?.sha256 ?? null,
+            evidence_name: a.evidence?.name ?? '',
+            created_at: at,
+            updated_at: at,
+          })
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => ({
+              target_id: eb.ref('excluded.target_id'),
+              rule_id: eb.ref('excluded.rule_id'),
+              status: eb.ref('excluded.status'),
+              explanation: eb.ref('excluded.explanation'),
+              frequency: eb.ref('excluded.frequency'),
+              attested_by: eb.ref('excluded.attested_by'),
+              attested_at: eb.ref('excluded.attested_at'),
+              expires_at: eb.ref('excluded.expires_at'),
+              evidence: eb.ref('excluded.evidence'),
+              evidence_name: eb.ref('excluded.evidence_name'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          ),
       )
-      .run({ ...a, sha: a.evidence?.sha256 ?? null, name: a.evidence?.name ?? '', at })
+    })
     return this.attestation(a.id)!
   }
   revokeAttestation(id: string, at: string): boolean {
+    const { q } = this.sql
     return (
-      this.db
-        .prepare('UPDATE attestations SET revoked_at = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL')
-        .run(at, at, id).changes > 0
+      this.sql.run(
+        q
+          .updateTable('attestations')
+          .set({ revoked_at: at, updated_at: at })
+          .where('id', '=', id)
+          .where('revoked_at', 'is', null),
+      ).changes > 0
     )
   }
 
   // ---- facts about results ----
   /** Every rule id any scan has reported (an exception or attestation must name one of them, or a pack's). */
   knownRuleIds(): Set<string> {
-    return new Set(
-      (this.db.prepare('SELECT DISTINCT rule_id FROM results').all() as { rule_id: string }[]).map(
-        (r) => r.rule_id,
-      ),
-    )
+    const { q } = this.sql
+    return new Set(this.sql.all(q.selectFrom('results').select('rule_id').distinct()).map((r) => r.rule_id))
   }
   /** Rules some scan could not check (XCCDF notchecked, a pack's manual check): what attestations are for. */
   notCheckedRuleIds(): Set<string> {
+    const { q } = this.sql
     return new Set(
-      (
-        this.db.prepare(`SELECT DISTINCT rule_id FROM results WHERE status = 'notchecked'`).all() as {
-          rule_id: string
-        }[]
-      ).map((r) => r.rule_id),
+      this.sql
+        .all(q.selectFrom('results').select('rule_id').distinct().where('status', '=', 'notchecked'))
+        .map((r) => r.rule_id),
     )
   }
   /** Each target's latest finished scan. */
   latestScans(): { targetId: string; scanId: string }[] {
-    return this.db
-      .prepare(
-        `SELECT target_id AS targetId, id AS scanId FROM scans s WHERE state = 'done' AND started_at =
-           (SELECT max(started_at) FROM scans WHERE target_id = s.target_id AND state = 'done')`,
-      )
-      .all() as { targetId: string; scanId: string }[]
+    const { q } = this.sql
+    return this.sql.all(
+      q
+        .selectFrom('scans as s')
+        .select(['s.target_id as targetId', 's.id as scanId'])
+        .where('s.state', '=', 'done')
+        .where('s.started_at', '=', (eb) =>
+          eb
+            .selectFrom('scans as l')
+            .select((e) => e.fn.max('l.started_at').as('m'))
+            .whereRef('l.target_id', '=', 's.target_id')
+            .where('l.state', '=', 'done'),
+        ),
+    )
   }
   /** A scan's results with the given status (the failures an exception may cover). */
   resultsWithStatus(
     scanId: string,
     status: string,
   ): { ruleId: string; title: string; severity: string; actual: string }[] {
-    return this.db
-      .prepare(
-        `SELECT rule_id AS ruleId, title, severity, actual FROM results WHERE scan_id = ? AND status = ?`,
-      )
-      .all(scanId, status) as { ruleId: string; title: string; severity: string; actual: string }[]
+    const { q } = this.sql
+    return this.sql.all(
+      q
+        .selectFrom('results')
+        .select(['rule_id as ruleId', 'title', 'severity', 'actual'])
+        .where('scan_id', '=', scanId)
+        .where('status', '=', status),
+    )
   }
   /** The latest real status (pass/fail/…) per rule of a target. */
   currentStatus(targetId: string): Map<string, string> {
-    const rows = this.db
-      .prepare('SELECT rule_id, status FROM current_status WHERE target_id = ?')
-      .all(targetId) as { rule_id: string; status: string }[]
+    const { q } = this.sql
+    const rows = this.sql.all(
+      q.selectFrom('current_status').select(['rule_id', 'status']).where('target_id', '=', targetId),
+    )
     return new Map(rows.map((r) => [r.rule_id, r.status]))
   }
 
   /** A supporting file's bytes and type, for exports that carry it. */
   evidenceFile(sha: string): { bytes: Buffer; mediaType: string } | undefined {
-    const r = this.db.prepare('SELECT gz, media_type FROM evidence WHERE sha256 = ?').get(sha) as
-      { gz: Buffer; media_type: string } | undefined
+    const { q } = this.sql
+    const r = this.sql.get(q.selectFrom('evidence').select(['gz', 'media_type']).where('sha256', '=', sha))
     return r ? { bytes: gunzipSync(r.gz), mediaType: r.media_type } : undefined
   }
 
   /** Keeps a supporting file content-addressed and compressed, like scan evidence; returns its SHA-256. */
   putEvidence(bytes: Buffer, mediaType: string, at: string): string {
+    const { q } = this.sql
     const sha = createHash('sha256').update(bytes).digest('hex')
-    this.db
-      .prepare(
-        'INSERT OR IGNORE INTO evidence (sha256, media_type, bytes, gz, created_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(sha, mediaType, bytes.length, gzipSync(bytes), at)
+    this.sql.run(
+      q
+        .insertInto('evidence')
+        .values({
+          sha256: sha,
+          media_type: mediaType,
+          bytes: bytes.length,
+          gz: gzipSync(bytes),
+          created_at: at,
+        })
+        .onConflict((oc) => oc.column('sha256').doNothing()),
+    )
     return sha
   }
 }

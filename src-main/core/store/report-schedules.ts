@@ -1,6 +1,6 @@
 // Scheduled report exports, kept as one JSON value in the settings table (no table of their own: a handful of
 // rows, read whole by the watch): what to export when, where to, and how the last run went.
-import type { Db } from './db'
+import type { Sql } from './sql/engine'
 
 export interface ReportScheduleRow {
   id: string
@@ -25,11 +25,11 @@ export interface ReportScheduleRow {
 const KEY = 'reports.schedules'
 
 export class ReportSchedulesRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   list(): ReportScheduleRow[] {
-    const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(KEY) as
-      { value: string } | undefined
+    const { q } = this.sql
+    const r = this.sql.get(q.selectFrom('settings').select('value').where('key', '=', KEY))
     return r ? (JSON.parse(r.value) as ReportScheduleRow[]) : []
   }
   get(id: string): ReportScheduleRow | undefined {
@@ -37,34 +37,38 @@ export class ReportSchedulesRepo {
   }
   /** Adds or replaces one (by id), in one transaction with the read so two writers never drop a row. */
   save(row: ReportScheduleRow, at: string): ReportScheduleRow {
-    this.db
-      .transaction(() => {
-        const rows = this.list()
-        const i = rows.findIndex((s) => s.id === row.id)
-        if (i < 0) rows.push(row)
-        else rows[i] = row
-        this.write(rows, at)
-      })
-      .immediate()
+    this.sql.transaction(() => {
+      this.sql.lock(KEY)
+      const rows = this.list()
+      const i = rows.findIndex((s) => s.id === row.id)
+      if (i < 0) rows.push(row)
+      else rows[i] = row
+      this.write(rows, at)
+    })
     return row
   }
   remove(id: string, at: string): boolean {
-    return this.db
-      .transaction(() => {
-        const rows = this.list()
-        const kept = rows.filter((s) => s.id !== id)
-        if (kept.length === rows.length) return false
-        this.write(kept, at)
-        return true
-      })
-      .immediate()
+    return this.sql.transaction(() => {
+      this.sql.lock(KEY)
+      const rows = this.list()
+      const kept = rows.filter((s) => s.id !== id)
+      if (kept.length === rows.length) return false
+      this.write(kept, at)
+      return true
+    })
   }
   private write(rows: ReportScheduleRow[], at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      )
-      .run(KEY, JSON.stringify(rows), at)
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .insertInto('settings')
+        .values({ key: KEY, value: JSON.stringify(rows), updated_at: at })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet((eb) => ({
+            value: eb.ref('excluded.value'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        ),
+    )
   }
 }

@@ -1,7 +1,7 @@
 // What reports read from the store: finished scans in a scope and window, evidence artefacts by hash, and
-// drift events when this store has them (the drift_events table comes with drift detection).
+// drift events.
 import { gunzipSync } from 'node:zlib'
-import type { Db } from './db'
+import type { Sql } from './sql/engine'
 import { toScanRow, type RawScan, type ScanRow } from './scans'
 
 export interface DriftEventRow {
@@ -16,8 +16,20 @@ export interface DriftEventRow {
   at: string
 }
 
+/** Ids per statement: an `in` list stays far below either engine's limit on parameters. */
+const CHUNK = 1000
+
+function chunks<T>(list: readonly T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK))
+  return out
+}
+
+const byAtThenId = (a: { startedAt: string; id: string }, b: { startedAt: string; id: string }) =>
+  a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+
 export class ReportsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   /**
    * Finished scans of these targets started within [from, to] (and of these profiles, unless none are
@@ -29,89 +41,100 @@ export class ReportsRepo {
     to?: string,
     profileIds: readonly string[] = [],
   ): ScanRow[] {
-    if (targetIds.length === 0) return []
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM scans WHERE state = 'done' AND target_id IN (SELECT value FROM json_each(?))
-           AND (? IS NULL OR started_at >= ?) AND (? IS NULL OR started_at <= ?)
-           AND (? = 0 OR profile_id IN (SELECT value FROM json_each(?)))
-         ORDER BY started_at, id`,
-      )
-      .all(
-        JSON.stringify(targetIds),
-        from ?? null,
-        from ?? null,
-        to ?? null,
-        to ?? null,
-        profileIds.length,
-        JSON.stringify(profileIds),
-      ) as RawScan[]
-    return rows.map(toScanRow)
+    const { q } = this.sql
+    const parts = chunks(targetIds)
+    const rows = parts.flatMap((part) =>
+      this.sql.all(
+        q
+          .selectFrom('scans')
+          .selectAll()
+          .where('state', '=', 'done')
+          .where('target_id', 'in', part)
+          .$if(from !== undefined, (qb) => qb.where('started_at', '>=', from!))
+          .$if(to !== undefined, (qb) => qb.where('started_at', '<=', to!))
+          .$if(profileIds.length > 0, (qb) => qb.where('profile_id', 'in', profileIds))
+          .orderBy('started_at')
+          .orderBy('id'),
+      ),
+    )
+    const scans = rows.map((r) => toScanRow(r as RawScan))
+    return parts.length > 1 ? scans.sort(byAtThenId) : scans
   }
 
   evidenceMeta(shas: readonly string[]): { sha256: string; mediaType: string; bytes: number }[] {
-    if (shas.length === 0) return []
-    return this.db
-      .prepare(
-        `SELECT sha256, media_type AS mediaType, bytes FROM evidence
-         WHERE sha256 IN (SELECT value FROM json_each(?)) ORDER BY sha256`,
+    const { q } = this.sql
+    return chunks(shas)
+      .flatMap((part) =>
+        this.sql.all(
+          q
+            .selectFrom('evidence')
+            .select(['sha256', 'media_type as mediaType', 'bytes'])
+            .where('sha256', 'in', part)
+            .orderBy('sha256'),
+        ),
       )
-      .all(JSON.stringify(shas)) as { sha256: string; mediaType: string; bytes: number }[]
+      .sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0))
   }
 
   /** One artefact's bytes, decompressed; read one at a time so a 100 MB bundle never holds all at once. */
   evidenceBytes(sha: string): Buffer | undefined {
-    const r = this.db.prepare('SELECT gz FROM evidence WHERE sha256 = ?').get(sha) as
-      { gz: Buffer } | undefined
+    const { q } = this.sql
+    const r = this.sql.get(q.selectFrom('evidence').select('gz').where('sha256', '=', sha))
     return r ? gunzipSync(r.gz) : undefined
   }
 
-  hasDriftTable(): boolean {
-    return Boolean(
-      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'drift_events'").get(),
-    )
-  }
-
-  /**
-   * Drift events of these targets in the window, oldest first; empty while the table does not exist (drift
-   * detection adds it). Columns are looked up, so an older or newer drift schema degrades to fewer details.
-   */
+  /** Drift events of these targets in the window, oldest first (then by target, rule and type). */
   driftEvents(targetIds: readonly string[], from?: string, to?: string): DriftEventRow[] {
-    if (!this.hasDriftTable() || targetIds.length === 0) return []
-    const cols = new Set(
-      (this.db.prepare("SELECT name FROM pragma_table_info('drift_events')").all() as { name: string }[]).map(
-        (c) => c.name,
+    const { q } = this.sql
+    const parts = chunks(targetIds)
+    const rows = parts.flatMap((part) =>
+      this.sql.all(
+        q
+          .selectFrom('drift_events')
+          .select([
+            'target_id',
+            'type',
+            'rule_id',
+            'title',
+            'severity',
+            'from_status',
+            'to_status',
+            'from_score',
+            'to_score',
+            'scan_id',
+            'at',
+          ])
+          .where('target_id', 'in', part)
+          .$if(from !== undefined, (qb) => qb.where('at', '>=', from!))
+          .$if(to !== undefined, (qb) => qb.where('at', '<=', to!))
+          .orderBy('at')
+          .orderBy('target_id')
+          .orderBy('rule_id')
+          .orderBy('type'),
       ),
     )
-    if (!cols.has('target_id') || !cols.has('at')) return []
-    const col = (n: string, fallback = "''") => (cols.has(n) ? `"${n}"` : fallback)
-    const rows = this.db
-      .prepare(
-        `SELECT target_id AS targetId, ${col('type')} AS type, ${col('rule_id')} AS ruleId, ${col('title')} AS title,
-                ${col('severity')} AS severity, ${col('from_status')} AS fromStatus, ${col('to_status')} AS toStatus,
-                ${col('from_score', 'NULL')} AS fromScore, ${col('to_score', 'NULL')} AS toScore,
-                ${col('scan_id')} AS scanId, at
-         FROM drift_events WHERE target_id IN (SELECT value FROM json_each(?))
-           AND (? IS NULL OR at >= ?) AND (? IS NULL OR at <= ?)
-         ORDER BY at, target_id, ${col('rule_id')}, ${col('type')}`,
-      )
-      .all(JSON.stringify(targetIds), from ?? null, from ?? null, to ?? null, to ?? null) as (Omit<
-      DriftEventRow,
-      'from' | 'to'
-    > & { fromStatus: string; toStatus: string; fromScore: number | null; toScore: number | null })[]
+    if (parts.length > 1) {
+      const key = (r: (typeof rows)[number]) => [r.at, r.target_id, r.rule_id, r.type]
+      rows.sort((a, b) => {
+        const ka = key(a)
+        const kb = key(b)
+        for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1
+        return 0
+      })
+    }
     const pct = (v: number | null) => (v === null ? 'n/a' : `${v}%`)
     return rows.map((r) => {
-      const isScore = r.type === 'score' || (!r.ruleId && (r.fromScore !== null || r.toScore !== null))
+      const isScore = r.type === 'score' || (!r.rule_id && (r.from_score !== null || r.to_score !== null))
       return {
-        targetId: String(r.targetId),
-        type: String(r.type ?? ''),
-        ruleId: String(r.ruleId ?? ''),
-        title: String(r.title ?? ''),
-        severity: String(r.severity ?? ''),
-        from: isScore ? pct(r.fromScore) : String(r.fromStatus ?? ''),
-        to: isScore ? pct(r.toScore) : String(r.toStatus ?? ''),
-        scanId: String(r.scanId ?? ''),
-        at: String(r.at),
+        targetId: r.target_id,
+        type: r.type,
+        ruleId: r.rule_id,
+        title: r.title,
+        severity: r.severity,
+        from: isScore ? pct(r.from_score) : r.from_status,
+        to: isScore ? pct(r.to_score) : r.to_status,
+        scanId: r.scan_id,
+        at: r.at,
       }
     })
   }

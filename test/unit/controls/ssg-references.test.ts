@@ -7,6 +7,7 @@ import { nistCatalog } from '../../../src-main/core/controls/catalog'
 import { parseNistRef, parseNistRefs } from '../../../src-main/core/controls/references'
 import { mapBenchmark } from '../../../src-main/core/controls/mapping'
 import { openDatabase } from '../../../src-main/core/store/db'
+import { sqliteSql } from '../../../src-main/core/store/sql/sqlite'
 import { ControlsRepo } from '../../../src-main/core/store/controls'
 import type { Benchmark } from '../../../src-main/core/scap/types'
 
@@ -110,7 +111,7 @@ describe.each(FILES)('real SSG content %s', (file) => {
     const expected = independentCount(xml)
     expect(expected.unreadable).toEqual([])
     const db = openDatabase(':memory:')
-    const repo = new ControlsRepo(db)
+    const repo = new ControlsRepo(sqliteSql(db))
     const rows = mapBenchmark(bench).filter((r) => r.framework === 'nist-800-53')
     expect(repo.syncSource('content:x', rows, '2030-01-01T00:00:00Z')).toBe(true)
     // The same rows again write nothing.

@@ -29,7 +29,7 @@ describe('stored control counts', () => {
     const [a, b] = ids as [string, string]
 
     const db = openDatabase(join(dataDir, DB_FILE))
-    const controls = new ControlsRepo(db)
+    const controls = new ControlsRepo(sqliteSql(db))
     const scans = new ScansRepo(sqliteSql(db), { onCommitted: (s) => controls.recount(s.targetId) })
     const map = (extra: { ruleId: string; controlId: string }[] = []) =>
       controls.syncSource(
