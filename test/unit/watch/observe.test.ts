@@ -9,6 +9,7 @@ import { health } from '../../../src-main/core/telemetry/health'
 import { SelfMonitor } from '../../../src-main/core/telemetry/self-monitor'
 import { Scheduler } from '../../../src-main/core/watch/scheduler'
 import { WatchRepo } from '../../../src-main/core/store/watch'
+import { sqliteSql } from '../../../src-main/core/store/sql/sqlite'
 import { TargetsRepo } from '../../../src-main/core/store/targets'
 import { jsonLogger } from '../../../src-main/core/ports'
 import { call, useCores } from '../../helpers/core'
@@ -118,7 +119,7 @@ describe('/healthz', () => {
     try {
       const time = fakeTime()
       const scheduler = new Scheduler({
-        repo: new WatchRepo(db),
+        repo: new WatchRepo(sqliteSql(db)),
         targets: new TargetsRepo(db),
         clock: time,
         timers: time,
