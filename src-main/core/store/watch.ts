@@ -1,6 +1,6 @@
 // The watch's persistent state: schedules, one run row per schedule and target (next run, last run, backoff),
 // pauses, settings and the lease that lets only one Driftwatch process schedule at a time.
-import type { Selectable, Updateable } from 'kysely'
+import type { CompiledQuery, Selectable, Updateable } from 'kysely'
 import type { Sql } from './sql/engine'
 import type { ScheduleRuns, Schedules } from './sql/schema'
 import type { ScanRequest } from '../model/scan'
@@ -110,13 +110,39 @@ export interface Lease {
 }
 
 export class WatchRepo {
-  constructor(private readonly sql: Sql) {}
+  // The scheduler reads these on every tick: built once, since building a statement costs more than running it.
+  private readonly allSchedules: CompiledQuery<Selectable<Schedules>>
+  private readonly allRuns: CompiledQuery<Selectable<ScheduleRuns>>
+  /** Parameters: the key. */
+  private readonly readSetting: CompiledQuery<{ value: string }>
+  /** Parameters: key, value, updated_at. */
+  private readonly writeSetting: CompiledQuery<unknown>
+
+  constructor(private readonly sql: Sql) {
+    const { q } = sql
+    this.allSchedules = q.selectFrom('schedules').selectAll().orderBy('created_at').orderBy('id').compile()
+    this.allRuns = q
+      .selectFrom('schedule_runs')
+      .selectAll()
+      .orderBy('next_run_at')
+      .orderBy('schedule_id')
+      .orderBy('target_id')
+      .compile()
+    this.readSetting = q.selectFrom('settings').select('value').where('key', '=', '').compile()
+    this.writeSetting = q
+      .insertInto('settings')
+      .values({ key: '', value: '', updated_at: '' })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          value: eb.ref('excluded.value'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .compile()
+  }
 
   schedules(): ScheduleRow[] {
-    const { q } = this.sql
-    return this.sql
-      .all(q.selectFrom('schedules').selectAll().orderBy('created_at').orderBy('id'))
-      .map(toSchedule)
+    return this.sql.all(this.allSchedules).map(toSchedule)
   }
   schedule(id: string): ScheduleRow | undefined {
     const { q } = this.sql
@@ -187,17 +213,7 @@ export class WatchRepo {
 
   /** Every run, soonest first. */
   runs(): RunRow[] {
-    const { q } = this.sql
-    return this.sql
-      .all(
-        q
-          .selectFrom('schedule_runs')
-          .selectAll()
-          .orderBy('next_run_at')
-          .orderBy('schedule_id')
-          .orderBy('target_id'),
-      )
-      .map(toRun)
+    return this.sql.all(this.allRuns).map(toRun)
   }
   run(scheduleId: string, targetId: string): RunRow | undefined {
     const { q } = this.sql
@@ -315,23 +331,11 @@ export class WatchRepo {
   }
 
   private getSetting<T>(key: string): T | undefined {
-    const { q } = this.sql
-    const r = this.sql.get(q.selectFrom('settings').select('value').where('key', '=', key))
+    const r = this.sql.get<{ value: string }>({ ...this.readSetting, parameters: [key] })
     return r ? (JSON.parse(r.value) as T) : undefined
   }
   private setSetting(key: string, value: unknown, at: string): void {
-    const { q } = this.sql
-    this.sql.run(
-      q
-        .insertInto('settings')
-        .values({ key, value: JSON.stringify(value), updated_at: at })
-        .onConflict((oc) =>
-          oc.column('key').doUpdateSet((eb) => ({
-            value: eb.ref('excluded.value'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        ),
-    )
+    this.sql.run({ ...this.writeSetting, parameters: [key, JSON.stringify(value), at] })
   }
 
   paused(): boolean {
