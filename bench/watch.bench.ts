@@ -89,8 +89,9 @@ it('watch: commit to webhook, timeline query, memory over 10,000 cycles', async 
   // ---- 2. the timeline of one target with 365 scans × 1,500 rules ----
   const dir2 = tmp()
   const db = openDatabase(join(dir2, 'driftwatch.db'))
-  const stores = { watch: new WatchRepo(db), alerts: new AlertsRepo(db), drift: new DriftRepo(db) }
-  const scans = new ScansRepo(sqliteSql(db), commitHooks(stores))
+  const sql = sqliteSql(db)
+  const stores = { watch: new WatchRepo(sql), alerts: new AlertsRepo(sql), drift: new DriftRepo(sql) }
+  const scans = new ScansRepo(sql, commitHooks(stores))
   db.prepare(
     `INSERT INTO targets (id, name, kind, host, settings, created_at, updated_at) VALUES ('t1', 'big', 'postgres', 'h', '{"host":"h","port":5432,"database":"postgres","user":"u","credentialId":null,"tls":"disable","caFile":""}', 't', 't')`,
   ).run()

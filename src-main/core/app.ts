@@ -210,7 +210,7 @@ export function createCore(opts: CoreOptions): Core {
   lockWatch.unref()
 
   const content = new ContentRepo(sql)
-  const watchStores = { watch: new WatchRepo(db), alerts: new AlertsRepo(db), drift: new DriftRepo(db) }
+  const watchStores = { watch: new WatchRepo(sql), alerts: new AlertsRepo(sql), drift: new DriftRepo(sql) }
   const controlsRepo = new ControlsRepo(sql)
   const scans = new ScansRepo(sql, {
     ...commitHooks(watchStores),

@@ -11,6 +11,7 @@ import { useTmpDirs } from '../helpers/tmp-dir'
 import { runCli } from '../helpers/cli'
 import { openDatabase } from '../../src-main/core/store/db'
 import { WatchRepo } from '../../src-main/core/store/watch'
+import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { widenedDebian11Datastream } from '../services/lib'
 
 const ANSSI = 'xccdf_org.ssgproject.content_profile_anssi_np_nt28_average'
@@ -154,7 +155,9 @@ describe('the assigned tailoring is the target page’s policy', () => {
     // Stored naming no policy: each run takes the target's assigned tailoring at that time.
     const db = openDatabase(join(app.dataDir, 'driftwatch.db'))
     try {
-      expect(new WatchRepo(db).schedules().map((x) => [x.targetId, x.request])).toEqual([[laptop, {}]])
+      expect(new WatchRepo(sqliteSql(db)).schedules().map((x) => [x.targetId, x.request])).toEqual([
+        [laptop, {}],
+      ])
     } finally {
       db.close()
     }

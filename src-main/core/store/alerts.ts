@@ -1,7 +1,10 @@
 // Alert channels, alerts and the delivery outbox. Alerts open and resolve inside the scan's commit (one open
 // alert per target and rule: no repeat while it stays failing), and each channel's message for that scan is
 // queued in the same transaction, so a crash can neither lose a message nor send it twice.
-import type { Db } from './db'
+import type { Selectable } from 'kysely'
+import { violation, type Sql } from './sql/engine'
+import type { AlertChannels, AlertDeliveries, Alerts } from './sql/schema'
+import { AppError } from '../errors'
 import { alerting } from '../watch/drift'
 import { passes, type ChannelFilter } from '../watch/alerts/filter'
 import { toEvent, type DriftEventRow } from './drift'
@@ -47,20 +50,9 @@ export interface DeliveryRow {
   sentAt: string | null
 }
 
-type RawChannel = {
-  id: string
-  kind: ChannelKind
-  name: string
-  enabled: number
-  config: string
-  credential_id: string | null
-  throttle_minutes: number
-  created_at: string
-  updated_at: string
-}
-const toChannel = (r: RawChannel): ChannelRow => ({
+const toChannel = (r: Selectable<AlertChannels>): ChannelRow => ({
   id: r.id,
-  kind: r.kind,
+  kind: r.kind as ChannelKind,
   name: r.name,
   enabled: r.enabled === 1,
   config: JSON.parse(r.config) as Record<string, unknown>,
@@ -70,49 +62,25 @@ const toChannel = (r: RawChannel): ChannelRow => ({
   updatedAt: r.updated_at,
 })
 
-type RawAlert = {
-  id: number
-  target_id: string
-  rule_id: string
-  event_id: number
-  state: AlertRow['state']
-  opened_at: string
-  acknowledged_at: string | null
-  resolved_at: string | null
-}
-const toAlert = (r: RawAlert): AlertRow => ({
-  id: r.id,
+const toAlert = (r: Selectable<Alerts>): AlertRow => ({
+  id: Number(r.id),
   targetId: r.target_id,
   ruleId: r.rule_id,
   eventId: r.event_id,
-  state: r.state,
+  state: r.state as AlertRow['state'],
   openedAt: r.opened_at,
   acknowledgedAt: r.acknowledged_at,
   resolvedAt: r.resolved_at,
 })
 
-type RawDelivery = {
-  id: number
-  channel_id: string
-  target_id: string | null
-  scan_id: string | null
-  event_ids: string
-  test: number
-  state: DeliveryRow['state']
-  attempts: number
-  next_attempt_at: string
-  last_error: string
-  created_at: string
-  sent_at: string | null
-}
-const toDelivery = (r: RawDelivery): DeliveryRow => ({
-  id: r.id,
+const toDelivery = (r: Selectable<AlertDeliveries>): DeliveryRow => ({
+  id: Number(r.id),
   channelId: r.channel_id,
   targetId: r.target_id,
   scanId: r.scan_id,
   eventIds: JSON.parse(r.event_ids) as number[],
   test: r.test === 1,
-  state: r.state,
+  state: r.state as DeliveryRow['state'],
   attempts: r.attempts,
   nextAttemptAt: r.next_attempt_at,
   lastError: r.last_error,
@@ -122,33 +90,72 @@ const toDelivery = (r: RawDelivery): DeliveryRow => ({
 
 const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60_000).toISOString()
 
+/** Where a "send test" message waits: far in the future, so no outbox but the sender's picks it up. */
+const PARKED = '9999-12-31T00:00:00.000Z'
+
 export class AlertsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   // ---- channels ----
+  /** By name, without regard to case (names are unique that way). */
   channels(): ChannelRow[] {
-    return (this.db.prepare('SELECT * FROM alert_channels ORDER BY name').all() as RawChannel[]).map(
-      toChannel,
-    )
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('alert_channels')
+          .selectAll()
+          .orderBy((eb) => eb.fn('lower', ['name'])),
+      )
+      .map(toChannel)
   }
   channel(id: string): ChannelRow | undefined {
-    const r = this.db.prepare('SELECT * FROM alert_channels WHERE id = ?').get(id) as RawChannel | undefined
+    const { q } = this.sql
+    const r = this.sql.get(q.selectFrom('alert_channels').selectAll().where('id', '=', id))
     return r ? toChannel(r) : undefined
   }
+  /** Inserts or updates; a name another channel has (in any case) is refused. */
   saveChannel(c: Omit<ChannelRow, 'createdAt' | 'updatedAt'>, at: string): ChannelRow {
-    this.db
-      .prepare(
-        `INSERT INTO alert_channels (id, kind, name, enabled, config, credential_id, throttle_minutes, created_at, updated_at)
-         VALUES (@id, @kind, @name, @enabled, @config, @credentialId, @throttleMinutes, @at, @at)
-         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, enabled = excluded.enabled,
-           config = excluded.config, credential_id = excluded.credential_id,
-           throttle_minutes = excluded.throttle_minutes, updated_at = excluded.updated_at`,
+    const { q } = this.sql
+    try {
+      this.sql.run(
+        q
+          .insertInto('alert_channels')
+          .values({
+            id: c.id,
+            kind: c.kind,
+            name: c.name,
+            enabled: c.enabled ? 1 : 0,
+            config: JSON.stringify(c.config),
+            credential_id: c.credentialId,
+            throttle_minutes: c.throttleMinutes,
+            created_at: at,
+            updated_at: at,
+          })
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => ({
+              kind: eb.ref('excluded.kind'),
+              name: eb.ref('excluded.name'),
+              enabled: eb.ref('excluded.enabled'),
+              config: eb.ref('excluded.config'),
+              credential_id: eb.ref('excluded.credential_id'),
+              throttle_minutes: eb.ref('excluded.throttle_minutes'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          ),
       )
-      .run({ ...c, enabled: c.enabled ? 1 : 0, config: JSON.stringify(c.config), at })
+    } catch (err) {
+      if (violation(err) === 'unique')
+        throw new AppError('conflict', `An alert channel named "${c.name}" exists already`, [
+          { path: 'name', message: 'Name already used' },
+        ])
+      throw err
+    }
     return this.channel(c.id)!
   }
   removeChannel(id: string): boolean {
-    return this.db.prepare('DELETE FROM alert_channels WHERE id = ?').run(id).changes > 0
+    const { q } = this.sql
+    return this.sql.run(q.deleteFrom('alert_channels').where('id', '=', id)).changes > 0
   }
 
   // ---- alerts (inside the scan commit) ----
@@ -161,19 +168,10 @@ export class AlertsRepo {
     events: readonly DriftEventRow[],
     at: string,
   ): number[] {
-    const openOne = this.db.prepare(
-      `INSERT INTO alerts (target_id, rule_id, event_id, state, opened_at) VALUES (?, ?, ?, 'open', ?)
-       ON CONFLICT DO NOTHING RETURNING id`,
-    )
-    const resolve = this.db.prepare(
-      `UPDATE alerts SET state = 'resolved', resolved_at = ?, resolved_event = ?
-       WHERE target_id = ? AND rule_id = ? AND state <> 'resolved'`,
-    )
     const fresh: DriftEventRow[] = []
     for (const e of events) {
-      if (e.type === 'fixed' || (e.type === 'score' && e.severity === 'improvement'))
-        resolve.run(at, e.id, e.targetId, e.ruleId)
-      else if (alerting(e) && openOne.get(e.targetId, e.ruleId, e.id, at)) fresh.push(e)
+      if (e.type === 'fixed' || (e.type === 'score' && e.severity === 'improvement')) this.resolve(e, at)
+      else if (alerting(e) && this.open(e, at)) fresh.push(e)
     }
     if (fresh.length === 0) return []
     const ids: number[] = []
@@ -181,15 +179,9 @@ export class AlertsRepo {
       // Each channel gets the new alerts its check filter lets through, or no message at all.
       const mine = fresh.filter((e) => passes(c.config as ChannelFilter, e))
       if (mine.length === 0) continue
-      const eventIds = JSON.stringify(mine.map((e) => e.id))
-      const due = this.throttledUntil(c, scan.targetId, at)
-      const r = this.db
-        .prepare(
-          `INSERT INTO alert_deliveries (channel_id, target_id, scan_id, event_ids, state, next_attempt_at, created_at)
-           VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-        )
-        .get(c.id, scan.targetId, scan.id, eventIds, due, at) as { id: number } | undefined
-      if (r) ids.push(r.id)
+      // One message per channel and scan: a second recording of the same scan queues nothing.
+      const id = this.queue(c, scan.targetId, scan.id, mine, at)
+      if (id !== undefined) ids.push(id)
     }
     return ids
   }
@@ -200,63 +192,115 @@ export class AlertsRepo {
    */
   recordUnscanned(targetId: string, events: readonly DriftEventRow[], at: string): number[] {
     if (events.length === 0) return []
-    const openOne = this.db.prepare(
-      `INSERT INTO alerts (target_id, rule_id, event_id, state, opened_at) VALUES (?, ?, ?, 'open', ?)
-       ON CONFLICT DO NOTHING`,
-    )
-    for (const e of events) openOne.run(e.targetId, e.ruleId, e.id, at)
+    for (const e of events) this.open(e, at)
     const ids: number[] = []
     for (const c of this.channels().filter((x) => x.enabled)) {
       const mine = events.filter((e) => passes(c.config as ChannelFilter, e))
       if (mine.length === 0) continue
-      const r = this.db
-        .prepare(
-          `INSERT INTO alert_deliveries (channel_id, target_id, scan_id, event_ids, state, next_attempt_at, created_at)
-           VALUES (?, ?, NULL, ?, 'pending', ?, ?) RETURNING id`,
-        )
-        .get(
-          c.id,
-          targetId,
-          JSON.stringify(mine.map((e) => e.id)),
-          this.throttledUntil(c, targetId, at),
-          at,
-        ) as {
-        id: number
-      }
-      ids.push(r.id)
+      const id = this.queue(c, targetId, null, mine, at)
+      if (id !== undefined) ids.push(id)
     }
     return ids
+  }
+
+  /**
+   * An open alert for the event's target and rule, unless one is open already: the partial unique index
+   * alerts_one_open says so, so two processes committing scans at once cannot open two. Its id, or undefined.
+   */
+  private open(e: DriftEventRow, at: string): number | undefined {
+    const { q } = this.sql
+    const r = this.sql.get(
+      q
+        .insertInto('alerts')
+        .values({ target_id: e.targetId, rule_id: e.ruleId, event_id: e.id, state: 'open', opened_at: at })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id'),
+    )
+    return r ? Number(r.id) : undefined
+  }
+
+  private resolve(e: DriftEventRow, at: string): void {
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('alerts')
+        .set({ state: 'resolved', resolved_at: at, resolved_event: e.id })
+        .where('target_id', '=', e.targetId)
+        .where('rule_id', '=', e.ruleId)
+        .where('state', '<>', 'resolved'),
+    )
+  }
+
+  /** Queues one channel's message for these events (throttled per target); undefined when already queued. */
+  private queue(
+    c: ChannelRow,
+    targetId: string,
+    scanId: string | null,
+    events: readonly DriftEventRow[],
+    at: string,
+  ): number | undefined {
+    const { q } = this.sql
+    const r = this.sql.get(
+      q
+        .insertInto('alert_deliveries')
+        .values({
+          channel_id: c.id,
+          target_id: targetId,
+          scan_id: scanId,
+          event_ids: JSON.stringify(events.map((e) => e.id)),
+          state: 'pending',
+          next_attempt_at: this.throttledUntil(c, targetId, at),
+          created_at: at,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id'),
+    )
+    return r ? Number(r.id) : undefined
   }
 
   /** Per-target throttling: a channel sends at most one message per target every throttleMinutes. */
   private throttledUntil(c: ChannelRow, targetId: string, at: string): string {
     if (c.throttleMinutes <= 0) return at
-    const last = this.db
-      .prepare(
-        `SELECT max(coalesce(sent_at, next_attempt_at)) AS t FROM alert_deliveries
-         WHERE channel_id = ? AND target_id = ? AND test = 0 AND state <> 'failed'`,
-      )
-      .get(c.id, targetId) as { t: string | null }
-    if (!last.t) return at
+    const { q } = this.sql
+    const last = this.sql.get(
+      q
+        .selectFrom('alert_deliveries')
+        .select((eb) => eb.fn.max(eb.fn.coalesce('sent_at', 'next_attempt_at')).as('t'))
+        .where('channel_id', '=', c.id)
+        .where('target_id', '=', targetId)
+        .where('test', '=', 0)
+        .where('state', '<>', 'failed'),
+    )
+    if (!last?.t) return at
     const until = addMinutes(last.t, c.throttleMinutes)
     return until > at ? until : at
   }
 
+  /** The newest thousand alerts (of one state), newest first. */
   alerts(state?: AlertRow['state']): AlertRow[] {
-    const rows = (
-      state
-        ? this.db.prepare('SELECT * FROM alerts WHERE state = ? ORDER BY id DESC LIMIT 1000').all(state)
-        : this.db.prepare('SELECT * FROM alerts ORDER BY id DESC LIMIT 1000').all()
-    ) as RawAlert[]
-    return rows.map(toAlert)
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('alerts')
+          .selectAll()
+          .$if(state !== undefined, (qb) => qb.where('state', '=', state!))
+          .orderBy('id', 'desc')
+          .limit(1000),
+      )
+      .map(toAlert)
   }
+  /** An open alert becomes acknowledged; false when it is not open (already acknowledged, resolved, unknown). */
   acknowledge(id: number, at: string): boolean {
+    const { q } = this.sql
     return (
-      this.db
-        .prepare(
-          `UPDATE alerts SET state = 'acknowledged', acknowledged_at = ? WHERE id = ? AND state = 'open'`,
-        )
-        .run(at, id).changes > 0
+      this.sql.run(
+        q
+          .updateTable('alerts')
+          .set({ state: 'acknowledged', acknowledged_at: at })
+          .where('id', '=', id)
+          .where('state', '=', 'open'),
+      ).changes > 0
     )
   }
 
@@ -266,85 +310,117 @@ export class AlertsRepo {
    * so the outbox of a watch running elsewhere does not send it too (a retry after a failure re-times it).
    */
   queueTest(channelId: string, at: string): number {
-    return (
-      this.db
-        .prepare(
-          `INSERT INTO alert_deliveries (channel_id, test, state, next_attempt_at, created_at)
-           VALUES (?, 1, 'pending', '9999-12-31T00:00:00.000Z', ?) RETURNING id`,
-        )
-        .get(channelId, at) as { id: number }
-    ).id
+    const { q } = this.sql
+    const r = this.sql.get(
+      q
+        .insertInto('alert_deliveries')
+        .values({ channel_id: channelId, test: 1, state: 'pending', next_attempt_at: PARKED, created_at: at })
+        .returning('id'),
+    )
+    return Number(r!.id)
   }
   delivery(id: number): DeliveryRow | undefined {
-    const r = this.db.prepare('SELECT * FROM alert_deliveries WHERE id = ?').get(id) as
-      RawDelivery | undefined
+    const { q } = this.sql
+    const r = this.sql.get(q.selectFrom('alert_deliveries').selectAll().where('id', '=', id))
     return r ? toDelivery(r) : undefined
   }
+  /** The newest deliveries (of one channel), newest first. */
   deliveries(channelId?: string, limit = 200): DeliveryRow[] {
-    const rows = (
-      channelId
-        ? this.db
-            .prepare('SELECT * FROM alert_deliveries WHERE channel_id = ? ORDER BY id DESC LIMIT ?')
-            .all(channelId, limit)
-        : this.db.prepare('SELECT * FROM alert_deliveries ORDER BY id DESC LIMIT ?').all(limit)
-    ) as RawDelivery[]
-    return rows.map(toDelivery)
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('alert_deliveries')
+          .selectAll()
+          .$if(channelId !== undefined, (qb) => qb.where('channel_id', '=', channelId!))
+          .orderBy('id', 'desc')
+          .limit(limit),
+      )
+      .map(toDelivery)
   }
+  /** The outbox: pending messages whose (re)try time has come, oldest first. */
   due(at: string): DeliveryRow[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM alert_deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id`,
-        )
-        .all(at) as RawDelivery[]
-    ).map(toDelivery)
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('alert_deliveries')
+          .selectAll()
+          .where('state', '=', 'pending')
+          .where('next_attempt_at', '<=', at)
+          .orderBy('id'),
+      )
+      .map(toDelivery)
   }
   nextDue(): string | null {
+    const { q } = this.sql
     return (
-      this.db
-        .prepare(`SELECT min(next_attempt_at) AS t FROM alert_deliveries WHERE state = 'pending'`)
-        .get() as {
-        t: string | null
-      }
-    ).t
+      this.sql.get(
+        q
+          .selectFrom('alert_deliveries')
+          .select((eb) => eb.fn.min('next_attempt_at').as('t'))
+          .where('state', '=', 'pending'),
+      )?.t ?? null
+    )
   }
   markSent(id: number, at: string): void {
-    this.db
-      .prepare(
-        `UPDATE alert_deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`,
-      )
-      .run(at, id)
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('alert_deliveries')
+        .set((eb) => ({ state: 'sent', sent_at: at, attempts: eb('attempts', '+', 1), last_error: '' }))
+        .where('id', '=', id),
+    )
   }
   /** A failed attempt: retried at `retryAt`, or given up on (state failed) when that is null. */
   markFailed(id: number, error: string, retryAt: string | null): void {
-    this.db
-      .prepare(
-        `UPDATE alert_deliveries SET attempts = attempts + 1, last_error = ?,
-           state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,
-           next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?`,
-      )
-      .run(error, retryAt, retryAt, id)
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('alert_deliveries')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          last_error: error,
+          ...(retryAt === null ? { state: 'failed' } : { state: 'pending', next_attempt_at: retryAt }),
+        }))
+        .where('id', '=', id),
+    )
   }
   /** Waiting on something outside (a locked vault): retried later without counting as an attempt. */
   postpone(id: number, reason: string, until: string): void {
-    this.db
-      .prepare('UPDATE alert_deliveries SET last_error = ?, next_attempt_at = ? WHERE id = ?')
-      .run(reason, until, id)
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('alert_deliveries')
+        .set({ last_error: reason, next_attempt_at: until })
+        .where('id', '=', id),
+    )
   }
 
   /** The vault was unlocked: messages that waited for it are due now. */
   wake(reason: string, at: string): number {
-    return this.db
-      .prepare(`UPDATE alert_deliveries SET next_attempt_at = ? WHERE state = 'pending' AND last_error = ?`)
-      .run(at, reason).changes
+    const { q } = this.sql
+    return this.sql.run(
+      q
+        .updateTable('alert_deliveries')
+        .set({ next_attempt_at: at })
+        .where('state', '=', 'pending')
+        .where('last_error', '=', reason),
+    ).changes
   }
 
+  /** Drift events by id, in id order (an empty list reads nothing). */
   events(ids: readonly number[]): DriftEventRow[] {
     if (ids.length === 0) return []
-    return (
-      this.db
-        .prepare(`SELECT * FROM drift_events WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
-        .all(...ids) as Parameters<typeof toEvent>[0][]
-    ).map(toEvent)
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('drift_events')
+          .selectAll()
+          .where('id', 'in', [...ids])
+          .orderBy('id'),
+      )
+      .map(toEvent)
   }
 }

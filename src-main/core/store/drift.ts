@@ -1,7 +1,9 @@
 // Drift events and each target's score timeline: written by the scan commit, read by the Drift page. Timelines
 // read scans and events only, never the results table, so a year of daily scans stays a small query.
+import { sql, type Selectable } from 'kysely'
 import type { Db } from './db'
 import type { Sql } from './sql/engine'
+import type { DriftEvents } from './sql/schema'
 import { sqliteSql } from './sql/sqlite'
 import type { DriftFinding, DriftType } from '../watch/drift'
 import type { KpiEvent } from '../watch/kpis'
@@ -24,31 +26,15 @@ export interface DriftEventRow {
   at: string
 }
 
-type Raw = {
-  id: number
-  target_id: string
-  scan_id: string
-  prev_scan_id: string | null
-  rule_id: string
-  type: DriftType
-  severity: string
-  title: string
-  from_status: string
-  to_status: string
-  from_actual: string
-  to_actual: string
-  from_score: number | null
-  to_score: number | null
-  at: string
-}
+type Raw = Selectable<DriftEvents>
 
 export const toEvent = (r: Raw): DriftEventRow => ({
-  id: r.id,
+  id: Number(r.id),
   targetId: r.target_id,
   scanId: r.scan_id,
   prevScanId: r.prev_scan_id,
   ruleId: r.rule_id,
-  type: r.type,
+  type: r.type as DriftType,
   severity: r.severity,
   title: r.title,
   fromStatus: r.from_status,
@@ -73,11 +59,11 @@ export function insertDriftEvents(
   findings: readonly DriftFinding[],
 ): DriftEventRow[] {
   if (findings.length === 0) return []
-  const sql = 'q' in store ? store : sqliteSql(store)
+  const door = 'q' in store ? store : sqliteSql(store)
   const out: DriftEventRow[] = []
   for (let i = 0; i < findings.length; i += CHUNK) {
-    const rows = sql.all(
-      sql.q
+    const rows = door.all(
+      door.q
         .insertInto('drift_events')
         .values(
           findings.slice(i, i + CHUNK).map((f) => ({
@@ -100,7 +86,7 @@ export function insertDriftEvents(
         .returningAll(),
     )
     // Ids are handed out in the order of the VALUES; RETURNING's own order is not promised by either engine.
-    out.push(...rows.map((r) => toEvent(r as Raw)).sort((a, b) => a.id - b.id))
+    out.push(...rows.map(toEvent).sort((a, b) => a.id - b.id))
   }
   return out
 }
@@ -141,70 +127,79 @@ function policyChange(before: PolicyOf, after: PolicyOf): string {
 }
 
 export class DriftRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   events(f: EventFilter = {}): { events: DriftEventRow[]; total: number } {
-    const where: string[] = []
-    const args: unknown[] = []
-    const add = (clause: string, ...values: unknown[]) => {
-      where.push(clause)
-      args.push(...values)
-    }
-    if (f.targetId) add('target_id = ?', f.targetId)
-    if (f.types?.length) add(`type IN (${f.types.map(() => '?').join(',')})`, ...f.types)
-    if (f.severities?.length) add(`severity IN (${f.severities.map(() => '?').join(',')})`, ...f.severities)
-    if (f.from) add('at >= ?', f.from)
-    if (f.to) add('at <= ?', f.to)
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : ''
-    const total = (
-      this.db.prepare(`SELECT count(*) AS n FROM drift_events ${w}`).get(...args) as { n: number }
-    ).n
-    const rows = this.db
-      .prepare(`SELECT * FROM drift_events ${w} ORDER BY at DESC, id DESC LIMIT ?`)
-      .all(...args, f.limit ?? 500) as Raw[]
+    const { q } = this.sql
+    const matching = q
+      .selectFrom('drift_events')
+      .$if(Boolean(f.targetId), (qb) => qb.where('target_id', '=', f.targetId!))
+      .$if(Boolean(f.types?.length), (qb) => qb.where('type', 'in', f.types!))
+      .$if(Boolean(f.severities?.length), (qb) => qb.where('severity', 'in', f.severities!))
+      .$if(Boolean(f.from), (qb) => qb.where('at', '>=', f.from!))
+      .$if(Boolean(f.to), (qb) => qb.where('at', '<=', f.to!))
+    const total = this.sql.get(matching.select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0
+    const rows = this.sql.all(
+      matching
+        .selectAll()
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(f.limit ?? 500),
+    )
     return { events: rows.map(toEvent), total }
   }
 
   /** Regressions and fixes with the end of the scan each was compared against, oldest first (the KPIs). */
   kpiEvents(f: { targetId?: string; from?: string; to?: string }): KpiEvent[] {
-    const where = ["e.type IN ('regression', 'fixed')"]
-    const args: string[] = []
-    for (const [clause, value] of [
-      ['e.target_id = ?', f.targetId],
-      ['e.at >= ?', f.from],
-      ['e.at <= ?', f.to],
-    ] as const)
-      if (value) {
-        where.push(clause)
-        args.push(value)
-      }
-    return this.db
-      .prepare(
-        `SELECT e.target_id AS targetId, e.rule_id AS ruleId, e.type, e.at, p.finished_at AS prevAt
-         FROM drift_events e LEFT JOIN scans p ON p.id = e.prev_scan_id
-         WHERE ${where.join(' AND ')} ORDER BY e.at, e.id`,
-      )
-      .all(...args) as KpiEvent[]
+    const { q } = this.sql
+    return this.sql.all(
+      q
+        .selectFrom('drift_events as e')
+        .leftJoin('scans as p', 'p.id', 'e.prev_scan_id')
+        .select([
+          'e.target_id as targetId',
+          'e.rule_id as ruleId',
+          'e.type',
+          'e.at',
+          'p.finished_at as prevAt',
+        ])
+        .where('e.type', 'in', ['regression', 'fixed'])
+        .$if(Boolean(f.targetId), (qb) => qb.where('e.target_id', '=', f.targetId!))
+        .$if(Boolean(f.from), (qb) => qb.where('e.at', '>=', f.from!))
+        .$if(Boolean(f.to), (qb) => qb.where('e.at', '<=', f.to!))
+        .orderBy('e.at')
+        .orderBy('e.id'),
+    )
   }
 
   event(id: number): DriftEventRow | undefined {
-    const r = this.db.prepare('SELECT * FROM drift_events WHERE id = ?').get(id) as Raw | undefined
+    const { q } = this.sql
+    const r = this.sql.get(q.selectFrom('drift_events').selectAll().where('id', '=', id))
     return r ? toEvent(r) : undefined
   }
 
   /** Every finished scan's score for one target, oldest first, with the drift each scan recorded. */
   timeline(targetId: string): TimelinePoint[] {
-    const scans = this.db
-      .prepare(
-        `SELECT id, finished_at AS at, score, profile_id, tailoring_name, policy, info FROM scans
-         WHERE target_id = ? AND state = 'done' ORDER BY started_at, rowid`,
-      )
-      .all(targetId) as ({ id: string; at: string; score: number | null } & PolicyOf)[]
-    const counts = this.db
-      .prepare(
-        'SELECT scan_id, type, count(*) AS n FROM drift_events WHERE target_id = ? GROUP BY scan_id, type',
-      )
-      .all(targetId) as { scan_id: string; type: string; n: number }[]
+    const { q } = this.sql
+    const scans = this.sql.all(
+      q
+        .selectFrom('scans')
+        .select(['id', 'finished_at as at', 'score', 'profile_id', 'tailoring_name', 'policy', 'info'])
+        .where('target_id', '=', targetId)
+        .where('state', '=', 'done')
+        .orderBy('started_at')
+        // Two scans started in the same millisecond: SQLite keeps them in the order they were stored (rowid);
+        // PostgreSQL has no insertion order, so the one that finished first comes first.
+        .$if(this.sql.dialect === 'sqlite', (qb) => qb.orderBy(sql`rowid`))
+        .$if(this.sql.dialect !== 'sqlite', (qb) => qb.orderBy('finished_at').orderBy('id')),
+    )
+    const counts = this.sql.all(
+      q
+        .selectFrom('drift_events')
+        .select((eb) => ['scan_id', 'type', eb.fn.countAll<number>().as('n')])
+        .where('target_id', '=', targetId)
+        .groupBy(['scan_id', 'type']),
+    )
     const byScan = new Map<string, Record<string, number>>()
     for (const c of counts) byScan.set(c.scan_id, { ...byScan.get(c.scan_id), [c.type]: c.n })
     return scans.map((s, i) => {
@@ -213,7 +208,7 @@ export class DriftRepo {
       const changed = before?.policy && s.policy && before.policy !== s.policy
       return {
         scanId: s.id,
-        at: s.at,
+        at: s.at!,
         score: s.score,
         events: byScan.get(s.id) ?? {},
         ...(changed && { policyChange: policyChange(before, s) }),
@@ -223,12 +218,13 @@ export class DriftRepo {
 
   /** One rule's stored result in one scan (the before/after evidence of an event). */
   result(scanId: string, ruleId: string) {
-    return this.db
-      .prepare(
-        'SELECT status, actual, expected, message, severity, title FROM results WHERE scan_id = ? AND rule_id = ?',
-      )
-      .get(scanId, ruleId) as
-      | { status: string; actual: string; expected: string; message: string; severity: string; title: string }
-      | undefined
+    const { q } = this.sql
+    return this.sql.get(
+      q
+        .selectFrom('results')
+        .select(['status', 'actual', 'expected', 'message', 'severity', 'title'])
+        .where('scan_id', '=', scanId)
+        .where('rule_id', '=', ruleId),
+    )
   }
 }

@@ -1,6 +1,8 @@
 // The watch's persistent state: schedules, one run row per schedule and target (next run, last run, backoff),
 // pauses, settings and the lease that lets only one Driftwatch process schedule at a time.
-import type { Db } from './db'
+import type { CompiledQuery, Selectable, Updateable } from 'kysely'
+import type { Sql } from './sql/engine'
+import type { ScheduleRuns, Schedules } from './sql/schema'
 import type { ScanRequest } from '../model/scan'
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../watch/drift'
 import type { CalendarKind } from '../../../src-preload/calendar'
@@ -61,27 +63,11 @@ export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
   backoffCapMinutes: 60,
 }
 
-type RawSchedule = {
-  id: string
-  target_id: string | null
-  group_name: string | null
-  kind: ScheduleKind
-  interval_minutes: number
-  daily_times: string
-  days: string
-  time_zone: string
-  priority: number
-  jitter_seconds: number
-  request: string
-  paused: number
-  created_at: string
-  updated_at: string
-}
-const toSchedule = (r: RawSchedule): ScheduleRow => ({
+const toSchedule = (r: Selectable<Schedules>): ScheduleRow => ({
   id: r.id,
   targetId: r.target_id,
   group: r.group_name,
-  kind: r.kind,
+  kind: r.kind as ScheduleKind,
   intervalMinutes: r.interval_minutes,
   dailyTimes: JSON.parse(r.daily_times) as string[],
   days: JSON.parse(r.days) as number[],
@@ -94,26 +80,28 @@ const toSchedule = (r: RawSchedule): ScheduleRow => ({
   updatedAt: r.updated_at,
 })
 
-type RawRun = {
-  schedule_id: string
-  target_id: string
-  next_run_at: string
-  last_run_at: string | null
-  last_scan_id: string | null
-  status: RunStatus
-  detail: string
-  failures: number
-}
-const toRun = (r: RawRun): RunRow => ({
+const toRun = (r: Selectable<ScheduleRuns>): RunRow => ({
   scheduleId: r.schedule_id,
   targetId: r.target_id,
   nextRunAt: r.next_run_at,
   lastRunAt: r.last_run_at,
   lastScanId: r.last_scan_id,
-  status: r.status,
+  status: r.status as RunStatus,
   detail: r.detail,
   failures: r.failures,
 })
+
+/** A run's fields as updateRun may change them, and the column each is kept in. */
+const RUN_COLUMNS = {
+  nextRunAt: 'next_run_at',
+  lastRunAt: 'last_run_at',
+  lastScanId: 'last_scan_id',
+  status: 'status',
+  detail: 'detail',
+  failures: 'failures',
+} as const satisfies Record<keyof Omit<RunRow, 'scheduleId' | 'targetId'>, keyof ScheduleRuns>
+
+const LEASE_KEY = 'watch.lease'
 
 export interface Lease {
   owner: string
@@ -122,140 +110,232 @@ export interface Lease {
 }
 
 export class WatchRepo {
-  constructor(private readonly db: Db) {}
+  // The scheduler reads these on every tick: built once, since building a statement costs more than running it.
+  private readonly allSchedules: CompiledQuery<Selectable<Schedules>>
+  private readonly allRuns: CompiledQuery<Selectable<ScheduleRuns>>
+  /** Parameters: the key. */
+  private readonly readSetting: CompiledQuery<{ value: string }>
+  /** Parameters: key, value, updated_at. */
+  private readonly writeSetting: CompiledQuery<unknown>
+
+  constructor(private readonly sql: Sql) {
+    const { q } = sql
+    this.allSchedules = q.selectFrom('schedules').selectAll().orderBy('created_at').orderBy('id').compile()
+    this.allRuns = q
+      .selectFrom('schedule_runs')
+      .selectAll()
+      .orderBy('next_run_at')
+      .orderBy('schedule_id')
+      .orderBy('target_id')
+      .compile()
+    this.readSetting = q.selectFrom('settings').select('value').where('key', '=', '').compile()
+    this.writeSetting = q
+      .insertInto('settings')
+      .values({ key: '', value: '', updated_at: '' })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          value: eb.ref('excluded.value'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .compile()
+  }
 
   schedules(): ScheduleRow[] {
-    return (this.db.prepare('SELECT * FROM schedules ORDER BY created_at, id').all() as RawSchedule[]).map(
-      toSchedule,
-    )
+    return this.sql.all(this.allSchedules).map(toSchedule)
   }
   schedule(id: string): ScheduleRow | undefined {
-    const r = this.db.prepare('SELECT * FROM schedules WHERE id = ?').get(id) as RawSchedule | undefined
+    const { q } = this.sql
+    const r = this.sql.get(q.selectFrom('schedules').selectAll().where('id', '=', id))
     return r ? toSchedule(r) : undefined
   }
   saveSchedule(s: Omit<ScheduleRow, 'createdAt' | 'updatedAt'>, at: string): ScheduleRow {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO schedules (id, target_id, group_name, kind, interval_minutes, daily_times, days, time_zone,
-             priority, jitter_seconds, request, paused, created_at, updated_at)
-           VALUES (@id, @targetId, @group, @kind, @intervalMinutes, @dailyTimes, @days, @timeZone, @priority,
-             @jitterSeconds, @request, @paused, @at, @at)
-           ON CONFLICT (id) DO UPDATE SET target_id = excluded.target_id, group_name = excluded.group_name,
-             kind = excluded.kind, interval_minutes = excluded.interval_minutes, daily_times = excluded.daily_times,
-             days = excluded.days, time_zone = excluded.time_zone,
-             priority = excluded.priority, jitter_seconds = excluded.jitter_seconds, request = excluded.request,
-             paused = excluded.paused, updated_at = excluded.updated_at`,
-        )
-        .run({
-          ...s,
-          dailyTimes: JSON.stringify(s.dailyTimes),
-          days: JSON.stringify(s.days),
-          priority: s.priority ? 1 : 0,
-          paused: s.paused ? 1 : 0,
-          request: JSON.stringify(s.request),
-          at,
-        })
+    const { q } = this.sql
+    this.sql.transaction(() => {
+      this.sql.run(
+        q
+          .insertInto('schedules')
+          .values({
+            id: s.id,
+            target_id: s.targetId,
+            group_name: s.group,
+            kind: s.kind,
+            interval_minutes: s.intervalMinutes,
+            daily_times: JSON.stringify(s.dailyTimes),
+            days: JSON.stringify(s.days),
+            time_zone: s.timeZone,
+            priority: s.priority ? 1 : 0,
+            jitter_seconds: s.jitterSeconds,
+            request: JSON.stringify(s.request),
+            paused: s.paused ? 1 : 0,
+            created_at: at,
+            updated_at: at,
+          })
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => ({
+              target_id: eb.ref('excluded.target_id'),
+              group_name: eb.ref('excluded.group_name'),
+              kind: eb.ref('excluded.kind'),
+              interval_minutes: eb.ref('excluded.interval_minutes'),
+              daily_times: eb.ref('excluded.daily_times'),
+              days: eb.ref('excluded.days'),
+              time_zone: eb.ref('excluded.time_zone'),
+              priority: eb.ref('excluded.priority'),
+              jitter_seconds: eb.ref('excluded.jitter_seconds'),
+              request: eb.ref('excluded.request'),
+              paused: eb.ref('excluded.paused'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          ),
+      )
       // A changed schedule is planned afresh (the scheduler recreates the rows with their next run).
-      this.db.prepare('DELETE FROM schedule_runs WHERE schedule_id = ? AND status <> ?').run(s.id, 'running')
-    })()
+      this.sql.run(
+        q.deleteFrom('schedule_runs').where('schedule_id', '=', s.id).where('status', '<>', 'running'),
+      )
+    })
     return this.schedule(s.id)!
   }
   removeSchedule(id: string): boolean {
-    return this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes > 0
+    const { q } = this.sql
+    return this.sql.run(q.deleteFrom('schedules').where('id', '=', id)).changes > 0
   }
   setSchedulePaused(id: string, paused: boolean, at: string): boolean {
+    const { q } = this.sql
     return (
-      this.db
-        .prepare('UPDATE schedules SET paused = ?, updated_at = ? WHERE id = ?')
-        .run(paused ? 1 : 0, at, id).changes > 0
+      this.sql.run(
+        q
+          .updateTable('schedules')
+          .set({ paused: paused ? 1 : 0, updated_at: at })
+          .where('id', '=', id),
+      ).changes > 0
     )
   }
 
+  /** Every run, soonest first. */
   runs(): RunRow[] {
-    return (this.db.prepare('SELECT * FROM schedule_runs ORDER BY next_run_at').all() as RawRun[]).map(toRun)
+    return this.sql.all(this.allRuns).map(toRun)
   }
   run(scheduleId: string, targetId: string): RunRow | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM schedule_runs WHERE schedule_id = ? AND target_id = ?')
-      .get(scheduleId, targetId) as RawRun | undefined
+    const { q } = this.sql
+    const r = this.sql.get(
+      q
+        .selectFrom('schedule_runs')
+        .selectAll()
+        .where('schedule_id', '=', scheduleId)
+        .where('target_id', '=', targetId),
+    )
     return r ? toRun(r) : undefined
   }
-  insertRun(scheduleId: string, targetId: string, nextRunAt: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO schedule_runs (schedule_id, target_id, next_run_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+
+  /**
+   * What is due at `at`: runs not already running whose time has come, of schedules and targets that are not
+   * paused; priority schedules first, then the longest-waiting. (The watch-wide pause is the caller's.)
+   */
+  dueRuns(at: string): RunRow[] {
+    const { q } = this.sql
+    return this.sql
+      .all(
+        q
+          .selectFrom('schedule_runs as r')
+          .innerJoin('schedules as s', 's.id', 'r.schedule_id')
+          .selectAll('r')
+          .where('r.status', '<>', 'running')
+          .where('r.next_run_at', '<=', at)
+          .where('s.paused', '=', 0)
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('watch_pauses as p')
+                  .select('p.target_id')
+                  .whereRef('p.target_id', '=', 'r.target_id'),
+              ),
+            ),
+          )
+          .orderBy('s.priority', 'desc')
+          .orderBy('r.next_run_at')
+          .orderBy('r.schedule_id')
+          .orderBy('r.target_id'),
       )
-      .run(scheduleId, targetId, nextRunAt)
+      .map(toRun)
+  }
+
+  /** Records that a run's scan started: running since `at`, as `scanId`. */
+  startRun(scheduleId: string, targetId: string, scanId: string, at: string): void {
+    this.updateRun(scheduleId, targetId, { status: 'running', detail: '', lastRunAt: at, lastScanId: scanId })
+  }
+
+  insertRun(scheduleId: string, targetId: string, nextRunAt: string): void {
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .insertInto('schedule_runs')
+        .values({ schedule_id: scheduleId, target_id: targetId, next_run_at: nextRunAt })
+        .onConflict((oc) => oc.doNothing()),
+    )
   }
   updateRun(
     scheduleId: string,
     targetId: string,
     change: Partial<Omit<RunRow, 'scheduleId' | 'targetId'>>,
   ): void {
-    const cols: Record<string, string> = {
-      nextRunAt: 'next_run_at',
-      lastRunAt: 'last_run_at',
-      lastScanId: 'last_scan_id',
-      status: 'status',
-      detail: 'detail',
-      failures: 'failures',
-    }
-    const keys = Object.keys(change).filter((k) => k in cols)
-    if (keys.length === 0) return
-    this.db
-      .prepare(
-        `UPDATE schedule_runs SET ${keys.map((k) => `${cols[k]} = @${k}`).join(', ')}
-         WHERE schedule_id = @scheduleId AND target_id = @targetId`,
-      )
-      .run({ ...change, scheduleId, targetId })
+    const set: Updateable<ScheduleRuns> = {}
+    for (const [key, column] of Object.entries(RUN_COLUMNS))
+      if (key in change) Object.assign(set, { [column]: change[key as keyof typeof RUN_COLUMNS] ?? null })
+    if (Object.keys(set).length === 0) return
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('schedule_runs')
+        .set(set)
+        .where('schedule_id', '=', scheduleId)
+        .where('target_id', '=', targetId),
+    )
   }
+  /** Drops the schedule's runs of targets it no longer covers. */
   removeRunsExcept(scheduleId: string, targetIds: readonly string[]): void {
-    const keep = new Set(targetIds)
-    for (const r of this.db
-      .prepare('SELECT target_id FROM schedule_runs WHERE schedule_id = ?')
-      .all(scheduleId) as { target_id: string }[])
-      if (!keep.has(r.target_id))
-        this.db
-          .prepare('DELETE FROM schedule_runs WHERE schedule_id = ? AND target_id = ?')
-          .run(scheduleId, r.target_id)
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .deleteFrom('schedule_runs')
+        .where('schedule_id', '=', scheduleId)
+        // An empty list keeps nothing (and `IN ()` is no statement).
+        .$if(targetIds.length > 0, (qb) => qb.where('target_id', 'not in', [...targetIds])),
+    )
   }
   /** "Scan all now" and "run this schedule now": due immediately. */
   makeDue(at: string, scheduleId?: string): number {
-    return scheduleId
-      ? this.db
-          .prepare(`UPDATE schedule_runs SET next_run_at = ? WHERE schedule_id = ? AND status <> 'running'`)
-          .run(at, scheduleId).changes
-      : this.db.prepare(`UPDATE schedule_runs SET next_run_at = ? WHERE status <> 'running'`).run(at).changes
+    const { q } = this.sql
+    return this.sql.run(
+      q
+        .updateTable('schedule_runs')
+        .set({ next_run_at: at })
+        .where('status', '<>', 'running')
+        .$if(scheduleId !== undefined, (qb) => qb.where('schedule_id', '=', scheduleId!)),
+    ).changes
   }
 
   pausedTargets(): Set<string> {
-    return new Set(
-      (this.db.prepare('SELECT target_id FROM watch_pauses').all() as { target_id: string }[]).map(
-        (r) => r.target_id,
-      ),
-    )
+    const { q } = this.sql
+    return new Set(this.sql.all(q.selectFrom('watch_pauses').select('target_id')).map((r) => r.target_id))
   }
   setTargetPaused(targetId: string, paused: boolean, at: string): void {
+    const { q } = this.sql
     if (paused)
-      this.db
-        .prepare('INSERT INTO watch_pauses (target_id, paused_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
-        .run(targetId, at)
-    else this.db.prepare('DELETE FROM watch_pauses WHERE target_id = ?').run(targetId)
+      this.sql.run(
+        q
+          .insertInto('watch_pauses')
+          .values({ target_id: targetId, paused_at: at })
+          .onConflict((oc) => oc.doNothing()),
+      )
+    else this.sql.run(q.deleteFrom('watch_pauses').where('target_id', '=', targetId))
   }
 
   private getSetting<T>(key: string): T | undefined {
-    const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
-      { value: string } | undefined
+    const r = this.sql.get<{ value: string }>({ ...this.readSetting, parameters: [key] })
     return r ? (JSON.parse(r.value) as T) : undefined
   }
   private setSetting(key: string, value: unknown, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      )
-      .run(key, JSON.stringify(value), at)
+    this.sql.run({ ...this.writeSetting, parameters: [key, JSON.stringify(value), at] })
   }
 
   paused(): boolean {
@@ -280,7 +360,8 @@ export class WatchRepo {
 
   /**
    * Takes or renews the scheduling lease: free, expired, already ours, or held by a process that is gone.
-   * Checked and written in one immediate transaction, so two processes starting together cannot both win.
+   * Checked and written in one transaction under the lease's lock, so two processes starting together (on one
+   * SQLite file or one PostgreSQL database) cannot both win.
    */
   acquireLease(
     owner: string,
@@ -289,21 +370,23 @@ export class WatchRepo {
     ttlMs: number,
     alive: (pid: number) => boolean,
   ): Lease | null {
-    return this.db
-      .transaction(() => {
-        const cur = this.getSetting<Lease>('watch.lease')
-        if (cur && cur.owner !== owner && cur.until > at && alive(cur.pid)) return null
-        const lease = { owner, pid, until: new Date(Date.parse(at) + ttlMs).toISOString() }
-        this.setSetting('watch.lease', lease, at)
-        return lease
-      })
-      .immediate()
+    return this.sql.transaction(() => {
+      this.sql.lock(LEASE_KEY)
+      const cur = this.getSetting<Lease>(LEASE_KEY)
+      if (cur && cur.owner !== owner && cur.until > at && alive(cur.pid)) return null
+      const lease = { owner, pid, until: new Date(Date.parse(at) + ttlMs).toISOString() }
+      this.setSetting(LEASE_KEY, lease, at)
+      return lease
+    })
   }
   lease(): Lease | undefined {
-    return this.getSetting<Lease>('watch.lease')
+    return this.getSetting<Lease>(LEASE_KEY)
   }
   releaseLease(owner: string): void {
-    const cur = this.getSetting<Lease>('watch.lease')
-    if (cur?.owner === owner) this.db.prepare("DELETE FROM settings WHERE key = 'watch.lease'").run()
+    this.sql.transaction(() => {
+      this.sql.lock(LEASE_KEY)
+      const cur = this.getSetting<Lease>(LEASE_KEY)
+      if (cur?.owner === owner) this.sql.run(this.sql.q.deleteFrom('settings').where('key', '=', LEASE_KEY))
+    })
   }
 }

@@ -190,19 +190,9 @@ export class Scheduler {
     this.sync(schedules, all)
     if (repo.paused()) return
     const settings = repo.settings()
-    const paused = repo.pausedTargets()
     const sched = new Map(schedules.map((s) => [s.id, s]))
-    const nowIso = this.iso()
-    const due = repo
-      .runs()
-      .filter((r) => r.status !== 'running' && r.nextRunAt <= nowIso)
-      .filter((r) => !sched.get(r.scheduleId)?.paused && !paused.has(r.targetId))
-      // Priority schedules first, then the longest-waiting.
-      .sort(
-        (a, b) =>
-          Number(sched.get(b.scheduleId)?.priority ?? 0) - Number(sched.get(a.scheduleId)?.priority ?? 0) ||
-          a.nextRunAt.localeCompare(b.nextRunAt),
-      )
+    // Not running, time come, schedule and target not paused; priority schedules first, then the longest-waiting.
+    const due = repo.dueRuns(this.iso())
     const perKind = new Map<string, number>()
     for (const r of this.running.values()) perKind.set(r.kind, (perKind.get(r.kind) ?? 0) + 1)
     const startedNow = new Set<string>()
@@ -293,7 +283,7 @@ export class Scheduler {
     try {
       const { scanId } = this.d.startScan(t, s.request)
       this.running.set(scanId, { scanId, scheduleId: s.id, targetId: t.id, kind: t.kind })
-      this.d.repo.updateRun(s.id, t.id, { status: 'running', detail: '', lastRunAt: at, lastScanId: scanId })
+      this.d.repo.startRun(s.id, t.id, scanId, at)
       this.d.logger.log('info', 'watch scan started', { target: t.name, scanId, schedule: s.id })
       return ''
     } catch (err) {

@@ -9,8 +9,8 @@ import { health } from '../../../src-main/core/telemetry/health'
 import { SelfMonitor } from '../../../src-main/core/telemetry/self-monitor'
 import { Scheduler } from '../../../src-main/core/watch/scheduler'
 import { WatchRepo } from '../../../src-main/core/store/watch'
-import { TargetsRepo } from '../../../src-main/core/store/targets'
 import { sqliteSql } from '../../../src-main/core/store/sql/sqlite'
+import { TargetsRepo } from '../../../src-main/core/store/targets'
 import { jsonLogger } from '../../../src-main/core/ports'
 import { call, useCores } from '../../helpers/core'
 import { fakeTime, scriptedScanner } from '../../helpers/watch'
@@ -119,7 +119,7 @@ describe('/healthz', () => {
     try {
       const time = fakeTime()
       const scheduler = new Scheduler({
-        repo: new WatchRepo(db),
+        repo: new WatchRepo(sqliteSql(db)),
         targets: new TargetsRepo(sqliteSql(db)),
         clock: time,
         timers: time,
