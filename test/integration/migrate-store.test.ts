@@ -112,8 +112,16 @@ beforeAll(async () => {
       await core.idle()
       time.advance(DAY)
     }
-    await scan([rule('log_connections', 'pass', 'on', 'high'), rule('ssl', 'pass', 'on')])
-    await scan([rule('log_connections', 'fail', 'off', 'high'), rule('ssl', 'pass', 'on')])
+    await scan([
+      rule('log_connections', 'pass', 'on', 'high'),
+      rule('ssl', 'pass', 'on'),
+      rule('restore_tested', 'notchecked', ''),
+    ])
+    await scan([
+      rule('log_connections', 'fail', 'off', 'high'),
+      rule('ssl', 'pass', 'on'),
+      rule('restore_tested', 'notchecked', ''),
+    ])
     await call(core, 'exceptions.save', {
       rulePattern: 'log_connections',
       scope: 'target',
@@ -227,7 +235,12 @@ describe('migrate-store SQLite → PostgreSQL → SQLite', () => {
     opened.push(sql)
     const max = sql.get(sql.q.selectFrom('drift_events').select((eb) => eb.fn.max('id').as('id')))!.id!
     const { id: _id, ...event } = sql.get(sql.q.selectFrom('drift_events').selectAll().where('id', '=', max))!
-    const fresh = sql.get(sql.q.insertInto('drift_events').values(event).returning('id'))!
+    const fresh = sql.get(
+      sql.q
+        .insertInto('drift_events')
+        .values({ ...event, rule_id: `${event.rule_id}-after` })
+        .returning('id'),
+    )!
     expect(fresh.id).toBeGreaterThan(max)
     const maxAlert = sql.get(sql.q.selectFrom('alerts').select((eb) => eb.fn.max('id').as('id')))!.id!
     const { id: _a, ...alert } = sql.get(sql.q.selectFrom('alerts').selectAll().where('id', '=', maxAlert))!

@@ -11,12 +11,17 @@ export interface StoreTable {
   identity?: string
   /** Rows per page when rows are large (content, evidence, cached downloads): memory stays bounded. */
   pageRows?: number
+  /**
+   * A new SQLite store is created with this table's one row (the vault's lock counters): the destination may
+   * hold it, and the copy replaces it with the source's.
+   */
+  createdWithStore?: true
 }
 
 export const STORE_TABLES: readonly StoreTable[] = [
   { name: 'settings', key: ['key'] },
   { name: 'vault', key: ['id'] },
-  { name: 'vault_control', key: ['id'] },
+  { name: 'vault_control', key: ['id'], createdWithStore: true },
   { name: 'vault_processes', key: ['id'] },
   { name: 'credentials', key: ['id'] },
   { name: 'credential_bindings', key: ['credential_id', 'address'] },

@@ -197,7 +197,9 @@ function versionRefusal(side: 'source' | 'destination', name: string, version: n
 }
 
 function refuseRows(sql: Sql, name: string): Sql {
-  const held = STORE_TABLES.map((t) => ({ name: t.name, n: count(sql, t) })).filter((t) => t.n > 0)
+  const held = STORE_TABLES.filter((t) => !t.createdWithStore)
+    .map((t) => ({ name: t.name, n: count(sql, t) }))
+    .filter((t) => t.n > 0)
   if (held.length) {
     sql.close()
     throw new StoreCopyError(
@@ -274,6 +276,7 @@ async function copyOpen(
       const hash = createHash('sha256')
       let copied = 0
       opts.onProgress?.({ table: t.name, copied, total })
+      if (t.createdWithStore) dest.run(any(dest).deleteFrom(t.name))
       for (let rows = page(source, t, undefined); rows.length; rows = page(source, t, rows.at(-1))) {
         dest.run(any(dest).insertInto(t.name).values(rows))
         for (const r of rows) hash.update(canonicalRow(r)).update('\n')

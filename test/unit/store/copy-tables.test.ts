@@ -46,6 +46,13 @@ describe('the tables migrate-store copies', () => {
     },
   )
 
+  it('a new store holds rows only in the tables marked as created with it', () => {
+    const held = tables
+      .filter((t) => (db.prepare(`SELECT count(*) AS n FROM ${t.name}`).get() as { n: number }).n > 0)
+      .map((t) => t.name)
+    expect(held).toEqual(STORE_TABLES.filter((t) => t.createdWithStore).map((t) => t.name))
+  })
+
   it.each(tables.map((t) => [t.name, t.sql] as const))('%s: an AUTOINCREMENT id is marked', (name, sql) => {
     const identity = /(\w+)\s+INTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT/i.exec(sql)?.[1]
     expect(STORE_TABLES.find((t) => t.name === name)?.identity).toBe(identity)
