@@ -5,6 +5,16 @@ import { CliError, EXIT, type Command } from './common'
 
 /** A shell's code for a command stopped by Ctrl-C (128 + SIGINT). */
 const EXIT_INTERRUPTED = 130
+/** How each reason a copy did not happen reads in --json errors. */
+const API_CODE = {
+  refused: 'conflict',
+  missing: 'not_found',
+  unreachable: 'unavailable',
+  interrupted: 'unavailable',
+  mismatch: 'internal',
+  failed: 'internal',
+} as const satisfies Record<StoreCopyError['reason'], string>
+
 /** A large table reports its progress every this many rows, as well as when it is done. */
 const PROGRESS_EVERY = 10_000
 
@@ -60,8 +70,7 @@ export const migrateStoreCommand: Command = {
     } catch (err) {
       if (!(err instanceof StoreCopyError)) throw err
       const message = err.message
-      const code =
-        err.reason === 'refused' ? 'conflict' : err.reason === 'interrupted' ? 'unavailable' : 'internal'
+      const code = API_CODE[err.reason]
       throw new CliError(
         message,
         { code, message, issues: [] },

@@ -276,6 +276,7 @@ describe('migrate-store refuses, and writes nothing', () => {
       /Cannot open the destination store postgres:\/\/.*:\*\*\*\*@.*password authentication failed/,
     )
     expect(r.stdout + r.stderr).not.toContain('not-the-password-91c')
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'unavailable' } })
     const asSource = await migrate(url.toString(), join(dir, 'never.db'))
     expect(asSource.code).toBe(1)
     expect(asSource.stderr).toMatch(

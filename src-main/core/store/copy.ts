@@ -56,7 +56,9 @@ export interface CopyOptions {
 export class StoreCopyError extends Error {
   constructor(
     message: string,
-    readonly reason: 'refused' | 'interrupted' | 'mismatch' | 'failed',
+    /** refused: the destination holds data or a schema is not this version's; missing: no store there;
+     *  unreachable: a store could not be opened (a wrong password, a server down). */
+    readonly reason: 'refused' | 'missing' | 'unreachable' | 'interrupted' | 'mismatch' | 'failed',
   ) {
     super(message)
     this.name = 'StoreCopyError'
@@ -107,7 +109,7 @@ function openSource(location: string, name: string, opts: CopyOptions): Sql {
     return sql
   }
   if (!existsSync(location) || statSync(location).size === 0)
-    throw new StoreCopyError(`There is no Driftwatch store at ${name} (the source)`, 'refused')
+    throw new StoreCopyError(`There is no Driftwatch store at ${name} (the source)`, 'missing')
   // Opened as it is: read-only, no migration. Bringing it up to date is what opening it with Driftwatch does.
   const db = connect(() => new Database(location, { readonly: true, fileMustExist: true }), 'source', name)
   const version = schemaVersion(db)
@@ -169,7 +171,10 @@ function connect<T>(open: () => T, side: 'source' | 'destination', name: string)
     return open()
   } catch (err) {
     if (err instanceof StoreCopyError) throw err
-    throw new StoreCopyError(`Cannot open the ${side} store ${name}: ${(err as Error).message}`, 'refused')
+    throw new StoreCopyError(
+      `Cannot open the ${side} store ${name}: ${(err as Error).message}`,
+      'unreachable',
+    )
   }
 }
 
@@ -181,7 +186,7 @@ function versionRefusal(side: 'source' | 'destination', name: string, version: n
       'refused',
     )
   if (version === 0)
-    return new StoreCopyError(`There is no Driftwatch store at ${name} (the source)`, 'refused')
+    return new StoreCopyError(`There is no Driftwatch store at ${name} (the source)`, 'missing')
   if (version > LATEST_VERSION)
     return new StoreCopyError(
       `The source ${name} was written by a newer Driftwatch (schema ${version}; this one knows ${LATEST_VERSION}). ` +
