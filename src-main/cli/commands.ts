@@ -33,4 +33,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'alerts', load: async () => (await import('./alerts')).alertsCommand },
   { name: 'drift', load: async () => (await import('./drift')).driftCommand },
   { name: 'settings', load: async () => (await import('./settings')).settingsCommand },
+  { name: 'migrate-store', load: async () => (await import('./migrate-store')).migrateStoreCommand },
 ]
