@@ -1,7 +1,13 @@
-// Test runner configuration: three projects sharing two workers.
-// - "unit" (test/unit, test/security): plain Node, no shared servers.
+// Test runner configuration: four projects sharing two workers.
+// - "unit" (test/unit, test/security): plain Node, no shared servers. Files share their worker's modules
+//   (isolate: false), which saves loading the core's module graph again for each of ~70 files; each file makes
+//   its own cores, temp dirs and servers and restores what it changes (process.env, the app origin).
 // - "servers" (test/integration): each file starts its own real servers (test/services: free ports, its own
-//   temp dirs), so two files run side by side, alongside "unit".
+//   temp dirs), so two files run side by side, alongside "unit". Each file still loads its own modules: with
+//   them shared, a full run under heavy load (load average 15-17) timed out twice (scan-local's oscap crash
+//   retry, scan-ssh's CLI host key), which isolated runs had not; until that is shown to be the load alone,
+//   this lane keeps its isolation (sharing would save ~4 s of module loading per file).
+// - "isolated": the files that need a module graph of their own (ISOLATED says why), with "unit" and "servers".
 // - "serial", after those, one file at a time: the UI tests in Chromium (their waits are for what a person
 //   would see, and a page under a second file's load misses them) and the files whose checks are bound to time
 //   or to the whole machine (killing processes mid-write, cutting connections after so many bytes, filling a
@@ -24,6 +30,20 @@ const MACHINE_BOUND = [
   'test/integration/disk-full.test.ts',
 ]
 
+// Files that cannot share modules with the other files run in their worker.
+const ISOLATED = [
+  // The renderer's api client picks its transport when first imported and the store is a module singleton:
+  // shared, they would stay bound to the first file's bridge (test/helpers/renderer-bridge.ts).
+  'test/unit/renderer/**/*.test.ts',
+  // vi.mock('electron') proves the IPC edge and the window walls import electron only as types; with modules
+  // shared, a file that loaded them earlier unmocked would let the check pass without running.
+  'test/unit/ipc.test.ts',
+  'test/unit/electron-security.test.ts',
+  // Runs the CLI in-process with a vault passphrase in the environment; the CLI keeps it in module state
+  // (src-main/cli/prompt.ts), which a later file's in-process CLI would find.
+  'test/integration/child-env.test.ts',
+]
+
 export default defineConfig({
   test: {
     maxWorkers: 2,
@@ -37,6 +57,8 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/security/**/*.test.ts'],
+          exclude: ISOLATED,
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
@@ -46,7 +68,16 @@ export default defineConfig({
           ...shared,
           name: 'servers',
           include: ['test/integration/**/*.test.ts'],
-          exclude: MACHINE_BOUND,
+          exclude: [...MACHINE_BOUND, ...ISOLATED],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          ...shared,
+          name: 'isolated',
+          include: ISOLATED,
           sequence: { groupOrder: 0 },
         },
       },

@@ -1,29 +1,14 @@
 // The store's slices for a target read by address, the audit log, rule packs and a pack rule's text: each says
 // loading, then the answer or the reason it failed (never "not found" for a failure, never nothing), and a
 // second try after a failure gets the answer. The store talks to a real core through the preload bridge.
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Core } from '../../../src-main/core/app'
-import { BRIDGE_KEY, type PreloadBridge } from '../../../src-preload/contract'
-import { FILES_KEY } from '../../../src-preload/files'
 import { call, useCores } from '../../helpers/core'
-// Only the type: the module itself is imported once the bridge is installed.
-import type { useStore } from '../../../src-renderer/stores'
+import { useRendererBridge } from '../../helpers/renderer-bridge'
 
 const cores = useCores()
-let core: Core
-const bridge: PreloadBridge = {
-  invoke: (channel, req) => core.invoke(channel, req),
-  on: () => () => undefined,
-}
-const g = globalThis as Record<string, unknown>
-g[BRIDGE_KEY] = bridge
-g[FILES_KEY] = {}
-let store: typeof useStore
-
-beforeAll(async () => {
-  // The api client picks its transport when first imported: the bridge must be in place by then.
-  store = (await import('../../../src-renderer/stores')).useStore
-})
+const renderer = useRendererBridge()
+const state = () => renderer.store.getState()
 
 /** A core whose database is gone: every call fails the way a broken store does. */
 function brokenCore(): Core {
@@ -34,66 +19,66 @@ function brokenCore(): Core {
 
 describe('a target read by id', () => {
   it('is loading, then the target; an unknown id reads as no target, not as an error', async () => {
-    core = cores.open()
+    const core = renderer.connect(cores.open())
     const t = await call(core, 'targets.create', { target: { kind: 'local', name: 'my laptop' } })
-    const pending = store.getState().loadTarget(t.id)
-    expect(store.getState().targetById[t.id]?.state).toBe('loading')
+    const pending = state().loadTarget(t.id)
+    expect(state().targetById[t.id]?.state).toBe('loading')
     await pending
-    expect(store.getState().targetById[t.id]).toMatchObject({ state: 'ready', data: { name: 'my laptop' } })
-    await store.getState().loadTarget('no-such-target')
-    expect(store.getState().targetById['no-such-target']).toEqual({ state: 'ready', data: null, error: '' })
+    expect(state().targetById[t.id]).toMatchObject({ state: 'ready', data: { name: 'my laptop' } })
+    await state().loadTarget('no-such-target')
+    expect(state().targetById['no-such-target']).toEqual({ state: 'ready', data: null, error: '' })
   })
 
   it('that fails says why instead of "not found", and Try again reads it', async () => {
     const good = cores.open()
     const t = await call(good, 'targets.create', { target: { kind: 'local', name: 'db host' } })
-    core = brokenCore()
-    await store.getState().loadTarget(t.id)
-    const failed = store.getState().targetById[t.id]!
+    renderer.connect(brokenCore())
+    await state().loadTarget(t.id)
+    const failed = state().targetById[t.id]!
     expect(failed.state).toBe('error')
     expect(failed.data).toBeNull()
     expect(failed.error).toBe('Driftwatch could not complete targets.get; the log has details')
-    core = good
-    await store.getState().loadTarget(t.id)
-    expect(store.getState().targetById[t.id]).toMatchObject({ state: 'ready', data: { name: 'db host' } })
+    renderer.connect(good)
+    await state().loadTarget(t.id)
+    expect(state().targetById[t.id]).toMatchObject({ state: 'ready', data: { name: 'db host' } })
   })
 })
 
 describe('the audit log', () => {
   it('reads the entries and the chain, keeps them and says why when a reload fails', async () => {
-    core = cores.open()
+    const core = renderer.connect(cores.open())
     await call(core, 'targets.create', { target: { kind: 'local', name: 'audited' } })
-    await store.getState().loadAuditLog(12)
-    const log = store.getState().auditLog
+    await state().loadAuditLog(12)
+    const log = state().auditLog
     expect(log.state).toBe('ready')
     expect(log.data?.intact).toBe(true)
-    core = brokenCore()
-    await store.getState().loadAuditLog(12)
-    expect(store.getState().auditLog).toMatchObject({ state: 'error', data: log.data })
-    expect(store.getState().auditLog.error).toMatch(/could not complete audit\.list/)
+    renderer.connect(brokenCore())
+    await state().loadAuditLog(12)
+    expect(state().auditLog).toMatchObject({ state: 'error', data: log.data })
+    expect(state().auditLog.error).toMatch(/could not complete audit\.list/)
   })
 })
 
 describe('rule packs and a pack rule', () => {
   it('lists the packs of a kind and reads a rule, or says why it could not', async () => {
-    core = cores.open()
-    await store.getState().loadRulePacks('postgres')
-    const packs = store.getState().rulePacks.postgres
+    renderer.connect(cores.open())
+    await state().loadRulePacks('postgres')
+    const packs = state().rulePacks.postgres
     expect(packs?.state).toBe('ready')
     expect(packs?.data?.map((p) => p.id)).toContain('postgres-cis')
 
-    await store.getState().loadPackRule('postgres-cis', 'pg-logging-collector')
-    const rule = store.getState().packRules['postgres-cis/pg-logging-collector']
+    await state().loadPackRule('postgres-cis', 'pg-logging-collector')
+    const rule = state().packRules['postgres-cis/pg-logging-collector']
     expect(rule?.state).toBe('ready')
     expect(rule?.data?.description).not.toBe('')
 
-    await store.getState().loadPackRule('postgres-cis', 'no-such-rule')
-    const missing = store.getState().packRules['postgres-cis/no-such-rule']
+    await state().loadPackRule('postgres-cis', 'no-such-rule')
+    const missing = state().packRules['postgres-cis/no-such-rule']
     expect(missing?.state).toBe('error')
     expect(missing?.error).toMatch(/not found/i)
 
-    core = brokenCore()
-    await store.getState().loadRulePacks('mysql')
-    expect(store.getState().rulePacks.mysql).toMatchObject({ state: 'error', data: null })
+    renderer.connect(brokenCore())
+    await state().loadRulePacks('mysql')
+    expect(state().rulePacks.mysql).toMatchObject({ state: 'error', data: null })
   })
 })
