@@ -26,6 +26,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  // A file in this lane that made no core here ran on SQLite again and showed nothing about PostgreSQL.
+  if (made === 0) throw new Error('This file made no core on the PostgreSQL store: it does not belong in the lane')
   byDataDir.clear()
   server = undefined
   await stopAll()
