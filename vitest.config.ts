@@ -1,4 +1,4 @@
-// Test runner configuration: four projects sharing two workers.
+// Test runner configuration: five projects sharing two workers.
 // - "unit" (test/unit, test/security): plain Node, no shared servers. Files share their worker's modules
 //   (isolate: false), which saves loading the core's module graph again for each of ~70 files; each file makes
 //   its own cores, temp dirs and servers and restores what it changes (process.env, the app origin).
@@ -7,6 +7,7 @@
 //   them shared, a full run under heavy load (load average 15-17) timed out twice (scan-local's oscap crash
 //   retry, scan-ssh's CLI host key), which isolated runs had not; until that is shown to be the load alone,
 //   this lane keeps its isolation (sharing would save ~4 s of module loading per file).
+// - "postgresql": ON_POSTGRES, a second time, on a PostgreSQL store.
 // - "isolated": the files that need a module graph of their own (ISOLATED says why), with "unit" and "servers".
 // - "serial", after those, one file at a time: the UI tests in Chromium (their waits are for what a person
 //   would see, and a page under a second file's load misses them) and the files whose checks are bound to time
@@ -28,6 +29,21 @@ const MACHINE_BOUND = [
   'test/integration/crash-safety.test.ts',
   'test/integration/network-faults.test.ts',
   'test/integration/disk-full.test.ts',
+]
+
+// The "postgresql" lane: the store's tests and the scan, drift and alert tests again, with every core they
+// make on a real PostgreSQL 15 store (test/helpers/postgres-store-setup.ts) instead of a SQLite file.
+const ON_POSTGRES = [
+  'test/unit/targets.test.ts',
+  'test/unit/watch/scheduler.test.ts',
+  'test/unit/config/apply.test.ts',
+  'test/integration/db-scan-postgres.test.ts',
+  'test/integration/watch-postgres.test.ts',
+  'test/integration/alerts.test.ts',
+  'test/integration/github-scan-commit.test.ts',
+  'test/integration/exceptions.test.ts',
+  'test/integration/controls-postgres.test.ts',
+  'test/integration/reports-evidence.test.ts',
 ]
 
 // Files that cannot share modules with the other files run in their worker.
@@ -69,6 +85,16 @@ export default defineConfig({
           name: 'servers',
           include: ['test/integration/**/*.test.ts'],
           exclude: [...MACHINE_BOUND, ...ISOLATED],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          ...shared,
+          name: 'postgresql',
+          include: ON_POSTGRES,
+          setupFiles: ['test/helpers/postgres-store-setup.ts'],
           sequence: { groupOrder: 0 },
         },
       },

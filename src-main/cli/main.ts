@@ -5,7 +5,7 @@ import { jsonLogger } from '../core/ports'
 import { COMMANDS } from './commands'
 import { CliError, EXIT, type Command, type Out } from './common'
 import { safeLines } from './terminal-text'
-import { takeEnvPassphrase } from './prompt'
+import { envStore, takeEnvPassphrase, takeEnvStore } from './prompt'
 import pkg from '../../package.json'
 
 // The full help lists every command's usage, so it is the one path that loads them all.
@@ -21,6 +21,9 @@ ${commands.map((c) => `  ${c.usage.padEnd(44)} ${c.summary}`).join('\n')}
 Global options:
   --data-dir DIR    where Driftwatch keeps its data (default: the per-user app-data folder,
                     or $DRIFTWATCH_DATA_DIR); the desktop app uses the same folder
+  --store LOCATION  the store: a SQLite file (default: driftwatch.db in the data folder) or a
+                    team's PostgreSQL, postgres://USER@HOST/DB (or $DRIFTWATCH_STORE); keep its
+                    password in ~/.pgpass or $PGPASSFILE rather than in the URL
   --json            machine-readable output (and errors) on stdout
   -h, --help        help for Driftwatch or for one command
   -v, --version     print the version
@@ -34,6 +37,7 @@ Run "driftwatch <command> --help" for a command's options.`
 export async function main(argv: string[], rawOut: Out): Promise<number> {
   // Before anything can start a child process: the passphrase leaves the environment for good.
   takeEnvPassphrase()
+  takeEnvStore()
   // Every line any command prints passes here: whatever text a target or a file put in it, no control
   // sequence reaches the terminal raw (printers also escape line breaks inside single-line fields).
   const out: Out = {
@@ -77,6 +81,7 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
       options: {
         ...command.options,
         'data-dir': { type: 'string' },
+        store: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -101,6 +106,7 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
       (core ??= createCore({
         face: command.name === 'serve' ? 'serve' : 'cli',
         dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
+        store: typeof values.store === 'string' ? values.store : envStore(),
         logger: jsonLogger((line) => out.stderr(line), undefined, {
           debug: process.env.DRIFTWATCH_LOG === 'debug',
         }),
@@ -134,14 +140,14 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
 const jsonError = (code: string, message: string) =>
   JSON.stringify({ error: { code, message, issues: [] } }, null, 2) + '\n'
 
-/** Moves --data-dir DIR, --data-dir=DIR and --json written before the command to after it. */
+/** Moves --data-dir DIR, --store LOCATION (either as NAME=VALUE too) and --json written before the command to after it. */
 function splitGlobal(argv: string[]): { name: string | undefined; rest: string[] } {
   const moved: string[] = []
   let i = 0
   for (; i < argv.length; i++) {
     const a = argv[i]!
-    if (a === '--json' || a.startsWith('--data-dir=')) moved.push(a)
-    else if (a === '--data-dir' && i + 1 < argv.length) moved.push(a, argv[++i]!)
+    if (a === '--json' || a.startsWith('--data-dir=') || a.startsWith('--store=')) moved.push(a)
+    else if ((a === '--data-dir' || a === '--store') && i + 1 < argv.length) moved.push(a, argv[++i]!)
     else break
   }
   const [name, ...rest] = argv.slice(i)

@@ -19,6 +19,24 @@ export function takeEnvPassphrase(env: NodeJS.ProcessEnv = process.env): void {
   }
 }
 
+const STORE_ENV = 'DRIFTWATCH_STORE'
+let storeFromEnv: string | undefined
+
+/**
+ * DRIFTWATCH_STORE leaves the environment at start as the passphrase does: a PostgreSQL URL may carry a
+ * password, and no child process (ssh, oscap, a browser) may inherit it.
+ */
+export function takeEnvStore(env: NodeJS.ProcessEnv = process.env): void {
+  const v = env[STORE_ENV]
+  if (v !== undefined) {
+    if (v) storeFromEnv = v
+    delete env[STORE_ENV]
+  }
+}
+
+/** The store the environment named when the CLI started (see takeEnvStore). */
+export const envStore = (): string | undefined => storeFromEnv
+
 /** The passphrase the environment held when the CLI started (see takeEnvPassphrase). */
 export const envVaultPassphrase = (): string | undefined => envPassphrase
 

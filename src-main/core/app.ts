@@ -74,6 +74,11 @@ import { TelemetryRepo } from './store/telemetry'
 
 export interface CoreOptions {
   dataDir?: string
+  /**
+   * The store: a SQLite file or a postgres:// URL (a team's shared store). Default: driftwatch.db in the data
+   * folder. The data folder still keeps what is this computer's own (uploads, staged downloads, logs).
+   */
+  store?: string
   face: 'desktop' | 'serve' | 'cli'
   clock?: Clock
   notifier?: Notifier

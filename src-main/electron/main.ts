@@ -60,9 +60,13 @@ async function start() {
   const dataDir = process.env.DRIFTWATCH_DATA_DIR || app.getPath('userData')
   // better-sqlite3 built for Electron's ABI by `npm start` lives beside node_modules' Node build.
   const electronBinding = join(app.getAppPath(), '.electron-native', 'better_sqlite3.node')
+  // A team's PostgreSQL store, if named; taken out of the environment so no child process inherits a password.
+  const store = process.env.DRIFTWATCH_STORE || undefined
+  delete process.env.DRIFTWATCH_STORE
   core = createCore({
     face: 'desktop',
     dataDir,
+    store,
     pdfPrinter: electronPrinter(() => (devUrl ? new URL(devUrl).origin : APP_ORIGIN)),
     rendererDir,
     logger: jsonLogger((line) => process.stdout.write(line)),

@@ -1,0 +1,59 @@
+// The "postgresql" test lane: the same test files as the SQLite lanes, with every core they create on a real
+// PostgreSQL 15 store instead of a SQLite file. A server is started for each file; each core gets a database of
+// its own, copied from one migrated when the file starts (CREATE DATABASE … TEMPLATE), and a core reopened on
+// the same data folder gets the same database back, as it would get the same SQLite file.
+import { afterAll, beforeAll, vi } from 'vitest'
+import { startPostgres, stopAll, type PgService } from '../services/lib'
+import { openPostgres } from '../../src-main/core/store/sql/postgres'
+import { openStore } from '../../src-main/core/store/open'
+
+let server: PgService | undefined
+let made = 0
+const byDataDir = new Map<string, string>()
+
+const url = (db: string) =>
+  `postgres://${server!.user}:${encodeURIComponent(server!.password)}@127.0.0.1:${server!.port}/${db}`
+
+beforeAll(async () => {
+  server = await startPostgres({ name: 'store-lane' })
+  const admin = openPostgres(url(server.database))
+  try {
+    admin.exec('CREATE DATABASE dw_template')
+  } finally {
+    admin.close()
+  }
+  openStore(url('dw_template')).close()
+})
+
+afterAll(async () => {
+  // A file in this lane that made no core here ran on SQLite again and showed nothing about PostgreSQL.
+  if (made === 0) throw new Error('This file made no core on the PostgreSQL store: it does not belong in the lane')
+  byDataDir.clear()
+  server = undefined
+  await stopAll()
+})
+
+/** A new store database for a core on `dataDir` (the same one again when that folder is reopened). */
+export function storeFor(dataDir: string | undefined): string {
+  const known = dataDir ? byDataDir.get(dataDir) : undefined
+  if (known) return known
+  if (!server) throw new Error('The PostgreSQL test lane opened a core before its server started')
+  const name = `dw_core_${++made}`
+  const admin = openPostgres(url(server.database))
+  try {
+    admin.exec(`CREATE DATABASE ${name} TEMPLATE dw_template`)
+  } finally {
+    admin.close()
+  }
+  if (dataDir) byDataDir.set(dataDir, url(name))
+  return url(name)
+}
+
+vi.mock('../../src-main/core/app', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src-main/core/app')>()
+  return {
+    ...real,
+    createCore: (opts: Parameters<typeof real.createCore>[0]) =>
+      real.createCore({ ...opts, store: opts.store ?? storeFor(opts.dataDir) }),
+  }
+})
