@@ -10,9 +10,7 @@ import {
 } from '../../src-preload/contract'
 import { createDispatcher, kindHooks, type Dispatcher, type Handlers } from './dispatch'
 import { notFound } from './errors'
-import { openDatabase } from './store/db'
-import { sqliteSql } from './store/sql/sqlite'
-import { schemaVersion } from './store/migrations'
+import { openStore, storeVersion } from './store/open'
 import { TargetsRepo } from './store/targets'
 import { KnownHostsRepo } from './store/known-hosts'
 import { targetHandlers } from './targets/handlers'
@@ -147,8 +145,10 @@ export const DB_FILE = 'driftwatch.db'
 export function createCore(opts: CoreOptions): Core {
   const dataDir = opts.dataDir ?? defaultDataDir()
   ensurePrivateDataDir(dataDir)
-  const db = openDatabase(join(dataDir, DB_FILE), { nativeBinding: opts.sqliteNativeBinding })
-  const sql = sqliteSql(db)
+  const sql = openStore(opts.store ?? join(dataDir, DB_FILE), {
+    nativeBinding: opts.sqliteNativeBinding,
+    applicationName: `driftwatch ${opts.face}`,
+  })
   const redactor = new Redactor()
   // Every log line passes the redactor: no secret the vault handed out, and no secret-shaped text, is written.
   const logger = redactingLogger(opts.logger ?? nullLogger, redactor)
@@ -157,7 +157,6 @@ export function createCore(opts: CoreOptions): Core {
 
   const kinds = new Kinds([...BUILT_IN_KINDS, ...(opts.kinds ?? [])])
   const ctx: CoreContext = {
-    db,
     sql,
     repos: { targets: new TargetsRepo(sql, (t) => kinds.address(t)) },
     kinds,
@@ -309,7 +308,7 @@ export function createCore(opts: CoreOptions): Core {
       face: opts.face,
       dataDir,
       platform: process.platform,
-      schemaVersion: schemaVersion(db),
+      schemaVersion: storeVersion(sql),
     }),
     ...targetHandlers(ctx),
     ...vaultRoom,
@@ -387,7 +386,7 @@ export function createCore(opts: CoreOptions): Core {
       for (const c of scanning.running.values()) c.abort()
       listeners.clear()
       vault.close()
-      if (db.open) db.close()
+      sql.close()
     },
   }
 }

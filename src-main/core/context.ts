@@ -1,5 +1,4 @@
 // What every room of the core is handed: the store's repositories, the ports, and the event emitter.
-import type { Db } from './store/db'
 import type { Sql } from './store/sql/engine'
 import type { TargetsRepo } from './store/targets'
 import type { Kinds } from './scanners/registry'
@@ -7,7 +6,6 @@ import type { Clock, Logger, Notifier } from './ports'
 import type { EventName, EventPayload } from '../../src-preload/contract'
 
 export interface CoreContext {
-  db: Db
   /** The store's engine (SQLite or PostgreSQL) behind one door; repositories take it. */
   sql: Sql
   repos: { targets: TargetsRepo }

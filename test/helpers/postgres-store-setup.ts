@@ -6,6 +6,7 @@ import { afterAll, beforeAll, vi } from 'vitest'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { openPostgres } from '../../src-main/core/store/sql/postgres'
 import { openStore } from '../../src-main/core/store/open'
+import type * as AppModule from '../../src-main/core/app'
 
 let server: PgService | undefined
 let made = 0
@@ -27,7 +28,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // A file in this lane that made no core here ran on SQLite again and showed nothing about PostgreSQL.
-  if (made === 0) throw new Error('This file made no core on the PostgreSQL store: it does not belong in the lane')
+  if (made === 0)
+    throw new Error('This file made no core on the PostgreSQL store: it does not belong in the lane')
   byDataDir.clear()
   server = undefined
   await stopAll()
@@ -50,7 +52,7 @@ export function storeFor(dataDir: string | undefined): string {
 }
 
 vi.mock('../../src-main/core/app', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src-main/core/app')>()
+  const real = await importOriginal<typeof AppModule>()
   return {
     ...real,
     createCore: (opts: Parameters<typeof real.createCore>[0]) =>

@@ -1,10 +1,8 @@
 // Drift events and each target's score timeline: written by the scan commit, read by the Drift page. Timelines
 // read scans and events only, never the results table, so a year of daily scans stays a small query.
 import { sql, type Selectable } from 'kysely'
-import type { Db } from './db'
 import type { Sql } from './sql/engine'
 import type { DriftEvents } from './sql/schema'
-import { sqliteSql } from './sql/sqlite'
 import type { DriftFinding, DriftType } from '../watch/drift'
 import type { KpiEvent } from '../watch/kpis'
 
@@ -50,16 +48,14 @@ export const toEvent = (r: Raw): DriftEventRow => ({
 const CHUNK = 500
 
 /**
- * Called inside the scan's commit transaction. Takes the store's Sql door, or (while its caller is still on
- * better-sqlite3) the SQLite handle itself. Returns the stored events in the findings' order.
+ * Called inside the scan's commit transaction. Returns the stored events in the findings' order.
  */
 export function insertDriftEvents(
-  store: Sql | Db,
+  door: Sql,
   scan: { targetId: string; scanId: string; prevScanId: string | null; at: string },
   findings: readonly DriftFinding[],
 ): DriftEventRow[] {
   if (findings.length === 0) return []
-  const door = 'q' in store ? store : sqliteSql(store)
   const out: DriftEventRow[] = []
   for (let i = 0; i < findings.length; i += CHUNK) {
     const rows = door.all(

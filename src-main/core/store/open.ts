@@ -4,7 +4,8 @@ import { openDatabase, type OpenOptions } from './db'
 import type { Sql } from './sql/engine'
 import { sqliteSql } from './sql/sqlite'
 import { openPostgres } from './sql/postgres'
-import { migratePostgres } from './migrations/postgres-runner'
+import { migratePostgres, postgresSchemaVersion } from './migrations/postgres-runner'
+import { sql as raw } from 'kysely'
 
 /** Whether a store location names a PostgreSQL server rather than a SQLite file. */
 export function isPostgresUrl(location: string): boolean {
@@ -26,4 +27,10 @@ export function openStore(location: string, opts: StoreOptions = {}): Sql {
     sql.close()
     throw err
   }
+}
+
+/** The schema version the store is at, on either engine. */
+export function storeVersion(sql: Sql): number {
+  if (sql.dialect === 'postgresql') return postgresSchemaVersion(sql)
+  return sql.get(raw<{ user_version: number }>`PRAGMA user_version`.compile(sql.q))?.user_version ?? 0
 }

@@ -89,7 +89,7 @@ export function sqliteSql(db: Database.Database): Sql & { readonly db: Database.
     },
     close(): void {
       cache.clear()
-      db.close()
+      if (db.open) db.close()
     },
   }
 }
