@@ -262,6 +262,12 @@ describe.each(ENGINES)('the watch store on %s', (engine) => {
       expect(watch.lease()?.owner).toBe('b')
       watch.releaseLease('b')
       expect(watch.lease()).toBeUndefined()
+      // On a shared store the holder may run on another computer, where its pid means nothing here: it keeps
+      // the lease until the lease lapses, even though no process of that pid runs on this one.
+      expect(watch.acquireLease('east', 7, at, 60_000, () => true, 'east-1')?.host).toBe('east-1')
+      expect(watch.acquireLease('west', 8, at, 60_000, () => false, 'west-1')).toBeNull()
+      const later = '2030-01-05T00:01:01.000Z'
+      expect(watch.acquireLease('west', 8, later, 60_000, () => false, 'west-1')?.owner).toBe('west')
     })
   })
 

@@ -107,6 +107,8 @@ export interface Lease {
   owner: string
   pid: number
   until: string
+  /** The computer the holder runs on: its pid means something only there (a shared store has many). */
+  host?: string
 }
 
 export class WatchRepo {
@@ -369,12 +371,15 @@ export class WatchRepo {
     at: string,
     ttlMs: number,
     alive: (pid: number) => boolean,
+    host = '',
   ): Lease | null {
     return this.sql.transaction(() => {
       this.sql.lock(LEASE_KEY)
       const cur = this.getSetting<Lease>(LEASE_KEY)
-      if (cur && cur.owner !== owner && cur.until > at && alive(cur.pid)) return null
-      const lease = { owner, pid, until: new Date(Date.parse(at) + ttlMs).toISOString() }
+      // A holder on another computer is alive until its lease lapses: its pid says nothing here.
+      const elsewhere = Boolean(cur?.host) && cur?.host !== host
+      if (cur && cur.owner !== owner && cur.until > at && (elsewhere || alive(cur.pid))) return null
+      const lease = { owner, pid, until: new Date(Date.parse(at) + ttlMs).toISOString(), host }
       this.setSetting(LEASE_KEY, lease, at)
       return lease
     })

@@ -2,6 +2,7 @@
 // so every rule here (intervals, priority, jitter, limits, backoff, restarts, missed windows) runs on a fake
 // clock in tests. State lives in SQLite (schedule_runs), so a restart resumes where the last process stopped.
 import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { Target } from '../../../src-preload/contract'
 import type { Clock, Logger, Timers } from '../ports'
 import type { TargetsRepo } from '../store/targets'
@@ -166,6 +167,7 @@ export class Scheduler {
           this.iso(),
           LEASE_TTL_MS,
           this.d.alive ?? pidAlive,
+          hostname(),
         ) !== null
       if (this.leaseHeld && !had) this.resumeInterrupted()
       if (this.leaseHeld) this.plan()
