@@ -3,7 +3,7 @@
 import { openDatabase, type OpenOptions } from './db'
 import type { Sql } from './sql/engine'
 import { sqliteSql } from './sql/sqlite'
-import { openPostgres } from './sql/postgres'
+import { describeStoreUrl, openPostgres } from './sql/postgres'
 import { migratePostgres, postgresSchemaVersion } from './migrations/postgres-runner'
 import { sql as raw } from 'kysely'
 
@@ -19,7 +19,15 @@ export interface StoreOptions extends OpenOptions {
 
 export function openStore(location: string, opts: StoreOptions = {}): Sql {
   if (!isPostgresUrl(location)) return sqliteSql(openDatabase(location, opts))
-  const sql = openPostgres(location, { applicationName: opts.applicationName })
+  let sql: Sql
+  try {
+    sql = openPostgres(location, { applicationName: opts.applicationName })
+  } catch (err) {
+    // Which store could not be opened, its password hidden; the error keeps its SQLSTATE code.
+    const e = err as Error
+    e.message = `Could not open the PostgreSQL store at ${describeStoreUrl(location)}: ${e.message}`
+    throw e
+  }
   try {
     migratePostgres(sql)
     return sql
