@@ -42,6 +42,8 @@ export const STORE_TABLES: readonly StoreTable[] = [
   { name: 'schedules', key: ['id'] },
   { name: 'schedule_runs', key: ['schedule_id', 'target_id'] },
   { name: 'watch_pauses', key: ['target_id'] },
+  { name: 'scheduled_scans', key: ['schedule_id', 'target_id', 'due_at'] },
+  { name: 'store_processes', key: ['id'] },
   { name: 'drift_events', key: ['id'], identity: 'id' },
   { name: 'alert_channels', key: ['id'] },
   { name: 'alerts', key: ['id'], identity: 'id' },
