@@ -77,3 +77,25 @@ export async function migratedSql(engine: Dialect): Promise<Sql> {
   open.push(sql)
   return sql
 }
+
+/** A bare target row, written straight to the store (tests of one repository); its groups as labels. */
+export function addTargetRow(
+  sql: Sql,
+  t: { id: string; name?: string; kind?: string; host?: string; groups?: readonly string[] },
+  at = '2030-01-01T00:00:00.000Z',
+): string {
+  sql.run(
+    sql.q.insertInto('targets').values({
+      id: t.id,
+      name: t.name ?? t.id,
+      kind: t.kind ?? 'local',
+      ...(t.host === undefined ? {} : { host: t.host }),
+      settings: '{}',
+      created_at: at,
+      updated_at: at,
+    }),
+  )
+  for (const label of t.groups ?? [])
+    sql.run(sql.q.insertInto('target_labels').values({ target_id: t.id, type: 'group', label }))
+  return t.id
+}

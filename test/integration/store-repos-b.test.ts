@@ -10,23 +10,13 @@ import { atomically } from '../../src-main/core/store/atomic'
 import type { RuleResult, ScanOutcome } from '../../src-main/core/model/scan'
 import type { ParsedDatastream, Tailoring } from '../../src-main/core/scap/types'
 import type { RepoState } from '../../src-main/core/model/github'
-import { ENGINES, migratedSql } from '../helpers/engines'
+import { ENGINES, addTargetRow, migratedSql } from '../helpers/engines'
 
 let made = 0
 /** A new target row (each test scans its own). */
 function target(sql: Sql): string {
   const id = `t${String(++made).padStart(3, '0')}`
-  sql.run(
-    sql.q.insertInto('targets').values({
-      id,
-      name: `host ${id}`,
-      kind: 'local',
-      settings: '{}',
-      created_at: '2030-01-01T00:00:00.000Z',
-      updated_at: '2030-01-01T00:00:00.000Z',
-    }),
-  )
-  return id
+  return addTargetRow(sql, { id, name: `host ${id}` })
 }
 
 const at = (minute: number) => new Date(Date.UTC(2030, 0, 1, 0, minute)).toISOString()

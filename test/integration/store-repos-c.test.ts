@@ -7,7 +7,7 @@ import { DriftRepo, insertDriftEvents } from '../../src-main/core/store/drift'
 import { WatchRepo, type ScheduleRow } from '../../src-main/core/store/watch'
 import { AlertsRepo } from '../../src-main/core/store/alerts'
 import type { DriftFinding } from '../../src-main/core/watch/drift'
-import { ENGINES, migratedSql } from '../helpers/engines'
+import { ENGINES, addTargetRow, migratedSql } from '../helpers/engines'
 
 const finding = (ruleId: string, type: DriftFinding['type'], severity = 'high'): DriftFinding => ({
   type,
@@ -23,16 +23,7 @@ const finding = (ruleId: string, type: DriftFinding['type'], severity = 'high'):
 })
 
 function addTarget(s: Sql, id: string): void {
-  s.run(
-    s.q.insertInto('targets').values({
-      id,
-      name: `target ${id}`,
-      kind: 'postgres',
-      settings: '{}',
-      created_at: '2030-01-01T00:00:00.000Z',
-      updated_at: '2030-01-01T00:00:00.000Z',
-    }),
-  )
+  addTargetRow(s, { id, name: `target ${id}`, kind: 'postgres' })
 }
 
 function addScan(s: Sql, id: string, targetId: string, at: string, score: number, policy = ''): void {

@@ -9,25 +9,12 @@ import { JudgementRepo, type ExceptionInsert } from '../../src-main/core/store/j
 import { ReportsRepo } from '../../src-main/core/store/reports'
 import { ReportSchedulesRepo, type ReportScheduleRow } from '../../src-main/core/store/report-schedules'
 import { inScope } from '../../src-main/core/judgement/apply'
-import { ENGINES, migratedSql } from '../helpers/engines'
+import { ENGINES, addTargetRow, migratedSql } from '../helpers/engines'
 
 const AT = '2030-01-01T00:00:00.000Z'
 
 function addTarget(s: Sql, id: string, groups: string[] = []): void {
-  s.run(
-    s.q.insertInto('targets').values({
-      id,
-      name: id,
-      kind: 'ssh',
-      host: 'h',
-      description: '',
-      settings: '{}',
-      created_at: AT,
-      updated_at: AT,
-    }),
-  )
-  for (const label of groups)
-    s.run(s.q.insertInto('target_labels').values({ target_id: id, type: 'group', label }))
+  addTargetRow(s, { id, kind: 'ssh', host: 'h', groups }, AT)
 }
 
 function addScan(

@@ -167,36 +167,22 @@ export class JudgementRepo {
   }
   /** Live exceptions whose week-before notice or expiry is due and not yet acted on, soonest first. */
   dueForNotice(noticeBefore: string): ExceptionRow[] {
-    const { q } = this.sql
-    return this.sql
-      .all(
-        q
-          .selectFrom('exceptions')
-          .selectAll()
-          .where('revoked_at', 'is', null)
-          .where('notice_at', 'is', null)
-          .where('expired_at', 'is', null)
-          .where('expires_at', '<=', noticeBefore)
-          .orderBy('expires_at')
-          .orderBy('id'),
-      )
-      .map(toException)
+    return this.sql.all(this.liveUntil(noticeBefore).where('notice_at', 'is', null)).map(toException)
   }
   /** Live exceptions past their expiry and not yet marked expired, soonest first. */
   dueForExpiry(now: string): ExceptionRow[] {
-    const { q } = this.sql
-    return this.sql
-      .all(
-        q
-          .selectFrom('exceptions')
-          .selectAll()
-          .where('revoked_at', 'is', null)
-          .where('expired_at', 'is', null)
-          .where('expires_at', '<=', now)
-          .orderBy('expires_at')
-          .orderBy('id'),
-      )
-      .map(toException)
+    return this.sql.all(this.liveUntil(now)).map(toException)
+  }
+  /** Exceptions neither revoked nor marked expired whose expiry is at or before `until`, soonest first. */
+  private liveUntil(until: string) {
+    return this.sql.q
+      .selectFrom('exceptions')
+      .selectAll()
+      .where('revoked_at', 'is', null)
+      .where('expired_at', 'is', null)
+      .where('expires_at', '<=', until)
+      .orderBy('expires_at')
+      .orderBy('id')
   }
   /** The next moment the expiry watch has something to do (a notice or an expiry), or null. */
   nextExpiry(): string | null {

@@ -3,7 +3,7 @@
 // once: an advisory lock makes one of them migrate while the others wait and then find nothing to do.
 import { sql as raw } from 'kysely'
 import type { Sql } from '../sql/engine'
-import { LATEST_VERSION, migrations } from './list'
+import { migrations } from './list'
 import type { Migration } from './migration'
 import { POSTGRES_BASELINE, POSTGRES_BASELINE_VERSION, POSTGRES_SCHEMA_TABLE } from './postgres-baseline'
 
@@ -55,5 +55,3 @@ export function migratePostgres(sql: Sql, list: readonly Migration[] = migration
     }
   })
 }
-
-export { LATEST_VERSION }
