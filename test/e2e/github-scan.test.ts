@@ -164,5 +164,6 @@ describe('scanning GitHub from the UI', () => {
     expect((await edit('30')).code).toBe(0)
     const again = JSON.parse((await scan('--json')).stdout) as { scan: { info: Record<string, string> } }[]
     expect(again[0]!.scan.info).toMatchObject({ checked: '2', unchanged: '0' })
-  })
+    // Five CLI runs, each unlocking the vault (scrypt) in a process of its own.
+  }, 90_000)
 })
