@@ -5,8 +5,10 @@
 // - "servers" (test/integration): each file starts its own real servers (test/services: free ports, its own
 //   temp dirs), so two files run side by side, alongside "unit". Each file still loads its own modules: with
 //   them shared, a full run under heavy load (load average 15-17) timed out twice (scan-local's oscap crash
-//   retry, scan-ssh's CLI host key), which isolated runs had not; until that is shown to be the load alone,
-//   this lane keeps its isolation (sharing would save ~4 s of module loading per file).
+//   retry, scan-ssh's CLI host key), which isolated runs had not, and helpers that register their cleanup
+//   when first imported (test/helpers/engines.ts's PostgreSQL server) clean up after the first file only, so
+//   the next file's store tests failed at once; this lane keeps its isolation until those helpers register
+//   per file (sharing would save ~4 s of module loading per file).
 // - "postgresql": ON_POSTGRES, a second time, on a PostgreSQL store.
 // - "isolated": the files that need a module graph of their own (ISOLATED says why), with "unit" and "servers".
 // - "ui": the UI tests in Chromium against `driftwatch serve`, each file with its own server, data folder and
