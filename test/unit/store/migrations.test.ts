@@ -106,6 +106,13 @@ const seeds: Record<number, Seed> = {
     },
     check(db) {
       expect(db.prepare('SELECT auto_lock_minutes FROM vault').get()).toEqual({ auto_lock_minutes: 30 })
+      // Schema 20: the vault's one wrap of its data key is now its first member's, and only there.
+      expect(
+        db.prepare('SELECT name, secret_kind, header, checksum, wrapped_key, bound FROM vault_members').all(),
+      ).toEqual([
+        { name: 'owner', secret_kind: 'passphrase', header: '{}', checksum: 'c', wrapped_key: Buffer.from([0]), bound: 0 },
+      ])
+      expect(Object.keys(db.prepare('SELECT * FROM vault').get() as object)).not.toContain('wrapped_key')
       expect(db.prepare('SELECT name, ciphertext FROM credentials').get()).toEqual({
         name: 'reader',
         ciphertext: Buffer.from([1]),
