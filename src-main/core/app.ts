@@ -214,7 +214,12 @@ export function createCore(opts: CoreOptions): Core {
     onPassphrase: (e) => {
       const details =
         e.type === 'wrong'
-          ? { attempt: e.attempt, member: e.member, failures: e.failures, waitSeconds: Math.ceil(e.delayMs / 1000) }
+          ? {
+              attempt: e.attempt,
+              member: e.member,
+              failures: e.failures,
+              waitSeconds: Math.ceil(e.delayMs / 1000),
+            }
           : { attempt: e.attempt, member: e.member, waitSeconds: Math.ceil(e.waitMs / 1000) }
       // Each wrong passphrase is audited; the log hears when the backoff starts or turns an attempt away
       // (a single typo is not worth a warning on the terminal).

@@ -91,5 +91,4 @@ export class VaultControlRepo {
         .where('id', '!=', id),
     )
   }
-
 }

@@ -53,8 +53,7 @@ export class VaultMembersRepo {
   byId(id: string): MemberRow | undefined {
     const { q } = this.sql
     return this.sql.get(q.selectFrom('vault_members').selectAll().where('id', '=', id)) as
-      | MemberRow
-      | undefined
+      MemberRow | undefined
   }
 
   insert(m: NewMember): void {
@@ -95,7 +94,11 @@ export class VaultMembersRepo {
    */
   updateFailures(
     id: string,
-    fn: (failures: number) => { failures: number; lastFailureAt: string | null; nextAttemptAt: string | null },
+    fn: (failures: number) => {
+      failures: number
+      lastFailureAt: string | null
+      nextAttemptAt: string | null
+    },
   ): number {
     const { q } = this.sql
     return this.sql.transaction(() => {

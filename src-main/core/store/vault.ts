@@ -33,10 +33,7 @@ export class VaultRepo {
   row(): VaultRow | undefined {
     const { q } = this.sql
     return this.sql.get(
-      q
-        .selectFrom('vault')
-        .select(['key_check', 'remembered_key', 'auto_lock_minutes'])
-        .where('id', '=', 1),
+      q.selectFrom('vault').select(['key_check', 'remembered_key', 'auto_lock_minutes']).where('id', '=', 1),
     )
   }
 

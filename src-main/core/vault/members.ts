@@ -67,7 +67,8 @@ export function checkMemberSecret(secret: MemberSecret): void {
 /** A member's name: what people type after --member and read in the audit log. */
 export function checkMemberName(raw: string): string {
   const name = raw.trim()
-  if (!name) throw new VaultError('invalid', 'Name the member (a person or a worker, e.g. "alice" or "watch-east")')
+  if (!name)
+    throw new VaultError('invalid', 'Name the member (a person or a worker, e.g. "alice" or "watch-east")')
   if ([...name].length > MAX_NAME)
     throw new VaultError('invalid', `A member's name is at most ${MAX_NAME} characters`)
   // eslint-disable-next-line no-control-regex

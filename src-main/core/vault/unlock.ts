@@ -141,7 +141,10 @@ export class Unlocker {
     try {
       const member = await this.wrapFor(name, secret, dk, by)
       if (epoch !== this.session.epoch)
-        throw new VaultError('locked', `The vault was locked while "${name}" was being added; nothing was added`)
+        throw new VaultError(
+          'locked',
+          `The vault was locked while "${name}" was being added; nothing was added`,
+        )
       if (this.members.byName(name)) throw duplicateMember(name)
       this.members.insert(member)
       this.session.activity()

@@ -110,7 +110,14 @@ const seeds: Record<number, Seed> = {
       expect(
         db.prepare('SELECT name, secret_kind, header, checksum, wrapped_key, bound FROM vault_members').all(),
       ).toEqual([
-        { name: 'owner', secret_kind: 'passphrase', header: '{}', checksum: 'c', wrapped_key: Buffer.from([0]), bound: 0 },
+        {
+          name: 'owner',
+          secret_kind: 'passphrase',
+          header: '{}',
+          checksum: 'c',
+          wrapped_key: Buffer.from([0]),
+          bound: 0,
+        },
       ])
       expect(Object.keys(db.prepare('SELECT * FROM vault').get() as object)).not.toContain('wrapped_key')
       expect(db.prepare('SELECT name, ciphertext FROM credentials').get()).toEqual({
