@@ -191,6 +191,7 @@ describe.each(ENGINES)('the vault’s rows on %s', (engine) => {
     expect(repo.credentialCount()).toBe(0)
     expect(bindings.addresses('c1')).toEqual([])
     sql.run(sql.q.deleteFrom('vault'))
+    sql.run(sql.q.deleteFrom('vault_members'))
   })
 
   it('stores and hands back a secret through the vault, and names a duplicate credential', async () => {
