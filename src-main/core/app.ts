@@ -209,6 +209,7 @@ export function createCore(opts: CoreOptions): Core {
     unsafeKdfForTests: opts.unsafeKdfForTests,
     face: opts.face,
     defaultMember: opts.vaultMember,
+    describeActor: () => describeWho(audit.actorNow()),
     bindingAddress: (t) => kinds.bindingAddress(t),
     // Who tried, as whom, and when (the audit entry's who and time), never what was typed.
     onPassphrase: (e) => {
@@ -325,7 +326,7 @@ export function createCore(opts: CoreOptions): Core {
   metrics.scheduler = watch.scheduler
 
   const uploads = new FileStaging(UPLOAD_LIMITS, now)
-  const vaultRoom = vaultHandlers({ ...ctx, vault, describeActor: () => describeWho(audit.actorNow()) })
+  const vaultRoom = vaultHandlers({ ...ctx, vault })
   const hostDeps = { ...ctx, vault, hostKeys }
   const controls = new ControlsService({
     controls: controlsRepo,

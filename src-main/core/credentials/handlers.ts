@@ -37,13 +37,7 @@ const guard =
     }
   }
 
-export function vaultHandlers(
-  ctx: CoreContext & {
-    vault: Vault
-    /** Who acts, as the audit log names them (for a member's "added by"). */
-    describeActor(): string
-  },
-): VaultHandlers {
+export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandlers {
   const { vault, repos, emit, kinds } = ctx
 
   const status = (): VaultStatus => ({
@@ -86,7 +80,7 @@ export function vaultHandlers(
   return {
     'vault.status': () => status(),
     'vault.init': guard(async ({ passphrase, member }) => {
-      await vault.init(passphrase, { member, by: ctx.describeActor() })
+      await vault.init(passphrase, { member })
       return status()
     }),
     'vault.unlock': guard(async ({ passphrase, member, remember }) => {
@@ -103,7 +97,7 @@ export function vaultHandlers(
     }),
     'vault.members': () => ({ members: vault.members().map(memberToWire) }),
     'vault.addMember': guard(async ({ name, passphrase }) =>
-      memberToWire(await vault.addMember(name, { passphrase }, ctx.describeActor())),
+      memberToWire(await vault.addMember(name, { passphrase })),
     ),
     'vault.removeMember': guard(({ name }) => memberToWire(vault.removeMember(name))),
     'vault.setAutoLock': guard(({ minutes }) => {

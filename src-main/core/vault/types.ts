@@ -57,6 +57,8 @@ export interface VaultOptions {
   onStateChange?(state: VaultState, reason: StateChangeReason): void
   /** Told of each wrong passphrase and each attempt refused by the backoff (never the passphrase itself). */
   onPassphrase?(event: PassphraseEvent): void
+  /** Who acts, as the audit log names them: recorded as a new member's "added by". */
+  describeActor?(): string
   /** Told of each member added or removed (for the audit log: who did it is the audit log's to say). */
   onMembers?(event: { type: 'added' | 'removed'; name: string; kind: 'passphrase' | 'key-file' }): void
   /**

@@ -50,7 +50,10 @@ export class Vault {
   private readonly unlocker: Unlocker
   private readonly credentials: CredentialStore
 
-  constructor(sql: Sql, opts: VaultOptions) {
+  constructor(
+    sql: Sql,
+    private readonly opts: VaultOptions,
+  ) {
     const repo = new VaultRepo(sql)
     this.control = new VaultControl(sql, opts.face ?? 'cli', () => opts.clock.now())
     this.session = new VaultSession(opts, this.control, repo)
@@ -99,9 +102,9 @@ export class Vault {
     return this.control.others()
   }
 
-  /** Creates the vault with its first member (default "owner"; `by` says who, for the list) and leaves it unlocked. */
-  init(secret: string | MemberSecret, opts: { member?: string; by?: string } = {}): Promise<void> {
-    return this.unlocker.init(asSecret(secret), opts)
+  /** Creates the vault with its first member (default "owner") and leaves it unlocked. */
+  init(secret: string | MemberSecret, opts: { member?: string } = {}): Promise<void> {
+    return this.unlocker.init(asSecret(secret), { ...opts, by: this.describeActor() })
   }
 
   /**
@@ -123,8 +126,8 @@ export class Vault {
   }
 
   /** Another person or worker with their own passphrase or key file; needs the vault unlocked. */
-  addMember(name: string, secret: MemberSecret, by = ''): Promise<MemberInfo> {
-    return this.unlocker.addMember(name, secret, by)
+  addMember(name: string, secret: MemberSecret): Promise<MemberInfo> {
+    return this.unlocker.addMember(name, secret, this.describeActor())
   }
 
   /** Deletes the member's wrap of the key (nothing else changes); needs the vault unlocked; never the last. */
@@ -252,5 +255,13 @@ export class Vault {
 
   close(): void {
     this.session.close()
+  }
+
+  private describeActor(): string {
+    try {
+      return this.opts.describeActor?.() ?? ''
+    } catch {
+      return ''
+    }
   }
 }
