@@ -18,6 +18,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'export', load: async () => (await import('./export')).exportCommand },
   { name: 'verify', load: async () => (await import('./export')).verifyCommand },
   { name: 'vault', load: async () => (await import('./vault')).vaultCommand },
+  { name: 'audit', load: async () => (await import('./audit')).auditCommand },
   { name: 'content', load: async () => (await import('./content')).contentCommand },
   { name: 'tailoring', load: async () => (await import('./content')).tailoringCommand },
   { name: 'rules', load: async () => (await import('./rules')).rulesCommand },

@@ -24,6 +24,8 @@ Global options:
   --store LOCATION  the store: a SQLite file (default: driftwatch.db in the data folder) or a
                     team's PostgreSQL, postgres://USER@HOST/DB (or $DRIFTWATCH_STORE); keep its
                     password in ~/.pgpass or $PGPASSFILE rather than in the URL
+  --member NAME     the vault member whose passphrase or key file unlocks the vault (or
+                    $DRIFTWATCH_VAULT_MEMBER); not needed while the vault has one member
   --json            machine-readable output (and errors) on stdout
   -h, --help        help for Driftwatch or for one command
   -v, --version     print the version
@@ -82,6 +84,7 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
         ...command.options,
         'data-dir': { type: 'string' },
         store: { type: 'string' },
+        member: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -107,6 +110,10 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
         face: command.name === 'serve' ? 'serve' : 'cli',
         dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
         store: typeof values.store === 'string' ? values.store : envStore(),
+        vaultMember:
+          typeof values.member === 'string'
+            ? values.member
+            : process.env.DRIFTWATCH_VAULT_MEMBER || undefined,
         logger: jsonLogger((line) => out.stderr(line), undefined, {
           debug: process.env.DRIFTWATCH_LOG === 'debug',
         }),
@@ -140,14 +147,18 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
 const jsonError = (code: string, message: string) =>
   JSON.stringify({ error: { code, message, issues: [] } }, null, 2) + '\n'
 
-/** Moves --data-dir DIR, --store LOCATION (either as NAME=VALUE too) and --json written before the command to after it. */
+/**
+ * Moves --data-dir DIR, --store LOCATION, --member NAME (either as NAME=VALUE too) and --json written before the
+ * command to after it.
+ */
 function splitGlobal(argv: string[]): { name: string | undefined; rest: string[] } {
   const moved: string[] = []
   let i = 0
   for (; i < argv.length; i++) {
     const a = argv[i]!
-    if (a === '--json' || a.startsWith('--data-dir=') || a.startsWith('--store=')) moved.push(a)
-    else if ((a === '--data-dir' || a === '--store') && i + 1 < argv.length) moved.push(a, argv[++i]!)
+    if (a === '--json' || /^--(data-dir|store|member)=/.test(a)) moved.push(a)
+    else if (['--data-dir', '--store', '--member'].includes(a) && i + 1 < argv.length)
+      moved.push(a, argv[++i]!)
     else break
   }
   const [name, ...rest] = argv.slice(i)

@@ -4,6 +4,7 @@ import { CREDENTIAL_KINDS, type CredentialInput, type CredentialKind } from '../
 import { CREDENTIAL_LABELS } from '../../src-preload/labels'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { safeText } from './terminal-text'
+import { readUserFile } from '../core/files/read-user-file'
 import {
   askHidden,
   PASSPHRASE_ENV,
@@ -15,8 +16,17 @@ import {
 } from './prompt'
 
 const HELP = `Usage:
-  driftwatch vault init                 create the vault (asks for a passphrase twice)
-  driftwatch vault unlock               check the passphrase (each command unlocks only for itself)
+  driftwatch vault init [--member NAME] create the vault (asks for a passphrase twice); its first member
+                                        is NAME (default "owner")
+  driftwatch vault unlock [--key-file FILE]
+                                        check the passphrase (or the member's key file); each command
+                                        unlocks only for itself
+  driftwatch vault members list         the people and workers who can unlock the vault
+  driftwatch vault members add NAME [--key-file FILE | --secret-stdin]
+                                        let NAME unlock with their own passphrase (asked twice, or read
+                                        from stdin) or key file; asks your passphrase first (the vault
+                                        must be unlocked)
+  driftwatch vault members remove NAME  NAME can no longer unlock (never the last member); audited
   driftwatch vault lock                 lock the vault in every Driftwatch process on this data folder
                                         (serve, watch, the desktop app) and forget "remember on this device"
   driftwatch vault list [--json]        names and metadata, never secrets
@@ -32,11 +42,17 @@ Secrets are never taken as arguments:
 
 The vault passphrase is asked for on a terminal, or read from $${PASSPHRASE_ENV}. That variable is
 for automation only: anyone who can read this process's environment (or your shell history, if you type
-it inline) can read it.`
+it inline) can read it.
+
+Members: each person and each worker unlocks the same vault with their own passphrase or key file
+(--member NAME, or $DRIFTWATCH_VAULT_MEMBER; not needed while the vault has one member). A key file holds
+at least 32 random bytes: head -c 64 /dev/urandom > worker.key && chmod 600 worker.key. Removing a member
+stops their passphrase unlocking the vault; it cannot make them forget secrets they already saw: rotate
+those credentials.`
 
 export const vaultCommand: Command = {
   name: 'vault',
-  usage: 'vault init|unlock|lock|add|list|remove',
+  usage: 'vault init|unlock|lock|add|list|remove|members',
   summary: 'keep SSH keys, passwords and tokens encrypted',
   help: HELP,
   options: {
@@ -54,15 +70,28 @@ export const vaultCommand: Command = {
     const src = processSource()
     switch (action) {
       case 'init': {
+        const member = typeof ctx.values.member === 'string' ? ctx.values.member : undefined
         const status = await call(ctx.core, 'vault.init', {
           passphrase: await passphrase(src, { confirm: true }),
+          ...(member && { member }),
         })
-        return done(ctx, status, 'Vault created. Add credentials with "driftwatch vault add".')
+        return done(
+          ctx,
+          status,
+          `Vault created, unlocked by its member "${status.member}". Add credentials with "driftwatch vault add".`,
+        )
       }
       case 'unlock': {
-        const status = await unlock(ctx, src)
-        return done(ctx, status, `Passphrase accepted: ${status.credentials} credentials.`)
+        const keyFile = typeof ctx.values['key-file'] === 'string' ? ctx.values['key-file'] : undefined
+        const status = keyFile ? await unlockWithKeyFile(ctx, keyFile) : await unlock(ctx, src)
+        return done(
+          ctx,
+          status,
+          `${keyFile ? 'Key file' : 'Passphrase'} accepted for member "${status.member}": ${status.credentials} credentials.`,
+        )
       }
+      case 'members':
+        return members(ctx, ref, ctx.positionals[2], src)
       case 'lock':
         return lockEverywhere(ctx)
       case 'list':
@@ -75,7 +104,9 @@ export const vaultCommand: Command = {
         return remove(ctx, ref, src)
       default:
         throw CliError.usage(
-          action ? `unknown action "${action}"` : 'say what to do: init, unlock, lock, add, list or remove',
+          action
+            ? `unknown action "${action}"`
+            : 'say what to do: init, unlock, lock, add, list, remove or members',
         )
     }
   },
@@ -131,6 +162,102 @@ async function lockEverywhere(ctx: RunContext) {
 
 async function unlock(ctx: RunContext, src: SecretSource) {
   return call(ctx.core, 'vault.unlock', { passphrase: await passphrase(src) })
+}
+
+/** Unlocks as the member (--member, or the only one) whose key file this is; the bytes are wiped after. */
+async function unlockWithKeyFile(ctx: RunContext, file: string) {
+  const keyFile = await readKeyFile(file)
+  try {
+    await ctx.core.vault.unlock({ keyFile })
+  } catch (err) {
+    const message = (err as Error).message
+    throw new CliError(message, { code: 'unauthorized', message, issues: [] })
+  } finally {
+    keyFile.fill(0)
+  }
+  return call(ctx.core, 'vault.status', {})
+}
+
+async function readKeyFile(path: string): Promise<Buffer> {
+  try {
+    return (await readUserFile(path, { maxBytes: 64 * 1024 })).bytes
+  } catch (err) {
+    throw CliError.usage((err as Error).message)
+  }
+}
+
+async function members(
+  ctx: RunContext,
+  action: string | undefined,
+  name: string | undefined,
+  src: SecretSource,
+) {
+  switch (action) {
+    case undefined:
+    case 'list':
+    case 'ls': {
+      const { members: list } = await call(ctx.core, 'vault.members', {})
+      if (ctx.json) return done(ctx, list, '')
+      if (list.length === 0) return done(ctx, null, 'No vault yet: create one with "driftwatch vault init".')
+      const rows = list.map((m) => [m.name, m.kind, m.addedAt, m.addedBy].map(safeText))
+      ctx.out.stdout(table(['NAME', 'UNLOCKS WITH', 'ADDED', 'ADDED BY'], rows))
+      return EXIT.ok
+    }
+    case 'add': {
+      if (!name) throw CliError.usage('name the new member: driftwatch vault members add NAME')
+      const keyFile = typeof ctx.values['key-file'] === 'string' ? ctx.values['key-file'] : undefined
+      // The vault must be unlocked (by you) before anyone is added; the new member's secret comes after.
+      await unlock(ctx, src)
+      let added
+      if (keyFile) {
+        const bytes = await readKeyFile(keyFile)
+        try {
+          added = await ctx.core.vault.addMember(name, { keyFile: bytes })
+        } catch (err) {
+          const message = (err as Error).message
+          throw new CliError(message, { code: 'validation', message, issues: [] })
+        } finally {
+          bytes.fill(0)
+        }
+      } else {
+        const first = ctx.values['secret-stdin']
+          ? await readAllStdin(src.stdin)
+          : await askHidden(src, `Passphrase for the new member "${name}": `)
+        if (!ctx.values['secret-stdin'] && (await askHidden(src, 'Repeat it: ')) !== first)
+          throw CliError.usage('the two passphrases differ')
+        added = await call(ctx.core, 'vault.addMember', { name, passphrase: first })
+      }
+      return done(
+        ctx,
+        added,
+        `Added vault member "${added.name}" (unlocks with ${added.kind === 'key-file' ? 'the key file' : 'their own passphrase'}).`,
+      )
+    }
+    case 'remove':
+    case 'rm': {
+      if (!name) throw CliError.usage('name the member to remove: driftwatch vault members remove NAME')
+      await unlock(ctx, src)
+      const removed = await call(ctx.core, 'vault.removeMember', { name })
+      return done(
+        ctx,
+        removed,
+        `Removed vault member "${removed.name}": their passphrase no longer unlocks the vault. Rotate the ` +
+          'credentials they could read if they should not know them any more.',
+      )
+    }
+    default:
+      throw CliError.usage(`unknown members action "${action}": list, add NAME or remove NAME`)
+  }
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd() + '\n'
+  return line(head) + rows.map(line).join('')
 }
 
 async function list(ctx: RunContext) {

@@ -12,6 +12,7 @@ import { formatPlan } from '../core/config/plan'
 import { applyFile, configCliError } from './config'
 import { checkObserveFlags, observeHelp, observeOptions, startObserver } from './watch-observe'
 import { watchPassphraseFile } from './watch-vault'
+import { readUserFile } from '../core/files/read-user-file'
 
 const DEFAULT_GRACE_S = 30
 
@@ -35,6 +36,8 @@ stderr. Only one process watches a data folder at a time (the desktop app counts
                     (default ${DEFAULT_GRACE_S})
   --passphrase-file FILE  unlock the vault with the passphrase in FILE (a systemd credential, a
                     container secret), read at start and again whenever it changes while locked
+  --key-file FILE   unlock the vault with this worker's member key file (with --member NAME when the
+                    vault has several members), read once at start
 ${observeHelp}
 
 Credentials come from the vault: set $${PASSPHRASE_ENV} (or --passphrase-file) to unlock it; without
@@ -46,6 +49,7 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
     grace: { type: 'string' },
     config: { type: 'string' },
     'passphrase-file': { type: 'string' },
+    'key-file': { type: 'string' },
     ...observeOptions,
   },
   async run({ core, values, out }) {
@@ -70,7 +74,25 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
         throw new CliError(message, { code: 'unauthorized', message, issues: [] })
       }
     }
-    const fromFile = passFile && !passphrase ? watchPassphraseFile(core, passFile, log) : null
+    const keyFile = typeof values['key-file'] === 'string' ? values['key-file'] : undefined
+    if (keyFile && !passphrase && core.vault.state() === 'locked') {
+      const bytes = (
+        await readUserFile(keyFile, { maxBytes: 64 * 1024 }).catch((err: Error) => {
+          if (pidFile) rmSync(pidFile, { force: true })
+          throw CliError.usage(err.message)
+        })
+      ).bytes
+      try {
+        await core.vault.unlock({ keyFile: bytes })
+      } catch (err) {
+        if (pidFile) rmSync(pidFile, { force: true })
+        const message = `could not unlock the vault with the key file: ${(err as Error).message}`
+        throw new CliError(message, { code: 'unauthorized', message, issues: [] })
+      } finally {
+        bytes.fill(0)
+      }
+    }
+    const fromFile = passFile && !passphrase && !keyFile ? watchPassphraseFile(core, passFile, log) : null
     if (fromFile) await fromFile.first()
     else if (core.vault.state() === 'locked')
       log.log('warn', `vault locked; set ${PASSPHRASE_ENV} to scan targets that need credentials`)

@@ -1,6 +1,7 @@
 // createCore wires the store, the ports and the rooms, and returns the contract's handlers behind a dispatcher.
 // Every face (Electron IPC, the HTTP server, the CLI, tests) talks to Driftwatch only through this.
 import { join } from 'node:path'
+import { hostname, userInfo } from 'node:os'
 import {
   events as eventSchemas,
   type Envelope,
@@ -51,7 +52,7 @@ import {
 } from './ports'
 import type { CoreContext } from './context'
 import pkg from '../../package.json'
-import { AuditLog } from './audit/log'
+import { AuditLog, describeWho } from './audit/log'
 import { auditedHandlers, auditListener } from './audit/hooks'
 import { reportHandlers } from './reports/handlers'
 import { ControlsService } from './controls/service'
@@ -86,6 +87,8 @@ export interface CoreOptions {
   keychain?: KeychainPort
   /** Suspend / screen-lock events that lock the vault (desktop app only). */
   power?: PowerEventsPort
+  /** The vault member an unlock that names none is for (the CLI's --member); see VaultOptions.defaultMember. */
+  vaultMember?: string
   /** Tests only: cheaper key derivation for new vaults (see Vault). */
   unsafeKdfForTests?: { N: number; r: number; p: number }
   /** better_sqlite3.node for the running runtime when it is not Node's (the Electron shell). */
@@ -142,6 +145,17 @@ export interface Core extends Dispatcher {
 
 export const DB_FILE = 'driftwatch.db'
 
+/** This computer's user and host, for the audit log (a container without a passwd entry has only a uid). */
+function currentOsUser(): { user: string; host: string } {
+  let user: string
+  try {
+    user = userInfo().username
+  } catch {
+    user = process.env.USER ?? `uid ${process.getuid?.() ?? '?'}`
+  }
+  return { user, host: hostname() }
+}
+
 export function createCore(opts: CoreOptions): Core {
   const dataDir = opts.dataDir ?? defaultDataDir()
   ensurePrivateDataDir(dataDir)
@@ -176,9 +190,17 @@ export function createCore(opts: CoreOptions): Core {
     },
   }
 
-  const audit = new AuditLog(sql, clock, opts.face)
+  // Who makes each audit entry: the member who unlocked the vault here, this computer's user, and the watch
+  // worker while this process watches. Read at each entry (an unlock, a lock or a watch start changes it).
+  const osUser = currentOsUser()
+  let watching = false
+  const audit = new AuditLog(sql, clock, opts.face, () => ({
+    member: vault.member() ?? undefined,
+    ...osUser,
+    worker: watching ? watch.scheduler.owner : undefined,
+  }))
   listeners.add(auditListener(audit))
-  const vault = new Vault(sql, {
+  const vault: Vault = new Vault(sql, {
     clock,
     timers: opts.timers ?? systemTimers,
     keychain: opts.keychain,
@@ -186,13 +208,20 @@ export function createCore(opts: CoreOptions): Core {
     redactor,
     unsafeKdfForTests: opts.unsafeKdfForTests,
     face: opts.face,
+    defaultMember: opts.vaultMember,
+    describeActor: () => describeWho(audit.actorNow()),
     bindingAddress: (t) => kinds.bindingAddress(t),
-    // Who tried and when (the audit entry's actor and time), never what was typed.
+    // Who tried, as whom, and when (the audit entry's who and time), never what was typed.
     onPassphrase: (e) => {
       const details =
         e.type === 'wrong'
-          ? { attempt: e.attempt, failures: e.failures, waitSeconds: Math.ceil(e.delayMs / 1000) }
-          : { attempt: e.attempt, waitSeconds: Math.ceil(e.waitMs / 1000) }
+          ? {
+              attempt: e.attempt,
+              member: e.member,
+              failures: e.failures,
+              waitSeconds: Math.ceil(e.delayMs / 1000),
+            }
+          : { attempt: e.attempt, member: e.member, waitSeconds: Math.ceil(e.waitMs / 1000) }
       // Each wrong passphrase is audited; the log hears when the backoff starts or turns an attempt away
       // (a single typo is not worth a warning on the terminal).
       if (e.type === 'wrong') audit.append({ action: 'vault.wrong-passphrase', subject: 'vault', details })
@@ -202,6 +231,12 @@ export function createCore(opts: CoreOptions): Core {
       }
       if (e.type === 'refused') logger.log('warn', 'vault passphrase attempt refused: backing off', details)
     },
+    onMembers: (e) =>
+      audit.append({
+        action: e.type === 'added' ? 'vault.member-added' : 'vault.member-removed',
+        subject: 'vault',
+        details: { member: e.name, kind: e.kind },
+      }),
     onStateChange: (state, reason) => {
       logger.log('info', `vault ${state}`, { reason })
       ctx.emit('vault.changed', { state, reason: reason as EventPayload<'vault.changed'>['reason'] })
@@ -266,7 +301,7 @@ export function createCore(opts: CoreOptions): Core {
     invoke: async (c, r) => (await dispatcher.invoke(c, r)) as Envelope<Res<'reports.export'>>,
     mayRun: () => watch.scheduler.isActive(),
   })
-  const watch = createWatch({
+  const watch: Watch = createWatch({
     companions: [expiry, reportExports],
     ...ctx,
     ...watchStores,
@@ -370,7 +405,17 @@ export function createCore(opts: CoreOptions): Core {
     vault,
     downloads,
     uploads,
-    watch,
+    watch: {
+      ...watch,
+      start() {
+        watching = true
+        watch.start()
+      },
+      stop() {
+        watching = false
+        watch.stop()
+      },
+    },
     reportExports,
     metrics,
     subscribe(listener) {

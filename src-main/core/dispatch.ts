@@ -94,6 +94,15 @@ export function createDispatcher(
         if (err instanceof AppError) return fail(err)
         const full = diskFullError(err)
         if (full) return fail(full)
+        // A shared PostgreSQL store refused this role the change (a viewer editing, a worker removing a target).
+        if ((err as { code?: unknown } | null)?.code === '42501')
+          return fail(
+            new AppError(
+              'forbidden',
+              `The PostgreSQL store refused ${channel} to your database role (${(err as Error).message}); ` +
+                'ask its administrator for a role that may (see README, "A team\'s store on PostgreSQL")',
+            ),
+          )
         logger.log('error', 'handler failed', {
           channel,
           error: err instanceof Error ? err.message : String(err),

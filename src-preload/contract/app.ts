@@ -22,6 +22,8 @@ export const appChannels = {
           seq: z.number(),
           at: z.string(),
           actor: z.string(),
+          /** Who made it: the vault member, the computer's user and host, the watch worker (older: the face). */
+          by: z.string(),
           action: z.string(),
           subject: z.string(),
           hash: z.string(),

@@ -99,6 +99,10 @@ export const VaultStatus = z.object({
   /** Empty when "remember on this device" can be offered; otherwise why not. */
   rememberUnavailable: z.string(),
   credentials: z.number().int(),
+  /** The vault member who unlocked this process (null while locked, or when this device's keychain did). */
+  member: z.string().nullable(),
+  /** How many members (people and workers, each with their own passphrase or key file) the vault has. */
+  members: z.number().int(),
 })
 export type VaultStatus = z.output<typeof VaultStatus>
 
@@ -107,18 +111,50 @@ const passphrase = z
   .min(1, 'Passphrase is required')
   .max(1024, 'Passphrase is longer than 1024 characters')
 
+/** A vault member: a person or a worker with their own passphrase or key file. */
+const memberName = z
+  .string({ error: 'Member name is required' })
+  .trim()
+  .min(1, 'Member name is required')
+  .max(64, 'Member name is longer than 64 characters')
+
+export const VaultMember = z.object({
+  name: z.string(),
+  kind: z.enum(['passphrase', 'key-file']),
+  addedAt: z.string(),
+  /** Who added it, as the audit log names people. */
+  addedBy: z.string(),
+})
+export type VaultMember = z.output<typeof VaultMember>
+
 export const credentialChannels = {
   'vault.status': channel(Empty, VaultStatus),
   'vault.init': channel(
-    z.object({ passphrase: passphrase.min(12, 'Use at least 12 characters') }),
+    z.object({ passphrase: passphrase.min(12, 'Use at least 12 characters'), member: memberName.optional() }),
     VaultStatus,
   ),
-  'vault.unlock': channel(z.object({ passphrase, remember: z.boolean().default(false) }), VaultStatus),
+  /** Unlocks as a member: the one named, else the process's default, else the only one. */
+  'vault.unlock': channel(
+    z.object({ passphrase, member: memberName.optional(), remember: z.boolean().default(false) }),
+    VaultStatus,
+  ),
   'vault.lock': channel(Empty, VaultStatus),
   'vault.changePassphrase': channel(
-    z.object({ current: passphrase, next: passphrase.min(12, 'Use at least 12 characters') }),
+    z.object({
+      current: passphrase,
+      next: passphrase.min(12, 'Use at least 12 characters'),
+      member: memberName.optional(),
+    }),
     VaultStatus,
   ),
+  'vault.members': channel(Empty, z.object({ members: z.array(VaultMember) })),
+  /** Wraps the vault key for one more member (needs the vault unlocked); nothing else is rewrapped. */
+  'vault.addMember': channel(
+    z.object({ name: memberName, passphrase: passphrase.min(12, 'Use at least 12 characters') }),
+    VaultMember,
+  ),
+  /** Deletes the member's wrap of the key (needs the vault unlocked); the last member cannot be removed. */
+  'vault.removeMember': channel(z.object({ name: memberName }), VaultMember),
   'vault.setAutoLock': channel(
     z.object({
       minutes: z.number().int('Whole minutes').min(0, 'At least 0 (never)').max(1440, 'At most 1440 (a day)'),

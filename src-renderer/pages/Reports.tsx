@@ -323,7 +323,7 @@ function AuditLogPanel({ refresh }: { refresh: string }) {
             <span className="muted small">
               #{e.seq} {e.at.replace('T', ' ').slice(0, 19)}
             </span>{' '}
-            {e.action} <span className="muted small">({e.actor})</span>
+            {e.action} <span className="muted small">({e.by})</span>
           </li>
         ))}
       </ol>

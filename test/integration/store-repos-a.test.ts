@@ -9,6 +9,7 @@ import type { Sql } from '../../src-main/core/store/sql/engine'
 import { violation } from '../../src-main/core/store/sql/engine'
 import { TargetsRepo } from '../../src-main/core/store/targets'
 import { VaultRepo } from '../../src-main/core/store/vault'
+import { VaultMembersRepo } from '../../src-main/core/store/vault-members'
 import { CredentialBindingsRepo } from '../../src-main/core/store/credential-bindings'
 import { KnownHostsRepo } from '../../src-main/core/store/known-hosts'
 import { TelemetryRepo } from '../../src-main/core/store/telemetry'
@@ -117,19 +118,26 @@ describe.each(ENGINES)('the vault’s rows on %s', (engine) => {
   it('keeps the vault record and a credential’s ciphertext byte for byte', () => {
     const repo = new VaultRepo(sql)
     const blob = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37) % 256))
-    repo.create({
-      header: 'h',
-      checksum: 'c',
-      wrappedKey: blob(40),
-      keyCheck: blob(32),
-      autoLockMinutes: 5,
-      at: AT,
-    })
-    repo.rememberKey(blob(7))
-    expect(repo.row()).toEqual({
+    const member = {
+      id: 'm1',
+      name: 'owner',
+      secret_kind: 'passphrase' as const,
       header: 'h',
       checksum: 'c',
       wrapped_key: blob(40),
+      added_at: AT,
+      added_by: 'alice@laptop',
+    }
+    repo.create({ keyCheck: blob(32), autoLockMinutes: 5, at: AT, member })
+    repo.rememberKey(blob(7))
+    expect(new VaultMembersRepo(sql).byName('OWNER')).toEqual({
+      ...member,
+      bound: 1,
+      failures: 0,
+      last_failure_at: null,
+      next_attempt_at: null,
+    })
+    expect(repo.row()).toEqual({
       key_check: blob(32),
       remembered_key: blob(7),
       auto_lock_minutes: 5,
@@ -183,6 +191,7 @@ describe.each(ENGINES)('the vault’s rows on %s', (engine) => {
     expect(repo.credentialCount()).toBe(0)
     expect(bindings.addresses('c1')).toEqual([])
     sql.run(sql.q.deleteFrom('vault'))
+    sql.run(sql.q.deleteFrom('vault_members'))
   })
 
   it('stores and hands back a secret through the vault, and names a duplicate credential', async () => {

@@ -3,10 +3,10 @@
 // breaks the chain wherever the log travels (the database, or an evidence bundle's audit-log.jsonl).
 import { createHash } from 'node:crypto'
 import type { Sql } from '../store/sql/engine'
-import { AuditLogRepo, type AuditEntry } from '../store/audit-log'
+import { AuditLogRepo, type AuditEntry, type AuditWho } from '../store/audit-log'
 import type { Clock } from '../ports'
 
-export type { AuditEntry } from '../store/audit-log'
+export type { AuditEntry, AuditWho } from '../store/audit-log'
 
 export const GENESIS = '0'.repeat(64)
 
@@ -29,6 +29,9 @@ export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
     seq: e.seq,
     at: e.at,
     actor: e.actor,
+    // Absent from entries made before schema 20, and then left out of the hash as it always was: old entries
+    // verify unchanged, and a who added to one later breaks its hash.
+    who: e.who,
     action: e.action,
     subject: e.subject,
     details: e.details,
@@ -94,8 +97,10 @@ export class AuditLog {
   constructor(
     sql: Sql,
     private readonly clock: Clock,
-    /** Who acts through this core: 'desktop', 'serve' or 'cli'. */
+    /** The face acting through this core: 'desktop', 'serve' or 'cli'. */
     private readonly actor: string,
+    /** Who acts, asked at each entry (the member who unlocked can change while the core runs). */
+    private readonly who?: () => AuditWho,
   ) {
     this.repo = new AuditLogRepo(sql)
   }
@@ -107,18 +112,28 @@ export class AuditLog {
         seq: (last?.seq ?? 0) + 1,
         at: this.clock.now().toISOString(),
         actor: this.actor,
+        ...(this.who && { who: this.who() }),
         action: input.action,
         subject: input.subject ?? '',
         details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
         prevHash: last?.hash ?? GENESIS,
       }
       const entry = { ...base, hash: entryHash(base) }
-      return { entry, detailsJson: canonicalJson(entry.details) }
+      return {
+        entry,
+        detailsJson: canonicalJson(entry.details),
+        whoJson: entry.who ? canonicalJson(entry.who) : null,
+      }
     })
   }
 
   entries(): AuditEntry[] {
     return this.repo.entries()
+  }
+
+  /** Who an entry made now would name. */
+  actorNow(): Pick<AuditEntry, 'actor' | 'who'> {
+    return { actor: this.actor, ...(this.who && { who: this.who() }) }
   }
 
   head(): { count: number; hash: string } {
@@ -129,6 +144,18 @@ export class AuditLog {
   verify(): ChainProblem[] {
     return verifyChain(this.entries())
   }
+}
+
+/** Who made an entry, in one line: "alice (vault member) · bob@laptop · worker 1f3a…, via cli". */
+export function describeWho(e: Pick<AuditEntry, 'actor' | 'who'>): string {
+  const w = e.who
+  if (!w) return e.actor
+  const parts = [
+    ...(w.member ? [`${w.member} (vault member)`] : []),
+    `${w.user}@${w.host}`,
+    ...(w.worker ? [`worker ${w.worker}`] : []),
+  ]
+  return `${parts.join(' · ')}, via ${e.actor}`
 }
 
 /** One JSON object per line, as bundles carry the log: easy to diff, and a changed line names its entry. */

@@ -5,7 +5,7 @@ import { SecretFields } from '../../../src-preload/contract'
 import { AppError, notFound } from '../errors'
 import type { Handlers } from '../dispatch'
 import type { CoreContext } from '../context'
-import type { Vault } from '../vault/vault'
+import type { MemberInfo, Vault } from '../vault/vault'
 import { fromVaultError } from '../vault/app-errors'
 
 type VaultHandlers = Pick<
@@ -17,6 +17,9 @@ type VaultHandlers = Pick<
   | 'vault.changePassphrase'
   | 'vault.setAutoLock'
   | 'vault.forgetDevice'
+  | 'vault.members'
+  | 'vault.addMember'
+  | 'vault.removeMember'
   | 'credentials.list'
   | 'credentials.create'
   | 'credentials.update'
@@ -43,6 +46,14 @@ export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandler
     remembered: vault.isRemembered(),
     rememberUnavailable: vault.rememberUnavailableReason(),
     credentials: vault.list().length,
+    member: vault.member(),
+    members: vault.members().length,
+  })
+  const memberToWire = (m: MemberInfo) => ({
+    name: m.name,
+    kind: m.kind,
+    addedAt: m.addedAt,
+    addedBy: m.addedBy,
   })
 
   const usedBy = () => {
@@ -68,22 +79,27 @@ export function vaultHandlers(ctx: CoreContext & { vault: Vault }): VaultHandler
 
   return {
     'vault.status': () => status(),
-    'vault.init': guard(async ({ passphrase }) => {
-      await vault.init(passphrase)
+    'vault.init': guard(async ({ passphrase, member }) => {
+      await vault.init(passphrase, { member })
       return status()
     }),
-    'vault.unlock': guard(async ({ passphrase, remember }) => {
-      await vault.unlock(passphrase, { remember })
+    'vault.unlock': guard(async ({ passphrase, member, remember }) => {
+      await vault.unlock(passphrase, { member, remember })
       return status()
     }),
     'vault.lock': guard(() => {
       vault.lock('manual')
       return status()
     }),
-    'vault.changePassphrase': guard(async ({ current, next }) => {
-      await vault.changePassphrase(current, next)
+    'vault.changePassphrase': guard(async ({ current, next, member }) => {
+      await vault.changePassphrase(current, next, { member })
       return status()
     }),
+    'vault.members': () => ({ members: vault.members().map(memberToWire) }),
+    'vault.addMember': guard(async ({ name, passphrase }) =>
+      memberToWire(await vault.addMember(name, { passphrase })),
+    ),
+    'vault.removeMember': guard(({ name }) => memberToWire(vault.removeMember(name))),
     'vault.setAutoLock': guard(({ minutes }) => {
       vault.setAutoLock(minutes)
       return status()

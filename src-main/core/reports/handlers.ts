@@ -12,7 +12,7 @@ import type { ExportContext } from './format'
 import type { FileStaging } from '../files/staging'
 import { printTemplates, type PdfPrinter } from './pdf'
 import { verifyBundle } from './verify'
-import type { AuditLog } from '../audit/log'
+import { describeWho, type AuditLog } from '../audit/log'
 import type { SigningKeys } from '../vault/signing-key'
 import { VaultError } from '../vault/vault'
 import type { JudgementRepo } from '../store/judgement'
@@ -172,6 +172,7 @@ export function reportHandlers(deps: ReportDeps): ReportHandlers {
             seq: e.seq,
             at: e.at,
             actor: e.actor,
+            by: describeWho(e),
             action: e.action,
             subject: e.subject,
             hash: e.hash,

@@ -5,10 +5,23 @@ import type { Selectable } from 'kysely'
 import type { Sql } from './sql/engine'
 import type { AuditLog } from './sql/schema'
 
+/**
+ * Who made an entry (schema 20 on): the vault member who unlocked the process, when one did; the operating
+ * system's user and host; the watch worker, for a worker's entries. Absent from older entries.
+ */
+export interface AuditWho {
+  member?: string
+  user: string
+  host: string
+  worker?: string
+}
+
 export interface AuditEntry {
   seq: number
   at: string
+  /** The face the entry came through: desktop, serve or cli. */
   actor: string
+  who?: AuditWho
   action: string
   subject: string
   details: Record<string, unknown>
@@ -20,6 +33,7 @@ const toEntry = (r: Selectable<AuditLog>): AuditEntry => ({
   seq: Number(r.seq),
   at: r.at,
   actor: r.actor,
+  ...(r.who !== null && { who: JSON.parse(r.who) as AuditWho }),
   action: r.action,
   subject: r.subject,
   details: JSON.parse(r.details) as Record<string, unknown>,
@@ -32,21 +46,26 @@ export class AuditLogRepo {
 
   /**
    * Builds the next entry from the last one and inserts it in one transaction holding the log's lock, so two
-   * processes on one store never fork the chain. `next` also gives the details as they are stored (canonical
-   * JSON).
+   * processes on one store never fork the chain. `next` also gives the details and who as they are stored
+   * (canonical JSON).
    */
   append(
-    next: (last: { seq: number; hash: string } | undefined) => { entry: AuditEntry; detailsJson: string },
+    next: (last: { seq: number; hash: string } | undefined) => {
+      entry: AuditEntry
+      detailsJson: string
+      whoJson: string | null
+    },
   ): AuditEntry {
     const { q } = this.sql
     return this.sql.transaction((): AuditEntry => {
       this.sql.lock('audit_log')
-      const { entry, detailsJson } = next(this.last())
+      const { entry, detailsJson, whoJson } = next(this.last())
       this.sql.run(
         q.insertInto('audit_log').values({
           seq: entry.seq,
           at: entry.at,
           actor: entry.actor,
+          who: whoJson,
           action: entry.action,
           subject: entry.subject,
           details: detailsJson,

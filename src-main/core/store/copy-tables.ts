@@ -21,6 +21,7 @@ export interface StoreTable {
 export const STORE_TABLES: readonly StoreTable[] = [
   { name: 'settings', key: ['key'] },
   { name: 'vault', key: ['id'] },
+  { name: 'vault_members', key: ['id'] },
   { name: 'vault_control', key: ['id'], createdWithStore: true },
   { name: 'vault_processes', key: ['id'] },
   { name: 'credentials', key: ['id'] },

@@ -15,7 +15,7 @@ import { isPostgresUrl, openStore } from './open'
 import { LATEST_VERSION, schemaVersion } from './migrations'
 import { postgresSchemaVersion } from './migrations/postgres-runner'
 import { STORE_TABLES, type StoreTable } from './copy-tables'
-import { verifyChain, type AuditEntry } from '../audit/log'
+import { verifyChain, type AuditEntry, type AuditWho } from '../audit/log'
 
 /** Rows per multi-row INSERT and per page read (fewer for tables of large rows, see copy-tables.ts). */
 export const PAGE_ROWS = 500
@@ -355,6 +355,7 @@ function auditEntries(rows: Row[], toName: string): AuditEntry[] {
       seq: Number(r.seq),
       at: String(r.at),
       actor: String(r.actor),
+      ...(r.who !== null && r.who !== undefined && { who: JSON.parse(String(r.who)) as AuditWho }),
       action: String(r.action),
       subject: String(r.subject),
       details,

@@ -1,5 +1,6 @@
-// The vault state every process on one store shares: the lock generation, the processes holding the vault,
-// and the wrong-passphrase count (see vault/control.ts for what they mean).
+// The vault state every process on one store shares: the lock generation and the processes holding the vault
+// (see vault/control.ts for what they mean). Its failure columns are unused since schema 20: each member counts
+// its own (store/vault-members.ts).
 import type { Sql } from './sql/engine'
 
 export type ControlRow = { lock_generation: number; failures: number; next_attempt_at: string | null }
@@ -89,37 +90,5 @@ export class VaultControlRepo {
         .select(['id', 'pid', 'face', 'unlocked', 'seen_generation'])
         .where('id', '!=', id),
     )
-  }
-
-  setFailures(failures: number, lastFailureAt: string, nextAttemptAt: string | null): void {
-    const { q } = this.sql
-    this.sql.run(
-      q
-        .updateTable('vault_control')
-        .set({ failures, last_failure_at: lastFailureAt, next_attempt_at: nextAttemptAt })
-        .where('id', '=', 1),
-    )
-  }
-
-  clearFailures(): void {
-    const { q } = this.sql
-    this.sql.run(
-      q
-        .updateTable('vault_control')
-        .set({ failures: 0, next_attempt_at: null })
-        .where('id', '=', 1)
-        .where('failures', '!=', 0),
-    )
-  }
-
-  /**
-   * Runs fn in one transaction holding the vault control's lock: a read-then-write (the failure count) never
-   * interleaves with another process's.
-   */
-  atomically<T>(fn: () => T): T {
-    return this.sql.transaction(() => {
-      this.sql.lock('vault_control')
-      return fn()
-    })
   }
 }

@@ -1,13 +1,13 @@
-// The vault's rows: its record (header, wrapped data key, device key, auto-lock) and the credentials, which hold
+// The vault's rows: its record (key check, device key, auto-lock) and the credentials, which hold
 // only ciphertext. Every statement the vault runs is here; what they mean (keys, sealing) stays in vault/.
 import type { Sql } from './sql/engine'
 import { foldCase, lowerOf } from './sql/nocase'
 import type { CredentialKind } from '../../../src-preload/contract'
 
+import type { NewMember } from './vault-members'
+
+/** The vault's own record: no wrap of its data key (each member holds one, in vault_members). */
 export type VaultRow = {
-  header: string
-  checksum: string
-  wrapped_key: Buffer
   key_check: Buffer
   remembered_key: Buffer | null
   auto_lock_minutes: number
@@ -33,34 +33,25 @@ export class VaultRepo {
   row(): VaultRow | undefined {
     const { q } = this.sql
     return this.sql.get(
-      q
-        .selectFrom('vault')
-        .select(['header', 'checksum', 'wrapped_key', 'key_check', 'remembered_key', 'auto_lock_minutes'])
-        .where('id', '=', 1),
+      q.selectFrom('vault').select(['key_check', 'remembered_key', 'auto_lock_minutes']).where('id', '=', 1),
     )
   }
 
-  create(v: {
-    header: string
-    checksum: string
-    wrappedKey: Buffer
-    keyCheck: Buffer
-    autoLockMinutes: number
-    at: string
-  }): void {
+  /** The vault's record and its first member's wrap of the data key, together or not at all. */
+  create(v: { keyCheck: Buffer; autoLockMinutes: number; at: string; member: NewMember }): void {
     const { q } = this.sql
-    this.sql.run(
-      q.insertInto('vault').values({
-        id: 1,
-        header: v.header,
-        checksum: v.checksum,
-        wrapped_key: v.wrappedKey,
-        key_check: v.keyCheck,
-        auto_lock_minutes: v.autoLockMinutes,
-        created_at: v.at,
-        updated_at: v.at,
-      }),
-    )
+    this.sql.transaction(() => {
+      this.sql.run(
+        q.insertInto('vault').values({
+          id: 1,
+          key_check: v.keyCheck,
+          auto_lock_minutes: v.autoLockMinutes,
+          created_at: v.at,
+          updated_at: v.at,
+        }),
+      )
+      this.sql.run(q.insertInto('vault_members').values({ ...v.member, bound: 1 }))
+    })
   }
 
   rememberKey(blob: Buffer): void {
@@ -79,16 +70,6 @@ export class VaultRepo {
         .where('remembered_key', 'is not', null),
     )
     return changes > 0
-  }
-
-  rewrap(header: string, checksum: string, wrappedKey: Buffer, at: string): void {
-    const { q } = this.sql
-    this.sql.run(
-      q
-        .updateTable('vault')
-        .set({ header, checksum, wrapped_key: wrappedKey, updated_at: at })
-        .where('id', '=', 1),
-    )
   }
 
   setAutoLock(minutes: number, at: string): void {

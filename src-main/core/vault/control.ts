@@ -1,6 +1,7 @@
 // What every Driftwatch process on one data folder shares about its vault, through the database they all
 // open: a lock generation (`driftwatch vault lock` bumps it, each process forgets its key when it sees it
-// move), the processes holding the vault, and the wrong-passphrase count behind the unlock backoff.
+// move) and the processes holding the vault. The wrong-passphrase count behind the unlock backoff is each
+// member's own (store/vault-members.ts), shared the same way; `backoffDelay` is its rule.
 import { randomUUID } from 'node:crypto'
 import type { Sql } from '../store/sql/engine'
 import { VaultControlRepo, type ControlRow } from '../store/vault-control'
@@ -16,6 +17,13 @@ export interface VaultProcess {
   face: string
   unlocked: boolean
   seenGeneration: number
+}
+
+/** How long the attempt after `failures` wrong passphrases in a row must wait (0 under FREE_ATTEMPTS). */
+export function backoffDelay(failures: number): number {
+  return failures < FREE_ATTEMPTS
+    ? 0
+    : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.min(20, failures - FREE_ATTEMPTS))
 }
 
 export interface FailureRecord {
@@ -84,34 +92,6 @@ export class VaultControl {
       })
     }
     return live
-  }
-
-  /** Milliseconds before another passphrase may be tried (0 = now). */
-  waitMs(): number {
-    const next = this.row().next_attempt_at
-    return next ? Math.max(0, Date.parse(next) - this.now().getTime()) : 0
-  }
-
-  /** Counts a wrong passphrase; from the FREE_ATTEMPTS-th on, each further attempt waits twice as long. */
-  recordFailure(): FailureRecord {
-    return this.repo.atomically(() => {
-      const failures = this.row().failures + 1
-      const delayMs =
-        failures < FREE_ATTEMPTS
-          ? 0
-          : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.min(20, failures - FREE_ATTEMPTS))
-      const at = this.now()
-      this.repo.setFailures(
-        failures,
-        at.toISOString(),
-        delayMs ? new Date(at.getTime() + delayMs).toISOString() : null,
-      )
-      return { failures, delayMs }
-    })
-  }
-
-  recordSuccess(): void {
-    this.repo.clearFailures()
   }
 
   private row(): ControlRow {

@@ -9,6 +9,7 @@ import type { CredentialBindings } from './bindings'
 import { BlobError, FORMAT_VERSION, open, pack, seal, unpack } from './crypto'
 import { VaultError } from './errors'
 import type { PassphraseGate } from './passphrase'
+import type { MemberRow } from '../store/vault-members'
 import { checkMeta, checkSecret, type MetaInput } from './secrets'
 import type { VaultSession } from './session'
 import type { CredentialMeta, SecretBuffers, VaultOptions } from './types'
@@ -23,6 +24,8 @@ export class CredentialStore {
     private readonly bindings: CredentialBindings,
     private readonly session: VaultSession,
     private readonly gate: PassphraseGate,
+    /** Whose passphrase confirms an address: the member who unlocked (or the only one). */
+    private readonly confirmingMember: () => MemberRow,
   ) {}
 
   list(): CredentialMeta[] {
@@ -111,11 +114,11 @@ export class CredentialStore {
     credentialIds: string[],
     target: Target,
   ): Promise<{ address: string | null; bound: { id: string; name: string; from: string[] }[] }> {
-    const row = this.session.requireRow()
-    const header = this.gate.header(row)
+    this.session.requireRow()
     const creds = credentialIds.map((id) => this.get(id))
     this.session.requireKey(`confirm ${creds.map((c) => c.name).join(', ') || 'a credential'}`)
-    ;(await this.gate.unwrap(passphrase, row, header.kdf, 'Wrong passphrase', 'confirm-address')).fill(0)
+    const member = this.confirmingMember()
+    ;(await this.gate.unwrap({ passphrase }, member, 'Wrong passphrase', 'confirm-address')).fill(0)
     const address = this.bindings.addressOf(target)
     const bound: { id: string; name: string; from: string[] }[] = []
     if (address !== null)

@@ -36,7 +36,7 @@ export class RememberedKey {
       this.forget()
       return false
     }
-    this.session.setKey(dk)
+    this.session.setKey(dk, null)
     this.session.notify('unlocked', 'unlock')
     return true
   }

@@ -31,6 +31,8 @@ export class VaultSession {
   private readonly unsubscribe: (() => void)[] = []
   /** The shared lock generation this process's key was unlocked under; a different one means "locked". */
   private generation = 0
+  /** The member whose passphrase or key file unlocked this process (null: the device's remembered key). */
+  private memberName: string | null = null
 
   constructor(
     private readonly opts: VaultOptions,
@@ -54,6 +56,11 @@ export class VaultSession {
 
   get hasKey(): boolean {
     return this.key !== null
+  }
+
+  /** Who unlocked the key this process holds, when a member did; null while locked. */
+  get member(): string | null {
+    return this.key ? this.memberName : null
   }
 
   /**
@@ -135,9 +142,10 @@ export class VaultSession {
     if (this.key && !this.lockIfIdle()) this.activity()
   }
 
-  /** Takes over `dk` (zeroing the caller's copy) as the key of this process. */
-  setKey(dk: Buffer): void {
+  /** Takes over `dk` (zeroing the caller's copy) as the key of this process, unlocked by `member`. */
+  setKey(dk: Buffer, member: string | null): void {
     this.wipeKey()
+    this.memberName = member
     // Its own allocation (Buffer.alloc never uses the shared pool), so nothing else aliases the key.
     this.key = Buffer.alloc(dk.length)
     dk.copy(this.key)
@@ -207,6 +215,7 @@ export class VaultSession {
     if (!this.key) return
     this.key.fill(0)
     this.key = null
+    this.memberName = null
     this.opts.redactor?.forgetSecrets()
     this.clearIdle()
   }

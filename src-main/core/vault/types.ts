@@ -13,8 +13,8 @@ export type LockReason = 'manual' | 'idle' | 'suspend' | 'lock-screen' | 'elsewh
 /** What a passphrase was asked for, for the audit log. */
 export type PassphraseAttempt = 'unlock' | 'change-passphrase' | 'confirm-address'
 export type PassphraseEvent =
-  | ({ type: 'wrong'; attempt: PassphraseAttempt } & FailureRecord)
-  | { type: 'refused'; attempt: PassphraseAttempt; waitMs: number }
+  | ({ type: 'wrong'; attempt: PassphraseAttempt; member: string } & FailureRecord)
+  | { type: 'refused'; attempt: PassphraseAttempt; member: string; waitMs: number }
 export type StateChangeReason = 'init' | 'unlock' | 'passphrase' | 'settings' | LockReason
 
 /** The OS keychain, for "remember on this device" (Electron's safeStorage in the desktop app). */
@@ -57,6 +57,15 @@ export interface VaultOptions {
   onStateChange?(state: VaultState, reason: StateChangeReason): void
   /** Told of each wrong passphrase and each attempt refused by the backoff (never the passphrase itself). */
   onPassphrase?(event: PassphraseEvent): void
+  /** Who acts, as the audit log names them: recorded as a new member's "added by". */
+  describeActor?(): string
+  /** Told of each member added or removed (for the audit log: who did it is the audit log's to say). */
+  onMembers?(event: { type: 'added' | 'removed'; name: string; kind: 'passphrase' | 'key-file' }): void
+  /**
+   * The member an unlock that names none is for (the CLI's --member, $DRIFTWATCH_VAULT_MEMBER). Without it, and
+   * without a name in the call, a vault with one member unlocks as that one and a vault with several asks.
+   */
+  defaultMember?: string
   /** Which face this process is ('desktop', 'serve', 'cli'), so a lock from elsewhere can name it. */
   face?: string
   /**

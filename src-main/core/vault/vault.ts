@@ -1,4 +1,5 @@
-// The encrypted credential vault: a random data key wrapped by the master passphrase, every secret sealed
+// The encrypted credential vault: a random data key wrapped once per member (each person's or worker's own
+// passphrase or key file), every secret sealed
 // under it, only ciphertext in SQLite. While unlocked the data key lives in one Buffer in this process,
 // zeroed on lock; metadata (names, kinds, user names, fingerprints) stays readable while locked.
 // This class is the vault's one door; the work is done by its parts: the key session and its locks
@@ -6,6 +7,8 @@
 // (remembered.ts) and the credentials (credentials.ts).
 import type { Sql } from '../store/sql/engine'
 import { VaultRepo } from '../store/vault'
+import { VaultMembersRepo } from '../store/vault-members'
+import type { MemberInfo, MemberSecret } from './members'
 import type { CredentialKind, Target } from '../../../src-preload/contract'
 import type { MetaInput } from './secrets'
 import { CredentialBindings } from './bindings'
@@ -35,6 +38,10 @@ export {
   type VaultState,
 } from './types'
 
+export { FIRST_MEMBER, type MemberInfo, type MemberSecret } from './members'
+
+const asSecret = (s: string | MemberSecret): MemberSecret => (typeof s === 'string' ? { passphrase: s } : s)
+
 export class Vault {
   readonly bindings: CredentialBindings
   private readonly control: VaultControl
@@ -43,7 +50,10 @@ export class Vault {
   private readonly unlocker: Unlocker
   private readonly credentials: CredentialStore
 
-  constructor(sql: Sql, opts: VaultOptions) {
+  constructor(
+    sql: Sql,
+    private readonly opts: VaultOptions,
+  ) {
     const repo = new VaultRepo(sql)
     this.control = new VaultControl(sql, opts.face ?? 'cli', () => opts.clock.now())
     this.session = new VaultSession(opts, this.control, repo)
@@ -58,10 +68,13 @@ export class Vault {
           )
         }),
     )
-    const gate = new PassphraseGate(opts, this.control)
+    const members = new VaultMembersRepo(sql)
+    const gate = new PassphraseGate(opts, members)
     this.remembered = new RememberedKey(opts, repo, this.session)
-    this.unlocker = new Unlocker(opts, repo, this.control, this.session, gate, this.remembered)
-    this.credentials = new CredentialStore(opts, repo, this.bindings, this.session, gate)
+    this.unlocker = new Unlocker(opts, repo, members, this.control, this.session, gate, this.remembered)
+    this.credentials = new CredentialStore(opts, repo, this.bindings, this.session, gate, () =>
+      this.unlocker.member(this.session.member ?? undefined),
+    )
   }
 
   state(): VaultState {
@@ -89,14 +102,37 @@ export class Vault {
     return this.control.others()
   }
 
-  /** Creates the vault and leaves it unlocked. */
-  init(passphrase: string): Promise<void> {
-    return this.unlocker.init(passphrase)
+  /** Creates the vault with its first member (default "owner") and leaves it unlocked. */
+  init(secret: string | MemberSecret, opts: { member?: string } = {}): Promise<void> {
+    return this.unlocker.init(asSecret(secret), { ...opts, by: this.describeActor() })
   }
 
-  /** Checks the passphrase (even when unlocked), then unlocks; `remember` keeps the key on this device. */
-  unlock(passphrase: string, opts: { remember?: boolean } = {}): Promise<void> {
-    return this.unlocker.unlock(passphrase, opts)
+  /**
+   * Checks a member's passphrase or key file (even when unlocked), then unlocks as that member: the one named,
+   * else the default member of this process, else the only one. `remember` keeps the key on this device.
+   */
+  unlock(secret: string | MemberSecret, opts: { member?: string; remember?: boolean } = {}): Promise<void> {
+    return this.unlocker.unlock(asSecret(secret), opts)
+  }
+
+  /** The member who unlocked this process's key; null while locked or when the device's keychain did. */
+  member(): string | null {
+    return this.session.member
+  }
+
+  /** The vault's members (names and how they unlock; never a wrap). Readable while locked. */
+  members(): MemberInfo[] {
+    return this.unlocker.listMembers()
+  }
+
+  /** Another person or worker with their own passphrase or key file; needs the vault unlocked. */
+  addMember(name: string, secret: MemberSecret): Promise<MemberInfo> {
+    return this.unlocker.addMember(name, secret, this.describeActor())
+  }
+
+  /** Deletes the member's wrap of the key (nothing else changes); needs the vault unlocked; never the last. */
+  removeMember(name: string): MemberInfo {
+    return this.unlocker.removeMember(name)
   }
 
   /**
@@ -136,9 +172,12 @@ export class Vault {
     return this.credentials.confirmAddress(passphrase, credentialIds, target)
   }
 
-  /** Re-wraps the data key under the new passphrase (and a fresh salt); no credential is re-encrypted. */
-  changePassphrase(current: string, next: string): Promise<void> {
-    return this.unlocker.changePassphrase(current, next)
+  /**
+   * Re-wraps the data key under a member's new passphrase (and a fresh salt): the member named, else the one who
+   * unlocked, else the only one. No other member's wrap and no credential is re-encrypted.
+   */
+  changePassphrase(current: string, next: string, opts: { member?: string } = {}): Promise<void> {
+    return this.unlocker.changePassphrase(current, next, opts)
   }
 
   autoLockMinutes(): number {
@@ -216,5 +255,13 @@ export class Vault {
 
   close(): void {
     this.session.close()
+  }
+
+  private describeActor(): string {
+    try {
+      return this.opts.describeActor?.() ?? ''
+    } catch {
+      return ''
+    }
   }
 }

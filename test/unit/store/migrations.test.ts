@@ -106,6 +106,20 @@ const seeds: Record<number, Seed> = {
     },
     check(db) {
       expect(db.prepare('SELECT auto_lock_minutes FROM vault').get()).toEqual({ auto_lock_minutes: 30 })
+      // Schema 20: the vault's one wrap of its data key is now its first member's, and only there.
+      expect(
+        db.prepare('SELECT name, secret_kind, header, checksum, wrapped_key, bound FROM vault_members').all(),
+      ).toEqual([
+        {
+          name: 'owner',
+          secret_kind: 'passphrase',
+          header: '{}',
+          checksum: 'c',
+          wrapped_key: Buffer.from([0]),
+          bound: 0,
+        },
+      ])
+      expect(Object.keys(db.prepare('SELECT * FROM vault').get() as object)).not.toContain('wrapped_key')
       expect(db.prepare('SELECT name, ciphertext FROM credentials').get()).toEqual({
         name: 'reader',
         ciphertext: Buffer.from([1]),
@@ -224,8 +238,12 @@ const seeds: Record<number, Seed> = {
       expect(db.prepare("SELECT address FROM credential_bindings WHERE how = 'confirmed'").all()).toEqual([
         { address: 'db.example:5432' },
       ])
+      // Schema 20: the wrong-passphrase count is the member's own; the owner keeps the vault's.
       expect(db.prepare('SELECT lock_generation, failures FROM vault_control').get()).toEqual({
         lock_generation: 4,
+        failures: 0,
+      })
+      expect(db.prepare("SELECT failures FROM vault_members WHERE name = 'owner'").get()).toEqual({
         failures: 2,
       })
     },
@@ -363,6 +381,19 @@ const seeds: Record<number, Seed> = {
         days: '[1]',
         time_zone: 'Europe/Paris',
       })
+    },
+  },
+  18: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO store_processes (id, face, host, pid, started_at, seen_at)
+         VALUES ('proc-1', 'cli', 'laptop', 42, 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare('SELECT id, host, pid FROM store_processes').all()).toEqual([
+        { id: 'proc-1', host: 'laptop', pid: 42 },
+      ])
     },
   },
 }

@@ -47,7 +47,7 @@ describe('wrong passphrases', () => {
     const waiting = await callError(first, 'vault.unlock', { passphrase: PASS })
     expect(waiting).toMatchObject({
       code: 'unauthorized',
-      message: 'Too many wrong passphrases: wait 5 s before trying again',
+      message: 'Too many wrong passphrases for "owner": wait 5 s before trying again',
     })
     first.close()
 
@@ -76,8 +76,8 @@ describe('wrong passphrases', () => {
       1, 2, 3, 4, 1,
     ])
     expect(rows.filter((r) => r.action === 'vault.backoff').map((r) => JSON.parse(r.details))).toEqual([
-      { attempt: 'unlock', failures: 3, waitSeconds: 5 },
-      { attempt: 'unlock', failures: 4, waitSeconds: 10 },
+      { attempt: 'unlock', member: 'owner', failures: 3, waitSeconds: 5 },
+      { attempt: 'unlock', member: 'owner', failures: 4, waitSeconds: 10 },
     ])
     expect(JSON.stringify(rows)).not.toContain(WRONG)
   })
@@ -91,7 +91,7 @@ describe('wrong passphrases', () => {
     expect(
       (await callError(core, 'vault.changePassphrase', { current: PASS, next: 'a brand new passphrase' }))
         .message,
-    ).toMatch(/^Too many wrong passphrases: wait \d+ s/)
+    ).toMatch(/^Too many wrong passphrases for "owner": wait \d+ s/)
     const attempts = audit(dataDir)
       .filter((r) => r.action === 'vault.wrong-passphrase')
       .map((r) => (JSON.parse(r.details) as { attempt: string }).attempt)

@@ -22,7 +22,7 @@ import {
 const vaults = useVaults()
 
 type VaultRow = { header: string; checksum: string; wrapped_key: Buffer; remembered_key: Buffer | null }
-const vaultRow = (db: Db) => db.prepare('SELECT * FROM vault').get() as VaultRow
+const vaultRow = (db: Db) => db.prepare('SELECT * FROM vault_members').get() as VaultRow
 const blob = (db: Db, id: string) =>
   (db.prepare('SELECT ciphertext FROM credentials WHERE id = ?').get(id) as { ciphertext: Buffer }).ciphertext
 const setBlob = (db: Db, id: string, b: Buffer) =>
@@ -328,14 +328,14 @@ describe('tampering and damage', () => {
     const at = row.header.indexOf('"salt":"') + 10
     const corrupted =
       row.header.slice(0, at) + String.fromCharCode(row.header.charCodeAt(at) ^ 1) + row.header.slice(at + 1)
-    h.db.prepare('UPDATE vault SET header = ?').run(corrupted)
+    h.db.prepare('UPDATE vault_members SET header = ?').run(corrupted)
     const e = await errorOf(h.vault.unlock(PASS))
     expect([e.code, e.message]).toEqual([
       'header_corrupt',
       'The vault header is corrupted (its checksum does not match), so no passphrase can open it; ' +
         'restore the data folder from a backup',
     ])
-    h.db.prepare('UPDATE vault SET header = ?').run(row.header)
+    h.db.prepare('UPDATE vault_members SET header = ?').run(row.header)
     await h.vault.unlock(PASS)
     await stillWorks(h, [h.a, h.b])
   })
@@ -344,21 +344,21 @@ describe('tampering and damage', () => {
     const h = await seeded()
     h.vault.lock('manual')
     const row = vaultRow(h.db)
-    h.db.prepare('UPDATE vault SET wrapped_key = ?').run(flip(row.wrapped_key, 30))
+    h.db.prepare('UPDATE vault_members SET wrapped_key = ?').run(flip(row.wrapped_key, 30))
     const e = await errorOf(h.vault.unlock(PASS))
     expect([e.code, e.message]).toEqual([
       'tampered',
       "The vault's wrapped key is damaged (its checksum does not match), so no passphrase can open it; " +
         'restore the data folder from a backup',
     ])
-    h.db.prepare('UPDATE vault SET wrapped_key = ?').run(row.wrapped_key.subarray(0, 40))
+    h.db.prepare('UPDATE vault_members SET wrapped_key = ?').run(row.wrapped_key.subarray(0, 40))
     const cut = await errorOf(h.vault.unlock(PASS))
     expect([cut.code, cut.message]).toEqual([
       'truncated',
       "The vault's wrapped key is truncated (40 of 65 bytes), so no passphrase can open it; " +
         'restore the data folder from a backup',
     ])
-    h.db.prepare('UPDATE vault SET wrapped_key = ?').run(row.wrapped_key)
+    h.db.prepare('UPDATE vault_members SET wrapped_key = ?').run(row.wrapped_key)
     await h.vault.unlock(PASS)
     await stillWorks(h, [h.a, h.b])
   })
@@ -368,7 +368,9 @@ describe('tampering and damage', () => {
     h.vault.lock('manual')
     const row = vaultRow(h.db)
     const forged = flip(row.wrapped_key, 30)
-    h.db.prepare('UPDATE vault SET wrapped_key = ?, checksum = ?').run(forged, checksum(row.header, forged))
+    h.db
+      .prepare('UPDATE vault_members SET wrapped_key = ?, checksum = ?')
+      .run(forged, checksum(row.header, forged))
     // GCM catches it; without the right key it cannot be told from a wrong passphrase.
     expect((await errorOf(h.vault.unlock(PASS))).code).toBe('wrong_passphrase')
     expect(h.vault.state()).toBe('locked')
@@ -389,7 +391,9 @@ describe('tampering and damage', () => {
     const reSign = (kdf: object) => {
       const header = JSON.parse(row.header) as { kdf: object }
       const text = canonical({ ...header, kdf: { ...header.kdf, ...kdf } })
-      h.db.prepare('UPDATE vault SET header = ?, checksum = ?').run(text, checksum(text, row.wrapped_key))
+      h.db
+        .prepare('UPDATE vault_members SET header = ?, checksum = ?')
+        .run(text, checksum(text, row.wrapped_key))
     }
     reSign({ N: 2 ** 17, r: 4 })
     expect((await errorOf(strict.unlock(PASS))).message).toMatch(/: scrypt r=4 \(minimum 8\)\. Refusing/)
@@ -401,7 +405,7 @@ describe('tampering and damage', () => {
     reSign({ N: 2 ** 9 })
     expect((await errorOf(h.vault.unlock(PASS))).message).toMatch(/scrypt N=512 \(minimum 1024\)/)
 
-    h.db.prepare('UPDATE vault SET header = ?, checksum = ?').run(row.header, row.checksum)
+    h.db.prepare('UPDATE vault_members SET header = ?, checksum = ?').run(row.header, row.checksum)
     await h.vault.unlock(PASS)
     await stillWorks(h, [h.a, h.b])
   })
@@ -589,7 +593,7 @@ describe('remember on this device', () => {
     expect(h.vault.rememberUnavailableReason()).toBe('')
     await h.vault.unlock(PASS, { remember: true })
     expect(h.vault.isRemembered()).toBe(true)
-    const stored = vaultRow(h.db).remembered_key!
+    const stored = (h.db.prepare('SELECT remembered_key FROM vault').get() as VaultRow).remembered_key!
     expect(stored.equals(keychain.stored[0]!)).toBe(true)
     expect(stored.equals(internalKey(h.vault)!)).toBe(false)
 

@@ -72,6 +72,7 @@ export interface AuditLog {
   prev_hash: string
   seq: Generated<number | null>
   subject: Generated<string>
+  who: string | null
 }
 
 export interface Content {
@@ -353,14 +354,11 @@ export interface Targets {
 
 export interface Vault {
   auto_lock_minutes: Generated<number>
-  checksum: string
   created_at: string
-  header: string
   id: Generated<number | null>
   key_check: Buffer
   remembered_key: Buffer | null
   updated_at: string
-  wrapped_key: Buffer
 }
 
 export interface VaultControl {
@@ -369,6 +367,21 @@ export interface VaultControl {
   last_failure_at: string | null
   lock_generation: Generated<number>
   next_attempt_at: string | null
+}
+
+export interface VaultMembers {
+  added_at: string
+  added_by: Generated<string>
+  bound: Generated<number>
+  checksum: string
+  failures: Generated<number>
+  header: string
+  id: string
+  last_failure_at: string | null
+  name: string
+  next_attempt_at: string | null
+  secret_kind: string
+  wrapped_key: Buffer
 }
 
 export interface VaultProcesses {
@@ -420,6 +433,7 @@ export interface DB {
   targets: Targets
   vault: Vault
   vault_control: VaultControl
+  vault_members: VaultMembers
   vault_processes: VaultProcesses
   watch_pauses: WatchPauses
 }
