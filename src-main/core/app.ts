@@ -133,7 +133,11 @@ export interface Core extends Dispatcher {
   idle(): Promise<void>
   /** Subscribe to pushed events; returns the unsubscribe function. */
   subscribe(listener: CoreEventListener): () => void
-  close(): void
+  /**
+   * Stops the watch, cancels running scans and locks the vault at once; the store closes once the work still
+   * holding it (an alert delivery in flight, a cancelled scan writing its end) has finished. Resolves then.
+   */
+  close(): Promise<void>
   /** The target kinds of this core (a driftwatch.yml's targets are checked against their schemas). */
   kinds: Kinds
   /** Runs handler calls as one transaction: all their writes commit together or none do (config apply). */
@@ -358,6 +362,7 @@ export function createCore(opts: CoreOptions): Core {
     }),
   }
   const dispatcher = createDispatcher(auditedHandlers(handlers, audit), logger, kindHooks(kinds))
+  let closed: Promise<void> | undefined
 
   return {
     async invoke(channel, payload) {
@@ -381,12 +386,16 @@ export function createCore(opts: CoreOptions): Core {
     kinds,
     atomically: (fn) => atomically(sql, fn),
     close() {
+      if (closed) return closed
       watch.stop()
       clearInterval(lockWatch)
       for (const c of scanning.running.values()) c.abort()
       listeners.clear()
       vault.close()
-      sql.close()
+      // What was still running writes its end before the store goes; a write after it would be lost (and on
+      // PostgreSQL it rejects with nobody to hear it).
+      closed = Promise.allSettled([watch.dispatcher.idle(), scanning.idle()]).then(() => sql.close())
+      return closed
     },
   }
 }
