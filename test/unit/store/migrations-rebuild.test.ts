@@ -312,6 +312,14 @@ const populate: Record<number, (db: Db) => void> = {
     )
     run(db, `INSERT INTO schedule_runs (schedule_id, target_id, next_run_at) VALUES ('sch-3', 't-pg', 'n')`)
   },
+  18(db) {
+    // v18: a watcher on the store; v21 only numbers the scans already written (a column left out here).
+    run(
+      db,
+      `INSERT INTO store_processes (id, face, host, pid, started_at, seen_at)
+       VALUES ('w-1', 'watch', 'host-a', 42, 't', 't')`,
+    )
+  },
 }
 
 /**
