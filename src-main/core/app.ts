@@ -145,6 +145,8 @@ export interface Core extends Dispatcher {
 }
 
 export const DB_FILE = 'driftwatch.db'
+/** How long a closing core waits for aborted work to write its end before it closes the store anyway. */
+const CLOSE_WAIT_MS = 10_000
 
 export function createCore(opts: CoreOptions): Core {
   const dataDir = opts.dataDir ?? defaultDataDir()
@@ -393,8 +395,17 @@ export function createCore(opts: CoreOptions): Core {
       listeners.clear()
       vault.close()
       // What was still running writes its end before the store goes; a write after it would be lost (and on
-      // PostgreSQL it rejects with nobody to hear it).
-      closed = Promise.allSettled([watch.dispatcher.idle(), scanning.idle()]).then(() => sql.close())
+      // PostgreSQL it rejects with nobody to hear it). Work that does not end once aborted does not keep the
+      // store open for ever; nor does a store already gone make the close fail.
+      let giveUp: NodeJS.Timeout | undefined
+      const gaveUp = new Promise<void>((resolve) => {
+        giveUp = setTimeout(resolve, CLOSE_WAIT_MS)
+        giveUp.unref()
+      })
+      closed = Promise.race([Promise.allSettled([watch.dispatcher.idle(), scanning.idle()]), gaveUp])
+        .then(() => sql.close())
+        .catch((err: unknown) => logger.log('warn', 'closing the store failed', { error: String(err) }))
+        .finally(() => clearTimeout(giveUp))
       return closed
     },
   }
