@@ -116,6 +116,9 @@ export default defineConfig({
           ...shared,
           name: 'postgresql',
           include: ON_POSTGRES,
+          // Every store statement is a round trip to a server, and each `driftwatch` child opens its own
+          // connection: a test of three CLI runs took 30 s under a full machine's load (report-frozen).
+          testTimeout: 60_000,
           setupFiles: ['test/helpers/postgres-store-setup.ts'],
           sequence: { groupOrder: 0 },
         },
