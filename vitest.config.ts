@@ -39,17 +39,41 @@ const MACHINE_BOUND = [
   'test/integration/disk-full.test.ts',
 ]
 
-// The "postgresql" lane: the store's tests and the scan, drift and alert tests again, with every core they
-// make on a real PostgreSQL 15 store (test/helpers/postgres-store-setup.ts) instead of a SQLite file.
+// The "postgresql" lane: the scan, drift and alert tests again, with every core they make, and every
+// `driftwatch` child they start (test/helpers/store-lane.ts passes DRIFTWATCH_STORE), on a real PostgreSQL 15
+// store (test/helpers/postgres-store-setup.ts) instead of a SQLite file. The store's own tests
+// (integration/store-*.test.ts, shared-watch-claims) already run on both engines in "servers"
+// (describe.each(ENGINES)); they make no core, so they are not here.
 const ON_POSTGRES = [
   'test/unit/targets.test.ts',
   'test/integration/reports-evidence.test.ts',
-  // Not yet here, each for a reason still to fix (issue 23): the watch daemon tests run `driftwatch watch` as a
-  // child process, which this lane's in-process store does not reach; db-scan-postgres, github-scan-commit and
-  // controls-postgres read the SQLite file or run the CLI directly; alerts, exceptions and the scheduler's tests
-  // order scans that start in the same millisecond of a frozen clock, which PostgreSQL breaks by id, and the
-  // alert dispatcher can still be draining when its core closes; config/apply failed once in four runs with an
-  // internal error from targets.create inside the apply's transaction, not yet explained.
+  'test/integration/alerts.test.ts',
+  'test/integration/attestations.test.ts',
+  'test/integration/controls-postgres.test.ts',
+  'test/integration/db-scan-postgres.test.ts',
+  'test/integration/db-scan-mariadb.test.ts',
+  'test/integration/github-scan.test.ts',
+  'test/integration/github-scan-commit.test.ts',
+  'test/integration/cli-watch.test.ts',
+  'test/integration/cli-schedules-calendar.test.ts',
+  'test/unit/watch/scheduler-calendar.test.ts',
+  'test/unit/watch/run-now-here.test.ts',
+  // Not here, each for a reason:
+  // - unit/watch/scheduler.test.ts and integration/exceptions.test.ts: their fake clock runs the watch through
+  //   days, thousands of store round trips, and a test passes the 30 s timeout on PostgreSQL (the expiry test:
+  //   10 s on SQLite, 31-33 s here); the scheduler is being rebuilt on shared claims (SharedWatchRepo).
+  // - scan-local, watch-config, watch-metrics, unit/watch/observe: they write or read the SQLite file directly (a
+  //   crashed scan row, the daemon's facts, a due run, a read-only file for /healthz); each needs a PostgreSQL form.
+  // - reports-local (170 s here), policy-assigned (140 s), tailoring-added-rule: they read their ARF through the
+  //   data folder's store (helpers/data-store.ts) and reports-local passed here once, but they test oscap and
+  //   tailorings more than the store, which the files above already cover; not worth their time in CI yet.
+  // - watch-postgres, report-schedules: not yet run green here (report-schedules timed out once at 240 s).
+  // - cli-watch-commands, judgement-postgres, report-frozen, reports-remediation, controls-estate: green here, but
+  //   together ~2.5 min of CI on two cores for paths (CLI output, PDFs, control roll-ups) the files above already
+  //   take through the store; the suite must stay under 20 minutes. Run them here by hand with --project postgresql.
+  // - unit/config/apply: failed once in four runs with an internal error from targets.create inside the apply's
+  //   transaction, not yet explained (perhaps a timer's statement inside the open transaction; PostgreSQL aborts
+  //   a transaction on any failed statement, SQLite does not).
 ]
 
 // Files that cannot share modules with the other files run in their worker.
@@ -100,6 +124,9 @@ export default defineConfig({
           ...shared,
           name: 'postgresql',
           include: ON_POSTGRES,
+          // Every store statement is a round trip to a server, and each `driftwatch` child opens its own
+          // connection: a test of three CLI runs took 30 s under a full machine's load (report-frozen).
+          testTimeout: 60_000,
           setupFiles: ['test/helpers/postgres-store-setup.ts'],
           sequence: { groupOrder: 0 },
         },

@@ -140,7 +140,7 @@ export async function main(argv: string[], rawOut: Out): Promise<number> {
     return EXIT.error
   } finally {
     // Long-running commands (serve, watch) close the core themselves when they stop.
-    if (code !== EXIT.keepAlive) core?.close()
+    if (code !== EXIT.keepAlive) await core?.close()
   }
 }
 

@@ -66,10 +66,10 @@ replaced and the new address printed here.
     if (values.open) openInBrowser(server.oneTimeUrl())
     if (values.watch) core.watch.start()
     const stop = () => {
-      void server.close().then(() => {
-        core.close()
-        process.exit(EXIT.ok)
-      })
+      void server
+        .close()
+        .then(() => core.close())
+        .then(() => process.exit(EXIT.ok))
     }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)

@@ -162,7 +162,7 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
         off()
         if (pidFile) rmSync(pidFile, { force: true })
         log.log('info', 'watch stopped')
-        core.close()
+        await core.close()
         process.exit(EXIT.ok)
       })
     }

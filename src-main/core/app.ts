@@ -136,7 +136,11 @@ export interface Core extends Dispatcher {
   idle(): Promise<void>
   /** Subscribe to pushed events; returns the unsubscribe function. */
   subscribe(listener: CoreEventListener): () => void
-  close(): void
+  /**
+   * Stops the watch, cancels running scans and locks the vault at once; the store closes once the work still
+   * holding it (an alert delivery in flight, a cancelled scan writing its end) has finished. Resolves then.
+   */
+  close(): Promise<void>
   /** The target kinds of this core (a driftwatch.yml's targets are checked against their schemas). */
   kinds: Kinds
   /** Runs handler calls as one transaction: all their writes commit together or none do (config apply). */
@@ -144,6 +148,8 @@ export interface Core extends Dispatcher {
 }
 
 export const DB_FILE = 'driftwatch.db'
+/** How long a closing core waits for aborted work to write its end before it closes the store anyway. */
+const CLOSE_WAIT_MS = 10_000
 
 /** This computer's user and host, for the audit log (a container without a passwd entry has only a uid). */
 function currentOsUser(): { user: string; host: string } {
@@ -393,6 +399,7 @@ export function createCore(opts: CoreOptions): Core {
     }),
   }
   const dispatcher = createDispatcher(auditedHandlers(handlers, audit), logger, kindHooks(kinds))
+  let closed: Promise<void> | undefined
 
   return {
     async invoke(channel, payload) {
@@ -426,12 +433,25 @@ export function createCore(opts: CoreOptions): Core {
     kinds,
     atomically: (fn) => atomically(sql, fn),
     close() {
+      if (closed) return closed
       watch.stop()
       clearInterval(lockWatch)
       for (const c of scanning.running.values()) c.abort()
       listeners.clear()
       vault.close()
-      sql.close()
+      // What was still running writes its end before the store goes; a write after it would be lost (and on
+      // PostgreSQL it rejects with nobody to hear it). Work that does not end once aborted does not keep the
+      // store open for ever; nor does a store already gone make the close fail.
+      let giveUp: NodeJS.Timeout | undefined
+      const gaveUp = new Promise<void>((resolve) => {
+        giveUp = setTimeout(resolve, CLOSE_WAIT_MS)
+        giveUp.unref()
+      })
+      closed = Promise.race([Promise.allSettled([watch.dispatcher.idle(), scanning.idle()]), gaveUp])
+        .then(() => sql.close())
+        .catch((err: unknown) => logger.log('warn', 'closing the store failed', { error: String(err) }))
+        .finally(() => clearTimeout(giveUp))
+      return closed
     },
   }
 }

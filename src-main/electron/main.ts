@@ -135,5 +135,5 @@ async function showWindow(devUrl?: string, link?: string) {
 app.on('window-all-closed', () => undefined)
 app.on('will-quit', () => {
   closeTray?.()
-  core?.close()
+  void core?.close()
 })

@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { laneStoreEnv } from './store-lane'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'driftwatch.js')
@@ -47,7 +48,10 @@ export interface RunOptions {
 
 /** Runs `node bin/driftwatch.js ...args` to completion. */
 export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
-  return runCommand(process.execPath, [BIN, ...args], opts)
+  return runCommand(process.execPath, [BIN, ...args], {
+    ...opts,
+    env: { ...laneStoreEnv(args), ...opts.env },
+  })
 }
 
 export function runCommand(cmd: string, args: string[], opts: RunOptions = {}): Promise<CliResult> {
@@ -113,7 +117,7 @@ export function startServeCli(
     : [process.execPath, argv]
   const child = spawn(cmd, args, {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    env: { ...process.env, NO_COLOR: '1', ...laneStoreEnv(argv), ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

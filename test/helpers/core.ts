@@ -29,8 +29,8 @@ export function useCores(): Cores {
   const cores: Core[] = []
   const tmp = useTmpDirs()
   // Registered after the temp-dir hook, so it runs first (after-hooks run in reverse): close, then delete.
-  afterEach(() => {
-    for (const c of cores.splice(0)) c.close()
+  afterEach(async () => {
+    await Promise.all(cores.splice(0).map((c) => c.close()))
   })
   return {
     open(opts = {}) {

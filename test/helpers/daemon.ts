@@ -2,6 +2,7 @@
 // kept as { msg }), a wait for a line the test names, and a clean stop.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { BIN } from './cli'
+import { laneStoreEnv } from './store-lane'
 
 export type LogLine = Record<string, unknown>
 
@@ -18,8 +19,9 @@ export interface Daemon {
 
 /** Starts `node bin/driftwatch.js watch --data-dir <dataDir> ...args` with `env` added to this process's. */
 export function startWatchDaemon(dataDir: string, args: string[], env: NodeJS.ProcessEnv): Daemon {
-  const child = spawn(process.execPath, [BIN, 'watch', '--data-dir', dataDir, ...args], {
-    env: { ...process.env, ...env },
+  const argv = ['watch', '--data-dir', dataDir, ...args]
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    env: { ...process.env, ...laneStoreEnv(argv), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const logs: LogLine[] = []

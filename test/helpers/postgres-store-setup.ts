@@ -7,6 +7,7 @@ import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { openPostgres } from '../../src-main/core/store/sql/postgres'
 import { openStore } from '../../src-main/core/store/open'
 import type * as AppModule from '../../src-main/core/app'
+import { setLaneStore } from './store-lane'
 
 let server: PgService | undefined
 let made = 0
@@ -24,12 +25,15 @@ beforeAll(async () => {
     admin.close()
   }
   openStore(url('dw_template')).close()
+  // `driftwatch` child processes (test/helpers/cli.ts, daemon.ts) open the same database as the cores here.
+  setLaneStore(storeFor)
 })
 
 afterAll(async () => {
   // A file in this lane that made no core here ran on SQLite again and showed nothing about PostgreSQL.
   if (made === 0)
     throw new Error('This file made no core on the PostgreSQL store: it does not belong in the lane')
+  setLaneStore(undefined)
   byDataDir.clear()
   server = undefined
   await stopAll()

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import Database from 'better-sqlite3'
 import pg from 'pg'
 import YAML from 'yaml'
-import { createCore, DB_FILE, type Core } from '../../src-main/core/app'
+import { createCore, type Core } from '../../src-main/core/app'
 import { openPostgresReadOnly } from '../../src-main/core/scanners/sql/postgres'
 import type { SqlTarget } from '../../src-main/core/scanners/sql/connect'
 import { QueryError } from '../../src-main/core/scanners/sql/read-only'
@@ -18,6 +17,7 @@ import { freePort, makeTlsFiles, startPostgres, stopAll, type PgService } from '
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call, callError } from '../helpers/core'
 import { ensureBuilt, runCli } from '../helpers/cli'
+import { withDataStore } from '../helpers/data-store'
 
 const tmp = useTmpDirs('all')
 let hardened: PgService
@@ -85,23 +85,17 @@ async function scan(targetId: string, profileId?: string): Promise<Res<'scan.res
 }
 const byId = (r: Res<'scan.results'>) => new Map(r.results.map((x) => [x.ruleId, x]))
 
-/** The JSON evidence artefact a scan stored, read back from the SQLite file as an export would. */
+/** The JSON evidence artefact a scan stored, read back from the store as an export would. */
 function evidenceOf(r: Res<'scan.results'>): {
   session: Record<string, string>
   server: { flavour: string; version: string }
   rules: { id: string; status: string; rows?: Record<string, unknown>[]; actual?: string }[]
 } {
-  const db = new Database(join(dataDir, DB_FILE), { readonly: true })
-  try {
-    const row = db.prepare('SELECT media_type, gz FROM evidence WHERE sha256 = ?').get(r.scan.evidence) as {
-      media_type: string
-      gz: Buffer
-    }
-    expect(row.media_type).toBe('application/json')
-    return JSON.parse(gunzipSync(row.gz).toString('utf8'))
-  } finally {
-    db.close()
-  }
+  const row = withDataStore(dataDir, (s) =>
+    s.get(s.q.selectFrom('evidence').select(['media_type', 'gz']).where('sha256', '=', r.scan.evidence!)),
+  )
+  expect(row?.media_type).toBe('application/json')
+  return JSON.parse(gunzipSync(row!.gz).toString('utf8'))
 }
 
 const importPack = (pack: Record<string, unknown>) =>

@@ -2,13 +2,13 @@
 // written by the scan's commit, so a scan cancelled after its API calls, or whose commit fails, leaves nothing
 // the next scan reads; that scan asks GitHub everything again and reaches the verdicts of a first scan.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { createCore, DB_FILE, type Core } from '../../src-main/core/app'
+import { createCore, type Core } from '../../src-main/core/app'
 import type { EventPayload } from '../../src-preload/contract'
 import { ALL_SCOPES, hardenedRepo, startGithubServer, type GithubServer } from '../services/github-server'
 import { call, fakeClock } from '../helpers/core'
 import { useTmpDirs } from '../helpers/tmp-dir'
+import { openDataStore, withDataStore } from '../helpers/data-store'
 
 const TOKEN = 'ghp_commitpromise000000000000000000000007'
 const tmp = useTmpDirs('all')
@@ -77,12 +77,9 @@ async function scan(targetId: string, during?: (p: EventPayload<'scan.progress'>
 
 /** What the store holds for the target outside its scans, read as the next scan would. */
 function keptState(targetId: string) {
-  const db = new Database(join(dataDir, DB_FILE), { readonly: true })
-  try {
-    return db.prepare('SELECT repo FROM github_repo_state WHERE target_id = ?').all(targetId)
-  } finally {
-    db.close()
-  }
+  return withDataStore(dataDir, (s) =>
+    s.all(s.q.selectFrom('github_repo_state').select('repo').where('target_id', '=', targetId)),
+  )
 }
 
 describe('a GitHub scan that does not finish', () => {
@@ -128,20 +125,31 @@ describe('a GitHub scan that does not finish', () => {
 
   it('whose commit fails, leaves no state either', async () => {
     const id = await newTarget('acme commit fails')
-    // A real refusal from SQLite in the middle of the commit, as a full disk or a broken file would give.
-    const raw = new Database(join(dataDir, DB_FILE))
+    // A real refusal from the store in the middle of the commit, as a full disk or a broken file would give.
+    const raw = openDataStore(dataDir)
     const trigger = (sql: string) => raw.exec(sql)
     try {
-      trigger(`CREATE TRIGGER refuse_commit BEFORE UPDATE OF state ON scans
-               WHEN NEW.state = 'done' AND NEW.target_id = '${id}'
-               BEGIN SELECT RAISE(ABORT, 'the store refused this scan'); END`)
+      trigger(
+        raw.dialect === 'sqlite'
+          ? `CREATE TRIGGER refuse_commit BEFORE UPDATE OF state ON scans
+             WHEN NEW.state = 'done' AND NEW.target_id = '${id}'
+             BEGIN SELECT RAISE(ABORT, 'the store refused this scan'); END`
+          : `CREATE FUNCTION refuse_commit() RETURNS trigger LANGUAGE plpgsql
+               AS $$ BEGIN RAISE EXCEPTION 'the store refused this scan'; END $$;
+             CREATE TRIGGER refuse_commit BEFORE UPDATE OF state ON scans FOR EACH ROW
+               WHEN (NEW.state = 'done' AND NEW.target_id = '${id}') EXECUTE FUNCTION refuse_commit()`,
+      )
       const failed = await scan(id)
       expect(failed.finished).toMatchObject({ state: 'failed', error: 'the store refused this scan' })
       expect(failed.requests).toBe(first.requests)
       expect(failed.verdicts).toEqual([])
       expect(keptState(id)).toEqual([])
     } finally {
-      trigger('DROP TRIGGER IF EXISTS refuse_commit')
+      trigger(
+        raw.dialect === 'sqlite'
+          ? 'DROP TRIGGER IF EXISTS refuse_commit'
+          : 'DROP TRIGGER IF EXISTS refuse_commit ON scans; DROP FUNCTION IF EXISTS refuse_commit()',
+      )
       raw.close()
     }
 

@@ -4,15 +4,15 @@
 // re-checks with a periodic full refresh, and faults survived or reported clearly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { gunzipSync } from 'node:zlib'
-import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { createCore, DB_FILE, type Core } from '../../src-main/core/app'
+import { createCore, type Core } from '../../src-main/core/app'
 import type { EventPayload, ResultView } from '../../src-preload/contract'
 import { ALL_CHECKS } from '../../src-main/core/scanners/github/checks'
 import { githubBaseline } from '../../src-main/core/rules/github-baseline'
 import { ALL_SCOPES, hardenedRepo, startGithubServer, type GithubServer } from '../services/github-server'
 import { call, callError, fakeClock, type FakeClock } from '../helpers/core'
 import { useTmpDirs } from '../helpers/tmp-dir'
+import { withDataStore } from '../helpers/data-store'
 
 const TOKEN = 'ghp_integration0000000000000000000000000004'
 const LIMITED = 'ghp_limitedscope00000000000000000000000005'
@@ -251,32 +251,25 @@ describe('scanning a GitHub organisation', () => {
     expect(Number(s.info.rateLimitRemaining)).toBe(5000 - server.used.get(TOKEN)!)
     expect(Number(s.info.rateLimitPoints)).toBe(server.used.get(TOKEN))
     expect(Date.parse(s.info.rateLimitReset!)).toBeGreaterThan(Date.now())
-    const db = new Database(join(dataDir, DB_FILE), { readonly: true })
-    try {
-      const row = db.prepare('SELECT media_type, gz FROM evidence WHERE sha256 = ?').get(s.evidence) as {
-        media_type: string
-        gz: Buffer
-      }
-      expect(row.media_type).toBe('application/json')
-      const ev = JSON.parse(gunzipSync(row.gz).toString('utf8')) as {
-        responses: { url: string; status: number; data: unknown }[]
-      }
-      const prot = ev.responses.find((r) => r.url === '/repos/acme/bare/branches/main/protection')
-      expect(prot).toMatchObject({ status: 404, data: { message: 'Branch not protected' } })
-      expect(ev.responses.find((r) => r.url === '/orgs/acme')?.data).toMatchObject({ login: 'acme' })
-      // Secrets never reach the store: not in evidence, results, or the HTTP cache.
-      const dump = db.prepare('SELECT group_concat(info) AS i FROM scans').get() as { i: string }
-      expect(dump.i).not.toContain(TOKEN)
-      expect(gunzipSync(row.gz).toString('utf8')).not.toContain(TOKEN)
-      const cacheRows = db.prepare('SELECT key, headers FROM http_cache').all() as {
-        key: string
-        headers: string
-      }[]
-      expect(cacheRows.length).toBeGreaterThan(20)
-      expect(JSON.stringify(cacheRows)).not.toContain(TOKEN)
-    } finally {
-      db.close()
+    const { row, infos, cacheRows } = withDataStore(dataDir, (db) => ({
+      row: db.get(
+        db.q.selectFrom('evidence').select(['media_type', 'gz']).where('sha256', '=', s.evidence!),
+      )!,
+      infos: db.all(db.q.selectFrom('scans').select('info')).map((r) => r.info),
+      cacheRows: db.all(db.q.selectFrom('http_cache').select(['key', 'headers'])),
+    }))
+    expect(row.media_type).toBe('application/json')
+    const ev = JSON.parse(gunzipSync(row.gz).toString('utf8')) as {
+      responses: { url: string; status: number; data: unknown }[]
     }
+    const prot = ev.responses.find((r) => r.url === '/repos/acme/bare/branches/main/protection')
+    expect(prot).toMatchObject({ status: 404, data: { message: 'Branch not protected' } })
+    expect(ev.responses.find((r) => r.url === '/orgs/acme')?.data).toMatchObject({ login: 'acme' })
+    // Secrets never reach the store: not in evidence, results, or the HTTP cache.
+    expect(infos.join(',')).not.toContain(TOKEN)
+    expect(gunzipSync(row.gz).toString('utf8')).not.toContain(TOKEN)
+    expect(cacheRows.length).toBeGreaterThan(20)
+    expect(JSON.stringify(cacheRows)).not.toContain(TOKEN)
   })
 
   it('re-checks only changed repositories, with conditional requests at no rate-limit cost', async () => {

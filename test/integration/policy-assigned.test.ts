@@ -7,13 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src-main/core/app'
-import { openDatabase } from '../../src-main/core/store/db'
-import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { ScansRepo } from '../../src-main/core/store/scans'
 import { parseArf } from '../../src-main/core/scap/arf'
 import { widenedDebian11Datastream } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
+import { openDataStore } from '../helpers/data-store'
 import { importContentFile } from '../helpers/files'
 import { ensureBuilt, runCli } from '../helpers/cli'
 
@@ -51,9 +50,9 @@ beforeAll(async () => {
 afterAll(() => core?.close())
 
 async function arfOf(evidence: string | null) {
-  const db = openDatabase(join(dataDir, 'driftwatch.db'))
+  const db = openDataStore(dataDir)
   try {
-    const arf = new ScansRepo(sqliteSql(db)).evidence(evidence ?? '')
+    const arf = new ScansRepo(db).evidence(evidence ?? '')
     if (!arf) throw new Error('the scan kept no ARF')
     return parseArf(arf.bytes)
   } finally {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import type { Sql } from '../../src-main/core/store/sql/engine'
 import { ScansRepo, type CommitHooks, type ScanTrigger } from '../../src-main/core/store/scans'
+import { DriftRepo } from '../../src-main/core/store/drift'
 import { ContentRepo } from '../../src-main/core/store/content'
 import { GithubRepoStateRepo, HttpCacheRepo } from '../../src-main/core/store/github'
 import { atomically } from '../../src-main/core/store/atomic'
@@ -166,6 +167,28 @@ describe.each(ENGINES)('scans, content and GitHub state on %s', (engine) => {
     const meaningful = scans.latestMeaningfulPerTarget((c) => (c.pass ?? 0) + (c.fail ?? 0) > 0)
     expect(only(meaningful)).toEqual(['x1', 'y1'])
     expect(meaningful.find((s) => s.id === 'x1')).toMatchObject({ score: 80, counts: { pass: 4, fail: 1 } })
+  })
+
+  it('keeps scans started and finished in the same millisecond in the order they were created', () => {
+    const scans = new ScansRepo(sql)
+    const drift = new DriftRepo(sql)
+    const t = target(sql)
+    // A fixed clock (or two watchers in one millisecond): the ids, random in the app, run against creation.
+    const ids = ['same-9', 'same-8', 'same-7', 'same-6', 'same-5']
+    ids.forEach((id, i) => {
+      started(scans, t, id, 400)
+      scans.commit(id, outcome(results(5, new Set(i % 2 ? [1] : []))), at(400))
+    })
+    expect(scans.list(t).map((s) => s.id)).toEqual([...ids].reverse())
+    expect(scans.latestMeaningfulPerTarget(() => true).find((s) => s.targetId === t)?.id).toBe('same-5')
+    expect(drift.timeline(t).map((p) => p.scanId)).toEqual(ids)
+    // Each scan's drift is measured against the one created just before it.
+    const last = scans.list(t)[0]!
+    expect(last.id).toBe('same-5')
+    started(scans, t, 'same-4', 400)
+    const next = scans.commit('same-4', outcome(results(5, new Set([2]))), at(400))
+    expect(next.drift.length).toBeGreaterThan(0)
+    expect(new Set(next.drift.map((d) => d.prevScanId))).toEqual(new Set(['same-5']))
   })
 
   it('marks scans left running as interrupted, and only those', () => {

@@ -6,14 +6,13 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src-main/core/app'
-import { openDatabase } from '../../src-main/core/store/db'
-import { sqliteSql } from '../../src-main/core/store/sql/sqlite'
 import { ScansRepo } from '../../src-main/core/store/scans'
 import { parseArf } from '../../src-main/core/scap/arf'
 import { generateFix, RemediationError } from '../../src-main/core/scanners/ssh-oscap/remediation'
 import { widenedDebian11Datastream } from '../services/lib'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
+import { openDataStore } from '../helpers/data-store'
 import { importContentFile } from '../helpers/files'
 import { runCli } from '../helpers/cli'
 
@@ -53,9 +52,9 @@ async function scan(tailoringId?: string) {
 
 /** The TestResult of a stored scan's ARF evidence. */
 async function arfOf(evidence: string | null) {
-  const db = openDatabase(join(dataDir, 'driftwatch.db'))
+  const db = openDataStore(dataDir)
   try {
-    const arf = new ScansRepo(sqliteSql(db)).evidence(evidence ?? '')
+    const arf = new ScansRepo(db).evidence(evidence ?? '')
     if (!arf) throw new Error('the scan kept no ARF')
     return { bytes: arf.bytes, ...(await parseArf(arf.bytes)) }
   } finally {

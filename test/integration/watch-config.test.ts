@@ -25,6 +25,7 @@ import {
 } from '../services/lib'
 import { ALL_SCOPES, hardenedRepo, startGithubServer } from '../services/github-server'
 import { BIN, ensureBuilt, runCli } from '../helpers/cli'
+import { laneStoreEnv } from '../helpers/store-lane'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
 import { parseExposition, value } from '../helpers/prometheus'
@@ -141,9 +142,9 @@ function startWatch(
   env: NodeJS.ProcessEnv = env0(),
   extra: string[] = [],
 ): Daemon {
-  const args = [BIN, 'watch', '--config', where.file, '--data-dir', where.dataDir, ...extra]
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
+  const args = ['watch', '--config', where.file, '--data-dir', where.dataDir, ...extra]
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...laneStoreEnv(args), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const logs: Record<string, unknown>[] = []

@@ -90,7 +90,7 @@ export class ControlsRepo {
       : raw<string>`split_part(${c}, '@', 1)`
   }
 
-  /** The id of scan `s`'s target's latest finished scan (ties: the greater id). */
+  /** The id of scan `s`'s target's latest finished scan (ties: the one created last). */
   private latestDone(eb: ExpressionBuilder<Scope, 's'>) {
     return eb
       .selectFrom('scans as l')
@@ -98,7 +98,7 @@ export class ControlsRepo {
       .whereRef('l.target_id', '=', 's.target_id')
       .where('l.state', '=', 'done')
       .orderBy('l.started_at', 'desc')
-      .orderBy('l.id', 'desc')
+      .orderBy('l.seq', 'desc')
       .limit(1)
   }
 

@@ -1,6 +1,6 @@
 // Drift events and each target's score timeline: written by the scan commit, read by the Drift page. Timelines
 // read scans and events only, never the results table, so a year of daily scans stays a small query.
-import { sql, type Selectable } from 'kysely'
+import type { Selectable } from 'kysely'
 import type { Sql } from './sql/engine'
 import type { DriftEvents } from './sql/schema'
 import type { DriftFinding, DriftType } from '../watch/drift'
@@ -184,10 +184,8 @@ export class DriftRepo {
         .where('target_id', '=', targetId)
         .where('state', '=', 'done')
         .orderBy('started_at')
-        // Two scans started in the same millisecond: SQLite keeps them in the order they were stored (rowid);
-        // PostgreSQL has no insertion order, so the one that finished first comes first.
-        .$if(this.sql.dialect === 'sqlite', (qb) => qb.orderBy(sql`rowid`))
-        .$if(this.sql.dialect !== 'sqlite', (qb) => qb.orderBy('finished_at').orderBy('id')),
+        // Two scans started in the same millisecond: in the order they were created.
+        .orderBy('seq'),
     )
     const counts = this.sql.all(
       q

@@ -54,7 +54,7 @@ export class ReportsRepo {
           .$if(to !== undefined, (qb) => qb.where('started_at', '<=', to!))
           .$if(profileIds.length > 0, (qb) => qb.where('profile_id', 'in', profileIds))
           .orderBy('started_at')
-          .orderBy('id'),
+          .orderBy('seq'),
       ),
     )
     const scans = rows.map((r) => toScanRow(r as RawScan))

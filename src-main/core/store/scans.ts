@@ -68,18 +68,11 @@ const chunks = <T>(rows: readonly T[]): T[][] => {
 }
 
 /**
- * Newest scan first. Two scans started in the same millisecond (a fixed test clock, a group scan) keep their
- * order of creation on SQLite (rowid). PostgreSQL has no such column, so there the one still running, then the
- * one finished later, then the id decide.
+ * Newest scan first. Two scans started in the same millisecond (a fixed test clock, a group scan, two watchers)
+ * keep their order of creation (seq, migration 21) on both engines.
  */
-function newestFirst<O>(
-  sql: Sql,
-  query: SelectQueryBuilder<DB, 'scans', O>,
-): SelectQueryBuilder<DB, 'scans', O> {
-  const byStart = query.orderBy('started_at', 'desc')
-  return sql.dialect === 'sqlite'
-    ? byStart.orderBy(raw`rowid`, 'desc')
-    : byStart.orderBy('finished_at', (ob) => ob.desc().nullsFirst()).orderBy('id', 'desc')
+function newestFirst<O>(query: SelectQueryBuilder<DB, 'scans', O>): SelectQueryBuilder<DB, 'scans', O> {
+  return query.orderBy('started_at', 'desc').orderBy('seq', 'desc')
 }
 
 /** pass / (pass + fail) × 100, as oscap's and SCAP Workbench's "score" is read by auditors; null without either. */
@@ -108,6 +101,18 @@ export class ScansRepo {
     row: Pick<ScanRow, 'id' | 'targetId' | 'trigger' | 'profileId' | 'tailoringId' | 'startedAt'> &
       Partial<Pick<ScanRow, 'tailoringName' | 'tailoringSha256' | 'policy'>>,
   ): void {
+    // Numbered in the order scans are created: the lock keeps two processes on one store from taking the same
+    // number (SQLite's write transaction already does).
+    this.sql.transaction(() => {
+      this.sql.lock('scans.seq')
+      this.insertRunning(row)
+    })
+  }
+
+  private insertRunning(
+    row: Pick<ScanRow, 'id' | 'targetId' | 'trigger' | 'profileId' | 'tailoringId' | 'startedAt'> &
+      Partial<Pick<ScanRow, 'tailoringName' | 'tailoringSha256' | 'policy'>>,
+  ): void {
     this.sql.run(
       this.sql.q.insertInto('scans').values({
         id: row.id,
@@ -120,6 +125,7 @@ export class ScansRepo {
         tailoring_sha256: row.tailoringSha256 ?? null,
         policy: row.policy ?? '',
         started_at: row.startedAt,
+        seq: (eb) => eb.selectFrom('scans').select(raw<number>`coalesce(max(seq), 0) + 1`.as('next')),
       }),
     )
   }
@@ -157,7 +163,6 @@ export class ScansRepo {
         previous.set(p.rule_id, { status: p.status, actual: p.actual })
       const prev = this.sql.get(
         newestFirst(
-          this.sql,
           q
             .selectFrom('scans')
             .select(['id', 'score', 'policy'])
@@ -313,7 +318,7 @@ export class ScansRepo {
   list(targetId?: string, limit = 200): ScanRow[] {
     let query = this.sql.q.selectFrom('scans').selectAll()
     if (targetId) query = query.where('target_id', '=', targetId)
-    return this.sql.all(newestFirst(this.sql, query).limit(limit)).map(toScanRow)
+    return this.sql.all(newestFirst(query).limit(limit)).map(toScanRow)
   }
 
   /** The latest finished scan of each target (for the dashboard's scores). */
@@ -333,7 +338,6 @@ export class ScansRepo {
     const out: ScanRow[] = []
     for (const { target_id } of targets) {
       const recent = newestFirst(
-        this.sql,
         q.selectFrom('scans').selectAll().where('target_id', '=', target_id).where('state', '=', 'done'),
       )
       // The latest scan nearly always says something: read it alone, and look further back only when not.

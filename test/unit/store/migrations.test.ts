@@ -389,11 +389,24 @@ const seeds: Record<number, Seed> = {
         `INSERT INTO store_processes (id, face, host, pid, started_at, seen_at)
          VALUES ('proc-1', 'cli', 'laptop', 42, 't', 't')`,
       ).run()
+      // v18: two scans started in the same millisecond, the later-stored one with the smaller id. v21 numbers
+      // scans in the order they were stored, which is how the newest of the two is told.
+      for (const id of ['scan-18-b', 'scan-18-a'])
+        db.prepare(
+          `INSERT INTO scans (id, target_id, trigger, state, started_at, finished_at)
+           VALUES (?, 'seed-ssh', 'manual', 'done', '2030-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z')`,
+        ).run(id)
     },
     check(db) {
       expect(db.prepare('SELECT id, host, pid FROM store_processes').all()).toEqual([
         { id: 'proc-1', host: 'laptop', pid: 42 },
       ])
+      expect(
+        db
+          .prepare("SELECT id FROM scans WHERE id LIKE 'scan-18-%' ORDER BY seq")
+          .all()
+          .map((r) => (r as { id: string }).id),
+      ).toEqual(['scan-18-b', 'scan-18-a'])
     },
   },
 }

@@ -20,6 +20,7 @@ import { v16 } from './v16-control-counts'
 import { v17 } from './v17-schedule-calendar'
 import { v18 } from './v18-shared-watch'
 import { v20 } from './v20-vault-members'
+import { v21 } from './v21-scan-order'
 
 export const migrations: Migration[] = [
   v01,
@@ -41,6 +42,7 @@ export const migrations: Migration[] = [
   v17,
   v18,
   v20,
+  v21,
 ]
 
 export const LATEST_VERSION = migrations.at(-1)?.version ?? 0

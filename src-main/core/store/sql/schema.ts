@@ -235,6 +235,7 @@ export interface Scans {
   profile_id: Generated<string>
   runner: string | null
   score: number | null
+  seq: Generated<number>
   started_at: string
   state: string
   tailoring_id: string | null
