@@ -1,7 +1,7 @@
 // Many watchers on one store, through real cores on a fake clock, on SQLite and on a real PostgreSQL: due runs
 // split between watchers with each due time scanned once, a watcher that stops renewing is taken over (its scan
 // marked interrupted naming it, and fenced out of the commit when it comes back), and a watcher limited to kinds
-// and groups scans only those.
+// and tags scans only those.
 import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { call, useCores } from '../helpers/core'
@@ -26,11 +26,11 @@ function watcher(store: string, time: FakeTime) {
   return { core, script: scanner.script }
 }
 
-async function db(core: Core, name: string, kind: 'postgres' | 'mysql' = 'postgres', groups: string[] = []) {
+async function db(core: Core, name: string, kind: 'postgres' | 'mysql' = 'postgres', tags: string[] = []) {
   const target =
     kind === 'postgres'
-      ? { kind, name, host: '127.0.0.1', user: 'u', tls: 'disable' as const, groups }
-      : { kind, name, host: '127.0.0.1', user: 'u', groups }
+      ? { kind, name, host: '127.0.0.1', user: 'u', tls: 'disable' as const, tags }
+      : { kind, name, host: '127.0.0.1', user: 'u', tags }
   return (await call(core, 'targets.create', { target })).id
 }
 
@@ -135,7 +135,7 @@ describe.each(ENGINES)('many watchers on %s', (engine) => {
     expect(runs[0]).toMatchObject({ status: 'waiting', failures: 0 })
   })
 
-  it('scans only the kinds and groups a watcher is limited to', async () => {
+  it('scans only the kinds and tags a watcher is limited to', async () => {
     const store = await storeFor(engine)
     const time = fakeTime()
     const east = watcher(store, time)

@@ -26,7 +26,7 @@ export interface SharedOptions {
   face: string
   /** Target kinds this watcher scans (empty: every kind). */
   onlyKinds: readonly string[]
-  /** Target groups this watcher scans (empty: every target); a target in any of them is served. */
+  /** Target tags this watcher scans (empty: every target); a target with any of them is served. */
   tags: readonly string[]
 }
 
@@ -36,8 +36,8 @@ export type SharedRunning = Running & { claim: Claim }
 export function serves(t: Target, onlyKinds: readonly string[], tags: readonly string[]): boolean {
   if (onlyKinds.length > 0 && !onlyKinds.includes(t.kind)) return false
   if (tags.length === 0) return true
-  const groups = new Set(t.groups.map((g) => g.toLowerCase()))
-  return tags.some((tag) => groups.has(tag.toLowerCase()))
+  const own = new Set(t.tags.map((g) => g.toLowerCase()))
+  return tags.some((tag) => own.has(tag.toLowerCase()))
 }
 
 /** A process on the store as a person reads it in a scan's reason. */

@@ -83,7 +83,7 @@ export interface WatchDeps extends CoreContext, WatchStores {
   face?: string
 }
 
-/** Which targets a watcher scans (`driftwatch watch --only KIND --tag GROUP`); empty lists: all. */
+/** Which targets a watcher scans (`driftwatch watch --only KIND --tag TAG`); empty lists: all. */
 export interface WatchFilter {
   onlyKinds: string[]
   tags: string[]
