@@ -146,6 +146,7 @@ export function createWatch(d: WatchDeps): Watch {
     random: d.random,
     mayDeliver: () => scheduler.isActive(),
     redact: d.redact,
+    worker: d.owner,
   })
   let started = false
 

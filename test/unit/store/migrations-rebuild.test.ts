@@ -312,6 +312,14 @@ const populate: Record<number, (db: Db) => void> = {
     )
     run(db, `INSERT INTO schedule_runs (schedule_id, target_id, next_run_at) VALUES ('sch-3', 't-pg', 'n')`)
   },
+  18(db) {
+    // v18's scheduled scans reference schedules and targets; v19 adds columns to alert_deliveries only.
+    run(
+      db,
+      `INSERT INTO scheduled_scans (schedule_id, target_id, due_at, worker, state, claimed_at)
+       VALUES ('sch-3', 't-pg', 'n', 'w1', 'claimed', 't')`,
+    )
+  },
 }
 
 /**

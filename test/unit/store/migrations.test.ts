@@ -365,6 +365,20 @@ const seeds: Record<number, Seed> = {
       })
     },
   },
+  18: {
+    insert(db) {
+      db.prepare(
+        `INSERT INTO store_processes (id, face, host, pid, only_kinds, tags, started_at, seen_at)
+         VALUES ('p-18', 'watch', 'east-1', 42, '["ssh"]', '["dc-east"]', 't', 't')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare("SELECT host, only_kinds FROM store_processes WHERE id = 'p-18'").get()).toEqual({
+        host: 'east-1',
+        only_kinds: '["ssh"]',
+      })
+    },
+  },
 }
 
 const seedsUpTo = (v: number) =>

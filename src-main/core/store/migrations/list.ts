@@ -19,6 +19,7 @@ import { v15 } from './v15-rule-controls'
 import { v16 } from './v16-control-counts'
 import { v17 } from './v17-schedule-calendar'
 import { v18 } from './v18-shared-watch'
+import { v19 } from './v19-delivery-claims'
 
 export const migrations: Migration[] = [
   v01,
@@ -39,6 +40,7 @@ export const migrations: Migration[] = [
   v16,
   v17,
   v18,
+  v19,
 ]
 
 export const LATEST_VERSION = migrations.at(-1)?.version ?? 0
