@@ -16,9 +16,17 @@ export interface Daemon {
   stop(): Promise<number | null>
 }
 
-/** Starts `node bin/driftwatch.js watch --data-dir <dataDir> ...args` with `env` added to this process's. */
-export function startWatchDaemon(dataDir: string, args: string[], env: NodeJS.ProcessEnv): Daemon {
-  const child = spawn(process.execPath, [BIN, 'watch', '--data-dir', dataDir, ...args], {
+/**
+ * Starts `node [nodeArgs] bin/driftwatch.js watch --data-dir <dataDir> ...args` with `env` added to this
+ * process's (nodeArgs: a test-only preload such as the fast clock).
+ */
+export function startWatchDaemon(
+  dataDir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): Daemon {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'watch', '--data-dir', dataDir, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
