@@ -17,9 +17,10 @@ const DEFAULT_GRACE_S = 30
 
 export const watchCommand: Command = {
   name: 'watch',
-  usage: 'watch [--config FILE] [--once] [--pid-file FILE] [--only KIND] [--tag TAG]',
+  usage: 'watch [--config FILE] [--once] [--pid-file FILE]',
   summary: 'run the scheduled scans, record drift and send alerts',
   help: `Usage: driftwatch watch [--config FILE] [--once] [--pid-file FILE] [--grace SECONDS] [--metrics HOST:PORT]
+                       [--only KIND]... [--tag TAG]...
 
 Runs the watch: every schedule's scans at their times, drift recorded as each scan is stored, alerts sent
 to the configured channels, weekly/monthly report exports written. Schedules and channels are set up with

@@ -208,7 +208,12 @@ describe('three driftwatch watch processes on one PostgreSQL store', () => {
         )
         .toBeGreaterThan(0)
       for (const w of workers.slice(1)) w.child.kill('SIGTERM')
-      for (const w of workers.slice(1)) expect(await w.exited).toBe(0)
+      for (const w of workers.slice(1)) {
+        const code = await w.exited
+        // Its last words, when it did not stop cleanly.
+        if (code !== 0) console.error(w.logs.slice(-15))
+        expect(code).toBe(0)
+      }
 
       // Exactly once: every due time's record names one stored scan, and no stored scheduled scan is without one.
       const records = await q<{ state: string; scan_id: string | null; attempts: number }>(
