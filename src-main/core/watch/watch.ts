@@ -149,6 +149,7 @@ export function createWatch(d: WatchDeps): Watch {
     worker: d.owner,
   })
   let started = false
+  let closed = false
 
   /** Many watchers: the others alive on the store, as the Watch page names them. */
   function watchersElsewhere(claims: SharedWatchRepo): string {
@@ -230,7 +231,10 @@ export function createWatch(d: WatchDeps): Watch {
     if (name === 'scan.finished') {
       const p = payload as { scanId: string; state: 'done' | 'failed' | 'cancelled'; error: string }
       // After the scan room has let go of the target (its finally runs right after this event).
-      queueMicrotask(() => scheduler.onScanFinished(p.scanId, p.state, p.error))
+      // Not once the watch has stopped: the store may be closed by then (core.close right after a SIGTERM).
+      queueMicrotask(() => {
+        if (!closed) scheduler.onScanFinished(p.scanId, p.state, p.error)
+      })
     } else if (name === 'drift.detected') {
       const p = payload as { scanId: string; targetId: string; eventIds: number[] }
       notify(p.targetId, p.eventIds)
@@ -472,6 +476,7 @@ export function createWatch(d: WatchDeps): Watch {
     },
     stop() {
       started = false
+      closed = true
       for (const c of d.companions ?? []) c.stop()
       scheduler.close()
       dispatcher.stop()
