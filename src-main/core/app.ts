@@ -1,6 +1,7 @@
 // createCore wires the store, the ports and the rooms, and returns the contract's handlers behind a dispatcher.
 // Every face (Electron IPC, the HTTP server, the CLI, tests) talks to Driftwatch only through this.
 import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
 import { hostname, userInfo } from 'node:os'
 import {
   events as eventSchemas,
@@ -70,6 +71,7 @@ import { ReportSchedulesRepo } from './store/report-schedules'
 import { WatchMetrics } from './telemetry/watch-metrics'
 import { readKpis } from './watch/kpis'
 import { TelemetryRepo } from './store/telemetry'
+import { SharedWatchRepo } from './store/shared-watch'
 
 export interface CoreOptions {
   dataDir?: string
@@ -105,6 +107,11 @@ export interface CoreOptions {
   rendererDir?: string
   /** Network limits for scans (default: the scanners' own); the fault tests shorten them. */
   network?: NetworkTimeouts
+  /**
+   * Many watchers share the store's schedules, each claiming due runs (watch/scheduler.ts). Default: on a
+   * PostgreSQL store; tests turn it on over SQLite too.
+   */
+  sharedWatch?: boolean
 }
 
 export interface NetworkTimeouts {
@@ -257,11 +264,17 @@ export function createCore(opts: CoreOptions): Core {
   const content = new ContentRepo(sql)
   const watchStores = { watch: new WatchRepo(sql), alerts: new AlertsRepo(sql), drift: new DriftRepo(sql) }
   const controlsRepo = new ControlsRepo(sql)
+  // This process on the store: the scans it runs name it, and with many watchers it is the watcher's id.
+  const processId = randomUUID()
+  const sharedWatch = opts.sharedWatch ?? sql.dialect === 'postgresql'
+  const claims = sharedWatch ? new SharedWatchRepo(sql) : undefined
   const scans = new ScansRepo(sql, {
-    ...commitHooks(watchStores),
+    ...commitHooks(watchStores, claims),
     onCommitted: (scan) => controlsRepo.recount(scan.targetId),
   })
-  const interrupted = scans.markInterrupted(clock.now().toISOString())
+  // One store per computer: a scan still running was left by a process that stopped. A shared store has other
+  // processes' scans running: those are marked by the watchers, once their process is seen to be gone.
+  const interrupted = sharedWatch ? 0 : scans.markInterrupted(clock.now().toISOString())
   if (interrupted) logger.log('warn', `${interrupted} scans were interrupted when Driftwatch last stopped`)
   const hostKeys = new HostKeyStore(new KnownHostsRepo(sql), () => clock.now())
   const packs = new RulePacks(new RulePacksRepo(sql))
@@ -281,7 +294,16 @@ export function createCore(opts: CoreOptions): Core {
     ...kinds.list.map((k) => ({ kinds: [k.kind], ...k.scanner(env) })),
   ]
   const policy = createPolicy({ ...ctx, content, packs, targetPacks: new TargetPacksRepo(sql) })
-  const scanning = scanHandlers({ ...ctx, scans, scanners, content, packs, policy, face: opts.face })
+  const scanning = scanHandlers({
+    ...ctx,
+    scans,
+    scanners,
+    content,
+    packs,
+    policy,
+    face: opts.face,
+    runner: processId,
+  })
   const judgement = new JudgementRepo(sql)
   const expiry = new ExpiryWatch({
     ...ctx,
@@ -305,7 +327,7 @@ export function createCore(opts: CoreOptions): Core {
     dataDir,
     downloads,
     invoke: async (c, r) => (await dispatcher.invoke(c, r)) as Envelope<Res<'reports.export'>>,
-    mayRun: () => watch.scheduler.isActive(),
+    mayRun: () => watch.scheduler.isLeader(),
   })
   const watch: Watch = createWatch({
     companions: [expiry, reportExports],
@@ -317,6 +339,9 @@ export function createCore(opts: CoreOptions): Core {
     scanning,
     policy,
     random: opts.random,
+    owner: processId,
+    claims,
+    face: opts.face,
     redact: (t) => redactor.redact(t),
     listen: (l) => (listeners.add(l as CoreEventListener), () => listeners.delete(l as CoreEventListener)),
   })
@@ -414,9 +439,9 @@ export function createCore(opts: CoreOptions): Core {
     uploads,
     watch: {
       ...watch,
-      start() {
+      start(filter) {
         watching = true
-        watch.start()
+        watch.start(filter)
       },
       stop() {
         watching = false

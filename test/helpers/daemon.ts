@@ -17,10 +17,18 @@ export interface Daemon {
   stop(): Promise<number | null>
 }
 
-/** Starts `node bin/driftwatch.js watch --data-dir <dataDir> ...args` with `env` added to this process's. */
-export function startWatchDaemon(dataDir: string, args: string[], env: NodeJS.ProcessEnv): Daemon {
+/**
+ * Starts `node [nodeArgs] bin/driftwatch.js watch --data-dir <dataDir> ...args` with `env` added to this
+ * process's (nodeArgs: a test-only preload such as the fast clock).
+ */
+export function startWatchDaemon(
+  dataDir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): Daemon {
   const argv = ['watch', '--data-dir', dataDir, ...args]
-  const child = spawn(process.execPath, [BIN, ...argv], {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...argv], {
     env: { ...process.env, ...laneStoreEnv(argv), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

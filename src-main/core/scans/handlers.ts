@@ -46,6 +46,8 @@ export interface ScanDeps extends CoreContext {
   policy: Policy
   /** The face this core serves: scans started through scan.start from the CLI are recorded as 'cli'. */
   face?: 'desktop' | 'serve' | 'cli'
+  /** This process on the store, recorded on each scan it runs (many watchers: a scan's runner may be gone). */
+  runner?: string
 }
 
 /** A fingerprint of what decides which rules run and how: two scans with different ones are not drift-compared. */
@@ -207,6 +209,7 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
       tailoringSha256: plan.tailoring?.sha256 ?? null,
       policy: policyFingerprint(plan),
       startedAt: clock.now().toISOString(),
+      runner: deps.runner,
     })
     const controller = new AbortController()
     running.set(scanId, controller)

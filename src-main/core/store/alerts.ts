@@ -352,6 +352,53 @@ export class AlertsRepo {
       )
       .map(toDelivery)
   }
+  /**
+   * Takes up to `limit` due messages for `worker` until `until`: pending ones whose time has come and that no
+   * other sender holds (or whose sender's claim lapsed). Each is locked FOR UPDATE SKIP LOCKED on PostgreSQL,
+   * so senders claiming at once pass over each other's messages: a message goes out from one process only.
+   */
+  claimDue(worker: string, at: string, until: string, limit = 50): DeliveryRow[] {
+    const { q } = this.sql
+    const free = () =>
+      q
+        .selectFrom('alert_deliveries')
+        .selectAll()
+        .where('state', '=', 'pending')
+        .where('next_attempt_at', '<=', at)
+        .where((eb) => eb.or([eb('claim_until', 'is', null), eb('claim_until', '<', at)]))
+    return this.sql.transaction(() => {
+      const rows = this.sql.all(
+        free()
+          .orderBy('id')
+          .limit(limit)
+          .$if(this.sql.dialect === 'postgresql', (qb) => qb.forUpdate().skipLocked()),
+      )
+      const ids = rows.map((r) => Number(r.id))
+      if (ids.length > 0)
+        this.sql.run(
+          q
+            .updateTable('alert_deliveries')
+            .set({ claimed_by: worker, claim_until: until })
+            .where('id', 'in', ids),
+        )
+      return rows.map(toDelivery)
+    })
+  }
+  /** Whether `worker` still holds its claim on the message (checked just before it goes out). */
+  holdsDelivery(id: number, worker: string, at: string): boolean {
+    const { q } = this.sql
+    return (
+      this.sql.get(
+        q
+          .selectFrom('alert_deliveries')
+          .select('id')
+          .where('id', '=', id)
+          .where('state', '=', 'pending')
+          .where('claimed_by', '=', worker)
+          .where('claim_until', '>=', at),
+      ) !== undefined
+    )
+  }
   nextDue(): string | null {
     const { q } = this.sql
     return (
@@ -368,7 +415,14 @@ export class AlertsRepo {
     this.sql.run(
       q
         .updateTable('alert_deliveries')
-        .set((eb) => ({ state: 'sent', sent_at: at, attempts: eb('attempts', '+', 1), last_error: '' }))
+        .set((eb) => ({
+          state: 'sent',
+          sent_at: at,
+          attempts: eb('attempts', '+', 1),
+          last_error: '',
+          claimed_by: null,
+          claim_until: null,
+        }))
         .where('id', '=', id),
     )
   }
@@ -381,6 +435,8 @@ export class AlertsRepo {
         .set((eb) => ({
           attempts: eb('attempts', '+', 1),
           last_error: error,
+          claimed_by: null,
+          claim_until: null,
           ...(retryAt === null ? { state: 'failed' } : { state: 'pending', next_attempt_at: retryAt }),
         }))
         .where('id', '=', id),
@@ -392,7 +448,7 @@ export class AlertsRepo {
     this.sql.run(
       q
         .updateTable('alert_deliveries')
-        .set({ last_error: reason, next_attempt_at: until })
+        .set({ last_error: reason, next_attempt_at: until, claimed_by: null, claim_until: null })
         .where('id', '=', id),
     )
   }

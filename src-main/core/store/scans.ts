@@ -89,7 +89,24 @@ export interface CommitHooks {
   onDrift?(scan: ScanRow, events: DriftEventRow[], at: string): void
   /** Runs once the commit is stored (the Controls view recounts the target's controls). */
   onCommitted?(scan: ScanRow): void
+  /**
+   * First thing inside the commit transaction (many watchers on one store): whether this scan may still be
+   * stored. A scheduled scan whose claim another watcher took over may not: nothing is written, and the scan
+   * row says why (interrupted).
+   */
+  fence?(scanId: string, at: string): boolean
 }
+
+/** A scheduled scan that lost its claim to another watcher: not stored. */
+export class ClaimLostError extends Error {
+  constructor() {
+    super(LOST_CLAIM)
+    this.name = 'ClaimLostError'
+  }
+}
+
+const LOST_CLAIM =
+  'Not stored: another watcher took this scheduled scan over after this one stopped renewing its claim'
 
 export class ScansRepo {
   constructor(
@@ -99,7 +116,10 @@ export class ScansRepo {
 
   begin(
     row: Pick<ScanRow, 'id' | 'targetId' | 'trigger' | 'profileId' | 'tailoringId' | 'startedAt'> &
-      Partial<Pick<ScanRow, 'tailoringName' | 'tailoringSha256' | 'policy'>>,
+      Partial<Pick<ScanRow, 'tailoringName' | 'tailoringSha256' | 'policy'>> & {
+        /** The process running it (many on one store: a scan left by one that is gone is marked). */
+        runner?: string
+      },
   ): void {
     // Numbered in the order scans are created: the lock keeps two processes on one store from taking the same
     // number (SQLite's write transaction already does).
@@ -111,7 +131,7 @@ export class ScansRepo {
 
   private insertRunning(
     row: Pick<ScanRow, 'id' | 'targetId' | 'trigger' | 'profileId' | 'tailoringId' | 'startedAt'> &
-      Partial<Pick<ScanRow, 'tailoringName' | 'tailoringSha256' | 'policy'>>,
+      Partial<Pick<ScanRow, 'tailoringName' | 'tailoringSha256' | 'policy'>> & { runner?: string },
   ): void {
     this.sql.run(
       this.sql.q.insertInto('scans').values({
@@ -126,6 +146,7 @@ export class ScansRepo {
         policy: row.policy ?? '',
         started_at: row.startedAt,
         seq: (eb) => eb.selectFrom('scans').select(raw<number>`coalesce(max(seq), 0) + 1`.as('next')),
+        runner: row.runner ?? null,
       }),
     )
   }
@@ -148,146 +169,191 @@ export class ScansRepo {
     // Content for another platform (all or most rules not applicable) says nothing about the target: kept as a
     // scan, but it neither replaces the current status nor counts as drift.
     const mismatch = applicability(counts).mismatch
-    const { q } = this.sql
     let drift: DriftEventRow[] = []
-    this.sql.transaction(() => {
-      // Drift is measured against the current status as it stood before this scan, in the same transaction,
-      // so a crash either keeps the scan with its drift or neither.
-      const previous = new Map<string, Previous>()
-      for (const p of this.sql.all(
-        q
-          .selectFrom('current_status')
-          .select(['rule_id', 'status', 'actual'])
-          .where('target_id', '=', scan.targetId),
-      ))
-        previous.set(p.rule_id, { status: p.status, actual: p.actual })
-      const prev = this.sql.get(
-        newestFirst(
-          q
-            .selectFrom('scans')
-            .select(['id', 'score', 'policy'])
-            .where('target_id', '=', scan.targetId)
-            .where('state', '=', 'done')
-            .where('id', '<>', id),
-        ).limit(1),
-      )
-      // Another policy (a tailoring changed, another profile or pack): rules entering or leaving scope and
-      // results moved by new Values are the policy's doing, not the target's. The timeline marks the change
-      // (DriftRepo.timeline); no drift event is raised.
-      const policyChanged = Boolean(prev?.policy && scan.policy && prev.policy !== scan.policy)
-
-      // Evidence is content-addressed: an artefact already stored (by this scan or an earlier one) is kept once.
-      const artefacts = new Map<string, Selectable<DB['evidence']>>()
-      for (const [i, e] of outcome.evidence.entries()) {
-        const sha = createHash('sha256').update(e.bytes).digest('hex')
-        if (!artefacts.has(sha))
-          artefacts.set(sha, {
-            sha256: sha,
-            media_type: e.mediaType,
-            bytes: e.bytes.length,
-            gz: gz[i] ?? gzipSync(e.bytes),
-            created_at: at,
-          })
-      }
-      insertRows(this.sql, 'scan.evidence', [...artefacts.values()], (rows) =>
-        q
-          .insertInto('evidence')
-          .values(rows)
-          .onConflict((oc) => oc.column('sha256').doNothing()),
-      )
-      const evidenceSha = artefacts.keys().next().value ?? null
-
-      const results = outcome.results.map((r) => ({
-        scan_id: id,
-        rule_id: r.ruleId,
-        status: r.status,
-        severity: r.severity,
-        title: r.title,
-        actual: r.actual,
-        expected: r.expected,
-        message: r.message,
-        idents: JSON.stringify(r.idents),
-        evidence_items: JSON.stringify(r.evidence ?? []),
-      }))
-      insertRows(this.sql, 'scan.results', results, (rows) => q.insertInto('results').values(rows))
-      // error and notchecked say nothing about the rule itself: the last real status stands.
-      const standing = mismatch
-        ? []
-        : outcome.results.filter(
-            (r) => r.status !== 'error' && r.status !== 'notchecked' && r.status !== 'notselected',
-          )
-      const current = standing.map((r) => ({
-        target_id: scan.targetId,
-        rule_id: r.ruleId,
-        status: r.status,
-        actual: r.actual,
-        scan_id: id,
-        since: at,
-      }))
-      insertRows(this.sql, 'scan.current', current, (rows) =>
-        q
-          .insertInto('current_status')
-          .values(rows)
-          .onConflict((oc) =>
-            oc.columns(['target_id', 'rule_id']).doUpdateSet((eb) => ({
-              // A rule keeps the moment it entered its status; only a change of status moves it.
-              since: eb
-                .case()
-                .when('current_status.status', '=', eb.ref('excluded.status'))
-                .then(eb.ref('current_status.since'))
-                .else(eb.ref('excluded.since'))
-                .end(),
-              status: eb.ref('excluded.status'),
-              actual: eb.ref('excluded.actual'),
-              scan_id: eb.ref('excluded.scan_id'),
-            })),
-          ),
-      )
-      // Rules the new policy no longer runs leave the target's current status with it.
-      if (policyChanged) {
-        const ran = new Set(outcome.results.map((r) => r.ruleId))
-        for (const gone of chunks([...previous.keys()].filter((ruleId) => !ran.has(ruleId))))
-          this.sql.run(
-            q
-              .deleteFrom('current_status')
-              .where('target_id', '=', scan.targetId)
-              .where('rule_id', 'in', gone),
-          )
-      }
-      // What a scanner keeps for its next run is part of the same promise: stored with the scan, or not at all.
-      if (outcome.githubRepoState) replaceRepoState(this.sql, scan.targetId, outcome.githubRepoState)
-      this.sql.run(
-        q
-          .updateTable('scans')
-          .set({
-            state: 'done',
-            finished_at: at,
-            score,
-            counts: JSON.stringify(counts),
-            evidence: evidenceSha,
-            info: JSON.stringify(outcome.info),
-          })
-          .where('id', '=', id),
-      )
-      const findings =
-        policyChanged || mismatch
-          ? []
-          : computeDrift(
-              previous,
-              outcome.results,
-              { from: prev?.score ?? null, to: score },
-              this.hooks.thresholds?.() ?? DEFAULT_THRESHOLDS,
-            )
-      drift = insertDriftEvents(
-        this.sql,
-        { targetId: scan.targetId, scanId: id, prevScanId: prev?.id ?? null, at },
-        findings,
-      )
-      this.hooks.onDrift?.(this.get(id)!, drift, at)
-    })
+    try {
+      this.sql.transaction(() => {
+        if (this.hooks.fence && !this.hooks.fence(id, at)) throw new ClaimLostError()
+        drift = this.store(id, scan, outcome, at, gz, counts, score, mismatch)
+      })
+    } catch (err) {
+      if (err instanceof ClaimLostError) this.interrupt(id, LOST_CLAIM, at)
+      throw err
+    }
     const done = this.get(id)!
     this.hooks.onCommitted?.(done)
     return { ...done, drift }
+  }
+
+  /** The body of `commit`, inside its transaction. */
+  private store(
+    id: string,
+    scan: ScanRow,
+    outcome: ScanOutcome,
+    at: string,
+    gz: readonly Buffer[],
+    counts: Record<string, number>,
+    score: number | null,
+    mismatch: boolean,
+  ): DriftEventRow[] {
+    const { q } = this.sql
+    // Drift is measured against the current status as it stood before this scan, in the same transaction,
+    // so a crash either keeps the scan with its drift or neither.
+    const previous = new Map<string, Previous>()
+    for (const p of this.sql.all(
+      q
+        .selectFrom('current_status')
+        .select(['rule_id', 'status', 'actual'])
+        .where('target_id', '=', scan.targetId),
+    ))
+      previous.set(p.rule_id, { status: p.status, actual: p.actual })
+    const prev = this.sql.get(
+      newestFirst(
+        q
+          .selectFrom('scans')
+          .select(['id', 'score', 'policy'])
+          .where('target_id', '=', scan.targetId)
+          .where('state', '=', 'done')
+          .where('id', '<>', id),
+      ).limit(1),
+    )
+    // Another policy (a tailoring changed, another profile or pack): rules entering or leaving scope and
+    // results moved by new Values are the policy's doing, not the target's. The timeline marks the change
+    // (DriftRepo.timeline); no drift event is raised.
+    const policyChanged = Boolean(prev?.policy && scan.policy && prev.policy !== scan.policy)
+
+    // Evidence is content-addressed: an artefact already stored (by this scan or an earlier one) is kept once.
+    const artefacts = new Map<string, Selectable<DB['evidence']>>()
+    for (const [i, e] of outcome.evidence.entries()) {
+      const sha = createHash('sha256').update(e.bytes).digest('hex')
+      if (!artefacts.has(sha))
+        artefacts.set(sha, {
+          sha256: sha,
+          media_type: e.mediaType,
+          bytes: e.bytes.length,
+          gz: gz[i] ?? gzipSync(e.bytes),
+          created_at: at,
+        })
+    }
+    insertRows(this.sql, 'scan.evidence', [...artefacts.values()], (rows) =>
+      q
+        .insertInto('evidence')
+        .values(rows)
+        .onConflict((oc) => oc.column('sha256').doNothing()),
+    )
+    const evidenceSha = artefacts.keys().next().value ?? null
+
+    const results = outcome.results.map((r) => ({
+      scan_id: id,
+      rule_id: r.ruleId,
+      status: r.status,
+      severity: r.severity,
+      title: r.title,
+      actual: r.actual,
+      expected: r.expected,
+      message: r.message,
+      idents: JSON.stringify(r.idents),
+      evidence_items: JSON.stringify(r.evidence ?? []),
+    }))
+    insertRows(this.sql, 'scan.results', results, (rows) => q.insertInto('results').values(rows))
+    // error and notchecked say nothing about the rule itself: the last real status stands.
+    const standing = mismatch
+      ? []
+      : outcome.results.filter(
+          (r) => r.status !== 'error' && r.status !== 'notchecked' && r.status !== 'notselected',
+        )
+    const current = standing.map((r) => ({
+      target_id: scan.targetId,
+      rule_id: r.ruleId,
+      status: r.status,
+      actual: r.actual,
+      scan_id: id,
+      since: at,
+    }))
+    insertRows(this.sql, 'scan.current', current, (rows) =>
+      q
+        .insertInto('current_status')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['target_id', 'rule_id']).doUpdateSet((eb) => ({
+            // A rule keeps the moment it entered its status; only a change of status moves it.
+            since: eb
+              .case()
+              .when('current_status.status', '=', eb.ref('excluded.status'))
+              .then(eb.ref('current_status.since'))
+              .else(eb.ref('excluded.since'))
+              .end(),
+            status: eb.ref('excluded.status'),
+            actual: eb.ref('excluded.actual'),
+            scan_id: eb.ref('excluded.scan_id'),
+          })),
+        ),
+    )
+    // Rules the new policy no longer runs leave the target's current status with it.
+    if (policyChanged) {
+      const ran = new Set(outcome.results.map((r) => r.ruleId))
+      for (const gone of chunks([...previous.keys()].filter((ruleId) => !ran.has(ruleId))))
+        this.sql.run(
+          q.deleteFrom('current_status').where('target_id', '=', scan.targetId).where('rule_id', 'in', gone),
+        )
+    }
+    // What a scanner keeps for its next run is part of the same promise: stored with the scan, or not at all.
+    if (outcome.githubRepoState) replaceRepoState(this.sql, scan.targetId, outcome.githubRepoState)
+    this.sql.run(
+      q
+        .updateTable('scans')
+        .set({
+          state: 'done',
+          finished_at: at,
+          score,
+          counts: JSON.stringify(counts),
+          evidence: evidenceSha,
+          info: JSON.stringify(outcome.info),
+        })
+        .where('id', '=', id),
+    )
+    const findings =
+      policyChanged || mismatch
+        ? []
+        : computeDrift(
+            previous,
+            outcome.results,
+            { from: prev?.score ?? null, to: score },
+            this.hooks.thresholds?.() ?? DEFAULT_THRESHOLDS,
+          )
+    const drift = insertDriftEvents(
+      this.sql,
+      { targetId: scan.targetId, scanId: id, prevScanId: prev?.id ?? null, at },
+      findings,
+    )
+    this.hooks.onDrift?.(this.get(id)!, drift, at)
+    return drift
+  }
+
+  /** Ends a running scan as interrupted, saying why (a lost claim; a watcher that died, named). */
+  interrupt(id: string, reason: string, at: string): boolean {
+    return (
+      this.sql.run(
+        this.sql.q
+          .updateTable('scans')
+          .set({ state: 'interrupted', finished_at: at, error: reason })
+          .where('id', '=', id)
+          .where('state', '=', 'running'),
+      ).changes > 0
+    )
+  }
+
+  /** Running scans of the given processes (many watchers: the scans a process that is gone left behind). */
+  runningOf(runners: readonly string[]): { id: string; runner: string }[] {
+    if (runners.length === 0) return []
+    return this.sql
+      .all(
+        this.sql.q
+          .selectFrom('scans')
+          .select(['id', 'runner'])
+          .where('state', '=', 'running')
+          .where('runner', 'in', [...runners]),
+      )
+      .map((r) => ({ id: r.id, runner: r.runner ?? '' }))
   }
 
   finish(id: string, state: 'failed' | 'cancelled', error: string, at: string): void {

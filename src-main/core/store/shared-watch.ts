@@ -38,6 +38,11 @@ export interface Claim {
   attempts: number
   /** The watcher whose lapsed claim this one took over, and the scan it left running. */
   tookOver: { worker: string; scanId: string | null } | null
+  /**
+   * The due time's scan was already committed by the watcher whose claim lapsed (it died between its commit and
+   * ending the run): nothing is scanned again; the claimer only ends the run as a success.
+   */
+  committed: boolean
 }
 
 export type ScheduledState = 'done' | 'failed' | 'cancelled'
@@ -201,13 +206,27 @@ export class SharedWatchRepo {
               attempts: eb('scheduled_scans.attempts', '+', 1),
               claimed_at: eb.ref('excluded.claimed_at'),
             }))
-            .where('scheduled_scans.state', 'in', ['claimed', 'running']),
+            // A cancelled scan stored nothing: its due time is scanned again.
+            .where('scheduled_scans.state', 'in', ['claimed', 'running', 'cancelled']),
         )
         .returning(['attempts']),
     )
-    // Already finished for this due time (its run was set back by hand): not scanned twice; passed over.
-    if (!record) return null
     const lapsed = run.status === 'running'
+    let committed = false
+    if (!record) {
+      // Committed by a watcher that died before ending the run (its lease lapsed): the run is ended, not
+      // scanned again. Any other finished due time (its run set back by hand) is passed over: never twice.
+      const done = this.sql.get(
+        q
+          .selectFrom('scheduled_scans')
+          .select(['state', 'finished_at', 'attempts'])
+          .where('schedule_id', '=', run.scheduleId)
+          .where('target_id', '=', run.targetId)
+          .where('due_at', '=', run.nextRunAt),
+      )
+      if (!(lapsed && done?.state === 'done')) return null
+      committed = true
+    }
     this.sql.run(
       q
         .updateTable('schedule_runs')
@@ -219,8 +238,9 @@ export class SharedWatchRepo {
       scheduleId: run.scheduleId,
       targetId: run.targetId,
       dueAt: run.nextRunAt,
-      attempts: record.attempts,
+      attempts: record?.attempts ?? 0,
       tookOver: lapsed && run.claimedBy ? { worker: run.claimedBy, scanId: run.lastScanId } : null,
+      committed,
     }
   }
 
@@ -272,6 +292,24 @@ export class SharedWatchRepo {
     return scan?.trigger !== 'schedule'
   }
 
+  /**
+   * The commit's fence, inside the scan's commit transaction: whether `scanId` may commit (`holds`), and if it
+   * is a scheduled scan, its due time's record is marked done in the same transaction, so a watcher taking the
+   * run over after this commit ends the run instead of scanning the due time again.
+   */
+  commitFence(scanId: string, at: string): boolean {
+    if (!this.holds(scanId)) return false
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('scheduled_scans')
+        .set({ state: 'done', finished_at: at })
+        .where('scan_id', '=', scanId)
+        .where('state', '=', 'running'),
+    )
+    return true
+  }
+
   /** Whether `scanId` was started for a schedule (a record names it, in any state). */
   isScheduled(scanId: string): boolean {
     const { q } = this.sql
@@ -317,8 +355,22 @@ export class SharedWatchRepo {
             .where('worker', '=', worker)
             .where('state', 'in', ['claimed', 'running']),
         ).changes > 0
-      if (!mine) return false
-      this.sql.run(
+      // A success whose record the commit already marked done (`commitFence`), by this watcher or by one that
+      // died before ending the run: the run is this watcher's to end while it still holds the claim.
+      const committed =
+        !mine &&
+        outcome === 'done' &&
+        this.sql.get(
+          q
+            .selectFrom('scheduled_scans')
+            .select('state')
+            .where('schedule_id', '=', claim.scheduleId)
+            .where('target_id', '=', claim.targetId)
+            .where('due_at', '=', claim.dueAt)
+            .where('state', '=', 'done'),
+        ) !== undefined
+      if (!mine && !committed) return false
+      const ended = this.sql.run(
         q
           .updateTable('schedule_runs')
           .set({
@@ -332,8 +384,23 @@ export class SharedWatchRepo {
           .where('schedule_id', '=', claim.scheduleId)
           .where('target_id', '=', claim.targetId)
           .where('claimed_by', '=', worker),
-      )
-      return true
+      ).changes
+      return mine || ended > 0
+    })
+  }
+
+  /**
+   * Processes not seen since `before` (killed, cut off, or a computer asleep): their rows are removed and their
+   * ids returned, so the scans they left running can be marked.
+   */
+  prune(before: string): string[] {
+    const { q } = this.sql
+    return this.sql.transaction(() => {
+      const gone = this.sql
+        .all(q.selectFrom('store_processes').select('id').where('seen_at', '<', before))
+        .map((r) => r.id)
+      if (gone.length) this.sql.run(q.deleteFrom('store_processes').where('id', 'in', gone))
+      return gone
     })
   }
 

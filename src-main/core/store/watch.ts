@@ -293,6 +293,28 @@ export class WatchRepo {
         .where('target_id', '=', targetId),
     )
   }
+  /**
+   * Changes a run no watcher is scanning (many watchers: a run another one claimed meanwhile is left to it).
+   */
+  holdRun(
+    scheduleId: string,
+    targetId: string,
+    change: Partial<Pick<RunRow, 'status' | 'detail' | 'nextRunAt'>>,
+  ): void {
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('schedule_runs')
+        .set({
+          ...(change.status !== undefined && { status: change.status }),
+          ...(change.detail !== undefined && { detail: change.detail }),
+          ...(change.nextRunAt !== undefined && { next_run_at: change.nextRunAt }),
+        })
+        .where('schedule_id', '=', scheduleId)
+        .where('target_id', '=', targetId)
+        .where('status', '<>', 'running'),
+    )
+  }
   /** Drops the schedule's runs of targets it no longer covers. */
   removeRunsExcept(scheduleId: string, targetIds: readonly string[]): void {
     const { q } = this.sql

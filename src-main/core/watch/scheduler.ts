@@ -1,15 +1,27 @@
 // The watch's scheduler: decides which target to scan when. Time comes only through the Clock and Timers ports,
 // so every rule here (intervals, priority, jitter, limits, backoff, restarts, missed windows) runs on a fake
-// clock in tests. State lives in SQLite (schedule_runs), so a restart resumes where the last process stopped.
+// clock in tests. State lives in the store (schedule_runs), so a restart resumes where the last process stopped.
+//
+// Two modes, one set of rules for what a run becomes when its scan ends (run-rules.ts):
+// - One watcher (a SQLite store: one laptop, one auditor): the process holding the watch lease plans every run;
+//   any other process waits for the lease. A second watcher on a laptop would add nothing but contention on one
+//   file, so the lease keeps it simple and the desktop app and a `driftwatch watch` never both scan.
+// - Many watchers (a PostgreSQL store shared by a team; `shared` set): every `driftwatch watch` registers
+//   itself and claims due runs one by one with a lease it renews (shared-mode.ts), so any number of processes
+//   on any computers split the work, each limited to its kinds and tags, and a run whose watcher died is taken
+//   over. The lease is still taken, by one of them, only to pick who runs the process-wide duties (report
+//   exports): `isLeader()`.
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Target } from '../../../src-preload/contract'
 import type { Clock, Logger, Timers } from '../ports'
 import type { TargetsRepo } from '../store/targets'
-import type { RunRow, ScheduleRow, WatchRepo, WatchSettings } from '../store/watch'
+import type { RunRow, ScheduleRow, WatchRepo } from '../store/watch'
 import type { ScanRequest } from '../scanners/scanner'
-import { backoffDelay } from '../util/backoff'
-import { nextOccurrence } from '../../../src-preload/calendar'
+import { afterFailure, afterSuccess, alsoDone, jitterOf } from './run-rules'
+import { SharedMode, type SharedOptions, type SharedRunning } from './shared-mode'
+
+export { nextSlot } from './run-rules'
 
 export interface SchedulerDeps {
   repo: WatchRepo
@@ -29,13 +41,15 @@ export interface SchedulerDeps {
   onChange?(): void
   /** Another process's pid is alive (lease take-over); default: process.kill(pid, 0). */
   alive?(pid: number): boolean
+  /** This process's id on the store (the scans it runs name it); default: a new one. */
+  owner?: string
+  /** Many watchers on one store: plan through claims (see the header). */
+  shared?: SharedOptions
 }
 
 /** Longest the scheduler sleeps without looking again (a wall clock can jump: sleep, manual changes). */
 export const MAX_SLEEP_MS = 60_000
 export const LEASE_TTL_MS = 3 * MAX_SLEEP_MS
-
-const MINUTE = 60_000
 
 function pidAlive(pid: number): boolean {
   try {
@@ -44,18 +58,6 @@ function pidAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
-}
-
-/** The next time a schedule is due strictly after `from` (ms), before jitter. */
-export function nextSlot(s: ScheduleRow, from: number, settings: WatchSettings): number {
-  if (s.kind === 'interval') {
-    const every = Math.max(1, s.intervalMinutes) / (s.priority ? Math.max(1, settings.priorityFactor) : 1)
-    return from + every * MINUTE
-  }
-  // Daily, weekly, monthly: the one calendar (report exports use it too). A row that cannot fire (a zone this
-  // computer's Intl no longer knows) is looked at again in a day rather than never.
-  const next = nextOccurrence({ kind: s.kind, times: s.dailyTimes, days: s.days, timeZone: s.timeZone }, from)
-  return Number.isNaN(next) ? from + 24 * 60 * MINUTE : next
 }
 
 /** What a saved schedule keeps of its calendar: days and zone only for the kinds that read them. */
@@ -78,8 +80,10 @@ export class Scheduler {
   private timer: unknown = null
   private started = false
   /** Who holds the scheduling lease: this scheduler, not just this process (tests open two cores). */
-  readonly owner = randomUUID()
+  readonly owner: string
   private leaseHeld = false
+  /** Many watchers on one store: this watcher's claims (null with one watcher per store). */
+  private readonly shared: SharedMode | null
   /** Scans this scheduler started, by scan id. */
   readonly running = new Map<string, Running>()
   /** "Run now" in a process that does not watch: runs waiting for a free lane (settings.concurrency). */
@@ -87,7 +91,19 @@ export class Scheduler {
   /** The heartbeat (/healthz, /metrics): when the last look at the runs ended, and its error ('' when it worked). */
   readonly heartbeat = { at: 0, okAt: 0, error: '', code: '' }
 
-  constructor(private readonly d: SchedulerDeps) {}
+  constructor(private readonly d: SchedulerDeps) {
+    this.owner = d.owner ?? randomUUID()
+    this.shared = d.shared
+      ? new SharedMode(
+          d,
+          d.shared,
+          this.owner,
+          this.running,
+          { now: () => this.now(), random: () => this.random() },
+          () => this.tick(),
+        )
+      : null
+  }
 
   private now(): number {
     return this.d.clock.now().getTime()
@@ -99,23 +115,45 @@ export class Scheduler {
     return (this.d.random ?? Math.random)()
   }
 
+  /** Whether this process schedules scans now (with many watchers, each one does). */
   isActive(): boolean {
+    return this.started && (this.shared !== null || this.leaseHeld)
+  }
+
+  /** Whether this process holds the watch lease: it alone runs the process-wide duties (report exports). */
+  isLeader(): boolean {
     return this.started && this.leaseHeld
+  }
+
+  /** Many watchers share this store's schedules (see the header). */
+  isShared(): boolean {
+    return this.shared !== null
   }
 
   /** Starts scheduling in this process (desktop app, `driftwatch watch`). */
   start(): void {
     if (this.started) return
     this.started = true
+    this.shared?.start()
     this.tick()
   }
 
+  /**
+   * Starts nothing new. Scans already running finish and end their runs (with many watchers their claims are
+   * still renewed until `close`).
+   */
   stop(): void {
     this.started = false
     if (this.timer !== null) this.d.timers.clearTimeout(this.timer)
     this.timer = null
     if (this.leaseHeld) this.d.repo.releaseLease(this.owner)
     this.leaseHeld = false
+  }
+
+  /** Leaves the store: with many watchers, claims still held are handed back and the process row goes. */
+  close(): void {
+    this.stop()
+    this.shared?.close()
   }
 
   /**
@@ -141,16 +179,20 @@ export class Scheduler {
   /** Creates missing run rows (due now, plus jitter) and drops rows of targets that left a schedule. */
   private sync(schedules: ScheduleRow[], all: Target[]): void {
     const now = this.now()
+    // Read once: with thousands of targets, a statement per run on every look would dominate the watch.
+    const runs = this.d.repo.runs()
+    const have = new Set(runs.map((r) => `${r.scheduleId}\n${r.targetId}`))
+    const count = new Map<string, number>()
+    for (const r of runs) count.set(r.scheduleId, (count.get(r.scheduleId) ?? 0) + 1)
     for (const s of schedules) {
       const ids = this.targetsOf(s, all).map((t) => t.id)
-      this.d.repo.removeRunsExcept(s.id, ids)
+      const covered = ids.filter((id) => have.has(`${s.id}\n${id}`)).length
+      // Rows of targets that left the schedule: some rows are not among its targets.
+      if ((count.get(s.id) ?? 0) > covered) this.d.repo.removeRunsExcept(s.id, ids)
       for (const id of ids)
-        if (!this.d.repo.run(s.id, id)) this.d.repo.insertRun(s.id, id, this.iso(now + this.jitter(s)))
+        if (!have.has(`${s.id}\n${id}`))
+          this.d.repo.insertRun(s.id, id, this.iso(now + jitterOf(s, () => this.random())))
     }
-  }
-
-  private jitter(s: ScheduleRow): number {
-    return s.jitterSeconds > 0 ? Math.floor(this.random() * s.jitterSeconds * 1000) : 0
   }
 
   /** Looks at every run and starts what is due, within the limits; then sleeps until the next one. */
@@ -169,8 +211,15 @@ export class Scheduler {
           this.d.alive ?? pidAlive,
           hostname(),
         ) !== null
-      if (this.leaseHeld && !had) this.resumeInterrupted()
-      if (this.leaseHeld) this.plan()
+      if (this.shared) {
+        const all = this.d.targets.list()
+        const schedules = this.d.repo.schedules()
+        this.sync(schedules, all)
+        this.shared.plan(schedules, all)
+      } else {
+        if (this.leaseHeld && !had) this.resumeInterrupted()
+        if (this.leaseHeld) this.plan()
+      }
       this.heartbeat.okAt = this.now()
       this.heartbeat.error = ''
       this.heartbeat.code = ''
@@ -302,23 +351,17 @@ export class Scheduler {
     error: string,
     status: 'backoff' | 'unavailable' = 'backoff',
   ): void {
-    const settings = this.d.repo.settings()
-    const failures = r.failures + 1
-    // Targets that failed together do not retry together (full jitter); at least a second, and never later
-    // than the schedule's own next slot.
-    const policy = {
-      baseMs: settings.backoffBaseMinutes * MINUTE,
-      capMs: settings.backoffCapMinutes * MINUTE,
-    }
-    const wait = backoffDelay(failures - 1, policy, () => this.random(), 1000)
-    const next = Math.min(this.now() + wait, nextSlot(s, this.now(), settings))
-    this.d.repo.updateRun(s.id, r.targetId, { status, detail: error, failures, nextRunAt: this.iso(next) })
+    const next = afterFailure(s, r, this.now(), this.d.repo.settings(), () => this.random(), error, status)
+    this.d.repo.updateRun(s.id, r.targetId, next)
   }
 
   /** A scan ended (any scan: one of ours updates its run; any other frees its target). */
   onScanFinished(scanId: string, state: 'done' | 'failed' | 'cancelled' | 'interrupted', error = ''): void {
     const mine = this.running.get(scanId)
-    if (mine) {
+    if (mine && this.shared) {
+      this.running.delete(scanId)
+      this.shared.finished(mine as SharedRunning, state, error)
+    } else if (mine) {
       this.running.delete(scanId)
       const s = this.d.repo.schedule(mine.scheduleId)
       const r = this.d.repo.run(mine.scheduleId, mine.targetId)
@@ -336,31 +379,13 @@ export class Scheduler {
   private succeeded(s: ScheduleRow, r: RunRow): void {
     const settings = this.d.repo.settings()
     const now = this.now()
-    const startedAt = r.lastRunAt ? Date.parse(r.lastRunAt) : now
-    // From the start of this run, so a 1 h schedule stays hourly; a slot already past (a long scan, or a
-    // window missed while Driftwatch was closed) is not made up: the next one is counted from now.
-    let next = nextSlot(s, startedAt, settings)
-    if (next <= now) next = nextSlot(s, now, settings)
-    this.d.repo.updateRun(s.id, r.targetId, {
-      status: 'waiting',
-      detail: '',
-      failures: 0,
-      nextRunAt: this.iso(next + this.jitter(s)),
-    })
-    // The target was just scanned: its other schedules that were waiting for it count as done too.
-    for (const o of this.d.repo.runs())
-      if (
-        o.targetId === r.targetId &&
-        o.scheduleId !== s.id &&
-        o.status !== 'running' &&
-        o.nextRunAt <= this.iso(now)
-      ) {
-        const os = this.d.repo.schedule(o.scheduleId)
-        if (os)
-          this.d.repo.updateRun(o.scheduleId, o.targetId, {
-            nextRunAt: this.iso(nextSlot(os, now, settings)),
-          })
-      }
+    this.d.repo.updateRun(
+      s.id,
+      r.targetId,
+      afterSuccess(s, r, now, settings, () => this.random()),
+    )
+    for (const m of alsoDone(this.d.repo.runs(), r, now, settings, (id) => this.d.repo.schedule(id)))
+      this.d.repo.updateRun(m.scheduleId, m.targetId, { nextRunAt: m.nextRunAt })
   }
 
   private arm(): void {

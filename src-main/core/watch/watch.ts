@@ -9,8 +9,10 @@ import type { ScansRepo, CommitHooks } from '../store/scans'
 import type { WatchRepo, ScheduleRow } from '../store/watch'
 import type { AlertsRepo, ChannelRow } from '../store/alerts'
 import type { DriftRepo } from '../store/drift'
+import type { SharedWatchRepo } from '../store/shared-watch'
 import { AppError, notFound } from '../errors'
 import { calendarOf, nextSlot, Scheduler } from './scheduler'
+import { CLAIM_TTL_MS } from './shared-mode'
 import { readKpis } from './kpis'
 import { AlertDispatcher } from './alerts/dispatcher'
 import { channelSaver } from './save-channel'
@@ -49,9 +51,11 @@ export interface WatchStores {
 }
 
 /** What the watch adds to every scan's commit transaction: its thresholds, and alerts opened with the drift. */
-export const commitHooks = (s: WatchStores): CommitHooks => ({
+export const commitHooks = (s: WatchStores, claims?: SharedWatchRepo): CommitHooks => ({
   thresholds: () => s.watch.settings().thresholds,
   onDrift: (scan, events, at) => void s.alerts.recordDrift(scan, events, at),
+  // Many watchers: a scheduled scan commits only while its due time's claim is still its own.
+  ...(claims && { fence: (scanId: string, at: string) => claims.commitFence(scanId, at) }),
 })
 
 export interface WatchDeps extends CoreContext, WatchStores {
@@ -71,14 +75,29 @@ export interface WatchDeps extends CoreContext, WatchStores {
   redact?(text: string): string
   /** Other watchers that run while the watch runs (the exceptions' expiry watch). */
   companions?: { start(): void; stop(): void }[]
+  /** This process's id on the store (its scans name it). */
+  owner?: string
+  /** Many watchers on one store: the claims (see scheduler.ts); absent, one process holds the watch lease. */
+  claims?: SharedWatchRepo
+  /** The face this process serves, as the store's process list shows it. */
+  face?: string
+}
+
+/** Which targets a watcher scans (`driftwatch watch --only KIND --tag TAG`); empty lists: all. */
+export interface WatchFilter {
+  onlyKinds: string[]
+  tags: string[]
 }
 
 export interface Watch {
   handlers: WatchHandlers
   scheduler: Scheduler
   dispatcher: AlertDispatcher
-  /** Starts scheduling and sending in this process (desktop app, `driftwatch watch`, `serve --watch`). */
-  start(): void
+  /**
+   * Starts scheduling and sending in this process (desktop app, `driftwatch watch`, `serve --watch`). With many
+   * watchers on the store, `filter` limits this one to some kinds and groups.
+   */
+  start(filter?: WatchFilter): void
   stop(): void
   status(): WatchStatus
   /** A message about this process itself (the self-monitor) to every enabled channel, sent at once. */
@@ -89,7 +108,18 @@ export function createWatch(d: WatchDeps): Watch {
   const { watch: repo, alerts, drift, clock, vault, emit, logger } = d
   const now = () => clock.now().toISOString()
 
+  const filter: WatchFilter = { onlyKinds: [], tags: [] }
   const scheduler = new Scheduler({
+    owner: d.owner,
+    ...(d.claims && {
+      shared: {
+        repo: d.claims,
+        scans: d.scans,
+        face: d.face === 'cli' ? 'watch' : (d.face ?? 'watch'),
+        onlyKinds: filter.onlyKinds,
+        tags: filter.tags,
+      },
+    }),
     repo,
     targets: d.repos.targets,
     clock,
@@ -116,8 +146,19 @@ export function createWatch(d: WatchDeps): Watch {
     random: d.random,
     mayDeliver: () => scheduler.isActive(),
     redact: d.redact,
+    worker: d.owner,
   })
   let started = false
+  let closed = false
+
+  /** Many watchers: the others alive on the store, as the Watch page names them. */
+  function watchersElsewhere(claims: SharedWatchRepo): string {
+    const since = new Date(clock.now().getTime() - CLAIM_TTL_MS).toISOString()
+    const alive = claims.processes().filter((p) => p.id !== scheduler.owner && p.seenAt >= since)
+    if (alive.length === 0) return ''
+    const named = alive.slice(0, 3).map((p) => `${p.host} pid ${p.pid}`)
+    return `${alive.length} Driftwatch watcher${alive.length > 1 ? 's' : ''} (${named.join(', ')}${alive.length > 3 ? ', …' : ''})`
+  }
 
   function trayState(): WatchStatus['tray'] {
     if (repo.paused()) return 'paused'
@@ -159,10 +200,13 @@ export function createWatch(d: WatchDeps): Watch {
     const pausedSchedules = new Set(schedules.filter((s) => s.paused).map((s) => s.id))
     const allPaused = repo.paused()
     const lease = repo.lease()
-    const elsewhere =
-      !scheduler.isActive() && lease && lease.until > now() && lease.owner !== scheduler.owner
-        ? `Driftwatch process ${lease.pid}`
-        : ''
+    const elsewhere = scheduler.isActive()
+      ? ''
+      : d.claims
+        ? watchersElsewhere(d.claims)
+        : lease && lease.until > now() && lease.owner !== scheduler.owner
+          ? `Driftwatch process ${lease.pid}`
+          : ''
     return {
       active: scheduler.isActive(),
       elsewhere,
@@ -187,7 +231,10 @@ export function createWatch(d: WatchDeps): Watch {
     if (name === 'scan.finished') {
       const p = payload as { scanId: string; state: 'done' | 'failed' | 'cancelled'; error: string }
       // After the scan room has let go of the target (its finally runs right after this event).
-      queueMicrotask(() => scheduler.onScanFinished(p.scanId, p.state, p.error))
+      // Not once the watch has stopped: the store may be closed by then (core.close right after a SIGTERM).
+      queueMicrotask(() => {
+        if (!closed) scheduler.onScanFinished(p.scanId, p.state, p.error)
+      })
     } else if (name === 'drift.detected') {
       const p = payload as { scanId: string; targetId: string; eventIds: number[] }
       notify(p.targetId, p.eventIds)
@@ -416,17 +463,22 @@ export function createWatch(d: WatchDeps): Watch {
     status,
     alertSystem: (title, text) =>
       sendSystemAlert({ alerts, vault, clock, logger, redact: d.redact }, title, text),
-    start() {
+    start(only) {
       if (started) return
       started = true
+      if (only) {
+        filter.onlyKinds.push(...only.onlyKinds)
+        filter.tags.push(...only.tags)
+      }
       scheduler.start()
       dispatcher.kick()
       for (const c of d.companions ?? []) c.start()
     },
     stop() {
       started = false
+      closed = true
       for (const c of d.companions ?? []) c.stop()
-      scheduler.stop()
+      scheduler.close()
       dispatcher.stop()
       off()
     },

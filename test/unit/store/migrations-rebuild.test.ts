@@ -44,11 +44,24 @@ const populate: Record<number, (db: Db) => void> = {
     run(db, `INSERT INTO settings (key, value, updated_at) VALUES ('ui.theme', '"dark"', 't')`)
   },
   3(db) {
-    run(
-      db,
-      `INSERT INTO vault (id, header, checksum, wrapped_key, key_check, created_at, updated_at)
-       VALUES (1, '{}', 'c', x'00', x'00', 't', 't')`,
+    // From schema 20 the wrap of the data key is the first member's, as v20 leaves it.
+    const wrapInVault = (db.prepare('PRAGMA table_info(vault)').all() as { name: string }[]).some(
+      (c) => c.name === 'header',
     )
+    if (wrapInVault)
+      run(
+        db,
+        `INSERT INTO vault (id, header, checksum, wrapped_key, key_check, created_at, updated_at)
+         VALUES (1, '{}', 'c', x'00', x'00', 't', 't')`,
+      )
+    else {
+      run(db, `INSERT INTO vault (id, key_check, created_at, updated_at) VALUES (1, x'00', 't', 't')`)
+      run(
+        db,
+        `INSERT INTO vault_members (id, name, secret_kind, header, checksum, wrapped_key, bound, added_at)
+         VALUES ('m-owner', 'owner', 'passphrase', '{}', 'c', x'00', 0, 't')`,
+      )
+    }
     const c = db.prepare(
       `INSERT INTO credentials (id, kind, name, meta, ciphertext, created_at, updated_at) VALUES (?, ?, ?, '{}', ?, 't', 't')`,
     )
@@ -323,6 +336,20 @@ const populate: Record<number, (db: Db) => void> = {
        VALUES ('sch-3', 't-pg', 'n', 'p-1', 'claimed', 't')`,
     )
   },
+  19(db) {
+    run(
+      db,
+      `INSERT INTO alert_deliveries (channel_id, target_id, scan_id, event_ids, state, next_attempt_at, created_at, claimed_by, claim_until)
+       VALUES ('ch-1', 't-pg', NULL, '[]', 'pending', 'n', 't', 'p-1', 'u')`,
+    )
+  },
+  20(db) {
+    run(
+      db,
+      `INSERT INTO vault_members (id, name, secret_kind, header, checksum, wrapped_key, added_at, added_by)
+       VALUES ('m-2', 'worker east', 'key-file', 'hdr', 'sum', x'00', 't', 'owner')`,
+    )
+  },
 }
 
 /**
@@ -429,7 +456,7 @@ describe('upgrading a populated store through the rebuild of targets', () => {
       if (v >= 8) {
         expect(count(db, 'drift_events')).toBe(v >= 14 ? 4 : 3) // v14's populate adds an exception-expired event
         expect(count(db, 'alerts')).toBe(2)
-        expect(count(db, 'alert_deliveries')).toBe(1)
+        expect(count(db, 'alert_deliveries')).toBe(v >= 19 ? 2 : 1)
         expect(db.prepare("SELECT credential_id FROM alert_channels WHERE id = 'ch-1'").get()).toEqual({
           credential_id: 'c-hook',
         })
@@ -495,7 +522,7 @@ describe('a migration that would leave dangling references', () => {
     // Populated as each version wrote it (v3's vault row has the wrap v20 moves), then upgraded.
     const file = dbFile()
     const old = openDatabase(file, { targetVersion: 18 })
-    for (const m of migrations) populate[m.version]?.(old)
+    for (const m of migrations.filter((x) => x.version <= 18)) populate[m.version]?.(old)
     old.close()
     const db = openDatabase(file)
     try {

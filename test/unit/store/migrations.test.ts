@@ -28,6 +28,9 @@ interface Seed {
   insert(db: Db): void
   check(db: Db): void
 }
+const hasColumn = (db: Db, table: string, column: string) =>
+  (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column)
+
 const seeds: Record<number, Seed> = {
   1: {
     insert(db) {
@@ -95,10 +98,22 @@ const seeds: Record<number, Seed> = {
   },
   3: {
     insert(db) {
-      db.prepare(
-        `INSERT INTO vault (id, header, checksum, wrapped_key, key_check, auto_lock_minutes, created_at, updated_at)
-         VALUES (1, '{}', 'c', x'00', x'00', 30, 't', 't')`,
-      ).run()
+      // From schema 20 the wrap of the data key is the first member's, as v20 leaves it.
+      if (hasColumn(db, 'vault', 'header'))
+        db.prepare(
+          `INSERT INTO vault (id, header, checksum, wrapped_key, key_check, auto_lock_minutes, created_at, updated_at)
+           VALUES (1, '{}', 'c', x'00', x'00', 30, 't', 't')`,
+        ).run()
+      else {
+        db.prepare(
+          `INSERT INTO vault (id, key_check, auto_lock_minutes, created_at, updated_at)
+           VALUES (1, x'00', 30, 't', 't')`,
+        ).run()
+        db.prepare(
+          `INSERT INTO vault_members (id, name, secret_kind, header, checksum, wrapped_key, bound, added_at)
+           VALUES ('m-owner', 'owner', 'passphrase', '{}', 'c', x'00', 0, 't')`,
+        ).run()
+      }
       db.prepare(
         `INSERT INTO credentials (id, kind, name, meta, ciphertext, created_at, updated_at)
          VALUES ('cred-1', 'db-password', 'reader', '{"username":"ro"}', x'01', 't', 't')`,
@@ -108,7 +123,11 @@ const seeds: Record<number, Seed> = {
       expect(db.prepare('SELECT auto_lock_minutes FROM vault').get()).toEqual({ auto_lock_minutes: 30 })
       // Schema 20: the vault's one wrap of its data key is now its first member's, and only there.
       expect(
-        db.prepare('SELECT name, secret_kind, header, checksum, wrapped_key, bound FROM vault_members').all(),
+        db
+          .prepare(
+            "SELECT name, secret_kind, header, checksum, wrapped_key, bound FROM vault_members WHERE name = 'owner'",
+          )
+          .all(),
       ).toEqual([
         {
           name: 'owner',
@@ -232,7 +251,13 @@ const seeds: Record<number, Seed> = {
         `INSERT INTO credential_bindings (credential_id, address, bound_at, how)
          VALUES ('cred-1', 'db.example:5432', 't', 'confirmed')`,
       ).run()
-      db.prepare('UPDATE vault_control SET lock_generation = 4, failures = 2 WHERE id = 1').run()
+      if (hasColumn(db, 'vault', 'header'))
+        db.prepare('UPDATE vault_control SET lock_generation = 4, failures = 2 WHERE id = 1').run()
+      else {
+        // From schema 20 the count is the member's.
+        db.prepare('UPDATE vault_control SET lock_generation = 4 WHERE id = 1').run()
+        db.prepare("UPDATE vault_members SET failures = 2 WHERE name = 'owner'").run()
+      }
     },
     check(db) {
       expect(db.prepare("SELECT address FROM credential_bindings WHERE how = 'confirmed'").all()).toEqual([
@@ -407,6 +432,39 @@ const seeds: Record<number, Seed> = {
           .all()
           .map((r) => (r as { id: string }).id),
       ).toEqual(['scan-18-b', 'scan-18-a'])
+    },
+  },
+  19: {
+    insert(db) {
+      // v19: a delivery claimed by one sender keeps its claim through later migrations.
+      db.prepare(
+        `INSERT INTO alert_channels (id, kind, name, config, created_at, updated_at)
+         VALUES ('ch-19', 'webhook', 'hook 19', '{"url":"https://hooks.example.com"}', 't', 't')`,
+      ).run()
+      db.prepare(
+        `INSERT INTO alert_deliveries (channel_id, target_id, event_ids, state, next_attempt_at, created_at, claimed_by, claim_until)
+         VALUES ('ch-19', 'seed-ssh', '[]', 'pending', 'n', 't', 'w-19', 'u')`,
+      ).run()
+    },
+    check(db) {
+      expect(
+        db.prepare("SELECT claimed_by, claim_until FROM alert_deliveries WHERE channel_id = 'ch-19'").get(),
+      ).toEqual({ claimed_by: 'w-19', claim_until: 'u' })
+    },
+  },
+  20: {
+    insert(db) {
+      // v20: a second member of the vault, added by the first.
+      db.prepare(
+        `INSERT INTO vault_members (id, name, secret_kind, header, checksum, wrapped_key, added_at, added_by)
+         VALUES ('m-20', 'worker east', 'key-file', 'hdr', 'sum', x'00', 't', 'owner')`,
+      ).run()
+    },
+    check(db) {
+      expect(db.prepare("SELECT name, added_by FROM vault_members WHERE id = 'm-20'").get()).toEqual({
+        name: 'worker east',
+        added_by: 'owner',
+      })
     },
   },
 }

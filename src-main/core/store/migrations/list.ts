@@ -19,6 +19,7 @@ import { v15 } from './v15-rule-controls'
 import { v16 } from './v16-control-counts'
 import { v17 } from './v17-schedule-calendar'
 import { v18 } from './v18-shared-watch'
+import { v19 } from './v19-delivery-claims'
 import { v20 } from './v20-vault-members'
 import { v21 } from './v21-scan-order'
 
@@ -41,6 +42,7 @@ export const migrations: Migration[] = [
   v16,
   v17,
   v18,
+  v19,
   v20,
   v21,
 ]

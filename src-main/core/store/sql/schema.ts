@@ -22,6 +22,8 @@ export interface AlertChannels {
 export interface AlertDeliveries {
   attempts: Generated<number>
   channel_id: string
+  claim_until: string | null
+  claimed_by: string | null
   created_at: string
   event_ids: Generated<string>
   id: Generated<number | null>

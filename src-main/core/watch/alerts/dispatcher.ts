@@ -1,5 +1,6 @@
 // Sends the delivery outbox: each pending message goes to its channel with the channel's secret from the vault,
 // failures are retried with exponential backoff (full jitter, capped) and every attempt lands in the delivery log.
+import { randomUUID } from 'node:crypto'
 import type { AlertsRepo, DeliveryRow } from '../../store/alerts'
 import type { TargetsRepo } from '../../store/targets'
 import type { Clock, Logger, Timers } from '../../ports'
@@ -26,13 +27,18 @@ export interface DispatcherOptions {
   timeoutMs?: number
   onDelivered?(d: DeliveryRow, ok: boolean, error: string): void
   /**
-   * Whether this process may send the outbox now: only the one holding the watch's lease does, so the desktop
-   * app and a `driftwatch watch` on the same data never both send a message.
+   * Whether this process may send the outbox now: a watching process (the lease holder, or with many watchers
+   * each of them, every message claimed by one), so a process that only shows the UI never sends.
    */
   mayDeliver?(): boolean
   /** Masks secrets the vault handed out; errors are stored in the delivery log through it. */
   redact?(text: string): string
+  /** This sender's id: due messages are claimed under it, so with many senders each goes out once. */
+  worker?: string
 }
+
+/** How long a claimed message is this sender's: longer than an attempt (timeoutMs) and its bookkeeping. */
+export const DELIVERY_CLAIM_MS = 120_000
 
 export const VAULT_WAIT_MS = 60_000
 export const VAULT_WAIT = 'Waiting for the vault to be unlocked'
@@ -44,7 +50,11 @@ export class AlertDispatcher {
   private stopped = false
   private readonly abort = new AbortController()
 
-  constructor(private readonly o: DispatcherOptions) {}
+  private readonly worker: string
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.worker = o.worker ?? randomUUID()
+  }
 
   /** Sends whatever is due now (soon after a scan commits), then waits for the next retry. */
   kick(): void {
@@ -101,9 +111,22 @@ export class AlertDispatcher {
 
   private async drain(): Promise<void> {
     if (this.o.mayDeliver && !this.o.mayDeliver()) return
-    for (const d of this.o.alerts.due(this.o.clock.now().toISOString())) {
-      if (this.stopped) return
-      await this.deliver(d)
+    for (;;) {
+      const now = this.o.clock.now()
+      // A few at a time, each claimed for this sender: another sender draining the same outbox passes them over.
+      const batch = this.o.alerts.claimDue(
+        this.worker,
+        now.toISOString(),
+        new Date(now.getTime() + DELIVERY_CLAIM_MS).toISOString(),
+        10,
+      )
+      if (batch.length === 0) return
+      for (const d of batch) {
+        if (this.stopped) return
+        // A claim that lapsed meanwhile (this process stalled) may have gone to another sender: not sent twice.
+        if (!this.o.alerts.holdsDelivery(d.id, this.worker, this.o.clock.now().toISOString())) continue
+        await this.deliver(d)
+      }
     }
   }
 

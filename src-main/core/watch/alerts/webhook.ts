@@ -8,6 +8,8 @@ import { headersField } from './headers'
 
 export const SIGNATURE_HEADER = 'x-driftwatch-signature-256'
 export const DELIVERY_HEADER = 'x-driftwatch-delivery'
+/** The same id as an Idempotency-Key (IETF httpapi draft), which generic receivers and gateways understand. */
+export const IDEMPOTENCY_HEADER = 'idempotency-key'
 
 export const sign = (key: string, body: string): string =>
   `sha256=${createHmac('sha256', key).update(body, 'utf8').digest('hex')}`
@@ -40,6 +42,7 @@ export const webhookChannel: AlertChannel<typeof webhookConfig> = {
           'user-agent': 'Driftwatch',
           [SIGNATURE_HEADER]: sign(secret ?? '', body),
           [DELIVERY_HEADER]: String(msg.deliveryId),
+          [IDEMPOTENCY_HEADER]: `driftwatch-delivery-${msg.deliveryId}`,
         },
         body,
         signal,
