@@ -11,9 +11,9 @@ const renderer = useRendererBridge()
 const state = () => renderer.store.getState()
 
 /** A core whose database is gone: every call fails the way a broken store does. */
-function brokenCore(): Core {
+async function brokenCore(): Promise<Core> {
   const c = cores.open()
-  c.close()
+  await c.close()
   return c
 }
 
@@ -32,7 +32,7 @@ describe('a target read by id', () => {
   it('that fails says why instead of "not found", and Try again reads it', async () => {
     const good = cores.open()
     const t = await call(good, 'targets.create', { target: { kind: 'local', name: 'db host' } })
-    renderer.connect(brokenCore())
+    renderer.connect(await brokenCore())
     await state().loadTarget(t.id)
     const failed = state().targetById[t.id]!
     expect(failed.state).toBe('error')
@@ -52,7 +52,7 @@ describe('the audit log', () => {
     const log = state().auditLog
     expect(log.state).toBe('ready')
     expect(log.data?.intact).toBe(true)
-    renderer.connect(brokenCore())
+    renderer.connect(await brokenCore())
     await state().loadAuditLog(12)
     expect(state().auditLog).toMatchObject({ state: 'error', data: log.data })
     expect(state().auditLog.error).toMatch(/could not complete audit\.list/)
@@ -77,7 +77,7 @@ describe('rule packs and a pack rule', () => {
     expect(missing?.state).toBe('error')
     expect(missing?.error).toMatch(/not found/i)
 
-    renderer.connect(brokenCore())
+    renderer.connect(await brokenCore())
     await state().loadRulePacks('mysql')
     expect(state().rulePacks.mysql).toMatchObject({ state: 'error', data: null })
   })
