@@ -11,8 +11,11 @@ const RULES = Number(rulesArg ?? 2000)
 const db = openDatabase(file!)
 const scans = new ScansRepo(sqliteSql(db))
 const statuses = ['pass', 'fail', 'error', 'notapplicable'] as const
+// A child whose test runner is gone (a timed-out or killed test) stops instead of writing on for ever.
+const parent = process.ppid
 process.stdout.write('ready\n')
 for (let n = 0; ; n++) {
+  if (process.ppid !== parent) process.exit(0)
   const id = randomUUID()
   const at = new Date(Date.now() + n).toISOString()
   scans.begin({

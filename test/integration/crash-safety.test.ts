@@ -2,8 +2,8 @@
 // killed with SIGKILL at random moments, 200 times. After that the SQLite file must pass integrity_check, hold
 // no half-stored scan (a 'done' scan has all its results, current_status and drift point only at done scans,
 // no other scan has results), and the next start marks the scans left running as interrupted.
-import { beforeAll, expect, it } from 'vitest'
-import { spawn } from 'node:child_process'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { rolldown } from 'rolldown'
 import { createCore, DB_FILE } from '../../src-main/core/app'
@@ -16,6 +16,11 @@ const RULES = 2000
 const tmp = useTmpDirs('all')
 let dir: string
 let childJs: string
+const live = new Set<ChildProcess>()
+// A test cut short by its timeout leaves no child committing in the background.
+afterAll(() => {
+  for (const child of live) child.kill('SIGKILL')
+})
 
 beforeAll(async () => {
   dir = tmp.make('dw-crash-')
@@ -39,6 +44,7 @@ function runAndKill(file: string, targetId: string, delayMs: number): Promise<nu
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_PATH: join(import.meta.dirname, '../../node_modules') },
     })
+    live.add(child)
     let err = ''
     let killedAt = 0
     child.stderr.on('data', (d: Buffer) => (err += d.toString()))
@@ -49,6 +55,7 @@ function runAndKill(file: string, targetId: string, delayMs: number): Promise<nu
       }, delayMs)
     })
     child.on('exit', (code, signal) => {
+      live.delete(child)
       if (signal === 'SIGKILL') resolve(killedAt)
       else reject(new Error(`child exited with ${code}: ${err}`))
     })
@@ -63,7 +70,10 @@ it(`survives ${KILLS} kill -9 during scan commits with no half-stored scan`, asy
   const file = join(dataDir, DB_FILE)
 
   const t0 = performance.now()
-  for (let i = 0; i < KILLS; i++) await runAndKill(file, target.id, Math.floor(Math.random() * 80))
+  // A 2,000-rule commit with drift takes 50-100 ms here, so most kills (0-80 ms after start) land before or
+  // inside the first commit; every fourth waits 100-400 ms so that some land after whole commits too.
+  for (let i = 0; i < KILLS; i++)
+    await runAndKill(file, target.id, Math.floor(i % 4 === 0 ? 100 + Math.random() * 300 : Math.random() * 80))
   const ms = performance.now() - t0
 
   const db = openDatabase(file)
