@@ -3,6 +3,7 @@
 // downloads, and be told plainly when a bundle cannot be signed or nothing is in scope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
+import { hostname, userInfo } from 'node:os'
 import type { Browser, Page } from 'playwright-core'
 import { createCore } from '../../src-main/core/app'
 import { openApp, serve, shot, type Served } from './support'
@@ -73,11 +74,11 @@ describe('the Reports page', () => {
         .subarray(0, 5)
         .toString(),
     ).toBe('%PDF-')
-    // The export is in the audit log, whose chain is whole.
+    // The export is in the audit log, whose chain is whole, naming who exported it (this OS user on this host).
     await page.getByText(/^Audit log · chain intact/).click()
     await expect
       .poll(() => page.locator('.report-audit-list li').first().innerText())
-      .toMatch(/report\.exported \(serve\)$/)
+      .toMatch(new RegExp(`report\\.exported \\(${userInfo().username}@${hostname()}, via serve\\)$`))
     await page.screenshot({ path: shot('reports-02-exported') })
   }, 90_000)
 

@@ -73,7 +73,11 @@ it(`survives ${KILLS} kill -9 during scan commits with no half-stored scan`, asy
   // A 2,000-rule commit with drift takes 50-100 ms here, so most kills (0-80 ms after start) land before or
   // inside the first commit; every fourth waits 100-400 ms so that some land after whole commits too.
   for (let i = 0; i < KILLS; i++)
-    await runAndKill(file, target.id, Math.floor(i % 4 === 0 ? 100 + Math.random() * 300 : Math.random() * 80))
+    await runAndKill(
+      file,
+      target.id,
+      Math.floor(i % 4 === 0 ? 100 + Math.random() * 300 : Math.random() * 80),
+    )
   const ms = performance.now() - t0
 
   const db = openDatabase(file)
