@@ -1,4 +1,4 @@
-// Test runner configuration: five projects sharing two workers.
+// Test runner configuration: six projects sharing two workers.
 // - "unit" (test/unit, test/security): plain Node, no shared servers. Files share their worker's modules
 //   (isolate: false), which saves loading the core's module graph again for each of ~70 files; each file makes
 //   its own cores, temp dirs and servers and restores what it changes (process.env, the app origin).
@@ -11,12 +11,13 @@
 //   per file (sharing would save ~4 s of module loading per file).
 // - "postgresql": ON_POSTGRES, a second time, on a PostgreSQL store.
 // - "isolated": the files that need a module graph of their own (ISOLATED says why), with "unit" and "servers".
-// - "serial", after those, one file at a time: the UI tests in Chromium (their waits are for what a person
-//   would see, with room for a busy machine: UI_POLL_MS) and the files whose checks are bound to time or to the
-//   whole machine (killing processes mid-write, cutting connections after so many bytes, filling a disk). The
-//   UI files were tried two at a time beside the other lanes: all passed under a load average of 11-13 with
-//   helpers working, but a clean-clone CI run then timed out printing a PDF (reports) and was no faster on the
-//   whole, since Chromium, serve and the test servers already fill both cores; so they stay one at a time.
+// - "ui": the UI tests in Chromium against `driftwatch serve`, each file with its own server, data folder and
+//   browser, beside the other lanes. Their waits are for what a person would see, with room for a busy machine
+//   (UI_POLL_MS): all 22 files passed two at a time under a load average of 11-13, once one CLI-heavy test had
+//   a timeout of its own. (A clean-clone run that seemed to time out printing a PDF here had met a test that
+//   failed everywhere: the audit line it waited for had gained who made the entry.)
+// - "serial", after those, one file at a time: the files whose checks are bound to time or to the whole
+//   machine (killing processes mid-write, cutting connections after so many bytes, filling a disk).
 // Much of the suite's time is spent waiting (child processes, servers starting, timers), which is why two
 // workers on two cores shorten it.
 import { defineConfig } from 'vitest/config'
@@ -150,9 +151,18 @@ export default defineConfig({
         extends: true,
         test: {
           ...shared,
-          name: 'serial',
-          include: ['test/e2e/**/*.test.ts', ...MACHINE_BOUND],
+          name: 'ui',
+          include: ['test/e2e/**/*.test.ts'],
           expect: { poll: { timeout: UI_POLL_MS } },
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          ...shared,
+          name: 'serial',
+          include: MACHINE_BOUND,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },
