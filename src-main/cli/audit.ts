@@ -1,7 +1,7 @@
 // `driftwatch audit`: the audit log's latest entries, newest first, each with who made it (the vault member,
 // the computer's user and host, the watch worker), and whether the hash chain is intact.
 import { call, CliError, EXIT, type Command } from './common'
-import { safeText } from './terminal-text'
+import { safeText, table } from './terminal-text'
 
 export const auditCommand: Command = {
   name: 'audit',
@@ -27,15 +27,8 @@ Exit codes: 0 listed, chain intact · 1 the chain is broken or the store cannot 
     const rows = res.entries.map((e) =>
       [String(e.seq), e.at.replace('T', ' ').slice(0, 19), e.by, e.action, e.subject].map(safeText),
     )
-    const head = ['SEQ', 'AT', 'WHO', 'ACTION', 'SUBJECT']
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-    const line = (r: string[]) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd() + '\n'
     ctx.out.stdout(
-      (rows.length ? line(head) + rows.map(line).join('') : 'The audit log is empty.\n') +
+      (rows.length ? table(['SEQ', 'AT', 'WHO', 'ACTION', 'SUBJECT'], rows) : 'The audit log is empty.\n') +
         (res.intact
           ? 'The hash chain is intact.\n'
           : `The audit log was tampered with:\n${res.problems.map((p) => `  ${p}`).join('\n')}\n`),

@@ -4,17 +4,9 @@ import { writeFile, rename } from 'node:fs/promises'
 import type { ContentSummary } from '../../src-preload/contract'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
 import { readTextFile, stage } from './files'
+import { table } from './terminal-text'
 import { EDIT_ACTIONS, EDIT_HELP, EDIT_OPTIONS, tailoringEdit } from './tailoring-edit'
 
-const table = (head: string[], rows: string[][]) => {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd() + '\n'
-  return line(head) + rows.map(line).join('')
-}
 const print = (ctx: RunContext, data: unknown, text: string) => {
   ctx.out.stdout(ctx.json ? JSON.stringify(data, null, 2) + '\n' : text)
   return EXIT.ok

@@ -2,7 +2,7 @@
 import type { Target, TargetInput } from '../../src-preload/contract'
 import { BUILT_IN_KINDS } from '../core/scanners/registry'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
-import { safeText } from './terminal-text'
+import { safeText, table } from './terminal-text'
 
 // Flag name ↔ contract field: the common fields, then each kind's own (its form names the flag). Repeated flags
 // (--tag a --tag b) become lists.
@@ -196,14 +196,4 @@ function fieldsFrom(values: Record<string, unknown>): Record<string, unknown> {
     if (v !== undefined) fields[field] = v
   }
   return fields
-}
-
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd() + '\n'
-  return line(head) + rows.map(line).join('')
 }

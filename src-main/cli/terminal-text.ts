@@ -21,3 +21,14 @@ export function safeText(s: string): string {
 export function safeLines(s: string): string {
   return s.replace(UNSAFE_KEEP_LINES, escapeOne)
 }
+
+/** Columns aligned for a terminal: a header row, then one row per entry, two spaces between columns. */
+export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd() + '\n'
+  return line(head) + rows.map(line).join('')
+}

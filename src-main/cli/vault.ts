@@ -3,7 +3,7 @@
 import { CREDENTIAL_KINDS, type CredentialInput, type CredentialKind } from '../../src-preload/contract'
 import { CREDENTIAL_LABELS } from '../../src-preload/labels'
 import { call, CliError, EXIT, type Command, type RunContext } from './common'
-import { safeText } from './terminal-text'
+import { safeText, table } from './terminal-text'
 import { readUserFile } from '../core/files/read-user-file'
 import {
   askHidden,
@@ -250,16 +250,6 @@ async function members(
   }
 }
 
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd() + '\n'
-  return line(head) + rows.map(line).join('')
-}
-
 async function list(ctx: RunContext) {
   const { credentials } = await call(ctx.core, 'credentials.list', {})
   if (ctx.json) return done(ctx, credentials, '')
@@ -268,14 +258,7 @@ async function list(ctx: RunContext) {
   const rows = credentials.map((c) =>
     [c.name, c.kind, c.username, c.usedBy.map((t) => t.name).join(','), c.fingerprint].map(safeText),
   )
-  const head = ['NAME', 'KIND', 'USER', 'USED BY', 'FINGERPRINT']
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd() + '\n'
-  ctx.out.stdout(line(head) + rows.map(line).join(''))
+  ctx.out.stdout(table(['NAME', 'KIND', 'USER', 'USED BY', 'FINGERPRINT'], rows))
   return EXIT.ok
 }
 
