@@ -25,30 +25,34 @@ const client = new pg.Client({
 })
 let broken
 client.on('error', (err) => (broken = err))
-const send = (reply) => {
-  port.postMessage(reply)
-  Atomics.store(flag, 0, 1)
+// The reply carries its statement's number, and the flag is set to that number after the reply is posted:
+// the caller waits for its own number (see sync-channel.ts), so a late wake-up meant for an earlier statement
+// cannot hand it a missing or wrong answer.
+const send = (seq, reply) => {
+  port.postMessage({ ...reply, seq })
+  Atomics.store(flag, 0, seq)
   Atomics.notify(flag, 0)
 }
 const fail = (err) => ({ ok: false, message: String(err && err.message || err), code: err && err.code, detail: err && err.detail })
 const bytes = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v)
 port.on('message', async (msg) => {
+  const { seq } = msg
   try {
     if (broken) throw broken
     if (msg.op === 'connect') {
       await client.connect()
-      send({ ok: true, rows: [], changes: 0 })
+      send(seq, { ok: true, rows: [], changes: 0 })
     } else if (msg.op === 'end') {
       await client.end()
-      send({ ok: true, rows: [], changes: 0 })
+      send(seq, { ok: true, rows: [], changes: 0 })
       port.close()
     } else {
       const r = await client.query({ text: msg.sql, values: msg.params.map(bytes) })
       const last = Array.isArray(r) ? r[r.length - 1] : r
-      send({ ok: true, rows: last.rows || [], changes: last.rowCount || 0 })
+      send(seq, { ok: true, rows: last.rows || [], changes: last.rowCount || 0 })
     }
   } catch (err) {
-    send(fail(err))
+    send(seq, fail(err))
   }
 })
 `

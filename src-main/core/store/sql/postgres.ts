@@ -1,15 +1,16 @@
 // The shared engine: PostgreSQL behind the store's Sql door, answering synchronously like SQLite.
 //
 // One connection per process lives in a worker thread (node-postgres); each statement is posted to it and this
-// thread waits on a shared flag until the answer is back (Atomics.wait, then receiveMessageOnPort). A
+// thread waits on a shared flag until its answer is back (sync-channel.ts). A
 // statement therefore holds this thread for one round trip to the server, as a SQLite statement holds it for a
 // disk read; in exchange a transaction stays one uninterrupted block and no other code runs inside it.
 import { createRequire } from 'node:module'
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
+import { MessageChannel, Worker } from 'node:worker_threads'
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely'
 import { ALREADY_OPEN, compiled, nestedTransaction, type Sql, type Statement } from './engine'
 import type { DB } from './schema'
 import { WORKER_SOURCE } from './postgres-worker'
+import { SyncChannel } from './sync-channel'
 
 /** How long one statement may take before the store gives up on the server (a lock held elsewhere, say). */
 const STATEMENT_TIMEOUT_MS = 120_000
@@ -67,6 +68,7 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Sql {
     transferList: [port2],
   })
   worker.unref()
+  const channel = new SyncChannel(flag, port1)
   let closed = false
   let dead: Error | undefined
   worker.on('error', (err) => (dead = err))
@@ -78,9 +80,8 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Sql {
   } {
     if (closed) throw new PostgresStoreError('The PostgreSQL store is closed', undefined)
     if (dead) throw new PostgresStoreError(`The PostgreSQL store is unreachable: ${dead.message}`, undefined)
-    Atomics.store(flag, 0, 0)
-    port1.postMessage(msg)
-    if (Atomics.wait(flag, 0, 0, STATEMENT_TIMEOUT_MS) === 'timed-out') {
+    const reply = channel.request<typeof msg, Reply>(msg, STATEMENT_TIMEOUT_MS)
+    if (!reply) {
       dead = new Error(`no answer within ${STATEMENT_TIMEOUT_MS / 1000} s`)
       void worker.terminate()
       throw new PostgresStoreError(
@@ -88,9 +89,6 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): Sql {
         undefined,
       )
     }
-    const got = receiveMessageOnPort(port1)
-    if (!got) throw new PostgresStoreError('The store connection answered nothing', undefined)
-    const reply = got.message as Reply
     if (!reply.ok) throw new PostgresStoreError(reply.message, reply.code, reply.detail)
     return reply
   }
