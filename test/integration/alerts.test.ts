@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { call, useCores } from '../helpers/core'
 import { fakeTime, rule, scriptedScanner, type FakeTime } from '../helpers/watch'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
+import { laneStore } from '../helpers/store-lane'
 import type { Core } from '../../src-main/core/app'
 import type { Notification } from '../../src-main/core/ports'
 import type { RuleResult } from '../../src-main/core/scanners/scanner'
@@ -287,8 +288,11 @@ describe('the signed webhook', () => {
     await expect.poll(() => rx.received.length).toBe(2)
   })
 
-  it('is sent by the one process holding the watch, also for a scan another process committed', async () => {
+  it('is sent once, by the process holding the watch or claiming the delivery, also for a scan another process committed', async () => {
     await webhook()
+    // On SQLite one process holds the watch and sends; on a PostgreSQL store every watcher is active and each
+    // delivery is claimed by one of them (shared mode).
+    const shared = laneStore(core.dataDir) !== undefined
     const scanner = scriptedScanner(time)
     // A second face on the same data (the UI of `driftwatch serve` beside the desktop app's watch).
     const other = cores.open({
@@ -300,7 +304,7 @@ describe('the signed webhook', () => {
     })
     await call(other, 'vault.unlock', { passphrase: PASS })
     other.watch.start()
-    expect((await call(other, 'watch.status', {})).active).toBe(false)
+    expect((await call(other, 'watch.status', {})).active).toBe(shared)
     const otherScan = async (results: RuleResult[]) => {
       scanner.script.results.set('billing-db', results)
       await call(other, 'scan.start', { targetId })
@@ -309,11 +313,14 @@ describe('the signed webhook', () => {
     await otherScan(PASSING)
     await otherScan([rule('log_connections', 'fail', 'off', 'high'), ...PASSING.slice(1)])
     await time.advance(1000)
-    expect(rx.received).toHaveLength(0) // the other process does not send
+    if (!shared) expect(rx.received).toHaveLength(0) // the other process does not send
     await time.advance(60_000) // the watch's next look at the outbox
     await expect.poll(() => rx.received.length).toBe(1)
     await time.advance(5 * 60_000)
     expect(rx.received).toHaveLength(1)
+    expect((await call(core, 'alerts.deliveries', {})).deliveries.map((d) => [d.state, d.attempts])).toEqual([
+      ['sent', 1],
+    ])
   })
 
   it('waits for the vault when it holds the key locked, then sends', async () => {
