@@ -13,6 +13,7 @@ import { IconButton } from '../components/IconButton'
 import { estimateStrength } from '../lib/strength'
 import { CredentialForm, type Editing } from './vault/CredentialForm'
 import { VaultSettings } from './vault/VaultSettings'
+import { UnlockVault } from './vault/UnlockVault'
 import { day } from '../../src-preload/dates'
 import { LoadFailed } from '../components/LoadFailed'
 
@@ -109,73 +110,6 @@ function CreateVault() {
   )
 }
 
-function UnlockVault() {
-  const status = useStore(vaultSelectors.status)
-  const unlock = useStore((s) => s.unlockVault)
-  const [pass, setPass] = useState('')
-  const [remember, setRemember] = useState(false)
-  const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault()
-    setBusy(true)
-    setError('')
-    try {
-      await unlock(pass, remember)
-    } catch (err) {
-      setError(message(err))
-      setPass('')
-    } finally {
-      setBusy(false)
-    }
-  }
-  return (
-    <section className="unlock" aria-labelledby="unlock-title">
-      <span className="unlock-icon" aria-hidden="true">
-        <Icon name="vault" size={28} />
-      </span>
-      <h1 id="unlock-title">The vault is locked</h1>
-      <p className="muted">
-        {status?.credentials
-          ? `${status.credentials} credential${status.credentials === 1 ? ' is' : 's are'} encrypted. `
-          : ''}
-        Unlock it to scan targets that sign in with them.
-      </p>
-      <form onSubmit={(e) => void onSubmit(e)} noValidate aria-label="Unlock vault">
-        <Field label="Master passphrase" error={error || undefined}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="current-password"
-              value={pass}
-              onChange={(e) => setPass(e.target.value)}
-              aria-invalid={invalid}
-              aria-describedby={describedBy}
-              autoFocus
-            />
-          )}
-        </Field>
-        <label className="check" title={status?.rememberUnavailable || undefined}>
-          <input
-            type="checkbox"
-            checked={remember}
-            disabled={Boolean(status?.rememberUnavailable)}
-            onChange={(e) => setRemember(e.target.checked)}
-          />
-          Remember on this device
-          {status?.rememberUnavailable && (
-            <span className="muted small"> — {status.rememberUnavailable}</span>
-          )}
-        </label>
-        <button type="submit" className="button primary wide" disabled={busy || !pass}>
-          {busy ? 'Unlocking…' : 'Unlock'}
-        </button>
-      </form>
-    </section>
-  )
-}
-
 function Credentials() {
   const status = useStore(vaultSelectors.status)
   const credentials = useStore(vaultSelectors.credentials)
@@ -205,7 +139,15 @@ function Credentials() {
   return (
     <>
       <header className="page-head">
-        <h1>Vault</h1>
+        <div>
+          <h1>Vault</h1>
+          {status && status.members > 1 && (
+            <p className="muted small" role="note">
+              {status.member ? `Unlocked as ${status.member}` : 'Unlocked by this device'} · shared by{' '}
+              {status.members} members
+            </p>
+          )}
+        </div>
         <div className="head-actions">
           <button type="button" className="button" onClick={() => void lock()}>
             <Icon name="vault" /> Lock now

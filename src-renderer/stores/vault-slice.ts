@@ -1,6 +1,12 @@
 // The vault as the renderer knows it: its state and the credentials' names and metadata — never a secret.
 import type { StateCreator } from 'zustand'
-import type { CredentialInput, CredentialMeta, Req, VaultStatus } from '../../src-preload/contract'
+import type {
+  CredentialInput,
+  CredentialMeta,
+  Req,
+  VaultMember,
+  VaultStatus,
+} from '../../src-preload/contract'
 import { api } from '../api/client'
 import { errorText } from './loadable'
 import type { State } from './index'
@@ -11,10 +17,15 @@ export interface VaultSlice {
   /** Why the vault's state or the credentials could not be read ('' when they were). */
   vaultError: string
   credentialsError: string
+  /** The vault's members (names and how each unlocks; readable while locked), null until loaded. */
+  vaultMembers: VaultMember[] | null
+  vaultMembersError: string
   loadVault(): Promise<void>
+  loadVaultMembers(): Promise<void>
   loadCredentials(): Promise<void>
   initVault(passphrase: string): Promise<void>
-  unlockVault(passphrase: string, remember: boolean): Promise<void>
+  /** `member`: who is unlocking, on a vault several people and workers share. */
+  unlockVault(passphrase: string, remember: boolean, member?: string): Promise<void>
   lockVault(): Promise<void>
   changePassphrase(current: string, next: string): Promise<void>
   setAutoLock(minutes: number): Promise<void>
@@ -37,6 +48,16 @@ export const createVaultSlice: StateCreator<State, [['zustand/devtools', never]]
     credentials: [],
     vaultError: '',
     credentialsError: '',
+    vaultMembers: null,
+    vaultMembersError: '',
+    async loadVaultMembers() {
+      try {
+        const { members } = await api.invoke('vault.members', {})
+        set({ vaultMembers: members, vaultMembersError: '' })
+      } catch (err) {
+        set({ vaultMembersError: errorText(err) })
+      }
+    },
     async loadVault() {
       try {
         set({ vault: await api.invoke('vault.status', {}), vaultError: '' })
@@ -53,7 +74,8 @@ export const createVaultSlice: StateCreator<State, [['zustand/devtools', never]]
       }
     },
     initVault: (passphrase) => withStatus(api.invoke('vault.init', { passphrase })),
-    unlockVault: (passphrase, remember) => withStatus(api.invoke('vault.unlock', { passphrase, remember })),
+    unlockVault: (passphrase, remember, member) =>
+      withStatus(api.invoke('vault.unlock', { passphrase, remember, ...(member && { member }) })),
     lockVault: () => withStatus(api.invoke('vault.lock', {})),
     changePassphrase: (current, next) => withStatus(api.invoke('vault.changePassphrase', { current, next })),
     setAutoLock: (minutes) => withStatus(api.invoke('vault.setAutoLock', { minutes })),
@@ -77,6 +99,8 @@ export const createVaultSlice: StateCreator<State, [['zustand/devtools', never]]
 
 export const vaultSelectors = {
   status: (s: State) => s.vault,
+  members: (s: State) => s.vaultMembers,
+  membersError: (s: State) => s.vaultMembersError,
   state: (s: State) => s.vault?.state ?? null,
   credentials: (s: State) => s.credentials,
   vaultError: (s: State) => s.vaultError,

@@ -3,9 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { openApp, serve, shot, type Served } from './support'
+import { runCli } from '../helpers/cli'
 
 const PASSPHRASE = 'correct horse battery staple 42'
 const CANARY = `canary-db-password-${Date.now()}`
+const BOB = 'bob has a passphrase of his own 7'
 
 let app: Served
 let browser: Browser
@@ -97,9 +99,43 @@ describe('vault in the browser UI', () => {
     await expect.poll(() => row.innerText()).toContain('billing-db')
   })
 
+  it('asks who is unlocking a vault shared by two members, and opens it only with that member’s passphrase', async () => {
+    // A second person joins from the CLI (the vault's first member, made in the page above, is "owner").
+    const bob = await runCli(
+      ['vault', 'members', 'add', 'bob', '--secret-stdin', '--data-dir', app.dataDir],
+      {
+        env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE },
+        input: `${BOB}\n`,
+      },
+    )
+    expect(bob.code, bob.stderr).toBe(0)
+    await page.getByRole('link', { name: 'Vault', exact: true }).click()
+    await page.getByRole('button', { name: 'Lock now' }).click()
+    const member = page.getByLabel('Member', { exact: true })
+    await expect.poll(() => member.isVisible()).toBe(true)
+    await expect
+      .poll(() => member.locator('option:not([disabled])').allInnerTexts())
+      .toEqual(['bob', 'owner'])
+    await page.getByLabel('Your passphrase').fill(BOB)
+    // No member chosen yet: nothing to try the passphrase on.
+    expect(await page.getByRole('button', { name: 'Unlock' }).isDisabled()).toBe(true)
+    await member.selectOption('owner')
+    await page.getByRole('button', { name: 'Unlock as owner' }).click()
+    await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/wrong passphrase/i)
+    await member.selectOption('bob')
+    // Another member chosen: the refusal was about the one before.
+    expect(await page.getByRole('alert').count()).toBe(0)
+    await page.getByLabel('Your passphrase').fill(BOB)
+    await page.screenshot({ path: shot('vault-04-member') })
+    await page.getByRole('button', { name: 'Unlock as bob' }).click()
+    await expect.poll(() => page.getByRole('note').innerText()).toBe('Unlocked as bob · shared by 2 members')
+    expect(await page.locator('tr[data-credential="billing-db reader"]').isVisible()).toBe(true)
+    await page.screenshot({ path: shot('vault-05-unlocked-as') })
+  })
+
   it('never sent the secret back to the page', () => {
     expect(responses.length).toBeGreaterThan(5)
-    for (const r of responses) expect(r).not.toContain(CANARY)
+    for (const r of responses) for (const secret of [CANARY, BOB, PASSPHRASE]) expect(r).not.toContain(secret)
     expect(app.stderr()).not.toContain(CANARY)
   })
 })
