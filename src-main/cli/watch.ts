@@ -139,7 +139,13 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
     })
 
     const status = core.watch.status()
-    if (status.elsewhere)
+    // On a shared store the others are not in the way: each watcher claims its share of the due runs.
+    if (status.elsewhere && core.watch.scheduler.isShared())
+      log.log(
+        'info',
+        `other watchers share this store (${status.elsewhere}); due runs are split between them`,
+      )
+    else if (status.elsewhere)
       log.log('warn', `another process is watching this data folder (${status.elsewhere}); waiting`)
     core.watch.start(filter)
     log.log('info', 'watch started', {

@@ -1,16 +1,19 @@
 // The watch end to end, as a daemon: `driftwatch watch` scans a real PostgreSQL 15 on a schedule; turning
 // log_connections off (ALTER SYSTEM + reload) makes the next cycle record a regression and a webhook receiver on
 // 127.0.0.1 get exactly one signed alert, even though the daemon is killed (SIGKILL) in the middle of that cycle
-// and restarted. Also: SIGTERM stops it cleanly and the PID file goes; --once runs one pass.
+// and restarted. Also: SIGTERM stops it cleanly and the PID file goes; --once runs one pass; a second watcher on a
+// PostgreSQL store says it shares the due runs with the first (it does not wait for it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { hostname } from 'node:os'
 import pg from 'pg'
 import { createCore } from '../../src-main/core/app'
 import { openDatabase } from '../../src-main/core/store/db'
 import { startPostgres, type PgService } from '../services/lib'
 import { ensureBuilt, runCli } from '../helpers/cli'
 import { call } from '../helpers/core'
+import { freshPostgresUrl } from '../helpers/engines'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { startWatchDaemon, type Daemon } from '../helpers/daemon'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
@@ -243,5 +246,33 @@ describe('driftwatch watch against PostgreSQL', () => {
     expect(r.stderr).toContain(`another driftwatch watch is running (pid ${d.child.pid}`)
     d.child.kill('SIGTERM')
     expect(await d.exited).toBe(0)
+  }, 60_000)
+
+  it('a second watcher on a PostgreSQL store says it shares the due runs, not that it waits', async () => {
+    const store = await freshPostgresUrl()
+    const dir = join(tmp.make('dw-watch-shared-'), 'data')
+    createCore({ face: 'cli', dataDir: dir, store }).close()
+    const first = startWatchDaemon(dir, ['--store', store], {})
+    let second: Daemon | undefined
+    try {
+      await first.waitLog((l) => l.msg === 'watch started' && l.shared === true)
+      second = startWatchDaemon(dir, ['--store', store], {})
+      await second.waitLog((l) => l.msg === 'watch started' && l.shared === true)
+      // The second names the first; it does not say it waits, since both scan.
+      const said = second.logs.slice(
+        0,
+        second.logs.findIndex((l) => l.msg === 'watch started'),
+      )
+      expect(said.map((l) => l.msg)).not.toContainEqual(expect.stringContaining('waiting'))
+      expect(said).toContainEqual(
+        expect.objectContaining({
+          level: 'info',
+          msg: `other watchers share this store (1 Driftwatch watcher (${hostname()} pid ${first.child.pid})); due runs are split between them`,
+        }),
+      )
+    } finally {
+      expect(await first.stop()).toBe(0)
+      expect(await second?.stop()).toBe(0)
+    }
   }, 60_000)
 })

@@ -4,6 +4,7 @@
 // is taken over by another watcher for the same due time; the scan the dead one left is marked interrupted,
 // naming it. Kinds and tags (`--only`, `--tag`) say which targets this watcher serves.
 import { hostname } from 'node:os'
+import { performance } from 'node:perf_hooks'
 import type { Target } from '../../../src-preload/contract'
 import type { Claim, DueRun, SharedWatchRepo, StoreProcess } from '../store/shared-watch'
 import type { ScheduleRow } from '../store/watch'
@@ -147,6 +148,8 @@ export class SharedMode {
     const locked: DueRun[] = []
     const priority = (r: DueRun) => (sched.get(r.scheduleId)?.priority ? 1 : 0)
     const now = this.time.now()
+    // How long claiming takes on this store (real time, whatever the clock): what many watchers contend for.
+    const t0 = performance.now()
     const claims = this.o.repo.claimDue({
       worker: this.worker,
       now: this.iso(now),
@@ -175,6 +178,10 @@ export class SharedMode {
         perKind.set(t.kind, (perKind.get(t.kind) ?? 0) + 1)
         return true
       },
+    })
+    this.d.logger.log('debug', 'watch claimed', {
+      claimed: claims.length,
+      ms: Math.round((performance.now() - t0) * 100) / 100,
     })
     for (const r of locked)
       if (r.status !== 'vault_locked')
