@@ -177,6 +177,39 @@ describe.each(ENGINES)('vault members on %s', (engine) => {
     }
   })
 
+  it('adds or removes no member when the audit log cannot record it', async () => {
+    const store = await storeFor(engine)
+    try {
+      const owner = open(store)
+      await call(owner, 'vault.init', { passphrase: OWNER_PASS })
+      await call(owner, 'vault.addMember', { name: 'bob', passphrase: BOB_PASS })
+      // The audit log refuses every new entry (a full disk, a revoked grant), as the database itself says.
+      const look = behind(store)
+      look.exec(
+        engine === 'sqlite'
+          ? `CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log refused'); END`
+          : `CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log refused'; END $$;
+             CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()`,
+      )
+      await callError(owner, 'vault.removeMember', { name: 'bob' })
+      await callError(owner, 'vault.addMember', {
+        name: 'carol',
+        passphrase: 'carol passphrase, long enough',
+      })
+      expect((await call(owner, 'vault.members', {})).members.map((m) => m.name)).toEqual(['bob', 'owner'])
+      // Bob's wrap is whole: he still unlocks.
+      const bob = open(store)
+      look.exec(engine === 'sqlite' ? 'DROP TRIGGER refuse_audit' : 'DROP TRIGGER refuse_audit ON audit_log')
+      look.close()
+      await call(bob, 'vault.unlock', { passphrase: BOB_PASS, member: 'bob' })
+      const log = await call(owner, 'audit.list', { limit: 100 })
+      expect(log.intact).toBe(true)
+      expect(log.entries.filter((x) => x.action === 'vault.member-removed')).toEqual([])
+    } finally {
+      closeAll()
+    }
+  })
+
   it("one member's wrong passphrases make that member wait, in every process, and never another", async () => {
     const store = await storeFor(engine)
     const clock = fakeClock('2031-05-01T09:00:00.000Z')

@@ -56,9 +56,13 @@ export class VaultMembersRepo {
       MemberRow | undefined
   }
 
-  insert(m: NewMember): void {
+  /** `alongside` runs in the same transaction (the audit entry): if it fails, the member is not added. */
+  insert(m: NewMember, alongside?: () => void): void {
     const { q } = this.sql
-    this.sql.run(q.insertInto('vault_members').values({ ...m, bound: 1 }))
+    this.sql.transaction(() => {
+      this.sql.run(q.insertInto('vault_members').values({ ...m, bound: 1 }))
+      alongside?.()
+    })
   }
 
   /** A member's new wrap (a changed passphrase, or the first unlock of a wrap from before members). */
@@ -76,7 +80,7 @@ export class VaultMembersRepo {
    * Deletes the member unless it is the last one, in one transaction holding the members' lock (two people
    * removing the last two members at once cannot leave none). Returns false when it was the last.
    */
-  removeUnlessLast(id: string): boolean {
+  removeUnlessLast(id: string, alongside?: () => void): boolean {
     const { q } = this.sql
     return this.sql.transaction(() => {
       this.sql.lock('vault_members')
@@ -84,6 +88,7 @@ export class VaultMembersRepo {
         this.sql.get(q.selectFrom('vault_members').select(({ fn }) => fn.countAll<number>().as('n')))?.n ?? 0
       if (Number(n) <= 1) return false
       this.sql.run(q.deleteFrom('vault_members').where('id', '=', id))
+      alongside?.()
       return true
     })
   }

@@ -59,7 +59,10 @@ export interface VaultOptions {
   onPassphrase?(event: PassphraseEvent): void
   /** Who acts, as the audit log names them: recorded as a new member's "added by". */
   describeActor?(): string
-  /** Told of each member added or removed (for the audit log: who did it is the audit log's to say). */
+  /**
+   * Told of each member added or removed, inside the transaction that adds or removes them (for the audit
+   * log, whose failure undoes the change; who did it is the audit log's to say).
+   */
   onMembers?(event: { type: 'added' | 'removed'; name: string; kind: 'passphrase' | 'key-file' }): void
   /**
    * The member an unlock that names none is for (the CLI's --member, $DRIFTWATCH_VAULT_MEMBER). Without it, and

@@ -146,9 +146,11 @@ export class Unlocker {
           `The vault was locked while "${name}" was being added; nothing was added`,
         )
       if (this.members.byName(name)) throw duplicateMember(name)
-      this.members.insert(member)
+      // Audited in the same transaction: a member the audit log cannot record is not added.
+      this.members.insert(member, () =>
+        this.opts.onMembers?.({ type: 'added', name, kind: member.secret_kind }),
+      )
       this.session.activity()
-      this.opts.onMembers?.({ type: 'added', name, kind: member.secret_kind })
       return toMemberInfo(member)
     } finally {
       dk.fill(0)
@@ -160,14 +162,16 @@ export class Unlocker {
     const member = this.members.byName(name)
     if (!member) throw this.noSuchMember(name)
     this.session.requireKey(`remove the member "${member.name}"`)
-    if (!this.members.removeUnlessLast(member.id))
+    // Audited in the same transaction: a removal the audit log cannot record does not happen.
+    const audit = () =>
+      this.opts.onMembers?.({ type: 'removed', name: member.name, kind: member.secret_kind })
+    if (!this.members.removeUnlessLast(member.id, audit))
       throw new VaultError(
         'invalid',
         `"${member.name}" is the vault's last member: add another member before removing this one, or no one ` +
           'could unlock the vault again',
       )
     this.session.activity()
-    this.opts.onMembers?.({ type: 'removed', name: member.name, kind: member.secret_kind })
     return toMemberInfo(member)
   }
 
