@@ -169,22 +169,21 @@ export class ScansRepo {
     // Content for another platform (all or most rules not applicable) says nothing about the target: kept as a
     // scan, but it neither replaces the current status nor counts as drift.
     const mismatch = applicability(counts).mismatch
-    let drift: DriftEventRow[] = []
+    let stored: { done: ScanRow; drift: DriftEventRow[] }
     try {
-      this.sql.transaction(() => {
+      stored = this.sql.transaction(() => {
         if (this.hooks.fence && !this.hooks.fence(id, at)) throw new ClaimLostError()
-        drift = this.store(id, scan, outcome, at, gz, counts, score, mismatch)
+        return this.store(id, scan, outcome, at, gz, counts, score, mismatch)
       })
     } catch (err) {
       if (err instanceof ClaimLostError) this.interrupt(id, LOST_CLAIM, at)
       throw err
     }
-    const done = this.get(id)!
-    this.hooks.onCommitted?.(done)
-    return { ...done, drift }
+    this.hooks.onCommitted?.(stored.done)
+    return { ...stored.done, drift: stored.drift }
   }
 
-  /** The body of `commit`, inside its transaction. */
+  /** The body of `commit`, inside its transaction: the scan as stored, and its drift. */
   private store(
     id: string,
     scan: ScanRow,
@@ -194,7 +193,7 @@ export class ScansRepo {
     counts: Record<string, number>,
     score: number | null,
     mismatch: boolean,
-  ): DriftEventRow[] {
+  ): { done: ScanRow; drift: DriftEventRow[] } {
     const { q } = this.sql
     // Drift is measured against the current status as it stood before this scan, in the same transaction,
     // so a crash either keeps the scan with its drift or neither.
@@ -325,8 +324,10 @@ export class ScansRepo {
       { targetId: scan.targetId, scanId: id, prevScanId: prev?.id ?? null, at },
       findings,
     )
-    this.hooks.onDrift?.(this.get(id)!, drift, at)
-    return drift
+    // Read once, as it now stands, for the drift hook and for the caller.
+    const done = this.get(id)!
+    this.hooks.onDrift?.(done, drift, at)
+    return { done, drift }
   }
 
   /** Ends a running scan as interrupted, saying why (a lost claim; a watcher that died, named). */
