@@ -43,4 +43,6 @@ for (let n = 0; ; n++) {
     { results, evidence: [{ mediaType: 'application/json', name: 'e.json', bytes: evidence }], info: {} },
     at,
   )
+  // The parent kills some children only after a whole commit, so that some kills land between commits.
+  process.stdout.write('committed\n')
 }

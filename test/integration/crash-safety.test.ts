@@ -37,7 +37,8 @@ beforeAll(async () => {
   await bundle.close()
 })
 
-function runAndKill(file: string, targetId: string, delayMs: number): Promise<number> {
+/** Kills the child delayMs after it is ready, or, with afterCommit, delayMs after its first whole commit. */
+function runAndKill(file: string, targetId: string, delayMs: number, afterCommit = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [childJs, file, targetId, String(RULES)], {
       cwd: join(import.meta.dirname, '../..'),
@@ -48,7 +49,12 @@ function runAndKill(file: string, targetId: string, delayMs: number): Promise<nu
     let err = ''
     let killedAt = 0
     child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-    child.stdout.once('data', () => {
+    let out = ''
+    let armed = false
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (armed || !out.includes(afterCommit ? 'committed\n' : 'ready\n')) return
+      armed = true
       setTimeout(() => {
         killedAt = Date.now()
         child.kill('SIGKILL')
@@ -70,14 +76,12 @@ it(`survives ${KILLS} kill -9 during scan commits with no half-stored scan`, asy
   const file = join(dataDir, DB_FILE)
 
   const t0 = performance.now()
-  // A 2,000-rule commit with drift takes 50-100 ms here, so most kills (0-80 ms after start) land before or
-  // inside the first commit; every fourth waits 100-400 ms so that some land after whole commits too.
+  // A 2,000-rule commit with drift takes 50-100 ms on a quiet machine, so most kills (0-80 ms after the child
+  // is ready) land before or inside its first commit. Every fourth child is killed 0-100 ms after its first
+  // whole commit, however long that took on a busy machine, so that some kills land between or inside later
+  // commits and some scans are whole.
   for (let i = 0; i < KILLS; i++)
-    await runAndKill(
-      file,
-      target.id,
-      Math.floor(i % 4 === 0 ? 100 + Math.random() * 300 : Math.random() * 80),
-    )
+    await runAndKill(file, target.id, Math.floor(Math.random() * (i % 4 === 0 ? 100 : 80)), i % 4 === 0)
   const ms = performance.now() - t0
 
   const db = openDatabase(file)
@@ -151,4 +155,4 @@ it(`survives ${KILLS} kill -9 during scan commits with no half-stored scan`, asy
   } finally {
     again.close()
   }
-}, 120_000)
+}, 300_000)

@@ -52,13 +52,29 @@ export function startTcpProxy(target: { host?: string; port: number }): Promise<
   }
 
   const forward = (p: Pipe, from: net.Socket, to: net.Socket) => {
-    let lastAt = 0
+    // Delayed chunks wait in one queue per direction, drained by one timer at a time, so they leave in the
+    // order they came. (A timer per chunk could reorder them: Node measures a timer from the event loop's
+    // cached clock, not from Date.now(), so a later chunk's timer could fire first, and a reordered SSH
+    // stream fails its integrity check: the connection is cut.)
+    const queue: { at: number; fn: () => void }[] = []
+    let timer: NodeJS.Timeout | null = null
+    const drain = () => {
+      timer = null
+      for (let next = queue[0]; next && next.at <= Date.now(); next = queue[0]) {
+        queue.shift()
+        if (stalled) held.push(next.fn)
+        else next.fn()
+      }
+      if (queue[0]) timer = setTimeout(drain, Math.max(1, queue[0].at - Date.now()))
+    }
     const deliver = (fn: () => void) => {
-      if (stalled) return void held.push(fn)
-      if (latencyMs <= 0) return fn()
-      const at = Math.max(Date.now() + latencyMs, lastAt)
-      lastAt = at
-      setTimeout(() => (stalled ? held.push(fn) : fn()), at - Date.now())
+      // Behind earlier chunks still waiting out their latency, a chunk waits its turn even when stalled.
+      if (stalled && queue.length === 0) return void held.push(fn)
+      if (latencyMs <= 0 && queue.length === 0) return fn()
+      const at = Date.now() + Math.max(0, latencyMs)
+      queue.push({ at, fn })
+      // The queue was empty or its timer is set for an earlier chunk.
+      timer ??= setTimeout(drain, Math.max(1, at - Date.now()))
     }
     from.on('data', (chunk: Buffer) =>
       deliver(() => {

@@ -75,7 +75,11 @@ export class SshSession {
             )
           : new SshError(
               'disconnected',
-              `The connection to ${this.where} was cut while a command was running`,
+              `The connection to ${this.where} was cut while a command was running (${
+                // What ssh2 saw (a reset, a protocol error, the server's disconnect message), so the log
+                // says who cut it; no error at all means the peer closed the connection cleanly.
+                lastError ? lastError.message : 'closed by the server or the network, without an error'
+              })`,
             )
       for (const fail of [...this.live]) fail(err)
     })
