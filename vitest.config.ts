@@ -56,6 +56,9 @@ const ON_POSTGRES = [
   'test/integration/cli-schedules-calendar.test.ts',
   'test/unit/watch/scheduler-calendar.test.ts',
   'test/integration/alerts.test.ts',
+  // The SSH scanner end to end (oscap over sshd, host key pins, sudo, the CLI's --trust-host-key and known_hosts
+  // import): pins and scans through the shared store.
+  'test/integration/scan-ssh.test.ts',
   // Not here, each for a reason:
   // - unit/watch/scheduler.test.ts and integration/exceptions.test.ts: their fake clock runs the watch through
   //   days, thousands of store round trips, and a test passes the 30 s timeout on PostgreSQL (the expiry test:
