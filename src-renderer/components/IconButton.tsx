@@ -6,6 +6,7 @@ export function IconButton(props: {
   label: string
   title: string
   danger?: boolean
+  disabled?: boolean
   onClick(): void
 }) {
   return (
@@ -13,6 +14,7 @@ export function IconButton(props: {
       type="button"
       className={`icon-button${props.danger ? ' danger' : ''}`}
       onClick={props.onClick}
+      disabled={props.disabled}
       aria-label={props.label}
       title={props.title}
     >

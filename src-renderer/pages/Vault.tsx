@@ -13,6 +13,7 @@ import { IconButton } from '../components/IconButton'
 import { estimateStrength } from '../lib/strength'
 import { CredentialForm, type Editing } from './vault/CredentialForm'
 import { VaultSettings } from './vault/VaultSettings'
+import { VaultMembers } from './vault/VaultMembers'
 import { UnlockVault } from './vault/UnlockVault'
 import { day } from '../../src-preload/dates'
 import { LoadFailed } from '../components/LoadFailed'
@@ -235,6 +236,7 @@ function Credentials() {
         </table>
       )}
       {status && <VaultSettings />}
+      {status && <VaultMembers />}
       <ConfirmDialog
         open={doomed !== null}
         title={`Delete “${doomed?.name ?? ''}”?`}

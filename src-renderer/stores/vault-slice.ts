@@ -22,6 +22,10 @@ export interface VaultSlice {
   vaultMembersError: string
   loadVault(): Promise<void>
   loadVaultMembers(): Promise<void>
+  /** Wraps the vault key for one more member with their own passphrase (the vault must be unlocked). */
+  addVaultMember(name: string, passphrase: string): Promise<VaultMember>
+  /** That member can no longer unlock; refused for the last one. */
+  removeVaultMember(name: string): Promise<void>
   loadCredentials(): Promise<void>
   initVault(passphrase: string): Promise<void>
   /** `member`: who is unlocking, on a vault several people and workers share. */
@@ -57,6 +61,15 @@ export const createVaultSlice: StateCreator<State, [['zustand/devtools', never]]
       } catch (err) {
         set({ vaultMembersError: errorText(err) })
       }
+    },
+    async addVaultMember(name, passphrase) {
+      const m = await api.invoke('vault.addMember', { name, passphrase })
+      await Promise.all([get().loadVaultMembers(), get().loadVault()])
+      return m
+    },
+    async removeVaultMember(name) {
+      await api.invoke('vault.removeMember', { name })
+      await Promise.all([get().loadVaultMembers(), get().loadVault()])
     },
     async loadVault() {
       try {

@@ -8,6 +8,7 @@ import { runCli } from '../helpers/cli'
 const PASSPHRASE = 'correct horse battery staple 42'
 const CANARY = `canary-db-password-${Date.now()}`
 const BOB = 'bob has a passphrase of his own 7'
+const CAROL = 'carol joins from the vault page 9'
 
 let app: Served
 let browser: Browser
@@ -133,9 +134,60 @@ describe('vault in the browser UI', () => {
     await page.screenshot({ path: shot('vault-05-unlocked-as') })
   })
 
+  it('adds a member from the vault page, who then unlocks with their own passphrase, and removes them', async () => {
+    const row = (name: string) => page.locator(`tr[data-member="${name}"]`)
+    const members = page.getByRole('table', { name: 'Members' })
+    await expect.poll(() => members.locator('tbody tr').count()).toBe(2)
+    expect(await row('bob').innerText()).toMatch(/bob\s*you\s+Passphrase/)
+    expect(await row('owner').innerText()).toContain('Passphrase')
+
+    const form = page.getByRole('form', { name: 'Add member' })
+    await form.getByLabel('Member name').fill('carol')
+    await form.getByLabel('Their passphrase', { exact: true }).fill(CAROL)
+    await form.getByLabel('Their passphrase again').fill(CAROL + 'x')
+    await expect.poll(() => form.getByText('The two passphrases differ').isVisible()).toBe(true)
+    expect(await form.getByRole('button', { name: 'Add member' }).isDisabled()).toBe(true)
+    await form.getByLabel('Their passphrase again').fill(CAROL)
+    await form.getByRole('button', { name: 'Add member' }).click()
+    await expect.poll(() => row('carol').isVisible()).toBe(true)
+    expect(await row('carol').innerText()).toMatch(/Passphrase\s+\S.* by bob/)
+    await expect.poll(() => page.getByRole('note').innerText()).toBe('Unlocked as bob · shared by 3 members')
+    // The form is empty again: no passphrase left in a field.
+    expect(await form.getByLabel('Their passphrase', { exact: true }).inputValue()).toBe('')
+    await page.screenshot({ path: shot('vault-06-members') })
+
+    // carol unlocks with her own passphrase.
+    await page.getByRole('button', { name: 'Lock now' }).click()
+    await page.getByLabel('Member', { exact: true }).selectOption('carol')
+    await page.getByLabel('Your passphrase').fill(CAROL)
+    await page.getByRole('button', { name: 'Unlock as carol' }).click()
+    await expect
+      .poll(() => page.getByRole('note').innerText())
+      .toBe('Unlocked as carol · shared by 3 members')
+
+    // carol removes herself: the dialog says what that means for this session.
+    await row('carol').getByRole('button', { name: 'Remove carol' }).click()
+    const dialog = page.getByRole('dialog')
+    await expect.poll(() => dialog.innerText()).toContain('You are unlocked as this member')
+    await page.screenshot({ path: shot('vault-07-remove-member') })
+    await dialog.getByRole('button', { name: 'Remove member' }).click()
+    await expect.poll(() => row('carol').count()).toBe(0)
+    await expect
+      .poll(() => page.getByRole('note').innerText())
+      .toBe('Unlocked as carol · shared by 2 members')
+
+    // Both changes are in the audit log, naming who made them.
+    const audit = await runCli(['audit', '--json', '--data-dir', app.dataDir])
+    expect(audit.code, audit.stderr).toBe(0)
+    const entries = (JSON.parse(audit.stdout) as { entries: { action: string; by: string }[] }).entries
+    expect(entries.find((e) => e.action === 'vault.member-added')?.by).toMatch(/^bob\b/)
+    expect(entries.find((e) => e.action === 'vault.member-removed')?.by).toMatch(/^carol\b/)
+  })
+
   it('never sent the secret back to the page', () => {
     expect(responses.length).toBeGreaterThan(5)
-    for (const r of responses) for (const secret of [CANARY, BOB, PASSPHRASE]) expect(r).not.toContain(secret)
+    for (const r of responses)
+      for (const secret of [CANARY, BOB, CAROL, PASSPHRASE]) expect(r).not.toContain(secret)
     expect(app.stderr()).not.toContain(CANARY)
   })
 })
