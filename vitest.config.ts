@@ -59,6 +59,8 @@ const ON_POSTGRES = [
   // The SSH scanner end to end (oscap over sshd, host key pins, sudo, the CLI's --trust-host-key and known_hosts
   // import): pins and scans through the shared store.
   'test/integration/scan-ssh.test.ts',
+  // "Run now" in a process that scans here or watches, on a store watchers share (claims, the commit's fence).
+  'test/unit/watch/run-now-here.test.ts',
   // Not here, each for a reason:
   // - unit/watch/scheduler.test.ts and integration/exceptions.test.ts: their fake clock runs the watch through
   //   days, thousands of store round trips, and a test passes the 30 s timeout on PostgreSQL (the expiry test:
@@ -72,10 +74,6 @@ const ON_POSTGRES = [
   // - cli-watch-commands, judgement-postgres, report-frozen, reports-remediation, controls-estate: green here, but
   //   together ~2.5 min of CI on two cores for paths (CLI output, PDFs, control roll-ups) the files above already
   //   take through the store; the suite must stay under 20 minutes. Run them here by hand with --project postgresql.
-  // - unit/watch/run-now-here: on PostgreSQL the watch runs in shared mode (claims), where "Run now" in a
-  //   watching process makes a run due at the same instant of the frozen clock as the due time it just finished,
-  //   which that due time's record (scheduled_scans) passes over; its "Run now here" lanes differ too. The test
-  //   needs a shared-mode form (issue 23).
   // - unit/config/apply: green here (twice by hand, 26-41 s) since the store's numbered answers
   //   (sql/sync-channel.ts) ended the mismatched replies behind its one-in-four failure; out for CI time only.
 ]

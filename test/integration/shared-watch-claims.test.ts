@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Sql } from '../../src-main/core/store/sql/engine'
 import { SharedWatchRepo, type DueRun } from '../../src-main/core/store/shared-watch'
+import { WatchRepo } from '../../src-main/core/store/watch'
 import { ENGINES, freshPostgresUrl, migratedSql } from '../helpers/engines'
 import { openStore } from '../../src-main/core/store/open'
 
@@ -110,6 +111,27 @@ describe.each(ENGINES)('claims on %s', (engine) => {
     sql.run(sql.q.updateTable('schedule_runs').set({ next_run_at: T0 }).where('target_id', '=', 'a'))
     expect(claim('w2', at(2), { accept: (r) => r.targetId === 'a' })).toEqual([])
     expect(repo.history('s-a', 'a')).toHaveLength(1)
+  })
+
+  it('scans a "Run now" made at the very instant of a due time already scanned, just after it', () => {
+    const [c] = claim('w1', at(0), { accept: (r) => r.targetId === 'a' })
+    repo.finish(c!, 'w1', 'done', at(0), { status: 'waiting', detail: '', failures: 0, nextRunAt: at(1) })
+    // Run now, on a clock that reads the same instant (the run was due at T0 and T0 is scanned).
+    expect(new WatchRepo(sql).makeDue(T0, 's-a')).toBe(1)
+    const next = new Date(Date.parse(T0) + 1).toISOString()
+    const run = () =>
+      sql.get(sql.q.selectFrom('schedule_runs').select('next_run_at').where('target_id', '=', 'a'))!
+        .next_run_at
+    expect(run()).toBe(next)
+    const [again] = claim('w2', next, { accept: (r) => r.targetId === 'a' })
+    expect(again?.dueAt).toBe(next)
+    expect(repo.history('s-a', 'a')).toHaveLength(2)
+    // A Run now at any other instant is due then, as before.
+    expect(new WatchRepo(sql).makeDue(at(5), 's-b')).toBe(1)
+    expect(
+      sql.get(sql.q.selectFrom('schedule_runs').select('next_run_at').where('target_id', '=', 'b'))!
+        .next_run_at,
+    ).toBe(at(5))
   })
 
   it('keeps a lease alive while the scan runs', () => {

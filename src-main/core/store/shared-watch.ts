@@ -244,6 +244,39 @@ export class SharedWatchRepo {
     }
   }
 
+  /**
+   * A "Run now" scanned here, by a process that does not watch, while no watcher runs: it claims nothing, but
+   * its scan gets a record of its own (due at the instant it started, a millisecond later on a tie), so the
+   * commit's fence knows it as this process's scheduled scan rather than one that lost its claim.
+   */
+  startedHere(
+    run: { scheduleId: string; targetId: string },
+    worker: string,
+    scanId: string,
+    at: string,
+  ): void {
+    const { q } = this.sql
+    for (let ms = Date.parse(at), tries = 0; tries < 1000; ms++, tries++) {
+      const stored = this.sql.run(
+        q
+          .insertInto('scheduled_scans')
+          .values({
+            schedule_id: run.scheduleId,
+            target_id: run.targetId,
+            due_at: new Date(ms).toISOString(),
+            worker,
+            state: 'running',
+            attempts: 1,
+            claimed_at: at,
+            scan_id: scanId,
+          })
+          .onConflict((oc) => oc.columns(['schedule_id', 'target_id', 'due_at']).doNothing()),
+      ).changes
+      if (stored > 0) return
+    }
+    throw new Error(`No free due time for the run of ${run.targetId} near ${at}`)
+  }
+
   /** The scan a claim started: from now on only this scan may commit for the claim's due time. */
   started(claim: Pick<Claim, 'scheduleId' | 'targetId' | 'dueAt'>, worker: string, scanId: string): boolean {
     const { q } = this.sql

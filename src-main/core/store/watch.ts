@@ -326,16 +326,44 @@ export class WatchRepo {
         .$if(targetIds.length > 0, (qb) => qb.where('target_id', 'not in', [...targetIds])),
     )
   }
-  /** "Scan all now" and "run this schedule now": due immediately. */
+  /**
+   * "Scan all now" and "run this schedule now": due immediately. Watchers sharing a store scan each due time
+   * once (scheduled_scans), so a run made due at the very instant of a due time it already finished would be
+   * passed over for good; such a run is made due just after the last due time it has a record of.
+   */
   makeDue(at: string, scheduleId?: string): number {
     const { q } = this.sql
-    return this.sql.run(
-      q
-        .updateTable('schedule_runs')
-        .set({ next_run_at: at })
-        .where('status', '<>', 'running')
-        .$if(scheduleId !== undefined, (qb) => qb.where('schedule_id', '=', scheduleId!)),
-    ).changes
+    return this.sql.transaction(() => {
+      const changed = this.sql.run(
+        q
+          .updateTable('schedule_runs')
+          .set({ next_run_at: at })
+          .where('status', '<>', 'running')
+          .$if(scheduleId !== undefined, (qb) => qb.where('schedule_id', '=', scheduleId!)),
+      ).changes
+      const taken = this.sql.all(
+        q
+          .selectFrom('scheduled_scans as ss')
+          .innerJoin('schedule_runs as sr', (j) =>
+            j.onRef('sr.schedule_id', '=', 'ss.schedule_id').onRef('sr.target_id', '=', 'ss.target_id'),
+          )
+          .select(['ss.schedule_id', 'ss.target_id', (eb) => eb.fn.max('ss.due_at').as('last')])
+          .where('sr.next_run_at', '=', at)
+          .where('sr.status', '<>', 'running')
+          .where('ss.due_at', '>=', at)
+          .$if(scheduleId !== undefined, (qb) => qb.where('ss.schedule_id', '=', scheduleId!))
+          .groupBy(['ss.schedule_id', 'ss.target_id']),
+      )
+      for (const t of taken)
+        this.sql.run(
+          q
+            .updateTable('schedule_runs')
+            .set({ next_run_at: new Date(Date.parse(t.last) + 1).toISOString() })
+            .where('schedule_id', '=', t.schedule_id)
+            .where('target_id', '=', t.target_id),
+        )
+      return changed
+    })
   }
 
   pausedTargets(): Set<string> {

@@ -335,6 +335,8 @@ export class Scheduler {
       const { scanId } = this.d.startScan(t, s.request)
       this.running.set(scanId, { scanId, scheduleId: s.id, targetId: t.id, kind: t.kind })
       this.d.repo.startRun(s.id, t.id, scanId, at)
+      // On a store watchers share, a "Run now" scanned here is recorded as the scheduled scan it is.
+      this.shared?.startedHere({ scheduleId: s.id, targetId: t.id }, scanId)
       this.d.logger.log('info', 'watch scan started', { target: t.name, scanId, schedule: s.id })
       return ''
     } catch (err) {
@@ -358,7 +360,9 @@ export class Scheduler {
   /** A scan ended (any scan: one of ours updates its run; any other frees its target). */
   onScanFinished(scanId: string, state: 'done' | 'failed' | 'cancelled' | 'interrupted', error = ''): void {
     const mine = this.running.get(scanId)
-    if (mine && this.shared) {
+    // A claimed run (shared mode) ends through its claim; a "run now" scanned here, with no watcher anywhere,
+    // holds no claim (on a shared store too) and ends its run as on a store of one's own.
+    if (mine && this.shared && 'claim' in mine) {
       this.running.delete(scanId)
       this.shared.finished(mine as SharedRunning, state, error)
     } else if (mine) {

@@ -257,6 +257,11 @@ export class SharedMode {
     }
   }
 
+  /** A "Run now" this process scans itself (no watcher anywhere): its scan's record, for the commit's fence. */
+  startedHere(run: { scheduleId: string; targetId: string }, scanId: string): void {
+    this.o.repo.startedHere(run, this.worker, scanId, this.iso())
+  }
+
   /** One of this watcher's scans ended: its run's next state, written only while the claim is still held. */
   finished(mine: SharedRunning, state: 'done' | 'failed' | 'cancelled' | 'interrupted', error: string): void {
     const s = this.d.repo.schedule(mine.scheduleId)
