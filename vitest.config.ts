@@ -61,12 +61,15 @@ const ON_POSTGRES = [
   'test/integration/scan-ssh.test.ts',
   // "Run now" in a process that scans here or watches, on a store watchers share (claims, the commit's fence).
   'test/unit/watch/run-now-here.test.ts',
+  // Scans of this computer (oscap), remediation, group scans, an oscap crash retried; its crash-restart test is
+  // SQLite's (a shared store marks no scan at a start).
+  'test/integration/scan-local.test.ts',
   // Not here, each for a reason:
   // - unit/watch/scheduler.test.ts and integration/exceptions.test.ts: their fake clock runs the watch through
   //   days, thousands of store round trips, and a test passes the 30 s timeout on PostgreSQL (the expiry test:
   //   10 s on SQLite, 31-33 s here).
-  // - scan-local, watch-config, watch-metrics, unit/watch/observe: they write or read the SQLite file directly (a
-  //   crashed scan row, the daemon's facts, a due run, a read-only file for /healthz); each needs a PostgreSQL form.
+  // - watch-config, watch-metrics, unit/watch/observe: they write or read the SQLite file directly (the daemon's
+  //   facts, a due run, a read-only file for /healthz); each needs a PostgreSQL form.
   // - reports-local (170 s here), policy-assigned (140 s), tailoring-added-rule: they read their ARF through the
   //   data folder's store (helpers/data-store.ts) and reports-local passed here once, but they test oscap and
   //   tailorings more than the store, which the files above already cover; not worth their time in CI yet.
