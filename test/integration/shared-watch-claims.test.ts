@@ -134,6 +134,22 @@ describe.each(ENGINES)('claims on %s', (engine) => {
     ).toBe(at(5))
   })
 
+  it('records a "Run now" scanned here with no watcher, so its scan may commit, and how it ended', () => {
+    scan(sql, 'here-1', 'a')
+    // A scheduled scan no record names is one that lost its claim: refused.
+    expect(repo.holds('here-1')).toBe(false)
+    repo.startedHere({ scheduleId: 's-a', targetId: 'a' }, 'p1', 'here-1', T0)
+    expect(repo.holds('here-1')).toBe(true)
+    // A second one at the same instant gets the next millisecond; it fails, and its record says so.
+    scan(sql, 'here-2', 'a')
+    repo.startedHere({ scheduleId: 's-a', targetId: 'a' }, 'p1', 'here-2', T0)
+    repo.endedHere('here-2', 'failed', at(1))
+    expect(repo.history('s-a', 'a').map((r) => [r.due_at, r.scan_id, r.state])).toEqual([
+      [T0, 'here-1', 'running'],
+      [new Date(Date.parse(T0) + 1).toISOString(), 'here-2', 'failed'],
+    ])
+  })
+
   it('keeps a lease alive while the scan runs', () => {
     claim('w1', at(0), { accept: (r) => r.targetId === 'a' })
     expect(repo.renew('w1', at(6))).toBe(1)

@@ -277,6 +277,18 @@ export class SharedWatchRepo {
     throw new Error(`No free due time for the run of ${run.targetId} near ${at}`)
   }
 
+  /** A "Run now" scanned here ended without committing (failed, cancelled): its record says so. */
+  endedHere(scanId: string, outcome: ScheduledState, at: string): void {
+    const { q } = this.sql
+    this.sql.run(
+      q
+        .updateTable('scheduled_scans')
+        .set({ state: outcome, finished_at: at })
+        .where('scan_id', '=', scanId)
+        .where('state', '=', 'running'),
+    )
+  }
+
   /** The scan a claim started: from now on only this scan may commit for the claim's due time. */
   started(claim: Pick<Claim, 'scheduleId' | 'targetId' | 'dueAt'>, worker: string, scanId: string): boolean {
     const { q } = this.sql

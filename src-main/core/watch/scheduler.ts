@@ -367,6 +367,7 @@ export class Scheduler {
       this.shared.finished(mine as SharedRunning, state, error)
     } else if (mine) {
       this.running.delete(scanId)
+      this.shared?.endedHere(scanId, state)
       const s = this.d.repo.schedule(mine.scheduleId)
       const r = this.d.repo.run(mine.scheduleId, mine.targetId)
       if (s && r) {

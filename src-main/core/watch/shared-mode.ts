@@ -262,6 +262,12 @@ export class SharedMode {
     this.o.repo.startedHere(run, this.worker, scanId, this.iso())
   }
 
+  /** That scan ended: a commit already marked its record done; any other end is written to it here. */
+  endedHere(scanId: string, state: 'done' | 'failed' | 'cancelled' | 'interrupted'): void {
+    if (state !== 'done')
+      this.o.repo.endedHere(scanId, state === 'failed' ? 'failed' : 'cancelled', this.iso())
+  }
+
   /** One of this watcher's scans ended: its run's next state, written only while the claim is still held. */
   finished(mine: SharedRunning, state: 'done' | 'failed' | 'cancelled' | 'interrupted', error: string): void {
     const s = this.d.repo.schedule(mine.scheduleId)
