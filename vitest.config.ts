@@ -55,8 +55,10 @@ const ON_POSTGRES = [
   'test/integration/cli-schedules-calendar.test.ts',
   'test/integration/alerts.test.ts',
   // The SSH scanner end to end (oscap over sshd, host key pins, sudo, the CLI's --trust-host-key and known_hosts
-  // import): pins and scans through the shared store.
+  // import, group scans, the overlapped upload and its cleanup): pins and scans through the shared store.
   'test/integration/scan-ssh.test.ts',
+  'test/integration/scan-ssh-group.test.ts',
+  'test/integration/ssh-scan-pipeline.test.ts',
   // "Run now" in a process that scans here or watches, on a store watchers share (claims, the commit's fence).
   'test/unit/watch/run-now-here.test.ts',
   // Scans of this computer (oscap), remediation, group scans, an oscap crash retried; its crash-restart test is
