@@ -1,0 +1,53 @@
+// `npm test`: the electron-vite build first (the CLI, serve and UI tests load it), then eslint, prettier, tsc and
+// the whole vitest run side by side. The tests spend about a fifth of two cores' time waiting (servers starting,
+// child processes, timers), which the checks fill: they no longer hold the tests back by their own 45-100 s.
+// Each check's output is printed whole, under its name, once it ends; the tests print as they go. Arguments
+// go to vitest (`npm test -- test/unit`). Any failure fails the run, after every part has finished.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url))
+
+function run(name, cmd, args) {
+  const started = Date.now()
+  return new Promise((resolve) => {
+    const child = spawn(bin(cmd), args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    child.on('error', (err) => {
+      out += `${err.message}\n`
+    })
+    child.on('close', (code) => {
+      const secs = ((Date.now() - started) / 1000).toFixed(1)
+      process.stdout.write(`::: ${name} (${secs} s)${code === 0 ? '' : `: FAILED, exit ${code}`}\n${out}`)
+      resolve(code === 0)
+    })
+  })
+}
+
+function tests(args) {
+  return new Promise((resolve) => {
+    const child = spawn(bin('vitest'), ['run', ...args], { cwd: root, stdio: 'inherit' })
+    child.on('error', (err) => {
+      process.stdout.write(`::: tests: ${err.message}\n`)
+      resolve(false)
+    })
+    child.on('close', (code) => resolve(code === 0))
+  })
+}
+
+if (!(await run('build', 'electron-vite', ['build']))) process.exit(1)
+const results = await Promise.all([
+  run('eslint', 'eslint', ['--max-warnings', '0', '.']),
+  run('prettier', 'prettier', ['--check', '.']),
+  run('typecheck', 'tsc', ['-p', 'tsconfig.json', '--noEmit']),
+  tests(process.argv.slice(2)),
+])
+const names = ['eslint', 'prettier', 'typecheck', 'tests']
+const failed = names.filter((_, i) => !results[i])
+if (failed.length) {
+  process.stdout.write(`::: npm test FAILED: ${failed.join(', ')}\n`)
+  process.exit(1)
+}
