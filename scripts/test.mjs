@@ -29,7 +29,9 @@ function run(name, cmd, args) {
 
 function tests(args) {
   return new Promise((resolve) => {
-    const child = spawn(bin('vitest'), ['run', ...args], { cwd: root, stdio: 'inherit' })
+    // The build above is the one every test uses: the tests' ensureBuilt() does not build again.
+    const env = { ...process.env, DRIFTWATCH_TEST_PREBUILT: '1' }
+    const child = spawn(bin('vitest'), ['run', ...args], { cwd: root, stdio: 'inherit', env })
     child.on('error', (err) => {
       process.stdout.write(`::: tests: ${err.message}\n`)
       resolve(false)

@@ -11,25 +11,47 @@ export const BIN = join(ROOT, 'bin', 'driftwatch.js')
 const CLI_JS = join(ROOT, 'out', 'main', 'cli.js')
 const SOURCES = ['src-main', 'src-preload', 'src-renderer', 'package.json', 'electron.vite.config.ts']
 
-function newestMtime(path: string): number {
+function newest(path: string): { mtimeMs: number; path: string } {
   const st = statSync(path)
-  if (!st.isDirectory()) return st.mtimeMs
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((n) => newestMtime(join(path, n))))
+  let best = { mtimeMs: st.mtimeMs, path }
+  if (st.isDirectory())
+    for (const n of readdirSync(path)) {
+      const inner = newest(join(path, n))
+      if (inner.mtimeMs > best.mtimeMs) best = inner
+    }
+  return best
+}
+
+/** Why out/main/cli.js is not a build of the sources as they are, or undefined when it is. */
+function staleness(): string | undefined {
+  if (!existsSync(CLI_JS)) return `${CLI_JS} is missing`
+  const built = statSync(CLI_JS).mtimeMs
+  const src = SOURCES.map((s) => newest(join(ROOT, s))).reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a))
+  if (src.mtimeMs > built)
+    return `${src.path} (${new Date(src.mtimeMs).toISOString()}) is newer than out/main/cli.js (${new Date(built).toISOString()})`
+  return undefined
 }
 
 /**
  * Builds with `npx electron-vite build` unless out/main/cli.js exists and is newer than every source file
- * (a stale build would test yesterday's code).
+ * (a stale build would test yesterday's code). Under `npm test` (scripts/test.mjs), which builds before any
+ * test starts, it never builds: a build empties out/ while the other workers' CLI children run from it, so a
+ * rebuild there would fail them ("not built yet"); it only says when the sources look newer.
  */
 export function ensureBuilt(): void {
-  const fresh = () =>
-    existsSync(CLI_JS) &&
-    statSync(CLI_JS).mtimeMs >= Math.max(...SOURCES.map((s) => newestMtime(join(ROOT, s))))
-  if (fresh()) return
+  const why = staleness()
+  if (!why) return
+  if (process.env.DRIFTWATCH_TEST_PREBUILT === '1') {
+    if (!existsSync(CLI_JS)) throw new Error(`npm test built before the tests, yet ${why}`)
+    console.warn(`ensureBuilt: not rebuilding under npm test, though ${why}`)
+    return
+  }
+  console.warn(`ensureBuilt: building, as ${why}`)
   const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 })
-  if (!fresh())
+  const after = staleness()
+  if (after)
     throw new Error(
-      `npx electron-vite build did not produce a fresh out/main/cli.js:\n${r.stdout}\n${r.stderr}`,
+      `npx electron-vite build did not produce a fresh build (${after}):\n${r.stdout}\n${r.stderr}`,
     )
 }
 
