@@ -3,12 +3,11 @@
 //   (isolate: false), which saves loading the core's module graph again for each of ~70 files; each file makes
 //   its own cores, temp dirs and servers and restores what it changes (process.env, the app origin).
 // - "servers" (test/integration): each file starts its own real servers (test/services: free ports, its own
-//   temp dirs), so two files run side by side, alongside "unit". Each file still loads its own modules: with
-//   them shared, a full run under heavy load (load average 15-17) timed out twice (scan-local's oscap crash
-//   retry, scan-ssh's CLI host key), which isolated runs had not, and helpers that register their cleanup
-//   when first imported (test/helpers/engines.ts's PostgreSQL server) clean up after the first file only, so
-//   the next file's store tests failed at once; this lane keeps its isolation until those helpers register
-//   per file (sharing would save ~4 s of module loading per file).
+//   temp dirs), so files run side by side, alongside "unit". Its files share their worker's modules too; what a
+//   helper opened for a file (test/helpers/engines.ts's PostgreSQL server, any server test/services started) is
+//   closed after that file by test/helpers/file-cleanup.ts. Run alone on two cores: 247 s and 452 CPU-s shared,
+//   265 s and 490 CPU-s isolated, the same 551 tests passing. (An earlier try timed out twice under a load
+//   average of 15-17, scan-local's oscap crash retry and scan-ssh's CLI host key; neither has since.)
 // - "postgresql": ON_POSTGRES, a second time, on a PostgreSQL store.
 // - "isolated": the files that need a module graph of their own (ISOLATED says why), with "unit" and "servers".
 // - "ui": the UI tests in Chromium against `driftwatch serve`, each file with its own server, data folder and
@@ -123,6 +122,8 @@ export default defineConfig({
           name: 'servers',
           include: ['test/integration/**/*.test.ts'],
           exclude: [...MACHINE_BOUND, ...ISOLATED],
+          isolate: false,
+          setupFiles: ['test/helpers/file-cleanup.ts'],
           sequence: { groupOrder: 0 },
         },
       },

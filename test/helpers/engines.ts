@@ -20,14 +20,20 @@ let made = 0
 const dirs: string[] = []
 const open: Sql[] = []
 
-afterAll(async () => {
+/**
+ * Closes what this file opened and stops its PostgreSQL server. Registered when this module is first imported
+ * and, where files share their modules (the "servers" lane), again for each file by test/helpers/file-cleanup.ts;
+ * a second call finds nothing to do.
+ */
+export async function closeEngines(): Promise<void> {
   for (const s of open.splice(0)) s.close()
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
   if (server) {
     server = undefined
     await stopAll()
   }
-})
+}
+afterAll(closeEngines)
 
 /** The file's PostgreSQL server (started on first use) and a URL for a new, empty database on it. */
 export async function freshPostgresUrl(): Promise<string> {
