@@ -30,7 +30,7 @@ function run(name, cmd, args) {
 function tests(args) {
   return new Promise((resolve) => {
     // The build above is the one every test uses: the tests' ensureBuilt() does not build again.
-    const env = { ...process.env, DRIFTWATCH_TEST_PREBUILT: '1' }
+    const env = { ...process.env, DW_TEST_PREBUILT: '1' }
     const child = spawn(bin('vitest'), ['run', ...args], { cwd: root, stdio: 'inherit', env })
     child.on('error', (err) => {
       process.stdout.write(`::: tests: ${err.message}\n`)
@@ -41,14 +41,14 @@ function tests(args) {
 }
 
 if (!(await run('build', 'electron-vite', ['build']))) process.exit(1)
-const results = await Promise.all([
-  run('eslint', 'eslint', ['--max-warnings', '0', '.']),
-  run('prettier', 'prettier', ['--check', '.']),
-  run('typecheck', 'tsc', ['-p', 'tsconfig.json', '--noEmit']),
-  tests(process.argv.slice(2)),
-])
-const names = ['eslint', 'prettier', 'typecheck', 'tests']
-const failed = names.filter((_, i) => !results[i])
+const parts = {
+  eslint: run('eslint', 'eslint', ['--max-warnings', '0', '.']),
+  prettier: run('prettier', 'prettier', ['--check', '.']),
+  typecheck: run('typecheck', 'tsc', ['-p', 'tsconfig.json', '--noEmit']),
+  tests: tests(process.argv.slice(2)),
+}
+const failed = []
+for (const [name, passed] of Object.entries(parts)) if (!(await passed)) failed.push(name)
 if (failed.length) {
   process.stdout.write(`::: npm test FAILED: ${failed.join(', ')}\n`)
   process.exit(1)

@@ -41,7 +41,7 @@ function staleness(): string | undefined {
 export function ensureBuilt(): void {
   const why = staleness()
   if (!why) return
-  if (process.env.DRIFTWATCH_TEST_PREBUILT === '1') {
+  if (process.env.DW_TEST_PREBUILT === '1') {
     if (!existsSync(CLI_JS)) throw new Error(`npm test built before the tests, yet ${why}`)
     console.warn(`ensureBuilt: not rebuilding under npm test, though ${why}`)
     return

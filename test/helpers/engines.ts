@@ -1,7 +1,6 @@
 // The store's two engines for tests: a fresh SQLite file, or a fresh database on one real PostgreSQL 15
 // server started for the test file (test/services). A test written once with `describe.each(ENGINES)` runs
 // on both.
-import { afterAll } from 'vitest'
 import { join } from 'node:path'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,9 +20,10 @@ const dirs: string[] = []
 const open: Sql[] = []
 
 /**
- * Closes what this file opened and stops its PostgreSQL server. Registered when this module is first imported
- * and, where files share their modules (the "servers" lane), again for each file by test/helpers/file-cleanup.ts;
- * a second call finds nothing to do.
+ * Closes what this file opened and stops its PostgreSQL server. Called after each file by
+ * test/helpers/file-cleanup.ts, the setup file of the lane that runs this module's users ("servers"): their
+ * files share the worker's modules, so a hook registered here, when the module is first imported, would run
+ * after the first file only.
  */
 export async function closeEngines(): Promise<void> {
   for (const s of open.splice(0)) s.close()
@@ -33,7 +33,6 @@ export async function closeEngines(): Promise<void> {
     await stopAll()
   }
 }
-afterAll(closeEngines)
 
 /** The file's PostgreSQL server (started on first use) and a URL for a new, empty database on it. */
 export async function freshPostgresUrl(): Promise<string> {
