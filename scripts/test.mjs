@@ -4,6 +4,7 @@
 // Each check's output is printed whole, under its name, once it ends; the tests print as they go. Arguments
 // go to vitest (`npm test -- test/unit`). Any failure fails the run, after every part has finished.
 import { spawn } from 'node:child_process'
+import { statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -41,6 +42,11 @@ function tests(args) {
 }
 
 if (!(await run('build', 'electron-vite', ['build']))) process.exit(1)
+// Every test runs this build. A build during the run (anything that runs the package's `prepare`, such as a
+// first `npx driftwatch` in this folder) empties out/ under the other tests' children, which then fail now
+// and then with "not built yet"; so a run in which out/ changed fails, saying so, even when its tests passed.
+const cliJs = fileURLToPath(new URL('../out/main/cli.js', import.meta.url))
+const builtAt = statSync(cliJs, { throwIfNoEntry: false })?.mtimeMs
 const parts = {
   eslint: run('eslint', 'eslint', ['--max-warnings', '0', '.']),
   prettier: run('prettier', 'prettier', ['--check', '.']),
@@ -49,6 +55,12 @@ const parts = {
 }
 const failed = []
 for (const [name, passed] of Object.entries(parts)) if (!(await passed)) failed.push(name)
+if (statSync(cliJs, { throwIfNoEntry: false })?.mtimeMs !== builtAt) {
+  process.stdout.write(
+    '::: out/ was rebuilt or removed while the tests ran (see the comment in scripts/test.mjs)\n',
+  )
+  failed.push('build')
+}
 if (failed.length) {
   process.stdout.write(`::: npm test FAILED: ${failed.join(', ')}\n`)
   process.exit(1)

@@ -1,6 +1,8 @@
 // Covers the built driftwatch command as a person runs it: help, version and usage errors with their exit
 // codes, and managing targets (add, list, edit, remove) in text and --json, with errors naming the flag.
 import { beforeAll, describe, expect, it } from 'vitest'
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
 import { ensureBuilt, ROOT, runCli, runCommand, type CliResult } from '../helpers/cli'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import pkg from '../../package.json'
@@ -64,9 +66,21 @@ describe('help, version and usage', () => {
 
   it('`npx driftwatch --version` from the repository root runs the package bin', async () => {
     // --no-install: resolve the local bin or fail, never fetch a package of that name from the registry.
-    const r = await runCommand('npx', ['--no-install', 'driftwatch', '--version'], { cwd: ROOT })
-    expect(r.code).toBe(0)
+    // The first npx in a folder links the project into npx's cache and, as for any install, runs its
+    // `prepare` script (the build), which empties out/ while other tests' children run from it: a clean
+    // clone's CI failed so ("not built yet"). So this npx has an empty cache of its own (the first-use path,
+    // every time) and runs no lifecycle script; the build the other tests use is left as it was.
+    const cli = join(ROOT, 'out', 'main', 'cli.js')
+    const before = statSync(cli).mtimeMs
+    const env = {
+      ...process.env,
+      npm_config_cache: tmp.make('dw-npx-cache-'),
+      npm_config_ignore_scripts: 'true',
+    }
+    const r = await runCommand('npx', ['--no-install', 'driftwatch', '--version'], { cwd: ROOT, env })
+    expect(r.code, r.stderr).toBe(0)
     expect(r.stdout.trim()).toBe(pkg.version)
+    expect(statSync(cli).mtimeMs, 'npx rebuilt out/ under the other tests').toBe(before)
   })
 })
 
