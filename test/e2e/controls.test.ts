@@ -9,6 +9,7 @@ import { createCore } from '../../src-main/core/app'
 import { call } from '../helpers/core'
 import { setLogConnections } from '../helpers/pg-settings'
 import { vaultWithPostgresTarget } from '../helpers/vault-target'
+import { FLOOR_KDF } from '../helpers/vault-cost'
 
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-i20-controls'
 let app: Served
@@ -20,7 +21,7 @@ const PASSPHRASE = 'e2e controls passphrase'
 
 /** A scan in its own core on the served data folder, as `driftwatch scan` beside the UI would. */
 async function scanNow() {
-  const core = createCore({ face: 'cli', dataDir: app.dataDir })
+  const core = createCore({ face: 'cli', dataDir: app.dataDir, unsafeKdfForTests: FLOOR_KDF })
   try {
     await call(core, 'vault.unlock', { passphrase: PASSPHRASE })
     await call(core, 'scan.start', { targetId })
@@ -38,7 +39,7 @@ beforeAll(async () => {
     serve(),
     startPostgres({ hardened: true, name: 'e2e-controls', config: ['log_connections = off'] }),
   ])
-  const core = createCore({ face: 'cli', dataDir: app.dataDir })
+  const core = createCore({ face: 'cli', dataDir: app.dataDir, unsafeKdfForTests: FLOOR_KDF })
   try {
     ;({ targetId } = await vaultWithPostgresTarget(core, pgs, {
       passphrase: PASSPHRASE,
@@ -82,7 +83,7 @@ describe('the Controls page', () => {
   })
 
   it('shows AU-2 "Excepted" while an exception covers its failing rule, and not satisfied once revoked', async () => {
-    const core = createCore({ face: 'cli', dataDir: app.dataDir })
+    const core = createCore({ face: 'cli', dataDir: app.dataDir, unsafeKdfForTests: FLOOR_KDF })
     let id: string
     try {
       const e = await call(core, 'exceptions.save', {
@@ -108,7 +109,7 @@ describe('the Controls page', () => {
     await rule.waitFor()
     expect(await rule.locator('[data-judgement]').textContent()).toContain('excepted')
     await page.screenshot({ path: `${SHOTS}/controls-excepted.png`, fullPage: true })
-    const again = createCore({ face: 'cli', dataDir: app.dataDir })
+    const again = createCore({ face: 'cli', dataDir: app.dataDir, unsafeKdfForTests: FLOOR_KDF })
     try {
       await call(again, 'exceptions.revoke', { id, revokedBy: 'CISO' })
     } finally {

@@ -13,6 +13,7 @@ import { call } from '../helpers/core'
 import { signatureValid, startReceiver } from '../helpers/receiver'
 import { setLogConnections } from '../helpers/pg-settings'
 import { vaultWithPostgresTarget } from '../helpers/vault-target'
+import { FLOOR_KDF } from '../helpers/vault-cost'
 
 let app: Served
 let browser: Browser
@@ -32,8 +33,9 @@ beforeAll(async () => {
   ;[app, pgs] = await Promise.all([serve(), startPostgres({ name: 'e2e-drift' })])
   await setLogConnections(pgs, 'on')
   // The watch runs in its own core on the served data folder (as `driftwatch watch` would beside the UI).
-  // The real key derivation: a second serve process opens this vault below, and refuses weakened ones.
-  const core = createCore({ face: 'cli', dataDir: app.dataDir })
+  // At the lowest cost a serve process accepts (helpers/vault-cost.ts): a second one opens this vault below,
+  // and refuses weakened ones.
+  const core = createCore({ face: 'cli', dataDir: app.dataDir, unsafeKdfForTests: FLOOR_KDF })
   try {
     const target = await vaultWithPostgresTarget(core, pgs, { passphrase: PASSPHRASE, credentialName: 'pg' })
     await call(core, 'targets.create', { target: { kind: 'local', name: 'This laptop' } })

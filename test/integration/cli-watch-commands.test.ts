@@ -13,6 +13,7 @@ import { useTmpDirs } from '../helpers/tmp-dir'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
 import { setLogConnections } from '../helpers/pg-settings'
 import { vaultWithPostgresTarget } from '../helpers/vault-target'
+import { FLOOR_KDF } from '../helpers/vault-cost'
 
 const PASS = 'cli-watch passphrase 7'
 const KEY = 'cli-hmac-key-31f0'
@@ -51,7 +52,7 @@ beforeAll(async () => {
   ;[pgs, rx] = await Promise.all([startPostgres({ name: 'cli-watch' }), startReceiver()])
   await setLogConnections(pgs, 'on')
   dir = join(tmp.make('dw-cli-watch-'), 'data')
-  const core = createCore({ face: 'cli', dataDir: dir })
+  const core = createCore({ face: 'cli', dataDir: dir, unsafeKdfForTests: FLOOR_KDF })
   try {
     await vaultWithPostgresTarget(core, pgs, { passphrase: PASS, credentialName: 'pg' })
   } finally {

@@ -15,6 +15,7 @@ import { call, callError } from '../helpers/core'
 import { apiClient } from '../helpers/http'
 import { ensureBuilt, runCli, serveEntry, startServeCli } from '../helpers/cli'
 import { useTmpDirs } from '../helpers/tmp-dir'
+import { FLOOR_KDF } from '../helpers/vault-cost'
 
 const FAST_KDF = { N: 2 ** 10, r: 8, p: 1 }
 const PASS = 'binding test passphrase one'
@@ -280,8 +281,8 @@ describe('a credential bound to its address (dispatcher)', () => {
 describe('through the built CLI', () => {
   it('scan refuses a moved target until --rebind-credential, and the rebind is audited', async () => {
     const dataDir = tmp.make('dw-binding-cli-')
-    // The CLI reads the vault with the real key derivation: set it up the same way.
-    const core = createCore({ face: 'cli', dataDir })
+    // The CLI reads the vault as a user's: made at the lowest cost it accepts (helpers/vault-cost.ts).
+    const core = createCore({ face: 'cli', dataDir, unsafeKdfForTests: FLOOR_KDF })
     let targetId: string
     try {
       const cred = await setup(core, 'pg-cli')
@@ -313,7 +314,7 @@ describe('through the built CLI', () => {
 
   it('`driftwatch vault lock` locks a running serve, which then refuses secrets with "vault locked"', async () => {
     const dataDir = tmp.make('dw-lock-serve-')
-    const core = createCore({ face: 'cli', dataDir })
+    const core = createCore({ face: 'cli', dataDir, unsafeKdfForTests: FLOOR_KDF })
     let targetId: string
     try {
       const cred = await setup(core, 'pg-serve')

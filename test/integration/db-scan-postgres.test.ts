@@ -18,6 +18,7 @@ import { useTmpDirs } from '../helpers/tmp-dir'
 import { call, callError } from '../helpers/core'
 import { ensureBuilt, runCli } from '../helpers/cli'
 import { withDataStore } from '../helpers/data-store'
+import { floorCostVault } from '../helpers/vault-cost'
 
 const tmp = useTmpDirs('all')
 let hardened: PgService
@@ -560,7 +561,7 @@ describe('the command line', () => {
     const dir = tmp.make('dw-db-cli-')
     const env = { DRIFTWATCH_VAULT_PASSPHRASE: 'cli database passphrase' }
     const cli = (args: string[], input?: string) => runCli([...args, '--data-dir', dir], { env, input })
-    expect((await cli(['vault', 'init'])).code).toBe(0)
+    await floorCostVault(dir, env.DRIFTWATCH_VAULT_PASSPHRASE)
     const cred = await cli(
       ['vault', 'add', '--kind', 'db-password', '--name', 'pg', '--secret-stdin', '--json'],
       hardened.password,

@@ -18,6 +18,7 @@ import { signatureValid, startReceiver, type Receiver } from '../helpers/receive
 import { evidenceErrors, heimdallOpen, oscalErrors } from '../helpers/report-schemas'
 import { setLogConnections } from '../helpers/pg-settings'
 import { vaultWithPostgresTarget } from '../helpers/vault-target'
+import { FLOOR_KDF } from '../helpers/vault-cost'
 
 const PASS = 'judgement passphrase 19'
 const KEY = 'judgement-hmac-key-5e1'
@@ -36,7 +37,8 @@ let scanA: string
 let scanB: string
 let exceptionId: string
 
-const openCore = () => createCore({ face: 'cli', dataDir, clock: time, timers: time })
+const openCore = () =>
+  createCore({ face: 'cli', dataDir, clock: time, timers: time, unsafeKdfForTests: FLOOR_KDF })
 const scan = async () => {
   const { scanId } = await call(core, 'scan.start', { targetId })
   await core.idle()

@@ -20,6 +20,7 @@ import { freshPostgresUrl } from '../helpers/engines'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { fakeTime, rule, scriptedScanner } from '../helpers/watch'
 import { startReceiver, type Receiver } from '../helpers/receiver'
+import { FLOOR_KDF } from '../helpers/vault-cost'
 
 const PASS = 'migrate-store passphrase 7f2'
 const DAY = 86_400_000
@@ -76,7 +77,14 @@ beforeAll(async () => {
   laptop = join(dataDir, DB_FILE)
   const time = fakeTime('2030-03-01T09:00:00.000Z')
   const scanner = scriptedScanner(time)
-  const core = createCore({ face: 'cli', dataDir, clock: time, timers: time, scanners: [scanner] })
+  const core = createCore({
+    face: 'cli',
+    dataDir,
+    clock: time,
+    timers: time,
+    scanners: [scanner],
+    unsafeKdfForTests: FLOOR_KDF,
+  })
   try {
     await call(core, 'vault.init', { passphrase: PASS })
     await call(core, 'vault.setAutoLock', { minutes: 0 })

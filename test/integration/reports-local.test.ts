@@ -13,6 +13,7 @@ import { call } from '../helpers/core'
 import { importContentFile } from '../helpers/files'
 import { ensureBuilt, ROOT, runCli } from '../helpers/cli'
 import { evidenceErrors, heimdallOpen, oscalErrors } from '../helpers/report-schemas'
+import { floorCostVault } from '../helpers/vault-cost'
 
 const PROFILE = 'xccdf_org.ssgproject.content_profile_standard'
 const PASS = 'integration passphrase for reports'
@@ -162,7 +163,7 @@ describe('driftwatch export from real scans', () => {
 
   it('exports a signed bundle that verifies, and verify names a changed file or audit entry', async () => {
     const env = { DRIFTWATCH_VAULT_PASSPHRASE: PASS }
-    expect((await cli(['vault', 'init'], env)).code).toBe(0)
+    await floorCostVault(dataDir, PASS)
     const zipPath = join(dir, 'evidence.zip')
     const r = await cli(
       ['export', '--format', 'bundle', '--group', 'fleet', ...engagement, '--out', zipPath],

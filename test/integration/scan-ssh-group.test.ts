@@ -5,6 +5,7 @@ import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from 
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call, callError, useCores } from '../helpers/core'
 import { ensureBuilt, runCli } from '../helpers/cli'
+import { floorCostVault } from '../helpers/vault-cost'
 
 const tmp = useTmpDirs('all')
 const cores = useCores()
@@ -70,7 +71,7 @@ describe('driftwatch scan GROUP of new SSH hosts', () => {
       return r.stdout
     }
     await cli('content', 'import', datastream)
-    await cli('vault', 'init')
+    await floorCostVault(dataDir, env.DRIFTWATCH_VAULT_PASSPHRASE)
     for (const [name, host] of [
       ['lab-a', a],
       ['lab-b', b],

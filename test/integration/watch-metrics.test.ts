@@ -14,6 +14,7 @@ import { useTmpDirs } from '../helpers/tmp-dir'
 import { startWatchDaemon, type Daemon } from '../helpers/daemon'
 import { parseExposition, value } from '../helpers/prometheus'
 import { vaultWithPostgresTarget } from '../helpers/vault-target'
+import { FLOOR_KDF } from '../helpers/vault-cost'
 
 const PASS = 'metrics-e2e passphrase 77'
 const tmp = useTmpDirs('all')
@@ -37,7 +38,7 @@ beforeAll(async () => {
   ensureBuilt()
   pgs = await startPostgres({ name: 'metrics' })
   dataDir = join(tmp.make('dw-watch-metrics-'), 'data')
-  const core = createCore({ face: 'cli', dataDir })
+  const core = createCore({ face: 'cli', dataDir, unsafeKdfForTests: FLOOR_KDF })
   try {
     const t = await vaultWithPostgresTarget(core, pgs, { passphrase: PASS, targetName: 'billing "eu"\\pg' })
     await call(core, 'watch.schedules.save', { targetId: t.targetId, intervalMinutes: 60 })

@@ -19,6 +19,7 @@ import { startWatchDaemon, type Daemon } from '../helpers/daemon'
 import { signatureValid, startReceiver, type Receiver } from '../helpers/receiver'
 import { setLogConnections } from '../helpers/pg-settings'
 import { vaultWithPostgresTarget } from '../helpers/vault-target'
+import { FLOOR_KDF } from '../helpers/vault-cost'
 
 const PASS = 'watch-e2e passphrase 41'
 const KEY = 'e2e-hmac-key-b7f03a'
@@ -65,7 +66,7 @@ beforeAll(async () => {
   ;[pgs, rx] = await Promise.all([startPostgres({ name: 'watch' }), startReceiver()])
   await setLogConnections(pgs, 'on')
   dataDir = join(tmp.make('dw-watch-pg-'), 'data')
-  const core = createCore({ face: 'cli', dataDir })
+  const core = createCore({ face: 'cli', dataDir, unsafeKdfForTests: FLOOR_KDF })
   try {
     ;({ targetId } = await vaultWithPostgresTarget(core, pgs, { passphrase: PASS }))
     await call(core, 'alerts.channels.save', {
