@@ -401,6 +401,8 @@ function pgTemplate(hardened: boolean, owner: { uid: number; gid: number }): Pro
             'UTF8',
             '--no-locale',
             '--no-sync',
+            // 1 MB WAL segments instead of 16: every server starts from a copy of this folder (39 MB -> 29 MB).
+            '--wal-segsize=1',
           ],
           ...(hardened ? ['--data-checksums'] : []),
         ],
