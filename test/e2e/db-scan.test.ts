@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { cliSync, openApp, serve, shot, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
+import { floorCostVault } from '../helpers/vault-cost'
 
 const PASSPHRASE = 'e2e database passphrase'
 let app: Served
@@ -20,7 +21,7 @@ beforeAll(async () => {
   app = await serve()
   const cli = (args: string[], input?: string) =>
     cliSync(app, args, { input, env: { DRIFTWATCH_VAULT_PASSPHRASE: PASSPHRASE } })
-  expect(cli(['vault', 'init']).status).toBe(0)
+  await floorCostVault(app.dataDir, PASSPHRASE)
   const cred = cli(
     ['vault', 'add', '--kind', 'db-password', '--name', 'pg admin', '--secret-stdin', '--json'],
     db.password,

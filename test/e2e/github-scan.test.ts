@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core'
 import { cliSync, openApp, serve, shot, type Served } from './support'
 import { runCli } from '../helpers/cli'
 import { ALL_SCOPES, hardenedRepo, startGithubServer, type GithubServer } from '../services/github-server'
+import { floorCostVault } from '../helpers/vault-cost'
 
 const PASSPHRASE = 'github e2e passphrase 2026'
 const TOKEN = 'ghp_e2e00000000000000000000000000000000007'
@@ -40,7 +41,7 @@ beforeAll(async () => {
     tokens: { [TOKEN]: ALL_SCOPES },
   })
   app = await serve()
-  expect(cli(['vault', 'init']).status).toBe(0)
+  await floorCostVault(app.dataDir, PASSPHRASE)
   const add = cli(
     ['vault', 'add', '--kind', 'github-token', '--name', 'acme token', '--secret-stdin', '--json'],
     TOKEN,

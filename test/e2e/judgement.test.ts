@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { cliSync, openApp, serve, type Served } from './support'
 import { startPostgres, stopAll, type PgService } from '../services/lib'
 import { setLogConnections } from '../helpers/pg-settings'
+import { floorCostVault } from '../helpers/vault-cost'
 
 const PASSPHRASE = 'e2e judgement passphrase'
 const SHOTS = '/tmp/shots-i19-judgement'
@@ -27,7 +28,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
   db = await startPostgres({ name: 'e2e-judgement' })
   app = await serve()
-  expect(cli(['vault', 'init']).status).toBe(0)
+  await floorCostVault(app.dataDir, PASSPHRASE)
   const cred = cli(
     ['vault', 'add', '--kind', 'db-password', '--name', 'pg admin', '--secret-stdin', '--json'],
     db.password,
