@@ -96,6 +96,9 @@ export function checkSecret(
   return { fields, fingerprint: fingerprintOf(kind, fields) }
 }
 
+/** PKCS#8's encrypted form, or a traditional PEM key with OpenSSL's encryption headers. */
+const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type:[ \t]*4,[ \t]*ENCRYPTED/m
+
 const sha256b64 = (data: Buffer) => createHash('sha256').update(data).digest('base64').replace(/=+$/, '')
 
 function fingerprintOf(kind: CredentialKind, s: Record<string, string>): string {
@@ -130,7 +133,10 @@ function fingerprintOf(kind: CredentialKind, s: Record<string, string>): string 
       try {
         key = createPrivateKey({ key: s.key ?? '', passphrase: s.passphrase })
       } catch (err) {
-        const encrypted = /passphrase|decrypt|bad ?decrypt|interrupted/i.test(String(err))
+        // The PEM says whether it is encrypted; OpenSSL's error does not always: about one wrong passphrase in
+        // 270 decrypts to padding that checks out, and the error is then the decoder's ("unsupported").
+        const encrypted =
+          ENCRYPTED_PEM.test(s.key ?? '') || /passphrase|decrypt|bad ?decrypt|interrupted/i.test(String(err))
         throw new VaultError(
           'invalid',
           !encrypted

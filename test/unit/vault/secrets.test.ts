@@ -1,6 +1,6 @@
 // What each credential kind accepts before it is sealed, and the sentence a person gets when it is not.
 import { describe, expect, it } from 'vitest'
-import { createHash, generateKeyPairSync } from 'node:crypto'
+import { createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import ssh2 from 'ssh2'
 import { checkMeta, checkSecret } from '../../../src-main/core/vault/secrets'
 import { VaultError } from '../../../src-main/core/vault/errors'
@@ -83,6 +83,26 @@ describe('db-client-cert', () => {
     expect(refusal('db-client-cert', { cert: CLIENT_CERT, key, passphrase: 'wrong' })).toBe(
       'passphrase does not open this private key',
     )
+  })
+
+  it('says the passphrase is wrong even when the wrong one decrypts to padding that checks out', () => {
+    // CLIENT_KEY encrypted with 'cert-key-pass'; 'wrong 157' decrypts it to a valid padding, so OpenSSL's error
+    // is its decoder's ("unsupported"), not "bad decrypt" (about one wrong passphrase in 270 does this).
+    const key = `-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIHsMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAh9StveephJZwICCAAw
+DAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEDUrG9pecCZB9tyUN2GIqusEgZCA
+isd8QLVrw7zRWmGXOEiJ1EOTfDzKpKozQGVNFw3+uqmy+slDilqWSePNQ2jT92Hn
+SPli5JsJRjEI1YniF9vz64ICbFBO0Gz6SxSB1NesSphWCMHUjvTBicW4PsG4n53G
+d4m8ZdDYd6ySUPr/5OGMl0SoS6iNpd9VtWub50FjLYQGb5BV7ZbsxDNlRo2hJhc=
+-----END ENCRYPTED PRIVATE KEY-----
+`
+    expect(() => createPrivateKey({ key, passphrase: 'wrong 157' })).toThrow(/DECODER routines::unsupported/)
+    expect(refusal('db-client-cert', { cert: CLIENT_CERT, key, passphrase: 'wrong 157' })).toBe(
+      'passphrase does not open this private key',
+    )
+    expect(
+      checkSecret('db-client-cert', { cert: CLIENT_CERT, key, passphrase: 'cert-key-pass' }).fields.key,
+    ).toBe(key)
   })
 
   it('refuses a key that does not belong to the certificate, and what is not a certificate', () => {
