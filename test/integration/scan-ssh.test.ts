@@ -104,7 +104,7 @@ describe('scanning over SSH', () => {
     expect((await scan(targetId)).scan.state).toBe('done')
   }, 120_000)
 
-  it('scans as a non-root user with the sudo password on stdin, and refuses a wrong one', async () => {
+  it('scans as a non-root user with the sudo password on stdin, refuses a wrong one and leaves nothing on the host', async () => {
     const login = await call(core, 'credentials.create', {
       credential: { kind: 'ssh-password', name: 'dwscan login', secret: { password: sshd.nonRootPassword } },
     })
@@ -133,6 +133,9 @@ describe('scanning over SSH', () => {
     expect(refused.scan.state).toBe('failed')
     expect(refused.scan.error).toMatch(/sudo refused the password/)
     expect(refused.scan.error).not.toContain('not the sudo password')
+    // The benchmark copy uploaded before sudo refused is removed all the same (as the login user: oscap never ran).
+    expect(refused.workDirs).toHaveLength(1)
+    expect(refused.workDirs.filter((d) => existsSync(d))).toEqual([])
   }, 120_000)
 })
 
