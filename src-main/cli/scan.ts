@@ -112,6 +112,8 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
 
     // Each scan's end, by target: the core names the scan it started in its scan.finished event.
     const finished = new Map<string, EventPayload<'scan.finished'>>()
+    // What a scan could not remove from its host: said after the results, whatever the exit code.
+    const leftovers: string[] = []
     const tty = !ctx.json && process.stderr.isTTY
     const off = ctx.core.subscribe((name, payload) => {
       if (name === 'scan.progress' && tty) {
@@ -126,6 +128,11 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
       if (name === 'scan.finished') {
         const e = payload as EventPayload<'scan.finished'>
         finished.set(e.targetId, e)
+      }
+      if (name === 'scan.leftover') {
+        const e = payload as EventPayload<'scan.leftover'>
+        const t = scope.find((x) => x.id === e.targetId)?.name ?? e.targetId
+        leftovers.push(`${t}: ${e.message}`)
       }
     })
     const notStarted = new Map<string, string>()
@@ -182,7 +189,9 @@ Exit codes: 0 every rule passed · 2 some rules failed · 1 a scan could not run
           error: notStarted.get(t.id) ?? 'the scan could not start (the log above says why)',
         })
     }
-    return await report(ctx, results)
+    const code = await report(ctx, results)
+    for (const l of leftovers) ctx.out.stderr(`warning: ${safeText(l)}\n`)
+    return code
   },
 }
 

@@ -136,6 +136,8 @@ Exit codes: 0 stopped cleanly · 1 error · 64 wrong usage`,
         const p = payload as EventPayload<'scan.finished'>
         log.log(p.state === 'done' ? 'info' : 'warn', 'scan finished', { ...p })
       } else if (name === 'drift.detected') log.log('info', 'drift detected', { ...(payload as object) })
+      else if (name === 'scan.leftover')
+        log.log('warn', 'scan left files on the host', { ...(payload as object) })
     })
 
     const status = core.watch.status()

@@ -29,6 +29,11 @@ export const events = {
     score: z.number().nullable(),
     error: z.string(),
   }),
+  /**
+   * What an ended scan could not remove from the host it scanned (its temporary folder, with the benchmark copy
+   * and what oscap wrote): the message names the host, the folder and why, so a person can remove it by hand.
+   */
+  'scan.leftover': z.object({ scanId: z.string(), targetId: z.string(), message: z.string() }),
   'vault.changed': z.object({
     state: z.enum(['uninitialised', 'locked', 'unlocked']),
     reason: z.enum([

@@ -3,7 +3,7 @@
 // sudo password on stdin, parity with a local oscap run, and a wrong sudo password refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src-main/core/app'
 import { parseArf } from '../../src-main/core/scap/arf'
@@ -256,6 +256,64 @@ describe('refusals, each with a message that says what happened', () => {
     // The host is fine afterwards: the next scan completes.
     expect((await scan(id)).scan.state).toBe('done')
   }, 120_000)
+})
+
+describe('a host that goes away mid-scan', () => {
+  it('says what the scan left there, naming the folder, in its events and the audit log', async () => {
+    const gone = await startSshd({ name: 'gone' })
+    const keyId = await rootKeyCredential(core, gone, 'gone root key')
+    const id = (
+      await call(core, 'targets.create', {
+        target: {
+          kind: 'ssh',
+          name: 'gone box',
+          host: '127.0.0.1',
+          port: gone.port,
+          user: 'root',
+          credentialId: keyId,
+        },
+      })
+    ).id
+    const left: string[] = []
+    let cut = false
+    const off = core.subscribe((name, payload) => {
+      const p = payload as { phase?: string; targetId?: string; done?: number; message?: string }
+      if (name === 'scan.leftover' && p.targetId === id) left.push(p.message!)
+      if (name === 'scan.progress' && p.targetId === id && p.phase === 'rule' && (p.done ?? 0) >= 5 && !cut) {
+        cut = true
+        // The listener first, then its sessions: nobody can log in again to clean up.
+        const pid = Number(readFileSync(gone.pidFile, 'utf8').trim())
+        const sessions = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+          .split(/\s+/)
+          .filter(Boolean)
+        process.kill(pid, 'SIGKILL')
+        for (const s of sessions) process.kill(Number(s), 'SIGKILL')
+      }
+    })
+    let workDirs: string[] = []
+    try {
+      const failed = await scan(id, gone.hostKeyFingerprintSha256)
+      workDirs = failed.workDirs
+      expect(cut).toBe(true)
+      expect(failed.scan.state).toBe('failed')
+      expect(workDirs).toHaveLength(1)
+      // Still there, truly, and said so: the folder, the host, why, and what to do.
+      expect(existsSync(workDirs[0]!)).toBe(true)
+      expect(left).toHaveLength(1)
+      expect(left[0]).toContain(
+        `Could not remove ${workDirs[0]} on root@127.0.0.1:${gone.port} after the scan`,
+      )
+      expect(left[0]).toMatch(/remove it by hand$/)
+      const audit = await call(core, 'audit.list', { limit: 50 })
+      const entry = audit.entries.find((e) => e.action === 'scan.leftover')
+      expect(entry?.subject).toBe(id)
+      expect(audit.intact).toBe(true)
+    } finally {
+      off()
+      for (const d of workDirs) rmSync(d, { recursive: true, force: true })
+      await gone.stop()
+    }
+  }, 60_000)
 })
 
 describe('driftwatch scan of an SSH host', () => {

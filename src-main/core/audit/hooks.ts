@@ -111,6 +111,13 @@ export function auditListener(audit: AuditLog): CoreEventListener {
         subject: p.targetId,
         details: { scanId: p.scanId, state: p.state, score: p.score },
       })
+    } else if (name === 'scan.leftover') {
+      const p = payload as EventPayload<'scan.leftover'>
+      audit.append({
+        action: 'scan.leftover',
+        subject: p.targetId,
+        details: { scanId: p.scanId, message: p.message },
+      })
     } else if (name === 'vault.changed') {
       const p = payload as EventPayload<'vault.changed'>
       if (p.reason === 'unlock' || p.reason === 'init')

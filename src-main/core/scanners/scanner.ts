@@ -19,6 +19,8 @@ export interface ScanContext {
    * scanner does the work itself before returning.
    */
   after?(task: () => Promise<void>): void
+  /** What the scan could not remove from the host (the core tells the faces and the audit log: scan.leftover). */
+  leftOnHost?(message: string): void
 }
 
 export interface ConnectionStep {

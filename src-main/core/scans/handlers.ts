@@ -135,6 +135,7 @@ export function scanHandlers(deps: ScanDeps): ScanHandlers & {
       progress: (p) => emit('scan.progress', { scanId, targetId: target.id, ...p }),
       log: (msg, fields) => logger.log('info', msg, { scanId, ...fields }),
       after: (task) => void later.push(task),
+      leftOnHost: (message) => emit('scan.leftover', { scanId, targetId: target.id, message }),
     }
     // What the scanner left for later (a remote temp dir to remove) runs once the scan's end is recorded and
     // announced, so nobody waits for it; idle() still does, so a CLI run never exits before it is done.

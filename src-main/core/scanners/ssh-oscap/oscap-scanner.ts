@@ -89,6 +89,10 @@ export function oscapScanner(deps: OscapScannerDeps): KindScanner {
           if (dir) await runner.cleanup(dir)
         } catch (err) {
           ctx.log('cleanup failed', { dir, error: String(err) })
+          ctx.leftOnHost?.(
+            `Could not remove ${dir} on ${runner.where} after the scan (${(err as Error).message}): it holds ` +
+              'a copy of the benchmark and what oscap wrote there; remove it by hand',
+          )
         } finally {
           await runner.close()
         }
