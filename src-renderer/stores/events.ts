@@ -27,6 +27,7 @@ export function subscribeToEvents(): () => void {
       s().onFinished(e)
       void s().loadWatch()
     }),
+    api.on('scan.leftover', (e) => s().onLeftover(e)),
     api.on('watch.tick', () => void s().loadWatch()),
     api.on('drift.detected', () => s().onDrift()),
     api.onStream((up) => {

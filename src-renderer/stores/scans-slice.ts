@@ -28,6 +28,8 @@ export interface ScansSlice {
   cancelScan(scanId: string): Promise<void>
   onProgress(e: EventPayload<'scan.progress'>): void
   onFinished(e: EventPayload<'scan.finished'>): void
+  /** A scan could not remove its temp folder from the host: said at once, naming the target (also audited). */
+  onLeftover(e: EventPayload<'scan.leftover'>): void
   /**
    * After events were missed: drops the live progress of scans that ended meanwhile, and counts the group
    * scan's targets whose scan ended meanwhile as done.
@@ -96,6 +98,10 @@ export const createScansSlice: StateCreator<State, [['zustand/devtools', never]]
     },
     onProgress(e) {
       set({ live: { ...get().live, [e.targetId]: applyProgress(get().live[e.targetId], e) } })
+    },
+    onLeftover(e) {
+      const name = get().targets.find((t) => t.id === e.targetId)?.name
+      get().toast('error', name ? `${name}: ${e.message}` : e.message)
     },
     onFinished(e) {
       const live = { ...get().live }

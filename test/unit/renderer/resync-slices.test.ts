@@ -48,3 +48,15 @@ describe('a group scan on show', () => {
     expect(state().groupScan).toBeNull()
   })
 })
+
+describe('a scan that left its temp folder on the host', () => {
+  it('says so at once, naming the target, as an error that stays a while', () => {
+    renderer.store.setState({ targets: [{ id: 't-web', name: 'web-1' } as never], toasts: [] })
+    const message =
+      'Could not remove /tmp/driftwatch.AbCd1234 on root@web-1.example:22 after the scan (Nothing answers on web-1.example:22): it holds a copy of the benchmark and what oscap wrote there; remove it by hand'
+    state().onLeftover({ scanId: 's1', targetId: 't-web', message })
+    expect(state().toasts.map((t) => [t.kind, t.text])).toEqual([['error', `web-1: ${message}`]])
+    state().onLeftover({ scanId: 's2', targetId: 'gone', message })
+    expect(state().toasts.at(-1)?.text).toBe(message)
+  })
+})
