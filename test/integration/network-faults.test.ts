@@ -4,7 +4,7 @@
 // target, and stores nothing of it. No retry: a SQL scan reads one snapshot in one read-only transaction, and an
 // SSH scan re-run would upload and evaluate again; a person (or the watch's backoff) starts the next scan.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { createCore, DB_FILE, type Core, type NetworkTimeouts } from '../../src-main/core/app'
@@ -76,6 +76,17 @@ async function scan(
   await core.idle()
   const ms = performance.now() - t0
   return { ...(await call(core, 'scan.results', { scanId })), ms }
+}
+
+/** Collects the scan.leftover messages until off(), which returns them. */
+function leftovers() {
+  const said: string[] = []
+  const stop = core.subscribe((name, p) => {
+    if (name === 'scan.leftover') said.push((p as { message: string }).message)
+  })
+  return {
+    off: () => (stop(), said),
+  }
 }
 
 /** What the store holds of a scan, read from the SQLite file itself. */
@@ -242,15 +253,19 @@ describe('sshd behind a faulty network', () => {
   it('a reset during the upload fails the scan naming the host, and stores nothing', async () => {
     // A third into the scan's bytes is inside the datastream upload.
     proxy.resetAfter(Math.floor(perScan / 3))
+    const left = leftovers()
     const r = await scan(targetId, { sha256, profileId: PROFILE })
     expectFailedAndEmpty(r)
     expect(r.scan.error).toContain(where())
     expect(r.scan.error).toMatch(/cut|closed|reset/i)
+    // The network is back for the login that removes the partial upload: nothing is left, nothing said.
+    expect(left.off()).toEqual([])
     console.log(`ssh reset: ${Math.round(r.ms)} ms: ${r.scan.error}`)
   }, 20_000)
 
   it('a peer that stalls mid-scan is dropped after the keepalives go unanswered', async () => {
     proxy.stallAfter(Math.floor(perScan / 3))
+    const left = leftovers()
     try {
       const r = await scan(targetId, { sha256, profileId: PROFILE })
       expectFailedAndEmpty(r)
@@ -261,7 +276,16 @@ describe('sshd behind a faulty network', () => {
       // The keepalive limit, then one login attempt to clean up that the stall also refuses (connect timeout).
       expect(r.ms).toBeLessThan(4 * NET.keepaliveMs + NET.connectMs + 3000)
       console.log(`ssh stall mid-scan: ${Math.round(r.ms)} ms: ${r.scan.error}`)
+      // That login failing leaves the partial upload there, and the scan says so: the folder and the host.
+      const said = left.off()
+      expect(said).toHaveLength(1)
+      const dir = /^Could not remove (\/tmp\/driftwatch\.\w+) on /.exec(said[0]!)?.[1]
+      expect(said[0]).toContain(` on ${where()} after the scan`)
+      expect(dir && existsSync(dir)).toBe(true)
+      // This machine is the host: tidy it.
+      if (dir) rmSync(dir, { recursive: true, force: true })
     } finally {
+      left.off()
       proxy.stall(false)
       proxy.resetAll()
     }
