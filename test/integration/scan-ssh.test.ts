@@ -3,7 +3,7 @@
 // sudo password on stdin, parity with a local oscap run, and a wrong sudo password refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createCore, type Core } from '../../src-main/core/app'
 import { parseArf } from '../../src-main/core/scap/arf'
@@ -36,6 +36,32 @@ afterAll(async () => {
   core?.close()
   await stopAll()
 })
+
+/** The processes below `pid` (from /proc), with their parent and command name. */
+function descendants(pid: number): { pid: number; ppid: number; comm: string }[] {
+  const all = readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .flatMap((n) => {
+      try {
+        const m = /^(\d+) \((.*)\) \S+ (\d+)/.exec(readFileSync(`/proc/${n}/stat`, 'utf8'))
+        return m ? [{ pid: Number(m[1]), comm: m[2]!, ppid: Number(m[3]) }] : []
+      } catch {
+        return [] // gone meanwhile
+      }
+    })
+  const below: typeof all = []
+  const parents = new Set([pid])
+  for (let grew = true; grew;) {
+    grew = false
+    for (const p of all)
+      if (parents.has(p.ppid) && !parents.has(p.pid)) {
+        parents.add(p.pid)
+        below.push(p)
+        grew = true
+      }
+  }
+  return below
+}
 
 /** Scans and waits; `workDirs` are the temp dirs the scan announced on the host (this machine). */
 async function scan(targetId: string, trustHostKey?: string) {
@@ -314,6 +340,83 @@ describe('a host that goes away mid-scan', () => {
       await gone.stop()
     }
   }, 60_000)
+
+  it('driftwatch scan prints what it left there after the results', async () => {
+    ensureBuilt()
+    const gone = await startSshd({ name: 'gone-cli' })
+    const dataDir = tmp.make('dw-scan-ssh-gone-cli-')
+    const env = { DRIFTWATCH_VAULT_PASSPHRASE: 'a host that goes away' }
+    const cli = async (...args: string[]) => {
+      const r = await runCli([...args, '--data-dir', dataDir], { env })
+      expect(r.code, r.stderr).toBe(0)
+      return r.stdout
+    }
+    await cli('content', 'import', datastream)
+    await floorCostVault(dataDir, env.DRIFTWATCH_VAULT_PASSPHRASE)
+    const keyId = (
+      JSON.parse(
+        await cli(
+          'vault',
+          'add',
+          '--kind',
+          'ssh-key',
+          '--name',
+          'k',
+          '--file',
+          gone.privateKeyPath,
+          '--json',
+        ),
+      ) as { id: string }
+    ).id
+    await cli(
+      ...['targets', 'add', '--kind', 'ssh', '--name', 'gone-box', '--host', '127.0.0.1'],
+      ...['--port', String(gone.port), '--user', 'root', '--credential', keyId],
+    )
+    const listener = Number(readFileSync(gone.pidFile, 'utf8').trim())
+    const running = runCli(
+      [
+        'scan',
+        'gone-box',
+        '--profile',
+        'standard',
+        '--trust-host-key',
+        gone.hostKeyFingerprintSha256,
+        '--data-dir',
+        dataDir,
+      ],
+      { env },
+    )
+    // Once oscap runs under this sshd, it goes away: the listener, then its sessions.
+    let ended = false
+    void running.then(() => (ended = true))
+    while (!descendants(listener).some((p) => p.comm === 'oscap')) {
+      if (ended) {
+        const r = await running
+        throw new Error(`the scan ended before oscap ran: exit ${r.code}\n${r.stdout}\n${r.stderr}`)
+      }
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const sessions = descendants(listener).filter((p) => p.ppid === listener)
+    process.kill(listener, 'SIGKILL')
+    for (const p of sessions) process.kill(p.pid, 'SIGKILL')
+    const r = await running
+    const dir = /Could not remove (\/tmp\/driftwatch\.\w+) on /.exec(r.stderr)?.[1]
+    try {
+      expect(r.code, r.stderr).toBe(1)
+      expect(r.stdout).toMatch(/^gone-box: failed — /)
+      // A line of its own on stderr, after the results, among the log's lines.
+      const said = r.stderr.split('\n').filter((l) => l.startsWith('warning: '))
+      expect(said).toHaveLength(1)
+      expect(said[0]).toContain(
+        `warning: gone-box: Could not remove ${dir} on root@127.0.0.1:${gone.port} after the scan (Nothing answers on`,
+      )
+      expect(said[0]).toMatch(/remove it by hand$/)
+      expect(dir && existsSync(dir)).toBe(true)
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true })
+      await gone.stop()
+    }
+  }, 90_000)
 })
 
 describe('driftwatch scan of an SSH host', () => {
