@@ -11,7 +11,7 @@ const ROOM = 2 * 1024 ** 3
 /**
  * A folder on /dev/shm (RAM-backed tmpfs) for the run's temporary files, when TMPDIR is not set and /dev/shm is
  * a tmpfs with room; otherwise undefined and they stay in os.tmpdir(). The files are the same real files (SQLite
- * databases, server data folders); only the filesystem under them differs. On this project's ext4 /tmp, each of
+ * databases, server data folders); only the filesystem under them differs. On this machine's ext4 /tmp, each of
  * some 80 copies of a database server's template cost about 0.5 s of system CPU (0.04 s on tmpfs), and the whole
  * `npm test` spent 196 s of system time there against 134 s here. A container's small /dev/shm (64 MB by
  * default) is passed over.
@@ -19,12 +19,12 @@ const ROOM = 2 * 1024 ** 3
 function ramScratch(): string | undefined {
   if (process.env.TMPDIR) return undefined
   try {
-    const fs = statfsSync('/dev/shm')
-    if (fs.type !== TMPFS_MAGIC) return undefined
+    if (statfsSync('/dev/shm').type !== TMPFS_MAGIC) return undefined
     removeStale()
+    const fs = statfsSync('/dev/shm')
     if (fs.bavail * fs.bsize < ROOM) return undefined
     const dir = mkdtempSync('/dev/shm/dw-tests-')
-    // Like /tmp: the postgres and mysql users make their own folders in it.
+    // Like /tmp, so a child running as another user (postgres, mysql, the SSH tests' login) can write there.
     chmodSync(dir, 0o1777)
     return dir
   } catch {
