@@ -5,7 +5,7 @@ import { startSshd, stopAll, widenedDebian11Datastream, type SshdService } from 
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call, callError, useCores } from '../helpers/core'
 import { ensureBuilt, runCli } from '../helpers/cli'
-import { floorCostVault } from '../helpers/vault-cost'
+import { cliScanFolder } from '../helpers/ssh-target'
 
 const tmp = useTmpDirs('all')
 const cores = useCores()
@@ -64,48 +64,9 @@ describe('driftwatch scan GROUP of new SSH hosts', () => {
   it('scans both through the group scan with their confirmations; a wrong one fails only that host', async () => {
     ensureBuilt()
     const dataDir = tmp.make('dw-scan-group-cli-')
-    const env = { DRIFTWATCH_VAULT_PASSPHRASE: 'scan a group over ssh' }
-    const cli = async (...args: string[]) => {
-      const r = await runCli([...args, '--data-dir', dataDir], { env })
-      expect(r.code, r.stderr).toBe(0)
-      return r.stdout
-    }
-    await cli('content', 'import', datastream)
-    await floorCostVault(dataDir, env.DRIFTWATCH_VAULT_PASSPHRASE)
-    for (const [name, host] of [
-      ['lab-a', a],
-      ['lab-b', b],
-    ] as const) {
-      const key = await cli(
-        'vault',
-        'add',
-        '--kind',
-        'ssh-key',
-        '--name',
-        name,
-        '--file',
-        host.privateKeyPath,
-        '--json',
-      )
-      await cli(
-        'targets',
-        'add',
-        '--kind',
-        'ssh',
-        '--name',
-        name,
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(host.port),
-        '--user',
-        'root',
-        '--credential',
-        (JSON.parse(key) as { id: string }).id,
-        '--group',
-        'Lab',
-      )
-    }
+    const { env, cli, addRootKeyTarget } = await cliScanFolder(dataDir, 'scan a group over ssh', datastream)
+    await addRootKeyTarget('lab-a', a, '--group', 'Lab')
+    await addRootKeyTarget('lab-b', b, '--group', 'Lab')
     const scanLab = (...extra: string[]) =>
       runCli(['scan', 'lab', '--profile', 'standard', ...extra, '--data-dir', dataDir], { env })
 

@@ -12,9 +12,8 @@ import { ed25519KeyPair } from '../helpers/ssh-keys'
 import { useTmpDirs } from '../helpers/tmp-dir'
 import { call } from '../helpers/core'
 import { importContentFile } from '../helpers/files'
-import { rootKeyCredential, rootKeyTarget } from '../helpers/ssh-target'
+import { cliScanFolder, rootKeyCredential, rootKeyTarget } from '../helpers/ssh-target'
 import { ensureBuilt, runCli } from '../helpers/cli'
-import { floorCostVault } from '../helpers/vault-cost'
 
 const PROFILE = 'xccdf_org.ssgproject.content_profile_standard'
 const tmp = useTmpDirs('all')
@@ -345,33 +344,8 @@ describe('a host that goes away mid-scan', () => {
     ensureBuilt()
     const gone = await startSshd({ name: 'gone-cli' })
     const dataDir = tmp.make('dw-scan-ssh-gone-cli-')
-    const env = { DRIFTWATCH_VAULT_PASSPHRASE: 'a host that goes away' }
-    const cli = async (...args: string[]) => {
-      const r = await runCli([...args, '--data-dir', dataDir], { env })
-      expect(r.code, r.stderr).toBe(0)
-      return r.stdout
-    }
-    await cli('content', 'import', datastream)
-    await floorCostVault(dataDir, env.DRIFTWATCH_VAULT_PASSPHRASE)
-    const keyId = (
-      JSON.parse(
-        await cli(
-          'vault',
-          'add',
-          '--kind',
-          'ssh-key',
-          '--name',
-          'k',
-          '--file',
-          gone.privateKeyPath,
-          '--json',
-        ),
-      ) as { id: string }
-    ).id
-    await cli(
-      ...['targets', 'add', '--kind', 'ssh', '--name', 'gone-box', '--host', '127.0.0.1'],
-      ...['--port', String(gone.port), '--user', 'root', '--credential', keyId],
-    )
+    const { env, addRootKeyTarget } = await cliScanFolder(dataDir, 'a host that goes away', datastream)
+    await addRootKeyTarget('gone-box', gone)
     const listener = Number(readFileSync(gone.pidFile, 'utf8').trim())
     const running = runCli(
       [
@@ -426,45 +400,12 @@ describe('driftwatch scan of an SSH host', () => {
     // Its own data dir, set up through the CLI (the in-process core above has a vault too cheap for the CLI to
     // open), but for its vault, made at the lowest cost the CLI accepts (helpers/vault-cost.ts).
     const dataDir = tmp.make('dw-scan-ssh-cli-')
-    const env = { DRIFTWATCH_VAULT_PASSPHRASE: 'scan over ssh from the cli' }
-    const cli = async (...args: string[]) => {
-      const r = await runCli([...args, '--data-dir', dataDir], { env })
-      expect(r.code, r.stderr).toBe(0)
-      return r.stdout
-    }
-    await cli('content', 'import', datastream)
-    await floorCostVault(dataDir, env.DRIFTWATCH_VAULT_PASSPHRASE)
-    const keyId = (
-      JSON.parse(
-        await cli(
-          'vault',
-          'add',
-          '--kind',
-          'ssh-key',
-          '--name',
-          'k',
-          '--file',
-          host.privateKeyPath,
-          '--json',
-        ),
-      ) as { id: string }
-    ).id
-    await cli(
-      'targets',
-      'add',
-      '--kind',
-      'ssh',
-      '--name',
-      'cli-box',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(host.port),
-      '--user',
-      'root',
-      '--credential',
-      keyId,
+    const { env, cli, addRootKeyTarget } = await cliScanFolder(
+      dataDir,
+      'scan over ssh from the cli',
+      datastream,
     )
+    await addRootKeyTarget('cli-box', host)
     const scanCli = (...extra: string[]) =>
       runCli(['scan', 'cli-box', '--profile', 'standard', ...extra, '--data-dir', dataDir], { env })
 
