@@ -1,6 +1,6 @@
 // Runs once per `vitest run`, before any worker: where the run's temporary folders go, and one folder for the
 // database templates every worker copies (test/services/lib.ts); both removed when the run ends.
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -19,7 +19,7 @@ const ROOM = 2 * 1024 ** 3
 function ramScratch(): string | undefined {
   if (process.env.TMPDIR) return undefined
   try {
-    if (statfsSync('/dev/shm').type !== TMPFS_MAGIC) return undefined
+    if (statfsSync('/dev/shm').type !== TMPFS_MAGIC || !runsPrograms('/dev/shm')) return undefined
     removeStale()
     const fs = statfsSync('/dev/shm')
     if (fs.bavail * fs.bsize < ROOM) return undefined
@@ -30,6 +30,20 @@ function ramScratch(): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * Whether programs may run from `mountPoint` (no noexec among its options in /proc/mounts, the last mount there
+ * winning): some tests run scripts they write into their temp folders (a stand-in shell, a hook), and a hardened
+ * /dev/shm is often mounted noexec.
+ */
+function runsPrograms(mountPoint: string, mounts = readFileSync('/proc/mounts', 'utf8')): boolean {
+  const entry = mounts
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter((f) => f[1] === mountPoint)
+    .at(-1)
+  return entry !== undefined && !(entry[3] ?? '').split(',').includes('noexec')
 }
 
 /** RAM is not given back until its files go: a run stopped before its teardown left its folder; a day on, none is live. */
