@@ -62,6 +62,16 @@ function descendants(pid: number): { pid: number; ppid: number; comm: string }[]
   return below
 }
 
+const listenerOf = (sshd: SshdService) => Number(readFileSync(sshd.pidFile, 'utf8').trim())
+
+/** The host goes away: sshd's listener first, then its sessions, so nobody can log in again to clean up. */
+function goAway(sshd: SshdService): void {
+  const listener = listenerOf(sshd)
+  const sessions = descendants(listener).filter((p) => p.ppid === listener)
+  process.kill(listener, 'SIGKILL')
+  for (const p of sessions) process.kill(p.pid, 'SIGKILL')
+}
+
 /** Scans and waits; `workDirs` are the temp dirs the scan announced on the host (this machine). */
 async function scan(targetId: string, trustHostKey?: string) {
   const workDirs: string[] = []
@@ -286,19 +296,7 @@ describe('refusals, each with a message that says what happened', () => {
 describe('a host that goes away mid-scan', () => {
   it('says what the scan left there, naming the folder, in its events and the audit log', async () => {
     const gone = await startSshd({ name: 'gone' })
-    const keyId = await rootKeyCredential(core, gone, 'gone root key')
-    const id = (
-      await call(core, 'targets.create', {
-        target: {
-          kind: 'ssh',
-          name: 'gone box',
-          host: '127.0.0.1',
-          port: gone.port,
-          user: 'root',
-          credentialId: keyId,
-        },
-      })
-    ).id
+    const id = await rootKeyTarget(core, gone, 'gone box')
     const left: string[] = []
     let cut = false
     const off = core.subscribe((name, payload) => {
@@ -306,13 +304,7 @@ describe('a host that goes away mid-scan', () => {
       if (name === 'scan.leftover' && p.targetId === id) left.push(p.message!)
       if (name === 'scan.progress' && p.targetId === id && p.phase === 'rule' && (p.done ?? 0) >= 5 && !cut) {
         cut = true
-        // The listener first, then its sessions: nobody can log in again to clean up.
-        const pid = Number(readFileSync(gone.pidFile, 'utf8').trim())
-        const sessions = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-          .split(/\s+/)
-          .filter(Boolean)
-        process.kill(pid, 'SIGKILL')
-        for (const s of sessions) process.kill(Number(s), 'SIGKILL')
+        goAway(gone)
       }
     })
     let workDirs: string[] = []
@@ -346,7 +338,7 @@ describe('a host that goes away mid-scan', () => {
     const dataDir = tmp.make('dw-scan-ssh-gone-cli-')
     const { env, addRootKeyTarget } = await cliScanFolder(dataDir, 'a host that goes away', datastream)
     await addRootKeyTarget('gone-box', gone)
-    const listener = Number(readFileSync(gone.pidFile, 'utf8').trim())
+    const listener = listenerOf(gone)
     const running = runCli(
       [
         'scan',
@@ -360,7 +352,7 @@ describe('a host that goes away mid-scan', () => {
       ],
       { env },
     )
-    // Once oscap runs under this sshd, it goes away: the listener, then its sessions.
+    // Once oscap runs under this sshd, it goes away.
     let ended = false
     void running.then(() => (ended = true))
     while (!descendants(listener).some((p) => p.comm === 'oscap')) {
@@ -370,9 +362,7 @@ describe('a host that goes away mid-scan', () => {
       }
       await new Promise((r) => setTimeout(r, 50))
     }
-    const sessions = descendants(listener).filter((p) => p.ppid === listener)
-    process.kill(listener, 'SIGKILL')
-    for (const p of sessions) process.kill(p.pid, 'SIGKILL')
+    goAway(gone)
     const r = await running
     const dir = /Could not remove (\/tmp\/driftwatch\.\w+) on /.exec(r.stderr)?.[1]
     try {
